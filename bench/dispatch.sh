@@ -1,0 +1,49 @@
+#!/bin/sh
+# bench/dispatch.sh — per-step dispatch overhead of runlens against GNU make
+# on the same DAG of no-op steps, measured side by side in one go.
+#
+#   bench/dispatch.sh [RUNLENS_BIN] [STEPS] [JOBS] [REPEATS]
+#
+# The DAG: STEPS steps in 10 chains (step i needs step i-10); each step runs
+# `true`.  Prints the median wall time of each tool and their ratio.
+set -eu
+BIN=${1:-./runlens}
+N=${2:-300}
+J=${3:-2}
+R=${4:-5}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+
+python3 - "$N" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+steps = []
+mk = ["all: " + " ".join("s%d" % i for i in range(n)), ".PHONY: all " + " ".join("s%d" % i for i in range(n))]
+for i in range(n):
+    st = {"name": "s%d" % i, "run": ["true"]}
+    if i >= 10:
+        st["needs"] = ["s%d" % (i - 10)]
+    steps.append(st)
+    mk.append("s%d:%s\n\ttrue" % (i, " s%d" % (i - 10) if i >= 10 else ""))
+json.dump({"name": "dispatch", "steps": steps}, open("p.json", "w"))
+open("Makefile", "w").write("\n".join(mk) + "\n")
+PY
+
+now() { date +%s.%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+: > make.times; : > runlens.times
+i=0
+while [ $i -lt "$R" ]; do
+	t0=$(now); make -s -j"$J" -f Makefile all >/dev/null; t1=$(now)
+	awk "BEGIN{print $t1 - $t0}" >> make.times
+	t0=$(now); "$BIN" --store "$T/store" run p.json -j "$J" >/dev/null; t1=$(now)
+	awk "BEGIN{print $t1 - $t0}" >> runlens.times
+	i=$((i + 1))
+done
+m=$(median < make.times); r=$(median < runlens.times)
+printf 'steps=%s jobs=%s repeats=%s\n' "$N" "$J" "$R"
+printf 'GNU make   median %.3fs  (%.2f ms/step)\n' "$m" "$(awk "BEGIN{print $m * 1000 / $N}")"
+printf 'runlens    median %.3fs  (%.2f ms/step)\n' "$r" "$(awk "BEGIN{print $r * 1000 / $N}")"
+printf 'ratio runlens/make: %.2f\n' "$(awk "BEGIN{print $r / $m}")"

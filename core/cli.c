@@ -1,0 +1,205 @@
+/* core/cli.c — the command table, global options, help and dispatch. */
+#include "config.h"
+#include "core/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct cli_command commands[] = {
+	{ "run", cmd_run,
+	  "run FILE [-p KEY=VALUE]... [--name N] [--tag T]... [-j N] [--no-cache] [--stack S] [--json]",
+	  "run a pipeline and record it",
+	  "  -p, --param KEY=VALUE  override a pipeline param (VALUE is JSON when it parses)\n"
+	  "  -n, --name NAME        name the run (default: PIPELINE-YYYYMMDD-HHMMSS)\n"
+	  "  -t, --tag TAG          tag the run (repeatable)\n"
+	  "  -j, --jobs N           run at most N steps at once (default: number of CPUs)\n"
+	  "      --no-cache         run every step even when a cached result exists\n"
+	  "      --stack NAME       run on this stack (default: the pipeline's, else 'default')\n"
+	  "      --json             print the outcome as JSON on stdout (progress on stderr)\n"
+	  "Exit status: 0 when the run completed, 1 when a step failed or the run was\n"
+	  "interrupted, 2 for an invalid pipeline file (nothing is recorded then).\n" },
+	{ "pipelines", cmd_pipelines, "pipelines [--json|--csv]",
+	  "list pipelines with run counts and their last run",
+	  "  --json, --csv   machine-readable output\n" },
+	{ "ls", cmd_ls, "ls [PIPELINE] [--limit N] [--json|--csv]",
+	  "list runs, newest first",
+	  "  -n, --limit N   show at most N runs (default 50; 0 = all)\n"
+	  "  --json, --csv   machine-readable output\n" },
+	{ "show", cmd_show, "show RUN [--json|--csv]",
+	  "show a run: status, timings, params, tags, steps, metrics",
+	  "RUN is a run id, a run name, 'last' or 'PIPELINE@last'.\n"
+	  "  --json          the run as one JSON document\n"
+	  "  --csv           the run's steps as CSV\n" },
+	{ "step", cmd_step, "step RUN STEP [--json]",
+	  "show a step run: context, inputs, outputs, metadata, attempts",
+	  "  --json          the step run as one JSON document\n" },
+	{ "logs", cmd_logs,
+	  "logs RUN STEP [--attempt N] [--stdout|--stderr] [--follow] [--json]",
+	  "print the captured output of a step",
+	  "  -a, --attempt N  that attempt (default: the last)\n"
+	  "      --stdout     only standard output\n"
+	  "      --stderr     only standard error\n"
+	  "  -f, --follow     keep printing while the step runs\n"
+	  "      --json       {\"stdout\": …, \"stderr\": …} (invalid UTF-8 replaced)\n"
+	  "On a terminal, control characters are shown as escapes (\\x1b); when\n"
+	  "piped, the bytes are written as they were captured.\n" },
+};
+
+#define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
+
+static const struct cli_command *find_command(const char *name)
+{
+	for (int i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: runlens [--store DIR] COMMAND [ARGS]\n"
+		"\n"
+		"runlens runs pipelines of steps, records every step's context, outputs,\n"
+		"metadata, metrics and logs in SQLite, and lets you browse and compare runs.\n"
+		"\n"
+		"Commands:\n");
+	for (int i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\n"
+		"Options:\n"
+		"  --store DIR   the store folder (default: $RUNLENS_STORE, else the\n"
+		"                nearest .runlens/ here or above)\n"
+		"  --help        this help;  'runlens help COMMAND' for a command\n"
+		"  --version     print the version\n"
+		"\n"
+		"Exit status: 0 success, 1 a run or operation failed, 2 invalid usage or\n"
+		"input, 3 not inside a step, 4 not found.\n");
+}
+
+static void print_command_help(FILE *out, const struct cli_command *cmd)
+{
+	fprintf(out, "usage: runlens %s\n\n%s.\n\n%s", cmd->usage, cmd->summary,
+		cmd->help);
+	fprintf(out, "  --store DIR     the store folder\n");
+}
+
+int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts, struct rl_err *err)
+{
+	opterr = 0;
+	int ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (ch == '?' || ch == ':') {
+		const char *bad = argv[optind - 1];
+		if (optopt && !(bad && bad[0] == '-' && bad[1] == '-'))
+			rl_err_set(err, RL_E_USAGE,
+				   "%s: %s -%c (see 'runlens help %s')", c->cmd,
+				   ch == ':' ? "missing value for" : "unknown option",
+				   optopt, c->cmd);
+		else
+			rl_err_set(err, RL_E_USAGE,
+				   "%s: %s '%s' (see 'runlens help %s')", c->cmd,
+				   ch == ':' ? "missing value for" : "unknown option",
+				   bad ? bad : "?", c->cmd);
+		return '?';
+	}
+	return ch;
+}
+
+int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,
+	    int *out, struct rl_err *err)
+{
+	char *end;
+	long v = strtol(value, &end, 10);
+	if (*value == '\0' || *end != '\0' || v < (allow_zero ? 0 : 1) ||
+	    v > 1000000000)
+		return rl_err_set(err, RL_E_USAGE,
+				  "%s: %s takes a %s number, not '%s'", c->cmd,
+				  opt, allow_zero ? "non-negative" : "positive",
+				  value);
+	*out = (int)v;
+	return 0;
+}
+
+static int report(struct rl_err *err)
+{
+	fprintf(stderr, "runlens: %s\n", rl_err_msg(err));
+	int code = rl_err_exit_code(err->code);
+	rl_err_clear(err);
+	return code ? code : 1;
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct rl_err err = RL_ERR_INIT;
+	struct cli c = { .out = stdout };
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--store") == 0) {
+			if (i + 1 >= argc) {
+				rl_err_set(&err, RL_E_USAGE, "--store needs a folder");
+				return report(&err);
+			}
+			c.store_flag = argv[++i];
+		} else if (strncmp(a, "--store=", 8) == 0) {
+			c.store_flag = a + 8;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_usage(stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+			printf("runlens %s\n", PACKAGE_VERSION);
+			return 0;
+		} else if (a[0] == '-') {
+			rl_err_set(&err, RL_E_USAGE,
+				   "unknown option '%s' (see 'runlens --help')", a);
+			return report(&err);
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		print_usage(stderr);
+		return 2;
+	}
+	const char *name = argv[i];
+	if (strcmp(name, "help") == 0) {
+		if (i + 1 >= argc) {
+			print_usage(stdout);
+			return 0;
+		}
+		const struct cli_command *cmd = find_command(argv[i + 1]);
+		if (!cmd) {
+			rl_err_set(&err, RL_E_USAGE,
+				   "unknown command '%s' (see 'runlens --help')",
+				   argv[i + 1]);
+			return report(&err);
+		}
+		print_command_help(stdout, cmd);
+		return 0;
+	}
+	const struct cli_command *cmd = find_command(name);
+	if (!cmd) {
+		rl_err_set(&err, RL_E_USAGE,
+			   "unknown command '%s' (see 'runlens --help')", name);
+		return report(&err);
+	}
+	/* `runlens CMD --help` */
+	for (int k = i + 1; k < argc; k++) {
+		if (strcmp(argv[k], "--") == 0)
+			break;
+		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+			print_command_help(stdout, cmd);
+			return 0;
+		}
+	}
+	c.cmd = cmd->name;
+	c.color = 0;
+	optind = 0; /* GNU: reinitialise getopt */
+	int rc = cmd->fn(&c, argc - i, argv + i, &err);
+	fflush(stdout);
+	if (rc < 0)
+		return report(&err);
+	return rc;
+}

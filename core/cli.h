@@ -1,0 +1,53 @@
+/* core/cli.h — the command line: the command table, option parsing,
+ * help, and the commands themselves (core/cmd_*.c).
+ *
+ * A command returns its exit code (0 or 1), or -1 with *err filled; the
+ * caller prints "runlens: <message>" and exits with the error's code.
+ */
+#ifndef RUNLENS_CORE_CLI_H
+#define RUNLENS_CORE_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "util/error.h"
+
+struct cli {
+	const char *store_flag; /* --store DIR, or NULL */
+	FILE *out;
+	int color; /* colour on stdout */
+	const char *cmd; /* the command's name, for messages */
+};
+
+typedef int (*cli_fn)(struct cli *c, int argc, char **argv,
+		      struct rl_err *err);
+
+struct cli_command {
+	const char *name;
+	cli_fn fn;
+	const char *usage;   /* "run FILE [-p KEY=VALUE]…" */
+	const char *summary; /* one line for --help */
+	const char *help;    /* options, for `runlens help CMD` */
+};
+
+/* Run the program: parse global options, dispatch, print errors. */
+int cli_main(int argc, char **argv);
+
+/* Parse the options of a command with getopt_long; on an unknown or
+ * malformed option, fill *err (RL_E_USAGE) and return '?'.  Wraps
+ * getopt_long so that each command parses from argv[1]. */
+int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
+	       const struct option *longopts, struct rl_err *err);
+
+/* Parse a positive (or zero when ALLOW_ZERO) integer option value. */
+int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,
+	    int *out, struct rl_err *err);
+
+int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_pipelines(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_ls(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_show(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_step(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err);
+
+#endif

@@ -1,0 +1,156 @@
+/* core/cmd_run.c — `runlens run`: run a pipeline file. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/cli.h"
+#include "core/output.h"
+#include "core/runner.h"
+#include "util/timeutil.h"
+
+static int push(char ***v, int *n, const char *s)
+{
+	char **p = realloc(*v, (size_t)(*n + 1) * sizeof(char *));
+	if (!p)
+		return -1;
+	*v = p;
+	p[(*n)++] = (char *)s;
+	return 0;
+}
+
+static int terminal_rows(int fd)
+{
+	struct winsize ws;
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+		return ws.ws_row;
+	return 24;
+}
+
+int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	static const struct option longopts[] = {
+		{ "param", required_argument, NULL, 'p' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "no-cache", no_argument, NULL, 'C' },
+		{ "stack", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "store", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct runner_opts o = { .out = stdout };
+	struct runner_result res = { 0 };
+	char **params = NULL, **tags = NULL;
+	int nparams = 0, ntags = 0, json = 0, rc = -1, ch;
+	while ((ch = cli_getopt(c, argc, argv, "p:n:t:j:", longopts, err)) != -1) {
+		switch (ch) {
+		case 'p':
+			if (!strchr(optarg, '=')) {
+				rl_err_set(err, RL_E_USAGE,
+					   "run: -p takes KEY=VALUE, not '%s'", optarg);
+				goto cleanup;
+			}
+			if (push(&params, &nparams, optarg) < 0)
+				goto nomem;
+			break;
+		case 'n':
+			o.name = optarg;
+			break;
+		case 't':
+			if (push(&tags, &ntags, optarg) < 0)
+				goto nomem;
+			break;
+		case 'j':
+			if (cli_int(c, "-j", optarg, 0, &o.jobs, err) < 0)
+				goto cleanup;
+			break;
+		case 'C':
+			o.no_cache = 1;
+			break;
+		case 's':
+			o.stack = optarg;
+			break;
+		case 'J':
+			json = 1;
+			break;
+		case 'S':
+			c->store_flag = optarg;
+			break;
+		default:
+			goto cleanup;
+		}
+	}
+	if (optind >= argc) {
+		rl_err_set(err, RL_E_USAGE, "run: missing pipeline FILE "
+					    "(usage: runlens run FILE)");
+		goto cleanup;
+	}
+	if (optind + 1 < argc) {
+		rl_err_set(err, RL_E_USAGE, "run: unexpected argument '%s'",
+			   argv[optind + 1]);
+		goto cleanup;
+	}
+	o.spec_path = argv[optind];
+	o.params = params;
+	o.nparams = nparams;
+	o.tags = tags;
+	o.ntags = ntags;
+	o.store_flag = c->store_flag;
+	o.out = json ? stderr : stdout;
+	o.live = isatty(fileno(o.out)) && getenv("TERM") &&
+		 strcmp(getenv("TERM"), "dumb") != 0;
+	o.color = out_use_color(o.out);
+	o.rows = terminal_rows(fileno(o.out));
+	if (runner_run(&o, &res, err) < 0)
+		goto cleanup;
+
+	int ok = strcmp(res.status, "completed") == 0;
+	if (json) {
+		cJSON *doc = cJSON_CreateObject();
+		cJSON_AddNumberToObject(doc, "id", (double)res.run_id);
+		cJSON_AddStringToObject(doc, "name", res.run_name);
+		cJSON_AddStringToObject(doc, "status", res.status);
+		cJSON_AddNumberToObject(doc, "duration",
+					(double)res.duration_ms / 1000.0);
+		cJSON *st = cJSON_AddObjectToObject(doc, "steps");
+		cJSON_AddNumberToObject(st, "total", res.steps_total);
+		cJSON_AddNumberToObject(st, "completed", res.steps_completed);
+		cJSON_AddNumberToObject(st, "cached", res.steps_cached);
+		cJSON_AddNumberToObject(st, "failed", res.steps_failed);
+		cJSON_AddNumberToObject(st, "skipped", res.steps_skipped);
+		out_json(stdout, doc);
+		cJSON_Delete(doc);
+	} else {
+		char d[32];
+		time_duration(res.duration_ms, d, sizeof d);
+		int color = out_use_color(stdout);
+		printf("run %lld %s %s%s%s in %s: %d completed",
+		       (long long)res.run_id, res.run_name,
+		       color ? (ok ? "\033[32m" : "\033[31m") : "", res.status,
+		       color ? "\033[0m" : "", d, res.steps_completed);
+		if (res.steps_cached)
+			printf(", %d cached", res.steps_cached);
+		if (res.steps_failed)
+			printf(", %d failed", res.steps_failed);
+		if (res.steps_skipped)
+			printf(", %d skipped", res.steps_skipped);
+		printf("\n");
+		if (!ok)
+			printf("see: runlens show %lld\n", (long long)res.run_id);
+	}
+	rc = ok ? 0 : 1;
+	goto cleanup;
+nomem:
+	rl_err_set(err, RL_E_NOMEM, NULL);
+cleanup:
+	runner_result_clear(&res);
+	free(params);
+	free(tags);
+	return rc;
+}

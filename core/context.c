@@ -1,0 +1,249 @@
+/* core/context.c — building context.json for a step attempt. */
+#include "config.h"
+#include "core/context.h"
+
+#include <ctype.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+char *context_env_name(const char *prefix, const char *name)
+{
+	size_t lp = strlen(prefix), ln = strlen(name);
+	char *s = malloc(lp + ln + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, prefix, lp);
+	for (size_t i = 0; i < ln; i++) {
+		unsigned char c = (unsigned char)name[i];
+		s[lp + i] = isalnum(c) ? (char)toupper(c) : '_';
+	}
+	s[lp + ln] = '\0';
+	return s;
+}
+
+void context_merge(cJSON *dst, const cJSON *src)
+{
+	if (!dst || !src || !cJSON_IsObject(dst) || !cJSON_IsObject(src))
+		return;
+	for (const cJSON *it = src->child; it; it = it->next) {
+		cJSON *cur = cJSON_GetObjectItemCaseSensitive(dst, it->string);
+		if (cur && cJSON_IsObject(cur) && cJSON_IsObject(it)) {
+			context_merge(cur, it);
+			continue;
+		}
+		cJSON *copy = cJSON_Duplicate(it, 1);
+		if (!copy)
+			continue;
+		if (cur)
+			cJSON_ReplaceItemInObjectCaseSensitive(dst, it->string, copy);
+		else
+			cJSON_AddItemToObject(dst, it->string, copy);
+	}
+}
+
+static cJSON *id_or_null(int64_t id)
+{
+	return id ? cJSON_CreateNumber((double)id) : cJSON_CreateNull();
+}
+
+static cJSON *str_or_null(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+/* Run a git command in DIR and return its first output line, or NULL. */
+static char *git_line(const char *dir, const char *args)
+{
+	struct buf cmd = BUF_INIT;
+	buf_puts(&cmd, "git -C '");
+	for (const char *p = dir; *p; p++) {
+		if (*p == '\'')
+			buf_puts(&cmd, "'\\''");
+		else
+			buf_putc(&cmd, *p);
+	}
+	buf_printf(&cmd, "' %s 2>/dev/null", args);
+	FILE *f = popen(cmd.data, "r");
+	buf_free(&cmd);
+	if (!f)
+		return NULL;
+	struct buf out = BUF_INIT;
+	char chunk[256];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&out, chunk, n);
+	int status = pclose(f);
+	if (status != 0) {
+		buf_free(&out);
+		return NULL;
+	}
+	char *s = buf_steal(&out);
+	if (s)
+		s[strcspn(s, "\n")] = '\0';
+	return s;
+}
+
+cJSON *context_environment(const char *dir)
+{
+	cJSON *env = cJSON_CreateObject();
+	if (!env)
+		return NULL;
+	char host[256] = "localhost";
+	if (gethostname(host, sizeof host) == 0)
+		host[sizeof host - 1] = '\0';
+	cJSON_AddStringToObject(env, "hostname", host);
+	struct utsname u;
+	if (uname(&u) == 0) {
+		struct buf os = BUF_INIT;
+		buf_printf(&os, "%s %s %s", u.sysname, u.release, u.machine);
+		cJSON_AddStringToObject(env, "os", os.data);
+		buf_free(&os);
+	} else {
+		cJSON_AddNullToObject(env, "os");
+	}
+	const char *user = getenv("USER");
+	struct passwd *pw = user ? NULL : getpwuid(getuid());
+	cJSON_AddItemToObject(env, "user",
+			      str_or_null(user ? user : pw ? pw->pw_name : NULL));
+	cJSON_AddStringToObject(env, "runlens_version", PACKAGE_VERSION);
+	char *commit = dir ? git_line(dir, "rev-parse HEAD") : NULL;
+	if (commit && *commit) {
+		cJSON *git = cJSON_AddObjectToObject(env, "git");
+		cJSON_AddStringToObject(git, "commit", commit);
+		char *dirty = git_line(dir, "status --porcelain --untracked-files=no");
+		cJSON_AddBoolToObject(git, "dirty", dirty && *dirty);
+		free(dirty);
+	} else {
+		cJSON_AddNullToObject(env, "git");
+	}
+	free(commit);
+	return env;
+}
+
+static cJSON *build_step(const struct context_args *a)
+{
+	const struct spec_step *st = a->step;
+	cJSON *step = cJSON_CreateObject();
+	cJSON_AddStringToObject(step, "name", st->name);
+	cJSON_AddNumberToObject(step, "run_id", (double)a->step_run_id);
+	cJSON_AddNumberToObject(step, "attempt", a->attempt);
+	cJSON_AddNumberToObject(step, "max_attempts", a->max_attempts);
+	cJSON *cfg = cJSON_AddObjectToObject(step, "config");
+	cJSON_AddBoolToObject(cfg, "cache", st->cache);
+	cJSON_AddNumberToObject(cfg, "retries", st->retries);
+	cJSON_AddNumberToObject(cfg, "timeout", st->timeout);
+	cJSON_AddItemToObject(cfg, "resources",
+			      st->resources ? cJSON_Duplicate(st->resources, 1)
+					    : cJSON_CreateObject());
+	cJSON_AddItemToObject(step, "params",
+			      st->params ? cJSON_Duplicate(st->params, 1)
+					 : cJSON_CreateObject());
+	cJSON *ins = cJSON_AddObjectToObject(step, "inputs");
+	for (int i = 0; i < st->ninputs; i++) {
+		const struct context_input *ci = &a->inputs[i];
+		cJSON *in = cJSON_AddObjectToObject(ins, st->inputs[i].name);
+		cJSON_AddItemToObject(in, "artifact_id", id_or_null(ci->artifact_id));
+		cJSON_AddItemToObject(in, "path", str_or_null(ci->path));
+		cJSON_AddItemToObject(in, "type", str_or_null(ci->type));
+		cJSON_AddNumberToObject(in, "size", (double)ci->size);
+		cJSON_AddItemToObject(in, "sha256", str_or_null(ci->sha256));
+		if (ci->producer_run_id) {
+			cJSON *p = cJSON_AddObjectToObject(in, "producer");
+			cJSON_AddNumberToObject(p, "run_id",
+						(double)ci->producer_run_id);
+			cJSON_AddStringToObject(p, "step", ci->producer_step);
+			cJSON_AddStringToObject(p, "output", ci->producer_output);
+		} else {
+			cJSON_AddNullToObject(in, "producer");
+		}
+		cJSON_AddObjectToObject(in, "metadata");
+	}
+	cJSON *outs = cJSON_AddObjectToObject(step, "outputs");
+	for (int i = 0; i < st->noutputs; i++) {
+		cJSON *o = cJSON_AddObjectToObject(outs, st->outputs[i].name);
+		cJSON_AddStringToObject(o, "path", a->output_paths[i]);
+	}
+	return step;
+}
+
+cJSON *context_build(const struct context_args *a)
+{
+	cJSON *c = cJSON_CreateObject();
+	if (!c)
+		return NULL;
+	cJSON_AddNumberToObject(c, "schema", CONTEXT_SCHEMA);
+
+	cJSON *p = cJSON_AddObjectToObject(c, "pipeline");
+	cJSON_AddNumberToObject(p, "id", (double)a->pipeline_id);
+	cJSON_AddStringToObject(p, "name", a->pipeline);
+
+	cJSON *run = cJSON_AddObjectToObject(c, "run");
+	cJSON_AddNumberToObject(run, "id", (double)a->run_id);
+	cJSON_AddStringToObject(run, "name", a->run_name);
+	char iso[32];
+	time_iso8601(a->run_started_ms, iso, sizeof iso);
+	cJSON_AddStringToObject(run, "started_at", iso);
+	cJSON *tags = cJSON_AddArrayToObject(run, "tags");
+	for (int i = 0; i < a->ntags; i++)
+		cJSON_AddItemToArray(tags, cJSON_CreateString(a->tags[i]));
+	cJSON_AddItemToObject(run, "params",
+			      a->params ? cJSON_Duplicate(a->params, 1)
+					: cJSON_CreateObject());
+	cJSON_AddItemToObject(run, "rerun_of", id_or_null(a->rerun_of));
+	cJSON_AddItemToObject(run, "state",
+			      a->state ? cJSON_Duplicate(a->state, 1)
+				       : cJSON_CreateObject());
+
+	cJSON_AddItemToObject(c, "step", build_step(a));
+
+	cJSON *stack = cJSON_AddObjectToObject(c, "stack");
+	cJSON_AddStringToObject(stack, "name",
+				a->stack_name ? a->stack_name : "default");
+	cJSON *as = cJSON_AddObjectToObject(stack, "artifact_store");
+	cJSON_AddStringToObject(as, "name", "local");
+	cJSON_AddItemToObject(as, "path", str_or_null(a->artifact_store));
+	cJSON *orch = cJSON_AddObjectToObject(stack, "orchestrator");
+	const char *flavor = a->orchestrator ? a->orchestrator : "local";
+	cJSON_AddStringToObject(orch, "name", flavor);
+	cJSON_AddStringToObject(orch, "flavor", flavor);
+	cJSON_AddNullToObject(stack, "experiment_tracker");
+	cJSON_AddNullToObject(stack, "model_deployer");
+
+	if (a->model_name) {
+		cJSON *m = cJSON_AddObjectToObject(c, "model");
+		cJSON_AddStringToObject(m, "name", a->model_name);
+		cJSON_AddItemToObject(m, "version", str_or_null(a->model_version));
+	} else {
+		cJSON_AddNullToObject(c, "model");
+	}
+
+	cJSON *custom = cJSON_AddObjectToObject(c, "custom");
+	if (a->spec && a->spec->context)
+		context_merge(custom, a->spec->context);
+	if (a->step->context)
+		context_merge(custom, a->step->context);
+
+	if (a->baseline_run_id) {
+		cJSON *b = cJSON_AddObjectToObject(c, "baseline");
+		cJSON_AddNumberToObject(b, "run_id", (double)a->baseline_run_id);
+		cJSON_AddItemToObject(b, "run_name", str_or_null(a->baseline_run_name));
+	} else {
+		cJSON_AddNullToObject(c, "baseline");
+	}
+
+	cJSON *ck = cJSON_AddObjectToObject(c, "checkpoint");
+	cJSON_AddItemToObject(ck, "path", str_or_null(a->checkpoint_dir));
+	cJSON_AddBoolToObject(ck, "exists", a->checkpoint_exists);
+
+	cJSON_AddItemToObject(c, "environment",
+			      a->environment ? cJSON_Duplicate(a->environment, 1)
+					     : cJSON_CreateObject());
+	return c;
+}

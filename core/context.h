@@ -1,0 +1,80 @@
+/* core/context.h — the step context: what a running step is told.
+ *
+ * context_build() makes the context.json document of SPEC.md "Step
+ * context" for one attempt; the runner writes it read-only into the
+ * attempt's folder and points RUNLENS_CONTEXT at it.  Secrets never enter
+ * it.
+ */
+#ifndef RUNLENS_CORE_CONTEXT_H
+#define RUNLENS_CORE_CONTEXT_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/spec.h"
+
+#define CONTEXT_SCHEMA 1
+
+struct context_input {
+	const char *name;
+	int64_t artifact_id; /* 0 when not recorded */
+	const char *path;
+	const char *type; /* "file" or "dir" */
+	int64_t size;
+	const char *sha256;
+	int64_t producer_run_id; /* 0 for external inputs */
+	const char *producer_step;
+	const char *producer_output;
+};
+
+struct context_args {
+	int64_t pipeline_id;
+	const char *pipeline;
+	int64_t run_id;
+	const char *run_name;
+	int64_t run_started_ms;
+	char *const *tags;
+	int ntags;
+	const cJSON *params; /* all run params */
+	int64_t rerun_of;
+	const cJSON *state; /* run state as of the step's start, or NULL */
+
+	const struct spec *spec;
+	const struct spec_step *step;
+	int64_t step_run_id;
+	int attempt;
+	int max_attempts;
+	const struct context_input *inputs; /* step->ninputs entries */
+	char *const *output_paths;	    /* step->noutputs entries */
+
+	const char *stack_name;
+	const char *artifact_store;
+	const char *orchestrator;
+	const char *model_name; /* NULL: "model": null */
+	const char *model_version;
+	int64_t baseline_run_id; /* 0: "baseline": null */
+	const char *baseline_run_name;
+	const char *checkpoint_dir;
+	int checkpoint_exists;
+	const cJSON *environment; /* from context_environment() */
+};
+
+/* The context document (caller frees with cJSON_Delete); NULL when out
+ * of memory. */
+cJSON *context_build(const struct context_args *a);
+
+/* The "environment" object: hostname, os, user, runlens_version, git
+ * (commit and dirty flag of DIR when it is in a git work tree, else
+ * null).  Computed once per run. */
+cJSON *context_environment(const char *dir);
+
+/* Deep-merge SRC into DST: objects merge key by key, anything else from
+ * SRC replaces DST's value. */
+void context_merge(cJSON *dst, const cJSON *src);
+
+/* "RUNLENS_INPUT_" + NAME upper-cased, non-alphanumerics as '_'
+ * (malloc'd). */
+char *context_env_name(const char *prefix, const char *name);
+
+#endif

@@ -1,0 +1,54 @@
+/* core/executor.h — where step processes run, behind one interface.
+ *
+ * The runner talks to an executor through struct executor_ops, chosen by
+ * the stack's orchestrator flavor with executor_find() ("local" today).  A
+ * job is one attempt of one step: one process (group) whose stdout and
+ * stderr go to files.
+ */
+#ifndef RUNLENS_CORE_EXECUTOR_H
+#define RUNLENS_CORE_EXECUTOR_H
+
+#include <stdint.h>
+
+#include "util/error.h"
+
+struct exec_request {
+	char *const *argv;	 /* argv[0] looked up in PATH */
+	char *const *envp;	 /* the whole environment of the job */
+	const char *cwd;	 /* working folder */
+	const char *stdout_path; /* created/truncated */
+	const char *stderr_path;
+};
+
+struct exec_result {
+	int64_t job;
+	int exit_code; /* -1 when killed by a signal */
+	int signal;    /* 0 when it exited */
+};
+
+struct executor;
+
+struct executor_ops {
+	const char *flavor;
+	int (*open)(struct executor **ex, struct rl_err *err);
+	/* Start a job.  A job that cannot be started (no such program, no
+	 * permission, bad folder) fails here with a message, and no job is
+	 * left behind. */
+	int (*start)(struct executor *ex, const struct exec_request *req,
+		     int64_t *job, struct rl_err *err);
+	/* Send SIG to the whole job (its process group). */
+	void (*signal)(struct executor *ex, int64_t job, int sig);
+	/* A file descriptor that becomes readable when a job may have ended
+	 * (for poll), or -1. */
+	int (*event_fd)(struct executor *ex);
+	/* Collect one ended job: 1 and *res filled, 0 when none has ended. */
+	int (*reap)(struct executor *ex, struct exec_result *res);
+	void (*close)(struct executor **ex);
+};
+
+/* The executor for a flavor, or NULL when unknown. */
+const struct executor_ops *executor_find(const char *flavor);
+
+extern const struct executor_ops executor_local;
+
+#endif

@@ -1,0 +1,355 @@
+/* core/output.c — tables, CSV, JSON and terminal-safe text. */
+#include "config.h"
+#include "core/output.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+struct table {
+	int ncols;
+	char **cells;  /* (nrows + 1) * ncols; row 0 = headers */
+	char **colors; /* same shape; NULL = none */
+	unsigned char *right;
+	int nrows, cap;
+};
+
+static int table_grow(struct table *t)
+{
+	if (t->nrows + 1 < t->cap)
+		return 0;
+	int cap = t->cap ? t->cap * 2 : 16;
+	char **c = realloc(t->cells, (size_t)cap * (size_t)t->ncols * sizeof(char *));
+	if (!c)
+		return -1;
+	t->cells = c;
+	char **k = realloc(t->colors, (size_t)cap * (size_t)t->ncols * sizeof(char *));
+	if (!k)
+		return -1;
+	t->colors = k;
+	t->cap = cap;
+	return 0;
+}
+
+static int table_vrow(struct table *t, va_list ap, int header)
+{
+	if (table_grow(t) < 0)
+		return -1;
+	int row = header ? 0 : t->nrows + 1;
+	for (int c = 0; c < t->ncols; c++) {
+		const char *s = va_arg(ap, const char *);
+		t->cells[row * t->ncols + c] = strdup(s ? s : "");
+		t->colors[row * t->ncols + c] = NULL;
+	}
+	if (!header)
+		t->nrows++;
+	return 0;
+}
+
+struct table *table_new(int ncols, ...)
+{
+	struct table *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->ncols = ncols;
+	t->right = calloc((size_t)ncols, 1);
+	va_list ap;
+	va_start(ap, ncols);
+	int rc = t->right ? table_vrow(t, ap, 1) : -1;
+	va_end(ap);
+	if (rc < 0)
+		table_free(&t);
+	return t;
+}
+
+int table_add_row(struct table *t, ...)
+{
+	va_list ap;
+	va_start(ap, t);
+	int rc = table_vrow(t, ap, 0);
+	va_end(ap);
+	return rc;
+}
+
+void table_set_color(struct table *t, int col, const char *sgr)
+{
+	if (t->nrows == 0 || col < 0 || col >= t->ncols)
+		return;
+	char **slot = &t->colors[t->nrows * t->ncols + col];
+	free(*slot);
+	*slot = sgr ? strdup(sgr) : NULL;
+}
+
+void table_align_right(struct table *t, int col)
+{
+	if (col >= 0 && col < t->ncols)
+		t->right[col] = 1;
+}
+
+int table_rows(const struct table *t)
+{
+	return t ? t->nrows : 0;
+}
+
+/* Display width of a UTF-8 string (code points; good enough for names). */
+static int text_width(const char *s)
+{
+	int w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+void table_print(const struct table *t, FILE *out, int color)
+{
+	int *w = calloc((size_t)t->ncols, sizeof(int));
+	if (!w)
+		return;
+	for (int r = 0; r <= t->nrows; r++)
+		for (int c = 0; c < t->ncols; c++) {
+			int cw = text_width(t->cells[r * t->ncols + c]);
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	for (int r = 0; r <= t->nrows; r++) {
+		struct buf line = BUF_INIT;
+		for (int c = 0; c < t->ncols; c++) {
+			const char *s = t->cells[r * t->ncols + c];
+			const char *k = t->colors[r * t->ncols + c];
+			int pad = w[c] - text_width(s);
+			int last = c == t->ncols - 1;
+			if (c)
+				buf_puts(&line, "  ");
+			if (t->right[c])
+				for (int i = 0; i < pad; i++)
+					buf_putc(&line, ' ');
+			if (color && r == 0)
+				buf_puts(&line, "\033[1m");
+			if (color && k)
+				buf_printf(&line, "\033[%sm", k);
+			buf_puts(&line, s);
+			if (color && (k || r == 0))
+				buf_puts(&line, "\033[0m");
+			if (!t->right[c] && !last)
+				for (int i = 0; i < pad; i++)
+					buf_putc(&line, ' ');
+		}
+		/* no trailing blanks */
+		while (line.len && line.data[line.len - 1] == ' ')
+			line.data[--line.len] = '\0';
+		fprintf(out, "%s\n", line.data ? line.data : "");
+		buf_free(&line);
+	}
+	free(w);
+}
+
+static void csv_cell(FILE *out, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+void table_print_csv(const struct table *t, FILE *out)
+{
+	for (int r = 0; r <= t->nrows; r++) {
+		for (int c = 0; c < t->ncols; c++) {
+			if (c)
+				fputc(',', out);
+			csv_cell(out, t->cells[r * t->ncols + c]);
+		}
+		fputs("\r\n", out);
+	}
+}
+
+void table_free(struct table **pt)
+{
+	if (!pt || !*pt)
+		return;
+	struct table *t = *pt;
+	int n = t->cells ? (t->nrows + 1) * t->ncols : 0;
+	for (int i = 0; i < n; i++) {
+		free(t->cells[i]);
+		free(t->colors[i]);
+	}
+	free(t->cells);
+	free(t->colors);
+	free(t->right);
+	free(t);
+	*pt = NULL;
+}
+
+void out_json(FILE *out, const cJSON *doc)
+{
+	char *s = cJSON_Print(doc);
+	if (s) {
+		fputs(s, out);
+		fputc('\n', out);
+		free(s);
+	}
+}
+
+/* Length of the valid UTF-8 sequence at P (at most N bytes), or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	if (p[0] < 0x80)
+		return 1;
+	size_t len;
+	unsigned int cp;
+	if ((p[0] & 0xE0) == 0xC0) {
+		len = 2;
+		cp = p[0] & 0x1F;
+	} else if ((p[0] & 0xF0) == 0xE0) {
+		len = 3;
+		cp = p[0] & 0x0F;
+	} else if ((p[0] & 0xF8) == 0xF0) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+char *out_utf8_clean(const char *data, size_t len)
+{
+	struct buf b = BUF_INIT;
+	const unsigned char *p = (const unsigned char *)data;
+	size_t i = 0;
+	while (i < len) {
+		size_t n = p[i] ? utf8_seq(p + i, len - i) : 0;
+		if (n == 0) {
+			buf_puts(&b, "\xEF\xBF\xBD");
+			i++;
+		} else {
+			buf_append(&b, p + i, n);
+			i += n;
+		}
+	}
+	return buf_steal(&b);
+}
+
+void out_terminal_safe(FILE *out, const char *data, size_t len,
+		       size_t max_line)
+{
+	struct buf b = BUF_INIT;
+	const unsigned char *p = (const unsigned char *)data;
+	size_t col = 0, i = 0;
+	int cut = 0;
+	while (i < len) {
+		unsigned char c = p[i];
+		if (c == '\n') {
+			buf_putc(&b, '\n');
+			col = 0;
+			cut = 0;
+			i++;
+			continue;
+		}
+		if (cut) {
+			i++;
+			continue;
+		}
+		if (max_line && col >= max_line) {
+			buf_puts(&b, " …");
+			cut = 1;
+			i++;
+			continue;
+		}
+		size_t n = utf8_seq(p + i, len - i);
+		if (c == '\t') {
+			buf_putc(&b, '\t');
+			i++;
+		} else if (n == 1 && (c < 0x20 || c == 0x7F)) {
+			buf_printf(&b, "\\x%02x", c);
+			i++;
+		} else if (n == 0) {
+			buf_printf(&b, "\\x%02x", c);
+			i++;
+		} else {
+			buf_append(&b, p + i, n);
+			i += n;
+		}
+		col++;
+		if (b.len > 65536) {
+			fwrite(b.data, 1, b.len, out);
+			buf_reset(&b);
+		}
+	}
+	if (b.len)
+		fwrite(b.data, 1, b.len, out);
+	buf_free(&b);
+}
+
+const char *out_status_color(const char *status)
+{
+	if (!status)
+		return NULL;
+	if (!strcmp(status, "completed") || !strcmp(status, "cached"))
+		return "32";
+	if (!strcmp(status, "failed") || !strcmp(status, "interrupted"))
+		return "31";
+	if (!strcmp(status, "running"))
+		return "36";
+	if (!strcmp(status, "retrying"))
+		return "33";
+	return "2";
+}
+
+int out_use_color(FILE *out)
+{
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return 0;
+	const char *term = getenv("TERM");
+	if (term && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fileno(out));
+}
+
+void out_time(int64_t ms, char *buf, size_t size)
+{
+	if (!ms)
+		snprintf(buf, size, "-");
+	else
+		time_local_short(ms, buf, size);
+}
+
+void out_duration(int64_t start_ms, int64_t end_ms, char *buf, size_t size)
+{
+	if (!start_ms) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (!end_ms)
+		end_ms = time_now_ms();
+	time_duration(end_ms - start_ms, buf, size);
+}
+
+void out_number(double v, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.6g", v);
+}

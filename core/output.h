@@ -1,0 +1,57 @@
+/* core/output.h — how commands print: aligned tables, CSV, JSON, and
+ * terminal-safe text. */
+#ifndef RUNLENS_CORE_OUTPUT_H
+#define RUNLENS_CORE_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+/* A table of text cells, printed with aligned columns or as CSV. */
+struct table;
+
+/* NCOLS headers follow. */
+struct table *table_new(int ncols, ...);
+/* Add a row of ncols cells (NULL prints as empty); cells are copied. */
+int table_add_row(struct table *t, ...);
+/* Colour of the last added row's cell COL (an ANSI SGR like "32"), used
+ * by table_print when colour is on. */
+void table_set_color(struct table *t, int col, const char *sgr);
+/* Right-align column COL (numbers). */
+void table_align_right(struct table *t, int col);
+/* Print with two spaces between columns; the last column is not padded. */
+void table_print(const struct table *t, FILE *out, int color);
+/* RFC 4180 CSV with a header row. */
+void table_print_csv(const struct table *t, FILE *out);
+int table_rows(const struct table *t);
+void table_free(struct table **t);
+
+/* Print a JSON document (indented) followed by a newline. */
+void out_json(FILE *out, const cJSON *doc);
+
+/* Bytes made valid UTF-8 (invalid sequences become U+FFFD), malloc'd. */
+char *out_utf8_clean(const char *data, size_t len);
+
+/* Write LEN bytes so that a terminal shows them safely: control
+ * characters other than newline and tab, and bytes that are not valid
+ * UTF-8, are written as escapes (\x1b).  Lines longer than MAX_LINE
+ * characters are cut with " …" (0: no limit). */
+void out_terminal_safe(FILE *out, const char *data, size_t len,
+		       size_t max_line);
+
+/* ANSI colour SGR for a run or step status ("32" green, …). */
+const char *out_status_color(const char *status);
+
+/* Should output to OUT be coloured?  (a terminal, no NO_COLOR) */
+int out_use_color(FILE *out);
+
+/* Human forms: "2026-11-23 10:15", "4m05s", "-". */
+void out_time(int64_t ms, char *buf, size_t size);
+void out_duration(int64_t start_ms, int64_t end_ms, char *buf, size_t size);
+
+/* A metric value: %.6g. */
+void out_number(double v, char *buf, size_t size);
+
+#endif

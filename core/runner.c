@@ -1,0 +1,1405 @@
+/* core/runner.c — records a run and schedules its steps on an executor.
+ *
+ * One loop: launch every ready step while fewer than -j run, wait for a
+ * job to end (or a timeout, a heartbeat, a board redraw, Ctrl-C), collect
+ * what ended, repeat.  Each pass through the loop writes its state changes
+ * to the store in one transaction.
+ */
+#include "config.h"
+#include "core/runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/board.h"
+#include "core/context.h"
+#include "core/executor.h"
+#include "core/hash.h"
+#include "core/session.h"
+#include "core/spec.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/fs.h"
+#include "util/timeutil.h"
+
+extern char **environ;
+
+enum rstate {
+	RS_PENDING,
+	RS_RUNNING,
+	RS_RETRYING,
+	RS_COMPLETED,
+	RS_CACHED,
+	RS_FAILED,
+	RS_SKIPPED,
+	RS_INTERRUPTED,
+};
+
+static const char *const rstate_names[] = {
+	[RS_PENDING] = "pending",     [RS_RUNNING] = "running",
+	[RS_RETRYING] = "retrying",   [RS_COMPLETED] = "completed",
+	[RS_CACHED] = "cached",	      [RS_FAILED] = "failed",
+	[RS_SKIPPED] = "skipped",     [RS_INTERRUPTED] = "interrupted",
+};
+
+struct rstep {
+	const struct spec_step *sp;
+	int idx; /* index in spec->steps */
+	int pos; /* index in the run's (topological) order */
+	int64_t step_run_id;
+	enum rstate state;
+	int attempt, max_attempts;
+	int64_t attempt_id;
+	int64_t job; /* executor job while running, else 0 */
+	int64_t attempt_start; /* monotonic ms */
+	int64_t deadline;      /* monotonic ms; 0 = none */
+	int64_t kill_at;       /* monotonic ms; 0 = none */
+	int timed_out;
+	int64_t started_ms;
+	char *dir, *out_dir, *ckpt_dir;
+	char **out_paths; /* where the step writes each output */
+	char **art_paths; /* where each output's content lives afterwards */
+	char **art_sha;
+	char **art_type;
+	int64_t *art_size;
+	int64_t *art_ids;
+	int inputs_resolved;
+	struct context_input *inputs;
+	char **in_paths;
+	char **in_sha; /* owned copies for external inputs */
+};
+
+struct run {
+	const struct runner_opts *o;
+	struct spec *spec;
+	struct store *store;
+	const struct executor_ops *ex_ops;
+	struct executor *ex;
+	struct board *board;
+	struct rstep *steps; /* in spec->steps order */
+	int n;
+	int64_t pipeline_id, run_id;
+	char *run_name;
+	int64_t started_ms, start_mono;
+	char *run_dir, *artifact_root, *stack_name;
+	cJSON *environment;
+	cJSON *state; /* the run state as the runner last wrote it */
+	char **tags;
+	int ntags;
+	int jobs, running;
+	int in_tx;
+	int64_t last_heartbeat;
+	char *model_name, *model_version;
+	int64_t baseline_id;
+	char *baseline_name;
+	char **base_env; /* environ without RUNLENS_* */
+	int nbase_env;
+	int interrupting;
+};
+
+/* ------------------------------------------------------------------ */
+/* Ctrl-C                                                              */
+
+static volatile sig_atomic_t interrupt_count;
+static int sig_pipe[2] = { -1, -1 };
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	int saved = errno;
+	interrupt_count++;
+	if (sig_pipe[1] >= 0) {
+		ssize_t w = write(sig_pipe[1], "i", 1);
+		(void)w;
+	}
+	errno = saved;
+}
+
+static struct sigaction old_int, old_term, old_hup;
+
+static int signals_install(struct rl_err *err)
+{
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return rl_err_set(err, RL_E_IO, "cannot create a pipe: %s",
+				  strerror(errno));
+	interrupt_count = 0;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	return 0;
+}
+
+static void signals_restore(void)
+{
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	if (sig_pipe[0] >= 0) {
+		close(sig_pipe[0]);
+		close(sig_pipe[1]);
+	}
+	sig_pipe[0] = sig_pipe[1] = -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+
+static void strv_free(char **v, int n)
+{
+	if (!v)
+		return;
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int tx(struct run *r, struct rl_err *err)
+{
+	if (r->in_tx)
+		return 0;
+	if (store_begin(r->store, err) < 0)
+		return -1;
+	r->in_tx = 1;
+	return 0;
+}
+
+static int tx_commit(struct run *r, struct rl_err *err)
+{
+	if (!r->in_tx)
+		return 0;
+	r->in_tx = 0;
+	if (store_commit(r->store, err) < 0) {
+		store_rollback(r->store);
+		return -1;
+	}
+	return 0;
+}
+
+static void show(struct run *r, struct rstep *s, const char *detail)
+{
+	board_step(r->board, s->pos, rstate_names[s->state], s->attempt,
+		   s->max_attempts, detail, time_mono_ms());
+}
+
+/* Set a step's state in the store and on the board. */
+static int set_state(struct run *r, struct rstep *s, enum rstate st,
+		     const char *error, struct rl_err *err)
+{
+	s->state = st;
+	int64_t now = time_now_ms();
+	int64_t started = 0, ended = 0;
+	if (st == RS_RUNNING && !s->started_ms)
+		started = s->started_ms = now;
+	if (st >= RS_COMPLETED)
+		ended = now;
+	if (tx(r, err) < 0 ||
+	    store_step_run_update(r->store, s->step_run_id, rstate_names[st],
+				  started, ended, error, err) < 0)
+		return -1;
+	show(r, s, error);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Setting a run up                                                    */
+
+static char *default_run_name(struct run *r, struct rl_err *err)
+{
+	char stamp[32];
+	time_compact(r->started_ms, stamp, sizeof stamp);
+	struct buf name = BUF_INIT;
+	for (int k = 1;; k++) {
+		buf_reset(&name);
+		buf_printf(&name, "%s-%s", r->spec->name, stamp);
+		if (k > 1)
+			buf_printf(&name, "-%d", k);
+		int64_t id;
+		struct rl_err e2 = RL_ERR_INIT;
+		int rc = store_run_id_by_name(r->store, name.data, &id, &e2);
+		enum rl_code code = e2.code;
+		rl_err_clear(&e2);
+		if (rc < 0 && code == RL_E_NOT_FOUND)
+			break;
+		if (rc < 0) {
+			buf_free(&name);
+			rl_err_set(err, code, "cannot choose a run name");
+			return NULL;
+		}
+	}
+	return buf_steal(&name);
+}
+
+static int choose_stack(struct run *r, struct rl_err *err)
+{
+	const char *name = r->o->stack ? r->o->stack
+			   : r->spec->stack ? r->spec->stack
+					    : "default";
+	r->stack_name = strdup(name);
+	const char *flavor = "local";
+	struct store_stack st = { 0 };
+	int rc = -1;
+	if (strcmp(name, "default") == 0) {
+		if (store_stack_get(r->store, name, &st, NULL) == 0 &&
+		    st.artifact_store)
+			r->artifact_root = strdup(st.artifact_store);
+		else
+			r->artifact_root = fs_join(store_dir(r->store), "artifacts");
+	} else {
+		if (store_stack_get(r->store, name, &st, err) < 0) {
+			rl_err_set(err, RL_E_NOT_FOUND,
+				   "no stack '%s' (see 'runlens stack ls')", name);
+			goto cleanup;
+		}
+		r->artifact_root = strdup(st.artifact_store);
+	}
+	if (st.orchestrator)
+		flavor = st.orchestrator;
+	r->ex_ops = executor_find(flavor);
+	if (!r->ex_ops) {
+		rl_err_set(err, RL_E_INPUT,
+			   "stack '%s': unknown orchestrator flavor '%s'", name,
+			   flavor);
+		goto cleanup;
+	}
+	if (fs_mkdirs(r->artifact_root, err) < 0)
+		goto cleanup;
+	rc = 0;
+cleanup:
+	store_stack_clear(&st);
+	return rc;
+}
+
+static int collect_tags(struct run *r)
+{
+	int cap = r->spec->ntags + r->o->ntags;
+	r->tags = calloc((size_t)(cap ? cap : 1), sizeof(char *));
+	if (!r->tags)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		char *const *src = k ? r->o->tags : r->spec->tags;
+		int n = k ? r->o->ntags : r->spec->ntags;
+		for (int i = 0; i < n; i++) {
+			int dup = 0;
+			for (int j = 0; j < r->ntags; j++)
+				dup |= strcmp(r->tags[j], src[i]) == 0;
+			if (!dup)
+				r->tags[r->ntags++] = strdup(src[i]);
+		}
+	}
+	return 0;
+}
+
+static int create_run(struct run *r, struct rl_err *err)
+{
+	struct spec *sp = r->spec;
+	char *params_json = NULL;
+	struct store_pipeline pl = { 0 };
+	int rc = -1;
+
+	if (tx(r, err) < 0)
+		goto cleanup;
+	if (store_pipeline_ensure(r->store, sp->name, sp->description,
+				  &r->pipeline_id, err) < 0)
+		goto cleanup;
+	if (r->o->name) {
+		int64_t other;
+		if (store_run_id_by_name(r->store, r->o->name, &other, NULL) == 0) {
+			rl_err_set(err, RL_E_USAGE,
+				   "a run named '%s' already exists", r->o->name);
+			goto cleanup;
+		}
+		r->run_name = strdup(r->o->name);
+	} else if (!(r->run_name = default_run_name(r, err))) {
+		goto cleanup;
+	}
+
+	/* the baseline: the pinned run, else the newest completed run */
+	if (store_pipeline_get_by_id(r->store, r->pipeline_id, &pl, err) < 0)
+		goto cleanup;
+	if (pl.pinned_run_id) {
+		r->baseline_id = pl.pinned_run_id;
+	} else {
+		struct store_run_cursor top = { INT64_MAX, INT64_MAX };
+		if (store_run_previous_completed(r->store, r->pipeline_id, &top,
+						 &r->baseline_id, NULL) < 0)
+			r->baseline_id = 0;
+	}
+	if (r->baseline_id) {
+		struct store_run b = { 0 };
+		if (store_run_get(r->store, r->baseline_id, &b, NULL) == 0)
+			r->baseline_name = b.name ? strdup(b.name) : NULL;
+		store_run_clear(&b);
+	}
+
+	params_json = cJSON_PrintUnformatted(sp->params);
+	char *host = session_hostname();
+	char *token = session_process_token(getpid());
+	cJSON *model_name = sp->model ? cJSON_GetObjectItemCaseSensitive(
+						sp->model, "name")
+				      : NULL;
+	if (cJSON_IsString(model_name))
+		r->model_name = strdup(model_name->valuestring);
+	struct store_run_new nr = {
+		.pipeline_id = r->pipeline_id,
+		.name = r->run_name,
+		.status = "running",
+		.started_ms = r->started_ms,
+		.spec_path = sp->path,
+		.spec_json = sp->text,
+		.params_json = params_json ? params_json : "{}",
+		.runner_pid = (int)getpid(),
+		.runner_host = host,
+		.runner_token = token,
+		.stack = r->stack_name,
+		.model_name = r->model_name,
+		.state_json = "{}",
+	};
+	int created = store_run_create(r->store, &nr, &r->run_id, err);
+	free(host);
+	free(token);
+	if (created < 0)
+		goto cleanup;
+	for (int i = 0; i < r->ntags; i++)
+		if (store_run_add_tag(r->store, r->run_id, r->tags[i], err) < 0)
+			goto cleanup;
+	for (cJSON *p = sp->params ? sp->params->child : NULL; p; p = p->next) {
+		char *v = cJSON_PrintUnformatted(p);
+		int prc = v ? store_run_add_param(r->store, r->run_id, p->string,
+						  v, err)
+			    : rl_err_set(err, RL_E_NOMEM, NULL);
+		free(v);
+		if (prc < 0)
+			goto cleanup;
+	}
+	if (r->model_name) {
+		cJSON *ver = cJSON_GetObjectItemCaseSensitive(sp->model, "version");
+		char numbuf[64];
+		const char *pinned = NULL;
+		if (cJSON_IsString(ver)) {
+			pinned = ver->valuestring;
+		} else if (cJSON_IsNumber(ver)) {
+			snprintf(numbuf, sizeof numbuf, "%g", ver->valuedouble);
+			pinned = numbuf;
+		}
+		char *chosen = NULL;
+		if (store_model_version_add(r->store, r->model_name, pinned,
+					    r->run_id, &chosen, err) < 0)
+			goto cleanup;
+		r->model_version = chosen ? chosen
+				 : pinned ? strdup(pinned)
+					  : NULL;
+	}
+
+	char idbuf[32];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)r->run_id);
+	char *runs = fs_join(store_dir(r->store), "runs");
+	r->run_dir = runs ? fs_join(runs, idbuf) : NULL;
+	free(runs);
+	if (!r->run_dir) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+
+	for (int k = 0; k < r->n; k++) {
+		int i = sp->order[k];
+		struct rstep *s = &r->steps[i];
+		s->sp = &sp->steps[i];
+		s->idx = i;
+		s->pos = k;
+		s->max_attempts = s->sp->retries + 1;
+		cJSON *cfg = cJSON_CreateObject();
+		cJSON_AddBoolToObject(cfg, "cache", s->sp->cache && !r->o->no_cache);
+		cJSON_AddNumberToObject(cfg, "retries", s->sp->retries);
+		cJSON_AddNumberToObject(cfg, "timeout", s->sp->timeout);
+		if (s->sp->resources)
+			cJSON_AddItemToObject(cfg, "resources",
+					      cJSON_Duplicate(s->sp->resources, 1));
+		char *cfg_json = cJSON_PrintUnformatted(cfg);
+		cJSON_Delete(cfg);
+		int src = store_step_run_create(r->store, r->run_id, s->sp->name,
+						k, s->max_attempts, cfg_json,
+						&s->step_run_id, err);
+		free(cfg_json);
+		if (src < 0)
+			goto cleanup;
+		s->dir = fs_join(r->run_dir, s->sp->name);
+		s->out_dir = s->dir ? fs_join(s->dir, "outputs") : NULL;
+		s->ckpt_dir = s->dir ? fs_join(s->dir, "checkpoint") : NULL;
+		int no = s->sp->noutputs, ni = s->sp->ninputs;
+		s->out_paths = calloc((size_t)no + 1, sizeof(char *));
+		s->art_paths = calloc((size_t)no + 1, sizeof(char *));
+		s->art_sha = calloc((size_t)no + 1, sizeof(char *));
+		s->art_type = calloc((size_t)no + 1, sizeof(char *));
+		s->art_size = calloc((size_t)no + 1, sizeof(int64_t));
+		s->art_ids = calloc((size_t)no + 1, sizeof(int64_t));
+		s->inputs = calloc((size_t)ni + 1, sizeof(*s->inputs));
+		s->in_paths = calloc((size_t)ni + 1, sizeof(char *));
+		s->in_sha = calloc((size_t)ni + 1, sizeof(char *));
+		if (!s->dir || !s->out_dir || !s->ckpt_dir || !s->out_paths ||
+		    !s->art_paths || !s->art_sha || !s->art_type ||
+		    !s->art_size || !s->art_ids || !s->inputs || !s->in_paths ||
+		    !s->in_sha) {
+			rl_err_set(err, RL_E_NOMEM, NULL);
+			goto cleanup;
+		}
+		for (int j = 0; j < no; j++)
+			if (!(s->out_paths[j] = fs_join(s->out_dir,
+							s->sp->outputs[j].path))) {
+				rl_err_set(err, RL_E_NOMEM, NULL);
+				goto cleanup;
+			}
+	}
+	if (tx_commit(r, err) < 0)
+		goto cleanup;
+	if (fs_mkdirs(r->run_dir, err) < 0)
+		goto cleanup;
+	rc = 0;
+cleanup:
+	if (rc < 0 && r->in_tx) {
+		store_rollback(r->store);
+		r->in_tx = 0;
+	}
+	store_pipeline_clear(&pl);
+	free(params_json);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Starting an attempt                                                 */
+
+/* Resolve the step's inputs (once per step run): upstream artifacts, or
+ * external paths, hashed and recorded. */
+static int resolve_inputs(struct run *r, struct rstep *s, char **why,
+			  struct rl_err *err)
+{
+	if (s->inputs_resolved)
+		return 0;
+	for (int i = 0; i < s->sp->ninputs; i++) {
+		const struct spec_input *in = &s->sp->inputs[i];
+		struct context_input *ci = &s->inputs[i];
+		ci->name = in->name;
+		if (in->kind == SPEC_INPUT_STEP) {
+			struct rstep *up = &r->steps[in->step_index];
+			int o = -1;
+			for (int j = 0; j < up->sp->noutputs; j++)
+				if (strcmp(up->sp->outputs[j].name, in->output) == 0)
+					o = j;
+			if (o < 0 || !up->art_paths[o]) {
+				struct buf b = BUF_INIT;
+				buf_printf(&b, "input '%s': %s.%s was not produced",
+					   in->name, in->step, in->output);
+				*why = buf_steal(&b);
+				return 1;
+			}
+			s->in_paths[i] = strdup(up->art_paths[o]);
+			ci->artifact_id = up->art_ids[o];
+			ci->type = up->art_type[o];
+			ci->size = up->art_size[o];
+			ci->sha256 = up->art_sha[o];
+			ci->producer_run_id = r->run_id;
+			ci->producer_step = up->sp->name;
+			ci->producer_output = in->output;
+			ci->path = s->in_paths[i];
+			if (tx(r, err) < 0 ||
+			    store_step_input_add(r->store, s->step_run_id, in->name,
+						 ci->artifact_id, "step.output",
+						 err) < 0)
+				return -1;
+			continue;
+		}
+		char *abs = r->spec->dir ? fs_join(r->spec->dir, in->path)
+					 : fs_absolute(in->path);
+		if (!abs)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		s->in_paths[i] = abs;
+		ci->path = abs;
+		char hex[HASH_HEX_LEN + 1];
+		int64_t size = 0;
+		int is_dir = 0;
+		struct rl_err herr = RL_ERR_INIT;
+		if (hash_path(abs, hex, &size, &is_dir, &herr) < 0) {
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "input '%s': %s", in->name,
+				   herr.code == RL_E_NOT_FOUND
+					   ? "file does not exist"
+					   : rl_err_msg(&herr));
+			if (herr.code == RL_E_NOT_FOUND)
+				buf_printf(&b, " (%s)", abs);
+			rl_err_clear(&herr);
+			*why = buf_steal(&b);
+			return 1;
+		}
+		s->in_sha[i] = strdup(hex);
+		ci->sha256 = s->in_sha[i];
+		ci->type = is_dir ? "dir" : "file";
+		ci->size = size;
+		struct store_artifact_new an = {
+			.sha256 = hex, .type = ci->type, .size = size,
+			.path = abs, .created_ms = time_now_ms(),
+		};
+		struct buf source = BUF_INIT;
+		buf_printf(&source, "path:%s", in->path);
+		int rc = (tx(r, err) < 0 ||
+			  store_artifact_add(r->store, &an, &ci->artifact_id, err) < 0 ||
+			  store_step_input_add(r->store, s->step_run_id, in->name,
+					       ci->artifact_id, source.data, err) < 0)
+				 ? -1
+				 : 0;
+		buf_free(&source);
+		if (rc < 0)
+			return -1;
+	}
+	s->inputs_resolved = 1;
+	return 0;
+}
+
+static int env_reserve(char ***env, int n, int *cap)
+{
+	if (n + 2 <= *cap)
+		return 0;
+	int ncap = *cap ? *cap * 2 : 64;
+	char **p = realloc(*env, (size_t)ncap * sizeof(char *));
+	if (!p)
+		return -1;
+	*env = p;
+	*cap = ncap;
+	return 0;
+}
+
+/* Append "KEY=VALUE" as it is (the inherited environment). */
+static int env_add_raw(char ***env, int *n, int *cap, const char *kv)
+{
+	if (env_reserve(env, *n, cap) < 0)
+		return -1;
+	if (!((*env)[*n] = strdup(kv)))
+		return -1;
+	(*n)++;
+	(*env)[*n] = NULL;
+	return 0;
+}
+
+static int env_push(char ***env, int *n, int *cap, const char *key,
+		    const char *value)
+{
+	if (env_reserve(env, *n, cap) < 0)
+		return -1;
+	/* a later value of the same key replaces the earlier one */
+	size_t kl = strlen(key);
+	struct buf b = BUF_INIT;
+	if (buf_printf(&b, "%s=%s", key, value) < 0)
+		return -1;
+	for (int i = 0; i < *n; i++) {
+		if (strncmp((*env)[i], key, kl) == 0 && (*env)[i][kl] == '=') {
+			free((*env)[i]);
+			(*env)[i] = buf_steal(&b);
+			return 0;
+		}
+	}
+	(*env)[(*n)++] = buf_steal(&b);
+	(*env)[*n] = NULL;
+	return 0;
+}
+
+static int env_push_prefixed(char ***env, int *n, int *cap,
+			     const char *prefix, const char *name,
+			     const char *value)
+{
+	char *key = context_env_name(prefix, name);
+	int rc = key ? env_push(env, n, cap, key, value) : -1;
+	free(key);
+	return rc;
+}
+
+static char *param_text(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return strdup(v->valuestring);
+	return cJSON_PrintUnformatted(v);
+}
+
+/* Build argv, environment and working folder of an attempt. */
+static int prepare_exec(struct run *r, struct rstep *s, const char *ctx_path,
+			char ***argv_out, char ***env_out, char **cwd_out,
+			struct rl_err *err)
+{
+	const struct spec_step *sp = s->sp;
+	char idbuf[32], stepidbuf[32], attbuf[16];
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)r->run_id);
+	snprintf(stepidbuf, sizeof stepidbuf, "%lld", (long long)s->step_run_id);
+	snprintf(attbuf, sizeof attbuf, "%d", s->attempt);
+	struct spec_subst sub = {
+		.run_id = idbuf, .run_name = r->run_name,
+		.input_paths = s->in_paths, .output_paths = s->out_paths,
+	};
+	char **argv = NULL, **env = NULL;
+	char *cwd = NULL;
+	int nenv = 0, capenv = 0, rc = -1;
+
+	int argc = sp->run_shell ? 3 : sp->run_argc;
+	argv = calloc((size_t)argc + 1, sizeof(char *));
+	if (!argv)
+		goto nomem;
+	if (sp->run_shell) {
+		argv[0] = strdup("/bin/sh");
+		argv[1] = strdup("-c");
+		if (!argv[0] || !argv[1] ||
+		    spec_substitute(r->spec, sp, sp->run_shell, &sub, &argv[2],
+				    err) < 0)
+			goto cleanup;
+	} else {
+		for (int i = 0; i < sp->run_argc; i++)
+			if (spec_substitute(r->spec, sp, sp->run_argv[i], &sub,
+					    &argv[i], err) < 0)
+				goto cleanup;
+	}
+
+	if (sp->workdir) {
+		char *wd = NULL;
+		if (spec_substitute(r->spec, sp, sp->workdir, &sub, &wd, err) < 0)
+			goto cleanup;
+		cwd = r->spec->dir ? fs_join(r->spec->dir, wd) : strdup(wd);
+		free(wd);
+	} else {
+		cwd = strdup(r->spec->dir ? r->spec->dir : ".");
+	}
+	if (!cwd)
+		goto nomem;
+
+	for (int i = 0; i < r->nbase_env; i++)
+		if (env_add_raw(&env, &nenv, &capenv, r->base_env[i]) < 0)
+			goto nomem;
+	const char *store_path = store_dir(r->store);
+	if (env_push(&env, &nenv, &capenv, "RUNLENS_CONTEXT", ctx_path) < 0 ||
+	    env_push(&env, &nenv, &capenv, "RUNLENS_STORE", store_path) < 0 ||
+	    env_push(&env, &nenv, &capenv, "RUNLENS_PIPELINE", r->spec->name) < 0 ||
+	    env_push(&env, &nenv, &capenv, "RUNLENS_RUN_ID", idbuf) < 0 ||
+	    env_push(&env, &nenv, &capenv, "RUNLENS_RUN_NAME", r->run_name) < 0 ||
+	    env_push(&env, &nenv, &capenv, "RUNLENS_STEP", sp->name) < 0 ||
+	    env_push(&env, &nenv, &capenv, "RUNLENS_STEP_RUN_ID", stepidbuf) < 0 ||
+	    env_push(&env, &nenv, &capenv, "RUNLENS_ATTEMPT", attbuf) < 0 ||
+	    env_push(&env, &nenv, &capenv, "RUNLENS_STEP_DIR", s->dir) < 0 ||
+	    env_push(&env, &nenv, &capenv, "RUNLENS_CHECKPOINT_DIR", s->ckpt_dir) < 0)
+		goto nomem;
+	for (int i = 0; i < sp->ninputs; i++)
+		if (env_push_prefixed(&env, &nenv, &capenv, "RUNLENS_INPUT_",
+				      sp->inputs[i].name, s->in_paths[i]) < 0)
+			goto nomem;
+	for (int i = 0; i < sp->noutputs; i++)
+		if (env_push_prefixed(&env, &nenv, &capenv, "RUNLENS_OUTPUT_",
+				      sp->outputs[i].name, s->out_paths[i]) < 0)
+			goto nomem;
+	for (cJSON *p = sp->params ? sp->params->child : NULL; p; p = p->next) {
+		char *v = param_text(p);
+		int prc = v ? env_push_prefixed(&env, &nenv, &capenv,
+						"RUNLENS_PARAM_", p->string, v)
+			    : -1;
+		free(v);
+		if (prc < 0)
+			goto nomem;
+	}
+	for (int i = 0; i < sp->nenv; i++) {
+		char *v = NULL;
+		if (spec_substitute(r->spec, sp, sp->env[i].value, &sub, &v, err) < 0)
+			goto cleanup;
+		int prc = env_push(&env, &nenv, &capenv, sp->env[i].key, v);
+		free(v);
+		if (prc < 0)
+			goto nomem;
+	}
+	*argv_out = argv;
+	*env_out = env;
+	*cwd_out = cwd;
+	return 0;
+nomem:
+	rl_err_set(err, RL_E_NOMEM, NULL);
+cleanup:
+	strv_free(argv, argc);
+	strv_free(env, nenv);
+	free(cwd);
+	return rc;
+}
+
+static int count_entries(const char *dir)
+{
+	int n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int write_context(struct run *r, struct rstep *s, const char *path,
+			 char **json_out, struct rl_err *err)
+{
+	/* "exists": an earlier attempt left something to resume from */
+	int ck_exists = count_entries(s->ckpt_dir) > 0;
+	struct context_args a = {
+		.pipeline_id = r->pipeline_id, .pipeline = r->spec->name,
+		.run_id = r->run_id, .run_name = r->run_name,
+		.run_started_ms = r->started_ms, .tags = r->tags,
+		.ntags = r->ntags, .params = r->spec->params, .rerun_of = 0,
+		.state = r->state, .spec = r->spec, .step = s->sp,
+		.step_run_id = s->step_run_id, .attempt = s->attempt,
+		.max_attempts = s->max_attempts, .inputs = s->inputs,
+		.output_paths = s->out_paths, .stack_name = r->stack_name,
+		.artifact_store = r->artifact_root,
+		.orchestrator = r->ex_ops->flavor,
+		.model_name = r->model_name, .model_version = r->model_version,
+		.baseline_run_id = r->baseline_id,
+		.baseline_run_name = r->baseline_name,
+		.checkpoint_dir = s->ckpt_dir,
+		.checkpoint_exists = ck_exists,
+		.environment = r->environment,
+	};
+	cJSON *doc = context_build(&a);
+	char *json = doc ? cJSON_Print(doc) : NULL;
+	cJSON_Delete(doc);
+	if (!json)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	unlink(path);
+	if (fs_write_file(path, json, strlen(json), 0444, err) < 0) {
+		free(json);
+		return -1;
+	}
+	*json_out = json;
+	return 0;
+}
+
+static int fail_attempt(struct run *r, struct rstep *s, const char *why,
+			int exit_code, int sig, int timed_out,
+			struct rl_err *err);
+
+/* Start the next attempt of a ready step.  A step that cannot be started
+ * fails this attempt (and may be retried); only store errors return -1. */
+static int start_attempt(struct run *r, struct rstep *s, struct rl_err *err)
+{
+	char *why = NULL, *ctx_path = NULL, *ctx_json = NULL, *att_dir = NULL;
+	char *out_path = NULL, *err_path = NULL, *cwd = NULL;
+	char **argv = NULL, **env = NULL;
+	int rc = -1;
+
+	s->attempt++;
+	s->timed_out = 0;
+	s->kill_at = 0;
+	s->deadline = 0;
+	int ir = resolve_inputs(r, s, &why, err);
+	if (ir < 0)
+		goto cleanup;
+	if (ir > 0) {
+		/* an input is missing: no attempt can succeed */
+		s->attempt = s->max_attempts;
+		rc = fail_attempt(r, s, why, -1, 0, 0, err);
+		goto cleanup;
+	}
+	char numbuf[32];
+	snprintf(numbuf, sizeof numbuf, "attempts/%d", s->attempt);
+	att_dir = fs_join(s->dir, numbuf);
+	ctx_path = fs_join(s->dir, "context.json");
+	out_path = att_dir ? fs_join(att_dir, "stdout.log") : NULL;
+	err_path = att_dir ? fs_join(att_dir, "stderr.log") : NULL;
+	if (!att_dir || !ctx_path || !out_path || !err_path) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	struct rl_err ferr = RL_ERR_INIT;
+	if (fs_mkdirs(att_dir, &ferr) < 0 || fs_mkdirs(s->ckpt_dir, &ferr) < 0 ||
+	    fs_remove_tree(s->out_dir, &ferr) < 0 ||
+	    fs_mkdirs(s->out_dir, &ferr) < 0) {
+		rc = rl_err_set(err, ferr.code, "%s", rl_err_msg(&ferr));
+		rl_err_clear(&ferr);
+		goto cleanup;
+	}
+	for (int i = 0; i < s->sp->noutputs; i++) {
+		char *parent = fs_dirname(s->out_paths[i]);
+		int prc = parent ? fs_mkdirs(parent, &ferr) : -1;
+		free(parent);
+		if (prc < 0) {
+			rc = rl_err_set(err, ferr.code, "%s", rl_err_msg(&ferr));
+			rl_err_clear(&ferr);
+			goto cleanup;
+		}
+	}
+	if (write_context(r, s, ctx_path, &ctx_json, err) < 0)
+		goto cleanup;
+
+	if (tx(r, err) < 0 ||
+	    store_attempt_create(r->store, s->step_run_id, s->attempt,
+				 time_now_ms(), out_path, err_path, ctx_json,
+				 &s->attempt_id, err) < 0)
+		goto cleanup;
+	if (set_state(r, s, RS_RUNNING, NULL, err) < 0)
+		goto cleanup;
+
+	struct rl_err xerr = RL_ERR_INIT;
+	if (prepare_exec(r, s, ctx_path, &argv, &env, &cwd, &xerr) < 0) {
+		rc = fail_attempt(r, s, rl_err_msg(&xerr), -1, 0, 0, err);
+		rl_err_clear(&xerr);
+		goto cleanup;
+	}
+	struct exec_request req = {
+		.argv = argv, .envp = env, .cwd = cwd,
+		.stdout_path = out_path, .stderr_path = err_path,
+	};
+	s->attempt_start = time_mono_ms();
+	if (r->ex_ops->start(r->ex, &req, &s->job, &xerr) < 0) {
+		s->job = 0;
+		rc = fail_attempt(r, s, rl_err_msg(&xerr), 127, 0, 0, err);
+		rl_err_clear(&xerr);
+		goto cleanup;
+	}
+	r->running++;
+	if (s->sp->timeout > 0)
+		s->deadline = s->attempt_start + (int64_t)(s->sp->timeout * 1000.0);
+	rc = 0;
+cleanup:
+	strv_free(argv, s->sp->run_shell ? 3 : s->sp->run_argc);
+	if (env) {
+		for (int i = 0; env[i]; i++)
+			free(env[i]);
+		free(env);
+	}
+	free(cwd);
+	free(why);
+	free(ctx_path);
+	free(ctx_json);
+	free(att_dir);
+	free(out_path);
+	free(err_path);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ending an attempt                                                   */
+
+/* An attempt failed: retry if attempts are left, else fail the step. */
+static int fail_attempt(struct run *r, struct rstep *s, const char *why,
+			int exit_code, int sig, int timed_out,
+			struct rl_err *err)
+{
+	int64_t now = time_now_ms();
+	const char *astatus = r->interrupting ? "interrupted" : "failed";
+	if (s->attempt_id &&
+	    (tx(r, err) < 0 ||
+	     store_attempt_finish(r->store, s->attempt_id, astatus, now,
+				  exit_code, sig, timed_out, why, err) < 0))
+		return -1;
+	s->attempt_id = 0;
+	if (r->interrupting)
+		return set_state(r, s, RS_INTERRUPTED, "interrupted", err);
+	if (s->attempt < s->max_attempts) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "attempt %d/%d failed: %s", s->attempt,
+			   s->max_attempts, why);
+		int rc = set_state(r, s, RS_RETRYING, b.data, err);
+		buf_free(&b);
+		return rc;
+	}
+	return set_state(r, s, RS_FAILED, why, err);
+}
+
+/* Move a finished output into the artifact store (content-addressed:
+ * ROOT/ab/abcdef…/NAME), leaving a symbolic link where the step wrote it.
+ * When it cannot be moved (another file system), it stays in place. */
+static char *store_output(struct run *r, const char *path, const char *hex)
+{
+	char prefix[3] = { hex[0], hex[1], '\0' };
+	char *d1 = fs_join(r->artifact_root, prefix);
+	char *d2 = d1 ? fs_join(d1, hex) : NULL;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	char *dest = d2 ? fs_join(d2, base) : NULL;
+	char *result = NULL;
+	free(d1);
+	if (!dest)
+		goto cleanup;
+	if (fs_exists(dest)) {
+		/* the same content is already stored: keep one copy */
+		if (fs_remove_tree(path, NULL) < 0)
+			goto keep;
+	} else {
+		if (fs_mkdirs(d2, NULL) < 0 || rename(path, dest) < 0)
+			goto keep;
+	}
+	if (symlink(dest, path) < 0) {
+		/* the content is safe in the store; the link is a convenience */
+	}
+	result = dest;
+	dest = NULL;
+	goto cleanup;
+keep:
+	result = strdup(path);
+cleanup:
+	free(d2);
+	free(dest);
+	return result;
+}
+
+static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
+{
+	const struct spec_step *sp = s->sp;
+	/* every declared output must be there */
+	for (int i = 0; i < sp->noutputs; i++) {
+		struct stat st;
+		if (stat(s->out_paths[i], &st) < 0) {
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "declared output '%s' (%s) was not written",
+				   sp->outputs[i].name, sp->outputs[i].path);
+			int rc = fail_attempt(r, s, b.data, 0, 0, 0, err);
+			buf_free(&b);
+			return rc;
+		}
+	}
+	for (int i = 0; i < sp->noutputs; i++) {
+		char hex[HASH_HEX_LEN + 1];
+		int64_t size = 0;
+		int is_dir = 0;
+		struct rl_err herr = RL_ERR_INIT;
+		if (hash_path(s->out_paths[i], hex, &size, &is_dir, &herr) < 0) {
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "output '%s': %s", sp->outputs[i].name,
+				   rl_err_msg(&herr));
+			rl_err_clear(&herr);
+			int rc = fail_attempt(r, s, b.data, 0, 0, 0, err);
+			buf_free(&b);
+			return rc;
+		}
+		char *where = store_output(r, s->out_paths[i], hex);
+		if (!where)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		free(s->art_paths[i]);
+		s->art_paths[i] = where;
+		free(s->art_sha[i]);
+		s->art_sha[i] = strdup(hex);
+		s->art_type[i] = is_dir ? "dir" : "file";
+		s->art_size[i] = size;
+		struct store_artifact_new an = {
+			.sha256 = hex, .type = s->art_type[i], .size = size,
+			.path = where, .created_ms = time_now_ms(),
+		};
+		if (tx(r, err) < 0 ||
+		    store_artifact_add(r->store, &an, &s->art_ids[i], err) < 0 ||
+		    store_step_output_add(r->store, s->step_run_id,
+					  sp->outputs[i].name, s->art_ids[i],
+					  err) < 0)
+			return -1;
+	}
+	if (tx(r, err) < 0 ||
+	    store_attempt_finish(r->store, s->attempt_id, "completed",
+				 time_now_ms(), 0, 0, 0, NULL, err) < 0)
+		return -1;
+	s->attempt_id = 0;
+	return set_state(r, s, RS_COMPLETED, NULL, err);
+}
+
+static struct rstep *step_of_job(struct run *r, int64_t job)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->steps[i].job == job && r->steps[i].state == RS_RUNNING)
+			return &r->steps[i];
+	return NULL;
+}
+
+static int collect(struct run *r, struct rl_err *err)
+{
+	struct exec_result res;
+	while (r->ex_ops->reap(r->ex, &res) == 1) {
+		struct rstep *s = step_of_job(r, res.job);
+		if (!s)
+			continue;
+		s->job = 0;
+		r->running--;
+		if (res.exit_code == 0 && !s->timed_out && !r->interrupting) {
+			if (finish_success(r, s, err) < 0)
+				return -1;
+			continue;
+		}
+		struct buf b = BUF_INIT;
+		if (s->timed_out)
+			buf_printf(&b, "timed out after %gs", s->sp->timeout);
+		else if (r->interrupting)
+			buf_puts(&b, "interrupted");
+		else if (res.signal)
+			buf_printf(&b, "killed by signal %d (%s)", res.signal,
+				   strsignal(res.signal));
+		else
+			buf_printf(&b, "exit code %d", res.exit_code);
+		int rc = fail_attempt(r, s, b.data, res.exit_code, res.signal,
+				      s->timed_out, err);
+		buf_free(&b);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Scheduling                                                          */
+
+/* Skip pending steps downstream of a failure; return 1 when STEP may
+ * start now. */
+static int ready(struct run *r, struct rstep *s, struct rl_err *err,
+		 int *error)
+{
+	if (s->state == RS_RETRYING)
+		return 1;
+	if (s->state != RS_PENDING)
+		return 0;
+	for (int k = 0; k < s->sp->ndeps; k++) {
+		struct rstep *d = &r->steps[s->sp->deps[k]];
+		if (d->state == RS_FAILED || d->state == RS_SKIPPED ||
+		    d->state == RS_INTERRUPTED) {
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "upstream step '%s' %s", d->sp->name,
+				   rstate_names[d->state]);
+			if (set_state(r, s, RS_SKIPPED, b.data, err) < 0)
+				*error = 1;
+			buf_free(&b);
+			return 0;
+		}
+		if (d->state != RS_COMPLETED && d->state != RS_CACHED)
+			return 0;
+	}
+	return 1;
+}
+
+static int launch_ready(struct run *r, struct rl_err *err)
+{
+	int error = 0;
+	/* repeat: a skip can make further steps skippable */
+	for (int changed = 1; changed && !r->interrupting;) {
+		changed = 0;
+		for (int k = 0; k < r->n && !error; k++) {
+			struct rstep *s = &r->steps[r->spec->order[k]];
+			enum rstate before = s->state;
+			if (!ready(r, s, err, &error)) {
+				changed |= s->state != before;
+				continue;
+			}
+			if (r->running >= r->jobs)
+				continue;
+			if (start_attempt(r, s, err) < 0)
+				return -1;
+			changed = 1;
+		}
+	}
+	return error ? -1 : 0;
+}
+
+static int unfinished(const struct run *r)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->steps[i].state < RS_COMPLETED)
+			return 1;
+	return 0;
+}
+
+static void check_timeouts(struct run *r, int64_t now)
+{
+	for (int i = 0; i < r->n; i++) {
+		struct rstep *s = &r->steps[i];
+		if (s->state != RS_RUNNING || !s->job)
+			continue;
+		if (s->kill_at && now >= s->kill_at) {
+			r->ex_ops->signal(r->ex, s->job, SIGKILL);
+			s->kill_at = 0;
+		} else if (s->deadline && now >= s->deadline && !s->timed_out) {
+			s->timed_out = 1;
+			r->ex_ops->signal(r->ex, s->job, SIGTERM);
+			s->kill_at = now + RUNNER_KILL_GRACE_MS;
+		}
+	}
+}
+
+static void begin_interrupt(struct run *r, int64_t now)
+{
+	int hard = interrupt_count > 1;
+	if (r->interrupting && !hard)
+		return;
+	r->interrupting = 1;
+	for (int i = 0; i < r->n; i++) {
+		struct rstep *s = &r->steps[i];
+		if (s->state != RS_RUNNING || !s->job)
+			continue;
+		r->ex_ops->signal(r->ex, s->job, hard ? SIGKILL : SIGTERM);
+		if (!hard)
+			s->kill_at = now + RUNNER_KILL_GRACE_MS;
+	}
+}
+
+static int next_wakeup(const struct run *r, int64_t now)
+{
+	int64_t t = now + (r->o->live ? 100 : 1000);
+	int64_t hb = r->last_heartbeat + SESSION_HEARTBEAT_MS;
+	if (hb < t)
+		t = hb;
+	for (int i = 0; i < r->n; i++) {
+		const struct rstep *s = &r->steps[i];
+		if (s->state != RS_RUNNING)
+			continue;
+		if (s->kill_at && s->kill_at < t)
+			t = s->kill_at;
+		if (s->deadline && !s->timed_out && s->deadline < t)
+			t = s->deadline;
+	}
+	int64_t ms = t - now;
+	return ms < 0 ? 0 : ms > 1000 ? 1000 : (int)ms;
+}
+
+static int schedule(struct run *r, struct rl_err *err)
+{
+	int rc = -1;
+	struct pollfd fds[2];
+	fds[0].fd = r->ex_ops->event_fd(r->ex);
+	fds[0].events = POLLIN;
+	fds[1].fd = sig_pipe[0];
+	fds[1].events = POLLIN;
+	r->last_heartbeat = time_mono_ms();
+	for (;;) {
+		if (interrupt_count)
+			begin_interrupt(r, time_mono_ms());
+		if (launch_ready(r, err) < 0)
+			goto cleanup;
+		if (tx_commit(r, err) < 0)
+			goto cleanup;
+		if (r->running == 0 && (r->interrupting || !unfinished(r)))
+			break;
+		int64_t now = time_mono_ms();
+		board_tick(r->board, now, 0);
+		int n = poll(fds, 2, next_wakeup(r, now));
+		if (n < 0 && errno != EINTR) {
+			rl_err_set(err, RL_E_IO, "poll: %s", strerror(errno));
+			goto cleanup;
+		}
+		if (fds[1].revents & POLLIN) {
+			char drain[16];
+			while (read(sig_pipe[0], drain, sizeof drain) > 0)
+				;
+		}
+		if (collect(r, err) < 0)
+			goto cleanup;
+		now = time_mono_ms();
+		check_timeouts(r, now);
+		if (now - r->last_heartbeat >= SESSION_HEARTBEAT_MS) {
+			if (tx(r, err) < 0 ||
+			    store_run_heartbeat(r->store, r->run_id, time_now_ms(),
+						err) < 0)
+				goto cleanup;
+			r->last_heartbeat = now;
+		}
+	}
+	rc = 0;
+cleanup:
+	if (rc < 0) {
+		if (r->in_tx) {
+			store_rollback(r->store);
+			r->in_tx = 0;
+		}
+		/* leave no step behind */
+		for (int i = 0; i < r->n; i++)
+			if (r->steps[i].job)
+				r->ex_ops->signal(r->ex, r->steps[i].job, SIGKILL);
+		struct exec_result res;
+		while (r->running > 0) {
+			if (r->ex_ops->reap(r->ex, &res) == 1)
+				r->running--;
+			else
+				poll(fds, 1, 100);
+		}
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void run_free(struct run *r)
+{
+	for (int i = 0; i < r->n && r->steps; i++) {
+		struct rstep *s = &r->steps[i];
+		int no = s->sp ? s->sp->noutputs : 0;
+		int ni = s->sp ? s->sp->ninputs : 0;
+		free(s->dir);
+		free(s->out_dir);
+		free(s->ckpt_dir);
+		strv_free(s->out_paths, no);
+		strv_free(s->art_paths, no);
+		strv_free(s->art_sha, no);
+		free(s->art_type);
+		free(s->art_size);
+		free(s->art_ids);
+		free(s->inputs);
+		strv_free(s->in_paths, ni);
+		strv_free(s->in_sha, ni);
+	}
+	free(r->steps);
+	board_free(&r->board, time_mono_ms());
+	if (r->ex_ops && r->ex)
+		r->ex_ops->close(&r->ex);
+	store_close(&r->store);
+	spec_free(&r->spec);
+	cJSON_Delete(r->environment);
+	cJSON_Delete(r->state);
+	strv_free(r->tags, r->ntags);
+	strv_free(r->base_env, r->nbase_env);
+	free(r->run_name);
+	free(r->run_dir);
+	free(r->artifact_root);
+	free(r->stack_name);
+	free(r->model_name);
+	free(r->model_version);
+	free(r->baseline_name);
+}
+
+static int jobs_default(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+static int base_environment(struct run *r)
+{
+	int n = 0;
+	for (char **e = environ; e && *e; e++)
+		n++;
+	r->base_env = calloc((size_t)n + 1, sizeof(char *));
+	if (!r->base_env)
+		return -1;
+	for (char **e = environ; e && *e; e++) {
+		if (strncmp(*e, "RUNLENS_", 8) == 0)
+			continue;
+		if (!(r->base_env[r->nbase_env] = strdup(*e)))
+			return -1;
+		r->nbase_env++;
+	}
+	return 0;
+}
+
+int runner_run(const struct runner_opts *o, struct runner_result *res,
+	       struct rl_err *err)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	r.o = o;
+	int rc = -1, signals = 0;
+
+	if (o->jobs < 0) {
+		rl_err_set(err, RL_E_USAGE, "-j takes a positive number");
+		goto cleanup;
+	}
+	r.jobs = o->jobs > 0 ? o->jobs : jobs_default();
+	if (spec_load_file(o->spec_path, &r.spec, err) < 0)
+		goto cleanup;
+	if (o->nparams && spec_set_params(r.spec, o->params, o->nparams, err) < 0)
+		goto cleanup;
+	r.n = r.spec->nsteps;
+	r.steps = calloc((size_t)r.n, sizeof(*r.steps));
+	if (!r.steps || collect_tags(&r) < 0 || base_environment(&r) < 0) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	if (session_open(o->store_flag, SESSION_CREATE, &r.store, err) < 0)
+		goto cleanup;
+	if (choose_stack(&r, err) < 0)
+		goto cleanup;
+	r.environment = context_environment(r.spec->dir);
+	r.state = cJSON_CreateObject();
+	r.started_ms = time_now_ms();
+	r.start_mono = time_mono_ms();
+	if (create_run(&r, err) < 0)
+		goto cleanup;
+
+	char **names = calloc((size_t)r.n + 1, sizeof(char *));
+	if (!names) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	for (int k = 0; k < r.n; k++)
+		names[k] = r.spec->steps[r.spec->order[k]].name;
+	struct buf title = BUF_INIT;
+	buf_printf(&title, "run %lld %s", (long long)r.run_id, r.run_name);
+	struct board_opts bo = { .out = o->out ? o->out : stdout,
+				 .live = o->live, .color = o->color,
+				 .rows = o->rows };
+	if (!o->live)
+		fprintf(bo.out, "%s: %d step%s, -j %d\n", title.data, r.n,
+			r.n == 1 ? "" : "s", r.jobs);
+	r.board = board_new(&bo, title.data, names, r.n);
+	buf_free(&title);
+	free(names);
+
+	if (r.ex_ops->open(&r.ex, err) < 0 || signals_install(err) < 0)
+		goto cleanup;
+	signals = 1;
+	int sched = schedule(&r, err);
+
+	int failed = 0, completed = 0, cached = 0, skipped = 0;
+	for (int i = 0; i < r.n; i++) {
+		enum rstate st = r.steps[i].state;
+		completed += st == RS_COMPLETED;
+		cached += st == RS_CACHED;
+		failed += st == RS_FAILED;
+		skipped += st == RS_SKIPPED;
+	}
+	const char *status = r.interrupting ? "interrupted"
+			     : (failed || skipped || sched < 0) ? "failed"
+								 : "completed";
+	struct rl_err ferr = RL_ERR_INIT;
+	int64_t now = time_now_ms();
+	int fin = strcmp(status, "interrupted") == 0
+			  ? store_run_mark_interrupted(r.store, r.run_id, now, &ferr)
+			  : store_run_finish(r.store, r.run_id, status, now, &ferr);
+	if (sched < 0) {
+		rl_err_clear(&ferr);
+		goto cleanup;
+	}
+	if (fin < 0) {
+		rl_err_set(err, ferr.code, "%s", rl_err_msg(&ferr));
+		rl_err_clear(&ferr);
+		goto cleanup;
+	}
+	board_free(&r.board, time_mono_ms());
+	if (res) {
+		res->run_id = r.run_id;
+		res->run_name = strdup(r.run_name);
+		res->status = strdup(status);
+		res->steps_total = r.n;
+		res->steps_completed = completed;
+		res->steps_cached = cached;
+		res->steps_failed = failed;
+		res->steps_skipped = skipped;
+		res->duration_ms = time_mono_ms() - r.start_mono;
+	}
+	rc = 0;
+cleanup:
+	if (signals)
+		signals_restore();
+	run_free(&r);
+	return rc;
+}
+
+void runner_result_clear(struct runner_result *res)
+{
+	if (!res)
+		return;
+	free(res->run_name);
+	free(res->status);
+	memset(res, 0, sizeof *res);
+}

@@ -1,0 +1,52 @@
+/* core/runner.h — running a pipeline: records a run, schedules its DAG on
+ * an executor, captures and checks what each step produced.
+ *
+ * The runner is the only writer of run data.  A run that cannot start
+ * because of a spec error records nothing.
+ */
+#ifndef RUNLENS_CORE_RUNNER_H
+#define RUNLENS_CORE_RUNNER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/error.h"
+
+/* Seconds a step gets between SIGTERM and SIGKILL (timeouts, Ctrl-C). */
+#define RUNNER_KILL_GRACE_MS 5000
+
+struct runner_opts {
+	const char *spec_path;
+	char *const *params; /* "KEY=VALUE" overrides */
+	int nparams;
+	const char *name; /* run name, or NULL for "<pipeline>-<time>" */
+	char *const *tags;
+	int ntags;
+	int jobs; /* <= 0: number of CPUs */
+	int no_cache;
+	const char *stack; /* or NULL */
+	const char *store_flag; /* --store, or NULL */
+	FILE *out; /* progress */
+	int live;  /* live board (terminal) instead of plain lines */
+	int color;
+	int rows; /* terminal height */
+};
+
+struct runner_result {
+	int64_t run_id;
+	char *run_name; /* malloc'd */
+	char *status;	/* "completed", "failed", "interrupted"; malloc'd */
+	int steps_total, steps_completed, steps_cached, steps_failed,
+		steps_skipped;
+	int64_t duration_ms;
+};
+
+/* Run a pipeline file.  Returns 0 when the run was carried out (whatever
+ * its outcome: see res->status) and -1 when it could not start (spec
+ * error: RL_E_SPEC, bad options: RL_E_USAGE, store errors…). */
+int runner_run(const struct runner_opts *o, struct runner_result *res,
+	       struct rl_err *err);
+
+void runner_result_clear(struct runner_result *res);
+
+#endif

@@ -1,0 +1,230 @@
+/* core/session.c — store discovery, dead-runner repair, run references. */
+#include "config.h"
+#include "core/session.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/fs.h"
+#include "util/timeutil.h"
+
+int session_find_store(const char *flag_dir, unsigned flags, char **dir,
+		       struct rl_err *err)
+{
+	const char *env = getenv("RUNLENS_STORE");
+	const char *given = flag_dir && *flag_dir ? flag_dir
+			    : env && *env	    ? env
+						    : NULL;
+	if (given) {
+		char *abs = fs_absolute(given);
+		if (!abs)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		if (!(flags & SESSION_CREATE) && !fs_is_dir(abs)) {
+			rl_err_set(err, RL_E_NO_STORE, "no runlens store at %s%s",
+				   abs, flag_dir ? "" : " (from RUNLENS_STORE)");
+			free(abs);
+			return -1;
+		}
+		*dir = abs;
+		return 0;
+	}
+	char *cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return rl_err_set(err, RL_E_IO, "cannot read the current folder: %s",
+				  strerror(errno));
+	char *probe = NULL;
+	for (;;) {
+		probe = fs_join(cwd, SESSION_STORE_DIRNAME);
+		if (!probe)
+			break;
+		char *db = fs_join(probe, STORE_DB_NAME);
+		int found = db && fs_exists(db);
+		free(db);
+		if (found) {
+			free(cwd);
+			*dir = probe;
+			return 0;
+		}
+		free(probe);
+		probe = NULL;
+		char *slash = strrchr(cwd, '/');
+		if (!slash || slash == cwd) {
+			if (strcmp(cwd, "/") == 0)
+				break;
+			cwd[1] = '\0';
+			continue;
+		}
+		*slash = '\0';
+	}
+	free(cwd);
+	if (flags & SESSION_CREATE) {
+		*dir = fs_absolute(SESSION_STORE_DIRNAME);
+		return *dir ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+	}
+	return rl_err_set(err, RL_E_NO_STORE,
+			  "no runlens store here or in any parent folder "
+			  "(run a pipeline with 'runlens run FILE', or use "
+			  "--store DIR / RUNLENS_STORE)");
+}
+
+char *session_process_token(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	char line[1024];
+	char *tok = NULL;
+	if (fgets(line, sizeof line, f)) {
+		/* field 2 (comm) may hold spaces: skip past its last ')' */
+		char *p = strrchr(line, ')');
+		for (int field = 2; p && field < 22; field++) {
+			p = strchr(p + 1, ' ');
+		}
+		if (p) {
+			p++;
+			size_t n = strcspn(p, " ");
+			tok = strndup(p, n);
+		}
+	}
+	fclose(f);
+	return tok;
+}
+
+char *session_hostname(void)
+{
+	char host[256];
+	if (gethostname(host, sizeof host) < 0)
+		return strdup("localhost");
+	host[sizeof host - 1] = '\0';
+	return strdup(host);
+}
+
+static int runner_alive(const struct store_run *r, const char *host,
+			int64_t now)
+{
+	if (r->runner_host && host && strcmp(r->runner_host, host) == 0 &&
+	    r->runner_pid > 0) {
+		if (kill(r->runner_pid, 0) < 0 && errno == ESRCH)
+			return 0;
+		char *tok = session_process_token(r->runner_pid);
+		int same = tok && r->runner_token &&
+			   strcmp(tok, r->runner_token) == 0;
+		free(tok);
+		if (!tok)
+			return 0;
+		return same;
+	}
+	int64_t last = r->heartbeat_ms ? r->heartbeat_ms : r->started_ms;
+	return now - last < SESSION_STALE_MS;
+}
+
+int session_reap_dead_runs(struct store *s, int *n, struct rl_err *err)
+{
+	struct store_run *rows = NULL;
+	int nrows = 0, marked = 0, rc = -1;
+	char *host = session_hostname();
+	if (store_runs_running(s, &rows, &nrows, err) < 0)
+		goto cleanup;
+	int64_t now = time_now_ms();
+	for (int i = 0; i < nrows; i++) {
+		if (runner_alive(&rows[i], host, now))
+			continue;
+		if (store_run_mark_interrupted(s, rows[i].id, now, err) < 0)
+			goto cleanup;
+		marked++;
+	}
+	if (n)
+		*n = marked;
+	rc = 0;
+cleanup:
+	store_runs_free(rows, nrows);
+	free(host);
+	return rc;
+}
+
+int session_open(const char *flag_dir, unsigned flags, struct store **out,
+		 struct rl_err *err)
+{
+	char *dir = NULL;
+	struct store *s = NULL;
+	int rc = -1;
+	if (session_find_store(flag_dir, flags, &dir, err) < 0)
+		goto cleanup;
+	unsigned sflags = 0;
+	if (flags & SESSION_CREATE)
+		sflags |= STORE_CREATE;
+	if (flags & SESSION_READONLY)
+		sflags |= STORE_READONLY;
+	if (store_open(dir, sflags, &s, err) < 0)
+		goto cleanup;
+	if (!(flags & SESSION_READONLY) && session_reap_dead_runs(s, NULL, err) < 0)
+		goto cleanup;
+	*out = s;
+	s = NULL;
+	rc = 0;
+cleanup:
+	store_close(&s);
+	free(dir);
+	return rc;
+}
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+int session_resolve_run(struct store *s, const char *ref, int64_t *id,
+			struct rl_err *err)
+{
+	if (!ref || !*ref)
+		return rl_err_set(err, RL_E_USAGE, "missing RUN");
+	if (strcmp(ref, "last") == 0) {
+		if (store_run_last(s, 0, id, err) < 0)
+			return rl_err_set(err, RL_E_NOT_FOUND, "no runs yet");
+		return 0;
+	}
+	const char *at = strrchr(ref, '@');
+	if (at && strcmp(at, "@last") == 0) {
+		char *name = strndup(ref, (size_t)(at - ref));
+		struct store_pipeline p = { 0 };
+		int rc = -1;
+		if (!name)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		if (store_pipeline_get(s, name, &p, err) < 0) {
+			rl_err_set(err, RL_E_NOT_FOUND, "no pipeline '%s'", name);
+		} else if (store_run_last(s, p.id, id, err) < 0) {
+			rl_err_set(err, RL_E_NOT_FOUND,
+				   "pipeline '%s' has no runs", name);
+		} else {
+			rc = 0;
+		}
+		store_pipeline_clear(&p);
+		free(name);
+		return rc;
+	}
+	if (store_run_id_by_name(s, ref, id, NULL) == 0)
+		return 0;
+	if (all_digits(ref)) {
+		struct store_run r = { 0 };
+		char *end;
+		long long v = strtoll(ref, &end, 10);
+		int rc = store_run_get(s, (int64_t)v, &r, err);
+		store_run_clear(&r);
+		if (rc == 0) {
+			*id = (int64_t)v;
+			return 0;
+		}
+	}
+	return rl_err_set(err, RL_E_NOT_FOUND, "no run '%s'", ref);
+}

@@ -1,0 +1,1202 @@
+/* core/spec.c — pipeline files: parsing and validation, params, ${…}
+ * substitution.  The DAG order and cycle check are in core/dag.c. */
+#include "config.h"
+#include "core/spec.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/fs.h"
+
+/* internal, shared with dag.c */
+int spec_dag_order(struct spec *s, struct rl_err *err);
+
+static void strv_free(char **v, int n)
+{
+	if (!v)
+		return;
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* ------------------------------------------------------------------ */
+/* Positions in the text                                               */
+
+static void line_col(const char *text, size_t off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < off && text[i]; i++) {
+		if (text[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+/* Skip a JSON string starting at text[i] == '"'; return the index after
+ * the closing quote. */
+static size_t skip_string(const char *t, size_t i, size_t len)
+{
+	for (i++; i < len; i++) {
+		if (t[i] == '\\')
+			i++;
+		else if (t[i] == '"')
+			return i + 1;
+	}
+	return len;
+}
+
+/* Lines of the objects of the top-level "steps" array, in order.  The
+ * text is known to be valid JSON here. */
+static int *step_lines(const char *t, size_t len, int nsteps)
+{
+	int *lines = calloc((size_t)(nsteps > 0 ? nsteps : 1), sizeof(int));
+	if (!lines)
+		return NULL;
+	int depth = 0, in_steps = 0, k = 0;
+	size_t i = 0;
+	while (i < len) {
+		char ch = t[i];
+		if (ch == '"') {
+			size_t end = skip_string(t, i, len);
+			if (depth == 1 && !in_steps && end - i == 7 &&
+			    strncmp(t + i, "\"steps\"", 7) == 0) {
+				size_t j = end;
+				while (j < len && isspace((unsigned char)t[j]))
+					j++;
+				if (j < len && t[j] == ':') {
+					j++;
+					while (j < len && isspace((unsigned char)t[j]))
+						j++;
+					if (j < len && t[j] == '[') {
+						in_steps = 1;
+						depth++;
+						i = j + 1;
+						continue;
+					}
+				}
+			}
+			i = end;
+			continue;
+		}
+		if (ch == '{' || ch == '[') {
+			if (in_steps && depth == 2 && ch == '{' && k < nsteps) {
+				int l, c;
+				line_col(t, i, &l, &c);
+				lines[k++] = l;
+			}
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+			if (in_steps && depth == 1)
+				in_steps = 0;
+		}
+		i++;
+	}
+	return lines;
+}
+
+/* ------------------------------------------------------------------ */
+/* Validation helpers                                                  */
+
+struct ctx {
+	const char *file;
+	struct rl_err *err;
+};
+
+static int spec_error(struct ctx *c, const char *step, const char *field,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int spec_error(struct ctx *c, const char *step, const char *field,
+		      const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s: ", c->file);
+	if (step && field)
+		buf_printf(&b, "step '%s', field '%s': ", step, field);
+	else if (step)
+		buf_printf(&b, "step '%s': ", step);
+	else if (field)
+		buf_printf(&b, "field '%s': ", field);
+	va_list ap;
+	va_start(ap, fmt);
+	char tmp[1];
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(tmp, 0, fmt, ap2);
+	va_end(ap2);
+	if (n >= 0) {
+		char *m = malloc((size_t)n + 1);
+		if (m) {
+			vsnprintf(m, (size_t)n + 1, fmt, ap);
+			buf_puts(&b, m);
+			free(m);
+		}
+	}
+	va_end(ap);
+	rl_err_set(c->err, RL_E_SPEC, "%s", b.data ? b.data : "invalid pipeline");
+	buf_free(&b);
+	return -1;
+}
+
+static int valid_name(const char *s, int allow_dot)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (!(isalnum(ch) || ch == '_' || ch == '-' || (allow_dot && ch == '.')))
+			return 0;
+	}
+	return 1;
+}
+
+static int valid_ident(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* Two members of one object with the same key? */
+static const char *duplicate_key(const cJSON *obj)
+{
+	for (const cJSON *a = obj ? obj->child : NULL; a; a = a->next)
+		for (const cJSON *b = a->next; b; b = b->next)
+			if (a->string && b->string && strcmp(a->string, b->string) == 0)
+				return a->string;
+	return NULL;
+}
+
+static const char *type_name(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return "a string";
+	if (cJSON_IsNumber(v))
+		return "a number";
+	if (cJSON_IsBool(v))
+		return "a boolean";
+	if (cJSON_IsNull(v))
+		return "null";
+	if (cJSON_IsArray(v))
+		return "an array";
+	if (cJSON_IsObject(v))
+		return "an object";
+	return "something else";
+}
+
+static int string_array(struct ctx *c, const char *step, const char *field,
+			const cJSON *v, char ***out, int *n)
+{
+	if (!cJSON_IsArray(v))
+		return spec_error(c, step, field, "expected an array of strings, got %s",
+				  type_name(v));
+	int count = cJSON_GetArraySize(v);
+	char **arr = calloc((size_t)count + 1, sizeof(char *));
+	if (!arr)
+		return rl_err_set(c->err, RL_E_NOMEM, NULL);
+	int i = 0;
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		if (!cJSON_IsString(it)) {
+			strv_free(arr, i);
+			return spec_error(c, step, field,
+					  "expected an array of strings, element %d is %s",
+					  i + 1, type_name(it));
+		}
+		arr[i] = strdup(it->valuestring);
+	}
+	*out = arr;
+	*n = count;
+	return 0;
+}
+
+static int nonneg_int(struct ctx *c, const char *step, const char *field,
+		      const cJSON *v, int *out)
+{
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+	    v->valuedouble != (double)(int)v->valuedouble ||
+	    v->valuedouble > 1000000)
+		return spec_error(c, step, field,
+				  "expected a non-negative integer, got %s",
+				  cJSON_IsNumber(v) ? "a negative or fractional number"
+						    : type_name(v));
+	*out = (int)v->valuedouble;
+	return 0;
+}
+
+static int nonneg_num(struct ctx *c, const char *step, const char *field,
+		      const cJSON *v, double *out)
+{
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0)
+		return spec_error(c, step, field,
+				  "expected a non-negative number of seconds, got %s",
+				  cJSON_IsNumber(v) ? "a negative number" : type_name(v));
+	*out = v->valuedouble;
+	return 0;
+}
+
+static int boolean(struct ctx *c, const char *step, const char *field,
+		   const cJSON *v, int *out)
+{
+	if (!cJSON_IsBool(v))
+		return spec_error(c, step, field, "expected true or false, got %s",
+				  type_name(v));
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+static int object(struct ctx *c, const char *step, const char *field,
+		  const cJSON *v)
+{
+	if (!cJSON_IsObject(v))
+		return spec_error(c, step, field, "expected an object, got %s",
+				  type_name(v));
+	const char *dup = duplicate_key(v);
+	if (dup)
+		return spec_error(c, step, field, "duplicate key '%s'", dup);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* ${…} templates                                                      */
+
+enum ref_kind { REF_PARAM, REF_INPUT, REF_OUTPUT, REF_RUN_ID, REF_RUN_NAME,
+		REF_STEP_NAME, REF_BAD };
+
+struct ref {
+	enum ref_kind kind;
+	char *name; /* for params/inputs/outputs */
+};
+
+static struct ref classify(const char *expr, size_t len)
+{
+	struct ref r = { REF_BAD, NULL };
+	static const struct {
+		const char *prefix;
+		enum ref_kind kind;
+	} named[] = { { "params.", REF_PARAM },
+		      { "inputs.", REF_INPUT },
+		      { "outputs.", REF_OUTPUT } };
+	for (size_t k = 0; k < 3; k++) {
+		size_t pl = strlen(named[k].prefix);
+		if (len > pl && strncmp(expr, named[k].prefix, pl) == 0) {
+			r.kind = named[k].kind;
+			r.name = strndup(expr + pl, len - pl);
+			return r;
+		}
+	}
+	if (len == 6 && strncmp(expr, "run.id", 6) == 0)
+		r.kind = REF_RUN_ID;
+	else if (len == 8 && strncmp(expr, "run.name", 8) == 0)
+		r.kind = REF_RUN_NAME;
+	else if (len == 9 && strncmp(expr, "step.name", 9) == 0)
+		r.kind = REF_STEP_NAME;
+	return r;
+}
+
+static int has_input(const struct spec_step *st, const char *name)
+{
+	for (int i = 0; i < st->ninputs; i++)
+		if (strcmp(st->inputs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static int has_output(const struct spec_step *st, const char *name)
+{
+	for (int i = 0; i < st->noutputs; i++)
+		if (strcmp(st->outputs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Walk TEMPLATE; for each reference call FN.  Text pieces are appended to
+ * OUT when OUT is non-NULL.  Returns -1 on a bad reference (with *bad set
+ * to a malloc'd copy of it). */
+typedef int (*ref_fn)(void *arg, const struct ref *r, struct buf *out);
+
+static int walk_template(const char *tpl, ref_fn fn, void *arg, struct buf *out,
+			 char **bad)
+{
+	const char *p = tpl;
+	while (*p) {
+		if (p[0] == '$' && p[1] == '$' && p[2] == '{') {
+			if (out)
+				buf_puts(out, "${");
+			p += 3;
+			continue;
+		}
+		if (p[0] == '$' && p[1] == '{') {
+			const char *end = strchr(p + 2, '}');
+			if (!end) {
+				*bad = strdup(p);
+				return -1;
+			}
+			struct ref r = classify(p + 2, (size_t)(end - p - 2));
+			int rc = r.kind == REF_BAD ? -1 : fn(arg, &r, out);
+			free(r.name);
+			if (rc < 0) {
+				*bad = strndup(p, (size_t)(end - p + 1));
+				return -1;
+			}
+			p = end + 1;
+			continue;
+		}
+		if (out)
+			buf_putc(out, *p);
+		p++;
+	}
+	return 0;
+}
+
+struct check_arg {
+	const struct spec *spec;
+	struct spec_step *step;
+	cJSON *step_params; /* the step's own "params", or NULL */
+	cJSON *refs;	    /* array of referenced pipeline param names */
+};
+
+static int check_ref(void *arg, const struct ref *r, struct buf *out)
+{
+	(void)out;
+	struct check_arg *a = arg;
+	switch (r->kind) {
+	case REF_PARAM:
+		if (a->step_params &&
+		    cJSON_GetObjectItemCaseSensitive(a->step_params, r->name))
+			return 0;
+		if (a->spec->params &&
+		    cJSON_GetObjectItemCaseSensitive(a->spec->params, r->name)) {
+			int seen = 0;
+			for (cJSON *it = a->refs->child; it; it = it->next)
+				seen |= strcmp(it->valuestring, r->name) == 0;
+			if (!seen)
+				cJSON_AddItemToArray(a->refs, cJSON_CreateString(r->name));
+			return 0;
+		}
+		return -1;
+	case REF_INPUT:
+		return has_input(a->step, r->name) >= 0 ? 0 : -1;
+	case REF_OUTPUT:
+		return has_output(a->step, r->name) >= 0 ? 0 : -1;
+	case REF_RUN_ID:
+	case REF_RUN_NAME:
+	case REF_STEP_NAME:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int check_template(struct ctx *c, struct check_arg *a,
+			  const char *field, const char *tpl)
+{
+	char *bad = NULL;
+	if (walk_template(tpl, check_ref, a, NULL, &bad) == 0)
+		return 0;
+	int rc;
+	if (bad && strchr(bad, '}') == NULL)
+		rc = spec_error(c, a->step->name, field, "unterminated ${ in '%s'", tpl);
+	else
+		rc = spec_error(c, a->step->name, field, "unknown %s", bad ? bad : "${}");
+	free(bad);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Steps                                                               */
+
+static const char *const step_fields[] = {
+	"name", "run", "inputs", "outputs", "needs", "retries", "timeout",
+	"cache", "resources", "env", "context", "tags", "params", "workdir",
+	"metrics_file", "secrets", NULL,
+};
+
+static int known(const char *const *list, const char *key)
+{
+	for (; *list; list++)
+		if (strcmp(*list, key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Parse one step object (references to other steps are resolved later). */
+static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
+		      int index, struct spec_step *st, cJSON **step_params)
+{
+	char where[32];
+	snprintf(where, sizeof where, "#%d", index + 1);
+	if (!cJSON_IsObject(obj))
+		return spec_error(c, NULL, "steps", "step %d: expected an object, got %s",
+				  index + 1, type_name(obj));
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(obj, "name");
+	if (!name)
+		return spec_error(c, NULL, "steps", "step %d has no \"name\"", index + 1);
+	if (!cJSON_IsString(name) || !valid_name(name->valuestring, 0))
+		return spec_error(c, NULL, "steps",
+				  "step %d: \"name\" must be a non-empty string of "
+				  "letters, digits, '_' and '-'",
+				  index + 1);
+	st->name = strdup(name->valuestring);
+	const char *dup = duplicate_key(obj);
+	if (dup)
+		return spec_error(c, st->name, NULL, "duplicate field '%s'", dup);
+	for (const cJSON *f = obj->child; f; f = f->next)
+		if (!known(step_fields, f->string))
+			return spec_error(c, st->name, NULL, "unknown field '%s'",
+					  f->string);
+
+	const cJSON *run = cJSON_GetObjectItemCaseSensitive(obj, "run");
+	if (!run)
+		return spec_error(c, st->name, NULL, "missing field 'run'");
+	if (cJSON_IsString(run)) {
+		if (!*run->valuestring)
+			return spec_error(c, st->name, "run", "must not be empty");
+		st->run_shell = strdup(run->valuestring);
+	} else if (cJSON_IsArray(run)) {
+		if (string_array(c, st->name, "run", run, &st->run_argv, &st->run_argc) < 0)
+			return -1;
+		if (st->run_argc == 0 || !*st->run_argv[0])
+			return spec_error(c, st->name, "run",
+					  "expected a non-empty array (the program and its arguments)");
+	} else {
+		return spec_error(c, st->name, "run",
+				  "expected a string (run by /bin/sh) or an array "
+				  "(argv), got %s", type_name(run));
+	}
+
+	const cJSON *outputs = cJSON_GetObjectItemCaseSensitive(obj, "outputs");
+	if (outputs) {
+		if (object(c, st->name, "outputs", outputs) < 0)
+			return -1;
+		int n = cJSON_GetArraySize(outputs);
+		st->outputs = calloc((size_t)n + 1, sizeof(*st->outputs));
+		for (const cJSON *o = outputs->child; o; o = o->next) {
+			struct buf field = BUF_INIT;
+			buf_printf(&field, "outputs.%s", o->string);
+			int rc = 0;
+			if (!valid_ident(o->string))
+				rc = spec_error(c, st->name, "outputs",
+						"output name '%s' may only hold letters, digits and '_'",
+						o->string);
+			else if (!cJSON_IsString(o) || !*o->valuestring)
+				rc = spec_error(c, st->name, field.data,
+						"expected a relative path, got %s",
+						type_name(o));
+			else if (o->valuestring[0] == '/' ||
+				 strcmp(o->valuestring, "..") == 0 ||
+				 strncmp(o->valuestring, "../", 3) == 0 ||
+				 strstr(o->valuestring, "/../") ||
+				 (strlen(o->valuestring) >= 3 &&
+				  strcmp(o->valuestring + strlen(o->valuestring) - 3, "/..") == 0))
+				rc = spec_error(c, st->name, field.data,
+						"'%s' must be a relative path inside the step's output folder",
+						o->valuestring);
+			buf_free(&field);
+			if (rc < 0)
+				return -1;
+			struct spec_output *so = &st->outputs[st->noutputs++];
+			so->name = strdup(o->string);
+			so->path = strdup(o->valuestring);
+		}
+	}
+
+	const cJSON *inputs = cJSON_GetObjectItemCaseSensitive(obj, "inputs");
+	if (inputs) {
+		if (object(c, st->name, "inputs", inputs) < 0)
+			return -1;
+		int n = cJSON_GetArraySize(inputs);
+		st->inputs = calloc((size_t)n + 1, sizeof(*st->inputs));
+		for (const cJSON *in = inputs->child; in; in = in->next) {
+			struct buf field = BUF_INIT;
+			buf_printf(&field, "inputs.%s", in->string);
+			struct spec_input *si = &st->inputs[st->ninputs];
+			int rc = 0;
+			if (!valid_ident(in->string)) {
+				rc = spec_error(c, st->name, "inputs",
+						"input name '%s' may only hold letters, digits and '_'",
+						in->string);
+			} else if (cJSON_IsString(in)) {
+				const char *dot = strchr(in->valuestring, '.');
+				if (!dot || dot == in->valuestring || !dot[1] ||
+				    strchr(dot + 1, '.'))
+					rc = spec_error(c, st->name, field.data,
+							"expected \"step.output\" or {\"path\": …}, got '%s'",
+							in->valuestring);
+				else {
+					si->kind = SPEC_INPUT_STEP;
+					si->step = strndup(in->valuestring,
+							   (size_t)(dot - in->valuestring));
+					si->output = strdup(dot + 1);
+					si->step_index = -1;
+				}
+			} else if (cJSON_IsObject(in)) {
+				const cJSON *p = cJSON_GetObjectItemCaseSensitive(in, "path");
+				if (!cJSON_IsString(p) || !*p->valuestring ||
+				    cJSON_GetArraySize(in) != 1)
+					rc = spec_error(c, st->name, field.data,
+							"expected {\"path\": \"…\"}");
+				else {
+					si->kind = SPEC_INPUT_PATH;
+					si->path = strdup(p->valuestring);
+					si->step_index = -1;
+				}
+			} else {
+				rc = spec_error(c, st->name, field.data,
+						"expected \"step.output\" or {\"path\": …}, got %s",
+						type_name(in));
+			}
+			buf_free(&field);
+			if (rc < 0)
+				return -1;
+			si->name = strdup(in->string);
+			st->ninputs++;
+		}
+	}
+
+	const cJSON *needs = cJSON_GetObjectItemCaseSensitive(obj, "needs");
+	if (needs && string_array(c, st->name, "needs", needs, &st->needs, &st->nneeds) < 0)
+		return -1;
+
+	st->retries = s->defaults.retries;
+	st->timeout = s->defaults.timeout;
+	const cJSON *v;
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "retries")) &&
+	    nonneg_int(c, st->name, "retries", v, &st->retries) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "timeout")) &&
+	    nonneg_num(c, st->name, "timeout", v, &st->timeout) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "resources"))) {
+		if (object(c, st->name, "resources", v) < 0)
+			return -1;
+		st->resources = (cJSON *)v;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "context"))) {
+		if (object(c, st->name, "context", v) < 0)
+			return -1;
+		st->context = (cJSON *)v;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "tags")) &&
+	    string_array(c, st->name, "tags", v, &st->tags, &st->ntags) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "secrets"))) {
+		if (string_array(c, st->name, "secrets", v, &st->secrets, &st->nsecrets) < 0)
+			return -1;
+		for (int i = 0; i < st->nsecrets; i++)
+			if (!valid_name(st->secrets[i], 0))
+				return spec_error(c, st->name, "secrets",
+						  "'%s' is not a valid secret name",
+						  st->secrets[i]);
+	}
+	st->cache = s->defaults.cache && st->nsecrets == 0;
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "cache")) &&
+	    boolean(c, st->name, "cache", v, &st->cache) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "workdir"))) {
+		if (!cJSON_IsString(v) || !*v->valuestring)
+			return spec_error(c, st->name, "workdir",
+					  "expected a folder path, got %s", type_name(v));
+		st->workdir = strdup(v->valuestring);
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "metrics_file"))) {
+		if (!cJSON_IsString(v))
+			return spec_error(c, st->name, "metrics_file",
+					  "expected the name of an output, got %s",
+					  type_name(v));
+		if (has_output(st, v->valuestring) < 0)
+			return spec_error(c, st->name, "metrics_file",
+					  "'%s' is not one of the step's outputs",
+					  v->valuestring);
+		st->metrics_file = strdup(v->valuestring);
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "params"))) {
+		if (object(c, st->name, "params", v) < 0)
+			return -1;
+		for (const cJSON *p = v->child; p; p = p->next)
+			if (!valid_ident(p->string))
+				return spec_error(c, st->name, "params",
+						  "param name '%s' may only hold letters, digits and '_'",
+						  p->string);
+		*step_params = (cJSON *)v;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "env"))) {
+		if (object(c, st->name, "env", v) < 0)
+			return -1;
+		int n = cJSON_GetArraySize(v);
+		st->env = calloc((size_t)n + 1, sizeof(*st->env));
+		for (const cJSON *e = v->child; e; e = e->next) {
+			struct buf field = BUF_INIT;
+			buf_printf(&field, "env.%s", e->string);
+			char *val = NULL;
+			if (cJSON_IsString(e))
+				val = strdup(e->valuestring);
+			else if (cJSON_IsNumber(e) || cJSON_IsBool(e))
+				val = cJSON_PrintUnformatted(e);
+			int rc = 0;
+			if (!val)
+				rc = spec_error(c, st->name, field.data,
+						"expected a string, number or boolean, got %s",
+						type_name(e));
+			else if (!*e->string || strchr(e->string, '='))
+				rc = spec_error(c, st->name, "env",
+						"'%s' is not a valid variable name", e->string);
+			buf_free(&field);
+			if (rc < 0) {
+				free(val);
+				return -1;
+			}
+			st->env[st->nenv].key = strdup(e->string);
+			st->env[st->nenv].value = val;
+			st->nenv++;
+		}
+	}
+	return 0;
+}
+
+/* Resolve inputs/needs to step indexes; fill deps. */
+static int resolve_refs(struct ctx *c, struct spec *s)
+{
+	for (int i = 0; i < s->nsteps; i++) {
+		struct spec_step *st = &s->steps[i];
+		int *deps = calloc((size_t)(st->ninputs + st->nneeds) + 1, sizeof(int));
+		if (!deps)
+			return rl_err_set(c->err, RL_E_NOMEM, NULL);
+		st->deps = deps;
+		int nd = 0;
+		for (int k = 0; k < st->ninputs + st->nneeds; k++) {
+			int j;
+			const char *target;
+			struct buf field = BUF_INIT;
+			if (k < st->ninputs) {
+				struct spec_input *in = &st->inputs[k];
+				if (in->kind != SPEC_INPUT_STEP) {
+					buf_free(&field);
+					continue;
+				}
+				target = in->step;
+				buf_printf(&field, "inputs.%s", in->name);
+			} else {
+				target = st->needs[k - st->ninputs];
+				buf_puts(&field, "needs");
+			}
+			j = spec_step_index(s, target);
+			int rc = 0;
+			if (j < 0)
+				rc = spec_error(c, st->name, field.data, "unknown step '%s'",
+						target);
+			else if (j == i)
+				rc = spec_error(c, st->name, field.data,
+						"a step cannot depend on itself (cycle: %s -> %s)",
+						st->name, st->name);
+			else if (k < st->ninputs) {
+				struct spec_input *in = &st->inputs[k];
+				in->step_index = j;
+				if (has_output(&s->steps[j], in->output) < 0)
+					rc = spec_error(c, st->name, field.data,
+							"unknown output '%s' of step '%s'",
+							in->output, target);
+			}
+			buf_free(&field);
+			if (rc < 0)
+				return -1;
+			int seen = 0;
+			for (int d = 0; d < nd; d++)
+				seen |= deps[d] == j;
+			if (!seen)
+				deps[nd++] = j;
+		}
+		/* ascending */
+		for (int a = 1; a < nd; a++)
+			for (int b = a; b > 0 && deps[b - 1] > deps[b]; b--) {
+				int tmp = deps[b];
+				deps[b] = deps[b - 1];
+				deps[b - 1] = tmp;
+			}
+		st->ndeps = nd;
+	}
+	return 0;
+}
+
+/* The params a step depends on: referenced pipeline params (names in
+ * REFS), overridden by the step's own params. */
+static cJSON *step_params(const struct spec *s, const cJSON *refs,
+			  const cJSON *own)
+{
+	cJSON *p = cJSON_CreateObject();
+	for (const cJSON *r = refs ? refs->child : NULL; r; r = r->next) {
+		if (own && cJSON_GetObjectItemCaseSensitive(own, r->valuestring))
+			continue;
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(s->params, r->valuestring);
+		if (v)
+			cJSON_AddItemToObject(p, r->valuestring, cJSON_Duplicate(v, 1));
+	}
+	for (const cJSON *o = own ? own->child : NULL; o; o = o->next)
+		cJSON_AddItemToObject(p, o->string, cJSON_Duplicate(o, 1));
+	return p;
+}
+
+/* Per step, kept between parse and spec_set_params. */
+struct step_extra {
+	cJSON *refs; /* names of referenced pipeline params */
+	cJSON *own;  /* the step's "params" (owned by root) */
+};
+
+static int check_templates(struct ctx *c, struct spec *s, struct spec_step *st,
+			   struct step_extra *x)
+{
+	struct check_arg a = { s, st, x->own, x->refs };
+	if (st->run_shell && check_template(c, &a, "run", st->run_shell) < 0)
+		return -1;
+	for (int i = 0; i < st->run_argc; i++)
+		if (check_template(c, &a, "run", st->run_argv[i]) < 0)
+			return -1;
+	for (int i = 0; i < st->nenv; i++) {
+		struct buf f = BUF_INIT;
+		buf_printf(&f, "env.%s", st->env[i].key);
+		int rc = check_template(c, &a, f.data, st->env[i].value);
+		buf_free(&f);
+		if (rc < 0)
+			return -1;
+	}
+	if (st->workdir && check_template(c, &a, "workdir", st->workdir) < 0)
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The whole file                                                      */
+
+static const char *const top_fields[] = {
+	"name", "description", "params", "tags", "context", "model", "stack",
+	"metrics", "defaults", "steps", NULL,
+};
+
+/* The spec keeps what spec_set_params needs in a hidden side array. */
+struct spec_private {
+	struct spec pub;
+	struct step_extra *extra;
+};
+
+static int parse_top(struct ctx *c, struct spec_private *sp)
+{
+	struct spec *s = &sp->pub;
+	cJSON *root = s->root;
+	if (!cJSON_IsObject(root))
+		return spec_error(c, NULL, NULL,
+				  "expected a JSON object at the top, got %s",
+				  type_name(root));
+	const char *dup = duplicate_key(root);
+	if (dup)
+		return spec_error(c, NULL, NULL, "duplicate field '%s'", dup);
+	for (const cJSON *f = root->child; f; f = f->next)
+		if (!known(top_fields, f->string))
+			return spec_error(c, NULL, NULL, "unknown field '%s'", f->string);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "name");
+	if (!v)
+		return spec_error(c, NULL, NULL, "missing field 'name'");
+	if (!cJSON_IsString(v) || !valid_name(v->valuestring, 1))
+		return spec_error(c, NULL, "name",
+				  "expected a non-empty string of letters, digits, '.', '_' and '-'");
+	s->name = strdup(v->valuestring);
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "description"))) {
+		if (!cJSON_IsString(v))
+			return spec_error(c, NULL, "description", "expected a string, got %s",
+					  type_name(v));
+		s->description = strdup(v->valuestring);
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "params"))) {
+		if (object(c, NULL, "params", v) < 0)
+			return -1;
+		for (const cJSON *p = v->child; p; p = p->next)
+			if (!valid_ident(p->string))
+				return spec_error(c, NULL, "params",
+						  "param name '%s' may only hold letters, digits and '_'",
+						  p->string);
+		s->params = (cJSON *)v;
+	} else {
+		s->params = cJSON_AddObjectToObject(root, "params");
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "tags")) &&
+	    string_array(c, NULL, "tags", v, &s->tags, &s->ntags) < 0)
+		return -1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "context"))) {
+		if (object(c, NULL, "context", v) < 0)
+			return -1;
+		s->context = (cJSON *)v;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "model"))) {
+		if (object(c, NULL, "model", v) < 0)
+			return -1;
+		const cJSON *mn = cJSON_GetObjectItemCaseSensitive(v, "name");
+		if (!cJSON_IsString(mn) || !*mn->valuestring)
+			return spec_error(c, NULL, "model.name", "expected a non-empty string");
+		const cJSON *mv = cJSON_GetObjectItemCaseSensitive(v, "version");
+		if (mv && !cJSON_IsString(mv) && !cJSON_IsNumber(mv))
+			return spec_error(c, NULL, "model.version",
+					  "expected a string or a number, got %s", type_name(mv));
+		for (const cJSON *f = v->child; f; f = f->next)
+			if (strcmp(f->string, "name") && strcmp(f->string, "version"))
+				return spec_error(c, NULL, "model", "unknown field '%s'",
+						  f->string);
+		s->model = (cJSON *)v;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "stack"))) {
+		if (!cJSON_IsString(v) || !valid_name(v->valuestring, 1))
+			return spec_error(c, NULL, "stack", "expected a stack name");
+		s->stack = strdup(v->valuestring);
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "metrics"))) {
+		if (object(c, NULL, "metrics", v) < 0)
+			return -1;
+		for (const cJSON *m = v->child; m; m = m->next)
+			if (!cJSON_IsString(m) || (strcmp(m->valuestring, "min") &&
+						   strcmp(m->valuestring, "max"))) {
+				struct buf f = BUF_INIT;
+				buf_printf(&f, "metrics.%s", m->string);
+				spec_error(c, NULL, f.data, "expected \"min\" or \"max\"");
+				buf_free(&f);
+				return -1;
+			}
+		s->metrics = (cJSON *)v;
+	}
+	s->defaults.cache = 1;
+	if ((v = cJSON_GetObjectItemCaseSensitive(root, "defaults"))) {
+		if (object(c, NULL, "defaults", v) < 0)
+			return -1;
+		for (const cJSON *d = v->child; d; d = d->next) {
+			struct buf f = BUF_INIT;
+			buf_printf(&f, "defaults.%s", d->string);
+			int rc;
+			if (!strcmp(d->string, "retries"))
+				rc = nonneg_int(c, NULL, f.data, d, &s->defaults.retries);
+			else if (!strcmp(d->string, "timeout"))
+				rc = nonneg_num(c, NULL, f.data, d, &s->defaults.timeout);
+			else if (!strcmp(d->string, "cache"))
+				rc = boolean(c, NULL, f.data, d, &s->defaults.cache);
+			else
+				rc = spec_error(c, NULL, "defaults", "unknown field '%s'",
+						d->string);
+			buf_free(&f);
+			if (rc < 0)
+				return -1;
+		}
+	}
+	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(root, "steps");
+	if (!steps)
+		return spec_error(c, NULL, NULL, "missing field 'steps'");
+	if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) == 0)
+		return spec_error(c, NULL, "steps", "expected a non-empty array of steps");
+	int n = cJSON_GetArraySize(steps);
+	s->steps = calloc((size_t)n, sizeof(*s->steps));
+	sp->extra = calloc((size_t)n, sizeof(*sp->extra));
+	if (!s->steps || !sp->extra)
+		return rl_err_set(c->err, RL_E_NOMEM, NULL);
+	int *lines = step_lines(s->text, strlen(s->text), n);
+	int i = 0;
+	for (const cJSON *st = steps->child; st; st = st->next, i++) {
+		s->steps[i].line = lines ? lines[i] : 0;
+		s->nsteps = i + 1;
+		sp->extra[i].refs = cJSON_CreateArray();
+		if (parse_step(c, s, st, i, &s->steps[i], &sp->extra[i].own) < 0) {
+			free(lines);
+			return -1;
+		}
+		for (int j = 0; j < i; j++)
+			if (strcmp(s->steps[j].name, s->steps[i].name) == 0) {
+				free(lines);
+				return spec_error(c, NULL, NULL,
+						  "duplicate step name '%s' (lines %d and %d)",
+						  s->steps[i].name, s->steps[j].line,
+						  s->steps[i].line);
+			}
+	}
+	free(lines);
+	if (resolve_refs(c, s) < 0)
+		return -1;
+	for (i = 0; i < s->nsteps; i++) {
+		if (check_templates(c, s, &s->steps[i], &sp->extra[i]) < 0)
+			return -1;
+		s->steps[i].params = step_params(s, sp->extra[i].refs, sp->extra[i].own);
+	}
+	return spec_dag_order(s, c->err);
+}
+
+int spec_parse(const char *text, size_t len, const char *filename,
+	       const char *dir, struct spec **out, struct rl_err *err)
+{
+	if (!text || !out)
+		return rl_err_set(err, RL_E_SPEC, "no pipeline text");
+	const char *file = filename ? filename : "pipeline";
+	struct ctx c = { file, err };
+	struct spec_private *sp = calloc(1, sizeof(*sp));
+	if (!sp)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	struct spec *s = &sp->pub;
+	s->path = strdup(file);
+	s->dir = dir ? strdup(dir) : NULL;
+	s->text = malloc(len + 1);
+	if (!s->path || !s->text) {
+		spec_free(&s);
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	}
+	memcpy(s->text, text, len);
+	s->text[len] = '\0';
+	if (strlen(s->text) != len) {
+		spec_free(&s);
+		return rl_err_set(err, RL_E_SPEC, "%s: the file holds a NUL byte", file);
+	}
+	const char *end = NULL;
+	s->root = cJSON_ParseWithLengthOpts(s->text, len, &end, 0);
+	if (!s->root) {
+		size_t off = end ? (size_t)(end - s->text) : len;
+		int l, col;
+		line_col(s->text, off, &l, &col);
+		struct buf near = BUF_INIT;
+		if (off < len) {
+			size_t k = 0;
+			for (; k < 16 && off + k < len && s->text[off + k] != '\n'; k++)
+				;
+			buf_append(&near, s->text + off, k);
+		}
+		if (near.len)
+			rl_err_set(err, RL_E_SPEC, "%s:%d:%d: JSON syntax error near '%s'",
+				   file, l, col, near.data);
+		else
+			rl_err_set(err, RL_E_SPEC, "%s:%d:%d: JSON syntax error (unexpected end of file)",
+				   file, l, col);
+		buf_free(&near);
+		spec_free(&s);
+		return -1;
+	}
+	/* anything after the document? */
+	if (end) {
+		while (*end && isspace((unsigned char)*end))
+			end++;
+		if (*end) {
+			int l, col;
+			line_col(s->text, (size_t)(end - s->text), &l, &col);
+			rl_err_set(err, RL_E_SPEC, "%s:%d:%d: JSON syntax error: text after the end of the document",
+				   file, l, col);
+			spec_free(&s);
+			return -1;
+		}
+	}
+	if (parse_top(&c, sp) < 0) {
+		spec_free(&s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+int spec_load_file(const char *path, struct spec **out, struct rl_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (!path)
+		return rl_err_set(err, RL_E_USAGE, "no pipeline file given");
+	if (fs_is_dir(path))
+		return rl_err_set(err, RL_E_USAGE, "%s is a folder, not a pipeline file", path);
+	if (fs_read_file(path, &text, &len, err) < 0) {
+		if (err && err->code == RL_E_NOT_FOUND)
+			rl_err_set(err, RL_E_NOT_FOUND, "no pipeline file %s", path);
+		return -1;
+	}
+	char *abs = fs_absolute(path);
+	char *dir = abs ? fs_dirname(abs) : NULL;
+	int rc = spec_parse(text, len, path, dir, out, err);
+	free(dir);
+	free(abs);
+	free(text);
+	return rc;
+}
+
+void spec_free(struct spec **ps)
+{
+	if (!ps || !*ps)
+		return;
+	struct spec_private *sp = (struct spec_private *)*ps;
+	struct spec *s = &sp->pub;
+	for (int i = 0; i < s->nsteps; i++) {
+		struct spec_step *st = &s->steps[i];
+		free(st->name);
+		strv_free(st->run_argv, st->run_argc);
+		free(st->run_shell);
+		for (int k = 0; k < st->ninputs; k++) {
+			free(st->inputs[k].name);
+			free(st->inputs[k].step);
+			free(st->inputs[k].output);
+			free(st->inputs[k].path);
+		}
+		free(st->inputs);
+		for (int k = 0; k < st->noutputs; k++) {
+			free(st->outputs[k].name);
+			free(st->outputs[k].path);
+		}
+		free(st->outputs);
+		strv_free(st->needs, st->nneeds);
+		free(st->deps);
+		for (int k = 0; k < st->nenv; k++) {
+			free(st->env[k].key);
+			free(st->env[k].value);
+		}
+		free(st->env);
+		strv_free(st->tags, st->ntags);
+		free(st->workdir);
+		free(st->metrics_file);
+		strv_free(st->secrets, st->nsecrets);
+		cJSON_Delete(st->params);
+		if (sp->extra)
+			cJSON_Delete(sp->extra[i].refs);
+	}
+	free(sp->extra);
+	free(s->steps);
+	free(s->order);
+	strv_free(s->tags, s->ntags);
+	free(s->name);
+	free(s->description);
+	free(s->stack);
+	free(s->path);
+	free(s->dir);
+	free(s->text);
+	cJSON_Delete(s->root);
+	free(sp);
+	*ps = NULL;
+}
+
+int spec_step_index(const struct spec *s, const char *name)
+{
+	if (!s || !name)
+		return -1;
+	for (int i = 0; i < s->nsteps; i++)
+		if (s->steps[i].name && strcmp(s->steps[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int spec_set_params(struct spec *s, char *const *assignments, int n,
+		    struct rl_err *err)
+{
+	if (!s)
+		return rl_err_set(err, RL_E_USAGE, "no pipeline");
+	struct spec_private *sp = (struct spec_private *)s;
+	for (int i = 0; i < n; i++) {
+		const char *a = assignments[i];
+		const char *eq = strchr(a, '=');
+		if (!eq || eq == a)
+			return rl_err_set(err, RL_E_USAGE, "expected KEY=VALUE in '%s'", a);
+		char *key = strndup(a, (size_t)(eq - a));
+		if (!key)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		if (!cJSON_GetObjectItemCaseSensitive(s->params, key)) {
+			struct buf names = BUF_INIT;
+			for (cJSON *p = s->params->child; p; p = p->next)
+				buf_printf(&names, "%s%s", names.len ? ", " : "", p->string);
+			rl_err_set(err, RL_E_USAGE,
+				   "unknown param '%s' (the pipeline declares: %s)", key,
+				   names.len ? names.data : "none");
+			buf_free(&names);
+			free(key);
+			return -1;
+		}
+		cJSON *v = cJSON_Parse(eq + 1);
+		if (!v)
+			v = cJSON_CreateString(eq + 1);
+		cJSON_ReplaceItemInObjectCaseSensitive(s->params, key, v);
+		free(key);
+	}
+	for (int i = 0; i < s->nsteps; i++) {
+		cJSON_Delete(s->steps[i].params);
+		s->steps[i].params = step_params(s, sp->extra[i].refs, sp->extra[i].own);
+	}
+	return 0;
+}
+
+struct subst_arg {
+	const struct spec *spec;
+	const struct spec_step *step;
+	const struct spec_subst *v;
+};
+
+static int subst_ref(void *arg, const struct ref *r, struct buf *out)
+{
+	struct subst_arg *a = arg;
+	int i;
+	switch (r->kind) {
+	case REF_PARAM: {
+		const cJSON *p = a->step->params
+					 ? cJSON_GetObjectItemCaseSensitive(a->step->params, r->name)
+					 : NULL;
+		if (!p)
+			p = cJSON_GetObjectItemCaseSensitive(a->spec->params, r->name);
+		if (!p)
+			return -1;
+		if (cJSON_IsString(p)) {
+			buf_puts(out, p->valuestring);
+		} else {
+			char *t = cJSON_PrintUnformatted(p);
+			if (!t)
+				return -1;
+			buf_puts(out, t);
+			free(t);
+		}
+		return 0;
+	}
+	case REF_INPUT:
+		i = has_input(a->step, r->name);
+		if (i < 0 || !a->v || !a->v->input_paths || !a->v->input_paths[i])
+			return -1;
+		buf_puts(out, a->v->input_paths[i]);
+		return 0;
+	case REF_OUTPUT:
+		i = has_output(a->step, r->name);
+		if (i < 0 || !a->v || !a->v->output_paths || !a->v->output_paths[i])
+			return -1;
+		buf_puts(out, a->v->output_paths[i]);
+		return 0;
+	case REF_RUN_ID:
+		buf_puts(out, a->v && a->v->run_id ? a->v->run_id : "");
+		return 0;
+	case REF_RUN_NAME:
+		buf_puts(out, a->v && a->v->run_name ? a->v->run_name : "");
+		return 0;
+	case REF_STEP_NAME:
+		buf_puts(out, a->step->name);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int spec_substitute(const struct spec *s, const struct spec_step *step,
+		    const char *template, const struct spec_subst *v,
+		    char **out, struct rl_err *err)
+{
+	if (!s || !step || !template || !out)
+		return rl_err_set(err, RL_E_SPEC, "nothing to substitute");
+	struct subst_arg a = { s, step, v };
+	struct buf b = BUF_INIT;
+	char *bad = NULL;
+	if (walk_template(template, subst_ref, &a, &b, &bad) < 0) {
+		rl_err_set(err, RL_E_SPEC, "step '%s': cannot substitute %s", step->name,
+			   bad ? bad : "${}");
+		free(bad);
+		buf_free(&b);
+		return -1;
+	}
+	*out = buf_steal(&b);
+	return *out ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+}

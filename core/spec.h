@@ -1,0 +1,161 @@
+/* core/spec.h — pipeline files: parsing, validation, the DAG, ${…}
+ * substitution.
+ *
+ * A pipeline file is JSON (see SPEC.md "Pipeline file").  spec_parse()
+ * validates everything that can be checked before a run starts, so that a
+ * spec error is found before anything is recorded.  Error messages (in
+ * err->msg, code RL_E_SPEC) are one line without the "runlens: " prefix:
+ *   "train.json:12:5: JSON syntax error: expected ',' or '}'"
+ *   "train.json: step 'train': unknown field 'retires'"
+ *   "train.json: step 'train', field 'retries': expected a non-negative integer"
+ *   "train.json: step 'eval', field 'inputs.model': unknown step 'trian'"
+ *   "train.json: cycle between steps: a -> b -> c -> a"
+ *   "train.json: step 'train', field 'run': unknown ${params.lrr}"
+ */
+#ifndef RUNLENS_CORE_SPEC_H
+#define RUNLENS_CORE_SPEC_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "util/error.h"
+
+enum spec_input_kind {
+	SPEC_INPUT_STEP, /* "step.output": an upstream artifact */
+	SPEC_INPUT_PATH, /* {"path": "…"}: an external file or folder */
+};
+
+struct spec_input {
+	char *name;
+	enum spec_input_kind kind;
+	char *step;	/* SPEC_INPUT_STEP: producing step name */
+	char *output;	/* SPEC_INPUT_STEP: output name of that step */
+	int step_index; /* SPEC_INPUT_STEP: index of the step in spec->steps */
+	char *path;	/* SPEC_INPUT_PATH: as written (relative to the
+			   pipeline file's folder unless absolute) */
+};
+
+struct spec_output {
+	char *name;
+	char *path; /* relative path under the step's output folder */
+};
+
+struct spec_env {
+	char *key;
+	char *value; /* template: may contain ${…} */
+};
+
+struct spec_step {
+	char *name;
+	int line; /* 1-based line of the step object in the file */
+
+	/* "run": either argv (run_argv non-NULL, run_argc >= 1, each element a
+	 * template) or a shell string (run_shell non-NULL, a template). */
+	char **run_argv;
+	int run_argc;
+	char *run_shell;
+
+	struct spec_input *inputs;
+	int ninputs;
+	struct spec_output *outputs;
+	int noutputs;
+	char **needs;
+	int nneeds;
+
+	/* Indexes (into spec->steps) of the steps this one depends on through
+	 * inputs and needs; unique, ascending. */
+	int *deps;
+	int ndeps;
+
+	int retries;	  /* >= 0 */
+	double timeout;	  /* seconds, 0 = none */
+	int cache;	  /* 0 or 1, after defaults and the secrets rule */
+	cJSON *resources; /* object or NULL (owned by spec->root) */
+	struct spec_env *env;
+	int nenv;
+	cJSON *context; /* step "context" object or NULL (owned by root) */
+	char **tags;
+	int ntags;
+	char *workdir; /* template or NULL */
+	char *metrics_file; /* name of one of the outputs, or NULL */
+	char **secrets;
+	int nsecrets;
+
+	/* The params this step depends on: the pipeline params referenced
+	 * with ${params.X} in any of its fields, plus its own "params".
+	 * A JSON object name -> value (step params over pipeline params).
+	 * Owned by the spec (a separate cJSON tree). */
+	cJSON *params;
+};
+
+struct spec_defaults {
+	int retries;
+	double timeout;
+	int cache;
+};
+
+struct spec {
+	char *path; /* as given to spec_load_file, or the name given */
+	char *dir;  /* absolute folder of the file ("." resolved); may be NULL
+		       for spec_parse without a real file */
+	char *text; /* the file's text, as read (the snapshot) */
+	cJSON *root;
+
+	char *name;
+	char *description; /* or NULL */
+	cJSON *params;	   /* object (owned by root; possibly overridden) */
+	char **tags;
+	int ntags;
+	cJSON *context; /* object or NULL (owned by root) */
+	cJSON *model;	/* object or NULL: {"name": …, "version": …?} */
+	char *stack;	/* or NULL */
+	cJSON *metrics; /* object key -> "min"|"max", or NULL */
+	struct spec_defaults defaults;
+
+	struct spec_step *steps;
+	int nsteps;
+	int *order; /* topological order: nsteps indexes; ties keep file order */
+};
+
+/* Read and parse a pipeline file.  RL_E_NOT_FOUND / RL_E_IO when it cannot
+ * be read, RL_E_SPEC for everything wrong inside. */
+int spec_load_file(const char *path, struct spec **out, struct rl_err *err);
+
+/* Parse TEXT (LEN bytes); FILENAME is used in messages and as spec->path.
+ * DIR (may be NULL) becomes spec->dir. */
+int spec_parse(const char *text, size_t len, const char *filename,
+	       const char *dir, struct spec **out, struct rl_err *err);
+
+void spec_free(struct spec **s);
+
+/* Override pipeline params from "KEY=VALUE" strings (VALUE parsed as JSON
+ * when it is valid JSON, else taken as a string).  An unknown KEY or a
+ * missing '=' is RL_E_USAGE.  Recomputes each step's params. */
+int spec_set_params(struct spec *s, char *const *assignments, int n,
+		    struct rl_err *err);
+
+int spec_step_index(const struct spec *s, const char *name); /* -1 if none */
+
+/* Values for ${…} substitution while running one step. */
+struct spec_subst {
+	const char *run_id;   /* decimal */
+	const char *run_name;
+	/* absolute paths, parallel to step->inputs / step->outputs */
+	char *const *input_paths;
+	char *const *output_paths;
+};
+
+/* Substitute ${params.X}, ${inputs.X}, ${outputs.X}, ${run.id},
+ * ${run.name}, ${step.name} in TEMPLATE for STEP.  Params render as their
+ * JSON text, except strings which render raw.  "$${" is a literal "${".
+ * *out is malloc'd. */
+int spec_substitute(const struct spec *s, const struct spec_step *step,
+		    const char *template, const struct spec_subst *v,
+		    char **out, struct rl_err *err);
+
+/* Mark (set mark[i] = 1) every step downstream of step I, including I.
+ * MARK has nsteps entries. */
+void spec_mark_downstream(const struct spec *s, int i, unsigned char *mark);
+
+#endif

@@ -1,0 +1,147 @@
+/* store/artifacts.c — artifacts and lineage: which step run produced an
+ * artifact (outputs) and which consumed it (inputs). */
+#include "config.h"
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int store_artifact_add(struct store *s, const struct store_artifact_new *a,
+		       int64_t *id, struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO artifacts (sha256, type, size, path, created_ms) "
+		"VALUES (?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_text(st, 1, a->sha256) || bind_text(st, 2, a->type) ||
+	    bind_i64(st, 3, a->size) || bind_text(st, 4, a->path) ||
+	    bind_i64(st, 5, a->created_ms))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the artifact", err);
+	if (store_run_stmt(s, st, "cannot record the artifact", err) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int link_row(struct store *s, const char *sql, int64_t step_run_id,
+		    const char *name, int64_t artifact_id, const char *source,
+		    struct rl_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, step_run_id) || bind_text(st, 2, name) ||
+	    bind_id(st, 3, artifact_id) ||
+	    (sqlite3_bind_parameter_count(st) >= 4 && bind_text(st, 4, source)))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record lineage", err);
+	return store_run_stmt(s, st, "cannot record lineage", err);
+}
+
+int store_step_output_add(struct store *s, int64_t step_run_id,
+			  const char *name, int64_t artifact_id,
+			  struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO step_outputs (step_run_id, name, artifact_id) "
+		"VALUES (?, ?, ?)";
+	return link_row(s, sql, step_run_id, name, artifact_id, NULL, err);
+}
+
+int store_step_input_add(struct store *s, int64_t step_run_id,
+			 const char *name, int64_t artifact_id,
+			 const char *source, struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO step_inputs (step_run_id, name, artifact_id, source) "
+		"VALUES (?, ?, ?, ?)";
+	return link_row(s, sql, step_run_id, name, artifact_id, source, err);
+}
+
+/* Columns: name, artifact id, sha, type, size, path, source, producer
+ * step run id, producer run id, producer step, producer output. */
+static int refs_query(struct store *s, const char *sql, int64_t step_run_id,
+		      struct store_artifact_ref **rows, int *n,
+		      struct rl_err *err)
+{
+	*rows = NULL;
+	*n = 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, step_run_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read artifacts", err);
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_artifact_ref *r = grow_rows((void **)rows, n, &cap, sizeof(*r));
+		if (!r) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		r->name = col_text(st, 0);
+		r->artifact_id = sqlite3_column_int64(st, 1);
+		r->sha256 = col_text(st, 2);
+		r->type = col_text(st, 3);
+		r->size = sqlite3_column_int64(st, 4);
+		r->path = col_text(st, 5);
+		r->source = col_text(st, 6);
+		r->producer_step_run_id = sqlite3_column_int64(st, 7);
+		r->producer_run_id = sqlite3_column_int64(st, 8);
+		r->producer_step = col_text(st, 9);
+		r->producer_output = col_text(st, 10);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_artifact_refs_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return store_fail(s, rc, "cannot read artifacts", err);
+	}
+	return 0;
+}
+
+int store_outputs_of(struct store *s, int64_t step_run_id,
+		     struct store_artifact_ref **rows, int *n,
+		     struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT o.name, a.id, a.sha256, a.type, a.size, a.path, NULL, "
+		"sr.id, sr.run_id, sr.name, o.name "
+		"FROM step_outputs o JOIN artifacts a ON a.id = o.artifact_id "
+		"JOIN step_runs sr ON sr.id = o.step_run_id "
+		"WHERE o.step_run_id = ? ORDER BY o.name";
+	return refs_query(s, sql, step_run_id, rows, n, err);
+}
+
+int store_inputs_of(struct store *s, int64_t step_run_id,
+		    struct store_artifact_ref **rows, int *n,
+		    struct rl_err *err)
+{
+	/* the producer: the step run (of this run or any other) that
+	 * recorded the artifact as an output, the earliest one */
+	static const char sql[] =
+		"SELECT i.name, a.id, a.sha256, a.type, a.size, a.path, i.source, "
+		"p.id, p.run_id, p.name, p.output "
+		"FROM step_inputs i LEFT JOIN artifacts a ON a.id = i.artifact_id "
+		"LEFT JOIN (SELECT o.artifact_id AS aid, sr.id AS id, sr.run_id AS run_id, "
+		"           sr.name AS name, o.name AS output "
+		"           FROM step_outputs o JOIN step_runs sr ON sr.id = o.step_run_id) p "
+		"  ON p.aid = i.artifact_id "
+		"WHERE i.step_run_id = ? GROUP BY i.name ORDER BY i.name";
+	return refs_query(s, sql, step_run_id, rows, n, err);
+}
+
+void store_artifact_refs_free(struct store_artifact_ref *rows, int n)
+{
+	for (int i = 0; rows && i < n; i++) {
+		free(rows[i].name);
+		free(rows[i].sha256);
+		free(rows[i].type);
+		free(rows[i].path);
+		free(rows[i].source);
+		free(rows[i].producer_step);
+		free(rows[i].producer_output);
+	}
+	free(rows);
+}

@@ -1,0 +1,260 @@
+/* store/db.c — opening and closing the store, pragmas, transactions, the
+ * statement cache and shared helpers. */
+#include "config.h"
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/fs.h"
+
+int store_fail(struct store *s, int rc, const char *what, struct rl_err *err)
+{
+	int primary = rc & 0xff;
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	enum rl_code code = RL_E_DB;
+	switch (primary) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		code = RL_E_BUSY;
+		break;
+	case SQLITE_FULL:
+		code = RL_E_DISK_FULL;
+		msg = "disk full";
+		break;
+	case SQLITE_IOERR:
+		code = RL_E_IO;
+		break;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		code = RL_E_CORRUPT;
+		break;
+	case SQLITE_NOMEM:
+		code = RL_E_NOMEM;
+		break;
+	default:
+		break;
+	}
+	return rl_err_set(err, code, "%s: %s", what, msg);
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct rl_err *err)
+{
+	for (int i = 0; i < s->nstmts; i++)
+		if (s->stmts[i].sql == sql) {
+			sqlite3_reset(s->stmts[i].stmt);
+			sqlite3_clear_bindings(s->stmts[i].stmt);
+			return s->stmts[i].stmt;
+		}
+	if (s->nstmts == s->capstmts) {
+		int cap = s->capstmts ? s->capstmts * 2 : 32;
+		struct cached_stmt *p = realloc(s->stmts, (size_t)cap * sizeof(*p));
+		if (!p) {
+			rl_err_set(err, RL_E_NOMEM, NULL);
+			return NULL;
+		}
+		s->stmts = p;
+		s->capstmts = cap;
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+				    NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(s, rc, "cannot prepare a query", err);
+		return NULL;
+	}
+	s->stmts[s->nstmts].sql = sql;
+	s->stmts[s->nstmts].stmt = st;
+	s->nstmts++;
+	return st;
+}
+
+int store_exec(struct store *s, const char *sql, struct rl_err *err)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail(s, rc, "database error", err);
+	return 0;
+}
+
+int store_run_stmt(struct store *s, sqlite3_stmt *st, const char *what,
+		   struct rl_err *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(s, rc, what, err);
+	return 0;
+}
+
+int bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT)
+		 : sqlite3_bind_null(st, i);
+}
+
+int bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+	return v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+int bind_i64(sqlite3_stmt *st, int i, int64_t v)
+{
+	return sqlite3_bind_int64(st, i, v);
+}
+
+char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+void *grow_rows(void **rows, int *n, int *cap, size_t size)
+{
+	if (*n == *cap) {
+		int ncap = *cap ? *cap * 2 : 16;
+		void *p = realloc(*rows, (size_t)ncap * size);
+		if (!p)
+			return NULL;
+		*rows = p;
+		*cap = ncap;
+	}
+	char *el = (char *)*rows + (size_t)(*n) * size;
+	memset(el, 0, size);
+	(*n)++;
+	return el;
+}
+
+static int apply_pragmas(struct store *s, struct rl_err *err)
+{
+	sqlite3_busy_timeout(s->db, 10000);
+	if (store_exec(s, "PRAGMA foreign_keys=ON", err) < 0)
+		return -1;
+	if (s->readonly)
+		return 0;
+	return store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+			  err);
+}
+
+int store_open(const char *dir, unsigned flags, struct store **out,
+	       struct rl_err *err)
+{
+	struct store *s = NULL;
+	char *path = NULL;
+	int rc = -1;
+	if (!dir || !out)
+		return rl_err_set(err, RL_E_USAGE, "no store folder");
+	path = fs_join(dir, STORE_DB_NAME);
+	s = calloc(1, sizeof(*s));
+	if (!path || !s) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	s->dir = strdup(dir);
+	s->readonly = (flags & STORE_READONLY) != 0;
+	if (flags & STORE_CREATE) {
+		char *a = fs_join(dir, "artifacts"), *r = fs_join(dir, "runs");
+		int ok = a && r && fs_mkdirs(dir, err) == 0 &&
+			 fs_mkdirs(a, err) == 0 && fs_mkdirs(r, err) == 0;
+		free(a);
+		free(r);
+		if (!ok)
+			goto cleanup;
+	} else if (!fs_exists(path)) {
+		rl_err_set(err, RL_E_NO_STORE, "no runlens store at %s", dir);
+		goto cleanup;
+	}
+	int oflags = s->readonly ? SQLITE_OPEN_READONLY
+				 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int src = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (src != SQLITE_OK) {
+		store_fail(s, src, "cannot open the store database", err);
+		goto cleanup;
+	}
+	sqlite3_extended_result_codes(s->db, 0);
+	if (apply_pragmas(s, err) < 0) {
+		rl_err_prefix(err, "%s", path);
+		goto cleanup;
+	}
+	if (store_migrate(s, err) < 0) {
+		if (err && err->code != RL_E_TOO_NEW)
+			rl_err_prefix(err, "%s", path);
+		goto cleanup;
+	}
+	*out = s;
+	s = NULL;
+	rc = 0;
+cleanup:
+	store_close(&s);
+	free(path);
+	return rc;
+}
+
+void store_close(struct store **ps)
+{
+	if (!ps || !*ps)
+		return;
+	struct store *s = *ps;
+	for (int i = 0; i < s->nstmts; i++)
+		sqlite3_finalize(s->stmts[i].stmt);
+	free(s->stmts);
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	free(s->dir);
+	free(s);
+	*ps = NULL;
+}
+
+const char *store_dir(const struct store *s)
+{
+	return s ? s->dir : NULL;
+}
+
+int store_schema_version(struct store *s)
+{
+	static const char sql[] = "PRAGMA user_version";
+	sqlite3_stmt *st = store_stmt(s, sql, NULL);
+	if (!st)
+		return -1;
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	return v;
+}
+
+int store_begin(struct store *s, struct rl_err *err)
+{
+	static const char sql[] = "BEGIN IMMEDIATE";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	return st ? store_run_stmt(s, st, "cannot start a transaction", err) : -1;
+}
+
+int store_commit(struct store *s, struct rl_err *err)
+{
+	static const char sql[] = "COMMIT";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	return st ? store_run_stmt(s, st, "cannot commit", err) : -1;
+}
+
+void store_rollback(struct store *s)
+{
+	if (s && s->db && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_integrity_check(struct store *s, int *ok, struct rl_err *err)
+{
+	static const char sql[] = "PRAGMA integrity_check";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_fail(s, rc, "integrity check failed", err);
+	}
+	const unsigned char *t = sqlite3_column_text(st, 0);
+	*ok = t && strcmp((const char *)t, "ok") == 0;
+	sqlite3_reset(st);
+	return 0;
+}

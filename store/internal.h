@@ -1,0 +1,58 @@
+/* store/internal.h — what the store's .c files share: the connection, the
+ * statement cache, and small helpers for binding and reading columns. */
+#ifndef RUNLENS_STORE_INTERNAL_H
+#define RUNLENS_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct cached_stmt {
+	const char *sql; /* identity: the address of a static string */
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	char *dir;
+	int readonly;
+	struct cached_stmt *stmts;
+	int nstmts, capstmts;
+};
+
+/* The prepared statement for SQL (a static string: cached by address),
+ * reset and with bindings cleared; NULL with *err on failure. */
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct rl_err *err);
+
+/* Turn an SQLite result code into an error (-1).  WHAT says what was being
+ * done ("cannot record the run"). */
+int store_fail(struct store *s, int rc, const char *what, struct rl_err *err);
+
+/* Run SQL without results (schema, pragmas). */
+int store_exec(struct store *s, const char *sql, struct rl_err *err);
+
+/* Step a statement that returns no rows and reset it. */
+int store_run_stmt(struct store *s, sqlite3_stmt *st, const char *what,
+		   struct rl_err *err);
+
+/* Bind helpers: NULL strings and zero ids bind SQL NULL. */
+int bind_text(sqlite3_stmt *st, int i, const char *v);
+int bind_id(sqlite3_stmt *st, int i, int64_t v);
+int bind_i64(sqlite3_stmt *st, int i, int64_t v);
+
+/* A copy of a text column, or NULL for SQL NULL. */
+char *col_text(sqlite3_stmt *st, int i);
+
+/* Grow a row array by one zeroed element; returns the element or NULL. */
+void *grow_rows(void **rows, int *n, int *cap, size_t size);
+
+/* Update the pipeline's run counters after a run changed status. */
+int store_pipeline_count(struct store *s, int64_t pipeline_id,
+			 const char *old_status, const char *new_status,
+			 struct rl_err *err);
+
+int store_migrate(struct store *s, struct rl_err *err);
+
+#endif

@@ -1,0 +1,423 @@
+/* store/runs.c — runs: creation, status, heartbeat, tags, params, notes,
+ * lookups and keyset-paged listing. */
+#include "config.h"
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RUN_COLS                                                               \
+	"r.id, r.pipeline_id, p.name, r.name, r.status, r.started_ms, "        \
+	"r.ended_ms, r.heartbeat_ms, r.spec_path, r.params_json, r.rerun_of, " \
+	"r.stack, r.model_name, r.model_version, r.state_json, "               \
+	"r.context_json, r.runner_pid, r.runner_host, r.runner_token, "        \
+	"(SELECT text FROM notes n WHERE n.run_id = r.id ORDER BY n.id DESC LIMIT 1) "
+
+static void read_run(sqlite3_stmt *st, struct store_run *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->pipeline_id = sqlite3_column_int64(st, 1);
+	r->pipeline = col_text(st, 2);
+	r->name = col_text(st, 3);
+	r->status = col_text(st, 4);
+	r->started_ms = sqlite3_column_int64(st, 5);
+	r->ended_ms = sqlite3_column_int64(st, 6);
+	r->heartbeat_ms = sqlite3_column_int64(st, 7);
+	r->spec_path = col_text(st, 8);
+	r->params_json = col_text(st, 9);
+	r->rerun_of = sqlite3_column_int64(st, 10);
+	r->stack = col_text(st, 11);
+	r->model_name = col_text(st, 12);
+	r->model_version = col_text(st, 13);
+	r->state_json = col_text(st, 14);
+	r->context_json = col_text(st, 15);
+	r->runner_pid = sqlite3_column_int(st, 16);
+	r->runner_host = col_text(st, 17);
+	r->runner_token = col_text(st, 18);
+	r->note = col_text(st, 19);
+}
+
+static int read_tags(struct store *s, struct store_run *r, struct rl_err *err)
+{
+	static const char sql[] = "SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, r->id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read tags", err);
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **slot = grow_rows((void **)&r->tags, &r->ntags, &cap, sizeof(char *));
+		if (!slot) {
+			sqlite3_reset(st);
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		}
+		*slot = col_text(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, rc, "cannot read tags", err);
+}
+
+static int status_of(struct store *s, int64_t run_id, char **status,
+		     int64_t *pipeline_id, struct rl_err *err)
+{
+	static const char sql[] = "SELECT status, pipeline_id FROM runs WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read the run", err);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*status = col_text(st, 0);
+		*pipeline_id = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return rl_err_set(err, RL_E_NOT_FOUND, "no run %lld", (long long)run_id);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the run", err);
+}
+
+int store_run_create(struct store *s, const struct store_run_new *r,
+		     int64_t *id, struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO runs (pipeline_id, name, status, started_ms, heartbeat_ms, "
+		"spec_path, spec_json, params_json, rerun_of, runner_pid, runner_host, "
+		"runner_token, stack, model_name, model_version, state_json, context_json) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?, ?, ?, ?, ?, ?, "
+		"coalesce(?, '{}'), ?)";
+	static const char count[] =
+		"UPDATE pipelines SET run_count = run_count + 1, last_run_id = ? WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, r->pipeline_id) || bind_text(st, 2, r->name) ||
+	    bind_text(st, 3, r->status ? r->status : "running") ||
+	    bind_i64(st, 4, r->started_ms) || bind_i64(st, 5, r->started_ms) ||
+	    bind_text(st, 6, r->spec_path) || bind_text(st, 7, r->spec_json) ||
+	    bind_text(st, 8, r->params_json) || bind_id(st, 9, r->rerun_of) ||
+	    sqlite3_bind_int(st, 10, r->runner_pid) || bind_text(st, 11, r->runner_host) ||
+	    bind_text(st, 12, r->runner_token) || bind_text(st, 13, r->stack) ||
+	    bind_text(st, 14, r->model_name) || bind_text(st, 15, r->model_version) ||
+	    bind_text(st, 16, r->state_json) || bind_text(st, 17, r->context_json))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the run", err);
+	if (store_run_stmt(s, st, "cannot record the run", err) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	st = store_stmt(s, count, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, *id) || bind_i64(st, 2, r->pipeline_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot count runs", err);
+	if (store_run_stmt(s, st, "cannot count runs", err) < 0)
+		return -1;
+	return store_pipeline_count(s, r->pipeline_id, NULL, r->status, err);
+}
+
+static int run_exec2(struct store *s, const char *sql, int64_t run_id,
+		     const char *a, const char *b, const char *what,
+		     struct rl_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id) || bind_text(st, 2, a) || (b && bind_text(st, 3, b)))
+		return store_fail(s, sqlite3_errcode(s->db), what, err);
+	return store_run_stmt(s, st, what, err);
+}
+
+int store_run_add_tag(struct store *s, int64_t run_id, const char *tag,
+		      struct rl_err *err)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)";
+	return run_exec2(s, sql, run_id, tag, NULL, "cannot tag the run", err);
+}
+
+int store_run_add_param(struct store *s, int64_t run_id, const char *key,
+			const char *value_json, struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO run_params (run_id, key, value_json) VALUES (?, ?, ?)";
+	return run_exec2(s, sql, run_id, key, value_json, "cannot record a param", err);
+}
+
+int store_run_add_note(struct store *s, int64_t run_id, const char *text,
+		       int64_t at_ms, struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO notes (run_id, text, created_ms) VALUES (?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id) || bind_text(st, 2, text) || bind_i64(st, 3, at_ms))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot add the note", err);
+	return store_run_stmt(s, st, "cannot add the note", err);
+}
+
+int store_run_finish(struct store *s, int64_t run_id, const char *status,
+		     int64_t ended_ms, struct rl_err *err)
+{
+	static const char sql[] = "UPDATE runs SET status = ?, ended_ms = ? WHERE id = ?";
+	char *old = NULL;
+	int64_t pid = 0;
+	if (status_of(s, run_id, &old, &pid, err) < 0)
+		return -1;
+	int rc = -1;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		goto cleanup;
+	if (bind_text(st, 1, status) || bind_id(st, 2, ended_ms) || bind_i64(st, 3, run_id)) {
+		store_fail(s, sqlite3_errcode(s->db), "cannot record the run", err);
+		goto cleanup;
+	}
+	if (store_run_stmt(s, st, "cannot record the run", err) < 0 ||
+	    store_pipeline_count(s, pid, old, status, err) < 0)
+		goto cleanup;
+	rc = 0;
+cleanup:
+	free(old);
+	return rc;
+}
+
+int store_run_heartbeat(struct store *s, int64_t run_id, int64_t now_ms,
+			struct rl_err *err)
+{
+	static const char sql[] = "UPDATE runs SET heartbeat_ms = ? WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, now_ms) || bind_i64(st, 2, run_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record a heartbeat", err);
+	return store_run_stmt(s, st, "cannot record a heartbeat", err);
+}
+
+int store_run_set_state(struct store *s, int64_t run_id, const char *state_json,
+			struct rl_err *err)
+{
+	static const char sql[] = "UPDATE runs SET state_json = ?2 WHERE id = ?1";
+	return run_exec2(s, sql, run_id, state_json ? state_json : "{}", NULL,
+			 "cannot record the run state", err);
+}
+
+int store_run_mark_interrupted(struct store *s, int64_t run_id, int64_t ended_ms,
+			       struct rl_err *err)
+{
+	static const char att[] =
+		"UPDATE attempts SET status = 'interrupted', ended_ms = ?2 "
+		"WHERE status = 'running' AND step_run_id IN "
+		"(SELECT id FROM step_runs WHERE run_id = ?1)";
+	static const char steps[] =
+		"UPDATE step_runs SET status = 'interrupted', ended_ms = ?2 "
+		"WHERE run_id = ?1 AND status IN ('pending', 'running', 'retrying')";
+	char *old = NULL;
+	int64_t pid = 0;
+	if (status_of(s, run_id, &old, &pid, err) < 0)
+		return -1;
+	int running = old && strcmp(old, "running") == 0;
+	free(old);
+	if (!running)
+		return 0;
+	const char *const sqls[] = { att, steps };
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st = store_stmt(s, sqls[i], err);
+		if (!st)
+			return -1;
+		if (bind_i64(st, 1, run_id) || bind_i64(st, 2, ended_ms))
+			return store_fail(s, sqlite3_errcode(s->db), "cannot mark the run", err);
+		if (store_run_stmt(s, st, "cannot mark the run interrupted", err) < 0)
+			return -1;
+	}
+	return store_run_finish(s, run_id, "interrupted", ended_ms, err);
+}
+
+int store_run_get(struct store *s, int64_t id, struct store_run *out,
+		  struct rl_err *err)
+{
+	static const char sql[] = "SELECT " RUN_COLS ", r.spec_json FROM runs r "
+				  "JOIN pipelines p ON p.id = r.pipeline_id WHERE r.id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read the run", err);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		read_run(st, out);
+		out->spec_json = col_text(st, 20);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return rl_err_set(err, RL_E_NOT_FOUND, "no run %lld", (long long)id);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, rc, "cannot read the run", err);
+	if (read_tags(s, out, err) < 0) {
+		store_run_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+static int one_id(struct store *s, const char *sql, const char *text,
+		  int64_t a, int64_t b, int64_t c, int64_t *id, const char *what,
+		  struct rl_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	int brc = text ? bind_text(st, 1, text) : bind_i64(st, 1, a);
+	if (!text && brc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 2)
+		brc = bind_i64(st, 2, b);
+	if (!text && brc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 3)
+		brc = bind_i64(st, 3, c);
+	if (brc != SQLITE_OK)
+		return store_fail(s, sqlite3_errcode(s->db), what, err);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return rl_err_set(err, RL_E_NOT_FOUND, "%s", what);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, what, err);
+}
+
+int store_run_id_by_name(struct store *s, const char *name, int64_t *id,
+			 struct rl_err *err)
+{
+	static const char sql[] = "SELECT id FROM runs WHERE name = ?";
+	return one_id(s, sql, name ? name : "", 0, 0, 0, id, "no such run", err);
+}
+
+int store_run_last(struct store *s, int64_t pipeline_id, int64_t *id,
+		   struct rl_err *err)
+{
+	static const char all[] =
+		"SELECT id FROM runs ORDER BY started_ms DESC, id DESC LIMIT 1";
+	static const char one[] =
+		"SELECT id FROM runs WHERE pipeline_id = ? "
+		"ORDER BY started_ms DESC, id DESC LIMIT 1";
+	if (pipeline_id <= 0) {
+		sqlite3_stmt *st = store_stmt(s, all, err);
+		if (!st)
+			return -1;
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return rl_err_set(err, RL_E_NOT_FOUND, "no runs yet");
+		return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read runs", err);
+	}
+	return one_id(s, one, NULL, pipeline_id, 0, 0, id, "no runs yet", err);
+}
+
+int store_run_previous_completed(struct store *s, int64_t pipeline_id,
+				 const struct store_run_cursor *before,
+				 int64_t *id, struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT id FROM runs WHERE pipeline_id = ?1 AND status = 'completed' "
+		"AND (started_ms, id) < (?2, ?3) "
+		"ORDER BY started_ms DESC, id DESC LIMIT 1";
+	return one_id(s, sql, NULL, pipeline_id, before->started_ms, before->id, id,
+		      "no earlier completed run", err);
+}
+
+static int runs_query(struct store *s, sqlite3_stmt *st, struct store_run **rows,
+		      int *n, struct rl_err *err)
+{
+	int rc, cap = 0;
+	*rows = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_run *r = grow_rows((void **)rows, n, &cap, sizeof(*r));
+		if (!r) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		read_run(st, r);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_runs_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return rc == SQLITE_NOMEM ? rl_err_set(err, RL_E_NOMEM, NULL)
+					  : store_fail(s, rc, "cannot list runs", err);
+	}
+	for (int i = 0; i < *n; i++)
+		if (read_tags(s, &(*rows)[i], err) < 0) {
+			store_runs_free(*rows, *n);
+			*rows = NULL;
+			*n = 0;
+			return -1;
+		}
+	return 0;
+}
+
+int store_runs_page(struct store *s, int64_t pipeline_id,
+		    const struct store_run_cursor *after, int limit,
+		    struct store_run **rows, int *n, struct rl_err *err)
+{
+	static const char all[] =
+		"SELECT " RUN_COLS "FROM runs r JOIN pipelines p ON p.id = r.pipeline_id "
+		"WHERE (r.started_ms, r.id) < (?1, ?2) "
+		"ORDER BY r.started_ms DESC, r.id DESC LIMIT ?3";
+	static const char one[] =
+		"SELECT " RUN_COLS "FROM runs r JOIN pipelines p ON p.id = r.pipeline_id "
+		"WHERE r.pipeline_id = ?4 AND (r.started_ms, r.id) < (?1, ?2) "
+		"ORDER BY r.started_ms DESC, r.id DESC LIMIT ?3";
+	sqlite3_stmt *st = store_stmt(s, pipeline_id > 0 ? one : all, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, after ? after->started_ms : INT64_MAX) ||
+	    bind_i64(st, 2, after ? after->id : INT64_MAX) ||
+	    sqlite3_bind_int(st, 3, limit) ||
+	    (pipeline_id > 0 && bind_i64(st, 4, pipeline_id)))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot list runs", err);
+	return runs_query(s, st, rows, n, err);
+}
+
+int store_runs_running(struct store *s, struct store_run **rows, int *n,
+		       struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT " RUN_COLS "FROM runs r JOIN pipelines p ON p.id = r.pipeline_id "
+		"WHERE r.status = 'running' ORDER BY r.id";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	return runs_query(s, st, rows, n, err);
+}
+
+void store_run_clear(struct store_run *r)
+{
+	if (!r)
+		return;
+	free(r->pipeline);
+	free(r->name);
+	free(r->status);
+	free(r->spec_path);
+	free(r->spec_json);
+	free(r->params_json);
+	free(r->note);
+	free(r->stack);
+	free(r->model_name);
+	free(r->model_version);
+	free(r->state_json);
+	free(r->context_json);
+	free(r->runner_host);
+	free(r->runner_token);
+	for (int i = 0; i < r->ntags; i++)
+		free(r->tags[i]);
+	free(r->tags);
+	memset(r, 0, sizeof *r);
+}
+
+void store_runs_free(struct store_run *rows, int n)
+{
+	for (int i = 0; rows && i < n; i++)
+		store_run_clear(&rows[i]);
+	free(rows);
+}

@@ -1,0 +1,237 @@
+/* store/schema.c — the schema as numbered migrations, applied in one
+ * transaction and tracked with PRAGMA user_version.
+ *
+ * Migration N brings a store from version N-1 to N.  Never edit a
+ * migration that has shipped: add the next one (and a fixture store of the
+ * previous version under tests/ to prove the upgrade).
+ */
+#include "config.h"
+#include "store/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const migrations[] = {
+	/* 1: everything SPEC.md describes */
+	"CREATE TABLE pipelines ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  description TEXT,"
+	"  created_ms INTEGER NOT NULL,"
+	"  pinned_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+	"  run_count INTEGER NOT NULL DEFAULT 0,"
+	"  completed_count INTEGER NOT NULL DEFAULT 0,"
+	"  failed_count INTEGER NOT NULL DEFAULT 0,"
+	"  last_run_id INTEGER"
+	");"
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  pipeline_id INTEGER NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  status TEXT NOT NULL,"
+	"  started_ms INTEGER NOT NULL,"
+	"  ended_ms INTEGER,"
+	"  heartbeat_ms INTEGER,"
+	"  spec_path TEXT,"
+	"  spec_json TEXT,"
+	"  params_json TEXT NOT NULL DEFAULT '{}',"
+	"  rerun_of INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+	"  runner_pid INTEGER,"
+	"  runner_host TEXT,"
+	"  runner_token TEXT,"
+	"  stack TEXT,"
+	"  model_name TEXT,"
+	"  model_version TEXT,"
+	"  state_json TEXT NOT NULL DEFAULT '{}',"
+	"  context_json TEXT"
+	");"
+	"CREATE INDEX runs_by_time ON runs(started_ms DESC, id DESC);"
+	"CREATE INDEX runs_by_pipeline ON runs(pipeline_id, started_ms DESC, id DESC);"
+	"CREATE INDEX runs_by_pipeline_status ON runs(pipeline_id, status, started_ms DESC, id DESC);"
+	"CREATE INDEX runs_running ON runs(id) WHERE status = 'running';"
+	"CREATE INDEX runs_by_rerun ON runs(rerun_of) WHERE rerun_of IS NOT NULL;"
+	"CREATE TABLE run_tags ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  tag TEXT NOT NULL,"
+	"  PRIMARY KEY (run_id, tag)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX run_tags_by_tag ON run_tags(tag, run_id);"
+	"CREATE TABLE run_params ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  value_json TEXT NOT NULL,"
+	"  PRIMARY KEY (run_id, key)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX run_params_by_key ON run_params(key, value_json);"
+	"CREATE TABLE notes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  created_ms INTEGER NOT NULL,"
+	"  text TEXT NOT NULL"
+	");"
+	"CREATE INDEX notes_by_run ON notes(run_id, id);"
+	"CREATE TABLE step_runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  max_attempts INTEGER NOT NULL DEFAULT 1,"
+	"  started_ms INTEGER,"
+	"  ended_ms INTEGER,"
+	"  error TEXT,"
+	"  cache_key TEXT,"
+	"  cached_from INTEGER REFERENCES step_runs(id) ON DELETE SET NULL,"
+	"  config_json TEXT,"
+	"  UNIQUE (run_id, name)"
+	");"
+	"CREATE INDEX step_runs_by_run ON step_runs(run_id, position);"
+	"CREATE INDEX step_runs_by_cache_key ON step_runs(name, cache_key) WHERE cache_key IS NOT NULL;"
+	"CREATE INDEX step_runs_by_cached_from ON step_runs(cached_from) WHERE cached_from IS NOT NULL;"
+	"CREATE TABLE attempts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  step_run_id INTEGER NOT NULL REFERENCES step_runs(id) ON DELETE CASCADE,"
+	"  number INTEGER NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  started_ms INTEGER NOT NULL,"
+	"  ended_ms INTEGER,"
+	"  exit_code INTEGER,"
+	"  signal INTEGER,"
+	"  timed_out INTEGER NOT NULL DEFAULT 0,"
+	"  stdout_path TEXT,"
+	"  stderr_path TEXT,"
+	"  error TEXT,"
+	"  context_json TEXT,"
+	"  UNIQUE (step_run_id, number)"
+	");"
+	"CREATE TABLE artifacts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL,"
+	"  type TEXT NOT NULL CHECK (type IN ('file', 'dir')),"
+	"  size INTEGER NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  created_ms INTEGER NOT NULL"
+	");"
+	"CREATE INDEX artifacts_by_sha ON artifacts(sha256);"
+	"CREATE TABLE step_outputs ("
+	"  step_run_id INTEGER NOT NULL REFERENCES step_runs(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  artifact_id INTEGER NOT NULL REFERENCES artifacts(id),"
+	"  PRIMARY KEY (step_run_id, name)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX step_outputs_by_artifact ON step_outputs(artifact_id);"
+	"CREATE TABLE step_inputs ("
+	"  step_run_id INTEGER NOT NULL REFERENCES step_runs(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  artifact_id INTEGER REFERENCES artifacts(id),"
+	"  source TEXT,"
+	"  PRIMARY KEY (step_run_id, name)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX step_inputs_by_artifact ON step_inputs(artifact_id);"
+	"CREATE TABLE metadata ("
+	"  step_run_id INTEGER NOT NULL REFERENCES step_runs(id) ON DELETE CASCADE,"
+	"  output TEXT NOT NULL DEFAULT '',"
+	"  key TEXT NOT NULL,"
+	"  value_json TEXT NOT NULL,"
+	"  PRIMARY KEY (step_run_id, output, key)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE metrics ("
+	"  id INTEGER PRIMARY KEY,"
+	"  step_run_id INTEGER NOT NULL REFERENCES step_runs(id) ON DELETE CASCADE,"
+	"  run_id INTEGER NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  idx INTEGER,"
+	"  value REAL NOT NULL,"
+	"  at_ms INTEGER NOT NULL"
+	");"
+	"CREATE INDEX metrics_by_step ON metrics(step_run_id, key, idx);"
+	"CREATE TABLE run_metrics ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  step_run_id INTEGER NOT NULL REFERENCES step_runs(id) ON DELETE CASCADE,"
+	"  step TEXT NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  value REAL NOT NULL,"
+	"  min REAL NOT NULL,"
+	"  max REAL NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  is_series INTEGER NOT NULL DEFAULT 0,"
+	"  last_idx INTEGER,"
+	"  PRIMARY KEY (run_id, step, key)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX run_metrics_by_value ON run_metrics(step, key, value);"
+	"CREATE INDEX run_metrics_by_step_run ON run_metrics(step_run_id);"
+	"CREATE TABLE stacks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  artifact_store TEXT NOT NULL,"
+	"  orchestrator TEXT NOT NULL DEFAULT 'local',"
+	"  components_json TEXT NOT NULL DEFAULT '{}',"
+	"  created_ms INTEGER NOT NULL"
+	");"
+	"CREATE TABLE model_versions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  model_name TEXT NOT NULL,"
+	"  version TEXT NOT NULL,"
+	"  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+	"  created_ms INTEGER NOT NULL"
+	");"
+	"CREATE INDEX model_versions_by_name ON model_versions(model_name, id);"
+	"CREATE TABLE saved_views ("
+	"  name TEXT PRIMARY KEY,"
+	"  pipeline_id INTEGER REFERENCES pipelines(id) ON DELETE CASCADE,"
+	"  filter TEXT,"
+	"  sort TEXT,"
+	"  columns_json TEXT,"
+	"  baseline_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+	"  created_ms INTEGER NOT NULL"
+	");",
+};
+
+#define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
+
+int store_migrate(struct store *s, struct rl_err *err)
+{
+	int v = 0;
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, rc, "cannot read the store", err);
+	if (v > STORE_SCHEMA_VERSION)
+		return rl_err_set(err, RL_E_TOO_NEW,
+				  "store %s has schema version %d; this runlens "
+				  "knows up to %d — upgrade runlens",
+				  s->dir, v, STORE_SCHEMA_VERSION);
+	if (v == STORE_SCHEMA_VERSION)
+		return 0;
+	if (s->readonly)
+		return rl_err_set(err, RL_E_DB,
+				  "store %s needs an upgrade (schema %d -> %d); "
+				  "open it once without read-only",
+				  s->dir, v, STORE_SCHEMA_VERSION);
+	if (store_exec(s, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	/* re-read under the write lock: another process may have migrated */
+	st = NULL;
+	v = 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	for (int m = v; m < NMIGRATIONS; m++) {
+		if (store_exec(s, migrations[m], err) < 0) {
+			store_rollback(s);
+			return rl_err_prefix(err, "migration %d failed", m + 1);
+		}
+	}
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", NMIGRATIONS);
+	if (store_exec(s, pragma, err) < 0 || store_exec(s, "COMMIT", err) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,277 @@
+/* store/steps.c — step runs and their attempts. */
+#include "config.h"
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define STEP_COLS                                                           \
+	"id, run_id, name, status, position, attempts, max_attempts, "      \
+	"started_ms, ended_ms, error, cache_key, cached_from, config_json "  \
+	"FROM step_runs "
+
+static void read_step(sqlite3_stmt *st, struct store_step_run *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->run_id = sqlite3_column_int64(st, 1);
+	r->name = col_text(st, 2);
+	r->status = col_text(st, 3);
+	r->position = sqlite3_column_int(st, 4);
+	r->attempts = sqlite3_column_int(st, 5);
+	r->max_attempts = sqlite3_column_int(st, 6);
+	r->started_ms = sqlite3_column_int64(st, 7);
+	r->ended_ms = sqlite3_column_int64(st, 8);
+	r->error = col_text(st, 9);
+	r->cache_key = col_text(st, 10);
+	r->cached_from = sqlite3_column_int64(st, 11);
+	r->config_json = col_text(st, 12);
+}
+
+int store_step_run_create(struct store *s, int64_t run_id, const char *name,
+			  int position, int max_attempts,
+			  const char *config_json, int64_t *id,
+			  struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO step_runs (run_id, name, status, position, max_attempts, "
+		"config_json) VALUES (?, ?, 'pending', ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id) || bind_text(st, 2, name) ||
+	    sqlite3_bind_int(st, 3, position) || sqlite3_bind_int(st, 4, max_attempts) ||
+	    bind_text(st, 5, config_json))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the step", err);
+	if (store_run_stmt(s, st, "cannot record the step", err) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int store_step_run_update(struct store *s, int64_t id, const char *status,
+			  int64_t started_ms, int64_t ended_ms,
+			  const char *error, struct rl_err *err)
+{
+	static const char sql[] =
+		"UPDATE step_runs SET status = ?2, "
+		"started_ms = coalesce(?3, started_ms), ended_ms = coalesce(?4, ended_ms), "
+		"error = coalesce(?5, error) WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, id) || bind_text(st, 2, status) || bind_id(st, 3, started_ms) ||
+	    bind_id(st, 4, ended_ms) || bind_text(st, 5, error))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the step", err);
+	return store_run_stmt(s, st, "cannot record the step", err);
+}
+
+int store_step_run_set_cache(struct store *s, int64_t id, const char *cache_key,
+			     int64_t cached_from, struct rl_err *err)
+{
+	static const char sql[] =
+		"UPDATE step_runs SET cache_key = ?2, cached_from = ?3 WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, id) || bind_text(st, 2, cache_key) || bind_id(st, 3, cached_from))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the cache key", err);
+	return store_run_stmt(s, st, "cannot record the cache key", err);
+}
+
+int store_step_runs_of_run(struct store *s, int64_t run_id,
+			   struct store_step_run **rows, int *n,
+			   struct rl_err *err)
+{
+	static const char sql[] = "SELECT " STEP_COLS "WHERE run_id = ? ORDER BY position";
+	*rows = NULL;
+	*n = 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read steps", err);
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_step_run *r = grow_rows((void **)rows, n, &cap, sizeof(*r));
+		if (!r) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		read_step(st, r);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_step_runs_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return store_fail(s, rc, "cannot read steps", err);
+	}
+	return 0;
+}
+
+static int get_step(struct store *s, const char *sql, int64_t a, const char *name,
+		    struct store_step_run *out, struct rl_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, a) || (name && bind_text(st, 2, name)))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read the step", err);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		read_step(st, out);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return rl_err_set(err, RL_E_NOT_FOUND, "no step '%s'", name ? name : "?");
+	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the step", err);
+}
+
+int store_step_run_get(struct store *s, int64_t run_id, const char *name,
+		       struct store_step_run *out, struct rl_err *err)
+{
+	static const char sql[] = "SELECT " STEP_COLS "WHERE run_id = ? AND name = ?";
+	return get_step(s, sql, run_id, name ? name : "", out, err);
+}
+
+int store_step_run_get_by_id(struct store *s, int64_t id,
+			     struct store_step_run *out, struct rl_err *err)
+{
+	static const char sql[] = "SELECT " STEP_COLS "WHERE id = ?";
+	return get_step(s, sql, id, NULL, out, err);
+}
+
+void store_step_run_clear(struct store_step_run *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->status);
+	free(r->error);
+	free(r->cache_key);
+	free(r->config_json);
+	memset(r, 0, sizeof *r);
+}
+
+void store_step_runs_free(struct store_step_run *rows, int n)
+{
+	for (int i = 0; rows && i < n; i++)
+		store_step_run_clear(&rows[i]);
+	free(rows);
+}
+
+int store_attempt_create(struct store *s, int64_t step_run_id, int number,
+			 int64_t started_ms, const char *stdout_path,
+			 const char *stderr_path, const char *context_json,
+			 int64_t *id, struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO attempts (step_run_id, number, status, started_ms, "
+		"stdout_path, stderr_path, context_json) VALUES (?, ?, 'running', ?, ?, ?, ?)";
+	static const char bump[] =
+		"UPDATE step_runs SET attempts = max(attempts, ?2) WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, step_run_id) || sqlite3_bind_int(st, 2, number) ||
+	    bind_i64(st, 3, started_ms) || bind_text(st, 4, stdout_path) ||
+	    bind_text(st, 5, stderr_path) || bind_text(st, 6, context_json))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the attempt", err);
+	if (store_run_stmt(s, st, "cannot record the attempt", err) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	st = store_stmt(s, bump, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, step_run_id) || sqlite3_bind_int(st, 2, number))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the attempt", err);
+	return store_run_stmt(s, st, "cannot record the attempt", err);
+}
+
+int store_attempt_finish(struct store *s, int64_t attempt_id, const char *status,
+			 int64_t ended_ms, int exit_code, int signal,
+			 int timed_out, const char *error, struct rl_err *err)
+{
+	static const char sql[] =
+		"UPDATE attempts SET status = ?2, ended_ms = ?3, exit_code = ?4, "
+		"signal = ?5, timed_out = ?6, error = ?7 WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	int brc = bind_i64(st, 1, attempt_id) || bind_text(st, 2, status) ||
+		  bind_i64(st, 3, ended_ms) ||
+		  (exit_code >= 0 ? sqlite3_bind_int(st, 4, exit_code)
+				  : sqlite3_bind_null(st, 4)) ||
+		  (signal ? sqlite3_bind_int(st, 5, signal) : sqlite3_bind_null(st, 5)) ||
+		  sqlite3_bind_int(st, 6, timed_out ? 1 : 0) || bind_text(st, 7, error);
+	if (brc)
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the attempt", err);
+	return store_run_stmt(s, st, "cannot record the attempt", err);
+}
+
+int store_attempts_of(struct store *s, int64_t step_run_id,
+		      struct store_attempt **rows, int *n, struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT id, step_run_id, number, status, started_ms, ended_ms, "
+		"exit_code, signal, timed_out, stdout_path, stderr_path, error, "
+		"context_json FROM attempts WHERE step_run_id = ? ORDER BY number";
+	*rows = NULL;
+	*n = 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, step_run_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read attempts", err);
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_attempt *a = grow_rows((void **)rows, n, &cap, sizeof(*a));
+		if (!a) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		a->id = sqlite3_column_int64(st, 0);
+		a->step_run_id = sqlite3_column_int64(st, 1);
+		a->number = sqlite3_column_int(st, 2);
+		a->status = col_text(st, 3);
+		a->started_ms = sqlite3_column_int64(st, 4);
+		a->ended_ms = sqlite3_column_int64(st, 5);
+		a->exit_code = sqlite3_column_type(st, 6) == SQLITE_NULL
+				       ? -1
+				       : sqlite3_column_int(st, 6);
+		a->signal = sqlite3_column_int(st, 7);
+		a->timed_out = sqlite3_column_int(st, 8);
+		a->stdout_path = col_text(st, 9);
+		a->stderr_path = col_text(st, 10);
+		a->error = col_text(st, 11);
+		a->context_json = col_text(st, 12);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_attempts_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return store_fail(s, rc, "cannot read attempts", err);
+	}
+	return 0;
+}
+
+void store_attempt_clear(struct store_attempt *a)
+{
+	if (!a)
+		return;
+	free(a->status);
+	free(a->stdout_path);
+	free(a->stderr_path);
+	free(a->error);
+	free(a->context_json);
+	memset(a, 0, sizeof *a);
+}
+
+void store_attempts_free(struct store_attempt *rows, int n)
+{
+	for (int i = 0; rows && i < n; i++)
+		store_attempt_clear(&rows[i]);
+	free(rows);
+}

@@ -1,0 +1,414 @@
+/* store/store.h — the front door of runlens' SQLite store.
+ *
+ * Every SQL statement of runlens lives in store/.  This layer knows nothing
+ * of processes or terminals: it takes and returns typed records.
+ *
+ * Conventions
+ *  - Every function returning int returns 0 on success and -1 on error, with
+ *    *err filled (err may be NULL).  A missing row is RL_E_NOT_FOUND.
+ *  - Times are int64 milliseconds since the Unix epoch (UTC); 0 = unset.
+ *  - Ids are int64 row ids; 0 = none.
+ *  - Strings in records are owned by the record (malloc'd); release a record
+ *    with its *_clear() function, an array with its *s_free() function.
+ *    Strings passed in are copied; the caller keeps ownership.
+ *  - JSON values are passed as JSON text (e.g. value_json "0.93", "\"abc\"").
+ *  - Writes: callers group writes with store_begin()/store_commit(); a write
+ *    outside a transaction runs in its own implicit transaction.
+ *  - Lists are paged by key (keyset pagination), never by OFFSET.
+ */
+#ifndef RUNLENS_STORE_STORE_H
+#define RUNLENS_STORE_STORE_H
+
+#include <stdint.h>
+
+#include "util/error.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_DB_NAME "runlens.db"
+
+struct store;
+
+enum store_open_flags {
+	STORE_CREATE = 1 << 0,	 /* create the folder and database if missing */
+	STORE_READONLY = 1 << 1, /* open read-only; no migration */
+};
+
+/* Open DIR/runlens.db (DIR is the store folder, e.g. "/x/.runlens").
+ * Sets WAL, synchronous=NORMAL, foreign_keys=ON, busy_timeout, and
+ * migrates an older schema in one transaction.  A store of a newer schema
+ * is refused with RL_E_TOO_NEW; a file that is not a SQLite database with
+ * RL_E_CORRUPT; a missing database without STORE_CREATE with RL_E_NO_STORE.
+ * DIR/artifacts and DIR/runs are created with STORE_CREATE. */
+int store_open(const char *dir, unsigned flags, struct store **out,
+	       struct rl_err *err);
+
+/* Finalize every statement and close.  Accepts NULL; clears *s. */
+void store_close(struct store **s);
+
+/* The store folder given to store_open (owned by the store). */
+const char *store_dir(const struct store *s);
+
+/* The schema version of the open database (PRAGMA user_version). */
+int store_schema_version(struct store *s);
+
+/* Transactions.  store_begin issues BEGIN IMMEDIATE (waits up to the busy
+ * timeout for other writers).  store_rollback accepts a store with no open
+ * transaction. */
+int store_begin(struct store *s, struct rl_err *err);
+int store_commit(struct store *s, struct rl_err *err);
+void store_rollback(struct store *s);
+
+/* Run PRAGMA integrity_check; *ok = 1 when it answers "ok". */
+int store_integrity_check(struct store *s, int *ok, struct rl_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Pipelines                                                           */
+
+struct store_pipeline {
+	int64_t id;
+	char *name;
+	char *description;
+	int64_t run_count;
+	int64_t completed_count; /* runs completed */
+	int64_t failed_count;	 /* runs failed or interrupted */
+	int64_t last_run_id;	 /* 0 when no run */
+	char *last_status;	 /* NULL when no run */
+	int64_t last_started_ms;
+	int64_t pinned_run_id; /* 0 when none */
+};
+
+/* Find the pipeline NAME or create it; update its description when given
+ * (non-NULL).  *id receives its id. */
+int store_pipeline_ensure(struct store *s, const char *name,
+			  const char *description, int64_t *id,
+			  struct rl_err *err);
+
+int store_pipeline_get(struct store *s, const char *name,
+		       struct store_pipeline *out, struct rl_err *err);
+int store_pipeline_get_by_id(struct store *s, int64_t id,
+			     struct store_pipeline *out, struct rl_err *err);
+
+/* Up to LIMIT pipelines ordered by name, with names > AFTER (NULL: from
+ * the start).  *rows is malloc'd (NULL when *n == 0). */
+int store_pipelines_page(struct store *s, const char *after, int limit,
+			 struct store_pipeline **rows, int *n,
+			 struct rl_err *err);
+
+/* Pin RUN_ID as the pipeline's baseline (0 clears the pin). */
+int store_pipeline_pin(struct store *s, int64_t pipeline_id, int64_t run_id,
+		       struct rl_err *err);
+
+void store_pipeline_clear(struct store_pipeline *p);
+void store_pipelines_free(struct store_pipeline *rows, int n);
+
+/* ------------------------------------------------------------------ */
+/* Runs                                                                */
+
+struct store_run_new {
+	int64_t pipeline_id;
+	const char *name;	  /* unique; required */
+	const char *status;	  /* usually "running" */
+	int64_t started_ms;
+	const char *spec_path;	  /* absolute path of the pipeline file */
+	const char *spec_json;	  /* snapshot of the pipeline file text */
+	const char *params_json;  /* JSON object of all params used */
+	int64_t rerun_of;	  /* 0 = none */
+	int runner_pid;
+	const char *runner_host;
+	const char *runner_token; /* process start time, to tell pid reuse */
+	const char *stack;	  /* stack name, may be NULL */
+	const char *model_name;	  /* may be NULL */
+	const char *model_version;
+	const char *state_json;	  /* initial run state, NULL = "{}" */
+	const char *context_json; /* run-level custom context, may be NULL */
+};
+
+struct store_run {
+	int64_t id;
+	int64_t pipeline_id;
+	char *pipeline; /* pipeline name */
+	char *name;
+	char *status;
+	int64_t started_ms;
+	int64_t ended_ms;     /* 0 while running */
+	int64_t heartbeat_ms; /* last runner heartbeat */
+	char *spec_path;
+	char *spec_json;   /* only filled by store_run_get */
+	char *params_json; /* JSON object */
+	int64_t rerun_of;
+	char *note; /* newest note, or NULL */
+	char *stack;
+	char *model_name;
+	char *model_version;
+	char *state_json;
+	char *context_json;
+	int runner_pid;
+	char *runner_host;
+	char *runner_token;
+	char **tags; /* ntags strings, sorted */
+	int ntags;
+};
+
+/* Key of a run in the newest-first order: (started_ms DESC, id DESC). */
+struct store_run_cursor {
+	int64_t started_ms;
+	int64_t id;
+};
+
+int store_run_create(struct store *s, const struct store_run_new *r,
+		     int64_t *id, struct rl_err *err);
+/* Adding a tag the run already has is not an error. */
+int store_run_add_tag(struct store *s, int64_t run_id, const char *tag,
+		      struct rl_err *err);
+/* One param of the run (also kept whole in params_json), for filters. */
+int store_run_add_param(struct store *s, int64_t run_id, const char *key,
+			const char *value_json, struct rl_err *err);
+int store_run_add_note(struct store *s, int64_t run_id, const char *text,
+		       int64_t at_ms, struct rl_err *err);
+/* Set status and end time; keeps the pipeline's counters right. */
+int store_run_finish(struct store *s, int64_t run_id, const char *status,
+		     int64_t ended_ms, struct rl_err *err);
+int store_run_heartbeat(struct store *s, int64_t run_id, int64_t now_ms,
+			struct rl_err *err);
+int store_run_set_state(struct store *s, int64_t run_id,
+			const char *state_json, struct rl_err *err);
+/* Mark a run interrupted together with its pending, running and retrying
+ * step runs and their unfinished attempts. */
+int store_run_mark_interrupted(struct store *s, int64_t run_id,
+			       int64_t ended_ms, struct rl_err *err);
+
+/* Full record including spec_json and tags. */
+int store_run_get(struct store *s, int64_t id, struct store_run *out,
+		  struct rl_err *err);
+/* Look a run up by exact name. */
+int store_run_id_by_name(struct store *s, const char *name, int64_t *id,
+			 struct rl_err *err);
+/* Newest run overall (pipeline_id 0) or of one pipeline. */
+int store_run_last(struct store *s, int64_t pipeline_id, int64_t *id,
+		   struct rl_err *err);
+/* Newest run of the pipeline with status "completed" that started before
+ * (started_ms, id) in the newest-first order.  RL_E_NOT_FOUND if none. */
+int store_run_previous_completed(struct store *s, int64_t pipeline_id,
+				 const struct store_run_cursor *before,
+				 int64_t *id, struct rl_err *err);
+
+/* A page of runs, newest first, after the cursor (NULL: from the newest),
+ * of one pipeline (pipeline_id > 0) or of all.  Rows carry every field
+ * but spec_json.  *rows is malloc'd. */
+int store_runs_page(struct store *s, int64_t pipeline_id,
+		    const struct store_run_cursor *after, int limit,
+		    struct store_run **rows, int *n, struct rl_err *err);
+
+/* Every run whose status is "running" (for liveness checks). */
+int store_runs_running(struct store *s, struct store_run **rows, int *n,
+		       struct rl_err *err);
+
+void store_run_clear(struct store_run *r);
+void store_runs_free(struct store_run *rows, int n);
+
+/* ------------------------------------------------------------------ */
+/* Step runs and attempts                                              */
+
+struct store_step_run {
+	int64_t id;
+	int64_t run_id;
+	char *name;
+	char *status;
+	int position; /* index in the DAG order of the run */
+	int attempts; /* attempts started so far */
+	int max_attempts;
+	int64_t started_ms;
+	int64_t ended_ms;
+	char *error; /* one-line reason of a failure/skip, or NULL */
+	char *cache_key;
+	int64_t cached_from; /* step run id reused, 0 = none */
+	char *config_json;   /* {"cache":…, "retries":…, …} */
+};
+
+int store_step_run_create(struct store *s, int64_t run_id, const char *name,
+			  int position, int max_attempts,
+			  const char *config_json, int64_t *id,
+			  struct rl_err *err);
+/* Update status; started_ms/ended_ms/error are written when non-zero /
+ * non-NULL. */
+int store_step_run_update(struct store *s, int64_t id, const char *status,
+			  int64_t started_ms, int64_t ended_ms,
+			  const char *error, struct rl_err *err);
+int store_step_run_set_cache(struct store *s, int64_t id,
+			     const char *cache_key, int64_t cached_from,
+			     struct rl_err *err);
+
+/* The step runs of a run, in position order. */
+int store_step_runs_of_run(struct store *s, int64_t run_id,
+			   struct store_step_run **rows, int *n,
+			   struct rl_err *err);
+int store_step_run_get(struct store *s, int64_t run_id, const char *name,
+		       struct store_step_run *out, struct rl_err *err);
+int store_step_run_get_by_id(struct store *s, int64_t id,
+			     struct store_step_run *out, struct rl_err *err);
+void store_step_run_clear(struct store_step_run *r);
+void store_step_runs_free(struct store_step_run *rows, int n);
+
+struct store_attempt {
+	int64_t id;
+	int64_t step_run_id;
+	int number; /* 1-based */
+	char *status; /* running, completed, failed, interrupted */
+	int64_t started_ms;
+	int64_t ended_ms;
+	int exit_code;	/* -1 when not exited normally */
+	int signal;	/* 0 when not killed by a signal */
+	int timed_out;	/* 1 when killed for its timeout */
+	char *stdout_path;
+	char *stderr_path;
+	char *error;	    /* reason of failure, or NULL */
+	char *context_json; /* the context.json the attempt got */
+};
+
+/* Creates the attempt with status "running" and bumps the step run's
+ * attempt count. */
+int store_attempt_create(struct store *s, int64_t step_run_id, int number,
+			 int64_t started_ms, const char *stdout_path,
+			 const char *stderr_path, const char *context_json,
+			 int64_t *id, struct rl_err *err);
+int store_attempt_finish(struct store *s, int64_t attempt_id,
+			 const char *status, int64_t ended_ms, int exit_code,
+			 int signal, int timed_out, const char *error,
+			 struct rl_err *err);
+int store_attempts_of(struct store *s, int64_t step_run_id,
+		      struct store_attempt **rows, int *n,
+		      struct rl_err *err);
+void store_attempt_clear(struct store_attempt *a);
+void store_attempts_free(struct store_attempt *rows, int n);
+
+/* ------------------------------------------------------------------ */
+/* Artifacts, lineage                                                  */
+
+struct store_artifact_new {
+	const char *sha256; /* 64 hex chars */
+	const char *type;   /* "file" or "dir" */
+	int64_t size;	    /* bytes (dir: sum of its files) */
+	const char *path;   /* absolute path where the content lives */
+	int64_t created_ms;
+};
+
+/* One row of a step run's inputs or outputs, joined with its artifact and
+ * the step run that produced it. */
+struct store_artifact_ref {
+	char *name;	    /* input or output name */
+	int64_t artifact_id; /* 0 for an input not recorded as artifact */
+	char *sha256;
+	char *type;
+	int64_t size;
+	char *path;
+	char *source; /* inputs: "step.output" or "path:<path>"; NULL for outputs */
+	int64_t producer_step_run_id; /* 0 when external */
+	int64_t producer_run_id;
+	char *producer_step;
+	char *producer_output;
+};
+
+int store_artifact_add(struct store *s, const struct store_artifact_new *a,
+		       int64_t *id, struct rl_err *err);
+int store_step_output_add(struct store *s, int64_t step_run_id,
+			  const char *name, int64_t artifact_id,
+			  struct rl_err *err);
+/* artifact_id may be 0 only for an external input whose hash is unknown. */
+int store_step_input_add(struct store *s, int64_t step_run_id,
+			 const char *name, int64_t artifact_id,
+			 const char *source, struct rl_err *err);
+int store_outputs_of(struct store *s, int64_t step_run_id,
+		     struct store_artifact_ref **rows, int *n,
+		     struct rl_err *err);
+int store_inputs_of(struct store *s, int64_t step_run_id,
+		    struct store_artifact_ref **rows, int *n,
+		    struct rl_err *err);
+void store_artifact_refs_free(struct store_artifact_ref *rows, int n);
+
+/* ------------------------------------------------------------------ */
+/* Metadata and metrics                                                */
+
+struct store_meta {
+	char *output; /* NULL: metadata of the step run itself */
+	char *key;
+	char *value_json;
+};
+
+/* Set (insert or replace) a metadata key of a step run, or of one of its
+ * outputs when OUTPUT is non-NULL. */
+int store_metadata_set(struct store *s, int64_t step_run_id,
+		       const char *output, const char *key,
+		       const char *value_json, struct rl_err *err);
+/* All metadata of a step run, step-level first, then by output and key. */
+int store_metadata_of(struct store *s, int64_t step_run_id,
+		      struct store_meta **rows, int *n, struct rl_err *err);
+void store_metas_free(struct store_meta *rows, int n);
+
+struct store_metric {
+	char *step; /* step name */
+	char *key;  /* metric key within the step */
+	double value; /* the last value (highest index, else latest) */
+	double min;
+	double max;
+	int64_t count; /* number of points */
+	int is_series; /* 1 when recorded with an index */
+};
+
+/* Record one metric value of a step run (has_index: one point of a
+ * series at INDEX).  Keeps the run's per-key summary (last, min, max,
+ * count) up to date. */
+int store_metric_add(struct store *s, int64_t step_run_id, const char *key,
+		     int has_index, int64_t index, double value,
+		     int64_t at_ms, struct rl_err *err);
+/* Summaries of every metric of a run, ordered by step position and key. */
+int store_run_metrics(struct store *s, int64_t run_id,
+		      struct store_metric **rows, int *n, struct rl_err *err);
+/* Summaries of the metrics of one step run, ordered by key. */
+int store_step_metrics(struct store *s, int64_t step_run_id,
+		       struct store_metric **rows, int *n, struct rl_err *err);
+
+struct store_metric_point {
+	int64_t index; /* series index, or the ordinal of an unindexed value */
+	double value;
+	int64_t at_ms;
+};
+/* The points of one metric of a step run, by index, with index > AFTER
+ * (use INT64_MIN for the start), at most LIMIT. */
+int store_metric_series(struct store *s, int64_t step_run_id,
+			const char *key, int64_t after, int limit,
+			struct store_metric_point **rows, int *n,
+			struct rl_err *err);
+void store_metrics_free(struct store_metric *rows, int n);
+
+/* ------------------------------------------------------------------ */
+/* Stacks and model versions                                           */
+
+struct store_stack {
+	int64_t id;
+	char *name;
+	char *artifact_store; /* path */
+	char *orchestrator;   /* flavor: "local" */
+	char *components_json; /* JSON object of optional components */
+	int64_t created_ms;
+};
+
+/* Insert or replace the stack NAME. */
+int store_stack_put(struct store *s, const char *name,
+		    const char *artifact_store, const char *orchestrator,
+		    const char *components_json, struct rl_err *err);
+int store_stack_get(struct store *s, const char *name,
+		    struct store_stack *out, struct rl_err *err);
+/* Stacks ordered by name, names > AFTER (NULL: from the start). */
+int store_stacks_page(struct store *s, const char *after, int limit,
+		      struct store_stack **rows, int *n, struct rl_err *err);
+void store_stack_clear(struct store_stack *st);
+void store_stacks_free(struct store_stack *rows, int n);
+
+/* Record that RUN_ID produced VERSION of model NAME.  With VERSION NULL,
+ * the next number (1 + the highest numeric version of NAME) is chosen and
+ * returned in *version_out (malloc'd; may be NULL when VERSION is given). */
+int store_model_version_add(struct store *s, const char *name,
+			    const char *version, int64_t run_id,
+			    char **version_out, struct rl_err *err);
+
+#endif

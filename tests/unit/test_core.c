@@ -1,0 +1,353 @@
+/* tests/unit/test_core.c — core/: hashing, output formatting, context,
+ * store discovery and the local executor. */
+#include "config.h"
+
+#include <check.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/context.h"
+#include "core/executor.h"
+#include "core/hash.h"
+#include "core/output.h"
+#include "core/session.h"
+#include "core/spec.h"
+#include "util/fs.h"
+
+static char *tmpdir(void)
+{
+	char *t = strdup("/tmp/rl-core-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(t));
+	return t;
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+	char *p = fs_join(dir, name);
+	char *parent = fs_dirname(p);
+	ck_assert_int_eq(fs_mkdirs(parent, NULL), 0);
+	ck_assert_int_eq(fs_write_file(p, text, strlen(text), 0644, NULL), 0);
+	free(parent);
+	free(p);
+}
+
+START_TEST(test_hash_file_and_dir)
+{
+	char hex[HASH_HEX_LEN + 1];
+	hash_bytes("abc", 3, hex);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+	char *t = tmpdir();
+	write_text(t, "f.txt", "abc");
+	char *f = fs_join(t, "f.txt");
+	int64_t size = 0;
+	int is_dir = 1;
+	ck_assert_int_eq(hash_path(f, hex, &size, &is_dir, NULL), 0);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	ck_assert_int_eq(size, 3);
+	ck_assert_int_eq(is_dir, 0);
+
+	/* a folder: the hash of its sorted "sha  path" manifest */
+	char *d = fs_join(t, "d");
+	write_text(d, "b.txt", "abc");
+	write_text(d, "a/z.txt", "abc");
+	char manifest[512];
+	snprintf(manifest, sizeof manifest, "%s  a/z.txt\n%s  b.txt\n",
+		 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	char want[HASH_HEX_LEN + 1];
+	hash_bytes(manifest, strlen(manifest), want);
+	ck_assert_int_eq(hash_path(d, hex, &size, &is_dir, NULL), 0);
+	ck_assert_str_eq(hex, want);
+	ck_assert_int_eq(size, 6);
+	ck_assert_int_eq(is_dir, 1);
+
+	/* an empty folder hashes the empty manifest */
+	char *e = fs_join(t, "empty");
+	ck_assert_int_eq(fs_mkdirs(e, NULL), 0);
+	ck_assert_int_eq(hash_path(e, hex, NULL, NULL, NULL), 0);
+	ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+
+	struct rl_err err = RL_ERR_INIT;
+	char *missing = fs_join(t, "missing");
+	ck_assert_int_eq(hash_path(missing, hex, NULL, NULL, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+	fs_remove_tree(t, NULL);
+	free(missing);
+	free(e);
+	free(d);
+	free(f);
+	free(t);
+}
+END_TEST
+
+static char *capture(void (*fn)(FILE *, void *), void *arg)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	fn(f, arg);
+	fclose(f);
+	return data;
+}
+
+static void print_table(FILE *f, void *arg)
+{
+	table_print(arg, f, 0);
+}
+
+static void print_csv(FILE *f, void *arg)
+{
+	table_print_csv(arg, f);
+}
+
+START_TEST(test_table)
+{
+	struct table *t = table_new(3, "ID", "NAME", "NOTE");
+	table_align_right(t, 0);
+	table_add_row(t, "1", "first", "x");
+	table_add_row(t, "12", "a,\"b\"", NULL);
+	ck_assert_int_eq(table_rows(t), 2);
+	char *s = capture(print_table, t);
+	ck_assert_str_eq(s, "ID  NAME   NOTE\n"
+			    " 1  first  x\n"
+			    "12  a,\"b\"\n");
+	free(s);
+	s = capture(print_csv, t);
+	ck_assert_str_eq(s, "ID,NAME,NOTE\r\n1,first,x\r\n12,\"a,\"\"b\"\"\",\r\n");
+	free(s);
+	table_free(&t);
+	ck_assert_ptr_null(t);
+	table_free(NULL);
+}
+END_TEST
+
+struct safe_arg {
+	const char *data;
+	size_t len, max;
+};
+
+static void print_safe(FILE *f, void *arg)
+{
+	struct safe_arg *a = arg;
+	out_terminal_safe(f, a->data, a->len, a->max);
+}
+
+START_TEST(test_terminal_safe)
+{
+	struct safe_arg a = { "a\0b\x1b[31m\xff\xc3\xa9\tz\n", 13, 0 };
+	char *s = capture(print_safe, &a);
+	ck_assert_str_eq(s, "a\\x00b\\x1b[31m\\xff\xc3\xa9\tz\n");
+	free(s);
+	struct safe_arg b = { "abcdefgh\nxy\n", 12, 4 };
+	s = capture(print_safe, &b);
+	ck_assert_str_eq(s, "abcd …\nxy\n");
+	free(s);
+	char *c = out_utf8_clean("ok\xff\xc3", 4);
+	ck_assert_str_eq(c, "ok\xef\xbf\xbd\xef\xbf\xbd");
+	free(c);
+	c = out_utf8_clean("", 0);
+	ck_assert_str_eq(c, "");
+	free(c);
+}
+END_TEST
+
+START_TEST(test_context_helpers)
+{
+	char *n = context_env_name("RUNLENS_INPUT_", "data-set.v2");
+	ck_assert_str_eq(n, "RUNLENS_INPUT_DATA_SET_V2");
+	free(n);
+	cJSON *dst = cJSON_Parse("{\"a\":1,\"f\":{\"x\":1,\"y\":2},\"l\":[1]}");
+	cJSON *src = cJSON_Parse("{\"f\":{\"y\":3,\"z\":4},\"l\":[2],\"b\":true}");
+	context_merge(dst, src);
+	char *s = cJSON_PrintUnformatted(dst);
+	ck_assert_str_eq(s, "{\"a\":1,\"f\":{\"x\":1,\"y\":3,\"z\":4},\"l\":[2],\"b\":true}");
+	free(s);
+	context_merge(NULL, src);
+	context_merge(dst, NULL);
+	cJSON_Delete(dst);
+	cJSON_Delete(src);
+	cJSON *env = context_environment("/");
+	ck_assert_ptr_nonnull(cJSON_GetObjectItem(env, "hostname"));
+	ck_assert_str_eq(cJSON_GetObjectItem(env, "runlens_version")->valuestring,
+			 PACKAGE_VERSION);
+	cJSON_Delete(env);
+}
+END_TEST
+
+START_TEST(test_context_build)
+{
+	const char *text =
+		"{\"name\":\"p\",\"params\":{\"lr\":0.5,\"other\":1},"
+		"\"context\":{\"team\":\"a\",\"f\":{\"x\":1}},"
+		"\"steps\":[{\"name\":\"s\",\"run\":\"echo ${params.lr}\","
+		"\"context\":{\"f\":{\"x\":2}},\"outputs\":{\"o\":\"o.txt\"}}]}";
+	struct spec *sp = NULL;
+	ck_assert_int_eq(spec_parse(text, strlen(text), "p.json", NULL, &sp, NULL), 0);
+	char *outs[] = { "/x/o.txt" };
+	struct context_args a = {
+		.pipeline_id = 3, .pipeline = "p", .run_id = 42, .run_name = "p-1",
+		.run_started_ms = 1795429500000LL, .params = sp->params,
+		.spec = sp, .step = &sp->steps[0], .step_run_id = 311,
+		.attempt = 2, .max_attempts = 3, .output_paths = outs,
+		.baseline_run_id = 41, .baseline_run_name = "p-0",
+		.checkpoint_dir = "/x/ck",
+	};
+	cJSON *c = context_build(&a);
+	char *s = cJSON_PrintUnformatted(cJSON_GetObjectItem(c, "custom"));
+	ck_assert_str_eq(s, "{\"team\":\"a\",\"f\":{\"x\":2}}");
+	free(s);
+	cJSON *run = cJSON_GetObjectItem(c, "run");
+	ck_assert_str_eq(cJSON_GetObjectItem(run, "started_at")->valuestring,
+			 "2026-11-23T10:25:00Z");
+	cJSON *step = cJSON_GetObjectItem(c, "step");
+	ck_assert_int_eq(cJSON_GetObjectItem(step, "attempt")->valueint, 2);
+	s = cJSON_PrintUnformatted(cJSON_GetObjectItem(step, "params"));
+	ck_assert_str_eq(s, "{\"lr\":0.5}");
+	free(s);
+	ck_assert_int_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "baseline"),
+					     "run_id")->valueint, 41);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(c, "model")));
+	ck_assert_int_eq(cJSON_GetObjectItem(c, "schema")->valueint, 1);
+	cJSON_Delete(c);
+	spec_free(&sp);
+}
+END_TEST
+
+START_TEST(test_find_store)
+{
+	char *t = tmpdir();
+	char *store = fs_join(t, ".runlens");
+	char *deep = fs_join(t, "a/b");
+	write_text(store, "runlens.db", "");
+	ck_assert_int_eq(fs_mkdirs(deep, NULL), 0);
+	char *cwd = getcwd(NULL, 0);
+	unsetenv("RUNLENS_STORE");
+	ck_assert_int_eq(chdir(deep), 0);
+	char *found = NULL;
+	ck_assert_int_eq(session_find_store(NULL, 0, &found, NULL), 0);
+	ck_assert_str_eq(found, store);
+	free(found);
+	/* the flag wins over the environment, which wins over the search */
+	setenv("RUNLENS_STORE", deep, 1);
+	ck_assert_int_eq(session_find_store(NULL, 0, &found, NULL), 0);
+	ck_assert_str_eq(found, deep);
+	free(found);
+	ck_assert_int_eq(session_find_store(t, 0, &found, NULL), 0);
+	ck_assert_str_eq(found, t);
+	free(found);
+	struct rl_err err = RL_ERR_INIT;
+	char *none = fs_join(t, "none");
+	ck_assert_int_eq(session_find_store(none, 0, &found, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NO_STORE);
+	rl_err_clear(&err);
+	unsetenv("RUNLENS_STORE");
+	ck_assert_int_eq(chdir("/"), 0);
+	ck_assert_int_eq(session_find_store(NULL, 0, &found, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NO_STORE);
+	rl_err_clear(&err);
+	char *tok = session_process_token(getpid());
+	ck_assert_ptr_nonnull(tok);
+	char *tok2 = session_process_token(getpid());
+	ck_assert_str_eq(tok, tok2);
+	free(tok);
+	free(tok2);
+	ck_assert_int_eq(chdir(cwd), 0);
+	fs_remove_tree(t, NULL);
+	free(none);
+	free(cwd);
+	free(deep);
+	free(store);
+	free(t);
+}
+END_TEST
+
+static int wait_job(const struct executor_ops *ops, struct executor *ex,
+		    struct exec_result *res)
+{
+	for (int i = 0; i < 500; i++) {
+		if (ops->reap(ex, res) == 1)
+			return 1;
+		struct pollfd p = { .fd = ops->event_fd(ex), .events = POLLIN };
+		poll(&p, 1, 20);
+	}
+	return 0;
+}
+
+START_TEST(test_exec_local)
+{
+	const struct executor_ops *ops = executor_find("local");
+	ck_assert_ptr_nonnull(ops);
+	ck_assert_ptr_null(executor_find("slurm-not-yet"));
+	struct executor *ex = NULL;
+	ck_assert_int_eq(ops->open(&ex, NULL), 0);
+	char *t = tmpdir();
+	char *o = fs_join(t, "out"), *e = fs_join(t, "err");
+	char *argv[] = { "sh", "-c", "echo out; echo err >&2; echo $X; exit 7", NULL };
+	char *envp[] = { "X=from-env", "PATH=/usr/bin:/bin", NULL };
+	struct exec_request req = { argv, envp, t, o, e };
+	int64_t job = 0;
+	ck_assert_int_eq(ops->start(ex, &req, &job, NULL), 0);
+	struct exec_result res;
+	ck_assert(wait_job(ops, ex, &res));
+	ck_assert_int_eq(res.job, job);
+	ck_assert_int_eq(res.exit_code, 7);
+	ck_assert_int_eq(res.signal, 0);
+	char *data = NULL;
+	ck_assert_int_eq(fs_read_file(o, &data, NULL, NULL), 0);
+	ck_assert_str_eq(data, "out\nfrom-env\n");
+	free(data);
+	ck_assert_int_eq(fs_read_file(e, &data, NULL, NULL), 0);
+	ck_assert_str_eq(data, "err\n");
+	free(data);
+
+	/* a signal reaches the whole process group */
+	char *argv2[] = { "sh", "-c", "sleep 30 & wait", NULL };
+	struct exec_request req2 = { argv2, envp, t, o, e };
+	ck_assert_int_eq(ops->start(ex, &req2, &job, NULL), 0);
+	ops->signal(ex, job, 9);
+	ck_assert(wait_job(ops, ex, &res));
+	ck_assert_int_eq(res.signal, 9);
+	ck_assert_int_eq(res.exit_code, -1);
+
+	/* a program that does not exist fails at start, with a message */
+	char *argv3[] = { "/nonexistent/prog", NULL };
+	struct exec_request req3 = { argv3, envp, t, o, e };
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(ops->start(ex, &req3, &job, &err), -1);
+	ck_assert_str_eq(rl_err_msg(&err),
+			 "cannot start '/nonexistent/prog': No such file or directory");
+	rl_err_clear(&err);
+	ck_assert_int_eq(ops->reap(ex, &res), 0);
+	ops->close(&ex);
+	ck_assert_ptr_null(ex);
+	fs_remove_tree(t, NULL);
+	free(o);
+	free(e);
+	free(t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_hash_file_and_dir);
+	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_terminal_safe);
+	tcase_add_test(tc, test_context_helpers);
+	tcase_add_test(tc, test_context_build);
+	tcase_add_test(tc, test_find_store);
+	tcase_add_test(tc, test_exec_local);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
