@@ -165,7 +165,7 @@ static int valid_ident(const char *s)
 	if (!s || !*s)
 		return 0;
 	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '_'))
+		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-'))
 			return 0;
 	return 1;
 }
@@ -489,7 +489,7 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 			int rc = 0;
 			if (!valid_ident(o->string))
 				rc = spec_error(c, st->name, "outputs",
-						"output name '%s' may only hold letters, digits and '_'",
+						"output name '%s' may only hold letters, digits, '_' and '-'",
 						o->string);
 			else if (!cJSON_IsString(o) || !*o->valuestring)
 				rc = spec_error(c, st->name, field.data,
@@ -526,7 +526,7 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 			int rc = 0;
 			if (!valid_ident(in->string)) {
 				rc = spec_error(c, st->name, "inputs",
-						"input name '%s' may only hold letters, digits and '_'",
+						"input name '%s' may only hold letters, digits, '_' and '-'",
 						in->string);
 			} else if (cJSON_IsString(in)) {
 				const char *dot = strchr(in->valuestring, '.');
@@ -628,7 +628,7 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 		for (const cJSON *p = v->child; p; p = p->next)
 			if (!valid_ident(p->string))
 				return spec_error(c, st->name, "params",
-						  "param name '%s' may only hold letters, digits and '_'",
+						  "param name '%s' may only hold letters, digits, '_' and '-'",
 						  p->string);
 		*step_params = (cJSON *)v;
 	}
@@ -823,7 +823,7 @@ static int parse_top(struct ctx *c, struct spec_private *sp)
 		for (const cJSON *p = v->child; p; p = p->next)
 			if (!valid_ident(p->string))
 				return spec_error(c, NULL, "params",
-						  "param name '%s' may only hold letters, digits and '_'",
+						  "param name '%s' may only hold letters, digits, '_' and '-'",
 						  p->string);
 		s->params = (cJSON *)v;
 	} else {

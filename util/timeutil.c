@@ -54,7 +54,9 @@ void time_duration(int64_t ms, char *buf, size_t size)
 	if (ms < 0)
 		ms = 0;
 	int64_t s = ms / 1000;
-	if (ms < 10000)
+	if (ms < 1000)
+		snprintf(buf, size, "%lldms", (long long)ms);
+	else if (ms < 10000)
 		snprintf(buf, size, "%.1fs", (double)ms / 1000.0);
 	else if (s < 60)
 		snprintf(buf, size, "%llds", (long long)s);

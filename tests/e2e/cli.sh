@@ -5,8 +5,9 @@
 
 expect_exit 0 rl --help
 expect_contains "$OUT" "usage: runlens"
+HELP=$OUT
 for cmd in run pipelines ls show step logs; do
-	expect_contains "$OUT" "  $cmd " "--help lists $cmd"
+	expect_contains "$HELP" "  $cmd " "--help lists $cmd"
 	expect_exit 0 rl help "$cmd"
 	expect_contains "$OUT" "usage: runlens $cmd"
 done

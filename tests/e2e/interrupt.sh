@@ -13,7 +13,7 @@ J
 wait_for() { i=0; while [ ! -e "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; }
 
 # --- Ctrl-C (SIGINT)
-rl run long.json > run1.out 2>&1 &
+"$RUNLENS_BIN" run long.json > run1.out 2>&1 &
 pid=$!
 wait_for started
 kill -INT $pid
@@ -26,7 +26,7 @@ expect_eq "" "$(pgrep -f 'sleep 60' || true)" "step processes stopped"
 
 # --- SIGKILL: the next process to open the store marks it at once
 rm -f started
-rl run long.json > run2.out 2>&1 &
+"$RUNLENS_BIN" run long.json > run2.out 2>&1 &
 pid=$!
 wait_for started
 kill -KILL $pid

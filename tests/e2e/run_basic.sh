@@ -65,7 +65,7 @@ expect_eq '{"team": "ml", "flags": {"a": 1, "b": 3}}' "$(jget "$c" 'd["custom"]'
 expect_eq churn "$(jget "$c" 'd["model"]["name"]')" "model.name"
 expect_eq null "$(jget "$c" 'd["baseline"]')" "baseline on first run"
 expect_eq default "$(jget "$c" 'd["stack"]["name"]')" "stack.name"
-expect_eq '"o.txt"' "$(jget "$c" 'd["step"]["outputs"]["out"]["path"][-5:]')" "outputs path"
+expect_eq 'o.txt' "$(jget "$c" 'd["step"]["outputs"]["out"]["path"][-5:]')" "outputs path"
 expect_eq "lr=0.01" "$(rl logs 3 consume >/dev/null; cat "$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='consume'")")" "param substitution"
 expect_eq "hi" "$(rl logs 3 consume)" "logs of consume"
 # the context file is read-only to the step

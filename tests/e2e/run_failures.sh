@@ -83,7 +83,7 @@ expect_eq "declared output 'model' (model.bin) was not written" "$(sql "select e
 printf '{"name": "nostart", "steps": [{"name": "s", "run": ["/nonexistent/prog", "x"]}, {"name": "t", "run": "true", "needs": ["s"]}]}' > nostart.json
 expect_exit 1 rl run nostart.json
 expect_eq "cannot start '/nonexistent/prog': No such file or directory" "$(sql "select error from step_runs s join runs r on r.id=s.run_id where r.name like 'nostart-%' and s.name='s'")" "cannot start"
-expect_eq skipped "$(sql "select status from step_runs s join runs r on r.id=s.run_id where r.name like 'nostart-%' and s.name='t'")" "skipped after start failure"
+expect_eq skipped "$(sql "select s.status from step_runs s join runs r on r.id=s.run_id where r.name like 'nostart-%' and s.name='t'")" "skipped after start failure"
 
 # --- a missing external input
 printf '{"name": "noinput", "steps": [{"name": "s", "run": "true", "inputs": {"labels": {"path": "labels.csv"}}}]}' > noinput.json

@@ -16,9 +16,9 @@ expect_exit 0 cmp expected.bin got.bin
 expect_eq 3000000 "$(sed -n 2p got.bin | tr -d '\n' | wc -c)" "long line length"
 expect_eq "" "$(rl logs last quiet)" "empty log"
 
-# --json is valid JSON with invalid UTF-8 replaced
+# --json is valid JSON with NUL and invalid UTF-8 replaced by U+FFFD
 rl logs last binary --json > logs.json
-expect_exit 0 python3 -c 'import json; d=json.load(open("logs.json")); assert d["stdout"].startswith("a\u0000b\u0001\ufffd\u001b[31mred"), repr(d["stdout"][:20]); assert d["stdout"].endswith("end\n")'
+expect_exit 0 python3 -c 'import json; d=json.load(open("logs.json")); assert d["stdout"].startswith("a\ufffdb\u0001\ufffd\u001b[31mred"), repr(d["stdout"][:20]); assert d["stdout"].endswith("end\n")'
 
 # on a terminal, control characters are escaped, not interpreted
 if command -v script >/dev/null 2>&1; then

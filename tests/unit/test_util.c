@@ -115,7 +115,9 @@ START_TEST(test_time)
 	time_compact(1795429500000LL, buf, sizeof buf);
 	ck_assert_str_eq(buf, "20261123-102500");
 	time_duration(300, buf, sizeof buf);
-	ck_assert_str_eq(buf, "0.3s");
+	ck_assert_str_eq(buf, "300ms");
+	time_duration(1500, buf, sizeof buf);
+	ck_assert_str_eq(buf, "1.5s");
 	time_duration(12000, buf, sizeof buf);
 	ck_assert_str_eq(buf, "12s");
 	time_duration(245000, buf, sizeof buf);
@@ -123,7 +125,7 @@ START_TEST(test_time)
 	time_duration(7380000, buf, sizeof buf);
 	ck_assert_str_eq(buf, "2h03m");
 	time_duration(-5, buf, sizeof buf);
-	ck_assert_str_eq(buf, "0.0s");
+	ck_assert_str_eq(buf, "0ms");
 	ck_assert(time_mono_ms() > 0);
 	ck_assert(time_now_ms() > 1700000000000LL);
 }
