@@ -1,0 +1,400 @@
+/* tests/unit/test_spec.c — pipeline files: every error class, the DAG
+ * order, params and ${…} substitution. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/spec.h"
+
+static const char *full =
+	"{\n"
+	"  \"name\": \"train\",\n"
+	"  \"description\": \"nightly churn model\",\n"
+	"  \"params\":  {\"lr\": 0.01, \"epochs\": 3, \"tag\": \"x\"},\n"
+	"  \"tags\":    [\"nightly\"],\n"
+	"  \"context\": {\"workspace_id\": \"acme\", \"feature_flags\": {\"new_loss\": true}},\n"
+	"  \"model\":   {\"name\": \"churn\"},\n"
+	"  \"stack\":   \"default\",\n"
+	"  \"metrics\": {\"loss\": \"min\", \"accuracy\": \"max\"},\n"
+	"  \"defaults\": {\"retries\": 1, \"timeout\": 0, \"cache\": true},\n"
+	"  \"steps\": [\n"
+	"    {\"name\": \"load\",  \"run\": [\"python3\", \"load.py\"],\n"
+	"     \"outputs\": {\"data\": \"data.csv\"}},\n"
+	"    {\"name\": \"train\", \"run\": \"python3 train.py --lr ${params.lr} --data ${inputs.data}\",\n"
+	"     \"inputs\":  {\"data\": \"load.data\"},\n"
+	"     \"outputs\": {\"model\": \"model.bin\"},\n"
+	"     \"retries\": 2, \"timeout\": 600,\n"
+	"     \"resources\": {\"cpus\": 2, \"memory\": \"4G\"},\n"
+	"     \"env\": {\"OMP_NUM_THREADS\": \"2\"},\n"
+	"     \"context\": {\"feature_flags\": {\"new_loss\": false}},\n"
+	"     \"secrets\": [\"warehouse\"]},\n"
+	"    {\"name\": \"evaluate\", \"run\": [\"python3\", \"eval.py\"],\n"
+	"     \"inputs\":  {\"model\": \"train.model\", \"data\": \"load.data\",\n"
+	"                 \"labels\": {\"path\": \"data/labels.csv\"}},\n"
+	"     \"outputs\": {\"metrics\": \"metrics.json\"},\n"
+	"     \"params\": {\"threshold\": 0.5},\n"
+	"     \"metrics_file\": \"metrics\"}\n"
+	"  ]\n"
+	"}\n";
+
+static struct spec *parse_ok(const char *text)
+{
+	struct spec *s = NULL;
+	struct rl_err err = RL_ERR_INIT;
+	int rc = spec_parse(text, strlen(text), "p.json", "/pipes", &s, &err);
+	ck_assert_msg(rc == 0, "parse failed: %s", rl_err_msg(&err));
+	rl_err_clear(&err);
+	return s;
+}
+
+/* Parse TEXT, expect a spec error whose message contains WANT. */
+static void parse_fails(const char *text, const char *want)
+{
+	struct spec *s = NULL;
+	struct rl_err err = RL_ERR_INIT;
+	int rc = spec_parse(text, strlen(text), "p.json", NULL, &s, &err);
+	ck_assert_msg(rc == -1, "parse of %s should fail", text);
+	ck_assert_ptr_null(s);
+	ck_assert_int_eq(err.code, RL_E_SPEC);
+	ck_assert_msg(strstr(rl_err_msg(&err), want) != NULL,
+		      "message '%s' lacks '%s'", rl_err_msg(&err), want);
+	ck_assert_msg(strchr(rl_err_msg(&err), '\n') == NULL, "multi-line message");
+	rl_err_clear(&err);
+}
+
+static char *json(const cJSON *v)
+{
+	return cJSON_PrintUnformatted(v);
+}
+
+START_TEST(test_full_example)
+{
+	struct spec *s = parse_ok(full);
+	ck_assert_str_eq(s->name, "train");
+	ck_assert_str_eq(s->description, "nightly churn model");
+	ck_assert_str_eq(s->dir, "/pipes");
+	ck_assert_int_eq(s->ntags, 1);
+	ck_assert_str_eq(s->stack, "default");
+	ck_assert_int_eq(s->nsteps, 3);
+	ck_assert_int_eq(s->defaults.retries, 1);
+
+	struct spec_step *load = &s->steps[0], *train = &s->steps[1],
+			 *eval = &s->steps[2];
+	ck_assert_int_eq(load->line, 12);
+	ck_assert_int_eq(train->line, 14);
+	ck_assert_int_eq(eval->line, 22);
+	ck_assert_int_eq(load->run_argc, 2);
+	ck_assert_str_eq(load->run_argv[1], "load.py");
+	ck_assert_ptr_null(load->run_shell);
+	ck_assert_int_eq(load->retries, 1); /* from defaults */
+	ck_assert_int_eq(load->cache, 1);
+	ck_assert_ptr_nonnull(train->run_shell);
+	ck_assert_int_eq(train->retries, 2);
+	ck_assert(train->timeout == 600);
+	ck_assert_int_eq(train->cache, 0); /* secrets: cache off by default */
+	ck_assert_int_eq(train->nsecrets, 1);
+	ck_assert_int_eq(train->nenv, 1);
+	ck_assert_str_eq(train->env[0].key, "OMP_NUM_THREADS");
+	ck_assert_int_eq(train->ndeps, 1);
+	ck_assert_int_eq(train->deps[0], 0);
+	ck_assert_int_eq(train->inputs[0].kind, SPEC_INPUT_STEP);
+	ck_assert_str_eq(train->inputs[0].step, "load");
+	ck_assert_str_eq(train->inputs[0].output, "data");
+	ck_assert_int_eq(train->inputs[0].step_index, 0);
+
+	ck_assert_int_eq(eval->ninputs, 3);
+	ck_assert_int_eq(eval->inputs[2].kind, SPEC_INPUT_PATH);
+	ck_assert_str_eq(eval->inputs[2].path, "data/labels.csv");
+	ck_assert_int_eq(eval->ndeps, 2);
+	ck_assert_int_eq(eval->deps[0], 0);
+	ck_assert_int_eq(eval->deps[1], 1);
+	ck_assert_str_eq(eval->metrics_file, "metrics");
+
+	/* a step depends on the params it references, and its own */
+	char *p = json(train->params);
+	ck_assert_str_eq(p, "{\"lr\":0.01}");
+	free(p);
+	p = json(eval->params);
+	ck_assert_str_eq(p, "{\"threshold\":0.5}");
+	free(p);
+	p = json(load->params);
+	ck_assert_str_eq(p, "{}");
+	free(p);
+
+	ck_assert_int_eq(s->order[0], 0);
+	ck_assert_int_eq(s->order[1], 1);
+	ck_assert_int_eq(s->order[2], 2);
+	ck_assert_int_eq(spec_step_index(s, "evaluate"), 2);
+	ck_assert_int_eq(spec_step_index(s, "nope"), -1);
+	spec_free(&s);
+	ck_assert_ptr_null(s);
+}
+END_TEST
+
+START_TEST(test_syntax_errors)
+{
+	/* missing comma on line 3, column 16 */
+	parse_fails("{\"name\": \"x\",\n \"steps\": [\n  {\"name\": \"a\" \"run\": \"true\"}\n ]}\n",
+		    "p.json:3:16: JSON syntax error near '\"run\"");
+	parse_fails("{\"name\": \"x\",", "p.json:1:13: JSON syntax error");
+	parse_fails("", "JSON syntax error");
+	parse_fails("[1, 2]", "expected a JSON object at the top, got an array");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"true\"}]} trailing",
+		    "p.json:1:56: JSON syntax error: text after the end");
+}
+END_TEST
+
+START_TEST(test_field_errors)
+{
+	parse_fails("{\"name\": \"x\", \"stepz\": []}", "p.json: unknown field 'stepz'");
+	parse_fails("{\"steps\": [{\"name\": \"a\", \"run\": \"true\"}]}", "missing field 'name'");
+	parse_fails("{\"name\": \"x\"}", "missing field 'steps'");
+	parse_fails("{\"name\": \"x\", \"steps\": []}", "expected a non-empty array of steps");
+	parse_fails("{\"name\": \"x y\", \"steps\": [{\"name\": \"a\", \"run\": \"true\"}]}",
+		    "field 'name'");
+	parse_fails("{\"name\": \"x\", \"name\": \"y\", \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "duplicate field 'name'");
+	parse_fails("{\"name\": \"x\", \"params\": [1], \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "field 'params': expected an object, got an array");
+	parse_fails("{\"name\": \"x\", \"metrics\": {\"loss\": \"low\"}, \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "field 'metrics.loss': expected \"min\" or \"max\"");
+	parse_fails("{\"name\": \"x\", \"defaults\": {\"retry\": 1}, \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "field 'defaults': unknown field 'retry'");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"true\", \"retires\": 2}]}",
+		    "p.json: step 'a': unknown field 'retires'");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"true\", \"run\": \"x\"}]}",
+		    "step 'a': duplicate field 'run'");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\"}]}", "step 'a': missing field 'run'");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"run\": \"true\"}]}", "step 1 has no \"name\"");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a.b\", \"run\": \"true\"}]}",
+		    "step 1: \"name\" must be");
+}
+END_TEST
+
+START_TEST(test_type_errors)
+{
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"retries\": \"2\"}]}",
+		    "step 'a', field 'retries': expected a non-negative integer, got a string");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"retries\": 1.5}]}",
+		    "field 'retries': expected a non-negative integer");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"timeout\": -1}]}",
+		    "step 'a', field 'timeout': expected a non-negative number of seconds");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": 5}]}",
+		    "step 'a', field 'run': expected a string (run by /bin/sh) or an array (argv), got a number");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": []}]}",
+		    "field 'run': expected a non-empty array");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": [\"ls\", 3]}]}",
+		    "field 'run': expected an array of strings, element 2 is a number");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"env\": {\"A\": {\"b\": 1}}}]}",
+		    "step 'a', field 'env.A': expected a string, number or boolean, got an object");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"cache\": \"no\"}]}",
+		    "field 'cache': expected true or false");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"outputs\": {\"o\": \"/abs\"}}]}",
+		    "field 'outputs.o': '/abs' must be a relative path");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"outputs\": {\"o\": \"a/../../x\"}}]}",
+		    "must be a relative path");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"outputs\": {\"o.p\": \"x\"}}]}",
+		    "output name 'o.p' may only hold");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"inputs\": {\"i\": 3}}]}",
+		    "field 'inputs.i': expected \"step.output\" or {\"path\": …}, got a number");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"metrics_file\": \"m\"}]}",
+		    "field 'metrics_file': 'm' is not one of the step's outputs");
+}
+END_TEST
+
+START_TEST(test_reference_errors)
+{
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\"}, {\"name\": \"a\", \"run\": \"t\"}]}",
+		    "duplicate step name 'a'");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"inputs\": {\"d\": \"trian.model\"}}]}",
+		    "step 'a', field 'inputs.d': unknown step 'trian'");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"b\", \"run\": \"t\"}, "
+		    "{\"name\": \"a\", \"run\": \"t\", \"inputs\": {\"d\": \"b.model\"}}]}",
+		    "step 'a', field 'inputs.d': unknown output 'model' of step 'b'");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"needs\": [\"zz\"]}]}",
+		    "step 'a', field 'needs': unknown step 'zz'");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"needs\": [\"a\"]}]}",
+		    "cycle: a -> a");
+	parse_fails("{\"name\": \"x\", \"steps\": ["
+		    "{\"name\": \"a\", \"run\": \"t\", \"needs\": [\"c\"]},"
+		    "{\"name\": \"b\", \"run\": \"t\", \"needs\": [\"a\"]},"
+		    "{\"name\": \"c\", \"run\": \"t\", \"needs\": [\"b\"]},"
+		    "{\"name\": \"d\", \"run\": \"t\"}]}",
+		    "p.json: cycle between steps: ");
+	/* the cycle names exactly its three steps */
+	struct spec *s = NULL;
+	struct rl_err err = RL_ERR_INIT;
+	const char *cyc = "{\"name\": \"x\", \"steps\": ["
+			  "{\"name\": \"a\", \"run\": \"t\", \"needs\": [\"c\"]},"
+			  "{\"name\": \"b\", \"run\": \"t\", \"needs\": [\"a\"]},"
+			  "{\"name\": \"c\", \"run\": \"t\", \"needs\": [\"b\"]},"
+			  "{\"name\": \"d\", \"run\": \"t\"}]}";
+	ck_assert_int_eq(spec_parse(cyc, strlen(cyc), "p.json", NULL, &s, &err), -1);
+	const char *m = strstr(rl_err_msg(&err), "steps: ") + 7;
+	ck_assert(strstr(m, "a") && strstr(m, "b") && strstr(m, "c"));
+	ck_assert(strstr(m, "d") == NULL);
+	ck_assert_int_eq((int)strlen(m), (int)strlen("a -> b -> c -> a"));
+	rl_err_clear(&err);
+}
+END_TEST
+
+START_TEST(test_template_errors)
+{
+	parse_fails("{\"name\": \"x\", \"params\": {\"lr\": 1}, \"steps\": [{\"name\": \"a\", \"run\": \"t ${params.lrr}\"}]}",
+		    "step 'a', field 'run': unknown ${params.lrr}");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": [\"t\", \"${inputs.x}\"]}]}",
+		    "field 'run': unknown ${inputs.x}");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"env\": {\"E\": \"${nope}\"}}]}",
+		    "field 'env.E': unknown ${nope}");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"workdir\": \"${run.date}\"}]}",
+		    "field 'workdir': unknown ${run.date}");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"echo ${run.id\"}]}",
+		    "unterminated ${");
+	/* allowed: everything else, $$ escapes and plain $VAR */
+	struct spec *s = parse_ok(
+		"{\"name\": \"x\", \"params\": {\"n\": 1}, \"steps\": [{\"name\": \"a\", "
+		"\"run\": \"echo $HOME $${x} ${run.id} ${run.name} ${step.name} ${params.n} ${outputs.o}\", "
+		"\"outputs\": {\"o\": \"o\"}}]}");
+	spec_free(&s);
+}
+END_TEST
+
+START_TEST(test_dag_order)
+{
+	/* file order: d c b a; a needs b and c, b and c need d */
+	struct spec *s = parse_ok(
+		"{\"name\": \"x\", \"steps\": ["
+		"{\"name\": \"a\", \"run\": \"t\", \"needs\": [\"b\", \"c\"]},"
+		"{\"name\": \"b\", \"run\": \"t\", \"needs\": [\"d\"]},"
+		"{\"name\": \"c\", \"run\": \"t\", \"needs\": [\"d\"]},"
+		"{\"name\": \"d\", \"run\": \"t\"},"
+		"{\"name\": \"e\", \"run\": \"t\"}]}");
+	const char *want[] = { "d", "b", "c", "a", "e" };
+	for (int i = 0; i < 5; i++)
+		ck_assert_str_eq(s->steps[s->order[i]].name, want[i]);
+	unsigned char mark[5] = { 0 };
+	spec_mark_downstream(s, spec_step_index(s, "b"), mark);
+	ck_assert_int_eq(mark[0], 1); /* a */
+	ck_assert_int_eq(mark[1], 1); /* b itself */
+	ck_assert_int_eq(mark[2], 0); /* c */
+	ck_assert_int_eq(mark[3], 0); /* d */
+	ck_assert_int_eq(mark[4], 0); /* e */
+	memset(mark, 0, sizeof mark);
+	spec_mark_downstream(s, spec_step_index(s, "d"), mark);
+	ck_assert_int_eq(mark[0] + mark[1] + mark[2] + mark[3] + mark[4], 4);
+	spec_mark_downstream(NULL, 0, mark);
+	spec_mark_downstream(s, 99, mark);
+	spec_free(&s);
+
+	/* independent steps keep file order */
+	s = parse_ok("{\"name\": \"x\", \"steps\": [{\"name\": \"z\", \"run\": \"t\"},"
+		     "{\"name\": \"y\", \"run\": \"t\"}, {\"name\": \"x\", \"run\": \"t\"}]}");
+	ck_assert_int_eq(s->order[0], 0);
+	ck_assert_int_eq(s->order[1], 1);
+	ck_assert_int_eq(s->order[2], 2);
+	spec_free(&s);
+}
+END_TEST
+
+START_TEST(test_params)
+{
+	struct spec *s = parse_ok(full);
+	char *good[] = { "lr=0.1", "tag=hello", "epochs=[1,2]" };
+	ck_assert_int_eq(spec_set_params(s, good, 3, NULL), 0);
+	char *p = json(s->params);
+	ck_assert_str_eq(p, "{\"lr\":0.1,\"epochs\":[1,2],\"tag\":\"hello\"}");
+	free(p);
+	p = json(s->steps[1].params);
+	ck_assert_str_eq(p, "{\"lr\":0.1}");
+	free(p);
+	struct rl_err err = RL_ERR_INIT;
+	char *unknown[] = { "lrr=1" };
+	ck_assert_int_eq(spec_set_params(s, unknown, 1, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_USAGE);
+	ck_assert_str_eq(rl_err_msg(&err),
+			 "unknown param 'lrr' (the pipeline declares: lr, epochs, tag)");
+	char *noeq[] = { "lr" };
+	ck_assert_int_eq(spec_set_params(s, noeq, 1, &err), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "expected KEY=VALUE in 'lr'");
+	rl_err_clear(&err);
+	spec_free(&s);
+
+	/* a step param wins over the pipeline param of the same name */
+	s = parse_ok("{\"name\": \"x\", \"params\": {\"n\": 1}, \"steps\": [{\"name\": \"a\", "
+		     "\"run\": \"echo ${params.n}\", \"params\": {\"n\": 5}}]}");
+	char *over[] = { "n=9" };
+	ck_assert_int_eq(spec_set_params(s, over, 1, NULL), 0);
+	p = json(s->steps[0].params);
+	ck_assert_str_eq(p, "{\"n\":5}");
+	free(p);
+	spec_free(&s);
+}
+END_TEST
+
+START_TEST(test_substitute)
+{
+	struct spec *s = parse_ok(
+		"{\"name\": \"x\", \"params\": {\"lr\": 0.01, \"n\": 3, \"s\": \"a b\", \"o\": {\"k\": [1]}},"
+		" \"steps\": [{\"name\": \"p\", \"run\": \"t\", \"outputs\": {\"d\": \"d\"}},"
+		" {\"name\": \"st\", \"run\": \"t\", \"inputs\": {\"d\": \"p.d\"}, \"outputs\": {\"m\": \"m.bin\"}}]}");
+	char *ins[] = { "/in/d" };
+	char *outs[] = { "/out/m.bin" };
+	struct spec_subst v = { "42", "x-1", ins, outs };
+	char *out = NULL;
+	ck_assert_int_eq(spec_substitute(s, &s->steps[1],
+					 "--lr ${params.lr} -n ${params.n} '${params.s}' ${params.o} "
+					 "${inputs.d} ${outputs.m} ${run.id} ${run.name} ${step.name} $${x} $HOME",
+					 &v, &out, NULL), 0);
+	ck_assert_str_eq(out, "--lr 0.01 -n 3 'a b' {\"k\":[1]} /in/d /out/m.bin 42 x-1 st ${x} $HOME");
+	free(out);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(spec_substitute(s, &s->steps[1], "${inputs.zz}", &v, &out, &err), -1);
+	ck_assert(strstr(rl_err_msg(&err), "${inputs.zz}") != NULL);
+	rl_err_clear(&err);
+	ck_assert_int_eq(spec_substitute(NULL, NULL, NULL, NULL, &out, NULL), -1);
+	spec_free(&s);
+}
+END_TEST
+
+START_TEST(test_null_and_files)
+{
+	spec_free(NULL);
+	struct spec *s = NULL;
+	spec_free(&s);
+	ck_assert_int_eq(spec_step_index(NULL, "x"), -1);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(spec_load_file("/nonexistent/p.json", &s, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	ck_assert(strstr(rl_err_msg(&err), "/nonexistent/p.json") != NULL);
+	ck_assert_int_eq(spec_load_file("/tmp", &s, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_USAGE);
+	ck_assert_int_eq(spec_parse(NULL, 0, "x", NULL, &s, &err), -1);
+	ck_assert_int_eq(spec_parse("{\"a\0", 4, "x", NULL, &s, &err), -1);
+	ck_assert(strstr(rl_err_msg(&err), "NUL") != NULL);
+	rl_err_clear(&err);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("spec");
+	TCase *tc = tcase_create("spec");
+	tcase_add_test(tc, test_full_example);
+	tcase_add_test(tc, test_syntax_errors);
+	tcase_add_test(tc, test_field_errors);
+	tcase_add_test(tc, test_type_errors);
+	tcase_add_test(tc, test_reference_errors);
+	tcase_add_test(tc, test_template_errors);
+	tcase_add_test(tc, test_dag_order);
+	tcase_add_test(tc, test_params);
+	tcase_add_test(tc, test_substitute);
+	tcase_add_test(tc, test_null_and_files);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
