@@ -139,7 +139,7 @@ static void print_safe(FILE *f, void *arg)
 
 START_TEST(test_terminal_safe)
 {
-	struct safe_arg a = { "a\0b\x1b[31m\xff\xc3\xa9\tz\n", 13, 0 };
+	struct safe_arg a = { "a\0b\x1b[31m\xff\xc3\xa9\tz\n", 14, 0 };
 	char *s = capture(print_safe, &a);
 	ck_assert_str_eq(s, "a\\x00b\\x1b[31m\\xff\xc3\xa9\tz\n");
 	free(s);

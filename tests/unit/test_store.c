@@ -1,0 +1,566 @@
+/* tests/unit/test_store.c — store/: round trips of every record, keyset
+ * paging, run counters, interruption, metrics summaries, migrations. */
+#include "config.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "util/fs.h"
+
+static char *dir;
+static struct store *st;
+
+static void setup(void)
+{
+	dir = strdup("/tmp/rl-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_msg(store_open(dir, STORE_CREATE, &st, &err) == 0, "%s",
+		      rl_err_msg(&err));
+}
+
+static void teardown(void)
+{
+	store_close(&st);
+	fs_remove_tree(dir, NULL);
+	free(dir);
+}
+
+static int64_t new_pipeline(const char *name)
+{
+	int64_t id = 0;
+	ck_assert_int_eq(store_pipeline_ensure(st, name, NULL, &id, NULL), 0);
+	return id;
+}
+
+static int64_t new_run(int64_t pipeline, const char *name, int64_t started,
+		       const char *status)
+{
+	struct store_run_new r = {
+		.pipeline_id = pipeline, .name = name, .status = status,
+		.started_ms = started, .spec_path = "/p.json",
+		.spec_json = "{\"name\":\"p\"}", .params_json = "{\"lr\":0.1}",
+		.runner_pid = 123, .runner_host = "h", .runner_token = "tok",
+		.stack = "default",
+	};
+	int64_t id = 0;
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_msg(store_run_create(st, &r, &id, &err) == 0, "%s", rl_err_msg(&err));
+	return id;
+}
+
+START_TEST(test_open_and_schema)
+{
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
+	ck_assert_str_eq(store_dir(st), dir);
+	char *a = fs_join(dir, "artifacts"), *r = fs_join(dir, "runs");
+	ck_assert(fs_is_dir(a) && fs_is_dir(r));
+	free(a);
+	free(r);
+	int ok = 0;
+	ck_assert_int_eq(store_integrity_check(st, &ok, NULL), 0);
+	ck_assert_int_eq(ok, 1);
+	/* reopening an existing store is fine, also read-only */
+	struct store *again = NULL;
+	ck_assert_int_eq(store_open(dir, 0, &again, NULL), 0);
+	store_close(&again);
+	ck_assert_int_eq(store_open(dir, STORE_READONLY, &again, NULL), 0);
+	ck_assert_int_eq(store_schema_version(again), STORE_SCHEMA_VERSION);
+	store_close(&again);
+	ck_assert_ptr_null(again);
+	store_close(NULL);
+}
+END_TEST
+
+START_TEST(test_missing_garbage_too_new)
+{
+	struct rl_err err = RL_ERR_INIT;
+	struct store *s2 = NULL;
+	char *d2 = strdup("/tmp/rl-store2-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(d2));
+	/* no database without STORE_CREATE */
+	ck_assert_int_eq(store_open(d2, 0, &s2, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NO_STORE);
+	/* garbage */
+	char *db = fs_join(d2, STORE_DB_NAME);
+	const char junk[] = "this is not a database, not at all, but it is long enough to look like a header...";
+	ck_assert_int_eq(fs_write_file(db, junk, sizeof junk, 0644, NULL), 0);
+	ck_assert_int_eq(store_open(d2, 0, &s2, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_CORRUPT);
+	ck_assert(strstr(rl_err_msg(&err), db) != NULL);
+	/* a store from a newer runlens */
+	unlink(db);
+	sqlite3 *raw = NULL;
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, "PRAGMA user_version=99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	ck_assert_int_eq(store_open(d2, 0, &s2, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_TOO_NEW);
+	ck_assert(strstr(rl_err_msg(&err), "schema version 99") != NULL);
+	/* an empty SQLite file (version 0) is migrated */
+	unlink(db);
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	sqlite3_close(raw);
+	ck_assert_int_eq(store_open(d2, 0, &s2, &err), 0);
+	ck_assert_int_eq(store_schema_version(s2), STORE_SCHEMA_VERSION);
+	store_close(&s2);
+	rl_err_clear(&err);
+	fs_remove_tree(d2, NULL);
+	free(db);
+	free(d2);
+}
+END_TEST
+
+START_TEST(test_pipelines)
+{
+	int64_t a = new_pipeline("alpha"), b = new_pipeline("beta");
+	ck_assert_int_eq(new_pipeline("alpha"), a); /* ensure finds it */
+	int64_t id;
+	ck_assert_int_eq(store_pipeline_ensure(st, "alpha", "the first", &id, NULL), 0);
+	ck_assert_int_eq(id, a);
+	struct store_pipeline p = { 0 };
+	ck_assert_int_eq(store_pipeline_get(st, "alpha", &p, NULL), 0);
+	ck_assert_str_eq(p.description, "the first");
+	ck_assert_int_eq(p.run_count, 0);
+	ck_assert_ptr_null(p.last_status);
+	store_pipeline_clear(&p);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_pipeline_get(st, "gamma", &p, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+
+	/* counters follow runs */
+	int64_t r1 = new_run(a, "r1", 1000, "running");
+	new_run(a, "r2", 2000, "running");
+	ck_assert_int_eq(store_run_finish(st, r1, "completed", 1500, NULL), 0);
+	ck_assert_int_eq(store_pipeline_get_by_id(st, a, &p, NULL), 0);
+	ck_assert_int_eq(p.run_count, 2);
+	ck_assert_int_eq(p.completed_count, 1);
+	ck_assert_int_eq(p.failed_count, 0);
+	ck_assert_str_eq(p.last_status, "running");
+	ck_assert_int_eq(p.last_started_ms, 2000);
+	store_pipeline_clear(&p);
+
+	ck_assert_int_eq(store_pipeline_pin(st, a, r1, NULL), 0);
+	ck_assert_int_eq(store_pipeline_get(st, "alpha", &p, NULL), 0);
+	ck_assert_int_eq(p.pinned_run_id, r1);
+	store_pipeline_clear(&p);
+	ck_assert_int_eq(store_pipeline_pin(st, a, 0, NULL), 0);
+	ck_assert_int_eq(store_pipeline_get(st, "alpha", &p, NULL), 0);
+	ck_assert_int_eq(p.pinned_run_id, 0);
+	store_pipeline_clear(&p);
+
+	/* paging by name */
+	for (int i = 0; i < 5; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "p%d", i);
+		new_pipeline(name);
+	}
+	struct store_pipeline *rows = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_pipelines_page(st, NULL, 3, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(rows[0].name, "alpha");
+	ck_assert_str_eq(rows[1].name, "beta");
+	ck_assert_str_eq(rows[2].name, "p0");
+	ck_assert_int_eq(rows[1].id, b);
+	char *after = strdup(rows[2].name);
+	store_pipelines_free(rows, n);
+	ck_assert_int_eq(store_pipelines_page(st, after, 10, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 4);
+	ck_assert_str_eq(rows[0].name, "p1");
+	ck_assert_str_eq(rows[3].name, "p4");
+	store_pipelines_free(rows, n);
+	free(after);
+	store_pipelines_free(NULL, 0);
+}
+END_TEST
+
+START_TEST(test_runs)
+{
+	int64_t p = new_pipeline("p");
+	int64_t r = new_run(p, "p-1", 5000, "running");
+	ck_assert_int_eq(store_run_add_tag(st, r, "nightly", NULL), 0);
+	ck_assert_int_eq(store_run_add_tag(st, r, "a-tag", NULL), 0);
+	ck_assert_int_eq(store_run_add_tag(st, r, "nightly", NULL), 0); /* again: fine */
+	ck_assert_int_eq(store_run_add_param(st, r, "lr", "0.1", NULL), 0);
+	ck_assert_int_eq(store_run_add_note(st, r, "first note", 6000, NULL), 0);
+	ck_assert_int_eq(store_run_add_note(st, r, "second note", 7000, NULL), 0);
+	ck_assert_int_eq(store_run_heartbeat(st, r, 8000, NULL), 0);
+	ck_assert_int_eq(store_run_set_state(st, r, "{\"k\":1}", NULL), 0);
+
+	struct store_run run = { 0 };
+	ck_assert_int_eq(store_run_get(st, r, &run, NULL), 0);
+	ck_assert_str_eq(run.name, "p-1");
+	ck_assert_str_eq(run.pipeline, "p");
+	ck_assert_str_eq(run.status, "running");
+	ck_assert_int_eq(run.started_ms, 5000);
+	ck_assert_int_eq(run.ended_ms, 0);
+	ck_assert_int_eq(run.heartbeat_ms, 8000);
+	ck_assert_str_eq(run.spec_json, "{\"name\":\"p\"}");
+	ck_assert_str_eq(run.params_json, "{\"lr\":0.1}");
+	ck_assert_str_eq(run.state_json, "{\"k\":1}");
+	ck_assert_str_eq(run.note, "second note");
+	ck_assert_str_eq(run.runner_token, "tok");
+	ck_assert_int_eq(run.runner_pid, 123);
+	ck_assert_int_eq(run.ntags, 2);
+	ck_assert_str_eq(run.tags[0], "a-tag");
+	ck_assert_str_eq(run.tags[1], "nightly");
+	store_run_clear(&run);
+
+	int64_t id;
+	ck_assert_int_eq(store_run_id_by_name(st, "p-1", &id, NULL), 0);
+	ck_assert_int_eq(id, r);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_run_id_by_name(st, "nope", &id, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	ck_assert_int_eq(store_run_get(st, 999, &run, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+	ck_assert_int_eq(store_run_finish(st, r, "failed", 9000, NULL), 0);
+	ck_assert_int_eq(store_run_get(st, r, &run, NULL), 0);
+	ck_assert_str_eq(run.status, "failed");
+	ck_assert_int_eq(run.ended_ms, 9000);
+	store_run_clear(&run);
+	store_run_clear(NULL);
+}
+END_TEST
+
+START_TEST(test_run_paging)
+{
+	int64_t p = new_pipeline("p"), q = new_pipeline("q");
+	/* 25 runs; several share a start time so the id must break ties */
+	int64_t ids[25];
+	for (int i = 0; i < 25; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "run%d", i);
+		ids[i] = new_run(i % 5 == 4 ? q : p, name, 1000 * (i / 3), "completed");
+	}
+	/* newest first: by started desc, id desc */
+	int64_t seen[25];
+	int nseen = 0;
+	struct store_run_cursor cur;
+	int have = 0;
+	for (;;) {
+		struct store_run *rows = NULL;
+		int n = 0;
+		ck_assert_int_eq(store_runs_page(st, 0, have ? &cur : NULL, 7, &rows, &n, NULL), 0);
+		for (int i = 0; i < n; i++)
+			seen[nseen++] = rows[i].id;
+		if (n) {
+			cur.started_ms = rows[n - 1].started_ms;
+			cur.id = rows[n - 1].id;
+			have = 1;
+		}
+		store_runs_free(rows, n);
+		if (n < 7)
+			break;
+	}
+	ck_assert_int_eq(nseen, 25);
+	for (int i = 0; i < 25; i++)
+		ck_assert_int_eq(seen[i], ids[24 - i]);
+
+	/* one pipeline only */
+	struct store_run *rows = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_runs_page(st, q, NULL, 100, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 5);
+	for (int i = 0; i < n; i++)
+		ck_assert_str_eq(rows[i].pipeline, "q");
+	ck_assert_ptr_null(rows[0].spec_json);
+	store_runs_free(rows, n);
+
+	int64_t last;
+	ck_assert_int_eq(store_run_last(st, 0, &last, NULL), 0);
+	ck_assert_int_eq(last, ids[24]);
+	ck_assert_int_eq(store_run_last(st, p, &last, NULL), 0);
+	ck_assert_int_eq(last, ids[23]);
+
+	/* previous completed before a cursor */
+	ck_assert_int_eq(store_run_finish(st, ids[22], "failed", 1, NULL), 0);
+	struct store_run_cursor before = { 1000 * (23 / 3), ids[23] };
+	int64_t prev;
+	ck_assert_int_eq(store_run_previous_completed(st, p, &before, &prev, NULL), 0);
+	ck_assert_int_eq(prev, ids[21]);
+	struct store_run_cursor first = { 0, ids[0] };
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_run_previous_completed(st, p, &first, &prev, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+}
+END_TEST
+
+START_TEST(test_steps_attempts_interrupt)
+{
+	int64_t p = new_pipeline("p");
+	int64_t r = new_run(p, "p-1", 1000, "running");
+	int64_t a, b, c;
+	ck_assert_int_eq(store_begin(st, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "b", 1, 3, "{\"cache\":true}", &b, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "a", 0, 1, NULL, &a, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "c", 2, 1, NULL, &c, NULL), 0);
+	ck_assert_int_eq(store_commit(st, NULL), 0);
+	ck_assert_int_eq(store_step_run_update(st, a, "completed", 1100, 1200, NULL, NULL), 0);
+	ck_assert_int_eq(store_step_run_update(st, b, "running", 1300, 0, NULL, NULL), 0);
+	int64_t at1, at2;
+	ck_assert_int_eq(store_attempt_create(st, b, 1, 1300, "/o1", "/e1", "{\"x\":1}", &at1, NULL), 0);
+	ck_assert_int_eq(store_attempt_finish(st, at1, "failed", 1400, 2, 0, 0, "exit code 2", NULL), 0);
+	ck_assert_int_eq(store_attempt_create(st, b, 2, 1500, "/o2", "/e2", NULL, &at2, NULL), 0);
+	ck_assert_int_eq(store_step_run_set_cache(st, a, "key1", 0, NULL), 0);
+
+	struct store_step_run *rows = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_step_runs_of_run(st, r, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(rows[0].name, "a");
+	ck_assert_str_eq(rows[0].status, "completed");
+	ck_assert_str_eq(rows[0].cache_key, "key1");
+	ck_assert_int_eq(rows[0].ended_ms, 1200);
+	ck_assert_str_eq(rows[1].name, "b");
+	ck_assert_int_eq(rows[1].attempts, 2);
+	ck_assert_int_eq(rows[1].max_attempts, 3);
+	ck_assert_str_eq(rows[1].config_json, "{\"cache\":true}");
+	store_step_runs_free(rows, n);
+
+	struct store_attempt *atts = NULL;
+	ck_assert_int_eq(store_attempts_of(st, b, &atts, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(atts[0].status, "failed");
+	ck_assert_int_eq(atts[0].exit_code, 2);
+	ck_assert_str_eq(atts[0].error, "exit code 2");
+	ck_assert_str_eq(atts[0].context_json, "{\"x\":1}");
+	ck_assert_str_eq(atts[1].status, "running");
+	ck_assert_int_eq(atts[1].exit_code, -1);
+	store_attempts_free(atts, n);
+
+	/* interrupted: the run, unfinished steps and the running attempt */
+	ck_assert_int_eq(store_run_mark_interrupted(st, r, 2000, NULL), 0);
+	struct store_step_run sr = { 0 };
+	ck_assert_int_eq(store_step_run_get(st, r, "b", &sr, NULL), 0);
+	ck_assert_str_eq(sr.status, "interrupted");
+	store_step_run_clear(&sr);
+	ck_assert_int_eq(store_step_run_get_by_id(st, c, &sr, NULL), 0);
+	ck_assert_str_eq(sr.status, "interrupted");
+	store_step_run_clear(&sr);
+	ck_assert_int_eq(store_step_run_get(st, r, "a", &sr, NULL), 0);
+	ck_assert_str_eq(sr.status, "completed");
+	store_step_run_clear(&sr);
+	ck_assert_int_eq(store_attempts_of(st, b, &atts, &n, NULL), 0);
+	ck_assert_str_eq(atts[1].status, "interrupted");
+	ck_assert_int_eq(atts[1].ended_ms, 2000);
+	store_attempts_free(atts, n);
+	struct store_run run = { 0 };
+	ck_assert_int_eq(store_run_get(st, r, &run, NULL), 0);
+	ck_assert_str_eq(run.status, "interrupted");
+	store_run_clear(&run);
+	struct store_pipeline pl = { 0 };
+	ck_assert_int_eq(store_pipeline_get(st, "p", &pl, NULL), 0);
+	ck_assert_int_eq(pl.failed_count, 1);
+	store_pipeline_clear(&pl);
+	/* idempotent; no longer listed as running */
+	ck_assert_int_eq(store_run_mark_interrupted(st, r, 3000, NULL), 0);
+	struct store_run *running = NULL;
+	ck_assert_int_eq(store_runs_running(st, &running, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	store_runs_free(running, n);
+
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_step_run_get(st, r, "zz", &sr, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+	/* a rolled-back transaction leaves nothing */
+	ck_assert_int_eq(store_begin(st, NULL), 0);
+	int64_t d;
+	ck_assert_int_eq(store_step_run_create(st, r, "d", 3, 1, NULL, &d, NULL), 0);
+	store_rollback(st);
+	ck_assert_int_eq(store_step_run_get(st, r, "d", &sr, NULL), -1);
+	store_rollback(st); /* nothing open: fine */
+}
+END_TEST
+
+START_TEST(test_artifacts_lineage)
+{
+	int64_t p = new_pipeline("p");
+	int64_t r = new_run(p, "p-1", 1000, "running");
+	int64_t prod, cons;
+	ck_assert_int_eq(store_step_run_create(st, r, "prod", 0, 1, NULL, &prod, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "cons", 1, 1, NULL, &cons, NULL), 0);
+	struct store_artifact_new an = { "aa11", "file", 12, "/store/aa/aa11/d.csv", 1 };
+	int64_t art, ext;
+	ck_assert_int_eq(store_artifact_add(st, &an, &art, NULL), 0);
+	ck_assert_int_eq(store_step_output_add(st, prod, "data", art, NULL), 0);
+	struct store_artifact_new en = { "bb22", "dir", 40, "/ext/labels", 1 };
+	ck_assert_int_eq(store_artifact_add(st, &en, &ext, NULL), 0);
+	ck_assert_int_eq(store_step_input_add(st, cons, "data", art, "step.output", NULL), 0);
+	ck_assert_int_eq(store_step_input_add(st, cons, "labels", ext, "path:labels", NULL), 0);
+
+	struct store_artifact_ref *rows = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_outputs_of(st, prod, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(rows[0].name, "data");
+	ck_assert_str_eq(rows[0].sha256, "aa11");
+	ck_assert_int_eq(rows[0].size, 12);
+	ck_assert_str_eq(rows[0].path, "/store/aa/aa11/d.csv");
+	store_artifact_refs_free(rows, n);
+	ck_assert_int_eq(store_inputs_of(st, cons, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(rows[0].name, "data");
+	ck_assert_str_eq(rows[0].source, "step.output");
+	ck_assert_str_eq(rows[0].producer_step, "prod");
+	ck_assert_str_eq(rows[0].producer_output, "data");
+	ck_assert_int_eq(rows[0].producer_run_id, r);
+	ck_assert_int_eq(rows[0].producer_step_run_id, prod);
+	ck_assert_str_eq(rows[1].name, "labels");
+	ck_assert_str_eq(rows[1].type, "dir");
+	ck_assert_ptr_null(rows[1].producer_step);
+	ck_assert_int_eq(rows[1].producer_run_id, 0);
+	store_artifact_refs_free(rows, n);
+	store_artifact_refs_free(NULL, 0);
+}
+END_TEST
+
+START_TEST(test_metadata_metrics)
+{
+	int64_t p = new_pipeline("p");
+	int64_t r = new_run(p, "p-1", 1000, "running");
+	int64_t s1, s2;
+	ck_assert_int_eq(store_step_run_create(st, r, "train", 0, 1, NULL, &s1, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "eval", 1, 1, NULL, &s2, NULL), 0);
+	ck_assert_int_eq(store_metadata_set(st, s1, NULL, "rows", "100", NULL), 0);
+	ck_assert_int_eq(store_metadata_set(st, s1, NULL, "rows", "200", NULL), 0);
+	ck_assert_int_eq(store_metadata_set(st, s1, "model", "format", "\"onnx\"", NULL), 0);
+	struct store_meta *m = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_metadata_of(st, s1, &m, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_ptr_null(m[0].output);
+	ck_assert_str_eq(m[0].key, "rows");
+	ck_assert_str_eq(m[0].value_json, "200");
+	ck_assert_str_eq(m[1].output, "model");
+	ck_assert_str_eq(m[1].value_json, "\"onnx\"");
+	store_metas_free(m, n);
+
+	/* a series recorded out of order: last = highest index */
+	ck_assert_int_eq(store_metric_add(st, s1, "loss", 1, 2, 0.5, 10, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, s1, "loss", 1, 1, 0.9, 11, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, s1, "loss", 1, 3, 0.4, 12, NULL), 0);
+	/* plain values: last = latest */
+	ck_assert_int_eq(store_metric_add(st, s2, "accuracy", 0, 0, 0.7, 13, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, s2, "accuracy", 0, 0, 0.8, 14, NULL), 0);
+	struct store_metric *ms = NULL;
+	ck_assert_int_eq(store_run_metrics(st, r, &ms, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(ms[0].step, "train");
+	ck_assert_str_eq(ms[0].key, "loss");
+	ck_assert(ms[0].value == 0.4);
+	ck_assert(ms[0].min == 0.4);
+	ck_assert(ms[0].max == 0.9);
+	ck_assert_int_eq(ms[0].count, 3);
+	ck_assert_int_eq(ms[0].is_series, 1);
+	ck_assert_str_eq(ms[1].step, "eval");
+	ck_assert(ms[1].value == 0.8);
+	ck_assert_int_eq(ms[1].is_series, 0);
+	store_metrics_free(ms, n);
+	ck_assert_int_eq(store_step_metrics(st, s1, &ms, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	store_metrics_free(ms, n);
+
+	struct store_metric_point *pts = NULL;
+	ck_assert_int_eq(store_metric_series(st, s1, "loss", INT64_MIN, 10, &pts, &n, NULL), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(pts[0].index, 1);
+	ck_assert(pts[0].value == 0.9);
+	ck_assert_int_eq(pts[2].index, 3);
+	free(pts);
+	ck_assert_int_eq(store_metric_series(st, s1, "loss", 1, 1, &pts, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(pts[0].index, 2);
+	free(pts);
+	ck_assert_int_eq(store_metric_series(st, s2, "accuracy", INT64_MIN, 10, &pts, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(pts[0].index, 1);
+	ck_assert_int_eq(pts[1].index, 2);
+	ck_assert(pts[1].value == 0.8);
+	free(pts);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_metric_add(st, 9999, "x", 0, 0, 1, 1, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+	store_metrics_free(NULL, 0);
+	store_metas_free(NULL, 0);
+}
+END_TEST
+
+START_TEST(test_stacks_models)
+{
+	ck_assert_int_eq(store_stack_put(st, "gpu", "/mnt/art", NULL, NULL, NULL), 0);
+	ck_assert_int_eq(store_stack_put(st, "cpu", "/a", "local", "{\"x\":1}", NULL), 0);
+	ck_assert_int_eq(store_stack_put(st, "gpu", "/mnt/art2", "local", NULL, NULL), 0);
+	struct store_stack k = { 0 };
+	ck_assert_int_eq(store_stack_get(st, "gpu", &k, NULL), 0);
+	ck_assert_str_eq(k.artifact_store, "/mnt/art2");
+	ck_assert_str_eq(k.orchestrator, "local");
+	store_stack_clear(&k);
+	struct store_stack *rows = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_stacks_page(st, NULL, 10, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(rows[0].name, "cpu");
+	ck_assert_str_eq(rows[0].components_json, "{\"x\":1}");
+	store_stacks_free(rows, n);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_stack_get(st, "tpu", &k, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+
+	int64_t p = new_pipeline("p");
+	int64_t r = new_run(p, "p-1", 1, "running");
+	char *v = NULL;
+	for (int i = 1; i <= 3; i++) {
+		ck_assert_int_eq(store_model_version_add(st, "churn", NULL, r, &v, NULL), 0);
+		char want[8];
+		snprintf(want, sizeof want, "%d", i);
+		ck_assert_str_eq(v, want);
+		free(v);
+	}
+	ck_assert_int_eq(store_model_version_add(st, "churn", "v-special", r, &v, NULL), 0);
+	ck_assert_str_eq(v, "v-special");
+	free(v);
+	ck_assert_int_eq(store_model_version_add(st, "churn", NULL, r, &v, NULL), 0);
+	ck_assert_str_eq(v, "4");
+	free(v);
+	ck_assert_int_eq(store_model_version_add(st, "other", NULL, r, &v, NULL), 0);
+	ck_assert_str_eq(v, "1");
+	free(v);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_open_and_schema);
+	tcase_add_test(tc, test_missing_garbage_too_new);
+	tcase_add_test(tc, test_pipelines);
+	tcase_add_test(tc, test_runs);
+	tcase_add_test(tc, test_run_paging);
+	tcase_add_test(tc, test_steps_attempts_interrupt);
+	tcase_add_test(tc, test_artifacts_lineage);
+	tcase_add_test(tc, test_metadata_metrics);
+	tcase_add_test(tc, test_stacks_models);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
