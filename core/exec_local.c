@@ -1,14 +1,16 @@
 /* core/exec_local.c — the local executor: each job a child process in its
- * own process group, output redirected to files, ends noticed through
- * SIGCHLD and a self-pipe. */
+ * own process group, started with posix_spawnp (vfork-fast), output
+ * redirected to files; ends are noticed through SIGCHLD and a self-pipe. */
 #include "config.h"
 #include "core/executor.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,92 +67,75 @@ static void local_close(struct executor **pex)
 	*pex = NULL;
 }
 
-/* In the child: report errno through the exec-status pipe and leave. */
-static void child_fail(int fd, int stage)
+static int open_log(const char *path, int *fd, struct rl_err *err)
 {
-	int msg[2] = { stage, errno };
-	ssize_t r = write(fd, msg, sizeof msg);
-	(void)r;
-	_exit(127);
+	*fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	if (*fd < 0)
+		return rl_err_set(err, RL_E_FAIL, "cannot write '%s': %s", path,
+				  strerror(errno));
+	return 0;
 }
-
-enum { STAGE_CWD = 1, STAGE_STDOUT, STAGE_STDERR, STAGE_EXEC };
 
 static int local_start(struct executor *ex, const struct exec_request *req,
 		       int64_t *job, struct rl_err *err)
 {
 	(void)ex;
-	int st[2];
-	if (pipe2(st, O_CLOEXEC) < 0)
-		return rl_err_set(err, RL_E_IO, "cannot create a pipe: %s",
-				  strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(st[0]);
-		close(st[1]);
-		return rl_err_set(err, RL_E_FAIL, "cannot start a process: %s",
-				  strerror(e));
-	}
-	if (pid == 0) {
-		close(st[0]);
-		setpgid(0, 0);
-		/* the runner's signal handling is not the step's */
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGCHLD, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (req->cwd && chdir(req->cwd) < 0)
-			child_fail(st[1], STAGE_CWD);
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0) {
-			dup2(devnull, 0);
-			close(devnull);
-		}
-		int fd = open(req->stdout_path,
-			      O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
-		if (fd < 0)
-			child_fail(st[1], STAGE_STDOUT);
-		dup2(fd, 1);
-		close(fd);
-		fd = open(req->stderr_path,
-			  O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
-		if (fd < 0)
-			child_fail(st[1], STAGE_STDERR);
-		dup2(fd, 2);
-		close(fd);
-		execvpe(req->argv[0], req->argv, req->envp);
-		child_fail(st[1], STAGE_EXEC);
-	}
-	close(st[1]);
-	/* the child may not have called setpgid yet: do it here as well */
-	setpgid(pid, pid);
-	int msg[2];
-	ssize_t r;
-	do
-		r = read(st[0], msg, sizeof msg);
-	while (r < 0 && errno == EINTR);
-	close(st[0]);
-	if (r == (ssize_t)sizeof msg) {
-		int status;
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		const char *what = msg[0] == STAGE_CWD	    ? "cannot enter folder"
-				   : msg[0] == STAGE_STDOUT ? "cannot write"
-				   : msg[0] == STAGE_STDERR ? "cannot write"
-							    : "cannot start";
-		const char *obj = msg[0] == STAGE_CWD	     ? req->cwd
-				  : msg[0] == STAGE_STDOUT ? req->stdout_path
-				  : msg[0] == STAGE_STDERR ? req->stderr_path
-							   : req->argv[0];
-		return rl_err_set(err, RL_E_FAIL, "%s '%s': %s", what, obj,
-				  strerror(msg[1]));
+	int out = -1, errfd = -1, rc = -1, fa_ok = 0, at_ok = 0;
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	struct stat st;
+	if (req->cwd && stat(req->cwd, &st) < 0)
+		return rl_err_set(err, RL_E_FAIL, "cannot enter folder '%s': %s",
+				  req->cwd, strerror(errno));
+	if (req->cwd && !S_ISDIR(st.st_mode))
+		return rl_err_set(err, RL_E_FAIL,
+				  "cannot enter folder '%s': not a folder", req->cwd);
+	if (open_log(req->stdout_path, &out, err) < 0 ||
+	    open_log(req->stderr_path, &errfd, err) < 0)
+		goto cleanup;
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		goto nomem;
+	fa_ok = 1;
+	if (posix_spawnattr_init(&at) != 0)
+		goto nomem;
+	at_ok = 1;
+	sigset_t all, none;
+	sigfillset(&all);
+	sigemptyset(&none);
+	/* the runner's signal handlers and mask are not the step's */
+	if (posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) ||
+	    posix_spawn_file_actions_adddup2(&fa, out, 1) ||
+	    posix_spawn_file_actions_adddup2(&fa, errfd, 2) ||
+	    (req->cwd && posix_spawn_file_actions_addchdir_np(&fa, req->cwd)) ||
+	    posix_spawnattr_setpgroup(&at, 0) ||
+	    posix_spawnattr_setsigdefault(&at, &all) ||
+	    posix_spawnattr_setsigmask(&at, &none) ||
+	    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+						  POSIX_SPAWN_SETSIGDEF |
+						  POSIX_SPAWN_SETSIGMASK))
+		goto nomem;
+	pid_t pid;
+	int e = posix_spawnp(&pid, req->argv[0], &fa, &at, req->argv, req->envp);
+	if (e != 0) {
+		rl_err_set(err, RL_E_FAIL, "cannot start '%s': %s", req->argv[0],
+			   strerror(e));
+		goto cleanup;
 	}
 	*job = pid;
-	return 0;
+	rc = 0;
+	goto cleanup;
+nomem:
+	rl_err_set(err, RL_E_NOMEM, "cannot start '%s'", req->argv[0]);
+cleanup:
+	if (fa_ok)
+		posix_spawn_file_actions_destroy(&fa);
+	if (at_ok)
+		posix_spawnattr_destroy(&at);
+	if (out >= 0)
+		close(out);
+	if (errfd >= 0)
+		close(errfd);
+	return rc;
 }
 
 static void local_signal(struct executor *ex, int64_t job, int sig)

@@ -30,32 +30,28 @@ enum rl_code fs_errno_code(int e)
 
 int fs_mkdirs(const char *dir, struct rl_err *err)
 {
-	char *p = strdup(dir);
-	if (!p)
+	/* the common case first: the parent exists */
+	if (mkdir(dir, 0755) == 0 || (errno == EEXIST && fs_is_dir(dir)))
+		return 0;
+	if (errno == EEXIST)
+		return rl_err_set(err, RL_E_IO, "%s exists and is not a folder", dir);
+	if (errno != ENOENT)
+		return rl_err_set(err, fs_errno_code(errno),
+				  "cannot create folder %s: %s", dir, strerror(errno));
+	char *parent = fs_dirname(dir);
+	if (!parent)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	int rc = -1;
-	for (char *s = p + 1; ; s++) {
-		if (*s == '/' || *s == '\0') {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-				rl_err_set(err, fs_errno_code(errno),
-					   "cannot create folder %s: %s", p,
-					   strerror(errno));
-				goto cleanup;
-			}
-			*s = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	if (!fs_is_dir(dir)) {
-		rl_err_set(err, RL_E_IO, "%s exists and is not a folder", dir);
+	if (strcmp(parent, dir) != 0 && fs_mkdirs(parent, err) < 0)
+		goto cleanup;
+	if (mkdir(dir, 0755) < 0 && !(errno == EEXIST && fs_is_dir(dir))) {
+		rl_err_set(err, fs_errno_code(errno), "cannot create folder %s: %s",
+			   dir, strerror(errno));
 		goto cleanup;
 	}
 	rc = 0;
 cleanup:
-	free(p);
+	free(parent);
 	return rc;
 }
 

@@ -6,7 +6,7 @@
 
 cat > long.json <<'J'
 {"name": "long", "steps": [
- {"name": "first", "run": "touch started; sleep 60"},
+ {"name": "first", "run": "echo $$ > step.pid; touch started; exec sleep 60"},
  {"name": "second", "run": "true", "needs": ["first"]}
 ]}
 J
@@ -22,16 +22,16 @@ expect_eq 1 "$code" "exit code after Ctrl-C"
 expect_eq interrupted "$(sql "select status from runs where id=1")" "run interrupted"
 expect_eq "first|interrupted
 second|interrupted" "$(sql "select name, status from step_runs where run_id=1 order by position")" "steps interrupted"
-expect_eq "" "$(pgrep -f 'sleep 60' || true)" "step processes stopped"
+expect_eq gone "$(alive "$(cat step.pid)")" "step process stopped"
 
 # --- SIGKILL: the next process to open the store marks it at once
-rm -f started
+rm -f started step.pid
 "$RUNLENS_BIN" run long.json > run2.out 2>&1 &
 pid=$!
 wait_for started
 kill -KILL $pid
 wait $pid 2>/dev/null
-pkill -f 'sleep 60' || true
+kill -KILL "$(cat step.pid)" 2>/dev/null || true
 expect_eq running "$(sql "select status from runs where id=2")" "still marked running before anyone looks"
 expect_exit 0 rl ls --json
 expect_eq interrupted "$(jget "$OUT" 'd["runs"][0]["status"]')" "marked interrupted on open"

@@ -60,6 +60,13 @@ for row in con.execute(sys.argv[2]):
 PY
 }
 
+# alive PID: "alive" while the process runs ("gone" when it has exited,
+# also as a zombie that nobody has reaped yet)
+alive() {
+	st=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	case "$st" in ""|Z|X) echo gone ;; *) echo alive ;; esac
+}
+
 done_testing() {
 	echo "$CHECKS checks passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ] || exit 1

@@ -64,15 +64,17 @@ expect_eq 2 "$(sql "select attempts from step_runs s join runs r on r.id=s.run_i
 # --- timeout: TERM first; a step that ignores TERM is KILLed after the grace period
 cat > timeout.json <<'J'
 {"name": "timeout", "steps": [
- {"name": "slow", "timeout": 1, "run": "sleep 30"},
- {"name": "stubborn", "timeout": 1, "run": ["sh", "-c", "trap '' TERM; sleep 30 & wait; sleep 30"]}
+ {"name": "slow", "timeout": 1, "run": "echo $$ > slow.pid; exec sleep 30"},
+ {"name": "stubborn", "timeout": 1, "run": ["sh", "-c", "trap '' TERM; sleep 30 & echo $! > stubborn.pid; wait; sleep 30"]}
 ]}
 J
 expect_exit 1 rl run timeout.json -j 2
 expect_eq "timed out after 1s" "$(sql "select error from step_runs s join runs r on r.id=s.run_id where r.name like 'timeout-%' and s.name='slow'")" "timeout reason"
 expect_eq "1" "$(sql "select a.timed_out from attempts a join step_runs s on s.id=a.step_run_id join runs r on r.id=s.run_id where r.name like 'timeout-%' and s.name='stubborn'")" "stubborn timed out"
 expect_eq "9" "$(sql "select a.signal from attempts a join step_runs s on s.id=a.step_run_id join runs r on r.id=s.run_id where r.name like 'timeout-%' and s.name='stubborn'")" "stubborn killed"
-expect_eq "" "$(pgrep -f 'sleep 30' || true)" "no process left behind"
+for f in slow.pid stubborn.pid; do
+	expect_eq gone "$(alive "$(cat $f)")" "$f: no process left behind"
+done
 
 # --- a declared output that was not written
 printf '{"name": "noout", "steps": [{"name": "s", "run": "true", "outputs": {"model": "model.bin"}}]}' > noout.json
