@@ -142,11 +142,10 @@ void board_step(struct board *b, int i, const char *status, int attempt,
 		     !strcmp(r->status, "retrying");
 	if (active && !r->started)
 		r->started = now_ms;
-	if (!active && strcmp(r->status, "pending") != 0) {
-		if (!r->started)
-			r->started = now_ms;
+	/* a step that never started (skipped, interrupted while pending)
+	 * has no elapsed time */
+	if (!active && strcmp(r->status, "pending") != 0 && r->started)
 		r->ended = now_ms;
-	}
 	b->dirty = 1;
 	if (!b->o.live)
 		plain_line(b, r, now_ms);
