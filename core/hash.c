@@ -170,7 +170,8 @@ static int hash_dir(const char *path, char hex[HASH_HEX_LEN + 1],
 	int rc = -1;
 	if (walk(path, "", &m, err) < 0)
 		goto cleanup;
-	qsort(m.paths, m.n, sizeof(*m.paths), cmp_str);
+	if (m.n > 1)
+		qsort(m.paths, m.n, sizeof(*m.paths), cmp_str);
 	int64_t total = 0;
 	for (size_t i = 0; i < m.n; i++) {
 		char fhex[HASH_HEX_LEN + 1];

@@ -1,0 +1,12 @@
+#!/bin/sh
+# scripts/install-deps.sh — install what building and testing runlens needs
+# on Debian or Ubuntu (uses sudo when not run as root).
+set -eu
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+	build-essential autoconf automake libtool pkg-config \
+	libsqlite3-dev libcjson-dev libssl-dev libncurses-dev check \
+	python3 tmux procps util-linux git ca-certificates >/dev/null
