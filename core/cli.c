@@ -43,6 +43,40 @@ static const struct cli_command commands[] = {
 	  "      --json       {\"stdout\": …, \"stderr\": …} (invalid UTF-8 replaced)\n"
 	  "On a terminal, control characters are shown as escapes (\\x1b); when\n"
 	  "piped, the bytes are written as they were captured.\n" },
+	{ "stack", cmd_stack,
+	  "stack register NAME --artifact-store PATH [--orchestrator local] [--component KIND=NAME]... | stack ls [--json|--csv]",
+	  "register and list stacks (where artifacts go, what runs steps)",
+	  "  --artifact-store PATH   folder for the artifacts of runs on this stack\n"
+	  "  --orchestrator FLAVOR   what runs the steps (local)\n"
+	  "  --component KIND=NAME   an optional component (experiment_tracker=…)\n"
+	  "A pipeline picks a stack with \"stack\", a run with --stack.\n" },
+	{ "secret", cmd_secret,
+	  "secret set NAME KEY=VALUE... | secret ls [--json] | secret rm NAME | secret NAME KEY",
+	  "keep secrets outside the store; a step reads the ones it declares",
+	  "Secrets live in $XDG_CONFIG_HOME/runlens/secrets.json (mode 0600).\n"
+	  "  set NAME KEY=VALUE...  set keys of a secret (KEY=- reads the value from stdin)\n"
+	  "  ls                     names and keys, never values\n"
+	  "  rm NAME                remove a secret\n"
+	  "  NAME KEY               (inside a step) print a secret the step declares\n"
+	  "Values are masked as *** in captured logs and metadata.\n" },
+	{ "ctx", cmd_ctx, "ctx [FIELD]",
+	  "(inside a step) print the step context or one dotted field",
+	  "FIELD is a dotted path: run.name, step.inputs.data.path, step.params.lr.\n"
+	  "Strings print raw, anything else as JSON.  Exit 3 outside a step.\n" },
+	{ "meta", cmd_meta, "meta [--output NAME] KEY=VALUE...",
+	  "(inside a step) record metadata on the step run or one of its outputs",
+	  "  -o, --output NAME  attach to that declared output\n"
+	  "VALUE is JSON when it parses as JSON, else a string.  All or nothing.\n" },
+	{ "metric", cmd_metric, "metric KEY VALUE [--index N]",
+	  "(inside a step) record a numeric metric, or one point of a series",
+	  "  -i, --index N  the point's index in a series (epoch, step)\n" },
+	{ "state", cmd_state, "state get KEY | state set KEY JSON",
+	  "(inside a step) read or write the run's shared state",
+	  "A step sees the state as of its start; its writes apply when it\n"
+	  "completes successfully, in completion order; a failed step's are dropped.\n" },
+	{ "baseline", cmd_baseline, "baseline STEP.OUTPUT",
+	  "(inside a step) print the path of an output of the baseline run",
+	  "Exit 4 when the run has no baseline or the baseline lacks the output.\n" },
 };
 
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])

@@ -49,5 +49,14 @@ int cmd_ls(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_show(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_step(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_stack(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_secret(struct cli *c, int argc, char **argv, struct rl_err *err);
+/* the commands a running step uses */
+int cmd_ctx(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_meta(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_metric(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_state(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_baseline(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_secret_get(struct cli *c, int argc, char **argv, struct rl_err *err);
 
 #endif

@@ -170,6 +170,12 @@ static cJSON *build_step(const struct context_args *a)
 		cJSON *o = cJSON_AddObjectToObject(outs, st->outputs[i].name);
 		cJSON_AddStringToObject(o, "path", a->output_paths[i]);
 	}
+	/* names only: values never enter the context */
+	cJSON *sec = cJSON_AddArrayToObject(step, "secrets");
+	for (int i = 0; i < st->nsecrets; i++)
+		cJSON_AddItemToArray(sec, cJSON_CreateString(st->secrets[i]));
+	cJSON_AddItemToObject(step, "dir", str_or_null(a->step_dir));
+	cJSON_AddItemToObject(step, "records", str_or_null(a->records_path));
 	return step;
 }
 
@@ -234,6 +240,10 @@ cJSON *context_build(const struct context_args *a)
 		cJSON *b = cJSON_AddObjectToObject(c, "baseline");
 		cJSON_AddNumberToObject(b, "run_id", (double)a->baseline_run_id);
 		cJSON_AddItemToObject(b, "run_name", str_or_null(a->baseline_run_name));
+		cJSON_AddItemToObject(b, "outputs",
+				      a->baseline_outputs
+					      ? cJSON_Duplicate(a->baseline_outputs, 1)
+					      : cJSON_CreateObject());
 	} else {
 		cJSON_AddNullToObject(c, "baseline");
 	}

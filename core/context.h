@@ -55,6 +55,9 @@ struct context_args {
 	const char *model_version;
 	int64_t baseline_run_id; /* 0: "baseline": null */
 	const char *baseline_run_name;
+	const cJSON *baseline_outputs; /* {"step.output": path} or NULL */
+	const char *step_dir;
+	const char *records_path; /* where the step appends records */
 	const char *checkpoint_dir;
 	int checkpoint_exists;
 	const cJSON *environment; /* from context_environment() */

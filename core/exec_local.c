@@ -90,9 +90,18 @@ static int local_start(struct executor *ex, const struct exec_request *req,
 	if (req->cwd && !S_ISDIR(st.st_mode))
 		return rl_err_set(err, RL_E_FAIL,
 				  "cannot enter folder '%s': not a folder", req->cwd);
-	if (open_log(req->stdout_path, &out, err) < 0 ||
-	    open_log(req->stderr_path, &errfd, err) < 0)
+	if (req->stdout_fd >= 0) {
+		out = dup(req->stdout_fd);
+		errfd = dup(req->stderr_fd);
+		if (out < 0 || errfd < 0) {
+			rl_err_set(err, RL_E_FAIL, "cannot start '%s': %s",
+				   req->argv[0], strerror(errno));
+			goto cleanup;
+		}
+	} else if (open_log(req->stdout_path, &out, err) < 0 ||
+		   open_log(req->stderr_path, &errfd, err) < 0) {
 		goto cleanup;
+	}
 	if (posix_spawn_file_actions_init(&fa) != 0)
 		goto nomem;
 	fa_ok = 1;

@@ -18,6 +18,10 @@ struct exec_request {
 	const char *cwd;	 /* working folder */
 	const char *stdout_path; /* created/truncated */
 	const char *stderr_path;
+	/* When >= 0, the job writes to these descriptors (pipes the runner
+	 * reads to mask secrets) instead of the paths above. */
+	int stdout_fd;
+	int stderr_fd;
 };
 
 struct exec_result {

@@ -25,6 +25,8 @@
 #include "core/context.h"
 #include "core/executor.h"
 #include "core/hash.h"
+#include "core/ingest.h"
+#include "core/secrets.h"
 #include "core/session.h"
 #include "core/spec.h"
 #include "store/store.h"
@@ -74,6 +76,15 @@ struct rstep {
 	int64_t *art_size;
 	int64_t *art_ids;
 	int inputs_resolved;
+	struct ingest ing;	 /* the current attempt's records */
+	cJSON *pending_state;	 /* its state writes, applied on success */
+	int64_t last_ingest;	 /* monotonic ms */
+	char **secret_values;	 /* values of the declared secrets */
+	int nsecret_values;
+	int pipe_out, pipe_err;	 /* read ends when output is masked, else -1 */
+	int log_out, log_err;	 /* the log files those are copied to */
+	struct masker *mask_out, *mask_err;
+	char *records_path, *stderr_path;
 	struct context_input *inputs;
 	char **in_paths;
 	char **in_sha; /* owned copies for external inputs */
@@ -102,6 +113,9 @@ struct run {
 	char *model_name, *model_version;
 	int64_t baseline_id;
 	char *baseline_name;
+	cJSON *baseline_outputs; /* {"step.output": path} of the baseline */
+	cJSON *secrets;		 /* the secrets file, when a step needs it */
+	char *python_dir;	 /* prepended to PYTHONPATH of steps */
 	char **base_env; /* environ without RUNLENS_* */
 	int nbase_env;
 	int interrupting;
@@ -303,6 +317,35 @@ static int collect_tags(struct run *r)
 	return 0;
 }
 
+/* {"step.output": path} of every output of the baseline run. */
+static int baseline_outputs(struct run *r, struct rl_err *err)
+{
+	struct store_step_run *steps = NULL;
+	int n = 0;
+	if (store_step_runs_of_run(r->store, r->baseline_id, &steps, &n, err) < 0)
+		return -1;
+	r->baseline_outputs = cJSON_CreateObject();
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		struct store_artifact_ref *outs = NULL;
+		int no = 0;
+		if (store_outputs_of(r->store, steps[i].id, &outs, &no, err) < 0) {
+			rc = -1;
+			break;
+		}
+		for (int k = 0; k < no; k++) {
+			struct buf key = BUF_INIT;
+			buf_printf(&key, "%s.%s", steps[i].name, outs[k].name);
+			cJSON_AddStringToObject(r->baseline_outputs, key.data,
+						outs[k].path ? outs[k].path : "");
+			buf_free(&key);
+		}
+		store_artifact_refs_free(outs, no);
+	}
+	store_step_runs_free(steps, n);
+	return rc;
+}
+
 static int create_run(struct run *r, struct rl_err *err)
 {
 	struct spec *sp = r->spec;
@@ -343,6 +386,8 @@ static int create_run(struct run *r, struct rl_err *err)
 		if (store_run_get(r->store, r->baseline_id, &b, NULL) == 0)
 			r->baseline_name = b.name ? strdup(b.name) : NULL;
 		store_run_clear(&b);
+		if (baseline_outputs(r, err) < 0)
+			goto cleanup;
 	}
 
 	params_json = cJSON_PrintUnformatted(sp->params);
@@ -436,6 +481,7 @@ static int create_run(struct run *r, struct rl_err *err)
 		free(cfg_json);
 		if (src < 0)
 			goto cleanup;
+		s->pipe_out = s->pipe_err = s->log_out = s->log_err = -1;
 		s->dir = fs_join(r->run_dir, s->sp->name);
 		s->out_dir = s->dir ? fs_join(s->dir, "outputs") : NULL;
 		s->ckpt_dir = s->dir ? fs_join(s->dir, "checkpoint") : NULL;
@@ -711,6 +757,33 @@ static int prepare_exec(struct run *r, struct rstep *s, const char *ctx_path,
 		if (prc < 0)
 			goto nomem;
 	}
+	for (int i = 0; i < sp->nsecrets; i++) {
+		cJSON *sec = cJSON_GetObjectItemCaseSensitive(r->secrets, sp->secrets[i]);
+		for (cJSON *kv = sec ? sec->child : NULL; kv; kv = kv->next) {
+			if (!cJSON_IsString(kv))
+				continue;
+			char *a = context_env_name("RUNLENS_SECRET_", sp->secrets[i]);
+			char *b = context_env_name("_", kv->string);
+			struct buf key = BUF_INIT;
+			buf_printf(&key, "%s%s", a ? a : "", b ? b : "");
+			int prc = env_push(&env, &nenv, &capenv, key.data, kv->valuestring);
+			buf_free(&key);
+			free(a);
+			free(b);
+			if (prc < 0)
+				goto nomem;
+		}
+	}
+	if (r->python_dir) {
+		const char *pp = getenv("PYTHONPATH");
+		struct buf v = BUF_INIT;
+		buf_printf(&v, "%s%s%s", r->python_dir, pp && *pp ? ":" : "",
+			   pp && *pp ? pp : "");
+		int prc = env_push(&env, &nenv, &capenv, "PYTHONPATH", v.data);
+		buf_free(&v);
+		if (prc < 0)
+			goto nomem;
+	}
 	for (int i = 0; i < sp->nenv; i++) {
 		char *v = NULL;
 		if (spec_substitute(r->spec, sp, sp->env[i].value, &sub, &v, err) < 0)
@@ -766,6 +839,8 @@ static int write_context(struct run *r, struct rstep *s, const char *path,
 		.model_name = r->model_name, .model_version = r->model_version,
 		.baseline_run_id = r->baseline_id,
 		.baseline_run_name = r->baseline_name,
+		.baseline_outputs = r->baseline_outputs,
+		.step_dir = s->dir, .records_path = s->records_path,
 		.checkpoint_dir = s->ckpt_dir,
 		.checkpoint_exists = ck_exists,
 		.environment = r->environment,
@@ -787,6 +862,138 @@ static int write_context(struct run *r, struct rstep *s, const char *path,
 static int fail_attempt(struct run *r, struct rstep *s, const char *why,
 			int exit_code, int sig, int timed_out,
 			struct rl_err *err);
+
+/* The values of the step's declared secrets: 0, or 1 with *why when one
+ * is missing, or -1 on a load error (the run stops). */
+static int prepare_secrets(struct run *r, struct rstep *s, char **why,
+			   struct rl_err *err)
+{
+	const struct spec_step *sp = s->sp;
+	if (!sp->nsecrets || s->secret_values)
+		return 0;
+	if (!r->secrets) {
+		struct rl_err lerr = RL_ERR_INIT;
+		if (secrets_load(&r->secrets, &lerr) < 0) {
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "secrets: %s", rl_err_msg(&lerr));
+			rl_err_clear(&lerr);
+			*why = buf_steal(&b);
+			return 1;
+		}
+	}
+	int n = 0;
+	for (int i = 0; i < sp->nsecrets; i++) {
+		cJSON *sec = cJSON_GetObjectItemCaseSensitive(r->secrets, sp->secrets[i]);
+		if (!cJSON_IsObject(sec)) {
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "secret '%s' is not set (runlens secret set %s KEY=VALUE)",
+				   sp->secrets[i], sp->secrets[i]);
+			*why = buf_steal(&b);
+			return 1;
+		}
+		n += cJSON_GetArraySize(sec);
+	}
+	s->secret_values = calloc((size_t)n + 1, sizeof(char *));
+	if (!s->secret_values)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	for (int i = 0; i < sp->nsecrets; i++) {
+		cJSON *sec = cJSON_GetObjectItemCaseSensitive(r->secrets, sp->secrets[i]);
+		for (cJSON *kv = sec->child; kv; kv = kv->next)
+			if (cJSON_IsString(kv) && *kv->valuestring)
+				s->secret_values[s->nsecret_values++] = strdup(kv->valuestring);
+	}
+	return 0;
+}
+
+static void close_masked_output(struct rstep *s)
+{
+	int *fds[] = { &s->pipe_out, &s->pipe_err, &s->log_out, &s->log_err };
+	for (size_t i = 0; i < 4; i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	masker_free(&s->mask_out);
+	masker_free(&s->mask_err);
+}
+
+/* Output through pipes that the runner masks before it reaches the logs.
+ * *wout / *werr receive the write ends for the job. */
+static int open_masked_output(struct rstep *s, const char *out_path,
+			      const char *err_path, int *wout, int *werr,
+			      struct rl_err *err)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	s->log_out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	s->log_err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	if (s->log_out < 0 || s->log_err < 0 || pipe2(po, O_CLOEXEC) < 0 ||
+	    pipe2(pe, O_CLOEXEC) < 0) {
+		int e = errno;
+		close_masked_output(s);
+		for (int i = 0; i < 2; i++) {
+			if (po[i] >= 0)
+				close(po[i]);
+			if (pe[i] >= 0)
+				close(pe[i]);
+		}
+		return rl_err_set(err, RL_E_IO, "cannot capture output: %s", strerror(e));
+	}
+	fcntl(po[0], F_SETFL, O_NONBLOCK);
+	fcntl(pe[0], F_SETFL, O_NONBLOCK);
+	s->pipe_out = po[0];
+	s->pipe_err = pe[0];
+	*wout = po[1];
+	*werr = pe[1];
+	s->mask_out = masker_new(s->secret_values, s->nsecret_values);
+	s->mask_err = masker_new(s->secret_values, s->nsecret_values);
+	return 0;
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Copy what the step wrote to its pipes into the logs, masked.  With
+ * FINAL, flush and close (the job has ended). */
+static void pump_masked(struct rstep *s, int final)
+{
+	int *pipes[2] = { &s->pipe_out, &s->pipe_err };
+	int logs[2] = { s->log_out, s->log_err };
+	struct masker *masks[2] = { s->mask_out, s->mask_err };
+	char chunk[65536];
+	struct buf out = BUF_INIT;
+	for (int k = 0; k < 2; k++) {
+		if (*pipes[k] < 0)
+			continue;
+		for (;;) {
+			ssize_t n = read(*pipes[k], chunk, sizeof chunk);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			buf_reset(&out);
+			masker_feed(masks[k], chunk, (size_t)n, &out);
+			write_all(logs[k], out.data ? out.data : "", out.len);
+		}
+		if (final) {
+			buf_reset(&out);
+			masker_flush(masks[k], &out);
+			write_all(logs[k], out.data ? out.data : "", out.len);
+		}
+	}
+	buf_free(&out);
+	if (final)
+		close_masked_output(s);
+}
 
 /* Start the next attempt of a ready step.  A step that cannot be started
  * fails this attempt (and may be retried); only store errors return -1. */
@@ -810,16 +1017,39 @@ static int start_attempt(struct run *r, struct rstep *s, struct rl_err *err)
 		rc = fail_attempt(r, s, why, -1, 0, 0, err);
 		goto cleanup;
 	}
+	if (prepare_secrets(r, s, &why, err) != 0) {
+		if (!why)
+			goto cleanup;
+		s->attempt = s->max_attempts; /* no attempt can succeed */
+		rc = fail_attempt(r, s, why, -1, 0, 0, err);
+		goto cleanup;
+	}
 	char numbuf[32];
 	snprintf(numbuf, sizeof numbuf, "attempts/%d", s->attempt);
 	att_dir = fs_join(s->dir, numbuf);
 	ctx_path = fs_join(s->dir, "context.json");
 	out_path = att_dir ? fs_join(att_dir, "stdout.log") : NULL;
 	err_path = att_dir ? fs_join(att_dir, "stderr.log") : NULL;
-	if (!att_dir || !ctx_path || !out_path || !err_path) {
+	free(s->records_path);
+	free(s->stderr_path);
+	s->records_path = att_dir ? fs_join(att_dir, "records.jsonl") : NULL;
+	s->stderr_path = err_path ? strdup(err_path) : NULL;
+	if (!att_dir || !ctx_path || !out_path || !err_path || !s->records_path ||
+	    !s->stderr_path) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
+	ingest_release(&s->ing);
+	memset(&s->ing, 0, sizeof s->ing);
+	s->ing.path = s->records_path;
+	s->ing.step_run_id = s->step_run_id;
+	s->ing.step = s->sp;
+	s->ing.secrets = s->secret_values;
+	s->ing.nsecrets = s->nsecret_values;
+	s->ing.warn_path = s->stderr_path;
+	cJSON_Delete(s->pending_state);
+	s->pending_state = cJSON_CreateObject();
+	s->ing.state = s->pending_state;
 	struct rl_err ferr = RL_ERR_INIT;
 	if (fs_mkdirs(att_dir, &ferr) < 0 || fs_mkdirs(s->ckpt_dir, &ferr) < 0 ||
 	    fs_remove_tree(s->out_dir, &ferr) < 0 ||
@@ -858,10 +1088,27 @@ static int start_attempt(struct run *r, struct rstep *s, struct rl_err *err)
 	struct exec_request req = {
 		.argv = argv, .envp = env, .cwd = cwd,
 		.stdout_path = out_path, .stderr_path = err_path,
+		.stdout_fd = -1, .stderr_fd = -1,
 	};
+	int wout = -1, werr = -1;
+	if (s->nsecret_values &&
+	    open_masked_output(s, out_path, err_path, &wout, &werr, &xerr) < 0) {
+		rc = fail_attempt(r, s, rl_err_msg(&xerr), -1, 0, 0, err);
+		rl_err_clear(&xerr);
+		goto cleanup;
+	}
+	req.stdout_fd = wout;
+	req.stderr_fd = werr;
 	s->attempt_start = time_mono_ms();
-	if (r->ex_ops->start(r->ex, &req, &s->job, &xerr) < 0) {
+	s->last_ingest = s->attempt_start;
+	int started = r->ex_ops->start(r->ex, &req, &s->job, &xerr);
+	if (wout >= 0) {
+		close(wout);
+		close(werr);
+	}
+	if (started < 0) {
 		s->job = 0;
+		close_masked_output(s);
 		rc = fail_attempt(r, s, rl_err_msg(&xerr), 127, 0, 0, err);
 		rl_err_clear(&xerr);
 		goto cleanup;
@@ -953,6 +1200,38 @@ cleanup:
 	return result;
 }
 
+/* The step's metrics_file output: its JSON numbers become metrics.
+ * Returns 0, 1 when the attempt failed (invalid file), -1 on store errors. */
+static int record_metrics_file(struct run *r, struct rstep *s,
+			       struct rl_err *err)
+{
+	const struct spec_step *sp = s->sp;
+	int o = -1;
+	for (int i = 0; i < sp->noutputs; i++)
+		if (strcmp(sp->outputs[i].name, sp->metrics_file) == 0)
+			o = i;
+	char *text = NULL;
+	size_t len = 0;
+	cJSON *doc = NULL;
+	struct buf why = BUF_INIT;
+	int rc = 0;
+	if (o < 0 || fs_read_file(s->out_paths[o], &text, &len, NULL) < 0) {
+		buf_printf(&why, "metrics_file '%s' cannot be read", sp->metrics_file);
+	} else if (!(doc = cJSON_ParseWithLength(text, len))) {
+		buf_printf(&why, "metrics_file '%s' (%s) is not valid JSON",
+			   sp->metrics_file, sp->outputs[o].path);
+	} else if (tx(r, err) < 0 ||
+		   ingest_metrics_json(r->store, s->step_run_id, doc, err) < 0) {
+		rc = -1;
+	}
+	if (why.len)
+		rc = fail_attempt(r, s, why.data, 0, 0, 0, err) < 0 ? -1 : 1;
+	buf_free(&why);
+	cJSON_Delete(doc);
+	free(text);
+	return rc;
+}
+
 static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
 {
 	const struct spec_step *sp = s->sp;
@@ -967,6 +1246,11 @@ static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
 			buf_free(&b);
 			return rc;
 		}
+	}
+	if (sp->metrics_file) {
+		int r2 = record_metrics_file(r, s, err);
+		if (r2 != 0)
+			return r2 < 0 ? -1 : 0;
 	}
 	for (int i = 0; i < sp->noutputs; i++) {
 		char hex[HASH_HEX_LEN + 1];
@@ -1007,6 +1291,16 @@ static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
 				 time_now_ms(), 0, 0, 0, NULL, err) < 0)
 		return -1;
 	s->attempt_id = 0;
+	/* state writes apply now, in completion order */
+	if (s->pending_state && s->pending_state->child) {
+		context_merge(r->state, s->pending_state);
+		char *json = cJSON_PrintUnformatted(r->state);
+		int src = json ? store_run_set_state(r->store, r->run_id, json, err)
+			       : rl_err_set(err, RL_E_NOMEM, NULL);
+		free(json);
+		if (src < 0)
+			return -1;
+	}
 	return set_state(r, s, RS_COMPLETED, NULL, err);
 }
 
@@ -1027,6 +1321,9 @@ static int collect(struct run *r, struct rl_err *err)
 			continue;
 		s->job = 0;
 		r->running--;
+		pump_masked(s, 1);
+		if (tx(r, err) < 0 || ingest_poll(r->store, &s->ing, 1, err) < 0)
+			return -1;
 		if (res.exit_code == 0 && !s->timed_out && !r->interrupting) {
 			if (finish_success(r, s, err) < 0)
 				return -1;
@@ -1164,14 +1461,30 @@ static int next_wakeup(const struct run *r, int64_t now)
 	return ms < 0 ? 0 : ms > 1000 ? 1000 : (int)ms;
 }
 
+#define INGEST_EVERY_MS 250
+
+/* Read the records of running steps (so metrics show up while a step
+ * runs), at most every INGEST_EVERY_MS per step. */
+static int ingest_running(struct run *r, int64_t now, struct rl_err *err)
+{
+	for (int i = 0; i < r->n; i++) {
+		struct rstep *s = &r->steps[i];
+		if (s->state != RS_RUNNING || !s->job ||
+		    now - s->last_ingest < INGEST_EVERY_MS)
+			continue;
+		s->last_ingest = now;
+		if (tx(r, err) < 0 || ingest_poll(r->store, &s->ing, 0, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int schedule(struct run *r, struct rl_err *err)
 {
 	int rc = -1;
-	struct pollfd fds[2];
-	fds[0].fd = r->ex_ops->event_fd(r->ex);
-	fds[0].events = POLLIN;
-	fds[1].fd = sig_pipe[0];
-	fds[1].events = POLLIN;
+	struct pollfd *fds = calloc((size_t)(2 + 2 * r->n), sizeof(*fds));
+	if (!fds)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
 	r->last_heartbeat = time_mono_ms();
 	for (;;) {
 		if (interrupt_count)
@@ -1184,7 +1497,24 @@ static int schedule(struct run *r, struct rl_err *err)
 			break;
 		int64_t now = time_mono_ms();
 		board_tick(r->board, now, 0);
-		int n = poll(fds, 2, next_wakeup(r, now));
+		int nfds = 2;
+		fds[0].fd = r->ex_ops->event_fd(r->ex);
+		fds[0].events = POLLIN;
+		fds[1].fd = sig_pipe[0];
+		fds[1].events = POLLIN;
+		for (int i = 0; i < r->n; i++) {
+			struct rstep *st = &r->steps[i];
+			if (st->state != RS_RUNNING || st->pipe_out < 0)
+				continue;
+			fds[nfds].fd = st->pipe_out;
+			fds[nfds++].events = POLLIN;
+			fds[nfds].fd = st->pipe_err;
+			fds[nfds++].events = POLLIN;
+		}
+		int wait = next_wakeup(r, now);
+		if (r->running > 0 && wait > INGEST_EVERY_MS)
+			wait = INGEST_EVERY_MS;
+		int n = poll(fds, (nfds_t)nfds, wait);
 		if (n < 0 && errno != EINTR) {
 			rl_err_set(err, RL_E_IO, "poll: %s", strerror(errno));
 			goto cleanup;
@@ -1194,6 +1524,11 @@ static int schedule(struct run *r, struct rl_err *err)
 			while (read(sig_pipe[0], drain, sizeof drain) > 0)
 				;
 		}
+		for (int i = 0; i < r->n; i++)
+			if (r->steps[i].state == RS_RUNNING && r->steps[i].pipe_out >= 0)
+				pump_masked(&r->steps[i], 0);
+		if (ingest_running(r, time_mono_ms(), err) < 0)
+			goto cleanup;
 		if (collect(r, err) < 0)
 			goto cleanup;
 		now = time_mono_ms();
@@ -1222,9 +1557,10 @@ cleanup:
 			if (r->ex_ops->reap(r->ex, &res) == 1)
 				r->running--;
 			else
-				poll(fds, 1, 100);
+				poll(NULL, 0, 100);
 		}
 	}
+	free(fds);
 	return rc;
 }
 
@@ -1248,6 +1584,12 @@ static void run_free(struct run *r)
 		free(s->inputs);
 		strv_free(s->in_paths, ni);
 		strv_free(s->in_sha, ni);
+		ingest_release(&s->ing);
+		cJSON_Delete(s->pending_state);
+		strv_free(s->secret_values, s->nsecret_values);
+		close_masked_output(s);
+		free(s->records_path);
+		free(s->stderr_path);
 	}
 	free(r->steps);
 	board_free(&r->board, time_mono_ms());
@@ -1257,6 +1599,9 @@ static void run_free(struct run *r)
 	spec_free(&r->spec);
 	cJSON_Delete(r->environment);
 	cJSON_Delete(r->state);
+	cJSON_Delete(r->baseline_outputs);
+	cJSON_Delete(r->secrets);
+	free(r->python_dir);
 	strv_free(r->tags, r->ntags);
 	strv_free(r->base_env, r->nbase_env);
 	free(r->run_name);
@@ -1320,6 +1665,11 @@ int runner_run(const struct runner_opts *o, struct runner_result *res,
 	if (choose_stack(&r, err) < 0)
 		goto cleanup;
 	r.environment = context_environment(r.spec->dir);
+	const char *pydir = getenv("RUNLENS_PYTHON_DIR");
+	if (!pydir || !*pydir)
+		pydir = RUNLENS_PYTHONDIR;
+	if (fs_is_dir(pydir))
+		r.python_dir = strdup(pydir);
 	r.state = cJSON_CreateObject();
 	r.started_ms = time_now_ms();
 	r.start_mono = time_mono_ms();

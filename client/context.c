@@ -1,0 +1,343 @@
+/* client/context.c — librunlens: reading context.json and appending
+ * records for the runner.  Used by the `runlens` step commands too.
+ *
+ * Records go to the file named by "step.records" in the context, one JSON
+ * object per line, one line per call (so a reader never sees half a call):
+ *   {"meta": {"key": value, …}, "output": "name" | null}
+ *   {"metric": "key", "value": 0.25, "index": 3}
+ *   {"state": {"key": value}}
+ */
+#include "config.h"
+#include "client/runlens/context.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+struct rl_context {
+	cJSON *doc;
+	char *records;
+	char *scratch; /* last string returned by lookup helpers */
+};
+
+static _Thread_local char last_error[512] = "no error";
+
+static void set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void set_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof last_error, fmt, ap);
+	va_end(ap);
+}
+
+const char *rl_last_error(void)
+{
+	return last_error;
+}
+
+rl_context *rl_context_open_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		set_error("cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (len + n + 1 > cap) {
+			cap = (len + n + 1) * 2;
+			char *p = realloc(text, cap);
+			if (!p) {
+				free(text);
+				fclose(f);
+				set_error("out of memory");
+				return NULL;
+			}
+			text = p;
+		}
+		memcpy(text + len, chunk, n);
+		len += n;
+	}
+	fclose(f);
+	cJSON *doc = text ? cJSON_ParseWithLength(text, len) : NULL;
+	free(text);
+	if (!cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		set_error("%s is not a runlens context", path);
+		return NULL;
+	}
+	rl_context *c = calloc(1, sizeof(*c));
+	if (!c) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	c->doc = doc;
+	cJSON *step = cJSON_GetObjectItemCaseSensitive(doc, "step");
+	cJSON *rec = cJSON_GetObjectItemCaseSensitive(step, "records");
+	if (cJSON_IsString(rec))
+		c->records = strdup(rec->valuestring);
+	return c;
+}
+
+rl_context *rl_context_open(void)
+{
+	const char *path = getenv("RUNLENS_CONTEXT");
+	if (!path || !*path) {
+		set_error("not inside a runlens step");
+		return NULL;
+	}
+	return rl_context_open_file(path);
+}
+
+void rl_context_close(rl_context *c)
+{
+	if (!c)
+		return;
+	cJSON_Delete(c->doc);
+	free(c->records);
+	free(c->scratch);
+	free(c);
+}
+
+/* Walk a dotted path.  A key may itself hold dots ("train.model" under
+ * baseline.outputs): at each level the longest matching key wins. */
+static cJSON *lookup(rl_context *c, const char *path)
+{
+	if (!c || !path)
+		return NULL;
+	cJSON *cur = c->doc;
+	const char *p = path;
+	while (*p) {
+		if (!cJSON_IsObject(cur))
+			return NULL;
+		cJSON *best = NULL;
+		size_t best_len = 0;
+		for (cJSON *it = cur->child; it; it = it->next) {
+			size_t kl = strlen(it->string);
+			if (kl > best_len && strncmp(p, it->string, kl) == 0 &&
+			    (p[kl] == '\0' || p[kl] == '.')) {
+				best = it;
+				best_len = kl;
+			}
+		}
+		if (!best)
+			return NULL;
+		cur = best;
+		p += best_len;
+		if (*p == '.')
+			p++;
+	}
+	return cur;
+}
+
+const char *rl_context_string(rl_context *c, const char *path)
+{
+	cJSON *v = lookup(c, path);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int rl_context_number(rl_context *c, const char *path, double *out)
+{
+	cJSON *v = lookup(c, path);
+	if (!cJSON_IsNumber(v)) {
+		set_error("%s is not a number in the context", path ? path : "?");
+		return -1;
+	}
+	*out = v->valuedouble;
+	return 0;
+}
+
+char *rl_context_json(rl_context *c, const char *path)
+{
+	cJSON *v = (path && *path) ? lookup(c, path) : (c ? c->doc : NULL);
+	if (!v) {
+		set_error("no field '%s' in the context", path ? path : "");
+		return NULL;
+	}
+	return cJSON_Print(v);
+}
+
+static const char *sub_path(rl_context *c, const char *a, const char *name,
+			    const char *b)
+{
+	if (!c || !name)
+		return NULL;
+	size_t n = strlen(a) + strlen(name) + strlen(b) + 1;
+	char *p = malloc(n);
+	if (!p)
+		return NULL;
+	snprintf(p, n, "%s%s%s", a, name, b);
+	const char *v = rl_context_string(c, p);
+	free(p);
+	return v;
+}
+
+const char *rl_input_path(rl_context *c, const char *name)
+{
+	return sub_path(c, "step.inputs.", name, ".path");
+}
+
+const char *rl_output_path(rl_context *c, const char *name)
+{
+	return sub_path(c, "step.outputs.", name, ".path");
+}
+
+const char *rl_baseline_path(rl_context *c, const char *step_output)
+{
+	return sub_path(c, "baseline.outputs.", step_output, "");
+}
+
+/* Append one line (with its newline) in one write. */
+static int append_line(rl_context *c, cJSON *rec)
+{
+	int rc = -1;
+	char *line = NULL;
+	if (!c || !c->records) {
+		set_error("this context has no records file (is it from a step?)");
+		goto cleanup;
+	}
+	line = cJSON_PrintUnformatted(rec);
+	if (!line) {
+		set_error("out of memory");
+		goto cleanup;
+	}
+	size_t len = strlen(line);
+	line[len] = '\n';
+	int fd = open(c->records, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		set_error("cannot write %s: %s", c->records, strerror(errno));
+		goto cleanup;
+	}
+	ssize_t w = write(fd, line, len + 1);
+	int e = errno;
+	close(fd);
+	if (w != (ssize_t)(len + 1)) {
+		set_error("cannot write %s: %s", c->records,
+			  w < 0 ? strerror(e) : "short write");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(line);
+	cJSON_Delete(rec);
+	return rc;
+}
+
+static cJSON *parse_value(const char *value_json)
+{
+	cJSON *v = value_json ? cJSON_Parse(value_json) : NULL;
+	if (!v)
+		set_error("not valid JSON: %s", value_json ? value_json : "(null)");
+	return v;
+}
+
+static int declared_output(rl_context *c, const char *output)
+{
+	cJSON *outs = lookup(c, "step.outputs");
+	return outs && cJSON_GetObjectItemCaseSensitive(outs, output) != NULL;
+}
+
+int rl_log_metadata(rl_context *c, const char *output, const char *key,
+		    const char *value_json)
+{
+	if (!key || !*key) {
+		set_error("metadata needs a key");
+		return -1;
+	}
+	if (output && !declared_output(c, output)) {
+		set_error("'%s' is not a declared output of this step", output);
+		return -1;
+	}
+	cJSON *v = parse_value(value_json);
+	if (!v)
+		return -1;
+	cJSON *rec = cJSON_CreateObject();
+	cJSON *m = cJSON_AddObjectToObject(rec, "meta");
+	cJSON_AddItemToObject(m, key, v);
+	if (output)
+		cJSON_AddStringToObject(rec, "output", output);
+	else
+		cJSON_AddNullToObject(rec, "output");
+	return append_line(c, rec);
+}
+
+int rl_log_metadata_object(rl_context *c, const char *output,
+			   const char *object_json)
+{
+	if (output && !declared_output(c, output)) {
+		set_error("'%s' is not a declared output of this step", output);
+		return -1;
+	}
+	cJSON *obj = parse_value(object_json);
+	if (!obj)
+		return -1;
+	if (!cJSON_IsObject(obj) || !obj->child) {
+		cJSON_Delete(obj);
+		set_error("metadata must be a non-empty JSON object");
+		return -1;
+	}
+	cJSON *rec = cJSON_CreateObject();
+	cJSON_AddItemToObject(rec, "meta", obj);
+	if (output)
+		cJSON_AddStringToObject(rec, "output", output);
+	else
+		cJSON_AddNullToObject(rec, "output");
+	return append_line(c, rec);
+}
+
+int rl_log_metric(rl_context *c, const char *key, double value, long long index)
+{
+	if (!key || !*key) {
+		set_error("a metric needs a key");
+		return -1;
+	}
+	if (!isfinite(value)) {
+		set_error("metric '%s': %g is not a finite number", key, value);
+		return -1;
+	}
+	cJSON *rec = cJSON_CreateObject();
+	cJSON_AddStringToObject(rec, "metric", key);
+	cJSON_AddNumberToObject(rec, "value", value);
+	if (index != RL_NO_INDEX)
+		cJSON_AddNumberToObject(rec, "index", (double)index);
+	return append_line(c, rec);
+}
+
+char *rl_state_get(rl_context *c, const char *key)
+{
+	cJSON *state = lookup(c, "run.state");
+	cJSON *v = cJSON_IsObject(state) && key
+			   ? cJSON_GetObjectItemCaseSensitive(state, key)
+			   : NULL;
+	if (!v) {
+		set_error("no state '%s'", key ? key : "");
+		return NULL;
+	}
+	return cJSON_PrintUnformatted(v);
+}
+
+int rl_state_set(rl_context *c, const char *key, const char *value_json)
+{
+	if (!key || !*key) {
+		set_error("state needs a key");
+		return -1;
+	}
+	cJSON *v = parse_value(value_json);
+	if (!v)
+		return -1;
+	cJSON *rec = cJSON_CreateObject();
+	cJSON *s = cJSON_AddObjectToObject(rec, "state");
+	cJSON_AddItemToObject(s, key, v);
+	return append_line(c, rec);
+}

@@ -1,0 +1,178 @@
+/* core/cmd_secret.c — `runlens secret set|ls|rm` for people, and
+ * `runlens secret NAME KEY` for steps (core/cmd_stepapi.c). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/cli.h"
+#include "core/output.h"
+#include "core/secrets.h"
+#include "util/buf.h"
+
+static int valid_name(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static char *read_stdin(void)
+{
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+		buf_append(&b, chunk, n);
+	char *s = buf_steal(&b);
+	if (s) {
+		size_t l = strlen(s);
+		if (l && s[l - 1] == '\n')
+			s[--l] = '\0';
+		if (l && s[l - 1] == '\r')
+			s[--l] = '\0';
+	}
+	return s;
+}
+
+static int secret_set(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	if (argc < 4)
+		return rl_err_set(err, RL_E_USAGE,
+				  "secret set: expected NAME KEY=VALUE… (VALUE '-' reads stdin)");
+	const char *name = argv[2];
+	if (!valid_name(name) || !strcmp(name, "set") || !strcmp(name, "ls") ||
+	    !strcmp(name, "rm"))
+		return rl_err_set(err, RL_E_INPUT, "secret set: '%s' is not a valid secret name",
+				  name);
+	cJSON *vals = cJSON_CreateObject();
+	int stdin_used = 0;
+	for (int i = 3; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+		if (!eq || eq == argv[i]) {
+			cJSON_Delete(vals);
+			/* never echo the argument: it may hold the value */
+			return rl_err_set(err, RL_E_INPUT,
+					  "secret set: argument %d is not KEY=VALUE", i - 2);
+		}
+		char *key = strndup(argv[i], (size_t)(eq - argv[i]));
+		if (!valid_name(key)) {
+			rl_err_set(err, RL_E_INPUT, "secret set: '%s' is not a valid key", key);
+			free(key);
+			cJSON_Delete(vals);
+			return -1;
+		}
+		char *value;
+		if (strcmp(eq + 1, "-") == 0) {
+			if (stdin_used++) {
+				free(key);
+				cJSON_Delete(vals);
+				return rl_err_set(err, RL_E_USAGE,
+						  "secret set: only one KEY=- can read stdin");
+			}
+			value = read_stdin();
+		} else {
+			value = strdup(eq + 1);
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(vals, key);
+		cJSON_AddStringToObject(vals, key, value ? value : "");
+		free(value);
+		free(key);
+	}
+	cJSON *doc = NULL;
+	if (secrets_load(&doc, err) < 0) {
+		cJSON_Delete(vals);
+		return -1;
+	}
+	cJSON *cur = cJSON_GetObjectItemCaseSensitive(doc, name);
+	if (!cJSON_IsObject(cur)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, name);
+		cur = cJSON_AddObjectToObject(doc, name);
+	}
+	for (cJSON *kv = vals->child; kv; kv = kv->next) {
+		cJSON_DeleteItemFromObjectCaseSensitive(cur, kv->string);
+		cJSON_AddItemToObject(cur, kv->string, cJSON_Duplicate(kv, 1));
+	}
+	int n = cJSON_GetArraySize(vals);
+	cJSON_Delete(vals);
+	int rc = secrets_save(doc, err);
+	cJSON_Delete(doc);
+	if (rc == 0)
+		fprintf(c->out, "secret '%s': %d key%s set\n", name, n, n == 1 ? "" : "s");
+	return rc;
+}
+
+static int secret_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	int json = argc > 2 && strcmp(argv[2], "--json") == 0;
+	if (argc > 2 && !json)
+		return rl_err_set(err, RL_E_USAGE, "secret ls: unexpected argument '%s'",
+				  argv[2]);
+	cJSON *doc = NULL;
+	if (secrets_load(&doc, err) < 0)
+		return -1;
+	cJSON *out = cJSON_CreateObject();
+	cJSON *arr = cJSON_AddArrayToObject(out, "secrets");
+	struct table *t = table_new(2, "SECRET", "KEYS");
+	for (cJSON *s = doc->child; s; s = s->next) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", s->string);
+		cJSON *keys = cJSON_AddArrayToObject(o, "keys");
+		struct buf kl = BUF_INIT;
+		for (cJSON *k = s->child; k; k = k->next) {
+			cJSON_AddItemToArray(keys, cJSON_CreateString(k->string));
+			buf_printf(&kl, "%s%s", kl.len ? ", " : "", k->string);
+		}
+		cJSON_AddItemToArray(arr, o);
+		table_add_row(t, s->string, kl.data ? kl.data : "");
+		buf_free(&kl);
+	}
+	if (json)
+		out_json(c->out, out);
+	else if (table_rows(t) == 0)
+		fprintf(c->out, "no secrets (runlens secret set NAME KEY=VALUE…)\n");
+	else
+		table_print(t, c->out, out_use_color(c->out));
+	table_free(&t);
+	cJSON_Delete(out);
+	cJSON_Delete(doc);
+	return 0;
+}
+
+static int secret_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	if (argc != 3)
+		return rl_err_set(err, RL_E_USAGE, "secret rm: expected NAME");
+	cJSON *doc = NULL;
+	if (secrets_load(&doc, err) < 0)
+		return -1;
+	int rc;
+	if (!cJSON_GetObjectItemCaseSensitive(doc, argv[2])) {
+		rc = rl_err_set(err, RL_E_NOT_FOUND, "no secret '%s'", argv[2]);
+	} else {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, argv[2]);
+		rc = secrets_save(doc, err);
+		if (rc == 0)
+			fprintf(c->out, "secret '%s' removed\n", argv[2]);
+	}
+	cJSON_Delete(doc);
+	return rc;
+}
+
+int cmd_secret(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	if (argc >= 2 && strcmp(argv[1], "set") == 0)
+		return secret_set(c, argc, argv, err);
+	if (argc >= 2 && strcmp(argv[1], "ls") == 0)
+		return secret_ls(c, argc, argv, err);
+	if (argc >= 2 && strcmp(argv[1], "rm") == 0)
+		return secret_rm(c, argc, argv, err);
+	return cmd_secret_get(c, argc, argv, err);
+}

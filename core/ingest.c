@@ -1,0 +1,249 @@
+/* core/ingest.c — reading and checking the records steps append, and
+ * storing them. */
+#include "config.h"
+#include "core/ingest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/secrets.h"
+#include "util/timeutil.h"
+
+static char *reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *reason(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char tmp[1];
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(tmp, 0, fmt, ap2);
+	va_end(ap2);
+	char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (s)
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static int declared(const struct spec_step *st, const char *output)
+{
+	for (int i = 0; st && i < st->noutputs; i++)
+		if (strcmp(st->outputs[i].name, output) == 0)
+			return 1;
+	return 0;
+}
+
+int ingest_line(struct store *s, struct ingest *ing, const char *line,
+		size_t len, char **why, struct rl_err *err)
+{
+	int rc = 0;
+	cJSON *doc = cJSON_ParseWithLength(line, len);
+	*why = NULL;
+	if (!cJSON_IsObject(doc)) {
+		*why = reason("not a JSON object");
+		goto cleanup;
+	}
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "meta");
+	cJSON *metric = cJSON_GetObjectItemCaseSensitive(doc, "metric");
+	cJSON *state = cJSON_GetObjectItemCaseSensitive(doc, "state");
+	if (meta) {
+		cJSON *out = cJSON_GetObjectItemCaseSensitive(doc, "output");
+		const char *output = cJSON_IsString(out) ? out->valuestring : NULL;
+		if (!cJSON_IsObject(meta) || !meta->child) {
+			*why = reason("\"meta\" must be a non-empty object");
+			goto cleanup;
+		}
+		if (out && !cJSON_IsNull(out) && !output) {
+			*why = reason("\"output\" must be a string or null");
+			goto cleanup;
+		}
+		if (output && !declared(ing->step, output)) {
+			*why = reason("'%s' is not a declared output", output);
+			goto cleanup;
+		}
+		mask_json(ing->secrets, ing->nsecrets, meta);
+		for (cJSON *kv = meta->child; kv; kv = kv->next) {
+			if (!kv->string || !*kv->string) {
+				*why = reason("empty metadata key");
+				goto cleanup;
+			}
+		}
+		for (cJSON *kv = meta->child; kv; kv = kv->next) {
+			char *v = cJSON_PrintUnformatted(kv);
+			int r = v ? store_metadata_set(s, ing->step_run_id, output,
+						       kv->string, v, err)
+				  : rl_err_set(err, RL_E_NOMEM, NULL);
+			free(v);
+			if (r < 0) {
+				rc = -1;
+				goto cleanup;
+			}
+		}
+		rc = 1;
+	} else if (metric) {
+		cJSON *value = cJSON_GetObjectItemCaseSensitive(doc, "value");
+		cJSON *index = cJSON_GetObjectItemCaseSensitive(doc, "index");
+		if (!cJSON_IsString(metric) || !*metric->valuestring) {
+			*why = reason("\"metric\" must be a non-empty key");
+			goto cleanup;
+		}
+		if (!cJSON_IsNumber(value) || !isfinite(value->valuedouble)) {
+			*why = reason("metric '%s': the value is not a number",
+				      metric->valuestring);
+			goto cleanup;
+		}
+		if (index && (!cJSON_IsNumber(index) ||
+			      index->valuedouble != floor(index->valuedouble) ||
+			      fabs(index->valuedouble) > 9.0e15)) {
+			*why = reason("metric '%s': the index is not an integer",
+				      metric->valuestring);
+			goto cleanup;
+		}
+		if (store_metric_add(s, ing->step_run_id, metric->valuestring,
+				     index != NULL,
+				     index ? (int64_t)index->valuedouble : 0,
+				     value->valuedouble, time_now_ms(), err) < 0) {
+			rc = -1;
+			goto cleanup;
+		}
+		rc = 1;
+	} else if (state) {
+		if (!cJSON_IsObject(state) || !state->child) {
+			*why = reason("\"state\" must be a non-empty object");
+			goto cleanup;
+		}
+		for (cJSON *kv = state->child; kv; kv = kv->next) {
+			cJSON_DeleteItemFromObjectCaseSensitive(ing->state, kv->string);
+			cJSON_AddItemToObject(ing->state, kv->string,
+					      cJSON_Duplicate(kv, 1));
+		}
+		rc = 1;
+	} else {
+		*why = reason("expected \"meta\", \"metric\" or \"state\"");
+	}
+cleanup:
+	cJSON_Delete(doc);
+	return rc;
+}
+
+static void note_ignored(struct ingest *ing, const char *why)
+{
+	ing->ignored++;
+	if (!ing->warn_path)
+		return;
+	FILE *f = fopen(ing->warn_path, "ae");
+	if (!f)
+		return;
+	fprintf(f, "runlens: ignored line %d of %s: %s\n", ing->line, ing->path, why);
+	fclose(f);
+}
+
+static int take_line(struct store *s, struct ingest *ing, const char *line,
+		     size_t len, struct rl_err *err)
+{
+	ing->line++;
+	if (len == 0)
+		return 0;
+	char *why = NULL;
+	int r = ingest_line(s, ing, line, len, &why, err);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		note_ignored(ing, why ? why : "invalid");
+	else
+		ing->records++;
+	free(why);
+	return 0;
+}
+
+int ingest_poll(struct store *s, struct ingest *ing, int final,
+		struct rl_err *err)
+{
+	int fd = open(ing->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* nothing recorded yet */
+	char chunk[65536];
+	int rc = 0;
+	for (;;) {
+		ssize_t r = pread(fd, chunk, sizeof chunk, ing->offset);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		ing->offset += r;
+		size_t start = 0;
+		for (size_t i = 0; i < (size_t)r; i++) {
+			if (chunk[i] != '\n')
+				continue;
+			if (ing->partial.len) {
+				buf_append(&ing->partial, chunk + start, i - start);
+				rc = take_line(s, ing, ing->partial.data, ing->partial.len, err);
+				buf_reset(&ing->partial);
+			} else {
+				rc = take_line(s, ing, chunk + start, i - start, err);
+			}
+			if (rc < 0)
+				goto cleanup;
+			start = i + 1;
+		}
+		buf_append(&ing->partial, chunk + start, (size_t)r - start);
+	}
+	if (final && ing->partial.len) {
+		rc = take_line(s, ing, ing->partial.data, ing->partial.len, err);
+		buf_reset(&ing->partial);
+	}
+cleanup:
+	close(fd);
+	return rc;
+}
+
+void ingest_release(struct ingest *ing)
+{
+	buf_free(&ing->partial);
+}
+
+static int flatten(struct store *s, int64_t id, const cJSON *v, struct buf *key,
+		   struct rl_err *err)
+{
+	if (cJSON_IsNumber(v)) {
+		if (!isfinite(v->valuedouble) || !key->len)
+			return 0;
+		return store_metric_add(s, id, key->data, 0, 0, v->valuedouble,
+					time_now_ms(), err);
+	}
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return 0;
+	int i = 0;
+	for (const cJSON *c = v->child; c; c = c->next, i++) {
+		size_t mark = key->len;
+		if (key->len)
+			buf_putc(key, '.');
+		if (cJSON_IsArray(v))
+			buf_printf(key, "%d", i);
+		else
+			buf_puts(key, c->string);
+		int rc = flatten(s, id, c, key, err);
+		key->len = mark;
+		key->data[mark] = '\0';
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int ingest_metrics_json(struct store *s, int64_t step_run_id,
+			const cJSON *doc, struct rl_err *err)
+{
+	struct buf key = BUF_INIT;
+	buf_puts(&key, "");
+	int rc = flatten(s, step_run_id, doc, &key, err);
+	buf_free(&key);
+	return rc;
+}

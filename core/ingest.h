@@ -1,0 +1,51 @@
+/* core/ingest.h — what steps tell the runner: the records file each
+ * attempt appends to (see client/context.c for the line format), read
+ * while the step runs and once more when it ends. */
+#ifndef RUNLENS_CORE_INGEST_H
+#define RUNLENS_CORE_INGEST_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+
+#include "core/spec.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+struct ingest {
+	const char *path;   /* the records file */
+	off_t offset;	    /* bytes consumed */
+	struct buf partial; /* an incomplete last line */
+	int line;	    /* lines consumed */
+	int64_t step_run_id;
+	const struct spec_step *step; /* to check output names */
+	char *const *secrets; /* values to mask in metadata */
+	int nsecrets;
+	cJSON *state; /* the attempt's state writes (owned by the caller) */
+	const char *warn_path; /* where to note ignored lines (stderr log) */
+	int64_t records;  /* records stored so far */
+	int64_t ignored;  /* lines ignored */
+};
+
+/* Read what was appended since the last call and store it (metadata and
+ * metrics in the store, state into ing->state).  With FINAL, an
+ * incomplete last line is taken too.  Store errors return -1; bad lines
+ * are skipped with a note in the attempt's stderr log. */
+int ingest_poll(struct store *s, struct ingest *ing, int final,
+		struct rl_err *err);
+
+/* Apply one record line (no newline).  Returns 1 when stored, 0 when
+ * ignored (WHY set, malloc'd), -1 on a store error. */
+int ingest_line(struct store *s, struct ingest *ing, const char *line,
+		size_t len, char **why, struct rl_err *err);
+
+void ingest_release(struct ingest *ing);
+
+/* Flatten the numbers of a JSON document into metrics of a step run:
+ * nested keys joined with '.', array elements by position. */
+int ingest_metrics_json(struct store *s, int64_t step_run_id,
+			const cJSON *doc, struct rl_err *err);
+
+#endif

@@ -1,0 +1,206 @@
+/* core/secrets.c — the secrets file and masking of secret values. */
+#include "config.h"
+#include "core/secrets.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/fs.h"
+
+char *secrets_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	struct buf b = BUF_INIT;
+	if (xdg && *xdg)
+		buf_printf(&b, "%s/runlens/secrets.json", xdg);
+	else
+		buf_printf(&b, "%s/.config/runlens/secrets.json",
+			   getenv("HOME") ? getenv("HOME") : ".");
+	return buf_steal(&b);
+}
+
+int secrets_load(cJSON **out, struct rl_err *err)
+{
+	char *path = secrets_path();
+	char *text = NULL;
+	int rc = -1;
+	struct stat st;
+	if (!path)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT) {
+			rl_err_set(err, RL_E_IO, "cannot read %s: %s", path, strerror(errno));
+			goto cleanup;
+		}
+		*out = cJSON_CreateObject();
+		rc = 0;
+		goto cleanup;
+	}
+	if (st.st_mode & 077) {
+		rl_err_set(err, RL_E_INPUT,
+			   "refusing %s: group or others may access it (mode %04o); "
+			   "run 'chmod 600 %s'",
+			   path, (unsigned)(st.st_mode & 07777), path);
+		goto cleanup;
+	}
+	if (fs_read_file(path, &text, NULL, err) < 0)
+		goto cleanup;
+	cJSON *doc = cJSON_Parse(text);
+	if (!cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		rl_err_set(err, RL_E_INPUT, "%s is not a JSON object of secrets", path);
+		goto cleanup;
+	}
+	*out = doc;
+	rc = 0;
+cleanup:
+	free(text);
+	free(path);
+	return rc;
+}
+
+int secrets_save(const cJSON *doc, struct rl_err *err)
+{
+	char *path = secrets_path();
+	char *dir = path ? fs_dirname(path) : NULL;
+	char *text = cJSON_Print(doc);
+	int rc = -1;
+	if (!path || !dir || !text) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	if (fs_mkdirs(dir, err) < 0)
+		goto cleanup;
+	chmod(dir, 0700);
+	rc = fs_write_file(path, text, strlen(text), 0600, err);
+cleanup:
+	free(text);
+	free(dir);
+	free(path);
+	return rc;
+}
+
+struct masker {
+	char **values;
+	size_t *lens;
+	int n;
+	size_t longest;
+	struct buf held;
+};
+
+struct masker *masker_new(char *const *values, int n)
+{
+	struct masker *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->values = calloc((size_t)n + 1, sizeof(char *));
+	m->lens = calloc((size_t)n + 1, sizeof(size_t));
+	if (!m->values || !m->lens) {
+		masker_free(&m);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!values[i] || !*values[i])
+			continue;
+		m->values[m->n] = strdup(values[i]);
+		m->lens[m->n] = strlen(values[i]);
+		if (m->lens[m->n] > m->longest)
+			m->longest = m->lens[m->n];
+		m->n++;
+	}
+	return m;
+}
+
+/* Mask m->held; emit all of it when FINAL, else keep back a tail that
+ * could be the start of a value. */
+static void drain(struct masker *m, struct buf *out, int final)
+{
+	const char *d = m->held.data;
+	size_t len = m->held.len, i = 0, start = 0;
+	while (i < len) {
+		size_t hit = 0, maybe = 0;
+		for (int k = 0; k < m->n; k++) {
+			size_t l = m->lens[k];
+			if (i + l <= len) {
+				if (memcmp(d + i, m->values[k], l) == 0 && l > hit)
+					hit = l;
+			} else if (!final &&
+				   memcmp(d + i, m->values[k], len - i) == 0) {
+				maybe = 1; /* a value may continue in the next feed */
+			}
+		}
+		if (hit) {
+			buf_append(out, d + start, i - start);
+			buf_puts(out, SECRET_MASK);
+			i += hit;
+			start = i;
+			continue;
+		}
+		if (maybe)
+			break;
+		i++;
+	}
+	buf_append(out, d + start, i - start);
+	/* keep d[i..len) */
+	memmove(m->held.data, d + i, len - i);
+	m->held.len = len - i;
+	if (m->held.data)
+		m->held.data[m->held.len] = '\0';
+}
+
+void masker_feed(struct masker *m, const char *data, size_t len,
+		 struct buf *out)
+{
+	if (!m || m->n == 0) {
+		buf_append(out, data, len);
+		return;
+	}
+	buf_append(&m->held, data, len);
+	drain(m, out, 0);
+}
+
+void masker_flush(struct masker *m, struct buf *out)
+{
+	if (m && m->held.len)
+		drain(m, out, 1);
+}
+
+void masker_free(struct masker **pm)
+{
+	if (!pm || !*pm)
+		return;
+	struct masker *m = *pm;
+	for (int i = 0; m->values && i < m->n; i++)
+		free(m->values[i]);
+	free(m->values);
+	free(m->lens);
+	buf_free(&m->held);
+	free(m);
+	*pm = NULL;
+}
+
+char *mask_string(char *const *values, int n, const char *s)
+{
+	struct masker *m = masker_new(values, n);
+	struct buf out = BUF_INIT;
+	masker_feed(m, s, strlen(s), &out);
+	masker_flush(m, &out);
+	masker_free(&m);
+	return buf_steal(&out);
+}
+
+void mask_json(char *const *values, int n, cJSON *v)
+{
+	if (!v || n == 0)
+		return;
+	if (cJSON_IsString(v)) {
+		char *masked = mask_string(values, n, v->valuestring);
+		if (masked && strcmp(masked, v->valuestring) != 0)
+			cJSON_SetValuestring(v, masked);
+		free(masked);
+	}
+	for (cJSON *c = v->child; c; c = c->next)
+		mask_json(values, n, c);
+}
