@@ -1304,6 +1304,26 @@ static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
 	return set_state(r, s, RS_COMPLETED, NULL, err);
 }
 
+/* The records file of a step with secrets may hold a value the step wrote
+ * (runlens meta k=$SECRET): once ingested, keep only a masked copy. */
+static void mask_records_file(struct rstep *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (!s->nsecret_values || !s->records_path ||
+	    fs_read_file(s->records_path, &text, &len, NULL) < 0)
+		return;
+	struct masker *m = masker_new(s->secret_values, s->nsecret_values);
+	struct buf out = BUF_INIT;
+	masker_feed(m, text, len, &out);
+	masker_flush(m, &out);
+	if (out.len != len || memcmp(out.data, text, len) != 0)
+		fs_write_file(s->records_path, out.data, out.len, 0644, NULL);
+	buf_free(&out);
+	masker_free(&m);
+	free(text);
+}
+
 static struct rstep *step_of_job(struct run *r, int64_t job)
 {
 	for (int i = 0; i < r->n; i++)
@@ -1324,6 +1344,7 @@ static int collect(struct run *r, struct rl_err *err)
 		pump_masked(s, 1);
 		if (tx(r, err) < 0 || ingest_poll(r->store, &s->ing, 1, err) < 0)
 			return -1;
+		mask_records_file(s);
 		if (res.exit_code == 0 && !s->timed_out && !r->interrupting) {
 			if (finish_success(r, s, err) < 0)
 				return -1;
