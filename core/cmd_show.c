@@ -136,6 +136,8 @@ int cmd_show(struct cli *c, int argc, char **argv, struct rl_err *err)
 		struct buf note = BUF_INIT;
 		if (st->cached_from)
 			buf_printf(&note, "from step run %lld", (long long)st->cached_from);
+		else if (st->error && !strcmp(st->status, "completed"))
+			buf_printf(&note, "retried (%s)", st->error);
 		else if (st->error)
 			buf_puts(&note, st->error);
 		table_add_row(t, st->name, st->status, att, dur,

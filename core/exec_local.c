@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,6 +77,45 @@ static int open_log(const char *path, int *fd, struct rl_err *err)
 	return 0;
 }
 
+/* Check that PROG can be executed (as execvp would find it): 0, or an
+ * errno value.  Done in the runner so the reason is always reported,
+ * whatever the spawn implementation. */
+static int findable(const char *prog, char *const *envp)
+{
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0 ? 0 : errno;
+	const char *path = NULL;
+	for (char *const *e = envp; e && *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	int found_noexec = 0;
+	size_t plen = strlen(prog);
+	while (*path) {
+		const char *colon = strchr(path, ':');
+		size_t dl = colon ? (size_t)(colon - path) : strlen(path);
+		char *full = malloc(dl + plen + 3);
+		if (!full)
+			return ENOMEM;
+		if (dl == 0)
+			snprintf(full, dl + plen + 3, "./%s", prog);
+		else
+			snprintf(full, dl + plen + 3, "%.*s/%s", (int)dl, path, prog);
+		struct stat st;
+		int ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+		int x = ok && access(full, X_OK) == 0;
+		free(full);
+		if (x)
+			return 0;
+		found_noexec |= ok;
+		path += dl;
+		if (*path == ':')
+			path++;
+	}
+	return found_noexec ? EACCES : ENOENT;
+}
+
 static int local_start(struct executor *ex, const struct exec_request *req,
 		       int64_t *job, struct rl_err *err)
 {
@@ -90,6 +130,22 @@ static int local_start(struct executor *ex, const struct exec_request *req,
 	if (req->cwd && !S_ISDIR(st.st_mode))
 		return rl_err_set(err, RL_E_FAIL,
 				  "cannot enter folder '%s': not a folder", req->cwd);
+	/* a relative program path is looked up from the step's folder */
+	int e0;
+	if (req->cwd && strchr(req->argv[0], '/') && req->argv[0][0] != '/') {
+		size_t n = strlen(req->cwd) + strlen(req->argv[0]) + 2;
+		char *full = malloc(n);
+		if (!full)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		snprintf(full, n, "%s/%s", req->cwd, req->argv[0]);
+		e0 = access(full, X_OK) == 0 ? 0 : errno;
+		free(full);
+	} else {
+		e0 = findable(req->argv[0], req->envp);
+	}
+	if (e0)
+		return rl_err_set(err, RL_E_FAIL, "cannot start '%s': %s",
+				  req->argv[0], strerror(e0));
 	if (req->stdout_fd >= 0) {
 		out = dup(req->stdout_fd);
 		errfd = dup(req->stderr_fd);

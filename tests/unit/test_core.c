@@ -12,9 +12,13 @@
 #include "core/context.h"
 #include "core/executor.h"
 #include "core/hash.h"
+#include "core/ingest.h"
+#include "core/secrets.h"
+#include "store/store.h"
 #include "core/output.h"
 #include "core/session.h"
 #include "core/spec.h"
+#include "util/buf.h"
 #include "util/fs.h"
 
 static char *tmpdir(void)
@@ -332,6 +336,159 @@ START_TEST(test_exec_local)
 }
 END_TEST
 
+static char *masked(struct masker *m, const char *const *parts, int n)
+{
+	struct buf out = BUF_INIT;
+	for (int i = 0; i < n; i++)
+		masker_feed(m, parts[i], strlen(parts[i]), &out);
+	masker_flush(m, &out);
+	return buf_steal(&out);
+}
+
+START_TEST(test_masker)
+{
+	char *values[] = { "secret", "", "sec2x" };
+	struct masker *m = masker_new(values, 3);
+	const char *one[] = { "a secret b secret" };
+	char *s = masked(m, one, 1);
+	ck_assert_str_eq(s, "a *** b ***");
+	free(s);
+	/* split across feeds, even one byte at a time */
+	const char *split[] = { "xx sec", "ret yy s", "e", "c", "r", "e", "t" };
+	s = masked(m, split, 7);
+	ck_assert_str_eq(s, "xx *** yy ***");
+	free(s);
+	const char *rep[] = { "secretsecret", "ssecret", " sec" };
+	s = masked(m, rep, 3);
+	ck_assert_str_eq(s, "******s*** sec");
+	free(s);
+	const char *other[] = { "sec2x and sec2 and secre" };
+	s = masked(m, other, 1);
+	ck_assert_str_eq(s, "*** and sec2 and secre");
+	free(s);
+	/* nothing is held back once it cannot be a value any more */
+	struct buf out = BUF_INIT;
+	masker_feed(m, "plain text", 10, &out);
+	ck_assert_str_eq(out.data, "plain text");
+	buf_reset(&out);
+	masker_feed(m, "tail se", 7, &out);
+	ck_assert_str_eq(out.data, "tail ");
+	masker_flush(m, &out);
+	ck_assert_str_eq(out.data, "tail se");
+	buf_free(&out);
+	masker_free(&m);
+	ck_assert_ptr_null(m);
+	masker_free(NULL);
+
+	s = mask_string(values, 3, "pw=secret;");
+	ck_assert_str_eq(s, "pw=***;");
+	free(s);
+	cJSON *j = cJSON_Parse("{\"a\":\"x secret\",\"b\":[\"secret\",1],\"c\":{\"d\":\"no\"}}");
+	mask_json(values, 3, j);
+	s = cJSON_PrintUnformatted(j);
+	ck_assert_str_eq(s, "{\"a\":\"x ***\",\"b\":[\"***\",1],\"c\":{\"d\":\"no\"}}");
+	free(s);
+	cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(test_ingest)
+{
+	char *t = tmpdir();
+	struct store *st = NULL;
+	ck_assert_int_eq(store_open(t, STORE_CREATE, &st, NULL), 0);
+	int64_t p, r, sr;
+	struct store_run_new rn = { .pipeline_id = 0, .name = "r", .started_ms = 1 };
+	ck_assert_int_eq(store_pipeline_ensure(st, "p", NULL, &p, NULL), 0);
+	rn.pipeline_id = p;
+	ck_assert_int_eq(store_run_create(st, &rn, &r, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "s", 0, 1, NULL, &sr, NULL), 0);
+	const char *text = "{\"name\":\"p\",\"steps\":[{\"name\":\"s\",\"run\":\"t\","
+			   "\"outputs\":{\"model\":\"m\"}}]}";
+	struct spec *sp = NULL;
+	ck_assert_int_eq(spec_parse(text, strlen(text), "p.json", NULL, &sp, NULL), 0);
+	char *secrets[] = { "pw123" };
+	char *rec = fs_join(t, "records.jsonl");
+	char *warn = fs_join(t, "stderr.log");
+	const char *lines =
+		"{\"meta\":{\"rows\":3,\"src\":\"db:pw123\"},\"output\":null}\n"
+		"{\"meta\":{\"format\":\"onnx\"},\"output\":\"model\"}\n"
+		"{\"meta\":{\"x\":1},\"output\":\"nope\"}\n"
+		"not json\n"
+		"{\"metric\":\"loss\",\"value\":0.5,\"index\":1}\n"
+		"{\"metric\":\"loss\",\"value\":0.25,\"index\":2}\n"
+		"{\"metric\":\"loss\",\"value\":\"high\"}\n"
+		"{\"metric\":\"loss\",\"value\":1,\"index\":1.5}\n"
+		"{\"state\":{\"best\":2}}\n"
+		"{\"other\":1}\n"
+		"\n"
+		"{\"metric\":\"acc\",\"val";
+	ck_assert_int_eq(fs_write_file(rec, lines, strlen(lines), 0644, NULL), 0);
+	struct ingest ing = { .path = rec, .step_run_id = sr, .step = &sp->steps[0],
+			      .secrets = secrets, .nsecrets = 1,
+			      .state = cJSON_CreateObject(), .warn_path = warn };
+	ck_assert_int_eq(ingest_poll(st, &ing, 0, NULL), 0);
+	ck_assert_int_eq(ing.records, 5);
+	ck_assert_int_eq(ing.ignored, 5);
+	/* the incomplete last line waits for the rest */
+	ck_assert_int_eq(ing.line, 11);
+	FILE *f = fopen(rec, "a");
+	fputs("ue\":0.9}\n", f);
+	fclose(f);
+	ck_assert_int_eq(ingest_poll(st, &ing, 1, NULL), 0);
+	ck_assert_int_eq(ing.records, 6);
+
+	struct store_meta *m = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_metadata_of(st, sr, &m, &n, NULL), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(m[1].key, "src");
+	ck_assert_str_eq(m[1].value_json, "\"db:***\"");
+	ck_assert_str_eq(m[2].output, "model");
+	store_metas_free(m, n);
+	struct store_metric *ms = NULL;
+	ck_assert_int_eq(store_step_metrics(st, sr, &ms, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(ms[0].key, "acc");
+	ck_assert_str_eq(ms[1].key, "loss");
+	ck_assert(ms[1].value == 0.25);
+	ck_assert_int_eq(ms[1].count, 2);
+	store_metrics_free(ms, n);
+	char *st_json = cJSON_PrintUnformatted(ing.state);
+	ck_assert_str_eq(st_json, "{\"best\":2}");
+	free(st_json);
+	char *w = NULL;
+	ck_assert_int_eq(fs_read_file(warn, &w, NULL, NULL), 0);
+	ck_assert(strstr(w, "ignored line 3 of") && strstr(w, "'nope' is not a declared output"));
+	ck_assert(strstr(w, "ignored line 4 of") && strstr(w, "not a JSON object"));
+	ck_assert(strstr(w, "metric 'loss': the value is not a number"));
+	ck_assert(strstr(w, "metric 'loss': the index is not an integer"));
+	ck_assert(strstr(w, "expected \"meta\", \"metric\" or \"state\""));
+	free(w);
+	cJSON_Delete(ing.state);
+	ingest_release(&ing);
+
+	/* metrics_file flattening */
+	cJSON *doc = cJSON_Parse("{\"a\":1,\"b\":{\"c\":2,\"d\":[3,4]},\"s\":\"x\",\"t\":true}");
+	ck_assert_int_eq(ingest_metrics_json(st, sr, doc, NULL), 0);
+	cJSON_Delete(doc);
+	ck_assert_int_eq(store_step_metrics(st, sr, &ms, &n, NULL), 0);
+	ck_assert_int_eq(n, 6);
+	ck_assert_str_eq(ms[0].key, "a");
+	ck_assert_str_eq(ms[2].key, "b.c");
+	ck_assert_str_eq(ms[3].key, "b.d.0");
+	ck_assert_str_eq(ms[4].key, "b.d.1");
+	store_metrics_free(ms, n);
+
+	spec_free(&sp);
+	store_close(&st);
+	fs_remove_tree(t, NULL);
+	free(rec);
+	free(warn);
+	free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("core");
@@ -344,6 +501,8 @@ int main(void)
 	tcase_add_test(tc, test_context_build);
 	tcase_add_test(tc, test_find_store);
 	tcase_add_test(tc, test_exec_local);
+	tcase_add_test(tc, test_masker);
+	tcase_add_test(tc, test_ingest);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
