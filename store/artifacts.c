@@ -145,3 +145,47 @@ void store_artifact_refs_free(struct store_artifact_ref *rows, int n)
 	}
 	free(rows);
 }
+
+int store_gc_artifacts(struct store *s, char ***paths, int *n, int64_t *bytes,
+		       struct rl_err *err)
+{
+	static const char pick[] =
+		"CREATE TEMP TABLE IF NOT EXISTS gc_dead (id INTEGER PRIMARY KEY, path TEXT, size INTEGER);"
+		"DELETE FROM gc_dead;"
+		"INSERT INTO gc_dead SELECT id, path, size FROM artifacts a "
+		"WHERE NOT EXISTS (SELECT 1 FROM step_outputs o WHERE o.artifact_id = a.id) "
+		"AND NOT EXISTS (SELECT 1 FROM step_inputs i WHERE i.artifact_id = a.id);"
+		"DELETE FROM artifacts WHERE id IN (SELECT id FROM gc_dead);";
+	static const char files[] =
+		"SELECT d.path, max(d.size) FROM gc_dead d "
+		"WHERE NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.path = d.path) "
+		"GROUP BY d.path ORDER BY d.path";
+	*paths = NULL;
+	*n = 0;
+	*bytes = 0;
+	if (store_exec(s, pick, err) < 0)
+		return -1;
+	sqlite3_stmt *st = store_stmt(s, files, err);
+	if (!st)
+		return -1;
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **slot = grow_rows((void **)paths, n, &cap, sizeof(char *));
+		if (!slot) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		*slot = col_text(st, 0);
+		*bytes += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		for (int i = 0; i < *n; i++)
+			free((*paths)[i]);
+		free(*paths);
+		*paths = NULL;
+		*n = 0;
+		return store_fail(s, rc, "cannot collect artifacts", err);
+	}
+	return 0;
+}

@@ -391,6 +391,44 @@ int store_runs_running(struct store *s, struct store_run **rows, int *n,
 	return runs_query(s, st, rows, n, err);
 }
 
+int store_run_delete(struct store *s, int64_t run_id, struct rl_err *err)
+{
+	static const char del[] = "DELETE FROM runs WHERE id = ?";
+	static const char fix[] =
+		"UPDATE pipelines SET run_count = run_count - 1, "
+		"completed_count = completed_count - (?2 = 'completed'), "
+		"failed_count = failed_count - (?2 IN ('failed', 'interrupted')), "
+		"last_run_id = (SELECT id FROM runs WHERE pipeline_id = ?1 "
+		"  ORDER BY started_ms DESC, id DESC LIMIT 1), "
+		"pinned_run_id = CASE WHEN pinned_run_id = ?3 THEN NULL ELSE pinned_run_id END "
+		"WHERE id = ?1";
+	char *status = NULL;
+	int64_t pid = 0;
+	if (status_of(s, run_id, &status, &pid, err) < 0)
+		return -1;
+	int rc = -1;
+	sqlite3_stmt *st = store_stmt(s, del, err);
+	if (!st)
+		goto cleanup;
+	if (bind_i64(st, 1, run_id)) {
+		store_fail(s, sqlite3_errcode(s->db), "cannot delete the run", err);
+		goto cleanup;
+	}
+	if (store_run_stmt(s, st, "cannot delete the run", err) < 0)
+		goto cleanup;
+	st = store_stmt(s, fix, err);
+	if (!st)
+		goto cleanup;
+	if (bind_i64(st, 1, pid) || bind_text(st, 2, status) || bind_i64(st, 3, run_id)) {
+		store_fail(s, sqlite3_errcode(s->db), "cannot delete the run", err);
+		goto cleanup;
+	}
+	rc = store_run_stmt(s, st, "cannot delete the run", err);
+cleanup:
+	free(status);
+	return rc;
+}
+
 void store_run_clear(struct store_run *r)
 {
 	if (!r)

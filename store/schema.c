@@ -186,6 +186,9 @@ static const char *const migrations[] = {
 	"  baseline_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
 	"  created_ms INTEGER NOT NULL"
 	");",
+	/* 2: the parts of each cache key, for `runlens why` */
+	"ALTER TABLE step_runs ADD COLUMN cache_parts TEXT;"
+	"CREATE INDEX step_runs_by_name ON step_runs(name, id);",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

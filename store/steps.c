@@ -66,16 +66,117 @@ int store_step_run_update(struct store *s, int64_t id, const char *status,
 }
 
 int store_step_run_set_cache(struct store *s, int64_t id, const char *cache_key,
-			     int64_t cached_from, struct rl_err *err)
+			     const char *parts_json, int64_t cached_from,
+			     struct rl_err *err)
 {
 	static const char sql[] =
-		"UPDATE step_runs SET cache_key = ?2, cached_from = ?3 WHERE id = ?1";
+		"UPDATE step_runs SET cache_key = ?2, cached_from = ?3, cache_parts = ?4 "
+		"WHERE id = ?1";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;
-	if (bind_i64(st, 1, id) || bind_text(st, 2, cache_key) || bind_id(st, 3, cached_from))
+	if (bind_i64(st, 1, id) || bind_text(st, 2, cache_key) ||
+	    bind_id(st, 3, cached_from) || bind_text(st, 4, parts_json))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot record the cache key", err);
 	return store_run_stmt(s, st, "cannot record the cache key", err);
+}
+
+int store_cache_candidates(struct store *s, int64_t pipeline_id, const char *step,
+			   const char *cache_key, int64_t *ids, int max, int *n,
+			   struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT sr.id FROM step_runs sr JOIN runs r ON r.id = sr.run_id "
+		"WHERE sr.name = ?1 AND sr.cache_key = ?2 AND r.pipeline_id = ?3 "
+		"AND sr.status IN ('completed', 'cached') ORDER BY sr.id DESC LIMIT ?4";
+	*n = 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_text(st, 1, step) || bind_text(st, 2, cache_key) ||
+	    bind_i64(st, 3, pipeline_id) || sqlite3_bind_int(st, 4, max))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot look up the cache", err);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW
+		       ? 0
+		       : store_fail(s, rc, "cannot look up the cache", err);
+}
+
+int store_cache_previous(struct store *s, int64_t pipeline_id, const char *step,
+			 int64_t before, int64_t *id, char **parts_json,
+			 struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT sr.id, sr.cache_parts FROM step_runs sr JOIN runs r ON r.id = sr.run_id "
+		"WHERE sr.name = ?1 AND r.pipeline_id = ?2 AND sr.id < ?3 "
+		"AND sr.cache_parts IS NOT NULL ORDER BY sr.id DESC LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_text(st, 1, step) || bind_i64(st, 2, pipeline_id) ||
+	    bind_i64(st, 3, before ? before : INT64_MAX))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read step runs", err);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*parts_json = col_text(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return rl_err_set(err, RL_E_NOT_FOUND, "no earlier run of step '%s'", step);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read step runs", err);
+}
+
+int store_cache_parts(struct store *s, int64_t step_run_id, char **parts_json,
+		      struct rl_err *err)
+{
+	static const char sql[] = "SELECT cache_parts FROM step_runs WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, step_run_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read the step", err);
+	int rc = sqlite3_step(st);
+	*parts_json = rc == SQLITE_ROW ? col_text(st, 0) : NULL;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return rl_err_set(err, RL_E_NOT_FOUND, "no step run %lld",
+				  (long long)step_run_id);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the step", err);
+}
+
+int store_step_run_copy_results(struct store *s, int64_t dst, int64_t src,
+				struct rl_err *err)
+{
+	static const char outs[] =
+		"INSERT OR REPLACE INTO step_outputs (step_run_id, name, artifact_id) "
+		"SELECT ?1, name, artifact_id FROM step_outputs WHERE step_run_id = ?2";
+	static const char meta[] =
+		"INSERT OR REPLACE INTO metadata (step_run_id, output, key, value_json) "
+		"SELECT ?1, output, key, value_json FROM metadata WHERE step_run_id = ?2";
+	static const char mets[] =
+		"INSERT INTO metrics (step_run_id, run_id, key, idx, value, at_ms) "
+		"SELECT ?1, (SELECT run_id FROM step_runs WHERE id = ?1), key, idx, value, at_ms "
+		"FROM metrics WHERE step_run_id = ?2 ORDER BY id";
+	static const char sums[] =
+		"INSERT OR REPLACE INTO run_metrics (run_id, step_run_id, step, key, value, "
+		"min, max, count, is_series, last_idx) "
+		"SELECT (SELECT run_id FROM step_runs WHERE id = ?1), ?1, step, key, value, "
+		"min, max, count, is_series, last_idx FROM run_metrics WHERE step_run_id = ?2";
+	const char *const sqls[] = { outs, meta, mets, sums };
+	for (int i = 0; i < 4; i++) {
+		sqlite3_stmt *st = store_stmt(s, sqls[i], err);
+		if (!st)
+			return -1;
+		if (bind_i64(st, 1, dst) || bind_i64(st, 2, src))
+			return store_fail(s, sqlite3_errcode(s->db), "cannot copy results", err);
+		if (store_run_stmt(s, st, "cannot copy results", err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int store_step_runs_of_run(struct store *s, int64_t run_id,

@@ -23,7 +23,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_DB_NAME "runlens.db"
 
 struct store;
@@ -203,6 +203,10 @@ int store_runs_page(struct store *s, int64_t pipeline_id,
 int store_runs_running(struct store *s, struct store_run **rows, int *n,
 		       struct rl_err *err);
 
+/* Delete a run and everything recorded under it (step runs, attempts,
+ * metadata, metrics, lineage); artifacts stay until store_gc_artifacts. */
+int store_run_delete(struct store *s, int64_t run_id, struct rl_err *err);
+
 void store_run_clear(struct store_run *r);
 void store_runs_free(struct store_run *rows, int n);
 
@@ -234,9 +238,29 @@ int store_step_run_create(struct store *s, int64_t run_id, const char *name,
 int store_step_run_update(struct store *s, int64_t id, const char *status,
 			  int64_t started_ms, int64_t ended_ms,
 			  const char *error, struct rl_err *err);
+/* Record a step run's cache key, the parts it was made of (a JSON object,
+ * for `runlens why`), and the step run it was reused from (0: none). */
 int store_step_run_set_cache(struct store *s, int64_t id,
-			     const char *cache_key, int64_t cached_from,
-			     struct rl_err *err);
+			     const char *cache_key, const char *parts_json,
+			     int64_t cached_from, struct rl_err *err);
+/* Up to MAX completed step runs of STEP in PIPELINE_ID with CACHE_KEY,
+ * newest first (ids into *ids, count into *n). */
+int store_cache_candidates(struct store *s, int64_t pipeline_id,
+			   const char *step, const char *cache_key,
+			   int64_t *ids, int max, int *n, struct rl_err *err);
+/* The newest step run of STEP in PIPELINE_ID before step run BEFORE (0:
+ * the newest of all) that recorded cache parts: its id and parts JSON
+ * (malloc'd).  RL_E_NOT_FOUND when none. */
+int store_cache_previous(struct store *s, int64_t pipeline_id,
+			 const char *step, int64_t before, int64_t *id,
+			 char **parts_json, struct rl_err *err);
+/* The cache parts JSON of a step run (malloc'd; NULL when none). */
+int store_cache_parts(struct store *s, int64_t step_run_id, char **parts_json,
+		      struct rl_err *err);
+/* Give step run DST the results of SRC: its outputs (the same
+ * artifacts), metadata and metrics. */
+int store_step_run_copy_results(struct store *s, int64_t dst, int64_t src,
+				struct rl_err *err);
 
 /* The step runs of a run, in position order. */
 int store_step_runs_of_run(struct store *s, int64_t run_id,
@@ -324,6 +348,13 @@ int store_inputs_of(struct store *s, int64_t step_run_id,
 		    struct store_artifact_ref **rows, int *n,
 		    struct rl_err *err);
 void store_artifact_refs_free(struct store_artifact_ref *rows, int n);
+
+/* Delete the artifact rows no step run references as input or output.
+ * *paths receives the paths of deleted rows that no remaining row uses
+ * (malloc'd array of malloc'd strings), *n their count, *bytes their
+ * total size.  The caller removes files it owns. */
+int store_gc_artifacts(struct store *s, char ***paths, int *n,
+		       int64_t *bytes, struct rl_err *err);
 
 /* ------------------------------------------------------------------ */
 /* Metadata and metrics                                                */

@@ -313,7 +313,7 @@ START_TEST(test_steps_attempts_interrupt)
 	ck_assert_int_eq(store_attempt_create(st, b, 1, 1300, "/o1", "/e1", "{\"x\":1}", &at1, NULL), 0);
 	ck_assert_int_eq(store_attempt_finish(st, at1, "failed", 1400, 2, 0, 0, "exit code 2", NULL), 0);
 	ck_assert_int_eq(store_attempt_create(st, b, 2, 1500, "/o2", "/e2", NULL, &at2, NULL), 0);
-	ck_assert_int_eq(store_step_run_set_cache(st, a, "key1", 0, NULL), 0);
+	ck_assert_int_eq(store_step_run_set_cache(st, a, "key1", "{\"cmd\":\"x\"}", 0, NULL), 0);
 
 	struct store_step_run *rows = NULL;
 	int n = 0;
@@ -543,6 +543,139 @@ START_TEST(test_stacks_models)
 }
 END_TEST
 
+START_TEST(test_migrate_v1_fixture)
+{
+	/* a store written by runlens with schema 1 (tests/fixtures/store-v1) */
+	const char *src = getenv("TESTS_SRCDIR");
+	char *fixture = NULL;
+	if (src)
+		fixture = fs_join(src, "fixtures/store-v1/runlens.db");
+	else
+		fixture = strdup("tests/fixtures/store-v1/runlens.db");
+	char *data = NULL;
+	size_t len = 0;
+	ck_assert_msg(fs_read_file(fixture, &data, &len, NULL) == 0, "no fixture %s", fixture);
+	char *d2 = strdup("/tmp/rl-v1-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(d2));
+	char *db = fs_join(d2, STORE_DB_NAME);
+	ck_assert_int_eq(fs_write_file(db, data, len, 0644, NULL), 0);
+	struct store *old = NULL;
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_msg(store_open(d2, 0, &old, &err) == 0, "%s", rl_err_msg(&err));
+	ck_assert_int_eq(store_schema_version(old), STORE_SCHEMA_VERSION);
+	int64_t id;
+	ck_assert_int_eq(store_run_id_by_name(old, "v1-run", &id, NULL), 0);
+	struct store_step_run *steps = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_step_runs_of_run(old, id, &steps, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(steps[0].status, "completed");
+	/* the new column works on old rows */
+	ck_assert_int_eq(store_step_run_set_cache(old, steps[0].id, "k", "{}", 0, NULL), 0);
+	char *parts = NULL;
+	ck_assert_int_eq(store_cache_parts(old, steps[0].id, &parts, NULL), 0);
+	ck_assert_str_eq(parts, "{}");
+	free(parts);
+	store_step_runs_free(steps, n);
+	int ok = 0;
+	ck_assert_int_eq(store_integrity_check(old, &ok, NULL), 0);
+	ck_assert_int_eq(ok, 1);
+	store_close(&old);
+	fs_remove_tree(d2, NULL);
+	free(db);
+	free(d2);
+	free(data);
+	free(fixture);
+}
+END_TEST
+
+START_TEST(test_cache_delete_gc)
+{
+	int64_t p = new_pipeline("p"), q = new_pipeline("q");
+	int64_t r1 = new_run(p, "r1", 1000, "running");
+	int64_t r2 = new_run(p, "r2", 2000, "running");
+	int64_t rq = new_run(q, "rq", 3000, "running");
+	int64_t s1, s2, sq;
+	ck_assert_int_eq(store_step_run_create(st, r1, "train", 0, 1, NULL, &s1, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r2, "train", 0, 1, NULL, &s2, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, rq, "train", 0, 1, NULL, &sq, NULL), 0);
+	ck_assert_int_eq(store_step_run_update(st, s1, "completed", 1, 2, NULL, NULL), 0);
+	ck_assert_int_eq(store_step_run_update(st, sq, "completed", 1, 2, NULL, NULL), 0);
+	ck_assert_int_eq(store_step_run_set_cache(st, s1, "K", "{\"cmd\":\"a\"}", 0, NULL), 0);
+	ck_assert_int_eq(store_step_run_set_cache(st, sq, "K", "{\"cmd\":\"a\"}", 0, NULL), 0);
+	int64_t ids[4];
+	int n = 0;
+	ck_assert_int_eq(store_cache_candidates(st, p, "train", "K", ids, 4, &n, NULL), 0);
+	ck_assert_int_eq(n, 1); /* not q's, not a failed or other-key one */
+	ck_assert_int_eq(ids[0], s1);
+	ck_assert_int_eq(store_cache_candidates(st, p, "train", "other", ids, 4, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	int64_t prev;
+	char *parts = NULL;
+	ck_assert_int_eq(store_cache_previous(st, p, "train", s2, &prev, &parts, NULL), 0);
+	ck_assert_int_eq(prev, s1);
+	ck_assert_str_eq(parts, "{\"cmd\":\"a\"}");
+	free(parts);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_cache_previous(st, p, "train", s1, &prev, &parts, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+
+	/* the results of s1 given to s2 */
+	struct store_artifact_new an = { "ab", "file", 7, "/art/ab/x", 1 };
+	int64_t art;
+	ck_assert_int_eq(store_artifact_add(st, &an, &art, NULL), 0);
+	ck_assert_int_eq(store_step_output_add(st, s1, "model", art, NULL), 0);
+	ck_assert_int_eq(store_metadata_set(st, s1, "model", "fmt", "\"onnx\"", NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, s1, "loss", 1, 1, 0.5, 1, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, s1, "loss", 1, 2, 0.25, 1, NULL), 0);
+	ck_assert_int_eq(store_step_run_copy_results(st, s2, s1, NULL), 0);
+	struct store_artifact_ref *outs = NULL;
+	ck_assert_int_eq(store_outputs_of(st, s2, &outs, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(outs[0].artifact_id, art);
+	store_artifact_refs_free(outs, n);
+	struct store_metric *ms = NULL;
+	ck_assert_int_eq(store_run_metrics(st, r2, &ms, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert(ms[0].value == 0.25);
+	ck_assert_int_eq(ms[0].count, 2);
+	store_metrics_free(ms, n);
+	struct store_meta *md = NULL;
+	ck_assert_int_eq(store_metadata_of(st, s2, &md, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	store_metas_free(md, n);
+
+	/* deleting r1 keeps the artifact while r2 uses it */
+	ck_assert_int_eq(store_run_finish(st, r1, "completed", 5, NULL), 0);
+	ck_assert_int_eq(store_pipeline_pin(st, p, r1, NULL), 0);
+	ck_assert_int_eq(store_run_delete(st, r1, NULL), 0);
+	struct store_pipeline pl = { 0 };
+	ck_assert_int_eq(store_pipeline_get(st, "p", &pl, NULL), 0);
+	ck_assert_int_eq(pl.run_count, 1);
+	ck_assert_int_eq(pl.completed_count, 0);
+	ck_assert_int_eq(pl.pinned_run_id, 0);
+	ck_assert_int_eq(pl.last_run_id, r2);
+	store_pipeline_clear(&pl);
+	char **paths = NULL;
+	int64_t bytes = 0;
+	ck_assert_int_eq(store_gc_artifacts(st, &paths, &n, &bytes, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	free(paths);
+	/* deleting r2 too frees it */
+	ck_assert_int_eq(store_run_delete(st, r2, NULL), 0);
+	ck_assert_int_eq(store_gc_artifacts(st, &paths, &n, &bytes, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(paths[0], "/art/ab/x");
+	ck_assert_int_eq(bytes, 7);
+	free(paths[0]);
+	free(paths);
+	ck_assert_int_eq(store_run_delete(st, r2, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -557,6 +690,8 @@ int main(void)
 	tcase_add_test(tc, test_artifacts_lineage);
 	tcase_add_test(tc, test_metadata_metrics);
 	tcase_add_test(tc, test_stacks_models);
+	tcase_add_test(tc, test_migrate_v1_fixture);
+	tcase_add_test(tc, test_cache_delete_gc);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
