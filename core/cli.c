@@ -43,6 +43,36 @@ static const struct cli_command commands[] = {
 	  "      --json       {\"stdout\": …, \"stderr\": …} (invalid UTF-8 replaced)\n"
 	  "On a terminal, control characters are shown as escapes (\\x1b); when\n"
 	  "piped, the bytes are written as they were captured.\n" },
+	{ "rerun", cmd_rerun,
+	  "rerun RUN [--from STEP] [--force STEP]... [-p KEY=VALUE]... [-j N] [--no-cache] [--dry-run] [--json]",
+	  "run again from the recorded pipeline and params",
+	  "  --from STEP          re-execute STEP and everything downstream; reuse the\n"
+	  "                       other steps' outputs from RUN\n"
+	  "  --force STEP         re-execute STEP even if a cached result exists\n"
+	  "  -p, --param K=V      override a recorded param\n"
+	  "  --dry-run            print the plan (what runs, what is cached or reused, why)\n"
+	  "The new run records rerun_of = RUN.\n" },
+	{ "why", cmd_why, "why RUN STEP [--json]",
+	  "why a step was cached or re-executed",
+	  "Compares each part of the step's cache key (command, workdir, env, params,\n"
+	  "each input's hash, outputs) with the closest earlier run of the step.\n" },
+	{ "compare", cmd_compare, "compare RUN [OTHER...] [--all] [--json|--csv]",
+	  "compare params and metrics with the baseline or other runs",
+	  "Without OTHER, RUN is compared with its baseline (the pinned run, else the\n"
+	  "newest completed earlier run).  Metrics are STEP.KEY with value, other value,\n"
+	  "delta, % change and better/worse (the pipeline's \"metrics\" directions; else\n"
+	  "loss/error/mse/mae/rmse/latency/time are lower-is-better).  Series compare by\n"
+	  "their last point.  Only what differs unless --all.\n" },
+	{ "pin", cmd_pin, "pin RUN", "make RUN the baseline of its pipeline", "" },
+	{ "unpin", cmd_unpin, "unpin PIPELINE",
+	  "clear the pinned baseline (back to the newest completed earlier run)", "" },
+	{ "tag", cmd_tag, "tag RUN TAG...", "add tags to a run", "" },
+	{ "note", cmd_note, "note RUN TEXT...", "add a note to a run", "" },
+	{ "rm", cmd_rm, "rm RUN... [--yes]", "delete runs and what they recorded",
+	  "Asks first on a terminal; elsewhere needs --yes.  Artifacts stay until gc.\n"
+	  "  -y, --yes   do not ask\n" },
+	{ "gc", cmd_gc, "gc", "remove artifacts that no run references",
+	  "An artifact shared through the cache stays while any run uses it.\n" },
 	{ "stack", cmd_stack,
 	  "stack register NAME --artifact-store PATH [--orchestrator local] [--component KIND=NAME]... | stack ls [--json|--csv]",
 	  "register and list stacks (where artifacts go, what runs steps)",

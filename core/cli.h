@@ -51,6 +51,15 @@ int cmd_step(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_stack(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_secret(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_why(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_unpin(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_tag(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_note(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err);
 /* the commands a running step uses */
 int cmd_ctx(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_meta(struct cli *c, int argc, char **argv, struct rl_err *err);

@@ -152,6 +152,16 @@ int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err)
 	}
 	if (store_attempts_of(s, st.id, &atts, &natts, err) < 0)
 		goto cleanup;
+	if (natts == 0 && st.cached_from) {
+		/* a cached step ran elsewhere: show the logs of that step run */
+		struct store_step_run src = { 0 };
+		if (store_step_run_get_by_id(s, st.cached_from, &src, NULL) == 0)
+			fprintf(stderr, "runlens: step '%s' was cached: logs of run %lld\n",
+				st.name, (long long)src.run_id);
+		store_step_run_clear(&src);
+		if (store_attempts_of(s, st.cached_from, &atts, &natts, err) < 0)
+			goto cleanup;
+	}
 	if (natts == 0) {
 		rl_err_set(err, RL_E_NOT_FOUND,
 			   "step '%s' of run %lld has no attempts (it is %s%s%s)",

@@ -49,24 +49,6 @@ static cJSON *json_value(const char *text)
 	return v ? v : text ? cJSON_CreateString(text) : cJSON_CreateNull();
 }
 
-/* The run's baseline: pinned, else newest completed run before it. */
-static int64_t baseline_of(struct store *s, const struct store_run *r)
-{
-	struct store_pipeline p = { 0 };
-	int64_t id = 0;
-	if (store_pipeline_get_by_id(s, r->pipeline_id, &p, NULL) == 0 &&
-	    p.pinned_run_id && p.pinned_run_id != r->id) {
-		id = p.pinned_run_id;
-	} else {
-		struct store_run_cursor cur = { r->started_ms, r->id };
-		if (store_run_previous_completed(s, r->pipeline_id, &cur, &id,
-						 NULL) < 0)
-			id = 0;
-	}
-	store_pipeline_clear(&p);
-	return id;
-}
-
 static int parse_show(struct cli *c, int argc, char **argv, int *json,
 		      int *csv, int npos, struct rl_err *err)
 {
@@ -118,7 +100,7 @@ int cmd_show(struct cli *c, int argc, char **argv, struct rl_err *err)
 	    store_step_runs_of_run(s, id, &steps, &nsteps, err) < 0 ||
 	    store_run_metrics(s, id, &ms, &nm, err) < 0)
 		goto cleanup;
-	int64_t base_id = baseline_of(s, &r);
+	int64_t base_id = session_baseline(s, &r);
 	if (base_id && store_run_get(s, base_id, &base, NULL) < 0)
 		base_id = 0;
 	params = json_value(r.params_json ? r.params_json : "{}");

@@ -22,6 +22,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/board.h"
+#include "core/cache.h"
 #include "core/context.h"
 #include "core/executor.h"
 #include "core/hash.h"
@@ -76,6 +77,9 @@ struct rstep {
 	int64_t *art_size;
 	int64_t *art_ids;
 	int inputs_resolved;
+	int64_t reuse_from;	 /* --from: the step run of the earlier run to reuse */
+	int force;		 /* --force: never from cache */
+	int cache_checked;
 	struct ingest ing;	 /* the current attempt's records */
 	cJSON *pending_state;	 /* its state writes, applied on success */
 	int64_t last_ingest;	 /* monotonic ms */
@@ -209,9 +213,19 @@ static void show(struct run *r, struct rstep *s, const char *detail)
 		   s->max_attempts, detail, time_mono_ms());
 }
 
+static int set_state_ex(struct run *r, struct rstep *s, enum rstate st,
+			const char *error, const char *detail, struct rl_err *err);
+
 /* Set a step's state in the store and on the board. */
 static int set_state(struct run *r, struct rstep *s, enum rstate st,
 		     const char *error, struct rl_err *err)
+{
+	return set_state_ex(r, s, st, error, error, err);
+}
+
+/* The same, with a note for the board that is not recorded as an error. */
+static int set_state_ex(struct run *r, struct rstep *s, enum rstate st,
+			const char *error, const char *detail, struct rl_err *err)
 {
 	s->state = st;
 	int64_t now = time_now_ms();
@@ -220,11 +234,13 @@ static int set_state(struct run *r, struct rstep *s, enum rstate st,
 		started = s->started_ms = now;
 	if (st >= RS_COMPLETED)
 		ended = now;
+	if (st == RS_CACHED)
+		started = s->started_ms = now;
 	if (tx(r, err) < 0 ||
 	    store_step_run_update(r->store, s->step_run_id, rstate_names[st],
 				  started, ended, error, err) < 0)
 		return -1;
-	show(r, s, error);
+	show(r, s, detail);
 	return 0;
 }
 
@@ -317,6 +333,42 @@ static int collect_tags(struct run *r)
 	return 0;
 }
 
+/* --from and --force: which steps reuse the earlier run's results, which
+ * must run whatever the cache says. */
+static int mark_reuse_and_force(struct run *r, struct rl_err *err)
+{
+	for (int i = 0; i < r->o->nforce; i++) {
+		int k = spec_step_index(r->spec, r->o->force[i]);
+		if (k < 0)
+			return rl_err_set(err, RL_E_USAGE, "--force: no step '%s' in the pipeline",
+					  r->o->force[i]);
+		r->steps[k].force = 1;
+	}
+	if (!r->o->from_step)
+		return 0;
+	int from = spec_step_index(r->spec, r->o->from_step);
+	if (from < 0)
+		return rl_err_set(err, RL_E_USAGE, "--from: no step '%s' in the pipeline",
+				  r->o->from_step);
+	unsigned char *mark = calloc((size_t)r->n, 1);
+	if (!mark)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	spec_mark_downstream(r->spec, from, mark);
+	int rc = 0;
+	for (int i = 0; i < r->n && rc == 0; i++) {
+		if (mark[i])
+			continue;
+		struct store_step_run old = { 0 };
+		if (store_step_run_get(r->store, r->o->reuse_run, r->spec->steps[i].name,
+				       &old, NULL) == 0 &&
+		    (!strcmp(old.status, "completed") || !strcmp(old.status, "cached")))
+			r->steps[i].reuse_from = old.id;
+		store_step_run_clear(&old);
+	}
+	free(mark);
+	return rc;
+}
+
 /* {"step.output": path} of every output of the baseline run. */
 static int baseline_outputs(struct run *r, struct rl_err *err)
 {
@@ -406,6 +458,7 @@ static int create_run(struct run *r, struct rl_err *err)
 		.spec_path = sp->path,
 		.spec_json = sp->text,
 		.params_json = params_json ? params_json : "{}",
+		.rerun_of = r->o->rerun_of,
 		.runner_pid = (int)getpid(),
 		.runner_host = host,
 		.runner_token = token,
@@ -509,6 +562,8 @@ static int create_run(struct run *r, struct rl_err *err)
 				goto cleanup;
 			}
 	}
+	if (mark_reuse_and_force(r, err) < 0)
+		goto cleanup;
 	if (tx_commit(r, err) < 0)
 		goto cleanup;
 	if (fs_mkdirs(r->run_dir, err) < 0)
@@ -829,7 +884,8 @@ static int write_context(struct run *r, struct rstep *s, const char *path,
 		.pipeline_id = r->pipeline_id, .pipeline = r->spec->name,
 		.run_id = r->run_id, .run_name = r->run_name,
 		.run_started_ms = r->started_ms, .tags = r->tags,
-		.ntags = r->ntags, .params = r->spec->params, .rerun_of = 0,
+		.ntags = r->ntags, .params = r->spec->params,
+		.rerun_of = r->o->rerun_of,
 		.state = r->state, .spec = r->spec, .step = s->sp,
 		.step_run_id = s->step_run_id, .attempt = s->attempt,
 		.max_attempts = s->max_attempts, .inputs = s->inputs,
@@ -1399,6 +1455,88 @@ static int ready(struct run *r, struct rstep *s, struct rl_err *err,
 	return 1;
 }
 
+/* Before a step takes a job slot: reuse an earlier result when its cache
+ * key matches (or --from says so) and its artifacts still verify.
+ * Returns 1 when the step is done (cached), 0 when it must run. */
+static int try_cache(struct run *r, struct rstep *s, struct rl_err *err)
+{
+	if (s->cache_checked)
+		return 0;
+	s->cache_checked = 1;
+	char *why = NULL;
+	int ir = resolve_inputs(r, s, &why, err);
+	free(why);
+	if (ir != 0)
+		return ir < 0 ? -1 : 0; /* a missing input: start_attempt says so */
+	int ni = s->sp->ninputs, rc = -1, nouts = 0;
+	char **shas = calloc((size_t)ni + 1, sizeof(char *));
+	cJSON *parts = NULL;
+	char *parts_json = NULL;
+	struct store_artifact_ref *outs = NULL;
+	char key[HASH_HEX_LEN + 1], idbuf[32];
+	if (!shas)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	for (int i = 0; i < ni; i++)
+		shas[i] = (char *)s->inputs[i].sha256;
+	snprintf(idbuf, sizeof idbuf, "%lld", (long long)r->run_id);
+	if (cache_key(r->spec, s->sp, idbuf, r->run_name, shas, &parts, key, err) < 0)
+		goto cleanup;
+	int64_t hit = 0;
+	struct buf note = BUF_INIT;
+	if (s->reuse_from) {
+		char *vwhy = NULL;
+		int v = cache_verify(r->store, s->reuse_from, s->sp, &outs, &nouts, &vwhy, err);
+		free(vwhy);
+		if (v < 0)
+			goto cleanup;
+		if (v == 1) {
+			hit = s->reuse_from;
+			buf_printf(&note, "reused from run %lld", (long long)r->o->reuse_run);
+		}
+	}
+	if (!hit && s->sp->cache && !r->o->no_cache && !s->force) {
+		if (cache_lookup(r->store, r->pipeline_id, s->sp, key, &hit, &outs, &nouts, err) < 0)
+			goto cleanup;
+		if (hit)
+			buf_printf(&note, "from step run %lld", (long long)hit);
+	}
+	parts_json = cJSON_PrintUnformatted(parts);
+	if (tx(r, err) < 0 ||
+	    store_step_run_set_cache(r->store, s->step_run_id, key, parts_json, hit, err) < 0) {
+		buf_free(&note);
+		goto cleanup;
+	}
+	if (!hit) {
+		buf_free(&note);
+		rc = 0;
+		goto cleanup;
+	}
+	if (store_step_run_copy_results(r->store, s->step_run_id, hit, err) < 0) {
+		buf_free(&note);
+		goto cleanup;
+	}
+	for (int i = 0; i < s->sp->noutputs; i++)
+		for (int k = 0; k < nouts; k++) {
+			if (strcmp(outs[k].name, s->sp->outputs[i].name) != 0)
+				continue;
+			free(s->art_paths[i]);
+			free(s->art_sha[i]);
+			s->art_paths[i] = strdup(outs[k].path);
+			s->art_sha[i] = strdup(outs[k].sha256);
+			s->art_type[i] = strcmp(outs[k].type, "dir") == 0 ? "dir" : "file";
+			s->art_size[i] = outs[k].size;
+			s->art_ids[i] = outs[k].artifact_id;
+		}
+	rc = set_state_ex(r, s, RS_CACHED, NULL, note.data, err) < 0 ? -1 : 1;
+	buf_free(&note);
+cleanup:
+	store_artifact_refs_free(outs, nouts);
+	free(parts_json);
+	cJSON_Delete(parts);
+	free(shas);
+	return rc;
+}
+
 static int launch_ready(struct run *r, struct rl_err *err)
 {
 	int error = 0;
@@ -1411,6 +1549,15 @@ static int launch_ready(struct run *r, struct rl_err *err)
 			if (!ready(r, s, err, &error)) {
 				changed |= s->state != before;
 				continue;
+			}
+			if (s->state == RS_PENDING) {
+				int c = try_cache(r, s, err);
+				if (c < 0)
+					return -1;
+				if (c > 0) {
+					changed = 1;
+					continue;
+				}
 			}
 			if (r->running >= r->jobs)
 				continue;
@@ -1671,8 +1818,13 @@ int runner_run(const struct runner_opts *o, struct runner_result *res,
 		goto cleanup;
 	}
 	r.jobs = o->jobs > 0 ? o->jobs : jobs_default();
-	if (spec_load_file(o->spec_path, &r.spec, err) < 0)
+	if (o->spec_text) {
+		if (spec_parse(o->spec_text, strlen(o->spec_text), o->spec_path,
+			       o->spec_dir, &r.spec, err) < 0)
+			goto cleanup;
+	} else if (spec_load_file(o->spec_path, &r.spec, err) < 0) {
 		goto cleanup;
+	}
 	if (o->nparams && spec_set_params(r.spec, o->params, o->nparams, err) < 0)
 		goto cleanup;
 	r.n = r.spec->nsteps;

@@ -26,6 +26,17 @@ struct runner_opts {
 	int no_cache;
 	const char *stack; /* or NULL */
 	const char *store_flag; /* --store, or NULL */
+	/* reruns */
+	const char *spec_text; /* parse this snapshot instead of the file */
+	const char *spec_dir;  /* the folder the snapshot's file was in */
+	int64_t rerun_of;      /* record the run as a rerun of this one */
+	int64_t reuse_run;     /* with from_step: reuse this run's results */
+	const char *from_step; /* re-execute it and everything downstream */
+	char *const *force;    /* steps to re-execute even when cached */
+	int nforce;
+	int dry_run; /* print the plan (what runs, what is cached) only */
+	int plan_json;
+
 	FILE *out; /* progress */
 	int live;  /* live board (terminal) instead of plain lines */
 	int color;
@@ -48,5 +59,10 @@ int runner_run(const struct runner_opts *o, struct runner_result *res,
 	       struct rl_err *err);
 
 void runner_result_clear(struct runner_result *res);
+
+/* The plan of a run without running it (--dry-run): for each step, in
+ * order, "run", "cached" or "reused", and why; printed to o->out as a
+ * table, or JSON with o->plan_json. */
+int runner_plan(const struct runner_opts *o, struct rl_err *err);
 
 #endif

@@ -228,3 +228,19 @@ int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 	}
 	return rl_err_set(err, RL_E_NOT_FOUND, "no run '%s'", ref);
 }
+
+int64_t session_baseline(struct store *s, const struct store_run *r)
+{
+	struct store_pipeline p = { 0 };
+	int64_t id = 0;
+	if (store_pipeline_get_by_id(s, r->pipeline_id, &p, NULL) == 0 &&
+	    p.pinned_run_id && p.pinned_run_id != r->id) {
+		id = p.pinned_run_id;
+	} else {
+		struct store_run_cursor cur = { r->started_ms, r->id };
+		if (store_run_previous_completed(s, r->pipeline_id, &cur, &id, NULL) < 0)
+			id = 0;
+	}
+	store_pipeline_clear(&p);
+	return id;
+}

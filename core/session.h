@@ -45,6 +45,11 @@ int session_reap_dead_runs(struct store *s, int *n, struct rl_err *err);
 int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 			struct rl_err *err);
 
+/* The baseline of a run: the pipeline's pinned run (unless it is the run
+ * itself), else the newest completed run of the pipeline that started
+ * before it; 0 when there is none. */
+int64_t session_baseline(struct store *s, const struct store_run *r);
+
 /* A token identifying process PID's incarnation (its start time in clock
  * ticks since boot, from /proc), malloc'd; NULL when unknown. */
 char *session_process_token(pid_t pid);

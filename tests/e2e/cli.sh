@@ -44,7 +44,7 @@ expect_exit 0 rl ls
 expect_contains "$OUT" "first-run"
 cd "$T"
 export RUNLENS_STORE="$T/proj/.runlens"
-expect_exit 0 rl run proj/p.json -p n=2 --tag t2
+expect_exit 0 rl run proj/p.json -p n=2 --tag t2 --no-cache
 expect_exit 2 rl run proj/p.json --name first-run
 expect_contains "$ERR" "a run named 'first-run' already exists"
 expect_exit 2 rl run proj/p.json -p nope=1

@@ -45,7 +45,7 @@ expect_eq '{"language": "python", "rows": 3}' "$(jget "$OUT" 'd["metadata"]')" "
 expect_eq '{"from_c":true,"from_python":{"ok":true}}' "$(sql "select state_json from runs where id=1")" "state from both"
 
 # a second run: the baseline is the first
-expect_exit 0 rl run p.json
+expect_exit 0 rl run p.json --no-cache
 expect_contains "$(rl logs last py)" "baseline $T/.runlens/artifacts/"
 
 # outside a step

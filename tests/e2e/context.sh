@@ -110,14 +110,20 @@ expect_eq "metrics_file 'm' (m.json) is not valid JSON" "$(sql "select error fro
 
 # --- metrics arrive while the step runs
 cat > live.json <<'J'
-{"name": "live", "steps": [{"name": "s", "run": "runlens metric progress 0.5; touch live.flag; sleep 2"}]}
+{"name": "live", "steps": [{"name": "s", "run": "runlens metric progress 0.5; touch live.flag; i=0; while [ ! -f live.done ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done"}]}
 J
 "$RUNLENS_BIN" run live.json > live.out 2>&1 &
 pid=$!
-i=0; while [ ! -e live.flag ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-sleep 0.6
-expect_eq '{"s.progress": 0.5}' "$(rl show live@last --json | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["metrics"]))')" "metric visible while running"
+i=0; while [ ! -e live.flag ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+i=0; got=""
+while [ $i -lt 100 ]; do
+	got=$(rl show live@last --json | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["metrics"]))')
+	[ "$got" = '{"s.progress": 0.5}' ] && break
+	sleep 0.05; i=$((i+1))
+done
+expect_eq '{"s.progress": 0.5}' "$got" "metric visible while running"
 expect_eq running "$(sql "select status from runs where name like 'live-%'")" "still running"
+touch live.done
 wait $pid
 
 # --- stacks

@@ -1,0 +1,211 @@
+/* core/cache.c — cache keys, reuse checks and their explanation. */
+#include "config.h"
+#include "core/cache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+int cache_key(const struct spec *s, const struct spec_step *st,
+	      const char *run_id, const char *run_name,
+	      char *const *input_sha, cJSON **parts,
+	      char key[HASH_HEX_LEN + 1], struct rl_err *err)
+{
+	int ni = st->ninputs, no = st->noutputs, rc = -1;
+	char **ins = calloc((size_t)ni + 1, sizeof(char *));
+	char **outs = calloc((size_t)no + 1, sizeof(char *));
+	cJSON *p = cJSON_CreateObject();
+	char *text = NULL;
+	if (!ins || !outs || !p) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	/* placeholders instead of run-specific paths */
+	for (int i = 0; i < ni; i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "${inputs.%s}", st->inputs[i].name);
+		ins[i] = buf_steal(&b);
+	}
+	for (int i = 0; i < no; i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "${outputs.%s}", st->outputs[i].name);
+		outs[i] = buf_steal(&b);
+	}
+	struct spec_subst sub = { run_id, run_name, ins, outs };
+	if (st->run_shell) {
+		char *c = NULL;
+		if (spec_substitute(s, st, st->run_shell, &sub, &c, err) < 0)
+			goto cleanup;
+		cJSON_AddStringToObject(p, "command", c);
+		free(c);
+	} else {
+		/* argv as an array: ["a b"] and ["a", "b"] differ */
+		cJSON *argv = cJSON_AddArrayToObject(p, "command");
+		for (int i = 0; i < st->run_argc; i++) {
+			char *c = NULL;
+			if (spec_substitute(s, st, st->run_argv[i], &sub, &c, err) < 0)
+				goto cleanup;
+			cJSON_AddItemToArray(argv, cJSON_CreateString(c));
+			free(c);
+		}
+	}
+	if (st->workdir) {
+		char *w = NULL;
+		if (spec_substitute(s, st, st->workdir, &sub, &w, err) < 0)
+			goto cleanup;
+		cJSON_AddStringToObject(p, "workdir", w);
+		free(w);
+	} else {
+		cJSON_AddNullToObject(p, "workdir");
+	}
+	cJSON *env = cJSON_AddObjectToObject(p, "env");
+	for (int i = 0; i < st->nenv; i++) {
+		char *v = NULL;
+		if (spec_substitute(s, st, st->env[i].value, &sub, &v, err) < 0)
+			goto cleanup;
+		cJSON_DeleteItemFromObjectCaseSensitive(env, st->env[i].key);
+		cJSON_AddStringToObject(env, st->env[i].key, v);
+		free(v);
+	}
+	cJSON_AddItemToObject(p, "params", st->params ? cJSON_Duplicate(st->params, 1)
+						      : cJSON_CreateObject());
+	cJSON *ih = cJSON_AddObjectToObject(p, "inputs");
+	for (int i = 0; i < ni; i++)
+		cJSON_AddStringToObject(ih, st->inputs[i].name,
+					input_sha && input_sha[i] ? input_sha[i] : "");
+	cJSON *on = cJSON_AddArrayToObject(p, "outputs");
+	for (int i = 0; i < no; i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "%s=%s", st->outputs[i].name, st->outputs[i].path);
+		cJSON_AddItemToArray(on, cJSON_CreateString(b.data));
+		buf_free(&b);
+	}
+	text = cJSON_PrintUnformatted(p);
+	if (!text) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	hash_bytes(text, strlen(text), key);
+	*parts = p;
+	p = NULL;
+	rc = 0;
+cleanup:
+	for (int i = 0; ins && i < ni; i++)
+		free(ins[i]);
+	for (int i = 0; outs && i < no; i++)
+		free(outs[i]);
+	free(ins);
+	free(outs);
+	free(text);
+	cJSON_Delete(p);
+	return rc;
+}
+
+int cache_verify(struct store *s, int64_t id, const struct spec_step *st,
+		 struct store_artifact_ref **outs, int *nouts, char **why,
+		 struct rl_err *err)
+{
+	struct store_artifact_ref *rows = NULL;
+	int n = 0;
+	*why = NULL;
+	if (store_outputs_of(s, id, &rows, &n, err) < 0)
+		return -1;
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < st->noutputs && !b.len; i++) {
+		int k = -1;
+		for (int j = 0; j < n; j++)
+			if (strcmp(rows[j].name, st->outputs[i].name) == 0)
+				k = j;
+		if (k < 0) {
+			buf_printf(&b, "step run %lld has no output '%s'", (long long)id,
+				   st->outputs[i].name);
+			break;
+		}
+		char hex[HASH_HEX_LEN + 1];
+		struct rl_err herr = RL_ERR_INIT;
+		if (!rows[k].path || hash_path(rows[k].path, hex, NULL, NULL, &herr) < 0)
+			buf_printf(&b, "output '%s' of step run %lld is gone (%s)",
+				   st->outputs[i].name, (long long)id,
+				   rows[k].path ? rows[k].path : "no path");
+		else if (!rows[k].sha256 || strcmp(hex, rows[k].sha256) != 0)
+			buf_printf(&b, "output '%s' of step run %lld changed on disk",
+				   st->outputs[i].name, (long long)id);
+		rl_err_clear(&herr);
+	}
+	if (b.len) {
+		*why = buf_steal(&b);
+		store_artifact_refs_free(rows, n);
+		return 0;
+	}
+	buf_free(&b);
+	*outs = rows;
+	*nouts = n;
+	return 1;
+}
+
+int cache_lookup(struct store *s, int64_t pipeline_id,
+		 const struct spec_step *st, const char *key, int64_t *hit,
+		 struct store_artifact_ref **outs, int *nouts,
+		 struct rl_err *err)
+{
+	int64_t ids[8];
+	int n = 0;
+	*hit = 0;
+	if (store_cache_candidates(s, pipeline_id, st->name, key, ids, 8, &n, err) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		char *why = NULL;
+		int v = cache_verify(s, ids[i], st, outs, nouts, &why, err);
+		free(why);
+		if (v < 0)
+			return -1;
+		if (v == 1) {
+			*hit = ids[i];
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static void diff_into(cJSON *out, const char *prefix, const cJSON *a,
+		      const cJSON *b)
+{
+	if (cJSON_IsObject(a) && cJSON_IsObject(b)) {
+		for (const cJSON *x = a->child; x; x = x->next) {
+			struct buf k = BUF_INIT;
+			buf_printf(&k, "%s.%s", prefix, x->string);
+			diff_into(out, k.data,
+				  x, cJSON_GetObjectItemCaseSensitive(b, x->string));
+			buf_free(&k);
+		}
+		for (const cJSON *y = b->child; y; y = y->next) {
+			if (cJSON_GetObjectItemCaseSensitive(a, y->string))
+				continue;
+			struct buf k = BUF_INIT;
+			buf_printf(&k, "%s.%s", prefix, y->string);
+			diff_into(out, k.data, NULL, y);
+			buf_free(&k);
+		}
+		return;
+	}
+	if (a && b && cJSON_Compare(a, b, 1))
+		return;
+	cJSON *d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "part", prefix);
+	cJSON_AddItemToObject(d, "now", a ? cJSON_Duplicate(a, 1) : cJSON_CreateNull());
+	cJSON_AddItemToObject(d, "before", b ? cJSON_Duplicate(b, 1) : cJSON_CreateNull());
+	cJSON_AddItemToArray(out, d);
+}
+
+cJSON *cache_diff(const cJSON *now, const cJSON *before)
+{
+	cJSON *out = cJSON_CreateArray();
+	for (const cJSON *x = now ? now->child : NULL; x; x = x->next)
+		diff_into(out, x->string, x,
+			  cJSON_GetObjectItemCaseSensitive(before, x->string));
+	for (const cJSON *y = before ? before->child : NULL; y; y = y->next)
+		if (!cJSON_GetObjectItemCaseSensitive(now, y->string))
+			diff_into(out, y->string, NULL, y);
+	return out;
+}

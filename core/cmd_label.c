@@ -1,0 +1,293 @@
+/* core/cmd_label.c — labelling and housekeeping: `pin`, `unpin`, `tag`,
+ * `note`, `rm` and `gc`. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/cli.h"
+#include "core/session.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/fs.h"
+#include "util/timeutil.h"
+
+/* Open the store and resolve RUN into *r (full record). */
+static int open_run(struct cli *c, const char *ref, struct store **s,
+		    struct store_run *r, struct rl_err *err)
+{
+	int64_t id;
+	if (session_open(c->store_flag, 0, s, err) < 0 ||
+	    session_resolve_run(*s, ref, &id, err) < 0 ||
+	    store_run_get(*s, id, r, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int store_opt(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	static const struct option longopts[] = {
+		{ "store", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	while ((ch = cli_getopt(c, argc, argv, "+", longopts, err)) != -1) {
+		if (ch != 'S')
+			return -1;
+		c->store_flag = optarg;
+	}
+	return 0;
+}
+
+int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	struct store *s = NULL;
+	struct store_run r = { 0 };
+	int rc = -1;
+	if (store_opt(c, argc, argv, err) < 0)
+		return -1;
+	if (argc - optind != 1)
+		return rl_err_set(err, RL_E_USAGE, "pin: expected RUN");
+	if (open_run(c, argv[optind], &s, &r, err) == 0 &&
+	    store_pipeline_pin(s, r.pipeline_id, r.id, err) == 0) {
+		fprintf(c->out, "run %lld (%s) is now the baseline of pipeline '%s'\n",
+			(long long)r.id, r.name, r.pipeline);
+		rc = 0;
+	}
+	store_run_clear(&r);
+	store_close(&s);
+	return rc;
+}
+
+int cmd_unpin(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	struct store *s = NULL;
+	struct store_pipeline p = { 0 };
+	int rc = -1;
+	if (store_opt(c, argc, argv, err) < 0)
+		return -1;
+	if (argc - optind != 1)
+		return rl_err_set(err, RL_E_USAGE, "unpin: expected PIPELINE");
+	if (session_open(c->store_flag, 0, &s, err) < 0)
+		goto cleanup;
+	if (store_pipeline_get(s, argv[optind], &p, err) < 0) {
+		rl_err_set(err, RL_E_NOT_FOUND, "no pipeline '%s'", argv[optind]);
+		goto cleanup;
+	}
+	if (store_pipeline_pin(s, p.id, 0, err) < 0)
+		goto cleanup;
+	fprintf(c->out, "pipeline '%s' has no pinned baseline now (the baseline is the "
+		"newest completed earlier run)\n", p.name);
+	rc = 0;
+cleanup:
+	store_pipeline_clear(&p);
+	store_close(&s);
+	return rc;
+}
+
+int cmd_tag(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	struct store *s = NULL;
+	struct store_run r = { 0 };
+	int rc = -1;
+	if (store_opt(c, argc, argv, err) < 0)
+		return -1;
+	if (argc - optind < 2)
+		return rl_err_set(err, RL_E_USAGE, "tag: expected RUN TAG...");
+	for (int i = optind + 1; i < argc; i++)
+		if (!*argv[i] || strpbrk(argv[i], ", \t\n"))
+			return rl_err_set(err, RL_E_INPUT,
+					  "tag: '%s' is not a tag (no spaces or commas)", argv[i]);
+	if (open_run(c, argv[optind], &s, &r, err) < 0 || store_begin(s, err) < 0)
+		goto cleanup;
+	for (int i = optind + 1; i < argc; i++)
+		if (store_run_add_tag(s, r.id, argv[i], err) < 0) {
+			store_rollback(s);
+			goto cleanup;
+		}
+	if (store_commit(s, err) < 0)
+		goto cleanup;
+	fprintf(c->out, "run %lld tagged: %d tag%s\n", (long long)r.id, argc - optind - 1,
+		argc - optind - 1 == 1 ? "" : "s");
+	rc = 0;
+cleanup:
+	store_run_clear(&r);
+	store_close(&s);
+	return rc;
+}
+
+int cmd_note(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	struct store *s = NULL;
+	struct store_run r = { 0 };
+	int rc = -1;
+	if (store_opt(c, argc, argv, err) < 0)
+		return -1;
+	if (argc - optind < 2)
+		return rl_err_set(err, RL_E_USAGE, "note: expected RUN TEXT");
+	struct buf text = BUF_INIT;
+	for (int i = optind + 1; i < argc; i++)
+		buf_printf(&text, "%s%s", i > optind + 1 ? " " : "", argv[i]);
+	if (open_run(c, argv[optind], &s, &r, err) == 0 &&
+	    store_run_add_note(s, r.id, text.data, time_now_ms(), err) == 0) {
+		fprintf(c->out, "note added to run %lld\n", (long long)r.id);
+		rc = 0;
+	}
+	buf_free(&text);
+	store_run_clear(&r);
+	store_close(&s);
+	return rc;
+}
+
+int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	static const struct option longopts[] = {
+		{ "yes", no_argument, NULL, 'y' },
+		{ "store", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int yes = 0, ch, rc = -1;
+	while ((ch = cli_getopt(c, argc, argv, "y", longopts, err)) != -1) {
+		if (ch == 'y')
+			yes = 1;
+		else if (ch == 'S')
+			c->store_flag = optarg;
+		else
+			return -1;
+	}
+	if (argc - optind < 1)
+		return rl_err_set(err, RL_E_USAGE, "rm: expected RUN...");
+	struct store *s = NULL;
+	int n = argc - optind;
+	int64_t *ids = calloc((size_t)n, sizeof(int64_t));
+	if (!ids)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	if (session_open(c->store_flag, 0, &s, err) < 0)
+		goto cleanup;
+	for (int i = 0; i < n; i++) {
+		if (session_resolve_run(s, argv[optind + i], &ids[i], err) < 0)
+			goto cleanup;
+		struct store_run r = { 0 };
+		if (store_run_get(s, ids[i], &r, err) < 0)
+			goto cleanup;
+		int running = strcmp(r.status, "running") == 0;
+		store_run_clear(&r);
+		if (running) {
+			rl_err_set(err, RL_E_USAGE, "rm: run %lld is still running",
+				   (long long)ids[i]);
+			goto cleanup;
+		}
+	}
+	if (!yes) {
+		if (!isatty(STDIN_FILENO)) {
+			rl_err_set(err, RL_E_USAGE,
+				   "rm: not a terminal, so not asking: add --yes to delete");
+			goto cleanup;
+		}
+		fprintf(stderr, "Delete %d run%s (", n, n == 1 ? "" : "s");
+		for (int i = 0; i < n; i++)
+			fprintf(stderr, "%s%lld", i ? ", " : "", (long long)ids[i]);
+		fprintf(stderr, ") and everything recorded for them? [y/N] ");
+		char answer[16] = "";
+		if (!fgets(answer, sizeof answer, stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
+			fprintf(stderr, "nothing deleted\n");
+			rc = 0;
+			goto cleanup;
+		}
+	}
+	if (store_begin(s, err) < 0)
+		goto cleanup;
+	for (int i = 0; i < n; i++)
+		if (store_run_delete(s, ids[i], err) < 0) {
+			store_rollback(s);
+			goto cleanup;
+		}
+	if (store_commit(s, err) < 0)
+		goto cleanup;
+	/* the run folders (logs, contexts); artifacts wait for gc */
+	for (int i = 0; i < n; i++) {
+		struct buf d = BUF_INIT;
+		buf_printf(&d, "%s/runs/%lld", store_dir(s), (long long)ids[i]);
+		fs_remove_tree(d.data, NULL);
+		buf_free(&d);
+	}
+	fprintf(c->out, "deleted %d run%s (run 'runlens gc' to free their artifacts)\n", n,
+		n == 1 ? "" : "s");
+	rc = 0;
+cleanup:
+	free(ids);
+	store_close(&s);
+	return rc;
+}
+
+/* Is PATH inside one of the artifact stores? (Never delete users' files
+ * that were recorded as external inputs.) */
+static int in_roots(const char *path, char **roots, int n)
+{
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(roots[i]);
+		if (strncmp(path, roots[i], l) == 0 && path[l] == '/')
+			return 1;
+	}
+	return 0;
+}
+
+int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	struct store *s = NULL;
+	char **paths = NULL, **roots = NULL;
+	int n = 0, nroots = 0, rc = -1;
+	int64_t bytes = 0;
+	if (store_opt(c, argc, argv, err) < 0)
+		return -1;
+	if (argc - optind != 0)
+		return rl_err_set(err, RL_E_USAGE, "gc: unexpected argument '%s'", argv[optind]);
+	if (session_open(c->store_flag, 0, &s, err) < 0)
+		goto cleanup;
+	/* the artifact stores: the default one and every stack's */
+	struct store_stack *stacks = NULL;
+	int nst = 0;
+	if (store_stacks_page(s, NULL, 1000, &stacks, &nst, err) < 0)
+		goto cleanup;
+	roots = calloc((size_t)nst + 1, sizeof(char *));
+	roots[nroots++] = fs_join(store_dir(s), "artifacts");
+	for (int i = 0; i < nst; i++)
+		roots[nroots++] = strdup(stacks[i].artifact_store);
+	store_stacks_free(stacks, nst);
+	if (store_begin(s, err) < 0)
+		goto cleanup;
+	if (store_gc_artifacts(s, &paths, &n, &bytes, err) < 0) {
+		store_rollback(s);
+		goto cleanup;
+	}
+	if (store_commit(s, err) < 0)
+		goto cleanup;
+	int removed = 0;
+	for (int i = 0; i < n; i++) {
+		if (!in_roots(paths[i], roots, nroots))
+			continue;
+		/* ROOT/ab/abcdef…/NAME: remove the content folder */
+		char *dir = fs_dirname(paths[i]);
+		if (dir && in_roots(dir, roots, nroots) && fs_remove_tree(dir, NULL) == 0)
+			removed++;
+		char *parent = dir ? fs_dirname(dir) : NULL;
+		if (parent)
+			rmdir(parent); /* only when empty */
+		free(parent);
+		free(dir);
+	}
+	fprintf(c->out, "gc: %d artifact%s no run references, %d removed from disk (%.1f MB)\n",
+		n, n == 1 ? "" : "s", removed, (double)bytes / 1e6);
+	rc = 0;
+cleanup:
+	for (int i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	for (int i = 0; i < nroots; i++)
+		free(roots[i]);
+	free(roots);
+	store_close(&s);
+	return rc;
+}
