@@ -239,7 +239,7 @@ int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err)
 	struct store *s = NULL;
 	char **paths = NULL, **roots = NULL;
 	int n = 0, nroots = 0, rc = -1;
-	int64_t bytes = 0;
+	int64_t bytes = 0, dropped = 0;
 	if (store_opt(c, argc, argv, err) < 0)
 		return -1;
 	if (argc - optind != 0)
@@ -258,7 +258,7 @@ int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err)
 	store_stacks_free(stacks, nst);
 	if (store_begin(s, err) < 0)
 		goto cleanup;
-	if (store_gc_artifacts(s, &paths, &n, &bytes, err) < 0) {
+	if (store_gc_artifacts(s, &dropped, &paths, &n, &bytes, err) < 0) {
 		store_rollback(s);
 		goto cleanup;
 	}
@@ -278,8 +278,9 @@ int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err)
 		free(parent);
 		free(dir);
 	}
-	fprintf(c->out, "gc: %d artifact%s no run references, %d removed from disk (%.1f MB)\n",
-		n, n == 1 ? "" : "s", removed, (double)bytes / 1e6);
+	fprintf(c->out, "gc: %lld artifact record%s no run referenced; %d removed from disk "
+		"(%.1f MB)\n", (long long)dropped, dropped == 1 ? "" : "s", removed,
+		(double)bytes / 1e6);
 	rc = 0;
 cleanup:
 	for (int i = 0; i < n; i++)

@@ -356,8 +356,10 @@ static int mark_reuse_and_force(struct run *r, struct rl_err *err)
 	spec_mark_downstream(r->spec, from, mark);
 	int rc = 0;
 	for (int i = 0; i < r->n && rc == 0; i++) {
-		if (mark[i])
+		if (mark[i]) {
+			r->steps[i].force = 1; /* re-executed, never from cache */
 			continue;
+		}
 		struct store_step_run old = { 0 };
 		if (store_step_run_get(r->store, r->o->reuse_run, r->spec->steps[i].name,
 				       &old, NULL) == 0 &&
@@ -1219,6 +1221,33 @@ static int fail_attempt(struct run *r, struct rstep *s, const char *why,
 	return set_state(r, s, RS_FAILED, why, err);
 }
 
+/* Artifacts are not to be edited in place: drop the write bits of a
+ * stored file, or of the files of a stored folder. */
+static void make_read_only(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return;
+	if (S_ISREG(st.st_mode)) {
+		chmod(path, st.st_mode & ~(mode_t)0222);
+		return;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return;
+	DIR *d = opendir(path);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *child = fs_join(path, de->d_name);
+		if (child)
+			make_read_only(child);
+		free(child);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Move a finished output into the artifact store (content-addressed:
  * ROOT/ab/abcdef…/NAME), leaving a symbolic link where the step wrote it.
  * When it cannot be moved (another file system), it stays in place. */
@@ -1234,13 +1263,21 @@ static char *store_output(struct run *r, const char *path, const char *hex)
 	free(d1);
 	if (!dest)
 		goto cleanup;
-	if (fs_exists(dest)) {
+	char have[HASH_HEX_LEN + 1];
+	if (fs_exists(dest) && hash_path(dest, have, NULL, NULL, NULL) == 0 &&
+	    strcmp(have, hex) == 0) {
 		/* the same content is already stored: keep one copy */
 		if (fs_remove_tree(path, NULL) < 0)
 			goto keep;
 	} else {
+		/* new content, or a stored copy that was changed: replace it */
+		if (fs_exists(dest)) {
+			chmod(dest, 0755);
+			fs_remove_tree(dest, NULL);
+		}
 		if (fs_mkdirs(d2, NULL) < 0 || rename(path, dest) < 0)
 			goto keep;
+		make_read_only(dest);
 	}
 	if (symlink(dest, path) < 0) {
 		/* the content is safe in the store; the link is a convenience */

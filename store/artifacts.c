@@ -146,9 +146,10 @@ void store_artifact_refs_free(struct store_artifact_ref *rows, int n)
 	free(rows);
 }
 
-int store_gc_artifacts(struct store *s, char ***paths, int *n, int64_t *bytes,
-		       struct rl_err *err)
+int store_gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n,
+		       int64_t *bytes, struct rl_err *err)
 {
+	static const char count[] = "SELECT count(*) FROM gc_dead";
 	static const char pick[] =
 		"CREATE TEMP TABLE IF NOT EXISTS gc_dead (id INTEGER PRIMARY KEY, path TEXT, size INTEGER);"
 		"DELETE FROM gc_dead;"
@@ -165,7 +166,12 @@ int store_gc_artifacts(struct store *s, char ***paths, int *n, int64_t *bytes,
 	*bytes = 0;
 	if (store_exec(s, pick, err) < 0)
 		return -1;
-	sqlite3_stmt *st = store_stmt(s, files, err);
+	sqlite3_stmt *st = store_stmt(s, count, err);
+	if (!st)
+		return -1;
+	*dropped = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	st = store_stmt(s, files, err);
 	if (!st)
 		return -1;
 	int rc, cap = 0;

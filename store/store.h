@@ -349,12 +349,12 @@ int store_inputs_of(struct store *s, int64_t step_run_id,
 		    struct rl_err *err);
 void store_artifact_refs_free(struct store_artifact_ref *rows, int n);
 
-/* Delete the artifact rows no step run references as input or output.
- * *paths receives the paths of deleted rows that no remaining row uses
- * (malloc'd array of malloc'd strings), *n their count, *bytes their
- * total size.  The caller removes files it owns. */
-int store_gc_artifacts(struct store *s, char ***paths, int *n,
-		       int64_t *bytes, struct rl_err *err);
+/* Delete the artifact rows no step run references as input or output
+ * (*dropped: how many).  *paths receives the paths of deleted rows that no
+ * remaining row uses (malloc'd array of malloc'd strings), *n their count,
+ * *bytes their total size.  The caller removes files it owns. */
+int store_gc_artifacts(struct store *s, int64_t *dropped, char ***paths,
+		       int *n, int64_t *bytes, struct rl_err *err);
 
 /* ------------------------------------------------------------------ */
 /* Metadata and metrics                                                */

@@ -659,13 +659,16 @@ START_TEST(test_cache_delete_gc)
 	store_pipeline_clear(&pl);
 	char **paths = NULL;
 	int64_t bytes = 0;
-	ck_assert_int_eq(store_gc_artifacts(st, &paths, &n, &bytes, NULL), 0);
+	int64_t dropped = 0;
+	ck_assert_int_eq(store_gc_artifacts(st, &dropped, &paths, &n, &bytes, NULL), 0);
 	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(dropped, 0);
 	free(paths);
 	/* deleting r2 too frees it */
 	ck_assert_int_eq(store_run_delete(st, r2, NULL), 0);
-	ck_assert_int_eq(store_gc_artifacts(st, &paths, &n, &bytes, NULL), 0);
+	ck_assert_int_eq(store_gc_artifacts(st, &dropped, &paths, &n, &bytes, NULL), 0);
 	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(dropped, 1);
 	ck_assert_str_eq(paths[0], "/art/ab/x");
 	ck_assert_int_eq(bytes, 7);
 	free(paths[0]);
