@@ -21,10 +21,17 @@ static const struct cli_command commands[] = {
 	{ "pipelines", cmd_pipelines, "pipelines [--json|--csv]",
 	  "list pipelines with run counts and their last run",
 	  "  --json, --csv   machine-readable output\n" },
-	{ "ls", cmd_ls, "ls [PIPELINE] [--limit N] [--json|--csv]",
+	{ "ls", cmd_ls, "ls [PIPELINE] [--where EXPR] [--sort KEY] [--limit N] [--json|--csv]",
 	  "list runs, newest first",
-	  "  -n, --limit N   show at most N runs (default 50; 0 = all)\n"
-	  "  --json, --csv   machine-readable output\n" },
+	  "  -w, --where EXPR  only runs matching EXPR, e.g.\n"
+	  "                    'status=failed and tag=nightly and evaluate.accuracy>0.9 and started>-7d'\n"
+	  "  -s, --sort KEY    order by KEY (ascending; -KEY descending): started,\n"
+	  "                    duration, name, status, id, params.X, STEP.KEY\n"
+	  "  -n, --limit N     show at most N runs (default 50; 0 = all)\n"
+	  "  --json, --csv     machine-readable output\n"
+	  "EXPR: fields status, name, pipeline, tag, id, started, duration, params.X,\n"
+	  "STEP.KEY (metrics); operators = != < <= > >= ~ (contains); and, or, not,\n"
+	  "parentheses; times -7d/-12h/2026-11-20, durations 90s/5m/2h.\n" },
 	{ "show", cmd_show, "show RUN [--json|--csv]",
 	  "show a run: status, timings, params, tags, steps, metrics",
 	  "RUN is a run id, a run name, 'last' or 'PIPELINE@last'.\n"

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/cli.h"
+#include "core/filter.h"
 #include "core/output.h"
 #include "core/session.h"
 #include "store/store.h"
@@ -19,6 +20,8 @@
 enum format { FMT_TABLE, FMT_JSON, FMT_CSV };
 
 static const struct option list_opts[] = {
+	{ "where", required_argument, NULL, 'w' },
+	{ "sort", required_argument, NULL, 's' },
 	{ "json", no_argument, NULL, 'J' },
 	{ "csv", no_argument, NULL, 'V' },
 	{ "limit", required_argument, NULL, 'n' },
@@ -27,12 +30,25 @@ static const struct option list_opts[] = {
 };
 
 /* Parse the options the listing commands share. */
+static const char *opt_where, *opt_sort;
+
 static int parse(struct cli *c, int argc, char **argv, enum format *fmt,
 		 int *limit, struct rl_err *err)
 {
 	int ch;
-	while ((ch = cli_getopt(c, argc, argv, "n:", list_opts, err)) != -1) {
+	opt_where = opt_sort = NULL;
+	while ((ch = cli_getopt(c, argc, argv, "n:w:s:", list_opts, err)) != -1) {
 		switch (ch) {
+		case 'w':
+		case 's':
+			if (!limit)
+				return rl_err_set(err, RL_E_USAGE, "%s: unknown option '--%s'",
+						  c->cmd, ch == 'w' ? "where" : "sort");
+			if (ch == 'w')
+				opt_where = optarg;
+			else
+				opt_sort = optarg;
+			break;
 		case 'J':
 			*fmt = FMT_JSON;
 			break;
@@ -214,6 +230,27 @@ static cJSON *run_summary_json(struct store *s, const struct store_run *r,
 	return o;
 }
 
+static int add_run_row(struct store *s, struct table *t, cJSON *arr,
+		       enum format fmt, const struct store_run *r, struct rl_err *err)
+{
+	if (fmt == FMT_JSON) {
+		cJSON *o = run_summary_json(s, r, err);
+		if (!o)
+			return -1;
+		cJSON_AddItemToArray(arr, o);
+		return 0;
+	}
+	char id[32], when[32], dur[32];
+	snprintf(id, sizeof id, "%lld", (long long)r->id);
+	out_time(r->started_ms, when, sizeof when);
+	out_duration(r->started_ms, r->ended_ms, dur, sizeof dur);
+	char *tags = join_tags(r);
+	table_add_row(t, id, r->name, r->pipeline, r->status, when, dur, tags);
+	table_set_color(t, 3, out_status_color(r->status));
+	free(tags);
+	return 0;
+}
+
 int cmd_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	enum format fmt = FMT_TABLE;
@@ -251,8 +288,41 @@ int cmd_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 	}
 	table_align_right(t, 0);
 	table_align_right(t, 5);
+	struct store_filter *filter = NULL;
+	struct store_sort sort = { 0 };
+	int have_sort = 0;
+	if (opt_where && filter_parse(opt_where, time_now_ms(), &filter, err) < 0) {
+		rl_err_prefix(err, "ls: --where");
+		goto cleanup;
+	}
+	if (opt_sort) {
+		if (filter_parse_sort(opt_sort, &sort, err) < 0) {
+			filter_free(&filter);
+			goto cleanup;
+		}
+		have_sort = 1;
+	}
 	struct store_run_cursor cur;
 	int have_cur = 0, shown = 0;
+	if (filter || have_sort) {
+		/* one query: the filter and order are SQL's job */
+		struct store_run *rows = NULL;
+		int n = 0;
+		int qrc = store_runs_query(s, pl.id, filter, have_sort ? &sort : NULL,
+					   time_now_ms(), limit, &rows, &n, err);
+		filter_free(&filter);
+		filter_sort_clear(&sort);
+		if (qrc < 0)
+			goto cleanup;
+		for (int i = 0; i < n; i++) {
+			if (add_run_row(s, t, arr, fmt, &rows[i], err) < 0) {
+				store_runs_free(rows, n);
+				goto cleanup;
+			}
+		}
+		store_runs_free(rows, n);
+		shown = limit; /* done */
+	}
 	while (shown < limit) {
 		struct store_run *rows = NULL;
 		int n = 0, want = limit - shown < PAGE ? limit - shown : PAGE;
@@ -260,25 +330,10 @@ int cmd_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 				    &n, err) < 0)
 			goto cleanup;
 		for (int i = 0; i < n; i++) {
-			struct store_run *r = &rows[i];
-			if (fmt == FMT_JSON) {
-				cJSON *o = run_summary_json(s, r, err);
-				if (!o) {
-					store_runs_free(rows, n);
-					goto cleanup;
-				}
-				cJSON_AddItemToArray(arr, o);
-				continue;
+			if (add_run_row(s, t, arr, fmt, &rows[i], err) < 0) {
+				store_runs_free(rows, n);
+				goto cleanup;
 			}
-			char id[32], when[32], dur[32];
-			snprintf(id, sizeof id, "%lld", (long long)r->id);
-			out_time(r->started_ms, when, sizeof when);
-			out_duration(r->started_ms, r->ended_ms, dur, sizeof dur);
-			char *tags = join_tags(r);
-			table_add_row(t, id, r->name, r->pipeline, r->status, when,
-				      dur, tags);
-			table_set_color(t, 3, out_status_color(r->status));
-			free(tags);
 		}
 		shown += n;
 		if (n) {
@@ -294,6 +349,8 @@ int cmd_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 		out_json(c->out, doc);
 	else if (fmt == FMT_CSV)
 		table_print_csv(t, c->out);
+	else if (table_rows(t) == 0 && opt_where)
+		fprintf(c->out, "no runs match\n");
 	else if (table_rows(t) == 0)
 		fprintf(c->out, "no runs yet: run a pipeline with 'runlens run FILE'\n");
 	else

@@ -55,4 +55,17 @@ int store_pipeline_count(struct store *s, int64_t pipeline_id,
 
 int store_migrate(struct store *s, struct rl_err *err);
 
+/* The columns of a run row (then "FROM runs r JOIN pipelines p …"), and
+ * reading them. */
+#define STORE_RUN_COLS                                                         \
+	"r.id, r.pipeline_id, p.name, r.name, r.status, r.started_ms, "        \
+	"r.ended_ms, r.heartbeat_ms, r.spec_path, r.params_json, r.rerun_of, " \
+	"r.stack, r.model_name, r.model_version, r.state_json, "               \
+	"r.context_json, r.runner_pid, r.runner_host, r.runner_token, "        \
+	"(SELECT text FROM notes n WHERE n.run_id = r.id ORDER BY n.id DESC LIMIT 1) "
+void store_read_run(sqlite3_stmt *st, struct store_run *r);
+/* Step ST to the end, reading run rows and their tags; resets ST. */
+int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
+		    int *n, struct rl_err *err);
+
 #endif

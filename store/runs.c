@@ -6,14 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RUN_COLS                                                               \
-	"r.id, r.pipeline_id, p.name, r.name, r.status, r.started_ms, "        \
-	"r.ended_ms, r.heartbeat_ms, r.spec_path, r.params_json, r.rerun_of, " \
-	"r.stack, r.model_name, r.model_version, r.state_json, "               \
-	"r.context_json, r.runner_pid, r.runner_host, r.runner_token, "        \
-	"(SELECT text FROM notes n WHERE n.run_id = r.id ORDER BY n.id DESC LIMIT 1) "
+#define RUN_COLS STORE_RUN_COLS
 
-static void read_run(sqlite3_stmt *st, struct store_run *r)
+void store_read_run(sqlite3_stmt *st, struct store_run *r)
 {
 	r->id = sqlite3_column_int64(st, 0);
 	r->pipeline_id = sqlite3_column_int64(st, 1);
@@ -244,7 +239,7 @@ int store_run_get(struct store *s, int64_t id, struct store_run *out,
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		memset(out, 0, sizeof *out);
-		read_run(st, out);
+		store_read_run(st, out);
 		out->spec_json = col_text(st, 20);
 	}
 	sqlite3_reset(st);
@@ -324,8 +319,8 @@ int store_run_previous_completed(struct store *s, int64_t pipeline_id,
 		      "no earlier completed run", err);
 }
 
-static int runs_query(struct store *s, sqlite3_stmt *st, struct store_run **rows,
-		      int *n, struct rl_err *err)
+int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
+		    int *n, struct rl_err *err)
 {
 	int rc, cap = 0;
 	*rows = NULL;
@@ -336,7 +331,7 @@ static int runs_query(struct store *s, sqlite3_stmt *st, struct store_run **rows
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		read_run(st, r);
+		store_read_run(st, r);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -376,7 +371,7 @@ int store_runs_page(struct store *s, int64_t pipeline_id,
 	    sqlite3_bind_int(st, 3, limit) ||
 	    (pipeline_id > 0 && bind_i64(st, 4, pipeline_id)))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot list runs", err);
-	return runs_query(s, st, rows, n, err);
+	return store_read_runs(s, st, rows, n, err);
 }
 
 int store_runs_running(struct store *s, struct store_run **rows, int *n,
@@ -388,7 +383,7 @@ int store_runs_running(struct store *s, struct store_run **rows, int *n,
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;
-	return runs_query(s, st, rows, n, err);
+	return store_read_runs(s, st, rows, n, err);
 }
 
 int store_run_delete(struct store *s, int64_t run_id, struct rl_err *err)

@@ -207,6 +207,44 @@ int store_runs_running(struct store *s, struct store_run **rows, int *n,
  * metadata, metrics, lineage); artifacts stay until store_gc_artifacts. */
 int store_run_delete(struct store *s, int64_t run_id, struct rl_err *err);
 
+/* A filter over runs (built by core/filter.c from the --where language). */
+enum store_filter_kind { SF_AND, SF_OR, SF_NOT, SF_CMP };
+enum store_filter_field {
+	SFF_STATUS, SFF_NAME, SFF_PIPELINE, SFF_TAG, SFF_ID,
+	SFF_STARTED,  /* ms since the epoch */
+	SFF_DURATION, /* ms (running runs: until now) */
+	SFF_PARAM,    /* params.KEY */
+	SFF_METRIC,   /* STEP.KEY */
+};
+enum store_filter_op { SFO_EQ, SFO_NE, SFO_LT, SFO_LE, SFO_GT, SFO_GE, SFO_HAS };
+
+struct store_filter {
+	enum store_filter_kind kind;
+	struct store_filter *a, *b; /* AND/OR: both; NOT: a */
+	enum store_filter_field field;
+	enum store_filter_op op; /* SFO_HAS: substring */
+	char *step;		 /* SFF_METRIC */
+	char *key;		 /* SFF_PARAM, SFF_METRIC */
+	int is_num;
+	double num;
+	char *str;
+};
+
+/* Sort keys for store_runs_query. */
+struct store_sort {
+	enum store_filter_field field; /* not SFF_TAG */
+	char *step, *key;
+	int descending;
+};
+
+/* Runs matching FILTER (NULL: all) of one pipeline (pipeline_id > 0) or
+ * all, ordered by SORT (NULL: newest first), at most LIMIT.  NOW_MS is
+ * "now" for durations of running runs. */
+int store_runs_query(struct store *s, int64_t pipeline_id,
+		     const struct store_filter *filter,
+		     const struct store_sort *sort, int64_t now_ms, int limit,
+		     struct store_run **rows, int *n, struct rl_err *err);
+
 void store_run_clear(struct store_run *r);
 void store_runs_free(struct store_run *rows, int n);
 

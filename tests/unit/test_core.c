@@ -3,14 +3,17 @@
 #include "config.h"
 
 #include <check.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/compare.h"
 #include "core/context.h"
 #include "core/executor.h"
+#include "core/filter.h"
 #include "core/hash.h"
 #include "core/ingest.h"
 #include "core/secrets.h"
@@ -489,6 +492,110 @@ START_TEST(test_ingest)
 }
 END_TEST
 
+static void where_ok(const char *text, const char *want)
+{
+	struct store_filter *f = NULL;
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_msg(filter_parse(text, 1000000000000LL, &f, &err) == 0, "%s: %s", text,
+		      rl_err_msg(&err));
+	char *s = filter_to_string(f);
+	ck_assert_str_eq(s, want);
+	free(s);
+	filter_free(&f);
+	ck_assert_ptr_null(f);
+}
+
+static void where_bad(const char *text, const char *want)
+{
+	struct store_filter *f = NULL;
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(filter_parse(text, 0, &f, &err), -1);
+	ck_assert_ptr_null(f);
+	ck_assert_int_eq(err.code, RL_E_INPUT);
+	ck_assert_msg(strstr(rl_err_msg(&err), want) != NULL, "'%s' gave '%s'", text,
+		      rl_err_msg(&err));
+	rl_err_clear(&err);
+}
+
+START_TEST(test_filter_language)
+{
+	where_ok("status=failed", "status=\"failed\"");
+	where_ok("status = failed and tag=nightly and evaluate.accuracy>0.9 and started>-7d",
+		 "(((status=\"failed\" and tag=\"nightly\") and evaluate.accuracy>0.90000000000000002)"
+		 " and started>999395200000)");
+	/* and binds tighter than or; not; parentheses */
+	where_ok("a.x<1 or b.y>=2 and not name~\"exp 1\"",
+		 "(a.x<1 or (b.y>=2 and not name~\"exp 1\"))");
+	where_ok("(a.x<1 or b.y>=2) and params.lr!=0.01",
+		 "((a.x<1 or b.y>=2) and params.lr!=0.01)");
+	where_ok("params.opt='adam' and params.n==3", "(params.opt=\"adam\" and params.n=3)");
+	where_ok("duration>5m and started<2026-11-20", "(duration>300000 and started<1795132800000)");
+	where_ok("started>=2026-11-20T10:30", "started>=1795170600000");
+	where_ok("duration<=90", "duration<=90000");
+	where_ok("id>=10 AND pipeline=train", "(id>=10 and pipeline=\"train\")");
+
+	where_bad("", "at column 1: the expression is empty");
+	where_bad("stauts=failed", "at column 1: unknown field 'stauts'");
+	where_bad("status", "at column 7: expected an operator");
+	where_bad("status=", "at column 8: expected a value after '='");
+	where_bad("status=failed and", "at column 18: the expression ends too early");
+	where_bad("status=failed or (name~x", "at column 25: expected ')' to close the '(' at column 18");
+	where_bad("status=failed)", "at column 14: ')' without a matching '('");
+	where_bad("status=failed tag=x", "at column 15: expected 'and', 'or' or the end, not 'tag'");
+	where_bad("a.b>high", "at column 5: 'high' is not a number");
+	where_bad("started>yesterday", "at column 9: 'yesterday' is not a time");
+	where_bad("duration>5y", "at column 10: '5y' is not a duration");
+	where_bad("tag>x", "tag takes =, != or ~");
+	where_bad("name=\"open", "at column 6: unterminated string");
+	where_bad("name ! x", "at column 6: '!' must be '!='");
+	where_bad("name=x & y", "at column 8: unexpected '&'");
+
+	struct store_sort so;
+	ck_assert_int_eq(filter_parse_sort("-evaluate.accuracy", &so, NULL), 0);
+	ck_assert_int_eq(so.field, SFF_METRIC);
+	ck_assert_int_eq(so.descending, 1);
+	ck_assert_str_eq(so.step, "evaluate");
+	ck_assert_str_eq(so.key, "accuracy");
+	filter_sort_clear(&so);
+	ck_assert_int_eq(filter_parse_sort("started", &so, NULL), 0);
+	ck_assert_int_eq(so.descending, 0);
+	filter_sort_clear(&so);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(filter_parse_sort("tag", &so, &err), -1);
+	ck_assert_int_eq(filter_parse_sort("bogus", &so, &err), -1);
+	ck_assert(strstr(rl_err_msg(&err), "unknown field 'bogus'") != NULL);
+	rl_err_clear(&err);
+	filter_free(NULL);
+}
+END_TEST
+
+START_TEST(test_compare_logic)
+{
+	cJSON *m = cJSON_Parse("{\"score\": \"min\", \"eval.speed\": \"max\"}");
+	ck_assert_int_eq(compare_direction(NULL, "evaluate.accuracy"), COMPARE_HIGHER);
+	ck_assert_int_eq(compare_direction(NULL, "train.loss"), COMPARE_LOWER);
+	ck_assert_int_eq(compare_direction(NULL, "train.val_loss"), COMPARE_LOWER);
+	ck_assert_int_eq(compare_direction(NULL, "serve.p99_latency_ms"), COMPARE_LOWER);
+	ck_assert_int_eq(compare_direction(NULL, "eval.rmse"), COMPARE_LOWER);
+	ck_assert_int_eq(compare_direction(NULL, "eval.error_rate"), COMPARE_LOWER);
+	ck_assert_int_eq(compare_direction(NULL, "eval.mae"), COMPARE_LOWER);
+	ck_assert_int_eq(compare_direction(NULL, "eval.estimate"), COMPARE_HIGHER);
+	ck_assert_int_eq(compare_direction(NULL, "eval.glossary"), COMPARE_HIGHER);
+	ck_assert_int_eq(compare_direction(m, "train.score"), COMPARE_LOWER);
+	ck_assert_int_eq(compare_direction(m, "eval.speed"), COMPARE_HIGHER);
+	cJSON_Delete(m);
+	ck_assert_str_eq(compare_verdict(COMPARE_HIGHER, 0.9, 0.8), "better");
+	ck_assert_str_eq(compare_verdict(COMPARE_LOWER, 0.9, 0.8), "worse");
+	ck_assert_str_eq(compare_verdict(COMPARE_LOWER, 0.5, 0.5), "same");
+	int d = 0;
+	ck_assert(fabs(compare_pct(0.9, 0.8, &d) - 12.5) < 1e-9);
+	ck_assert_int_eq(d, 1);
+	ck_assert(fabs(compare_pct(-1, -2, &d) - 50) < 1e-9);
+	compare_pct(1, 0, &d);
+	ck_assert_int_eq(d, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("core");
@@ -503,6 +610,8 @@ int main(void)
 	tcase_add_test(tc, test_exec_local);
 	tcase_add_test(tc, test_masker);
 	tcase_add_test(tc, test_ingest);
+	tcase_add_test(tc, test_filter_language);
+	tcase_add_test(tc, test_compare_logic);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

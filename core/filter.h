@@ -1,0 +1,37 @@
+/* core/filter.h — the small language of `runlens ls --where` (and the
+ * browser's filter), and sort keys.
+ *
+ *   status=failed and tag=nightly and evaluate.accuracy>0.9 and started>-7d
+ *   (name~exp or params.lr>=0.01) and not pipeline=old and duration>5m
+ *
+ * Fields: status, name, pipeline, tag, id, started, duration, params.KEY,
+ * STEP.KEY (a metric).  Operators: = != < <= > >= and ~ (contains).
+ * Values: numbers, bare words, "quoted strings"; for started: a relative
+ * time (-7d, -12h, -30m, -45s) or a date (2026-11-20, 2026-11-20T10:00,
+ * UTC); for duration: seconds or 90s, 5m, 2h, 1d.  Combine with and, or,
+ * not and parentheses (and binds tighter than or).
+ */
+#ifndef RUNLENS_CORE_FILTER_H
+#define RUNLENS_CORE_FILTER_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/error.h"
+
+/* Parse TEXT into *out (free with filter_free).  NOW_MS anchors relative
+ * times.  Errors (RL_E_INPUT) say at which column it went wrong:
+ *   "at column 12: expected a value after '>'" */
+int filter_parse(const char *text, int64_t now_ms, struct store_filter **out,
+		 struct rl_err *err);
+void filter_free(struct store_filter **f);
+
+/* A sort key: a field as above (not tag), "-" in front for descending. */
+int filter_parse_sort(const char *text, struct store_sort *out,
+		      struct rl_err *err);
+void filter_sort_clear(struct store_sort *s);
+
+/* The tree back as text (for tests and messages), malloc'd. */
+char *filter_to_string(const struct store_filter *f);
+
+#endif

@@ -1,0 +1,226 @@
+/* store/query.c — filtered and sorted run lists: the --where language's
+ * tree compiled into one parameterized SQL query. */
+#include "config.h"
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+struct binds {
+	struct {
+		int is_num;
+		double num;
+		const char *str;
+	} v[256];
+	int n;
+};
+
+static int bind_num(struct binds *b, double v)
+{
+	if (b->n >= 256)
+		return -1;
+	b->v[b->n].is_num = 1;
+	b->v[b->n++].num = v;
+	return 0;
+}
+
+static int bind_str(struct binds *b, const char *s)
+{
+	if (b->n >= 256)
+		return -1;
+	b->v[b->n].is_num = 0;
+	b->v[b->n++].str = s;
+	return 0;
+}
+
+static const char *op_sql(enum store_filter_op op)
+{
+	switch (op) {
+	case SFO_EQ: return "=";
+	case SFO_NE: return "!=";
+	case SFO_LT: return "<";
+	case SFO_LE: return "<=";
+	case SFO_GT: return ">";
+	case SFO_GE: return ">=";
+	default: return "=";
+	}
+}
+
+/* "EXPR op ?" (or instr(EXPR, ?) > 0 for ~) with the value bound. */
+static int cmp(struct buf *q, struct binds *b, const char *expr,
+	       const struct store_filter *f)
+{
+	if (f->op == SFO_HAS) {
+		buf_printf(q, "instr(%s, ?) > 0", expr);
+		return bind_str(b, f->str ? f->str : "");
+	}
+	buf_printf(q, "%s %s ?", expr, op_sql(f->op));
+	return f->is_num ? bind_num(b, f->num) : bind_str(b, f->str ? f->str : "");
+}
+
+static int compile(struct buf *q, struct binds *b, const struct store_filter *f,
+		   int64_t now)
+{
+	switch (f->kind) {
+	case SF_AND:
+	case SF_OR:
+		buf_puts(q, "(");
+		if (compile(q, b, f->a, now) < 0)
+			return -1;
+		buf_puts(q, f->kind == SF_AND ? " AND " : " OR ");
+		if (compile(q, b, f->b, now) < 0)
+			return -1;
+		buf_puts(q, ")");
+		return 0;
+	case SF_NOT:
+		buf_puts(q, "NOT (");
+		if (compile(q, b, f->a, now) < 0)
+			return -1;
+		buf_puts(q, ")");
+		return 0;
+	case SF_CMP:
+		break;
+	}
+	switch (f->field) {
+	case SFF_STATUS:
+		return cmp(q, b, "r.status", f);
+	case SFF_NAME:
+		return cmp(q, b, "r.name", f);
+	case SFF_PIPELINE:
+		return cmp(q, b, "p.name", f);
+	case SFF_ID:
+		return cmp(q, b, "r.id", f);
+	case SFF_STARTED:
+		return cmp(q, b, "r.started_ms", f);
+	case SFF_DURATION: {
+		struct buf e = BUF_INIT;
+		buf_printf(&e, "(coalesce(r.ended_ms, %lld) - r.started_ms)", (long long)now);
+		int rc = cmp(q, b, e.data, f);
+		buf_free(&e);
+		return rc;
+	}
+	case SFF_TAG: {
+		/* tag=x: has the tag; tag!=x: has not */
+		int neg = f->op == SFO_NE;
+		struct store_filter g = *f;
+		if (neg)
+			g.op = SFO_EQ;
+		buf_printf(q, "%sEXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND ",
+			   neg ? "NOT " : "");
+		if (cmp(q, b, "t.tag", &g) < 0)
+			return -1;
+		buf_puts(q, ")");
+		return 0;
+	}
+	case SFF_PARAM:
+		buf_puts(q, "EXISTS (SELECT 1 FROM run_params rp WHERE rp.run_id = r.id "
+			    "AND rp.key = ? AND ");
+		if (bind_str(b, f->key) < 0 ||
+		    cmp(q, b, "json_extract(rp.value_json, '$')", f) < 0)
+			return -1;
+		buf_puts(q, ")");
+		return 0;
+	case SFF_METRIC:
+		buf_puts(q, "EXISTS (SELECT 1 FROM run_metrics m WHERE m.run_id = r.id "
+			    "AND m.step = ? AND m.key = ? AND ");
+		if (bind_str(b, f->step) < 0 || bind_str(b, f->key) < 0 ||
+		    cmp(q, b, "m.value", f) < 0)
+			return -1;
+		buf_puts(q, ")");
+		return 0;
+	}
+	return -1;
+}
+
+static int sort_expr(struct buf *q, struct binds *b, const struct store_sort *so,
+		     int64_t now)
+{
+	switch (so->field) {
+	case SFF_STATUS: buf_puts(q, "r.status"); return 0;
+	case SFF_NAME: buf_puts(q, "r.name"); return 0;
+	case SFF_PIPELINE: buf_puts(q, "p.name"); return 0;
+	case SFF_ID: buf_puts(q, "r.id"); return 0;
+	case SFF_STARTED: buf_puts(q, "r.started_ms"); return 0;
+	case SFF_DURATION:
+		buf_printf(q, "(coalesce(r.ended_ms, %lld) - r.started_ms)", (long long)now);
+		return 0;
+	case SFF_PARAM:
+		buf_puts(q, "(SELECT json_extract(rp.value_json, '$') FROM run_params rp "
+			    "WHERE rp.run_id = r.id AND rp.key = ?)");
+		return bind_str(b, so->key);
+	case SFF_METRIC:
+		buf_puts(q, "(SELECT m.value FROM run_metrics m WHERE m.run_id = r.id "
+			    "AND m.step = ? AND m.key = ?)");
+		return bind_str(b, so->step) < 0 ? -1 : bind_str(b, so->key);
+	default:
+		return -1;
+	}
+}
+
+int store_runs_query(struct store *s, int64_t pipeline_id,
+		     const struct store_filter *filter,
+		     const struct store_sort *sort, int64_t now_ms, int limit,
+		     struct store_run **rows, int *n, struct rl_err *err)
+{
+	struct buf q = BUF_INIT;
+	struct binds *b = calloc(1, sizeof(*b));
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	*rows = NULL;
+	*n = 0;
+	if (!b)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	buf_puts(&q, "SELECT " STORE_RUN_COLS
+		     "FROM runs r JOIN pipelines p ON p.id = r.pipeline_id WHERE 1");
+	if (pipeline_id > 0) {
+		buf_puts(&q, " AND r.pipeline_id = ?");
+		bind_num(b, (double)pipeline_id);
+	}
+	if (filter) {
+		buf_puts(&q, " AND ");
+		if (compile(&q, b, filter, now_ms) < 0) {
+			rl_err_set(err, RL_E_INPUT, "the filter is too long");
+			goto cleanup;
+		}
+	}
+	buf_puts(&q, " ORDER BY ");
+	if (sort) {
+		/* runs without the value last, whatever the direction */
+		struct buf e = BUF_INIT;
+		if (sort_expr(&e, b, sort, now_ms) < 0 ||
+		    sort_expr(&q, b, sort, now_ms) < 0) {
+			buf_free(&e);
+			rl_err_set(err, RL_E_INPUT, "cannot sort by that");
+			goto cleanup;
+		}
+		/* the expression went in twice: bind its values twice, in order */
+		buf_printf(&q, " IS NULL, %s %s, ", e.data, sort->descending ? "DESC" : "ASC");
+		buf_free(&e);
+	}
+	buf_puts(&q, "r.started_ms DESC, r.id DESC LIMIT ?");
+	bind_num(b, limit);
+	int prc = sqlite3_prepare_v2(s->db, q.data, -1, &st, NULL);
+	if (prc != SQLITE_OK) {
+		store_fail(s, prc, "cannot query runs", err);
+		goto cleanup;
+	}
+	for (int i = 0; i < b->n; i++) {
+		int r2 = b->v[i].is_num
+				 ? (b->v[i].num == (double)(int64_t)b->v[i].num
+					    ? sqlite3_bind_int64(st, i + 1, (int64_t)b->v[i].num)
+					    : sqlite3_bind_double(st, i + 1, b->v[i].num))
+				 : sqlite3_bind_text(st, i + 1, b->v[i].str, -1, SQLITE_TRANSIENT);
+		if (r2 != SQLITE_OK) {
+			store_fail(s, r2, "cannot query runs", err);
+			goto cleanup;
+		}
+	}
+	rc = store_read_runs(s, st, rows, n, err);
+cleanup:
+	sqlite3_finalize(st);
+	free(b);
+	buf_free(&q);
+	return rc;
+}

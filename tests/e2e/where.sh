@@ -1,0 +1,44 @@
+#!/bin/sh
+# Finding runs: ls --where with every field kind, --sort, and errors that
+# point at the column.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
+export PATH="$(dirname "$RUNLENS_BIN"):$PATH"
+cat > p.json <<'J'
+{"name": "w", "params": {"lr": 0.1, "opt": "adam"},
+ "steps": [{"name": "eval", "cache": false, "run": "runlens metric accuracy ${params.lr}; [ ${params.opt} != fail ]"}]}
+J
+printf '{"name": "other", "steps": [{"name": "s", "run": "true"}]}' > o.json
+expect_exit 0 rl run p.json --tag nightly -p lr=0.5
+expect_exit 0 rl run p.json -p lr=0.9 -p opt=sgd
+expect_exit 1 rl run p.json --tag nightly -p opt=fail
+expect_exit 0 rl run o.json --name special-run
+
+ids() { rl ls --json "$@" | python3 -c 'import json,sys; print(" ".join(str(r["id"]) for r in json.load(sys.stdin)["runs"]))'; }
+expect_eq "3" "$(ids --where 'status=failed')" "status"
+expect_eq "3 1" "$(ids --where 'tag=nightly')" "tag"
+expect_eq "4 2" "$(ids --where 'tag!=nightly')" "not tagged"
+expect_eq "2" "$(ids --where 'eval.accuracy>0.6')" "metric"
+expect_eq "3 1" "$(ids --where 'eval.accuracy<=0.5')" "metric <="
+expect_eq "2" "$(ids --where 'params.opt=sgd')" "string param"
+expect_eq "2 1" "$(ids --where 'params.lr>=0.5')" "number param"
+expect_eq "4" "$(ids --where 'name~special')" "substring"
+expect_eq "4" "$(ids --where 'pipeline=other')" "pipeline"
+expect_eq "4 3 2 1" "$(ids --where 'started>-1h')" "started recently"
+expect_eq "" "$(ids --where 'started<-1d')" "started long ago"
+expect_eq "4 3 2 1" "$(ids --where 'duration<1h')" "duration"
+expect_eq "3 2" "$(ids --where '(status=failed or params.opt=sgd) and not pipeline=other')" "and/or/not"
+expect_eq "2 3" "$(ids w --where 'id>1' --sort id)" "pipeline + sort ascending"
+expect_eq "2 1 3" "$(ids w --sort -eval.accuracy)" "sort by a metric, descending"
+expect_eq "3 1 2" "$(ids w --sort eval.accuracy)" "sort by a metric"
+expect_eq "1" "$(ids --where 'tag=nightly' --sort id --limit 1)" "limit"
+expect_exit 0 rl ls --where 'status=nothing'
+expect_eq "no runs match" "$OUT"
+
+expect_exit 2 rl ls --where 'status=failed and evaluate.accuracy>high'
+expect_eq "runlens: ls: --where: at column 37: 'high' is not a number" "$ERR"
+expect_exit 2 rl ls --where '(status=failed'
+expect_eq "runlens: ls: --where: at column 15: expected ')' to close the '(' at column 1" "$ERR"
+expect_exit 2 rl ls --sort tag
+expect_contains "$ERR" "cannot sort by 'tag'"
+
+done_testing
