@@ -43,6 +43,13 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,
 	    int *out, struct rl_err *err);
 
+/* Run a prepared pipeline run (from `run` or `rerun`): the live board on a
+ * terminal, then the outcome (a line, or JSON with JSON).  Returns 0 when
+ * the run completed, 1 when not, -1 when it could not start. */
+struct runner_opts;
+int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
+		     struct rl_err *err);
+
 int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_pipelines(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_ls(struct cli *c, int argc, char **argv, struct rl_err *err);

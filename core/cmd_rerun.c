@@ -49,7 +49,6 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 	int noverrides = 0, nforce = 0, ntags = 0, nparams = 0, json = 0, ch, rc = -1;
 	struct store *s = NULL;
 	struct store_run run = { 0 };
-	struct runner_result res = { 0 };
 	char *dir = NULL;
 	cJSON *pj = NULL;
 	while ((ch = cli_getopt(c, argc, argv, "p:j:n:t:", longopts, err)) != -1) {
@@ -141,34 +140,7 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 		rc = runner_plan(&o, err) < 0 ? -1 : 0;
 		goto cleanup;
 	}
-	o.out = json ? stderr : stdout;
-	o.live = isatty(fileno(o.out)) && getenv("TERM") && strcmp(getenv("TERM"), "dumb");
-	o.color = out_use_color(o.out);
-	o.rows = 24;
-	if (runner_run(&o, &res, err) < 0)
-		goto cleanup;
-	int ok = strcmp(res.status, "completed") == 0;
-	if (json) {
-		cJSON *doc = cJSON_CreateObject();
-		cJSON_AddNumberToObject(doc, "id", (double)res.run_id);
-		cJSON_AddStringToObject(doc, "name", res.run_name);
-		cJSON_AddStringToObject(doc, "status", res.status);
-		cJSON_AddNumberToObject(doc, "rerun_of", (double)id);
-		out_json(stdout, doc);
-		cJSON_Delete(doc);
-	} else {
-		char d[32];
-		time_duration(res.duration_ms, d, sizeof d);
-		printf("run %lld %s (rerun of %lld) %s in %s: %d completed, %d cached",
-		       (long long)res.run_id, res.run_name, (long long)id, res.status, d,
-		       res.steps_completed, res.steps_cached);
-		if (res.steps_failed)
-			printf(", %d failed", res.steps_failed);
-		if (res.steps_skipped)
-			printf(", %d skipped", res.steps_skipped);
-		printf("\n");
-	}
-	rc = ok ? 0 : 1;
+	rc = cli_run_pipeline(c, &o, json, err);
 	goto cleanup;
 nomem:
 	rl_err_set(err, RL_E_NOMEM, NULL);
@@ -181,7 +153,6 @@ cleanup:
 	free(tags);
 	free(dir);
 	cJSON_Delete(pj);
-	runner_result_clear(&res);
 	store_run_clear(&run);
 	store_close(&s);
 	return rc;

@@ -31,6 +31,60 @@ static int terminal_rows(int fd)
 	return 24;
 }
 
+int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
+		     struct rl_err *err)
+{
+	struct runner_result res = { 0 };
+	o->out = json ? stderr : stdout;
+	o->live = isatty(fileno(o->out)) && getenv("TERM") &&
+		  strcmp(getenv("TERM"), "dumb") != 0;
+	o->color = out_use_color(o->out);
+	o->rows = terminal_rows(fileno(o->out));
+	if (runner_run(o, &res, err) < 0)
+		return -1;
+	int ok = strcmp(res.status, "completed") == 0;
+	if (json) {
+		cJSON *doc = cJSON_CreateObject();
+		cJSON_AddNumberToObject(doc, "id", (double)res.run_id);
+		cJSON_AddStringToObject(doc, "name", res.run_name);
+		cJSON_AddStringToObject(doc, "status", res.status);
+		if (o->rerun_of)
+			cJSON_AddNumberToObject(doc, "rerun_of", (double)o->rerun_of);
+		else
+			cJSON_AddNullToObject(doc, "rerun_of");
+		cJSON_AddNumberToObject(doc, "duration", (double)res.duration_ms / 1000.0);
+		cJSON *st = cJSON_AddObjectToObject(doc, "steps");
+		cJSON_AddNumberToObject(st, "total", res.steps_total);
+		cJSON_AddNumberToObject(st, "completed", res.steps_completed);
+		cJSON_AddNumberToObject(st, "cached", res.steps_cached);
+		cJSON_AddNumberToObject(st, "failed", res.steps_failed);
+		cJSON_AddNumberToObject(st, "skipped", res.steps_skipped);
+		out_json(c->out, doc);
+		cJSON_Delete(doc);
+	} else {
+		char d[32];
+		time_duration(res.duration_ms, d, sizeof d);
+		int color = out_use_color(c->out);
+		fprintf(c->out, "run %lld %s", (long long)res.run_id, res.run_name);
+		if (o->rerun_of)
+			fprintf(c->out, " (rerun of %lld)", (long long)o->rerun_of);
+		fprintf(c->out, " %s%s%s in %s: %d completed",
+			color ? (ok ? "\033[32m" : "\033[31m") : "", res.status,
+			color ? "\033[0m" : "", d, res.steps_completed);
+		if (res.steps_cached)
+			fprintf(c->out, ", %d cached", res.steps_cached);
+		if (res.steps_failed)
+			fprintf(c->out, ", %d failed", res.steps_failed);
+		if (res.steps_skipped)
+			fprintf(c->out, ", %d skipped", res.steps_skipped);
+		fprintf(c->out, "\n");
+		if (!ok)
+			fprintf(c->out, "see: runlens show %lld\n", (long long)res.run_id);
+	}
+	runner_result_clear(&res);
+	return ok ? 0 : 1;
+}
+
 int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	static const struct option longopts[] = {
@@ -45,7 +99,6 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct runner_opts o = { .out = stdout };
-	struct runner_result res = { 0 };
 	char **params = NULL, **tags = NULL;
 	int nparams = 0, ntags = 0, json = 0, rc = -1, ch;
 	while ((ch = cli_getopt(c, argc, argv, "p:n:t:j:", longopts, err)) != -1) {
@@ -102,54 +155,11 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 	o.tags = tags;
 	o.ntags = ntags;
 	o.store_flag = c->store_flag;
-	o.out = json ? stderr : stdout;
-	o.live = isatty(fileno(o.out)) && getenv("TERM") &&
-		 strcmp(getenv("TERM"), "dumb") != 0;
-	o.color = out_use_color(o.out);
-	o.rows = terminal_rows(fileno(o.out));
-	if (runner_run(&o, &res, err) < 0)
-		goto cleanup;
-
-	int ok = strcmp(res.status, "completed") == 0;
-	if (json) {
-		cJSON *doc = cJSON_CreateObject();
-		cJSON_AddNumberToObject(doc, "id", (double)res.run_id);
-		cJSON_AddStringToObject(doc, "name", res.run_name);
-		cJSON_AddStringToObject(doc, "status", res.status);
-		cJSON_AddNumberToObject(doc, "duration",
-					(double)res.duration_ms / 1000.0);
-		cJSON *st = cJSON_AddObjectToObject(doc, "steps");
-		cJSON_AddNumberToObject(st, "total", res.steps_total);
-		cJSON_AddNumberToObject(st, "completed", res.steps_completed);
-		cJSON_AddNumberToObject(st, "cached", res.steps_cached);
-		cJSON_AddNumberToObject(st, "failed", res.steps_failed);
-		cJSON_AddNumberToObject(st, "skipped", res.steps_skipped);
-		out_json(stdout, doc);
-		cJSON_Delete(doc);
-	} else {
-		char d[32];
-		time_duration(res.duration_ms, d, sizeof d);
-		int color = out_use_color(stdout);
-		printf("run %lld %s %s%s%s in %s: %d completed",
-		       (long long)res.run_id, res.run_name,
-		       color ? (ok ? "\033[32m" : "\033[31m") : "", res.status,
-		       color ? "\033[0m" : "", d, res.steps_completed);
-		if (res.steps_cached)
-			printf(", %d cached", res.steps_cached);
-		if (res.steps_failed)
-			printf(", %d failed", res.steps_failed);
-		if (res.steps_skipped)
-			printf(", %d skipped", res.steps_skipped);
-		printf("\n");
-		if (!ok)
-			printf("see: runlens show %lld\n", (long long)res.run_id);
-	}
-	rc = ok ? 0 : 1;
+	rc = cli_run_pipeline(c, &o, json, err);
 	goto cleanup;
 nomem:
 	rl_err_set(err, RL_E_NOMEM, NULL);
 cleanup:
-	runner_result_clear(&res);
 	free(params);
 	free(tags);
 	return rc;

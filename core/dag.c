@@ -8,8 +8,6 @@
 
 #include "util/buf.h"
 
-int spec_dag_order(struct spec *s, struct rl_err *err);
-
 /* Find a cycle among the steps not yet ordered (DONE[i] == 0) and describe
  * it as "a -> b -> a". */
 static char *describe_cycle(const struct spec *s, const unsigned char *done)
@@ -41,11 +39,16 @@ static char *describe_cycle(const struct spec *s, const unsigned char *done)
 	if (cur < 0)
 		goto cleanup;
 	/* path[seen_at[cur]..len-1] is the cycle, each step depending on the
-	 * next; print it in running order (dependency first) */
+	 * next.  Print it in running order (each step needed by the next),
+	 * starting at the first of its steps in file order. */
+	int first = seen_at[cur], m = len - first, start = 0;
+	for (int k = 0; k < m; k++)
+		if (path[len - 1 - k] < path[len - 1 - start])
+			start = k;
 	struct buf b = BUF_INIT;
-	for (int k = len - 1; k >= seen_at[cur]; k--)
-		buf_printf(&b, "%s -> ", s->steps[path[k]].name);
-	buf_puts(&b, s->steps[path[len - 1]].name);
+	for (int k = 0; k <= m; k++)
+		buf_printf(&b, "%s%s", k ? " -> " : "",
+			   s->steps[path[len - 1 - (start + k) % m]].name);
 	text = buf_steal(&b);
 cleanup:
 	free(seen_at);

@@ -12,9 +12,6 @@
 #include "util/buf.h"
 #include "util/fs.h"
 
-/* internal, shared with dag.c */
-int spec_dag_order(struct spec *s, struct rl_err *err);
-
 static void strv_free(char **v, int n)
 {
 	if (!v)
@@ -53,6 +50,156 @@ static size_t skip_string(const char *t, size_t i, size_t len)
 			return i + 1;
 	}
 	return len;
+}
+
+/* What a scan of strings and brackets (not a parser) finds at an offset. */
+struct scan_at {
+	char prev;	  /* last significant character before it, or 0 */
+	int prev_key;	  /* prev closed an object key */
+	int key_next;	  /* an object key is expected there */
+	char top;	  /* innermost open bracket there, or 0 */
+	int in_string;	  /* the offset is inside a string */
+	int string_open;  /* ... that is never closed */
+};
+
+/* Scan T up to its end, recording the state at OFF in *AT.  Returns 1
+ * when the text as a whole is unfinished (brackets left open, or a string
+ * not closed) and its brackets do not mismatch. */
+static int scan_json(const char *t, size_t len, size_t off, struct scan_at *at)
+{
+	struct buf open = BUF_INIT;
+	char prev = 0;
+	int prev_key = 0, key_next = 0, unfinished = 0, mismatch = 0;
+	int recorded = 0;
+	memset(at, 0, sizeof(*at));
+#define SCAN_RECORD()                                                       \
+	do {                                                                \
+		at->prev = prev;                                            \
+		at->prev_key = prev_key;                                    \
+		at->key_next = key_next;                                    \
+		at->top = open.len ? open.data[open.len - 1] : 0;           \
+		recorded = 1;                                               \
+	} while (0)
+	for (size_t i = 0; i < len; i++) {
+		if (i == off)
+			SCAN_RECORD();
+		char ch = t[i];
+		if (ch == '"') {
+			size_t j = i + 1;
+			while (j < len && t[j] != '"')
+				j += t[j] == '\\' ? 2 : 1;
+			int closed = j < len;
+			if (off > i && off <= j && !recorded) {
+				SCAN_RECORD();
+				at->in_string = 1;
+				at->string_open = !closed;
+			}
+			if (!closed) {
+				unfinished = 1;
+				break;
+			}
+			prev = '"';
+			prev_key = key_next;
+			key_next = 0;
+			i = j;
+			continue;
+		}
+		if (isspace((unsigned char)ch))
+			continue;
+		char top = open.len ? open.data[open.len - 1] : 0;
+		if (ch == '{' || ch == '[') {
+			buf_putc(&open, ch);
+			key_next = ch == '{';
+		} else if (ch == '}' || ch == ']') {
+			if (top == (ch == '}' ? '{' : '['))
+				open.data[--open.len] = '\0';
+			else
+				mismatch = 1;
+			key_next = 0;
+		} else if (ch == ',') {
+			key_next = top == '{';
+		} else if (ch == ':') {
+			key_next = 0;
+		}
+		prev = ch;
+		prev_key = 0;
+	}
+	if (!recorded)
+		SCAN_RECORD();
+#undef SCAN_RECORD
+	unfinished |= open.len > 0;
+	buf_free(&open);
+	return unfinished && !mismatch;
+}
+
+/* A hint for a JSON syntax error that cJSON found at OFF, or NULL.
+ * *AT_END is set when the text simply stops too early. */
+static const char *syntax_hint(const char *t, size_t len, size_t off,
+			       int *at_end)
+{
+	size_t k = 0;
+	while (k < len && isspace((unsigned char)t[k]))
+		k++;
+	*at_end = 0;
+	if (k == len) {
+		*at_end = 1;
+		return "the file is empty";
+	}
+	struct scan_at at;
+	int unfinished = scan_json(t, len, off, &at);
+	if (at.string_open)
+		return "a string is not closed with '\"'";
+	if (unfinished && off + 1 >= len) {
+		*at_end = 1;
+		return "unexpected end of file";
+	}
+	if (at.in_string)
+		return "invalid string (a bad escape or control character?)";
+	char ch = off < len ? t[off] : 0;
+	char p = at.prev;
+	int value_end = (p == '"' && !at.prev_key) || isdigit((unsigned char)p) ||
+			p == 'e' || p == 'l' || p == '}' || p == ']';
+	if (at.top == '{' && at.prev_key)
+		return "expected ':' after the key";
+	if (value_end && at.top == '{')
+		return "expected ',' or '}'";
+	if (value_end && at.top == '[')
+		return "expected ',' or ']'";
+	if (p == ',' && (ch == '}' || ch == ']'))
+		return "a ',' before a closing bracket (trailing comma)";
+	if (at.top == '{' && at.key_next)
+		return "expected a key in double quotes";
+	if (p == ':' || p == '[' || p == ',' || p == 0)
+		return "expected a value";
+	return NULL;
+}
+
+/* The error for text cJSON could not parse, failing at OFF. */
+static int syntax_error(const char *file, const char *t, size_t len,
+			size_t off, struct rl_err *err)
+{
+	int l, col, at_end;
+	if (off > len)
+		off = len;
+	line_col(t, off, &l, &col);
+	const char *hint = syntax_hint(t, len, off, &at_end);
+	struct buf near = BUF_INIT;
+	if (!at_end) {
+		/* up to 20 bytes of the line, not cutting a UTF-8 character */
+		size_t k = 0;
+		while (off + k < len && t[off + k] != '\n' && t[off + k] != '\r' &&
+		       (k < 20 || ((unsigned char)t[off + k] & 0xC0) == 0x80))
+			k++;
+		buf_append(&near, t + off, k);
+	}
+	if (near.len)
+		rl_err_set(err, RL_E_SPEC, "%s:%d:%d: JSON syntax error%s%s near '%s'",
+			   file, l, col, hint ? ": " : "", hint ? hint : "", near.data);
+	else
+		rl_err_set(err, RL_E_SPEC, "%s:%d:%d: JSON syntax error: %s", file, l,
+			   col, hint ? hint : "unexpected end of file");
+	buf_free(&near);
+	return -1;
 }
 
 /* Lines of the objects of the top-level "steps" array, in order.  The
@@ -129,23 +276,31 @@ static int spec_error(struct ctx *c, const char *step, const char *field,
 		buf_printf(&b, "field '%s': ", field);
 	va_list ap;
 	va_start(ap, fmt);
-	char tmp[1];
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(tmp, 0, fmt, ap2);
-	va_end(ap2);
-	if (n >= 0) {
-		char *m = malloc((size_t)n + 1);
-		if (m) {
-			vsnprintf(m, (size_t)n + 1, fmt, ap);
-			buf_puts(&b, m);
-			free(m);
-		}
-	}
+	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	rl_err_set(c->err, RL_E_SPEC, "%s", b.data ? b.data : "invalid pipeline");
+	char *m = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (m) {
+		va_start(ap, fmt);
+		vsnprintf(m, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		buf_puts(&b, m);
+		free(m);
+	}
+	if (b.data)
+		rl_err_set(c->err, RL_E_SPEC, "%s", b.data);
+	else
+		rl_err_set(c->err, RL_E_NOMEM, NULL);
 	buf_free(&b);
 	return -1;
+}
+
+/* strdup that reports running out of memory. */
+static char *sdup(struct ctx *c, const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		rl_err_set(c->err, RL_E_NOMEM, NULL);
+	return d;
 }
 
 static int valid_name(const char *s, int allow_dot)
@@ -961,23 +1116,8 @@ int spec_parse(const char *text, size_t len, const char *filename,
 	const char *end = NULL;
 	s->root = cJSON_ParseWithLengthOpts(s->text, len, &end, 0);
 	if (!s->root) {
-		size_t off = end ? (size_t)(end - s->text) : len;
-		int l, col;
-		line_col(s->text, off, &l, &col);
-		struct buf near = BUF_INIT;
-		if (off < len) {
-			size_t k = 0;
-			for (; k < 16 && off + k < len && s->text[off + k] != '\n'; k++)
-				;
-			buf_append(&near, s->text + off, k);
-		}
-		if (near.len)
-			rl_err_set(err, RL_E_SPEC, "%s:%d:%d: JSON syntax error near '%s'",
-				   file, l, col, near.data);
-		else
-			rl_err_set(err, RL_E_SPEC, "%s:%d:%d: JSON syntax error (unexpected end of file)",
-				   file, l, col);
-		buf_free(&near);
+		syntax_error(file, s->text, len,
+			     end ? (size_t)(end - s->text) : len, err);
 		spec_free(&s);
 		return -1;
 	}

@@ -158,4 +158,12 @@ int spec_substitute(const struct spec *s, const struct spec_step *step,
  * MARK has nsteps entries. */
 void spec_mark_downstream(const struct spec *s, int i, unsigned char *mark);
 
+/* ---- internal: shared by core/spec.c and core/dag.c, not for callers ---- */
+
+/* Compute s->order (Kahn's algorithm; among the steps that are ready, the
+ * first in file order) from the steps' deps.  A cycle is RL_E_SPEC:
+ * "FILE: cycle between steps: a -> b -> c -> a" (each step needed by the
+ * next, starting at the first of them in file order). */
+int spec_dag_order(struct spec *s, struct rl_err *err);
+
 #endif
