@@ -62,27 +62,34 @@ struct scan_at {
 	int string_open;  /* ... that is never closed */
 };
 
+/* The scanner's state while it walks the text. */
+struct scan_state {
+	struct buf open; /* the open '{' and '[' */
+	char prev;
+	int prev_key, key_next;
+};
+
+static void scan_record(const struct scan_state *st, struct scan_at *at)
+{
+	at->prev = st->prev;
+	at->prev_key = st->prev_key;
+	at->key_next = st->key_next;
+	at->top = st->open.len ? st->open.data[st->open.len - 1] : 0;
+}
+
 /* Scan T up to its end, recording the state at OFF in *AT.  Returns 1
  * when the text as a whole is unfinished (brackets left open, or a string
  * not closed) and its brackets do not mismatch. */
 static int scan_json(const char *t, size_t len, size_t off, struct scan_at *at)
 {
-	struct buf open = BUF_INIT;
-	char prev = 0;
-	int prev_key = 0, key_next = 0, unfinished = 0, mismatch = 0;
-	int recorded = 0;
+	struct scan_state st = { BUF_INIT, 0, 0, 0 };
+	int unfinished = 0, mismatch = 0, recorded = 0;
 	memset(at, 0, sizeof(*at));
-#define SCAN_RECORD()                                                       \
-	do {                                                                \
-		at->prev = prev;                                            \
-		at->prev_key = prev_key;                                    \
-		at->key_next = key_next;                                    \
-		at->top = open.len ? open.data[open.len - 1] : 0;           \
-		recorded = 1;                                               \
-	} while (0)
 	for (size_t i = 0; i < len; i++) {
-		if (i == off)
-			SCAN_RECORD();
+		if (i == off) {
+			scan_record(&st, at);
+			recorded = 1;
+		}
 		char ch = t[i];
 		if (ch == '"') {
 			size_t j = i + 1;
@@ -90,7 +97,8 @@ static int scan_json(const char *t, size_t len, size_t off, struct scan_at *at)
 				j += t[j] == '\\' ? 2 : 1;
 			int closed = j < len;
 			if (off > i && off <= j && !recorded) {
-				SCAN_RECORD();
+				scan_record(&st, at);
+				recorded = 1;
 				at->in_string = 1;
 				at->string_open = !closed;
 			}
@@ -98,39 +106,40 @@ static int scan_json(const char *t, size_t len, size_t off, struct scan_at *at)
 				unfinished = 1;
 				break;
 			}
-			prev = '"';
-			prev_key = key_next;
-			key_next = 0;
+			st.prev = '"';
+			st.prev_key = st.key_next;
+			st.key_next = 0;
 			i = j;
 			continue;
 		}
 		if (isspace((unsigned char)ch))
 			continue;
-		char top = open.len ? open.data[open.len - 1] : 0;
+		char top = st.open.len ? st.open.data[st.open.len - 1] : 0;
 		if (ch == '{' || ch == '[') {
-			buf_putc(&open, ch);
-			key_next = ch == '{';
+			buf_putc(&st.open, ch);
+			st.key_next = ch == '{';
 		} else if (ch == '}' || ch == ']') {
 			if (top == (ch == '}' ? '{' : '['))
-				open.data[--open.len] = '\0';
+				st.open.data[--st.open.len] = '\0';
 			else
 				mismatch = 1;
-			key_next = 0;
+			st.key_next = 0;
 		} else if (ch == ',') {
-			key_next = top == '{';
+			st.key_next = top == '{';
 		} else if (ch == ':') {
-			key_next = 0;
+			st.key_next = 0;
 		}
-		prev = ch;
-		prev_key = 0;
+		st.prev = ch;
+		st.prev_key = 0;
 	}
 	if (!recorded)
-		SCAN_RECORD();
-#undef SCAN_RECORD
-	unfinished |= open.len > 0;
-	buf_free(&open);
+		scan_record(&st, at);
+	unfinished |= st.open.len > 0;
+	buf_free(&st.open);
 	return unfinished && !mismatch;
 }
+
+static const char key_hint[] = "expected a key in double quotes";
 
 /* A hint for a JSON syntax error that cJSON found at OFF, or NULL.
  * *AT_END is set when the text simply stops too early. */
@@ -168,7 +177,7 @@ static const char *syntax_hint(const char *t, size_t len, size_t off,
 	if (p == ',' && (ch == '}' || ch == ']'))
 		return "a ',' before a closing bracket (trailing comma)";
 	if (at.top == '{' && at.key_next)
-		return "expected a key in double quotes";
+		return key_hint;
 	if (p == ':' || p == '[' || p == ',' || p == 0)
 		return "expected a value";
 	return NULL;
@@ -181,8 +190,12 @@ static int syntax_error(const char *file, const char *t, size_t len,
 	int l, col, at_end;
 	if (off > len)
 		off = len;
-	line_col(t, off, &l, &col);
 	const char *hint = syntax_hint(t, len, off, &at_end);
+	/* cJSON stops after an unquoted key: point at its start */
+	while (hint == key_hint && off > 0 &&
+	       (isalnum((unsigned char)t[off - 1]) || t[off - 1] == '_'))
+		off--;
+	line_col(t, off, &l, &col);
 	struct buf near = BUF_INIT;
 	if (!at_end) {
 		/* up to 20 bytes of the line, not cutting a UTF-8 character */
@@ -370,7 +383,10 @@ static int string_array(struct ctx *c, const char *step, const char *field,
 					  "expected an array of strings, element %d is %s",
 					  i + 1, type_name(it));
 		}
-		arr[i] = strdup(it->valuestring);
+		if (!(arr[i] = strdup(it->valuestring))) {
+			strv_free(arr, i);
+			return rl_err_set(c->err, RL_E_NOMEM, NULL);
+		}
 	}
 	*out = arr;
 	*n = count;
@@ -412,16 +428,45 @@ static int boolean(struct ctx *c, const char *step, const char *field,
 	return 0;
 }
 
+/* The first key found twice in one object anywhere in V (V included);
+ * PATH, holding V's field name, is extended to name that object. */
+static const char *duplicate_key_deep(const cJSON *v, struct buf *path)
+{
+	const char *dup = cJSON_IsObject(v) ? duplicate_key(v) : NULL;
+	int i = 0;
+	for (const cJSON *it = v->child; it && !dup; it = it->next, i++) {
+		if (!cJSON_IsObject(it) && !cJSON_IsArray(it))
+			continue;
+		size_t keep = path->len;
+		if (cJSON_IsObject(v))
+			buf_printf(path, ".%s", it->string);
+		else
+			buf_printf(path, "[%d]", i);
+		dup = duplicate_key_deep(it, path);
+		if (!dup && path->data) {
+			path->len = keep;
+			path->data[keep] = '\0';
+		}
+	}
+	return dup;
+}
+
+/* V must be an object with no key twice, at any depth. */
 static int object(struct ctx *c, const char *step, const char *field,
 		  const cJSON *v)
 {
 	if (!cJSON_IsObject(v))
 		return spec_error(c, step, field, "expected an object, got %s",
 				  type_name(v));
-	const char *dup = duplicate_key(v);
+	struct buf path = BUF_INIT;
+	int rc = 0;
+	if (buf_puts(&path, field) < 0)
+		rc = rl_err_set(c->err, RL_E_NOMEM, NULL);
+	const char *dup = rc ? NULL : duplicate_key_deep(v, &path);
 	if (dup)
-		return spec_error(c, step, field, "duplicate key '%s'", dup);
-	return 0;
+		rc = spec_error(c, step, path.data, "duplicate key '%s'", dup);
+	buf_free(&path);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -449,6 +494,8 @@ static struct ref classify(const char *expr, size_t len)
 		if (len > pl && strncmp(expr, named[k].prefix, pl) == 0) {
 			r.kind = named[k].kind;
 			r.name = strndup(expr + pl, len - pl);
+			if (!r.name)
+				r.kind = REF_BAD;
 			return r;
 		}
 	}
@@ -591,8 +638,6 @@ static int known(const char *const *list, const char *key)
 static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 		      int index, struct spec_step *st, cJSON **step_params)
 {
-	char where[32];
-	snprintf(where, sizeof where, "#%d", index + 1);
 	if (!cJSON_IsObject(obj))
 		return spec_error(c, NULL, "steps", "step %d: expected an object, got %s",
 				  index + 1, type_name(obj));
@@ -604,7 +649,8 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 				  "step %d: \"name\" must be a non-empty string of "
 				  "letters, digits, '_' and '-'",
 				  index + 1);
-	st->name = strdup(name->valuestring);
+	if (!(st->name = sdup(c, name->valuestring)))
+		return -1;
 	const char *dup = duplicate_key(obj);
 	if (dup)
 		return spec_error(c, st->name, NULL, "duplicate field '%s'", dup);
@@ -619,7 +665,8 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 	if (cJSON_IsString(run)) {
 		if (!*run->valuestring)
 			return spec_error(c, st->name, "run", "must not be empty");
-		st->run_shell = strdup(run->valuestring);
+		if (!(st->run_shell = sdup(c, run->valuestring)))
+			return -1;
 	} else if (cJSON_IsArray(run)) {
 		if (string_array(c, st->name, "run", run, &st->run_argv, &st->run_argc) < 0)
 			return -1;
@@ -638,6 +685,8 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 			return -1;
 		int n = cJSON_GetArraySize(outputs);
 		st->outputs = calloc((size_t)n + 1, sizeof(*st->outputs));
+		if (!st->outputs)
+			return rl_err_set(c->err, RL_E_NOMEM, NULL);
 		for (const cJSON *o = outputs->child; o; o = o->next) {
 			struct buf field = BUF_INIT;
 			buf_printf(&field, "outputs.%s", o->string);
@@ -663,8 +712,9 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 			if (rc < 0)
 				return -1;
 			struct spec_output *so = &st->outputs[st->noutputs++];
-			so->name = strdup(o->string);
-			so->path = strdup(o->valuestring);
+			if (!(so->name = sdup(c, o->string)) ||
+			    !(so->path = sdup(c, o->valuestring)))
+				return -1;
 		}
 	}
 
@@ -674,6 +724,8 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 			return -1;
 		int n = cJSON_GetArraySize(inputs);
 		st->inputs = calloc((size_t)n + 1, sizeof(*st->inputs));
+		if (!st->inputs)
+			return rl_err_set(c->err, RL_E_NOMEM, NULL);
 		for (const cJSON *in = inputs->child; in; in = in->next) {
 			struct buf field = BUF_INIT;
 			buf_printf(&field, "inputs.%s", in->string);
@@ -716,8 +768,12 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 			buf_free(&field);
 			if (rc < 0)
 				return -1;
-			si->name = strdup(in->string);
 			st->ninputs++;
+			si->name = strdup(in->string);
+			if (!si->name || (si->kind == SPEC_INPUT_STEP &&
+					  (!si->step || !si->output)) ||
+			    (si->kind == SPEC_INPUT_PATH && !si->path))
+				return rl_err_set(c->err, RL_E_NOMEM, NULL);
 		}
 	}
 
@@ -764,7 +820,8 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 		if (!cJSON_IsString(v) || !*v->valuestring)
 			return spec_error(c, st->name, "workdir",
 					  "expected a folder path, got %s", type_name(v));
-		st->workdir = strdup(v->valuestring);
+		if (!(st->workdir = sdup(c, v->valuestring)))
+			return -1;
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "metrics_file"))) {
 		if (!cJSON_IsString(v))
@@ -775,7 +832,8 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 			return spec_error(c, st->name, "metrics_file",
 					  "'%s' is not one of the step's outputs",
 					  v->valuestring);
-		st->metrics_file = strdup(v->valuestring);
+		if (!(st->metrics_file = sdup(c, v->valuestring)))
+			return -1;
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "params"))) {
 		if (object(c, st->name, "params", v) < 0)
@@ -792,6 +850,8 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 			return -1;
 		int n = cJSON_GetArraySize(v);
 		st->env = calloc((size_t)n + 1, sizeof(*st->env));
+		if (!st->env)
+			return rl_err_set(c->err, RL_E_NOMEM, NULL);
 		for (const cJSON *e = v->child; e; e = e->next) {
 			struct buf field = BUF_INIT;
 			buf_printf(&field, "env.%s", e->string);
@@ -801,7 +861,10 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 			else if (cJSON_IsNumber(e) || cJSON_IsBool(e))
 				val = cJSON_PrintUnformatted(e);
 			int rc = 0;
-			if (!val)
+			if (!val && (cJSON_IsString(e) || cJSON_IsNumber(e) ||
+				     cJSON_IsBool(e)))
+				rc = rl_err_set(c->err, RL_E_NOMEM, NULL);
+			else if (!val)
 				rc = spec_error(c, st->name, field.data,
 						"expected a string, number or boolean, got %s",
 						type_name(e));
@@ -815,9 +878,81 @@ static int parse_step(struct ctx *c, struct spec *s, const cJSON *obj,
 			}
 			st->env[st->nenv].key = strdup(e->string);
 			st->env[st->nenv].value = val;
-			st->nenv++;
+			if (!st->env[st->nenv++].key)
+				return rl_err_set(c->err, RL_E_NOMEM, NULL);
 		}
 	}
+	return 0;
+}
+
+/* A name's character in an environment variable name (SPEC.md: names
+ * upper-cased, other than letters and digits turned into '_'). */
+static char env_char(char ch)
+{
+	return isalnum((unsigned char)ch) ? (char)toupper((unsigned char)ch) : '_';
+}
+
+static int same_env_name(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (env_char(*a) != env_char(*b))
+			return 0;
+	return *a == *b;
+}
+
+/* Two of the names (NAME(ARG, i) for i < N) would become the same
+ * PREFIX<NAME> variable? */
+static int env_clash(struct ctx *c, const char *step, const char *field,
+		     const char *prefix, const char *(*name)(const void *, int),
+		     const void *arg, int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++) {
+			const char *a = name(arg, i), *b = name(arg, j);
+			if (!same_env_name(a, b))
+				continue;
+			struct buf var = BUF_INIT;
+			buf_puts(&var, prefix);
+			for (const char *p = a; *p; p++)
+				buf_putc(&var, env_char(*p));
+			int rc = spec_error(c, step, field,
+					    "'%s' and '%s' would both be %s", a, b,
+					    var.data ? var.data : prefix);
+			buf_free(&var);
+			return rc;
+		}
+	return 0;
+}
+
+static const char *input_name(const void *arg, int i)
+{
+	return ((const struct spec_step *)arg)->inputs[i].name;
+}
+
+static const char *output_name(const void *arg, int i)
+{
+	return ((const struct spec_step *)arg)->outputs[i].name;
+}
+
+static const char *param_name(const void *arg, int i)
+{
+	const cJSON *p = ((const cJSON *)arg)->child;
+	while (i-- > 0)
+		p = p->next;
+	return p->string;
+}
+
+/* The step's inputs, outputs and params each reach it as environment
+ * variables; no two may share one. */
+static int check_env_names(struct ctx *c, const struct spec_step *st)
+{
+	if (env_clash(c, st->name, "inputs", "RUNLENS_INPUT_", input_name, st,
+		      st->ninputs) < 0 ||
+	    env_clash(c, st->name, "outputs", "RUNLENS_OUTPUT_", output_name, st,
+		      st->noutputs) < 0 ||
+	    env_clash(c, st->name, "params", "RUNLENS_PARAM_", param_name,
+		      st->params, cJSON_GetArraySize(st->params)) < 0)
+		return -1;
 	return 0;
 }
 
@@ -885,21 +1020,36 @@ static int resolve_refs(struct ctx *c, struct spec *s)
 	return 0;
 }
 
+/* Add a copy of V to OBJ as KEY; 0 when memory runs out. */
+static int add_copy(cJSON *obj, const char *key, const cJSON *v)
+{
+	cJSON *copy = cJSON_Duplicate(v, 1);
+	if (copy && cJSON_AddItemToObject(obj, key, copy))
+		return 1;
+	cJSON_Delete(copy);
+	return 0;
+}
+
 /* The params a step depends on: referenced pipeline params (names in
  * REFS), overridden by the step's own params. */
 static cJSON *step_params(const struct spec *s, const cJSON *refs,
 			  const cJSON *own)
 {
 	cJSON *p = cJSON_CreateObject();
-	for (const cJSON *r = refs ? refs->child : NULL; r; r = r->next) {
+	int ok = p != NULL;
+	for (const cJSON *r = refs ? refs->child : NULL; ok && r; r = r->next) {
 		if (own && cJSON_GetObjectItemCaseSensitive(own, r->valuestring))
 			continue;
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(s->params, r->valuestring);
 		if (v)
-			cJSON_AddItemToObject(p, r->valuestring, cJSON_Duplicate(v, 1));
+			ok = add_copy(p, r->valuestring, v);
 	}
-	for (const cJSON *o = own ? own->child : NULL; o; o = o->next)
-		cJSON_AddItemToObject(p, o->string, cJSON_Duplicate(o, 1));
+	for (const cJSON *o = own ? own->child : NULL; ok && o; o = o->next)
+		ok = add_copy(p, o->string, o);
+	if (!ok) {
+		cJSON_Delete(p);
+		p = NULL;
+	}
 	return p;
 }
 
@@ -945,6 +1095,45 @@ struct spec_private {
 	struct step_extra *extra;
 };
 
+/* Parse the "steps" array into s->steps, with their lines in the text;
+ * step names must be unique. */
+static int parse_steps(struct ctx *c, struct spec_private *sp,
+		       const cJSON *steps)
+{
+	struct spec *s = &sp->pub;
+	int n = cJSON_GetArraySize(steps), rc = -1;
+	int *lines = step_lines(s->text, strlen(s->text), n);
+	s->steps = calloc((size_t)n, sizeof(*s->steps));
+	sp->extra = calloc((size_t)n, sizeof(*sp->extra));
+	if (!lines || !s->steps || !sp->extra) {
+		rl_err_set(c->err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	int i = 0;
+	for (const cJSON *st = steps->child; st; st = st->next, i++) {
+		s->steps[i].line = lines[i];
+		s->nsteps = i + 1;
+		if (!(sp->extra[i].refs = cJSON_CreateArray())) {
+			rl_err_set(c->err, RL_E_NOMEM, NULL);
+			goto cleanup;
+		}
+		if (parse_step(c, s, st, i, &s->steps[i], &sp->extra[i].own) < 0)
+			goto cleanup;
+		for (int j = 0; j < i; j++)
+			if (strcmp(s->steps[j].name, s->steps[i].name) == 0) {
+				spec_error(c, NULL, NULL,
+					   "duplicate step name '%s' (lines %d and %d)",
+					   s->steps[i].name, s->steps[j].line,
+					   s->steps[i].line);
+				goto cleanup;
+			}
+	}
+	rc = 0;
+cleanup:
+	free(lines);
+	return rc;
+}
+
 static int parse_top(struct ctx *c, struct spec_private *sp)
 {
 	struct spec *s = &sp->pub;
@@ -965,12 +1154,14 @@ static int parse_top(struct ctx *c, struct spec_private *sp)
 	if (!cJSON_IsString(v) || !valid_name(v->valuestring, 1))
 		return spec_error(c, NULL, "name",
 				  "expected a non-empty string of letters, digits, '.', '_' and '-'");
-	s->name = strdup(v->valuestring);
+	if (!(s->name = sdup(c, v->valuestring)))
+		return -1;
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "description"))) {
 		if (!cJSON_IsString(v))
 			return spec_error(c, NULL, "description", "expected a string, got %s",
 					  type_name(v));
-		s->description = strdup(v->valuestring);
+		if (!(s->description = sdup(c, v->valuestring)))
+			return -1;
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "params"))) {
 		if (object(c, NULL, "params", v) < 0)
@@ -1009,9 +1200,12 @@ static int parse_top(struct ctx *c, struct spec_private *sp)
 		s->model = (cJSON *)v;
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "stack"))) {
-		if (!cJSON_IsString(v) || !valid_name(v->valuestring, 1))
-			return spec_error(c, NULL, "stack", "expected a stack name");
-		s->stack = strdup(v->valuestring);
+		if (!cJSON_IsString(v) || !*v->valuestring)
+			return spec_error(c, NULL, "stack",
+					  "expected the name of a stack, got %s",
+					  cJSON_IsString(v) ? "an empty string" : type_name(v));
+		if (!(s->stack = sdup(c, v->valuestring)))
+			return -1;
 	}
 	if ((v = cJSON_GetObjectItemCaseSensitive(root, "metrics"))) {
 		if (object(c, NULL, "metrics", v) < 0)
@@ -1054,37 +1248,18 @@ static int parse_top(struct ctx *c, struct spec_private *sp)
 		return spec_error(c, NULL, NULL, "missing field 'steps'");
 	if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) == 0)
 		return spec_error(c, NULL, "steps", "expected a non-empty array of steps");
-	int n = cJSON_GetArraySize(steps);
-	s->steps = calloc((size_t)n, sizeof(*s->steps));
-	sp->extra = calloc((size_t)n, sizeof(*sp->extra));
-	if (!s->steps || !sp->extra)
-		return rl_err_set(c->err, RL_E_NOMEM, NULL);
-	int *lines = step_lines(s->text, strlen(s->text), n);
-	int i = 0;
-	for (const cJSON *st = steps->child; st; st = st->next, i++) {
-		s->steps[i].line = lines ? lines[i] : 0;
-		s->nsteps = i + 1;
-		sp->extra[i].refs = cJSON_CreateArray();
-		if (parse_step(c, s, st, i, &s->steps[i], &sp->extra[i].own) < 0) {
-			free(lines);
-			return -1;
-		}
-		for (int j = 0; j < i; j++)
-			if (strcmp(s->steps[j].name, s->steps[i].name) == 0) {
-				free(lines);
-				return spec_error(c, NULL, NULL,
-						  "duplicate step name '%s' (lines %d and %d)",
-						  s->steps[i].name, s->steps[j].line,
-						  s->steps[i].line);
-			}
-	}
-	free(lines);
+	if (parse_steps(c, sp, steps) < 0)
+		return -1;
 	if (resolve_refs(c, s) < 0)
 		return -1;
-	for (i = 0; i < s->nsteps; i++) {
+	for (int i = 0; i < s->nsteps; i++) {
 		if (check_templates(c, s, &s->steps[i], &sp->extra[i]) < 0)
 			return -1;
 		s->steps[i].params = step_params(s, sp->extra[i].refs, sp->extra[i].own);
+		if (!s->steps[i].params)
+			return rl_err_set(c->err, RL_E_NOMEM, NULL);
+		if (check_env_names(c, &s->steps[i]) < 0)
+			return -1;
 	}
 	return spec_dag_order(s, c->err);
 }
@@ -1094,52 +1269,53 @@ int spec_parse(const char *text, size_t len, const char *filename,
 {
 	if (!text || !out)
 		return rl_err_set(err, RL_E_SPEC, "no pipeline text");
+	*out = NULL;
 	const char *file = filename ? filename : "pipeline";
 	struct ctx c = { file, err };
 	struct spec_private *sp = calloc(1, sizeof(*sp));
 	if (!sp)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	struct spec *s = &sp->pub;
+	int rc = -1;
 	s->path = strdup(file);
 	s->dir = dir ? strdup(dir) : NULL;
 	s->text = malloc(len + 1);
-	if (!s->path || !s->text) {
-		spec_free(&s);
-		return rl_err_set(err, RL_E_NOMEM, NULL);
+	if (!s->path || !s->text || (dir && !s->dir)) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
 	}
 	memcpy(s->text, text, len);
 	s->text[len] = '\0';
 	if (strlen(s->text) != len) {
-		spec_free(&s);
-		return rl_err_set(err, RL_E_SPEC, "%s: the file holds a NUL byte", file);
+		rl_err_set(err, RL_E_SPEC, "%s: the file holds a NUL byte", file);
+		goto cleanup;
 	}
 	const char *end = NULL;
 	s->root = cJSON_ParseWithLengthOpts(s->text, len, &end, 0);
 	if (!s->root) {
 		syntax_error(file, s->text, len,
 			     end ? (size_t)(end - s->text) : len, err);
-		spec_free(&s);
-		return -1;
+		goto cleanup;
 	}
 	/* anything after the document? */
-	if (end) {
-		while (*end && isspace((unsigned char)*end))
-			end++;
-		if (*end) {
-			int l, col;
-			line_col(s->text, (size_t)(end - s->text), &l, &col);
-			rl_err_set(err, RL_E_SPEC, "%s:%d:%d: JSON syntax error: text after the end of the document",
-				   file, l, col);
-			spec_free(&s);
-			return -1;
-		}
+	while (end && *end && isspace((unsigned char)*end))
+		end++;
+	if (end && *end) {
+		int l, col;
+		line_col(s->text, (size_t)(end - s->text), &l, &col);
+		rl_err_set(err, RL_E_SPEC,
+			   "%s:%d:%d: JSON syntax error: text after the end of the document",
+			   file, l, col);
+		goto cleanup;
 	}
-	if (parse_top(&c, sp) < 0) {
-		spec_free(&s);
-		return -1;
-	}
+	if (parse_top(&c, sp) < 0)
+		goto cleanup;
 	*out = s;
-	return 0;
+	s = NULL;
+	rc = 0;
+cleanup:
+	spec_free(&s);
+	return rc;
 }
 
 int spec_load_file(const char *path, struct spec **out, struct rl_err *err)
@@ -1227,40 +1403,72 @@ int spec_step_index(const struct spec *s, const char *name)
 	return -1;
 }
 
+/* The KEY of "KEY=VALUE" if it names a pipeline param (malloc'd), else
+ * NULL with a usage error. */
+static char *param_key(const struct spec *s, const char *a, struct rl_err *err)
+{
+	const char *eq = a ? strchr(a, '=') : NULL;
+	if (!eq || eq == a) {
+		rl_err_set(err, RL_E_USAGE, "expected KEY=VALUE in '%s'", a ? a : "");
+		return NULL;
+	}
+	char *key = strndup(a, (size_t)(eq - a));
+	if (!key) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		return NULL;
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(s->params, key)) {
+		struct buf names = BUF_INIT;
+		for (const cJSON *p = s->params ? s->params->child : NULL; p; p = p->next)
+			buf_printf(&names, "%s%s", names.len ? ", " : "", p->string);
+		if (names.len)
+			rl_err_set(err, RL_E_USAGE,
+				   "unknown param '%s' (the pipeline declares: %s)", key,
+				   names.data);
+		else
+			rl_err_set(err, RL_E_USAGE,
+				   "unknown param '%s' (the pipeline declares no params)",
+				   key);
+		buf_free(&names);
+		free(key);
+		return NULL;
+	}
+	return key;
+}
+
 int spec_set_params(struct spec *s, char *const *assignments, int n,
 		    struct rl_err *err)
 {
-	if (!s)
-		return rl_err_set(err, RL_E_USAGE, "no pipeline");
+	if (!s || (n > 0 && !assignments))
+		return rl_err_set(err, RL_E_USAGE, "no pipeline or no params to set");
 	struct spec_private *sp = (struct spec_private *)s;
+	/* check them all first, so that nothing changes on an error */
 	for (int i = 0; i < n; i++) {
-		const char *a = assignments[i];
-		const char *eq = strchr(a, '=');
-		if (!eq || eq == a)
-			return rl_err_set(err, RL_E_USAGE, "expected KEY=VALUE in '%s'", a);
-		char *key = strndup(a, (size_t)(eq - a));
+		char *key = param_key(s, assignments[i], err);
 		if (!key)
-			return rl_err_set(err, RL_E_NOMEM, NULL);
-		if (!cJSON_GetObjectItemCaseSensitive(s->params, key)) {
-			struct buf names = BUF_INIT;
-			for (cJSON *p = s->params->child; p; p = p->next)
-				buf_printf(&names, "%s%s", names.len ? ", " : "", p->string);
-			rl_err_set(err, RL_E_USAGE,
-				   "unknown param '%s' (the pipeline declares: %s)", key,
-				   names.len ? names.data : "none");
-			buf_free(&names);
-			free(key);
 			return -1;
-		}
-		cJSON *v = cJSON_Parse(eq + 1);
-		if (!v)
-			v = cJSON_CreateString(eq + 1);
-		cJSON_ReplaceItemInObjectCaseSensitive(s->params, key, v);
 		free(key);
+	}
+	for (int i = 0; i < n; i++) {
+		char *key = param_key(s, assignments[i], err);
+		if (!key)
+			return -1;
+		const char *text = strchr(assignments[i], '=') + 1;
+		cJSON *v = cJSON_ParseWithOpts(text, NULL, 1);
+		if (!v)
+			v = cJSON_CreateString(text);
+		int ok = v && cJSON_ReplaceItemInObjectCaseSensitive(s->params, key, v);
+		free(key);
+		if (!ok) {
+			cJSON_Delete(v);
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		}
 	}
 	for (int i = 0; i < s->nsteps; i++) {
 		cJSON_Delete(s->steps[i].params);
 		s->steps[i].params = step_params(s, sp->extra[i].refs, sp->extra[i].own);
+		if (!s->steps[i].params)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
 	}
 	return 0;
 }

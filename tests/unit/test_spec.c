@@ -3,8 +3,10 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/spec.h"
 
@@ -137,9 +139,20 @@ START_TEST(test_syntax_errors)
 {
 	/* missing comma on line 3, column 16 */
 	parse_fails("{\"name\": \"x\",\n \"steps\": [\n  {\"name\": \"a\" \"run\": \"true\"}\n ]}\n",
-		    "p.json:3:16: JSON syntax error near '\"run\"");
-	parse_fails("{\"name\": \"x\",", "p.json:1:13: JSON syntax error");
-	parse_fails("", "JSON syntax error");
+		    "p.json:3:16: JSON syntax error: expected ',' or '}' near '\"run\": \"true\"}'");
+	parse_fails("{\"name\": \"x\",", "p.json:1:13: JSON syntax error: unexpected end of file");
+	parse_fails("{\n  \"steps\": [\n    1,\n  ]\n}",
+		    "p.json:4:3: JSON syntax error: a ',' before a closing bracket (trailing comma) near ']'");
+	parse_fails("{\"a\": [1, 2}", "p.json:1:12: JSON syntax error: expected ',' or ']' near '}'");
+	parse_fails("{\"a\" 1}", "p.json:1:6: JSON syntax error: expected ':' after the key near '1}'");
+	parse_fails("{\"a\": }", "p.json:1:7: JSON syntax error: expected a value near '}'");
+	parse_fails("{\"a\": 1, b: 2}", "1:10: JSON syntax error: expected a key in double quotes");
+	parse_fails("{\"a\": \"x}", "p.json:1:8: JSON syntax error: a string is not closed with '\"'");
+	parse_fails("{\"a\": \"\\q\"}", "p.json:1:8: JSON syntax error: invalid string");
+	/* columns count characters, not bytes */
+	parse_fails("{\"\xc3\xa9\": 1 2}", "p.json:1:9: JSON syntax error: expected ',' or '}' near '2}'");
+	parse_fails("", "p.json:1:1: JSON syntax error: the file is empty");
+	parse_fails(" \n ", "JSON syntax error: the file is empty");
 	parse_fails("[1, 2]", "expected a JSON object at the top, got an array");
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"true\"}]} trailing",
 		    "p.json:1:56: JSON syntax error: text after the end");
@@ -216,7 +229,10 @@ START_TEST(test_reference_errors)
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"needs\": [\"zz\"]}]}",
 		    "step 'a', field 'needs': unknown step 'zz'");
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"needs\": [\"a\"]}]}",
-		    "cycle: a -> a");
+		    "p.json: step 'a', field 'needs': a step cannot depend on itself (cycle: a -> a)");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", "
+		    "\"inputs\": {\"i\": \"a.o\"}, \"outputs\": {\"o\": \"o\"}}]}",
+		    "step 'a', field 'inputs.i': a step cannot depend on itself");
 	parse_fails("{\"name\": \"x\", \"steps\": ["
 		    "{\"name\": \"a\", \"run\": \"t\", \"needs\": [\"c\"]},"
 		    "{\"name\": \"b\", \"run\": \"t\", \"needs\": [\"a\"]},"
@@ -232,11 +248,134 @@ START_TEST(test_reference_errors)
 			  "{\"name\": \"c\", \"run\": \"t\", \"needs\": [\"b\"]},"
 			  "{\"name\": \"d\", \"run\": \"t\"}]}";
 	ck_assert_int_eq(spec_parse(cyc, strlen(cyc), "p.json", NULL, &s, &err), -1);
-	const char *m = strstr(rl_err_msg(&err), "steps: ") + 7;
-	ck_assert(strstr(m, "a") && strstr(m, "b") && strstr(m, "c"));
-	ck_assert(strstr(m, "d") == NULL);
-	ck_assert_int_eq((int)strlen(m), (int)strlen("a -> b -> c -> a"));
+	ck_assert_int_eq(err.code, RL_E_SPEC);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: cycle between steps: a -> b -> c -> a");
+	/* through inputs, behind a step that is not in the cycle, starting
+	 * at the first of its steps in file order */
+	const char *cyc2 = "{\"name\": \"x\", \"steps\": ["
+			   "{\"name\": \"down\", \"run\": \"t\", \"needs\": [\"q\"]},"
+			   "{\"name\": \"p\", \"run\": \"t\", \"inputs\": {\"i\": \"q.o\"}, \"outputs\": {\"o\": \"o\"}},"
+			   "{\"name\": \"q\", \"run\": \"t\", \"inputs\": {\"i\": \"p.o\"}, \"outputs\": {\"o\": \"o\"}}]}";
+	ck_assert_int_eq(spec_parse(cyc2, strlen(cyc2), "p.json", NULL, &s, &err), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: cycle between steps: p -> q -> p");
+	ck_assert_ptr_null(s);
 	rl_err_clear(&err);
+}
+END_TEST
+
+START_TEST(test_more_errors)
+{
+	/* duplicate keys deeper down */
+	parse_fails("{\"name\": \"x\", \"context\": {\"f\": {\"a\": 1, \"a\": 2}}, "
+		    "\"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "p.json: field 'context.f': duplicate key 'a'");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", "
+		    "\"env\": {\"E\": \"1\", \"E\": \"2\"}}]}",
+		    "p.json: step 'a', field 'env': duplicate key 'E'");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", "
+		    "\"resources\": {\"l\": [{\"k\": 1, \"k\": 1}]}}]}",
+		    "step 'a', field 'resources.l[0]': duplicate key 'k'");
+	/* names that would share an environment variable */
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", "
+		    "\"outputs\": {\"data-set\": \"a\", \"data_set\": \"b\"}}]}",
+		    "step 'a', field 'outputs': 'data-set' and 'data_set' would both be RUNLENS_OUTPUT_DATA_SET");
+	parse_fails("{\"name\": \"x\", \"params\": {\"lr\": 1}, \"steps\": [{\"name\": \"a\", "
+		    "\"run\": \"t ${params.lr}\", \"params\": {\"LR\": 2}}]}",
+		    "step 'a', field 'params': 'lr' and 'LR' would both be RUNLENS_PARAM_LR");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", "
+		    "\"inputs\": {\"d\": {\"path\": \"x\"}, \"D\": {\"path\": \"y\"}}}]}",
+		    "field 'inputs': 'd' and 'D' would both be RUNLENS_INPUT_D");
+	/* bad names */
+	parse_fails("{\"name\": \"x\", \"params\": {\"a b\": 1}, \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "p.json: field 'params': param name 'a b' may only hold");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"inputs\": {\"$i\": {\"path\": \"x\"}}}]}",
+		    "step 'a', field 'inputs': input name '$i' may only hold");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"params\": {\"p.q\": 1}}]}",
+		    "step 'a', field 'params': param name 'p.q' may only hold");
+	parse_fails("{\"name\": \"\", \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}", "p.json: field 'name': expected");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"\", \"run\": \"t\"}]}", "step 1: \"name\" must be");
+	/* other top-level fields */
+	parse_fails("{\"name\": \"x\", \"model\": {\"version\": 1}, \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "field 'model.name': expected a non-empty string");
+	parse_fails("{\"name\": \"x\", \"model\": {\"name\": \"m\", \"version\": true}, \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "field 'model.version': expected a string or a number, got a boolean");
+	parse_fails("{\"name\": \"x\", \"stack\": \"\", \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "field 'stack': expected the name of a stack");
+	parse_fails("{\"name\": \"x\", \"tags\": [1], \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "field 'tags': expected an array of strings");
+	parse_fails("{\"name\": \"x\", \"defaults\": {\"retries\": -1}, \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "field 'defaults.retries': expected a non-negative integer");
+	parse_fails("{\"name\": \"x\", \"steps\": {\"name\": \"a\"}}", "field 'steps': expected a non-empty array");
+	parse_fails("{\"name\": \"x\", \"steps\": [3]}", "step 1: expected an object, got a number");
+	/* other step fields */
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"\"}]}", "step 'a', field 'run': must not be empty");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"needs\": \"b\"}]}",
+		    "step 'a', field 'needs': expected an array of strings, got a string");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"inputs\": {\"i\": \"nodot\"}}]}",
+		    "field 'inputs.i': expected \"step.output\"");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"inputs\": {\"i\": {\"path\": 1}}}]}",
+		    "field 'inputs.i': expected {\"path\": \"…\"}");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"outputs\": {\"o\": \"..\"}}]}",
+		    "field 'outputs.o': '..' must be a relative path");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"outputs\": {\"o\": \"a/..\"}}]}",
+		    "must be a relative path");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"env\": {\"E\": [1]}}]}",
+		    "field 'env.E': expected a string, number or boolean, got an array");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"workdir\": 1}]}",
+		    "field 'workdir': expected a folder path");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"secrets\": [\"a b\"]}]}",
+		    "field 'secrets': 'a b' is not a valid secret name");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"resources\": 2}]}",
+		    "field 'resources': expected an object, got a number");
+}
+END_TEST
+
+START_TEST(test_step_details)
+{
+	/* env numbers and booleans become text; explicit cache with secrets;
+	 * defaults; templates in env and workdir */
+	struct spec *s = parse_ok(
+		"{\"name\": \"x.y-z\", \"params\": {\"w\": \"sub\", \"unused\": 1},\n"
+		" \"defaults\": {\"retries\": 3, \"timeout\": 1.5, \"cache\": false},\n"
+		" \"steps\": [\n"
+		"  {\"name\": \"a\", \"run\": \"t\", \"env\": {\"N\": 2, \"F\": 0.5, \"B\": true, "
+		"\"P\": \"${params.w}\"}, \"workdir\": \"${params.w}/x\"},\n"
+		"  {\"name\": \"b\", \"run\": \"t\", \"secrets\": [\"s\"], \"cache\": true, \"retries\": 0, "
+		"\"timeout\": 0, \"needs\": [\"a\", \"a\"], \"tags\": [\"t1\", \"t2\"]},\n"
+		"  {\"name\": \"c\", \"run\": \"t\", \"cache\": true}\n"
+		" ]}");
+	ck_assert_str_eq(s->name, "x.y-z");
+	ck_assert_ptr_null(s->description);
+	ck_assert_ptr_null(s->model);
+	ck_assert_ptr_null(s->stack);
+	ck_assert_str_eq(s->dir, "/pipes");
+	struct spec_step *a = &s->steps[0], *b = &s->steps[1], *c = &s->steps[2];
+	ck_assert_int_eq(a->line, 4);
+	ck_assert_int_eq(b->line, 5);
+	ck_assert_int_eq(c->line, 6);
+	ck_assert_int_eq(a->nenv, 4);
+	ck_assert_str_eq(a->env[0].value, "2");
+	ck_assert_str_eq(a->env[1].value, "0.5");
+	ck_assert_str_eq(a->env[2].value, "true");
+	ck_assert_str_eq(a->env[3].value, "${params.w}");
+	ck_assert_str_eq(a->workdir, "${params.w}/x");
+	ck_assert_int_eq(a->retries, 3);
+	ck_assert(a->timeout == 1.5);
+	ck_assert_int_eq(a->cache, 0);
+	char *p = cJSON_PrintUnformatted(a->params);
+	ck_assert_str_eq(p, "{\"w\":\"sub\"}");
+	free(p);
+	ck_assert_int_eq(b->cache, 1); /* explicit, despite the secret */
+	ck_assert_int_eq(b->retries, 0);
+	ck_assert(b->timeout == 0);
+	ck_assert_int_eq(b->ndeps, 1);
+	ck_assert_int_eq(b->nneeds, 2);
+	ck_assert_int_eq(b->ntags, 2);
+	ck_assert_str_eq(b->tags[1], "t2");
+	ck_assert_int_eq(c->cache, 1);
+	ck_assert_int_eq(c->ndeps, 0);
+	ck_assert_ptr_null(c->inputs);
+	spec_free(&s);
 }
 END_TEST
 
@@ -288,6 +427,24 @@ START_TEST(test_dag_order)
 	spec_mark_downstream(s, 99, mark);
 	spec_free(&s);
 
+	/* independent chains: a ready step that comes first in the file goes
+	 * first, so a chain continues as soon as its step is ready */
+	s = parse_ok("{\"name\": \"x\", \"steps\": ["
+		     "{\"name\": \"b2\", \"run\": \"t\", \"needs\": [\"b1\"]},"
+		     "{\"name\": \"a2\", \"run\": \"t\", \"needs\": [\"a1\"]},"
+		     "{\"name\": \"b1\", \"run\": \"t\"},"
+		     "{\"name\": \"a1\", \"run\": \"t\"}]}");
+	const char *want2[] = { "b1", "b2", "a1", "a2" };
+	for (int i = 0; i < 4; i++)
+		ck_assert_str_eq(s->steps[s->order[i]].name, want2[i]);
+	memset(mark, 0, sizeof mark);
+	spec_mark_downstream(s, spec_step_index(s, "a1"), mark);
+	ck_assert_int_eq(mark[0], 0);
+	ck_assert_int_eq(mark[1], 1);
+	ck_assert_int_eq(mark[2], 0);
+	ck_assert_int_eq(mark[3], 1);
+	spec_free(&s);
+
 	/* independent steps keep file order */
 	s = parse_ok("{\"name\": \"x\", \"steps\": [{\"name\": \"z\", \"run\": \"t\"},"
 		     "{\"name\": \"y\", \"run\": \"t\"}, {\"name\": \"x\", \"run\": \"t\"}]}");
@@ -317,7 +474,36 @@ START_TEST(test_params)
 			 "unknown param 'lrr' (the pipeline declares: lr, epochs, tag)");
 	char *noeq[] = { "lr" };
 	ck_assert_int_eq(spec_set_params(s, noeq, 1, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_USAGE);
 	ck_assert_str_eq(rl_err_msg(&err), "expected KEY=VALUE in 'lr'");
+	char *nokey[] = { "=3" };
+	ck_assert_int_eq(spec_set_params(s, nokey, 1, &err), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "expected KEY=VALUE in '=3'");
+	/* nothing changes when one assignment is bad */
+	char *half[] = { "lr=7", "nope=1" };
+	ck_assert_int_eq(spec_set_params(s, half, 2, &err), -1);
+	p = json(s->steps[1].params);
+	ck_assert_str_eq(p, "{\"lr\":0.1}");
+	free(p);
+	/* a value is JSON only when all of it is; '=' may appear in it */
+	char *text[] = { "tag=1 2", "lr=", "epochs=a=b" };
+	ck_assert_int_eq(spec_set_params(s, text, 3, &err), 0);
+	p = json(s->params);
+	ck_assert_str_eq(p, "{\"lr\":\"\",\"epochs\":\"a=b\",\"tag\":\"1 2\"}");
+	free(p);
+	p = json(s->steps[1].params);
+	ck_assert_str_eq(p, "{\"lr\":\"\"}");
+	free(p);
+	ck_assert_int_eq(spec_set_params(s, NULL, 0, &err), 0);
+	ck_assert_int_eq(spec_set_params(NULL, good, 1, &err), -1);
+	ck_assert_int_eq(spec_set_params(s, NULL, 1, &err), -1);
+	rl_err_clear(&err);
+	spec_free(&s);
+
+	/* no params at all */
+	s = parse_ok("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}");
+	ck_assert_int_eq(spec_set_params(s, good, 1, &err), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "unknown param 'lr' (the pipeline declares no params)");
 	rl_err_clear(&err);
 	spec_free(&s);
 
@@ -354,6 +540,29 @@ START_TEST(test_substitute)
 	ck_assert(strstr(rl_err_msg(&err), "${inputs.zz}") != NULL);
 	rl_err_clear(&err);
 	ck_assert_int_eq(spec_substitute(NULL, NULL, NULL, NULL, &out, NULL), -1);
+	ck_assert_int_eq(spec_substitute(s, &s->steps[1], "x", &v, NULL, NULL), -1);
+	/* no paths given */
+	ck_assert_int_eq(spec_substitute(s, &s->steps[1], "${outputs.m}", NULL, &out, &err), -1);
+	rl_err_clear(&err);
+	ck_assert_int_eq(spec_substitute(s, &s->steps[1], "", &v, &out, NULL), 0);
+	ck_assert_str_eq(out, "");
+	free(out);
+	spec_free(&s);
+
+	/* step params win, and render like pipeline params */
+	s = parse_ok("{\"name\": \"x\", \"params\": {\"n\": 1, \"m\": true}, \"steps\": [{\"name\": \"a\", "
+		     "\"run\": [\"echo\", \"${params.n}\", \"${params.m}\", \"${params.o}\"], "
+		     "\"params\": {\"n\": \"five\", \"o\": null}}]}");
+	ck_assert_int_eq(spec_substitute(s, &s->steps[0], s->steps[0].run_argv[1], &v, &out, NULL), 0);
+	ck_assert_str_eq(out, "five");
+	free(out);
+	ck_assert_int_eq(spec_substitute(s, &s->steps[0], "${params.m} ${params.o} $${params.n}$$",
+					 &v, &out, NULL), 0);
+	ck_assert_str_eq(out, "true null ${params.n}$$");
+	free(out);
+	char *p = cJSON_PrintUnformatted(s->steps[0].params);
+	ck_assert_str_eq(p, "{\"m\":true,\"n\":\"five\",\"o\":null}");
+	free(p);
 	spec_free(&s);
 }
 END_TEST
@@ -373,7 +582,48 @@ START_TEST(test_null_and_files)
 	ck_assert_int_eq(spec_parse(NULL, 0, "x", NULL, &s, &err), -1);
 	ck_assert_int_eq(spec_parse("{\"a\0", 4, "x", NULL, &s, &err), -1);
 	ck_assert(strstr(rl_err_msg(&err), "NUL") != NULL);
+	ck_assert_ptr_null(s);
+	ck_assert_int_eq(spec_load_file(NULL, &s, &err), -1);
 	rl_err_clear(&err);
+
+	/* a real file: its folder becomes dir, its text the snapshot */
+	char tmpl[] = "/tmp/rl-spec-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	char path[256];
+	snprintf(path, sizeof path, "%s/p.json", tmpl);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(full, f);
+	fclose(f);
+	ck_assert_int_eq(spec_load_file(path, &s, &err), 0);
+	ck_assert_str_eq(s->dir, tmpl);
+	ck_assert_str_eq(s->path, path);
+	ck_assert_str_eq(s->text, full);
+	spec_free(&s);
+	f = fopen(path, "w");
+	fputs("{\"name\": 1,}", f);
+	fclose(f);
+	ck_assert_int_eq(spec_load_file(path, &s, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_SPEC);
+	ck_assert(strncmp(rl_err_msg(&err), path, strlen(path)) == 0);
+	ck_assert(strstr(rl_err_msg(&err), ":1:12: JSON syntax error: a ',' before") != NULL);
+	rl_err_clear(&err);
+	/* a relative path: dir is still absolute */
+	char *cwd = getcwd(NULL, 0);
+	ck_assert_int_eq(chdir(tmpl), 0);
+	f = fopen("q.json", "w");
+	fputs(full, f);
+	fclose(f);
+	ck_assert_int_eq(spec_load_file("q.json", &s, &err), 0);
+	ck_assert_str_eq(s->path, "q.json");
+	ck_assert_str_eq(s->dir, tmpl);
+	spec_free(&s);
+	ck_assert_int_eq(chdir(cwd), 0);
+	free(cwd);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/q.json", tmpl);
+	unlink(path);
+	rmdir(tmpl);
 }
 END_TEST
 
@@ -386,6 +636,8 @@ int main(void)
 	tcase_add_test(tc, test_field_errors);
 	tcase_add_test(tc, test_type_errors);
 	tcase_add_test(tc, test_reference_errors);
+	tcase_add_test(tc, test_more_errors);
+	tcase_add_test(tc, test_step_details);
 	tcase_add_test(tc, test_template_errors);
 	tcase_add_test(tc, test_dag_order);
 	tcase_add_test(tc, test_params);
