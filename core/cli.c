@@ -4,6 +4,40 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+static cli_browser_fn browser;
+
+void cli_set_browser(cli_browser_fn fn)
+{
+	browser = fn;
+}
+
+int cmd_tui(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	static const struct option longopts[] = {
+		{ "read-only", no_argument, NULL, 'r' },
+		{ "store", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ro = 0, ch;
+	while ((ch = cli_getopt(c, argc, argv, "", longopts, err)) != -1) {
+		if (ch == 'r')
+			ro = 1;
+		else if (ch == 'S')
+			c->store_flag = optarg;
+		else
+			return -1;
+	}
+	if (argc - optind > 1)
+		return rl_err_set(err, RL_E_USAGE, "tui: unexpected argument '%s'",
+				  argv[optind + 1]);
+	if (!browser)
+		return rl_err_set(err, RL_E_FAIL, "this runlens was built without the browser");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return rl_err_set(err, RL_E_USAGE, "tui: needs a terminal");
+	return browser(c->store_flag, optind < argc ? argv[optind] : NULL, ro, err) < 0 ? -1 : 0;
+}
 
 static const struct cli_command commands[] = {
 	{ "run", cmd_run,
@@ -18,6 +52,10 @@ static const struct cli_command commands[] = {
 	  "      --json             print the outcome as JSON on stdout (progress on stderr)\n"
 	  "Exit status: 0 when the run completed, 1 when a step failed or the run was\n"
 	  "interrupted, 2 for an invalid pipeline file (nothing is recorded then).\n" },
+	{ "tui", cmd_tui, "tui [RUN] [--read-only]",
+	  "browse runs in the terminal (also plain `runlens` on a terminal)",
+	  "  --read-only   refuse every action that would change the store\n"
+	  "Keys: arrows/jk move, Enter opens, l shows logs, q/Esc goes back, ? help.\n" },
 	{ "pipelines", cmd_pipelines, "pipelines [--json|--csv]",
 	  "list pipelines with run counts and their last run",
 	  "  --json, --csv   machine-readable output\n" },
@@ -231,6 +269,12 @@ int cli_main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
+		/* plain `runlens` on a terminal opens the browser */
+		if (browser && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+			if (browser(c.store_flag, NULL, 0, &err) < 0)
+				return report(&err);
+			return 0;
+		}
 		print_usage(stderr);
 		return 2;
 	}

@@ -33,6 +33,12 @@ struct cli_command {
 /* Run the program: parse global options, dispatch, print errors. */
 int cli_main(int argc, char **argv);
 
+/* The browser, provided by main.c (core/ never links curses): STORE_FLAG,
+ * RUN (or NULL), READ_ONLY.  Returns 0, or -1 with *err. */
+typedef int (*cli_browser_fn)(const char *store_flag, const char *run,
+			      int read_only, struct rl_err *err);
+void cli_set_browser(cli_browser_fn fn);
+
 /* Parse the options of a command with getopt_long; on an unknown or
  * malformed option, fill *err (RL_E_USAGE) and return '?'.  Wraps
  * getopt_long so that each command parses from argv[1]. */
@@ -59,6 +65,7 @@ int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_stack(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_secret(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_tui(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_why(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err);

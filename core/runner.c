@@ -1537,6 +1537,13 @@ static int try_cache(struct run *r, struct rstep *s, struct rl_err *err)
 		if (hit)
 			buf_printf(&note, "from step run %lld", (long long)hit);
 	}
+	if (hit) {
+		/* point at the step run that really ran, not at another copy */
+		struct store_step_run src = { 0 };
+		if (store_step_run_get_by_id(r->store, hit, &src, NULL) == 0 && src.cached_from)
+			hit = src.cached_from;
+		store_step_run_clear(&src);
+	}
 	parts_json = cJSON_PrintUnformatted(parts);
 	if (tx(r, err) < 0 ||
 	    store_step_run_set_cache(r->store, s->step_run_id, key, parts_json, hit, err) < 0) {

@@ -119,16 +119,17 @@ int store_inputs_of(struct store *s, int64_t step_run_id,
 		    struct rl_err *err)
 {
 	/* the producer: the step run (of this run or any other) that
-	 * recorded the artifact as an output, the earliest one */
+	 * recorded the artifact as an output, the earliest one; found through
+	 * step_outputs_by_artifact, never by scanning every output */
 	static const char sql[] =
 		"SELECT i.name, a.id, a.sha256, a.type, a.size, a.path, i.source, "
-		"p.id, p.run_id, p.name, p.output "
+		"sr.id, sr.run_id, sr.name, "
+		"(SELECT min(o.name) FROM step_outputs o WHERE o.artifact_id = i.artifact_id "
+		"  AND o.step_run_id = sr.id) "
 		"FROM step_inputs i LEFT JOIN artifacts a ON a.id = i.artifact_id "
-		"LEFT JOIN (SELECT o.artifact_id AS aid, sr.id AS id, sr.run_id AS run_id, "
-		"           sr.name AS name, o.name AS output "
-		"           FROM step_outputs o JOIN step_runs sr ON sr.id = o.step_run_id) p "
-		"  ON p.aid = i.artifact_id "
-		"WHERE i.step_run_id = ? GROUP BY i.name ORDER BY i.name";
+		"LEFT JOIN step_runs sr ON sr.id = (SELECT min(o.step_run_id) "
+		"  FROM step_outputs o WHERE o.artifact_id = i.artifact_id) "
+		"WHERE i.step_run_id = ? ORDER BY i.name";
 	return refs_query(s, sql, step_run_id, rows, n, err);
 }
 
@@ -146,8 +147,8 @@ void store_artifact_refs_free(struct store_artifact_ref *rows, int n)
 	free(rows);
 }
 
-int store_gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n,
-		       int64_t *bytes, struct rl_err *err)
+static int gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n,
+			int64_t *bytes, struct rl_err *err)
 {
 	static const char count[] = "SELECT count(*) FROM gc_dead";
 	static const char pick[] =
@@ -194,4 +195,28 @@ int store_gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n,
 		return store_fail(s, rc, "cannot collect artifacts", err);
 	}
 	return 0;
+}
+
+int store_gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n,
+		       int64_t *bytes, struct rl_err *err)
+{
+	int nested;
+	*dropped = 0;
+	*paths = NULL;
+	*n = 0;
+	*bytes = 0;
+	if (store_unit_begin(s, &nested, err) < 0)
+		return -1;
+	int rc = gc_artifacts(s, dropped, paths, n, bytes, err);
+	rc = store_unit_end(s, nested, rc, err);
+	if (rc < 0) {
+		for (int i = 0; i < *n; i++)
+			free((*paths)[i]);
+		free(*paths);
+		*paths = NULL;
+		*n = 0;
+		*dropped = 0;
+		*bytes = 0;
+	}
+	return rc;
 }

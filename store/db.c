@@ -152,6 +152,10 @@ int store_open(const char *dir, unsigned flags, struct store **out,
 		goto cleanup;
 	}
 	s->dir = strdup(dir);
+	if (!s->dir) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
 	s->readonly = (flags & STORE_READONLY) != 0;
 	if (flags & STORE_CREATE) {
 		char *a = fs_join(dir, "artifacts"), *r = fs_join(dir, "runs");
@@ -236,6 +240,36 @@ int store_commit(struct store *s, struct rl_err *err)
 	return st ? store_run_stmt(s, st, "cannot commit", err) : -1;
 }
 
+int store_unit_begin(struct store *s, int *nested, struct rl_err *err)
+{
+	static const char sql[] = "SAVEPOINT store_unit";
+	*nested = !sqlite3_get_autocommit(s->db);
+	if (!*nested)
+		return store_begin(s, err);
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	return st ? store_run_stmt(s, st, "cannot start a transaction", err) : -1;
+}
+
+int store_unit_end(struct store *s, int nested, int rc, struct rl_err *err)
+{
+	static const char release[] = "RELEASE store_unit";
+	if (rc == 0) {
+		sqlite3_stmt *st = nested ? store_stmt(s, release, err) : NULL;
+		if (nested ? st && store_run_stmt(s, st, "cannot commit", err) == 0
+			   : store_commit(s, err) == 0)
+			return 0;
+		rc = -1;
+	}
+	if (!nested) {
+		store_rollback(s);
+	} else if (!sqlite3_get_autocommit(s->db)) {
+		/* SQLite may have rolled the whole transaction back already */
+		sqlite3_exec(s->db, "ROLLBACK TO store_unit; RELEASE store_unit",
+			     NULL, NULL, NULL);
+	}
+	return rc;
+}
+
 void store_rollback(struct store *s)
 {
 	if (s && s->db && !sqlite3_get_autocommit(s->db))
@@ -257,4 +291,17 @@ int store_integrity_check(struct store *s, int *ok, struct rl_err *err)
 	*ok = t && strcmp((const char *)t, "ok") == 0;
 	sqlite3_reset(st);
 	return 0;
+}
+
+int store_data_version(struct store *s, int64_t *v, struct rl_err *err)
+{
+	static const char sql[] = "PRAGMA data_version";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the store", err);
 }

@@ -33,6 +33,17 @@ int store_fail(struct store *s, int rc, const char *what, struct rl_err *err);
 /* Run SQL without results (schema, pragmas). */
 int store_exec(struct store *s, const char *sql, struct rl_err *err);
 
+/* Make the writes that follow one unit, whether or not the caller has a
+ * transaction open: BEGIN IMMEDIATE when none is (so reads made before the
+ * writes see what the writes will change), else a SAVEPOINT.  *nested
+ * receives which, for store_unit_end. */
+int store_unit_begin(struct store *s, int *nested, struct rl_err *err);
+
+/* End the unit: commit (or release the savepoint) when RC is 0, else undo
+ * everything since store_unit_begin.  Returns RC, or -1 when the commit
+ * failed. */
+int store_unit_end(struct store *s, int nested, int rc, struct rl_err *err);
+
 /* Step a statement that returns no rows and reset it. */
 int store_run_stmt(struct store *s, sqlite3_stmt *st, const char *what,
 		   struct rl_err *err);

@@ -67,9 +67,9 @@ void store_metas_free(struct store_meta *rows, int n)
 	free(rows);
 }
 
-int store_metric_add(struct store *s, int64_t step_run_id, const char *key,
-		     int has_index, int64_t index, double value, int64_t at_ms,
-		     struct rl_err *err)
+static int metric_add(struct store *s, int64_t step_run_id, const char *key,
+		      int has_index, int64_t index, double value, int64_t at_ms,
+		      struct rl_err *err)
 {
 	static const char ins[] =
 		"INSERT INTO metrics (step_run_id, run_id, key, idx, value, at_ms) "
@@ -104,6 +104,18 @@ int store_metric_add(struct store *s, int64_t step_run_id, const char *key,
 					  (long long)step_run_id);
 	}
 	return 0;
+}
+
+int store_metric_add(struct store *s, int64_t step_run_id, const char *key,
+		     int has_index, int64_t index, double value, int64_t at_ms,
+		     struct rl_err *err)
+{
+	int nested;
+	if (store_unit_begin(s, &nested, err) < 0)
+		return -1;
+	int rc = metric_add(s, step_run_id, key, has_index, index, value, at_ms,
+			    err);
+	return store_unit_end(s, nested, rc, err);
 }
 
 static int metrics_query(struct store *s, const char *sql, int64_t id,

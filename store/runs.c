@@ -73,8 +73,8 @@ static int status_of(struct store *s, int64_t run_id, char **status,
 	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the run", err);
 }
 
-int store_run_create(struct store *s, const struct store_run_new *r,
-		     int64_t *id, struct rl_err *err)
+static int run_create(struct store *s, const struct store_run_new *r,
+		      int64_t *id, struct rl_err *err)
 {
 	static const char sql[] =
 		"INSERT INTO runs (pipeline_id, name, status, started_ms, heartbeat_ms, "
@@ -107,7 +107,17 @@ int store_run_create(struct store *s, const struct store_run_new *r,
 		return store_fail(s, sqlite3_errcode(s->db), "cannot count runs", err);
 	if (store_run_stmt(s, st, "cannot count runs", err) < 0)
 		return -1;
-	return store_pipeline_count(s, r->pipeline_id, NULL, r->status, err);
+	return store_pipeline_count(s, r->pipeline_id, NULL,
+				    r->status ? r->status : "running", err);
+}
+
+int store_run_create(struct store *s, const struct store_run_new *r,
+		     int64_t *id, struct rl_err *err)
+{
+	int nested;
+	if (store_unit_begin(s, &nested, err) < 0)
+		return -1;
+	return store_unit_end(s, nested, run_create(s, r, id, err), err);
 }
 
 static int run_exec2(struct store *s, const char *sql, int64_t run_id,
@@ -150,8 +160,8 @@ int store_run_add_note(struct store *s, int64_t run_id, const char *text,
 	return store_run_stmt(s, st, "cannot add the note", err);
 }
 
-int store_run_finish(struct store *s, int64_t run_id, const char *status,
-		     int64_t ended_ms, struct rl_err *err)
+static int run_finish(struct store *s, int64_t run_id, const char *status,
+		      int64_t ended_ms, struct rl_err *err)
 {
 	static const char sql[] = "UPDATE runs SET status = ?, ended_ms = ? WHERE id = ?";
 	char *old = NULL;
@@ -175,6 +185,16 @@ cleanup:
 	return rc;
 }
 
+int store_run_finish(struct store *s, int64_t run_id, const char *status,
+		     int64_t ended_ms, struct rl_err *err)
+{
+	int nested;
+	if (store_unit_begin(s, &nested, err) < 0)
+		return -1;
+	int rc = run_finish(s, run_id, status, ended_ms, err);
+	return store_unit_end(s, nested, rc, err);
+}
+
 int store_run_heartbeat(struct store *s, int64_t run_id, int64_t now_ms,
 			struct rl_err *err)
 {
@@ -195,8 +215,8 @@ int store_run_set_state(struct store *s, int64_t run_id, const char *state_json,
 			 "cannot record the run state", err);
 }
 
-int store_run_mark_interrupted(struct store *s, int64_t run_id, int64_t ended_ms,
-			       struct rl_err *err)
+static int mark_interrupted(struct store *s, int64_t run_id, int64_t ended_ms,
+			    struct rl_err *err)
 {
 	static const char att[] =
 		"UPDATE attempts SET status = 'interrupted', ended_ms = ?2 "
@@ -223,7 +243,19 @@ int store_run_mark_interrupted(struct store *s, int64_t run_id, int64_t ended_ms
 		if (store_run_stmt(s, st, "cannot mark the run interrupted", err) < 0)
 			return -1;
 	}
-	return store_run_finish(s, run_id, "interrupted", ended_ms, err);
+	return run_finish(s, run_id, "interrupted", ended_ms, err);
+}
+
+int store_run_mark_interrupted(struct store *s, int64_t run_id, int64_t ended_ms,
+			       struct rl_err *err)
+{
+	int nested;
+	if (store_unit_begin(s, &nested, err) < 0)
+		return -1;
+	/* the status is read under the write lock, so two processes reaping
+	 * the same dead run count it once */
+	int rc = mark_interrupted(s, run_id, ended_ms, err);
+	return store_unit_end(s, nested, rc, err);
 }
 
 int store_run_get(struct store *s, int64_t id, struct store_run *out,
@@ -386,7 +418,7 @@ int store_runs_running(struct store *s, struct store_run **rows, int *n,
 	return store_read_runs(s, st, rows, n, err);
 }
 
-int store_run_delete(struct store *s, int64_t run_id, struct rl_err *err)
+static int run_delete(struct store *s, int64_t run_id, struct rl_err *err)
 {
 	static const char del[] = "DELETE FROM runs WHERE id = ?";
 	static const char fix[] =
@@ -422,6 +454,14 @@ int store_run_delete(struct store *s, int64_t run_id, struct rl_err *err)
 cleanup:
 	free(status);
 	return rc;
+}
+
+int store_run_delete(struct store *s, int64_t run_id, struct rl_err *err)
+{
+	int nested;
+	if (store_unit_begin(s, &nested, err) < 0)
+		return -1;
+	return store_unit_end(s, nested, run_delete(s, run_id, err), err);
 }
 
 void store_run_clear(struct store_run *r)

@@ -193,21 +193,34 @@ static const char *const migrations[] = {
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
 
-int store_migrate(struct store *s, struct rl_err *err)
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+static int read_version(struct store *s, int *v, struct rl_err *err)
 {
-	int v = 0;
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
+		*v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return store_fail(s, rc, "cannot read the store", err);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the store", err);
+}
+
+static int too_new(struct store *s, int v, struct rl_err *err)
+{
+	return rl_err_set(err, RL_E_TOO_NEW,
+			  "store %s has schema version %d; this runlens knows "
+			  "up to %d — upgrade runlens",
+			  s->dir, v, STORE_SCHEMA_VERSION);
+}
+
+int store_migrate(struct store *s, struct rl_err *err)
+{
+	int v = 0, rc = -1;
+	if (read_version(s, &v, err) < 0)
+		return -1;
 	if (v > STORE_SCHEMA_VERSION)
-		return rl_err_set(err, RL_E_TOO_NEW,
-				  "store %s has schema version %d; this runlens "
-				  "knows up to %d — upgrade runlens",
-				  s->dir, v, STORE_SCHEMA_VERSION);
+		return too_new(s, v, err);
 	if (v == STORE_SCHEMA_VERSION)
 		return 0;
 	if (s->readonly)
@@ -218,23 +231,25 @@ int store_migrate(struct store *s, struct rl_err *err)
 	if (store_exec(s, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	/* re-read under the write lock: another process may have migrated */
-	st = NULL;
-	v = 0;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	if (read_version(s, &v, err) < 0)
+		goto cleanup;
+	if (v > STORE_SCHEMA_VERSION) {
+		too_new(s, v, err);
+		goto cleanup;
+	}
 	for (int m = v; m < NMIGRATIONS; m++) {
 		if (store_exec(s, migrations[m], err) < 0) {
-			store_rollback(s);
-			return rl_err_prefix(err, "migration %d failed", m + 1);
+			rl_err_prefix(err, "migration %d failed", m + 1);
+			goto cleanup;
 		}
 	}
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", NMIGRATIONS);
-	if (store_exec(s, pragma, err) < 0 || store_exec(s, "COMMIT", err) < 0) {
+	if (store_exec(s, pragma, err) < 0 || store_exec(s, "COMMIT", err) < 0)
+		goto cleanup;
+	rc = 0;
+cleanup:
+	if (rc < 0)
 		store_rollback(s);
-		return -1;
-	}
-	return 0;
+	return rc;
 }

@@ -110,9 +110,9 @@ void store_stacks_free(struct store_stack *rows, int n)
 	free(rows);
 }
 
-int store_model_version_add(struct store *s, const char *name,
-			    const char *version, int64_t run_id,
-			    char **version_out, struct rl_err *err)
+static int model_version_add(struct store *s, const char *name,
+			     const char *version, int64_t run_id,
+			     char **version_out, struct rl_err *err)
 {
 	static const char next[] =
 		"SELECT coalesce(max(CAST(version AS INTEGER)), 0) + 1 FROM model_versions "
@@ -153,4 +153,24 @@ int store_model_version_add(struct store *s, const char *name,
 		*version_out = chosen;
 	}
 	return 0;
+}
+
+int store_model_version_add(struct store *s, const char *name,
+			    const char *version, int64_t run_id,
+			    char **version_out, struct rl_err *err)
+{
+	int nested;
+	if (version_out)
+		*version_out = NULL;
+	if (store_unit_begin(s, &nested, err) < 0)
+		return -1;
+	/* choosing the number and recording it in one unit: two runs of the
+	 * same model never get the same version */
+	int rc = model_version_add(s, name, version, run_id, version_out, err);
+	rc = store_unit_end(s, nested, rc, err);
+	if (rc < 0 && version_out) {
+		free(*version_out);
+		*version_out = NULL;
+	}
+	return rc;
 }

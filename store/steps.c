@@ -148,8 +148,8 @@ int store_cache_parts(struct store *s, int64_t step_run_id, char **parts_json,
 	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the step", err);
 }
 
-int store_step_run_copy_results(struct store *s, int64_t dst, int64_t src,
-				struct rl_err *err)
+static int copy_results(struct store *s, int64_t dst, int64_t src,
+			struct rl_err *err)
 {
 	static const char outs[] =
 		"INSERT OR REPLACE INTO step_outputs (step_run_id, name, artifact_id) "
@@ -177,6 +177,15 @@ int store_step_run_copy_results(struct store *s, int64_t dst, int64_t src,
 			return -1;
 	}
 	return 0;
+}
+
+int store_step_run_copy_results(struct store *s, int64_t dst, int64_t src,
+				struct rl_err *err)
+{
+	int nested;
+	if (store_unit_begin(s, &nested, err) < 0)
+		return -1;
+	return store_unit_end(s, nested, copy_results(s, dst, src, err), err);
 }
 
 int store_step_runs_of_run(struct store *s, int64_t run_id,
@@ -262,10 +271,10 @@ void store_step_runs_free(struct store_step_run *rows, int n)
 	free(rows);
 }
 
-int store_attempt_create(struct store *s, int64_t step_run_id, int number,
-			 int64_t started_ms, const char *stdout_path,
-			 const char *stderr_path, const char *context_json,
-			 int64_t *id, struct rl_err *err)
+static int attempt_create(struct store *s, int64_t step_run_id, int number,
+			  int64_t started_ms, const char *stdout_path,
+			  const char *stderr_path, const char *context_json,
+			  int64_t *id, struct rl_err *err)
 {
 	static const char sql[] =
 		"INSERT INTO attempts (step_run_id, number, status, started_ms, "
@@ -288,6 +297,19 @@ int store_attempt_create(struct store *s, int64_t step_run_id, int number,
 	if (bind_i64(st, 1, step_run_id) || sqlite3_bind_int(st, 2, number))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot record the attempt", err);
 	return store_run_stmt(s, st, "cannot record the attempt", err);
+}
+
+int store_attempt_create(struct store *s, int64_t step_run_id, int number,
+			 int64_t started_ms, const char *stdout_path,
+			 const char *stderr_path, const char *context_json,
+			 int64_t *id, struct rl_err *err)
+{
+	int nested;
+	if (store_unit_begin(s, &nested, err) < 0)
+		return -1;
+	int rc = attempt_create(s, step_run_id, number, started_ms, stdout_path,
+				stderr_path, context_json, id, err);
+	return store_unit_end(s, nested, rc, err);
 }
 
 int store_attempt_finish(struct store *s, int64_t attempt_id, const char *status,

@@ -58,6 +58,10 @@ int store_begin(struct store *s, struct rl_err *err);
 int store_commit(struct store *s, struct rl_err *err);
 void store_rollback(struct store *s);
 
+/* A number that changes whenever another connection commits (PRAGMA
+ * data_version): how the browser notices new runs without re-reading. */
+int store_data_version(struct store *s, int64_t *v, struct rl_err *err);
+
 /* Run PRAGMA integrity_check; *ok = 1 when it answers "ok". */
 int store_integrity_check(struct store *s, int *ok, struct rl_err *err);
 
