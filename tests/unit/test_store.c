@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -679,6 +680,260 @@ START_TEST(test_cache_delete_gc)
 }
 END_TEST
 
+START_TEST(test_null_and_empty)
+{
+	/* every clear/free accepts NULL and zero rows */
+	store_pipeline_clear(NULL);
+	store_pipelines_free(NULL, 0);
+	store_run_clear(NULL);
+	store_runs_free(NULL, 0);
+	store_step_run_clear(NULL);
+	store_step_runs_free(NULL, 0);
+	store_attempt_clear(NULL);
+	store_attempts_free(NULL, 0);
+	store_artifact_refs_free(NULL, 0);
+	store_metas_free(NULL, 0);
+	store_metrics_free(NULL, 0);
+	store_stack_clear(NULL);
+	store_stacks_free(NULL, 0);
+	store_close(NULL);
+	struct store *none = NULL;
+	store_close(&none);
+	store_rollback(NULL);
+	ck_assert_ptr_null(store_dir(NULL));
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_open(NULL, STORE_CREATE, &none, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_USAGE);
+	rl_err_clear(&err);
+
+	/* empty lists: no rows, NULL arrays */
+	int n = -1;
+	struct store_pipeline *pl = (void *)1;
+	ck_assert_int_eq(store_pipelines_page(st, NULL, 10, &pl, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_ptr_null(pl);
+	struct store_run *runs = (void *)1;
+	ck_assert_int_eq(store_runs_page(st, 0, NULL, 10, &runs, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_ptr_null(runs);
+	ck_assert_int_eq(store_runs_running(st, &runs, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	struct store_stack *stacks = (void *)1;
+	ck_assert_int_eq(store_stacks_page(st, NULL, 10, &stacks, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_ptr_null(stacks);
+	struct store_step_run *steps = (void *)1;
+	ck_assert_int_eq(store_step_runs_of_run(st, 42, &steps, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_ptr_null(steps);
+	struct store_attempt *atts = (void *)1;
+	ck_assert_int_eq(store_attempts_of(st, 42, &atts, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_ptr_null(atts);
+	struct store_artifact_ref *refs = (void *)1;
+	ck_assert_int_eq(store_outputs_of(st, 42, &refs, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(store_inputs_of(st, 42, &refs, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_ptr_null(refs);
+	struct store_meta *meta = (void *)1;
+	ck_assert_int_eq(store_metadata_of(st, 42, &meta, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_ptr_null(meta);
+	struct store_metric *ms = (void *)1;
+	ck_assert_int_eq(store_run_metrics(st, 42, &ms, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_ptr_null(ms);
+	struct store_metric_point *pts = (void *)1;
+	ck_assert_int_eq(store_metric_series(st, 42, "x", INT64_MIN, 10, &pts, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_ptr_null(pts);
+	int64_t id;
+	ck_assert_int_eq(store_run_last(st, 0, &id, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	ck_assert_int_eq(store_run_id_by_name(st, NULL, &id, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	ck_assert_int_eq(store_run_finish(st, 42, "completed", 1, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	ck_assert_int_eq(store_run_mark_interrupted(st, 42, 1, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	ck_assert_int_eq(store_pipeline_pin(st, 42, 0, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+}
+END_TEST
+
+/* Multi-statement writes are one unit, inside a caller's transaction or
+ * on their own. */
+START_TEST(test_write_units)
+{
+	int64_t p = new_pipeline("p");
+	int64_t r1 = new_run(p, "r1", 1000, "running");
+
+	/* a failing create (duplicate name) changes nothing, and leaves the
+	 * caller's transaction usable */
+	ck_assert_int_eq(store_begin(st, NULL), 0);
+	struct store_run_new dup = { .pipeline_id = p, .name = "r1", .started_ms = 5 };
+	int64_t id = 0;
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_run_create(st, &dup, &id, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_DB);
+	rl_err_clear(&err);
+	int64_t r2 = new_run(p, "r2", 2000, "running");
+	ck_assert_int_eq(store_run_finish(st, r2, "completed", 2500, NULL), 0);
+	ck_assert_int_eq(store_commit(st, NULL), 0);
+	struct store_pipeline pl = { 0 };
+	ck_assert_int_eq(store_pipeline_get(st, "p", &pl, NULL), 0);
+	ck_assert_int_eq(pl.run_count, 2);
+	ck_assert_int_eq(pl.completed_count, 1);
+	ck_assert_int_eq(pl.last_run_id, r2);
+	store_pipeline_clear(&pl);
+
+	/* rolling the caller's transaction back undoes the counters too */
+	ck_assert_int_eq(store_begin(st, NULL), 0);
+	new_run(p, "r3", 3000, "running");
+	ck_assert_int_eq(store_run_mark_interrupted(st, r1, 3500, NULL), 0);
+	char *v = NULL;
+	ck_assert_int_eq(store_model_version_add(st, "m", NULL, r1, &v, NULL), 0);
+	ck_assert_str_eq(v, "1");
+	free(v);
+	store_rollback(st);
+	ck_assert_int_eq(store_pipeline_get(st, "p", &pl, NULL), 0);
+	ck_assert_int_eq(pl.run_count, 2);
+	ck_assert_int_eq(pl.failed_count, 0);
+	ck_assert_int_eq(pl.last_run_id, r2);
+	store_pipeline_clear(&pl);
+	ck_assert_int_eq(store_run_id_by_name(st, "r3", &id, NULL), -1);
+	ck_assert_int_eq(store_model_version_add(st, "m", NULL, r1, &v, NULL), 0);
+	ck_assert_str_eq(v, "1");
+	free(v);
+
+	/* two processes reaping the same dead run count it once */
+	struct store *other = NULL;
+	ck_assert_int_eq(store_open(dir, 0, &other, NULL), 0);
+	ck_assert_int_eq(store_run_mark_interrupted(other, r1, 4000, NULL), 0);
+	ck_assert_int_eq(store_run_mark_interrupted(st, r1, 4100, NULL), 0);
+	store_close(&other);
+	ck_assert_int_eq(store_pipeline_get(st, "p", &pl, NULL), 0);
+	ck_assert_int_eq(pl.failed_count, 1);
+	ck_assert_int_eq(pl.completed_count, 1);
+	store_pipeline_clear(&pl);
+	struct store_run run = { 0 };
+	ck_assert_int_eq(store_run_get(st, r1, &run, NULL), 0);
+	ck_assert_str_eq(run.status, "interrupted");
+	ck_assert_int_eq(run.ended_ms, 4000);
+	store_run_clear(&run);
+}
+END_TEST
+
+START_TEST(test_lineage_producer)
+{
+	/* an artifact reused by a cached step: its producer is the step run
+	 * that made it first; an input without a recorded artifact has none */
+	int64_t p = new_pipeline("p");
+	int64_t r1 = new_run(p, "r1", 1000, "completed");
+	int64_t r2 = new_run(p, "r2", 2000, "running");
+	int64_t make1, make2, use2;
+	ck_assert_int_eq(store_step_run_create(st, r1, "make", 0, 1, NULL, &make1, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r2, "make", 0, 1, NULL, &make2, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r2, "use", 1, 1, NULL, &use2, NULL), 0);
+	struct store_artifact_new an = { "cc33", "file", 3, "/art/cc33", 1 };
+	int64_t art;
+	ck_assert_int_eq(store_artifact_add(st, &an, &art, NULL), 0);
+	ck_assert_int_eq(store_step_output_add(st, make1, "out", art, NULL), 0);
+	ck_assert_int_eq(store_step_run_copy_results(st, make2, make1, NULL), 0);
+	ck_assert_int_eq(store_step_input_add(st, use2, "in", art, "make.out", NULL), 0);
+	ck_assert_int_eq(store_step_input_add(st, use2, "raw", 0, "path:/x", NULL), 0);
+	struct store_artifact_ref *rows = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_inputs_of(st, use2, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(rows[0].name, "in");
+	ck_assert_int_eq(rows[0].artifact_id, art);
+	ck_assert_str_eq(rows[0].sha256, "cc33");
+	ck_assert_int_eq(rows[0].producer_step_run_id, make1);
+	ck_assert_int_eq(rows[0].producer_run_id, r1);
+	ck_assert_str_eq(rows[0].producer_step, "make");
+	ck_assert_str_eq(rows[0].producer_output, "out");
+	ck_assert_str_eq(rows[1].name, "raw");
+	ck_assert_int_eq(rows[1].artifact_id, 0);
+	ck_assert_ptr_null(rows[1].sha256);
+	ck_assert_ptr_null(rows[1].path);
+	ck_assert_str_eq(rows[1].source, "path:/x");
+	ck_assert_int_eq(rows[1].producer_step_run_id, 0);
+	ck_assert_ptr_null(rows[1].producer_output);
+	store_artifact_refs_free(rows, n);
+	ck_assert_int_eq(store_outputs_of(st, make2, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(rows[0].producer_step_run_id, make2);
+	ck_assert_ptr_null(rows[0].source);
+	store_artifact_refs_free(rows, n);
+}
+END_TEST
+
+START_TEST(test_data_version_readonly)
+{
+	int64_t v1 = 0, v2 = 0;
+	ck_assert_int_eq(store_data_version(st, &v1, NULL), 0);
+	struct store *other = NULL;
+	ck_assert_int_eq(store_open(dir, 0, &other, NULL), 0);
+	int64_t id = 0;
+	ck_assert_int_eq(store_pipeline_ensure(other, "from-elsewhere", NULL, &id, NULL), 0);
+	store_close(&other);
+	ck_assert_int_eq(store_data_version(st, &v2, NULL), 0);
+	ck_assert(v2 != v1);
+
+	/* a read-only store reads but refuses writes */
+	struct store *ro = NULL;
+	ck_assert_int_eq(store_open(dir, STORE_READONLY, &ro, NULL), 0);
+	struct store_pipeline p = { 0 };
+	ck_assert_int_eq(store_pipeline_get(ro, "from-elsewhere", &p, NULL), 0);
+	ck_assert_int_eq(p.id, id);
+	store_pipeline_clear(&p);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_pipeline_ensure(ro, "nope", NULL, &id, &err), -1);
+	ck_assert_int_ne(err.code, RL_E_OK);
+	rl_err_clear(&err);
+	store_close(&ro);
+}
+END_TEST
+
+START_TEST(test_model_versions_concurrent)
+{
+	/* two processes numbering the same model never pick the same number */
+	int64_t p = new_pipeline("p");
+	int64_t r = new_run(p, "r", 1, "running");
+	enum { EACH = 40 };
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		struct store *mine = NULL;
+		int bad = store_open(dir, 0, &mine, NULL) < 0;
+		for (int i = 0; !bad && i < EACH; i++) {
+			char *v = NULL;
+			bad = store_model_version_add(mine, "m", NULL, r, &v, NULL) < 0;
+			free(v);
+		}
+		store_close(&mine);
+		_exit(bad);
+	}
+	int failed = 0;
+	for (int i = 0; i < EACH; i++) {
+		char *v = NULL;
+		failed += store_model_version_add(st, "m", NULL, r, &v, NULL) < 0;
+		free(v);
+	}
+	int status = 0;
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(failed, 0);
+	char *v = NULL;
+	ck_assert_int_eq(store_model_version_add(st, "m", NULL, r, &v, NULL), 0);
+	ck_assert_int_eq(atoi(v), 2 * EACH + 1);
+	free(v);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -695,6 +950,11 @@ int main(void)
 	tcase_add_test(tc, test_stacks_models);
 	tcase_add_test(tc, test_migrate_v1_fixture);
 	tcase_add_test(tc, test_cache_delete_gc);
+	tcase_add_test(tc, test_null_and_empty);
+	tcase_add_test(tc, test_write_units);
+	tcase_add_test(tc, test_lineage_producer);
+	tcase_add_test(tc, test_data_version_readonly);
+	tcase_add_test(tc, test_model_versions_concurrent);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
