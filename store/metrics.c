@@ -220,3 +220,74 @@ void store_metrics_free(struct store_metric *rows, int n)
 	}
 	free(rows);
 }
+
+int store_metric_value(struct store *s, int64_t run_id, const char *step, const char *key,
+		       double *value, int *found, struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT value FROM run_metrics WHERE run_id = ?1 AND step = ?2 AND key = ?3";
+	*found = 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id) || bind_text(st, 2, step) || bind_text(st, 3, key))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read metrics", err);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*value = sqlite3_column_double(st, 0);
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, rc, "cannot read metrics", err);
+	return 0;
+}
+
+int store_metric_history(struct store *s, int64_t pipeline_id, const char *step,
+			 const char *key, int64_t before_run_id, int limit,
+			 struct store_metric_run **rows, int *n, struct rl_err *err)
+{
+	/* the pipeline's newest LIMIT runs (by the runs_by_pipeline index),
+	 * then the metric of each by primary key: constant cost however many
+	 * runs the pipeline has */
+	static const char sql[] =
+		"SELECT r.id, m.value FROM ("
+		"  SELECT id, started_ms FROM runs WHERE pipeline_id = ?1"
+		"   AND (?4 = 0 OR (started_ms, id) <= "
+		"        (SELECT started_ms, id FROM runs WHERE id = ?4))"
+		"  ORDER BY started_ms DESC, id DESC LIMIT ?5"
+		") r JOIN run_metrics m ON m.run_id = r.id AND m.step = ?2 AND m.key = ?3 "
+		"ORDER BY r.started_ms DESC, r.id DESC";
+	*rows = NULL;
+	*n = 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, pipeline_id) || bind_text(st, 2, step) || bind_text(st, 3, key) ||
+	    bind_i64(st, 4, before_run_id) || sqlite3_bind_int(st, 5, limit))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read metrics", err);
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_metric_run *p = grow_rows((void **)rows, n, &cap, sizeof(*p));
+		if (!p) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		p->run_id = sqlite3_column_int64(st, 0);
+		p->value = sqlite3_column_double(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+		return store_fail(s, rc, "cannot read metrics", err);
+	}
+	/* oldest first, as a plot reads */
+	for (int i = 0, j = *n - 1; i < j; i++, j--) {
+		struct store_metric_run tmp = (*rows)[i];
+		(*rows)[i] = (*rows)[j];
+		(*rows)[j] = tmp;
+	}
+	return 0;
+}

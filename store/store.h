@@ -452,6 +452,25 @@ int store_metric_series(struct store *s, int64_t step_run_id,
 			struct store_metric_point **rows, int *n,
 			struct rl_err *err);
 void store_metrics_free(struct store_metric *rows, int n);
+/* The summary value of metric STEP.KEY of a run (*found = 0: none). */
+int store_metric_value(struct store *s, int64_t run_id, const char *step,
+		       const char *key, double *value, int *found,
+		       struct rl_err *err);
+
+struct store_metric_run {
+	int64_t run_id;
+	double value;
+};
+/* Metric STEP.KEY across the pipeline's newest LIMIT runs (started up to
+ * BEFORE_RUN_ID's run when non-zero, that run included), oldest
+ * first; runs without the metric are left out.  For sparklines and
+ * history plots: its cost does not grow with the pipeline's size. */
+int store_metric_history(struct store *s, int64_t pipeline_id,
+			 const char *step, const char *key,
+			 int64_t before_run_id, int limit,
+			 struct store_metric_run **rows, int *n,
+			 struct rl_err *err);
+
 
 /* ------------------------------------------------------------------ */
 /* Stacks and model versions                                           */
@@ -483,5 +502,82 @@ void store_stacks_free(struct store_stack *rows, int n);
 int store_model_version_add(struct store *s, const char *name,
 			    const char *version, int64_t run_id,
 			    char **version_out, struct rl_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Bulk loading (store/bulk.c)                                         */
+/* Finished runs with their final values, for the benchmark's store
+ * generator and importers.  Group calls into store_begin()/store_commit()
+ * batches; tags, params and notes go through store_run_add_*; call
+ * store_bulk_finish() once at the end to settle the pipelines' counters
+ * (the bulk calls keep none). */
+
+struct store_bulk_run {
+	int64_t pipeline_id;
+	const char *name; /* unique */
+	const char *status;
+	int64_t started_ms, ended_ms;
+	const char *spec_path;
+	const char *params_json; /* NULL = "{}" */
+};
+
+/* A step run, as given to store_bulk_step_run; id is filled by it and
+ * names the step run for store_bulk_metric and store_bulk_summary. */
+struct store_bulk_step {
+	int64_t id;
+	int64_t run_id;
+	const char *name;
+	const char *status;
+	int position;
+	int64_t started_ms, ended_ms;
+};
+
+/* ON: synchronous=OFF and a 256 MB page cache, for a store that can be
+ * made again; OFF: back to the defaults of store_open. */
+int store_bulk_mode(struct store *s, int on, struct rl_err *err);
+int store_bulk_run(struct store *s, const struct store_bulk_run *r,
+		   int64_t *id, struct rl_err *err);
+int store_bulk_step_run(struct store *s, const struct store_bulk_step *b,
+			int64_t *id, struct rl_err *err);
+/* One raw metric point; the run's summary is not touched. */
+int store_bulk_metric(struct store *s, const struct store_bulk_step *b,
+		      const char *key, int has_index, int64_t index,
+		      double value, int64_t at_ms, struct rl_err *err);
+/* The run's summary of one metric of the step (M->step is ignored; a
+ * series' last index is M->count - 1). */
+int store_bulk_summary(struct store *s, const struct store_bulk_step *b,
+		       const struct store_metric *m, struct rl_err *err);
+/* Recompute every pipeline's run counters and last run. */
+int store_bulk_finish(struct store *s, struct rl_err *err);
+
+/* The ingestion benchmark's floor: N rows into the metrics of step run B
+ * through one prepared INSERT each, in one transaction, nothing else. */
+int store_bench_raw_metrics(struct store *s, const struct store_bulk_step *b,
+			    int n, struct rl_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Saved views of the browser                                          */
+
+struct store_saved_view {
+	char *name;
+	int64_t pipeline_id; /* 0: all pipelines */
+	char *filter;	     /* --where text, may be NULL */
+	char *sort;	     /* sort key text ("-train.loss"), may be NULL */
+	char *columns_json;  /* JSON array of metric columns, may be NULL */
+	int64_t baseline_run_id; /* 0: none */
+	int64_t created_ms;
+};
+
+/* Save (insert or replace) the view V->name. */
+int store_view_save(struct store *s, const struct store_saved_view *v,
+		    struct rl_err *err);
+/* The view NAME (RL_E_NOT_FOUND when there is none). */
+int store_view_get(struct store *s, const char *name,
+		   struct store_saved_view *out, struct rl_err *err);
+/* Up to LIMIT views by name, names > AFTER (NULL: from the start). */
+int store_views_page(struct store *s, const char *after, int limit,
+		     struct store_saved_view **rows, int *n, struct rl_err *err);
+int store_view_delete(struct store *s, const char *name, struct rl_err *err);
+void store_view_clear(struct store_saved_view *v);
+void store_views_free(struct store_saved_view *rows, int n);
 
 #endif

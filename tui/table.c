@@ -13,12 +13,14 @@ void table_clear(struct tui_table *tb)
 		free(tb->cells[i]);
 	free(tb->cells);
 	free(tb->attr);
+	free(tb->marked);
 	tb->cells = NULL;
 	tb->attr = NULL;
+	tb->marked = NULL;
 	tb->nrows = tb->cap = 0;
 }
 
-int table_push(struct tui_table *tb, char **cells, int attr)
+int table_push_attrs(struct tui_table *tb, char **cells, const int *attrs)
 {
 	if (tb->nrows == tb->cap) {
 		int cap = tb->cap ? tb->cap * 2 : 64;
@@ -26,49 +28,36 @@ int table_push(struct tui_table *tb, char **cells, int attr)
 		if (!c)
 			return -1;
 		tb->cells = c;
-		int *a = realloc(tb->attr, (size_t)cap * sizeof(int));
+		int *a = realloc(tb->attr, (size_t)cap * (size_t)tb->ncols * sizeof(int));
 		if (!a)
 			return -1;
 		tb->attr = a;
+		int *m = realloc(tb->marked, (size_t)cap * sizeof(int));
+		if (!m)
+			return -1;
+		tb->marked = m;
 		tb->cap = cap;
 	}
-	for (int k = 0; k < tb->ncols; k++)
+	for (int k = 0; k < tb->ncols; k++) {
 		tb->cells[tb->nrows * tb->ncols + k] = strdup(cells[k] ? cells[k] : "");
-	tb->attr[tb->nrows++] = attr;
+		tb->attr[tb->nrows * tb->ncols + k] = attrs ? attrs[k] : 0;
+	}
+	tb->marked[tb->nrows++] = 0;
 	return 0;
 }
 
-/* Display width of a UTF-8 string (wcwidth per character). */
-static int text_width(const char *s)
+int table_push(struct tui_table *tb, char **cells, int attr)
 {
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	int w = 0;
-	size_t len = strlen(s);
-	while (len > 0) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, len, &st);
-		if (n == (size_t)-1 || n == (size_t)-2) {
-			w++;
-			s++;
-			len--;
-			memset(&st, 0, sizeof st);
-			continue;
-		}
-		if (n == 0)
-			break;
-		int cw = wcwidth(wc);
-		w += cw > 0 ? cw : 0;
-		s += n;
-		len -= n;
-	}
-	return w;
+	int attrs[64] = { 0 };
+	if (tb->status_col >= 0 && tb->status_col < 64)
+		attrs[tb->status_col] = attr;
+	return table_push_attrs(tb, cells, tb->ncols <= 64 ? attrs : NULL);
 }
 
 /* Print S in exactly WIDTH columns (cut with "…", padded). */
-static void put_fit(int y, int x, const char *s, int width, int right)
+static void put_fit(const struct tui *t, int y, int x, const char *s, int width, int right)
 {
-	int w = text_width(s);
+	int w = fmt_width(s);
 	if (w <= width) {
 		int pad = width - w;
 		if (right)
@@ -97,7 +86,7 @@ static void put_fit(int y, int x, const char *s, int width, int right)
 		p += n;
 		len -= n;
 	}
-	mvprintw(y, x, "%.*s…%*s", (int)(p - s), s, width - 1 - used, "");
+	mvprintw(y, x, "%.*s%s%*s", (int)(p - s), s, t->utf8 ? "…" : "~", width - 1 - used, "");
 }
 
 void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
@@ -117,13 +106,13 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
 	if (tb->top < 0)
 		tb->top = 0;
 	for (int c = 0; c < nc; c++) {
-		w[c] = text_width(tb->cols[c].title);
+		w[c] = fmt_width(tb->cols[c].title);
 		if (w[c] < tb->cols[c].min)
 			w[c] = tb->cols[c].min;
 	}
 	for (int r = tb->top; r < tb->nrows && r < tb->top + height; r++)
 		for (int c = 0; c < nc; c++) {
-			int cw = text_width(tb->cells[r * nc + c]);
+			int cw = fmt_width(tb->cells[r * nc + c]);
 			if (cw > w[c])
 				w[c] = cw;
 		}
@@ -153,7 +142,7 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
 	move(y0, 0);
 	clrtoeol();
 	for (int c = 0; c < nc && x < t->cols; c++) {
-		put_fit(y0, x, tb->cols[c].title, w[c] < t->cols - x ? w[c] : t->cols - x,
+		put_fit(t, y0, x, tb->cols[c].title, w[c] < t->cols - x ? w[c] : t->cols - x,
 			tb->cols[c].right);
 		x += w[c] + 2;
 	}
@@ -165,14 +154,17 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
 		if (r >= tb->nrows)
 			continue;
 		int selected = r == tb->sel;
+		int bold = tb->marked[r] ? A_BOLD : 0;
 		if (selected)
 			attron(A_REVERSE);
+		if (bold)
+			attron(bold);
 		x = 0;
 		for (int c = 0; c < nc && x < t->cols; c++) {
-			int pair = c == tb->status_col && t->color && !selected ? tb->attr[r] : 0;
+			int pair = t->color && !selected ? tb->attr[r * nc + c] : 0;
 			if (pair)
 				attron(COLOR_PAIR(pair));
-			put_fit(y, x, tb->cells[r * nc + c],
+			put_fit(t, y, x, tb->cells[r * nc + c],
 				w[c] < t->cols - x ? w[c] : t->cols - x, tb->cols[c].right);
 			if (pair)
 				attroff(COLOR_PAIR(pair));
@@ -180,9 +172,12 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
 				mvprintw(y, x + w[c], "%*s", t->cols - x - w[c] < 2 ? t->cols - x - w[c] : 2, "");
 			x += w[c] + 2;
 		}
+		if (bold)
+			attroff(bold);
 		if (selected)
 			attroff(A_REVERSE);
 	}
+	tb->y0 = y0;
 	free(w);
 }
 
@@ -205,6 +200,9 @@ int table_move(struct tui_table *tb, enum tui_action a, int page)
 	case ACT_TOP:
 		tb->sel = 0;
 		break;
+	case ACT_END:
+		tb->sel = tb->nrows - 1;
+		break;
 	default:
 		return 0;
 	}
@@ -213,6 +211,30 @@ int table_move(struct tui_table *tb, enum tui_action a, int page)
 	if (tb->sel < 0)
 		tb->sel = 0;
 	return tb->sel != old ? TUI_REDRAW : TUI_HANDLED;
+}
+
+int table_click(struct tui_table *tb, int y)
+{
+	int r = tb->top + (y - tb->y0 - 1);
+	if (y <= tb->y0 || r < 0 || r >= tb->nrows)
+		return 0;
+	tb->sel = r;
+	return 1;
+}
+
+int table_search(struct tui_table *tb, const char *text, int dir)
+{
+	if (!text || !*text || tb->nrows == 0)
+		return 0;
+	for (int i = 1; i <= tb->nrows; i++) {
+		int r = ((tb->sel + dir * i) % tb->nrows + tb->nrows) % tb->nrows;
+		for (int c = 0; c < tb->ncols; c++)
+			if (strcasestr(tb->cells[r * tb->ncols + c], text)) {
+				tb->sel = r;
+				return 1;
+			}
+	}
+	return 0;
 }
 
 int tui_status_pair(const char *status)

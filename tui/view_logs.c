@@ -27,6 +27,7 @@ struct logs_view {
 	int64_t run_id;
 	char *step;
 	int attempt;
+	int want_attempt; /* 0: the last */
 	char *path[2];
 	int fd[2];
 	off_t scanned[2]; /* bytes indexed */
@@ -176,9 +177,13 @@ static int logs_load(struct view *v, struct tui *t, struct rl_err *err)
 			goto cleanup;
 	}
 	if (n > 0) {
-		lv->attempt = atts[n - 1].number;
-		lv->path[0] = atts[n - 1].stdout_path ? strdup(atts[n - 1].stdout_path) : NULL;
-		lv->path[1] = atts[n - 1].stderr_path ? strdup(atts[n - 1].stderr_path) : NULL;
+		int k = n - 1;
+		for (int i = 0; i < n; i++)
+			if (atts[i].number == lv->want_attempt)
+				k = i;
+		lv->attempt = atts[k].number;
+		lv->path[0] = atts[k].stdout_path ? strdup(atts[k].stdout_path) : NULL;
+		lv->path[1] = atts[k].stderr_path ? strdup(atts[k].stderr_path) : NULL;
 	}
 	rc = 0;
 cleanup:
@@ -265,7 +270,7 @@ static const struct view_ops logs_ops = {
 	.free = logs_free,
 };
 
-struct view *view_logs_new(int64_t run_id, const char *step)
+struct view *view_logs_new(int64_t run_id, const char *step, int attempt)
 {
 	struct view *v = calloc(1, sizeof(*v));
 	struct logs_view *lv = calloc(1, sizeof(*lv));
@@ -276,6 +281,7 @@ struct view *view_logs_new(int64_t run_id, const char *step)
 	}
 	lv->run_id = run_id;
 	lv->step = strdup(step);
+	lv->want_attempt = attempt;
 	lv->fd[0] = lv->fd[1] = -1;
 	v->ops = &logs_ops;
 	v->data = lv;

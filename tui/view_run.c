@@ -125,7 +125,7 @@ static int run_action(struct view *v, struct tui *t, enum tui_action a)
 	if (a == ACT_OPEN || a == ACT_LOGS) {
 		if (rv->nnames == 0)
 			return TUI_HANDLED;
-		tui_push(t, view_logs_new(rv->run_id, rv->names[rv->tb.sel]));
+		tui_push(t, view_logs_new(rv->run_id, rv->names[rv->tb.sel], 0));
 		return TUI_REDRAW;
 	}
 	return table_move(&rv->tb, a, t->lines - 5);

@@ -139,7 +139,7 @@ static const struct view_ops runs_ops = {
 	.free = runs_free,
 };
 
-struct view *view_runs_new(void)
+struct view *view_runs_new(int64_t pipeline_id)
 {
 	struct view *v = calloc(1, sizeof(*v));
 	struct runs_view *rv = calloc(1, sizeof(*rv));
@@ -148,6 +148,7 @@ struct view *view_runs_new(void)
 		free(rv);
 		return NULL;
 	}
+	(void)pipeline_id;
 	v->ops = &runs_ops;
 	v->data = rv;
 	return v;

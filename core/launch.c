@@ -1,0 +1,138 @@
+/* core/launch.c — starting programs: foreground, captured, detached. */
+#include "config.h"
+#include "core/launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+
+extern char **environ;
+
+#define CAPTURE_MAX (1 << 20)
+
+const char *launch_self(void)
+{
+	static char path[4096];
+	if (!path[0]) {
+		ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+		if (n <= 0)
+			strcpy(path, "runlens");
+		else
+			path[n] = '\0';
+	}
+	return path;
+}
+
+static int exit_status(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return -1;
+}
+
+static int wait_for(pid_t pid, int *status, struct rl_err *err)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return rl_err_set(err, RL_E_FAIL, "waiting for a child: %s", strerror(errno));
+	}
+	if (status)
+		*status = exit_status(st);
+	return 0;
+}
+
+int launch_wait(char *const argv[], int *status, struct rl_err *err)
+{
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	if (rc != 0)
+		return rl_err_set(err, RL_E_FAIL, "cannot start %s: %s", argv[0], strerror(rc));
+	return wait_for(pid, status, err);
+}
+
+int launch_capture(char *const argv[], char **out, int *status, struct rl_err *err)
+{
+	*out = NULL;
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return rl_err_set(err, RL_E_FAIL, "pipe: %s", strerror(errno));
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	if (rc != 0) {
+		close(fds[0]);
+		return rl_err_set(err, RL_E_FAIL, "cannot start %s: %s", argv[0], strerror(rc));
+	}
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	for (;;) {
+		ssize_t n = read(fds[0], chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (b.len < CAPTURE_MAX)
+			buf_append(&b, chunk, (size_t)n);
+	}
+	close(fds[0]);
+	int r = wait_for(pid, status, err);
+	*out = b.data ? buf_steal(&b) : strdup("");
+	return r;
+}
+
+int launch_detached(char *const argv[], const char *log_path, pid_t *pid_out,
+		    struct rl_err *err)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	const char *log = log_path ? log_path : "/dev/null";
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log,
+					 O_WRONLY | O_CREAT | O_APPEND, 0600);
+	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+	/* its own session: no SIGHUP or Ctrl-C from the browser's terminal */
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
+					      POSIX_SPAWN_SETSIGDEF);
+	sigset_t none, def;
+	sigemptyset(&none);
+	sigemptyset(&def);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGHUP);
+	sigaddset(&def, SIGPIPE);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &def);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (rc != 0)
+		return rl_err_set(err, RL_E_FAIL, "cannot start %s: %s", argv[0], strerror(rc));
+	if (pid_out)
+		*pid_out = pid;
+	return 0;
+}
+
+void launch_reap(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}

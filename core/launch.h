@@ -1,0 +1,33 @@
+/* core/launch.h — starting other programs for the browser: runlens itself
+ * detached in the background (a rerun that must outlive the browser), a
+ * command in the foreground (a pager), or with its output captured (a
+ * dry-run plan). */
+#ifndef RUNLENS_CORE_LAUNCH_H
+#define RUNLENS_CORE_LAUNCH_H
+
+#include <sys/types.h>
+
+#include "util/error.h"
+
+/* The path of the running runlens program (for starting it again). */
+const char *launch_self(void);
+
+/* Run ARGV (searched in $PATH) with the caller's terminal and wait.
+ * *status gets its exit status (128+N for a signal). */
+int launch_wait(char *const argv[], int *status, struct rl_err *err);
+
+/* Run ARGV with stdin from /dev/null and stdout+stderr captured into *out
+ * (malloc'd, NUL-terminated, at most 1 MiB kept) and wait. */
+int launch_capture(char *const argv[], char **out, int *status, struct rl_err *err);
+
+/* Start ARGV in its own session, detached from the terminal (stdin
+ * /dev/null, stdout and stderr appended to LOG_PATH, or /dev/null when
+ * NULL), so it keeps going when the caller quits.  Does not wait; *pid
+ * (may be NULL) gets its process id. */
+int launch_detached(char *const argv[], const char *log_path, pid_t *pid,
+		    struct rl_err *err);
+
+/* Collect detached children that have ended (call now and then). */
+void launch_reap(void);
+
+#endif
