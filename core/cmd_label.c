@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/cli.h"
+#include "core/runs.h"
 #include "core/session.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -50,8 +51,7 @@ int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return -1;
 	if (argc - optind != 1)
 		return rl_err_set(err, RL_E_USAGE, "pin: expected RUN");
-	if (open_run(c, argv[optind], &s, &r, err) == 0 &&
-	    store_pipeline_pin(s, r.pipeline_id, r.id, err) == 0) {
+	if (open_run(c, argv[optind], &s, &r, err) == 0 && runs_pin(s, r.id, err) == 0) {
 		fprintf(c->out, "run %lld (%s) is now the baseline of pipeline '%s'\n",
 			(long long)r.id, r.name, r.pipeline);
 		rc = 0;
@@ -166,20 +166,11 @@ int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	if (session_open(c->store_flag, 0, &s, err) < 0)
 		goto cleanup;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		if (session_resolve_run(s, argv[optind + i], &ids[i], err) < 0)
 			goto cleanup;
-		struct store_run r = { 0 };
-		if (store_run_get(s, ids[i], &r, err) < 0)
-			goto cleanup;
-		int running = strcmp(r.status, "running") == 0;
-		store_run_clear(&r);
-		if (running) {
-			rl_err_set(err, RL_E_USAGE, "rm: run %lld is still running",
-				   (long long)ids[i]);
-			goto cleanup;
-		}
-	}
+	if (runs_check_deletable(s, ids, n, err) < 0)
+		goto cleanup;
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
 			rl_err_set(err, RL_E_USAGE,
@@ -197,22 +188,8 @@ int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 			goto cleanup;
 		}
 	}
-	if (store_begin(s, err) < 0)
+	if (runs_delete(s, ids, n, err) < 0)
 		goto cleanup;
-	for (int i = 0; i < n; i++)
-		if (store_run_delete(s, ids[i], err) < 0) {
-			store_rollback(s);
-			goto cleanup;
-		}
-	if (store_commit(s, err) < 0)
-		goto cleanup;
-	/* the run folders (logs, contexts); artifacts wait for gc */
-	for (int i = 0; i < n; i++) {
-		struct buf d = BUF_INIT;
-		buf_printf(&d, "%s/runs/%lld", store_dir(s), (long long)ids[i]);
-		fs_remove_tree(d.data, NULL);
-		buf_free(&d);
-	}
 	fprintf(c->out, "deleted %d run%s (run 'runlens gc' to free their artifacts)\n", n,
 		n == 1 ? "" : "s");
 	rc = 0;

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "core/launch.h"
 #include "core/session.h"
 #include "util/buf.h"
 
@@ -352,6 +353,7 @@ int tui_main(const struct tui_opts *o, struct rl_err *err)
 				dirty = 1;
 			if (start - last_poll >= 900000) {
 				last_poll = start;
+				launch_reap(); /* reruns started from here that ended */
 				int64_t now = version;
 				if (store_data_version(t.store, &now, NULL) == 0 && now != version) {
 					version = now;

@@ -90,29 +90,39 @@ int tui_prompt(struct tui *t, const char *label, const char *initial, char *buf,
 }
 
 /* A box of W x H cells centred on the screen; returns its top-left. */
-static void box_at(struct tui *t, int w, int h, int *y, int *x)
+static void box_at(struct tui *t, int w, int h_rows, int *y, int *x)
 {
-	*y = (t->lines - h) / 2;
+	*y = (t->lines - h_rows) / 2;
 	*x = (t->cols - w) / 2;
 	if (*y < 0)
 		*y = 0;
 	if (*x < 0)
 		*x = 0;
-	for (int r = 0; r < h; r++) {
+	for (int r = 0; r < h_rows; r++) {
 		move(*y + r, *x);
 		for (int c = 0; c < w; c++)
 			addch(' ');
 	}
-	attron(t->color ? COLOR_PAIR(PAIR_HEAD) : A_BOLD);
-	mvhline(*y, *x, ACS_HLINE, w);
-	mvhline(*y + h - 1, *x, ACS_HLINE, w);
-	mvvline(*y, *x, ACS_VLINE, h);
-	mvvline(*y, *x + w - 1, ACS_VLINE, h);
-	mvaddch(*y, *x, ACS_ULCORNER);
-	mvaddch(*y, *x + w - 1, ACS_URCORNER);
-	mvaddch(*y + h - 1, *x, ACS_LLCORNER);
-	mvaddch(*y + h - 1, *x + w - 1, ACS_LRCORNER);
-	attroff(t->color ? COLOR_PAIR(PAIR_HEAD) : A_BOLD);
+	/* the frame in box-drawing characters (UTF-8) or +-| (ASCII): drawn
+	 * as text, so it looks the same in every terminal and in captures */
+	const char *h = t->utf8 ? "─" : "-", *v = t->utf8 ? "│" : "|";
+	const char *c[4] = { t->utf8 ? "┌" : "+", t->utf8 ? "┐" : "+", t->utf8 ? "└" : "+",
+			     t->utf8 ? "┘" : "+" };
+	int a = t->color ? COLOR_PAIR(PAIR_HEAD) : A_BOLD;
+	attron(a);
+	for (int i = 1; i < w - 1; i++) {
+		mvaddstr(*y, *x + i, h);
+		mvaddstr(*y + h_rows - 1, *x + i, h);
+	}
+	for (int r = 1; r < h_rows - 1; r++) {
+		mvaddstr(*y + r, *x, v);
+		mvaddstr(*y + r, *x + w - 1, v);
+	}
+	mvaddstr(*y, *x, c[0]);
+	mvaddstr(*y, *x + w - 1, c[1]);
+	mvaddstr(*y + h_rows - 1, *x, c[2]);
+	mvaddstr(*y + h_rows - 1, *x + w - 1, c[3]);
+	attroff(a);
 }
 
 static int dialog_width(struct tui *t, const char *title, char *const *lines, int n,

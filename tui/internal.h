@@ -112,6 +112,8 @@ struct tui_col {
 	int min;   /* minimum width */
 	int right; /* right-aligned */
 	int grow;  /* takes the width left over */
+	int drop;  /* when the screen is narrow, left out first (highest
+		    * first; 0: never) */
 };
 
 struct tui_table {

@@ -116,32 +116,68 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
 			if (cw > w[c])
 				w[c] = cw;
 		}
-	int total = 0;
-	for (int c = 0; c < nc; c++)
-		total += w[c] + (c ? 2 : 0);
-	/* too wide: shrink the growing column, then the widest ones */
+	int *vis = calloc((size_t)nc, sizeof(int));
+	if (!vis) {
+		free(w);
+		return;
+	}
+	int total = -2;
+	for (int c = 0; c < nc; c++) {
+		vis[c] = 1;
+		total += w[c] + 2;
+	}
+	/* too wide: first trim very wide columns a little, then leave out
+	 * the columns that matter least (cols[].drop, highest first, the
+	 * rightmost of equals), then shrink the widest other columns down to
+	 * 10, the growing one (the name people read first) down to 8, then
+	 * any */
+	for (int c = 0; c < nc && total > avail; c++)
+		while (!tb->cols[c].grow && w[c] > 16 && total > avail) {
+			w[c]--;
+			total--;
+		}
 	while (total > avail) {
 		int k = -1;
 		for (int c = 0; c < nc; c++)
-			if (tb->cols[c].grow && w[c] > 8)
+			if (vis[c] && tb->cols[c].drop > 0 &&
+			    (k < 0 || tb->cols[c].drop >= tb->cols[k].drop))
+				k = c;
+		if (k < 0)
+			break;
+		vis[k] = 0;
+		total -= w[k] + 2;
+	}
+	while (total > avail) {
+		int k = -1;
+		for (int c = 0; c < nc; c++)
+			if (vis[c] && !tb->cols[c].grow && w[c] > 10 && (k < 0 || w[c] > w[k]))
 				k = c;
 		if (k < 0)
 			for (int c = 0; c < nc; c++)
-				if (w[c] > 4 && (k < 0 || w[c] > w[k]))
+				if (vis[c] && tb->cols[c].grow && w[c] > 8)
+					k = c;
+		if (k < 0)
+			for (int c = 0; c < nc; c++)
+				if (vis[c] && w[c] > 4 && (k < 0 || w[c] > w[k]))
 					k = c;
 		if (k < 0)
 			break;
 		w[k]--;
 		total--;
 	}
-	/* the last column takes what is left */
-	if (total < avail)
-		w[nc - 1] += avail - total;
+	/* the last shown column takes what is left */
+	int last = nc - 1;
+	while (last > 0 && !vis[last])
+		last--;
+	if (total < avail && !tb->cols[last].right)
+		w[last] += avail - total;
 	int x = 0;
 	attron(A_BOLD | (t->color ? COLOR_PAIR(PAIR_HEAD) : 0));
 	move(y0, 0);
 	clrtoeol();
 	for (int c = 0; c < nc && x < t->cols; c++) {
+		if (!vis[c])
+			continue;
 		put_fit(t, y0, x, tb->cols[c].title, w[c] < t->cols - x ? w[c] : t->cols - x,
 			tb->cols[c].right);
 		x += w[c] + 2;
@@ -161,6 +197,8 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
 			attron(bold);
 		x = 0;
 		for (int c = 0; c < nc && x < t->cols; c++) {
+			if (!vis[c])
+				continue;
 			int pair = t->color && !selected ? tb->attr[r * nc + c] : 0;
 			if (pair)
 				attron(COLOR_PAIR(pair));
@@ -178,6 +216,7 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
 			attroff(A_REVERSE);
 	}
 	tb->y0 = y0;
+	free(vis);
 	free(w);
 }
 

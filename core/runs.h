@@ -1,0 +1,21 @@
+/* core/runs.h — what people do to recorded runs, shared by the CLI
+ * (`runlens pin`, `runlens rm`) and the browser (b, d). */
+#ifndef RUNLENS_CORE_RUNS_H
+#define RUNLENS_CORE_RUNS_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+#include "util/error.h"
+
+/* Pin RUN_ID as its pipeline's baseline. */
+int runs_pin(struct store *s, int64_t run_id, struct rl_err *err);
+
+/* Refuse (RL_E_USAGE) when any of the N runs is still running; else
+ * delete them and what they recorded in one transaction, then their run
+ * folders (logs, contexts).  Artifacts wait for `runlens gc`. */
+int runs_check_deletable(struct store *s, const int64_t *ids, int n,
+			 struct rl_err *err);
+int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err);
+
+#endif
