@@ -15,6 +15,9 @@
 #include "core/secrets.h"
 #include "util/timeutil.h"
 
+/* Deferred metric values stored in one store_metrics_add call at most. */
+#define INGEST_BATCH 4096
+
 static char *reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *reason(const char *fmt, ...)
 {
@@ -38,6 +41,41 @@ static int declared(const struct spec_step *st, const char *output)
 		if (strcmp(st->outputs[i].name, output) == 0)
 			return 1;
 	return 0;
+}
+
+/* Keep a metric value for flush_metrics (the key is copied). */
+static int defer_metric(struct ingest *ing, const struct store_point_new *p,
+			struct rl_err *err)
+{
+	if (ing->npending == ing->cappending) {
+		int cap = ing->cappending ? 2 * ing->cappending : 256;
+		struct store_point_new *n = realloc(ing->pending, (size_t)cap * sizeof(*n));
+		if (!n)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		ing->pending = n;
+		ing->cappending = cap;
+	}
+	char *key = strdup(p->key);
+	if (!key)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	ing->pending[ing->npending] = *p;
+	ing->pending[ing->npending++].key = key;
+	return 0;
+}
+
+static void drop_pending(struct ingest *ing)
+{
+	for (int i = 0; i < ing->npending; i++)
+		free((char *)ing->pending[i].key);
+	ing->npending = 0;
+}
+
+/* Store the deferred metric values in one go. */
+static int flush_metrics(struct store *s, struct ingest *ing, struct rl_err *err)
+{
+	int rc = store_metrics_add(s, ing->step_run_id, ing->pending, ing->npending, err);
+	drop_pending(ing);
+	return rc;
 }
 
 int ingest_line(struct store *s, struct ingest *ing, const char *line,
@@ -106,10 +144,15 @@ int ingest_line(struct store *s, struct ingest *ing, const char *line,
 				      metric->valuestring);
 			goto cleanup;
 		}
-		if (store_metric_add(s, ing->step_run_id, metric->valuestring,
-				     index != NULL,
-				     index ? (int64_t)index->valuedouble : 0,
-				     value->valuedouble, time_now_ms(), err) < 0) {
+		struct store_point_new p = {
+			.key = metric->valuestring, .has_index = index != NULL,
+			.index = index ? (int64_t)index->valuedouble : 0,
+			.value = value->valuedouble, .at_ms = time_now_ms(),
+		};
+		if ((ing->batching ? defer_metric(ing, &p, err)
+				   : store_metric_add(s, ing->step_run_id, p.key,
+						      p.has_index, p.index, p.value,
+						      p.at_ms, err)) < 0) {
 			rc = -1;
 			goto cleanup;
 		}
@@ -171,6 +214,8 @@ int ingest_poll(struct store *s, struct ingest *ing, int final,
 		return 0; /* nothing recorded yet */
 	char chunk[65536];
 	int rc = 0;
+	/* metric values are stored together, at the end or every few thousand */
+	ing->batching = 1;
 	for (;;) {
 		ssize_t r = pread(fd, chunk, sizeof chunk, ing->offset);
 		if (r < 0 && errno == EINTR)
@@ -189,6 +234,8 @@ int ingest_poll(struct store *s, struct ingest *ing, int final,
 			} else {
 				rc = take_line(s, ing, chunk + start, i - start, err);
 			}
+			if (rc == 0 && ing->npending >= INGEST_BATCH)
+				rc = flush_metrics(s, ing, err);
 			if (rc < 0)
 				goto cleanup;
 			start = i + 1;
@@ -199,7 +246,11 @@ int ingest_poll(struct store *s, struct ingest *ing, int final,
 		rc = take_line(s, ing, ing->partial.data, ing->partial.len, err);
 		buf_reset(&ing->partial);
 	}
+	if (rc == 0)
+		rc = flush_metrics(s, ing, err);
 cleanup:
+	ing->batching = 0;
+	drop_pending(ing);
 	close(fd);
 	return rc;
 }
@@ -207,6 +258,10 @@ cleanup:
 void ingest_release(struct ingest *ing)
 {
 	buf_free(&ing->partial);
+	drop_pending(ing);
+	free(ing->pending);
+	ing->pending = NULL;
+	ing->cappending = 0;
 }
 
 static int flatten(struct store *s, int64_t id, const cJSON *v, struct buf *key,

@@ -27,6 +27,11 @@ struct ingest {
 	const char *warn_path; /* where to note ignored lines (stderr log) */
 	int64_t records;  /* records stored so far */
 	int64_t ignored;  /* lines ignored */
+	/* metric values read by ingest_poll and not stored yet: it stores
+	 * them together (store_metrics_add) before it returns; keys owned */
+	struct store_point_new *pending;
+	int npending, cappending;
+	int batching;
 };
 
 /* Read what was appended since the last call and store it (metadata and

@@ -159,6 +159,50 @@ static int sort_expr(struct buf *q, struct binds *b, const struct store_sort *so
 	}
 }
 
+/* " AND r.pipeline_id = ? AND (FILTER)" as far as they are given. */
+static int where_more(struct buf *q, struct binds *b, int64_t pipeline_id,
+		      const struct store_filter *filter, int64_t now)
+{
+	if (pipeline_id > 0) {
+		buf_puts(q, " AND r.pipeline_id = ?");
+		if (bind_num(b, (double)pipeline_id) < 0)
+			return -1;
+	}
+	if (filter) {
+		buf_puts(q, " AND ");
+		return compile(q, b, filter, now);
+	}
+	return 0;
+}
+
+/* Sorted by a metric: walk run_metrics_by_value (step, key, value) in the
+ * sort's direction and stop at LIMIT, instead of computing the value of
+ * every run and sorting them all; the runs without the value come after
+ * (SQLite skips that arm once LIMIT rows came from the first). */
+static int by_metric(struct buf *q, struct binds *b, int64_t pipeline_id,
+		     const struct store_filter *filter,
+		     const struct store_sort *sort, int64_t now, int limit)
+{
+	buf_puts(q, "SELECT * FROM (SELECT " STORE_RUN_COLS
+		    "FROM run_metrics m JOIN runs r ON r.id = m.run_id "
+		    "JOIN pipelines p ON p.id = r.pipeline_id "
+		    "WHERE m.step = ? AND m.key = ?");
+	if (bind_str(b, sort->step) < 0 || bind_str(b, sort->key) < 0 ||
+	    where_more(q, b, pipeline_id, filter, now) < 0)
+		return -1;
+	buf_printf(q, " ORDER BY m.value %s, r.started_ms DESC, r.id DESC LIMIT ?)",
+		   sort->descending ? "DESC" : "ASC");
+	buf_puts(q, " UNION ALL SELECT * FROM (SELECT " STORE_RUN_COLS
+		    "FROM runs r JOIN pipelines p ON p.id = r.pipeline_id WHERE NOT EXISTS "
+		    "(SELECT 1 FROM run_metrics m WHERE m.run_id = r.id "
+		    "AND m.step = ? AND m.key = ?)");
+	if (bind_num(b, limit) < 0 || bind_str(b, sort->step) < 0 ||
+	    bind_str(b, sort->key) < 0 || where_more(q, b, pipeline_id, filter, now) < 0)
+		return -1;
+	buf_puts(q, " ORDER BY r.started_ms DESC, r.id DESC LIMIT ?) LIMIT ?");
+	return bind_num(b, limit) < 0 ? -1 : bind_num(b, limit);
+}
+
 int store_runs_query(struct store *s, int64_t pipeline_id,
 		     const struct store_filter *filter,
 		     const struct store_sort *sort, int64_t now_ms, int limit,
@@ -172,35 +216,36 @@ int store_runs_query(struct store *s, int64_t pipeline_id,
 	*n = 0;
 	if (!b)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
-	buf_puts(&q, "SELECT " STORE_RUN_COLS
-		     "FROM runs r JOIN pipelines p ON p.id = r.pipeline_id WHERE 1");
-	if (pipeline_id > 0) {
-		buf_puts(&q, " AND r.pipeline_id = ?");
-		bind_num(b, (double)pipeline_id);
-	}
-	if (filter) {
-		buf_puts(&q, " AND ");
-		if (compile(&q, b, filter, now_ms) < 0) {
+	if (sort && sort->field == SFF_METRIC) {
+		if (by_metric(&q, b, pipeline_id, filter, sort, now_ms, limit) < 0) {
 			rl_err_set(err, RL_E_INPUT, "the filter is too long");
 			goto cleanup;
 		}
-	}
-	buf_puts(&q, " ORDER BY ");
-	if (sort) {
-		/* runs without the value last, whatever the direction */
-		struct buf e = BUF_INIT;
-		if (sort_expr(&e, b, sort, now_ms) < 0 ||
-		    sort_expr(&q, b, sort, now_ms) < 0) {
-			buf_free(&e);
-			rl_err_set(err, RL_E_INPUT, "cannot sort by that");
+	} else {
+		buf_puts(&q, "SELECT " STORE_RUN_COLS
+			     "FROM runs r JOIN pipelines p ON p.id = r.pipeline_id WHERE 1");
+		if (where_more(&q, b, pipeline_id, filter, now_ms) < 0) {
+			rl_err_set(err, RL_E_INPUT, "the filter is too long");
 			goto cleanup;
 		}
-		/* the expression went in twice: bind its values twice, in order */
-		buf_printf(&q, " IS NULL, %s %s, ", e.data, sort->descending ? "DESC" : "ASC");
-		buf_free(&e);
+		buf_puts(&q, " ORDER BY ");
+		if (sort) {
+			/* runs without the value last, whatever the direction */
+			struct buf e = BUF_INIT;
+			if (sort_expr(&e, b, sort, now_ms) < 0 ||
+			    sort_expr(&q, b, sort, now_ms) < 0) {
+				buf_free(&e);
+				rl_err_set(err, RL_E_INPUT, "cannot sort by that");
+				goto cleanup;
+			}
+			/* the expression went in twice: bind its values twice, in order */
+			buf_printf(&q, " IS NULL, %s %s, ", e.data,
+				   sort->descending ? "DESC" : "ASC");
+			buf_free(&e);
+		}
+		buf_puts(&q, "r.started_ms DESC, r.id DESC LIMIT ?");
+		bind_num(b, limit);
 	}
-	buf_puts(&q, "r.started_ms DESC, r.id DESC LIMIT ?");
-	bind_num(b, limit);
 	int prc = sqlite3_prepare_v2(s->db, q.data, -1, &st, NULL);
 	if (prc != SQLITE_OK) {
 		store_fail(s, prc, "cannot query runs", err);

@@ -433,6 +433,20 @@ struct store_metric {
 int store_metric_add(struct store *s, int64_t step_run_id, const char *key,
 		     int has_index, int64_t index, double value,
 		     int64_t at_ms, struct rl_err *err);
+
+struct store_point_new {
+	const char *key;
+	int has_index;
+	int64_t index;
+	double value;
+	int64_t at_ms;
+};
+/* Record N values of a step run in one unit, with the same result as N
+ * store_metric_add calls in that order, at a fraction of the cost (one
+ * step lookup, one INSERT per value, one summary write per key). */
+int store_metrics_add(struct store *s, int64_t step_run_id,
+		      const struct store_point_new *pts, int n,
+		      struct rl_err *err);
 /* Summaries of every metric of a run, ordered by step position and key. */
 int store_run_metrics(struct store *s, int64_t run_id,
 		      struct store_metric **rows, int *n, struct rl_err *err);

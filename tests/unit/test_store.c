@@ -936,6 +936,153 @@ START_TEST(test_model_versions_concurrent)
 }
 END_TEST
 
+START_TEST(test_metrics_batch)
+{
+	/* store_metrics_add gives what the same store_metric_add calls give */
+	static const struct store_point_new pts[] = {
+		{ "loss", 1, 2, 0.5, 10 }, { "acc", 0, 0, 0.7, 11 },
+		{ "loss", 1, 1, 0.9, 12 }, { "acc", 0, 0, 0.8, 13 },
+		{ "loss", 1, 3, 0.4, 14 }, { "mixed", 1, 5, 1.0, 15 },
+		{ "mixed", 0, 0, 2.0, 16 }, { "loss", 1, 0, 0.1, 17 },
+		{ "mixed", 1, 4, 3.0, 18 }, { "acc", 0, 0, 0.6, 19 },
+	};
+	enum { N = sizeof pts / sizeof pts[0] };
+	int64_t p = new_pipeline("p");
+	int64_t r1 = new_run(p, "p-1", 1000, "running"), r2 = new_run(p, "p-2", 2000, "running");
+	int64_t a, b;
+	ck_assert_int_eq(store_step_run_create(st, r1, "train", 0, 1, NULL, &a, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r2, "train", 0, 1, NULL, &b, NULL), 0);
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(store_metric_add(st, a, pts[i].key, pts[i].has_index,
+						  pts[i].index, pts[i].value, pts[i].at_ms, NULL), 0);
+	/* in two batches: the second one folds into existing summaries */
+	ck_assert_int_eq(store_metrics_add(st, b, pts, 4, NULL), 0);
+	ck_assert_int_eq(store_metrics_add(st, b, pts + 4, N - 4, NULL), 0);
+	ck_assert_int_eq(store_metrics_add(st, b, NULL, 0, NULL), 0);
+	struct store_metric *ma = NULL, *mb = NULL;
+	int na = 0, nb = 0;
+	ck_assert_int_eq(store_step_metrics(st, a, &ma, &na, NULL), 0);
+	ck_assert_int_eq(store_step_metrics(st, b, &mb, &nb, NULL), 0);
+	ck_assert_int_eq(na, 3);
+	ck_assert_int_eq(nb, na);
+	for (int i = 0; i < na; i++) {
+		ck_assert_str_eq(ma[i].key, mb[i].key);
+		ck_assert(ma[i].value == mb[i].value);
+		ck_assert(ma[i].min == mb[i].min);
+		ck_assert(ma[i].max == mb[i].max);
+		ck_assert_int_eq(ma[i].count, mb[i].count);
+		ck_assert_int_eq(ma[i].is_series, mb[i].is_series);
+	}
+	store_metrics_free(ma, na);
+	store_metrics_free(mb, nb);
+	struct store_metric_point *sa = NULL, *sb = NULL;
+	ck_assert_int_eq(store_metric_series(st, a, "mixed", INT64_MIN, 10, &sa, &na, NULL), 0);
+	ck_assert_int_eq(store_metric_series(st, b, "mixed", INT64_MIN, 10, &sb, &nb, NULL), 0);
+	ck_assert_int_eq(na, 3);
+	ck_assert_int_eq(nb, na);
+	for (int i = 0; i < na; i++) {
+		ck_assert_int_eq(sa[i].index, sb[i].index);
+		ck_assert(sa[i].value == sb[i].value);
+	}
+	free(sa);
+	free(sb);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_metrics_add(st, 9999, pts, 1, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+}
+END_TEST
+
+START_TEST(test_query_sort_by_metric)
+{
+	/* runs with train.loss in its order (ties newest first), then the
+	 * runs without it, newest first; filters and pipelines still apply */
+	int64_t p = new_pipeline("p"), q = new_pipeline("q");
+	static const double loss[] = { 0.3, 0.1, -1, 0.3, 0.2, -1 };
+	int64_t ids[6];
+	for (int i = 0; i < 6; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "r%d", i);
+		ids[i] = new_run(i == 5 ? q : p, name, 1000 + i, "completed");
+		if (loss[i] < 0)
+			continue;
+		int64_t sr;
+		ck_assert_int_eq(store_step_run_create(st, ids[i], "train", 0, 1, NULL, &sr, NULL), 0);
+		ck_assert_int_eq(store_metric_add(st, sr, "loss", 0, 0, loss[i], 1, NULL), 0);
+	}
+	struct store_sort so = { .field = SFF_METRIC, .step = "train", .key = "loss" };
+	struct store_run *rows = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_runs_query(st, 0, NULL, &so, 5000, 10, &rows, &n, NULL), 0);
+	static const int asc[] = { 1, 4, 3, 0, 5, 2 };
+	ck_assert_int_eq(n, 6);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(rows[i].id, ids[asc[i]]);
+	store_runs_free(rows, n);
+	so.descending = 1;
+	ck_assert_int_eq(store_runs_query(st, 0, NULL, &so, 5000, 3, &rows, &n, NULL), 0);
+	static const int desc[] = { 3, 0, 4 };
+	ck_assert_int_eq(n, 3);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(rows[i].id, ids[desc[i]]);
+	store_runs_free(rows, n);
+	/* one pipeline, and a filter compiled into both halves */
+	struct store_filter f = { .kind = SF_CMP, .field = SFF_NAME, .op = SFO_NE, .str = "r3" };
+	ck_assert_int_eq(store_runs_query(st, p, &f, &so, 5000, 10, &rows, &n, NULL), 0);
+	static const int pf[] = { 0, 4, 1, 2 };
+	ck_assert_int_eq(n, 4);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(rows[i].id, ids[pf[i]]);
+	store_runs_free(rows, n);
+}
+END_TEST
+
+START_TEST(test_bulk_load)
+{
+	int64_t p = new_pipeline("p"), run = 0;
+	ck_assert_int_eq(store_bulk_mode(st, 1, NULL), 0);
+	ck_assert_int_eq(store_begin(st, NULL), 0);
+	for (int i = 0; i < 3; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "b%d", i);
+		struct store_bulk_run r = { .pipeline_id = p, .name = name,
+					    .status = i == 2 ? "failed" : "completed",
+					    .started_ms = 1000 + i, .ended_ms = 2000 + i };
+		ck_assert_int_eq(store_bulk_run(st, &r, &run, NULL), 0);
+	}
+	struct store_bulk_step b = { .run_id = run, .name = "train", .status = "completed" };
+	ck_assert_int_eq(store_bulk_step_run(st, &b, &b.id, NULL), 0);
+	for (int k = 0; k < 3; k++)
+		ck_assert_int_eq(store_bulk_metric(st, &b, "loss", 1, k, 1.0 - k * 0.25, 5, NULL), 0);
+	struct store_metric m = { .key = "loss", .value = 0.5, .min = 0.5, .max = 1.0,
+				  .count = 3, .is_series = 1 };
+	ck_assert_int_eq(store_bulk_summary(st, &b, &m, NULL), 0);
+	ck_assert_int_eq(store_bulk_finish(st, NULL), 0);
+	ck_assert_int_eq(store_commit(st, NULL), 0);
+	ck_assert_int_eq(store_bulk_mode(st, 0, NULL), 0);
+	struct store_pipeline pl;
+	ck_assert_int_eq(store_pipeline_get_by_id(st, p, &pl, NULL), 0);
+	ck_assert_int_eq(pl.run_count, 3);
+	ck_assert_int_eq(pl.completed_count, 2);
+	ck_assert_int_eq(pl.failed_count, 1);
+	ck_assert_int_eq(pl.last_run_id, run);
+	store_pipeline_clear(&pl);
+	struct store_metric *ms = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_run_metrics(st, run, &ms, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert(ms[0].value == 0.5);
+	ck_assert_int_eq(ms[0].count, 3);
+	store_metrics_free(ms, n);
+	/* the next value of the series folds in after the bulk summary */
+	ck_assert_int_eq(store_metric_add(st, b.id, "loss", 1, 3, 0.25, 6, NULL), 0);
+	ck_assert_int_eq(store_run_metrics(st, run, &ms, &n, NULL), 0);
+	ck_assert(ms[0].value == 0.25);
+	ck_assert_int_eq(ms[0].count, 4);
+	store_metrics_free(ms, n);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -957,6 +1104,9 @@ int main(void)
 	tcase_add_test(tc, test_lineage_producer);
 	tcase_add_test(tc, test_data_version_readonly);
 	tcase_add_test(tc, test_model_versions_concurrent);
+	tcase_add_test(tc, test_metrics_batch);
+	tcase_add_test(tc, test_query_sort_by_metric);
+	tcase_add_test(tc, test_bulk_load);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,193 @@
+/* store/metric_batch.c — many metric values of one step run recorded at
+ * once, with the same result as one store_metric_add per value: the step
+ * run is looked up once, each value is one prepared INSERT, and each key's
+ * summary is read once, folded in memory and written once. */
+#include "config.h"
+#include "store/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct summary {
+	int found;
+	double value, min, max;
+	int64_t count;
+	int is_series;
+	int has_last;
+	int64_t last_idx;
+};
+
+/* What metric_add's upsert does to the summary, for one value. */
+static void fold(struct summary *m, const struct store_point_new *p)
+{
+	if (!m->found) {
+		*m = (struct summary){ .found = 1, .value = p->value, .min = p->value,
+				       .max = p->value, .count = 1,
+				       .is_series = p->has_index,
+				       .has_last = p->has_index, .last_idx = p->index };
+		return;
+	}
+	int newer = !p->has_index || !m->has_last || p->index >= m->last_idx;
+	if (newer)
+		m->value = p->value;
+	if (p->has_index && (!m->has_last || p->index >= m->last_idx)) {
+		m->has_last = 1;
+		m->last_idx = p->index;
+	}
+	if (p->value < m->min)
+		m->min = p->value;
+	if (p->value > m->max)
+		m->max = p->value;
+	m->count++;
+	m->is_series |= p->has_index;
+}
+
+static int read_summary(struct store *s, int64_t run_id, const char *step,
+			const char *key, struct summary *m, struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT value, min, max, count, is_series, last_idx FROM run_metrics "
+		"WHERE run_id = ? AND step = ? AND key = ?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id) || bind_text(st, 2, step) || bind_text(st, 3, key))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read metrics", err);
+	int rc = sqlite3_step(st);
+	memset(m, 0, sizeof *m);
+	if (rc == SQLITE_ROW) {
+		m->found = 1;
+		m->value = sqlite3_column_double(st, 0);
+		m->min = sqlite3_column_double(st, 1);
+		m->max = sqlite3_column_double(st, 2);
+		m->count = sqlite3_column_int64(st, 3);
+		m->is_series = sqlite3_column_int(st, 4);
+		m->has_last = sqlite3_column_type(st, 5) != SQLITE_NULL;
+		m->last_idx = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE
+		       ? 0
+		       : store_fail(s, rc, "cannot read metrics", err);
+}
+
+static int write_summary(struct store *s, int64_t run_id, int64_t step_run_id,
+			 const char *step, const char *key,
+			 const struct summary *m, struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT OR REPLACE INTO run_metrics (run_id, step_run_id, step, key, "
+		"value, min, max, count, is_series, last_idx) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id) || bind_i64(st, 2, step_run_id) ||
+	    bind_text(st, 3, step) || bind_text(st, 4, key) ||
+	    sqlite3_bind_double(st, 5, m->value) || sqlite3_bind_double(st, 6, m->min) ||
+	    sqlite3_bind_double(st, 7, m->max) || bind_i64(st, 8, m->count) ||
+	    sqlite3_bind_int(st, 9, m->is_series) ||
+	    (m->has_last ? bind_i64(st, 10, m->last_idx) : sqlite3_bind_null(st, 10)))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the metric", err);
+	return store_run_stmt(s, st, "cannot record the metric", err);
+}
+
+static int step_of(struct store *s, int64_t step_run_id, int64_t *run_id,
+		   char **step, struct rl_err *err)
+{
+	static const char sql[] = "SELECT run_id, name FROM step_runs WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, step_run_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read the step", err);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*run_id = sqlite3_column_int64(st, 0);
+		*step = col_text(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return rl_err_set(err, RL_E_NOT_FOUND, "no step run %lld",
+				  (long long)step_run_id);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, rc, "cannot read the step", err);
+	return *step ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+}
+
+struct by_key {
+	const struct store_point_new *p;
+	int i;
+};
+
+static int cmp_by_key(const void *a, const void *b)
+{
+	const struct by_key *x = a, *y = b;
+	int c = strcmp(x->p->key, y->p->key);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+static int add_all(struct store *s, int64_t step_run_id,
+		   const struct store_point_new *pts, int n, struct rl_err *err)
+{
+	static const char ins[] =
+		"INSERT INTO metrics (step_run_id, run_id, key, idx, value, at_ms) "
+		"VALUES (?, ?, ?, ?, ?, ?)";
+	int64_t run_id = 0;
+	char *step = NULL;
+	struct by_key *order = NULL;
+	int rc = -1;
+	if (step_of(s, step_run_id, &run_id, &step, err) < 0)
+		goto cleanup;
+	for (int i = 0; i < n; i++) {
+		const struct store_point_new *p = &pts[i];
+		sqlite3_stmt *st = store_stmt(s, ins, err);
+		if (!st)
+			goto cleanup;
+		if (bind_i64(st, 1, step_run_id) || bind_i64(st, 2, run_id) ||
+		    sqlite3_bind_text(st, 3, p->key, -1, SQLITE_STATIC) ||
+		    (p->has_index ? bind_i64(st, 4, p->index) : sqlite3_bind_null(st, 4)) ||
+		    sqlite3_bind_double(st, 5, p->value) || bind_i64(st, 6, p->at_ms)) {
+			store_fail(s, sqlite3_errcode(s->db), "cannot record the metric", err);
+			goto cleanup;
+		}
+		if (store_run_stmt(s, st, "cannot record the metric", err) < 0)
+			goto cleanup;
+	}
+	/* the summaries: the values of each key in the order given */
+	order = malloc((size_t)n * sizeof(*order));
+	if (!order) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	for (int i = 0; i < n; i++)
+		order[i] = (struct by_key){ &pts[i], i };
+	qsort(order, (size_t)n, sizeof(*order), cmp_by_key);
+	for (int i = 0; i < n;) {
+		const char *key = order[i].p->key;
+		struct summary m;
+		if (read_summary(s, run_id, step, key, &m, err) < 0)
+			goto cleanup;
+		for (; i < n && !strcmp(order[i].p->key, key); i++)
+			fold(&m, order[i].p);
+		if (write_summary(s, run_id, step_run_id, step, key, &m, err) < 0)
+			goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(order);
+	free(step);
+	return rc;
+}
+
+int store_metrics_add(struct store *s, int64_t step_run_id,
+		      const struct store_point_new *pts, int n,
+		      struct rl_err *err)
+{
+	if (n <= 0)
+		return 0;
+	int nested;
+	if (store_unit_begin(s, &nested, err) < 0)
+		return -1;
+	return store_unit_end(s, nested, add_all(s, step_run_id, pts, n, err), err);
+}
