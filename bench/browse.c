@@ -1,0 +1,251 @@
+/* bench/browse.c — `rlbench browse BIG SMALL`: what the browser asks the
+ * store, timed on two generated stores side by side (each operation on BIG
+ * then on SMALL, round after round, so that noise hits both alike; median
+ * of RLBENCH_REPEATS):
+ *
+ *   open_first   open the store as the browser does, first page of runs
+ *   next_page    the page after the first
+ *   deep_page    a page about 90% of the way down (by key, not offset)
+ *   filter       first page of `train.acc > 0.9`
+ *   sort         first page sorted by train.loss
+ *   compare      two runs with 1,000 metrics each, loaded and paired
+ *
+ * A page is RLBENCH_PAGE rows (default 200, the browser's page). */
+#include "config.h"
+#include "bench/bench.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/compare.h"
+#include "core/filter.h"
+#include "core/session.h"
+#include "store/store.h"
+#include "util/fs.h"
+
+struct browse {
+	const char *dir;
+	struct store *s;
+	int page;
+	struct store_run_cursor second, deep;
+	struct store_filter *filter;
+	struct store_sort sort;
+	int64_t cmp_a, cmp_b;
+	int64_t now;
+};
+
+typedef int (*op_fn)(struct browse *b, struct rl_err *err);
+
+static int page_of(struct browse *b, const struct store_run_cursor *after,
+		   struct store_run_cursor *last, struct rl_err *err)
+{
+	struct store_run *rows = NULL;
+	int n = 0;
+	if (store_runs_page(b->s, 0, after, b->page, &rows, &n, err) < 0)
+		return -1;
+	if (last && n) {
+		last->started_ms = rows[n - 1].started_ms;
+		last->id = rows[n - 1].id;
+	}
+	store_runs_free(rows, n);
+	return n == b->page ? 0 : rl_err_set(err, RL_E_FAIL, "short page: %d rows", n);
+}
+
+static int op_open_first(struct browse *b, struct rl_err *err)
+{
+	struct store *keep = b->s;
+	int rc = session_open(b->dir, 0, &b->s, err);
+	if (rc == 0)
+		rc = page_of(b, NULL, NULL, err);
+	store_close(&b->s);
+	b->s = keep;
+	return rc;
+}
+
+static int op_next_page(struct browse *b, struct rl_err *err)
+{
+	return page_of(b, &b->second, NULL, err);
+}
+
+static int op_deep_page(struct browse *b, struct rl_err *err)
+{
+	return page_of(b, &b->deep, NULL, err);
+}
+
+static int query(struct browse *b, const struct store_filter *f,
+		 const struct store_sort *so, struct rl_err *err)
+{
+	struct store_run *rows = NULL;
+	int n = 0;
+	if (store_runs_query(b->s, 0, f, so, b->now, b->page, &rows, &n, err) < 0)
+		return -1;
+	store_runs_free(rows, n);
+	return n == b->page ? 0 : rl_err_set(err, RL_E_FAIL, "short page: %d rows", n);
+}
+
+static int op_filter(struct browse *b, struct rl_err *err)
+{
+	return query(b, b->filter, NULL, err);
+}
+
+static int op_sort(struct browse *b, struct rl_err *err)
+{
+	return query(b, NULL, &b->sort, err);
+}
+
+static const struct store_metric *find(const struct store_metric *m, int n,
+				       const char *step, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(m[i].step, step) && !strcmp(m[i].key, key))
+			return &m[i];
+	return NULL;
+}
+
+static int op_compare(struct browse *b, struct rl_err *err)
+{
+	struct store_run ra = { 0 }, rb = { 0 };
+	struct store_metric *ma = NULL, *mb = NULL;
+	int na = 0, nb = 0, rc = -1, better = 0;
+	if (store_run_get(b->s, b->cmp_a, &ra, err) < 0 ||
+	    store_run_get(b->s, b->cmp_b, &rb, err) < 0 ||
+	    store_run_metrics(b->s, b->cmp_a, &ma, &na, err) < 0 ||
+	    store_run_metrics(b->s, b->cmp_b, &mb, &nb, err) < 0)
+		goto cleanup;
+	/* pair them as `runlens compare` does */
+	for (int i = 0; i < na; i++) {
+		const struct store_metric *y = find(mb, nb, ma[i].step, ma[i].key);
+		char key[256];
+		snprintf(key, sizeof key, "%s.%s", ma[i].step, ma[i].key);
+		if (y && !strcmp(compare_verdict(compare_direction(NULL, key), ma[i].value,
+						 y->value), "better"))
+			better++;
+	}
+	rc = na >= 1000 && nb >= 1000 && better > 0
+		     ? 0
+		     : rl_err_set(err, RL_E_FAIL, "compare: %d and %d metrics", na, nb);
+cleanup:
+	store_run_clear(&ra);
+	store_run_clear(&rb);
+	store_metrics_free(ma, na);
+	store_metrics_free(mb, nb);
+	return rc;
+}
+
+/* The sizes a generated store was made with, from its bench-stamp. */
+static int stamp_sizes(const char *dir, struct bench_sizes *z, struct rl_err *err)
+{
+	char *path = fs_join(dir, "bench-stamp"), *text = NULL;
+	int rc = -1;
+	if (!path || fs_read_file(path, &text, NULL, err) < 0)
+		goto cleanup;
+	const char *r = strstr(text, "runs="), *p = strstr(text, "pipelines=");
+	if (!r || !p) {
+		rl_err_set(err, RL_E_INPUT, "%s is not a bench stamp", path);
+		goto cleanup;
+	}
+	z->runs = atoll(r + 5);
+	z->pipelines = atoll(p + 10);
+	rc = 0;
+cleanup:
+	free(path);
+	free(text);
+	return rc;
+}
+
+static int setup(struct browse *b, struct rl_err *err)
+{
+	struct bench_sizes z;
+	char name[64];
+	int64_t id;
+	struct store_run r = { 0 };
+	if (stamp_sizes(b->dir, &z, err) < 0 || session_open(b->dir, 0, &b->s, err) < 0 ||
+	    page_of(b, NULL, &b->second, err) < 0)
+		return -1;
+	/* the deep page starts after the run about 90% of the way down (the
+	 * 10%-oldest, plus a page so that a full page follows) */
+	bench_run_name(name, sizeof name, z.runs / 10 + b->page, z.pipelines);
+	if (store_run_id_by_name(b->s, name, &id, err) < 0 ||
+	    store_run_get(b->s, id, &r, err) < 0)
+		return -1;
+	b->deep.started_ms = r.started_ms;
+	b->deep.id = r.id;
+	store_run_clear(&r);
+	if (store_run_id_by_name(b->s, BENCH_CMP_A, &b->cmp_a, err) < 0 ||
+	    store_run_id_by_name(b->s, BENCH_CMP_B, &b->cmp_b, err) < 0)
+		return -1;
+	if (filter_parse("train.acc > 0.9", b->now, &b->filter, err) < 0 ||
+	    filter_parse_sort("train.loss", &b->sort, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void teardown(struct browse *b)
+{
+	filter_free(&b->filter);
+	filter_sort_clear(&b->sort);
+	store_close(&b->s);
+}
+
+int bench_browse(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		op_fn fn;
+	} ops[] = {
+		{ "open_first", op_open_first }, { "next_page", op_next_page },
+		{ "deep_page", op_deep_page },	 { "filter", op_filter },
+		{ "sort", op_sort },		 { "compare", op_compare },
+	};
+	enum { NOPS = sizeof ops / sizeof ops[0] };
+	struct rl_err err = RL_ERR_INIT;
+	struct browse b[2] = { { 0 }, { 0 } };
+	int rc = 1;
+	double *t[2][NOPS] = { { 0 } };
+	if (argc != 3) {
+		fprintf(stderr, "runlens: usage: rlbench browse BIG SMALL\n");
+		return 2;
+	}
+	int reps = (int)bench_env("RLBENCH_REPEATS", 15);
+	for (int w = 0; w < 2; w++) {
+		b[w].dir = argv[1 + w];
+		b[w].page = (int)bench_env("RLBENCH_PAGE", 200);
+		b[w].now = 1800000000000LL;
+		if (setup(&b[w], &err) < 0) {
+			rl_err_prefix(&err, "%s", b[w].dir);
+			goto cleanup;
+		}
+		for (int k = 0; k < NOPS; k++)
+			if (!(t[w][k] = calloc((size_t)reps, sizeof(double)))) {
+				rl_err_set(&err, RL_E_NOMEM, NULL);
+				goto cleanup;
+			}
+	}
+	/* round-robin, so a noisy moment hits every operation and store alike */
+	for (int r = 0; r < reps; r++)
+		for (int k = 0; k < NOPS; k++)
+			for (int w = 0; w < 2; w++) {
+				double t0 = bench_now_ms();
+				if (ops[k].fn(&b[w], &err) < 0) {
+					rl_err_prefix(&err, "%s: %s", b[w].dir, ops[k].name);
+					goto cleanup;
+				}
+				t[w][k][r] = bench_now_ms() - t0;
+			}
+	for (int k = 0; k < NOPS; k++) {
+		double big = bench_median(t[0][k], reps), small = bench_median(t[1][k], reps);
+		printf("%s_ms %.3f %.3f %.2f\n", ops[k].name, big, small,
+		       small > 0 ? big / small : 0);
+	}
+	rc = 0;
+cleanup:
+	if (rc)
+		bench_fail(&err);
+	for (int w = 0; w < 2; w++) {
+		for (int k = 0; k < NOPS; k++)
+			free(t[w][k]);
+		teardown(&b[w]);
+	}
+	return rc;
+}
