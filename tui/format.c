@@ -116,19 +116,16 @@ void fmt_spark(const double *v, int n, int utf8, char *buf, size_t size)
 		buf[used] = '\0';
 }
 
-int fmt_plot(const double *v, int n, int width, int height, int utf8,
-	     char ***lines, double *lo, double *hi)
+/* Column means of V squeezed into at most WIDTH columns (*cols of them). */
+static double *plot_columns(const double *v, int n, int width, int *cols)
 {
-	*lines = NULL;
-	if (n <= 0 || width < 1 || height < 1)
-		return -1;
-	int cols = n < width ? n : width;
-	double *col = malloc((size_t)cols * sizeof(double));
+	*cols = n < width ? n : width;
+	double *col = malloc((size_t)*cols * sizeof(double));
 	if (!col)
-		return -1;
+		return NULL;
 	/* each column: the mean of the values that fall in it */
-	for (int c = 0; c < cols; c++) {
-		int a = (int)((long long)c * n / cols), b = (int)((long long)(c + 1) * n / cols);
+	for (int c = 0; c < *cols; c++) {
+		int a = (int)((long long)c * n / *cols), b = (int)((long long)(c + 1) * n / *cols);
 		double sum = 0;
 		int k = 0;
 		for (int i = a; i < b; i++)
@@ -138,14 +135,13 @@ int fmt_plot(const double *v, int n, int width, int height, int utf8,
 			}
 		col[c] = k ? sum / k : NAN;
 	}
-	range_of(col, cols, lo, hi);
-	if (*lo > *hi) { /* nothing finite */
-		*lo = *hi = 0;
-	} else if (*lo == *hi) {
-		double pad = *lo == 0 ? 1 : fabs(*lo) * 0.05;
-		*lo -= pad;
-		*hi += pad;
-	}
+	return col;
+}
+
+/* Paint COLS column values into HEIGHT rows of WIDTH cells, LO..HI. */
+static int plot_paint(const double *col, int cols, int width, int height, int utf8,
+		      double lo, double hi, char ***lines)
+{
 	char **out = calloc((size_t)height, sizeof(char *));
 	size_t cell = utf8 ? 3 : 1;
 	for (int r = 0; out && r < height; r++) {
@@ -155,10 +151,8 @@ int fmt_plot(const double *v, int n, int width, int height, int utf8,
 			out = NULL;
 		}
 	}
-	if (!out) {
-		free(col);
+	if (!out)
 		return -1;
-	}
 	int eighths = height * 8;
 	for (int r = 0; r < height; r++) {
 		char *p = out[r];
@@ -167,7 +161,12 @@ int fmt_plot(const double *v, int n, int width, int height, int utf8,
 			int fill = 0; /* eighths of this row that are filled */
 			if (c < cols && isfinite(col[c])) {
 				/* at least one eighth, so the lowest value still shows */
-				int h = 1 + (int)((col[c] - *lo) / (*hi - *lo) * (eighths - 1) + 0.5);
+				double f = hi > lo ? (col[c] - lo) / (hi - lo) : 0.5;
+				if (!(f >= 0))
+					f = 0;
+				if (f > 1)
+					f = 1;
+				int h = 1 + (int)(f * (eighths - 1) + 0.5);
 				fill = h - row_base;
 				if (fill < 0)
 					fill = 0;
@@ -185,9 +184,53 @@ int fmt_plot(const double *v, int n, int width, int height, int utf8,
 		}
 		*p = '\0';
 	}
-	free(col);
 	*lines = out;
 	return 0;
+}
+
+/* A range that can be drawn: pad an empty one. */
+static void widen(double *lo, double *hi)
+{
+	if (!(*lo <= *hi)) { /* nothing finite: nothing is drawn */
+		*lo = *hi = 0;
+	} else if (*lo == *hi) {
+		double pad = *lo == 0 ? 1 : fabs(*lo) * 0.05;
+		*lo -= pad;
+		*hi += pad;
+	}
+}
+
+int fmt_plot(const double *v, int n, int width, int height, int utf8,
+	     char ***lines, double *lo, double *hi)
+{
+	*lines = NULL;
+	if (n <= 0 || width < 1 || height < 1)
+		return -1;
+	int cols;
+	double *col = plot_columns(v, n, width, &cols);
+	if (!col)
+		return -1;
+	range_of(col, cols, lo, hi);
+	widen(lo, hi);
+	int rc = plot_paint(col, cols, width, height, utf8, *lo, *hi, lines);
+	free(col);
+	return rc;
+}
+
+int fmt_plot_range(const double *v, int n, int width, int height, int utf8, double lo,
+		   double hi, char ***lines)
+{
+	*lines = NULL;
+	if (n <= 0 || width < 1 || height < 1)
+		return -1;
+	widen(&lo, &hi);
+	int cols;
+	double *col = plot_columns(v, n, width, &cols);
+	if (!col)
+		return -1;
+	int rc = plot_paint(col, cols, width, height, utf8, lo, hi, lines);
+	free(col);
+	return rc;
 }
 
 void fmt_plot_free(char **lines, int height)

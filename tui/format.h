@@ -31,6 +31,10 @@ void fmt_spark(const double *v, int n, int utf8, char *buf, size_t size);
  * HEIGHT < 1). */
 int fmt_plot(const double *v, int n, int width, int height, int utf8,
 	     char ***lines, double *lo, double *hi);
+/* fmt_plot with the vertical axis fixed at LO..HI (values outside are
+ * clipped), so several plots can share one scale. */
+int fmt_plot_range(const double *v, int n, int width, int height, int utf8, double lo,
+		   double hi, char ***lines);
 void fmt_plot_free(char **lines, int height);
 
 /* Display columns of a UTF-8 string (wcwidth; invalid bytes count 1). */
