@@ -169,13 +169,35 @@ static void draw_bars(struct tui *t)
 				buf_putc(&line, *p++);
 			}
 		}
-		buf_printf(&line, "%sq %s%s? help", dot, t->top->below ? "back" : "quit", dot);
+	}
+	/* "q back · ? help" always shows, at the right end */
+	char right[64];
+	snprintf(right, sizeof right, "q %s%s? help ", t->top->below ? "back" : "quit",
+		 t->utf8 ? " · " : " | ");
+	int rw = fmt_width(right);
+	if (!t->notice[0] && line.data) {
+		/* too long: leave out whole hints from the end */
+		const char *dot = t->utf8 ? " · " : " | ";
+		while (fmt_width(line.data) > t->cols - rw - 1) {
+			char *cut = NULL;
+			for (char *p = strstr(line.data, dot); p; p = strstr(p + 1, dot))
+				cut = p;
+			if (!cut)
+				break;
+			*cut = '\0';
+		}
 	}
 	int a = t->color ? COLOR_PAIR(pair) : A_REVERSE;
 	attron(a);
 	mvhline(t->lines - 1, 0, ' ', t->cols);
 	attroff(a);
-	tui_put(t, t->lines - 1, 0, t->cols, line.data, pair, t->color ? 0 : A_REVERSE);
+	if (t->notice[0] || t->cols < rw + 20) {
+		tui_put(t, t->lines - 1, 0, t->cols, line.data, pair, t->color ? 0 : A_REVERSE);
+	} else {
+		tui_put(t, t->lines - 1, 0, t->cols - rw - 1, line.data, pair,
+			t->color ? 0 : A_REVERSE);
+		tui_put(t, t->lines - 1, t->cols - rw, rw, right, pair, A_BOLD | (t->color ? 0 : A_REVERSE));
+	}
 	buf_free(&line);
 }
 
@@ -186,13 +208,25 @@ static void draw_help(struct tui *t)
 	erase();
 	tui_put(t, 0, 1, t->cols - 2, "runlens keys — Up/Down scroll, any other key closes", 0,
 		A_BOLD);
-	int y = 2;
-	tui_put(t, 1, 2, t->cols - 2, "KEY         WHERE               DOES", PAIR_HEAD, A_BOLD);
-	for (int i = help_top; i < NKEYS && y < t->lines - 1; i++, y++) {
+	/* two columns when the screen is wide enough, else one (scrolled) */
+	int two = t->cols >= 100, rows = t->lines - 3;
+	int colw = two ? (t->cols - 4) / 2 : t->cols - 3;
+	for (int c = 0; c < (two ? 2 : 1); c++)
+		tui_put(t, 1, 2 + c * (colw + 2), colw,
+			two ? "KEY         DOES" : "KEY         WHERE               DOES", PAIR_HEAD,
+			A_BOLD);
+	for (int k = 0; help_top + k < NKEYS; k++) {
+		int i = help_top + k, c = two ? k / rows : 0, r = two ? k % rows : k;
+		if (c > (two ? 1 : 0) || r >= rows)
+			break;
 		char row[256];
-		snprintf(row, sizeof row, "%-11s %-19s %s", keymap[i].label, keymap[i].where,
-			 keymap[i].help);
-		tui_put(t, y, 2, t->cols - 3, row, 0, 0);
+		if (two)
+			snprintf(row, sizeof row, "%-11s %s  (%s)", keymap[i].label, keymap[i].help,
+				 keymap[i].where);
+		else
+			snprintf(row, sizeof row, "%-11s %-19s %s", keymap[i].label,
+				 keymap[i].where, keymap[i].help);
+		tui_put(t, 2 + r, 2 + c * (colw + 2), colw, row, 0, 0);
 	}
 	if (t->lines > 3)
 		tui_put(t, t->lines - 1, 1, t->cols - 2,
@@ -229,10 +263,13 @@ static void reload(struct tui *t)
 static void init_colors(struct tui *t)
 {
 	const char *nc = getenv("NO_COLOR");
-	t->color = has_colors() && COLORS >= 8 && !(nc && *nc);
-	if (!t->color)
+	t->color = 0;
+	if (!has_colors() || (nc && *nc))
 		return;
-	start_color();
+	start_color(); /* COLORS is known only after this */
+	if (COLORS < 8)
+		return;
+	t->color = 1;
 	use_default_colors();
 	/* only the eight basic colours: they look right on 8-colour terminals
 	 * and on themed 256-colour ones */

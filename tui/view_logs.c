@@ -1,26 +1,42 @@
 /* tui/view_logs.c — a step's captured output, paged from the files on
  * disk: lines are indexed only as far as the screen needs, so a 1 GB log
- * opens at once; control characters and invalid UTF-8 are shown as \xNN;
- * long lines are cut to the screen. */
+ * opens at once; stdout, then a "── stderr ──" rule, then stderr; control
+ * characters, escape sequences and invalid UTF-8 are shown as \xNN; long
+ * lines are cut (scroll with Left/Right) or wrapped (w).  A running step is
+ * followed: new lines are indexed as the files grow (F toggles), without
+ * re-reading what was read.  / searches, n and N move between matches. */
 #include "config.h"
 #include "tui/internal.h"
 
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/buf.h"
 
 #define CHUNK 65536
+#define LINE_MAX_SHOWN 65536 /* bytes of one line rendered when wrapping */
 
 struct line {
-	int file; /* 0 stdout, 1 stderr, -1 the separator */
 	off_t off;
 	size_t len;
+};
+
+/* One of the two files: its lines as far as indexed. */
+struct logfile {
+	char *path;
+	int fd;
+	struct line *lines;
+	int n, cap;
+	off_t scanned; /* bytes indexed into whole lines */
+	off_t size;    /* size when last looked at */
+	int eof;       /* indexed up to the size seen */
 };
 
 struct logs_view {
@@ -28,134 +44,237 @@ struct logs_view {
 	char *step;
 	int attempt;
 	int want_attempt; /* 0: the last */
-	char *path[2];
-	int fd[2];
-	off_t scanned[2]; /* bytes indexed */
-	int done[2];	  /* reached EOF */
-	int sep;	  /* separator emitted */
-	struct line *lines;
-	int nlines, cap;
-	int top;
+	int running;	  /* the attempt is still running */
+	struct logfile f[2];
+	int top;	/* first line shown */
+	int xoff;	/* columns scrolled to the right */
+	int follow;	/* keep the end in view as the files grow */
+	int wrap;
+	int match;	/* line of the last search match, -1 none */
+	char search[256];
+	int height;	/* rows of the last paint */
 };
 
-static int push_line(struct logs_view *lv, int file, off_t off, size_t len)
+static int push_line(struct logfile *lf, off_t off, size_t len)
 {
-	if (lv->nlines == lv->cap) {
-		int cap = lv->cap ? lv->cap * 2 : 1024;
-		struct line *p = realloc(lv->lines, (size_t)cap * sizeof(*p));
+	if (lf->n == lf->cap) {
+		int cap = lf->cap ? lf->cap * 2 : 1024;
+		struct line *p = realloc(lf->lines, (size_t)cap * sizeof(*p));
 		if (!p)
 			return -1;
-		lv->lines = p;
-		lv->cap = cap;
+		lf->lines = p;
+		lf->cap = cap;
 	}
-	lv->lines[lv->nlines++] = (struct line){ file, off, len };
+	lf->lines[lf->n++] = (struct line){ off, len };
 	return 0;
 }
 
-/* Index lines until there are at least WANT (or the files end). */
-static void ensure(struct logs_view *lv, int want)
+static int open_file(struct logfile *lf)
 {
+	if (lf->fd < 0 && lf->path)
+		lf->fd = open(lf->path, O_RDONLY | O_CLOEXEC);
+	return lf->fd;
+}
+
+/* Index whole lines of LF until it has WANT lines or reaches its end. */
+static void index_file(struct logfile *lf, int want)
+{
+	if (open_file(lf) < 0) {
+		lf->eof = 1;
+		return;
+	}
+	struct stat st;
+	if (fstat(lf->fd, &st) == 0)
+		lf->size = st.st_size;
 	char *chunk = NULL;
-	for (int f = 0; f < 2 && lv->nlines < want; f++) {
-		if (lv->done[f])
-			continue;
-		if (f == 1 && !lv->done[0])
-			break;
-		if (lv->fd[f] < 0)
-			lv->fd[f] = lv->path[f] ? open(lv->path[f], O_RDONLY | O_CLOEXEC) : -1;
-		if (lv->fd[f] < 0) {
-			lv->done[f] = 1;
-			continue;
-		}
+	while (lf->n < want && lf->scanned < lf->size) {
 		if (!chunk && !(chunk = malloc(CHUNK)))
-			return;
-		off_t line_start = lv->scanned[f];
-		while (lv->nlines < want) {
-			ssize_t n = pread(lv->fd[f], chunk, CHUNK, lv->scanned[f]);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				/* a last line without a newline */
-				if (lv->scanned[f] > line_start)
-					push_line(lv, f, line_start, (size_t)(lv->scanned[f] - line_start));
-				lv->done[f] = 1;
+			break;
+		ssize_t got = pread(lf->fd, chunk, CHUNK, lf->scanned);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		off_t start = lf->scanned;
+		char *p = chunk, *end = chunk + got;
+		char *nl;
+		while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+			off_t line_end = start + (nl - chunk);
+			push_line(lf, lf->scanned, (size_t)(line_end - lf->scanned));
+			lf->scanned = line_end + 1;
+			p = nl + 1;
+			if (lf->n >= want)
+				break;
+		}
+		if (lf->scanned == start) {
+			/* no newline in a whole chunk: one very long line, indexed in
+			 * CHUNK pieces so memory stays bounded */
+			if (got == CHUNK) {
+				push_line(lf, lf->scanned, CHUNK);
+				lf->scanned += CHUNK;
+			} else {
 				break;
 			}
-			for (ssize_t i = 0; i < n; i++)
-				if (chunk[i] == '\n') {
-					off_t end = lv->scanned[f] + i;
-					push_line(lv, f, line_start, (size_t)(end - line_start));
-					line_start = end + 1;
-				}
-			lv->scanned[f] += n;
-		}
-		if (!lv->done[f])
-			lv->scanned[f] = line_start; /* re-read the partial line next time */
-		if (f == 0 && lv->done[0] && !lv->sep) {
-			lv->sep = 1;
-			if (lv->fd[1] < 0 && lv->path[1])
-				lv->fd[1] = open(lv->path[1], O_RDONLY | O_CLOEXEC);
-			if (lv->fd[1] >= 0 && lseek(lv->fd[1], 0, SEEK_END) > 0)
-				push_line(lv, -1, 0, 0);
 		}
 	}
 	free(chunk);
+	lf->eof = lf->scanned >= lf->size || (lf->n < want);
 }
 
-/* Terminal-safe text of a line, cut to WIDTH columns. */
-static void render(struct logs_view *lv, const struct line *ln, int width, struct buf *out)
+/* A last line without a newline yet (shown, not indexed: it may grow). */
+static int partial(const struct logfile *lf)
 {
-	if (ln->file < 0) {
-		buf_puts(out, "── stderr ──");
-		return;
+	return lf->size > lf->scanned;
+}
+
+static int file_lines(const struct logfile *lf)
+{
+	return lf->n + partial(lf);
+}
+
+/* Lines there are so far: stdout, the rule, stderr. */
+static int total(const struct logs_view *lv)
+{
+	int n = file_lines(&lv->f[0]);
+	if (lv->f[1].size > 0)
+		n += 1 + file_lines(&lv->f[1]);
+	return n;
+}
+
+/* Index until line WANT exists (stdout first, stderr once stdout ended). */
+static void ensure(struct logs_view *lv, int want)
+{
+	index_file(&lv->f[0], want);
+	if (file_lines(&lv->f[0]) < want || lv->f[0].n < want) {
+		int rest = want - file_lines(&lv->f[0]) - 1;
+		if (rest < 0)
+			rest = 0;
+		index_file(&lv->f[1], rest + 1);
+	} else if (lv->f[1].fd < 0) {
+		/* know whether there is a stderr at all (for the rule) */
+		struct stat st;
+		if (lv->f[1].path && stat(lv->f[1].path, &st) == 0)
+			lv->f[1].size = st.st_size;
 	}
-	size_t want = ln->len < (size_t)width * 4 + 4 ? ln->len : (size_t)width * 4 + 4;
-	unsigned char *data = malloc(want + 1);
-	if (!data)
-		return;
-	ssize_t n = pread(lv->fd[ln->file], data, want, ln->off);
-	int cols = 0;
-	for (ssize_t i = 0; i < n && cols < width; ) {
+}
+
+/* Line K: FILE (0/1, or -1 for the rule), its offset and length. */
+static int line_at(const struct logs_view *lv, int k, int *file, off_t *off, size_t *len)
+{
+	const struct logfile *o = &lv->f[0], *e = &lv->f[1];
+	if (k < o->n) {
+		*file = 0;
+		*off = o->lines[k].off;
+		*len = o->lines[k].len;
+		return 0;
+	}
+	if (k == o->n && partial(o)) {
+		*file = 0;
+		*off = o->scanned;
+		*len = (size_t)(o->size - o->scanned);
+		return 0;
+	}
+	k -= file_lines(o);
+	if (e->size <= 0)
+		return -1;
+	if (k == 0) {
+		*file = -1;
+		*off = 0;
+		*len = 0;
+		return 0;
+	}
+	k--;
+	if (k < e->n) {
+		*file = 1;
+		*off = e->lines[k].off;
+		*len = e->lines[k].len;
+		return 0;
+	}
+	if (k == e->n && partial(e)) {
+		*file = 1;
+		*off = e->scanned;
+		*len = (size_t)(e->size - e->scanned);
+		return 0;
+	}
+	return -1;
+}
+
+/* Terminal-safe text of BYTES: control characters, escapes and invalid
+ * UTF-8 as \xNN, tabs as spaces; SKIP columns left out, at most WIDTH
+ * columns kept.  *more is set when the text went on past WIDTH. */
+static void safe_text(const unsigned char *data, size_t n, int skip, int width, struct buf *out,
+		      int *more)
+{
+	int col = 0;
+	*more = 0;
+	for (size_t i = 0; i < n;) {
 		unsigned char c = data[i];
 		size_t seq = 1;
 		if (c >= 0x80) {
 			seq = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
 			for (size_t k = 1; seq && k < seq; k++)
-				if (i + (ssize_t)k >= n || (data[i + k] & 0xC0) != 0x80)
+				if (i + k >= n || (data[i + k] & 0xC0) != 0x80)
 					seq = 0;
 		}
+		char esc[8];
+		const char *piece;
+		size_t plen;
+		int w;
 		if (c == '\t') {
-			buf_puts(out, "    ");
-			cols += 4;
+			piece = "    ";
+			plen = 4;
+			w = 4;
 			i++;
 		} else if (c < 0x20 || c == 0x7F || seq == 0) {
-			buf_printf(out, "\\x%02x", c);
-			cols += 4;
+			snprintf(esc, sizeof esc, "\\x%02x", c);
+			piece = esc;
+			plen = 4;
+			w = 4;
 			i++;
 		} else {
-			buf_append(out, data + i, seq);
-			cols++;
-			i += (ssize_t)seq;
+			piece = (const char *)data + i;
+			plen = seq;
+			w = 1;
+			i += seq;
 		}
+		if (col + w <= skip) {
+			col += w;
+			continue;
+		}
+		if (col - skip + w > width) {
+			*more = 1;
+			return;
+		}
+		buf_append(out, piece, plen);
+		col += w;
 	}
-	if (ln->len > want || cols >= width)
-		buf_puts(out, "…");
-	free(data);
+}
+
+static unsigned char *read_line(struct logs_view *lv, int file, off_t off, size_t len,
+				size_t cap, size_t *got)
+{
+	size_t want = len < cap ? len : cap;
+	unsigned char *data = malloc(want + 1);
+	*got = 0;
+	if (!data)
+		return NULL;
+	ssize_t n = pread(lv->f[file].fd, data, want, off);
+	*got = n > 0 ? (size_t)n : 0;
+	data[*got] = '\0';
+	return data;
 }
 
 static void close_files(struct logs_view *lv)
 {
-	for (int f = 0; f < 2; f++) {
-		if (lv->fd[f] >= 0)
-			close(lv->fd[f]);
-		lv->fd[f] = -1;
-		free(lv->path[f]);
-		lv->path[f] = NULL;
-		lv->scanned[f] = 0;
-		lv->done[f] = 0;
+	for (int i = 0; i < 2; i++) {
+		struct logfile *lf = &lv->f[i];
+		if (lf->fd >= 0)
+			close(lf->fd);
+		free(lf->path);
+		free(lf->lines);
+		memset(lf, 0, sizeof *lf);
+		lf->fd = -1;
 	}
-	lv->sep = 0;
-	lv->nlines = 0;
 }
 
 static int logs_load(struct view *v, struct tui *t, struct rl_err *err)
@@ -164,11 +283,9 @@ static int logs_load(struct view *v, struct tui *t, struct rl_err *err)
 	struct store_step_run st = { 0 };
 	struct store_attempt *atts = NULL;
 	int n = 0, rc = -1;
-	close_files(lv);
 	if (store_step_run_get(t->store, lv->run_id, lv->step, &st, err) < 0)
 		goto cleanup;
-	int64_t from = st.id;
-	if (store_attempts_of(t->store, from, &atts, &n, err) < 0)
+	if (store_attempts_of(t->store, st.id, &atts, &n, err) < 0)
 		goto cleanup;
 	if (n == 0 && st.cached_from) {
 		store_attempts_free(atts, n);
@@ -176,15 +293,34 @@ static int logs_load(struct view *v, struct tui *t, struct rl_err *err)
 		if (store_attempts_of(t->store, st.cached_from, &atts, &n, err) < 0)
 			goto cleanup;
 	}
+	char *paths[2] = { NULL, NULL };
+	int attempt = 0, running = 0;
 	if (n > 0) {
 		int k = n - 1;
 		for (int i = 0; i < n; i++)
 			if (atts[i].number == lv->want_attempt)
 				k = i;
-		lv->attempt = atts[k].number;
-		lv->path[0] = atts[k].stdout_path ? strdup(atts[k].stdout_path) : NULL;
-		lv->path[1] = atts[k].stderr_path ? strdup(atts[k].stderr_path) : NULL;
+		attempt = atts[k].number;
+		running = atts[k].status && !strcmp(atts[k].status, "running");
+		paths[0] = atts[k].stdout_path;
+		paths[1] = atts[k].stderr_path;
 	}
+	/* the same files as before: keep the index, it only grows */
+	int same = attempt == lv->attempt;
+	for (int i = 0; i < 2 && same; i++)
+		same = (!paths[i] && !lv->f[i].path) ||
+		       (paths[i] && lv->f[i].path && !strcmp(paths[i], lv->f[i].path));
+	if (!same) {
+		close_files(lv);
+		for (int i = 0; i < 2; i++)
+			lv->f[i].path = paths[i] ? strdup(paths[i]) : NULL;
+		lv->top = 0;
+		lv->match = -1;
+	}
+	if (running && !lv->running && lv->top == 0)
+		lv->follow = 1; /* a running step: follow it, like tail -f */
+	lv->running = running;
+	lv->attempt = attempt;
 	rc = 0;
 cleanup:
 	store_attempts_free(atts, n);
@@ -195,68 +331,203 @@ cleanup:
 static void logs_title(struct view *v, char *buf, size_t size)
 {
 	struct logs_view *lv = v->data;
-	snprintf(buf, size, "Logs — run %lld, step %s, attempt %d", (long long)lv->run_id,
-		 lv->step, lv->attempt);
+	snprintf(buf, size, "Logs — run %lld, step %s, attempt %d%s%s%s", (long long)lv->run_id,
+		 lv->step, lv->attempt, lv->running ? " · running" : "",
+		 lv->follow ? " · following (F stops)" : "", lv->wrap ? " · wrapped" : "");
+}
+
+/* Keep the end in view. */
+static void to_end(struct logs_view *lv, int height)
+{
+	ensure(lv, INT_MAX);
+	lv->top = total(lv) - height;
+	if (lv->top < 0)
+		lv->top = 0;
 }
 
 static void logs_draw(struct view *v, struct tui *t)
 {
 	struct logs_view *lv = v->data;
-	int height = t->lines - 2;
+	int height = t->lines - 2, width = t->cols - 1;
+	lv->height = height;
+	if (lv->follow)
+		to_end(lv, height);
 	ensure(lv, lv->top + height + 1);
-	if (lv->top > lv->nlines - 1)
-		lv->top = lv->nlines > 0 ? lv->nlines - 1 : 0;
-	if (!lv->path[0]) {
-		mvprintw(2, 2, "This step has no output (it never started).");
+	if (!lv->f[0].path && !lv->f[1].path) {
+		tui_put(t, 2, 2, t->cols - 4, "This step has no output (it never started).", 0, 0);
 		return;
 	}
-	if (lv->nlines == 0) {
-		mvprintw(2, 2, "(no output)");
+	if (total(lv) == 0) {
+		tui_put(t, 2, 2, t->cols - 4,
+			lv->running ? "(no output yet: new lines show up here as they are written)"
+				    : "(no output)",
+			PAIR_DIM, 0);
 		return;
 	}
-	for (int i = 0; i < height; i++) {
-		int k = lv->top + i;
-		move(1 + i, 0);
-		clrtoeol();
-		if (k >= lv->nlines)
+	int y = 1;
+	for (int k = lv->top; y <= height; k++) {
+		int file;
+		off_t off;
+		size_t len;
+		if (line_at(lv, k, &file, &off, &len) < 0)
+			break;
+		if (file < 0) {
+			tui_put(t, y++, 0, t->cols, t->utf8 ? "── stderr ──" : "-- stderr --", PAIR_DIM,
+				0);
 			continue;
-		struct buf text = BUF_INIT;
-		render(lv, &lv->lines[k], t->cols - 1, &text);
-		int err_line = lv->lines[k].file != 0;
-		if (err_line && t->color)
-			attron(COLOR_PAIR(lv->lines[k].file < 0 ? PAIR_DIM : PAIR_WARN));
-		mvprintw(1 + i, 0, "%s", text.data ? text.data : "");
-		if (err_line && t->color)
-			attroff(COLOR_PAIR(lv->lines[k].file < 0 ? PAIR_DIM : PAIR_WARN));
-		buf_free(&text);
+		}
+		int pair = file == 1 ? PAIR_WARN : 0, attrs = k == lv->match ? A_REVERSE : 0;
+		size_t got;
+		unsigned char *data =
+			read_line(lv, file, off, len,
+				  lv->wrap ? LINE_MAX_SHOWN : (size_t)(lv->xoff + width) * 4 + 8, &got);
+		if (!data)
+			break;
+		if (!lv->wrap) {
+			struct buf text = BUF_INIT;
+			int more;
+			safe_text(data, got, lv->xoff, width, &text, &more);
+			tui_put(t, y, 0, width, text.data ? text.data : "", pair, attrs);
+			if (more || len > got)
+				tui_put(t, y, width, 1, t->utf8 ? "…" : ">", PAIR_DIM, 0);
+			buf_free(&text);
+			y++;
+		} else {
+			/* wrapped: one screen row per WIDTH columns */
+			int skip = 0, more = 1;
+			while (more && y <= height) {
+				struct buf text = BUF_INIT;
+				safe_text(data, got, skip, width, &text, &more);
+				tui_put(t, y++, 0, width, text.data ? text.data : "", pair, attrs);
+				buf_free(&text);
+				skip += width;
+			}
+		}
+		free(data);
 	}
+}
+
+/* Find SEARCH from line FROM in direction DIR (case-insensitive); -1 when
+ * absent.  Indexes further as it goes (bounded by the files). */
+static int find(struct logs_view *lv, int from, int dir)
+{
+	for (int k = from; k >= 0; k += dir) {
+		if (dir > 0)
+			ensure(lv, k + 1);
+		int file;
+		off_t off;
+		size_t len;
+		if (line_at(lv, k, &file, &off, &len) < 0)
+			return -1;
+		if (file < 0)
+			continue;
+		size_t got;
+		unsigned char *data = read_line(lv, file, off, len, LINE_MAX_SHOWN, &got);
+		if (!data)
+			return -1;
+		/* search what the screen shows, escapes included */
+		struct buf text = BUF_INIT;
+		int more;
+		safe_text(data, got, 0, INT_MAX / 2, &text, &more);
+		int hit = text.data && strcasestr(text.data, lv->search);
+		buf_free(&text);
+		free(data);
+		if (hit)
+			return k;
+	}
+	return -1;
+}
+
+static int do_search(struct logs_view *lv, struct tui *t, enum tui_action a)
+{
+	if (a == ACT_SEARCH) {
+		char text[256];
+		if (!tui_prompt(t, "search the log:", NULL, text, sizeof text) || !text[0])
+			return TUI_REDRAW;
+		snprintf(lv->search, sizeof lv->search, "%s", text);
+		lv->match = lv->top - 1;
+	}
+	if (!lv->search[0]) {
+		tui_notice(t, "no search yet: / searches");
+		return TUI_REDRAW;
+	}
+	int dir = a == ACT_PREV ? -1 : 1;
+	int k = find(lv, lv->match + dir, dir);
+	if (k < 0) {
+		tui_notice(t, "'%s': no more matches %s", lv->search, dir > 0 ? "below" : "above");
+		return TUI_REDRAW;
+	}
+	lv->match = k;
+	lv->follow = 0;
+	/* show the match a few lines from the top */
+	lv->top = k > 2 ? k - 2 : 0;
+	tui_notice(t, "'%s' at line %d", lv->search, k + 1);
+	return TUI_REDRAW;
 }
 
 static int logs_action(struct view *v, struct tui *t, enum tui_action a)
 {
 	struct logs_view *lv = v->data;
-	int page = t->lines - 3, old = lv->top;
+	int height = t->lines - 2, page = height - 1, old = lv->top, oldx = lv->xoff;
 	switch (a) {
 	case ACT_UP: lv->top--; break;
 	case ACT_DOWN: lv->top++; break;
 	case ACT_PAGE_UP: lv->top -= page; break;
 	case ACT_PAGE_DOWN: lv->top += page; break;
 	case ACT_TOP: lv->top = 0; break;
+	case ACT_END:
+		to_end(lv, height);
+		return TUI_REDRAW;
+	case ACT_LEFT: lv->xoff = lv->xoff > 8 ? lv->xoff - 8 : 0; break;
+	case ACT_RIGHT:
+		if (!lv->wrap)
+			lv->xoff += 8;
+		break;
+	case ACT_FOLLOW:
+		lv->follow = !lv->follow;
+		tui_notice(t, lv->follow ? "following the end of the log" : "stopped following");
+		return TUI_REDRAW;
+	case ACT_WRAP:
+		lv->wrap = !lv->wrap;
+		lv->xoff = 0;
+		tui_notice(t, lv->wrap ? "long lines wrapped" : "long lines cut (Left/Right scroll)");
+		return TUI_REDRAW;
+	case ACT_SEARCH:
+	case ACT_NEXT:
+	case ACT_PREV: return do_search(lv, t, a);
+	case ACT_OPEN: return TUI_HANDLED;
 	default: return 0;
 	}
-	ensure(lv, lv->top + t->lines);
-	if (lv->top > lv->nlines - (t->lines - 2))
-		lv->top = lv->nlines - (t->lines - 2);
+	if (a == ACT_UP || a == ACT_PAGE_UP || a == ACT_TOP)
+		lv->follow = 0;
+	ensure(lv, lv->top + height + 1);
+	if (lv->top > total(lv) - height)
+		lv->top = total(lv) - height;
 	if (lv->top < 0)
 		lv->top = 0;
-	return lv->top != old ? TUI_REDRAW : TUI_HANDLED;
+	return lv->top != old || lv->xoff != oldx ? TUI_REDRAW : TUI_HANDLED;
+}
+
+/* While following: look at the sizes; index what was appended. */
+static int logs_tick(struct view *v, struct tui *t)
+{
+	struct logs_view *lv = v->data;
+	(void)t;
+	if (!lv->follow)
+		return 0;
+	int changed = 0;
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+		if (lv->f[i].path && stat(lv->f[i].path, &st) == 0 && st.st_size != lv->f[i].size)
+			changed = 1;
+	}
+	return changed ? TUI_REDRAW : 0;
 }
 
 static void logs_free(struct view *v)
 {
 	struct logs_view *lv = v->data;
 	close_files(lv);
-	free(lv->lines);
 	free(lv->step);
 	free(lv);
 }
@@ -268,21 +539,23 @@ static const struct view_ops logs_ops = {
 	.draw = logs_draw,
 	.action = logs_action,
 	.free = logs_free,
+	.hints = "/ search · n/N next/prev · G end · F follow · w wrap · ←/→ scroll",
+	.tick = logs_tick,
 };
 
 struct view *view_logs_new(int64_t run_id, const char *step, int attempt)
 {
 	struct view *v = calloc(1, sizeof(*v));
 	struct logs_view *lv = calloc(1, sizeof(*lv));
-	if (!v || !lv) {
+	if (!v || !lv || !(lv->step = strdup(step))) {
 		free(v);
 		free(lv);
 		return NULL;
 	}
 	lv->run_id = run_id;
-	lv->step = strdup(step);
 	lv->want_attempt = attempt;
-	lv->fd[0] = lv->fd[1] = -1;
+	lv->match = -1;
+	lv->f[0].fd = lv->f[1].fd = -1;
 	v->ops = &logs_ops;
 	v->data = lv;
 	return v;

@@ -1,21 +1,31 @@
 #!/bin/sh
 # The terminal browser, driven for real in tmux: open, navigate to a step's
-# logs, help, resize down to 20x5 and back, notice a new run by itself, quit.
+# logs and search them, help, filter, sort, search, mark, pin, saved views,
+# rerun with the plan first (the run appears by itself), delete with a
+# question, --read-only refusals, NO_COLOR, an ASCII locale, resize down to
+# 20x5 and back, notice a new run by itself, quit.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
 export TERM=xterm-256color LC_ALL=C.UTF-8
+unset NO_COLOR # lib.sh sets it for the CLI tests; the browser's colours are tested here
 S="runlens-tui-$$"
+PATH="$(dirname "$RUNLENS_BIN"):$PATH"; export PATH  # steps call `runlens metric`
+TUI_ARGS=
 tmux_() { tmux -L "$S" "$@"; }
 trap 'tmux_ kill-server 2>/dev/null; cleanup_tmp' EXIT
 
 cat > p.json <<'J'
-{"name": "tuidemo", "steps": [
+{"name": "tuidemo", "params": {"score": 0.5, "ok": 0},
+ "metrics": {"score": "max"},
+ "steps": [
  {"name": "prepare", "run": "echo preparing; echo 'line two'"},
- {"name": "train", "run": "for i in 1 2 3; do echo epoch $i; done; printf 'bin\\001ary\\n'", "needs": ["prepare"]},
- {"name": "broken", "run": "echo oops >&2; exit 2", "needs": ["prepare"]}
+ {"name": "train", "run": "for i in 1 2 3; do echo epoch $i; done; printf 'bin\\001ary\\033[31mred\\n'; runlens metric score ${params.score}", "needs": ["prepare"]},
+ {"name": "broken", "run": "echo oops >&2; test ${params.ok} = 1", "needs": ["prepare"]}
 ]}
 J
-expect_exit 1 rl run p.json
+expect_exit 1 rl run p.json -p score=0.5 --tag first
+expect_exit 1 rl run p.json -p score=0.9
+expect_exit 0 rl run p.json -p score=0.7 -p ok=1 --tag good
 
 screen() { tmux_ capture-pane -p -t tui; }
 wait_for() { # TEXT: until the screen shows it (5 s at most)
@@ -26,49 +36,194 @@ wait_for() { # TEXT: until the screen shows it (5 s at most)
 	done
 	return 1
 }
+wait_gone() { # TEXT: until the screen no longer shows it
+	i=0
+	while [ $i -lt 50 ]; do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.1; i=$((i+1))
+	done
+	return 1
+}
 see() { if wait_for "$1"; then pass; else fail "screen lacks '$1':"; screen >&2; fi; }
+not_see() { if wait_gone "$1"; then pass; else fail "screen still shows '$1':"; screen >&2; fi; }
 key() { tmux_ send-keys -t tui "$@"; }
+line_of() { screen | grep -F -- "$1" | head -n 1; }
+start() { # [ENV=…] ARGS: the browser in a fresh 120x30 window
+	tmux_ kill-session -t tui 2>/dev/null
+	tmux_ new-session -d -s tui -x 120 -y 30 "cd '$T' && env RUNLENS_STORE='$RUNLENS_STORE' $* '$RUNLENS_BIN' tui ${TUI_ARGS:-}"
+}
 
-tmux_ new-session -d -s tui -x 100 -y 24 "cd '$T' && RUNLENS_STORE='$RUNLENS_STORE' '$RUNLENS_BIN' tui"
-see "runlens · Runs — 1 shown"
+start
+see "runlens · Runs — all pipelines · 3 shown · newest first"
 see "tuidemo-"
 see "failed"
-see "Enter open · l logs · q quit · ? help"
+see "train.score"
+see "? help"
+# the newest run: 0.7 against its baseline (no completed run before it):
+# shown without a delta; the metric column is right there
+line=$(line_of " 3  completed")
+expect_contains "$line" "0.7"
+
+# open a run, then a step's logs (l), search them
 key Enter
-see "runlens · Run 1 — tuidemo-"
-see "prepare  completed"
-see "broken   failed"
-see "exit code 2"
-key j Enter
-see "Logs — run 1, step train, attempt 1"
+see "runlens · Run 3 — tuidemo-"
+see "prepare"
+key j l
+see "Logs — run 3, step train, attempt 1"
 see "epoch 3"
-see 'bin\x01ary'
-key q j j Enter
-see "Logs — run 1, step broken"
-see "── stderr ──"
-see "oops"
-key q
-see "q back"
+see 'bin\x01ary\x1b[31mred'
+key / ; sleep 0.2; key "epoch 2" Enter
+see "'epoch 2' at line 2"
+key n
+see "no more matches below"
+key q q
+see "Runs — all pipelines"
+
+# help, generated from the key table
 key '?'
-see "keys (any key to close)"
-see "F5/Ctrl-L    reload from the store"
+see "runlens keys"
+see "F5/C-l"
+see "filter (ls --where language)"
 key x
+not_see "runlens keys"
+
+# filter with the --where language; a mistake is explained, not fatal
+key f; sleep 0.2; key "train.score>0.6" Enter
+see "2 shown"
+see "where train.score>0.6"
+key f; sleep 0.2; key C-u "status=" Enter
+see "filter: at column 8"
+key f; sleep 0.2; key C-u Enter
+see "3 shown"
+
+# sort by the metric (best first), then search for a tag
+key s; sleep 0.2
+see "Sort runs by"
+key G Enter
+see "-train.score"
+first=$(screen | sed -n 3p)
+expect_contains "$first" "0.9"
+key / ; sleep 0.2; key good Enter
+sel=$(tmux_ capture-pane -p -e -t tui | grep -F 'good' | head -n 1)
+expect_contains "$sel" "[7m"   # the selected row is drawn in reverse video
+
+# marks and pin: pin run 1 as the baseline, deltas are computed against it
+key g
+key s; sleep 0.2; key g Enter   # back to newest first
+see "newest first"
+key G b
+see "run 1 is now its pipeline's baseline"
+line=$(line_of " 3  completed")
+expect_contains "$line" "40%"   # 0.7 against 0.5
+key g ' ' ' '
+see "2 marked"
+key g ' ' ' '
+not_see "marked"
+
+# saved views: save the filter under a name, clear it, recall it
+key f; sleep 0.2; key "tag=good" Enter
+see "1 shown"
+key S; sleep 0.2; key "goodruns" Enter
+see "saved view 'goodruns'"
+key f; sleep 0.2; key C-u Enter
+see "3 shown"
+key v
+see "Saved views"
+key Enter
+see "[view goodruns]"
+see "1 shown"
+key f; sleep 0.2; key C-u Enter
+see "3 shown"
+
+# rerun: the plan first, nothing happens on "n"; on "y" the run starts in
+# the background and shows up by itself
+key g r
+see "Rerun of run 3 — the plan"
+see "Start this rerun in the background? [y/N]"
+key n
+see "rerun cancelled: nothing was started"
+key r
+see "the plan"
+key y
+see "started in the background"
+see "4 shown"
+i=0; while [ "$(sql 'SELECT count(*) FROM runs WHERE status != '"'"'running'"'"'')" != 4 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+expect_eq "$(sql 'SELECT rerun_of FROM runs WHERE id = 4')" 3
+
+# edit params, then rerun: the plan says train runs again
+key g e
+see "params (KEY=VALUE"
+key C-u "score=0.8 ok=1" Enter
+see "the plan"
+see "train"
+key y
+see "5 shown"
+i=0; while [ "$(sql 'SELECT count(*) FROM runs WHERE status = '"'"'completed'"'"'')" != 3 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+expect_eq "$(sql "SELECT value_json FROM run_params WHERE run_id = 5 AND key = 'score'")" "0.8"
+
+# delete asks first
+key g d
+see "Delete 1 run?"
+key n
+see "nothing deleted"
+key d
+see "Delete 1 run?"
+key y
+see "deleted 1 run"
+see "4 shown"
+
+# a run started elsewhere shows up by itself
+expect_exit 1 rl run p.json
+see "5 shown"
 
 # tiny terminals: a notice, no crash; then back to normal
 tmux_ resize-window -t tui -x 20 -y 5 2>/dev/null || tmux_ resize-pane -t tui -x 20 -y 5
 see "terminal too small"
-tmux_ resize-window -t tui -x 100 -y 24 2>/dev/null || tmux_ resize-pane -t tui -x 100 -y 24
-see "STEP"
+tmux_ resize-window -t tui -x 120 -y 30 2>/dev/null || tmux_ resize-pane -t tui -x 120 -y 30
+see "STATUS"
 
-# a run started elsewhere shows up by itself
-key q
-see "Runs — 1 shown"
-expect_exit 1 rl run p.json
-see "Runs — 2 shown"
-
-key q
+key Q
 i=0; while tmux_ has-session -t tui 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done
-if tmux_ has-session -t tui 2>/dev/null && screen | grep -q "runlens ·"; then fail "q did not quit"; else pass; fi
+if tmux_ has-session -t tui 2>/dev/null && screen | grep -q "runlens ·"; then fail "Q did not quit"; else pass; fi
+
+# --read-only: every action refused with a notice, nothing changes
+TUI_ARGS=--read-only start
+see "[read-only]"
+n_before=$(sql 'SELECT count(*) FROM runs')
+key r
+see "read-only: rerun is disabled"
+key d
+see "read-only: deleting runs is disabled"
+key b
+see "read-only: pinning a baseline is disabled"
+expect_eq "$(sql 'SELECT count(*) FROM runs')" "$n_before"
+key q
+TUI_ARGS=
+
+# NO_COLOR: no colour escapes at all; an ASCII locale: no block characters
+start NO_COLOR=1
+see "Runs"
+# (39 and 49 are "the default colour", not colours)
+if tmux_ capture-pane -p -e -t tui | grep -Eq '[[;](3[0-7]|4[0-7]|38;|48;)[0-9;]*m'; then fail "colours despite NO_COLOR"; else pass; fi
+# with colours: the failed status is red, a better metric green
+start
+see "Runs"
+tmux_ capture-pane -p -e -t tui > colours.txt
+if grep -Eq '\[(0;)?31m *failed' colours.txt || grep -Eq '31mfailed' colours.txt; then pass; else fail "failed is not red"; cat colours.txt >&2; fi
+key q
+key q
+start LC_ALL=C
+see "runlens - Runs"
+if screen | grep -q '▁\|▂\|▃\|▄\|▅\|▆\|▇\|█\|·\|…'; then fail "UTF-8 characters in an ASCII locale"; screen >&2; else pass; fi
+key q
+
+# plain `runlens tui RUN` opens that run
+TUI_ARGS=2 start
+see "Run 2 — tuidemo-"
+key q
+see "Runs — all pipelines"
+key q
+TUI_ARGS=
 
 # outside a terminal
 expect_exit 2 rl tui < /dev/null
