@@ -1,17 +1,23 @@
 #!/bin/sh
 # bench/dispatch.sh — per-step dispatch overhead of runlens against GNU make
-# on the same DAG of no-op steps, measured side by side in one go.
+# and (optionally) Snakemake on the same DAG of no-op steps, measured side
+# by side in one go.
 #
-#   bench/dispatch.sh [RUNLENS_BIN] [STEPS] [JOBS] [REPEATS]
+#   bench/dispatch.sh [RUNLENS_BIN] [STEPS] [JOBS] [REPEATS] [SNAKEMAKE_REPEATS]
 #
 # The DAG: STEPS steps in 10 chains (step i needs step i-10); each step runs
-# `true`; runlens runs with --no-cache so every step really starts a
-# process.  Prints the median wall time of each tool and their ratio.
+# `true` (Snakemake's also touches its output file, which is how Snakemake
+# knows a job is done); runlens runs with --no-cache so every step really
+# starts a process.  Each round runs every tool once; Snakemake (slow) takes
+# part in the first SNAKEMAKE_REPEATS rounds only (default 0: not at all).
+# Prints the median wall time of each tool, their ratios, and
+# `dispatch_TOOL_s SECONDS` lines for bench/run.sh.
 set -eu
 BIN=${1:-./runlens}
 N=${2:-300}
 J=${3:-2}
 R=${4:-5}
+SR=${5:-0}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -22,25 +28,38 @@ import json, sys
 n = int(sys.argv[1])
 steps = []
 mk = ["all: " + " ".join("s%d" % i for i in range(n)), ".PHONY: all " + " ".join("s%d" % i for i in range(n))]
+smk = ["rule all:\n    input: [%s]\n" % ", ".join('"o/s%d"' % i for i in range(n))]
 for i in range(n):
     st = {"name": "s%d" % i, "run": ["true"]}
     if i >= 10:
         st["needs"] = ["s%d" % (i - 10)]
     steps.append(st)
     mk.append("s%d:%s\n\ttrue" % (i, " s%d" % (i - 10) if i >= 10 else ""))
+    smk.append('rule s%d:\n%s    output: "o/s%d"\n    shell: "true; touch {output}"\n'
+               % (i, '    input: "o/s%d"\n' % (i - 10) if i >= 10 else "", i))
 json.dump({"name": "dispatch", "steps": steps}, open("p.json", "w"))
 open("Makefile", "w").write("\n".join(mk) + "\n")
+open("Snakefile", "w").write("\n".join(smk))
 PY
 
+if [ "$SR" -gt 0 ] && ! command -v snakemake >/dev/null 2>&1; then
+	echo "runlens: snakemake is not installed (sh scripts/install-bench-deps.sh)" >&2
+	exit 1
+fi
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-: > make.times; : > runlens.times
+: > make.times; : > runlens.times; : > snakemake.times
 i=0
 while [ $i -lt "$R" ]; do
 	t0=$(now); make -s -j"$J" -f Makefile all >/dev/null; t1=$(now)
 	awk "BEGIN{print $t1 - $t0}" >> make.times
 	t0=$(now); "$BIN" --store "$T/store" run p.json -j "$J" --no-cache >/dev/null; t1=$(now)
 	awk "BEGIN{print $t1 - $t0}" >> runlens.times
+	if [ $i -lt "$SR" ]; then
+		rm -rf o
+		t0=$(now); snakemake -s Snakefile -j "$J" -q >/dev/null 2>&1; t1=$(now)
+		awk "BEGIN{print $t1 - $t0}" >> snakemake.times
+	fi
 	i=$((i + 1))
 done
 m=$(median < make.times); r=$(median < runlens.times)
@@ -48,3 +67,11 @@ printf 'steps=%s jobs=%s repeats=%s\n' "$N" "$J" "$R"
 printf 'GNU make   median %.3fs  (%.2f ms/step)\n' "$m" "$(awk "BEGIN{print $m * 1000 / $N}")"
 printf 'runlens    median %.3fs  (%.2f ms/step)\n' "$r" "$(awk "BEGIN{print $r * 1000 / $N}")"
 printf 'ratio runlens/make: %.2f\n' "$(awk "BEGIN{print $r / $m}")"
+printf 'dispatch_make_s %s\ndispatch_runlens_s %s\n' "$m" "$r"
+if [ "$SR" -gt 0 ]; then
+	s=$(median < snakemake.times)
+	printf 'Snakemake  median %.3fs  (%.2f ms/step, %s rounds)\n' "$s" \
+		"$(awk "BEGIN{print $s * 1000 / $N}")" "$SR"
+	printf 'ratio snakemake/runlens: %.1f\n' "$(awk "BEGIN{print $s / $r}")"
+	printf 'dispatch_snakemake_s %s\n' "$s"
+fi

@@ -79,9 +79,12 @@ static int open_log(const char *path, int *fd, struct rl_err *err)
 
 /* Check that PROG can be executed (as execvp would find it): 0, or an
  * errno value.  Done in the runner so the reason is always reported,
- * whatever the spawn implementation. */
-static int findable(const char *prog, char *const *envp)
+ * whatever the spawn implementation.  *FOUND receives the absolute path
+ * found in PATH (malloc'd), or NULL when PROG has a '/' or was found
+ * through an empty (current folder) PATH entry. */
+static int findable(const char *prog, char *const *envp, char **found)
 {
+	*found = NULL;
 	if (strchr(prog, '/'))
 		return access(prog, X_OK) == 0 ? 0 : errno;
 	const char *path = NULL;
@@ -105,6 +108,10 @@ static int findable(const char *prog, char *const *envp)
 		struct stat st;
 		int ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
 		int x = ok && access(full, X_OK) == 0;
+		if (x && dl > 0 && full[0] == '/') {
+			*found = full;
+			return 0;
+		}
 		free(full);
 		if (x)
 			return 0;
@@ -132,6 +139,7 @@ static int local_start(struct executor *ex, const struct exec_request *req,
 				  "cannot enter folder '%s': not a folder", req->cwd);
 	/* a relative program path is looked up from the step's folder */
 	int e0;
+	char *prog = NULL; /* PATH searched once here, not again by the spawn */
 	if (req->cwd && strchr(req->argv[0], '/') && req->argv[0][0] != '/') {
 		size_t n = strlen(req->cwd) + strlen(req->argv[0]) + 2;
 		char *full = malloc(n);
@@ -141,7 +149,7 @@ static int local_start(struct executor *ex, const struct exec_request *req,
 		e0 = access(full, X_OK) == 0 ? 0 : errno;
 		free(full);
 	} else {
-		e0 = findable(req->argv[0], req->envp);
+		e0 = findable(req->argv[0], req->envp, &prog);
 	}
 	if (e0)
 		return rl_err_set(err, RL_E_FAIL, "cannot start '%s': %s",
@@ -180,7 +188,8 @@ static int local_start(struct executor *ex, const struct exec_request *req,
 						  POSIX_SPAWN_SETSIGMASK))
 		goto nomem;
 	pid_t pid;
-	int e = posix_spawnp(&pid, req->argv[0], &fa, &at, req->argv, req->envp);
+	int e = prog ? posix_spawn(&pid, prog, &fa, &at, req->argv, req->envp)
+		     : posix_spawnp(&pid, req->argv[0], &fa, &at, req->argv, req->envp);
 	if (e != 0) {
 		rl_err_set(err, RL_E_FAIL, "cannot start '%s': %s", req->argv[0],
 			   strerror(e));
@@ -192,6 +201,7 @@ static int local_start(struct executor *ex, const struct exec_request *req,
 nomem:
 	rl_err_set(err, RL_E_NOMEM, "cannot start '%s'", req->argv[0]);
 cleanup:
+	free(prog);
 	if (fa_ok)
 		posix_spawn_file_actions_destroy(&fa);
 	if (at_ok)
