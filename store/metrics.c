@@ -253,14 +253,21 @@ int store_metric_history(struct store *s, int64_t pipeline_id, const char *step,
 	static const char sql[] =
 		"SELECT r.id, m.value FROM ("
 		"  SELECT id, started_ms FROM runs WHERE pipeline_id = ?1"
-		"   AND (?4 = 0 OR (started_ms, id) <= "
-		"        (SELECT started_ms, id FROM runs WHERE id = ?4))"
+		"  ORDER BY started_ms DESC, id DESC LIMIT ?5"
+		") r JOIN run_metrics m ON m.run_id = r.id AND m.step = ?2 AND m.key = ?3 "
+		"ORDER BY r.started_ms DESC, r.id DESC";
+	/* a range on the index, not a filter (an "?4 = 0 OR …" would make
+	 * SQLite walk every newer run of the pipeline: linear in the depth) */
+	static const char sql_before[] =
+		"SELECT r.id, m.value FROM ("
+		"  SELECT id, started_ms FROM runs WHERE pipeline_id = ?1"
+		"   AND (started_ms, id) <= (SELECT started_ms, id FROM runs WHERE id = ?4)"
 		"  ORDER BY started_ms DESC, id DESC LIMIT ?5"
 		") r JOIN run_metrics m ON m.run_id = r.id AND m.step = ?2 AND m.key = ?3 "
 		"ORDER BY r.started_ms DESC, r.id DESC";
 	*rows = NULL;
 	*n = 0;
-	sqlite3_stmt *st = store_stmt(s, sql, err);
+	sqlite3_stmt *st = store_stmt(s, before_run_id ? sql_before : sql, err);
 	if (!st)
 		return -1;
 	if (bind_i64(st, 1, pipeline_id) || bind_text(st, 2, step) || bind_text(st, 3, key) ||

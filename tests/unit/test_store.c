@@ -1083,6 +1083,34 @@ START_TEST(test_bulk_load)
 }
 END_TEST
 
+START_TEST(test_metric_history)
+{
+	int64_t p = new_pipeline("p"), ids[5];
+	for (int i = 0; i < 5; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "h%d", i);
+		ids[i] = new_run(p, name, 1000 + i, "completed");
+		int64_t sr;
+		ck_assert_int_eq(store_step_run_create(st, ids[i], "train", 0, 1, NULL, &sr, NULL), 0);
+		ck_assert_int_eq(store_metric_add(st, sr, "loss", 0, 0, i * 0.5, 1, NULL), 0);
+	}
+	struct store_metric_run *h = NULL;
+	int n = 0;
+	/* the newest 3, oldest first; then the 3 up to run h2, that one included */
+	ck_assert_int_eq(store_metric_history(st, p, "train", "loss", 0, 3, &h, &n, NULL), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(h[0].run_id, ids[2]);
+	ck_assert_int_eq(h[2].run_id, ids[4]);
+	free(h);
+	ck_assert_int_eq(store_metric_history(st, p, "train", "loss", ids[2], 3, &h, &n, NULL), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(h[0].run_id, ids[0]);
+	ck_assert_int_eq(h[2].run_id, ids[2]);
+	ck_assert(h[2].value == 1.0);
+	free(h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -1107,6 +1135,7 @@ int main(void)
 	tcase_add_test(tc, test_metrics_batch);
 	tcase_add_test(tc, test_query_sort_by_metric);
 	tcase_add_test(tc, test_bulk_load);
+	tcase_add_test(tc, test_metric_history);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
