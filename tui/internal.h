@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "tui/actions.h"
 #include "tui/format.h"
+#include "tui/layout.h"
 #include "util/error.h"
 
 struct tui;
@@ -106,16 +107,8 @@ struct view *view_compare_new(const int64_t *ids, int n);
 /* ATTEMPT 0: the last one. */
 struct view *view_logs_new(int64_t run_id, const char *step, int attempt);
 
-/* A table of text cells painted with aligned, fitted columns. */
-struct tui_col {
-	const char *title;
-	int min;   /* minimum width */
-	int right; /* right-aligned */
-	int grow;  /* takes the width left over */
-	int drop;  /* when the screen is narrow, left out first (highest
-		    * first; 0: never) */
-};
-
+/* A table of text cells painted with aligned, fitted columns (struct
+ * tui_col and the fitting are in layout.h). */
 struct tui_table {
 	const struct tui_col *cols;
 	int ncols;

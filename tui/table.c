@@ -121,56 +121,7 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
 		free(w);
 		return;
 	}
-	int total = -2;
-	for (int c = 0; c < nc; c++) {
-		vis[c] = 1;
-		total += w[c] + 2;
-	}
-	/* too wide: first trim very wide columns a little, then leave out
-	 * the columns that matter least (cols[].drop, highest first, the
-	 * rightmost of equals), then shrink the widest other columns down to
-	 * 10, the growing one (the name people read first) down to 8, then
-	 * any */
-	for (int c = 0; c < nc && total > avail; c++)
-		while (!tb->cols[c].grow && w[c] > 16 && total > avail) {
-			w[c]--;
-			total--;
-		}
-	while (total > avail) {
-		int k = -1;
-		for (int c = 0; c < nc; c++)
-			if (vis[c] && tb->cols[c].drop > 0 &&
-			    (k < 0 || tb->cols[c].drop >= tb->cols[k].drop))
-				k = c;
-		if (k < 0)
-			break;
-		vis[k] = 0;
-		total -= w[k] + 2;
-	}
-	while (total > avail) {
-		int k = -1;
-		for (int c = 0; c < nc; c++)
-			if (vis[c] && !tb->cols[c].grow && w[c] > 10 && (k < 0 || w[c] > w[k]))
-				k = c;
-		if (k < 0)
-			for (int c = 0; c < nc; c++)
-				if (vis[c] && tb->cols[c].grow && w[c] > 8)
-					k = c;
-		if (k < 0)
-			for (int c = 0; c < nc; c++)
-				if (vis[c] && w[c] > 4 && (k < 0 || w[c] > w[k]))
-					k = c;
-		if (k < 0)
-			break;
-		w[k]--;
-		total--;
-	}
-	/* the last shown column takes what is left */
-	int last = nc - 1;
-	while (last > 0 && !vis[last])
-		last--;
-	if (total < avail && !tb->cols[last].right)
-		w[last] += avail - total;
+	layout_fit(tb->cols, nc, avail, w, vis);
 	int x = 0;
 	attron(A_BOLD | (t->color ? COLOR_PAIR(PAIR_HEAD) : 0));
 	move(y0, 0);

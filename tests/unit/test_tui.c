@@ -1,0 +1,338 @@
+/* tests/unit/test_tui.c — the browser's pure pictures and numbers
+ * (tui/format.c): metric values, deltas, sparklines, plots.  No curses. */
+#include "config.h"
+
+#include <check.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/format.h"
+#include "tui/layout.h"
+
+static int utf8_locale;
+
+/* Display cells of a plot line: every byte that does not continue a UTF-8
+ * character starts one (block characters are one column wide). */
+static int cells(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static const char *metric(double v)
+{
+	static char buf[64];
+	fmt_metric(v, buf, sizeof buf);
+	return buf;
+}
+
+START_TEST(test_fmt_metric)
+{
+	ck_assert_str_eq(metric(0.93), "0.93");
+	ck_assert_str_eq(metric(0.93124), "0.9312");
+	ck_assert_str_eq(metric(1234.5), "1234.5");
+	ck_assert_str_eq(metric(1234.0), "1234");
+	ck_assert_str_eq(metric(12.5), "12.5");
+	ck_assert_str_eq(metric(1), "1");
+	ck_assert_str_eq(metric(1e-05), "1e-05");
+	ck_assert_str_eq(metric(-3.5e-05), "-3.5e-05");
+	ck_assert_str_eq(metric(12345678), "1.23e+07");
+	ck_assert_str_eq(metric(12000000), "1.2e+07");
+	/* small values keep four significant digits */
+	ck_assert_str_eq(metric(0.00012345), "0.0001234");
+	ck_assert_str_eq(metric(NAN), "nan");
+	ck_assert_str_eq(metric(INFINITY), "inf");
+	ck_assert_str_eq(metric(-INFINITY), "-inf");
+	ck_assert_str_eq(metric(-0.0), "0");
+	ck_assert_str_eq(metric(0), "0");
+	ck_assert_str_eq(metric(-2.5), "-2.5");
+	/* at most about 9 columns */
+	double samples[] = { 0.123456789, 999.99999, 9999999, 1.23456e-9, -0.000987654 };
+	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
+		ck_assert_int_le((int)strlen(metric(samples[i])), 10);
+	/* a short buffer is cut, never overrun */
+	char tiny[4];
+	fmt_metric(1234.5, tiny, sizeof tiny);
+	ck_assert_str_eq(tiny, "123");
+}
+END_TEST
+
+START_TEST(test_fmt_delta)
+{
+	char buf[64];
+	/* higher is better */
+	ck_assert_int_eq(fmt_delta(1.1, 1.0, 1, buf, sizeof buf), 1);
+	ck_assert_str_eq(buf, "+0.1 (+10.0%)");
+	ck_assert_int_eq(fmt_delta(0.9, 1.0, 1, buf, sizeof buf), -1);
+	ck_assert_str_eq(buf, "-0.1 (-10.0%)");
+	/* lower is better: the same change reads the other way */
+	ck_assert_int_eq(fmt_delta(1.1, 1.0, -1, buf, sizeof buf), -1);
+	ck_assert_str_eq(buf, "+0.1 (+10.0%)");
+	ck_assert_int_eq(fmt_delta(20, 30, -1, buf, sizeof buf), 1);
+	ck_assert_str_eq(buf, "-10 (-33.3%)");
+	/* a negative base: % of its size */
+	ck_assert_int_eq(fmt_delta(-1, -2, 1, buf, sizeof buf), 1);
+	ck_assert_str_eq(buf, "+1 (+50.0%)");
+	/* base 0: no % */
+	ck_assert_int_eq(fmt_delta(2, 0, 1, buf, sizeof buf), 1);
+	ck_assert_str_eq(buf, "+2");
+	ck_assert_int_eq(fmt_delta(-0.5, 0, -1, buf, sizeof buf), 1);
+	ck_assert_str_eq(buf, "-0.5");
+	/* the same */
+	ck_assert_int_eq(fmt_delta(3, 3, 1, buf, sizeof buf), 0);
+	ck_assert_str_eq(buf, "=");
+	/* huge changes as a factor */
+	ck_assert_int_eq(fmt_delta(50, 2, 1, buf, sizeof buf), 1);
+	ck_assert_str_eq(buf, "+48 (+25x)");
+	/* short buffer */
+	char tiny[5];
+	fmt_delta(1.1, 1.0, 1, tiny, sizeof tiny);
+	ck_assert_str_eq(tiny, "+0.1");
+}
+END_TEST
+
+START_TEST(test_fmt_spark)
+{
+	char buf[128];
+	double up[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	fmt_spark(up, 8, 1, buf, sizeof buf);
+	ck_assert_str_eq(buf, "▁▂▃▄▅▆▇█");
+	double five[] = { 0, 1, 2, 3, 4 };
+	fmt_spark(five, 5, 0, buf, sizeof buf);
+	ck_assert_str_eq(buf, "_.-=^");
+	/* a constant series draws in the middle */
+	double flat[] = { 3, 3, 3 };
+	fmt_spark(flat, 3, 1, buf, sizeof buf);
+	ck_assert_str_eq(buf, "▄▄▄");
+	fmt_spark(flat, 3, 0, buf, sizeof buf);
+	ck_assert_str_eq(buf, "---");
+	/* NaN: a gap; nothing finite at all: all gaps */
+	double gap[] = { 1, NAN, 2 };
+	fmt_spark(gap, 3, 0, buf, sizeof buf);
+	ck_assert_str_eq(buf, "_ ^");
+	fmt_spark(gap, 3, 1, buf, sizeof buf);
+	ck_assert_str_eq(buf, "▁ █");
+	double nan2[] = { NAN, NAN };
+	fmt_spark(nan2, 2, 0, buf, sizeof buf);
+	ck_assert_str_eq(buf, "  ");
+	/* a short buffer draws fewer values, whole characters only */
+	char small[7];
+	fmt_spark(up, 8, 1, small, sizeof small);
+	ck_assert_str_eq(small, "▁▂");
+	char three[3];
+	fmt_spark(five, 5, 0, three, sizeof three);
+	ck_assert_str_eq(three, "_.");
+	/* empty */
+	fmt_spark(up, 0, 1, buf, sizeof buf);
+	ck_assert_str_eq(buf, "");
+	buf[0] = 'x';
+	fmt_spark(up, 8, 1, buf, 0);
+	ck_assert_int_eq(buf[0], 'x');
+}
+END_TEST
+
+START_TEST(test_fmt_plot)
+{
+	char **lines = NULL;
+	double lo, hi;
+	double v[] = { 1, 3, 2, 5 };
+	/* HEIGHT lines of exactly WIDTH cells, UTF-8 and ASCII */
+	for (int utf8 = 0; utf8 < 2; utf8++) {
+		ck_assert_int_eq(fmt_plot(v, 4, 10, 3, utf8, &lines, &lo, &hi), 0);
+		ck_assert_ptr_nonnull(lines);
+		for (int r = 0; r < 3; r++) {
+			ck_assert_int_eq(cells(lines[r]), 10);
+			/* N < WIDTH: the plot is N wide, the rest blank */
+			ck_assert_str_eq(lines[r] + strlen(lines[r]) - 6, "      ");
+		}
+		ck_assert(lo == 1 && hi == 5);
+		/* the highest value reaches the top row, the lowest shows */
+		ck_assert(lines[0][strlen(lines[0]) - 7] != ' ');
+		ck_assert(lines[2][0] != ' ');
+		fmt_plot_free(lines, 3);
+	}
+	/* ASCII: only '#', '.' and ' ' */
+	double two[] = { 0, 1 };
+	ck_assert_int_eq(fmt_plot(two, 2, 2, 2, 0, &lines, &lo, &hi), 0);
+	ck_assert_str_eq(lines[0], " #");
+	ck_assert_str_eq(lines[1], ".#");
+	fmt_plot_free(lines, 2);
+	double ramp[64];
+	for (int i = 0; i < 64; i++)
+		ramp[i] = sin(i / 5.0) * 100;
+	ck_assert_int_eq(fmt_plot(ramp, 64, 20, 6, 0, &lines, &lo, &hi), 0);
+	for (int r = 0; r < 6; r++) {
+		ck_assert_int_eq((int)strlen(lines[r]), 20);
+		ck_assert_uint_eq(strspn(lines[r], "#. "), 20);
+	}
+	fmt_plot_free(lines, 6);
+	/* a constant series: a range around it, every column alike */
+	double flat[] = { 5, 5, 5 };
+	ck_assert_int_eq(fmt_plot(flat, 3, 3, 2, 0, &lines, &lo, &hi), 0);
+	ck_assert(lo < 5 && hi > 5);
+	ck_assert(lines[1][0] == lines[1][1] && lines[1][1] == lines[1][2]);
+	ck_assert(lines[0][0] == lines[0][2]);
+	fmt_plot_free(lines, 2);
+	double zeros[] = { 0, 0 };
+	ck_assert_int_eq(fmt_plot(zeros, 2, 2, 1, 0, &lines, &lo, &hi), 0);
+	ck_assert(lo == -1 && hi == 1);
+	fmt_plot_free(lines, 1);
+	/* N > WIDTH: each column is the mean of its values */
+	double many[] = { 0, 10, 10, 10 };
+	ck_assert_int_eq(fmt_plot(many, 4, 2, 1, 0, &lines, &lo, &hi), 0);
+	ck_assert(lo == 5 && hi == 10);
+	ck_assert_str_eq(lines[0], ".#");
+	fmt_plot_free(lines, 1);
+	/* NaN columns stay blank; nothing finite: a blank plot */
+	double holes[] = { 1, NAN, 3 };
+	ck_assert_int_eq(fmt_plot(holes, 3, 3, 1, 0, &lines, &lo, &hi), 0);
+	ck_assert_int_eq(lines[0][1], ' ');
+	fmt_plot_free(lines, 1);
+	double none[] = { NAN };
+	ck_assert_int_eq(fmt_plot(none, 1, 4, 2, 1, &lines, &lo, &hi), 0);
+	ck_assert_str_eq(lines[0], "    ");
+	fmt_plot_free(lines, 2);
+	/* nothing to draw */
+	lines = (char **)1;
+	ck_assert_int_eq(fmt_plot(v, 0, 10, 3, 1, &lines, &lo, &hi), -1);
+	ck_assert_ptr_null(lines);
+	ck_assert_int_eq(fmt_plot(v, 4, 0, 3, 1, &lines, &lo, &hi), -1);
+	ck_assert_int_eq(fmt_plot(v, 4, 10, 0, 1, &lines, &lo, &hi), -1);
+	fmt_plot_free(NULL, 3);
+}
+END_TEST
+
+START_TEST(test_fmt_plot_range)
+{
+	char **lines = NULL;
+	/* one scale for several plots: values outside it are clipped */
+	double v[] = { 0, 5, 10, 20, -5 };
+	ck_assert_int_eq(fmt_plot_range(v, 5, 5, 1, 0, 0, 10, &lines), 0);
+	ck_assert_str_eq(lines[0], ".###.");
+	fmt_plot_free(lines, 1);
+	ck_assert_int_eq(fmt_plot_range(v, 5, 5, 2, 1, 0, 10, &lines), 0);
+	ck_assert_int_eq(cells(lines[0]), 5);
+	ck_assert_int_eq(cells(lines[1]), 5);
+	fmt_plot_free(lines, 2);
+	/* an empty range is widened, not divided by */
+	ck_assert_int_eq(fmt_plot_range(v, 2, 2, 1, 0, 3, 3, &lines), 0);
+	fmt_plot_free(lines, 1);
+	ck_assert_int_eq(fmt_plot_range(v, 0, 2, 1, 0, 0, 1, &lines), -1);
+	ck_assert_ptr_null(lines);
+}
+END_TEST
+
+START_TEST(test_fmt_width)
+{
+	ck_assert_int_eq(fmt_width(""), 0);
+	ck_assert_int_eq(fmt_width("abc"), 3);
+	if (utf8_locale) {
+		ck_assert_int_eq(fmt_width("▁▂▃"), 3);
+		ck_assert_int_eq(fmt_width("Δ %"), 3);
+		ck_assert_int_eq(fmt_width("a\xff" "b"), 3); /* an invalid byte counts 1 */
+	}
+}
+END_TEST
+
+/* Column layout: the runs view's columns at several widths. */
+static const struct tui_col runs_cols[] = {
+	{ "ID", 3, 1, 0, 0 },	     { "STATUS", 9, 0, 0, 0 },	{ "NAME", 10, 0, 1, 0 },
+	{ "PIPELINE", 8, 0, 0, 7 }, { "STARTED", 16, 0, 0, 3 }, { "TAGS", 4, 0, 0, 8 },
+	{ "train.loss", 6, 1, 0, 2 },
+};
+#define NRC (int)(sizeof runs_cols / sizeof runs_cols[0])
+
+static int used(const int *w, const int *vis, int n)
+{
+	int total = -2;
+	for (int c = 0; c < n; c++)
+		if (vis[c])
+			total += w[c] + 2;
+	return total;
+}
+
+START_TEST(test_layout_fits_wide)
+{
+	int w[NRC] = { 3, 9, 21, 8, 16, 11, 12 }, vis[NRC];
+	int natural = used(w, (int[NRC]){ 1, 1, 1, 1, 1, 1, 1 }, NRC);
+	layout_fit(runs_cols, NRC, 120, w, vis);
+	for (int c = 0; c < NRC; c++)
+		ck_assert_int_eq(vis[c], 1);
+	/* nothing shrunk; the last column is right-aligned, so no padding */
+	ck_assert_int_eq(w[2], 21);
+	ck_assert_int_eq(used(w, vis, NRC), natural);
+	ck_assert_int_le(used(w, vis, NRC), 120);
+}
+END_TEST
+
+START_TEST(test_layout_drops_by_rank)
+{
+	int w[NRC] = { 3, 9, 21, 8, 16, 11, 12 }, vis[NRC];
+	layout_fit(runs_cols, NRC, 80, w, vis);
+	/* 92 columns wanted: TAGS (rank 8) goes first, and then it fits */
+	ck_assert_int_eq(vis[5], 0);
+	ck_assert_int_eq(vis[0] && vis[1] && vis[2] && vis[3] && vis[4] && vis[6], 1);
+	/* at 70, PIPELINE (7) goes too */
+	int w2[NRC] = { 3, 9, 21, 8, 16, 11, 12 }, vis2[NRC];
+	layout_fit(runs_cols, NRC, 70, w2, vis2);
+	ck_assert_int_eq(vis2[5] + vis2[3], 0);
+	ck_assert_int_eq(vis2[4], 1);
+	ck_assert_int_le(used(w2, vis2, NRC), 70);
+	ck_assert_int_eq(w[2], 21); /* the name is kept whole */
+	ck_assert_int_le(used(w, vis, NRC), 80);
+}
+END_TEST
+
+START_TEST(test_layout_narrow)
+{
+	int w[NRC] = { 3, 9, 21, 8, 16, 11, 12 }, vis[NRC];
+	layout_fit(runs_cols, NRC, 40, w, vis);
+	/* only the columns that are never dropped, squeezed to fit */
+	ck_assert_int_eq(vis[0] + vis[1] + vis[2] + vis[6], 3 + vis[6]);
+	ck_assert_int_eq(vis[3] + vis[4] + vis[5], 0);
+	ck_assert_int_le(used(w, vis, NRC), 40);
+	ck_assert_int_ge(w[2], 8);
+	for (int c = 0; c < NRC; c++)
+		if (vis[c])
+			ck_assert_int_ge(w[c], 3);
+}
+END_TEST
+
+START_TEST(test_layout_pads_last_left_aligned)
+{
+	static const struct tui_col cols[] = { { "A", 1, 0, 0, 0 }, { "B", 1, 0, 1, 0 } };
+	int w[2] = { 5, 5 }, vis[2];
+	layout_fit(cols, 2, 30, w, vis);
+	ck_assert_int_eq(w[0], 5);
+	ck_assert_int_eq(w[1], 30 - 5 - 2); /* the rest of the line */
+}
+END_TEST
+
+int main(void)
+{
+	utf8_locale = setlocale(LC_ALL, "C.UTF-8") != NULL;
+	Suite *s = suite_create("tui");
+	TCase *tc = tcase_create("format");
+	tcase_add_test(tc, test_fmt_metric);
+	tcase_add_test(tc, test_fmt_delta);
+	tcase_add_test(tc, test_fmt_spark);
+	tcase_add_test(tc, test_fmt_plot);
+	tcase_add_test(tc, test_fmt_plot_range);
+	tcase_add_test(tc, test_fmt_width);
+	suite_add_tcase(s, tc);
+	TCase *tl = tcase_create("layout");
+	tcase_add_test(tl, test_layout_fits_wide);
+	tcase_add_test(tl, test_layout_drops_by_rank);
+	tcase_add_test(tl, test_layout_narrow);
+	tcase_add_test(tl, test_layout_pads_last_left_aligned);
+	suite_add_tcase(s, tl);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

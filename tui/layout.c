@@ -1,0 +1,50 @@
+/* tui/layout.c — fitting table columns to the screen width. */
+#include "config.h"
+#include "tui/layout.h"
+
+void layout_fit(const struct tui_col *cols, int nc, int avail, int *w, int *vis)
+{
+	int total = -2;
+	for (int c = 0; c < nc; c++) {
+		vis[c] = 1;
+		total += w[c] + 2;
+	}
+	for (int c = 0; c < nc && total > avail; c++)
+		while (!cols[c].grow && w[c] > 16 && total > avail) {
+			w[c]--;
+			total--;
+		}
+	while (total > avail) {
+		int k = -1;
+		for (int c = 0; c < nc; c++)
+			if (vis[c] && cols[c].drop > 0 && (k < 0 || cols[c].drop >= cols[k].drop))
+				k = c;
+		if (k < 0)
+			break;
+		vis[k] = 0;
+		total -= w[k] + 2;
+	}
+	while (total > avail) {
+		int k = -1;
+		for (int c = 0; c < nc; c++)
+			if (vis[c] && !cols[c].grow && w[c] > 10 && (k < 0 || w[c] > w[k]))
+				k = c;
+		if (k < 0)
+			for (int c = 0; c < nc; c++)
+				if (vis[c] && cols[c].grow && w[c] > 8)
+					k = c;
+		if (k < 0)
+			for (int c = 0; c < nc; c++)
+				if (vis[c] && w[c] > 4 && (k < 0 || w[c] > w[k]))
+					k = c;
+		if (k < 0)
+			break;
+		w[k]--;
+		total--;
+	}
+	int last = nc - 1;
+	while (last > 0 && !vis[last])
+		last--;
+	if (nc > 0 && total < avail && !cols[last].right)
+		w[last] += avail - total;
+}
