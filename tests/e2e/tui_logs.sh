@@ -1,0 +1,109 @@
+#!/bin/sh
+# The browser's logs view on hard cases, and the mouse: a running step is
+# followed as it writes; a 300,000-line log opens at once and G and / reach
+# its end; a 100 KB line is cut, wrapped on request and scrolled sideways;
+# clicks select, a double click opens, the wheel scrolls.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
+command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
+export TERM=xterm-256color LC_ALL=C.UTF-8
+S="runlens-tuilogs-$$"
+tmux_() { tmux -L "$S" "$@"; }
+trap 'touch "$T/stop"; tmux_ kill-server 2>/dev/null; wait; cleanup_tmp' EXIT
+
+screen() { tmux_ capture-pane -p -t tui; }
+wait_for() { # TEXT: until the screen shows it (10 s at most)
+	i=0
+	while [ $i -lt 100 ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1; i=$((i+1))
+	done
+	return 1
+}
+see() { if wait_for "$1"; then pass; else fail "screen lacks '$1':"; screen >&2; fi; }
+key() { tmux_ send-keys -t tui "$@"; }
+# a mouse event in the X10 encoding: BUTTON (0 press, 3 release, 64/65
+# wheel up/down) at 0-based column X, row Y
+mouse() { tmux_ send-keys -t tui -l "$(printf '\033[M%b%b%b' "\\0$(printf %o $(( $1 + 32 )))" "\\0$(printf %o $(( $2 + 33 )))" "\\0$(printf %o $(( $3 + 33 )))")"; }
+click() { mouse 0 "$1" "$2"; mouse 3 "$1" "$2"; }
+
+cat > big.json <<'J'
+{"name": "big", "steps": [
+ {"name": "many", "run": "seq 1 300000"},
+ {"name": "wide", "run": "python3 -c \"print('start-' + 'x' * 100000 + '-end'); print('next line')\""}
+]}
+J
+expect_exit 0 rl run big.json
+
+cat > slow.json <<J
+{"name": "slow", "steps": [
+ {"name": "ticker", "run": "i=0; while [ ! -f '$T/stop' ]; do i=\$((i+1)); echo tick \$i; sleep 0.05; done; echo finished"}
+]}
+J
+rl run slow.json > slow.out 2>&1 &
+i=0; while [ "$(sql "SELECT count(*) FROM step_runs WHERE status = 'running'")" != 1 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+
+tmux_ new-session -d -s tui -x 100 -y 20 "cd '$T' && RUNLENS_STORE='$RUNLENS_STORE' '$RUNLENS_BIN' tui"
+see "2 shown"
+# the running run is first: its step's log, followed as it grows
+key Enter
+see "Run 2"
+key l
+see "Logs — run 2, step ticker, attempt 1 · running · following"
+see "tick 40"
+first=$(screen | sed -n 2p)
+see "tick 80"
+later=$(screen | sed -n 2p)
+if [ "$first" != "$later" ]; then pass; else fail "the followed log did not move: $first"; fi
+# scrolling up stops following; F follows again
+key g
+see "tick 1"
+if screen | grep -q "following"; then fail "still following after g"; else pass; fi
+key F
+see "following the end of the log"
+touch "$T/stop"
+see "finished"
+wait
+key q q
+
+# 300,000 lines: opens at once, G goes to the end, / finds a line far down
+key j Enter
+see "Run 1"
+key l
+see "Logs — run 1, step many"
+see "1"
+key G
+see "300000"
+key g / ; sleep 0.2; key "250000" Enter
+see "'250000' at line 250000"
+key q
+
+# one 100 KB line: cut with an ellipsis, sideways scroll, wrapped on w
+key j l
+see "step wide"
+see "start-xxxx"
+if screen | sed -n 2p | grep -q "…"; then pass; else fail "the long line is not marked as cut"; screen >&2; fi
+key Right Right Right
+if screen | sed -n 2p | grep -q "^xxxx"; then pass; else fail "Right did not scroll sideways"; screen >&2; fi
+key w
+see "long lines wrapped"
+rows=$(screen | grep -c "^xxxxxxxx")
+if [ "$rows" -ge 10 ]; then pass; else fail "the wrapped line takes $rows rows"; screen >&2; fi
+key q q
+
+# the mouse: a click selects the row under it, a double click opens it,
+# the wheel scrolls
+see "2 shown"
+click 10 3
+sleep 0.3
+sel=$(tmux_ capture-pane -p -e -t tui | grep -F '[7m' | grep -c 'big-')
+if [ "$sel" -ge 1 ]; then pass; else fail "a click on row 2 did not select it"; tmux_ capture-pane -p -e -t tui >&2; fi
+click 10 3; click 10 3
+see "Run 1 — big-"
+key l
+see "step many"
+mouse 65 5 5; mouse 65 5 5
+sleep 0.5
+expect_eq "$(screen | sed -n 2p | tr -d ' ')" 7   # two wheel turns of 3 lines
+key q q q
+
+done_testing
