@@ -424,8 +424,12 @@ int filter_parse(const char *text, int64_t now_ms, struct store_filter **out,
 		rl_err_set(err, RL_E_INPUT, "at column 1: the expression is empty");
 		goto cleanup;
 	}
-	if (parse_or(&lx, out) < 0)
+	if (parse_or(&lx, out) < 0) {
+		/* a parse that failed after a complete operand (a bad token
+		 * after ')') may leave a tree behind */
+		filter_free(out);
 		goto cleanup;
+	}
 	if (lx.kind != T_END) {
 		fail(&lx, lx.start, lx.kind == T_RPAREN ? "')' without a matching '('%s"
 							: "expected 'and', 'or' or the end, not '%s'",

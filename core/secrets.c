@@ -131,6 +131,11 @@ static void drain(struct masker *m, struct buf *out, int final)
 				maybe = 1; /* a value may continue in the next feed */
 			}
 		}
+		/* a longer value may still match here ("pass" now, "word" in
+		 * the next write of "password"): wait for it, so the result
+		 * never depends on how the stream was split */
+		if (maybe)
+			break;
 		if (hit) {
 			buf_append(out, d + start, i - start);
 			buf_puts(out, SECRET_MASK);
@@ -138,8 +143,6 @@ static void drain(struct masker *m, struct buf *out, int final)
 			start = i;
 			continue;
 		}
-		if (maybe)
-			break;
 		i++;
 	}
 	buf_append(out, d + start, i - start);

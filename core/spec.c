@@ -296,7 +296,14 @@ static int spec_error(struct ctx *c, const char *step, const char *field,
 		va_start(ap, fmt);
 		vsnprintf(m, (size_t)n + 1, fmt, ap);
 		va_end(ap);
-		buf_puts(&b, m);
+		/* names and ${…} quoted from the file may hold control
+		 * characters ("a\nb" in JSON): keep the message one line */
+		for (const unsigned char *p = (const unsigned char *)m; *p; p++) {
+			if (*p < 0x20 || *p == 0x7f)
+				buf_printf(&b, "\\x%02x", *p);
+			else
+				buf_putc(&b, (char)*p);
+		}
 		free(m);
 	}
 	if (b.data)
@@ -396,13 +403,15 @@ static int string_array(struct ctx *c, const char *step, const char *field,
 static int nonneg_int(struct ctx *c, const char *step, const char *field,
 		      const cJSON *v, int *out)
 {
-	if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
-	    v->valuedouble != (double)(int)v->valuedouble ||
-	    v->valuedouble > 1000000)
+	/* the range first: (int) of a double out of range is undefined */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) ||
+	    v->valuedouble > 1000000 ||
+	    v->valuedouble != (double)(int)v->valuedouble)
 		return spec_error(c, step, field,
 				  "expected a non-negative integer, got %s",
-				  cJSON_IsNumber(v) ? "a negative or fractional number"
-						    : type_name(v));
+				  !cJSON_IsNumber(v) ? type_name(v)
+				  : v->valuedouble > 1000000 ? "a number over 1000000"
+							     : "a negative or fractional number");
 	*out = (int)v->valuedouble;
 	return 0;
 }
