@@ -12,16 +12,21 @@
 static const char *const blocks[9] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
 static const char ascii_levels[] = "_.-=^";
 
-/* Drop trailing zeros of a fixed-point number ("0.9300" → "0.93"). */
+/* Drop trailing zeros of a number's fraction: "0.9300" → "0.93",
+ * "1.20e+07" → "1.2e+07", "1.00e-05" → "1e-05". */
 static void trim_zeros(char *s)
 {
-	if (!strchr(s, '.') || strchr(s, 'e'))
+	char *dot = strchr(s, '.');
+	if (!dot)
 		return;
-	char *end = s + strlen(s) - 1;
-	while (end > s && *end == '0')
-		*end-- = '\0';
-	if (*end == '.')
-		*end = '\0';
+	char *e = strchr(s, 'e');
+	char *end = e ? e : s + strlen(s);
+	char *p = end;
+	while (p > dot + 1 && p[-1] == '0')
+		p--;
+	if (p == dot + 1)
+		p = dot;
+	memmove(p, end, strlen(end) + 1);
 }
 
 void fmt_metric(double v, char *buf, size_t size)
@@ -39,6 +44,8 @@ void fmt_metric(double v, char *buf, size_t size)
 		snprintf(buf, size, "%.2e", v);
 	else if (a >= 1000)
 		snprintf(buf, size, "%.1f", v);
+	else if (a < 1)
+		snprintf(buf, size, "%.4g", v); /* four significant digits: 0.0001234 */
 	else
 		snprintf(buf, size, "%.4f", v);
 	trim_zeros(buf);

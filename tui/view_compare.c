@@ -67,6 +67,7 @@ struct cmp_view {
 	int n;
 	int64_t *ids;
 	struct cmp_data d;
+	int utf8;	 /* the terminal's, for the title */
 	int all;	 /* show everything, not only what differs */
 	int series_mode; /* plot the series of the runs, not the history */
 	int *vis;	 /* rows of d.rows shown */
@@ -340,6 +341,7 @@ static int cmp_load(struct view *v, struct tui *t, struct rl_err *err)
 	struct cmp_view *cv = v->data;
 	struct cmp_data d;
 	memset(&d, 0, sizeof d);
+	cv->utf8 = t->utf8;
 	if (data_load(&d, t, cv->ids, cv->n, err) < 0) {
 		data_free(&d);
 		return -1;
@@ -959,11 +961,12 @@ static void cmp_title(struct view *v, char *buf, size_t size)
 {
 	struct cmp_view *cv = v->data;
 	const char *what = cv->all ? "all" : "what differs";
+	const char *dash = cv->utf8 ? "—" : "-";
 	if (cv->d.n == 2)
-		snprintf(buf, size, "Compare — A #%lld vs B #%lld (%s)",
+		snprintf(buf, size, "Compare %s A #%lld vs B #%lld (%s)", dash,
 			 (long long)cv->d.runs[0].run.id, (long long)cv->d.runs[1].run.id, what);
 	else if (cv->d.n > 2)
-		snprintf(buf, size, "Compare — %d runs against A #%lld (%s)", cv->d.n,
+		snprintf(buf, size, "Compare %s %d runs against A #%lld (%s)", dash, cv->d.n,
 			 (long long)cv->d.runs[0].run.id, what);
 	else
 		snprintf(buf, size, "Compare");

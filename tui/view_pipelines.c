@@ -50,6 +50,7 @@ struct pl_view {
 	int more;	  /* more pages in the store */
 	struct tui_table tb;
 	int built_cols;	  /* the width the table was built for (0: stale) */
+	int utf8;	  /* the terminal's, for the title */
 	struct pl_choice *choices;
 	int nchoices;
 	char search[256];
@@ -287,6 +288,7 @@ static int pl_load(struct view *v, struct tui *t, struct rl_err *err)
 {
 	struct pl_view *pv = v->data;
 	int shown = pv->nrows;
+	pv->utf8 = t->utf8;
 	int64_t sel_id = pv->nrows && pv->tb.sel < pv->nrows ? pv->rows[pv->tb.sel].p.id : 0;
 	int sel = pv->tb.sel;
 	rows_clear(pv);
@@ -308,7 +310,8 @@ static int pl_load(struct view *v, struct tui *t, struct rl_err *err)
 static void pl_title(struct view *v, char *buf, size_t size)
 {
 	struct pl_view *pv = v->data;
-	snprintf(buf, size, "Pipelines — %d%s", pv->nrows, pv->more ? "+" : "");
+	snprintf(buf, size, "Pipelines %s %d%s", pv->utf8 ? "—" : "-", pv->nrows,
+		 pv->more ? "+" : "");
 }
 
 static void pl_draw(struct view *v, struct tui *t)
