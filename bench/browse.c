@@ -94,15 +94,6 @@ static int op_sort(struct browse *b, struct rl_err *err)
 	return query(b, NULL, &b->sort, err);
 }
 
-static const struct store_metric *find(const struct store_metric *m, int n,
-				       const char *step, const char *key)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(m[i].step, step) && !strcmp(m[i].key, key))
-			return &m[i];
-	return NULL;
-}
-
 static int op_compare(struct browse *b, struct rl_err *err)
 {
 	struct store_run ra = { 0 }, rb = { 0 };
@@ -114,14 +105,20 @@ static int op_compare(struct browse *b, struct rl_err *err)
 	    store_run_metrics(b->s, b->cmp_b, &mb, &nb, err) < 0)
 		goto cleanup;
 	/* pair them as `runlens compare` does */
+	struct compare_index ix;
+	if (compare_index_build(&ix, mb, nb) < 0) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
 	for (int i = 0; i < na; i++) {
-		const struct store_metric *y = find(mb, nb, ma[i].step, ma[i].key);
+		const struct store_metric *y = compare_index_find(&ix, ma[i].step, ma[i].key);
 		char key[256];
 		snprintf(key, sizeof key, "%s.%s", ma[i].step, ma[i].key);
 		if (y && !strcmp(compare_verdict(compare_direction(NULL, key), ma[i].value,
 						 y->value), "better"))
 			better++;
 	}
+	compare_index_free(&ix);
 	rc = na >= 1000 && nb >= 1000 && better > 0
 		     ? 0
 		     : rl_err_set(err, RL_E_FAIL, "compare: %d and %d metrics", na, nb);

@@ -19,6 +19,7 @@ struct side {
 	struct store_run run;
 	struct store_metric *m;
 	int nm;
+	struct compare_index ix; /* m by STEP.KEY */
 	cJSON *params;
 };
 
@@ -27,6 +28,8 @@ static int load_side(struct store *s, int64_t id, struct side *x, struct rl_err 
 	if (store_run_get(s, id, &x->run, err) < 0 ||
 	    store_run_metrics(s, id, &x->m, &x->nm, err) < 0)
 		return -1;
+	if (compare_index_build(&x->ix, x->m, x->nm) < 0)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
 	x->params = cJSON_Parse(x->run.params_json ? x->run.params_json : "{}");
 	if (!x->params)
 		x->params = cJSON_CreateObject();
@@ -37,6 +40,7 @@ static void side_free(struct side *x)
 {
 	store_run_clear(&x->run);
 	store_metrics_free(x->m, x->nm);
+	compare_index_free(&x->ix);
 	cJSON_Delete(x->params);
 	memset(x, 0, sizeof *x);
 }
@@ -44,10 +48,7 @@ static void side_free(struct side *x)
 static const struct store_metric *find(const struct side *x, const char *step,
 				       const char *key)
 {
-	for (int i = 0; i < x->nm; i++)
-		if (!strcmp(x->m[i].step, step) && !strcmp(x->m[i].key, key))
-			return &x->m[i];
-	return NULL;
+	return compare_index_find(&x->ix, step, key);
 }
 
 static char *num(double v)

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const lower_words[] = {
@@ -58,4 +59,44 @@ double compare_pct(double value, double other, int *defined)
 	}
 	*defined = 1;
 	return (value - other) / fabs(other) * 100.0;
+}
+
+static int by_step_key(const void *a, const void *b)
+{
+	const struct store_metric *x = *(const struct store_metric *const *)a;
+	const struct store_metric *y = *(const struct store_metric *const *)b;
+	int c = strcmp(x->step, y->step);
+	return c ? c : strcmp(x->key, y->key);
+}
+
+int compare_index_build(struct compare_index *ix, const struct store_metric *m, int n)
+{
+	ix->n = 0;
+	ix->by_key = n > 0 ? malloc((size_t)n * sizeof(*ix->by_key)) : NULL;
+	if (n > 0 && !ix->by_key)
+		return -1;
+	for (int i = 0; i < n; i++)
+		ix->by_key[i] = &m[i];
+	ix->n = n;
+	if (n > 1)
+		qsort(ix->by_key, (size_t)n, sizeof(*ix->by_key), by_step_key);
+	return 0;
+}
+
+const struct store_metric *compare_index_find(const struct compare_index *ix,
+					      const char *step, const char *key)
+{
+	struct store_metric want = { .step = (char *)step, .key = (char *)key };
+	const struct store_metric *w = &want;
+	const struct store_metric **hit =
+		ix->n ? bsearch(&w, ix->by_key, (size_t)ix->n, sizeof(*ix->by_key), by_step_key)
+		      : NULL;
+	return hit ? *hit : NULL;
+}
+
+void compare_index_free(struct compare_index *ix)
+{
+	free(ix->by_key);
+	ix->by_key = NULL;
+	ix->n = 0;
 }

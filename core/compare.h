@@ -5,6 +5,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "store/store.h"
+
 enum compare_dir {
 	COMPARE_HIGHER = 1, /* higher is better */
 	COMPARE_LOWER = -1, /* lower is better */
@@ -21,5 +23,19 @@ const char *compare_verdict(enum compare_dir dir, double value, double other);
 
 /* Percent change from OTHER to VALUE; 0 when OTHER is 0 (*defined = 0). */
 double compare_pct(double value, double other, int *defined);
+
+/* Metrics of a run indexed by STEP.KEY, for pairing two runs' metrics in
+ * O(n log n) instead of a scan per metric.  The index points into the
+ * array it was built from (which must outlive it). */
+struct compare_index {
+	const struct store_metric **by_key;
+	int n;
+};
+/* 0, or -1 when out of memory (IX is then empty). */
+int compare_index_build(struct compare_index *ix, const struct store_metric *m, int n);
+/* The metric STEP.KEY, or NULL. */
+const struct store_metric *compare_index_find(const struct compare_index *ix,
+					      const char *step, const char *key);
+void compare_index_free(struct compare_index *ix);
 
 #endif

@@ -594,6 +594,21 @@ START_TEST(test_compare_logic)
 	compare_pct(1, 0, &d);
 	ck_assert_int_eq(d, 0);
 }
+	/* pairing by STEP.KEY through the index */
+	struct store_metric ms[3] = {
+		{ .step = "train", .key = "loss", .value = 1 },
+		{ .step = "eval", .key = "acc", .value = 2 },
+		{ .step = "train", .key = "acc", .value = 3 },
+	};
+	struct compare_index ix;
+	ck_assert_int_eq(compare_index_build(&ix, ms, 3), 0);
+	ck_assert_ptr_eq(compare_index_find(&ix, "train", "acc"), &ms[2]);
+	ck_assert_ptr_eq(compare_index_find(&ix, "eval", "acc"), &ms[1]);
+	ck_assert_ptr_null(compare_index_find(&ix, "eval", "loss"));
+	compare_index_free(&ix);
+	ck_assert_int_eq(compare_index_build(&ix, NULL, 0), 0);
+	ck_assert_ptr_null(compare_index_find(&ix, "train", "loss"));
+	compare_index_free(&ix);
 END_TEST
 
 int main(void)
