@@ -593,7 +593,6 @@ START_TEST(test_compare_logic)
 	ck_assert(fabs(compare_pct(-1, -2, &d) - 50) < 1e-9);
 	compare_pct(1, 0, &d);
 	ck_assert_int_eq(d, 0);
-}
 	/* pairing by STEP.KEY through the index */
 	struct store_metric ms[3] = {
 		{ .step = "train", .key = "loss", .value = 1 },
@@ -609,6 +608,7 @@ START_TEST(test_compare_logic)
 	ck_assert_int_eq(compare_index_build(&ix, NULL, 0), 0);
 	ck_assert_ptr_null(compare_index_find(&ix, "train", "loss"));
 	compare_index_free(&ix);
+}
 END_TEST
 
 int main(void)
