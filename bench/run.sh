@@ -1,0 +1,136 @@
+#!/bin/sh
+# bench/run.sh — the suite behind `make bench`: every figure of
+# docs/benchmarks.md, each measured side by side with what it is compared
+# to, printed as one table of medians and ratios.
+#
+# Environment (defaults are the full sizes):
+#   RUNLENS_BIN, RLBENCH_BIN   the binaries (make bench sets both)
+#   RLBENCH_DIR                where stores and scratch files go
+#                              (/tmp/runlens-bench); generated stores are
+#                              kept there and reused while their sizes and
+#                              schema version match
+#   RLBENCH_RUNS               runs of the big store (1000000)
+#   RLBENCH_SMALL_RUNS         runs of the small store (1000)
+#   RLBENCH_METRIC_ROWS, RLBENCH_PIPELINES, RLBENCH_SAMPLE   see bench/gen.c
+#   RLBENCH_STEPS, RLBENCH_JOBS  the dispatch DAG (300 steps, -j2)
+#   RLBENCH_REPEATS            rounds of each timed figure (browse: 15)
+#   RLBENCH_SNAKEMAKE_REPEATS  rounds with Snakemake (3; slow)
+#   RLBENCH_HASH_MB            size of the hashed file (1024)
+#   RLBENCH_TUI_ROUNDS         browser starts replaying the key script (3)
+#   RLBENCH_KEEP=1             keep the big store and the hashed file
+#   RLBENCH_ONLY               space-separated subset of:
+#                              dispatch ingest browse tui hash
+set -eu
+SRC=$(cd "$(dirname "$0")" && pwd)
+BIN=${RUNLENS_BIN:-./runlens}
+RLB=${RLBENCH_BIN:-./bench/rlbench}
+WORK=${RLBENCH_DIR:-/tmp/runlens-bench}
+BIG=${RLBENCH_RUNS:-1000000}
+SMALL=${RLBENCH_SMALL_RUNS:-1000}
+ONLY=${RLBENCH_ONLY:-dispatch ingest browse tui hash}
+mkdir -p "$WORK"
+RES=$WORK/results.txt
+: > "$RES"
+
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	echo "runlens: make bench needs $1: run sh scripts/install-bench-deps.sh" >&2
+	exit 1
+}
+for t in make snakemake sha256sum python3; do need "$t"; done
+wants() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
+log() { printf '== %s\n' "$*" >&2; }
+val() { awk -v k="$1" '$1 == k { print $2; exit }' "$RES"; }
+col() { awk -v k="$1" -v c="$2" '$1 == k { print $c; exit }' "$RES"; }
+
+store_of() { # RUNS -> a generated store of that many runs (made once)
+	d=$WORK/store-$1
+	RLBENCH_RUNS=$1 "$RLB" gen "$d" >&2
+	printf '%s' "$d"
+}
+
+if wants dispatch; then
+	log "dispatch: ${RLBENCH_STEPS:-300} no-op steps at -j${RLBENCH_JOBS:-2}: GNU make, runlens, Snakemake"
+	sh "$SRC/dispatch.sh" "$BIN" "${RLBENCH_STEPS:-300}" "${RLBENCH_JOBS:-2}" \
+		"${RLBENCH_REPEATS:-5}" "${RLBENCH_SNAKEMAKE_REPEATS:-3}" | tee -a "$RES" >&2
+fi
+if wants ingest; then
+	log "ingestion: records file through core/ingest.c against raw prepared inserts"
+	TMPDIR=$WORK "$RLB" ingest | tee -a "$RES" >&2
+fi
+if wants browse || wants tui; then
+	log "stores: $BIG and $SMALL runs (generated once, then reused)"
+	BIGD=$(store_of "$BIG")
+	SMALLD=$(RLBENCH_METRIC_ROWS= RLBENCH_SAMPLE= store_of "$SMALL")
+fi
+if wants browse; then
+	log "browsing: $BIG-run store against $SMALL-run store"
+	"$RLB" browse "$BIGD" "$SMALLD" | sed 's/^/browse_/' | tee -a "$RES" >&2
+fi
+if wants tui; then
+	log "browser: key script against runlens tui on the $BIG-run store"
+	python3 "$SRC/tui_drive.py" "$BIN" "$BIGD" "${RLBENCH_TUI_ROUNDS:-3}" | tee -a "$RES" >&2
+fi
+if wants hash; then
+	MB=${RLBENCH_HASH_MB:-1024}
+	F=$WORK/hash-$MB.bin
+	if [ ! -f "$F" ] || [ "$(wc -c < "$F")" -ne $((MB * 1048576)) ]; then
+		log "hashing: writing a $MB MB file"
+		head -c $((MB * 1048576)) /dev/urandom > "$F.tmp" && mv "$F.tmp" "$F"
+	fi
+	log "hashing: core/hash.c against sha256sum on $MB MB"
+	"$RLB" hash "$F" | tee -a "$RES" >&2
+	[ "${RLBENCH_KEEP:-0}" = 1 ] || rm -f "$F"
+fi
+if [ "${RLBENCH_KEEP:-0}" != 1 ] && [ -n "${BIGD:-}" ]; then
+	# the small store is kept (tiny); the big one is ~1.5 GB
+	[ "$BIG" -gt 100000 ] && rm -rf "$BIGD"
+fi
+
+# ------------------------------------------------------------ the table
+row() { # FIGURE GOAL MEASURED VERDICT
+	printf '%-44s %-20s %-34s %s\n' "$1" "$2" "$3" "$4"
+}
+ok() { awk "BEGIN { exit !($1) }" && echo ok || echo MISS; }
+echo
+row "figure" "goal" "measured (median)" ""
+row "------" "----" "-----------------" ""
+if [ -n "$(val dispatch_make_s)" ]; then
+	m=$(val dispatch_make_s); r=$(val dispatch_runlens_s); s=$(val dispatch_snakemake_s)
+	row "dispatch ${RLBENCH_STEPS:-300} steps -j${RLBENCH_JOBS:-2}: runlens/make" "<= 1.50x" \
+		"$(awk "BEGIN{printf \"%.2fx (%.2fs / %.2fs)\", $r/$m, $r, $m}")" "$(ok "$r/$m <= 1.5")"
+	[ -n "$s" ] && row "dispatch: Snakemake/runlens" ">= 15x" \
+		"$(awk "BEGIN{printf \"%.1fx (%.2fs / %.2fs)\", $s/$r, $s, $r}")" "$(ok "$s/$r >= 15")"
+fi
+if [ -n "$(val ingest_rows_per_s)" ]; then
+	i=$(val ingest_rows_per_s); w=$(val raw_rows_per_s)
+	row "ingestion: runlens/raw SQLite rows/s" ">= 50%" \
+		"$(awk "BEGIN{printf \"%.0f%% (%d / %d)\", 100*$i/$w, $i, $w}")" "$(ok "$i/$w >= 0.5")"
+fi
+if [ -n "$(val browse_open_first_ms)" ]; then
+	for op in open_first next_page deep_page filter sort compare; do
+		b=$(col "browse_${op}_ms" 2); s=$(col "browse_${op}_ms" 3)
+		lim=16; [ "$op" = open_first ] && lim=50
+		row "browse $op: ${BIG} runs" "<= $lim ms" "$b ms" "$(ok "$b <= $lim")"
+		row "browse $op: ${BIG}/${SMALL} runs" "<= 1.5x" \
+			"$(awk "BEGIN{printf \"%.2fx (%s / %s ms)\", $b/$s, $b, $s}")" "$(ok "$b/$s <= 1.5")"
+	done
+fi
+if [ -n "$(val tui_first_frame_ms)" ]; then
+	f=$(val tui_first_frame_ms); p50=$(val tui_key_p50_ms); p99=$(val tui_key_p99_ms)
+	rss=$(val tui_peak_rss_mb)
+	row "browser: first frame (${BIG} runs)" "<= 50 ms" "$f ms" "$(ok "$f <= 50")"
+	row "browser: per key p50 ($(val tui_keys) keys)" "-" "$p50 ms" ""
+	row "browser: per key p99" "<= 16 ms" "$p99 ms" "$(ok "$p99 <= 16")"
+	row "browser: peak RSS" "<= 64 MB" "$rss MB" "$(ok "$rss <= 64")"
+fi
+if [ -n "$(val hash_mb_per_s)" ]; then
+	h=$(val hash_mb_per_s); c=$(val sha256sum_mb_per_s)
+	row "hashing ${RLBENCH_HASH_MB:-1024} MB: runlens/sha256sum" ">= 90%" \
+		"$(awk "BEGIN{printf \"%.0f%% (%d / %d MB/s)\", 100*$h/$c, $h, $c}")" "$(ok "$h/$c >= 0.9")"
+fi
+echo
+printf 'machine: %s CPUs, %s; %s\n' "$(nproc)" \
+	"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
+	"$(df -h "$WORK" | awk 'NR==2 {print $1 ", " $2 " (" $4 " free)"}')"
+echo "raw figures: $RES"
