@@ -27,6 +27,7 @@
 #define SERIES_MAX 20000 /* points of a series read */
 #define PLOT_MIN 7	 /* title, 4 rows, axis, a blank line above */
 #define PLOT_ROWS_MAX 16 /* rows of the chart itself */
+#define STRETCH_MAX 6	 /* columns per point when there are few */
 #define LABEL_W 9	 /* the axis labels on the left */
 
 struct cmp_run {
@@ -810,6 +811,22 @@ static void paint_xaxis(struct tui *t, int y, int width)
 	buf_free(&b);
 }
 
+/* Few points on a wide screen: each drawn *K columns wide (1..STRETCH_MAX)
+ * so they read as bars.  Returns N * *K values (malloc'd) or NULL. */
+static double *stretch(const double *v, int n, int width, int *k)
+{
+	*k = n > 0 ? width / n : 1;
+	if (*k < 1)
+		*k = 1;
+	if (*k > STRETCH_MAX)
+		*k = STRETCH_MAX;
+	double *out = malloc((size_t)(n > 0 ? n : 1) * (size_t)*k * sizeof(double));
+	for (int i = 0; out && i < n; i++)
+		for (int j = 0; j < *k; j++)
+			out[i * *k + j] = v[i];
+	return out;
+}
+
 static void draw_history(struct cmp_view *cv, struct tui *t, const struct cmp_row *row,
 			 int y, int h)
 {
@@ -827,40 +844,43 @@ static void draw_history(struct cmp_view *cv, struct tui *t, const struct cmp_ro
 		tui_put(t, y + 1, 2, t->cols - 4, "no history of this metric in the pipeline", PAIR_DIM, 0);
 		return;
 	}
-	double *v = malloc((size_t)np * sizeof(double));
+	double *pts = malloc((size_t)np * sizeof(double)), *v = NULL;
 	int *colpair = calloc((size_t)pw, sizeof(int));
 	char **lines = NULL;
 	double lo, hi;
-	if (!v || !colpair)
+	int k = 1;
+	if (!pts || !colpair)
 		goto cleanup;
-	for (int i = 0; i < np; i++) {
-		v[i] = cv->hist[off + i].value;
-		colpair[i] = PAIR_HEAD;
-	}
-	if (fmt_plot(v, np, pw, ch, t->utf8, &lines, &lo, &hi) < 0)
+	for (int i = 0; i < np; i++)
+		pts[i] = cv->hist[off + i].value;
+	v = stretch(pts, np, pw, &k);
+	if (!v || fmt_plot(v, np * k, pw, ch, t->utf8, &lines, &lo, &hi) < 0)
 		goto cleanup;
+	for (int c = 0; c < pw; c++)
+		colpair[c] = PAIR_HEAD;
 	/* the compared runs: their columns in another colour, their letters
 	 * under them */
 	paint_axis(t, y + 1, ch, lo, hi);
-	paint_xaxis(t, y + 1 + ch, np);
+	paint_xaxis(t, y + 1 + ch, np * k);
 	for (int i = 0; i < np; i++)
-		for (int k = 0; k < cv->d.n; k++)
-			if (cv->hist[off + i].run_id == cv->d.runs[k].run.id) {
-				colpair[i] = PAIR_WARN;
-				char l[2] = { letter(k), 0 };
-				tui_put(t, y + 1 + ch, LABEL_W + 1 + i, 1, l, PAIR_WARN, A_BOLD);
+		for (int r = 0; r < cv->d.n; r++)
+			if (cv->hist[off + i].run_id == cv->d.runs[r].run.id) {
+				for (int j = 0; j < k; j++)
+					colpair[i * k + j] = PAIR_WARN;
+				char l[2] = { letter(r), 0 };
+				tui_put(t, y + 1 + ch, LABEL_W + 1 + i * k + (k - 1) / 2, 1, l, PAIR_WARN,
+					A_BOLD);
 			}
 	paint_chart(t, lines, ch, pw, y + 1, LABEL_W + 1, colpair);
-	/* where the marks point, when there is room to the right */
-	if (np + 4 < pw) {
-		struct buf legend = BUF_INIT;
-		buf_puts(&legend, t->utf8 ? "(oldest → newest)" : "(oldest -> newest)");
-		tui_put(t, y + 1 + ch, LABEL_W + np + 3, t->cols - LABEL_W - np - 4,
-			legend.data ? legend.data : "", PAIR_DIM, 0);
-		buf_free(&legend);
+	/* which way time goes, when there is room to the right */
+	if (np * k + 4 < pw) {
+		const char *legend = t->utf8 ? "(oldest → newest)" : "(oldest -> newest)";
+		tui_put(t, y + 1 + ch, LABEL_W + np * k + 3, t->cols - LABEL_W - np * k - 4, legend,
+			PAIR_DIM, 0);
 	}
 cleanup:
 	fmt_plot_free(lines, ch);
+	free(pts);
 	free(v);
 	free(colpair);
 }
@@ -906,8 +926,11 @@ static void draw_series(struct cmp_view *cv, struct tui *t, const struct cmp_row
 			return;
 		for (int c = 0; c < pw; c++)
 			colpair[c] = pairs[i];
-		if (n && fmt_plot_range(cv->ser[i], n, pw, ch, t->utf8, lo, hi, &lines) == 0)
+		int per = 1;
+		double *sv = n ? stretch(cv->ser[i], n, pw, &per) : NULL;
+		if (sv && fmt_plot_range(sv, n * per, pw, ch, t->utf8, lo, hi, &lines) == 0)
 			paint_chart(t, lines, ch, pw, y + 1, x, colpair);
+		free(sv);
 		fmt_plot_free(lines, ch);
 		free(colpair);
 		struct buf lab = BUF_INIT;

@@ -99,8 +99,9 @@ line_has "evaluate.accuracy" "0.8" "0.9" "+0.1" "+12.5%" "better"
 line_has "train.loss" "4" "5" "+1" "+25.0%" "worse"
 not_see "evaluate.same"
 # the plot of the selected metric (train.loss): its history, A and B marked
+# under their bars (few runs: 6 columns each)
 see "train.loss in the last 2 runs of cmpdemo · lower is better · m: series"
-see "└AB"
+see "└──A─────B───"
 # m: the series of both runs on one scale
 key m
 see "train.loss series of A #1 and B #2, one scale"
@@ -130,7 +131,7 @@ see "evaluate.accuracy in the last 2 runs"
 tmux_ resize-window -t tui -x 80 -y 24 2>/dev/null || tmux_ resize-pane -t tui -x 80 -y 24
 see "evaluate.accuracy in the last 2 runs"
 line_has "train.score" "-20.0%"
-see "└AB"
+see "└──A─────B───"
 key q
 see "cmpdemo-"
 
@@ -153,7 +154,7 @@ see "cmpdemo-"
 key G Space k Space k k Space c
 see "Compare — 3 runs against A #1"
 line_has "METRIC" "A #1" "B #2" "C #3"
-see "└ABC"
+see "A─────B─────C"
 
 # ---- colours: better green, worse red (when the terminal gets colours)
 start 120 30 NO_COLOR=
@@ -178,8 +179,8 @@ key p Enter
 see "cmpdemo-"
 key G Space k Space c
 see "runlens - Compare - A #1 vs B #2"
-see "+AB"
-see "|.#"
+see "+--A-----B---"
+see "|......######"
 
 key Q
 done_testing
