@@ -277,6 +277,27 @@ int store_unit_end(struct store *s, int nested, int rc, struct rl_err *err)
 	return rc;
 }
 
+int store_read_begin(struct store *s, int *began, struct rl_err *err)
+{
+	static const char sql[] = "BEGIN";
+	*began = 0;
+	if (!sqlite3_get_autocommit(s->db))
+		return 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st || store_run_stmt(s, st, "cannot start reading", err) < 0)
+		return -1;
+	*began = 1;
+	return 0;
+}
+
+void store_read_end(struct store *s, int began)
+{
+	static const char sql[] = "COMMIT";
+	sqlite3_stmt *st = began ? store_stmt(s, sql, NULL) : NULL;
+	if (st && store_run_stmt(s, st, "cannot end reading", NULL) < 0)
+		store_rollback(s);
+}
+
 void store_rollback(struct store *s)
 {
 	if (s && s->db && !sqlite3_get_autocommit(s->db))

@@ -351,8 +351,8 @@ int store_run_previous_completed(struct store *s, int64_t pipeline_id,
 		      "no earlier completed run", err);
 }
 
-int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
-		    int *n, struct rl_err *err)
+static int read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
+		     int *n, struct rl_err *err)
 {
 	int rc, cap = 0;
 	*rows = NULL;
@@ -381,6 +381,22 @@ int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 			return -1;
 		}
 	return 0;
+}
+
+int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
+		    int *n, struct rl_err *err)
+{
+	/* the rows and their tags from one snapshot, locked once */
+	int began;
+	*rows = NULL;
+	*n = 0;
+	if (store_read_begin(s, &began, err) < 0) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	int rc = read_runs(s, st, rows, n, err);
+	store_read_end(s, began);
+	return rc;
 }
 
 int store_runs_page(struct store *s, int64_t pipeline_id,

@@ -58,6 +58,15 @@ int store_begin(struct store *s, struct rl_err *err);
 int store_commit(struct store *s, struct rl_err *err);
 void store_rollback(struct store *s);
 
+/* A read snapshot around a burst of reads (a page of the browser with its
+ * per-row lookups): SQLite then takes its locks once, not once per
+ * statement, and every read sees the same state.  store_read_begin does
+ * nothing (and *began = 0) inside a transaction; store_read_end ends the
+ * snapshot only when *began.  Never keep one open while waiting for a
+ * person. */
+int store_read_begin(struct store *s, int *began, struct rl_err *err);
+void store_read_end(struct store *s, int began);
+
 /* A number that changes whenever another connection commits (PRAGMA
  * data_version): how the browser notices new runs without re-reading. */
 int store_data_version(struct store *s, int64_t *v, struct rl_err *err);

@@ -1111,6 +1111,37 @@ START_TEST(test_metric_history)
 }
 END_TEST
 
+START_TEST(test_read_snapshot)
+{
+	int64_t p = new_pipeline("p");
+	new_run(p, "p-1", 1000, "completed");
+	int began = -1;
+	ck_assert_int_eq(store_read_begin(st, &began, NULL), 0);
+	ck_assert_int_eq(began, 1);
+	struct store_run *rows = NULL;
+	int n = 0;
+	/* store_runs_page takes its own snapshot only when none is open */
+	ck_assert_int_eq(store_runs_page(st, 0, NULL, 10, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	store_runs_free(rows, n);
+	store_read_end(st, began);
+	/* inside a write transaction: nothing to do, and the writes stay */
+	ck_assert_int_eq(store_begin(st, NULL), 0);
+	ck_assert_int_eq(store_read_begin(st, &began, NULL), 0);
+	ck_assert_int_eq(began, 0);
+	new_run(p, "p-2", 2000, "completed");
+	store_read_end(st, began);
+	ck_assert_int_eq(store_commit(st, NULL), 0);
+	ck_assert_int_eq(store_runs_page(st, 0, NULL, 10, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	store_runs_free(rows, n);
+	/* a write after a snapshot ended is not blocked by it */
+	ck_assert_int_eq(store_read_begin(st, &began, NULL), 0);
+	store_read_end(st, began);
+	new_run(p, "p-3", 3000, "completed");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -1136,6 +1167,7 @@ int main(void)
 	tcase_add_test(tc, test_query_sort_by_metric);
 	tcase_add_test(tc, test_bulk_load);
 	tcase_add_test(tc, test_metric_history);
+	tcase_add_test(tc, test_read_snapshot);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
