@@ -107,6 +107,9 @@ void tui_put(struct tui *t, int y, int x, int width, const char *s, int pair, in
 		return;
 	if (x + width > t->cols)
 		width = t->cols - x;
+	char *ascii = NULL;
+	if (!t->utf8 && (ascii = fmt_ascii(s)))
+		s = ascii;
 	int a = attrs | (pair && t->color ? COLOR_PAIR(pair) : 0);
 	if (a)
 		attron(a);
@@ -133,6 +136,7 @@ void tui_put(struct tui *t, int y, int x, int width, const char *s, int pair, in
 	mvaddnstr(y, x, s, (int)(p - s));
 	if (a)
 		attroff(a);
+	free(ascii);
 }
 
 static void draw_bars(struct tui *t)

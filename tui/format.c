@@ -274,3 +274,42 @@ int fmt_width(const char *s)
 	}
 	return w;
 }
+
+char *fmt_ascii(const char *s)
+{
+	static const struct {
+		const char *utf8, *ascii;
+	} map[] = {
+		{ "—", "-" }, { "–", "-" }, { "·", "|" }, { "…", "~" }, { "▲", "+" }, { "▼", "-" },
+		{ "─", "-" }, { "│", "|" }, { "┌", "+" }, { "┐", "+" }, { "└", "+" }, { "┘", "+" },
+		{ "├", "+" }, { "┤", "+" }, { "←", "<" }, { "→", ">" }, { "█", "#" }, { "Δ", "d" },
+	};
+	size_t n = strlen(s);
+	char *out = malloc(n + 1), *o = out;
+	if (!out)
+		return NULL;
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x80) {
+			*o++ = *s++;
+			continue;
+		}
+		const char *rep = "?";
+		size_t len = 1;
+		for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+			size_t l = strlen(map[i].utf8);
+			if (!strncmp(s, map[i].utf8, l)) {
+				rep = map[i].ascii;
+				len = l;
+				break;
+			}
+		}
+		if (len == 1) /* skip the rest of an unknown character */
+			while ((unsigned char)s[len] >= 0x80 && ((unsigned char)s[len] & 0xC0) == 0x80)
+				len++;
+		*o++ = rep[0];
+		s += len;
+	}
+	*o = '\0';
+	return out;
+}

@@ -37,6 +37,12 @@ int fmt_plot_range(const double *v, int n, int width, int height, int utf8, doub
 		   double hi, char ***lines);
 void fmt_plot_free(char **lines, int height);
 
+/* S for a terminal without UTF-8: the characters the browser uses get
+ * their ASCII look-alike ("—" "-", "·" "|", "…" "~", "▲" "+", "▼" "-",
+ * box lines "-" "|" "+", arrows "<" ">", blocks "#"), any other non-ASCII
+ * character '?'.  Returns a malloc'd string (NULL when out of memory). */
+char *fmt_ascii(const char *s);
+
 /* Display columns of a UTF-8 string (wcwidth; invalid bytes count 1). */
 int fmt_width(const char *s);
 

@@ -55,7 +55,16 @@ int table_push(struct tui_table *tb, char **cells, int attr)
 }
 
 /* Print S in exactly WIDTH columns (cut with "…", padded). */
+static void put_fit_text(const struct tui *t, int y, int x, const char *s, int width, int right);
+
 static void put_fit(const struct tui *t, int y, int x, const char *s, int width, int right)
+{
+	char *ascii = t->utf8 ? NULL : fmt_ascii(s);
+	put_fit_text(t, y, x, ascii ? ascii : s, width, right);
+	free(ascii);
+}
+
+static void put_fit_text(const struct tui *t, int y, int x, const char *s, int width, int right)
 {
 	int w = fmt_width(s);
 	if (w <= width) {

@@ -23,8 +23,11 @@ see() { if wait_for "$1"; then pass; else fail "screen lacks '$1':"; screen >&2;
 key() { tmux_ send-keys -t tui "$@"; }
 # a mouse event in the X10 encoding: BUTTON (0 press, 3 release, 64/65
 # wheel up/down) at 0-based column X, row Y
-mouse() { tmux_ send-keys -t tui -l "$(printf '\033[M%b%b%b' "\\0$(printf %o $(( $1 + 32 )))" "\\0$(printf %o $(( $2 + 33 )))" "\\0$(printf %o $(( $3 + 33 )))")"; }
-click() { mouse 0 "$1" "$2"; mouse 3 "$1" "$2"; }
+ev() { printf '\033[M%b%b%b' "\\0$(printf %o $(( $1 + 32 )))" "\\0$(printf %o $(( $2 + 33 )))" "\\0$(printf %o $(( $3 + 33 )))"; }
+mouse() { tmux_ send-keys -t tui -l "$(ev "$@")"; }
+click() { tmux_ send-keys -t tui -l "$(ev 0 "$1" "$2")$(ev 3 "$1" "$2")"; }
+# both clicks in one write: a loaded machine must not stretch them apart
+dblclick() { tmux_ send-keys -t tui -l "$(ev 0 "$1" "$2")$(ev 3 "$1" "$2")$(ev 0 "$1" "$2")$(ev 3 "$1" "$2")"; }
 
 cat > big.json <<'J'
 {"name": "big", "steps": [
@@ -97,7 +100,7 @@ click 10 3
 sleep 0.3
 sel=$(tmux_ capture-pane -p -e -t tui | grep -F '[7m' | grep -c 'big-')
 if [ "$sel" -ge 1 ]; then pass; else fail "a click on row 2 did not select it"; tmux_ capture-pane -p -e -t tui >&2; fi
-click 10 3; click 10 3
+dblclick 10 3
 see "Run 1 — big-"
 key l
 see "step many"
