@@ -238,6 +238,20 @@ START_TEST(test_fmt_width)
 }
 END_TEST
 
+START_TEST(test_fmt_ascii)
+{
+	char *a = fmt_ascii("Runs — all · 3 shown…");
+	ck_assert_str_eq(a, "Runs - all | 3 shown~");
+	free(a);
+	a = fmt_ascii("0.93 ▲1.2% ▼ ┌─┐│ é日x");
+	ck_assert_str_eq(a, "0.93 +1.2% - +-+| ??x");
+	free(a);
+	a = fmt_ascii("plain");
+	ck_assert_str_eq(a, "plain");
+	free(a);
+}
+END_TEST
+
 /* Column layout: the runs view's columns at several widths. */
 static const struct tui_col runs_cols[] = {
 	{ "ID", 3, 1, 0, 0 },	     { "STATUS", 9, 0, 0, 0 },	{ "NAME", 10, 0, 1, 0 },
@@ -323,6 +337,7 @@ int main(void)
 	tcase_add_test(tc, test_fmt_plot);
 	tcase_add_test(tc, test_fmt_plot_range);
 	tcase_add_test(tc, test_fmt_width);
+	tcase_add_test(tc, test_fmt_ascii);
 	suite_add_tcase(s, tc);
 	TCase *tl = tcase_create("layout");
 	tcase_add_test(tl, test_layout_fits_wide);
