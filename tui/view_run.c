@@ -14,8 +14,11 @@
 #include "util/timeutil.h"
 
 static const struct tui_col cols[] = {
-	{ "STEP", 6, 0, 0 },	 { "STATUS", 11, 0, 0 }, { "ATTEMPTS", 8, 1, 0 },
-	{ "DURATION", 8, 1, 0 }, { "NOTE", 4, 0, 1 },
+	{ .title = "STEP", .min = 6 },
+	{ .title = "STATUS", .min = 11 },
+	{ .title = "ATTEMPTS", .min = 8, .right = 1 },
+	{ .title = "DURATION", .min = 8, .right = 1 },
+	{ .title = "NOTE", .min = 4, .grow = 1 },
 };
 
 struct run_view {
@@ -122,10 +125,14 @@ static void run_draw(struct view *v, struct tui *t)
 static int run_action(struct view *v, struct tui *t, enum tui_action a)
 {
 	struct run_view *rv = v->data;
-	if (a == ACT_OPEN || a == ACT_LOGS) {
+	if (a == ACT_OPEN || a == ACT_LOGS || a == ACT_RERUN_FROM) {
 		if (rv->nnames == 0)
 			return TUI_HANDLED;
-		tui_push(t, view_logs_new(rv->run_id, rv->names[rv->tb.sel], 0));
+		const char *step = rv->names[rv->tb.sel];
+		if (a == ACT_RERUN_FROM)
+			return tui_rerun(t, rv->run_id, step, 0);
+		tui_push(t, a == ACT_OPEN ? view_step_new(rv->run_id, step, TAB_CONTEXT)
+					  : view_logs_new(rv->run_id, step, 0));
 		return TUI_REDRAW;
 	}
 	return table_move(&rv->tb, a, t->lines - 5);
