@@ -457,7 +457,7 @@ int tui_main(const struct tui_opts *o, struct rl_err *err)
 				reload(&t);
 			else if (!r && a == ACT_BACK)
 				pop(&t);
-			else if (!r && a == ACT_PIPELINES)
+			else if (!r && a == ACT_PIPELINES && strcmp(t.top->ops->name, "pipelines"))
 				tui_push(&t, view_pipelines_new());
 			break;
 		}

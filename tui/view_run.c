@@ -1,5 +1,8 @@
-/* tui/view_run.c — one run: its steps in DAG order (status, attempts,
- * duration, note) under a summary of the run. */
+/* tui/view_run.c — one run: a summary line, its steps in DAG order
+ * (status, attempts, duration, cache source or failure) and under them the
+ * run's context (params, tags, stack, model, custom context, runner,
+ * baseline, note).  Enter opens a step, l its logs, R reruns from it; r, e,
+ * c and b act on the run. */
 #include "config.h"
 #include "tui/internal.h"
 
@@ -10,6 +13,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/runs.h"
+#include "core/session.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -24,10 +29,13 @@ static const struct tui_col cols[] = {
 struct run_view {
 	int64_t run_id;
 	struct store_run run;
+	int64_t baseline;
 	struct tui_table tb;
 	char **names;
 	int nnames;
-	char *summary; /* one line: status, params */
+	char *summary;	 /* one line: status, times, rerun of, baseline */
+	char **ctx;	 /* the run context as "key  value" lines */
+	int nctx;
 };
 
 static void clear_data(struct run_view *rv)
@@ -38,9 +46,76 @@ static void clear_data(struct run_view *rv)
 	free(rv->names);
 	rv->names = NULL;
 	rv->nnames = 0;
+	for (int i = 0; i < rv->nctx; i++)
+		free(rv->ctx[i]);
+	free(rv->ctx);
+	rv->ctx = NULL;
+	rv->nctx = 0;
 	free(rv->summary);
 	rv->summary = NULL;
 	store_run_clear(&rv->run);
+}
+
+static void add_ctx(struct run_view *rv, const char *key, const char *value)
+{
+	if (!value || !*value)
+		return;
+	char **c = realloc(rv->ctx, (size_t)(rv->nctx + 1) * sizeof(char *));
+	if (!c)
+		return;
+	rv->ctx = c;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%-9s %s", key, value);
+	rv->ctx[rv->nctx++] = buf_steal(&b);
+}
+
+/* A JSON object as "k=v k=v" (NULL when empty or not an object). */
+static char *pairs(const char *json)
+{
+	cJSON *o = cJSON_Parse(json ? json : "{}");
+	struct buf b = BUF_INIT;
+	for (cJSON *p = cJSON_IsObject(o) ? o->child : NULL; p; p = p->next) {
+		char *val = cJSON_IsString(p) ? strdup(p->valuestring) : cJSON_PrintUnformatted(p);
+		buf_printf(&b, "%s%s=%s", b.len ? "  " : "", p->string, val ? val : "");
+		free(val);
+	}
+	cJSON_Delete(o);
+	return b.data ? buf_steal(&b) : NULL;
+}
+
+static void load_context(struct run_view *rv)
+{
+	const struct store_run *r = &rv->run;
+	char *p = pairs(r->params_json);
+	add_ctx(rv, "params", p);
+	free(p);
+	struct buf tags = BUF_INIT;
+	for (int k = 0; k < r->ntags; k++)
+		buf_printf(&tags, "%s%s", k ? ", " : "", r->tags[k]);
+	add_ctx(rv, "tags", tags.data);
+	buf_free(&tags);
+	add_ctx(rv, "stack", r->stack);
+	if (r->model_name) {
+		struct buf m = BUF_INIT;
+		buf_printf(&m, "%s%s%s", r->model_name, r->model_version ? " version " : "",
+			   r->model_version ? r->model_version : "");
+		add_ctx(rv, "model", m.data);
+		buf_free(&m);
+	}
+	p = pairs(r->context_json);
+	add_ctx(rv, "context", p);
+	free(p);
+	p = pairs(r->state_json);
+	add_ctx(rv, "state", p);
+	free(p);
+	if (r->runner_host || r->runner_pid) {
+		struct buf e = BUF_INIT;
+		buf_printf(&e, "%s pid %d", r->runner_host ? r->runner_host : "?", r->runner_pid);
+		add_ctx(rv, "runner", e.data);
+		buf_free(&e);
+	}
+	add_ctx(rv, "pipeline", r->spec_path);
+	add_ctx(rv, "note", r->note);
 }
 
 static int run_load(struct view *v, struct tui *t, struct rl_err *err)
@@ -56,8 +131,9 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 	if (store_run_get(t->store, rv->run_id, &rv->run, err) < 0 ||
 	    store_step_runs_of_run(t->store, rv->run_id, &steps, &n, err) < 0)
 		return -1;
+	rv->baseline = session_baseline(t->store, &rv->run);
 	rv->names = calloc((size_t)n + 1, sizeof(char *));
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; rv->names && i < n; i++) {
 		struct store_step_run *st = &steps[i];
 		char att[32], dur[32];
 		snprintf(att, sizeof att, "%d/%d", st->attempts, st->max_attempts);
@@ -82,18 +158,14 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 	time_local_short(rv->run.started_ms, when, sizeof when);
 	time_duration((rv->run.ended_ms ? rv->run.ended_ms : time_now_ms()) - rv->run.started_ms,
 		      dur, sizeof dur);
-	buf_printf(&sum, "%s · started %s · took %s", rv->run.status, when, dur);
-	cJSON *params = cJSON_Parse(rv->run.params_json ? rv->run.params_json : "{}");
-	if (params && params->child) {
-		buf_puts(&sum, " · params:");
-		for (cJSON *p = params->child; p; p = p->next) {
-			char *val = cJSON_PrintUnformatted(p);
-			buf_printf(&sum, " %s=%s", p->string, val ? val : "");
-			free(val);
-		}
-	}
-	cJSON_Delete(params);
+	buf_printf(&sum, "%s · started %s · %s %s", rv->run.status, when,
+		   rv->run.ended_ms ? "took" : "running for", dur);
+	if (rv->run.rerun_of)
+		buf_printf(&sum, " · rerun of %lld", (long long)rv->run.rerun_of);
+	if (rv->baseline)
+		buf_printf(&sum, " · baseline %lld", (long long)rv->baseline);
 	rv->summary = buf_steal(&sum);
+	load_context(rv);
 	rv->tb.sel = keep < rv->tb.nrows ? keep : 0;
 	if (rv->tb.sel < 0)
 		rv->tb.sel = 0;
@@ -110,22 +182,57 @@ static void run_title(struct view *v, char *buf, size_t size)
 static void run_draw(struct view *v, struct tui *t)
 {
 	struct run_view *rv = v->data;
-	move(1, 0);
-	clrtoeol();
-	if (t->color)
-		attron(COLOR_PAIR(tui_status_pair(rv->run.status)));
-	mvprintw(1, 1, "%.*s", t->cols - 2, rv->summary ? rv->summary : "");
-	if (t->color)
-		attroff(COLOR_PAIR(tui_status_pair(rv->run.status)));
-	move(2, 0);
-	clrtoeol();
-	table_paint(t, &rv->tb, 3, t->lines - 1);
+	tui_put(t, 1, 1, t->cols - 2, rv->summary ? rv->summary : "",
+		tui_status_pair(rv->run.status), 0);
+	/* the steps take what they need, up to what leaves room for the
+	 * context (at least half the screen for the steps) */
+	int avail = t->lines - 4; /* rows 3 .. lines-2 */
+	int want_ctx = rv->nctx ? rv->nctx + 2 : 0;
+	int steps = rv->tb.nrows + 1;
+	if (steps > avail - want_ctx)
+		steps = avail - want_ctx;
+	if (steps < avail / 2)
+		steps = avail / 2;
+	if (steps > rv->tb.nrows + 1)
+		steps = rv->tb.nrows + 1;
+	if (steps > avail)
+		steps = avail;
+	table_paint(t, &rv->tb, 3, 3 + steps);
+	int y = 3 + steps + 1;
+	if (rv->nctx && y < t->lines - 1) {
+		tui_put(t, y++, 1, t->cols - 2, "RUN CONTEXT", PAIR_HEAD, A_BOLD);
+		for (int i = 0; i < rv->nctx && y < t->lines - 1; i++, y++) {
+			const char *line = rv->ctx[i];
+			/* the key dim, the value plain */
+			char key[16];
+			snprintf(key, sizeof key, "%.9s", line);
+			tui_put(t, y, 1, 10, key, PAIR_DIM, 0);
+			tui_put(t, y, 11, t->cols - 12, line + (strlen(line) > 10 ? 10 : strlen(line)),
+				0, 0);
+		}
+	}
+}
+
+static int compare_with_baseline(struct run_view *rv, struct tui *t)
+{
+	if (!rv->baseline) {
+		tui_notice(t, "run %lld has no baseline yet (b pins one; or mark runs in the runs "
+			      "view)",
+			   (long long)rv->run_id);
+		return TUI_REDRAW;
+	}
+	int64_t ids[2] = { rv->baseline, rv->run_id };
+	tui_push(t, view_compare_new(ids, 2));
+	return TUI_REDRAW;
 }
 
 static int run_action(struct view *v, struct tui *t, enum tui_action a)
 {
 	struct run_view *rv = v->data;
-	if (a == ACT_OPEN || a == ACT_LOGS || a == ACT_RERUN_FROM) {
+	switch (a) {
+	case ACT_OPEN:
+	case ACT_LOGS:
+	case ACT_RERUN_FROM: {
 		if (rv->nnames == 0)
 			return TUI_HANDLED;
 		const char *step = rv->names[rv->tb.sel];
@@ -135,7 +242,42 @@ static int run_action(struct view *v, struct tui *t, enum tui_action a)
 					  : view_logs_new(rv->run_id, step, 0));
 		return TUI_REDRAW;
 	}
-	return table_move(&rv->tb, a, t->lines - 5);
+	case ACT_RERUN:
+	case ACT_EDIT_RERUN: return tui_rerun(t, rv->run_id, NULL, a == ACT_EDIT_RERUN);
+	case ACT_COMPARE: return compare_with_baseline(rv, t);
+	case ACT_PIN: {
+		if (tui_refuse_read_only(t, "pinning a baseline"))
+			return TUI_REDRAW;
+		struct rl_err err = RL_ERR_INIT;
+		if (runs_pin(t->store, rv->run_id, &err) < 0)
+			tui_error(t, "%s", rl_err_msg(&err));
+		else
+			tui_notice(t, "run %lld is now the baseline of %s", (long long)rv->run_id,
+				   rv->run.pipeline);
+		rl_err_clear(&err);
+		return TUI_RELOAD;
+	}
+	case ACT_SEARCH:
+	case ACT_NEXT:
+	case ACT_PREV: {
+		static char text[256];
+		if (a == ACT_SEARCH && !tui_prompt(t, "search steps:", NULL, text, sizeof text))
+			return TUI_REDRAW;
+		if (text[0] && !table_search(&rv->tb, text, a == ACT_PREV ? -1 : 1))
+			tui_notice(t, "no step matches '%s'", text);
+		return TUI_REDRAW;
+	}
+	default: return table_move(&rv->tb, a, t->lines - 5);
+	}
+}
+
+static int run_click(struct view *v, struct tui *t, int y, int x, int dbl)
+{
+	struct run_view *rv = v->data;
+	(void)x;
+	if (!table_click(&rv->tb, y))
+		return TUI_HANDLED;
+	return dbl ? run_action(v, t, ACT_OPEN) : TUI_REDRAW;
 }
 
 static void run_free(struct view *v)
@@ -152,6 +294,9 @@ static const struct view_ops run_ops = {
 	.draw = run_draw,
 	.action = run_action,
 	.free = run_free,
+	.hints = "Enter step · l logs · R rerun from step · r rerun · e edit params · c vs baseline"
+		 " · b pin",
+	.click = run_click,
 };
 
 struct view *view_run_new(int64_t run_id)

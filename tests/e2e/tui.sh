@@ -68,6 +68,11 @@ expect_contains "$line" "0.7"
 key Enter
 see "runlens · Run 3 — tuidemo-"
 see "prepare"
+see "RUN CONTEXT"
+see "params    score=0.7  ok=1"
+see "tags      good"
+key c
+see "has no baseline yet"
 key j l
 see "Logs — run 3, step train, attempt 1"
 see "epoch 3"
