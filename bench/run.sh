@@ -7,8 +7,9 @@
 #   RUNLENS_BIN, RLBENCH_BIN   the binaries (make bench sets both)
 #   RLBENCH_DIR                where stores and scratch files go
 #                              (/tmp/runlens-bench); generated stores are
-#                              kept there and reused while their sizes and
-#                              schema version match
+#                              kept there (the big one is ~1.4 GB: remove the
+#                              folder to get the space back) and reused while
+#                              their sizes and schema version match
 #   RLBENCH_RUNS               runs of the big store (1000000)
 #   RLBENCH_SMALL_RUNS         runs of the small store (1000)
 #   RLBENCH_METRIC_ROWS, RLBENCH_PIPELINES, RLBENCH_SAMPLE   see bench/gen.c
@@ -17,7 +18,7 @@
 #   RLBENCH_SNAKEMAKE_REPEATS  rounds with Snakemake (3; slow)
 #   RLBENCH_HASH_MB            size of the hashed file (1024)
 #   RLBENCH_TUI_ROUNDS         browser starts replaying the key script (3)
-#   RLBENCH_KEEP=1             keep the big store and the hashed file
+#   RLBENCH_KEEP=1             keep the hashed file (1 GB) too
 #   RLBENCH_ONLY               space-separated subset of:
 #                              dispatch ingest browse tui hash
 set -eu
@@ -81,10 +82,6 @@ if wants hash; then
 	log "hashing: core/hash.c against sha256sum on $MB MB"
 	"$RLB" hash "$F" | tee -a "$RES" >&2
 	[ "${RLBENCH_KEEP:-0}" = 1 ] || rm -f "$F"
-fi
-if [ "${RLBENCH_KEEP:-0}" != 1 ] && [ -n "${BIGD:-}" ]; then
-	# the small store is kept (tiny); the big one is ~1.5 GB
-	[ "$BIG" -gt 100000 ] && rm -rf "$BIGD"
 fi
 
 # ------------------------------------------------------------ the table
