@@ -247,24 +247,23 @@ int store_metric_history(struct store *s, int64_t pipeline_id, const char *step,
 			 const char *key, int64_t before_run_id, int limit,
 			 struct store_metric_run **rows, int *n, struct rl_err *err)
 {
-	/* the pipeline's newest LIMIT runs (by the runs_by_pipeline index),
-	 * then the metric of each by primary key: constant cost however many
-	 * runs the pipeline has */
+	/* the pipeline's newest LIMIT runs in the order of the runs_by_pipeline
+	 * index, each with its value by primary key (NULL: no such metric,
+	 * left out below): constant cost however many runs the pipeline has,
+	 * and no temporary table or sort */
 	static const char sql[] =
-		"SELECT r.id, m.value FROM ("
-		"  SELECT id, started_ms FROM runs WHERE pipeline_id = ?1"
-		"  ORDER BY started_ms DESC, id DESC LIMIT ?5"
-		") r JOIN run_metrics m ON m.run_id = r.id AND m.step = ?2 AND m.key = ?3 "
-		"ORDER BY r.started_ms DESC, r.id DESC";
+		"SELECT r.id, (SELECT m.value FROM run_metrics m WHERE m.run_id = r.id "
+		"  AND m.step = ?2 AND m.key = ?3) "
+		"FROM runs r WHERE r.pipeline_id = ?1 "
+		"ORDER BY r.started_ms DESC, r.id DESC LIMIT ?5";
 	/* a range on the index, not a filter (an "?4 = 0 OR …" would make
 	 * SQLite walk every newer run of the pipeline: linear in the depth) */
 	static const char sql_before[] =
-		"SELECT r.id, m.value FROM ("
-		"  SELECT id, started_ms FROM runs WHERE pipeline_id = ?1"
-		"   AND (started_ms, id) <= (SELECT started_ms, id FROM runs WHERE id = ?4)"
-		"  ORDER BY started_ms DESC, id DESC LIMIT ?5"
-		") r JOIN run_metrics m ON m.run_id = r.id AND m.step = ?2 AND m.key = ?3 "
-		"ORDER BY r.started_ms DESC, r.id DESC";
+		"SELECT r.id, (SELECT m.value FROM run_metrics m WHERE m.run_id = r.id "
+		"  AND m.step = ?2 AND m.key = ?3) "
+		"FROM runs r WHERE r.pipeline_id = ?1 "
+		"  AND (r.started_ms, r.id) <= (SELECT started_ms, id FROM runs WHERE id = ?4) "
+		"ORDER BY r.started_ms DESC, r.id DESC LIMIT ?5";
 	*rows = NULL;
 	*n = 0;
 	sqlite3_stmt *st = store_stmt(s, before_run_id ? sql_before : sql, err);
@@ -275,6 +274,8 @@ int store_metric_history(struct store *s, int64_t pipeline_id, const char *step,
 		return store_fail(s, sqlite3_errcode(s->db), "cannot read metrics", err);
 	int rc, cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue; /* the run has no such metric */
 		struct store_metric_run *p = grow_rows((void **)rows, n, &cap, sizeof(*p));
 		if (!p) {
 			rc = SQLITE_NOMEM;

@@ -1108,6 +1108,13 @@ START_TEST(test_metric_history)
 	ck_assert_int_eq(h[2].run_id, ids[2]);
 	ck_assert(h[2].value == 1.0);
 	free(h);
+	/* a newer run without the metric takes a place but gives no point */
+	new_run(p, "h5", 1005, "completed");
+	ck_assert_int_eq(store_metric_history(st, p, "train", "loss", 0, 3, &h, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(h[0].run_id, ids[3]);
+	ck_assert_int_eq(h[1].run_id, ids[4]);
+	free(h);
 }
 END_TEST
 
