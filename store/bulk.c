@@ -63,10 +63,7 @@ int store_bulk_metric(struct store *s, const struct store_bulk_step *b,
 		      const char *key, int has_index, int64_t index,
 		      double value, int64_t at_ms, struct rl_err *err)
 {
-	static const char sql[] =
-		"INSERT INTO metrics (step_run_id, run_id, key, idx, value, at_ms) "
-		"VALUES (?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, sql, err);
+	sqlite3_stmt *st = store_stmt(s, store_sql_metric_insert, err);
 	if (!st)
 		return -1;
 	if (bind_i64(st, 1, b->id) || bind_i64(st, 2, b->run_id) ||
@@ -80,20 +77,12 @@ int store_bulk_metric(struct store *s, const struct store_bulk_step *b,
 int store_bulk_summary(struct store *s, const struct store_bulk_step *b,
 		       const struct store_metric *m, struct rl_err *err)
 {
-	static const char sql[] =
-		"INSERT INTO run_metrics (run_id, step_run_id, step, key, value, min, "
-		"max, count, is_series, last_idx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	if (!st)
-		return -1;
-	if (bind_i64(st, 1, b->run_id) || bind_i64(st, 2, b->id) ||
-	    bind_text(st, 3, b->name) || bind_text(st, 4, m->key) ||
-	    sqlite3_bind_double(st, 5, m->value) || sqlite3_bind_double(st, 6, m->min) ||
-	    sqlite3_bind_double(st, 7, m->max) || bind_i64(st, 8, m->count) ||
-	    sqlite3_bind_int(st, 9, m->is_series) ||
-	    (m->is_series ? bind_i64(st, 10, m->count - 1) : sqlite3_bind_null(st, 10)))
-		return store_fail(s, sqlite3_errcode(s->db), "cannot record the metric", err);
-	return store_run_stmt(s, st, "cannot record the metric", err);
+	struct metric_summary sum = {
+		.value = m->value, .min = m->min, .max = m->max, .count = m->count,
+		.is_series = m->is_series, .has_last = m->is_series,
+		.last_idx = m->count - 1,
+	};
+	return store_write_summary(s, b->run_id, b->id, b->name, m->key, &sum, err);
 }
 
 int store_bulk_finish(struct store *s, struct rl_err *err)
@@ -115,13 +104,10 @@ int store_bench_raw_metrics(struct store *s, const struct store_bulk_step *b,
 			    int n, struct rl_err *err)
 {
 	/* the floor: one prepared INSERT per row, one transaction, nothing else */
-	static const char sql[] =
-		"INSERT INTO metrics (step_run_id, run_id, key, idx, value, at_ms) "
-		"VALUES (?, ?, ?, ?, ?, ?)";
 	static const char *const keys[] = { "loss", "acc", "lr", "grad_norm" };
 	if (store_begin(s, err) < 0)
 		return -1;
-	sqlite3_stmt *st = store_stmt(s, sql, err);
+	sqlite3_stmt *st = store_stmt(s, store_sql_metric_insert, err);
 	int rc = st ? 0 : -1;
 	for (int i = 0; rc == 0 && i < n; i++) {
 		if (bind_i64(st, 1, b->id) || bind_i64(st, 2, b->run_id) ||

@@ -66,6 +66,25 @@ int store_pipeline_count(struct store *s, int64_t pipeline_id,
 
 int store_migrate(struct store *s, struct rl_err *err);
 
+/* One raw metric value: (step_run_id, run_id, key, idx, value, at_ms).
+ * Shared, so the statement is prepared once (store_stmt caches by
+ * address). */
+extern const char store_sql_metric_insert[];
+
+/* A run's summary of one metric of a step run (a run_metrics row). */
+struct metric_summary {
+	int found; /* read_summary: the row exists */
+	double value, min, max;
+	int64_t count;
+	int is_series;
+	int has_last; /* last_idx is not NULL */
+	int64_t last_idx;
+};
+/* Insert or replace the summary of STEP.KEY of the run. */
+int store_write_summary(struct store *s, int64_t run_id, int64_t step_run_id,
+			const char *step, const char *key,
+			const struct metric_summary *m, struct rl_err *err);
+
 /* The columns of a run row (then "FROM runs r JOIN pipelines p …"), and
  * reading them. */
 #define STORE_RUN_COLS                                                         \

@@ -8,23 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct summary {
-	int found;
-	double value, min, max;
-	int64_t count;
-	int is_series;
-	int has_last;
-	int64_t last_idx;
-};
+const char store_sql_metric_insert[] =
+	"INSERT INTO metrics (step_run_id, run_id, key, idx, value, at_ms) "
+	"VALUES (?, ?, ?, ?, ?, ?)";
 
 /* What metric_add's upsert does to the summary, for one value. */
-static void fold(struct summary *m, const struct store_point_new *p)
+static void fold(struct metric_summary *m, const struct store_point_new *p)
 {
 	if (!m->found) {
-		*m = (struct summary){ .found = 1, .value = p->value, .min = p->value,
-				       .max = p->value, .count = 1,
-				       .is_series = p->has_index,
-				       .has_last = p->has_index, .last_idx = p->index };
+		*m = (struct metric_summary){ .found = 1, .value = p->value,
+					      .min = p->value, .max = p->value,
+					      .count = 1, .is_series = p->has_index,
+					      .has_last = p->has_index,
+					      .last_idx = p->index };
 		return;
 	}
 	int newer = !p->has_index || !m->has_last || p->index >= m->last_idx;
@@ -43,7 +39,7 @@ static void fold(struct summary *m, const struct store_point_new *p)
 }
 
 static int read_summary(struct store *s, int64_t run_id, const char *step,
-			const char *key, struct summary *m, struct rl_err *err)
+			const char *key, struct metric_summary *m, struct rl_err *err)
 {
 	static const char sql[] =
 		"SELECT value, min, max, count, is_series, last_idx FROM run_metrics "
@@ -71,9 +67,9 @@ static int read_summary(struct store *s, int64_t run_id, const char *step,
 		       : store_fail(s, rc, "cannot read metrics", err);
 }
 
-static int write_summary(struct store *s, int64_t run_id, int64_t step_run_id,
-			 const char *step, const char *key,
-			 const struct summary *m, struct rl_err *err)
+int store_write_summary(struct store *s, int64_t run_id, int64_t step_run_id,
+			const char *step, const char *key,
+			const struct metric_summary *m, struct rl_err *err)
 {
 	static const char sql[] =
 		"INSERT OR REPLACE INTO run_metrics (run_id, step_run_id, step, key, "
@@ -130,9 +126,6 @@ static int cmp_by_key(const void *a, const void *b)
 static int add_all(struct store *s, int64_t step_run_id,
 		   const struct store_point_new *pts, int n, struct rl_err *err)
 {
-	static const char ins[] =
-		"INSERT INTO metrics (step_run_id, run_id, key, idx, value, at_ms) "
-		"VALUES (?, ?, ?, ?, ?, ?)";
 	int64_t run_id = 0;
 	char *step = NULL;
 	struct by_key *order = NULL;
@@ -141,7 +134,7 @@ static int add_all(struct store *s, int64_t step_run_id,
 		goto cleanup;
 	for (int i = 0; i < n; i++) {
 		const struct store_point_new *p = &pts[i];
-		sqlite3_stmt *st = store_stmt(s, ins, err);
+		sqlite3_stmt *st = store_stmt(s, store_sql_metric_insert, err);
 		if (!st)
 			goto cleanup;
 		if (bind_i64(st, 1, step_run_id) || bind_i64(st, 2, run_id) ||
@@ -165,12 +158,12 @@ static int add_all(struct store *s, int64_t step_run_id,
 	qsort(order, (size_t)n, sizeof(*order), cmp_by_key);
 	for (int i = 0; i < n;) {
 		const char *key = order[i].p->key;
-		struct summary m;
+		struct metric_summary m;
 		if (read_summary(s, run_id, step, key, &m, err) < 0)
 			goto cleanup;
 		for (; i < n && !strcmp(order[i].p->key, key); i++)
 			fold(&m, order[i].p);
-		if (write_summary(s, run_id, step_run_id, step, key, &m, err) < 0)
+		if (store_write_summary(s, run_id, step_run_id, step, key, &m, err) < 0)
 			goto cleanup;
 	}
 	rc = 0;
