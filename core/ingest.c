@@ -88,6 +88,9 @@ int ingest_line(struct store *s, struct ingest *ing, const char *line,
 		*why = reason("not a JSON object");
 		goto cleanup;
 	}
+	/* a secret value is stored nowhere: not in metadata, metric keys or
+	 * run state, nor in the notes about ignored lines */
+	mask_json(ing->secrets, ing->nsecrets, doc);
 	cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "meta");
 	cJSON *metric = cJSON_GetObjectItemCaseSensitive(doc, "metric");
 	cJSON *state = cJSON_GetObjectItemCaseSensitive(doc, "state");
@@ -106,7 +109,6 @@ int ingest_line(struct store *s, struct ingest *ing, const char *line,
 			*why = reason("'%s' is not a declared output", output);
 			goto cleanup;
 		}
-		mask_json(ing->secrets, ing->nsecrets, meta);
 		for (cJSON *kv = meta->child; kv; kv = kv->next) {
 			if (!kv->string || !*kv->string) {
 				*why = reason("empty metadata key");

@@ -1398,7 +1398,8 @@ static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
 }
 
 /* The records file of a step with secrets may hold a value the step wrote
- * (runlens meta k=$SECRET): once ingested, keep only a masked copy. */
+ * (runlens meta k=$SECRET), also JSON-escaped: once ingested, keep only a
+ * masked copy. */
 static void mask_records_file(struct rstep *s)
 {
 	char *text = NULL;
@@ -1406,14 +1407,12 @@ static void mask_records_file(struct rstep *s)
 	if (!s->nsecret_values || !s->records_path ||
 	    fs_read_file(s->records_path, &text, &len, NULL) < 0)
 		return;
-	struct masker *m = masker_new(s->secret_values, s->nsecret_values);
 	struct buf out = BUF_INIT;
-	masker_feed(m, text, len, &out);
-	masker_flush(m, &out);
+	mask_json_lines(s->secret_values, s->nsecret_values, text, len, &out);
 	if (out.len != len || memcmp(out.data, text, len) != 0)
-		fs_write_file(s->records_path, out.data, out.len, 0644, NULL);
+		fs_write_file(s->records_path, out.data ? out.data : "", out.len,
+			      0644, NULL);
 	buf_free(&out);
-	masker_free(&m);
 	free(text);
 }
 

@@ -204,6 +204,50 @@ void mask_json(char *const *values, int n, cJSON *v)
 			cJSON_SetValuestring(v, masked);
 		free(masked);
 	}
-	for (cJSON *c = v->child; c; c = c->next)
+	for (cJSON *c = v->child; c; c = c->next) {
+		/* keys too: {"meta": {"<value>": 1}} */
+		if (c->string && !(c->type & cJSON_StringIsConst)) {
+			char *masked = mask_string(values, n, c->string);
+			if (masked && strcmp(masked, c->string) != 0) {
+				cJSON_free(c->string);
+				c->string = masked;
+				masked = NULL;
+			}
+			free(masked);
+		}
 		mask_json(values, n, c);
+	}
+}
+
+void mask_json_lines(char *const *values, int n, const char *text, size_t len,
+		     struct buf *out)
+{
+	size_t start = 0;
+	while (start < len) {
+		const char *nl = memchr(text + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		cJSON *doc = cJSON_ParseWithLength(text + start, end - start);
+		char *line = NULL;
+		if (doc) {
+			mask_json(values, n, doc);
+			line = cJSON_PrintUnformatted(doc);
+			cJSON_Delete(doc);
+		}
+		if (!line) {
+			char *raw = strndup(text + start, end - start);
+			line = raw ? mask_string(values, n, raw) : NULL;
+			free(raw);
+		} else {
+			/* a value the JSON printer escapes differently */
+			char *again = mask_string(values, n, line);
+			free(line);
+			line = again;
+		}
+		if (line)
+			buf_puts(out, line);
+		free(line);
+		if (nl)
+			buf_putc(out, '\n');
+		start = end + 1;
+	}
 }

@@ -43,7 +43,14 @@ void masker_free(struct masker **m);
 /* A copy of S with every value masked (malloc'd). */
 char *mask_string(char *const *values, int n, const char *s);
 
-/* Mask every string inside a JSON value, in place. */
+/* Mask every string inside a JSON value, keys too, in place. */
 void mask_json(char *const *values, int n, cJSON *v);
+
+/* Mask a text of JSON lines (a records file) into OUT: a line that is
+ * JSON is parsed, masked with mask_json and printed back compact, so a
+ * value the writer escaped ("\u00e9", "\"") is caught too; any other line
+ * is masked as text.  Line ends are kept. */
+void mask_json_lines(char *const *values, int n, const char *text, size_t len,
+		     struct buf *out);
 
 #endif
