@@ -184,14 +184,30 @@ static int all_digits(const char *s)
 	return 1;
 }
 
+/* A lookup that failed: a missing row becomes MSG (RL_E_NOT_FOUND); any
+ * other error (a damaged store, a busy one) is passed on as it is. */
+static int lookup_failed(struct rl_err *got, struct rl_err *err,
+			 const char *msg)
+{
+	int rc;
+	if (got->code == RL_E_NOT_FOUND || got->code == RL_E_OK)
+		rc = rl_err_set(err, RL_E_NOT_FOUND, "%s", msg);
+	else
+		rc = rl_err_set(err, got->code, "%s", rl_err_msg(got));
+	rl_err_clear(got);
+	return rc;
+}
+
 int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 			struct rl_err *err)
 {
+	struct rl_err e = RL_ERR_INIT;
+	char msg[300];
 	if (!ref || !*ref)
 		return rl_err_set(err, RL_E_USAGE, "missing RUN");
 	if (strcmp(ref, "last") == 0) {
-		if (store_run_last(s, 0, id, err) < 0)
-			return rl_err_set(err, RL_E_NOT_FOUND, "no runs yet");
+		if (store_run_last(s, 0, id, &e) < 0)
+			return lookup_failed(&e, err, "no runs yet");
 		return 0;
 	}
 	const char *at = strrchr(ref, '@');
@@ -201,11 +217,12 @@ int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 		int rc = -1;
 		if (!name)
 			return rl_err_set(err, RL_E_NOMEM, NULL);
-		if (store_pipeline_get(s, name, &p, err) < 0) {
-			rl_err_set(err, RL_E_NOT_FOUND, "no pipeline '%s'", name);
-		} else if (store_run_last(s, p.id, id, err) < 0) {
-			rl_err_set(err, RL_E_NOT_FOUND,
-				   "pipeline '%s' has no runs", name);
+		if (store_pipeline_get(s, name, &p, &e) < 0) {
+			snprintf(msg, sizeof msg, "no pipeline '%.200s'", name);
+			lookup_failed(&e, err, msg);
+		} else if (store_run_last(s, p.id, id, &e) < 0) {
+			snprintf(msg, sizeof msg, "pipeline '%.200s' has no runs", name);
+			lookup_failed(&e, err, msg);
 		} else {
 			rc = 0;
 		}
@@ -213,20 +230,24 @@ int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 		free(name);
 		return rc;
 	}
-	if (store_run_id_by_name(s, ref, id, NULL) == 0)
+	snprintf(msg, sizeof msg, "no run '%.200s'", ref);
+	if (store_run_id_by_name(s, ref, id, &e) == 0)
 		return 0;
+	if (e.code != RL_E_NOT_FOUND)
+		return lookup_failed(&e, err, msg);
+	rl_err_clear(&e);
 	if (all_digits(ref)) {
 		struct store_run r = { 0 };
-		char *end;
-		long long v = strtoll(ref, &end, 10);
-		int rc = store_run_get(s, (int64_t)v, &r, err);
+		long long v = strtoll(ref, NULL, 10);
+		int rc = store_run_get(s, (int64_t)v, &r, &e);
 		store_run_clear(&r);
 		if (rc == 0) {
 			*id = (int64_t)v;
 			return 0;
 		}
+		return lookup_failed(&e, err, msg);
 	}
-	return rl_err_set(err, RL_E_NOT_FOUND, "no run '%s'", ref);
+	return rl_err_set(err, RL_E_NOT_FOUND, "%s", msg);
 }
 
 int64_t session_baseline(struct store *s, const struct store_run *r)

@@ -32,8 +32,10 @@ int store_fail(struct store *s, int rc, const char *what, struct rl_err *err)
 		break;
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
-		code = RL_E_CORRUPT;
-		break;
+		return rl_err_set(err, RL_E_CORRUPT,
+				  "%s: the store database is damaged (%s); restore "
+				  "it from a backup, or move it away to start "
+				  "a new store", what, msg);
 	case SQLITE_NOMEM:
 		code = RL_E_NOMEM;
 		break;
