@@ -204,7 +204,7 @@ int bench_browse(int argc, char **argv)
 		fprintf(stderr, "runlens: usage: rlbench browse BIG SMALL\n");
 		return 2;
 	}
-	int reps = (int)bench_env("RLBENCH_REPEATS", 15);
+	int reps = (int)bench_env("RLBENCH_REPEATS", 41);
 	for (int w = 0; w < 2; w++) {
 		b[w].dir = argv[1 + w];
 		b[w].page = (int)bench_env("RLBENCH_PAGE", 200);

@@ -14,10 +14,10 @@
 #   RLBENCH_SMALL_RUNS         runs of the small store (1000)
 #   RLBENCH_METRIC_ROWS, RLBENCH_PIPELINES, RLBENCH_SAMPLE   see bench/gen.c
 #   RLBENCH_STEPS, RLBENCH_JOBS  the dispatch DAG (300 steps, -j2)
-#   RLBENCH_REPEATS            rounds of each timed figure (browse: 15)
+#   RLBENCH_REPEATS            rounds of each timed figure (browse: 41)
 #   RLBENCH_SNAKEMAKE_REPEATS  rounds with Snakemake (3; slow)
 #   RLBENCH_HASH_MB            size of the hashed file (1024)
-#   RLBENCH_TUI_ROUNDS         browser starts replaying the key script (3)
+#   RLBENCH_TUI_ROUNDS         browser starts replaying the key script (5)
 #   RLBENCH_KEEP=1             keep the hashed file (1 GB) too
 #   RLBENCH_ONLY               space-separated subset of:
 #                              dispatch ingest browse tui hash
@@ -70,7 +70,7 @@ if wants browse; then
 fi
 if wants tui; then
 	log "browser: key script against runlens tui on the $BIG-run store"
-	python3 "$SRC/tui_drive.py" "$BIN" "$BIGD" "${RLBENCH_TUI_ROUNDS:-3}" | tee -a "$RES" >&2
+	python3 "$SRC/tui_drive.py" "$BIN" "$BIGD" "${RLBENCH_TUI_ROUNDS:-5}" | tee -a "$RES" >&2
 fi
 if wants hash; then
 	MB=${RLBENCH_HASH_MB:-1024}
