@@ -9,4 +9,5 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libsqlite3-dev libcjson-dev libssl-dev libncurses-dev check \
-	python3 tmux procps util-linux git ca-certificates >/dev/null
+	python3 tmux procps util-linux git ca-certificates \
+	sqlite3 valgrind clang libclang-rt-dev >/dev/null

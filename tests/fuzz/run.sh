@@ -11,7 +11,8 @@
 # $FUZZ_BUILD/corpus/TARGET (the seeds in tests/fuzz/corpus/TARGET are only
 # read); a crash is saved as $FUZZ_BUILD/crashes/TARGET-crash-… and this
 # script exits 1.  The last line is a summary: executions per target.
-# Replay a crash: $FUZZ_BUILD/tests/fuzz/fuzz_TARGET CRASH-FILE
+# Replay a crash: $FUZZ_BUILD/tests/fuzz/fuzz_TARGET CRASH-FILE (or
+# $FUZZ_BUILD/src/tests/fuzz/… when the source tree is configured in place).
 set -eu
 SECS=${1:-60}
 [ $# -gt 0 ] && shift
@@ -21,13 +22,27 @@ B=${FUZZ_BUILD:-$SRC/_build-fuzz}
 CC=${CC:-clang}
 command -v "$CC" >/dev/null 2>&1 || { echo "fuzz: $CC not found (install clang)"; exit 77; }
 
-if [ ! -f "$B/Makefile" ]; then
-	[ -x "$SRC/configure" ] || (cd "$SRC" && autoreconf -fi)
+CONF="-q CC=$CC --enable-sanitizers --disable-shared"
+FUZZ_CFLAGS="-g -O1 -fsanitize=fuzzer-no-link"
+if [ ! -f "$B/.make-dir" ]; then
 	mkdir -p "$B"
-	(cd "$B" && "$SRC/configure" -q CC="$CC" --enable-sanitizers --disable-shared \
-		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link" >/dev/null)
+	if [ -f "$SRC/config.status" ]; then
+		# the source tree is configured in place, so it cannot take a
+		# build folder of its own: configure a clean copy of it instead
+		rm -rf "$B/src" && mkdir -p "$B/src"
+		(cd "$SRC" && git ls-files -z --cached --others --exclude-standard |
+			tar --null -T - -cf -) | tar -xf - -C "$B/src"
+		(cd "$B/src" && autoreconf -fi >/dev/null 2>&1 &&
+			./configure $CONF CFLAGS="$FUZZ_CFLAGS" >/dev/null)
+		echo "$B/src" > "$B/.make-dir"
+	else
+		[ -x "$SRC/configure" ] || (cd "$SRC" && autoreconf -fi)
+		(cd "$B" && "$SRC/configure" $CONF CFLAGS="$FUZZ_CFLAGS" >/dev/null)
+		echo "$B" > "$B/.make-dir"
+	fi
 fi
-make -s -C "$B" -j"$(nproc 2>/dev/null || echo 2)" fuzz >/dev/null
+M=$(cat "$B/.make-dir")
+make -s -C "$M" -j"$(nproc 2>/dev/null || echo 2)" fuzz >/dev/null
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
@@ -39,7 +54,7 @@ for t in $TARGETS; do
 	dict=""
 	[ -f "$SRC/tests/fuzz/$t.dict" ] && dict="-dict=$SRC/tests/fuzz/$t.dict"
 	echo "fuzz: $t for ${SECS}s"
-	if "$B/tests/fuzz/fuzz_$t" -max_total_time="$SECS" -print_final_stats=1 \
+	if "$M/tests/fuzz/fuzz_$t" -max_total_time="$SECS" -print_final_stats=1 \
 		-timeout=10 -rss_limit_mb=2048 -max_len=8192 $dict \
 		-artifact_prefix="$B/crashes/$t-" \
 		"$B/corpus/$t" "$SRC/tests/fuzz/corpus/$t" >"$log" 2>&1; then
