@@ -25,6 +25,7 @@
 #define PAGE 100
 #define MAX_METRIC_COLS 8
 #define TREND_POINTS 12
+#define END_LOAD_MAX 5000 /* rows G loads at most */
 
 /* the fixed columns, in order */
 enum { C_MARK, C_ID, C_STATUS, C_NAME, C_PIPELINE, C_STARTED, C_DURATION, C_TAGS, C_FIXED };
@@ -43,6 +44,21 @@ struct mcol {
 	int dir; /* 1: higher is better, -1 lower */
 };
 
+/* What a row's metric cells are computed from, when it is first shown. */
+struct rowinfo {
+	int64_t pipeline_id, started_ms;
+	int filled;
+};
+
+/* Baselines seen while filling rows: many rows share one (a pinned run,
+ * or the same previous run), so its metric values are read once. */
+#define BASE_CACHE 16
+struct base_values {
+	int64_t run_id;
+	int have[MAX_METRIC_COLS];
+	double v[MAX_METRIC_COLS];
+};
+
 struct runs_view {
 	int64_t pipeline_id; /* 0: all */
 	char *pipeline_name;
@@ -52,6 +68,7 @@ struct runs_view {
 						     C_FIXED + metric, or -1 trend */
 	int ncols;
 	int64_t *ids;
+	struct rowinfo *info;	      /* per row: what filling its metric cells needs */
 	struct store_run_cursor next; /* keyset: where the next page starts */
 	int more;		      /* more pages in the store */
 	/* filter and sort (query mode) */
@@ -72,6 +89,8 @@ struct runs_view {
 	int nmarked;
 	char search[256];
 	char trend_title[96];
+	struct base_values bases[BASE_CACHE];
+	int nbases, next_base;
 	char *view_name; /* the saved view recalled, for the title */
 };
 
@@ -138,9 +157,10 @@ static void default_metrics(struct runs_view *rv, struct tui *t, int64_t run_id)
 	struct store_metric *ms = NULL;
 	int n = 0;
 	free_metrics(rv);
-	load_dirs(rv, t, run_id);
 	if (store_run_metrics(t->store, run_id, &ms, &n, NULL) < 0)
 		return;
+	if (n > 0)
+		load_dirs(rv, t, run_id);
 	for (int i = 0; i < n && rv->nm < 3; i++)
 		add_metric(rv, ms[i].step, ms[i].key);
 	store_metrics_free(ms, n);
@@ -207,12 +227,94 @@ static int metric_cell(struct tui *t, const struct mcol *m, int have, double v, 
 	return verdict > 0 ? PAIR_BETTER : PAIR_WORSE;
 }
 
+/* The metric values of baseline run ID, from the cache or the store. */
+static const struct base_values *base_values(struct runs_view *rv, struct tui *t, int64_t id)
+{
+	for (int i = 0; i < rv->nbases; i++)
+		if (rv->bases[i].run_id == id)
+			return &rv->bases[i];
+	struct base_values *bv = &rv->bases[rv->next_base];
+	rv->next_base = (rv->next_base + 1) % BASE_CACHE;
+	if (rv->nbases < BASE_CACHE)
+		rv->nbases++;
+	memset(bv, 0, sizeof *bv);
+	bv->run_id = id;
+	for (int i = 0; i < rv->nm; i++)
+		store_metric_value(t->store, id, rv->m[i].step, rv->m[i].key, &bv->v[i],
+				   &bv->have[i], NULL);
+	return bv;
+}
+
+/* The metric and trend cells of row R: computed only when the row is
+ * about to be shown, so a page costs one query however many columns. */
+static void fill_row(struct runs_view *rv, struct tui *t, int row)
+{
+	struct rowinfo *ri = &rv->info[row];
+	if (ri->filled)
+		return;
+	ri->filled = 1;
+	if (rv->nm == 0)
+		return;
+	int64_t id = rv->ids[row];
+	struct store_run r = { 0 };
+	r.id = id;
+	r.pipeline_id = ri->pipeline_id;
+	r.started_ms = ri->started_ms;
+	int64_t base = rv->baseline_override && rv->baseline_override != id
+			       ? rv->baseline_override
+			       : session_baseline(t->store, &r);
+	const struct base_values *bv = base ? base_values(rv, t, base) : NULL;
+	for (int c = 0; c < rv->ncols; c++) {
+		int what = rv->colmap[c];
+		char text[96] = "";
+		int attr = 0;
+		if (what == -1) {
+			struct store_metric_run *h = NULL;
+			int n = 0;
+			if (store_metric_history(t->store, ri->pipeline_id, rv->m[0].step,
+						 rv->m[0].key, id, TREND_POINTS, &h, &n, NULL) == 0 &&
+			    n > 1) {
+				double v[TREND_POINTS];
+				int k = n < TREND_POINTS ? n : TREND_POINTS;
+				for (int i = 0; i < k; i++)
+					v[i] = h[i].value;
+				fmt_spark(v, k, t->utf8, text, sizeof text);
+			}
+			free(h);
+			attr = PAIR_HEAD;
+		} else if (what >= C_FIXED) {
+			const struct mcol *m = &rv->m[what - C_FIXED];
+			double v = 0, b = 0;
+			int have = 0, have_b = 0;
+			store_metric_value(t->store, id, m->step, m->key, &v, &have, NULL);
+			if (bv) {
+				have_b = bv->have[what - C_FIXED];
+				b = bv->v[what - C_FIXED];
+			}
+			attr = metric_cell(t, m, have, v, have_b, b, text, sizeof text);
+		} else {
+			continue;
+		}
+		char *copy = strdup(text);
+		if (!copy)
+			continue;
+		free(rv->tb.cells[row * rv->tb.ncols + c]);
+		rv->tb.cells[row * rv->tb.ncols + c] = copy;
+		rv->tb.attr[row * rv->tb.ncols + c] = attr;
+	}
+}
+
 static int push_run(struct runs_view *rv, struct tui *t, const struct store_run *r)
 {
+	(void)t;
 	int64_t *ids = realloc(rv->ids, (size_t)(rv->tb.nrows + 1) * sizeof(int64_t));
 	if (!ids)
 		return -1;
 	rv->ids = ids;
+	struct rowinfo *info = realloc(rv->info, (size_t)(rv->tb.nrows + 1) * sizeof(*info));
+	if (!info)
+		return -1;
+	rv->info = info;
 	char id[32], when[32], dur[32];
 	snprintf(id, sizeof id, "%lld", (long long)r->id);
 	time_local_short(r->started_ms, when, sizeof when);
@@ -221,14 +323,8 @@ static int push_run(struct runs_view *rv, struct tui *t, const struct store_run 
 	struct buf tags = BUF_INIT;
 	for (int k = 0; k < r->ntags; k++)
 		buf_printf(&tags, "%s%s", k ? "," : "", r->tags[k]);
-	int64_t base = 0;
-	if (rv->nm > 0)
-		base = rv->baseline_override && rv->baseline_override != r->id
-			       ? rv->baseline_override
-			       : session_baseline(t->store, r);
 	char *cells[C_FIXED + MAX_METRIC_COLS + 1];
 	int attrs[C_FIXED + MAX_METRIC_COLS + 1];
-	char mtext[MAX_METRIC_COLS][96], trend[TREND_POINTS * 4 + 1] = "";
 	const char *mark = is_marked(rv, r->id) ? "*" : "";
 	for (int c = 0; c < rv->ncols; c++) {
 		int what = rv->colmap[c];
@@ -245,39 +341,11 @@ static int push_run(struct runs_view *rv, struct tui *t, const struct store_run 
 		case C_STARTED: cells[c] = when; break;
 		case C_DURATION: cells[c] = dur; break;
 		case C_TAGS: cells[c] = tags.data ? tags.data : ""; break;
-		case -1: {
-			struct store_metric_run *h = NULL;
-			int n = 0;
-			if (store_metric_history(t->store, r->pipeline_id, rv->m[0].step,
-						 rv->m[0].key, r->id, TREND_POINTS, &h, &n,
-						 NULL) == 0 && n > 1) {
-				double v[TREND_POINTS];
-				for (int i = 0; i < n && i < TREND_POINTS; i++)
-					v[i] = h[i].value;
-				fmt_spark(v, n < TREND_POINTS ? n : TREND_POINTS, t->utf8, trend,
-					  sizeof trend);
-			}
-			free(h);
-			cells[c] = trend;
-			attrs[c] = PAIR_HEAD;
-			break;
-		}
-		default: {
-			const struct mcol *m = &rv->m[what - C_FIXED];
-			double v = 0, b = 0;
-			int have = 0, have_b = 0;
-			store_metric_value(t->store, r->id, m->step, m->key, &v, &have, NULL);
-			if (base)
-				store_metric_value(t->store, base, m->step, m->key, &b, &have_b,
-						   NULL);
-			attrs[c] = metric_cell(t, m, have, v, have_b, b, mtext[what - C_FIXED],
-					       sizeof mtext[0]);
-			cells[c] = mtext[what - C_FIXED];
-			break;
-		}
+		default: cells[c] = ""; break; /* metric cells: fill_row */
 		}
 	}
 	rv->ids[rv->tb.nrows] = r->id;
+	rv->info[rv->tb.nrows] = (struct rowinfo){ r->pipeline_id, r->started_ms, 0 };
 	int rc = table_push_attrs(&rv->tb, cells, attrs);
 	if (rc == 0)
 		rv->tb.marked[rv->tb.nrows - 1] = mark[0] != 0;
@@ -330,6 +398,7 @@ static int runs_load(struct view *v, struct tui *t, struct rl_err *err)
 	int64_t keep_id = rv->tb.nrows ? rv->ids[rv->tb.sel] : 0;
 	int keep = rv->tb.sel, shown = rv->tb.nrows;
 	table_clear(&rv->tb);
+	rv->nbases = rv->next_base = 0; /* values may have changed */
 	if (!rv->m_chosen)
 		free_metrics(rv);
 	if (rv->pipeline_id && !rv->pipeline_name) {
@@ -385,6 +454,16 @@ static void runs_draw(struct view *v, struct tui *t)
 				"No runs yet. Run a pipeline with: runlens run FILE", 0, 0);
 		return;
 	}
+	/* the rows table_paint will show (it keeps the selection in view) */
+	int height = t->lines - 3, top = rv->tb.top;
+	if (rv->tb.sel < top)
+		top = rv->tb.sel;
+	if (rv->tb.sel >= top + height)
+		top = rv->tb.sel - height + 1;
+	if (top < 0)
+		top = 0;
+	for (int r = top; r < rv->tb.nrows && r < top + height; r++)
+		fill_row(rv, t, r);
 	table_paint(t, &rv->tb, 1, t->lines - 1);
 }
 
@@ -823,12 +902,18 @@ static int runs_action(struct view *v, struct tui *t, enum tui_action a)
 	case ACT_EDIT_RERUN:
 		return sel ? tui_rerun(t, sel, NULL, a == ACT_EDIT_RERUN) : TUI_HANDLED;
 	case ACT_END:
-		/* the last row of the whole list: load pages up to it */
+		/* the last row of the list: load pages up to it, but not a
+		 * million rows (the oldest runs are a sort away) */
 		while (rv->more) {
 			int before = rv->tb.nrows;
 			struct rl_err err = RL_ERR_INIT;
-			if (rv->tb.nrows >= 100000 || load_page(rv, t, &err) < 0 ||
-			    rv->tb.nrows == before) {
+			if (rv->tb.nrows >= END_LOAD_MAX) {
+				tui_notice(t, "%d runs loaded and there are more: s (STARTED twice) "
+					      "puts the oldest first, f narrows the list",
+					   rv->tb.nrows);
+				break;
+			}
+			if (load_page(rv, t, &err) < 0 || rv->tb.nrows == before) {
 				if (err.code)
 					tui_error(t, "%s", rl_err_msg(&err));
 				rl_err_clear(&err);
@@ -862,6 +947,7 @@ static void runs_free(struct view *v)
 	free_metrics(rv);
 	cJSON_Delete(rv->dirs);
 	free(rv->ids);
+	free(rv->info);
 	free(rv->marked);
 	free(rv->pipeline_name);
 	free(rv->view_name);
