@@ -51,5 +51,12 @@ expect_eq 0 "$code" "monkey (seed $SEED)"
 [ "$code" -eq 0 ] && pass || tail -40 monkey.out >&2
 
 kill -INT $running 2>/dev/null; wait $running 2>/dev/null
+# reruns the browser started in the background (r, R, e): stop them too
+for p in $(sql "select runner_pid from runs where status='running'"); do
+	kill -INT "$p" 2>/dev/null
+done
+i=0; while [ -n "$(sql "select id from runs where status='running'")" ] && [ $i -lt 200 ]; do
+	sleep 0.1; i=$((i+1)); rl ls >/dev/null 2>&1
+done
 expect_eq ok "$(sql "pragma integrity_check")" "integrity after the monkey"
 done_testing
