@@ -355,7 +355,20 @@ static int push_run(struct runs_view *rv, struct tui *t, const struct store_run 
 
 /* Append the next page: by key in the plain order, else by asking the
  * query for more rows. */
+static int load_page_read(struct runs_view *rv, struct tui *t, struct rl_err *err);
+
+/* Append the next page, its reads in one snapshot. */
 static int load_page(struct runs_view *rv, struct tui *t, struct rl_err *err)
+{
+	int began = 0;
+	if (store_read_begin(t->store, &began, err) < 0)
+		return -1;
+	int rc = load_page_read(rv, t, err);
+	store_read_end(t->store, began);
+	return rc;
+}
+
+static int load_page_read(struct runs_view *rv, struct tui *t, struct rl_err *err)
 {
 	struct store_run *rows = NULL;
 	int n = 0, from = 0;
@@ -462,8 +475,13 @@ static void runs_draw(struct view *v, struct tui *t)
 		top = rv->tb.sel - height + 1;
 	if (top < 0)
 		top = 0;
+	/* one read snapshot for the burst of lookups, ended before painting
+	 * (never held while waiting for a key) */
+	int began = 0;
+	store_read_begin(t->store, &began, NULL);
 	for (int r = top; r < rv->tb.nrows && r < top + height; r++)
 		fill_row(rv, t, r);
+	store_read_end(t->store, began);
 	table_paint(t, &rv->tb, 1, t->lines - 1);
 }
 
