@@ -608,6 +608,9 @@ static int resolve_inputs(struct run *r, struct rstep *s, char **why,
 				*why = buf_steal(&b);
 				return 1;
 			}
+			/* a step whose inputs failed to resolve is tried again
+			 * (the cache, then the launch): replace, do not leak */
+			free(s->in_paths[i]);
 			s->in_paths[i] = strdup(up->art_paths[o]);
 			ci->artifact_id = up->art_ids[o];
 			ci->type = up->art_type[o];
@@ -628,6 +631,7 @@ static int resolve_inputs(struct run *r, struct rstep *s, char **why,
 					 : fs_absolute(in->path);
 		if (!abs)
 			return rl_err_set(err, RL_E_NOMEM, NULL);
+		free(s->in_paths[i]);
 		s->in_paths[i] = abs;
 		ci->path = abs;
 		char hex[HASH_HEX_LEN + 1];
@@ -646,6 +650,7 @@ static int resolve_inputs(struct run *r, struct rstep *s, char **why,
 			*why = buf_steal(&b);
 			return 1;
 		}
+		free(s->in_sha[i]);
 		s->in_sha[i] = strdup(hex);
 		ci->sha256 = s->in_sha[i];
 		ci->type = is_dir ? "dir" : "file";
