@@ -203,7 +203,13 @@ static int syntax_error(const char *file, const char *t, size_t len,
 		while (off + k < len && t[off + k] != '\n' && t[off + k] != '\r' &&
 		       (k < 20 || ((unsigned char)t[off + k] & 0xC0) == 0x80))
 			k++;
-		buf_append(&near, t + off, k);
+		for (size_t j = 0; j < k; j++) {
+			unsigned char ch = (unsigned char)t[off + j];
+			if (ch < 0x20 || ch == 0x7f)
+				buf_printf(&near, "\\x%02x", ch);
+			else
+				buf_putc(&near, (char)ch);
+		}
 	}
 	if (near.len)
 		rl_err_set(err, RL_E_SPEC, "%s:%d:%d: JSON syntax error%s%s near '%s'",
@@ -279,14 +285,14 @@ static int spec_error(struct ctx *c, const char *step, const char *field,
 static int spec_error(struct ctx *c, const char *step, const char *field,
 		      const char *fmt, ...)
 {
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s: ", c->file);
+	struct buf raw = BUF_INIT, b = BUF_INIT;
+	buf_printf(&raw, "%s: ", c->file);
 	if (step && field)
-		buf_printf(&b, "step '%s', field '%s': ", step, field);
+		buf_printf(&raw, "step '%s', field '%s': ", step, field);
 	else if (step)
-		buf_printf(&b, "step '%s': ", step);
+		buf_printf(&raw, "step '%s': ", step);
 	else if (field)
-		buf_printf(&b, "field '%s': ", field);
+		buf_printf(&raw, "field '%s': ", field);
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
@@ -296,20 +302,22 @@ static int spec_error(struct ctx *c, const char *step, const char *field,
 		va_start(ap, fmt);
 		vsnprintf(m, (size_t)n + 1, fmt, ap);
 		va_end(ap);
-		/* names and ${…} quoted from the file may hold control
-		 * characters ("a\nb" in JSON): keep the message one line */
-		for (const unsigned char *p = (const unsigned char *)m; *p; p++) {
-			if (*p < 0x20 || *p == 0x7f)
-				buf_printf(&b, "\\x%02x", *p);
-			else
-				buf_putc(&b, (char)*p);
-		}
+		buf_puts(&raw, m);
 		free(m);
 	}
-	if (b.data)
+	/* step names, field names and ${…} quoted from the file may hold
+	 * control characters ("a\nb" in JSON): keep the message one line */
+	for (const unsigned char *p = (const unsigned char *)raw.data; p && *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			buf_printf(&b, "\\x%02x", *p);
+		else
+			buf_putc(&b, (char)*p);
+	}
+	if (m && b.data)
 		rl_err_set(c->err, RL_E_SPEC, "%s", b.data);
 	else
 		rl_err_set(c->err, RL_E_NOMEM, NULL);
+	buf_free(&raw);
 	buf_free(&b);
 	return -1;
 }

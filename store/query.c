@@ -3,6 +3,7 @@
 #include "config.h"
 #include "store/internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,11 +253,15 @@ int store_runs_query(struct store *s, int64_t pipeline_id,
 		goto cleanup;
 	}
 	for (int i = 0; i < b->n; i++) {
-		int r2 = b->v[i].is_num
-				 ? (b->v[i].num == (double)(int64_t)b->v[i].num
-					    ? sqlite3_bind_int64(st, i + 1, (int64_t)b->v[i].num)
-					    : sqlite3_bind_double(st, i + 1, b->v[i].num))
-				 : sqlite3_bind_text(st, i + 1, b->v[i].str, -1, SQLITE_TRANSIENT);
+		/* whole numbers bind as integers (so `id = 3` uses the key);
+		 * test the range first: converting 1e300 to int64 is undefined */
+		double x = b->v[i].num;
+		int whole = b->v[i].is_num && x >= -9.0e18 && x <= 9.0e18 &&
+			    x == floor(x);
+		int r2 = !b->v[i].is_num
+				 ? sqlite3_bind_text(st, i + 1, b->v[i].str, -1, SQLITE_TRANSIENT)
+			 : whole ? sqlite3_bind_int64(st, i + 1, (int64_t)x)
+				 : sqlite3_bind_double(st, i + 1, x);
 		if (r2 != SQLITE_OK) {
 			store_fail(s, r2, "cannot query runs", err);
 			goto cleanup;

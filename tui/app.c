@@ -207,8 +207,23 @@ static void draw_bars(struct tui *t)
 
 static int help_top;
 
+static void draw_too_small(struct tui *t)
+{
+	erase();
+	mvaddnstr(0, 0, "terminal too small", t->cols);
+	if (t->lines > 1)
+		mvaddnstr(1, 0, "(40x8 at least)", t->cols);
+	refresh();
+}
+
 static void draw_help(struct tui *t)
 {
+	getmaxyx(stdscr, t->lines, t->cols);
+	if (t->lines < 8 || t->cols < 40) {
+		/* the same floor as the views: below it rows would be <= 0 */
+		draw_too_small(t);
+		return;
+	}
 	erase();
 	tui_put(t, 0, 1, t->cols - 2, "runlens keys — Up/Down scroll, any other key closes", 0,
 		A_BOLD);
@@ -243,14 +258,11 @@ static void draw_help(struct tui *t)
 static void paint(struct tui *t)
 {
 	getmaxyx(stdscr, t->lines, t->cols);
-	erase();
 	if (t->lines < 8 || t->cols < 40) {
-		mvaddnstr(0, 0, "terminal too small", t->cols);
-		if (t->lines > 1)
-			mvaddnstr(1, 0, "(40x8 at least)", t->cols);
-		refresh();
+		draw_too_small(t);
 		return;
 	}
+	erase();
 	t->top->ops->draw(t->top, t);
 	draw_bars(t);
 	refresh();

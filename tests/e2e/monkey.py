@@ -29,11 +29,6 @@ KEYS = [chr(c) for c in range(0x20, 0x7f) if chr(c) not in "qQ"] + [
     "\x1b[2~", "\x1b[3~", "\x1bOP", "\x1bOQ", "\x1b[15~", "\x1b[17~", "\x1b[Z",
     # mouse: SGR press/release at random places are added below
 ]
-# KNOWN BUG (found by this test, not fixed yet): the help screen ("?") on a
-# terminal of exactly 3 lines and 100+ columns divides by zero (tui/app.c,
-# draw_help: rows = lines - 3).  Until it is fixed, that one size is left
-# out unless RUNLENS_MONKEY_KNOWN_BUGS=1; remove this once draw_help is.
-KNOWN_FPE = os.environ.get("RUNLENS_MONKEY_KNOWN_BUGS") != "1"
 WEIGHTS_EXTRA = ["j", "k", "\r", "\t", "\x1b[B", "\x1b[A", "l", "h", "G", "g", "/", "f"]
 
 
@@ -105,8 +100,6 @@ def main():
         if rng.random() < 0.02:
             rows = rng.choice([1, 2, 3, 5, 10, 24, 40, 80, rng.randint(1, 80)])
             cols = rng.choice([1, 2, 10, 20, 40, 80, 132, 250, rng.randint(1, 250)])
-            if KNOWN_FPE and rows == 3 and cols >= 100:
-                rows = 4
             set_size(fd, rows, cols)
             resizes += 1
         if alive:

@@ -186,6 +186,15 @@ tmux_ resize-window -t tui -x 20 -y 5 2>/dev/null || tmux_ resize-pane -t tui -x
 see "terminal too small"
 tmux_ resize-window -t tui -x 120 -y 30 2>/dev/null || tmux_ resize-pane -t tui -x 120 -y 30
 see "STATUS"
+# the help screen shrunk to 3 lines and 120 columns (it divided by zero)
+key '?'
+see "runlens keys"
+tmux_ resize-window -t tui -x 120 -y 3 2>/dev/null || tmux_ resize-pane -t tui -x 120 -y 3
+see "terminal too small"
+tmux_ resize-window -t tui -x 120 -y 30 2>/dev/null || tmux_ resize-pane -t tui -x 120 -y 30
+see "runlens keys"
+key Escape
+see "STATUS"
 
 key Q
 i=0; while tmux_ has-session -t tui 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done
