@@ -22,7 +22,15 @@ struct lexer {
 	size_t start;	  /* its byte offset */
 	int64_t now;
 	struct rl_err *err;
+	int depth;	  /* 'not' and '(' open around the current token */
+	int nconds;	  /* comparisons so far */
 };
+
+/* The compiled SQL nests as deep as the expression does, and SQLite's
+ * parser gives up at about 50 levels ("parser stack overflow") and at
+ * 1000 terms in one chain: refuse beyond these, with a clear message. */
+#define FILTER_MAX_DEPTH 24
+#define FILTER_MAX_CONDS 200
 
 static int fail(struct lexer *lx, size_t at, const char *fmt, const char *arg)
 	__attribute__((format(printf, 3, 0)));
@@ -244,6 +252,8 @@ static int comparison(struct lexer *lx, struct store_filter **out)
 	if (lx->kind != T_WORD)
 		return fail(lx, lx->start, "expected a field (status, name, tag, params.KEY, "
 			    "STEP.KEY, …)%s", "");
+	if (++lx->nconds > FILTER_MAX_CONDS)
+		return fail(lx, lx->start, "more than 200 conditions%s", "");
 	struct store_filter *f = node(SF_CMP);
 	if (!f)
 		return rl_err_set(lx->err, RL_E_NOMEM, NULL);
@@ -339,7 +349,20 @@ fail:
 
 static int parse_or(struct lexer *lx, struct store_filter **out);
 
+static int parse_unary_(struct lexer *lx, struct store_filter **out);
+
 static int parse_unary(struct lexer *lx, struct store_filter **out)
+{
+	int nests = is_kw(lx, "not") || lx->kind == T_LPAREN;
+	if (nests && ++lx->depth > FILTER_MAX_DEPTH)
+		return fail(lx, lx->start, "'not' and '(' nested more than 24 deep%s", "");
+	int rc = parse_unary_(lx, out);
+	if (nests)
+		lx->depth--;
+	return rc;
+}
+
+static int parse_unary_(struct lexer *lx, struct store_filter **out)
 {
 	if (is_kw(lx, "not")) {
 		if (next(lx) < 0)

@@ -9,30 +9,49 @@
 
 #include "util/buf.h"
 
+/* The values bound to a query's parameters, in order (grown as needed:
+ * 200 conditions of three values each, twice when sorting by a metric). */
 struct binds {
-	struct {
+	struct bind_value {
 		int is_num;
 		double num;
 		const char *str;
-	} v[256];
-	int n;
+	} *v;
+	int n, cap;
 };
+
+static struct bind_value *bind_slot(struct binds *b)
+{
+	if (b->n == b->cap) {
+		int cap = b->cap ? 2 * b->cap : 64;
+		if (cap > 32000)
+			return NULL; /* SQLite's limit on parameters: 32766 */
+		struct bind_value *v = realloc(b->v, (size_t)cap * sizeof *v);
+		if (!v)
+			return NULL;
+		b->v = v;
+		b->cap = cap;
+	}
+	return &b->v[b->n++];
+}
 
 static int bind_num(struct binds *b, double v)
 {
-	if (b->n >= 256)
+	struct bind_value *x = bind_slot(b);
+	if (!x)
 		return -1;
-	b->v[b->n].is_num = 1;
-	b->v[b->n++].num = v;
+	x->is_num = 1;
+	x->num = v;
 	return 0;
 }
 
 static int bind_str(struct binds *b, const char *s)
 {
-	if (b->n >= 256)
+	struct bind_value *x = bind_slot(b);
+	if (!x)
 		return -1;
-	b->v[b->n].is_num = 0;
-	b->v[b->n++].str = s;
+	x->is_num = 0;
+	x->str = s;
 	return 0;
 }
 
@@ -62,16 +81,35 @@ static int cmp(struct buf *q, struct binds *b, const char *expr,
 }
 
 static int compile(struct buf *q, struct binds *b, const struct store_filter *f,
+		   int64_t now);
+
+/* F as a term of a KIND chain: its own terms without parentheses when it
+ * is a chain of the same kind. */
+static int compile_chain(struct buf *q, struct binds *b, const struct store_filter *f,
+			 enum store_filter_kind kind, int64_t now)
+{
+	if (f->kind != kind)
+		return compile(q, b, f, now);
+	if (compile_chain(q, b, f->a, kind, now) < 0)
+		return -1;
+	buf_puts(q, kind == SF_AND ? " AND " : " OR ");
+	return compile_chain(q, b, f->b, kind, now);
+}
+
+static int compile(struct buf *q, struct binds *b, const struct store_filter *f,
 		   int64_t now)
 {
 	switch (f->kind) {
 	case SF_AND:
 	case SF_OR:
+		/* a chain (a and b and c: a left-deep tree) goes out flat,
+		 * "(a AND b AND c)": SQLite's parser stack overflows at about
+		 * 50 nested parentheses */
 		buf_puts(q, "(");
-		if (compile(q, b, f->a, now) < 0)
+		if (compile_chain(q, b, f->a, f->kind, now) < 0)
 			return -1;
 		buf_puts(q, f->kind == SF_AND ? " AND " : " OR ");
-		if (compile(q, b, f->b, now) < 0)
+		if (compile_chain(q, b, f->b, f->kind, now) < 0)
 			return -1;
 		buf_puts(q, ")");
 		return 0;
@@ -270,6 +308,8 @@ int store_runs_query(struct store *s, int64_t pipeline_id,
 	rc = store_read_runs(s, st, rows, n, err);
 cleanup:
 	sqlite3_finalize(st);
+	if (b)
+		free(b->v);
 	free(b);
 	buf_free(&q);
 	return rc;

@@ -40,5 +40,16 @@ expect_exit 2 rl ls --where '(status=failed'
 expect_eq "runlens: ls: --where: at column 15: expected ')' to close the '(' at column 1" "$ERR"
 expect_exit 2 rl ls --sort tag
 expect_contains "$ERR" "cannot sort by 'tag'"
+# limits, and long chains that once overflowed SQLite's parser stack
+expect_eq "2" "$(ids --where "$(python3 -c "print(' and '.join(['eval.accuracy>0.6']*200))")" --sort -eval.accuracy)" "200 conditions"
+expect_eq "3" "$(ids --where "$(python3 -c "print('not '*24+'status=failed')")")" "24 nested nots"
+expect_eq "2" "$(ids --where "$(python3 -c "
+s='status=failed'
+for i in range(23): s='(params.opt=sgd %s %s)' % ('or' if i % 2 else 'and', s)
+print(s)")")" "23 nested parentheses of and/or"
+expect_exit 2 rl ls --where "$(python3 -c "print(' or '.join(['id>1']*201))")"
+expect_eq "runlens: ls: --where: at column 1601: more than 200 conditions" "$ERR"
+expect_exit 2 rl ls --where "$(python3 -c "print('('*25+'id>1'+')'*25)")"
+expect_eq "runlens: ls: --where: at column 25: 'not' and '(' nested more than 24 deep" "$ERR"
 
 done_testing

@@ -62,7 +62,14 @@ for t in $TARGETS; do
 	else
 		status=1
 		echo "fuzz: $t FOUND A CRASH (log: $log)"
-		grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5
+		grep -E "ERROR|SUMMARY|Test unit written|bad error|failed:" "$log" | head -8
+		grep -A12 -E "^ *#[0-9]+ 0x" "$log" | grep -E "in [a-z_]+ .*\.c:" | head -8
+		# the input itself, so a crash found on a CI machine can be replayed
+		for f in "$B/crashes/$t-"*; do
+			[ -f "$f" ] || continue
+			echo "input $(basename "$f") (base64):"
+			head -c 2048 "$f" | base64
+		done
 	fi
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	summary="$summary $t=${execs:-?}"
