@@ -64,6 +64,8 @@ def start(binary):
         os.environ["VISUAL"] = "true"
         try:
             os.execv(binary, [binary, "tui"])
+        except OSError as e:
+            os.write(2, ("monkey: cannot start %s: %s\n" % (binary, e)).encode())
         finally:
             os._exit(127)
     set_size(fd, 24, 80)
