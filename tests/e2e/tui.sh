@@ -239,6 +239,12 @@ see "Runs — all pipelines"
 key q
 TUI_ARGS=
 
+# plain `runlens` on a terminal opens the browser
+tmux_ kill-session -t tui 2>/dev/null
+tmux_ new-session -d -s tui -x 120 -y 30 "cd '$T' && env RUNLENS_STORE='$RUNLENS_STORE' '$RUNLENS_BIN'"
+see "Runs — all pipelines"
+key q
+
 # outside a terminal
 expect_exit 2 rl tui < /dev/null
 expect_contains "$ERR" "tui: needs a terminal"
