@@ -60,6 +60,22 @@ void tui_notice(struct tui *t, const char *fmt, ...)
 	t->notice_bad = 0;
 }
 
+int tui_busy(struct tui *t, const char *progress)
+{
+	int y = t->lines - 1;
+	move(y, 0);
+	clrtoeol();
+	tui_put(t, y, 1, t->cols - 2, progress, PAIR_WARN, A_BOLD);
+	refresh();
+	/* the main loop sets its own timeout again before it waits */
+	timeout(0);
+	int ch, stop = 0;
+	while ((ch = getch()) != ERR)
+		if (ch != KEY_RESIZE)
+			stop = 1;
+	return stop;
+}
+
 void tui_error(struct tui *t, const char *fmt, ...)
 {
 	va_list ap;

@@ -61,6 +61,9 @@ struct tui {
 };
 
 void tui_push(struct tui *t, struct view *v);
+/* While a long job runs (searching a big log): show PROGRESS on the
+ * status line at once; 1 when a key was pressed meanwhile (stop the job). */
+int tui_busy(struct tui *t, const char *progress);
 void tui_notice(struct tui *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* A notice in the error colour. */

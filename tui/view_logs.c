@@ -407,35 +407,113 @@ static void logs_draw(struct view *v, struct tui *t)
 	}
 }
 
-/* Find SEARCH from line FROM in direction DIR (case-insensitive); -1 when
- * absent.  Indexes further as it goes (bounded by the files). */
-static int find(struct logs_view *lv, int from, int dir)
+/* Does line DATA (LEN bytes) show SEARCH on screen?  Printable ASCII is
+ * shown as it is; anything else is escaped first (\xNN), as drawn. */
+static int line_matches(const unsigned char *data, size_t len, const char *search,
+			struct buf *scratch)
 {
-	for (int k = from; k >= 0; k += dir) {
+	if (len > LINE_MAX_SHOWN)
+		len = LINE_MAX_SHOWN;
+	buf_reset(scratch);
+	size_t i = 0;
+	while (i < len && data[i] >= 0x20 && data[i] < 0x7f)
+		i++;
+	if (i == len) {
+		buf_append(scratch, data, len);
+	} else {
+		int more;
+		safe_text(data, len, 0, INT_MAX / 2, scratch, &more);
+	}
+	return scratch->data && strcasestr(scratch->data, search) != NULL;
+}
+
+#define SEARCH_BATCH 4096      /* lines indexed and read at once */
+#define SEARCH_READ (1 << 20) /* bytes read at once */
+#define SEARCH_PROGRESS (16 << 20) /* bytes between looks at the keyboard */
+
+/* Find SEARCH from line FROM in direction DIR (case-insensitive); -1 when
+ * absent, -2 when a key stopped it (*stopped_at: the line reached).  Reads
+ * runs of lines of one file in 1 MB pieces, so a 1 GB log is searched in
+ * seconds; every 16 MB it says how far it got and looks for a key. */
+static int find(struct logs_view *lv, struct tui *t, int from, int dir, int *stopped_at)
+{
+	struct buf scratch = BUF_INIT;
+	unsigned char *chunk = NULL;
+	long long since = 0;
+	int result = -1;
+	for (int k = from; k >= 0; ) {
 		if (dir > 0)
-			ensure(lv, k + 1);
+			ensure(lv, k + SEARCH_BATCH);
 		int file;
 		off_t off;
 		size_t len;
 		if (line_at(lv, k, &file, &off, &len) < 0)
-			return -1;
-		if (file < 0)
+			break;
+		if (file < 0) {
+			k += dir;
 			continue;
-		size_t got;
-		unsigned char *data = read_line(lv, file, off, len, LINE_MAX_SHOWN, &got);
-		if (!data)
-			return -1;
-		/* search what the screen shows, escapes included */
-		struct buf text = BUF_INIT;
-		int more;
-		safe_text(data, got, 0, INT_MAX / 2, &text, &more);
-		int hit = text.data && strcasestr(text.data, lv->search);
-		buf_free(&text);
-		free(data);
-		if (hit)
-			return k;
+		}
+		/* the lines of FILE from K on (or back from K) that fit in one read */
+		const struct logfile *lf = &lv->f[file];
+		int base = file == 0 ? 0 : file_lines(&lv->f[0]) + 1;
+		int first = k - base, last = first; /* indexes into lf->lines */
+		if (first < lf->n) {
+			if (dir > 0)
+				while (last + 1 < lf->n &&
+				       lf->lines[last + 1].off + (off_t)lf->lines[last + 1].len -
+						       lf->lines[first].off <= SEARCH_READ)
+					last++;
+			else
+				while (first > 0 &&
+				       lf->lines[last].off + (off_t)lf->lines[last].len -
+						       lf->lines[first - 1].off <= SEARCH_READ)
+					first--;
+		}
+		int lo = first, hi = last;
+		off_t from_off = first < lf->n ? lf->lines[first].off : off;
+		off_t to_off = last < lf->n ? lf->lines[last].off + (off_t)lf->lines[last].len
+					    : off + (off_t)len;
+		size_t span = (size_t)(to_off - from_off);
+		if (span > SEARCH_READ) {
+			/* one long line: look at what the screen would show of it */
+			span = SEARCH_READ;
+		}
+		if (!chunk && !(chunk = malloc(SEARCH_READ)))
+			break;
+		ssize_t got = pread(lf->fd, chunk, span, from_off);
+		if (got < 0)
+			break;
+		for (int i = dir > 0 ? lo : hi; dir > 0 ? i <= hi : i >= lo; i += dir) {
+			off_t o = i < lf->n ? lf->lines[i].off : off;
+			size_t l = i < lf->n ? lf->lines[i].len : len;
+			size_t at = (size_t)(o - from_off);
+			if (at > (size_t)got)
+				continue;
+			if (l > (size_t)got - at)
+				l = (size_t)got - at;
+			if (line_matches(chunk + at, l, lv->search, &scratch)) {
+				result = base + i;
+				goto done;
+			}
+		}
+		k = dir > 0 ? base + hi + 1 : base + lo - 1;
+		since += got;
+		if (since >= SEARCH_PROGRESS) {
+			since = 0;
+			char msg[160];
+			snprintf(msg, sizeof msg,
+				 "searching for '%.60s' … line %d (any key stops)", lv->search, k + 1);
+			if (tui_busy(t, msg)) {
+				*stopped_at = k;
+				result = -2;
+				goto done;
+			}
+		}
 	}
-	return -1;
+done:
+	free(chunk);
+	buf_free(&scratch);
+	return result;
 }
 
 static int do_search(struct logs_view *lv, struct tui *t, enum tui_action a)
@@ -451,8 +529,15 @@ static int do_search(struct logs_view *lv, struct tui *t, enum tui_action a)
 		tui_notice(t, "no search yet: / searches");
 		return TUI_REDRAW;
 	}
-	int dir = a == ACT_PREV ? -1 : 1;
-	int k = find(lv, lv->match + dir, dir);
+	int dir = a == ACT_PREV ? -1 : 1, stopped = 0;
+	int k = find(lv, t, lv->match + dir, dir, &stopped);
+	if (k == -2) {
+		/* stopped by a key: n/N go on from there */
+		lv->match = stopped - dir;
+		tui_notice(t, "search for '%s' stopped at line %d: n goes on", lv->search,
+			   stopped + 1);
+		return TUI_REDRAW;
+	}
 	if (k < 0) {
 		tui_notice(t, "'%s': no more matches %s", lv->search, dir > 0 ? "below" : "above");
 		return TUI_REDRAW;

@@ -78,6 +78,16 @@ key G
 see "300000"
 key g / ; sleep 0.2; key "250000" Enter
 see "'250000' at line 250000"
+key n
+see "'250000': no more matches below"
+key N
+see "'250000': no more matches above"
+key G / ; sleep 0.2; key "1234" Enter
+see "'1234': no more matches below"
+key N
+see "'1234' at line 291234"
+key N
+see "'1234' at line 281234"
 key q
 
 # one 100 KB line: cut with an ellipsis, sideways scroll, wrapped on w
