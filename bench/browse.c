@@ -220,9 +220,13 @@ int bench_browse(int argc, char **argv)
 			}
 	}
 	/* round-robin, so a noisy moment hits every operation and store alike */
+	/* RLBENCH_BROWSE_OPS: a comma-separated subset, to profile one */
+	const char *only = getenv("RLBENCH_BROWSE_OPS");
 	for (int r = 0; r < reps; r++)
 		for (int k = 0; k < NOPS; k++)
 			for (int w = 0; w < 2; w++) {
+				if (only && *only && !strstr(only, ops[k].name))
+					continue;
 				double t0 = bench_now_ms();
 				if (ops[k].fn(&b[w], &err) < 0) {
 					rl_err_prefix(&err, "%s: %s", b[w].dir, ops[k].name);
