@@ -226,6 +226,20 @@ tmux_ capture-pane -p -e -t tui > colours.txt
 if grep -Eq '\[(0;)?31m *failed' colours.txt || grep -Eq '31mfailed' colours.txt; then pass; else fail "failed is not red"; cat colours.txt >&2; fi
 key q
 key q
+# an 8-colour terminal: the same colours, none beyond the basic eight
+start TERM=xterm
+see "Runs"
+tmux_ capture-pane -p -e -t tui > colours8.txt
+if grep -Eq '31m *failed' colours8.txt; then pass; else fail "failed is not red on 8 colours"; cat colours8.txt >&2; fi
+if grep -Eq '[[;](38|48);5;' colours8.txt; then fail "256-colour escapes on an 8-colour terminal"; else pass; fi
+key q
+# a terminal without colours: plain text, still usable
+start TERM=vt100
+see "Runs"
+if tmux_ capture-pane -p -e -t tui | grep -Eq '[[;](3[0-7]|4[0-7]|38;|48;)[0-9;]*m'; then fail "colours on a vt100"; else pass; fi
+key j Enter
+see "Run "
+key q q
 start LC_ALL=C
 see "runlens - Runs"
 if screen | grep -q '▁\|▂\|▃\|▄\|▅\|▆\|▇\|█\|·\|…'; then fail "UTF-8 characters in an ASCII locale"; screen >&2; else pass; fi
