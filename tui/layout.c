@@ -4,10 +4,12 @@
 
 void layout_fit(const struct tui_col *cols, int nc, int avail, int *w, int *vis)
 {
-	int total = -2;
+	int total = -2, nat[64];
 	for (int c = 0; c < nc; c++) {
 		vis[c] = 1;
 		total += w[c] + 2;
+		if (c < 64)
+			nat[c] = w[c];
 	}
 	for (int c = 0; c < nc && total > avail; c++)
 		while (!cols[c].grow && w[c] > 16 && total > avail) {
@@ -24,6 +26,12 @@ void layout_fit(const struct tui_col *cols, int nc, int avail, int *w, int *vis)
 		vis[k] = 0;
 		total -= w[k] + 2;
 	}
+	/* leaving columns out may have made room for what was trimmed */
+	for (int c = 0; c < nc && c < 64 && total < avail; c++)
+		while (vis[c] && w[c] < nat[c] && total < avail) {
+			w[c]++;
+			total++;
+		}
 	while (total > avail) {
 		int k = -1;
 		for (int c = 0; c < nc; c++)

@@ -316,6 +316,24 @@ START_TEST(test_layout_narrow)
 }
 END_TEST
 
+START_TEST(test_layout_gives_back_trimmed_width)
+{
+	/* a long metric name trimmed to 16 while everything was too wide gets
+	 * its width back once a dropped column made room */
+	static const struct tui_col cols[] = { { "evaluate.accuracy", 4, 1, 0, 0 },
+					       { "TAGS", 4, 0, 0, 5 } };
+	int w[2] = { 20, 30 }, vis[2];
+	layout_fit(cols, 2, 30, w, vis);
+	ck_assert_int_eq(vis[1], 0);
+	ck_assert_int_eq(w[0], 20);
+	/* and not beyond what it needs, nor beyond the screen */
+	int w2[2] = { 40, 30 }, vis2[2];
+	layout_fit(cols, 2, 30, w2, vis2);
+	ck_assert_int_eq(vis2[1], 0);
+	ck_assert_int_eq(w2[0], 30);
+}
+END_TEST
+
 START_TEST(test_layout_pads_last_left_aligned)
 {
 	static const struct tui_col cols[] = { { "A", 1, 0, 0, 0 }, { "B", 1, 0, 1, 0 } };
@@ -341,6 +359,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	TCase *tl = tcase_create("layout");
 	tcase_add_test(tl, test_layout_fits_wide);
+	tcase_add_test(tl, test_layout_gives_back_trimmed_width);
 	tcase_add_test(tl, test_layout_drops_by_rank);
 	tcase_add_test(tl, test_layout_narrow);
 	tcase_add_test(tl, test_layout_pads_last_left_aligned);
