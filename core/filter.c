@@ -42,7 +42,14 @@ static int fail(struct lexer *lx, size_t at, const char *fmt, const char *arg)
 	const char *p = strstr(fmt, "%s");
 	if (p) {
 		buf_append(&b, fmt, (size_t)(p - fmt));
-		buf_puts(&b, arg ? arg : "");
+		/* ARG is quoted from the expression, which may hold control
+		 * characters ("a<newline>b" in quotes): keep the message one line */
+		for (const unsigned char *c = (const unsigned char *)(arg ? arg : ""); *c; c++) {
+			if (*c < 0x20 || *c == 0x7f)
+				buf_printf(&b, "\\x%02x", *c);
+			else
+				buf_putc(&b, (char)*c);
+		}
 		buf_puts(&b, p + 2);
 	} else {
 		buf_puts(&b, fmt);

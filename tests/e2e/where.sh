@@ -38,6 +38,9 @@ expect_exit 2 rl ls --where 'status=failed and evaluate.accuracy>high'
 expect_eq "runlens: ls: --where: at column 37: 'high' is not a number" "$ERR"
 expect_exit 2 rl ls --where '(status=failed'
 expect_eq "runlens: ls: --where: at column 15: expected ')' to close the '(' at column 1" "$ERR"
+expect_exit 2 rl ls --where 'eval.accuracy>"a
+b"'
+expect_eq 'runlens: ls: --where: at column 15: '"'"'a\x0ab'"'"' is not a number' "$ERR"
 expect_exit 2 rl ls --sort tag
 expect_contains "$ERR" "cannot sort by 'tag'"
 # limits, and long chains that once overflowed SQLite's parser stack

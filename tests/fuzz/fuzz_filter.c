@@ -67,6 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		query(NULL, &so);
 		filter_sort_clear(&so);
 	} else {
+		if (!err.msg || strchr(err.msg, '\n'))
+			abort();
 		rl_err_clear(&err);
 	}
 	free(text);

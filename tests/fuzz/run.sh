@@ -13,6 +13,9 @@
 # script exits 1.  The last line is a summary: executions per target.
 # Replay a crash: $FUZZ_BUILD/tests/fuzz/fuzz_TARGET CRASH-FILE (or
 # $FUZZ_BUILD/src/tests/fuzz/… when the source tree is configured in place).
+# FUZZ_SEED=N fixes libFuzzer's seed: with the same seeds and an empty
+# $FUZZ_BUILD/corpus, a run tries the same inputs in the same order, so a
+# shorter run (CI's) tries a prefix of what a longer one tried.
 set -eu
 SECS=${1:-60}
 [ $# -gt 0 ] && shift
@@ -54,7 +57,9 @@ for t in $TARGETS; do
 	dict=""
 	[ -f "$SRC/tests/fuzz/$t.dict" ] && dict="-dict=$SRC/tests/fuzz/$t.dict"
 	echo "fuzz: $t for ${SECS}s"
-	if "$M/tests/fuzz/fuzz_$t" -max_total_time="$SECS" -print_final_stats=1 \
+	seed=""
+	[ -n "${FUZZ_SEED:-}" ] && seed="-seed=$FUZZ_SEED"
+	if "$M/tests/fuzz/fuzz_$t" -max_total_time="$SECS" -print_final_stats=1 $seed \
 		-timeout=10 -rss_limit_mb=2048 -max_len=8192 $dict \
 		-artifact_prefix="$B/crashes/$t-" \
 		"$B/corpus/$t" "$SRC/tests/fuzz/corpus/$t" >"$log" 2>&1; then
