@@ -13,9 +13,8 @@
 # script exits 1.  The last line is a summary: executions per target.
 # Replay a crash: $FUZZ_BUILD/tests/fuzz/fuzz_TARGET CRASH-FILE (or
 # $FUZZ_BUILD/src/tests/fuzz/… when the source tree is configured in place).
-# FUZZ_SEED=N fixes libFuzzer's seed: with the same seeds and an empty
-# $FUZZ_BUILD/corpus, a run tries the same inputs in the same order, so a
-# shorter run (CI's) tries a prefix of what a longer one tried.
+# FUZZ_SEED=N fixes libFuzzer's seed (CI uses 1): runs become comparable,
+# not identical (mutations also use compared values, addresses included).
 set -eu
 SECS=${1:-60}
 [ $# -gt 0 ] && shift
