@@ -20,3 +20,4 @@ echo
 "$RUNLENS" show last
 echo
 echo "The store is $demo/.runlens; try: cd $demo && $RUNLENS step last report"
+echo "or browse it in the terminal: cd $demo && $RUNLENS   (? lists the keys, q quits)"

@@ -177,7 +177,9 @@ static void draw_bars(struct tui *t)
 		if (t->notice_bad)
 			pair = PAIR_ERRBAR;
 	} else {
-		const char *hints = t->top->ops->hints ? t->top->ops->hints : "Enter open";
+		const char *hints = !t->utf8 && t->top->ops->hints_ascii ? t->top->ops->hints_ascii
+				  : t->top->ops->hints			  ? t->top->ops->hints
+									  : "Enter open";
 		const char *dot = t->utf8 ? " · " : " | ";
 		buf_putc(&line, ' ');
 		/* the hints are written with " · "; in ASCII use " | " */
@@ -255,9 +257,14 @@ static void draw_help(struct tui *t)
 		if (c > (two ? 1 : 0) || r >= rows)
 			break;
 		char row[256];
-		if (two)
+		if (two) {
 			snprintf(row, sizeof row, "%-11s %s  (%s)", keymap[i].label, keymap[i].help,
 				 keymap[i].where);
+			/* where it works, only when it fits: never a cut "(" */
+			if (fmt_width(row) > colw)
+				snprintf(row, sizeof row, "%-11s %s", keymap[i].label,
+					 keymap[i].help);
+		}
 		else
 			snprintf(row, sizeof row, "%-11s %-19s %s", keymap[i].label,
 				 keymap[i].where, keymap[i].help);

@@ -34,6 +34,7 @@ struct view_ops {
 	/* The keys that matter here, for the status bar ("Enter open · f
 	 * filter").  NULL: the generic hint. */
 	const char *hints;
+	const char *hints_ascii; /* when the hints need UTF-8 (arrows); else NULL */
 	/* Optional: a mouse click at screen row Y, column X (DOUBLE: a
 	 * double click).  TUI_* flags like action. */
 	int (*click)(struct view *v, struct tui *t, int y, int x, int dbl);

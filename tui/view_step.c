@@ -654,7 +654,6 @@ static int is_table(enum step_tab tab)
 	       tab == TAB_ATTEMPTS;
 }
 
-static const struct view_ops step_ops, step_ops_ascii;
 
 static int step_load(struct view *v, struct tui *t, struct rl_err *err)
 {
@@ -666,7 +665,6 @@ static int step_load(struct view *v, struct tui *t, struct rl_err *err)
 	clear_data(sv);
 	setup_tables(sv);
 	sv->utf8 = t->utf8;
-	v->ops = t->utf8 ? &step_ops : &step_ops_ascii;
 	struct store_run run = { 0 };
 	int rc = -1;
 	if (store_step_run_get(t->store, sv->run_id, sv->step, &sv->st, err) < 0) {
@@ -1337,19 +1335,7 @@ static const struct view_ops step_ops = {
 	.action = step_action,
 	.free = step_free,
 	.hints = "←/→ tabs · Enter open · o open output · R rerun from here",
-	.click = step_click,
-	.tick = step_tick,
-};
-
-/* The same without arrows, for terminals without UTF-8. */
-static const struct view_ops step_ops_ascii = {
-	.name = "step",
-	.load = step_load,
-	.title = step_title,
-	.draw = step_draw,
-	.action = step_action,
-	.free = step_free,
-	.hints = "Left/Right tabs · Enter open · o open output · R rerun",
+	.hints_ascii = "Left/Right tabs · Enter open · o open output · R rerun",
 	.click = step_click,
 	.tick = step_tick,
 };
