@@ -46,4 +46,12 @@ char *fmt_ascii(const char *s);
 /* Display columns of a UTF-8 string (wcwidth; invalid bytes count 1). */
 int fmt_width(const char *s);
 
+struct buf;
+/* Terminal-safe text of the N bytes DATA, appended to OUT: control
+ * characters, escape sequences and invalid UTF-8 as \xNN, tabs as four
+ * spaces; the first SKIP columns left out, at most WIDTH columns kept.
+ * *MORE is set when the text went on past WIDTH. */
+void fmt_safe(const unsigned char *data, size_t n, int skip, int width, struct buf *out,
+	      int *more);
+
 #endif

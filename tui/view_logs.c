@@ -199,57 +199,6 @@ static int line_at(const struct logs_view *lv, int k, int *file, off_t *off, siz
 	return -1;
 }
 
-/* Terminal-safe text of BYTES: control characters, escapes and invalid
- * UTF-8 as \xNN, tabs as spaces; SKIP columns left out, at most WIDTH
- * columns kept.  *more is set when the text went on past WIDTH. */
-static void safe_text(const unsigned char *data, size_t n, int skip, int width, struct buf *out,
-		      int *more)
-{
-	int col = 0;
-	*more = 0;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = data[i];
-		size_t seq = 1;
-		if (c >= 0x80) {
-			seq = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-			for (size_t k = 1; seq && k < seq; k++)
-				if (i + k >= n || (data[i + k] & 0xC0) != 0x80)
-					seq = 0;
-		}
-		char esc[8];
-		const char *piece;
-		size_t plen;
-		int w;
-		if (c == '\t') {
-			piece = "    ";
-			plen = 4;
-			w = 4;
-			i++;
-		} else if (c < 0x20 || c == 0x7F || seq == 0) {
-			snprintf(esc, sizeof esc, "\\x%02x", c);
-			piece = esc;
-			plen = 4;
-			w = 4;
-			i++;
-		} else {
-			piece = (const char *)data + i;
-			plen = seq;
-			w = 1;
-			i += seq;
-		}
-		if (col + w <= skip) {
-			col += w;
-			continue;
-		}
-		if (col - skip + w > width) {
-			*more = 1;
-			return;
-		}
-		buf_append(out, piece, plen);
-		col += w;
-	}
-}
-
 static unsigned char *read_line(struct logs_view *lv, int file, off_t off, size_t len,
 				size_t cap, size_t *got)
 {
@@ -386,7 +335,7 @@ static void logs_draw(struct view *v, struct tui *t)
 		if (!lv->wrap) {
 			struct buf text = BUF_INIT;
 			int more;
-			safe_text(data, got, lv->xoff, width, &text, &more);
+			fmt_safe(data, got, lv->xoff, width, &text, &more);
 			tui_put(t, y, 0, width, text.data ? text.data : "", pair, attrs);
 			if (more || len > got)
 				tui_put(t, y, width, 1, t->utf8 ? "…" : ">", PAIR_DIM, 0);
@@ -397,7 +346,7 @@ static void logs_draw(struct view *v, struct tui *t)
 			int skip = 0, more = 1;
 			while (more && y <= height) {
 				struct buf text = BUF_INIT;
-				safe_text(data, got, skip, width, &text, &more);
+				fmt_safe(data, got, skip, width, &text, &more);
 				tui_put(t, y++, 0, width, text.data ? text.data : "", pair, attrs);
 				buf_free(&text);
 				skip += width;
@@ -422,7 +371,7 @@ static int line_matches(const unsigned char *data, size_t len, const char *searc
 		buf_append(scratch, data, len);
 	} else {
 		int more;
-		safe_text(data, len, 0, INT_MAX / 2, scratch, &more);
+		fmt_safe(data, len, 0, INT_MAX / 2, scratch, &more);
 	}
 	return scratch->data && strcasestr(scratch->data, search) != NULL;
 }

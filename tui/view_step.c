@@ -12,6 +12,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,33 +339,13 @@ static char *short_path(const char *path, const char *store, int utf8)
 	return b.data ? buf_steal(&b) : strdup("");
 }
 
-/* Terminal-safe text of LEN bytes: tabs as spaces, control bytes and
- * invalid UTF-8 as \xNN. */
+/* Terminal-safe text of at most LINE_BYTES of the LEN bytes S (see
+ * fmt_safe).  Malloc'd. */
 static char *safe_text(const unsigned char *s, size_t len)
 {
 	struct buf b = BUF_INIT;
-	if (len > LINE_BYTES)
-		len = LINE_BYTES;
-	for (size_t i = 0; i < len;) {
-		unsigned char c = s[i];
-		size_t seq = 1;
-		if (c >= 0x80) {
-			seq = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-			for (size_t k = 1; seq && k < seq; k++)
-				if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
-					seq = 0;
-		}
-		if (c == '\t') {
-			buf_puts(&b, "    ");
-			i++;
-		} else if (c < 0x20 || c == 0x7F || seq == 0) {
-			buf_printf(&b, "\\x%02x", c);
-			i++;
-		} else {
-			buf_append(&b, s + i, seq);
-			i += seq;
-		}
-	}
+	int more;
+	fmt_safe(s, len > LINE_BYTES ? LINE_BYTES : len, 0, INT_MAX / 2, &b, &more);
 	return b.data ? buf_steal(&b) : strdup("");
 }
 

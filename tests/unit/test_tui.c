@@ -10,6 +10,7 @@
 
 #include "tui/format.h"
 #include "tui/layout.h"
+#include "util/buf.h"
 
 static int utf8_locale;
 
@@ -269,6 +270,28 @@ static int used(const int *w, const int *vis, int n)
 	return total;
 }
 
+START_TEST(test_safe_text)
+{
+	/* escapes, control bytes, invalid UTF-8 as \xNN; tabs as spaces;
+	 * valid UTF-8 kept; SKIP and WIDTH in columns */
+	const char in[] = "a\tb\x1b[31mred\xff\xc3\xa9!";
+	struct buf b = BUF_INIT;
+	int more = -1;
+	fmt_safe((const unsigned char *)in, sizeof in - 1, 0, 1000, &b, &more);
+	ck_assert_str_eq(b.data, "a    b\\x1b[31mred\\xff\xc3\xa9!");
+	ck_assert_int_eq(more, 0);
+	buf_reset(&b);
+	/* an escape is never cut: 9 columns hold it, 8 do not */
+	fmt_safe((const unsigned char *)in, sizeof in - 1, 1, 9, &b, &more);
+	ck_assert_str_eq(b.data, "    b\\x1b");
+	buf_reset(&b);
+	fmt_safe((const unsigned char *)in, sizeof in - 1, 1, 8, &b, &more);
+	ck_assert_str_eq(b.data, "    b");
+	ck_assert_int_eq(more, 1);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_layout_fits_wide)
 {
 	int w[NRC] = { 3, 9, 21, 8, 16, 11, 12 }, vis[NRC];
@@ -360,6 +383,7 @@ int main(void)
 	TCase *tl = tcase_create("layout");
 	tcase_add_test(tl, test_layout_fits_wide);
 	tcase_add_test(tl, test_layout_gives_back_trimmed_width);
+	tcase_add_test(tl, test_safe_text);
 	tcase_add_test(tl, test_layout_drops_by_rank);
 	tcase_add_test(tl, test_layout_narrow);
 	tcase_add_test(tl, test_layout_pads_last_left_aligned);
