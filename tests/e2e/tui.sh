@@ -89,6 +89,14 @@ key '?'
 see "runlens keys"
 see "F5/C-l"
 see "filter (ls --where language)"
+# every action of the key table (tui/actions.h) is on the help screen
+missing=""; n_help=0
+for h in $(sed -n 's/^[[:space:]]*X(.*"\([^"]*\)")[[:space:]]*\\*$/\1/p' "$TESTS_SRCDIR/../tui/actions.h" | tr ' ' '_'); do
+	n_help=$((n_help + 1))
+	screen | grep -qF -- "$(echo "$h" | tr '_' ' ')" || missing="$missing [$h]"
+done
+n_actions=$(grep -c '^[[:space:]]*X(' "$TESTS_SRCDIR/../tui/actions.h")
+if [ "$n_actions" -ge 30 ] && [ "$n_help" -eq "$n_actions" ] && [ -z "$missing" ]; then pass; else fail "help lacks$missing ($n_help of $n_actions actions read)"; fi
 key x
 not_see "runlens keys"
 
@@ -224,6 +232,7 @@ start
 see "Runs"
 tmux_ capture-pane -p -e -t tui > colours.txt
 if grep -Eq '\[(0;)?31m *failed' colours.txt || grep -Eq '31mfailed' colours.txt; then pass; else fail "failed is not red"; cat colours.txt >&2; fi
+if grep -Eq '32m[^[]*▲|32m[^[]*▼' colours.txt; then pass; else fail "no better metric in green"; cat colours.txt >&2; fi
 key q
 key q
 # an 8-colour terminal: the same colours, none beyond the basic eight
