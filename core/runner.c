@@ -868,6 +868,24 @@ cleanup:
 	return rc;
 }
 
+/* mkdir DIR in a step folder made just now (and its parent first when
+ * WITH_PARENT): no folder of it can exist yet. */
+static int fresh_mkdir(const char *dir, int with_parent, struct rl_err *err)
+{
+	if (with_parent) {
+		char *parent = fs_dirname(dir);
+		int rc = parent ? fresh_mkdir(parent, 0, err)
+				: rl_err_set(err, RL_E_NOMEM, NULL);
+		free(parent);
+		if (rc < 0)
+			return rc;
+	}
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	return rl_err_set(err, fs_errno_code(errno), "cannot create folder %s: %s",
+			  dir, strerror(errno));
+}
+
 static int count_entries(const char *dir)
 {
 	int n = 0;
@@ -882,11 +900,13 @@ static int count_entries(const char *dir)
 	return n;
 }
 
+/* FRESH: the step folder was made for this attempt (an empty checkpoint
+ * folder, no context.json yet). */
 static int write_context(struct run *r, struct rstep *s, const char *path,
-			 char **json_out, struct rl_err *err)
+			 int fresh, char **json_out, struct rl_err *err)
 {
 	/* "exists": an earlier attempt left something to resume from */
-	int ck_exists = count_entries(s->ckpt_dir) > 0;
+	int ck_exists = !fresh && count_entries(s->ckpt_dir) > 0;
 	struct context_args a = {
 		.pipeline_id = r->pipeline_id, .pipeline = r->spec->name,
 		.run_id = r->run_id, .run_name = r->run_name,
@@ -913,7 +933,8 @@ static int write_context(struct run *r, struct rstep *s, const char *path,
 	cJSON_Delete(doc);
 	if (!json)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
-	unlink(path);
+	if (!fresh)
+		unlink(path);
 	if (fs_write_file(path, json, strlen(json), 0444, err) < 0) {
 		free(json);
 		return -1;
@@ -1114,9 +1135,17 @@ static int start_attempt(struct run *r, struct rstep *s, struct rl_err *err)
 	s->pending_state = cJSON_CreateObject();
 	s->ing.state = s->pending_state;
 	struct rl_err ferr = RL_ERR_INIT;
-	if (fs_mkdirs(att_dir, &ferr) < 0 || fs_mkdirs(s->ckpt_dir, &ferr) < 0 ||
-	    fs_remove_tree(s->out_dir, &ferr) < 0 ||
-	    fs_mkdirs(s->out_dir, &ferr) < 0) {
+	/* A step folder made just now (the first attempt, as a rule) needs no
+	 * clearing and no looking into: its folders are made top-down, its
+	 * checkpoint is known to be empty.  Otherwise (a retry) outputs of the
+	 * failed attempt go and the checkpoint is kept. */
+	int fresh = mkdir(s->dir, 0755) == 0;
+	if (fresh ? (fresh_mkdir(att_dir, 1, &ferr) < 0 ||
+		     fresh_mkdir(s->ckpt_dir, 0, &ferr) < 0 ||
+		     fresh_mkdir(s->out_dir, 0, &ferr) < 0)
+		  : (fs_mkdirs(att_dir, &ferr) < 0 || fs_mkdirs(s->ckpt_dir, &ferr) < 0 ||
+		     fs_remove_tree(s->out_dir, &ferr) < 0 ||
+		     fs_mkdirs(s->out_dir, &ferr) < 0)) {
 		rc = rl_err_set(err, ferr.code, "%s", rl_err_msg(&ferr));
 		rl_err_clear(&ferr);
 		goto cleanup;
@@ -1131,7 +1160,7 @@ static int start_attempt(struct run *r, struct rstep *s, struct rl_err *err)
 			goto cleanup;
 		}
 	}
-	if (write_context(r, s, ctx_path, &ctx_json, err) < 0)
+	if (write_context(r, s, ctx_path, fresh, &ctx_json, err) < 0)
 		goto cleanup;
 
 	if (tx(r, err) < 0 ||
