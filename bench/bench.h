@@ -39,5 +39,6 @@ int bench_gen(int argc, char **argv);
 int bench_browse(int argc, char **argv);
 int bench_ingest(int argc, char **argv);
 int bench_hash(int argc, char **argv);
+int bench_spawn(int argc, char **argv);
 
 #endif

@@ -3,13 +3,16 @@
 # and (optionally) Snakemake on the same DAG of no-op steps, measured side
 # by side in one go.
 #
-#   bench/dispatch.sh [RUNLENS_BIN] [STEPS] [JOBS] [REPEATS] [SNAKEMAKE_REPEATS]
+#   bench/dispatch.sh [RUNLENS_BIN] [STEPS] [JOBS] [REPEATS] [SNAKEMAKE_REPEATS] [RLBENCH_BIN]
 #
 # The DAG: STEPS steps in 10 chains (step i needs step i-10); each step runs
 # `true` (Snakemake's also touches its output file, which is how Snakemake
 # knows a job is done); runlens runs with --no-cache so every step really
 # starts a process.  Each round runs every tool once; Snakemake (slow) takes
 # part in the first SNAKEMAKE_REPEATS rounds only (default 0: not at all).
+# With RLBENCH_BIN, each round also times `rlbench spawn` (bench/spawn.c):
+# the same DAG with nothing but posix_spawn and waitpid, the floor no
+# runner can go under on this machine.
 # Prints the median wall time of each tool, their ratios, and
 # `dispatch_TOOL_s SECONDS` lines for bench/run.sh.
 set -eu
@@ -18,7 +21,9 @@ N=${2:-300}
 J=${3:-2}
 R=${4:-5}
 SR=${5:-0}
+RLB=${6:-}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+[ -z "$RLB" ] || RLB=$(cd "$(dirname "$RLB")" && pwd)/$(basename "$RLB")
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
@@ -48,13 +53,17 @@ if [ "$SR" -gt 0 ] && ! command -v snakemake >/dev/null 2>&1; then
 fi
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-: > make.times; : > runlens.times; : > snakemake.times
+: > make.times; : > runlens.times; : > snakemake.times; : > floor.times
 i=0
 while [ $i -lt "$R" ]; do
 	t0=$(now); make -s -j"$J" -f Makefile all >/dev/null; t1=$(now)
 	awk "BEGIN{print $t1 - $t0}" >> make.times
 	t0=$(now); "$BIN" --store "$T/store" run p.json -j "$J" --no-cache >/dev/null; t1=$(now)
 	awk "BEGIN{print $t1 - $t0}" >> runlens.times
+	if [ -n "$RLB" ]; then
+		t0=$(now); "$RLB" spawn "$N" "$J"; t1=$(now)
+		awk "BEGIN{print $t1 - $t0}" >> floor.times
+	fi
 	if [ $i -lt "$SR" ]; then
 		rm -rf o
 		t0=$(now); snakemake -s Snakefile -j "$J" -q >/dev/null 2>&1; t1=$(now)
@@ -68,10 +77,18 @@ printf 'GNU make   median %.3fs  (%.2f ms/step)\n' "$m" "$(awk "BEGIN{print $m *
 printf 'runlens    median %.3fs  (%.2f ms/step)\n' "$r" "$(awk "BEGIN{print $r * 1000 / $N}")"
 printf 'ratio runlens/make: %.2f\n' "$(awk "BEGIN{print $r / $m}")"
 printf 'dispatch_make_s %s\ndispatch_runlens_s %s\n' "$m" "$r"
+if [ -n "$RLB" ]; then
+	f=$(median < floor.times)
+	printf 'floor      median %.3fs  (%.2f ms/step: spawn and wait only)\n' "$f" \
+		"$(awk "BEGIN{print $f * 1000 / $N}")"
+	printf 'dispatch_floor_s %s\n' "$f"
+fi
 if [ "$SR" -gt 0 ]; then
 	s=$(median < snakemake.times)
 	printf 'Snakemake  median %.3fs  (%.2f ms/step, %s rounds)\n' "$s" \
 		"$(awk "BEGIN{print $s * 1000 / $N}")" "$SR"
 	printf 'ratio snakemake/runlens: %.1f\n' "$(awk "BEGIN{print $s / $r}")"
+	[ -z "$RLB" ] || printf 'ratio snakemake/floor: %.1f (the most any runner could show here)\n' \
+		"$(awk "BEGIN{print $s / $f}")"
 	printf 'dispatch_snakemake_s %s\n' "$s"
 fi

@@ -4,6 +4,8 @@
  *   rlbench browse DIR    time the browser's store reads on DIR
  *   rlbench ingest        ingestion path against raw prepared inserts
  *   rlbench hash FILE     core/hash.c against sha256sum on FILE
+ *   rlbench spawn N J     the dispatch DAG with nothing but spawn and wait
+ *                         (the floor of the dispatch figure)
  *
  * Each prints "name value" lines that bench/run.sh turns into one table.
  * Repeats come from RLBENCH_REPEATS; sizes from RLBENCH_* (bench.h). */
@@ -76,10 +78,11 @@ int main(int argc, char **argv)
 		{ "browse", bench_browse },
 		{ "ingest", bench_ingest },
 		{ "hash", bench_hash },
+		{ "spawn", bench_spawn },
 	};
 	for (size_t i = 0; argc > 1 && i < sizeof cmds / sizeof cmds[0]; i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "runlens: usage: rlbench gen DIR | browse DIR | ingest | hash FILE\n");
+	fprintf(stderr, "runlens: usage: rlbench gen DIR | browse DIR | ingest | hash FILE | spawn STEPS JOBS\n");
 	return 2;
 }
