@@ -92,8 +92,10 @@ int store_write_summary(struct store *s, int64_t run_id, int64_t step_run_id,
 	"r.ended_ms, r.heartbeat_ms, r.spec_path, r.params_json, r.rerun_of, " \
 	"r.stack, r.model_name, r.model_version, r.state_json, "               \
 	"r.context_json, r.runner_pid, r.runner_host, r.runner_token, "        \
-	"(SELECT text FROM notes n WHERE n.run_id = r.id ORDER BY n.id DESC LIMIT 1) "
-void store_read_run(sqlite3_stmt *st, struct store_run *r);
+	"r.note, r.tag_list "
+/* Read a row of STORE_RUN_COLS into R (cleared first): 0, or -1 when out
+ * of memory (R then holds nothing). */
+int store_read_run(sqlite3_stmt *st, struct store_run *r);
 /* Step ST to the end, reading run rows and their tags; resets ST. */
 int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 		    int *n, struct rl_err *err);

@@ -8,8 +8,41 @@
 
 #define RUN_COLS STORE_RUN_COLS
 
-void store_read_run(sqlite3_stmt *st, struct store_run *r)
+static int cmp_tag(const void *a, const void *b)
 {
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The tag_list column (migration 3: each tag as BYTES:TAG) into R's tags,
+ * sorted.  A list it cannot read (a damaged row) ends where it stops
+ * making sense. */
+static int decode_tags(const char *p, int len, struct store_run *r)
+{
+	const char *end = p ? p + len : NULL;
+	int cap = 0;
+	while (p && p < end) {
+		size_t n = 0;
+		const char *q = p;
+		while (q < end && *q >= '0' && *q <= '9' && n < ((size_t)1 << 40))
+			n = n * 10 + (size_t)(*q++ - '0');
+		if (q == p || q >= end || *q != ':' || n > (size_t)(end - q - 1))
+			break;
+		char **slot = grow_rows((void **)&r->tags, &r->ntags, &cap, sizeof(char *));
+		if (!slot || !(*slot = strndup(q + 1, n))) {
+			if (slot)
+				r->ntags--;
+			return -1;
+		}
+		p = q + 1 + n;
+	}
+	if (r->ntags > 1)
+		qsort(r->tags, (size_t)r->ntags, sizeof(char *), cmp_tag);
+	return 0;
+}
+
+int store_read_run(sqlite3_stmt *st, struct store_run *r)
+{
+	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
 	r->pipeline_id = sqlite3_column_int64(st, 1);
 	r->pipeline = col_text(st, 2);
@@ -30,27 +63,12 @@ void store_read_run(sqlite3_stmt *st, struct store_run *r)
 	r->runner_host = col_text(st, 17);
 	r->runner_token = col_text(st, 18);
 	r->note = col_text(st, 19);
-}
-
-static int read_tags(struct store *s, struct store_run *r, struct rl_err *err)
-{
-	static const char sql[] = "SELECT tag FROM run_tags WHERE run_id = ? ORDER BY tag";
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	if (!st)
+	const char *tags = (const char *)sqlite3_column_text(st, 20);
+	if (decode_tags(tags, sqlite3_column_bytes(st, 20), r) < 0) {
+		store_run_clear(r);
 		return -1;
-	if (bind_i64(st, 1, r->id))
-		return store_fail(s, sqlite3_errcode(s->db), "cannot read tags", err);
-	int rc, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char **slot = grow_rows((void **)&r->tags, &r->ntags, &cap, sizeof(char *));
-		if (!slot) {
-			sqlite3_reset(st);
-			return rl_err_set(err, RL_E_NOMEM, NULL);
-		}
-		*slot = col_text(st, 0);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : store_fail(s, rc, "cannot read tags", err);
+	return 0;
 }
 
 static int status_of(struct store *s, int64_t run_id, char **status,
@@ -270,19 +288,18 @@ int store_run_get(struct store *s, int64_t id, struct store_run *out,
 		return store_fail(s, sqlite3_errcode(s->db), "cannot read the run", err);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
-		store_read_run(st, out);
-		out->spec_json = col_text(st, 20);
+		if (store_read_run(st, out) < 0)
+			rc = SQLITE_NOMEM;
+		else
+			out->spec_json = col_text(st, 21);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return rl_err_set(err, RL_E_NOT_FOUND, "no run %lld", (long long)id);
+	if (rc == SQLITE_NOMEM)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
 	if (rc != SQLITE_ROW)
 		return store_fail(s, rc, "cannot read the run", err);
-	if (read_tags(s, out, err) < 0) {
-		store_run_clear(out);
-		return -1;
-	}
 	return 0;
 }
 
@@ -363,7 +380,11 @@ static int read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		store_read_run(st, r);
+		if (store_read_run(st, r) < 0) {
+			(*n)--;
+			rc = SQLITE_NOMEM;
+			break;
+		}
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -373,20 +394,13 @@ static int read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 		return rc == SQLITE_NOMEM ? rl_err_set(err, RL_E_NOMEM, NULL)
 					  : store_fail(s, rc, "cannot list runs", err);
 	}
-	for (int i = 0; i < *n; i++)
-		if (read_tags(s, &(*rows)[i], err) < 0) {
-			store_runs_free(*rows, *n);
-			*rows = NULL;
-			*n = 0;
-			return -1;
-		}
 	return 0;
 }
 
 int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 		    int *n, struct rl_err *err)
 {
-	/* the rows and their tags from one snapshot, locked once */
+	/* the rows (tags and newest note in them) from one snapshot, locked once */
 	int began;
 	*rows = NULL;
 	*n = 0;

@@ -189,6 +189,31 @@ static const char *const migrations[] = {
 	/* 2: the parts of each cache key, for `runlens why` */
 	"ALTER TABLE step_runs ADD COLUMN cache_parts TEXT;"
 	"CREATE INDEX step_runs_by_name ON step_runs(name, id);",
+	/* 3: a run's tags and newest note kept in its row too, so that a page
+	 * of runs reads one row per run, not three B-trees (docs/benchmarks.md,
+	 * sort by a metric).  tag_list is each tag as BYTES:TAG, in tag order;
+	 * the triggers keep both columns right whoever writes run_tags or
+	 * notes.  run_tags and notes stay: filters and history use them. */
+	"ALTER TABLE runs ADD COLUMN tag_list TEXT;"
+	"ALTER TABLE runs ADD COLUMN note TEXT;"
+	"UPDATE runs SET tag_list = (SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') FROM (SELECT tag FROM run_tags t WHERE t.run_id = runs.id ORDER BY tag)) "
+	"WHERE id IN (SELECT run_id FROM run_tags);"
+	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = runs.id ORDER BY n.id DESC LIMIT 1) "
+	"WHERE id IN (SELECT run_id FROM notes);"
+	"CREATE TRIGGER run_tags_added AFTER INSERT ON run_tags BEGIN "
+	"UPDATE runs SET tag_list = (SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') FROM (SELECT tag FROM run_tags t WHERE t.run_id = NEW.run_id ORDER BY tag)) WHERE id = NEW.run_id; END;"
+	"CREATE TRIGGER run_tags_removed AFTER DELETE ON run_tags BEGIN "
+	"UPDATE runs SET tag_list = (SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') FROM (SELECT tag FROM run_tags t WHERE t.run_id = OLD.run_id ORDER BY tag)) WHERE id = OLD.run_id; END;"
+	"CREATE TRIGGER run_tags_changed AFTER UPDATE ON run_tags BEGIN "
+	"UPDATE runs SET tag_list = (SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') FROM (SELECT tag FROM run_tags t WHERE t.run_id = OLD.run_id ORDER BY tag)) WHERE id = OLD.run_id; "
+	"UPDATE runs SET tag_list = (SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') FROM (SELECT tag FROM run_tags t WHERE t.run_id = NEW.run_id ORDER BY tag)) WHERE id = NEW.run_id; END;"
+	"CREATE TRIGGER notes_added AFTER INSERT ON notes BEGIN "
+	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = NEW.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = NEW.run_id; END;"
+	"CREATE TRIGGER notes_removed AFTER DELETE ON notes BEGIN "
+	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = OLD.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = OLD.run_id; END;"
+	"CREATE TRIGGER notes_changed AFTER UPDATE ON notes BEGIN "
+	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = OLD.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = OLD.run_id; "
+	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = NEW.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = NEW.run_id; END;",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -23,7 +23,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_DB_NAME "runlens.db"
 
 struct store;

@@ -544,19 +544,23 @@ START_TEST(test_stacks_models)
 }
 END_TEST
 
-START_TEST(test_migrate_v1_fixture)
+/* A copy of tests/fixtures/NAME/runlens.db in a new folder, opened (and so
+ * migrated); *DIR_OUT is that folder. */
+static struct store *open_fixture(const char *name, char **dir_out)
 {
-	/* a store written by runlens with schema 1 (tests/fixtures/store-v1) */
 	const char *src = getenv("TESTS_SRCDIR");
-	char *fixture = NULL;
-	if (src)
-		fixture = fs_join(src, "fixtures/store-v1/runlens.db");
-	else
-		fixture = strdup("tests/fixtures/store-v1/runlens.db");
+	char rel[64];
+	snprintf(rel, sizeof rel, "fixtures/%s/runlens.db", name);
+	char *fixture = src ? fs_join(src, rel) : NULL;
+	if (!src) {
+		char top[80];
+		snprintf(top, sizeof top, "tests/%s", rel);
+		fixture = strdup(top);
+	}
 	char *data = NULL;
 	size_t len = 0;
 	ck_assert_msg(fs_read_file(fixture, &data, &len, NULL) == 0, "no fixture %s", fixture);
-	char *d2 = strdup("/tmp/rl-v1-XXXXXX");
+	char *d2 = strdup("/tmp/rl-fixture-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(d2));
 	char *db = fs_join(d2, STORE_DB_NAME);
 	ck_assert_int_eq(fs_write_file(db, data, len, 0644, NULL), 0);
@@ -564,6 +568,28 @@ START_TEST(test_migrate_v1_fixture)
 	struct rl_err err = RL_ERR_INIT;
 	ck_assert_msg(store_open(d2, 0, &old, &err) == 0, "%s", rl_err_msg(&err));
 	ck_assert_int_eq(store_schema_version(old), STORE_SCHEMA_VERSION);
+	free(db);
+	free(data);
+	free(fixture);
+	*dir_out = d2;
+	return old;
+}
+
+static void close_fixture(struct store *old, char *d2)
+{
+	int ok = 0;
+	ck_assert_int_eq(store_integrity_check(old, &ok, NULL), 0);
+	ck_assert_int_eq(ok, 1);
+	store_close(&old);
+	fs_remove_tree(d2, NULL);
+	free(d2);
+}
+
+START_TEST(test_migrate_v1_fixture)
+{
+	/* a store written by runlens with schema 1 (tests/fixtures/store-v1) */
+	char *d2 = NULL;
+	struct store *old = open_fixture("store-v1", &d2);
 	int64_t id;
 	ck_assert_int_eq(store_run_id_by_name(old, "v1-run", &id, NULL), 0);
 	struct store_step_run *steps = NULL;
@@ -578,15 +604,97 @@ START_TEST(test_migrate_v1_fixture)
 	ck_assert_str_eq(parts, "{}");
 	free(parts);
 	store_step_runs_free(steps, n);
-	int ok = 0;
-	ck_assert_int_eq(store_integrity_check(old, &ok, NULL), 0);
-	ck_assert_int_eq(ok, 1);
-	store_close(&old);
-	fs_remove_tree(d2, NULL);
+	close_fixture(old, d2);
+}
+END_TEST
+
+/* The tags of run R joined by spaces (a static buffer). */
+static const char *tags_of(const struct store_run *r)
+{
+	static char buf[256];
+	buf[0] = 0;
+	for (int i = 0; i < r->ntags; i++)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "",
+			 r->tags[i]);
+	return buf;
+}
+
+START_TEST(test_migrate_v2_fixture)
+{
+	/* schema 2 (tests/fixtures/store-v2): run v2-run tagged alpha, zeta, m:1,
+	 * x2 with two notes, v2-other with one note and no tags.  Schema 3
+	 * keeps tags and the newest note in the run row: filled by the
+	 * migration, kept right by triggers afterwards. */
+	char *d2 = NULL;
+	struct store *old = open_fixture("store-v2", &d2);
+	int64_t a, b;
+	ck_assert_int_eq(store_run_id_by_name(old, "v2-run", &a, NULL), 0);
+	ck_assert_int_eq(store_run_id_by_name(old, "v2-other", &b, NULL), 0);
+	struct store_run r = { 0 };
+	ck_assert_int_eq(store_run_get(old, a, &r, NULL), 0);
+	ck_assert_str_eq(tags_of(&r), "alpha m:1 x2 zeta");
+	ck_assert_str_eq(r.note, "newest note");
+	store_run_clear(&r);
+	ck_assert_int_eq(store_run_get(old, b, &r, NULL), 0);
+	ck_assert_int_eq(r.ntags, 0);
+	ck_assert_str_eq(r.note, "only note");
+	store_run_clear(&r);
+	/* written after the migration: the triggers */
+	ck_assert_int_eq(store_run_add_tag(old, b, "beta", NULL), 0);
+	ck_assert_int_eq(store_run_add_tag(old, a, "beta", NULL), 0);
+	ck_assert_int_eq(store_run_add_note(old, b, "later note", 5, NULL), 0);
+	struct store_run *rows = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_runs_page(old, 0, NULL, 10, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	for (int i = 0; i < n; i++) {
+		if (rows[i].id == a) {
+			ck_assert_str_eq(tags_of(&rows[i]), "alpha beta m:1 x2 zeta");
+			ck_assert_str_eq(rows[i].note, "newest note");
+		} else {
+			ck_assert_str_eq(tags_of(&rows[i]), "beta");
+			ck_assert_str_eq(rows[i].note, "later note");
+		}
+	}
+	store_runs_free(rows, n);
+	close_fixture(old, d2);
+}
+END_TEST
+
+START_TEST(test_tags_and_note_in_row)
+{
+	/* tags of any bytes (the store does not judge them) come back whole and
+	 * sorted; the note is the newest, whatever happens to the notes table */
+	int64_t p = new_pipeline("p"), r1 = new_run(p, "r1", 1000, "running");
+	const char *tags[] = { "b", "12:ab", "\xc3\xa9t\xc3\xa9", "a", "3:", "x y,z", "b" };
+	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
+		ck_assert_int_eq(store_run_add_tag(st, r1, tags[i], NULL), 0);
+	struct store_run r = { 0 };
+	ck_assert_int_eq(store_run_get(st, r1, &r, NULL), 0);
+	ck_assert_int_eq(r.ntags, 6);
+	ck_assert_str_eq(tags_of(&r), "12:ab 3: a b x y,z \xc3\xa9t\xc3\xa9");
+	ck_assert_ptr_null(r.note);
+	store_run_clear(&r);
+	ck_assert_int_eq(store_run_add_note(st, r1, "one", 1, NULL), 0);
+	ck_assert_int_eq(store_run_add_note(st, r1, "two", 2, NULL), 0);
+	ck_assert_int_eq(store_run_get(st, r1, &r, NULL), 0);
+	ck_assert_str_eq(r.note, "two");
+	store_run_clear(&r);
+	/* rows removed or changed by hand (sqlite3) keep the row right too */
+	sqlite3 *raw = NULL;
+	char *db = fs_join(dir, STORE_DB_NAME);
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw,
+				      "DELETE FROM notes WHERE text = 'two';"
+				      "DELETE FROM run_tags WHERE tag = 'b';"
+				      "UPDATE run_tags SET tag = 'c' WHERE tag = 'a';",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
 	free(db);
-	free(d2);
-	free(data);
-	free(fixture);
+	ck_assert_int_eq(store_run_get(st, r1, &r, NULL), 0);
+	ck_assert_str_eq(r.note, "one");
+	ck_assert_str_eq(tags_of(&r), "12:ab 3: c x y,z \xc3\xa9t\xc3\xa9");
+	store_run_clear(&r);
 }
 END_TEST
 
@@ -1164,6 +1272,8 @@ int main(void)
 	tcase_add_test(tc, test_metadata_metrics);
 	tcase_add_test(tc, test_stacks_models);
 	tcase_add_test(tc, test_migrate_v1_fixture);
+	tcase_add_test(tc, test_migrate_v2_fixture);
+	tcase_add_test(tc, test_tags_and_note_in_row);
 	tcase_add_test(tc, test_cache_delete_gc);
 	tcase_add_test(tc, test_null_and_empty);
 	tcase_add_test(tc, test_write_units);
