@@ -11,7 +11,7 @@ unset NO_COLOR # lib.sh sets it for the CLI tests; the browser's colours are tes
 S="runlens-tui-$$"
 PATH="$(dirname "$RUNLENS_BIN"):$PATH"; export PATH  # steps call `runlens metric`
 TUI_ARGS=
-tmux_() { tmux -L "$S" "$@"; }
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/tmux.sh"
 trap 'tmux_ kill-server 2>/dev/null; cleanup_tmp' EXIT
 
 cat > p.json <<'J'
@@ -27,27 +27,6 @@ expect_exit 1 rl run p.json -p score=0.5 --tag first
 expect_exit 1 rl run p.json -p score=0.9
 expect_exit 0 rl run p.json -p score=0.7 -p ok=1 --tag good
 
-screen() { tmux_ capture-pane -p -t tui; }
-wait_for() { # TEXT: until the screen shows it (5 s at most)
-	i=0
-	while [ $i -lt 50 ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1; i=$((i+1))
-	done
-	return 1
-}
-wait_gone() { # TEXT: until the screen no longer shows it
-	i=0
-	while [ $i -lt 50 ]; do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.1; i=$((i+1))
-	done
-	return 1
-}
-see() { if wait_for "$1"; then pass; else fail "screen lacks '$1':"; screen >&2; fi; }
-not_see() { if wait_gone "$1"; then pass; else fail "screen still shows '$1':"; screen >&2; fi; }
-key() { tmux_ send-keys -t tui "$@"; }
-line_of() { screen | grep -F -- "$1" | head -n 1; }
 start() { # [ENV=…] ARGS: the browser in a fresh 120x30 window
 	tmux_ kill-session -t tui 2>/dev/null
 	tmux_ new-session -d -s tui -x 120 -y 30 "cd '$T' && env RUNLENS_STORE='$RUNLENS_STORE' $* '$RUNLENS_BIN' tui ${TUI_ARGS:-}"

@@ -10,7 +10,7 @@ command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77
 export TERM=xterm-256color LC_ALL=C.UTF-8
 S="runlens-tuicmp-$$"
 PATH="$(dirname "$RUNLENS_BIN"):$PATH"; export PATH # steps call `runlens metric`
-tmux_() { tmux -L "$S" "$@"; }
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/tmux.sh"
 trap 'tmux_ kill-server 2>/dev/null; cleanup_tmp' EXIT
 
 # score: lower is better (the pipeline says so); accuracy: higher; loss: a
@@ -35,19 +35,6 @@ expect_exit 0 rl run p.json -p score=3 -p acc=0.96 -p model=big          # 4
 expect_exit 0 rl run q.json                                              # 5
 expect_exit 1 rl run q.json -p ok=0                                      # 6
 
-screen() { tmux_ capture-pane -p -t tui; }
-wait_for() { # TEXT: until the screen shows it (5 s at most)
-	i=0
-	while [ $i -lt 50 ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1; i=$((i+1))
-	done
-	return 1
-}
-see() { if wait_for "$1"; then pass; else fail "screen lacks '$1':"; screen >&2; fi; }
-not_see() { if screen | grep -qF -- "$1"; then fail "screen shows '$1':"; screen >&2; else pass; fi; }
-key() { tmux_ send-keys -t tui "$@"; }
-line_of() { screen | grep -F -- "$1" | head -n 1; }
 starts() { # TEXT WANT...: the first line starting with TEXT has every WANT
 	l=$(screen | grep -E -- "^$1" | head -n 1); shift
 	for w in "$@"; do expect_contains "$l" "$w" "line '$l'"; done

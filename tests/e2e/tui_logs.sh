@@ -7,20 +7,10 @@
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
 export TERM=xterm-256color LC_ALL=C.UTF-8
 S="runlens-tuilogs-$$"
-tmux_() { tmux -L "$S" "$@"; }
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/tmux.sh"
+WAIT_TENTHS=100 # a 300,000-line log takes its time
 trap 'touch "$T/stop"; tmux_ kill-server 2>/dev/null; wait; cleanup_tmp' EXIT
 
-screen() { tmux_ capture-pane -p -t tui; }
-wait_for() { # TEXT: until the screen shows it (10 s at most)
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1; i=$((i+1))
-	done
-	return 1
-}
-see() { if wait_for "$1"; then pass; else fail "screen lacks '$1':"; screen >&2; fi; }
-key() { tmux_ send-keys -t tui "$@"; }
 # a mouse event in the X10 encoding: BUTTON (0 press, 3 release, 64/65
 # wheel up/down) at 0-based column X, row Y
 ev() { printf '\033[M%b%b%b' "\\0$(printf %o $(( $1 + 32 )))" "\\0$(printf %o $(( $2 + 33 )))" "\\0$(printf %o $(( $3 + 33 )))"; }

@@ -10,7 +10,7 @@ export TERM=xterm-256color
 export PATH="$(dirname "$RUNLENS_BIN"):$PATH"
 BASE="runlens-tui-step-$$"
 S="$BASE-0"
-tmux_() { tmux -L "$S" "$@"; }
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/tmux.sh"
 trap 'tmux_ kill-server 2>/dev/null; cleanup_tmp' EXIT
 
 cat > p.json <<'J'
@@ -31,17 +31,6 @@ echo "paged \$1" > '$T/pager.marker'
 E
 chmod +x pager.sh
 
-screen() { tmux_ capture-pane -p -t tui; }
-wait_for() { # TEXT: until the screen shows it (5 s at most)
-	i=0
-	while [ $i -lt 50 ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1; i=$((i+1))
-	done
-	return 1
-}
-see() { if wait_for "$1"; then pass; else fail "screen lacks '$1':"; screen >&2; fi; }
-key() { tmux_ send-keys -t tui "$@"; }
 N=0
 start() { # LOCALE COLS ROWS: the browser on run 1, in a tmux of its own
 	tmux_ kill-server 2>/dev/null

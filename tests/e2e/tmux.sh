@@ -1,0 +1,27 @@
+# tests/e2e/tmux.sh — sourced by the browser's tests after lib.sh: the
+# browser in a tmux window named "tui" on the tmux server "$S" (each test
+# sets S), and what a test does with it: read the screen, wait for text,
+# press keys.  WAIT_TENTHS: how long wait_for/wait_gone wait (tenths of a
+# second, 50 unless the test sets it).
+tmux_() { tmux -L "$S" "$@"; }
+screen() { tmux_ capture-pane -p -t tui; }
+wait_for() { # TEXT: until the screen shows it
+	i=0
+	while [ $i -lt "${WAIT_TENTHS:-50}" ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1; i=$((i+1))
+	done
+	return 1
+}
+wait_gone() { # TEXT: until the screen no longer shows it
+	i=0
+	while [ $i -lt "${WAIT_TENTHS:-50}" ]; do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.1; i=$((i+1))
+	done
+	return 1
+}
+see() { if wait_for "$1"; then pass; else fail "screen lacks '$1':"; screen >&2; fi; }
+not_see() { if wait_gone "$1"; then pass; else fail "screen still shows '$1':"; screen >&2; fi; }
+key() { tmux_ send-keys -t tui "$@"; }
+line_of() { screen | grep -F -- "$1" | head -n 1; }
