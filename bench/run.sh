@@ -103,6 +103,12 @@ if [ -n "$(val dispatch_make_s)" ]; then
 		"$(awk "BEGIN{printf \"%.2fx, %.2fx (floor %.2fs)\", $m/$f, $r/$f, $f}")" ""
 	[ -n "$s" ] && [ -n "$f" ] && row "dispatch: Snakemake/floor (best possible)" "-" \
 		"$(awk "BEGIN{printf \"%.1fx (%.2fs / %.2fs)\", $s/$f, $s, $f}")" ""
+	# each tool's own cost per step: its time over the floor's, per step
+	n=${RLBENCH_STEPS:-300}
+	[ -n "$f" ] && row "dispatch: ms/step over floor: make, runlens" "-" \
+		"$(awk "BEGIN{printf \"%.2f, %.2f\", ($m-$f)*1000/$n, ($r-$f)*1000/$n}")" ""
+	[ -n "$s" ] && [ -n "$f" ] && row "dispatch: ms/step over floor: Snakemake" "-" \
+		"$(awk "BEGIN{printf \"%.1f (%.0fx runlens')\", ($s-$f)*1000/$n, ($r > $f) ? ($s-$f)/($r-$f) : 0}")" ""
 fi
 if [ -n "$(val ingest_rows_per_s)" ]; then
 	i=$(val ingest_rows_per_s); w=$(val raw_rows_per_s)
