@@ -6,8 +6,10 @@
  * runs; a note on 1%.  Every run has a "train" step with METRIC_ROWS/RUNS
  * metric points (a "loss" series, "acc" and "lr") and their summaries;
  * SAMPLE runs have 10 steps.  Two runs (BENCH_CMP_A/B) get a "benchmark"
- * step with 1,000 metrics each.  DIR/bench-stamp records the sizes and the
- * schema version: a store that matches is reused as it is. */
+ * step with 1,000 metrics each.  Each run keeps its pipeline file (about
+ * 1.5 KB, a new version of each pipeline's file every 50,000 runs), as the
+ * runner does.  DIR/bench-stamp records the sizes and the schema version:
+ * a store that matches is reused as it is. */
 #include "config.h"
 #include "bench/bench.h"
 
@@ -32,7 +34,47 @@ struct gen {
 	struct bench_sizes z;
 	int64_t *pipeline_ids;
 	long long per_run; /* metric points of each run's train step */
+	int64_t *spec_ids; /* per pipeline: the id of its current file */
+	long long *spec_version;
 };
+
+/* The pipeline file of pipeline P at VERSION: ten steps, as a user writes
+ * them (about 1.5 KB). */
+static int spec_text(char *buf, size_t size, long long p, long long version)
+{
+	int n = snprintf(buf, size, "{\n  \"name\": \"pipe-%03lld\",\n"
+				    "  \"description\": \"generated pipeline, version %lld\",\n"
+				    "  \"params\": {\"lr\": 0.001, \"batch\": 32},\n"
+				    "  \"steps\": [\n", p, version);
+	for (int k = 0; k < 10 && n > 0 && (size_t)n < size; k++)
+		n += snprintf(buf + n, size - (size_t)n,
+			      "    {\"name\": \"%s\", \"run\": \"python3 steps/%s.py "
+			      "--lr ${params.lr} --batch ${params.batch} --out ${outputs.out}\",\n"
+			      "     \"outputs\": {\"out\": \"%s.bin\"}%s%s%s}%s\n",
+			      step_names[k], step_names[k], step_names[k],
+			      k ? ", \"needs\": [\"" : "", k ? step_names[k - 1] : "",
+			      k ? "\"]" : "", k < 9 ? "," : "");
+	if (n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, "  ]\n}\n");
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* The spec id of pipeline P for run I, added when its version changes. */
+static int spec_of(struct gen *g, long long p, long long i, int64_t *id,
+		   struct rl_err *err)
+{
+	long long version = 1 + i / 50000;
+	if (g->spec_version[p] != version) {
+		char text[4096];
+		if (spec_text(text, sizeof text, p, version) < 0)
+			return rl_err_set(err, RL_E_FAIL, "spec text too long");
+		if (store_spec_add(g->s, text, &g->spec_ids[p], err) < 0)
+			return -1;
+		g->spec_version[p] = version;
+	}
+	*id = g->spec_ids[p];
+	return 0;
+}
 
 /* A deterministic pseudo-random number in [0, 1) for (i, salt). */
 static double rnd(long long i, unsigned salt)
@@ -97,8 +139,11 @@ static int gen_run(struct gen *g, long long i, const char *name, int64_t *id,
 	snprintf(lr, sizeof lr, "%g", 0.001 * (1 + i % 10));
 	snprintf(batch, sizeof batch, "%lld", 32LL << (i % 4));
 	snprintf(params, sizeof params, "{\"lr\":%s,\"batch\":%s}", lr, batch);
+	int64_t spec_id;
+	if (spec_of(g, i % g->z.pipelines, i, &spec_id, err) < 0)
+		return -1;
 	struct store_bulk_run r = {
-		.pipeline_id = g->pipeline_ids[i % g->z.pipelines],
+		.pipeline_id = g->pipeline_ids[i % g->z.pipelines], .spec_id = spec_id,
 		.name = name, .status = status, .started_ms = t,
 		.ended_ms = t + 60000 + (int64_t)(rnd(i, 4) * 600000),
 		.spec_path = "/srv/pipelines/pipeline.json", .params_json = params,
@@ -141,7 +186,9 @@ static int gen_compare(struct gen *g, int64_t run_id, double shift, struct rl_er
 static int generate(struct gen *g, struct rl_err *err)
 {
 	g->pipeline_ids = calloc((size_t)g->z.pipelines, sizeof(int64_t));
-	if (!g->pipeline_ids)
+	g->spec_ids = calloc((size_t)g->z.pipelines, sizeof(int64_t));
+	g->spec_version = calloc((size_t)g->z.pipelines, sizeof(long long));
+	if (!g->pipeline_ids || !g->spec_ids || !g->spec_version)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	if (store_bulk_mode(g->s, 1, err) < 0 || store_begin(g->s, err) < 0)
 		return -1;
@@ -192,7 +239,7 @@ int bench_gen(int argc, char **argv)
 	g.per_run = g.z.metric_rows / g.z.runs < 3 ? 3 : g.z.metric_rows / g.z.runs;
 	char stamp[256];
 	snprintf(stamp, sizeof stamp,
-		 "schema=%d runs=%lld pipelines=%lld metric_rows=%lld sample=%lld gen=1\n",
+		 "schema=%d runs=%lld pipelines=%lld metric_rows=%lld sample=%lld gen=2\n",
 		 STORE_SCHEMA_VERSION, g.z.runs, g.z.pipelines, g.per_run * g.z.runs,
 		 g.z.sample);
 	char *stamp_path = fs_join(dir, "bench-stamp");
@@ -228,6 +275,8 @@ cleanup:
 		bench_fail(&err);
 	store_close(&g.s);
 	free(g.pipeline_ids);
+	free(g.spec_ids);
+	free(g.spec_version);
 	free(stamp_path);
 	free(old);
 	return rc;

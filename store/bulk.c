@@ -23,8 +23,8 @@ int store_bulk_run(struct store *s, const struct store_bulk_run *r, int64_t *id,
 {
 	static const char sql[] =
 		"INSERT INTO runs (pipeline_id, name, status, started_ms, ended_ms, "
-		"heartbeat_ms, spec_path, params_json) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'))";
+		"heartbeat_ms, spec_path, params_json, spec_id) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?)";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;
@@ -32,7 +32,8 @@ int store_bulk_run(struct store *s, const struct store_bulk_run *r, int64_t *id,
 	    bind_text(st, 3, r->status) || bind_i64(st, 4, r->started_ms) ||
 	    bind_id(st, 5, r->ended_ms) ||
 	    bind_i64(st, 6, r->ended_ms ? r->ended_ms : r->started_ms) ||
-	    bind_text(st, 7, r->spec_path) || bind_text(st, 8, r->params_json))
+	    bind_text(st, 7, r->spec_path) || bind_text(st, 8, r->params_json) ||
+	    bind_id(st, 9, r->spec_id))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot record the run", err);
 	if (store_run_stmt(s, st, "cannot record the run", err) < 0)
 		return -1;

@@ -91,24 +91,50 @@ static int status_of(struct store *s, int64_t run_id, char **status,
 	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the run", err);
 }
 
+int store_spec_add(struct store *s, const char *text, int64_t *id,
+		   struct rl_err *err)
+{
+	static const char add[] = "INSERT OR IGNORE INTO specs (text) VALUES (?)";
+	static const char get[] = "SELECT id FROM specs WHERE text = ?";
+	sqlite3_stmt *st = store_stmt(s, add, err);
+	if (!st)
+		return -1;
+	if (bind_text(st, 1, text))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the pipeline file", err);
+	if (store_run_stmt(s, st, "cannot record the pipeline file", err) < 0)
+		return -1;
+	if (!(st = store_stmt(s, get, err)))
+		return -1;
+	if (bind_text(st, 1, text))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the pipeline file", err);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot record the pipeline file", err);
+}
+
 static int run_create(struct store *s, const struct store_run_new *r,
 		      int64_t *id, struct rl_err *err)
 {
 	static const char sql[] =
 		"INSERT INTO runs (pipeline_id, name, status, started_ms, heartbeat_ms, "
-		"spec_path, spec_json, params_json, rerun_of, runner_pid, runner_host, "
+		"spec_path, spec_id, params_json, rerun_of, runner_pid, runner_host, "
 		"runner_token, stack, model_name, model_version, state_json, context_json) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?, ?, ?, ?, ?, ?, "
 		"coalesce(?, '{}'), ?)";
 	static const char count[] =
 		"UPDATE pipelines SET run_count = run_count + 1, last_run_id = ? WHERE id = ?";
+	int64_t spec_id = 0;
+	if (r->spec_json && store_spec_add(s, r->spec_json, &spec_id, err) < 0)
+		return -1;
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;
 	if (bind_i64(st, 1, r->pipeline_id) || bind_text(st, 2, r->name) ||
 	    bind_text(st, 3, r->status ? r->status : "running") ||
 	    bind_i64(st, 4, r->started_ms) || bind_i64(st, 5, r->started_ms) ||
-	    bind_text(st, 6, r->spec_path) || bind_text(st, 7, r->spec_json) ||
+	    bind_text(st, 6, r->spec_path) || bind_id(st, 7, spec_id) ||
 	    bind_text(st, 8, r->params_json) || bind_id(st, 9, r->rerun_of) ||
 	    sqlite3_bind_int(st, 10, r->runner_pid) || bind_text(st, 11, r->runner_host) ||
 	    bind_text(st, 12, r->runner_token) || bind_text(st, 13, r->stack) ||
@@ -279,7 +305,8 @@ int store_run_mark_interrupted(struct store *s, int64_t run_id, int64_t ended_ms
 int store_run_get(struct store *s, int64_t id, struct store_run *out,
 		  struct rl_err *err)
 {
-	static const char sql[] = "SELECT " RUN_COLS ", r.spec_json FROM runs r "
+	static const char sql[] = "SELECT " RUN_COLS ", coalesce(r.spec_json, "
+				  "(SELECT text FROM specs WHERE id = r.spec_id)) FROM runs r "
 				  "JOIN pipelines p ON p.id = r.pipeline_id WHERE r.id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)

@@ -213,7 +213,22 @@ static const char *const migrations[] = {
 	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = OLD.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = OLD.run_id; END;"
 	"CREATE TRIGGER notes_changed AFTER UPDATE ON notes BEGIN "
 	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = OLD.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = OLD.run_id; "
-	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = NEW.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = NEW.run_id; END;",
+	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = NEW.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = NEW.run_id; END;"
+	/* ... and a run's pipeline file kept once per distinct text (specs),
+	 * not in every run row: most runs of a pipeline share it, and a row of
+	 * a few hundred bytes instead of kilobytes keeps a page of runs on few
+	 * pages.  runs.spec_json stays for rows written before (none after
+	 * this migration); a spec goes with the last run that used it. */
+	"CREATE TABLE specs (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);"
+	"ALTER TABLE runs ADD COLUMN spec_id INTEGER REFERENCES specs(id);"
+	"INSERT OR IGNORE INTO specs (text) SELECT spec_json FROM runs "
+	"WHERE spec_json IS NOT NULL;"
+	"UPDATE runs SET spec_id = (SELECT id FROM specs WHERE text = runs.spec_json), "
+	"spec_json = NULL WHERE spec_json IS NOT NULL;"
+	"CREATE INDEX runs_by_spec ON runs(spec_id);"
+	"CREATE TRIGGER specs_unused AFTER DELETE ON runs WHEN OLD.spec_id IS NOT NULL "
+	"AND NOT EXISTS (SELECT 1 FROM runs WHERE spec_id = OLD.spec_id) BEGIN "
+	"DELETE FROM specs WHERE id = OLD.spec_id; END;",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -540,8 +540,14 @@ struct store_bulk_run {
 	const char *status;
 	int64_t started_ms, ended_ms;
 	const char *spec_path;
+	int64_t spec_id;	 /* 0 = none; from store_spec_add */
 	const char *params_json; /* NULL = "{}" */
 };
+
+/* The id of a pipeline file's text, kept once however many runs use it
+ * (store_run_create does this for its spec_json). */
+int store_spec_add(struct store *s, const char *text, int64_t *id,
+		   struct rl_err *err);
 
 /* A step run, as given to store_bulk_step_run; id is filled by it and
  * names the step run for store_bulk_metric and store_bulk_summary. */

@@ -62,7 +62,10 @@ def main():
     if fk:
         bad.append("foreign_key_check: %r" % fk[:5])
     where = "" if run is None else " WHERE r.id = %d" % run
-    runs = list(con.execute("SELECT r.id, r.status, r.spec_json FROM runs r" + where))
+    # the run's pipeline file: kept once per text in specs (schema 3)
+    runs = list(con.execute(
+        "SELECT r.id, r.status, coalesce(r.spec_json, "
+        "(SELECT text FROM specs s WHERE s.id = r.spec_id)) FROM runs r" + where))
     for rid, rstatus, spec_json in runs:
         if rstatus == "running":
             bad.append("run %d still running" % rid)

@@ -619,6 +619,53 @@ static const char *tags_of(const struct store_run *r)
 	return buf;
 }
 
+/* The first column of the first row of SQL on the store in DIR. */
+static int64_t count_rows(const char *d, const char *sql)
+{
+	sqlite3 *raw = NULL;
+	sqlite3_stmt *q = NULL;
+	char *db = fs_join(d, STORE_DB_NAME);
+	ck_assert_int_eq(sqlite3_open_v2(db, &raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, sql, -1, &q, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(raw);
+	free(db);
+	return v;
+}
+
+START_TEST(test_specs_shared)
+{
+	/* a pipeline file is kept once however many runs use it, and goes
+	 * with the last of them */
+	int64_t p = new_pipeline("p"), ids[3];
+	const char *texts[3] = { "{\"name\":\"p\"}", "{\"name\":\"p\"}", "{\"name\":\"p\",\"v\":2}" };
+	for (int i = 0; i < 3; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "s%d", i);
+		struct store_run_new r = { .pipeline_id = p, .name = name, .status = "completed",
+					   .started_ms = 1000 + i, .spec_json = texts[i] };
+		ck_assert_int_eq(store_run_create(st, &r, &ids[i], NULL), 0);
+	}
+	ck_assert_int_eq(count_rows(dir, "SELECT count(*) FROM specs"), 2);
+	for (int i = 0; i < 3; i++) {
+		struct store_run r = { 0 };
+		ck_assert_int_eq(store_run_get(st, ids[i], &r, NULL), 0);
+		ck_assert_str_eq(r.spec_json, texts[i]);
+		store_run_clear(&r);
+	}
+	ck_assert_int_eq(store_run_delete(st, ids[0], NULL), 0);
+	ck_assert_int_eq(count_rows(dir, "SELECT count(*) FROM specs"), 2);
+	ck_assert_int_eq(store_run_delete(st, ids[1], NULL), 0);
+	ck_assert_int_eq(count_rows(dir, "SELECT count(*) FROM specs"), 1);
+	struct store_run r = { 0 };
+	ck_assert_int_eq(store_run_get(st, ids[2], &r, NULL), 0);
+	ck_assert_str_eq(r.spec_json, texts[2]);
+	store_run_clear(&r);
+}
+END_TEST
+
 START_TEST(test_migrate_v2_fixture)
 {
 	/* schema 2 (tests/fixtures/store-v2): run v2-run tagged alpha, zeta, m:1,
@@ -638,7 +685,13 @@ START_TEST(test_migrate_v2_fixture)
 	ck_assert_int_eq(store_run_get(old, b, &r, NULL), 0);
 	ck_assert_int_eq(r.ntags, 0);
 	ck_assert_str_eq(r.note, "only note");
+	/* the pipeline file moved to specs, once for both runs */
+	ck_assert_ptr_nonnull(r.spec_json);
+	ck_assert_ptr_nonnull(strstr(r.spec_json, "\"v2pipe\""));
 	store_run_clear(&r);
+	ck_assert_int_eq(count_rows(d2, "SELECT count(*) FROM specs"), 1);
+	ck_assert_int_eq(count_rows(d2, "SELECT count(*) FROM runs WHERE spec_json IS NOT NULL"), 0);
+	ck_assert_int_eq(count_rows(d2, "SELECT count(DISTINCT spec_id) FROM runs"), 1);
 	/* written after the migration: the triggers */
 	ck_assert_int_eq(store_run_add_tag(old, b, "beta", NULL), 0);
 	ck_assert_int_eq(store_run_add_tag(old, a, "beta", NULL), 0);
@@ -1274,6 +1327,7 @@ int main(void)
 	tcase_add_test(tc, test_migrate_v1_fixture);
 	tcase_add_test(tc, test_migrate_v2_fixture);
 	tcase_add_test(tc, test_tags_and_note_in_row);
+	tcase_add_test(tc, test_specs_shared);
 	tcase_add_test(tc, test_cache_delete_gc);
 	tcase_add_test(tc, test_null_and_empty);
 	tcase_add_test(tc, test_write_units);
