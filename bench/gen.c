@@ -239,7 +239,7 @@ int bench_gen(int argc, char **argv)
 	g.per_run = g.z.metric_rows / g.z.runs < 3 ? 3 : g.z.metric_rows / g.z.runs;
 	char stamp[256];
 	snprintf(stamp, sizeof stamp,
-		 "schema=%d runs=%lld pipelines=%lld metric_rows=%lld sample=%lld gen=2\n",
+		 "schema=%d runs=%lld pipelines=%lld metric_rows=%lld sample=%lld gen=3\n",
 		 STORE_SCHEMA_VERSION, g.z.runs, g.z.pipelines, g.per_run * g.z.runs,
 		 g.z.sample);
 	char *stamp_path = fs_join(dir, "bench-stamp");

@@ -148,6 +148,13 @@ cleanup:
 	return rc;
 }
 
+static void upgrade_notice(const char *dir, int from, int to)
+{
+	fprintf(stderr, "runlens: upgrading the store %s from schema %d to %d "
+			"(once; a store of a million runs takes about half a minute)\n",
+		dir, from, to);
+}
+
 int session_open(const char *flag_dir, unsigned flags, struct store **out,
 		 struct rl_err *err)
 {
@@ -161,6 +168,7 @@ int session_open(const char *flag_dir, unsigned flags, struct store **out,
 		sflags |= STORE_CREATE;
 	if (flags & SESSION_READONLY)
 		sflags |= STORE_READONLY;
+	store_on_migrate(upgrade_notice);
 	if (store_open(dir, sflags, &s, err) < 0)
 		goto cleanup;
 	if (!(flags & SESSION_READONLY) && session_reap_dead_runs(s, NULL, err) < 0)

@@ -217,15 +217,12 @@ static const char *const migrations[] = {
 	/* ... and a run's pipeline file kept once per distinct text (specs),
 	 * not in every run row: most runs of a pipeline share it, and a row of
 	 * a few hundred bytes instead of kilobytes keeps a page of runs on few
-	 * pages.  runs.spec_json stays for rows written before (none after
-	 * this migration); a spec goes with the last run that used it. */
+	 * pages.  Rows written before keep theirs in runs.spec_json: moving
+	 * them would rewrite every run of the store (70 s for a million runs
+	 * with 1.5 KB files); a spec goes with the last run that used it. */
 	"CREATE TABLE specs (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);"
 	"ALTER TABLE runs ADD COLUMN spec_id INTEGER REFERENCES specs(id);"
-	"INSERT OR IGNORE INTO specs (text) SELECT spec_json FROM runs "
-	"WHERE spec_json IS NOT NULL;"
-	"UPDATE runs SET spec_id = (SELECT id FROM specs WHERE text = runs.spec_json), "
-	"spec_json = NULL WHERE spec_json IS NOT NULL;"
-	"CREATE INDEX runs_by_spec ON runs(spec_id);"
+	"CREATE INDEX runs_by_spec ON runs(spec_id) WHERE spec_id IS NOT NULL;"
 	"CREATE TRIGGER specs_unused AFTER DELETE ON runs WHEN OLD.spec_id IS NOT NULL "
 	"AND NOT EXISTS (SELECT 1 FROM runs WHERE spec_id = OLD.spec_id) BEGIN "
 	"DELETE FROM specs WHERE id = OLD.spec_id; END;",
@@ -254,6 +251,13 @@ static int too_new(struct store *s, int v, struct rl_err *err)
 			  s->dir, v, STORE_SCHEMA_VERSION);
 }
 
+static void (*on_migrate)(const char *dir, int from, int to);
+
+void store_on_migrate(void (*fn)(const char *dir, int from, int to))
+{
+	on_migrate = fn;
+}
+
 int store_migrate(struct store *s, struct rl_err *err)
 {
 	int v = 0, rc = -1;
@@ -277,6 +281,8 @@ int store_migrate(struct store *s, struct rl_err *err)
 		too_new(s, v, err);
 		goto cleanup;
 	}
+	if (v > 0 && v < NMIGRATIONS && on_migrate)
+		on_migrate(s->dir, v, NMIGRATIONS); /* an upgrade, not a new store */
 	for (int m = v; m < NMIGRATIONS; m++) {
 		if (store_exec(s, migrations[m], err) < 0) {
 			rl_err_prefix(err, "migration %d failed", m + 1);

@@ -49,6 +49,10 @@ void store_close(struct store **s);
 const char *store_dir(const struct store *s);
 
 /* The schema version of the open database (PRAGMA user_version). */
+/* FN is called when an existing store is about to be upgraded to a newer
+ * schema (once; a large store can take a while), before the work starts:
+ * the caller says so to the user.  NULL: nothing is called. */
+void store_on_migrate(void (*fn)(const char *dir, int from, int to));
 int store_schema_version(struct store *s);
 
 /* Transactions.  store_begin issues BEGIN IMMEDIATE (waits up to the busy

@@ -109,9 +109,12 @@ for fx in "$TESTS_SRCDIR"/fixtures/store-v*/; do
 	before=$(sql "select count(*) from runs")
 	expect_exit 0 rl ls --json
 	expect_eq "$cur" "$(sql "pragma user_version")" "$v migrated to the current schema"
+	expect_contains "$ERR" "runlens: upgrading the store" "$v: the upgrade is announced"
+	expect_eq 1 "$(printf '%s\n' "$ERR" | grep -c .)" "$v: in one line"
 	expect_eq "$before" "$(jget "$OUT" 'len(d["runs"])')" "$v: its runs are all listed"
 	expect_eq ok "$(sql "pragma integrity_check")" "$v: integrity after migrating"
 	expect_exit 0 rl show last --json
+	expect_eq "" "$ERR" "$v: once"
 	expect_exit 0 rl run "$T/p.json"
 	expect_eq $((before + 1)) "$(sql "select count(*) from runs")" "$v takes a new run"
 done
