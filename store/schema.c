@@ -11,6 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Schema 3: a run's tags as kept in runs.tag_list (each as BYTES:TAG, in
+ * tag order), and its newest note, for the run whose id is ID. */
+#define TAG_LIST_OF(ID)                                                      \
+	"(SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') " \
+	"FROM (SELECT tag FROM run_tags t WHERE t.run_id = " ID " ORDER BY tag))"
+#define NEWEST_NOTE_OF(ID) \
+	"(SELECT text FROM notes n WHERE n.run_id = " ID " ORDER BY n.id DESC LIMIT 1)"
+
 static const char *const migrations[] = {
 	/* 1: everything SPEC.md describes */
 	"CREATE TABLE pipelines ("
@@ -196,29 +204,29 @@ static const char *const migrations[] = {
 	 * notes.  run_tags and notes stay: filters and history use them. */
 	"ALTER TABLE runs ADD COLUMN tag_list TEXT;"
 	"ALTER TABLE runs ADD COLUMN note TEXT;"
-	"UPDATE runs SET tag_list = (SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') FROM (SELECT tag FROM run_tags t WHERE t.run_id = runs.id ORDER BY tag)) "
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("runs.id") " "
 	"WHERE id IN (SELECT run_id FROM run_tags);"
-	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = runs.id ORDER BY n.id DESC LIMIT 1) "
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("runs.id") " "
 	"WHERE id IN (SELECT run_id FROM notes);"
 	"CREATE TRIGGER run_tags_added AFTER INSERT ON run_tags BEGIN "
-	"UPDATE runs SET tag_list = (SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') FROM (SELECT tag FROM run_tags t WHERE t.run_id = NEW.run_id ORDER BY tag)) WHERE id = NEW.run_id; END;"
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
 	"CREATE TRIGGER run_tags_removed AFTER DELETE ON run_tags BEGIN "
-	"UPDATE runs SET tag_list = (SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') FROM (SELECT tag FROM run_tags t WHERE t.run_id = OLD.run_id ORDER BY tag)) WHERE id = OLD.run_id; END;"
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("OLD.run_id") " WHERE id = OLD.run_id; END;"
 	"CREATE TRIGGER run_tags_changed AFTER UPDATE ON run_tags BEGIN "
-	"UPDATE runs SET tag_list = (SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') FROM (SELECT tag FROM run_tags t WHERE t.run_id = OLD.run_id ORDER BY tag)) WHERE id = OLD.run_id; "
-	"UPDATE runs SET tag_list = (SELECT group_concat(length(CAST(tag AS BLOB)) || ':' || tag, '') FROM (SELECT tag FROM run_tags t WHERE t.run_id = NEW.run_id ORDER BY tag)) WHERE id = NEW.run_id; END;"
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("OLD.run_id") " WHERE id = OLD.run_id; "
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
 	"CREATE TRIGGER notes_added AFTER INSERT ON notes BEGIN "
-	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = NEW.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = NEW.run_id; END;"
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
 	"CREATE TRIGGER notes_removed AFTER DELETE ON notes BEGIN "
-	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = OLD.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = OLD.run_id; END;"
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("OLD.run_id") " WHERE id = OLD.run_id; END;"
 	"CREATE TRIGGER notes_changed AFTER UPDATE ON notes BEGIN "
-	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = OLD.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = OLD.run_id; "
-	"UPDATE runs SET note = (SELECT text FROM notes n WHERE n.run_id = NEW.run_id ORDER BY n.id DESC LIMIT 1) WHERE id = NEW.run_id; END;"
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("OLD.run_id") " WHERE id = OLD.run_id; "
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
 	/* ... and a run's pipeline file kept once per distinct text (specs),
 	 * not in every run row: most runs of a pipeline share it, and a row of
 	 * a few hundred bytes instead of kilobytes keeps a page of runs on few
 	 * pages.  Rows written before keep theirs in runs.spec_json: moving
-	 * them would rewrite every run of the store (70 s for a million runs
+	 * them would rewrite every run of the store (71 s for a million runs
 	 * with 1.5 KB files); a spec goes with the last run that used it. */
 	"CREATE TABLE specs (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);"
 	"ALTER TABLE runs ADD COLUMN spec_id INTEGER REFERENCES specs(id);"
