@@ -91,29 +91,6 @@ static int status_of(struct store *s, int64_t run_id, char **status,
 	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the run", err);
 }
 
-int store_spec_add(struct store *s, const char *text, int64_t *id,
-		   struct rl_err *err)
-{
-	static const char add[] = "INSERT OR IGNORE INTO specs (text) VALUES (?)";
-	static const char get[] = "SELECT id FROM specs WHERE text = ?";
-	sqlite3_stmt *st = store_stmt(s, add, err);
-	if (!st)
-		return -1;
-	if (bind_text(st, 1, text))
-		return store_fail(s, sqlite3_errcode(s->db), "cannot record the pipeline file", err);
-	if (store_run_stmt(s, st, "cannot record the pipeline file", err) < 0)
-		return -1;
-	if (!(st = store_stmt(s, get, err)))
-		return -1;
-	if (bind_text(st, 1, text))
-		return store_fail(s, sqlite3_errcode(s->db), "cannot record the pipeline file", err);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot record the pipeline file", err);
-}
-
 static int run_create(struct store *s, const struct store_run_new *r,
 		      int64_t *id, struct rl_err *err)
 {
@@ -351,6 +328,22 @@ static int one_id(struct store *s, const char *sql, const char *text,
 	if (rc == SQLITE_DONE)
 		return rl_err_set(err, RL_E_NOT_FOUND, "%s", what);
 	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, what, err);
+}
+
+int store_spec_add(struct store *s, const char *text, int64_t *id,
+		   struct rl_err *err)
+{
+	static const char add[] = "INSERT OR IGNORE INTO specs (text) VALUES (?)";
+	static const char get[] = "SELECT id FROM specs WHERE text = ?";
+	const char *what = "cannot record the pipeline file";
+	sqlite3_stmt *st = store_stmt(s, add, err);
+	if (!st)
+		return -1;
+	if (bind_text(st, 1, text))
+		return store_fail(s, sqlite3_errcode(s->db), what, err);
+	if (store_run_stmt(s, st, what, err) < 0)
+		return -1;
+	return one_id(s, get, text, 0, 0, 0, id, what, err);
 }
 
 int store_run_id_by_name(struct store *s, const char *name, int64_t *id,
