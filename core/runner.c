@@ -868,22 +868,26 @@ cleanup:
 	return rc;
 }
 
-/* mkdir DIR in a step folder made just now (and its parent first when
- * WITH_PARENT): no folder of it can exist yet. */
-static int fresh_mkdir(const char *dir, int with_parent, struct rl_err *err)
+/* The folders of the attempt in ATT_DIR.  In a step folder made just now
+ * (FRESH) they are made top-down, nothing to clear; otherwise as needed,
+ * the failed attempt's outputs removed and the checkpoint kept. */
+static int make_step_folders(const struct rstep *s, const char *att_dir, int fresh,
+			     struct rl_err *err)
 {
-	if (with_parent) {
-		char *parent = fs_dirname(dir);
-		int rc = parent ? fresh_mkdir(parent, 0, err)
-				: rl_err_set(err, RL_E_NOMEM, NULL);
-		free(parent);
-		if (rc < 0)
-			return rc;
-	}
-	if (mkdir(dir, 0755) == 0)
-		return 0;
-	return rl_err_set(err, fs_errno_code(errno), "cannot create folder %s: %s",
-			  dir, strerror(errno));
+	if (!fresh)
+		return fs_mkdirs(att_dir, err) < 0 || fs_mkdirs(s->ckpt_dir, err) < 0 ||
+				       fs_remove_tree(s->out_dir, err) < 0 ||
+				       fs_mkdirs(s->out_dir, err) < 0
+			       ? -1
+			       : 0;
+	char *attempts = fs_dirname(att_dir);
+	int rc = !attempts ? rl_err_set(err, RL_E_NOMEM, NULL)
+		 : fs_mkdir(attempts, err) < 0 || fs_mkdir(att_dir, err) < 0 ||
+				 fs_mkdir(s->ckpt_dir, err) < 0 || fs_mkdir(s->out_dir, err) < 0
+			 ? -1
+			 : 0;
+	free(attempts);
+	return rc;
 }
 
 static int count_entries(const char *dir)
@@ -1140,12 +1144,7 @@ static int start_attempt(struct run *r, struct rstep *s, struct rl_err *err)
 	 * checkpoint is known to be empty.  Otherwise (a retry) outputs of the
 	 * failed attempt go and the checkpoint is kept. */
 	int fresh = mkdir(s->dir, 0755) == 0;
-	if (fresh ? (fresh_mkdir(att_dir, 1, &ferr) < 0 ||
-		     fresh_mkdir(s->ckpt_dir, 0, &ferr) < 0 ||
-		     fresh_mkdir(s->out_dir, 0, &ferr) < 0)
-		  : (fs_mkdirs(att_dir, &ferr) < 0 || fs_mkdirs(s->ckpt_dir, &ferr) < 0 ||
-		     fs_remove_tree(s->out_dir, &ferr) < 0 ||
-		     fs_mkdirs(s->out_dir, &ferr) < 0)) {
+	if (make_step_folders(s, att_dir, fresh, &ferr) < 0) {
 		rc = rl_err_set(err, ferr.code, "%s", rl_err_msg(&ferr));
 		rl_err_clear(&ferr);
 		goto cleanup;

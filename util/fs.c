@@ -28,6 +28,14 @@ enum rl_code fs_errno_code(int e)
 	}
 }
 
+int fs_mkdir(const char *dir, struct rl_err *err)
+{
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	return rl_err_set(err, fs_errno_code(errno), "cannot create folder %s: %s", dir,
+			  strerror(errno));
+}
+
 int fs_mkdirs(const char *dir, struct rl_err *err)
 {
 	/* the common case first: the parent exists */

@@ -9,6 +9,9 @@
 
 /* Create DIR and its missing parents (mode 0755).  Existing is fine. */
 int fs_mkdirs(const char *dir, struct rl_err *err);
+/* Create DIR, whose parent exists and which does not (a folder being made
+ * from scratch, parents first): no retries, any failure is the error. */
+int fs_mkdir(const char *dir, struct rl_err *err);
 
 /* Read a whole file; *data is malloc'd and NUL-terminated, *len its size
  * (len may be NULL).  A missing file is RL_E_NOT_FOUND. */
