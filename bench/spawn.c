@@ -8,6 +8,7 @@
  * exited 0 (bench/dispatch.sh times it from outside, like the others). */
 #include "config.h"
 #include "bench/bench.h"
+#include "core/executor.h"
 
 #include <errno.h>
 #include <spawn.h>
@@ -19,26 +20,6 @@
 
 extern char **environ;
 
-/* `true` as execvp would find it, once (the runners do the same). */
-static char *find_true(void)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		char *full = malloc(n + sizeof "/true");
-		if (!full)
-			return NULL;
-		snprintf(full, n + sizeof "/true", "%.*s/true", (int)n, path);
-		if (n && access(full, X_OK) == 0)
-			return full;
-		free(full);
-		path += n + (path[n] == ':');
-	}
-	return NULL;
-}
-
 int bench_spawn(int argc, char **argv)
 {
 	if (argc != 3 || atoi(argv[1]) <= 0 || atoi(argv[2]) <= 0) {
@@ -46,7 +27,9 @@ int bench_spawn(int argc, char **argv)
 		return 2;
 	}
 	int n = atoi(argv[1]), jobs = atoi(argv[2]), chains = 10;
-	char *prog = find_true();
+	/* `true` found in PATH once, as the runner does (core/exec_local.c) */
+	char *prog = NULL;
+	exec_find_program("true", environ, &prog);
 	/* per chain: the next step to start and whether one is running */
 	int *next = calloc((size_t)chains, sizeof(int));
 	pid_t *running = calloc((size_t)chains, sizeof(pid_t));

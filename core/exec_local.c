@@ -77,12 +77,9 @@ static int open_log(const char *path, int *fd, struct rl_err *err)
 	return 0;
 }
 
-/* Check that PROG can be executed (as execvp would find it): 0, or an
- * errno value.  Done in the runner so the reason is always reported,
- * whatever the spawn implementation.  *FOUND receives the absolute path
- * found in PATH (malloc'd), or NULL when PROG has a '/' or was found
- * through an empty (current folder) PATH entry. */
-static int findable(const char *prog, char *const *envp, char **found)
+/* Done in the runner so the reason is always reported, whatever the spawn
+ * implementation (core/executor.h). */
+int exec_find_program(const char *prog, char *const *envp, char **found)
 {
 	*found = NULL;
 	if (strchr(prog, '/'))
@@ -149,7 +146,7 @@ static int local_start(struct executor *ex, const struct exec_request *req,
 		e0 = access(full, X_OK) == 0 ? 0 : errno;
 		free(full);
 	} else {
-		e0 = findable(req->argv[0], req->envp, &prog);
+		e0 = exec_find_program(req->argv[0], req->envp, &prog);
 	}
 	if (e0)
 		return rl_err_set(err, RL_E_FAIL, "cannot start '%s': %s",

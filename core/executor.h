@@ -55,4 +55,10 @@ const struct executor_ops *executor_find(const char *flavor);
 
 extern const struct executor_ops executor_local;
 
+/* Check that PROG can be executed, as execvp would find it in the PATH of
+ * ENVP: 0, or an errno value.  *FOUND receives the absolute path found in
+ * PATH (malloc'd), or NULL when PROG has a '/' or was found through an
+ * empty (current folder) PATH entry. */
+int exec_find_program(const char *prog, char *const *envp, char **found);
+
 #endif
