@@ -7,7 +7,7 @@
  * metric points (a "loss" series, "acc" and "lr") and their summaries;
  * SAMPLE runs have 10 steps.  Two runs (BENCH_CMP_A/B) get a "benchmark"
  * step with 1,000 metrics each.  Each run keeps its pipeline file (about
- * 1.5 KB, a new version of each pipeline's file every 50,000 runs), as the
+ * 2 KB, a new version of each pipeline's file every 50,000 runs), as the
  * runner does.  DIR/bench-stamp records the sizes and the schema version:
  * a store that matches is reused as it is. */
 #include "config.h"
@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "store/store.h"
 #include "util/fs.h"
@@ -38,25 +40,38 @@ struct gen {
 	long long *spec_version;
 };
 
-/* The pipeline file of pipeline P at VERSION: ten steps, as a user writes
- * them (about 1.5 KB). */
-static int spec_text(char *buf, size_t size, long long p, long long version)
+/* The pipeline file of pipeline P at VERSION: ten steps in a chain, as a
+ * user writes them (about 2 KB); malloc'd, NULL when out of memory. */
+static char *spec_text(long long p, long long version)
 {
-	int n = snprintf(buf, size, "{\n  \"name\": \"pipe-%03lld\",\n"
-				    "  \"description\": \"generated pipeline, version %lld\",\n"
-				    "  \"params\": {\"lr\": 0.001, \"batch\": 32},\n"
-				    "  \"steps\": [\n", p, version);
-	for (int k = 0; k < 10 && n > 0 && (size_t)n < size; k++)
-		n += snprintf(buf + n, size - (size_t)n,
-			      "    {\"name\": \"%s\", \"run\": \"python3 steps/%s.py "
-			      "--lr ${params.lr} --batch ${params.batch} --out ${outputs.out}\",\n"
-			      "     \"outputs\": {\"out\": \"%s.bin\"}%s%s%s}%s\n",
-			      step_names[k], step_names[k], step_names[k],
-			      k ? ", \"needs\": [\"" : "", k ? step_names[k - 1] : "",
-			      k ? "\"]" : "", k < 9 ? "," : "");
-	if (n > 0 && (size_t)n < size)
-		n += snprintf(buf + n, size - (size_t)n, "  ]\n}\n");
-	return n > 0 && (size_t)n < size ? 0 : -1;
+	char name[32], about[64], run[160], out[32];
+	snprintf(name, sizeof name, "pipe-%03lld", p);
+	snprintf(about, sizeof about, "generated pipeline, version %lld", version);
+	cJSON *doc = cJSON_CreateObject(), *steps = cJSON_CreateArray(), *params;
+	cJSON_AddStringToObject(doc, "name", name);
+	cJSON_AddStringToObject(doc, "description", about);
+	if ((params = cJSON_AddObjectToObject(doc, "params"))) {
+		cJSON_AddNumberToObject(params, "lr", 0.001);
+		cJSON_AddNumberToObject(params, "batch", 32);
+	}
+	cJSON_AddItemToObject(doc, "steps", steps);
+	for (int k = 0; k < 10; k++) {
+		cJSON *st = cJSON_CreateObject();
+		snprintf(run, sizeof run,
+			 "python3 steps/%s.py --lr ${params.lr} --batch ${params.batch} "
+			 "--out ${outputs.out}", step_names[k]);
+		snprintf(out, sizeof out, "%s.bin", step_names[k]);
+		cJSON_AddStringToObject(st, "name", step_names[k]);
+		cJSON_AddStringToObject(st, "run", run);
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(st, "outputs"), "out", out);
+		if (k)
+			cJSON_AddItemToArray(cJSON_AddArrayToObject(st, "needs"),
+					     cJSON_CreateString(step_names[k - 1]));
+		cJSON_AddItemToArray(steps, st);
+	}
+	char *text = cJSON_Print(doc);
+	cJSON_Delete(doc);
+	return text;
 }
 
 /* The spec id of pipeline P for run I, added when its version changes. */
@@ -65,10 +80,11 @@ static int spec_of(struct gen *g, long long p, long long i, int64_t *id,
 {
 	long long version = 1 + i / 50000;
 	if (g->spec_version[p] != version) {
-		char text[4096];
-		if (spec_text(text, sizeof text, p, version) < 0)
-			return rl_err_set(err, RL_E_FAIL, "spec text too long");
-		if (store_spec_add(g->s, text, &g->spec_ids[p], err) < 0)
+		char *text = spec_text(p, version);
+		int rc = text ? store_spec_add(g->s, text, &g->spec_ids[p], err)
+			      : rl_err_set(err, RL_E_NOMEM, NULL);
+		free(text);
+		if (rc < 0)
 			return -1;
 		g->spec_version[p] = version;
 	}
