@@ -19,8 +19,8 @@ struct tui_col {
  * left out.  Too wide: very wide columns are trimmed to 16, then columns
  * are left out by their `drop` rank (highest first, the rightmost of
  * equals) and the trimmed ones get back what that freed, then the widest
- * columns shrink to 10, the growing one to 8, then any to 4.  Room to spare goes to the last shown column unless it is
- * right-aligned. */
+ * columns shrink to 10, the growing one to 8, then any to 4.  Room to
+ * spare goes to the last shown column unless it is right-aligned. */
 void layout_fit(const struct tui_col *cols, int nc, int avail, int *w, int *vis);
 
 #endif
