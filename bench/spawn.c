@@ -26,34 +26,36 @@ int bench_spawn(int argc, char **argv)
 		fprintf(stderr, "runlens: usage: rlbench spawn STEPS JOBS\n");
 		return 2;
 	}
-	int n = atoi(argv[1]), jobs = atoi(argv[2]), chains = 10;
+	enum { CHAINS = 10 };
+	int n = atoi(argv[1]), jobs = atoi(argv[2]);
 	/* `true` found in PATH once, as the runner does (core/exec_local.c) */
 	char *prog = NULL;
 	exec_find_program("true", environ, &prog);
-	/* per chain: the next step to start and whether one is running */
-	int *next = calloc((size_t)chains, sizeof(int));
-	pid_t *running = calloc((size_t)chains, sizeof(pid_t));
-	if (!prog || !next || !running) {
-		fprintf(stderr, "runlens: spawn: %s\n", prog ? "out of memory" : "no `true` in PATH");
+	if (!prog) {
+		fprintf(stderr, "runlens: spawn: no `true` in PATH\n");
 		return 1;
 	}
+	/* per chain: the next step to start, and the one running (0: none) */
+	int next[CHAINS];
+	pid_t running[CHAINS] = { 0 };
 	char *av[] = { prog, NULL };
 	int active = 0, done = 0, rc = 0;
-	for (int c = 0; c < chains; c++)
+	for (int c = 0; c < CHAINS; c++)
 		next[c] = c;
 	while (done < n) {
 		/* fill free slots from chains with nothing running, in order */
-		for (int c = 0; c < chains && active < jobs; c++) {
+		for (int c = 0; c < CHAINS && active < jobs; c++) {
 			if (running[c] || next[c] >= n)
 				continue;
 			pid_t pid;
 			int e = posix_spawn(&pid, prog, NULL, NULL, av, environ);
 			if (e) {
 				fprintf(stderr, "runlens: spawn: %s\n", strerror(e));
-				return 1;
+				rc = 1;
+				goto out;
 			}
 			running[c] = pid;
-			next[c] += chains;
+			next[c] += CHAINS;
 			active++;
 		}
 		int status;
@@ -62,9 +64,10 @@ int bench_spawn(int argc, char **argv)
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "runlens: spawn: waitpid: %s\n", strerror(errno));
-			return 1;
+			rc = 1;
+			goto out;
 		}
-		for (int c = 0; c < chains; c++)
+		for (int c = 0; c < CHAINS; c++)
 			if (running[c] == pid)
 				running[c] = 0;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -72,8 +75,7 @@ int bench_spawn(int argc, char **argv)
 		active--;
 		done++;
 	}
+out:
 	free(prog);
-	free(next);
-	free(running);
 	return rc;
 }
