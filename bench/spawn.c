@@ -8,7 +8,7 @@
  * exited 0 (bench/dispatch.sh times it from outside, like the others). */
 #include "config.h"
 #include "bench/bench.h"
-#include "core/executor.h"
+#include "core/exec/executor.h"
 
 #include <errno.h>
 #include <spawn.h>

@@ -2,7 +2,7 @@
  * for each step, in order, whether it runs, comes from the cache, or is
  * reused from the earlier run (--from), and why. */
 #include "config.h"
-#include "core/runner.h"
+#include "core/plan.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,18 +10,25 @@
 #include <cjson/cJSON.h>
 
 #include "core/cache.h"
-#include "core/output.h"
 #include "core/session.h"
 #include "core/spec.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/fs.h"
 
-enum action { ACT_RUN, ACT_CACHED, ACT_REUSED };
+#define ACT_RUN PLAN_RUN
+#define ACT_CACHED PLAN_CACHED
+#define ACT_REUSED PLAN_REUSED
+
 static const char *const action_names[] = { "run", "cached", "reused" };
 
+const char *plan_action_name(enum plan_action a)
+{
+	return action_names[a];
+}
+
 struct pstep {
-	enum action act;
+	enum plan_action act;
 	char *why;
 	char **out_sha; /* per declared output, when not run */
 };
@@ -78,12 +85,12 @@ static char *fmt(const char *f, const char *a)
 	return buf_steal(&b);
 }
 
-int runner_plan(const struct runner_opts *o, struct rl_err *err)
+int runner_plan(const struct runner_opts *o, struct plan **out, struct rl_err *err)
 {
 	struct spec *sp = NULL;
 	struct store *s = NULL;
 	struct pstep *ps = NULL;
-	struct store_pipeline pl = { 0 };
+	struct store_pipeline pip = { 0 };
 	unsigned char *mark = NULL;
 	int rc = -1;
 	if (o->spec_text ? spec_parse(o->spec_text, strlen(o->spec_text), o->spec_path,
@@ -94,7 +101,7 @@ int runner_plan(const struct runner_opts *o, struct rl_err *err)
 		goto cleanup;
 	if (session_open(o->store_flag, 0, &s, err) < 0)
 		goto cleanup;
-	int64_t pid = store_pipeline_get(s, sp->name, &pl, NULL) == 0 ? pl.id : 0;
+	int64_t pid = store_pipeline_get(s, sp->name, &pip, NULL) == 0 ? pip.id : 0;
 	ps = calloc((size_t)sp->nsteps, sizeof(*ps));
 	mark = calloc((size_t)sp->nsteps, 1);
 	if (!ps || !mark) {
@@ -219,35 +226,24 @@ int runner_plan(const struct runner_opts *o, struct rl_err *err)
 		store_artifact_refs_free(outs, nouts);
 	}
 
-	FILE *out = o->out ? o->out : stdout;
-	if (o->plan_json) {
-		cJSON *doc = cJSON_CreateObject();
-		cJSON *arr = cJSON_AddArrayToObject(doc, "plan");
-		for (int k = 0; k < sp->nsteps; k++) {
-			int i = sp->order[k];
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddStringToObject(x, "step", sp->steps[i].name);
-			cJSON_AddStringToObject(x, "action", action_names[ps[i].act]);
-			cJSON_AddStringToObject(x, "why", ps[i].why ? ps[i].why : "");
-			cJSON_AddItemToArray(arr, x);
-		}
-		out_json(out, doc);
-		cJSON_Delete(doc);
-	} else {
-		struct table *t = table_new(3, "STEP", "ACTION", "WHY");
-		int counts[3] = { 0 };
-		for (int k = 0; k < sp->nsteps; k++) {
-			int i = sp->order[k];
-			table_add_row(t, sp->steps[i].name, action_names[ps[i].act],
-				      ps[i].why ? ps[i].why : "");
-			table_set_color(t, 1, ps[i].act == ACT_RUN ? "36" : "32");
-			counts[ps[i].act]++;
-		}
-		table_print(t, out, out_use_color(out));
-		table_free(&t);
-		fprintf(out, "\n%d to run, %d from cache, %d reused (dry run: nothing was run)\n",
-			counts[ACT_RUN], counts[ACT_CACHED], counts[ACT_REUSED]);
+	struct plan *pl = calloc(1, sizeof(*pl));
+	if (pl)
+		pl->steps = calloc((size_t)sp->nsteps + 1, sizeof(*pl->steps));
+	if (!pl || !pl->steps) {
+		plan_free(&pl);
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
 	}
+	for (int k = 0; k < sp->nsteps; k++) {
+		int i = sp->order[k];
+		struct plan_step *x = &pl->steps[pl->n++];
+		x->name = strdup(sp->steps[i].name);
+		x->action = ps[i].act;
+		x->why = ps[i].why ? ps[i].why : strdup("");
+		ps[i].why = NULL;
+		pl->count[x->action]++;
+	}
+	*out = pl;
 	rc = 0;
 cleanup:
 	for (int i = 0; ps && sp && i < sp->nsteps; i++) {
@@ -258,8 +254,22 @@ cleanup:
 	}
 	free(ps);
 	free(mark);
-	store_pipeline_clear(&pl);
+	store_pipeline_clear(&pip);
 	store_close(&s);
 	spec_free(&sp);
 	return rc;
+}
+
+void plan_free(struct plan **pp)
+{
+	if (!pp || !*pp)
+		return;
+	struct plan *p = *pp;
+	for (int i = 0; i < p->n; i++) {
+		free(p->steps[i].name);
+		free(p->steps[i].why);
+	}
+	free(p->steps);
+	free(p);
+	*pp = NULL;
 }

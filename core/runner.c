@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,10 +22,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/board.h"
 #include "core/cache.h"
 #include "core/context.h"
-#include "core/executor.h"
+#include "core/exec/executor.h"
 #include "core/hash.h"
 #include "core/ingest.h"
 #include "core/secrets.h"
@@ -100,7 +100,6 @@ struct run {
 	struct store *store;
 	const struct executor_ops *ex_ops;
 	struct executor *ex;
-	struct board *board;
 	struct rstep *steps; /* in spec->steps order */
 	int n;
 	int64_t pipeline_id, run_id;
@@ -207,10 +206,24 @@ static int tx_commit(struct run *r, struct rl_err *err)
 	return 0;
 }
 
+static void emit(const struct run *r, struct runner_event *ev)
+{
+	const struct runner_observer *ob = r->o->observer;
+	ev->now_ms = time_mono_ms();
+	ev->run_id = r->run_id;
+	ev->run_name = r->run_name;
+	if (ob && ob->on_event)
+		ob->on_event(ob->ctx, ev);
+}
+
 static void show(struct run *r, struct rstep *s, const char *detail)
 {
-	board_step(r->board, s->pos, rstate_names[s->state], s->attempt,
-		   s->max_attempts, detail, time_mono_ms());
+	struct runner_event ev = {
+		.kind = RUNNER_EV_STEP, .step = s->pos,
+		.status = rstate_names[s->state], .attempt = s->attempt,
+		.max_attempts = s->max_attempts, .detail = detail,
+	};
+	emit(r, &ev);
 }
 
 static int set_state_ex(struct run *r, struct rstep *s, enum rstate st,
@@ -1688,7 +1701,8 @@ static void begin_interrupt(struct run *r, int64_t now)
 
 static int next_wakeup(const struct run *r, int64_t now)
 {
-	int64_t t = now + (r->o->live ? 100 : 1000);
+	int tick = r->o->observer ? r->o->observer->tick_ms : 0;
+	int64_t t = now + (tick > 0 && tick < 1000 ? tick : 1000);
 	int64_t hb = r->last_heartbeat + SESSION_HEARTBEAT_MS;
 	if (hb < t)
 		t = hb;
@@ -1740,7 +1754,8 @@ static int schedule(struct run *r, struct rl_err *err)
 		if (r->running == 0 && (r->interrupting || !unfinished(r)))
 			break;
 		int64_t now = time_mono_ms();
-		board_tick(r->board, now, 0);
+		struct runner_event tev = { .kind = RUNNER_EV_TICK };
+		emit(r, &tev);
 		int nfds = 2;
 		fds[0].fd = r->ex_ops->event_fd(r->ex);
 		fds[0].events = POLLIN;
@@ -1836,7 +1851,6 @@ static void run_free(struct run *r)
 		free(s->stderr_path);
 	}
 	free(r->steps);
-	board_free(&r->board, time_mono_ms());
 	if (r->ex_ops && r->ex)
 		r->ex_ops->close(&r->ex);
 	store_close(&r->store);
@@ -1932,16 +1946,10 @@ int runner_run(const struct runner_opts *o, struct runner_result *res,
 	}
 	for (int k = 0; k < r.n; k++)
 		names[k] = r.spec->steps[r.spec->order[k]].name;
-	struct buf title = BUF_INIT;
-	buf_printf(&title, "run %lld %s", (long long)r.run_id, r.run_name);
-	struct board_opts bo = { .out = o->out ? o->out : stdout,
-				 .live = o->live, .color = o->color,
-				 .rows = o->rows };
-	if (!o->live)
-		fprintf(bo.out, "%s: %d step%s, -j %d\n", title.data, r.n,
-			r.n == 1 ? "" : "s", r.jobs);
-	r.board = board_new(&bo, title.data, names, r.n);
-	buf_free(&title);
+	struct runner_event sev = {
+		.kind = RUNNER_EV_START, .names = names, .nsteps = r.n, .jobs = r.jobs,
+	};
+	emit(&r, &sev);
 	free(names);
 
 	if (r.ex_ops->open(&r.ex, err) < 0 || signals_install(err) < 0)
@@ -1974,7 +1982,8 @@ int runner_run(const struct runner_opts *o, struct runner_result *res,
 		rl_err_clear(&ferr);
 		goto cleanup;
 	}
-	board_free(&r.board, time_mono_ms());
+	struct runner_event eev = { .kind = RUNNER_EV_END, .status = status };
+	emit(&r, &eev);
 	if (res) {
 		res->run_id = r.run_id;
 		res->run_name = strdup(r.run_name);

@@ -8,12 +8,39 @@
 #define RUNLENS_CORE_RUNNER_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 #include "util/error.h"
 
 /* Seconds a step gets between SIGTERM and SIGKILL (timeouts, Ctrl-C). */
 #define RUNNER_KILL_GRACE_MS 5000
+
+/* What the runner reports while it runs.  STEP is the step's position in
+ * the run's order (the order of START's names). */
+enum runner_event_kind {
+	RUNNER_EV_START, /* run_id, run_name, names, nsteps, jobs */
+	RUNNER_EV_STEP,	 /* step, status, attempt, max_attempts, detail */
+	RUNNER_EV_TICK,	 /* time passes (every observer->tick_ms) */
+	RUNNER_EV_END,	 /* the run is over; status */
+};
+
+struct runner_event {
+	enum runner_event_kind kind;
+	int64_t now_ms; /* monotonic clock */
+	int64_t run_id;
+	const char *run_name;
+	char *const *names;
+	int nsteps, jobs;
+	int step;
+	const char *status;
+	int attempt, max_attempts;
+	const char *detail; /* may be NULL */
+};
+
+struct runner_observer {
+	void (*on_event)(void *ctx, const struct runner_event *ev);
+	void *ctx;
+	int tick_ms; /* how often TICK is wanted; 0: never */
+};
 
 struct runner_opts {
 	const char *spec_path;
@@ -34,13 +61,9 @@ struct runner_opts {
 	const char *from_step; /* re-execute it and everything downstream */
 	char *const *force;    /* steps to re-execute even when cached */
 	int nforce;
-	int dry_run; /* print the plan (what runs, what is cached) only */
-	int plan_json;
 
-	FILE *out; /* progress */
-	int live;  /* live board (terminal) instead of plain lines */
-	int color;
-	int rows; /* terminal height */
+	/* Progress, as events (may be NULL): the faces draw them. */
+	const struct runner_observer *observer;
 };
 
 struct runner_result {
@@ -59,10 +82,5 @@ int runner_run(const struct runner_opts *o, struct runner_result *res,
 	       struct rl_err *err);
 
 void runner_result_clear(struct runner_result *res);
-
-/* The plan of a run without running it (--dry-run): for each step, in
- * order, "run", "cached" or "reused", and why; printed to o->out as a
- * table, or JSON with o->plan_json. */
-int runner_plan(const struct runner_opts *o, struct rl_err *err);
 
 #endif

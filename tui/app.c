@@ -17,7 +17,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "core/launch.h"
+#include "core/exec/launch.h"
 #include "core/session.h"
 #include "util/buf.h"
 

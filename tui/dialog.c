@@ -11,7 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/launch.h"
+#include "core/exec/launch.h"
 #include "util/buf.h"
 
 /* Remove the last UTF-8 character of BUF. */

@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/launch.h"
+#include "core/exec/launch.h"
 #include "util/buf.h"
 
 #define MAX_ARGS 128

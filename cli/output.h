@@ -1,7 +1,7 @@
-/* core/output.h — how commands print: aligned tables, CSV, JSON, and
+/* cli/output.h — how commands print: aligned tables, CSV, JSON, and
  * terminal-safe text. */
-#ifndef RUNLENS_CORE_OUTPUT_H
-#define RUNLENS_CORE_OUTPUT_H
+#ifndef RUNLENS_CLI_OUTPUT_H
+#define RUNLENS_CLI_OUTPUT_H
 
 #include <stddef.h>
 #include <stdint.h>

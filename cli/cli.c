@@ -1,43 +1,12 @@
-/* core/cli.c — the command table, global options, help and dispatch. */
+/* cli/cli.c — the command table, global options, help and dispatch. */
 #include "config.h"
-#include "core/cli.h"
+#include "cli/cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static cli_browser_fn browser;
-
-void cli_set_browser(cli_browser_fn fn)
-{
-	browser = fn;
-}
-
-int cmd_tui(struct cli *c, int argc, char **argv, struct rl_err *err)
-{
-	static const struct option longopts[] = {
-		{ "read-only", no_argument, NULL, 'r' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ro = 0, ch;
-	while ((ch = cli_getopt(c, argc, argv, "", longopts, err)) != -1) {
-		if (ch == 'r')
-			ro = 1;
-		else if (ch == 'S')
-			c->store_flag = optarg;
-		else
-			return -1;
-	}
-	if (argc - optind > 1)
-		return rl_err_set(err, RL_E_USAGE, "tui: unexpected argument '%s'",
-				  argv[optind + 1]);
-	if (!browser)
-		return rl_err_set(err, RL_E_FAIL, "this runlens was built without the browser");
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return rl_err_set(err, RL_E_USAGE, "tui: needs a terminal");
-	return browser(c->store_flag, optind < argc ? argv[optind] : NULL, ro, err) < 0 ? -1 : 0;
-}
+#include "tui/tui.h"
 
 static const struct cli_command commands[] = {
 	{ "run", cmd_run,
@@ -270,8 +239,9 @@ int cli_main(int argc, char **argv)
 	}
 	if (i >= argc) {
 		/* plain `runlens` on a terminal opens the browser */
-		if (browser && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-			if (browser(c.store_flag, NULL, 0, &err) < 0)
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+			struct tui_opts o = { .store_flag = c.store_flag };
+			if (tui_main(&o, &err) < 0)
 				return report(&err);
 			return 0;
 		}

@@ -1,4 +1,4 @@
-/* core/cmd_run.c — `runlens run`: run a pipeline file. */
+/* cli/cmd_run.c — `runlens run`: run a pipeline file. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -8,9 +8,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/cli.h"
-#include "core/output.h"
+#include "cli/board.h"
+#include "cli/cli.h"
+#include "cli/output.h"
 #include "core/runner.h"
+#include "util/buf.h"
 #include "util/timeutil.h"
 
 static int push(char ***v, int *n, const char *s)
@@ -31,16 +33,53 @@ static int terminal_rows(int fd)
 	return 24;
 }
 
+/* The run board draws the runner's events. */
+struct board_view {
+	struct board_opts bo;
+	struct board *board;
+};
+
+static void on_event(void *ctx, const struct runner_event *ev)
+{
+	struct board_view *v = ctx;
+	switch (ev->kind) {
+	case RUNNER_EV_START: {
+		struct buf title = BUF_INIT;
+		buf_printf(&title, "run %lld %s", (long long)ev->run_id, ev->run_name);
+		if (!v->bo.live)
+			fprintf(v->bo.out, "%s: %d step%s, -j %d\n", title.data,
+				ev->nsteps, ev->nsteps == 1 ? "" : "s", ev->jobs);
+		v->board = board_new(&v->bo, title.data, ev->names, ev->nsteps);
+		buf_free(&title);
+		break;
+	}
+	case RUNNER_EV_STEP:
+		board_step(v->board, ev->step, ev->status, ev->attempt,
+			   ev->max_attempts, ev->detail, ev->now_ms);
+		break;
+	case RUNNER_EV_TICK:
+		board_tick(v->board, ev->now_ms, 0);
+		break;
+	case RUNNER_EV_END:
+		board_free(&v->board, ev->now_ms);
+		break;
+	}
+}
+
 int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
 		     struct rl_err *err)
 {
 	struct runner_result res = { 0 };
-	o->out = json ? stderr : stdout;
-	o->live = isatty(fileno(o->out)) && getenv("TERM") &&
-		  strcmp(getenv("TERM"), "dumb") != 0;
-	o->color = out_use_color(o->out);
-	o->rows = terminal_rows(fileno(o->out));
-	if (runner_run(o, &res, err) < 0)
+	struct board_view v = { .bo.out = json ? stderr : stdout };
+	v.bo.live = isatty(fileno(v.bo.out)) && getenv("TERM") &&
+		    strcmp(getenv("TERM"), "dumb") != 0;
+	v.bo.color = out_use_color(v.bo.out);
+	v.bo.rows = terminal_rows(fileno(v.bo.out));
+	struct runner_observer ob = { on_event, &v, v.bo.live ? 100 : 0 };
+	o->observer = &ob;
+	int ran = runner_run(o, &res, err);
+	board_free(&v.board, time_mono_ms());
+	if (ran < 0)
 		return -1;
 	int ok = strcmp(res.status, "completed") == 0;
 	if (json) {
@@ -98,7 +137,7 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 		{ "store", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct runner_opts o = { .out = stdout };
+	struct runner_opts o = { 0 };
 	char **params = NULL, **tags = NULL;
 	int nparams = 0, ntags = 0, json = 0, rc = -1, ch;
 	while ((ch = cli_getopt(c, argc, argv, "p:n:t:j:", longopts, err)) != -1) {

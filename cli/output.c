@@ -1,6 +1,6 @@
-/* core/output.c — tables, CSV, JSON and terminal-safe text. */
+/* cli/output.c — tables, CSV, JSON and terminal-safe text. */
 #include "config.h"
-#include "core/output.h"
+#include "cli/output.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

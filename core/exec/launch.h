@@ -1,9 +1,9 @@
-/* core/launch.h — starting other programs for the browser: runlens itself
+/* core/exec/launch.h — starting other programs for the browser: runlens itself
  * detached in the background (a rerun that must outlive the browser), a
  * command in the foreground (a pager), or with its output captured (a
  * dry-run plan). */
-#ifndef RUNLENS_CORE_LAUNCH_H
-#define RUNLENS_CORE_LAUNCH_H
+#ifndef RUNLENS_CORE_EXEC_LAUNCH_H
+#define RUNLENS_CORE_EXEC_LAUNCH_H
 
 #include <sys/types.h>
 

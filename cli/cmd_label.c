@@ -1,4 +1,4 @@
-/* core/cmd_label.c — labelling and housekeeping: `pin`, `unpin`, `tag`,
+/* cli/cmd_label.c — labelling and housekeeping: `pin`, `unpin`, `tag`,
  * `note`, `rm` and `gc`. */
 #include "config.h"
 
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/cli.h"
+#include "cli/cli.h"
 #include "core/runs.h"
 #include "core/session.h"
 #include "store/store.h"

@@ -1,4 +1,4 @@
-/* core/cmd_stepapi.c — the commands a running step uses: `runlens ctx`,
+/* cli/cmd_stepapi.c — the commands a running step uses: `runlens ctx`,
  * `meta`, `metric`, `state`, `baseline` and `secret NAME KEY`.
  *
  * They read the step's context.json and append records through
@@ -16,7 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "client/runlens/context.h"
-#include "core/cli.h"
+#include "cli/cli.h"
 #include "core/context.h"
 #include "util/buf.h"
 

@@ -1,6 +1,6 @@
-/* core/board.c — the live step board of `runlens run`. */
+/* cli/board.c — the live step board of `runlens run`. */
 #include "config.h"
-#include "core/board.h"
+#include "cli/board.h"
 
 #include <stdlib.h>
 #include <string.h>

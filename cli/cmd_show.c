@@ -1,4 +1,4 @@
-/* core/cmd_show.c — `runlens show RUN` and `runlens step RUN STEP`. */
+/* cli/cmd_show.c — `runlens show RUN` and `runlens step RUN STEP`. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -6,8 +6,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/cli.h"
-#include "core/output.h"
+#include "cli/cli.h"
+#include "cli/output.h"
 #include "core/session.h"
 #include "store/store.h"
 #include "util/buf.h"

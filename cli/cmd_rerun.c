@@ -1,4 +1,4 @@
-/* core/cmd_rerun.c — `runlens rerun RUN` (from the recorded pipeline and
+/* cli/cmd_rerun.c — `runlens rerun RUN` (from the recorded pipeline and
  * params) and `runlens why RUN STEP` (why a step was cached or ran). */
 #include "config.h"
 
@@ -9,8 +9,9 @@
 #include <cjson/cJSON.h>
 
 #include "core/cache.h"
-#include "core/cli.h"
-#include "core/output.h"
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "core/plan.h"
 #include "core/runner.h"
 #include "core/session.h"
 #include "store/store.h"
@@ -29,6 +30,40 @@ static int push(char ***v, int *n, char *s)
 	return 0;
 }
 
+int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
+		   struct rl_err *err)
+{
+	struct plan *p = NULL;
+	if (runner_plan(o, &p, err) < 0)
+		return -1;
+	if (json) {
+		cJSON *doc = cJSON_CreateObject();
+		cJSON *arr = cJSON_AddArrayToObject(doc, "plan");
+		for (int k = 0; k < p->n; k++) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "step", p->steps[k].name);
+			cJSON_AddStringToObject(x, "action", plan_action_name(p->steps[k].action));
+			cJSON_AddStringToObject(x, "why", p->steps[k].why);
+			cJSON_AddItemToArray(arr, x);
+		}
+		out_json(c->out, doc);
+		cJSON_Delete(doc);
+	} else {
+		struct table *t = table_new(3, "STEP", "ACTION", "WHY");
+		for (int k = 0; k < p->n; k++) {
+			table_add_row(t, p->steps[k].name, plan_action_name(p->steps[k].action),
+				      p->steps[k].why);
+			table_set_color(t, 1, p->steps[k].action == PLAN_RUN ? "36" : "32");
+		}
+		table_print(t, c->out, out_use_color(c->out));
+		table_free(&t);
+		fprintf(c->out, "\n%d to run, %d from cache, %d reused (dry run: nothing was run)\n",
+			p->count[PLAN_RUN], p->count[PLAN_CACHED], p->count[PLAN_REUSED]);
+	}
+	plan_free(&p);
+	return 0;
+}
+
 int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	static const struct option longopts[] = {
@@ -44,7 +79,8 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 		{ "store", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct runner_opts o = { .out = stdout };
+	struct runner_opts o = { 0 };
+	int dry_run = 0;
 	char **overrides = NULL, **force = NULL, **tags = NULL, **params = NULL;
 	int noverrides = 0, nforce = 0, ntags = 0, nparams = 0, json = 0, ch, rc = -1;
 	struct store *s = NULL;
@@ -83,7 +119,7 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 			o.no_cache = 1;
 			break;
 		case 'D':
-			o.dry_run = 1;
+			dry_run = 1;
 			break;
 		case 'J':
 			json = 1;
@@ -135,9 +171,8 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 	o.force = force;
 	o.nforce = nforce;
 	o.store_flag = c->store_flag;
-	if (o.dry_run) {
-		o.plan_json = json;
-		rc = runner_plan(&o, err) < 0 ? -1 : 0;
+	if (dry_run) {
+		rc = cli_print_plan(c, &o, json, err);
 		goto cleanup;
 	}
 	rc = cli_run_pipeline(c, &o, json, err);

@@ -1,8 +1,8 @@
-/* core/exec_local.c — the local executor: each job a child process in its
+/* core/exec/local.c — the local executor: each job a child process in its
  * own process group, started with posix_spawnp (vfork-fast), output
  * redirected to files; ends are noticed through SIGCHLD and a self-pipe. */
 #include "config.h"
-#include "core/executor.h"
+#include "core/exec/executor.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,11 +1,11 @@
-/* core/cli.h — the command line: the command table, option parsing,
- * help, and the commands themselves (core/cmd_*.c).
+/* cli/cli.h — the command line: the command table, option parsing,
+ * help, and the commands themselves (cli/cmd_*.c).
  *
  * A command returns its exit code (0 or 1), or -1 with *err filled; the
  * caller prints "runlens: <message>" and exits with the error's code.
  */
-#ifndef RUNLENS_CORE_CLI_H
-#define RUNLENS_CORE_CLI_H
+#ifndef RUNLENS_CLI_CLI_H
+#define RUNLENS_CLI_CLI_H
 
 #include <getopt.h>
 #include <stdio.h>
@@ -33,12 +33,6 @@ struct cli_command {
 /* Run the program: parse global options, dispatch, print errors. */
 int cli_main(int argc, char **argv);
 
-/* The browser, provided by main.c (core/ never links curses): STORE_FLAG,
- * RUN (or NULL), READ_ONLY.  Returns 0, or -1 with *err. */
-typedef int (*cli_browser_fn)(const char *store_flag, const char *run,
-			      int read_only, struct rl_err *err);
-void cli_set_browser(cli_browser_fn fn);
-
 /* Parse the options of a command with getopt_long; on an unknown or
  * malformed option, fill *err (RL_E_USAGE) and return '?'.  Wraps
  * getopt_long so that each command parses from argv[1]. */
@@ -55,6 +49,10 @@ int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,
 struct runner_opts;
 int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
 		     struct rl_err *err);
+
+/* Print the dry-run plan of O: a table, or JSON with JSON. */
+int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
+		   struct rl_err *err);
 
 int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_pipelines(struct cli *c, int argc, char **argv, struct rl_err *err);

@@ -1,4 +1,4 @@
-/* core/cmd_logs.c — `runlens logs RUN STEP`: captured output.
+/* cli/cmd_logs.c — `runlens logs RUN STEP`: captured output.
  *
  * Captured stdout goes to stdout and captured stderr to stderr, so the
  * streams stay apart in scripts.  Files are copied in chunks, never loaded
@@ -15,8 +15,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/cli.h"
-#include "core/output.h"
+#include "cli/cli.h"
+#include "cli/output.h"
 #include "core/session.h"
 #include "store/store.h"
 #include "util/fs.h"

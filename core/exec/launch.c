@@ -1,6 +1,6 @@
-/* core/launch.c — starting programs: foreground, captured, detached. */
+/* core/exec/launch.c — starting programs: foreground, captured, detached. */
 #include "config.h"
-#include "core/launch.h"
+#include "core/exec/launch.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,12 +1,12 @@
-/* core/executor.h — where step processes run, behind one interface.
+/* core/exec/executor.h — where step processes run, behind one interface.
  *
  * The runner talks to an executor through struct executor_ops, chosen by
  * the stack's orchestrator flavor with executor_find() ("local" today).  A
  * job is one attempt of one step: one process (group) whose stdout and
  * stderr go to files.
  */
-#ifndef RUNLENS_CORE_EXECUTOR_H
-#define RUNLENS_CORE_EXECUTOR_H
+#ifndef RUNLENS_CORE_EXEC_EXECUTOR_H
+#define RUNLENS_CORE_EXEC_EXECUTOR_H
 
 #include <stdint.h>
 

@@ -1,4 +1,4 @@
-/* core/cmd_compare.c — `runlens compare RUN [OTHER...]`: params that
+/* cli/cmd_compare.c — `runlens compare RUN [OTHER...]`: params that
  * differ and metrics side by side with delta, % change and better/worse. */
 #include "config.h"
 
@@ -8,9 +8,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/cli.h"
+#include "cli/cli.h"
 #include "core/compare.h"
-#include "core/output.h"
+#include "cli/output.h"
 #include "core/session.h"
 #include "store/store.h"
 #include "util/buf.h"

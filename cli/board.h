@@ -1,12 +1,12 @@
-/* core/board.h — progress of a run on the terminal.
+/* cli/board.h — progress of a run on the terminal.
  *
  * On a terminal the board is a block of lines (a header, then one line per
  * step: status, elapsed time, attempt) redrawn in place with ANSI cursor
  * movement; when the output is not a terminal, it prints one plain line per
  * state change instead.  No curses: this is plain output.
  */
-#ifndef RUNLENS_CORE_BOARD_H
-#define RUNLENS_CORE_BOARD_H
+#ifndef RUNLENS_CLI_BOARD_H
+#define RUNLENS_CLI_BOARD_H
 
 #include <stdint.h>
 #include <stdio.h>

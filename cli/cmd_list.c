@@ -1,4 +1,4 @@
-/* core/cmd_list.c — `runlens pipelines` and `runlens ls`. */
+/* cli/cmd_list.c — `runlens pipelines` and `runlens ls`. */
 #include "config.h"
 
 #include <limits.h>
@@ -7,9 +7,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/cli.h"
+#include "cli/cli.h"
 #include "core/filter.h"
-#include "core/output.h"
+#include "cli/output.h"
 #include "core/session.h"
 #include "store/store.h"
 #include "util/buf.h"

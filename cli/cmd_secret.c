@@ -1,5 +1,5 @@
-/* core/cmd_secret.c — `runlens secret set|ls|rm` for people, and
- * `runlens secret NAME KEY` for steps (core/cmd_stepapi.c). */
+/* cli/cmd_secret.c — `runlens secret set|ls|rm` for people, and
+ * `runlens secret NAME KEY` for steps (cli/cmd_stepapi.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,8 +8,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/cli.h"
-#include "core/output.h"
+#include "cli/cli.h"
+#include "cli/output.h"
 #include "core/secrets.h"
 #include "util/buf.h"
 

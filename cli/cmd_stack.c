@@ -1,4 +1,4 @@
-/* core/cmd_stack.c — `runlens stack register` and `runlens stack ls`. */
+/* cli/cmd_stack.c — `runlens stack register` and `runlens stack ls`. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -6,9 +6,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "core/cli.h"
-#include "core/executor.h"
-#include "core/output.h"
+#include "cli/cli.h"
+#include "core/exec/executor.h"
+#include "cli/output.h"
 #include "core/session.h"
 #include "store/store.h"
 #include "util/fs.h"
