@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/text.h"
 #include "util/timeutil.h"
 
 struct table {
@@ -202,38 +203,6 @@ void out_json(FILE *out, const cJSON *doc)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at P (at most N bytes), or 0. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-	if (p[0] < 0x80)
-		return 1;
-	size_t len;
-	unsigned int cp;
-	if ((p[0] & 0xE0) == 0xC0) {
-		len = 2;
-		cp = p[0] & 0x1F;
-	} else if ((p[0] & 0xF0) == 0xE0) {
-		len = 3;
-		cp = p[0] & 0x0F;
-	} else if ((p[0] & 0xF8) == 0xF0) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
 
 char *out_utf8_clean(const char *data, size_t len)
 {
@@ -241,7 +210,7 @@ char *out_utf8_clean(const char *data, size_t len)
 	const unsigned char *p = (const unsigned char *)data;
 	size_t i = 0;
 	while (i < len) {
-		size_t n = p[i] ? utf8_seq(p + i, len - i) : 0;
+		size_t n = p[i] ? text_utf8_len(p + i, len - i) : 0;
 		if (n == 0) {
 			buf_puts(&b, "\xEF\xBF\xBD");
 			i++;
@@ -260,6 +229,7 @@ void out_terminal_safe(FILE *out, const char *data, size_t len,
 	const unsigned char *p = (const unsigned char *)data;
 	size_t col = 0, i = 0;
 	int cut = 0;
+	char esc[12];
 	while (i < len) {
 		unsigned char c = p[i];
 		if (c == '\n') {
@@ -279,20 +249,11 @@ void out_terminal_safe(FILE *out, const char *data, size_t len,
 			i++;
 			continue;
 		}
-		size_t n = utf8_seq(p + i, len - i);
-		if (c == '\t') {
-			buf_putc(&b, '\t');
-			i++;
-		} else if (n == 1 && (c < 0x20 || c == 0x7F)) {
-			buf_printf(&b, "\\x%02x", c);
-			i++;
-		} else if (n == 0) {
-			buf_printf(&b, "\\x%02x", c);
-			i++;
-		} else {
-			buf_append(&b, p + i, n);
-			i += n;
-		}
+		const char *piece;
+		size_t plen;
+		int w;
+		i += text_piece(p + i, len - i, TEXT_KEEP_TAB, esc, &piece, &plen, &w);
+		buf_append(&b, piece, plen);
 		col++;
 		if (b.len > 65536) {
 			fwrite(b.data, 1, b.len, out);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "util/buf.h"
+#include "util/text.h"
 
 enum tok_kind { T_END, T_WORD, T_STRING, T_OP, T_LPAREN, T_RPAREN };
 
@@ -44,12 +45,7 @@ static int fail(struct lexer *lx, size_t at, const char *fmt, const char *arg)
 		buf_append(&b, fmt, (size_t)(p - fmt));
 		/* ARG is quoted from the expression, which may hold control
 		 * characters ("a<newline>b" in quotes): keep the message one line */
-		for (const unsigned char *c = (const unsigned char *)(arg ? arg : ""); *c; c++) {
-			if (*c < 0x20 || *c == 0x7f)
-				buf_printf(&b, "\\x%02x", *c);
-			else
-				buf_putc(&b, (char)*c);
-		}
+		text_escape(&b, arg ? arg : "", arg ? strlen(arg) : 0, 0);
 		buf_puts(&b, p + 2);
 	} else {
 		buf_puts(&b, fmt);

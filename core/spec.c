@@ -11,6 +11,7 @@
 
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/text.h"
 
 static void strv_free(char **v, int n)
 {
@@ -203,13 +204,7 @@ static int syntax_error(const char *file, const char *t, size_t len,
 		while (off + k < len && t[off + k] != '\n' && t[off + k] != '\r' &&
 		       (k < 20 || ((unsigned char)t[off + k] & 0xC0) == 0x80))
 			k++;
-		for (size_t j = 0; j < k; j++) {
-			unsigned char ch = (unsigned char)t[off + j];
-			if (ch < 0x20 || ch == 0x7f)
-				buf_printf(&near, "\\x%02x", ch);
-			else
-				buf_putc(&near, (char)ch);
-		}
+		text_escape(&near, t + off, k, 0);
 	}
 	if (near.len)
 		rl_err_set(err, RL_E_SPEC, "%s:%d:%d: JSON syntax error%s%s near '%s'",
@@ -307,12 +302,8 @@ static int spec_error(struct ctx *c, const char *step, const char *field,
 	}
 	/* step names, field names and ${…} quoted from the file may hold
 	 * control characters ("a\nb" in JSON): keep the message one line */
-	for (const unsigned char *p = (const unsigned char *)raw.data; p && *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			buf_printf(&b, "\\x%02x", *p);
-		else
-			buf_putc(&b, (char)*p);
-	}
+	if (raw.data)
+		text_escape(&b, raw.data, raw.len, 0);
 	if (m && b.data)
 		rl_err_set(c->err, RL_E_SPEC, "%s", b.data);
 	else

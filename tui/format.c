@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "util/buf.h"
+#include "util/text.h"
 
 /* "▁".."█": U+2581..U+2588, three bytes each in UTF-8. */
 static const char *const blocks[9] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
@@ -320,40 +321,16 @@ char *fmt_ascii(const char *s)
  * UTF-8 as \xNN, tabs as spaces; SKIP columns left out, at most WIDTH
  * columns kept.  *more is set when the text went on past WIDTH. */
 void fmt_safe(const unsigned char *data, size_t n, int skip, int width, struct buf *out,
-		      int *more)
+	      int *more)
 {
 	int col = 0;
+	char esc[12];
 	*more = 0;
 	for (size_t i = 0; i < n;) {
-		unsigned char c = data[i];
-		size_t seq = 1;
-		if (c >= 0x80) {
-			seq = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-			for (size_t k = 1; seq && k < seq; k++)
-				if (i + k >= n || (data[i + k] & 0xC0) != 0x80)
-					seq = 0;
-		}
-		char esc[8];
 		const char *piece;
 		size_t plen;
 		int w;
-		if (c == '\t') {
-			piece = "    ";
-			plen = 4;
-			w = 4;
-			i++;
-		} else if (c < 0x20 || c == 0x7F || seq == 0) {
-			snprintf(esc, sizeof esc, "\\x%02x", c);
-			piece = esc;
-			plen = 4;
-			w = 4;
-			i++;
-		} else {
-			piece = (const char *)data + i;
-			plen = seq;
-			w = 1;
-			i += seq;
-		}
+		i += text_piece(data + i, n - i, TEXT_TAB_SPACES, esc, &piece, &plen, &w);
 		if (col + w <= skip) {
 			col += w;
 			continue;

@@ -10,7 +10,49 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/text.h"
 #include "util/timeutil.h"
+
+static void check_escape(const char *in, size_t n, unsigned flags, const char *want)
+{
+	struct buf b = BUF_INIT;
+	if (n == (size_t)-1)
+		n = strlen(in);
+	ck_assert_int_eq(text_escape(&b, in, n, flags), 0);
+	ck_assert_str_eq(b.data ? b.data : "", want);
+	buf_free(&b);
+}
+
+START_TEST(test_text_escape)
+{
+	/* plain text and UTF-8 pass */
+	check_escape("caf\xc3\xa9 ok", (size_t)-1, 0, "caf\xc3\xa9 ok");
+	/* C0 controls, DEL, ESC sequences (OSC 52 would set the clipboard) */
+	check_escape("a\x1b]52;c;Y3VybA==\x07" "b", (size_t)-1, 0, "a\\x1b]52;c;Y3VybA==\\x07b");
+	check_escape("\x7f", (size_t)-1, 0, "\\x7f");
+	/* C1 controls (CSI as U+009B) are escaped byte by byte */
+	check_escape("x\xc2\x9b" "31m", (size_t)-1, 0, "x\\xc2\\x9b31m");
+	/* invalid UTF-8: a lone continuation byte, an overlong form, a surrogate */
+	check_escape("\x80", (size_t)-1, 0, "\\x80");
+	check_escape("\xc0\xaf", (size_t)-1, 0, "\\xc0\\xaf");
+	check_escape("\xed\xa0\x80", (size_t)-1, 0, "\\xed\\xa0\\x80");
+	/* a sequence cut by the end of the data */
+	check_escape("\xe2\x82", (size_t)-1, 0, "\\xe2\\x82");
+	/* newline and tab: escaped unless kept */
+	check_escape("a\nb\tc", (size_t)-1, 0, "a\\x0ab\\x09c");
+	check_escape("a\nb\tc", (size_t)-1, TEXT_KEEP_NEWLINE | TEXT_KEEP_TAB, "a\nb\tc");
+	check_escape("\t", (size_t)-1, TEXT_TAB_SPACES, "    ");
+	/* a NUL inside the data */
+	check_escape("a\0b", 3, 0, "a\\x00b");
+	check_escape("", (size_t)-1, 0, "");
+	char *s = text_escape_str("t\x1b[2J", 0);
+	ck_assert_str_eq(s, "t\\x1b[2J");
+	free(s);
+	s = text_escape_str(NULL, 0);
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
 
 START_TEST(test_err_codes)
 {
@@ -139,6 +181,7 @@ int main(void)
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_fs);
 	tcase_add_test(tc, test_time);
+	tcase_add_test(tc, test_text_escape);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
