@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/secrets.h"
+#include "core/mask.h"
 #include "util/timeutil.h"
 
 /* Deferred metric values stored in one store_metrics_add call at most. */

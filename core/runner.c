@@ -27,6 +27,7 @@
 #include "core/exec/executor.h"
 #include "core/hash.h"
 #include "core/ingest.h"
+#include "core/mask.h"
 #include "core/secrets.h"
 #include "core/session.h"
 #include "core/spec.h"

@@ -16,6 +16,7 @@
 #include "core/filter.h"
 #include "core/hash.h"
 #include "core/ingest.h"
+#include "core/mask.h"
 #include "core/secrets.h"
 #include "store/store.h"
 #include "cli/output.h"
