@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/baseline.h"
 #include "util/fs.h"
 #include "util/timeutil.h"
 
@@ -260,16 +261,5 @@ int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 
 int64_t session_baseline(struct store *s, const struct store_run *r)
 {
-	struct store_pipeline p = { 0 };
-	int64_t id = 0;
-	if (store_pipeline_get_by_id(s, r->pipeline_id, &p, NULL) == 0 &&
-	    p.pinned_run_id && p.pinned_run_id != r->id) {
-		id = p.pinned_run_id;
-	} else {
-		struct store_run_cursor cur = { r->started_ms, r->id };
-		if (store_run_previous_completed(s, r->pipeline_id, &cur, &id, NULL) < 0)
-			id = 0;
-	}
-	store_pipeline_clear(&p);
-	return id;
+	return baseline_of(s, r);
 }

@@ -1,9 +1,30 @@
-/* core/exec/executor.h — where step processes run, behind one interface.
+/* core/exec/executor.h — where step processes run, behind one contract.
  *
- * The runner talks to an executor through struct executor_ops, chosen by
- * the stack's orchestrator flavor with executor_find() ("local" today).  A
- * job is one attempt of one step: one process (group) whose stdout and
- * stderr go to files.
+ * A job is one attempt of one step: one program started with an exact
+ * argv, environment and working folder, whose standard output and error
+ * end up in two log files.  The runner talks to an executor only through
+ * struct executor_ops, chosen by the stack's orchestrator flavor with
+ * executor_find() (core/exec/registry.c); no executor is named anywhere
+ * else.
+ *
+ * The contract:
+ *  - The executor owns the job's output.  It writes the log files itself
+ *    and whatever reaches them is already masked: every value of
+ *    req->mask becomes "***", also when the job writes it in pieces or
+ *    across lines (core/exec/capture.h does this for every executor).
+ *  - start() either starts the job or fails with a one-line message (no
+ *    such program, no permission, no such folder) and leaves nothing
+ *    behind.
+ *  - wait() blocks until something may have happened (a job ended, output
+ *    arrived, WAKE_FD became readable) or TIMEOUT_MS passed; it moves
+ *    output to the logs as it goes.  It never blocks longer than asked.
+ *  - reap() hands back one ended job, with its logs complete and closed,
+ *    or 0 when none has ended.  Every started job is reaped exactly once.
+ *  - signal() asks for the whole job (its process group) to get SIG.
+ *  - Jobs are identified by the int64_t the executor chose; 0 is never
+ *    a job.
+ * tests/unit/test_exec.c runs one conformance suite on every executor of
+ * the registry.
  */
 #ifndef RUNLENS_CORE_EXEC_EXECUTOR_H
 #define RUNLENS_CORE_EXEC_EXECUTOR_H
@@ -13,20 +34,21 @@
 #include "util/error.h"
 
 struct exec_request {
-	char *const *argv;	 /* argv[0] looked up in PATH */
+	const char *name;	 /* unique per attempt: "rl-RUN-STEP-ATTEMPT" */
+	char *const *argv;	 /* argv[0] looked up in envp's PATH */
 	char *const *envp;	 /* the whole environment of the job */
-	const char *cwd;	 /* working folder */
-	const char *stdout_path; /* created/truncated */
+	const char *cwd;	 /* working folder (NULL: the caller's) */
+	const char *stdout_path; /* the logs: created or truncated */
 	const char *stderr_path;
-	/* When >= 0, the job writes to these descriptors (pipes the runner
-	 * reads to mask secrets) instead of the paths above. */
-	int stdout_fd;
-	int stderr_fd;
+	char *const *mask; /* values that must never reach a log */
+	int nmask;
+	double timeout; /* seconds, 0 = none (the runner enforces it; an
+			   executor may pass it on as a backstop) */
 };
 
 struct exec_result {
 	int64_t job;
-	int exit_code; /* -1 when killed by a signal */
+	int exit_code; /* -1 when it ended by a signal */
 	int signal;    /* 0 when it exited */
 };
 
@@ -35,30 +57,40 @@ struct executor;
 struct executor_ops {
 	const char *flavor;
 	int (*open)(struct executor **ex, struct rl_err *err);
-	/* Start a job.  A job that cannot be started (no such program, no
-	 * permission, bad folder) fails here with a message, and no job is
-	 * left behind. */
 	int (*start)(struct executor *ex, const struct exec_request *req,
 		     int64_t *job, struct rl_err *err);
-	/* Send SIG to the whole job (its process group). */
 	void (*signal)(struct executor *ex, int64_t job, int sig);
-	/* A file descriptor that becomes readable when a job may have ended
-	 * (for poll), or -1. */
-	int (*event_fd)(struct executor *ex);
-	/* Collect one ended job: 1 and *res filled, 0 when none has ended. */
+	/* -1 with *err only when waiting itself failed. */
+	int (*wait)(struct executor *ex, int timeout_ms, int wake_fd,
+		    struct rl_err *err);
 	int (*reap)(struct executor *ex, struct exec_result *res);
+	/* Accepts NULL; clears *ex.  Jobs still running are killed and
+	 * reaped first. */
 	void (*close)(struct executor **ex);
 };
 
 /* The executor for a flavor, or NULL when unknown. */
 const struct executor_ops *executor_find(const char *flavor);
 
+/* Every registered executor, NULL-terminated (for the conformance
+ * suite and for messages listing the flavors). */
+extern const struct executor_ops *const executor_all[];
+
 extern const struct executor_ops executor_local;
+extern const struct executor_ops executor_fake;
 
 /* Check that PROG can be executed, as execvp would find it in the PATH of
  * ENVP: 0, or an errno value.  *FOUND receives the absolute path found in
  * PATH (malloc'd), or NULL when PROG has a '/' or was found through an
  * empty (current folder) PATH entry. */
 int exec_find_program(const char *prog, char *const *envp, char **found);
+
+/* Check what start() must check before a job exists: CWD is a folder and
+ * argv[0] can be executed from it (a relative path with a '/' is taken
+ * from CWD, a bare name from ENVP's PATH).  0 with *prog set to the path
+ * to execute (malloc'd, or NULL: let the PATH search find it), or -1 with
+ * a one-line message. */
+int exec_check_start(const struct exec_request *req, char **prog,
+		     struct rl_err *err);
 
 #endif

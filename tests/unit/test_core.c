@@ -280,8 +280,7 @@ static int wait_job(const struct executor_ops *ops, struct executor *ex,
 	for (int i = 0; i < 500; i++) {
 		if (ops->reap(ex, res) == 1)
 			return 1;
-		struct pollfd p = { .fd = ops->event_fd(ex), .events = POLLIN };
-		poll(&p, 1, 20);
+		ops->wait(ex, 20, -1, NULL);
 	}
 	return 0;
 }
@@ -297,7 +296,8 @@ START_TEST(test_exec_local)
 	char *o = fs_join(t, "out"), *e = fs_join(t, "err");
 	char *argv[] = { "sh", "-c", "echo out; echo err >&2; echo $X; exit 7", NULL };
 	char *envp[] = { "X=from-env", "PATH=/usr/bin:/bin", NULL };
-	struct exec_request req = { argv, envp, t, o, e, -1, -1 };
+	struct exec_request req = { .argv = argv, .envp = envp, .cwd = t,
+				     .stdout_path = o, .stderr_path = e };
 	int64_t job = 0;
 	ck_assert_int_eq(ops->start(ex, &req, &job, NULL), 0);
 	struct exec_result res;
@@ -315,7 +315,8 @@ START_TEST(test_exec_local)
 
 	/* a signal reaches the whole process group */
 	char *argv2[] = { "sh", "-c", "sleep 30 & wait", NULL };
-	struct exec_request req2 = { argv2, envp, t, o, e, -1, -1 };
+	struct exec_request req2 = { .argv = argv2, .envp = envp, .cwd = t,
+				      .stdout_path = o, .stderr_path = e };
 	ck_assert_int_eq(ops->start(ex, &req2, &job, NULL), 0);
 	ops->signal(ex, job, 9);
 	ck_assert(wait_job(ops, ex, &res));
@@ -324,7 +325,8 @@ START_TEST(test_exec_local)
 
 	/* a program that does not exist fails at start, with a message */
 	char *argv3[] = { "/nonexistent/prog", NULL };
-	struct exec_request req3 = { argv3, envp, t, o, e, -1, -1 };
+	struct exec_request req3 = { .argv = argv3, .envp = envp, .cwd = t,
+				      .stdout_path = o, .stderr_path = e };
 	struct rl_err err = RL_ERR_INIT;
 	ck_assert_int_eq(ops->start(ex, &req3, &job, &err), -1);
 	ck_assert_str_eq(rl_err_msg(&err),

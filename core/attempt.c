@@ -1,0 +1,635 @@
+/* core/attempt.c — one attempt of a step: resolve its inputs, make its
+ * folders, write its context.json, hand the job to the executor; and when
+ * the job ends, ingest what it recorded, check and store its outputs, and
+ * record the outcome (retry, fail or complete). */
+#include "config.h"
+#include "core/run_internal.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/artifacts.h"
+#include "core/hash.h"
+#include "core/mask.h"
+#include "core/secrets.h"
+#include "util/buf.h"
+#include "util/fs.h"
+#include "util/timeutil.h"
+
+/* A message, malloc'd (NULL when out of memory). */
+static char *printed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *printed(const char *fmt, ...)
+{
+	va_list ap;
+	char *m = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	return m;
+}
+
+/* The index of output NAME of SP, or -1. */
+static int output_index(const struct spec_step *sp, const char *name)
+{
+	for (int i = 0; name && i < sp->noutputs; i++)
+		if (strcmp(sp->outputs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Inputs                                                              */
+
+/* An upstream step's output: 0, or 1 with *why when it was not made. */
+static int input_from_step(struct run *r, struct rstep *s, int i, char **why,
+			   struct rl_err *err)
+{
+	const struct spec_input *in = &s->sp->inputs[i];
+	struct rinput *ri = &s->inputs[i];
+	struct rstep *up = &r->steps[in->step_index];
+	int o = output_index(up->sp, in->output);
+	if (o < 0 || !up->outputs[o].path) {
+		*why = printed("input '%s': %s.%s was not produced", in->name, in->step,
+			       in->output);
+		return 1;
+	}
+	const struct routput *ro = &up->outputs[o];
+	/* a step whose inputs failed to resolve is tried again (the cache,
+	 * then the launch): replace, do not leak */
+	free(ri->path);
+	ri->path = strdup(ro->path);
+	ri->ctx = (struct context_input){
+		.name = in->name, .artifact_id = ro->artifact_id, .path = ri->path,
+		.type = ro->type, .size = ro->size, .sha256 = ro->sha256,
+		.producer_run_id = r->run_id, .producer_step = up->sp->name,
+		.producer_output = in->output,
+	};
+	if (run_tx(r, err) < 0 ||
+	    store_step_input_add(r->store, s->step_run_id, in->name, ro->artifact_id,
+				 "step.output", err) < 0)
+		return -1;
+	return 0;
+}
+
+/* An external path, hashed: 0, or 1 with *why when it cannot be. */
+static int input_from_path(struct run *r, struct rstep *s, int i, char **why,
+			   struct rl_err *err)
+{
+	const struct spec_input *in = &s->sp->inputs[i];
+	struct rinput *ri = &s->inputs[i];
+	char *abs = r->spec->dir ? fs_join(r->spec->dir, in->path) : fs_absolute(in->path);
+	if (!abs)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	free(ri->path);
+	ri->path = abs;
+	char hex[HASH_HEX_LEN + 1];
+	int64_t size = 0;
+	int is_dir = 0;
+	struct rl_err herr = RL_ERR_INIT;
+	if (hash_path(abs, hex, &size, &is_dir, &herr) < 0) {
+		int missing = herr.code == RL_E_NOT_FOUND;
+		*why = printed("input '%s': %s%s%s%s", in->name,
+			       missing ? "file does not exist" : rl_err_msg(&herr),
+			       missing ? " (" : "", missing ? abs : "", missing ? ")" : "");
+		rl_err_clear(&herr);
+		return 1;
+	}
+	free(ri->sha256);
+	ri->sha256 = strdup(hex);
+	ri->ctx = (struct context_input){
+		.name = in->name, .path = abs, .sha256 = ri->sha256,
+		.type = is_dir ? "dir" : "file", .size = size,
+	};
+	struct store_artifact_new an = {
+		.sha256 = hex, .type = ri->ctx.type, .size = size,
+		.path = abs, .created_ms = time_now_ms(),
+	};
+	struct buf source = BUF_INIT;
+	buf_printf(&source, "path:%s", in->path);
+	int rc = run_tx(r, err) < 0 ||
+				 store_artifact_add(r->store, &an, &ri->ctx.artifact_id, err) < 0 ||
+				 store_step_input_add(r->store, s->step_run_id, in->name,
+						      ri->ctx.artifact_id, source.data, err) < 0
+			 ? -1
+			 : 0;
+	buf_free(&source);
+	return rc;
+}
+
+int attempt_resolve_inputs(struct run *r, struct rstep *s, char **why, struct rl_err *err)
+{
+	if (s->inputs_resolved)
+		return 0;
+	for (int i = 0; i < s->sp->ninputs; i++) {
+		int rc = s->sp->inputs[i].kind == SPEC_INPUT_STEP
+				 ? input_from_step(r, s, i, why, err)
+				 : input_from_path(r, s, i, why, err);
+		if (rc != 0)
+			return rc;
+	}
+	s->inputs_resolved = 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Secrets, folders, context                                           */
+
+/* The values of the step's declared secrets: 0, or 1 with *why when one
+ * is missing, or -1 on a load error (the run stops). */
+static int prepare_secrets(struct run *r, struct rstep *s, char **why, struct rl_err *err)
+{
+	const struct spec_step *sp = s->sp;
+	if (!sp->nsecrets || s->secret_values)
+		return 0;
+	if (!r->secrets) {
+		struct rl_err lerr = RL_ERR_INIT;
+		if (secrets_load(&r->secrets, &lerr) < 0) {
+			*why = printed("secrets: %s", rl_err_msg(&lerr));
+			rl_err_clear(&lerr);
+			return 1;
+		}
+	}
+	int n = 0;
+	for (int i = 0; i < sp->nsecrets; i++) {
+		cJSON *sec = cJSON_GetObjectItemCaseSensitive(r->secrets, sp->secrets[i]);
+		if (!cJSON_IsObject(sec)) {
+			*why = printed("secret '%s' is not set (runlens secret set %s KEY=VALUE)",
+				       sp->secrets[i], sp->secrets[i]);
+			return 1;
+		}
+		n += cJSON_GetArraySize(sec);
+	}
+	s->secret_values = calloc((size_t)n + 1, sizeof(char *));
+	if (!s->secret_values)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	for (int i = 0; i < sp->nsecrets; i++) {
+		cJSON *sec = cJSON_GetObjectItemCaseSensitive(r->secrets, sp->secrets[i]);
+		for (cJSON *kv = sec->child; kv; kv = kv->next)
+			if (cJSON_IsString(kv) && *kv->valuestring)
+				s->secret_values[s->nsecret_values++] = strdup(kv->valuestring);
+	}
+	return 0;
+}
+
+/* The folders of the attempt in ATT_DIR.  In a step folder made just now
+ * (FRESH) they are made top-down, nothing to clear; otherwise as needed,
+ * the failed attempt's outputs removed and the checkpoint kept. */
+static int make_step_folders(const struct rstep *s, const char *att_dir, int fresh,
+			     struct rl_err *err)
+{
+	if (!fresh)
+		return fs_mkdirs(att_dir, err) < 0 || fs_mkdirs(s->ckpt_dir, err) < 0 ||
+				       fs_remove_tree(s->out_dir, err) < 0 ||
+				       fs_mkdirs(s->out_dir, err) < 0
+			       ? -1
+			       : 0;
+	char *attempts = fs_dirname(att_dir);
+	int rc = !attempts ? rl_err_set(err, RL_E_NOMEM, NULL)
+		 : fs_mkdir(attempts, err) < 0 || fs_mkdir(att_dir, err) < 0 ||
+				 fs_mkdir(s->ckpt_dir, err) < 0 || fs_mkdir(s->out_dir, err) < 0
+			 ? -1
+			 : 0;
+	free(attempts);
+	return rc;
+}
+
+static int output_parents(const struct rstep *s, struct rl_err *err)
+{
+	for (int i = 0; i < s->sp->noutputs; i++) {
+		char *parent = fs_dirname(s->outputs[i].write_path);
+		int rc = parent ? fs_mkdirs(parent, err) : rl_err_set(err, RL_E_NOMEM, NULL);
+		free(parent);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int count_entries(const char *dir)
+{
+	int n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* FRESH: the step folder was made for this attempt (an empty checkpoint
+ * folder, no context.json yet). */
+static int write_context(struct run *r, struct rstep *s, const char *path, int fresh,
+			 char **json_out, struct rl_err *err)
+{
+	int ni = s->sp->ninputs, no = s->sp->noutputs;
+	struct context_input *ins = calloc((size_t)ni + 1, sizeof(*ins));
+	char **outs = calloc((size_t)no + 1, sizeof(char *));
+	char *json = NULL;
+	int rc = -1;
+	if (!ins || !outs) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	for (int i = 0; i < ni; i++)
+		ins[i] = s->inputs[i].ctx;
+	for (int i = 0; i < no; i++)
+		outs[i] = s->outputs[i].write_path;
+	struct context_args a = {
+		.pipeline_id = r->pipeline_id, .pipeline = r->spec->name,
+		.run_id = r->run_id, .run_name = r->run_name,
+		.run_started_ms = r->started_ms, .tags = r->tags,
+		.ntags = r->ntags, .params = r->spec->params,
+		.rerun_of = r->o->rerun_of,
+		.state = r->state, .spec = r->spec, .step = s->sp,
+		.step_run_id = s->step_run_id, .attempt = s->attempt,
+		.max_attempts = s->max_attempts, .inputs = ins,
+		.output_paths = outs, .stack_name = r->stack_name,
+		.artifact_store = r->artifact_root,
+		.orchestrator = r->ex_ops->flavor,
+		.model_name = r->model_name, .model_version = r->model_version,
+		.baseline_run_id = r->baseline_id,
+		.baseline_run_name = r->baseline_name,
+		.baseline_outputs = r->baseline_outputs,
+		.step_dir = s->dir, .records_path = s->records_path,
+		.checkpoint_dir = s->ckpt_dir,
+		/* "exists": an earlier attempt left something to resume from */
+		.checkpoint_exists = !fresh && count_entries(s->ckpt_dir) > 0,
+		.environment = r->environment,
+	};
+	cJSON *doc = context_build(&a);
+	json = doc ? cJSON_Print(doc) : NULL;
+	cJSON_Delete(doc);
+	if (!json) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	if (!fresh)
+		unlink(path);
+	if (fs_write_file(path, json, strlen(json), 0444, err) < 0)
+		goto cleanup;
+	*json_out = json;
+	json = NULL;
+	rc = 0;
+cleanup:
+	free(json);
+	free(ins);
+	free(outs);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ending an attempt                                                   */
+
+/* An attempt failed: retry if attempts are left, else fail the step. */
+static int fail_attempt(struct run *r, struct rstep *s, const char *why, int exit_code,
+			int sig, int timed_out, struct rl_err *err)
+{
+	int64_t now = time_now_ms();
+	const char *astatus = r->interrupting ? "interrupted" : "failed";
+	if (s->attempt_id &&
+	    (run_tx(r, err) < 0 ||
+	     store_attempt_finish(r->store, s->attempt_id, astatus, now, exit_code, sig,
+				  timed_out, why, err) < 0))
+		return -1;
+	s->attempt_id = 0;
+	if (r->interrupting)
+		return run_set_state(r, s, RS_INTERRUPTED, "interrupted", NULL, err);
+	if (s->attempt < s->max_attempts) {
+		char *m = printed("attempt %d/%d failed: %s", s->attempt, s->max_attempts, why);
+		int rc = run_set_state(r, s, RS_RETRYING, m, NULL, err);
+		free(m);
+		return rc;
+	}
+	return run_set_state(r, s, RS_FAILED, why, NULL, err);
+}
+
+/* The step's metrics_file output: its JSON numbers become metrics.
+ * Returns 0, 1 when the attempt failed (invalid file), -1 on store errors. */
+static int record_metrics_file(struct run *r, struct rstep *s, struct rl_err *err)
+{
+	const struct spec_step *sp = s->sp;
+	int o = output_index(sp, sp->metrics_file);
+	char *text = NULL, *why = NULL;
+	size_t len = 0;
+	cJSON *doc = NULL;
+	int rc = 0;
+	if (o < 0 || fs_read_file(s->outputs[o].write_path, &text, &len, NULL) < 0)
+		why = printed("metrics_file '%s' cannot be read", sp->metrics_file);
+	else if (!(doc = cJSON_ParseWithLength(text, len)))
+		why = printed("metrics_file '%s' (%s) is not valid JSON", sp->metrics_file,
+			      sp->outputs[o].path);
+	else if (run_tx(r, err) < 0 || ingest_metrics_json(r->store, s->step_run_id, doc, err) < 0)
+		rc = -1;
+	if (why)
+		rc = fail_attempt(r, s, why, 0, 0, 0, err) < 0 ? -1 : 1;
+	free(why);
+	cJSON_Delete(doc);
+	free(text);
+	return rc;
+}
+
+/* Output I into the artifact store: 0, 1 when the attempt failed, -1 on
+ * store errors. */
+static int store_one_output(struct run *r, struct rstep *s, int i, struct rl_err *err)
+{
+	const struct spec_output *so = &s->sp->outputs[i];
+	struct routput *ro = &s->outputs[i];
+	char hex[HASH_HEX_LEN + 1];
+	int64_t size = 0;
+	int is_dir = 0;
+	struct rl_err herr = RL_ERR_INIT;
+	if (hash_path(ro->write_path, hex, &size, &is_dir, &herr) < 0) {
+		char *m = printed("output '%s': %s", so->name, rl_err_msg(&herr));
+		rl_err_clear(&herr);
+		int rc = fail_attempt(r, s, m, 0, 0, 0, err);
+		free(m);
+		return rc < 0 ? -1 : 1;
+	}
+	char *where = artifacts_put(r->artifact_root, ro->write_path, hex);
+	if (!where)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	free(ro->path);
+	free(ro->sha256);
+	ro->path = where;
+	ro->sha256 = strdup(hex);
+	ro->type = is_dir ? "dir" : "file";
+	ro->size = size;
+	struct store_artifact_new an = {
+		.sha256 = hex, .type = ro->type, .size = size,
+		.path = where, .created_ms = time_now_ms(),
+	};
+	return run_tx(r, err) < 0 || store_artifact_add(r->store, &an, &ro->artifact_id, err) < 0 ||
+			       store_step_output_add(r->store, s->step_run_id, so->name,
+						     ro->artifact_id, err) < 0
+		       ? -1
+		       : 0;
+}
+
+/* State writes apply now, in completion order. */
+static int apply_state(struct run *r, struct rstep *s, struct rl_err *err)
+{
+	if (!s->pending_state || !s->pending_state->child)
+		return 0;
+	context_merge(r->state, s->pending_state);
+	char *json = cJSON_PrintUnformatted(r->state);
+	int rc = json ? store_run_set_state(r->store, r->run_id, json, err)
+		      : rl_err_set(err, RL_E_NOMEM, NULL);
+	free(json);
+	return rc;
+}
+
+static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
+{
+	const struct spec_step *sp = s->sp;
+	/* every declared output must be there */
+	for (int i = 0; i < sp->noutputs; i++) {
+		struct stat st;
+		if (stat(s->outputs[i].write_path, &st) < 0) {
+			char *m = printed("declared output '%s' (%s) was not written",
+					  sp->outputs[i].name, sp->outputs[i].path);
+			int rc = fail_attempt(r, s, m, 0, 0, 0, err);
+			free(m);
+			return rc;
+		}
+	}
+	if (sp->metrics_file) {
+		int r2 = record_metrics_file(r, s, err);
+		if (r2 != 0)
+			return r2 < 0 ? -1 : 0;
+	}
+	for (int i = 0; i < sp->noutputs; i++) {
+		int o = store_one_output(r, s, i, err);
+		if (o != 0)
+			return o < 0 ? -1 : 0;
+	}
+	if (run_tx(r, err) < 0 ||
+	    store_attempt_finish(r->store, s->attempt_id, "completed", time_now_ms(), 0, 0, 0,
+				 NULL, err) < 0)
+		return -1;
+	s->attempt_id = 0;
+	if (apply_state(r, s, err) < 0)
+		return -1;
+	return run_set_state(r, s, RS_COMPLETED, NULL, NULL, err);
+}
+
+/* The records file of a step with secrets may hold a value the step wrote
+ * (runlens meta k=$SECRET), also JSON-escaped: once ingested, keep only a
+ * masked copy. */
+static void mask_records_file(struct rstep *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (!s->nsecret_values || !s->records_path ||
+	    fs_read_file(s->records_path, &text, &len, NULL) < 0)
+		return;
+	struct buf out = BUF_INIT;
+	mask_json_lines(s->secret_values, s->nsecret_values, text, len, &out);
+	if (out.len != len || memcmp(out.data, text, len) != 0)
+		fs_write_file(s->records_path, out.data ? out.data : "", out.len, 0644, NULL);
+	buf_free(&out);
+	free(text);
+}
+
+int attempt_finish(struct run *r, struct rstep *s, const struct exec_result *res,
+		   struct rl_err *err)
+{
+	if (run_tx(r, err) < 0 || ingest_poll(r->store, &s->ing, 1, err) < 0)
+		return -1;
+	mask_records_file(s);
+	if (res->exit_code == 0 && !s->timed_out && !r->interrupting)
+		return finish_success(r, s, err);
+	char *m;
+	if (s->timed_out)
+		m = printed("timed out after %gs", s->sp->timeout);
+	else if (r->interrupting)
+		m = printed("interrupted");
+	else if (res->signal)
+		m = printed("killed by signal %d (%s)", res->signal, strsignal(res->signal));
+	else
+		m = printed("exit code %d", res->exit_code);
+	int rc = fail_attempt(r, s, m ? m : "failed", res->exit_code, res->signal,
+			      s->timed_out, err);
+	free(m);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Starting an attempt                                                 */
+
+struct attempt_paths {
+	char *att_dir, *ctx_path, *out_path, *err_path;
+};
+
+static void paths_free(struct attempt_paths *p)
+{
+	free(p->att_dir);
+	free(p->ctx_path);
+	free(p->out_path);
+	free(p->err_path);
+}
+
+static int attempt_paths(struct rstep *s, struct attempt_paths *p, struct rl_err *err)
+{
+	char numbuf[32];
+	snprintf(numbuf, sizeof numbuf, "attempts/%d", s->attempt);
+	p->att_dir = fs_join(s->dir, numbuf);
+	p->ctx_path = fs_join(s->dir, "context.json");
+	p->out_path = p->att_dir ? fs_join(p->att_dir, "stdout.log") : NULL;
+	p->err_path = p->att_dir ? fs_join(p->att_dir, "stderr.log") : NULL;
+	free(s->records_path);
+	free(s->stderr_path);
+	s->records_path = p->att_dir ? fs_join(p->att_dir, "records.jsonl") : NULL;
+	s->stderr_path = p->err_path ? strdup(p->err_path) : NULL;
+	if (!p->att_dir || !p->ctx_path || !p->out_path || !p->err_path || !s->records_path ||
+	    !s->stderr_path)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	return 0;
+}
+
+/* A fresh reader of the attempt's records. */
+static void ingest_reset(struct rstep *s)
+{
+	ingest_release(&s->ing);
+	memset(&s->ing, 0, sizeof s->ing);
+	s->ing.path = s->records_path;
+	s->ing.step_run_id = s->step_run_id;
+	s->ing.step = s->sp;
+	s->ing.secrets = s->secret_values;
+	s->ing.nsecrets = s->nsecret_values;
+	s->ing.warn_path = s->stderr_path;
+	cJSON_Delete(s->pending_state);
+	s->pending_state = cJSON_CreateObject();
+	s->ing.state = s->pending_state;
+}
+
+/* Folders, context.json, the attempt's row and the running state. */
+static int prepare(struct run *r, struct rstep *s, const struct attempt_paths *p,
+		   struct rl_err *err)
+{
+	char *ctx_json = NULL;
+	struct rl_err ferr = RL_ERR_INIT;
+	/* A step folder made just now (the first attempt, as a rule) needs no
+	 * clearing and no looking into: its folders are made top-down, its
+	 * checkpoint is known to be empty.  Otherwise (a retry) outputs of the
+	 * failed attempt go and the checkpoint is kept. */
+	int fresh = mkdir(s->dir, 0755) == 0;
+	if (make_step_folders(s, p->att_dir, fresh, &ferr) < 0 || output_parents(s, &ferr) < 0) {
+		rl_err_set(err, ferr.code, "%s", rl_err_msg(&ferr));
+		rl_err_clear(&ferr);
+		return -1;
+	}
+	int rc = write_context(r, s, p->ctx_path, fresh, &ctx_json, err) < 0 ||
+				 run_tx(r, err) < 0 ||
+				 store_attempt_create(r->store, s->step_run_id, s->attempt,
+						      time_now_ms(), p->out_path, p->err_path,
+						      ctx_json, &s->attempt_id, err) < 0 ||
+				 run_set_state(r, s, RS_RUNNING, NULL, NULL, err) < 0
+			 ? -1
+			 : 0;
+	free(ctx_json);
+	return rc;
+}
+
+/* Hand the job to the executor: 0, or 1 when the attempt failed. */
+static int launch(struct run *r, struct rstep *s, const struct attempt_paths *p,
+		  struct rl_err *err)
+{
+	char **argv = NULL, **env = NULL, *cwd = NULL, name[128];
+	struct rl_err xerr = RL_ERR_INIT;
+	int rc = 1;
+	if (step_env_build(r, s, p->ctx_path, &argv, &env, &cwd, &xerr) < 0) {
+		rc = fail_attempt(r, s, rl_err_msg(&xerr), -1, 0, 0, err) < 0 ? -1 : 1;
+		goto cleanup;
+	}
+	snprintf(name, sizeof name, "rl-%lld-%.80s-%d", (long long)r->run_id, s->sp->name,
+		 s->attempt);
+	struct exec_request req = {
+		.name = name, .argv = argv, .envp = env, .cwd = cwd,
+		.stdout_path = p->out_path, .stderr_path = p->err_path,
+		.mask = s->secret_values, .nmask = s->nsecret_values,
+		.timeout = s->sp->timeout,
+	};
+	s->attempt_start = time_mono_ms();
+	s->last_ingest = s->attempt_start;
+	if (r->ex_ops->start(r->ex, &req, &s->job, &xerr) < 0) {
+		s->job = 0;
+		rc = fail_attempt(r, s, rl_err_msg(&xerr), 127, 0, 0, err) < 0 ? -1 : 1;
+		goto cleanup;
+	}
+	r->running++;
+	if (s->sp->timeout > 0)
+		s->deadline = s->attempt_start + (int64_t)(s->sp->timeout * 1000.0);
+	rc = 0;
+cleanup:
+	rl_err_clear(&xerr);
+	step_env_strv_free(argv);
+	step_env_strv_free(env);
+	free(cwd);
+	return rc;
+}
+
+int attempt_start(struct run *r, struct rstep *s, struct rl_err *err)
+{
+	struct attempt_paths p = { 0 };
+	char *why = NULL;
+	int rc = -1;
+	s->attempt++;
+	s->timed_out = 0;
+	s->kill_at = 0;
+	s->deadline = 0;
+	int ready = attempt_resolve_inputs(r, s, &why, err);
+	if (ready == 0)
+		ready = prepare_secrets(r, s, &why, err);
+	if (ready != 0) {
+		if (!why)
+			goto cleanup;
+		/* an input or a secret is missing: no attempt can succeed */
+		s->attempt = s->max_attempts;
+		rc = fail_attempt(r, s, why, -1, 0, 0, err);
+		goto cleanup;
+	}
+	if (attempt_paths(s, &p, err) < 0)
+		goto cleanup;
+	ingest_reset(s);
+	if (prepare(r, s, &p, err) < 0)
+		goto cleanup;
+	rc = launch(r, s, &p, err) < 0 ? -1 : 0;
+cleanup:
+	paths_free(&p);
+	free(why);
+	return rc;
+}
+
+void rstep_release(struct rstep *s)
+{
+	for (int i = 0; s->outputs && i < s->sp->noutputs; i++) {
+		free(s->outputs[i].write_path);
+		free(s->outputs[i].path);
+		free(s->outputs[i].sha256);
+	}
+	for (int i = 0; s->inputs && i < s->sp->ninputs; i++) {
+		free(s->inputs[i].path);
+		free(s->inputs[i].sha256);
+	}
+	free(s->outputs);
+	free(s->inputs);
+	free(s->dir);
+	free(s->out_dir);
+	free(s->ckpt_dir);
+	ingest_release(&s->ing);
+	cJSON_Delete(s->pending_state);
+	for (int i = 0; i < s->nsecret_values; i++)
+		free(s->secret_values[i]);
+	free(s->secret_values);
+	free(s->records_path);
+	free(s->stderr_path);
+}

@@ -1,0 +1,153 @@
+/* core/decide.c — execute, cached or reused, and why (core/decide.h). */
+#include "config.h"
+#include "core/decide.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cache.h"
+#include "util/buf.h"
+
+static const char *const action_names[] = { "run", "cached", "reused" };
+
+const char *decide_action_name(enum decide_action a)
+{
+	return a >= 0 && a < DECIDE__COUNT ? action_names[a] : "?";
+}
+
+void decision_clear(struct decision *d)
+{
+	if (!d)
+		return;
+	free(d->why);
+	cJSON_Delete(d->parts);
+	store_artifact_refs_free(d->outs, d->nouts);
+	memset(d, 0, sizeof *d);
+}
+
+static char *say(const char *what, const char *name)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s %s", what, name ? name : "");
+	return buf_steal(&b);
+}
+
+/* Why the step misses the cache: the parts that differ from the newest
+ * earlier run of the step, or that there is none. */
+static char *miss_reason(const struct decide_in *in, const cJSON *parts)
+{
+	int64_t prev = 0;
+	char *pj = NULL;
+	struct buf b = BUF_INIT;
+	if (in->pipeline_id <= 0 ||
+	    store_cache_previous(in->store, in->pipeline_id, in->step->name, 0, &prev, &pj,
+				 NULL) < 0) {
+		buf_puts(&b, "never ran before");
+		return buf_steal(&b);
+	}
+	cJSON *before = cJSON_Parse(pj);
+	cJSON *d = cache_diff(parts, before);
+	int n = cJSON_GetArraySize(d);
+	if (n == 0) {
+		buf_printf(&b, "same key as step run %lld, but its outputs are gone or changed",
+			   (long long)prev);
+	} else {
+		buf_puts(&b, "changed: ");
+		int k = 0;
+		for (cJSON *x = d->child; x && k < 4; x = x->next, k++)
+			buf_printf(&b, "%s%s", k ? ", " : "",
+				   cJSON_GetObjectItem(x, "part")->valuestring);
+		if (n > 4)
+			buf_printf(&b, " and %d more", n - 4);
+	}
+	cJSON_Delete(d);
+	cJSON_Delete(before);
+	free(pj);
+	return buf_steal(&b);
+}
+
+/* Rule 2: reuse the earlier run's step run.  1 when reused; 0 with
+ * *why_not when its artifacts no longer verify. */
+static int try_reuse(const struct decide_in *in, struct decision *d, char **why_not,
+		     struct rl_err *err)
+{
+	int v = cache_verify(in->store, in->reuse_from, in->step, &d->outs, &d->nouts,
+			     why_not, err);
+	if (v <= 0)
+		return v;
+	d->action = DECIDE_REUSED;
+	d->hit = in->reuse_from;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "upstream of --from %s: step run %lld of run %lld", in->from_step,
+		   (long long)in->reuse_from, (long long)in->reuse_run);
+	d->why = buf_steal(&b);
+	return 1;
+}
+
+/* Rule 3: what says "execute" whatever the cache holds, or NULL. */
+static char *must_run(const struct decide_in *in)
+{
+	if (in->from_mark == 1)
+		return say("--from", in->step->name);
+	if (in->force)
+		return say("--force", in->step->name);
+	if (!in->step->cache || in->no_cache)
+		return strdup(in->no_cache ? "--no-cache" : "\"cache\": false");
+	if (in->from_mark == 2)
+		return say("downstream of --from", in->from_step);
+	return NULL;
+}
+
+/* Rule 4: the newest usable step run with the key, as the step run that
+ * really ran (not another cached copy of it). */
+static int try_cache(const struct decide_in *in, struct decision *d, struct rl_err *err)
+{
+	int64_t hit = 0;
+	if (in->pipeline_id <= 0)
+		return 0;
+	if (cache_lookup(in->store, in->pipeline_id, in->step, d->key, &hit, &d->outs,
+			 &d->nouts, err) < 0)
+		return -1;
+	if (!hit)
+		return 0;
+	struct store_step_run src = { 0 };
+	if (store_step_run_get_by_id(in->store, hit, &src, NULL) == 0 && src.cached_from)
+		hit = src.cached_from;
+	store_step_run_clear(&src);
+	d->action = DECIDE_CACHED;
+	d->hit = hit;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "same key as step run %lld", (long long)hit);
+	d->why = buf_steal(&b);
+	return 1;
+}
+
+int decide_step(const struct decide_in *in, struct decision *d, struct rl_err *err)
+{
+	char *why_not = NULL;
+	int rc = -1;
+	memset(d, 0, sizeof *d);
+	d->action = DECIDE_RUN;
+	if (in->unknown_why) {
+		d->why = strdup(in->unknown_why);
+		return d->why ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+	}
+	if (cache_key(in->spec, in->step, in->run_id, in->run_name, in->input_sha, &d->parts,
+		      d->key, err) < 0)
+		goto cleanup;
+	int got = 0;
+	if (in->reuse_from && (got = try_reuse(in, d, &why_not, err)) < 0)
+		goto cleanup;
+	if (!got && !(d->why = must_run(in)) && (got = try_cache(in, d, err)) < 0)
+		goto cleanup;
+	if (!d->why)
+		d->why = why_not ? why_not : miss_reason(in, d->parts);
+	if (d->why == why_not)
+		why_not = NULL;
+	rc = d->why ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+cleanup:
+	free(why_not);
+	if (rc < 0)
+		decision_clear(d);
+	return rc;
+}

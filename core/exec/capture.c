@@ -1,0 +1,176 @@
+/* core/exec/capture.c — a job's output on its way to its logs
+ * (core/exec/capture.h). */
+#include "config.h"
+#include "core/exec/capture.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/mask.h"
+#include "util/buf.h"
+
+struct stream {
+	int log;  /* the log file */
+	int pipe; /* read end of the job's pipe, or -1 */
+	struct masker *mask; /* NULL: nothing to mask */
+};
+
+struct capture {
+	struct stream s[2];
+};
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static int open_log(const char *path, struct rl_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		rl_err_set(err, RL_E_FAIL, "cannot write '%s': %s", path, strerror(errno));
+	return fd;
+}
+
+/* The descriptor the job writes stream K to: a pipe when masking, else
+ * the log itself (handed over: the capture keeps nothing then). */
+static int job_end(struct stream *st, int masked, struct rl_err *err)
+{
+	if (!masked) {
+		int fd = st->log;
+		st->log = -1;
+		return fd;
+	}
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return rl_err_set(err, RL_E_IO, "cannot capture output: %s", strerror(errno));
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	st->pipe = p[0];
+	return p[1];
+}
+
+int capture_open(struct capture **out, enum capture_mode mode, const char *stdout_path,
+		 const char *stderr_path, char *const *mask, int nmask, int *out_fd,
+		 int *err_fd, struct rl_err *err)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+	int ends[2] = { -1, -1 };
+	if (!c)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	const char *paths[2] = { stdout_path, stderr_path };
+	for (int k = 0; k < 2; k++) {
+		c->s[k].pipe = -1;
+		c->s[k].log = -1;
+	}
+	for (int k = 0; k < 2; k++) {
+		if ((c->s[k].log = open_log(paths[k], err)) < 0)
+			goto fail;
+		if (nmask > 0 && !(c->s[k].mask = masker_new(mask, nmask))) {
+			rl_err_set(err, RL_E_NOMEM, NULL);
+			goto fail;
+		}
+		if (mode == CAPTURE_FOR_PROCESS &&
+		    (ends[k] = job_end(&c->s[k], nmask > 0, err)) < 0)
+			goto fail;
+	}
+	if (out_fd)
+		*out_fd = ends[0];
+	if (err_fd)
+		*err_fd = ends[1];
+	*out = c;
+	return 0;
+fail:
+	for (int k = 0; k < 2; k++)
+		if (ends[k] >= 0)
+			close(ends[k]);
+	capture_free(&c);
+	return -1;
+}
+
+void capture_poll_fds(const struct capture *c, int fds[2])
+{
+	for (int k = 0; k < 2; k++)
+		fds[k] = c ? c->s[k].pipe : -1;
+}
+
+static void emit(struct stream *st, const char *data, size_t n)
+{
+	if (st->log < 0)
+		return;
+	if (!st->mask) {
+		write_all(st->log, data, n);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	masker_feed(st->mask, data, n, &b);
+	write_all(st->log, b.data ? b.data : "", b.len);
+	buf_free(&b);
+}
+
+static void flush_held(struct stream *st)
+{
+	if (!st->mask || st->log < 0)
+		return;
+	struct buf b = BUF_INIT;
+	masker_flush(st->mask, &b);
+	write_all(st->log, b.data ? b.data : "", b.len);
+	buf_free(&b);
+}
+
+void capture_pump(struct capture *c, int final)
+{
+	if (!c)
+		return;
+	char chunk[65536];
+	for (int k = 0; k < 2; k++) {
+		struct stream *st = &c->s[k];
+		while (st->pipe >= 0) {
+			ssize_t n = read(st->pipe, chunk, sizeof chunk);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			emit(st, chunk, (size_t)n);
+		}
+		if (final) {
+			flush_held(st);
+			if (st->pipe >= 0)
+				close(st->pipe);
+			st->pipe = -1;
+		}
+	}
+}
+
+int capture_write(struct capture *c, int stream, const char *data, size_t n)
+{
+	if (!c || (stream != 1 && stream != 2))
+		return -1;
+	emit(&c->s[stream - 1], data, n);
+	return 0;
+}
+
+void capture_free(struct capture **pc)
+{
+	if (!pc || !*pc)
+		return;
+	struct capture *c = *pc;
+	capture_pump(c, 1);
+	for (int k = 0; k < 2; k++) {
+		if (c->s[k].log >= 0)
+			close(c->s[k].log);
+		masker_free(&c->s[k].mask);
+	}
+	free(c);
+	*pc = NULL;
+}

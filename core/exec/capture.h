@@ -1,0 +1,48 @@
+/* core/exec/capture.h — a job's output on its way to its two log files.
+ *
+ * Every executor writes logs through a capture, so what reaches a log is
+ * masked the same way whatever runs the job: with no values to mask the
+ * job's descriptors are the log files themselves (nothing in between);
+ * with values to mask the job writes into pipes, and capture_pump() moves
+ * what arrived through a streaming masker (core/mask.h) into the logs, so
+ * a value written whole, in two writes or line by line never reaches a
+ * file.  An executor that produces the output itself (the fake, a remote
+ * wrapper) calls capture_write() instead of handing out descriptors.
+ */
+#ifndef RUNLENS_CORE_EXEC_CAPTURE_H
+#define RUNLENS_CORE_EXEC_CAPTURE_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+struct capture;
+
+enum capture_mode {
+	CAPTURE_FOR_PROCESS, /* hand descriptors to a child process */
+	CAPTURE_FOR_WRITES,  /* the executor calls capture_write() */
+};
+
+/* Create or truncate the two logs (mode 0644).  For a process, *out_fd
+ * and *err_fd receive the descriptors the job must write to (dup them
+ * into 1 and 2, then close them in the parent); they may be NULL for
+ * CAPTURE_FOR_WRITES.  MASK is copied. */
+int capture_open(struct capture **c, enum capture_mode mode, const char *stdout_path,
+		 const char *stderr_path, char *const *mask, int nmask, int *out_fd,
+		 int *err_fd, struct rl_err *err);
+
+/* The read ends to poll for POLLIN (2 entries; -1 when the job writes to
+ * the files directly).  */
+void capture_poll_fds(const struct capture *c, int fds[2]);
+
+/* Move what has arrived in the pipes to the logs, masked.  FINAL: the job
+ * ended: also what the masker holds back, then close the pipes. */
+void capture_pump(struct capture *c, int final);
+
+/* Write N bytes of STREAM (1: stdout, 2: stderr) through the masker. */
+int capture_write(struct capture *c, int stream, const char *data, size_t n);
+
+/* Flush what is held back, close everything.  Accepts NULL; clears *c. */
+void capture_free(struct capture **c);
+
+#endif
