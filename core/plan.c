@@ -1,263 +1,29 @@
-/* core/plan.c — what a run would do, without doing it (`rerun --dry-run`):
- * for each step, in order, whether it runs, comes from the cache, or is
- * reused from the earlier run (--from), and why. */
+/* core/plan.c — what a run would do, without doing it: decide_step()
+ * (core/decide.c) for each step in run order, as the runner would call
+ * it, with the inputs known so far. */
 #include "config.h"
 #include "core/plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
-#include "core/cache.h"
+#include "core/decide.h"
 #include "core/session.h"
 #include "core/spec.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/fs.h"
 
-#define ACT_RUN PLAN_RUN
-#define ACT_CACHED PLAN_CACHED
-#define ACT_REUSED PLAN_REUSED
-
-static const char *const action_names[] = { "run", "cached", "reused" };
+_Static_assert((int)PLAN_RUN == (int)DECIDE_RUN && (int)PLAN_CACHED == (int)DECIDE_CACHED &&
+		       (int)PLAN_REUSED == (int)DECIDE_REUSED && (int)PLAN__COUNT == (int)DECIDE__COUNT,
+	       "a plan's actions are the decision's");
 
 const char *plan_action_name(enum plan_action a)
 {
-	return action_names[a];
-}
-
-struct pstep {
-	enum plan_action act;
-	char *why;
-	char **out_sha; /* per declared output, when not run */
-};
-
-/* Why the step misses the cache: the parts that differ from the newest
- * earlier run of the step, or that there is none. */
-static char *miss_reason(struct store *s, int64_t pipeline_id,
-			 const struct spec_step *st, const cJSON *parts)
-{
-	int64_t prev = 0;
-	char *pj = NULL;
-	struct buf b = BUF_INIT;
-	if (pipeline_id <= 0 ||
-	    store_cache_previous(s, pipeline_id, st->name, 0, &prev, &pj, NULL) < 0) {
-		buf_puts(&b, "never ran before");
-		return buf_steal(&b);
-	}
-	cJSON *before = cJSON_Parse(pj);
-	cJSON *d = cache_diff(parts, before);
-	int n = cJSON_GetArraySize(d);
-	if (n == 0) {
-		buf_printf(&b, "same key as step run %lld, but its outputs are gone or changed",
-			   (long long)prev);
-	} else {
-		buf_puts(&b, "changed: ");
-		int k = 0;
-		for (cJSON *x = d->child; x && k < 4; x = x->next, k++)
-			buf_printf(&b, "%s%s", k ? ", " : "",
-				   cJSON_GetObjectItem(x, "part")->valuestring);
-		if (n > 4)
-			buf_printf(&b, " and %d more", n - 4);
-	}
-	cJSON_Delete(d);
-	cJSON_Delete(before);
-	free(pj);
-	return buf_steal(&b);
-}
-
-static char *fmt(const char *f, const char *a) __attribute__((format(printf, 1, 0)));
-static char *fmt(const char *f, const char *a)
-{
-	struct buf b = BUF_INIT;
-	buf_puts(&b, f);
-	/* the one "%s" in F becomes A */
-	char *at = strstr(b.data, "%s");
-	if (at) {
-		struct buf r = BUF_INIT;
-		buf_append(&r, b.data, (size_t)(at - b.data));
-		buf_puts(&r, a ? a : "");
-		buf_puts(&r, at + 2);
-		buf_free(&b);
-		return buf_steal(&r);
-	}
-	return buf_steal(&b);
-}
-
-int runner_plan(const struct runner_opts *o, struct plan **out, struct rl_err *err)
-{
-	struct spec *sp = NULL;
-	struct store *s = NULL;
-	struct pstep *ps = NULL;
-	struct store_pipeline pip = { 0 };
-	unsigned char *mark = NULL;
-	int rc = -1;
-	if (o->spec_text ? spec_parse(o->spec_text, strlen(o->spec_text), o->spec_path,
-				      o->spec_dir, &sp, err) < 0
-			 : spec_load_file(o->spec_path, &sp, err) < 0)
-		goto cleanup;
-	if (o->nparams && spec_set_params(sp, o->params, o->nparams, err) < 0)
-		goto cleanup;
-	if (session_open(o->store_flag, 0, &s, err) < 0)
-		goto cleanup;
-	int64_t pid = store_pipeline_get(s, sp->name, &pip, NULL) == 0 ? pip.id : 0;
-	ps = calloc((size_t)sp->nsteps, sizeof(*ps));
-	mark = calloc((size_t)sp->nsteps, 1);
-	if (!ps || !mark) {
-		rl_err_set(err, RL_E_NOMEM, NULL);
-		goto cleanup;
-	}
-	int from = -1;
-	if (o->from_step && (from = spec_step_index(sp, o->from_step)) < 0) {
-		rl_err_set(err, RL_E_USAGE, "--from: no step '%s' in the pipeline", o->from_step);
-		goto cleanup;
-	}
-	if (from >= 0)
-		spec_mark_downstream(sp, from, mark);
-	for (int i = 0; i < o->nforce; i++)
-		if (spec_step_index(sp, o->force[i]) < 0) {
-			rl_err_set(err, RL_E_USAGE, "--force: no step '%s' in the pipeline",
-				   o->force[i]);
-			goto cleanup;
-		}
-
-	for (int k = 0; k < sp->nsteps; k++) {
-		int i = sp->order[k];
-		const struct spec_step *st = &sp->steps[i];
-		struct pstep *p = &ps[i];
-		p->out_sha = calloc((size_t)st->noutputs + 1, sizeof(char *));
-		int forced = 0;
-		for (int f = 0; f < o->nforce; f++)
-			forced |= strcmp(o->force[f], st->name) == 0;
-		struct store_artifact_ref *outs = NULL;
-		int nouts = 0;
-		/* --from: steps upstream of it reuse the earlier run's results */
-		if (from >= 0 && !mark[i]) {
-			struct store_step_run old = { 0 };
-			if (store_step_run_get(s, o->reuse_run, st->name, &old, NULL) == 0) {
-				char *why = NULL;
-				int v = cache_verify(s, old.id, st, &outs, &nouts, &why, err);
-				if (v < 0) {
-					store_step_run_clear(&old);
-					goto cleanup;
-				}
-				if (v == 1) {
-					p->act = ACT_REUSED;
-					struct buf b = BUF_INIT;
-					buf_printf(&b, "upstream of --from %s: step run %lld of run %lld",
-						   o->from_step, (long long)old.id,
-						   (long long)o->reuse_run);
-					p->why = buf_steal(&b);
-				} else {
-					p->why = why;
-					why = NULL;
-				}
-				free(why);
-			}
-			store_step_run_clear(&old);
-		}
-		if (p->act == ACT_RUN && !p->why) {
-			/* the inputs' hashes: known unless an upstream step runs */
-			char **shas = calloc((size_t)st->ninputs + 1, sizeof(char *));
-			for (int n = 0; n < st->ninputs && !p->why; n++) {
-				const struct spec_input *in = &st->inputs[n];
-				if (in->kind == SPEC_INPUT_STEP) {
-					struct pstep *up = &ps[in->step_index];
-					const struct spec_step *us = &sp->steps[in->step_index];
-					if (up->act == ACT_RUN) {
-						p->why = fmt("upstream step '%s' runs", us->name);
-						break;
-					}
-					for (int q = 0; q < us->noutputs; q++)
-						if (!strcmp(us->outputs[q].name, in->output))
-							shas[n] = up->out_sha[q];
-				} else {
-					char *abs = sp->dir ? fs_join(sp->dir, in->path)
-							    : fs_absolute(in->path);
-					char hex[HASH_HEX_LEN + 1];
-					if (abs && hash_path(abs, hex, NULL, NULL, NULL) == 0)
-						shas[n] = strdup(hex);
-					else
-						p->why = fmt("input '%s' does not exist", in->name);
-					free(abs);
-				}
-			}
-			if (!p->why && from >= 0 && (int)i == from)
-				p->why = fmt("--from %s", st->name);
-			else if (!p->why && forced)
-				p->why = fmt("--force %s", st->name);
-			else if (!p->why && (!st->cache || o->no_cache))
-				p->why = strdup(o->no_cache ? "--no-cache" : "\"cache\": false");
-			else if (!p->why && from >= 0 && mark[i])
-				p->why = fmt("downstream of --from %s", o->from_step);
-			if (!p->why) {
-				cJSON *parts = NULL;
-				char key[HASH_HEX_LEN + 1];
-				int64_t hit = 0;
-				if (cache_key(sp, st, "0", "dry-run", shas, &parts, key, err) < 0 ||
-				    (pid && cache_lookup(s, pid, st, key, &hit, &outs, &nouts, err) < 0)) {
-					cJSON_Delete(parts);
-					for (int n = 0; n < st->ninputs; n++)
-						if (st->inputs[n].kind == SPEC_INPUT_PATH)
-							free(shas[n]);
-					free(shas);
-					goto cleanup;
-				}
-				if (hit) {
-					p->act = ACT_CACHED;
-					struct buf b = BUF_INIT;
-					buf_printf(&b, "same key as step run %lld", (long long)hit);
-					p->why = buf_steal(&b);
-				} else {
-					p->why = miss_reason(s, pid, st, parts);
-				}
-				cJSON_Delete(parts);
-			}
-			for (int n = 0; n < st->ninputs; n++)
-				if (st->inputs[n].kind == SPEC_INPUT_PATH)
-					free(shas[n]);
-			free(shas);
-		}
-		for (int q = 0; q < st->noutputs; q++)
-			for (int m = 0; m < nouts; m++)
-				if (!strcmp(outs[m].name, st->outputs[q].name))
-					p->out_sha[q] = strdup(outs[m].sha256);
-		store_artifact_refs_free(outs, nouts);
-	}
-
-	struct plan *pl = calloc(1, sizeof(*pl));
-	if (pl)
-		pl->steps = calloc((size_t)sp->nsteps + 1, sizeof(*pl->steps));
-	if (!pl || !pl->steps) {
-		plan_free(&pl);
-		rl_err_set(err, RL_E_NOMEM, NULL);
-		goto cleanup;
-	}
-	for (int k = 0; k < sp->nsteps; k++) {
-		int i = sp->order[k];
-		struct plan_step *x = &pl->steps[pl->n++];
-		x->name = strdup(sp->steps[i].name);
-		x->action = ps[i].act;
-		x->why = ps[i].why ? ps[i].why : strdup("");
-		ps[i].why = NULL;
-		pl->count[x->action]++;
-	}
-	*out = pl;
-	rc = 0;
-cleanup:
-	for (int i = 0; ps && sp && i < sp->nsteps; i++) {
-		free(ps[i].why);
-		for (int q = 0; ps[i].out_sha && q < sp->steps[i].noutputs; q++)
-			free(ps[i].out_sha[q]);
-		free(ps[i].out_sha);
-	}
-	free(ps);
-	free(mark);
-	store_pipeline_clear(&pip);
-	store_close(&s);
-	spec_free(&sp);
-	return rc;
+	return decide_action_name((enum decide_action)a);
 }
 
 void plan_free(struct plan **pp)
@@ -272,4 +38,194 @@ void plan_free(struct plan **pp)
 	free(p->steps);
 	free(p);
 	*pp = NULL;
+}
+
+/* What the planner knows of each step (spec order). */
+struct pstep {
+	enum decide_action act;
+	char **out_sha; /* per declared output, when not run */
+};
+
+struct planner {
+	struct store *store;
+	const struct spec *sp;
+	const struct runner_opts *o;
+	int64_t pipeline_id;
+	unsigned char *mark; /* 1: --from step or downstream of it */
+	int from;
+	struct pstep *ps;
+};
+
+static char *say(const char *fmt, const char *a)
+{
+	struct buf b = BUF_INIT;
+	const char *at = strstr(fmt, "%s");
+	buf_append(&b, fmt, (size_t)(at - fmt));
+	buf_puts(&b, a);
+	buf_puts(&b, at + 2);
+	return buf_steal(&b);
+}
+
+/* The hashes of step I's inputs, or *unknown (malloc'd) saying why one
+ * is not known.  External inputs' hashes are malloc'd into SHAS. */
+static void input_hashes(struct planner *p, const struct spec_step *st, char **shas,
+			 char **unknown)
+{
+	for (int n = 0; n < st->ninputs && !*unknown; n++) {
+		const struct spec_input *in = &st->inputs[n];
+		if (in->kind == SPEC_INPUT_STEP) {
+			const struct pstep *up = &p->ps[in->step_index];
+			const struct spec_step *us = &p->sp->steps[in->step_index];
+			if (up->act == DECIDE_RUN) {
+				*unknown = say("upstream step '%s' runs", us->name);
+				break;
+			}
+			for (int q = 0; q < us->noutputs; q++)
+				if (!strcmp(us->outputs[q].name, in->output) && up->out_sha[q])
+					shas[n] = strdup(up->out_sha[q]);
+			continue;
+		}
+		char *abs = p->sp->dir ? fs_join(p->sp->dir, in->path) : fs_absolute(in->path);
+		char hex[HASH_HEX_LEN + 1];
+		if (abs && hash_path(abs, hex, NULL, NULL, NULL) == 0)
+			shas[n] = strdup(hex);
+		else
+			*unknown = say("input '%s' does not exist", in->name);
+		free(abs);
+	}
+}
+
+/* --from: the earlier run's step run of a step upstream of it, when that
+ * one completed (the runner's rule). */
+static int64_t reuse_candidate(struct planner *p, int i)
+{
+	if (p->from < 0 || p->mark[i])
+		return 0;
+	struct store_step_run old = { 0 };
+	int64_t id = 0;
+	if (store_step_run_get(p->store, p->o->reuse_run, p->sp->steps[i].name, &old, NULL) == 0 &&
+	    (!strcmp(old.status, "completed") || !strcmp(old.status, "cached")))
+		id = old.id;
+	store_step_run_clear(&old);
+	return id;
+}
+
+static int forced(const struct runner_opts *o, const char *name)
+{
+	for (int f = 0; f < o->nforce; f++)
+		if (strcmp(o->force[f], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int plan_step(struct planner *p, int i, struct plan_step *out, struct rl_err *err)
+{
+	const struct spec_step *st = &p->sp->steps[i];
+	struct pstep *ps = &p->ps[i];
+	char **shas = calloc((size_t)st->ninputs + 1, sizeof(char *));
+	char *unknown = NULL;
+	struct decision d;
+	int rc = -1;
+	if (!(ps->out_sha = calloc((size_t)st->noutputs + 1, sizeof(char *))) || !shas) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	input_hashes(p, st, shas, &unknown);
+	struct decide_in in = {
+		.store = p->store, .pipeline_id = p->pipeline_id, .spec = p->sp, .step = st,
+		.run_id = "0", .run_name = "dry-run", .input_sha = shas,
+		.unknown_why = unknown, .reuse_from = reuse_candidate(p, i),
+		.reuse_run = p->o->reuse_run, .from_step = p->o->from_step,
+		.from_mark = !p->mark[i] ? 0 : i == p->from ? 1 : 2,
+		.force = forced(p->o, st->name), .no_cache = p->o->no_cache,
+	};
+	if (decide_step(&in, &d, err) < 0)
+		goto cleanup;
+	ps->act = d.action;
+	for (int q = 0; q < st->noutputs; q++)
+		for (int m = 0; m < d.nouts; m++)
+			if (!strcmp(d.outs[m].name, st->outputs[q].name))
+				ps->out_sha[q] = strdup(d.outs[m].sha256);
+	out->name = strdup(st->name);
+	out->action = (enum plan_action)d.action;
+	out->why = d.why;
+	d.why = NULL;
+	decision_clear(&d);
+	rc = out->name ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+cleanup:
+	for (int n = 0; shas && n < st->ninputs; n++)
+		free(shas[n]);
+	free(shas);
+	free(unknown);
+	return rc;
+}
+
+/* --from and --force must name steps (the runner's messages). */
+static int check_steps(struct planner *p, struct rl_err *err)
+{
+	const struct runner_opts *o = p->o;
+	for (int i = 0; i < o->nforce; i++)
+		if (spec_step_index(p->sp, o->force[i]) < 0)
+			return rl_err_set(err, RL_E_USAGE, "--force: no step '%s' in the pipeline",
+					  o->force[i]);
+	p->from = -1;
+	if (o->from_step && (p->from = spec_step_index(p->sp, o->from_step)) < 0)
+		return rl_err_set(err, RL_E_USAGE, "--from: no step '%s' in the pipeline",
+				  o->from_step);
+	if (p->from >= 0)
+		spec_mark_downstream(p->sp, p->from, p->mark);
+	return 0;
+}
+
+int plan_compute(struct store *s, const struct spec *sp, const struct runner_opts *o,
+		 struct plan **out, struct rl_err *err)
+{
+	struct planner p = { .store = s, .sp = sp, .o = o };
+	struct store_pipeline pip = { 0 };
+	struct plan *pl = calloc(1, sizeof(*pl));
+	int rc = -1;
+	p.ps = calloc((size_t)sp->nsteps + 1, sizeof(*p.ps));
+	p.mark = calloc((size_t)sp->nsteps + 1, 1);
+	if (pl)
+		pl->steps = calloc((size_t)sp->nsteps + 1, sizeof(*pl->steps));
+	if (!pl || !pl->steps || !p.ps || !p.mark) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	if (check_steps(&p, err) < 0)
+		goto cleanup;
+	p.pipeline_id = store_pipeline_get(s, sp->name, &pip, NULL) == 0 ? pip.id : 0;
+	for (int k = 0; k < sp->nsteps; k++) {
+		if (plan_step(&p, sp->order[k], &pl->steps[pl->n], err) < 0)
+			goto cleanup;
+		pl->count[pl->steps[pl->n++].action]++;
+	}
+	*out = pl;
+	pl = NULL;
+	rc = 0;
+cleanup:
+	for (int i = 0; p.ps && i < sp->nsteps; i++) {
+		for (int q = 0; p.ps[i].out_sha && q < sp->steps[i].noutputs; q++)
+			free(p.ps[i].out_sha[q]);
+		free(p.ps[i].out_sha);
+	}
+	free(p.ps);
+	free(p.mark);
+	store_pipeline_clear(&pip);
+	plan_free(&pl);
+	return rc;
+}
+
+int runner_plan(const struct runner_opts *o, struct plan **out, struct rl_err *err)
+{
+	struct spec *sp = NULL;
+	struct store *s = NULL;
+	int rc = -1;
+	if (runner_load_spec(o, &sp, err) < 0 || session_open(o->store_flag, 0, &s, err) < 0)
+		goto cleanup;
+	rc = plan_compute(s, sp, o, out, err);
+cleanup:
+	store_close(&s);
+	spec_free(&sp);
+	return rc;
 }

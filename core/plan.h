@@ -9,6 +9,7 @@
 #include "core/runner.h"
 #include "util/error.h"
 
+/* The actions of core/decide.h, in the same order. */
 enum plan_action { PLAN_RUN, PLAN_CACHED, PLAN_REUSED, PLAN__COUNT };
 
 struct plan_step {
@@ -26,8 +27,15 @@ struct plan {
 /* "run", "cached" or "reused". */
 const char *plan_action_name(enum plan_action a);
 
-/* The plan of the run O describes.  *out is new (plan_free). */
+/* The plan of the run O describes, read from O's store.  *out is new
+ * (plan_free). */
 int runner_plan(const struct runner_opts *o, struct plan **out, struct rl_err *err);
+
+/* The same with the store and the pipeline already open (the browser). */
+struct spec;
+struct store;
+int plan_compute(struct store *s, const struct spec *sp, const struct runner_opts *o,
+		 struct plan **out, struct rl_err *err);
 
 /* Accepts NULL; clears *p. */
 void plan_free(struct plan **p);

@@ -231,8 +231,7 @@ static void run_free(struct run *r)
 	free(r->baseline_name);
 }
 
-/* The pipeline file (or the recorded snapshot) with the -p overrides. */
-static int load_spec(const struct runner_opts *o, struct spec **out, struct rl_err *err)
+int runner_load_spec(const struct runner_opts *o, struct spec **out, struct rl_err *err)
 {
 	if (o->spec_text ? spec_parse(o->spec_text, strlen(o->spec_text), o->spec_path,
 				      o->spec_dir, out, err) < 0
@@ -249,7 +248,7 @@ static int open_run(struct run *r, struct rl_err *err)
 	if (o->jobs < 0)
 		return rl_err_set(err, RL_E_USAGE, "-j takes a positive number");
 	r->jobs = o->jobs > 0 ? o->jobs : run_jobs_default();
-	if (load_spec(o, &r->spec, err) < 0)
+	if (runner_load_spec(o, &r->spec, err) < 0)
 		return -1;
 	r->n = r->spec->nsteps;
 	r->steps = calloc((size_t)r->n, sizeof(*r->steps));

@@ -83,4 +83,9 @@ int runner_run(const struct runner_opts *o, struct runner_result *res,
 
 void runner_result_clear(struct runner_result *res);
 
+/* The pipeline of the run O describes: its file (or the recorded
+ * snapshot O->spec_text) with O's -p overrides applied. */
+struct spec;
+int runner_load_spec(const struct runner_opts *o, struct spec **out, struct rl_err *err);
+
 #endif
