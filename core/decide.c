@@ -39,7 +39,7 @@ static char *miss_reason(const struct decide_in *in, const cJSON *parts)
 	int64_t prev = 0;
 	char *pj = NULL;
 	struct buf b = BUF_INIT;
-	if (in->pipeline_id <= 0 ||
+	if (in->pipeline_id <= 0 || !in->store ||
 	    store_cache_previous(in->store, in->pipeline_id, in->step->name, 0, &prev, &pj,
 				 NULL) < 0) {
 		buf_puts(&b, "never ran before");
@@ -103,7 +103,7 @@ static char *must_run(const struct decide_in *in)
 static int try_cache(const struct decide_in *in, struct decision *d, struct rl_err *err)
 {
 	int64_t hit = 0;
-	if (in->pipeline_id <= 0)
+	if (in->pipeline_id <= 0 || !in->store)
 		return 0;
 	if (cache_lookup(in->store, in->pipeline_id, in->step, d->key, &hit, &d->outs,
 			 &d->nouts, err) < 0)
@@ -136,7 +136,7 @@ int decide_step(const struct decide_in *in, struct decision *d, struct rl_err *e
 		      d->key, err) < 0)
 		goto cleanup;
 	int got = 0;
-	if (in->reuse_from && (got = try_reuse(in, d, &why_not, err)) < 0)
+	if (in->reuse_from && in->store && (got = try_reuse(in, d, &why_not, err)) < 0)
 		goto cleanup;
 	if (!got && !(d->why = must_run(in)) && (got = try_cache(in, d, err)) < 0)
 		goto cleanup;

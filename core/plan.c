@@ -99,7 +99,7 @@ static void input_hashes(struct planner *p, const struct spec_step *st, char **s
  * one completed (the runner's rule). */
 static int64_t reuse_candidate(struct planner *p, int i)
 {
-	if (p->from < 0 || p->mark[i])
+	if (p->from < 0 || p->mark[i] || !p->store)
 		return 0;
 	struct store_step_run old = { 0 };
 	int64_t id = 0;
@@ -194,7 +194,7 @@ int plan_compute(struct store *s, const struct spec *sp, const struct runner_opt
 	}
 	if (check_steps(&p, err) < 0)
 		goto cleanup;
-	p.pipeline_id = store_pipeline_get(s, sp->name, &pip, NULL) == 0 ? pip.id : 0;
+	p.pipeline_id = s && store_pipeline_get(s, sp->name, &pip, NULL) == 0 ? pip.id : 0;
 	for (int k = 0; k < sp->nsteps; k++) {
 		if (plan_step(&p, sp->order[k], &pl->steps[pl->n], err) < 0)
 			goto cleanup;
@@ -221,8 +221,16 @@ int runner_plan(const struct runner_opts *o, struct plan **out, struct rl_err *e
 	struct spec *sp = NULL;
 	struct store *s = NULL;
 	int rc = -1;
-	if (runner_load_spec(o, &sp, err) < 0 || session_open(o->store_flag, 0, &s, err) < 0)
+	struct rl_err serr = RL_ERR_INIT;
+	if (runner_load_spec(o, &sp, err) < 0)
 		goto cleanup;
+	/* no store yet: nothing ran before, every step runs */
+	if (session_open(o->store_flag, 0, &s, &serr) < 0 && serr.code != RL_E_NO_STORE) {
+		rl_err_set(err, serr.code, "%s", rl_err_msg(&serr));
+		rl_err_clear(&serr);
+		goto cleanup;
+	}
+	rl_err_clear(&serr);
 	rc = plan_compute(s, sp, o, out, err);
 cleanup:
 	store_close(&s);

@@ -27,11 +27,12 @@ struct plan {
 /* "run", "cached" or "reused". */
 const char *plan_action_name(enum plan_action a);
 
-/* The plan of the run O describes, read from O's store.  *out is new
- * (plan_free). */
+/* The plan of the run O describes, read from O's store (when there is no
+ * store yet, every step runs).  *out is new (plan_free). */
 int runner_plan(const struct runner_opts *o, struct plan **out, struct rl_err *err);
 
-/* The same with the store and the pipeline already open (the browser). */
+/* The same with the store (may be NULL) and the pipeline already open
+ * (the browser). */
 struct spec;
 struct store;
 int plan_compute(struct store *s, const struct spec *sp, const struct runner_opts *o,

@@ -37,7 +37,7 @@ int record_choose_stack(struct run *r, struct rl_err *err)
 		r->artifact_root = strdup(st.artifact_store);
 	}
 	const char *flavor = st.orchestrator ? st.orchestrator : "local";
-	if (!(r->ex_ops = executor_find(flavor))) {
+	if (!(r->ex_ops = r->o->executor ? r->o->executor : executor_find(flavor))) {
 		rl_err_set(err, RL_E_INPUT, "stack '%s': unknown orchestrator flavor '%s'", name,
 			   flavor);
 		goto cleanup;

@@ -11,6 +11,8 @@
 
 #include "util/error.h"
 
+struct executor_ops;
+
 /* Seconds a step gets between SIGTERM and SIGKILL (timeouts, Ctrl-C). */
 #define RUNNER_KILL_GRACE_MS 5000
 
@@ -62,6 +64,9 @@ struct runner_opts {
 	char *const *force;    /* steps to re-execute even when cached */
 	int nforce;
 
+	/* Run the steps on this executor instead of the stack's (tests);
+	 * NULL: the stack's orchestrator. */
+	const struct executor_ops *executor;
 	/* Progress, as events (may be NULL): the faces draw them. */
 	const struct runner_observer *observer;
 };

@@ -30,6 +30,7 @@ struct fake_job {
 	struct script script;
 	struct capture *cap;
 	int64_t wake_at; /* FJ_SLEEPING: monotonic ms */
+	int64_t ended_at; /* when it ended, in the job's own time */
 	int exit_code, signal;
 };
 
@@ -146,9 +147,10 @@ static const char *host_cwd(void *ctx)
 	return ((struct fake_job *)ctx)->cwd;
 }
 
-static void end(struct fake_job *j, int exit_code, int sig)
+static void end(struct fake_job *j, int exit_code, int sig, int64_t at)
 {
 	j->state = FJ_ENDED;
+	j->ended_at = at;
 	j->exit_code = exit_code;
 	j->signal = sig;
 }
@@ -158,22 +160,28 @@ static void play(struct executor *ex, int64_t now)
 {
 	for (int i = 0; i < ex->njobs; i++) {
 		struct fake_job *j = &ex->jobs[i];
-		if (j->state == FJ_SLEEPING && now >= j->wake_at)
+		/* a job that slept goes on at the time it woke, whenever this
+		 * loop notices: its end time does not depend on the load */
+		int64_t at = now;
+		if (j->state == FJ_SLEEPING && now >= j->wake_at) {
 			j->state = FJ_READY;
+			at = j->wake_at;
+		}
 		if (j->state != FJ_READY)
 			continue;
 		struct script_host h = { j, host_write, host_getenv, host_cwd };
 		int v = 0;
 		switch (script_run(&j->script, &h, &v)) {
 		case SCRIPT_EXIT:
-			end(j, v, 0);
+			end(j, v, 0, at);
 			break;
 		case SCRIPT_SIGNAL:
-			end(j, -1, v);
+			end(j, -1, v, at);
 			break;
 		case SCRIPT_SLEEP:
 			j->state = FJ_SLEEPING;
-			j->wake_at = now + v;
+			j->wake_at = at + v;
+			i--; /* it may be due already */
 			break;
 		case SCRIPT_HANG:
 			j->state = FJ_HANGING;
@@ -187,7 +195,7 @@ static void fake_signal(struct executor *ex, int64_t job, int sig)
 	for (int i = 0; i < ex->njobs; i++) {
 		struct fake_job *j = &ex->jobs[i];
 		if (j->id == job && j->state != FJ_FREE && j->state != FJ_ENDED && sig)
-			end(j, -1, sig);
+			end(j, -1, sig, time_mono_ms());
 	}
 }
 
@@ -210,12 +218,14 @@ static int fake_wait(struct executor *ex, int timeout_ms, int wake_fd, struct rl
 	return 0;
 }
 
+/* Jobs are reaped in the order they ended. */
 static int fake_reap(struct executor *ex, struct exec_result *res)
 {
-	for (int i = 0; i < ex->njobs; i++) {
-		struct fake_job *j = &ex->jobs[i];
-		if (j->state != FJ_ENDED)
-			continue;
+	struct fake_job *j = NULL;
+	for (int i = 0; i < ex->njobs; i++)
+		if (ex->jobs[i].state == FJ_ENDED && (!j || ex->jobs[i].ended_at < j->ended_at))
+			j = &ex->jobs[i];
+	if (j) {
 		res->job = j->id;
 		res->exit_code = j->exit_code;
 		res->signal = j->signal;
