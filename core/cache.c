@@ -7,6 +7,83 @@
 
 #include "util/buf.h"
 
+/* "command": the substituted shell string, or the argv as an array
+ * (["a b"] and ["a", "b"] differ); "workdir". */
+static int command_parts(const struct spec *s, const struct spec_step *st,
+			 const struct spec_subst *sub, cJSON *p, struct rl_err *err)
+{
+	char *c = NULL;
+	if (st->run_shell) {
+		if (spec_substitute(s, st, st->run_shell, sub, &c, err) < 0)
+			return -1;
+		cJSON_AddStringToObject(p, "command", c);
+		free(c);
+	} else {
+		cJSON *argv = cJSON_AddArrayToObject(p, "command");
+		for (int i = 0; i < st->run_argc; i++) {
+			if (spec_substitute(s, st, st->run_argv[i], sub, &c, err) < 0)
+				return -1;
+			cJSON_AddItemToArray(argv, cJSON_CreateString(c));
+			free(c);
+		}
+	}
+	if (!st->workdir) {
+		cJSON_AddNullToObject(p, "workdir");
+		return 0;
+	}
+	if (spec_substitute(s, st, st->workdir, sub, &c, err) < 0)
+		return -1;
+	cJSON_AddStringToObject(p, "workdir", c);
+	free(c);
+	return 0;
+}
+
+/* "env", "params", "inputs" (by hash) and "outputs" (name=path). */
+static int data_parts(const struct spec *s, const struct spec_step *st,
+		      const struct spec_subst *sub, char *const *input_sha, cJSON *p,
+		      struct rl_err *err)
+{
+	cJSON *env = cJSON_AddObjectToObject(p, "env");
+	for (int i = 0; i < st->nenv; i++) {
+		char *v = NULL;
+		if (spec_substitute(s, st, st->env[i].value, sub, &v, err) < 0)
+			return -1;
+		cJSON_DeleteItemFromObjectCaseSensitive(env, st->env[i].key);
+		cJSON_AddStringToObject(env, st->env[i].key, v);
+		free(v);
+	}
+	cJSON_AddItemToObject(p, "params", st->params ? cJSON_Duplicate(st->params, 1)
+						      : cJSON_CreateObject());
+	cJSON *ih = cJSON_AddObjectToObject(p, "inputs");
+	for (int i = 0; i < st->ninputs; i++)
+		cJSON_AddStringToObject(ih, st->inputs[i].name,
+					input_sha && input_sha[i] ? input_sha[i] : "");
+	cJSON *on = cJSON_AddArrayToObject(p, "outputs");
+	for (int i = 0; i < st->noutputs; i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "%s=%s", st->outputs[i].name, st->outputs[i].path);
+		cJSON_AddItemToArray(on, cJSON_CreateString(b.data));
+		buf_free(&b);
+	}
+	return 0;
+}
+
+/* "${KIND.NAME}": a placeholder instead of a run-specific path, so the
+ * same step in another run has the same key. */
+static char *placeholder(const char *kind, const char *name)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "${%s.%s}", kind, name);
+	return buf_steal(&b);
+}
+
+static void names_free(char **v, int n)
+{
+	for (int i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 int cache_key(const struct spec *s, const struct spec_step *st,
 	      const char *run_id, const char *run_name,
 	      char *const *input_sha, cJSON **parts,
@@ -15,74 +92,21 @@ int cache_key(const struct spec *s, const struct spec_step *st,
 	int ni = st->ninputs, no = st->noutputs, rc = -1;
 	char **ins = calloc((size_t)ni + 1, sizeof(char *));
 	char **outs = calloc((size_t)no + 1, sizeof(char *));
+	for (int i = 0; ins && i < ni; i++)
+		ins[i] = placeholder("inputs", st->inputs[i].name);
+	for (int i = 0; outs && i < no; i++)
+		outs[i] = placeholder("outputs", st->outputs[i].name);
 	cJSON *p = cJSON_CreateObject();
 	char *text = NULL;
 	if (!ins || !outs || !p) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
-	/* placeholders instead of run-specific paths */
-	for (int i = 0; i < ni; i++) {
-		struct buf b = BUF_INIT;
-		buf_printf(&b, "${inputs.%s}", st->inputs[i].name);
-		ins[i] = buf_steal(&b);
-	}
-	for (int i = 0; i < no; i++) {
-		struct buf b = BUF_INIT;
-		buf_printf(&b, "${outputs.%s}", st->outputs[i].name);
-		outs[i] = buf_steal(&b);
-	}
 	struct spec_subst sub = { run_id, run_name, ins, outs };
-	if (st->run_shell) {
-		char *c = NULL;
-		if (spec_substitute(s, st, st->run_shell, &sub, &c, err) < 0)
-			goto cleanup;
-		cJSON_AddStringToObject(p, "command", c);
-		free(c);
-	} else {
-		/* argv as an array: ["a b"] and ["a", "b"] differ */
-		cJSON *argv = cJSON_AddArrayToObject(p, "command");
-		for (int i = 0; i < st->run_argc; i++) {
-			char *c = NULL;
-			if (spec_substitute(s, st, st->run_argv[i], &sub, &c, err) < 0)
-				goto cleanup;
-			cJSON_AddItemToArray(argv, cJSON_CreateString(c));
-			free(c);
-		}
-	}
-	if (st->workdir) {
-		char *w = NULL;
-		if (spec_substitute(s, st, st->workdir, &sub, &w, err) < 0)
-			goto cleanup;
-		cJSON_AddStringToObject(p, "workdir", w);
-		free(w);
-	} else {
-		cJSON_AddNullToObject(p, "workdir");
-	}
-	cJSON *env = cJSON_AddObjectToObject(p, "env");
-	for (int i = 0; i < st->nenv; i++) {
-		char *v = NULL;
-		if (spec_substitute(s, st, st->env[i].value, &sub, &v, err) < 0)
-			goto cleanup;
-		cJSON_DeleteItemFromObjectCaseSensitive(env, st->env[i].key);
-		cJSON_AddStringToObject(env, st->env[i].key, v);
-		free(v);
-	}
-	cJSON_AddItemToObject(p, "params", st->params ? cJSON_Duplicate(st->params, 1)
-						      : cJSON_CreateObject());
-	cJSON *ih = cJSON_AddObjectToObject(p, "inputs");
-	for (int i = 0; i < ni; i++)
-		cJSON_AddStringToObject(ih, st->inputs[i].name,
-					input_sha && input_sha[i] ? input_sha[i] : "");
-	cJSON *on = cJSON_AddArrayToObject(p, "outputs");
-	for (int i = 0; i < no; i++) {
-		struct buf b = BUF_INIT;
-		buf_printf(&b, "%s=%s", st->outputs[i].name, st->outputs[i].path);
-		cJSON_AddItemToArray(on, cJSON_CreateString(b.data));
-		buf_free(&b);
-	}
-	text = cJSON_PrintUnformatted(p);
-	if (!text) {
+	if (command_parts(s, st, &sub, p, err) < 0 ||
+	    data_parts(s, st, &sub, input_sha, p, err) < 0)
+		goto cleanup;
+	if (!(text = cJSON_PrintUnformatted(p))) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
@@ -91,12 +115,8 @@ int cache_key(const struct spec *s, const struct spec_step *st,
 	p = NULL;
 	rc = 0;
 cleanup:
-	for (int i = 0; ins && i < ni; i++)
-		free(ins[i]);
-	for (int i = 0; outs && i < no; i++)
-		free(outs[i]);
-	free(ins);
-	free(outs);
+	names_free(ins, ni);
+	names_free(outs, no);
 	free(text);
 	cJSON_Delete(p);
 	return rc;

@@ -250,6 +250,62 @@ static int parse_time(const char *s, int64_t now, double *ms)
 	return 0;
 }
 
+/* The value of comparison F, typed by its field (the lexer is on it). */
+static int value_of(struct lexer *lx, struct store_filter *f, size_t field_at)
+{
+	const char *v = lx->val;
+	size_t value_at = lx->start;
+	int quoted = lx->kind == T_STRING;
+	double num;
+	switch (f->field) {
+	case SFF_STARTED:
+		if (f->op == SFO_HAS || parse_time(v, lx->now, &num) < 0) {
+			fail(lx, value_at, "'%s' is not a time (use -7d, -12h, 2026-11-20 or "
+			     "2026-11-20T10:00)", v);
+			return -1;
+		}
+		f->is_num = 1;
+		f->num = num;
+		break;
+	case SFF_DURATION:
+		if (f->op == SFO_HAS || parse_span(v, &num) < 0) {
+			fail(lx, value_at, "'%s' is not a duration (use 90, 90s, 5m, 2h, 1d)", v);
+			return -1;
+		}
+		f->is_num = 1;
+		f->num = num;
+		break;
+	case SFF_ID:
+	case SFF_METRIC:
+		if (f->op == SFO_HAS || parse_number(v, &num) < 0) {
+			fail(lx, value_at, "'%s' is not a number", v);
+			return -1;
+		}
+		f->is_num = 1;
+		f->num = num;
+		break;
+	case SFF_PARAM:
+		if (!quoted && f->op != SFO_HAS && parse_number(v, &num) == 0) {
+			f->is_num = 1;
+			f->num = num;
+		} else {
+			f->str = strdup(v);
+		}
+		break;
+	case SFF_TAG:
+		if (f->op != SFO_EQ && f->op != SFO_NE && f->op != SFO_HAS) {
+			fail(lx, field_at, "tag takes =, != or ~%s", "");
+			return -1;
+		}
+		f->str = strdup(v);
+		break;
+	default:
+		f->str = strdup(v);
+		break;
+	}
+	return 0;
+}
+
 static int comparison(struct lexer *lx, struct store_filter **out)
 {
 	if (lx->kind != T_WORD)
@@ -287,56 +343,8 @@ static int comparison(struct lexer *lx, struct store_filter **out)
 		goto fail;
 	}
 	free(opname);
-	const char *v = lx->val;
-	size_t value_at = lx->start;
-	int quoted = lx->kind == T_STRING;
-	double num;
-	switch (f->field) {
-	case SFF_STARTED:
-		if (f->op == SFO_HAS || parse_time(v, lx->now, &num) < 0) {
-			fail(lx, value_at, "'%s' is not a time (use -7d, -12h, 2026-11-20 or "
-			     "2026-11-20T10:00)", v);
-			goto fail;
-		}
-		f->is_num = 1;
-		f->num = num;
-		break;
-	case SFF_DURATION:
-		if (f->op == SFO_HAS || parse_span(v, &num) < 0) {
-			fail(lx, value_at, "'%s' is not a duration (use 90, 90s, 5m, 2h, 1d)", v);
-			goto fail;
-		}
-		f->is_num = 1;
-		f->num = num;
-		break;
-	case SFF_ID:
-	case SFF_METRIC:
-		if (f->op == SFO_HAS || parse_number(v, &num) < 0) {
-			fail(lx, value_at, "'%s' is not a number", v);
-			goto fail;
-		}
-		f->is_num = 1;
-		f->num = num;
-		break;
-	case SFF_PARAM:
-		if (!quoted && f->op != SFO_HAS && parse_number(v, &num) == 0) {
-			f->is_num = 1;
-			f->num = num;
-		} else {
-			f->str = strdup(v);
-		}
-		break;
-	case SFF_TAG:
-		if (f->op != SFO_EQ && f->op != SFO_NE && f->op != SFO_HAS) {
-			fail(lx, field_at, "tag takes =, != or ~%s", "");
-			goto fail;
-		}
-		f->str = strdup(v);
-		break;
-	default:
-		f->str = strdup(v);
-		break;
-	}
+	if (value_of(lx, f, field_at) < 0)
+		goto fail;
 	free(name);
 	if (next(lx) < 0) {
 		filter_free(&f);

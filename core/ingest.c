@@ -78,6 +78,73 @@ static int flush_metrics(struct store *s, struct ingest *ing, struct rl_err *err
 	return rc;
 }
 
+/* {"meta": {...}, "output": NAME|null}: 1 stored, 0 with *why, -1. */
+static int ingest_meta(struct store *s, struct ingest *ing, const cJSON *doc,
+		       const cJSON *meta, char **why, struct rl_err *err)
+{
+	cJSON *out = cJSON_GetObjectItemCaseSensitive(doc, "output");
+	const char *output = cJSON_IsString(out) ? out->valuestring : NULL;
+	if (!cJSON_IsObject(meta) || !meta->child)
+		return *why = reason("\"meta\" must be a non-empty object"), 0;
+	if (out && !cJSON_IsNull(out) && !output)
+		return *why = reason("\"output\" must be a string or null"), 0;
+	if (output && !declared(ing->step, output))
+		return *why = reason("'%s' is not a declared output", output), 0;
+	for (const cJSON *kv = meta->child; kv; kv = kv->next)
+		if (!kv->string || !*kv->string)
+			return *why = reason("empty metadata key"), 0;
+	for (const cJSON *kv = meta->child; kv; kv = kv->next) {
+		char *v = cJSON_PrintUnformatted(kv);
+		int r = v ? store_metadata_set(s, ing->step_run_id, output, kv->string, v, err)
+			  : rl_err_set(err, RL_E_NOMEM, NULL);
+		free(v);
+		if (r < 0)
+			return -1;
+	}
+	return 1;
+}
+
+/* {"metric": KEY, "value": N, "index": I}: 1 stored, 0 with *why, -1. */
+static int ingest_metric(struct store *s, struct ingest *ing, const cJSON *doc,
+			 const cJSON *metric, char **why, struct rl_err *err)
+{
+	cJSON *value = cJSON_GetObjectItemCaseSensitive(doc, "value");
+	cJSON *index = cJSON_GetObjectItemCaseSensitive(doc, "index");
+	if (!cJSON_IsString(metric) || !*metric->valuestring)
+		return *why = reason("\"metric\" must be a non-empty key"), 0;
+	if (!cJSON_IsNumber(value) || !isfinite(value->valuedouble))
+		return *why = reason("metric '%s': the value is not a number",
+				     metric->valuestring),
+		       0;
+	if (index && (!cJSON_IsNumber(index) || index->valuedouble != floor(index->valuedouble) ||
+		      fabs(index->valuedouble) > 9.0e15))
+		return *why = reason("metric '%s': the index is not an integer",
+				     metric->valuestring),
+		       0;
+	struct store_point_new p = {
+		.key = metric->valuestring, .has_index = index != NULL,
+		.index = index ? (int64_t)index->valuedouble : 0,
+		.value = value->valuedouble, .at_ms = time_now_ms(),
+	};
+	if ((ing->batching ? defer_metric(ing, &p, err)
+			   : store_metric_add(s, ing->step_run_id, p.key, p.has_index, p.index,
+					      p.value, p.at_ms, err)) < 0)
+		return -1;
+	return 1;
+}
+
+/* {"state": {...}}: kept in ing->state until the attempt succeeds. */
+static int ingest_state(struct ingest *ing, const cJSON *state, char **why)
+{
+	if (!cJSON_IsObject(state) || !state->child)
+		return *why = reason("\"state\" must be a non-empty object"), 0;
+	for (const cJSON *kv = state->child; kv; kv = kv->next) {
+		cJSON_DeleteItemFromObjectCaseSensitive(ing->state, kv->string);
+		cJSON_AddItemToObject(ing->state, kv->string, cJSON_Duplicate(kv, 1));
+	}
+	return 1;
+}
+
 int ingest_line(struct store *s, struct ingest *ing, const char *line,
 		size_t len, char **why, struct rl_err *err)
 {
@@ -91,88 +158,17 @@ int ingest_line(struct store *s, struct ingest *ing, const char *line,
 	/* a secret value is stored nowhere: not in metadata, metric keys or
 	 * run state, nor in the notes about ignored lines */
 	mask_json(ing->secrets, ing->nsecrets, doc);
-	cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "meta");
-	cJSON *metric = cJSON_GetObjectItemCaseSensitive(doc, "metric");
-	cJSON *state = cJSON_GetObjectItemCaseSensitive(doc, "state");
-	if (meta) {
-		cJSON *out = cJSON_GetObjectItemCaseSensitive(doc, "output");
-		const char *output = cJSON_IsString(out) ? out->valuestring : NULL;
-		if (!cJSON_IsObject(meta) || !meta->child) {
-			*why = reason("\"meta\" must be a non-empty object");
-			goto cleanup;
-		}
-		if (out && !cJSON_IsNull(out) && !output) {
-			*why = reason("\"output\" must be a string or null");
-			goto cleanup;
-		}
-		if (output && !declared(ing->step, output)) {
-			*why = reason("'%s' is not a declared output", output);
-			goto cleanup;
-		}
-		for (cJSON *kv = meta->child; kv; kv = kv->next) {
-			if (!kv->string || !*kv->string) {
-				*why = reason("empty metadata key");
-				goto cleanup;
-			}
-		}
-		for (cJSON *kv = meta->child; kv; kv = kv->next) {
-			char *v = cJSON_PrintUnformatted(kv);
-			int r = v ? store_metadata_set(s, ing->step_run_id, output,
-						       kv->string, v, err)
-				  : rl_err_set(err, RL_E_NOMEM, NULL);
-			free(v);
-			if (r < 0) {
-				rc = -1;
-				goto cleanup;
-			}
-		}
-		rc = 1;
-	} else if (metric) {
-		cJSON *value = cJSON_GetObjectItemCaseSensitive(doc, "value");
-		cJSON *index = cJSON_GetObjectItemCaseSensitive(doc, "index");
-		if (!cJSON_IsString(metric) || !*metric->valuestring) {
-			*why = reason("\"metric\" must be a non-empty key");
-			goto cleanup;
-		}
-		if (!cJSON_IsNumber(value) || !isfinite(value->valuedouble)) {
-			*why = reason("metric '%s': the value is not a number",
-				      metric->valuestring);
-			goto cleanup;
-		}
-		if (index && (!cJSON_IsNumber(index) ||
-			      index->valuedouble != floor(index->valuedouble) ||
-			      fabs(index->valuedouble) > 9.0e15)) {
-			*why = reason("metric '%s': the index is not an integer",
-				      metric->valuestring);
-			goto cleanup;
-		}
-		struct store_point_new p = {
-			.key = metric->valuestring, .has_index = index != NULL,
-			.index = index ? (int64_t)index->valuedouble : 0,
-			.value = value->valuedouble, .at_ms = time_now_ms(),
-		};
-		if ((ing->batching ? defer_metric(ing, &p, err)
-				   : store_metric_add(s, ing->step_run_id, p.key,
-						      p.has_index, p.index, p.value,
-						      p.at_ms, err)) < 0) {
-			rc = -1;
-			goto cleanup;
-		}
-		rc = 1;
-	} else if (state) {
-		if (!cJSON_IsObject(state) || !state->child) {
-			*why = reason("\"state\" must be a non-empty object");
-			goto cleanup;
-		}
-		for (cJSON *kv = state->child; kv; kv = kv->next) {
-			cJSON_DeleteItemFromObjectCaseSensitive(ing->state, kv->string);
-			cJSON_AddItemToObject(ing->state, kv->string,
-					      cJSON_Duplicate(kv, 1));
-		}
-		rc = 1;
-	} else {
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "meta");
+	const cJSON *metric = cJSON_GetObjectItemCaseSensitive(doc, "metric");
+	const cJSON *state = cJSON_GetObjectItemCaseSensitive(doc, "state");
+	if (meta)
+		rc = ingest_meta(s, ing, doc, meta, why, err);
+	else if (metric)
+		rc = ingest_metric(s, ing, doc, metric, why, err);
+	else if (state)
+		rc = ingest_state(ing, state, why);
+	else
 		*why = reason("expected \"meta\", \"metric\" or \"state\"");
-	}
 cleanup:
 	cJSON_Delete(doc);
 	return rc;
