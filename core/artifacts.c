@@ -79,3 +79,80 @@ cleanup:
 	free(dest);
 	return result;
 }
+
+/* Is PATH inside one of the artifact stores?  (Never delete users' files
+ * that were recorded as external inputs.) */
+static int in_roots(const char *path, char **roots, int n)
+{
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(roots[i]);
+		if (strncmp(path, roots[i], l) == 0 && path[l] == '/')
+			return 1;
+	}
+	return 0;
+}
+
+/* The artifact stores: the default one and every stack's. */
+static int artifact_roots(struct store *s, char ***out, int *n, struct rl_err *err)
+{
+	struct store_stack *stacks = NULL;
+	int nst = 0;
+	if (store_stacks_page(s, NULL, 1000, &stacks, &nst, err) < 0)
+		return -1;
+	char **roots = calloc((size_t)nst + 2, sizeof(char *));
+	int k = 0;
+	if (roots) {
+		roots[k++] = fs_join(store_dir(s), "artifacts");
+		for (int i = 0; i < nst; i++)
+			if (stacks[i].artifact_store)
+				roots[k++] = strdup(stacks[i].artifact_store);
+	}
+	store_stacks_free(stacks, nst);
+	if (!roots)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	*out = roots;
+	*n = k;
+	return 0;
+}
+
+/* ROOT/ab/abcdef…/NAME: remove the content folder, and ROOT/ab when it
+ * is left empty.  1 when removed. */
+static int remove_content(const char *path, char **roots, int nroots)
+{
+	if (!in_roots(path, roots, nroots))
+		return 0;
+	char *dir = fs_dirname(path);
+	int removed = dir && in_roots(dir, roots, nroots) && fs_remove_tree(dir, NULL) == 0;
+	char *parent = dir ? fs_dirname(dir) : NULL;
+	if (parent)
+		rmdir(parent); /* only when empty */
+	free(parent);
+	free(dir);
+	return removed;
+}
+
+int artifacts_gc(struct store *s, struct artifacts_gc_result *res, struct rl_err *err)
+{
+	char **paths = NULL, **roots = NULL;
+	int n = 0, nroots = 0, rc = -1;
+	memset(res, 0, sizeof *res);
+	if (artifact_roots(s, &roots, &nroots, err) < 0 || store_begin(s, err) < 0)
+		goto cleanup;
+	if (store_gc_artifacts(s, &res->dropped, &paths, &n, &res->bytes, err) < 0) {
+		store_rollback(s);
+		goto cleanup;
+	}
+	if (store_commit(s, err) < 0)
+		goto cleanup;
+	for (int i = 0; i < n; i++)
+		res->removed += remove_content(paths[i], roots, nroots);
+	rc = 0;
+cleanup:
+	for (int i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	for (int i = 0; i < nroots; i++)
+		free(roots[i]);
+	free(roots);
+	return rc;
+}
