@@ -300,6 +300,8 @@ static int fail_attempt(struct run *r, struct rstep *s, const char *why, int exi
 	     store_attempt_finish(r->store, s->attempt_id, astatus, now, exit_code, sig,
 				  timed_out, why, err) < 0))
 		return -1;
+	if (s->attempt_id)
+		s->last_attempt_id = s->attempt_id;
 	s->attempt_id = 0;
 	if (r->interrupting)
 		return run_set_state(r, s, RS_INTERRUPTED, "interrupted", NULL, err);
@@ -374,17 +376,17 @@ static int store_one_output(struct run *r, struct rstep *s, int i, struct rl_err
 		       : 0;
 }
 
-/* State writes apply now, in completion order. */
+/* The step's state writes apply now, in completion order, and are kept
+ * with the step run (a later run that reuses it replays them). */
 static int apply_state(struct run *r, struct rstep *s, struct rl_err *err)
 {
 	if (!s->pending_state || !s->pending_state->child)
 		return 0;
-	context_merge(r->state, s->pending_state);
-	char *json = cJSON_PrintUnformatted(r->state);
-	int rc = json ? store_run_set_state(r->store, r->run_id, json, err)
-		      : rl_err_set(err, RL_E_NOMEM, NULL);
-	free(json);
-	return rc;
+	char *writes = cJSON_PrintUnformatted(s->pending_state);
+	int rc = writes ? store_step_run_set_state_writes(r->store, s->step_run_id, writes, err)
+			: rl_err_set(err, RL_E_NOMEM, NULL);
+	free(writes);
+	return rc < 0 ? -1 : run_apply_state(r, s->pending_state, err);
 }
 
 static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
@@ -527,6 +529,12 @@ static int prepare(struct run *r, struct rstep *s, const struct attempt_paths *p
 		rl_err_clear(&ferr);
 		return -1;
 	}
+	/* a retry: the failed attempt's metrics and metadata become its own,
+	 * the step run's start empty again */
+	if (s->last_attempt_id &&
+	    (run_tx(r, err) < 0 ||
+	     store_attempt_archive(r->store, s->step_run_id, s->last_attempt_id, err) < 0))
+		return -1;
 	int rc = write_context(r, s, p->ctx_path, fresh, &ctx_json, err) < 0 ||
 				 run_tx(r, err) < 0 ||
 				 store_attempt_create(r->store, s->step_run_id, s->attempt,

@@ -65,6 +65,7 @@ struct rstep {
 	enum rstate state;
 	int attempt, max_attempts;
 	int64_t attempt_id;
+	int64_t last_attempt_id; /* the attempt before this one */
 	int64_t job;	       /* executor job while running, else 0 */
 	int64_t attempt_start; /* monotonic ms */
 	int64_t deadline;      /* monotonic ms; 0 = none */
@@ -128,6 +129,8 @@ void run_emit(const struct run *r, struct runner_event *ev);
  * but not recorded (NULL: ERROR). */
 int run_set_state(struct run *r, struct rstep *s, enum rstate st,
 		  const char *error, const char *detail, struct rl_err *err);
+/* Merge a step's state WRITES into the run state, in the store too. */
+int run_apply_state(struct run *r, const cJSON *writes, struct rl_err *err);
 /* The number of CPUs. */
 int run_jobs_default(void);
 /* Ctrl-C, SIGTERM and SIGHUP received so far (the second one kills); the

@@ -151,6 +151,18 @@ int run_set_state(struct run *r, struct rstep *s, enum rstate st, const char *er
 	return 0;
 }
 
+int run_apply_state(struct run *r, const cJSON *writes, struct rl_err *err)
+{
+	if (!writes || !writes->child)
+		return 0;
+	context_merge(r->state, writes);
+	char *json = cJSON_PrintUnformatted(r->state);
+	int rc = json ? store_run_set_state(r->store, r->run_id, json, err)
+		      : rl_err_set(err, RL_E_NOMEM, NULL);
+	free(json);
+	return rc;
+}
+
 int run_jobs_default(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -48,11 +48,26 @@ static int ready(struct run *r, struct rstep *s, struct rl_err *err, int *error)
 	return 1;
 }
 
+/* A cached or reused step's state writes replay now, in completion
+ * order, so downstream steps see what they would have seen. */
+static int replay_state(struct run *r, int64_t from, struct rl_err *err)
+{
+	struct store_step_run src = { 0 };
+	if (store_step_run_get_by_id(r->store, from, &src, err) < 0)
+		return -1;
+	cJSON *writes = src.state_writes ? cJSON_Parse(src.state_writes) : NULL;
+	int rc = run_apply_state(r, writes, err);
+	cJSON_Delete(writes);
+	store_step_run_clear(&src);
+	return rc;
+}
+
 /* Take the decision's results: the step is done without running. */
 static int take_results(struct run *r, struct rstep *s, const struct decision *d,
 			struct rl_err *err)
 {
-	if (store_step_run_copy_results(r->store, s->step_run_id, d->hit, err) < 0)
+	if (store_step_run_copy_results(r->store, s->step_run_id, d->hit, err) < 0 ||
+	    replay_state(r, d->hit, err) < 0)
 		return -1;
 	for (int i = 0; i < s->sp->noutputs; i++)
 		for (int k = 0; k < d->nouts; k++) {
@@ -103,7 +118,8 @@ static int try_cache(struct run *r, struct rstep *s, struct rl_err *err)
 	char *parts_json = cJSON_PrintUnformatted(d.parts);
 	int set = run_tx(r, err) < 0 ||
 				  store_step_run_set_cache(r->store, s->step_run_id, d.key, parts_json,
-							   d.action == DECIDE_RUN ? 0 : d.hit, err) < 0
+							   d.action == DECIDE_RUN ? 0 : d.hit, err) < 0 ||
+				  store_step_run_set_decision(r->store, s->step_run_id, d.why, err) < 0
 			  ? -1
 			  : 0;
 	free(parts_json);

@@ -89,10 +89,11 @@ int store_write_summary(struct store *s, int64_t run_id, int64_t step_run_id,
  * reading them. */
 #define STORE_RUN_COLS                                                         \
 	"r.id, r.pipeline_id, p.name, r.name, r.status, r.started_ms, "        \
-	"r.ended_ms, r.heartbeat_ms, r.spec_path, r.params_json, r.rerun_of, " \
+	"r.ended_ms, r.heartbeat_ms, r.spec_path, r.params_json, "             \
+	"coalesce(r.rerun_of_id, r.rerun_of), "                                \
 	"r.stack, r.model_name, r.model_version, r.state_json, "               \
 	"r.context_json, r.runner_pid, r.runner_host, r.runner_token, "        \
-	"r.note, r.tag_list "
+	"r.note, r.tag_list, r.rerun_of_name "
 /* Read a row of STORE_RUN_COLS into R (cleared first): 0, or -1 when out
  * of memory (R then holds nothing). */
 int store_read_run(sqlite3_stmt *st, struct store_run *r);

@@ -63,6 +63,7 @@ int store_read_run(sqlite3_stmt *st, struct store_run *r)
 	r->runner_host = col_text(st, 17);
 	r->runner_token = col_text(st, 18);
 	r->note = col_text(st, 19);
+	r->rerun_of_name = col_text(st, 21);
 	const char *tags = (const char *)sqlite3_column_text(st, 20);
 	if (decode_tags(tags, sqlite3_column_bytes(st, 20), r) < 0) {
 		store_run_clear(r);
@@ -97,9 +98,10 @@ static int run_create(struct store *s, const struct store_run_new *r,
 	static const char sql[] =
 		"INSERT INTO runs (pipeline_id, name, status, started_ms, heartbeat_ms, "
 		"spec_path, spec_id, params_json, rerun_of, runner_pid, runner_host, "
-		"runner_token, stack, model_name, model_version, state_json, context_json) "
+		"runner_token, stack, model_name, model_version, state_json, context_json, "
+		"rerun_of_id, rerun_of_name) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?, ?, ?, ?, ?, ?, "
-		"coalesce(?, '{}'), ?)";
+		"coalesce(?, '{}'), ?, ?9, (SELECT name FROM runs WHERE id = ?9))";
 	static const char count[] =
 		"UPDATE pipelines SET run_count = run_count + 1, last_run_id = ? WHERE id = ?";
 	int64_t spec_id = 0;
@@ -295,7 +297,7 @@ int store_run_get(struct store *s, int64_t id, struct store_run *out,
 		if (store_read_run(st, out) < 0)
 			rc = SQLITE_NOMEM;
 		else
-			out->spec_json = col_text(st, 21);
+			out->spec_json = col_text(st, 22);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
@@ -530,6 +532,7 @@ void store_run_clear(struct store_run *r)
 	free(r->model_version);
 	free(r->state_json);
 	free(r->context_json);
+	free(r->rerun_of_name);
 	free(r->runner_host);
 	free(r->runner_token);
 	for (int i = 0; i < r->ntags; i++)

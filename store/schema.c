@@ -234,6 +234,46 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER specs_unused AFTER DELETE ON runs WHEN OLD.spec_id IS NOT NULL "
 	"AND NOT EXISTS (SELECT 1 FROM runs WHERE spec_id = OLD.spec_id) BEGIN "
 	"DELETE FROM specs WHERE id = OLD.spec_id; END;",
+	/* 4: a record you can trust.  A run keeps the id and name of the run
+	 * it reran even when that one is deleted (rerun_of is cleared by its
+	 * foreign key); a step run keeps the params it received, its own tags,
+	 * what of its context differs from the run's, the state writes of its
+	 * successful attempt (replayed when it is reused) and why it ran or
+	 * was taken from the cache; the metrics and metadata of an attempt
+	 * that was retried move to attempt_metrics and attempt_metadata, so a
+	 * step run's own are its last attempt's. */
+	"ALTER TABLE runs ADD COLUMN rerun_of_id INTEGER;"
+	"ALTER TABLE runs ADD COLUMN rerun_of_name TEXT;"
+	"UPDATE runs SET rerun_of_id = rerun_of, "
+	"rerun_of_name = (SELECT o.name FROM runs o WHERE o.id = runs.rerun_of) "
+	"WHERE rerun_of IS NOT NULL;"
+	"ALTER TABLE step_runs ADD COLUMN params_json TEXT;"
+	"ALTER TABLE step_runs ADD COLUMN tags_json TEXT;"
+	"ALTER TABLE step_runs ADD COLUMN context_json TEXT;"
+	"ALTER TABLE step_runs ADD COLUMN state_writes TEXT;"
+	"ALTER TABLE step_runs ADD COLUMN decision TEXT;"
+	"CREATE TABLE step_tags ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  step TEXT NOT NULL,"
+	"  tag TEXT NOT NULL,"
+	"  PRIMARY KEY (run_id, step, tag)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX step_tags_by_tag ON step_tags(tag, run_id);"
+	"CREATE TABLE attempt_metrics ("
+	"  attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL,"
+	"  idx INTEGER,"
+	"  value REAL NOT NULL,"
+	"  at_ms INTEGER NOT NULL"
+	");"
+	"CREATE INDEX attempt_metrics_by_attempt ON attempt_metrics(attempt_id, key, idx);"
+	"CREATE TABLE attempt_metadata ("
+	"  attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,"
+	"  output TEXT NOT NULL DEFAULT '',"
+	"  key TEXT NOT NULL,"
+	"  value_json TEXT NOT NULL,"
+	"  PRIMARY KEY (attempt_id, output, key)"
+	") WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

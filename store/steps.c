@@ -7,7 +7,8 @@
 
 #define STEP_COLS                                                           \
 	"id, run_id, name, status, position, attempts, max_attempts, "      \
-	"started_ms, ended_ms, error, cache_key, cached_from, config_json "  \
+	"started_ms, ended_ms, error, cache_key, cached_from, config_json, " \
+	"params_json, tags_json, context_json, state_writes, decision "     \
 	"FROM step_runs "
 
 static void read_step(sqlite3_stmt *st, struct store_step_run *r)
@@ -25,6 +26,11 @@ static void read_step(sqlite3_stmt *st, struct store_step_run *r)
 	r->cache_key = col_text(st, 10);
 	r->cached_from = sqlite3_column_int64(st, 11);
 	r->config_json = col_text(st, 12);
+	r->params_json = col_text(st, 13);
+	r->tags_json = col_text(st, 14);
+	r->context_json = col_text(st, 15);
+	r->state_writes = col_text(st, 16);
+	r->decision = col_text(st, 17);
 }
 
 int store_step_run_create(struct store *s, int64_t run_id, const char *name,
@@ -79,6 +85,66 @@ int store_step_run_set_cache(struct store *s, int64_t id, const char *cache_key,
 	    bind_id(st, 3, cached_from) || bind_text(st, 4, parts_json))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot record the cache key", err);
 	return store_run_stmt(s, st, "cannot record the cache key", err);
+}
+
+static int tag_rows(struct store *s, int64_t id, const char *tags_json, struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT OR IGNORE INTO step_tags (run_id, step, tag) "
+		"SELECT sr.run_id, sr.name, j.value FROM step_runs sr, json_each(?2) j "
+		"WHERE sr.id = ?1 AND j.type = 'text'";
+	if (!tags_json)
+		return 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, id) || bind_text(st, 2, tags_json))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the step's tags", err);
+	return store_run_stmt(s, st, "cannot record the step's tags", err);
+}
+
+int store_step_run_set_given(struct store *s, int64_t id, const char *params_json,
+			     const char *tags_json, const char *context_json,
+			     struct rl_err *err)
+{
+	static const char sql[] =
+		"UPDATE step_runs SET params_json = ?2, tags_json = ?3, context_json = ?4 "
+		"WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, id) || bind_text(st, 2, params_json) || bind_text(st, 3, tags_json) ||
+	    bind_text(st, 4, context_json))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the step", err);
+	if (store_run_stmt(s, st, "cannot record the step", err) < 0)
+		return -1;
+	return tag_rows(s, id, tags_json, err);
+}
+
+/* UPDATE step_runs SET COLUMN = TEXT WHERE id = ID, for SQL of that shape. */
+static int set_text(struct store *s, const char *sql, int64_t id, const char *text,
+		    struct rl_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, id) || bind_text(st, 2, text))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the step", err);
+	return store_run_stmt(s, st, "cannot record the step", err);
+}
+
+int store_step_run_set_state_writes(struct store *s, int64_t id, const char *json,
+				    struct rl_err *err)
+{
+	static const char sql[] = "UPDATE step_runs SET state_writes = ?2 WHERE id = ?1";
+	return set_text(s, sql, id, json, err);
+}
+
+int store_step_run_set_decision(struct store *s, int64_t id, const char *why,
+				struct rl_err *err)
+{
+	static const char sql[] = "UPDATE step_runs SET decision = ?2 WHERE id = ?1";
+	return set_text(s, sql, id, why, err);
 }
 
 int store_cache_candidates(struct store *s, int64_t pipeline_id, const char *step,
@@ -166,8 +232,11 @@ static int copy_results(struct store *s, int64_t dst, int64_t src,
 		"min, max, count, is_series, last_idx) "
 		"SELECT (SELECT run_id FROM step_runs WHERE id = ?1), ?1, step, key, value, "
 		"min, max, count, is_series, last_idx FROM run_metrics WHERE step_run_id = ?2";
-	const char *const sqls[] = { outs, meta, mets, sums };
-	for (int i = 0; i < 4; i++) {
+	static const char state[] =
+		"UPDATE step_runs SET state_writes = "
+		"(SELECT state_writes FROM step_runs WHERE id = ?2) WHERE id = ?1";
+	const char *const sqls[] = { outs, meta, mets, sums, state };
+	for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
 		sqlite3_stmt *st = store_stmt(s, sqls[i], err);
 		if (!st)
 			return -1;
@@ -258,6 +327,11 @@ void store_step_run_clear(struct store_step_run *r)
 		return;
 	free(r->name);
 	free(r->status);
+	free(r->params_json);
+	free(r->tags_json);
+	free(r->context_json);
+	free(r->state_writes);
+	free(r->decision);
 	free(r->error);
 	free(r->cache_key);
 	free(r->config_json);

@@ -23,7 +23,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_DB_NAME "runlens.db"
 
 struct store;
@@ -137,7 +137,9 @@ struct store_run_new {
 	const char *model_name;	  /* may be NULL */
 	const char *model_version;
 	const char *state_json;	  /* initial run state, NULL = "{}" */
-	const char *context_json; /* run-level custom context, may be NULL */
+	/* what the run was given, as recorded: {"custom": …, "model": {"name",
+	 * "version"}, "environment": {…}, "stack": {…}}; may be NULL */
+	const char *context_json;
 };
 
 struct store_run {
@@ -152,13 +154,14 @@ struct store_run {
 	char *spec_path;
 	char *spec_json;   /* only filled by store_run_get */
 	char *params_json; /* JSON object */
-	int64_t rerun_of;
+	int64_t rerun_of;      /* kept when that run is deleted */
+	char *rerun_of_name;   /* its name, or NULL */
 	char *note; /* newest note, or NULL */
 	char *stack;
 	char *model_name;
 	char *model_version;
 	char *state_json;
-	char *context_json;
+	char *context_json; /* see store_run_new */
 	int runner_pid;
 	char *runner_host;
 	char *runner_token;
@@ -282,6 +285,11 @@ struct store_step_run {
 	char *cache_key;
 	int64_t cached_from; /* step run id reused, 0 = none */
 	char *config_json;   /* {"cache":…, "retries":…, …} */
+	char *params_json;   /* the params the step received, or NULL */
+	char *tags_json;     /* the step's own tags (array), or NULL */
+	char *context_json;  /* what of its context differs from the run's */
+	char *state_writes;  /* state writes of its successful attempt */
+	char *decision;	     /* why it ran, or was cached or reused */
 };
 
 int store_step_run_create(struct store *s, int64_t run_id, const char *name,
@@ -298,6 +306,19 @@ int store_step_run_update(struct store *s, int64_t id, const char *status,
 int store_step_run_set_cache(struct store *s, int64_t id,
 			     const char *cache_key, const char *parts_json,
 			     int64_t cached_from, struct rl_err *err);
+/* What a step run was given: the params it received (a JSON object), its
+ * own tags (a JSON array) and what of its context differs from the run's
+ * (a JSON object); each may be NULL.  Its tags also go to step_tags, for
+ * filters. */
+int store_step_run_set_given(struct store *s, int64_t id, const char *params_json,
+			     const char *tags_json, const char *context_json,
+			     struct rl_err *err);
+/* The state writes of a step run's successful attempt (a JSON object). */
+int store_step_run_set_state_writes(struct store *s, int64_t id, const char *json,
+				    struct rl_err *err);
+/* Why the step ran, or was taken from the cache or reused (one line). */
+int store_step_run_set_decision(struct store *s, int64_t id, const char *why,
+				struct rl_err *err);
 /* Up to MAX completed step runs of STEP in PIPELINE_ID with CACHE_KEY,
  * newest first (ids into *ids, count into *n). */
 int store_cache_candidates(struct store *s, int64_t pipeline_id,
@@ -313,7 +334,7 @@ int store_cache_previous(struct store *s, int64_t pipeline_id,
 int store_cache_parts(struct store *s, int64_t step_run_id, char **parts_json,
 		      struct rl_err *err);
 /* Give step run DST the results of SRC: its outputs (the same
- * artifacts), metadata and metrics. */
+ * artifacts), metadata, metrics and state writes. */
 int store_step_run_copy_results(struct store *s, int64_t dst, int64_t src,
 				struct rl_err *err);
 
@@ -479,6 +500,24 @@ int store_metric_series(struct store *s, int64_t step_run_id,
 			struct store_metric_point **rows, int *n,
 			struct rl_err *err);
 void store_metrics_free(struct store_metric *rows, int n);
+
+/* An attempt that was retried: its metrics and metadata move from the
+ * step run (which then holds only the next attempt's) to the attempt
+ * ATTEMPT_ID, and the step run's metric summaries are cleared.  Called
+ * when the next attempt starts. */
+int store_attempt_archive(struct store *s, int64_t step_run_id, int64_t attempt_id,
+			  struct rl_err *err);
+/* Summaries of the metrics of a retried attempt, by key (step: the step's
+ * name).  An attempt that was not retried has none here: its values are
+ * its step run's. */
+int store_attempt_metrics(struct store *s, int64_t attempt_id, struct store_metric **rows,
+			  int *n, struct rl_err *err);
+/* The points of one metric of a retried attempt, by index. */
+int store_attempt_metric_series(struct store *s, int64_t attempt_id, const char *key,
+				struct store_metric_point **rows, int *n, struct rl_err *err);
+/* The metadata of a retried attempt, as store_metadata_of. */
+int store_attempt_metadata(struct store *s, int64_t attempt_id, struct store_meta **rows,
+			   int *n, struct rl_err *err);
 /* The summary value of metric STEP.KEY of a run (*found = 0: none). */
 int store_metric_value(struct store *s, int64_t run_id, const char *step,
 		       const char *key, double *value, int *found,
