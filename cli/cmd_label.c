@@ -27,19 +27,10 @@ static int open_run(struct cli *c, const char *ref, struct store **s,
 	return 0;
 }
 
+/* Parse the options of a command that has only --store. */
 static int store_opt(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
-	while ((ch = cli_getopt(c, argc, argv, "+", longopts, err)) != -1) {
-		if (ch != 'S')
-			return -1;
-		c->store_flag = optarg;
-	}
-	return 0;
+	return cli_next_opt(c, argc, argv, err) == -1 ? 0 : -1;
 }
 
 int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err)
@@ -143,19 +134,11 @@ int cmd_note(struct cli *c, int argc, char **argv, struct rl_err *err)
 
 int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int yes = 0, ch, rc = -1;
-	while ((ch = cli_getopt(c, argc, argv, "y", longopts, err)) != -1) {
-		if (ch == 'y')
-			yes = 1;
-		else if (ch == 'S')
-			c->store_flag = optarg;
-		else
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		if (ch != 'y')
 			return -1;
+		yes = 1;
 	}
 	if (argc - optind < 1)
 		return rl_err_set(err, RL_E_USAGE, "rm: expected RUN...");

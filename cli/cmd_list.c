@@ -19,16 +19,6 @@
 
 enum format { FMT_TABLE, FMT_JSON, FMT_CSV };
 
-static const struct option list_opts[] = {
-	{ "where", required_argument, NULL, 'w' },
-	{ "sort", required_argument, NULL, 's' },
-	{ "json", no_argument, NULL, 'J' },
-	{ "csv", no_argument, NULL, 'V' },
-	{ "limit", required_argument, NULL, 'n' },
-	{ "store", required_argument, NULL, 'S' },
-	{ NULL, 0, NULL, 0 },
-};
-
 /* Parse the options the listing commands share. */
 static const char *opt_where, *opt_sort;
 
@@ -37,36 +27,25 @@ static int parse(struct cli *c, int argc, char **argv, enum format *fmt,
 {
 	int ch;
 	opt_where = opt_sort = NULL;
-	while ((ch = cli_getopt(c, argc, argv, "n:w:s:", list_opts, err)) != -1) {
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		switch (ch) {
 		case 'w':
-		case 's':
-			if (!limit)
-				return rl_err_set(err, RL_E_USAGE, "%s: unknown option '--%s'",
-						  c->cmd, ch == 'w' ? "where" : "sort");
-			if (ch == 'w')
-				opt_where = optarg;
-			else
-				opt_sort = optarg;
+			opt_where = optarg;
 			break;
-		case 'J':
+		case 's':
+			opt_sort = optarg;
+			break;
+		case OPT_JSON:
 			*fmt = FMT_JSON;
 			break;
-		case 'V':
+		case OPT_CSV:
 			*fmt = FMT_CSV;
 			break;
 		case 'n':
-			if (!limit)
-				return rl_err_set(err, RL_E_USAGE,
-						  "%s: unknown option '--limit'",
-						  c->cmd);
 			if (cli_int(c, "--limit", optarg, 1, limit, err) < 0)
 				return -1;
 			if (*limit == 0)
 				*limit = INT_MAX;
-			break;
-		case 'S':
-			c->store_flag = optarg;
 			break;
 		default:
 			return -1;

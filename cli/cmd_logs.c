@@ -91,15 +91,6 @@ static cJSON *file_json(const char *path)
 
 int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "attempt", required_argument, NULL, 'a' },
-		{ "stdout", no_argument, NULL, 'O' },
-		{ "stderr", no_argument, NULL, 'E' },
-		{ "follow", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int attempt = 0, want_out = 1, want_err = 1, follow = 0, json = 0;
 	int rc = -1, ch;
 	struct store *s = NULL;
@@ -108,26 +99,23 @@ int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err)
 	int natts = 0;
 	struct stream so = { .to = stdout, .fd = -1 }, se = { .to = stderr, .fd = -1 };
 	char *out_path = NULL, *err_path = NULL;
-	while ((ch = cli_getopt(c, argc, argv, "a:f", longopts, err)) != -1) {
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		switch (ch) {
 		case 'a':
 			if (cli_int(c, "--attempt", optarg, 0, &attempt, err) < 0)
 				goto cleanup;
 			break;
-		case 'O':
+		case OPT_STDOUT:
 			want_err = 0;
 			break;
-		case 'E':
+		case OPT_STDERR:
 			want_out = 0;
 			break;
 		case 'f':
 			follow = 1;
 			break;
-		case 'J':
+		case OPT_JSON:
 			json = 1;
-			break;
-		case 'S':
-			c->store_flag = optarg;
 			break;
 		default:
 			goto cleanup;

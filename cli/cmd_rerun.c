@@ -66,19 +66,6 @@ int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
 
 int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "from", required_argument, NULL, 'F' },
-		{ "force", required_argument, NULL, 'f' },
-		{ "param", required_argument, NULL, 'p' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "tag", required_argument, NULL, 't' },
-		{ "no-cache", no_argument, NULL, 'C' },
-		{ "dry-run", no_argument, NULL, 'D' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct runner_opts o = { 0 };
 	int dry_run = 0;
 	char **overrides = NULL, **force = NULL, **tags = NULL, **params = NULL;
@@ -87,12 +74,12 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 	struct store_run run = { 0 };
 	char *dir = NULL;
 	cJSON *pj = NULL;
-	while ((ch = cli_getopt(c, argc, argv, "p:j:n:t:", longopts, err)) != -1) {
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		switch (ch) {
-		case 'F':
+		case OPT_FROM:
 			o.from_step = optarg;
 			break;
-		case 'f':
+		case OPT_FORCE:
 			if (push(&force, &nforce, optarg) < 0)
 				goto nomem;
 			break;
@@ -115,17 +102,14 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 			if (push(&tags, &ntags, optarg) < 0)
 				goto nomem;
 			break;
-		case 'C':
+		case OPT_NO_CACHE:
 			o.no_cache = 1;
 			break;
-		case 'D':
+		case OPT_DRY_RUN:
 			dry_run = 1;
 			break;
-		case 'J':
+		case OPT_JSON:
 			json = 1;
-			break;
-		case 'S':
-			c->store_flag = optarg;
 			break;
 		default:
 			goto cleanup;
@@ -210,24 +194,16 @@ static char *short_json(const cJSON *v)
 
 int cmd_why(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int json = 0, ch, rc = -1;
 	struct store *s = NULL;
 	struct store_run run = { 0 };
 	struct store_step_run st = { 0 };
 	char *parts = NULL, *before = NULL;
 	cJSON *now_j = NULL, *before_j = NULL, *diff = NULL, *doc = NULL;
-	while ((ch = cli_getopt(c, argc, argv, "", longopts, err)) != -1) {
-		if (ch == 'J')
-			json = 1;
-		else if (ch == 'S')
-			c->store_flag = optarg;
-		else
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		if (ch != OPT_JSON)
 			return -1;
+		json = 1;
 	}
 	if (argc - optind != 2)
 		return rl_err_set(err, RL_E_USAGE, "why: expected RUN STEP");

@@ -126,21 +126,10 @@ int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
 
 int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "param", required_argument, NULL, 'p' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "tag", required_argument, NULL, 't' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "no-cache", no_argument, NULL, 'C' },
-		{ "stack", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct runner_opts o = { 0 };
 	char **params = NULL, **tags = NULL;
 	int nparams = 0, ntags = 0, json = 0, rc = -1, ch;
-	while ((ch = cli_getopt(c, argc, argv, "p:n:t:j:", longopts, err)) != -1) {
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		switch (ch) {
 		case 'p':
 			if (!strchr(optarg, '=')) {
@@ -162,17 +151,14 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 			if (cli_int(c, "-j", optarg, 0, &o.jobs, err) < 0)
 				goto cleanup;
 			break;
-		case 'C':
+		case OPT_NO_CACHE:
 			o.no_cache = 1;
 			break;
-		case 's':
+		case OPT_STACK:
 			o.stack = optarg;
 			break;
-		case 'J':
+		case OPT_JSON:
 			json = 1;
-			break;
-		case 'S':
-			c->store_flag = optarg;
 			break;
 		default:
 			goto cleanup;

@@ -13,13 +13,6 @@
 #include "util/buf.h"
 #include "util/timeutil.h"
 
-static const struct option show_opts[] = {
-	{ "json", no_argument, NULL, 'J' },
-	{ "csv", no_argument, NULL, 'V' },
-	{ "store", required_argument, NULL, 'S' },
-	{ NULL, 0, NULL, 0 },
-};
-
 static void add_iso(cJSON *o, const char *key, int64_t ms)
 {
 	if (!ms) {
@@ -53,24 +46,13 @@ static int parse_show(struct cli *c, int argc, char **argv, int *json,
 		      int *csv, int npos, struct rl_err *err)
 {
 	int ch;
-	while ((ch = cli_getopt(c, argc, argv, "", show_opts, err)) != -1) {
-		switch (ch) {
-		case 'J':
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		if (ch == OPT_JSON)
 			*json = 1;
-			break;
-		case 'V':
-			if (!csv)
-				return rl_err_set(err, RL_E_USAGE,
-						  "%s: unknown option '--csv'",
-						  c->cmd);
+		else if (ch == OPT_CSV && csv)
 			*csv = 1;
-			break;
-		case 'S':
-			c->store_flag = optarg;
-			break;
-		default:
+		else
 			return -1;
-		}
 	}
 	if (argc - optind < npos)
 		return rl_err_set(err, RL_E_USAGE, "%s: missing %s (see 'runlens help %s')",
