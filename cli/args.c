@@ -1,11 +1,14 @@
 /* cli/args.c — the words of a command: options parsed from the table's
- * rows, numbers. */
+ * rows, numbers, -p params, lists of strings, and the runs and steps the
+ * words name. */
 #include "config.h"
 #include "cli/cli.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/session.h"
+#include "store/store.h"
 #include "util/buf.h"
 
 int cli_prepare(struct cli *c, const struct cli_command *cmd,
@@ -101,5 +104,61 @@ int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,
 				  opt, allow_zero ? "non-negative" : "positive",
 				  value);
 	*out = (int)v;
+	return 0;
+}
+
+int cli_strv_push(struct cli_strv *sv, char *s, struct rl_err *err)
+{
+	char **p = s ? realloc(sv->v, (size_t)(sv->n + 2) * sizeof(char *)) : NULL;
+	if (!p) {
+		if (sv->owns)
+			free(s);
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	}
+	sv->v = p;
+	p[sv->n++] = s;
+	p[sv->n] = NULL;
+	return 0;
+}
+
+void cli_strv_free(struct cli_strv *sv)
+{
+	for (int i = 0; sv->owns && i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = 0;
+}
+
+int cli_param_opt(struct cli *c, struct cli_strv *sv, const char *value,
+		  struct rl_err *err)
+{
+	if (!strchr(value, '='))
+		return rl_err_set(err, RL_E_USAGE, "%s: -p takes KEY=VALUE, not '%s'",
+				  c->cmd, value);
+	return cli_strv_push(sv, (char *)value, err);
+}
+
+int cli_open_run(struct cli *c, const char *ref, struct store **s,
+		 int64_t *id, struct store_run *r, struct rl_err *err)
+{
+	if (session_open(c->store_flag, 0, s, err) < 0 ||
+	    session_resolve_run(*s, ref, id, err) < 0)
+		return -1;
+	return r ? store_run_get(*s, *id, r, err) : 0;
+}
+
+int cli_open_step(struct cli *c, const char *ref, const char *step,
+		  struct store **s, int64_t *run_id, struct store_step_run *st,
+		  struct rl_err *err)
+{
+	if (cli_open_run(c, ref, s, run_id, NULL, err) < 0)
+		return -1;
+	if (store_step_run_get(*s, *run_id, step, st, err) < 0) {
+		if (err && err->code == RL_E_NOT_FOUND)
+			rl_err_set(err, RL_E_NOT_FOUND, "run %lld has no step '%s'",
+				   (long long)*run_id, step);
+		return -1;
+	}
 	return 0;
 }

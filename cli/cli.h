@@ -22,6 +22,9 @@
 #include "util/error.h"
 
 struct cli_command;
+struct store;
+struct store_run;
+struct store_step_run;
 
 struct cli {
 	const char *store_flag; /* --store DIR, or NULL */
@@ -154,6 +157,33 @@ int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 /* Parse a positive (or zero when ALLOW_ZERO) integer option value. */
 int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,
 	    int *out, struct rl_err *err);
+
+/* A growing list of strings, NULL-terminated; OWNS: whether it frees them. */
+struct cli_strv {
+	char **v;
+	int n;
+	int owns;
+};
+/* Append S (taken over when owns; NULL S is out of memory): 0, or -1
+ * with *err filled. */
+int cli_strv_push(struct cli_strv *sv, char *s, struct rl_err *err);
+void cli_strv_free(struct cli_strv *sv);
+
+/* Append a -p KEY=VALUE value (not copied) to SV; RL_E_USAGE when it has
+ * no '='. */
+int cli_param_opt(struct cli *c, struct cli_strv *sv, const char *value,
+		  struct rl_err *err);
+
+/* Open the store (read-write, repairing dead runs) and resolve the run
+ * REF: *s open, *id, and *r filled when R is not NULL. */
+int cli_open_run(struct cli *c, const char *ref, struct store **s,
+		 int64_t *id, struct store_run *r, struct rl_err *err);
+
+/* cli_open_run, then the step run STEP of that run into *st ("run N has
+ * no step 'X'" when it has none). */
+int cli_open_step(struct cli *c, const char *ref, const char *step,
+		  struct store **s, int64_t *run_id, struct store_step_run *st,
+		  struct rl_err *err);
 
 /* Run a prepared pipeline run (from `run` or `rerun`): the live board on a
  * terminal, then the outcome (a line, or JSON with JSON).  Returns 0 when

@@ -15,22 +15,18 @@
 #include "util/fs.h"
 #include "util/timeutil.h"
 
+/* Parse the options of a command that has only --store. */
+static int store_opt(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	return cli_next_opt(c, argc, argv, err) == -1 ? 0 : -1;
+}
+
 /* Open the store and resolve RUN into *r (full record). */
 static int open_run(struct cli *c, const char *ref, struct store **s,
 		    struct store_run *r, struct rl_err *err)
 {
 	int64_t id;
-	if (session_open(c->store_flag, 0, s, err) < 0 ||
-	    session_resolve_run(*s, ref, &id, err) < 0 ||
-	    store_run_get(*s, id, r, err) < 0)
-		return -1;
-	return 0;
-}
-
-/* Parse the options of a command that has only --store. */
-static int store_opt(struct cli *c, int argc, char **argv, struct rl_err *err)
-{
-	return cli_next_opt(c, argc, argv, err) == -1 ? 0 : -1;
+	return cli_open_run(c, ref, s, &id, r, err);
 }
 
 int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err)
