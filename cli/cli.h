@@ -220,6 +220,8 @@ int cmd_note(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_help(struct cli *c, int argc, char **argv, struct rl_err *err);
+/* `runlens __complete WORD…`: candidates for the last WORD (complete.c) */
+int cmd_complete(struct cli *c, int argc, char **argv, struct rl_err *err);
 /* the commands a running step uses */
 int cmd_ctx(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_meta(struct cli *c, int argc, char **argv, struct rl_err *err);

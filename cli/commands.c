@@ -274,5 +274,9 @@ const struct cli_command cli_commands[] = {
 	  .args = (const struct cli_arg[]){ { "COMMAND", CLI_V_COMMAND, CLI_OPTIONAL },
 					    { 0 } },
 	  .flags = CLI_NO_STORE, .summary = "the help of a command" },
+	{ "__complete", cmd_complete,
+	  .args = (const struct cli_arg[]){ { "WORD", CLI_V_TEXT, CLI_MANY }, { 0 } },
+	  .flags = CLI_NO_STORE | CLI_HIDDEN | CLI_RAW,
+	  .summary = "candidates for the last WORD of a command line (bash completion)" },
 	{ 0 },
 };
