@@ -149,7 +149,8 @@ static void print_options(FILE *out, const struct cli_command *cmd)
 	buf_free(&left);
 }
 
-void cli_print_help(FILE *out, const struct cli_command *cmd)
+/* `runlens help CMD`: usage, summary, options and notes of CMD. */
+static void print_help(FILE *out, const struct cli_command *cmd)
 {
 	struct buf name = BUF_INIT;
 	const char *lead = "usage: ";
@@ -184,7 +185,7 @@ int cmd_help(struct cli *c, int argc, char **argv, struct rl_err *err)
 	if (!cmd)
 		return rl_err_set(err, RL_E_USAGE,
 				  "unknown command '%s' (see 'runlens --help')", argv[1]);
-	cli_print_help(c->out, cmd);
+	print_help(c->out, cmd);
 	return 0;
 }
 
@@ -242,7 +243,7 @@ static int dispatch(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return rl_err_set(err, RL_E_USAGE,
 				  "unknown command '%s' (see 'runlens --help')", argv[0]);
 	if (!(cmd->flags & CLI_RAW) && wants_help(argc, argv)) {
-		cli_print_help(stdout, cmd);
+		print_help(stdout, cmd);
 		return 0;
 	}
 	const struct cli_command *sub = argc > 1 ? cli_find(cmd->subs, argv[1]) : NULL;

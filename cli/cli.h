@@ -134,9 +134,6 @@ const struct cli_opt *cli_opt_at(const struct cli_command *cmd, int i);
 /* Run the program: parse global options, dispatch, print errors. */
 int cli_main(int argc, char **argv);
 
-/* `runlens help CMD`: usage, summary, options and notes of CMD. */
-void cli_print_help(FILE *out, const struct cli_command *cmd);
-
 /* Make getopt's arrays for CMD in C (freed by cli_release); sets
  * c->command.  -1 when out of memory. */
 int cli_prepare(struct cli *c, const struct cli_command *cmd,
