@@ -1,47 +1,186 @@
-/* cli/cli.h — the command line: the command table, option parsing,
- * help, and the commands themselves (cli/cmd_*.c).
+/* cli/cli.h — the command line: the command table, option parsing, help,
+ * completion, and the commands themselves (cli/cmd_*.c).
  *
- * A command returns its exit code (0 or 1), or -1 with *err filled; the
- * caller prints "runlens: <message>" and exits with the error's code.
+ * Contract
+ *  - Every command is one row of the table in cli/commands.c: its name, its
+ *    function, its arguments (struct cli_arg), its options (struct cli_opt)
+ *    and its help.  `runlens help CMD`, the option parser (cli_next_opt)
+ *    and the bash completion (`runlens __complete`, cli/complete.c) all
+ *    read those rows, so none of them can drift from the others.
+ *  - A command returns its exit code (0 or 1), or -1 with *err filled;
+ *    cli_main prints "runlens: <message>" and exits with the error's code.
+ *  - Commands print to c->out.  cli/ reads and writes the store only
+ *    through store/ and core/ functions: no SQL, no process starting here.
  */
 #ifndef RUNLENS_CLI_CLI_H
 #define RUNLENS_CLI_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util/error.h"
+
+struct cli_command;
+struct store;
+struct store_run;
+struct store_step_run;
 
 struct cli {
 	const char *store_flag; /* --store DIR, or NULL */
 	FILE *out;
 	int color; /* colour on stdout */
-	const char *cmd; /* the command's name, for messages */
+	const char *cmd; /* the command's name, for messages ("stack ls") */
+	const struct cli_command *command; /* its row in the table */
+	/* getopt's arrays, made from command->opts by cli_prepare */
+	struct option *longopts;
+	char *shortopts;
 };
 
 typedef int (*cli_fn)(struct cli *c, int argc, char **argv,
 		      struct rl_err *err);
 
-struct cli_command {
-	const char *name;
-	cli_fn fn;
-	const char *usage;   /* "run FILE [-p KEY=VALUE]…" */
-	const char *summary; /* one line for --help */
-	const char *help;    /* options, for `runlens help CMD` */
+/* What a value is: where completion finds candidates for it. */
+enum cli_value {
+	CLI_V_TEXT,	/* free text: no candidates */
+	CLI_V_FILE,	/* a file */
+	CLI_V_DIR,	/* a folder */
+	CLI_V_RUN,	/* a run: id, name, "last", "PIPELINE@last" */
+	CLI_V_PIPELINE, /* a pipeline name */
+	CLI_V_STEP,	/* a step of the RUN argument of the same command */
+	CLI_V_STACK,	/* a stack name */
+	CLI_V_COMMAND,	/* a command name */
 };
+
+/* What cli_next_opt returns for the options with no short letter. */
+enum cli_opt_id {
+	OPT_JSON = 256,
+	OPT_CSV,
+	OPT_STORE,
+	OPT_NO_CACHE,
+	OPT_STACK,
+	OPT_FROM,
+	OPT_FORCE,
+	OPT_DRY_RUN,
+	OPT_STDOUT,
+	OPT_STDERR,
+	OPT_READ_ONLY,
+	OPT_ARTIFACT_STORE,
+	OPT_ORCHESTRATOR,
+	OPT_COMPONENT,
+};
+
+enum cli_row_flags {
+	CLI_MANY = 1 << 0,     /* may be given several times */
+	CLI_OPTIONAL = 1 << 1, /* an argument that may be left out */
+	CLI_REQUIRED = 1 << 2, /* an option the command needs (it checks) */
+};
+
+/* One option: the help line, getopt's entry and completion's data. */
+struct cli_opt {
+	const char *name;     /* long name: "param" for --param; NULL ends */
+	int id;		      /* its short letter, or an OPT_* id */
+	const char *arg;      /* its value's name ("KEY=VALUE"); NULL: a flag */
+	enum cli_value value; /* what the value is */
+	unsigned flags;	      /* CLI_MANY, CLI_REQUIRED */
+	const char *help;     /* help; '\n' between lines */
+	const char *const *choices; /* the values it takes, or NULL */
+};
+
+/* One positional argument. */
+struct cli_arg {
+	const char *name; /* "RUN"; NULL ends */
+	enum cli_value value;
+	unsigned flags; /* CLI_OPTIONAL, CLI_MANY (the last one only) */
+};
+
+enum cli_command_flags {
+	CLI_NO_STORE = 1 << 0,	 /* no --store (steps' commands, secrets) */
+	CLI_OPTS_FIRST = 1 << 1, /* options end at the first argument */
+	CLI_HIDDEN = 1 << 2,	 /* not in --help, not completed */
+	CLI_RAW = 1 << 3,	 /* its words as they are: no --help */
+};
+
+struct cli_command {
+	const char *name; /* NULL ends a table */
+	/* the command; for a family (subs), what runs when no subcommand
+	 * matches argv[1] */
+	cli_fn fn;
+	const struct cli_arg *args; /* NULL: none */
+	const struct cli_opt *opts; /* NULL: none (--store aside) */
+	const struct cli_command *subs; /* `stack register`, `stack ls`… */
+	unsigned flags;
+	const char *summary; /* one line for --help */
+	const char *notes;   /* help after the options, or NULL */
+};
+
+/* The table of commands (cli/commands.c). */
+extern const struct cli_command cli_commands[];
+/* The --store option every command has unless CLI_NO_STORE. */
+extern const struct cli_opt cli_store_opt;
+
+/* The row named NAME in TABLE, or NULL. */
+const struct cli_command *cli_find(const struct cli_command *table,
+				   const char *name);
+
+/* The option of CMD (--store included) with long name NAME (LEN bytes)
+ * or, when LEN is 0, short letter ID; NULL when none. */
+const struct cli_opt *cli_find_opt(const struct cli_command *cmd,
+				   const char *name, size_t len, int id);
+
+/* The option number I of CMD, --store last; NULL past the end. */
+const struct cli_opt *cli_opt_at(const struct cli_command *cmd, int i);
 
 /* Run the program: parse global options, dispatch, print errors. */
 int cli_main(int argc, char **argv);
 
-/* Parse the options of a command with getopt_long; on an unknown or
- * malformed option, fill *err (RL_E_USAGE) and return '?'.  Wraps
- * getopt_long so that each command parses from argv[1]. */
+/* Make getopt's arrays for CMD in C (freed by cli_release); sets
+ * c->command.  -1 when out of memory. */
+int cli_prepare(struct cli *c, const struct cli_command *cmd,
+		struct rl_err *err);
+void cli_release(struct cli *c);
+
+/* The next option of the command (getopt_long over the table's rows):
+ * its short letter or OPT_* id, -1 at the end, or '?' with *err filled
+ * (RL_E_USAGE) for an unknown option or a missing value.  --store is
+ * taken here (c->store_flag) and never returned. */
+int cli_next_opt(struct cli *c, int argc, char **argv, struct rl_err *err);
+
+/* getopt_long over arrays of the caller's: only for cmd_compare.c until
+ * its rewrite parses with cli_next_opt.  Same returns. */
 int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, struct rl_err *err);
 
 /* Parse a positive (or zero when ALLOW_ZERO) integer option value. */
 int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,
 	    int *out, struct rl_err *err);
+
+/* A growing list of strings, NULL-terminated; OWNS: whether it frees them. */
+struct cli_strv {
+	char **v;
+	int n;
+	int owns;
+};
+/* Append S (taken over when owns; NULL S is out of memory): 0, or -1
+ * with *err filled. */
+int cli_strv_push(struct cli_strv *sv, char *s, struct rl_err *err);
+void cli_strv_free(struct cli_strv *sv);
+
+/* Append a -p KEY=VALUE value (not copied) to SV; RL_E_USAGE when it has
+ * no '='. */
+int cli_param_opt(struct cli *c, struct cli_strv *sv, const char *value,
+		  struct rl_err *err);
+
+/* Open the store (read-write, repairing dead runs) and resolve the run
+ * REF: *s open, *id, and *r filled when R is not NULL. */
+int cli_open_run(struct cli *c, const char *ref, struct store **s,
+		 int64_t *id, struct store_run *r, struct rl_err *err);
+
+/* cli_open_run, then the step run STEP of that run into *st ("run N has
+ * no step 'X'" when it has none). */
+int cli_open_step(struct cli *c, const char *ref, const char *step,
+		  struct store **s, int64_t *run_id, struct store_step_run *st,
+		  struct rl_err *err);
 
 /* Run a prepared pipeline run (from `run` or `rerun`): the live board on a
  * terminal, then the outcome (a line, or JSON with JSON).  Returns 0 when
@@ -61,7 +200,12 @@ int cmd_show(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_step(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_stack(struct cli *c, int argc, char **argv, struct rl_err *err);
-int cmd_secret(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_stack_register(struct cli *c, int argc, char **argv,
+		       struct rl_err *err);
+int cmd_stack_ls(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_secret_set(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_secret_ls(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_secret_rm(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_tui(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_why(struct cli *c, int argc, char **argv, struct rl_err *err);
@@ -72,11 +216,16 @@ int cmd_tag(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_note(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_help(struct cli *c, int argc, char **argv, struct rl_err *err);
+/* `runlens __complete WORD…`: candidates for the last WORD (complete.c) */
+int cmd_complete(struct cli *c, int argc, char **argv, struct rl_err *err);
 /* the commands a running step uses */
 int cmd_ctx(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_meta(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_metric(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_state(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_state_get(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_state_set(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_baseline(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_secret_get(struct cli *c, int argc, char **argv, struct rl_err *err);
 

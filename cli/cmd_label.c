@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/artifacts.h"
 #include "core/runs.h"
 #include "core/session.h"
 #include "store/store.h"
@@ -15,31 +16,18 @@
 #include "util/fs.h"
 #include "util/timeutil.h"
 
+/* Parse the options of a command that has only --store. */
+static int store_opt(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	return cli_next_opt(c, argc, argv, err) == -1 ? 0 : -1;
+}
+
 /* Open the store and resolve RUN into *r (full record). */
 static int open_run(struct cli *c, const char *ref, struct store **s,
 		    struct store_run *r, struct rl_err *err)
 {
 	int64_t id;
-	if (session_open(c->store_flag, 0, s, err) < 0 ||
-	    session_resolve_run(*s, ref, &id, err) < 0 ||
-	    store_run_get(*s, id, r, err) < 0)
-		return -1;
-	return 0;
-}
-
-static int store_opt(struct cli *c, int argc, char **argv, struct rl_err *err)
-{
-	static const struct option longopts[] = {
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
-	while ((ch = cli_getopt(c, argc, argv, "+", longopts, err)) != -1) {
-		if (ch != 'S')
-			return -1;
-		c->store_flag = optarg;
-	}
-	return 0;
+	return cli_open_run(c, ref, s, &id, r, err);
 }
 
 int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err)
@@ -143,19 +131,11 @@ int cmd_note(struct cli *c, int argc, char **argv, struct rl_err *err)
 
 int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int yes = 0, ch, rc = -1;
-	while ((ch = cli_getopt(c, argc, argv, "y", longopts, err)) != -1) {
-		if (ch == 'y')
-			yes = 1;
-		else if (ch == 'S')
-			c->store_flag = optarg;
-		else
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		if (ch != 'y')
 			return -1;
+		yes = 1;
 	}
 	if (argc - optind < 1)
 		return rl_err_set(err, RL_E_USAGE, "rm: expected RUN...");
@@ -199,73 +179,22 @@ cleanup:
 	return rc;
 }
 
-/* Is PATH inside one of the artifact stores? (Never delete users' files
- * that were recorded as external inputs.) */
-static int in_roots(const char *path, char **roots, int n)
-{
-	for (int i = 0; i < n; i++) {
-		size_t l = strlen(roots[i]);
-		if (strncmp(path, roots[i], l) == 0 && path[l] == '/')
-			return 1;
-	}
-	return 0;
-}
-
 int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	struct store *s = NULL;
-	char **paths = NULL, **roots = NULL;
-	int n = 0, nroots = 0, rc = -1;
-	int64_t bytes = 0, dropped = 0;
+	struct artifacts_gc_result res;
 	if (store_opt(c, argc, argv, err) < 0)
 		return -1;
 	if (argc - optind != 0)
 		return rl_err_set(err, RL_E_USAGE, "gc: unexpected argument '%s'", argv[optind]);
-	if (session_open(c->store_flag, 0, &s, err) < 0)
+	int rc = -1;
+	if (session_open(c->store_flag, 0, &s, err) < 0 || artifacts_gc(s, &res, err) < 0)
 		goto cleanup;
-	/* the artifact stores: the default one and every stack's */
-	struct store_stack *stacks = NULL;
-	int nst = 0;
-	if (store_stacks_page(s, NULL, 1000, &stacks, &nst, err) < 0)
-		goto cleanup;
-	roots = calloc((size_t)nst + 1, sizeof(char *));
-	roots[nroots++] = fs_join(store_dir(s), "artifacts");
-	for (int i = 0; i < nst; i++)
-		roots[nroots++] = strdup(stacks[i].artifact_store);
-	store_stacks_free(stacks, nst);
-	if (store_begin(s, err) < 0)
-		goto cleanup;
-	if (store_gc_artifacts(s, &dropped, &paths, &n, &bytes, err) < 0) {
-		store_rollback(s);
-		goto cleanup;
-	}
-	if (store_commit(s, err) < 0)
-		goto cleanup;
-	int removed = 0;
-	for (int i = 0; i < n; i++) {
-		if (!in_roots(paths[i], roots, nroots))
-			continue;
-		/* ROOT/ab/abcdef…/NAME: remove the content folder */
-		char *dir = fs_dirname(paths[i]);
-		if (dir && in_roots(dir, roots, nroots) && fs_remove_tree(dir, NULL) == 0)
-			removed++;
-		char *parent = dir ? fs_dirname(dir) : NULL;
-		if (parent)
-			rmdir(parent); /* only when empty */
-		free(parent);
-		free(dir);
-	}
 	fprintf(c->out, "gc: %lld artifact record%s no run referenced; %d removed from disk "
-		"(%.1f MB)\n", (long long)dropped, dropped == 1 ? "" : "s", removed,
-		(double)bytes / 1e6);
+		"(%.1f MB)\n", (long long)res.dropped, res.dropped == 1 ? "" : "s", res.removed,
+		(double)res.bytes / 1e6);
 	rc = 0;
 cleanup:
-	for (int i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
-	for (int i = 0; i < nroots; i++)
-		free(roots[i]);
-	free(roots);
 	store_close(&s);
 	return rc;
 }

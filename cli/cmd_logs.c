@@ -89,178 +89,201 @@ static cJSON *file_json(const char *path)
 	return s;
 }
 
-int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err)
+struct logs {
+	int attempt; /* --attempt N; 0: the last, following new ones */
+	int want_out, want_err, follow, json;
+	int64_t run_id;
+	struct store_step_run st;
+	struct store_attempt *atts; /* of st, or of the step run it was cached from */
+	int natts;
+	struct stream so, se;
+	char *out_path, *err_path;
+};
+
+static int parse_logs(struct cli *c, int argc, char **argv, struct logs *l,
+		      struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "attempt", required_argument, NULL, 'a' },
-		{ "stdout", no_argument, NULL, 'O' },
-		{ "stderr", no_argument, NULL, 'E' },
-		{ "follow", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int attempt = 0, want_out = 1, want_err = 1, follow = 0, json = 0;
-	int rc = -1, ch;
-	struct store *s = NULL;
-	struct store_step_run st = { 0 };
-	struct store_attempt *atts = NULL;
-	int natts = 0;
-	struct stream so = { .to = stdout, .fd = -1 }, se = { .to = stderr, .fd = -1 };
-	char *out_path = NULL, *err_path = NULL;
-	while ((ch = cli_getopt(c, argc, argv, "a:f", longopts, err)) != -1) {
+	int ch;
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		switch (ch) {
 		case 'a':
-			if (cli_int(c, "--attempt", optarg, 0, &attempt, err) < 0)
-				goto cleanup;
+			if (cli_int(c, "--attempt", optarg, 0, &l->attempt, err) < 0)
+				return -1;
 			break;
-		case 'O':
-			want_err = 0;
+		case OPT_STDOUT:
+			l->want_err = 0;
 			break;
-		case 'E':
-			want_out = 0;
+		case OPT_STDERR:
+			l->want_out = 0;
 			break;
 		case 'f':
-			follow = 1;
+			l->follow = 1;
 			break;
-		case 'J':
-			json = 1;
-			break;
-		case 'S':
-			c->store_flag = optarg;
+		case OPT_JSON:
+			l->json = 1;
 			break;
 		default:
-			goto cleanup;
+			return -1;
 		}
 	}
-	if (argc - optind != 2) {
-		rl_err_set(err, RL_E_USAGE, argc - optind < 2
-				   ? "logs: missing RUN and STEP (usage: runlens logs RUN STEP)"
-				   : "logs: unexpected argument '%s'",
-			   argc - optind < 2 ? "" : argv[optind + 2]);
-		goto cleanup;
-	}
-	int64_t run_id;
-	if (session_open(c->store_flag, 0, &s, err) < 0 ||
-	    session_resolve_run(s, argv[optind], &run_id, err) < 0)
-		goto cleanup;
-	if (store_step_run_get(s, run_id, argv[optind + 1], &st, err) < 0) {
-		if (err->code == RL_E_NOT_FOUND)
-			rl_err_set(err, RL_E_NOT_FOUND, "run %lld has no step '%s'",
-				   (long long)run_id, argv[optind + 1]);
-		goto cleanup;
-	}
-	if (store_attempts_of(s, st.id, &atts, &natts, err) < 0)
-		goto cleanup;
-	if (natts == 0 && st.cached_from) {
+	if (argc - optind != 2)
+		return rl_err_set(err, RL_E_USAGE, argc - optind < 2
+				  ? "logs: missing RUN and STEP (usage: runlens logs RUN STEP)"
+				  : "logs: unexpected argument '%s'",
+				  argc - optind < 2 ? "" : argv[optind + 2]);
+	return 0;
+}
+
+/* The attempts of the step run; of the step run it reused when cached. */
+static int load_attempts(struct store *s, struct logs *l, struct rl_err *err)
+{
+	if (store_attempts_of(s, l->st.id, &l->atts, &l->natts, err) < 0)
+		return -1;
+	if (l->natts == 0 && l->st.cached_from) {
 		/* a cached step ran elsewhere: show the logs of that step run */
 		struct store_step_run src = { 0 };
-		if (store_step_run_get_by_id(s, st.cached_from, &src, NULL) == 0)
+		if (store_step_run_get_by_id(s, l->st.cached_from, &src, NULL) == 0)
 			fprintf(stderr, "runlens: step '%s' was cached: logs of run %lld\n",
-				st.name, (long long)src.run_id);
+				l->st.name, (long long)src.run_id);
 		store_step_run_clear(&src);
-		if (store_attempts_of(s, st.cached_from, &atts, &natts, err) < 0)
-			goto cleanup;
+		if (store_attempts_of(s, l->st.cached_from, &l->atts, &l->natts, err) < 0)
+			return -1;
 	}
-	if (natts == 0) {
-		rl_err_set(err, RL_E_NOT_FOUND,
-			   "step '%s' of run %lld has no attempts (it is %s%s%s)",
-			   st.name, (long long)run_id, st.status,
-			   st.error ? ": " : "", st.error ? st.error : "");
-		goto cleanup;
-	}
-	int idx = natts - 1;
-	if (attempt) {
-		idx = -1;
-		for (int i = 0; i < natts; i++)
-			if (atts[i].number == attempt)
-				idx = i;
-		if (idx < 0) {
-			rl_err_set(err, RL_E_NOT_FOUND,
-				   "step '%s' of run %lld has no attempt %d (it has %d)",
-				   st.name, (long long)run_id, attempt, natts);
-			goto cleanup;
-		}
-	}
-	out_path = strdup(atts[idx].stdout_path ? atts[idx].stdout_path : "");
-	err_path = strdup(atts[idx].stderr_path ? atts[idx].stderr_path : "");
-	if (json) {
-		cJSON *doc = cJSON_CreateObject();
-		cJSON_AddNumberToObject(doc, "run_id", (double)run_id);
-		cJSON_AddStringToObject(doc, "step", st.name);
-		cJSON_AddNumberToObject(doc, "attempt", atts[idx].number);
-		if (want_out)
-			cJSON_AddItemToObject(doc, "stdout", file_json(out_path));
-		if (want_err)
-			cJSON_AddItemToObject(doc, "stderr", file_json(err_path));
-		out_json(c->out, doc);
-		cJSON_Delete(doc);
-		rc = 0;
-		goto cleanup;
-	}
-	so.path = out_path;
-	se.path = err_path;
-	so.safe = isatty(STDOUT_FILENO);
-	se.safe = isatty(STDERR_FILENO);
-	int current = atts[idx].number;
+	if (l->natts == 0)
+		return rl_err_set(err, RL_E_NOT_FOUND,
+				  "step '%s' of run %lld has no attempts (it is %s%s%s)",
+				  l->st.name, (long long)l->run_id, l->st.status,
+				  l->st.error ? ": " : "", l->st.error ? l->st.error : "");
+	return 0;
+}
+
+/* The attempt asked for (the last by default), or -1 with *err. */
+static const struct store_attempt *chosen_attempt(const struct logs *l, struct rl_err *err)
+{
+	if (!l->attempt)
+		return &l->atts[l->natts - 1];
+	for (int i = 0; i < l->natts; i++)
+		if (l->atts[i].number == l->attempt)
+			return &l->atts[i];
+	rl_err_set(err, RL_E_NOT_FOUND, "step '%s' of run %lld has no attempt %d (it has %d)",
+		   l->st.name, (long long)l->run_id, l->attempt, l->natts);
+	return NULL;
+}
+
+/* Read from attempt A's files from now on. */
+static void use_attempt(struct logs *l, const struct store_attempt *a)
+{
+	stream_close(&l->so);
+	stream_close(&l->se);
+	free(l->out_path);
+	free(l->err_path);
+	l->out_path = strdup(a->stdout_path ? a->stdout_path : "");
+	l->err_path = strdup(a->stderr_path ? a->stderr_path : "");
+	l->so.path = l->out_path;
+	l->se.path = l->err_path;
+}
+
+static void logs_json(struct cli *c, const struct logs *l, const struct store_attempt *a)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON_AddNumberToObject(doc, "run_id", (double)l->run_id);
+	cJSON_AddStringToObject(doc, "step", l->st.name);
+	cJSON_AddNumberToObject(doc, "attempt", a->number);
+	if (l->want_out)
+		cJSON_AddItemToObject(doc, "stdout", file_json(l->out_path));
+	if (l->want_err)
+		cJSON_AddItemToObject(doc, "stderr", file_json(l->err_path));
+	out_json(c->out, doc);
+	cJSON_Delete(doc);
+}
+
+static ssize_t pump_both(struct logs *l)
+{
+	ssize_t n = 0;
+	if (l->want_out)
+		n += pump(&l->so);
+	if (l->want_err)
+		n += pump(&l->se);
+	return n;
+}
+
+/* Did a newer attempt than CURRENT start?  Then finish this one and
+ * switch to it (1). */
+static int newer_attempt(struct store *s, struct logs *l, int attempts, int *current,
+			 struct rl_err *err)
+{
+	if (l->attempt || attempts <= *current)
+		return 0;
+	store_attempts_free(l->atts, l->natts);
+	l->atts = NULL;
+	if (store_attempts_of(s, l->st.id, &l->atts, &l->natts, err) < 0)
+		return -1;
+	if (!l->natts)
+		return 0;
+	pump_both(l);
+	use_attempt(l, &l->atts[l->natts - 1]);
+	*current = l->atts[l->natts - 1].number;
+	fprintf(stderr, "runlens: attempt %d\n", *current);
+	return 1;
+}
+
+/* Copy what the attempt wrote; with --follow, until the step ends. */
+static int copy_logs(struct store *s, struct logs *l, int current, struct rl_err *err)
+{
 	for (;;) {
-		ssize_t n = 0;
-		if (want_out)
-			n += pump(&so);
-		if (want_err)
-			n += pump(&se);
-		if (!follow)
-			break;
+		ssize_t n = pump_both(l);
+		if (!l->follow)
+			return 0;
 		/* is the step still going, or did a new attempt start? */
 		struct store_step_run now = { 0 };
 		if (session_reap_dead_runs(s, NULL, err) < 0 ||
-		    store_step_run_get(s, run_id, st.name, &now, err) < 0)
-			goto cleanup;
+		    store_step_run_get(s, l->run_id, l->st.name, &now, err) < 0)
+			return -1;
 		int active = step_active(now.status);
 		int attempts = now.attempts;
 		store_step_run_clear(&now);
-		if (!attempt && attempts > current) {
-			store_attempts_free(atts, natts);
-			atts = NULL;
-			if (store_attempts_of(s, st.id, &atts, &natts, err) < 0)
-				goto cleanup;
-			if (natts) {
-				if (want_out)
-					pump(&so);
-				if (want_err)
-					pump(&se);
-				stream_close(&so);
-				stream_close(&se);
-				free(out_path);
-				free(err_path);
-				out_path = strdup(atts[natts - 1].stdout_path);
-				err_path = strdup(atts[natts - 1].stderr_path);
-				so.path = out_path;
-				se.path = err_path;
-				current = atts[natts - 1].number;
-				fprintf(stderr, "runlens: attempt %d\n", current);
-				continue;
-			}
-		}
+		int newer = newer_attempt(s, l, attempts, &current, err);
+		if (newer < 0)
+			return -1;
+		if (newer)
+			continue;
 		if (!active && n == 0) {
 			/* one last read for what was written just before the end */
-			if (want_out)
-				pump(&so);
-			if (want_err)
-				pump(&se);
-			break;
+			pump_both(l);
+			return 0;
 		}
 		if (n == 0)
 			poll(NULL, 0, 200);
 	}
-	rc = 0;
+}
+
+int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	struct logs l = { .want_out = 1, .want_err = 1,
+			  .so = { .to = stdout, .fd = -1 }, .se = { .to = stderr, .fd = -1 } };
+	struct store *s = NULL;
+	const struct store_attempt *a;
+	int rc = -1;
+	if (parse_logs(c, argc, argv, &l, err) < 0 ||
+	    cli_open_step(c, argv[optind], argv[optind + 1], &s, &l.run_id, &l.st, err) < 0 ||
+	    load_attempts(s, &l, err) < 0 || !(a = chosen_attempt(&l, err)))
+		goto cleanup;
+	use_attempt(&l, a);
+	if (l.json) {
+		logs_json(c, &l, a);
+		rc = 0;
+		goto cleanup;
+	}
+	l.so.safe = isatty(STDOUT_FILENO);
+	l.se.safe = isatty(STDERR_FILENO);
+	rc = copy_logs(s, &l, a->number, err);
 cleanup:
-	stream_close(&so);
-	stream_close(&se);
-	free(out_path);
-	free(err_path);
-	store_attempts_free(atts, natts);
-	store_step_run_clear(&st);
+	stream_close(&l.so);
+	stream_close(&l.se);
+	free(l.out_path);
+	free(l.err_path);
+	store_attempts_free(l.atts, l.natts);
+	store_step_run_clear(&l.st);
 	store_close(&s);
 	return rc;
 }

@@ -15,16 +15,6 @@
 #include "util/buf.h"
 #include "util/timeutil.h"
 
-static int push(char ***v, int *n, const char *s)
-{
-	char **p = realloc(*v, (size_t)(*n + 1) * sizeof(char *));
-	if (!p)
-		return -1;
-	*v = p;
-	p[(*n)++] = (char *)s;
-	return 0;
-}
-
 static int terminal_rows(int fd)
 {
 	struct winsize ws;
@@ -126,57 +116,38 @@ int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
 
 int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "param", required_argument, NULL, 'p' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "tag", required_argument, NULL, 't' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "no-cache", no_argument, NULL, 'C' },
-		{ "stack", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct runner_opts o = { 0 };
-	char **params = NULL, **tags = NULL;
-	int nparams = 0, ntags = 0, json = 0, rc = -1, ch;
-	while ((ch = cli_getopt(c, argc, argv, "p:n:t:j:", longopts, err)) != -1) {
+	struct cli_strv params = { 0 }, tags = { 0 };
+	int json = 0, rc = -1, ch;
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		int bad = 0;
 		switch (ch) {
 		case 'p':
-			if (!strchr(optarg, '=')) {
-				rl_err_set(err, RL_E_USAGE,
-					   "run: -p takes KEY=VALUE, not '%s'", optarg);
-				goto cleanup;
-			}
-			if (push(&params, &nparams, optarg) < 0)
-				goto nomem;
+			bad = cli_param_opt(c, &params, optarg, err);
+			break;
+		case 't':
+			bad = cli_strv_push(&tags, optarg, err);
+			break;
+		case 'j':
+			bad = cli_int(c, "-j", optarg, 0, &o.jobs, err);
 			break;
 		case 'n':
 			o.name = optarg;
 			break;
-		case 't':
-			if (push(&tags, &ntags, optarg) < 0)
-				goto nomem;
-			break;
-		case 'j':
-			if (cli_int(c, "-j", optarg, 0, &o.jobs, err) < 0)
-				goto cleanup;
-			break;
-		case 'C':
+		case OPT_NO_CACHE:
 			o.no_cache = 1;
 			break;
-		case 's':
+		case OPT_STACK:
 			o.stack = optarg;
 			break;
-		case 'J':
+		case OPT_JSON:
 			json = 1;
 			break;
-		case 'S':
-			c->store_flag = optarg;
-			break;
 		default:
-			goto cleanup;
+			bad = -1;
 		}
+		if (bad < 0)
+			goto cleanup;
 	}
 	if (optind >= argc) {
 		rl_err_set(err, RL_E_USAGE, "run: missing pipeline FILE "
@@ -189,17 +160,14 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 		goto cleanup;
 	}
 	o.spec_path = argv[optind];
-	o.params = params;
-	o.nparams = nparams;
-	o.tags = tags;
-	o.ntags = ntags;
+	o.params = params.v;
+	o.nparams = params.n;
+	o.tags = tags.v;
+	o.ntags = tags.n;
 	o.store_flag = c->store_flag;
 	rc = cli_run_pipeline(c, &o, json, err);
-	goto cleanup;
-nomem:
-	rl_err_set(err, RL_E_NOMEM, NULL);
 cleanup:
-	free(params);
-	free(tags);
+	cli_strv_free(&params);
+	cli_strv_free(&tags);
 	return rc;
 }

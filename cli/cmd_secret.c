@@ -42,52 +42,56 @@ static char *read_stdin(void)
 	return s;
 }
 
-static int secret_set(struct cli *c, int argc, char **argv, struct rl_err *err)
+/* KEY=VALUE arguments into an object (KEY=- reads stdin, once). */
+static cJSON *parse_values(int argc, char **argv, struct rl_err *err)
 {
-	if (argc < 4)
-		return rl_err_set(err, RL_E_USAGE,
-				  "secret set: expected NAME KEY=VALUE… (VALUE '-' reads stdin)");
-	const char *name = argv[2];
-	if (!valid_name(name) || !strcmp(name, "set") || !strcmp(name, "ls") ||
-	    !strcmp(name, "rm"))
-		return rl_err_set(err, RL_E_INPUT, "secret set: '%s' is not a valid secret name",
-				  name);
 	cJSON *vals = cJSON_CreateObject();
 	int stdin_used = 0;
-	for (int i = 3; i < argc; i++) {
+	for (int i = 0; i < argc; i++) {
 		const char *eq = strchr(argv[i], '=');
 		if (!eq || eq == argv[i]) {
-			cJSON_Delete(vals);
 			/* never echo the argument: it may hold the value */
-			return rl_err_set(err, RL_E_INPUT,
-					  "secret set: argument %d is not KEY=VALUE", i - 2);
+			rl_err_set(err, RL_E_INPUT, "secret set: argument %d is not KEY=VALUE",
+				   i + 1);
+			goto fail;
 		}
 		char *key = strndup(argv[i], (size_t)(eq - argv[i]));
 		if (!valid_name(key)) {
 			rl_err_set(err, RL_E_INPUT, "secret set: '%s' is not a valid key", key);
 			free(key);
-			cJSON_Delete(vals);
-			return -1;
+			goto fail;
 		}
-		char *value;
-		if (strcmp(eq + 1, "-") == 0) {
-			if (stdin_used++) {
-				free(key);
-				cJSON_Delete(vals);
-				return rl_err_set(err, RL_E_USAGE,
-						  "secret set: only one KEY=- can read stdin");
-			}
-			value = read_stdin();
-		} else {
-			value = strdup(eq + 1);
+		if (strcmp(eq + 1, "-") == 0 && stdin_used++) {
+			free(key);
+			rl_err_set(err, RL_E_USAGE, "secret set: only one KEY=- can read stdin");
+			goto fail;
 		}
+		char *value = strcmp(eq + 1, "-") == 0 ? read_stdin() : strdup(eq + 1);
 		cJSON_DeleteItemFromObjectCaseSensitive(vals, key);
 		cJSON_AddStringToObject(vals, key, value ? value : "");
 		free(value);
 		free(key);
 	}
+	return vals;
+fail:
+	cJSON_Delete(vals);
+	return NULL;
+}
+
+/* `secret set NAME KEY=VALUE…` */
+int cmd_secret_set(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	if (argc < 3)
+		return rl_err_set(err, RL_E_USAGE,
+				  "secret set: expected NAME KEY=VALUE… (VALUE '-' reads stdin)");
+	const char *name = argv[1];
+	/* not a subcommand's name: `secret NAME KEY` would not reach it */
+	if (!valid_name(name) || cli_find(cli_find(cli_commands, "secret")->subs, name))
+		return rl_err_set(err, RL_E_INPUT, "secret set: '%s' is not a valid secret name",
+				  name);
+	cJSON *vals = parse_values(argc - 2, argv + 2, err);
 	cJSON *doc = NULL;
-	if (secrets_load(&doc, err) < 0) {
+	if (!vals || secrets_load(&doc, err) < 0) {
 		cJSON_Delete(vals);
 		return -1;
 	}
@@ -109,12 +113,18 @@ static int secret_set(struct cli *c, int argc, char **argv, struct rl_err *err)
 	return rc;
 }
 
-static int secret_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
+/* `secret ls [--json]` */
+int cmd_secret_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	int json = argc > 2 && strcmp(argv[2], "--json") == 0;
-	if (argc > 2 && !json)
+	int json = 0, ch;
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		if (ch != OPT_JSON)
+			return -1;
+		json = 1;
+	}
+	if (optind < argc)
 		return rl_err_set(err, RL_E_USAGE, "secret ls: unexpected argument '%s'",
-				  argv[2]);
+				  argv[optind]);
 	cJSON *doc = NULL;
 	if (secrets_load(&doc, err) < 0)
 		return -1;
@@ -146,33 +156,23 @@ static int secret_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 	return 0;
 }
 
-static int secret_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
+/* `secret rm NAME` */
+int cmd_secret_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	if (argc != 3)
+	if (argc != 2)
 		return rl_err_set(err, RL_E_USAGE, "secret rm: expected NAME");
 	cJSON *doc = NULL;
 	if (secrets_load(&doc, err) < 0)
 		return -1;
 	int rc;
-	if (!cJSON_GetObjectItemCaseSensitive(doc, argv[2])) {
-		rc = rl_err_set(err, RL_E_NOT_FOUND, "no secret '%s'", argv[2]);
+	if (!cJSON_GetObjectItemCaseSensitive(doc, argv[1])) {
+		rc = rl_err_set(err, RL_E_NOT_FOUND, "no secret '%s'", argv[1]);
 	} else {
-		cJSON_DeleteItemFromObjectCaseSensitive(doc, argv[2]);
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, argv[1]);
 		rc = secrets_save(doc, err);
 		if (rc == 0)
-			fprintf(c->out, "secret '%s' removed\n", argv[2]);
+			fprintf(c->out, "secret '%s' removed\n", argv[1]);
 	}
 	cJSON_Delete(doc);
 	return rc;
-}
-
-int cmd_secret(struct cli *c, int argc, char **argv, struct rl_err *err)
-{
-	if (argc >= 2 && strcmp(argv[1], "set") == 0)
-		return secret_set(c, argc, argv, err);
-	if (argc >= 2 && strcmp(argv[1], "ls") == 0)
-		return secret_ls(c, argc, argv, err);
-	if (argc >= 2 && strcmp(argv[1], "rm") == 0)
-		return secret_rm(c, argc, argv, err);
-	return cmd_secret_get(c, argc, argv, err);
 }

@@ -12,56 +12,42 @@
 #include "core/session.h"
 #include "store/store.h"
 #include "util/fs.h"
-#include "util/timeutil.h"
 
-static int stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
+#define STACK_PAGE 200
+
+/* --component KIND=NAME into COMPS (a later KIND replaces an earlier). */
+static int add_component(cJSON *comps, const char *arg, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "artifact-store", required_argument, NULL, 'a' },
-		{ "orchestrator", required_argument, NULL, 'o' },
-		{ "component", required_argument, NULL, 'c' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return rl_err_set(err, RL_E_USAGE,
+				  "stack register: --component takes KIND=NAME, not '%s'", arg);
+	char *k = strndup(arg, (size_t)(eq - arg));
+	if (!k)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	cJSON_DeleteItemFromObjectCaseSensitive(comps, k);
+	cJSON_AddStringToObject(comps, k, eq + 1);
+	free(k);
+	return 0;
+}
+
+int cmd_stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
 	const char *art = NULL, *orch = "local";
 	cJSON *comps = cJSON_CreateObject();
 	struct store *s = NULL;
-	char *abs = NULL;
-	char *comps_json = NULL;
+	char *abs = NULL, *comps_json = NULL;
 	int rc = -1, ch;
-	c->cmd = "stack register";
-	while ((ch = cli_getopt(c, argc, argv, "", longopts, err)) != -1) {
-		switch (ch) {
-		case 'a':
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		if (ch == OPT_ARTIFACT_STORE)
 			art = optarg;
-			break;
-		case 'o':
+		else if (ch == OPT_ORCHESTRATOR)
 			orch = optarg;
-			break;
-		case 'c': {
-			const char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg) {
-				rl_err_set(err, RL_E_USAGE,
-					   "stack register: --component takes KIND=NAME, not '%s'",
-					   optarg);
-				goto cleanup;
-			}
-			char *k = strndup(optarg, (size_t)(eq - optarg));
-			cJSON_DeleteItemFromObjectCaseSensitive(comps, k);
-			cJSON_AddStringToObject(comps, k, eq + 1);
-			free(k);
-			break;
-		}
-		case 'S':
-			c->store_flag = optarg;
-			break;
-		default:
+		else if (ch != OPT_COMPONENT || add_component(comps, optarg, err) < 0)
 			goto cleanup;
-		}
 	}
 	if (argc - optind != 1) {
-		rl_err_set(err, RL_E_USAGE,
-			   "stack register: expected NAME --artifact-store PATH");
+		rl_err_set(err, RL_E_USAGE, "stack register: expected NAME --artifact-store PATH");
 		goto cleanup;
 	}
 	const char *name = argv[optind];
@@ -90,24 +76,55 @@ cleanup:
 	return rc;
 }
 
-static int stack_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
+/* A row of the listing; COMPONENTS is JSON text. */
+static void add_stack(struct table *t, cJSON *arr, const char *name, const char *art,
+		      const char *orch, const char *components)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "csv", no_argument, NULL, 'V' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
+	table_add_row(t, name, art, orch, components);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", name);
+	cJSON_AddStringToObject(o, "artifact_store", art);
+	cJSON_AddStringToObject(o, "orchestrator", orch);
+	cJSON *comp = cJSON_Parse(components);
+	cJSON_AddItemToObject(o, "components", comp ? comp : cJSON_CreateObject());
+	cJSON_AddItemToArray(arr, o);
+}
+
+/* The stacks, "default" first when it is not registered. */
+static int list_stacks(struct store *s, struct table *t, cJSON *arr, struct rl_err *err)
+{
+	struct store_stack def = { 0 };
+	if (store_stack_get(s, "default", &def, NULL) < 0) {
+		char *a = fs_join(store_dir(s), "artifacts");
+		add_stack(t, arr, "default", a, "local", "");
+		free(a);
+	}
+	store_stack_clear(&def);
+	char *after = NULL;
+	int rc = 0;
+	for (int n = STACK_PAGE; n == STACK_PAGE && rc == 0;) {
+		struct store_stack *rows = NULL;
+		rc = store_stacks_page(s, after, STACK_PAGE, &rows, &n, err);
+		for (int i = 0; rc == 0 && i < n; i++)
+			add_stack(t, arr, rows[i].name, rows[i].artifact_store,
+				  rows[i].orchestrator, rows[i].components_json);
+		free(after);
+		after = rc == 0 && n ? strdup(rows[n - 1].name) : NULL;
+		store_stacks_free(rows, n);
+	}
+	free(after);
+	return rc;
+}
+
+int cmd_stack_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
 	int json = 0, csv = 0, ch, rc = -1;
 	struct store *s = NULL;
-	c->cmd = "stack ls";
-	while ((ch = cli_getopt(c, argc, argv, "", longopts, err)) != -1) {
-		if (ch == 'J')
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		if (ch == OPT_JSON)
 			json = 1;
-		else if (ch == 'V')
+		else if (ch == OPT_CSV)
 			csv = 1;
-		else if (ch == 'S')
-			c->store_flag = optarg;
 		else
 			return -1;
 	}
@@ -116,43 +133,8 @@ static int stack_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 	struct table *t = table_new(4, "STACK", "ARTIFACT STORE", "ORCHESTRATOR", "COMPONENTS");
 	cJSON *doc = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(doc, "stacks");
-	struct store_stack def = { 0 };
-	int have_default = store_stack_get(s, "default", &def, NULL) == 0;
-	if (!have_default) {
-		char *a = fs_join(store_dir(s), "artifacts");
-		table_add_row(t, "default", a, "local", "");
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "name", "default");
-		cJSON_AddStringToObject(o, "artifact_store", a);
-		cJSON_AddStringToObject(o, "orchestrator", "local");
-		cJSON_AddObjectToObject(o, "components");
-		cJSON_AddItemToArray(arr, o);
-		free(a);
-	}
-	store_stack_clear(&def);
-	char *after = NULL;
-	for (;;) {
-		struct store_stack *rows = NULL;
-		int n = 0;
-		if (store_stacks_page(s, after, 200, &rows, &n, err) < 0)
-			goto cleanup;
-		for (int i = 0; i < n; i++) {
-			table_add_row(t, rows[i].name, rows[i].artifact_store,
-				      rows[i].orchestrator, rows[i].components_json);
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "name", rows[i].name);
-			cJSON_AddStringToObject(o, "artifact_store", rows[i].artifact_store);
-			cJSON_AddStringToObject(o, "orchestrator", rows[i].orchestrator);
-			cJSON *comp = cJSON_Parse(rows[i].components_json);
-			cJSON_AddItemToObject(o, "components", comp ? comp : cJSON_CreateObject());
-			cJSON_AddItemToArray(arr, o);
-		}
-		free(after);
-		after = n ? strdup(rows[n - 1].name) : NULL;
-		store_stacks_free(rows, n);
-		if (n < 200)
-			break;
-	}
+	if (list_stacks(s, t, arr, err) < 0)
+		goto cleanup;
 	if (json)
 		out_json(c->out, doc);
 	else if (csv)
@@ -161,19 +143,15 @@ static int stack_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 		table_print(t, c->out, out_use_color(c->out));
 	rc = 0;
 cleanup:
-	free(after);
 	table_free(&t);
 	cJSON_Delete(doc);
 	store_close(&s);
 	return rc;
 }
 
+/* `runlens stack` with no subcommand it knows */
 int cmd_stack(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	if (argc >= 2 && strcmp(argv[1], "register") == 0)
-		return stack_register(c, argc - 1, argv + 1, err);
-	if (argc >= 2 && strcmp(argv[1], "ls") == 0)
-		return stack_ls(c, argc - 1, argv + 1, err);
 	return rl_err_set(err, RL_E_USAGE,
 			  "stack: expected 'stack register NAME --artifact-store PATH' or 'stack ls'");
 }

@@ -84,13 +84,9 @@ static cJSON *value_of(const char *text)
 
 int cmd_meta(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *output = NULL;
 	int ch;
-	while ((ch = cli_getopt(c, argc, argv, "+o:", longopts, err)) != -1) {
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		if (ch != 'o')
 			return -1;
 		output = optarg;
@@ -133,13 +129,9 @@ int cmd_meta(struct cli *c, int argc, char **argv, struct rl_err *err)
 
 int cmd_metric(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "index", required_argument, NULL, 'i' },
-		{ NULL, 0, NULL, 0 },
-	};
 	long long index = RL_NO_INDEX;
 	int ch;
-	while ((ch = cli_getopt(c, argc, argv, "i:", longopts, err)) != -1) {
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		if (ch != 'i')
 			return -1;
 		char *end;
@@ -172,39 +164,48 @@ int cmd_metric(struct cli *c, int argc, char **argv, struct rl_err *err)
 	return rc;
 }
 
+/* `runlens state` with no subcommand it knows */
 int cmd_state(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	if (argc < 2 || (strcmp(argv[1], "get") && strcmp(argv[1], "set")))
-		return rl_err_set(err, RL_E_USAGE,
-				  "state: expected 'state get KEY' or 'state set KEY JSON'");
-	int set = strcmp(argv[1], "set") == 0;
-	if (argc != (set ? 4 : 3))
-		return rl_err_set(err, RL_E_USAGE, set ? "state: expected 'state set KEY JSON'"
-						       : "state: expected 'state get KEY'");
-	if (set) {
-		cJSON *v = cJSON_Parse(argv[3]);
-		if (!v)
-			return rl_err_set(err, RL_E_INPUT,
-					  "state: the value of '%s' is not valid JSON: %s "
-					  "(quote strings: '\"text\"')",
-					  argv[2], argv[3]);
-		cJSON_Delete(v);
-	}
+	return rl_err_set(err, RL_E_USAGE,
+			  "state: expected 'state get KEY' or 'state set KEY JSON'");
+}
+
+/* `state get KEY` */
+int cmd_state_get(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	if (argc != 2)
+		return rl_err_set(err, RL_E_USAGE, "state: expected 'state get KEY'");
 	rl_context *ctx = open_ctx(err);
 	if (!ctx)
 		return -1;
 	int rc = 0;
-	if (set) {
-		if (rl_state_set(ctx, argv[2], argv[3]) < 0)
-			rc = write_failed(err);
-	} else {
-		char *v = rl_state_get(ctx, argv[2]);
-		if (!v)
-			rc = rl_err_set(err, RL_E_NOT_FOUND, "state: no key '%s'", argv[2]);
-		else
-			fprintf(c->out, "%s\n", v);
-		free(v);
-	}
+	char *v = rl_state_get(ctx, argv[1]);
+	if (!v)
+		rc = rl_err_set(err, RL_E_NOT_FOUND, "state: no key '%s'", argv[1]);
+	else
+		fprintf(c->out, "%s\n", v);
+	free(v);
+	rl_context_close(ctx);
+	return rc;
+}
+
+/* `state set KEY JSON` */
+int cmd_state_set(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	if (argc != 3)
+		return rl_err_set(err, RL_E_USAGE, "state: expected 'state set KEY JSON'");
+	cJSON *v = cJSON_Parse(argv[2]);
+	if (!v)
+		return rl_err_set(err, RL_E_INPUT,
+				  "state: the value of '%s' is not valid JSON: %s "
+				  "(quote strings: '\"text\"')",
+				  argv[1], argv[2]);
+	cJSON_Delete(v);
+	rl_context *ctx = open_ctx(err);
+	if (!ctx)
+		return -1;
+	int rc = rl_state_set(ctx, argv[1], argv[2]) < 0 ? write_failed(err) : 0;
 	rl_context_close(ctx);
 	return rc;
 }

@@ -9,19 +9,11 @@
 
 int cmd_tui(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "read-only", no_argument, NULL, 'r' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int ro = 0, ch;
-	while ((ch = cli_getopt(c, argc, argv, "", longopts, err)) != -1) {
-		if (ch == 'r')
-			ro = 1;
-		else if (ch == 'S')
-			c->store_flag = optarg;
-		else
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		if (ch != OPT_READ_ONLY)
 			return -1;
+		ro = 1;
 	}
 	if (argc - optind > 1)
 		return rl_err_set(err, RL_E_USAGE, "tui: unexpected argument '%s'",

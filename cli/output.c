@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/text.h"
 #include "util/timeutil.h"
@@ -203,6 +204,73 @@ void out_json(FILE *out, const cJSON *doc)
 	}
 }
 
+
+void out_json_str(cJSON *o, const char *key, const char *s)
+{
+	cJSON_AddItemToObject(o, key, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+}
+
+void out_json_id(cJSON *o, const char *key, int64_t id)
+{
+	cJSON_AddItemToObject(o, key, id ? cJSON_CreateNumber((double)id)
+					 : cJSON_CreateNull());
+}
+
+void out_json_time(cJSON *o, const char *key, int64_t ms)
+{
+	char iso[32];
+	if (ms)
+		time_iso8601(ms, iso, sizeof iso);
+	out_json_str(o, key, ms ? iso : NULL);
+}
+
+cJSON *out_json_value(const char *text)
+{
+	cJSON *v = text ? cJSON_Parse(text) : NULL;
+	return v ? v : text ? cJSON_CreateString(text) : cJSON_CreateNull();
+}
+
+void out_json_duration(cJSON *o, int64_t start_ms, int64_t end_ms)
+{
+	if (!start_ms) {
+		cJSON_AddNullToObject(o, "duration");
+		return;
+	}
+	if (!end_ms)
+		end_ms = time_now_ms();
+	cJSON_AddNumberToObject(o, "duration", (double)(end_ms - start_ms) / 1000.0);
+}
+
+void out_json_run_head(cJSON *o, const struct store_run *r)
+{
+	cJSON_AddNumberToObject(o, "id", (double)r->id);
+	cJSON_AddStringToObject(o, "name", r->name);
+	cJSON_AddStringToObject(o, "pipeline", r->pipeline);
+	cJSON_AddStringToObject(o, "status", r->status);
+	out_json_time(o, "started_at", r->started_ms);
+	out_json_time(o, "ended_at", r->ended_ms);
+	out_json_duration(o, r->started_ms, r->ended_ms);
+}
+
+void out_json_tags(cJSON *o, char *const *tags, int n)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, "tags");
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(tags[i]));
+}
+
+void out_json_metrics(cJSON *o, const char *key, const struct store_metric *ms,
+		      int n)
+{
+	cJSON *m = cJSON_AddObjectToObject(o, key);
+	struct buf k = BUF_INIT;
+	for (int i = 0; i < n; i++) {
+		buf_reset(&k);
+		buf_printf(&k, "%s.%s", ms[i].step, ms[i].key);
+		cJSON_AddNumberToObject(m, k.data, ms[i].value);
+	}
+	buf_free(&k);
+}
 
 char *out_utf8_clean(const char *data, size_t len)
 {

@@ -31,6 +31,27 @@ void table_free(struct table **t);
 /* Print a JSON document (indented) followed by a newline. */
 void out_json(FILE *out, const cJSON *doc);
 
+/* Add KEY to the object O; each is null when unset: a string (NULL), an
+ * id (0), a time (0; else ISO 8601), JSON text (NULL; text that does not
+ * parse is kept as a string). */
+void out_json_str(cJSON *o, const char *key, const char *s);
+void out_json_id(cJSON *o, const char *key, int64_t id);
+void out_json_time(cJSON *o, const char *key, int64_t ms);
+cJSON *out_json_value(const char *text);
+/* "duration": seconds from START_MS to END_MS (to now while END_MS is 0),
+ * null without START_MS. */
+void out_json_duration(cJSON *o, int64_t start_ms, int64_t end_ms);
+/* The head of a run's JSON: "id", "name", "pipeline", "status",
+ * "started_at", "ended_at", "duration". */
+struct store_run;
+void out_json_run_head(cJSON *o, const struct store_run *r);
+/* "tags": [TAGS…] */
+void out_json_tags(cJSON *o, char *const *tags, int n);
+/* KEY: {"STEP.KEY": value, …} of N metrics. */
+struct store_metric;
+void out_json_metrics(cJSON *o, const char *key, const struct store_metric *ms,
+		      int n);
+
 /* Bytes made valid UTF-8 (invalid sequences become U+FFFD), malloc'd. */
 char *out_utf8_clean(const char *data, size_t len);
 

@@ -101,4 +101,9 @@ int store_read_run(sqlite3_stmt *st, struct store_run *r);
 int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 		    int *n, struct rl_err *err);
 
+/* The statements of store/complete.c, so that a test can check that the
+ * query planner answers each from an index. */
+extern const char *const store_complete_sql[];
+extern const int store_complete_nsql;
+
 #endif

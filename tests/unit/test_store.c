@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "store/internal.h"
 #include "store/store.h"
 #include "util/fs.h"
 
@@ -1322,6 +1323,105 @@ START_TEST(test_read_snapshot)
 }
 END_TEST
 
+/* Completion: names by prefix and ids by digits, each from an index. */
+static void expect_names(enum store_name_kind kind, const char *prefix, int limit,
+			 const char *want)
+{
+	char **names = NULL;
+	int n = -1;
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_msg(store_names_with_prefix(st, kind, prefix, limit, &names, &n, &err) == 0,
+		      "%s", rl_err_msg(&err));
+	char got[512] = "";
+	for (int i = 0; i < n; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " " : "",
+			 names[i]);
+	ck_assert_str_eq(got, want);
+	store_names_free(names, n);
+}
+
+static void expect_ids(const char *digits, int limit, const char *want)
+{
+	int64_t *ids = NULL;
+	int n = -1;
+	ck_assert_int_eq(store_run_ids_with_prefix(st, digits, limit, &ids, &n, NULL), 0);
+	char got[512] = "";
+	for (int i = 0; i < n; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%lld", i ? " " : "",
+			 (long long)ids[i]);
+	ck_assert_str_eq(got, want);
+	free(ids);
+}
+
+START_TEST(test_complete_prefixes)
+{
+	int64_t p = new_pipeline("train");
+	new_pipeline("tune");
+	new_pipeline("eval");
+	const char *names[] = { "train-1", "train-2", "train-10", "tune-1", "x\xff",
+				"x\xff\xff", "y", "train-3", "a", "b", "c", "d" };
+	for (int i = 0; i < 12; i++)
+		new_run(p, names[i], 1000 + i, "completed");
+	ck_assert_int_eq(store_stack_put(st, "gpu", "/g", "local", NULL, NULL), 0);
+	ck_assert_int_eq(store_stack_put(st, "cpu", "/c", "local", NULL, NULL), 0);
+
+	expect_names(STORE_NAMES_RUN, "train-1", 10, "train-1 train-10");
+	expect_names(STORE_NAMES_RUN, "train", 2, "train-1 train-10");
+	expect_names(STORE_NAMES_RUN, "", 3, "a b c");
+	expect_names(STORE_NAMES_RUN, NULL, 1, "a");
+	expect_names(STORE_NAMES_RUN, "x\xff", 10, "x\xff x\xff\xff");
+	expect_names(STORE_NAMES_RUN, "\xff", 10, "");
+	expect_names(STORE_NAMES_RUN, "zz", 10, "");
+	expect_names(STORE_NAMES_RUN, "train-1", 0, "");
+	expect_names(STORE_NAMES_PIPELINE, "t", 10, "train tune");
+	expect_names(STORE_NAMES_STACK, "", 10, "cpu gpu");
+
+	/* ids 1…12: shortest first */
+	expect_ids("1", 10, "1 10 11 12");
+	expect_ids("1", 2, "1 10");
+	expect_ids("12", 10, "12");
+	expect_ids("2", 10, "2");
+	expect_ids("13", 10, "");
+	expect_ids("0", 10, "");
+	expect_ids("01", 10, "");
+	expect_ids("", 10, "");
+	expect_ids(NULL, 10, "");
+	expect_ids("1a", 10, "");
+	expect_ids("99999999999999999999", 10, "");
+
+	/* bad arguments */
+	char **nm = NULL;
+	int64_t *ids = NULL;
+	int n = 0;
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_names_with_prefix(NULL, STORE_NAMES_RUN, "", 1, &nm, &n, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_USAGE);
+	rl_err_clear(&err);
+	ck_assert_int_eq(store_names_with_prefix(st, (enum store_name_kind)99, "", 1, &nm, &n,
+						 NULL), -1);
+	ck_assert_int_eq(store_run_ids_with_prefix(NULL, "1", 1, &ids, &n, NULL), -1);
+	store_names_free(NULL, 0);
+
+	/* every completion query is a SEARCH of an index, never a SCAN */
+	for (int i = 0; i < store_complete_nsql; i++) {
+		char q[512];
+		snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", store_complete_sql[i]);
+		sqlite3_stmt *x = NULL;
+		ck_assert_int_eq(sqlite3_prepare_v2(st->db, q, -1, &x, NULL), SQLITE_OK);
+		int rows = 0;
+		while (sqlite3_step(x) == SQLITE_ROW) {
+			const char *detail = (const char *)sqlite3_column_text(x, 3);
+			ck_assert_msg(strncmp(detail, "SEARCH", 6) == 0, "%s: %s",
+				      store_complete_sql[i], detail);
+			rows++;
+		}
+		ck_assert_int_gt(rows, 0);
+		sqlite3_finalize(x);
+	}
+}
+END_TEST
+
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -1351,6 +1451,7 @@ int main(void)
 	tcase_add_test(tc, test_bulk_load);
 	tcase_add_test(tc, test_metric_history);
 	tcase_add_test(tc, test_read_snapshot);
+	tcase_add_test(tc, test_complete_prefixes);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

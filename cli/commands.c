@@ -1,0 +1,282 @@
+/* cli/commands.c — the command table: one row per command, with its
+ * arguments and one row per option.  Help, the option parser and the
+ * completion are all made from these rows (cli/cli.h). */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <stddef.h>
+
+const struct cli_opt cli_store_opt = {
+	.name = "store", .id = OPT_STORE, .arg = "DIR", .value = CLI_V_DIR,
+	.help = "the store folder",
+};
+
+static const char *const sort_keys[] = {
+	"started", "-started", "duration", "-duration", "name", "-name",
+	"status", "-status", "id", "-id", NULL,
+};
+
+static const struct cli_command stack_subs[] = {
+	{ "register", cmd_stack_register,
+	  .args = (const struct cli_arg[]){ { "NAME", CLI_V_TEXT, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "artifact-store", .id = OPT_ARTIFACT_STORE, .arg = "PATH",
+		  .value = CLI_V_DIR, .flags = CLI_REQUIRED,
+		  .help = "folder for the artifacts of runs on this stack" },
+		{ .name = "orchestrator", .id = OPT_ORCHESTRATOR, .arg = "FLAVOR",
+		  .help = "what runs the steps (local)" },
+		{ .name = "component", .id = OPT_COMPONENT, .arg = "KIND=NAME",
+		  .flags = CLI_MANY,
+		  .help = "an optional component (experiment_tracker=…)" },
+		{ 0 } },
+	  .summary = "register a stack" },
+	{ "ls", cmd_stack_ls,
+	  .opts = (const struct cli_opt[]){
+		{ .name = "json", .id = OPT_JSON, .help = "the stacks as JSON" },
+		{ .name = "csv", .id = OPT_CSV, .help = "the stacks as CSV" },
+		{ 0 } },
+	  .summary = "list stacks" },
+	{ 0 },
+};
+
+static const struct cli_command secret_subs[] = {
+	{ "set", cmd_secret_set,
+	  .args = (const struct cli_arg[]){ { "NAME", CLI_V_TEXT, 0 },
+					    { "KEY=VALUE", CLI_V_TEXT, CLI_MANY },
+					    { 0 } },
+	  .flags = CLI_NO_STORE,
+	  .summary = "set keys of a secret (KEY=- reads the value from stdin)" },
+	{ "ls", cmd_secret_ls,
+	  .opts = (const struct cli_opt[]){
+		{ .name = "json", .id = OPT_JSON, .help = "the names and keys as JSON" },
+		{ 0 } },
+	  .flags = CLI_NO_STORE, .summary = "names and keys, never values" },
+	{ "rm", cmd_secret_rm,
+	  .args = (const struct cli_arg[]){ { "NAME", CLI_V_TEXT, 0 }, { 0 } },
+	  .flags = CLI_NO_STORE, .summary = "remove a secret" },
+	{ 0 },
+};
+
+static const struct cli_command state_subs[] = {
+	{ "get", cmd_state_get,
+	  .args = (const struct cli_arg[]){ { "KEY", CLI_V_TEXT, 0 }, { 0 } },
+	  .flags = CLI_NO_STORE, .summary = "print a key of the run's state" },
+	{ "set", cmd_state_set,
+	  .args = (const struct cli_arg[]){ { "KEY", CLI_V_TEXT, 0 },
+					    { "JSON", CLI_V_TEXT, 0 }, { 0 } },
+	  .flags = CLI_NO_STORE, .summary = "set a key of the run's state" },
+	{ 0 },
+};
+
+const struct cli_command cli_commands[] = {
+	{ "run", cmd_run,
+	  .args = (const struct cli_arg[]){ { "FILE", CLI_V_FILE, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "param", .id = 'p', .arg = "KEY=VALUE", .flags = CLI_MANY,
+		  .help = "override a pipeline param (VALUE is JSON when it parses)" },
+		{ .name = "name", .id = 'n', .arg = "NAME",
+		  .help = "name the run (default: PIPELINE-YYYYMMDD-HHMMSS)" },
+		{ .name = "tag", .id = 't', .arg = "TAG", .flags = CLI_MANY,
+		  .help = "tag the run (repeatable)" },
+		{ .name = "jobs", .id = 'j', .arg = "N",
+		  .help = "run at most N steps at once (default: number of CPUs)" },
+		{ .name = "no-cache", .id = OPT_NO_CACHE,
+		  .help = "run every step even when a cached result exists" },
+		{ .name = "stack", .id = OPT_STACK, .arg = "NAME", .value = CLI_V_STACK,
+		  .help = "run on this stack (default: the pipeline's, else 'default')" },
+		{ .name = "json", .id = OPT_JSON,
+		  .help = "print the outcome as JSON on stdout (progress on stderr)" },
+		{ 0 } },
+	  .summary = "run a pipeline and record it",
+	  .notes = "Exit status: 0 when the run completed, 1 when a step failed or the run was\n"
+		   "interrupted, 2 for an invalid pipeline file (nothing is recorded then).\n" },
+	{ "tui", cmd_tui,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, CLI_OPTIONAL }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "read-only", .id = OPT_READ_ONLY,
+		  .help = "refuse every action that would change the store" },
+		{ 0 } },
+	  .summary = "browse runs in the terminal (also plain `runlens` on a terminal)",
+	  .notes = "Keys: arrows/jk move, Enter opens, l shows logs, q/Esc goes back, ? help.\n" },
+	{ "pipelines", cmd_pipelines,
+	  .opts = (const struct cli_opt[]){
+		{ .name = "json", .id = OPT_JSON, .help = "machine-readable output: JSON" },
+		{ .name = "csv", .id = OPT_CSV, .help = "machine-readable output: CSV" },
+		{ 0 } },
+	  .summary = "list pipelines with run counts and their last run" },
+	{ "ls", cmd_ls,
+	  .args = (const struct cli_arg[]){ { "PIPELINE", CLI_V_PIPELINE, CLI_OPTIONAL },
+					    { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "where", .id = 'w', .arg = "EXPR",
+		  .help = "only runs matching EXPR, e.g.\n'status=failed and tag=nightly "
+			  "and evaluate.accuracy>0.9 and started>-7d'" },
+		{ .name = "sort", .id = 's', .arg = "KEY", .choices = sort_keys,
+		  .help = "order by KEY (ascending; -KEY descending): started,\n"
+			  "duration, name, status, id, params.X, STEP.KEY" },
+		{ .name = "limit", .id = 'n', .arg = "N",
+		  .help = "show at most N runs (default 50; 0 = all)" },
+		{ .name = "json", .id = OPT_JSON, .help = "machine-readable output: JSON" },
+		{ .name = "csv", .id = OPT_CSV, .help = "machine-readable output: CSV" },
+		{ 0 } },
+	  .summary = "list runs, newest first",
+	  .notes = "EXPR: fields status, name, pipeline, tag, id, started, duration, params.X,\n"
+		   "STEP.KEY (metrics); operators = != < <= > >= ~ (contains); and, or, not,\n"
+		   "parentheses; times -7d/-12h/2026-11-20, durations 90s/5m/2h.\n" },
+	{ "show", cmd_show,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "json", .id = OPT_JSON, .help = "the run as one JSON document" },
+		{ .name = "csv", .id = OPT_CSV, .help = "the run's steps as CSV" },
+		{ 0 } },
+	  .summary = "show a run: status, timings, params, tags, steps, metrics",
+	  .notes = "RUN is a run id, a run name, 'last' or 'PIPELINE@last'.\n" },
+	{ "step", cmd_step,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "STEP", CLI_V_STEP, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "json", .id = OPT_JSON, .help = "the step run as one JSON document" },
+		{ 0 } },
+	  .summary = "show a step run: context, inputs, outputs, metadata, attempts" },
+	{ "logs", cmd_logs,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "STEP", CLI_V_STEP, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "attempt", .id = 'a', .arg = "N",
+		  .help = "that attempt (default: the last)" },
+		{ .name = "stdout", .id = OPT_STDOUT, .help = "only standard output" },
+		{ .name = "stderr", .id = OPT_STDERR, .help = "only standard error" },
+		{ .name = "follow", .id = 'f', .help = "keep printing while the step runs" },
+		{ .name = "json", .id = OPT_JSON,
+		  .help = "{\"stdout\": …, \"stderr\": …} (invalid UTF-8 replaced)" },
+		{ 0 } },
+	  .summary = "print the captured output of a step",
+	  .notes = "On a terminal, control characters are shown as escapes (\\x1b); when\n"
+		   "piped, the bytes are written as they were captured.\n" },
+	{ "rerun", cmd_rerun,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "from", .id = OPT_FROM, .arg = "STEP", .value = CLI_V_STEP,
+		  .help = "re-execute STEP and everything downstream; reuse the\n"
+			  "other steps' outputs from RUN" },
+		{ .name = "force", .id = OPT_FORCE, .arg = "STEP", .value = CLI_V_STEP,
+		  .flags = CLI_MANY,
+		  .help = "re-execute STEP even if a cached result exists" },
+		{ .name = "param", .id = 'p', .arg = "KEY=VALUE", .flags = CLI_MANY,
+		  .help = "override a recorded param" },
+		{ .name = "jobs", .id = 'j', .arg = "N", .help = "run at most N steps at once" },
+		{ .name = "name", .id = 'n', .arg = "NAME", .help = "name the new run" },
+		{ .name = "tag", .id = 't', .arg = "TAG", .flags = CLI_MANY,
+		  .help = "tag the new run (repeatable)" },
+		{ .name = "no-cache", .id = OPT_NO_CACHE,
+		  .help = "run every step even when a cached result exists" },
+		{ .name = "dry-run", .id = OPT_DRY_RUN,
+		  .help = "print the plan (what runs, what is cached or reused, why)" },
+		{ .name = "json", .id = OPT_JSON, .help = "the outcome (or the plan) as JSON" },
+		{ 0 } },
+	  .summary = "run again from the recorded pipeline and params",
+	  .notes = "The new run records rerun_of = RUN.\n" },
+	{ "why", cmd_why,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "STEP", CLI_V_STEP, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "json", .id = OPT_JSON,
+		  .help = "the verdict and the parts of the key as JSON" },
+		{ 0 } },
+	  .summary = "why a step was cached or re-executed",
+	  .notes = "Compares each part of the step's cache key (command, workdir, env, params,\n"
+		   "each input's hash, outputs) with the closest earlier run of the step.\n" },
+	{ "compare", cmd_compare,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "OTHER", CLI_V_RUN, CLI_OPTIONAL | CLI_MANY },
+					    { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "all", .id = 'a', .help = "also what is the same" },
+		{ .name = "json", .id = OPT_JSON, .help = "the comparisons as JSON" },
+		{ .name = "csv", .id = OPT_CSV, .help = "the metrics compared, as CSV" },
+		{ 0 } },
+	  .summary = "compare params and metrics with the baseline or other runs",
+	  .notes = "Without OTHER, RUN is compared with its baseline (the pinned run, else the\n"
+		   "newest completed earlier run).  Metrics are STEP.KEY with value, other value,\n"
+		   "delta, % change and better/worse (the pipeline's \"metrics\" directions; else\n"
+		   "loss/error/mse/mae/rmse/latency/time are lower-is-better).  Series compare by\n"
+		   "their last point.  Only what differs unless --all.\n" },
+	{ "pin", cmd_pin,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 }, { 0 } },
+	  .flags = CLI_OPTS_FIRST, .summary = "make RUN the baseline of its pipeline" },
+	{ "unpin", cmd_unpin,
+	  .args = (const struct cli_arg[]){ { "PIPELINE", CLI_V_PIPELINE, 0 }, { 0 } },
+	  .flags = CLI_OPTS_FIRST,
+	  .summary = "clear the pinned baseline (back to the newest completed earlier run)" },
+	{ "tag", cmd_tag,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "TAG", CLI_V_TEXT, CLI_MANY }, { 0 } },
+	  .flags = CLI_OPTS_FIRST, .summary = "add tags to a run" },
+	{ "note", cmd_note,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "TEXT", CLI_V_TEXT, CLI_MANY }, { 0 } },
+	  .flags = CLI_OPTS_FIRST, .summary = "add a note to a run" },
+	{ "rm", cmd_rm,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, CLI_MANY }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "yes", .id = 'y', .help = "do not ask" },
+		{ 0 } },
+	  .summary = "delete runs and what they recorded",
+	  .notes = "Asks first on a terminal; elsewhere needs --yes.  Artifacts stay until gc.\n" },
+	{ "gc", cmd_gc, .flags = CLI_OPTS_FIRST,
+	  .summary = "remove artifacts that no run references",
+	  .notes = "An artifact shared through the cache stays while any run uses it.\n" },
+	{ "stack", cmd_stack, .subs = stack_subs,
+	  .summary = "register and list stacks (where artifacts go, what runs steps)",
+	  .notes = "A pipeline picks a stack with \"stack\", a run with --stack.\n" },
+	{ "secret", cmd_secret_get, .subs = secret_subs,
+	  .args = (const struct cli_arg[]){ { "NAME", CLI_V_TEXT, 0 },
+					    { "KEY", CLI_V_TEXT, 0 }, { 0 } },
+	  .flags = CLI_NO_STORE,
+	  .summary = "keep secrets outside the store; a step reads the ones it declares",
+	  .notes = "Secrets live in $XDG_CONFIG_HOME/runlens/secrets.json (mode 0600).\n"
+		   "`secret NAME KEY` (inside a step) prints a secret the step declares.\n"
+		   "Values are masked as *** in captured logs and metadata.\n" },
+	{ "ctx", cmd_ctx,
+	  .args = (const struct cli_arg[]){ { "FIELD", CLI_V_TEXT, CLI_OPTIONAL }, { 0 } },
+	  .flags = CLI_NO_STORE,
+	  .summary = "(inside a step) print the step context or one dotted field",
+	  .notes = "FIELD is a dotted path: run.name, step.inputs.data.path, step.params.lr.\n"
+		   "Strings print raw, anything else as JSON.  Exit 3 outside a step.\n" },
+	{ "meta", cmd_meta,
+	  .args = (const struct cli_arg[]){ { "KEY=VALUE", CLI_V_TEXT, CLI_MANY }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "output", .id = 'o', .arg = "NAME",
+		  .help = "attach to that declared output" },
+		{ 0 } },
+	  .flags = CLI_NO_STORE | CLI_OPTS_FIRST,
+	  .summary = "(inside a step) record metadata on the step run or one of its outputs",
+	  .notes = "VALUE is JSON when it parses as JSON, else a string.  All or nothing.\n" },
+	{ "metric", cmd_metric,
+	  .args = (const struct cli_arg[]){ { "KEY", CLI_V_TEXT, 0 },
+					    { "VALUE", CLI_V_TEXT, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "index", .id = 'i', .arg = "N",
+		  .help = "the point's index in a series (epoch, step)" },
+		{ 0 } },
+	  .flags = CLI_NO_STORE,
+	  .summary = "(inside a step) record a numeric metric, or one point of a series" },
+	{ "state", cmd_state, .subs = state_subs, .flags = CLI_NO_STORE,
+	  .summary = "(inside a step) read or write the run's shared state",
+	  .notes = "A step sees the state as of its start; its writes apply when it\n"
+		   "completes successfully, in completion order; a failed step's are dropped.\n" },
+	{ "baseline", cmd_baseline,
+	  .args = (const struct cli_arg[]){ { "STEP.OUTPUT", CLI_V_TEXT, 0 }, { 0 } },
+	  .flags = CLI_NO_STORE,
+	  .summary = "(inside a step) print the path of an output of the baseline run",
+	  .notes = "Exit 4 when the run has no baseline or the baseline lacks the output.\n" },
+	{ "help", cmd_help,
+	  .args = (const struct cli_arg[]){ { "COMMAND", CLI_V_COMMAND, CLI_OPTIONAL },
+					    { 0 } },
+	  .flags = CLI_NO_STORE, .summary = "the help of a command" },
+	{ "__complete", cmd_complete,
+	  .args = (const struct cli_arg[]){ { "WORD", CLI_V_TEXT, CLI_MANY }, { 0 } },
+	  .flags = CLI_NO_STORE | CLI_HIDDEN | CLI_RAW,
+	  .summary = "candidates for the last WORD of a command line (bash completion)" },
+	{ 0 },
+};
