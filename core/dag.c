@@ -1,12 +1,77 @@
-/* core/dag.c — the order steps run in: topological, ties in file order;
- * cycles reported with the steps in them. */
+/* core/dag.c — the graph of steps: references (inputs and needs)
+ * resolved to dependencies, the order steps run in (topological, ties in
+ * file order), cycles reported with the steps in them, the steps
+ * downstream of one, and finding a step by name. */
 #include "config.h"
-#include "core/spec.h"
+#include "core/spec_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
+
+int spec_resolve_refs(struct spec_ctx *c, struct spec *s)
+{
+	for (int i = 0; i < s->nsteps; i++) {
+		struct spec_step *st = &s->steps[i];
+		int *deps = calloc((size_t)(st->ninputs + st->nneeds) + 1, sizeof(int));
+		if (!deps)
+			return rl_err_set(c->err, RL_E_NOMEM, NULL);
+		st->deps = deps;
+		int nd = 0;
+		for (int k = 0; k < st->ninputs + st->nneeds; k++) {
+			int j;
+			const char *target;
+			struct buf field = BUF_INIT;
+			if (k < st->ninputs) {
+				struct spec_input *in = &st->inputs[k];
+				if (in->kind != SPEC_INPUT_STEP) {
+					buf_free(&field);
+					continue;
+				}
+				target = in->step;
+				buf_printf(&field, "inputs.%s", in->name);
+			} else {
+				target = st->needs[k - st->ninputs];
+				buf_puts(&field, "needs");
+			}
+			j = spec_step_index(s, target);
+			int rc = 0;
+			if (j < 0)
+				rc = spec_error(c, st->name, field.data, "unknown step '%s'",
+						target);
+			else if (j == i)
+				rc = spec_error(c, st->name, field.data,
+						"a step cannot depend on itself (cycle: %s -> %s)",
+						st->name, st->name);
+			else if (k < st->ninputs) {
+				struct spec_input *in = &st->inputs[k];
+				in->step_index = j;
+				if (spec_output_index(&s->steps[j], in->output) < 0)
+					rc = spec_error(c, st->name, field.data,
+							"unknown output '%s' of step '%s'",
+							in->output, target);
+			}
+			buf_free(&field);
+			if (rc < 0)
+				return -1;
+			int seen = 0;
+			for (int d = 0; d < nd; d++)
+				seen |= deps[d] == j;
+			if (!seen)
+				deps[nd++] = j;
+		}
+		/* ascending */
+		for (int a = 1; a < nd; a++)
+			for (int b = a; b > 0 && deps[b - 1] > deps[b]; b--) {
+				int tmp = deps[b];
+				deps[b] = deps[b - 1];
+				deps[b - 1] = tmp;
+			}
+		st->ndeps = nd;
+	}
+	return 0;
+}
 
 /* Find a cycle among the steps not yet ordered (DONE[i] == 0) and describe
  * it as "a -> b -> a". */
@@ -94,6 +159,16 @@ cleanup:
 	free(indeg);
 	free(done);
 	return rc;
+}
+
+int spec_step_index(const struct spec *s, const char *name)
+{
+	if (!s || !name)
+		return -1;
+	for (int i = 0; i < s->nsteps; i++)
+		if (s->steps[i].name && strcmp(s->steps[i].name, name) == 0)
+			return i;
+	return -1;
 }
 
 void spec_mark_downstream(const struct spec *s, int i, unsigned char *mark)
