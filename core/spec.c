@@ -14,141 +14,169 @@
 /* ------------------------------------------------------------------ */
 /* The top-level fields                                                */
 
-static const char *const top_fields[] = {
-	"name", "description", "params", "tags", "context", "model", "stack",
-	"metrics", "defaults", "steps", NULL,
-};
-
-static int known(const char *const *list, const char *key)
+static int parse_name(const struct spec_at *at, const cJSON *v)
 {
-	for (; *list; list++)
-		if (strcmp(*list, key) == 0)
-			return 1;
+	if (!cJSON_IsString(v) || !spec_valid_name(v->valuestring, 1))
+		return spec_error(at->c, NULL, "name",
+				  "expected a non-empty string of letters, digits, '.', '_' and '-'");
+	at->sp->pub.name = spec_strdup(at->c, v->valuestring);
+	return at->sp->pub.name ? 0 : -1;
+}
+
+static int parse_description(const struct spec_at *at, const cJSON *v)
+{
+	if (!cJSON_IsString(v))
+		return spec_error(at->c, NULL, "description", "expected a string, got %s",
+				  spec_type_name(v));
+	at->sp->pub.description = spec_strdup(at->c, v->valuestring);
+	return at->sp->pub.description ? 0 : -1;
+}
+
+static int parse_params(const struct spec_at *at, const cJSON *v)
+{
+	if (spec_check_params(at->c, NULL, v) < 0)
+		return -1;
+	at->sp->pub.params = (cJSON *)v;
 	return 0;
 }
 
+static int parse_tags(const struct spec_at *at, const cJSON *v)
+{
+	struct spec *s = &at->sp->pub;
+	return spec_string_array(at->c, NULL, "tags", v, &s->tags, &s->ntags);
+}
+
+static int parse_context(const struct spec_at *at, const cJSON *v)
+{
+	if (spec_object(at->c, NULL, "context", v) < 0)
+		return -1;
+	at->sp->pub.context = (cJSON *)v;
+	return 0;
+}
+
+/* {"name": "…", "version": "…" or a number}; its own unknown fields are
+ * found after its values are checked. */
+static int parse_model(const struct spec_at *at, const cJSON *v)
+{
+	if (spec_object(at->c, NULL, "model", v) < 0)
+		return -1;
+	const cJSON *mn = cJSON_GetObjectItemCaseSensitive(v, "name");
+	if (!cJSON_IsString(mn) || !*mn->valuestring)
+		return spec_error(at->c, NULL, "model.name", "expected a non-empty string");
+	const cJSON *mv = cJSON_GetObjectItemCaseSensitive(v, "version");
+	if (mv && !cJSON_IsString(mv) && !cJSON_IsNumber(mv))
+		return spec_error(at->c, NULL, "model.version",
+				  "expected a string or a number, got %s", spec_type_name(mv));
+	for (const cJSON *f = v->child; f; f = f->next)
+		if (strcmp(f->string, "name") && strcmp(f->string, "version"))
+			return spec_error(at->c, NULL, "model", "unknown field '%s'",
+					  f->string);
+	at->sp->pub.model = (cJSON *)v;
+	return 0;
+}
+
+static int parse_stack(const struct spec_at *at, const cJSON *v)
+{
+	if (!cJSON_IsString(v) || !*v->valuestring)
+		return spec_error(at->c, NULL, "stack", "expected the name of a stack, got %s",
+				  cJSON_IsString(v) ? "an empty string" : spec_type_name(v));
+	at->sp->pub.stack = spec_strdup(at->c, v->valuestring);
+	return at->sp->pub.stack ? 0 : -1;
+}
+
+static int parse_metrics(const struct spec_at *at, const cJSON *v)
+{
+	if (spec_object(at->c, NULL, "metrics", v) < 0)
+		return -1;
+	for (const cJSON *m = v->child; m; m = m->next)
+		if (!cJSON_IsString(m) ||
+		    (strcmp(m->valuestring, "min") && strcmp(m->valuestring, "max"))) {
+			struct buf f = BUF_INIT;
+			buf_printf(&f, "metrics.%s", m->string);
+			spec_error(at->c, NULL, f.data, "expected \"min\" or \"max\"");
+			buf_free(&f);
+			return -1;
+		}
+	at->sp->pub.metrics = (cJSON *)v;
+	return 0;
+}
+
+/* Member D of "defaults"; FIELD is "defaults.NAME". */
+static int parse_default(const struct spec_at *at, const cJSON *d,
+			 const char *field)
+{
+	struct spec_defaults *def = &at->sp->pub.defaults;
+	if (!strcmp(d->string, "retries"))
+		return spec_nonneg_int(at->c, NULL, field, d, &def->retries);
+	if (!strcmp(d->string, "timeout"))
+		return spec_nonneg_num(at->c, NULL, field, d, &def->timeout);
+	if (!strcmp(d->string, "cache"))
+		return spec_boolean(at->c, NULL, field, d, &def->cache);
+	return spec_error(at->c, NULL, "defaults", "unknown field '%s'", d->string);
+}
+
+/* Checked in the order of its members (the first error wins). */
+static int parse_defaults(const struct spec_at *at, const cJSON *v)
+{
+	if (spec_object(at->c, NULL, "defaults", v) < 0)
+		return -1;
+	for (const cJSON *d = v->child; d; d = d->next) {
+		struct buf f = BUF_INIT;
+		buf_printf(&f, "defaults.%s", d->string);
+		int rc = parse_default(at, d, f.data);
+		buf_free(&f);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Only its shape here: parse_top parses the steps after the other
+ * fields. */
+static int check_steps(const struct spec_at *at, const cJSON *v)
+{
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+		return spec_error(at->c, NULL, "steps", "expected a non-empty array of steps");
+	return 0;
+}
+
+/* The top-level fields, parsed in this order (the first error wins). */
+static const struct spec_field top_fields[] = {
+	{ .name = "name", .required = 1, .parse = parse_name },
+	{ .name = "description", .parse = parse_description },
+	{ .name = "params", .parse = parse_params },
+	{ .name = "tags", .parse = parse_tags },
+	{ .name = "context", .parse = parse_context },
+	{ .name = "model", .parse = parse_model },
+	{ .name = "stack", .parse = parse_stack },
+	{ .name = "metrics", .parse = parse_metrics },
+	{ .name = "defaults", .parse = parse_defaults },
+	{ .name = "steps", .required = 1, .parse = check_steps },
+	{ .name = NULL },
+};
+
+/* The whole document: its fields, its steps, their references,
+ * templates, params and environment names, then the order. */
 static int parse_top(struct spec_ctx *c, struct spec_private *sp)
 {
 	struct spec *s = &sp->pub;
-	cJSON *root = s->root;
-	if (!cJSON_IsObject(root))
-		return spec_error(c, NULL, NULL,
-				  "expected a JSON object at the top, got %s",
-				  spec_type_name(root));
-	const char *dup = spec_duplicate_key(root);
-	if (dup)
-		return spec_error(c, NULL, NULL, "duplicate field '%s'", dup);
-	for (const cJSON *f = root->child; f; f = f->next)
-		if (!known(top_fields, f->string))
-			return spec_error(c, NULL, NULL, "unknown field '%s'", f->string);
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "name");
-	if (!v)
-		return spec_error(c, NULL, NULL, "missing field 'name'");
-	if (!cJSON_IsString(v) || !spec_valid_name(v->valuestring, 1))
-		return spec_error(c, NULL, "name",
-				  "expected a non-empty string of letters, digits, '.', '_' and '-'");
-	if (!(s->name = spec_strdup(c, v->valuestring)))
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "description"))) {
-		if (!cJSON_IsString(v))
-			return spec_error(c, NULL, "description", "expected a string, got %s",
-					  spec_type_name(v));
-		if (!(s->description = spec_strdup(c, v->valuestring)))
-			return -1;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "params"))) {
-		if (spec_object(c, NULL, "params", v) < 0)
-			return -1;
-		for (const cJSON *p = v->child; p; p = p->next)
-			if (!spec_valid_name(p->string, 0))
-				return spec_error(c, NULL, "params",
-						  "param name '%s' may only hold letters, digits, '_' and '-'",
-						  p->string);
-		s->params = (cJSON *)v;
-	} else {
-		s->params = cJSON_AddObjectToObject(root, "params");
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "tags")) &&
-	    spec_string_array(c, NULL, "tags", v, &s->tags, &s->ntags) < 0)
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "context"))) {
-		if (spec_object(c, NULL, "context", v) < 0)
-			return -1;
-		s->context = (cJSON *)v;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "model"))) {
-		if (spec_object(c, NULL, "model", v) < 0)
-			return -1;
-		const cJSON *mn = cJSON_GetObjectItemCaseSensitive(v, "name");
-		if (!cJSON_IsString(mn) || !*mn->valuestring)
-			return spec_error(c, NULL, "model.name", "expected a non-empty string");
-		const cJSON *mv = cJSON_GetObjectItemCaseSensitive(v, "version");
-		if (mv && !cJSON_IsString(mv) && !cJSON_IsNumber(mv))
-			return spec_error(c, NULL, "model.version",
-					  "expected a string or a number, got %s", spec_type_name(mv));
-		for (const cJSON *f = v->child; f; f = f->next)
-			if (strcmp(f->string, "name") && strcmp(f->string, "version"))
-				return spec_error(c, NULL, "model", "unknown field '%s'",
-						  f->string);
-		s->model = (cJSON *)v;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "stack"))) {
-		if (!cJSON_IsString(v) || !*v->valuestring)
-			return spec_error(c, NULL, "stack",
-					  "expected the name of a stack, got %s",
-					  cJSON_IsString(v) ? "an empty string" : spec_type_name(v));
-		if (!(s->stack = spec_strdup(c, v->valuestring)))
-			return -1;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "metrics"))) {
-		if (spec_object(c, NULL, "metrics", v) < 0)
-			return -1;
-		for (const cJSON *m = v->child; m; m = m->next)
-			if (!cJSON_IsString(m) || (strcmp(m->valuestring, "min") &&
-						   strcmp(m->valuestring, "max"))) {
-				struct buf f = BUF_INIT;
-				buf_printf(&f, "metrics.%s", m->string);
-				spec_error(c, NULL, f.data, "expected \"min\" or \"max\"");
-				buf_free(&f);
-				return -1;
-			}
-		s->metrics = (cJSON *)v;
-	}
+	if (!cJSON_IsObject(s->root))
+		return spec_error(c, NULL, NULL, "expected a JSON object at the top, got %s",
+				  spec_type_name(s->root));
 	s->defaults.cache = 1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(root, "defaults"))) {
-		if (spec_object(c, NULL, "defaults", v) < 0)
-			return -1;
-		for (const cJSON *d = v->child; d; d = d->next) {
-			struct buf f = BUF_INIT;
-			buf_printf(&f, "defaults.%s", d->string);
-			int rc;
-			if (!strcmp(d->string, "retries"))
-				rc = spec_nonneg_int(c, NULL, f.data, d, &s->defaults.retries);
-			else if (!strcmp(d->string, "timeout"))
-				rc = spec_nonneg_num(c, NULL, f.data, d, &s->defaults.timeout);
-			else if (!strcmp(d->string, "cache"))
-				rc = spec_boolean(c, NULL, f.data, d, &s->defaults.cache);
-			else
-				rc = spec_error(c, NULL, "defaults", "unknown field '%s'",
-						d->string);
-			buf_free(&f);
-			if (rc < 0)
-				return -1;
-		}
-	}
-	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(root, "steps");
-	if (!steps)
-		return spec_error(c, NULL, NULL, "missing field 'steps'");
-	if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) == 0)
-		return spec_error(c, NULL, "steps", "expected a non-empty array of steps");
-	if (spec_parse_steps(c, sp, steps) < 0)
+	struct spec_at at = { c, sp, NULL, NULL };
+	if (spec_parse_fields(top_fields, s->root, &at) < 0)
 		return -1;
-	if (spec_resolve_refs(c, s) < 0)
+	if (!s->params)
+		s->params = cJSON_AddObjectToObject(s->root, "params");
+	if (spec_parse_steps(c, sp, cJSON_GetObjectItemCaseSensitive(s->root, "steps")) < 0 ||
+	    spec_resolve_refs(c, s) < 0)
 		return -1;
 	for (int i = 0; i < s->nsteps; i++) {
-		if (spec_check_templates(c, s, &s->steps[i], &sp->extra[i]) < 0)
+		struct step_extra *x = &sp->extra[i];
+		if (spec_check_templates(c, s, &s->steps[i], x) < 0)
 			return -1;
-		s->steps[i].params = spec_step_params(s, sp->extra[i].refs, sp->extra[i].own);
+		s->steps[i].params = spec_step_params(s, x->refs, x->own);
 		if (!s->steps[i].params)
 			return rl_err_set(c->err, RL_E_NOMEM, NULL);
 		if (spec_check_env_names(c, &s->steps[i]) < 0)
@@ -219,6 +247,37 @@ int spec_load_file(const char *path, struct spec **out, struct rl_err *err)
 	return rc;
 }
 
+static void step_free(struct spec_step *st)
+{
+	free(st->name);
+	spec_strv_free(st->run_argv, st->run_argc);
+	free(st->run_shell);
+	for (int k = 0; k < st->ninputs; k++) {
+		free(st->inputs[k].name);
+		free(st->inputs[k].step);
+		free(st->inputs[k].output);
+		free(st->inputs[k].path);
+	}
+	free(st->inputs);
+	for (int k = 0; k < st->noutputs; k++) {
+		free(st->outputs[k].name);
+		free(st->outputs[k].path);
+	}
+	free(st->outputs);
+	spec_strv_free(st->needs, st->nneeds);
+	free(st->deps);
+	for (int k = 0; k < st->nenv; k++) {
+		free(st->env[k].key);
+		free(st->env[k].value);
+	}
+	free(st->env);
+	spec_strv_free(st->tags, st->ntags);
+	free(st->workdir);
+	free(st->metrics_file);
+	spec_strv_free(st->secrets, st->nsecrets);
+	cJSON_Delete(st->params);
+}
+
 void spec_free(struct spec **ps)
 {
 	if (!ps || !*ps)
@@ -226,34 +285,7 @@ void spec_free(struct spec **ps)
 	struct spec_private *sp = spec_private(*ps);
 	struct spec *s = &sp->pub;
 	for (int i = 0; i < s->nsteps; i++) {
-		struct spec_step *st = &s->steps[i];
-		free(st->name);
-		spec_strv_free(st->run_argv, st->run_argc);
-		free(st->run_shell);
-		for (int k = 0; k < st->ninputs; k++) {
-			free(st->inputs[k].name);
-			free(st->inputs[k].step);
-			free(st->inputs[k].output);
-			free(st->inputs[k].path);
-		}
-		free(st->inputs);
-		for (int k = 0; k < st->noutputs; k++) {
-			free(st->outputs[k].name);
-			free(st->outputs[k].path);
-		}
-		free(st->outputs);
-		spec_strv_free(st->needs, st->nneeds);
-		free(st->deps);
-		for (int k = 0; k < st->nenv; k++) {
-			free(st->env[k].key);
-			free(st->env[k].value);
-		}
-		free(st->env);
-		spec_strv_free(st->tags, st->ntags);
-		free(st->workdir);
-		free(st->metrics_file);
-		spec_strv_free(st->secrets, st->nsecrets);
-		cJSON_Delete(st->params);
+		step_free(&s->steps[i]);
 		if (sp->extra)
 			cJSON_Delete(sp->extra[i].refs);
 	}

@@ -5,7 +5,8 @@
  *                       spec_free; the file's top-level fields
  *   core/spec_json.c    JSON text: syntax errors with file:line:column,
  *                       the line of each step
- *   core/spec_value.c   the error message format, typed field values
+ *   core/spec_value.c   the error message format, typed field values, the
+ *                       known/missing/duplicate field rule of an object
  *   core/spec_step.c    one step's fields; the "steps" array
  *   core/spec_params.c  params: names, each step's params, -p overrides
  *   core/spec_subst.c   ${…}: reference checks and substitution
@@ -60,6 +61,11 @@ void spec_strv_free(char **v, int n);
  * ALLOW_DOT)?  NULL is not. */
 int spec_valid_name(const char *s, int allow_dot);
 
+/* A name that will be part of an environment variable (WHAT is "input",
+ * "output" or "param"): "field 'F': WHAT name 'N' may only hold …". */
+int spec_check_name(struct spec_ctx *c, const char *step, const char *field,
+		    const char *what, const char *name);
+
 /* The key of the first member of OBJ that a later member repeats, or
  * NULL (also for a NULL OBJ). */
 const char *spec_duplicate_key(const cJSON *obj);
@@ -80,6 +86,30 @@ int spec_boolean(struct spec_ctx *c, const char *step, const char *field,
 /* V must be an object with no key twice, at any depth. */
 int spec_object(struct spec_ctx *c, const char *step, const char *field,
 		const cJSON *v);
+
+/* What a field's parser works on: for a step's fields ST and X are the
+ * step and its extra; for the file's top-level fields both are NULL. */
+struct spec_at {
+	struct spec_ctx *c;
+	struct spec_private *sp;
+	struct spec_step *st;
+	struct step_extra *x;
+};
+
+/* One known field of an object: its parser (NULL when the caller reads
+ * it itself) runs when the field is there; a REQUIRED one that is not
+ * there is "missing field 'NAME'". */
+struct spec_field {
+	const char *name;
+	int required;
+	int (*parse)(const struct spec_at *at, const cJSON *v);
+};
+
+/* The rule of an object of known fields (FIELDS ends with a NULL name):
+ * no duplicate field, no unknown field, no missing required field, then
+ * each field's parser, in the order of the table. */
+int spec_parse_fields(const struct spec_field *fields, const cJSON *obj,
+		      const struct spec_at *at);
 
 /* ---- core/spec_json.c ---- */
 
@@ -109,6 +139,10 @@ int spec_output_index(const struct spec_step *st, const char *name);
 int spec_check_env_names(struct spec_ctx *c, const struct spec_step *st);
 
 /* ---- core/spec_params.c ---- */
+
+/* V, the "params" of the file (STEP NULL) or of a step, must be an
+ * object whose names may be part of an environment variable. */
+int spec_check_params(struct spec_ctx *c, const char *step, const cJSON *v);
 
 /* The params a step depends on: the pipeline params named in REFS
  * (an array of strings, may be NULL), overridden by OWN (the step's own

@@ -8,6 +8,16 @@
 
 #include "util/buf.h"
 
+int spec_check_params(struct spec_ctx *c, const char *step, const cJSON *v)
+{
+	if (spec_object(c, step, "params", v) < 0)
+		return -1;
+	for (const cJSON *p = v->child; p; p = p->next)
+		if (spec_check_name(c, step, "params", "param", p->string) < 0)
+			return -1;
+	return 0;
+}
+
 /* Add a copy of V to OBJ as KEY; 0 when memory runs out. */
 static int add_copy(cJSON *obj, const char *key, const cJSON *v)
 {

@@ -1,6 +1,7 @@
 /* core/spec_step.c — the steps of a pipeline file: one parser per field
- * of a step, the "steps" array with its unique names, and the environment
- * variable names a step's inputs, outputs and params become.  References to other steps are resolved in core/dag.c,
+ * of a step (the table step_fields), the "steps" array with its unique
+ * names, and the environment variable names a step's inputs, outputs and
+ * params become.  References to other steps are resolved in core/dag.c,
  * ${…} checked in core/spec_subst.c. */
 #include "config.h"
 #include "core/spec_internal.h"
@@ -28,25 +29,348 @@ int spec_output_index(const struct spec_step *st, const char *name)
 }
 
 /* ------------------------------------------------------------------ */
-/* A step, and the array of them                                       */
+/* "run"                                                               */
 
-static const char *const step_fields[] = {
-	"name", "run", "inputs", "outputs", "needs", "retries", "timeout",
-	"cache", "resources", "env", "context", "tags", "params", "workdir",
-	"metrics_file", "secrets", NULL,
-};
-
-static int known(const char *const *list, const char *key)
+static int parse_run(const struct spec_at *at, const cJSON *v)
 {
-	for (; *list; list++)
-		if (strcmp(*list, key) == 0)
-			return 1;
+	struct spec_step *st = at->st;
+	if (cJSON_IsString(v)) {
+		if (!*v->valuestring)
+			return spec_error(at->c, st->name, "run", "must not be empty");
+		st->run_shell = spec_strdup(at->c, v->valuestring);
+		return st->run_shell ? 0 : -1;
+	}
+	if (!cJSON_IsArray(v))
+		return spec_error(at->c, st->name, "run",
+				  "expected a string (run by /bin/sh) or an array "
+				  "(argv), got %s", spec_type_name(v));
+	if (spec_string_array(at->c, st->name, "run", v, &st->run_argv,
+			      &st->run_argc) < 0)
+		return -1;
+	if (st->run_argc == 0 || !*st->run_argv[0])
+		return spec_error(at->c, st->name, "run",
+				  "expected a non-empty array (the program and its arguments)");
 	return 0;
 }
 
-/* Parse one step object (references to other steps are resolved later). */
-static int parse_step(struct spec_ctx *c, struct spec *s, const cJSON *obj,
-		      int index, struct spec_step *st, cJSON **step_params)
+/* ------------------------------------------------------------------ */
+/* Fields whose members are named ("outputs", "inputs", "env")         */
+
+/* Call EACH for every member of the object V of field NAME, with the
+ * member's field ("NAME.KEY"); the first error stops. */
+static int each_member(const struct spec_at *at, const char *name, const cJSON *v,
+		       int (*each)(const struct spec_at *at, const cJSON *m,
+				   const char *field))
+{
+	for (const cJSON *m = v->child; m; m = m->next) {
+		struct buf field = BUF_INIT;
+		buf_printf(&field, "%s.%s", name, m->string);
+		int rc = each(at, m, field.data);
+		buf_free(&field);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* "outputs"                                                           */
+
+/* P climbs out of the folder it is relative to, or is absolute? */
+static int leaves_folder(const char *p)
+{
+	size_t n = strlen(p);
+	return p[0] == '/' || strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0 ||
+	       strstr(p, "/../") || (n >= 3 && strcmp(p + n - 3, "/..") == 0);
+}
+
+/* Check output O; FIELD is "outputs.NAME". */
+static int check_output(const struct spec_at *at, const cJSON *o,
+			const char *field)
+{
+	const char *step = at->st->name;
+	if (spec_check_name(at->c, step, "outputs", "output", o->string) < 0)
+		return -1;
+	if (!cJSON_IsString(o) || !*o->valuestring)
+		return spec_error(at->c, step, field, "expected a relative path, got %s",
+				  spec_type_name(o));
+	if (leaves_folder(o->valuestring))
+		return spec_error(at->c, step, field,
+				  "'%s' must be a relative path inside the step's output folder",
+				  o->valuestring);
+	return 0;
+}
+
+static int add_output(const struct spec_at *at, const cJSON *o, const char *field)
+{
+	struct spec_step *st = at->st;
+	if (check_output(at, o, field) < 0)
+		return -1;
+	struct spec_output *so = &st->outputs[st->noutputs++];
+	if (!(so->name = spec_strdup(at->c, o->string)) ||
+	    !(so->path = spec_strdup(at->c, o->valuestring)))
+		return -1;
+	return 0;
+}
+
+static int parse_outputs(const struct spec_at *at, const cJSON *v)
+{
+	struct spec_step *st = at->st;
+	if (spec_object(at->c, st->name, "outputs", v) < 0)
+		return -1;
+	st->outputs = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(*st->outputs));
+	if (!st->outputs)
+		return rl_err_set(at->c->err, RL_E_NOMEM, NULL);
+	return each_member(at, "outputs", v, add_output);
+}
+
+/* ------------------------------------------------------------------ */
+/* "inputs"                                                            */
+
+/* "step.output": exactly one '.', with something on both sides. */
+static int input_from_step(const struct spec_at *at, const cJSON *in,
+			   const char *field, struct spec_input *si)
+{
+	const char *text = in->valuestring, *dot = strchr(text, '.');
+	if (!dot || dot == text || !dot[1] || strchr(dot + 1, '.'))
+		return spec_error(at->c, at->st->name, field,
+				  "expected \"step.output\" or {\"path\": …}, got '%s'",
+				  text);
+	si->kind = SPEC_INPUT_STEP;
+	si->step = strndup(text, (size_t)(dot - text));
+	si->output = strdup(dot + 1);
+	si->step_index = -1;
+	return 0;
+}
+
+/* {"path": "…"} and nothing else. */
+static int input_from_path(const struct spec_at *at, const cJSON *in,
+			   const char *field, struct spec_input *si)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(in, "path");
+	if (!cJSON_IsString(p) || !*p->valuestring || cJSON_GetArraySize(in) != 1)
+		return spec_error(at->c, at->st->name, field, "expected {\"path\": \"…\"}");
+	si->kind = SPEC_INPUT_PATH;
+	si->path = strdup(p->valuestring);
+	si->step_index = -1;
+	return 0;
+}
+
+/* Fill SI from input IN; FIELD is "inputs.NAME".  Out of memory leaves a
+ * string NULL, for the caller to find. */
+static int input_value(const struct spec_at *at, const cJSON *in,
+		       const char *field, struct spec_input *si)
+{
+	if (spec_check_name(at->c, at->st->name, "inputs", "input", in->string) < 0)
+		return -1;
+	if (cJSON_IsString(in))
+		return input_from_step(at, in, field, si);
+	if (cJSON_IsObject(in))
+		return input_from_path(at, in, field, si);
+	return spec_error(at->c, at->st->name, field,
+			  "expected \"step.output\" or {\"path\": …}, got %s",
+			  spec_type_name(in));
+}
+
+static int add_input(const struct spec_at *at, const cJSON *in, const char *field)
+{
+	struct spec_step *st = at->st;
+	struct spec_input *si = &st->inputs[st->ninputs];
+	if (input_value(at, in, field, si) < 0)
+		return -1;
+	st->ninputs++;
+	si->name = strdup(in->string);
+	if (!si->name || (si->kind == SPEC_INPUT_STEP && (!si->step || !si->output)) ||
+	    (si->kind == SPEC_INPUT_PATH && !si->path))
+		return rl_err_set(at->c->err, RL_E_NOMEM, NULL);
+	return 0;
+}
+
+static int parse_inputs(const struct spec_at *at, const cJSON *v)
+{
+	struct spec_step *st = at->st;
+	if (spec_object(at->c, st->name, "inputs", v) < 0)
+		return -1;
+	st->inputs = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(*st->inputs));
+	if (!st->inputs)
+		return rl_err_set(at->c->err, RL_E_NOMEM, NULL);
+	return each_member(at, "inputs", v, add_input);
+}
+
+/* ------------------------------------------------------------------ */
+/* "env"                                                               */
+
+/* The text of E as a variable's value (malloc'd) in *VAL; FIELD is
+ * "env.NAME". */
+static int env_value(const struct spec_at *at, const cJSON *e,
+		     const char *field, char **val)
+{
+	int scalar = cJSON_IsString(e) || cJSON_IsNumber(e) || cJSON_IsBool(e);
+	*val = NULL;
+	if (cJSON_IsString(e))
+		*val = strdup(e->valuestring);
+	else if (scalar)
+		*val = cJSON_PrintUnformatted(e);
+	if (!*val && scalar)
+		return rl_err_set(at->c->err, RL_E_NOMEM, NULL);
+	if (!*val)
+		return spec_error(at->c, at->st->name, field,
+				  "expected a string, number or boolean, got %s",
+				  spec_type_name(e));
+	if (!*e->string || strchr(e->string, '='))
+		return spec_error(at->c, at->st->name, "env",
+				  "'%s' is not a valid variable name", e->string);
+	return 0;
+}
+
+static int add_env(const struct spec_at *at, const cJSON *e, const char *field)
+{
+	struct spec_step *st = at->st;
+	char *val = NULL;
+	if (env_value(at, e, field, &val) < 0) {
+		free(val);
+		return -1;
+	}
+	st->env[st->nenv].key = strdup(e->string);
+	st->env[st->nenv].value = val;
+	if (!st->env[st->nenv++].key)
+		return rl_err_set(at->c->err, RL_E_NOMEM, NULL);
+	return 0;
+}
+
+static int parse_env(const struct spec_at *at, const cJSON *v)
+{
+	struct spec_step *st = at->st;
+	if (spec_object(at->c, st->name, "env", v) < 0)
+		return -1;
+	st->env = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(*st->env));
+	if (!st->env)
+		return rl_err_set(at->c->err, RL_E_NOMEM, NULL);
+	return each_member(at, "env", v, add_env);
+}
+
+/* ------------------------------------------------------------------ */
+/* The other fields                                                    */
+
+static int parse_needs(const struct spec_at *at, const cJSON *v)
+{
+	struct spec_step *st = at->st;
+	return spec_string_array(at->c, st->name, "needs", v, &st->needs, &st->nneeds);
+}
+
+static int parse_retries(const struct spec_at *at, const cJSON *v)
+{
+	return spec_nonneg_int(at->c, at->st->name, "retries", v, &at->st->retries);
+}
+
+static int parse_timeout(const struct spec_at *at, const cJSON *v)
+{
+	return spec_nonneg_num(at->c, at->st->name, "timeout", v, &at->st->timeout);
+}
+
+static int parse_resources(const struct spec_at *at, const cJSON *v)
+{
+	if (spec_object(at->c, at->st->name, "resources", v) < 0)
+		return -1;
+	at->st->resources = (cJSON *)v;
+	return 0;
+}
+
+static int parse_context(const struct spec_at *at, const cJSON *v)
+{
+	if (spec_object(at->c, at->st->name, "context", v) < 0)
+		return -1;
+	at->st->context = (cJSON *)v;
+	return 0;
+}
+
+static int parse_tags(const struct spec_at *at, const cJSON *v)
+{
+	struct spec_step *st = at->st;
+	return spec_string_array(at->c, st->name, "tags", v, &st->tags, &st->ntags);
+}
+
+static int parse_secrets(const struct spec_at *at, const cJSON *v)
+{
+	struct spec_step *st = at->st;
+	if (spec_string_array(at->c, st->name, "secrets", v, &st->secrets,
+			      &st->nsecrets) < 0)
+		return -1;
+	for (int i = 0; i < st->nsecrets; i++)
+		if (!spec_valid_name(st->secrets[i], 0))
+			return spec_error(at->c, st->name, "secrets",
+					  "'%s' is not a valid secret name", st->secrets[i]);
+	return 0;
+}
+
+static int parse_cache(const struct spec_at *at, const cJSON *v)
+{
+	return spec_boolean(at->c, at->st->name, "cache", v, &at->st->cache);
+}
+
+static int parse_workdir(const struct spec_at *at, const cJSON *v)
+{
+	struct spec_step *st = at->st;
+	if (!cJSON_IsString(v) || !*v->valuestring)
+		return spec_error(at->c, st->name, "workdir",
+				  "expected a folder path, got %s", spec_type_name(v));
+	st->workdir = spec_strdup(at->c, v->valuestring);
+	return st->workdir ? 0 : -1;
+}
+
+/* After "outputs": it names one of them. */
+static int parse_metrics_file(const struct spec_at *at, const cJSON *v)
+{
+	struct spec_step *st = at->st;
+	if (!cJSON_IsString(v))
+		return spec_error(at->c, st->name, "metrics_file",
+				  "expected the name of an output, got %s",
+				  spec_type_name(v));
+	if (spec_output_index(st, v->valuestring) < 0)
+		return spec_error(at->c, st->name, "metrics_file",
+				  "'%s' is not one of the step's outputs", v->valuestring);
+	st->metrics_file = spec_strdup(at->c, v->valuestring);
+	return st->metrics_file ? 0 : -1;
+}
+
+static int parse_params(const struct spec_at *at, const cJSON *v)
+{
+	if (spec_check_params(at->c, at->st->name, v) < 0)
+		return -1;
+	at->x->own = (cJSON *)v;
+	return 0;
+}
+
+/* The fields of a step, parsed in this order (the first error wins);
+ * "name" is read first, by parse_step. */
+static const struct spec_field step_fields[] = {
+	{ .name = "name" },
+	{ .name = "run", .required = 1, .parse = parse_run },
+	{ .name = "outputs", .parse = parse_outputs },
+	{ .name = "inputs", .parse = parse_inputs },
+	{ .name = "needs", .parse = parse_needs },
+	{ .name = "retries", .parse = parse_retries },
+	{ .name = "timeout", .parse = parse_timeout },
+	{ .name = "resources", .parse = parse_resources },
+	{ .name = "context", .parse = parse_context },
+	{ .name = "tags", .parse = parse_tags },
+	{ .name = "secrets", .parse = parse_secrets },
+	{ .name = "cache", .parse = parse_cache },
+	{ .name = "workdir", .parse = parse_workdir },
+	{ .name = "metrics_file", .parse = parse_metrics_file },
+	{ .name = "params", .parse = parse_params },
+	{ .name = "env", .parse = parse_env },
+	{ .name = NULL },
+};
+
+/* ------------------------------------------------------------------ */
+/* A step, and the array of them                                       */
+
+/* Parse step object OBJ, number INDEX (0-based) of the file, into ST and
+ * X.  References to other steps are resolved later. */
+static int parse_step(struct spec_ctx *c, struct spec_private *sp,
+		      const cJSON *obj, int index, struct spec_step *st,
+		      struct step_extra *x)
 {
 	if (!cJSON_IsObject(obj))
 		return spec_error(c, NULL, "steps", "step %d: expected an object, got %s",
@@ -61,237 +385,15 @@ static int parse_step(struct spec_ctx *c, struct spec *s, const cJSON *obj,
 				  index + 1);
 	if (!(st->name = spec_strdup(c, name->valuestring)))
 		return -1;
-	const char *dup = spec_duplicate_key(obj);
-	if (dup)
-		return spec_error(c, st->name, NULL, "duplicate field '%s'", dup);
-	for (const cJSON *f = obj->child; f; f = f->next)
-		if (!known(step_fields, f->string))
-			return spec_error(c, st->name, NULL, "unknown field '%s'",
-					  f->string);
-
-	const cJSON *run = cJSON_GetObjectItemCaseSensitive(obj, "run");
-	if (!run)
-		return spec_error(c, st->name, NULL, "missing field 'run'");
-	if (cJSON_IsString(run)) {
-		if (!*run->valuestring)
-			return spec_error(c, st->name, "run", "must not be empty");
-		if (!(st->run_shell = spec_strdup(c, run->valuestring)))
-			return -1;
-	} else if (cJSON_IsArray(run)) {
-		if (spec_string_array(c, st->name, "run", run, &st->run_argv, &st->run_argc) < 0)
-			return -1;
-		if (st->run_argc == 0 || !*st->run_argv[0])
-			return spec_error(c, st->name, "run",
-					  "expected a non-empty array (the program and its arguments)");
-	} else {
-		return spec_error(c, st->name, "run",
-				  "expected a string (run by /bin/sh) or an array "
-				  "(argv), got %s", spec_type_name(run));
-	}
-
-	const cJSON *outputs = cJSON_GetObjectItemCaseSensitive(obj, "outputs");
-	if (outputs) {
-		if (spec_object(c, st->name, "outputs", outputs) < 0)
-			return -1;
-		int n = cJSON_GetArraySize(outputs);
-		st->outputs = calloc((size_t)n + 1, sizeof(*st->outputs));
-		if (!st->outputs)
-			return rl_err_set(c->err, RL_E_NOMEM, NULL);
-		for (const cJSON *o = outputs->child; o; o = o->next) {
-			struct buf field = BUF_INIT;
-			buf_printf(&field, "outputs.%s", o->string);
-			int rc = 0;
-			if (!spec_valid_name(o->string, 0))
-				rc = spec_error(c, st->name, "outputs",
-						"output name '%s' may only hold letters, digits, '_' and '-'",
-						o->string);
-			else if (!cJSON_IsString(o) || !*o->valuestring)
-				rc = spec_error(c, st->name, field.data,
-						"expected a relative path, got %s",
-						spec_type_name(o));
-			else if (o->valuestring[0] == '/' ||
-				 strcmp(o->valuestring, "..") == 0 ||
-				 strncmp(o->valuestring, "../", 3) == 0 ||
-				 strstr(o->valuestring, "/../") ||
-				 (strlen(o->valuestring) >= 3 &&
-				  strcmp(o->valuestring + strlen(o->valuestring) - 3, "/..") == 0))
-				rc = spec_error(c, st->name, field.data,
-						"'%s' must be a relative path inside the step's output folder",
-						o->valuestring);
-			buf_free(&field);
-			if (rc < 0)
-				return -1;
-			struct spec_output *so = &st->outputs[st->noutputs++];
-			if (!(so->name = spec_strdup(c, o->string)) ||
-			    !(so->path = spec_strdup(c, o->valuestring)))
-				return -1;
-		}
-	}
-
-	const cJSON *inputs = cJSON_GetObjectItemCaseSensitive(obj, "inputs");
-	if (inputs) {
-		if (spec_object(c, st->name, "inputs", inputs) < 0)
-			return -1;
-		int n = cJSON_GetArraySize(inputs);
-		st->inputs = calloc((size_t)n + 1, sizeof(*st->inputs));
-		if (!st->inputs)
-			return rl_err_set(c->err, RL_E_NOMEM, NULL);
-		for (const cJSON *in = inputs->child; in; in = in->next) {
-			struct buf field = BUF_INIT;
-			buf_printf(&field, "inputs.%s", in->string);
-			struct spec_input *si = &st->inputs[st->ninputs];
-			int rc = 0;
-			if (!spec_valid_name(in->string, 0)) {
-				rc = spec_error(c, st->name, "inputs",
-						"input name '%s' may only hold letters, digits, '_' and '-'",
-						in->string);
-			} else if (cJSON_IsString(in)) {
-				const char *dot = strchr(in->valuestring, '.');
-				if (!dot || dot == in->valuestring || !dot[1] ||
-				    strchr(dot + 1, '.'))
-					rc = spec_error(c, st->name, field.data,
-							"expected \"step.output\" or {\"path\": …}, got '%s'",
-							in->valuestring);
-				else {
-					si->kind = SPEC_INPUT_STEP;
-					si->step = strndup(in->valuestring,
-							   (size_t)(dot - in->valuestring));
-					si->output = strdup(dot + 1);
-					si->step_index = -1;
-				}
-			} else if (cJSON_IsObject(in)) {
-				const cJSON *p = cJSON_GetObjectItemCaseSensitive(in, "path");
-				if (!cJSON_IsString(p) || !*p->valuestring ||
-				    cJSON_GetArraySize(in) != 1)
-					rc = spec_error(c, st->name, field.data,
-							"expected {\"path\": \"…\"}");
-				else {
-					si->kind = SPEC_INPUT_PATH;
-					si->path = strdup(p->valuestring);
-					si->step_index = -1;
-				}
-			} else {
-				rc = spec_error(c, st->name, field.data,
-						"expected \"step.output\" or {\"path\": …}, got %s",
-						spec_type_name(in));
-			}
-			buf_free(&field);
-			if (rc < 0)
-				return -1;
-			st->ninputs++;
-			si->name = strdup(in->string);
-			if (!si->name || (si->kind == SPEC_INPUT_STEP &&
-					  (!si->step || !si->output)) ||
-			    (si->kind == SPEC_INPUT_PATH && !si->path))
-				return rl_err_set(c->err, RL_E_NOMEM, NULL);
-		}
-	}
-
-	const cJSON *needs = cJSON_GetObjectItemCaseSensitive(obj, "needs");
-	if (needs && spec_string_array(c, st->name, "needs", needs, &st->needs, &st->nneeds) < 0)
+	struct spec_defaults *d = &sp->pub.defaults;
+	st->retries = d->retries;
+	st->timeout = d->timeout;
+	st->cache = -1; /* not given */
+	struct spec_at at = { c, sp, st, x };
+	if (spec_parse_fields(step_fields, obj, &at) < 0)
 		return -1;
-
-	st->retries = s->defaults.retries;
-	st->timeout = s->defaults.timeout;
-	const cJSON *v;
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "retries")) &&
-	    spec_nonneg_int(c, st->name, "retries", v, &st->retries) < 0)
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "timeout")) &&
-	    spec_nonneg_num(c, st->name, "timeout", v, &st->timeout) < 0)
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "resources"))) {
-		if (spec_object(c, st->name, "resources", v) < 0)
-			return -1;
-		st->resources = (cJSON *)v;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "context"))) {
-		if (spec_object(c, st->name, "context", v) < 0)
-			return -1;
-		st->context = (cJSON *)v;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "tags")) &&
-	    spec_string_array(c, st->name, "tags", v, &st->tags, &st->ntags) < 0)
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "secrets"))) {
-		if (spec_string_array(c, st->name, "secrets", v, &st->secrets, &st->nsecrets) < 0)
-			return -1;
-		for (int i = 0; i < st->nsecrets; i++)
-			if (!spec_valid_name(st->secrets[i], 0))
-				return spec_error(c, st->name, "secrets",
-						  "'%s' is not a valid secret name",
-						  st->secrets[i]);
-	}
-	st->cache = s->defaults.cache && st->nsecrets == 0;
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "cache")) &&
-	    spec_boolean(c, st->name, "cache", v, &st->cache) < 0)
-		return -1;
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "workdir"))) {
-		if (!cJSON_IsString(v) || !*v->valuestring)
-			return spec_error(c, st->name, "workdir",
-					  "expected a folder path, got %s", spec_type_name(v));
-		if (!(st->workdir = spec_strdup(c, v->valuestring)))
-			return -1;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "metrics_file"))) {
-		if (!cJSON_IsString(v))
-			return spec_error(c, st->name, "metrics_file",
-					  "expected the name of an output, got %s",
-					  spec_type_name(v));
-		if (spec_output_index(st, v->valuestring) < 0)
-			return spec_error(c, st->name, "metrics_file",
-					  "'%s' is not one of the step's outputs",
-					  v->valuestring);
-		if (!(st->metrics_file = spec_strdup(c, v->valuestring)))
-			return -1;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "params"))) {
-		if (spec_object(c, st->name, "params", v) < 0)
-			return -1;
-		for (const cJSON *p = v->child; p; p = p->next)
-			if (!spec_valid_name(p->string, 0))
-				return spec_error(c, st->name, "params",
-						  "param name '%s' may only hold letters, digits, '_' and '-'",
-						  p->string);
-		*step_params = (cJSON *)v;
-	}
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "env"))) {
-		if (spec_object(c, st->name, "env", v) < 0)
-			return -1;
-		int n = cJSON_GetArraySize(v);
-		st->env = calloc((size_t)n + 1, sizeof(*st->env));
-		if (!st->env)
-			return rl_err_set(c->err, RL_E_NOMEM, NULL);
-		for (const cJSON *e = v->child; e; e = e->next) {
-			struct buf field = BUF_INIT;
-			buf_printf(&field, "env.%s", e->string);
-			char *val = NULL;
-			if (cJSON_IsString(e))
-				val = strdup(e->valuestring);
-			else if (cJSON_IsNumber(e) || cJSON_IsBool(e))
-				val = cJSON_PrintUnformatted(e);
-			int rc = 0;
-			if (!val && (cJSON_IsString(e) || cJSON_IsNumber(e) ||
-				     cJSON_IsBool(e)))
-				rc = rl_err_set(c->err, RL_E_NOMEM, NULL);
-			else if (!val)
-				rc = spec_error(c, st->name, field.data,
-						"expected a string, number or boolean, got %s",
-						spec_type_name(e));
-			else if (!*e->string || strchr(e->string, '='))
-				rc = spec_error(c, st->name, "env",
-						"'%s' is not a valid variable name", e->string);
-			buf_free(&field);
-			if (rc < 0) {
-				free(val);
-				return -1;
-			}
-			st->env[st->nenv].key = strdup(e->string);
-			st->env[st->nenv].value = val;
-			if (!st->env[st->nenv++].key)
-				return rl_err_set(c->err, RL_E_NOMEM, NULL);
-		}
-	}
+	if (st->cache < 0) /* a step with secrets is not cached by default */
+		st->cache = d->cache && st->nsecrets == 0;
 	return 0;
 }
 
@@ -315,7 +417,7 @@ int spec_parse_steps(struct spec_ctx *c, struct spec_private *sp,
 			rl_err_set(c->err, RL_E_NOMEM, NULL);
 			goto cleanup;
 		}
-		if (parse_step(c, s, st, i, &s->steps[i], &sp->extra[i].own) < 0)
+		if (parse_step(c, sp, st, i, &s->steps[i], &sp->extra[i]) < 0)
 			goto cleanup;
 		for (int j = 0; j < i; j++)
 			if (strcmp(s->steps[j].name, s->steps[i].name) == 0) {

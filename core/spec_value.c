@@ -1,6 +1,7 @@
 /* core/spec_value.c — the values of pipeline-file fields: the one error
  * message format, names, type names, typed values (string arrays,
- * integers, seconds, booleans, objects without duplicate keys). */
+ * integers, seconds, booleans, objects without duplicate keys), and the
+ * rule of an object of known fields. */
 #include "config.h"
 #include "core/spec_internal.h"
 
@@ -76,6 +77,16 @@ int spec_valid_name(const char *s, int allow_dot)
 			return 0;
 	}
 	return 1;
+}
+
+int spec_check_name(struct spec_ctx *c, const char *step, const char *field,
+		    const char *what, const char *name)
+{
+	if (spec_valid_name(name, 0))
+		return 0;
+	return spec_error(c, step, field,
+			  "%s name '%s' may only hold letters, digits, '_' and '-'",
+			  what, name);
 }
 
 const char *spec_duplicate_key(const cJSON *obj)
@@ -208,4 +219,35 @@ int spec_object(struct spec_ctx *c, const char *step, const char *field,
 		rc = spec_error(c, step, path.data, "duplicate key '%s'", dup);
 	buf_free(&path);
 	return rc;
+}
+
+static const struct spec_field *find_field(const struct spec_field *fields,
+					   const char *name)
+{
+	for (; fields->name; fields++)
+		if (strcmp(fields->name, name) == 0)
+			return fields;
+	return NULL;
+}
+
+int spec_parse_fields(const struct spec_field *fields, const cJSON *obj,
+		      const struct spec_at *at)
+{
+	const char *step = at->st ? at->st->name : NULL;
+	const char *dup = spec_duplicate_key(obj);
+	if (dup)
+		return spec_error(at->c, step, NULL, "duplicate field '%s'", dup);
+	for (const cJSON *f = obj->child; f; f = f->next)
+		if (!find_field(fields, f->string))
+			return spec_error(at->c, step, NULL, "unknown field '%s'",
+					  f->string);
+	for (const struct spec_field *f = fields; f->name; f++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name);
+		if (!v && f->required)
+			return spec_error(at->c, step, NULL, "missing field '%s'",
+					  f->name);
+		if (v && f->parse && f->parse(at, v) < 0)
+			return -1;
+	}
+	return 0;
 }
