@@ -290,6 +290,7 @@ void spec_free(struct spec **ps)
 			cJSON_Delete(sp->extra[i].refs);
 	}
 	free(sp->extra);
+	spec_names_free(&sp->names);
 	free(s->steps);
 	free(s->order);
 	spec_strv_free(s->tags, s->ntags);

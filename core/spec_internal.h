@@ -10,8 +10,8 @@
  *   core/spec_step.c    one step's fields; the "steps" array
  *   core/spec_params.c  params: names, each step's params, -p overrides
  *   core/spec_subst.c   ${…}: reference checks and substitution
- *   core/dag.c          step references, the order, cycles, downstream,
- *                       spec_step_index
+ *   core/spec_names.c   step name -> index (spec_step_index)
+ *   core/dag.c          step references, the order, cycles, downstream
  *
  * Functions that take a struct spec_ctx return 0, or -1 with the error in
  * c->err (RL_E_SPEC with a message of the form shown in spec.h, or
@@ -27,6 +27,16 @@ struct spec_ctx {
 	struct rl_err *err;
 };
 
+/* A table of string keys -> int values, with a number of keys fixed when
+ * it is made.  Keys are borrowed: they must outlive the table. */
+struct spec_names {
+	const char **keys; /* cap slots, NULL when empty */
+	int *values;
+	int cap;  /* a power of two, over twice the most keys */
+	int most; /* keys that may be added */
+	int count;
+};
+
 /* Per step, kept between the parse and spec_set_params. */
 struct step_extra {
 	cJSON *refs; /* array of the pipeline param names the step references */
@@ -37,6 +47,7 @@ struct step_extra {
 struct spec_private {
 	struct spec pub;
 	struct step_extra *extra; /* nsteps entries */
+	struct spec_names names;  /* step names -> index in pub.steps */
 };
 
 static inline struct spec_private *spec_private(struct spec *s)
@@ -122,6 +133,18 @@ int spec_json_parse(const char *file, const char *text, size_t len,
  * array of the valid JSON text T (0 for those not found); malloc'd, NULL
  * when memory runs out. */
 int *spec_json_step_lines(const char *t, size_t len, int nsteps);
+
+/* ---- core/spec_names.c ---- */
+
+/* Make an empty table for at most MOST keys: 0, or -1 when memory runs
+ * out.  spec_names_free accepts a table that was never made (zeroed). */
+int spec_names_init(struct spec_names *t, int most);
+void spec_names_free(struct spec_names *t);
+/* Add KEY -> VALUE (VALUE >= 0): -1 when added; when KEY is there
+ * already, its value (the table is unchanged); -2 when the table is full. */
+int spec_names_add(struct spec_names *t, const char *key, int value);
+/* The value of KEY, or -1. */
+int spec_names_find(const struct spec_names *t, const char *key);
 
 /* ---- core/spec_step.c ---- */
 

@@ -231,42 +231,47 @@ cleanup:
 	return rc;
 }
 
+/* T[I..] (just after a string) is ': [' with any space around: the index
+ * of the '[', else 0. */
+static size_t array_value_at(const char *t, size_t i, size_t len)
+{
+	while (i < len && isspace((unsigned char)t[i]))
+		i++;
+	if (i >= len || t[i] != ':')
+		return 0;
+	i++;
+	while (i < len && isspace((unsigned char)t[i]))
+		i++;
+	return i < len && t[i] == '[' ? i : 0;
+}
+
 int *spec_json_step_lines(const char *t, size_t len, int nsteps)
 {
 	int *lines = calloc((size_t)(nsteps > 0 ? nsteps : 1), sizeof(int));
 	if (!lines)
 		return NULL;
-	int depth = 0, in_steps = 0, k = 0;
-	size_t i = 0;
+	int depth = 0, in_steps = 0, k = 0, line = 1;
+	size_t i = 0, counted = 0; /* line is the line of t[counted] */
 	while (i < len) {
 		char ch = t[i];
 		if (ch == '"') {
-			size_t end = skip_string(t, i, len);
+			size_t end = skip_string(t, i, len), open;
 			if (depth == 1 && !in_steps && end - i == 7 &&
-			    strncmp(t + i, "\"steps\"", 7) == 0) {
-				size_t j = end;
-				while (j < len && isspace((unsigned char)t[j]))
-					j++;
-				if (j < len && t[j] == ':') {
-					j++;
-					while (j < len && isspace((unsigned char)t[j]))
-						j++;
-					if (j < len && t[j] == '[') {
-						in_steps = 1;
-						depth++;
-						i = j + 1;
-						continue;
-					}
-				}
+			    strncmp(t + i, "\"steps\"", 7) == 0 &&
+			    (open = array_value_at(t, end, len)) > 0) {
+				in_steps = 1;
+				depth++;
+				i = open + 1;
+				continue;
 			}
 			i = end;
 			continue;
 		}
 		if (ch == '{' || ch == '[') {
 			if (in_steps && depth == 2 && ch == '{' && k < nsteps) {
-				int l, c;
-				line_col(t, i, &l, &c);
-				lines[k++] = l;
+				for (; counted < i; counted++)
+					line += t[counted] == '\n';
+				lines[k++] = line;
 			}
 			depth++;
 		} else if (ch == '}' || ch == ']') {

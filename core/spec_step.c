@@ -405,7 +405,7 @@ int spec_parse_steps(struct spec_ctx *c, struct spec_private *sp,
 	int *lines = spec_json_step_lines(s->text, strlen(s->text), n);
 	s->steps = calloc((size_t)n, sizeof(*s->steps));
 	sp->extra = calloc((size_t)n, sizeof(*sp->extra));
-	if (!lines || !s->steps || !sp->extra) {
+	if (!lines || !s->steps || !sp->extra || spec_names_init(&sp->names, n) < 0) {
 		rl_err_set(c->err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
@@ -419,14 +419,12 @@ int spec_parse_steps(struct spec_ctx *c, struct spec_private *sp,
 		}
 		if (parse_step(c, sp, st, i, &s->steps[i], &sp->extra[i]) < 0)
 			goto cleanup;
-		for (int j = 0; j < i; j++)
-			if (strcmp(s->steps[j].name, s->steps[i].name) == 0) {
-				spec_error(c, NULL, NULL,
-					   "duplicate step name '%s' (lines %d and %d)",
-					   s->steps[i].name, s->steps[j].line,
-					   s->steps[i].line);
-				goto cleanup;
-			}
+		int j = spec_names_add(&sp->names, s->steps[i].name, i);
+		if (j >= 0) {
+			spec_error(c, NULL, NULL, "duplicate step name '%s' (lines %d and %d)",
+				   s->steps[i].name, s->steps[j].line, s->steps[i].line);
+			goto cleanup;
+		}
 	}
 	rc = 0;
 cleanup:

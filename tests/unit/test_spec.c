@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/spec.h"
+#include "util/buf.h"
 
 static const char *full =
 	"{\n"
@@ -627,6 +628,37 @@ START_TEST(test_null_and_files)
 }
 END_TEST
 
+/* 20,000 steps in a chain, and one step that needs them all: parsed in
+ * well under the test's timeout (a lookup by name that goes through the
+ * steps, or an order that scans them for each step, takes ~15 s here). */
+START_TEST(test_many_steps)
+{
+	enum { N = 20000 };
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "{\"name\": \"big\", \"steps\": [\n");
+	for (int i = 0; i < N; i++) {
+		buf_printf(&b, "{\"name\": \"s%d\", \"run\": [\"t\", \"${outputs.o}\"], "
+			       "\"outputs\": {\"o\": \"o\"}", i);
+		if (i > 0)
+			buf_printf(&b, ", \"inputs\": {\"d\": \"s%d.o\"}", i - 1);
+		buf_puts(&b, "},\n");
+	}
+	buf_puts(&b, "{\"name\": \"all\", \"run\": \"t\", \"needs\": [");
+	for (int i = N - 1; i >= 0; i--)
+		buf_printf(&b, "\"s%d\"%s", i, i ? ", " : "");
+	buf_puts(&b, "]}]}\n");
+	struct spec *s = parse_ok(b.data);
+	ck_assert_int_eq(s->nsteps, N + 1);
+	ck_assert_int_eq(s->steps[N - 1].line, N + 1);
+	ck_assert_int_eq(s->steps[N].ndeps, N);
+	for (int i = 0; i <= N; i++)
+		ck_assert_int_eq(s->order[i], i);
+	ck_assert_int_eq(spec_step_index(s, "s12345"), 12345);
+	spec_free(&s);
+	buf_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("spec");
@@ -643,6 +675,7 @@ int main(void)
 	tcase_add_test(tc, test_params);
 	tcase_add_test(tc, test_substitute);
 	tcase_add_test(tc, test_null_and_files);
+	tcase_add_test(tc, test_many_steps);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
