@@ -77,9 +77,9 @@ int spec_valid_name(const char *s, int allow_dot);
 int spec_check_name(struct spec_ctx *c, const char *step, const char *field,
 		    const char *what, const char *name);
 
-/* The key of the first member of OBJ that a later member repeats, or
- * NULL (also for a NULL OBJ). */
-const char *spec_duplicate_key(const cJSON *obj);
+/* *DUP: the key of the first member of OBJ that a later member repeats,
+ * or NULL (also for a NULL OBJ).  0, or -1 when memory runs out. */
+int spec_duplicate_key(const cJSON *obj, const char **dup);
 
 /* "a string", "a number", … "an object"; for messages. */
 const char *spec_type_name(const cJSON *v);
@@ -145,6 +145,11 @@ void spec_names_free(struct spec_names *t);
 int spec_names_add(struct spec_names *t, const char *key, int value);
 /* The value of KEY, or -1. */
 int spec_names_find(const struct spec_names *t, const char *key);
+/* Does one of the N KEYS repeat an earlier one?  Then 1, with *I the
+ * index of the first key that is repeated and *J that of its first
+ * repeat (what comparing each key with every later one finds first);
+ * 0 when they all differ; -1 when memory runs out. */
+int spec_first_repeat(const char *const *keys, int n, int *i, int *j);
 
 /* ---- core/spec_step.c ---- */
 

@@ -87,3 +87,22 @@ int spec_step_index(const struct spec *s, const char *name)
 		return -1;
 	return spec_names_find(&((const struct spec_private *)s)->names, name);
 }
+
+int spec_first_repeat(const char *const *keys, int n, int *i, int *j)
+{
+	struct spec_names seen;
+	if (spec_names_init(&seen, n) < 0)
+		return -1;
+	int found = 0;
+	for (int k = 0; k < n; k++) {
+		int f = spec_names_add(&seen, keys[k], k);
+		/* the first repeat of the earliest key wins */
+		if (f >= 0 && (!found || f < *i)) {
+			*i = f;
+			*j = k;
+			found = 1;
+		}
+	}
+	spec_names_free(&seen);
+	return found;
+}

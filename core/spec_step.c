@@ -442,64 +442,61 @@ static char env_char(char ch)
 	return isalnum((unsigned char)ch) ? (char)toupper((unsigned char)ch) : '_';
 }
 
-static int same_env_name(const char *a, const char *b)
+/* PREFIX followed by NAME as a variable name, malloc'd. */
+static char *env_var(const char *prefix, const char *name)
 {
-	for (; *a && *b; a++, b++)
-		if (env_char(*a) != env_char(*b))
-			return 0;
-	return *a == *b;
+	struct buf var = BUF_INIT;
+	buf_puts(&var, prefix);
+	for (const char *p = name; *p; p++)
+		buf_putc(&var, env_char(*p));
+	return buf_steal(&var);
 }
 
-/* Two of the names (NAME(ARG, i) for i < N) would become the same
- * PREFIX<NAME> variable? */
+/* Two of the N NAMES would become the same PREFIX<NAME> variable? */
 static int env_clash(struct spec_ctx *c, const char *step, const char *field,
-		     const char *prefix, const char *(*name)(const void *, int),
-		     const void *arg, int n)
+		     const char *prefix, const char *const *names, int n)
 {
-	for (int i = 0; i < n; i++)
-		for (int j = i + 1; j < n; j++) {
-			const char *a = name(arg, i), *b = name(arg, j);
-			if (!same_env_name(a, b))
-				continue;
-			struct buf var = BUF_INIT;
-			buf_puts(&var, prefix);
-			for (const char *p = a; *p; p++)
-				buf_putc(&var, env_char(*p));
-			int rc = spec_error(c, step, field,
-					    "'%s' and '%s' would both be %s", a, b,
-					    var.data ? var.data : prefix);
-			buf_free(&var);
-			return rc;
-		}
-	return 0;
-}
-
-static const char *input_name(const void *arg, int i)
-{
-	return ((const struct spec_step *)arg)->inputs[i].name;
-}
-
-static const char *output_name(const void *arg, int i)
-{
-	return ((const struct spec_step *)arg)->outputs[i].name;
-}
-
-static const char *param_name(const void *arg, int i)
-{
-	const cJSON *p = ((const cJSON *)arg)->child;
-	while (i-- > 0)
-		p = p->next;
-	return p->string;
+	int rc = -1, found = -1, i, j, k = 0;
+	char **vars = calloc((size_t)n + 1, sizeof(*vars));
+	while (vars && k < n && (vars[k] = env_var(prefix, names[k])))
+		k++;
+	if (vars && k == n)
+		found = spec_first_repeat((const char *const *)vars, n, &i, &j);
+	if (found < 0)
+		rl_err_set(c->err, RL_E_NOMEM, NULL);
+	else if (found)
+		spec_error(c, step, field, "'%s' and '%s' would both be %s", names[i],
+			   names[j], vars[i]);
+	else
+		rc = 0;
+	spec_strv_free(vars, k);
+	return rc;
 }
 
 int spec_check_env_names(struct spec_ctx *c, const struct spec_step *st)
 {
-	if (env_clash(c, st->name, "inputs", "RUNLENS_INPUT_", input_name, st,
-		      st->ninputs) < 0 ||
-	    env_clash(c, st->name, "outputs", "RUNLENS_OUTPUT_", output_name, st,
-		      st->noutputs) < 0 ||
-	    env_clash(c, st->name, "params", "RUNLENS_PARAM_", param_name,
-		      st->params, cJSON_GetArraySize(st->params)) < 0)
-		return -1;
-	return 0;
+	int rc = -1, np = cJSON_GetArraySize(st->params), k = 0;
+	int most = st->ninputs > st->noutputs ? st->ninputs : st->noutputs;
+	const char **names = calloc((size_t)(most > np ? most : np) + 1, sizeof(*names));
+	if (!names) {
+		rl_err_set(c->err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	for (k = 0; k < st->ninputs; k++)
+		names[k] = st->inputs[k].name;
+	if (env_clash(c, st->name, "inputs", "RUNLENS_INPUT_", names, k) < 0)
+		goto cleanup;
+	for (k = 0; k < st->noutputs; k++)
+		names[k] = st->outputs[k].name;
+	if (env_clash(c, st->name, "outputs", "RUNLENS_OUTPUT_", names, k) < 0)
+		goto cleanup;
+	k = 0;
+	for (const cJSON *p = st->params ? st->params->child : NULL; p; p = p->next)
+		names[k++] = p->string;
+	if (env_clash(c, st->name, "params", "RUNLENS_PARAM_", names, k) < 0)
+		goto cleanup;
+	rc = 0;
+cleanup:
+	free(names);
+	return rc;
 }

@@ -89,13 +89,28 @@ int spec_check_name(struct spec_ctx *c, const char *step, const char *field,
 			  what, name);
 }
 
-const char *spec_duplicate_key(const cJSON *obj)
+int spec_duplicate_key(const cJSON *obj, const char **dup)
 {
+	int n = 0, i, j, rc = -1;
+	*dup = NULL;
 	for (const cJSON *a = obj ? obj->child : NULL; a; a = a->next)
-		for (const cJSON *b = a->next; b; b = b->next)
-			if (a->string && b->string && strcmp(a->string, b->string) == 0)
-				return a->string;
-	return NULL;
+		n++;
+	const char **keys = calloc((size_t)n + 1, sizeof(*keys));
+	if (!keys)
+		goto cleanup;
+	n = 0;
+	for (const cJSON *a = obj ? obj->child : NULL; a; a = a->next)
+		if (a->string)
+			keys[n++] = a->string;
+	int found = spec_first_repeat(keys, n, &i, &j);
+	if (found < 0)
+		goto cleanup;
+	if (found)
+		*dup = keys[i];
+	rc = 0;
+cleanup:
+	free(keys);
+	return rc;
 }
 
 const char *spec_type_name(const cJSON *v)
@@ -180,13 +195,16 @@ int spec_boolean(struct spec_ctx *c, const char *step, const char *field,
 	return 0;
 }
 
-/* The first key found twice in one object anywhere in V (V included);
- * PATH, holding V's field name, is extended to name that object. */
-static const char *duplicate_key_deep(const cJSON *v, struct buf *path)
+/* *DUP: the first key found twice in one object anywhere in V (V
+ * included), or NULL; PATH, holding V's field name, is extended to name
+ * that object.  0, or -1 when memory runs out. */
+static int duplicate_key_deep(const cJSON *v, struct buf *path, const char **dup)
 {
-	const char *dup = cJSON_IsObject(v) ? spec_duplicate_key(v) : NULL;
+	*dup = NULL;
+	if (cJSON_IsObject(v) && spec_duplicate_key(v, dup) < 0)
+		return -1;
 	int i = 0;
-	for (const cJSON *it = v->child; it && !dup; it = it->next, i++) {
+	for (const cJSON *it = v->child; it && !*dup; it = it->next, i++) {
 		if (!cJSON_IsObject(it) && !cJSON_IsArray(it))
 			continue;
 		size_t keep = path->len;
@@ -194,28 +212,28 @@ static const char *duplicate_key_deep(const cJSON *v, struct buf *path)
 			buf_printf(path, ".%s", it->string);
 		else
 			buf_printf(path, "[%d]", i);
-		dup = duplicate_key_deep(it, path);
-		if (!dup && path->data) {
+		if (duplicate_key_deep(it, path, dup) < 0)
+			return -1;
+		if (!*dup && path->data) {
 			path->len = keep;
 			path->data[keep] = '\0';
 		}
 	}
-	return dup;
+	return 0;
 }
 
-/* V must be an object with no key twice, at any depth. */
 int spec_object(struct spec_ctx *c, const char *step, const char *field,
-		  const cJSON *v)
+		const cJSON *v)
 {
 	if (!cJSON_IsObject(v))
 		return spec_error(c, step, field, "expected an object, got %s",
 				  spec_type_name(v));
 	struct buf path = BUF_INIT;
+	const char *dup = NULL;
 	int rc = 0;
-	if (buf_puts(&path, field) < 0)
+	if (buf_puts(&path, field) < 0 || duplicate_key_deep(v, &path, &dup) < 0)
 		rc = rl_err_set(c->err, RL_E_NOMEM, NULL);
-	const char *dup = rc ? NULL : duplicate_key_deep(v, &path);
-	if (dup)
+	else if (dup)
 		rc = spec_error(c, step, path.data, "duplicate key '%s'", dup);
 	buf_free(&path);
 	return rc;
@@ -234,7 +252,9 @@ int spec_parse_fields(const struct spec_field *fields, const cJSON *obj,
 		      const struct spec_at *at)
 {
 	const char *step = at->st ? at->st->name : NULL;
-	const char *dup = spec_duplicate_key(obj);
+	const char *dup;
+	if (spec_duplicate_key(obj, &dup) < 0)
+		return rl_err_set(at->c->err, RL_E_NOMEM, NULL);
 	if (dup)
 		return spec_error(at->c, step, NULL, "duplicate field '%s'", dup);
 	for (const cJSON *f = obj->child; f; f = f->next)
