@@ -11,6 +11,8 @@
  *   "train.json: step 'eval', field 'inputs.model': unknown step 'trian'"
  *   "train.json: cycle between steps: a -> b -> c -> a"
  *   "train.json: step 'train', field 'run': unknown ${params.lrr}"
+ *
+ * The module's files, one job each, are listed in core/spec_internal.h.
  */
 #ifndef RUNLENS_CORE_SPEC_H
 #define RUNLENS_CORE_SPEC_H
@@ -157,13 +159,5 @@ int spec_substitute(const struct spec *s, const struct spec_step *step,
 /* Mark (set mark[i] = 1) every step downstream of step I, including I.
  * MARK has nsteps entries. */
 void spec_mark_downstream(const struct spec *s, int i, unsigned char *mark);
-
-/* ---- internal: shared by core/spec.c and core/dag.c, not for callers ---- */
-
-/* Compute s->order (Kahn's algorithm; among the steps that are ready, the
- * first in file order) from the steps' deps.  A cycle is RL_E_SPEC:
- * "FILE: cycle between steps: a -> b -> c -> a" (each step needed by the
- * next, starting at the first of them in file order). */
-int spec_dag_order(struct spec *s, struct rl_err *err);
 
 #endif

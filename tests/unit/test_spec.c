@@ -1,5 +1,6 @@
 /* tests/unit/test_spec.c — pipeline files: every error class, the DAG
- * order, params and ${…} substitution. */
+ * order, params and ${…} substitution; then the helpers the files of the
+ * module share (core/spec_internal.h), one by one. */
 #include "config.h"
 
 #include <check.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "core/spec.h"
+#include "core/spec_internal.h"
+#include "util/buf.h"
 
 static const char *full =
 	"{\n"
@@ -627,6 +630,625 @@ START_TEST(test_null_and_files)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* The helpers shared between the files of the module                  */
+
+START_TEST(test_value_errors)
+{
+	struct rl_err err = RL_ERR_INIT;
+	struct spec_ctx c = { "p.json", &err };
+	ck_assert_int_eq(spec_error(&c, "s", "f", "x %d", 1), -1);
+	ck_assert_int_eq(err.code, RL_E_SPEC);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 's', field 'f': x 1");
+	spec_error(&c, "s", NULL, "x");
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 's': x");
+	spec_error(&c, NULL, "f", "x");
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: field 'f': x");
+	spec_error(&c, NULL, NULL, "%s", "");
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: ");
+	spec_error(&c, "a\nb", NULL, "q '%s'", "\x1b[31m");
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'a\\x0ab': q '\\x1b[31m'");
+
+	char *d = spec_strdup(&c, "dup");
+	ck_assert_str_eq(d, "dup");
+	free(d);
+	spec_strv_free(NULL, 3);
+	char **v = calloc(3, sizeof(char *));
+	v[0] = strdup("a");
+	v[1] = strdup("b");
+	spec_strv_free(v, 2);
+
+	ck_assert(spec_valid_name("a-b_1", 0));
+	ck_assert(!spec_valid_name("a.b", 0));
+	ck_assert(spec_valid_name("a.b", 1));
+	ck_assert(!spec_valid_name("", 1));
+	ck_assert(!spec_valid_name(NULL, 1));
+	ck_assert(!spec_valid_name("a b", 1));
+	ck_assert(!spec_valid_name("\xc3\xa9", 0));
+
+	ck_assert_int_eq(spec_check_name(&c, "s", "inputs", "input", "in_1"), 0);
+	ck_assert_int_eq(spec_check_name(&c, "s", "outputs", "output", "o.p"), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 's', field 'outputs': output name 'o.p' "
+				    "may only hold letters, digits, '_' and '-'");
+	ck_assert_int_eq(spec_check_name(&c, NULL, "params", "param", ""), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: field 'params': param name '' "
+				    "may only hold letters, digits, '_' and '-'");
+	rl_err_clear(&err);
+}
+END_TEST
+
+START_TEST(test_value_keys_and_types)
+{
+	const char *dup = "x";
+	ck_assert_int_eq(spec_duplicate_key(NULL, &dup), 0);
+	ck_assert_ptr_null(dup);
+	const char *cases[][2] = {
+		{ "{}", NULL },
+		{ "{\"a\": 1, \"b\": 2}", NULL },
+		{ "{\"a\": 1, \"a\": 2}", "a" },
+		/* the key repeated first in the order of first appearance */
+		{ "{\"x\": 1, \"y\": 2, \"y\": 3, \"x\": 4}", "x" },
+		{ "{\"x\": 1, \"y\": 2, \"z\": 3, \"z\": 3, \"y\": 4}", "y" },
+		{ "[1, 2]", NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cJSON *o = cJSON_Parse(cases[i][0]);
+		ck_assert_int_eq(spec_duplicate_key(o, &dup), 0);
+		if (cases[i][1])
+			ck_assert_str_eq(dup, cases[i][1]);
+		else
+			ck_assert_ptr_null(dup);
+		cJSON_Delete(o);
+	}
+	/* many keys, the repeat far apart */
+	cJSON *big = cJSON_CreateObject();
+	char key[32];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		cJSON_AddNumberToObject(big, key, i);
+	}
+	ck_assert_int_eq(spec_duplicate_key(big, &dup), 0);
+	ck_assert_ptr_null(dup);
+	cJSON_AddNumberToObject(big, "k4999", 1);
+	cJSON_AddNumberToObject(big, "k17", 1);
+	ck_assert_int_eq(spec_duplicate_key(big, &dup), 0);
+	ck_assert_str_eq(dup, "k17");
+	cJSON_Delete(big);
+
+	const char *types[][2] = {
+		{ "\"s\"", "a string" }, { "1.5", "a number" }, { "true", "a boolean" },
+		{ "null", "null" },	 { "[]", "an array" },	{ "{}", "an object" },
+	};
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		cJSON *v = cJSON_Parse(types[i][0]);
+		ck_assert_str_eq(spec_type_name(v), types[i][1]);
+		cJSON_Delete(v);
+	}
+	ck_assert_str_eq(spec_type_name(NULL), "something else");
+}
+END_TEST
+
+/* Run one typed reader on the JSON TEXT; return its message ("" when it
+ * succeeds), to compare. */
+enum reader { R_INT, R_NUM, R_BOOL, R_OBJECT, R_STRINGS };
+
+static char *read_value(enum reader r, const char *text, double *got)
+{
+	struct rl_err err = RL_ERR_INIT;
+	struct spec_ctx c = { "p.json", &err };
+	cJSON *v = text ? cJSON_Parse(text) : NULL;
+	int i = -1, rc = -1;
+	double d = -1;
+	char **strv = NULL;
+	switch (r) {
+	case R_INT:
+		rc = spec_nonneg_int(&c, "s", "f", v, &i);
+		d = i;
+		break;
+	case R_NUM:
+		rc = spec_nonneg_num(&c, "s", "f", v, &d);
+		break;
+	case R_BOOL:
+		rc = spec_boolean(&c, NULL, "f", v, &i);
+		d = i;
+		break;
+	case R_OBJECT:
+		rc = spec_object(&c, "s", "f", v);
+		d = 0;
+		break;
+	case R_STRINGS:
+		rc = spec_string_array(&c, "s", "f", v, &strv, &i);
+		d = i;
+		if (rc == 0)
+			spec_strv_free(strv, i);
+		break;
+	}
+	*got = d;
+	char *m = strdup(rc == 0 ? "" : rl_err_msg(&err));
+	ck_assert_int_eq(rc == 0, err.code == RL_E_OK);
+	rl_err_clear(&err);
+	cJSON_Delete(v);
+	return m;
+}
+
+static void reads(enum reader r, const char *text, const char *want, double value)
+{
+	double got;
+	char *m = read_value(r, text, &got);
+	ck_assert_str_eq(m, want);
+	if (!*want)
+		ck_assert_msg(got == value, "%s: got %g, not %g", text, got, value);
+	free(m);
+}
+
+/* The start of the messages of test_value_readers. */
+#define AT_SF "p.json: step 's', field 'f': "
+
+START_TEST(test_value_readers)
+{
+	reads(R_INT, "3", "", 3);
+	reads(R_INT, "1000000", "", 1000000);
+	reads(R_INT, "1000001", AT_SF "expected a non-negative integer, got a number over 1000000", 0);
+	reads(R_INT, "1.5", AT_SF "expected a non-negative integer, got a negative or fractional number", 0);
+	reads(R_INT, "-1", AT_SF "expected a non-negative integer, got a negative or fractional number", 0);
+	reads(R_INT, "\"2\"", AT_SF "expected a non-negative integer, got a string", 0);
+	reads(R_INT, NULL, AT_SF "expected a non-negative integer, got something else", 0);
+
+	reads(R_NUM, "1.5", "", 1.5);
+	reads(R_NUM, "0", "", 0);
+	reads(R_NUM, "-0.5", AT_SF "expected a non-negative number of seconds, got a negative number", 0);
+	reads(R_NUM, "true", AT_SF "expected a non-negative number of seconds, got a boolean", 0);
+
+	reads(R_BOOL, "true", "", 1);
+	reads(R_BOOL, "false", "", 0);
+	reads(R_BOOL, "\"no\"", "p.json: field 'f': expected true or false, got a string", 0);
+
+	reads(R_OBJECT, "{\"a\": {\"b\": [1, {\"k\": 1}]}}", "", 0);
+	reads(R_OBJECT, "[1]", AT_SF "expected an object, got an array", 0);
+	reads(R_OBJECT, "{\"a\": {\"b\": [1, {\"k\": 1, \"k\": 2}]}}",
+	      "p.json: step 's', field 'f.a.b[1]': duplicate key 'k'", 0);
+	reads(R_OBJECT, "{\"a\": 1, \"a\": {\"k\": 1, \"k\": 2}}", AT_SF "duplicate key 'a'", 0);
+
+	reads(R_STRINGS, "[\"a\", \"b\"]", "", 2);
+	reads(R_STRINGS, "[]", "", 0);
+	reads(R_STRINGS, "\"a\"", AT_SF "expected an array of strings, got a string", 0);
+	reads(R_STRINGS, "[\"a\", 1]", AT_SF "expected an array of strings, element 2 is a number", 0);
+}
+END_TEST
+
+/* The fields note_field saw, in order, each followed by ','. */
+static char seen[64];
+
+/* A field parser for test_parse_fields: notes the field's value (a
+ * string); "fail" fails. */
+static int note_field(const struct spec_at *at, const cJSON *v)
+{
+	size_t n = strlen(seen);
+	snprintf(seen + n, sizeof seen - n, "%s,", v->valuestring);
+	if (strcmp(v->valuestring, "fail") == 0)
+		return spec_error(at->c, at->st->name, "b", "failed");
+	return 0;
+}
+
+static const char *parse_with(const struct spec_field *fields, const char *text,
+			      struct rl_err *err)
+{
+	struct spec_ctx c = { "p.json", err };
+	struct spec_step st = { .name = "s" };
+	struct spec_at at = { &c, NULL, &st, NULL };
+	cJSON *obj = cJSON_Parse(text);
+	seen[0] = '\0';
+	rl_err_clear(err);
+	int rc = spec_parse_fields(fields, obj, &at);
+	cJSON_Delete(obj);
+	ck_assert_int_eq(rc, err->code == RL_E_OK ? 0 : -1);
+	return rc == 0 ? "" : rl_err_msg(err);
+}
+
+START_TEST(test_parse_fields)
+{
+	static const struct spec_field fields[] = {
+		{ .name = "skip" },
+		{ .name = "b", .parse = note_field },
+		{ .name = "a", .required = 1, .parse = note_field },
+		{ .name = NULL },
+	};
+	struct rl_err err = RL_ERR_INIT;
+	/* in the order of the table, not of the object; "skip" is known */
+	ck_assert_str_eq(parse_with(fields, "{\"a\": \"A\", \"skip\": 1, \"b\": \"B\"}", &err), "");
+	ck_assert_str_eq(seen, "B,A,");
+	ck_assert_str_eq(parse_with(fields, "{\"a\": \"A\"}", &err), "");
+	ck_assert_str_eq(seen, "A,");
+	ck_assert_str_eq(parse_with(fields, "{\"b\": \"B\"}", &err),
+			 "p.json: step 's': missing field 'a'");
+	ck_assert_str_eq(seen, "B,");
+	/* duplicates, then unknown fields, come before any parser */
+	ck_assert_str_eq(parse_with(fields, "{\"a\": \"A\", \"zz\": 1, \"b\": \"B\", \"b\": \"C\"}",
+				    &err),
+			 "p.json: step 's': duplicate field 'b'");
+	ck_assert_str_eq(parse_with(fields, "{\"b\": \"B\", \"zz\": 1, \"yy\": 2}", &err),
+			 "p.json: step 's': unknown field 'zz'");
+	ck_assert_str_eq(seen, "");
+	/* a parser's error stops the rest */
+	ck_assert_str_eq(parse_with(fields, "{\"a\": \"A\", \"b\": \"fail\"}", &err),
+			 "p.json: step 's', field 'b': failed");
+	ck_assert_str_eq(seen, "fail,");
+	rl_err_clear(&err);
+}
+END_TEST
+
+START_TEST(test_json_helpers)
+{
+	struct rl_err err = RL_ERR_INIT;
+	cJSON *root = NULL;
+	const char *ok = " {\"a\": [1, 2]}\n\n";
+	ck_assert_int_eq(spec_json_parse("p.json", ok, strlen(ok), &root, &err), 0);
+	ck_assert(cJSON_IsArray(cJSON_GetObjectItem(root, "a")));
+	cJSON_Delete(root);
+	root = NULL;
+	const char *bad[][2] = {
+		{ "{\"a\": 1,\n \"b\" 2}", "p.json:2:6: JSON syntax error: expected ':' after the key near '2}'" },
+		{ "{} {}", "p.json:1:4: JSON syntax error: text after the end of the document" },
+		{ "\n", "p.json:1:1: JSON syntax error: the file is empty" },
+		{ "[1", "p.json:1:2: JSON syntax error: unexpected end of file" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_int_eq(spec_json_parse("p.json", bad[i][0], strlen(bad[i][0]), &root,
+						 &err), -1);
+		ck_assert_ptr_null(root);
+		ck_assert_int_eq(err.code, RL_E_SPEC);
+		ck_assert_str_eq(rl_err_msg(&err), bad[i][1]);
+	}
+	rl_err_clear(&err);
+
+	/* the lines of the step objects: only those of the top-level
+	 * "steps" array, whatever strings and nested arrays hold */
+	const char *t = "{\"x\": {\"steps\": [{}]},\n"
+			" \"s\": \"\\\"steps\\\": [{\",\n"
+			" \"steps\" :\n [\n  {\"a\": [{}, {}], \"steps\": [{}]},\n\n"
+			"  {\"b\": \"{\\n\"}, {\n}]}";
+	int *lines = spec_json_step_lines(t, strlen(t), 4);
+	ck_assert_ptr_nonnull(lines);
+	ck_assert_int_eq(lines[0], 5);
+	ck_assert_int_eq(lines[1], 7);
+	ck_assert_int_eq(lines[2], 7);
+	ck_assert_int_eq(lines[3], 0); /* there are three */
+	free(lines);
+	lines = spec_json_step_lines("{}", 2, 0);
+	ck_assert_ptr_nonnull(lines);
+	free(lines);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	struct spec_names t;
+	ck_assert_int_eq(spec_names_init(&t, 3), 0);
+	ck_assert_int_eq(spec_names_find(&t, "a"), -1);
+	ck_assert_int_eq(spec_names_add(&t, "a", 0), -1);
+	ck_assert_int_eq(spec_names_add(&t, "b", 1), -1);
+	ck_assert_int_eq(spec_names_add(&t, "a", 2), 0); /* the first stays */
+	ck_assert_int_eq(spec_names_find(&t, "a"), 0);
+	ck_assert_int_eq(spec_names_find(&t, "b"), 1);
+	ck_assert_int_eq(spec_names_add(&t, "", 2), -1);
+	ck_assert_int_eq(spec_names_find(&t, ""), 2);
+	ck_assert_int_eq(spec_names_add(&t, "d", 3), -2); /* full */
+	ck_assert_int_eq(spec_names_find(&t, "d"), -1);
+	ck_assert_int_eq(spec_names_add(&t, NULL, 3), -2);
+	ck_assert_int_eq(spec_names_find(&t, NULL), -1);
+	ck_assert_int_eq(spec_names_find(NULL, "a"), -1);
+	ck_assert_int_eq(spec_names_add(NULL, "a", 0), -2);
+	spec_names_free(&t);
+	spec_names_free(&t);
+	spec_names_free(NULL);
+	ck_assert_int_eq(spec_names_find(&t, "a"), -1);
+	ck_assert_int_eq(spec_names_init(&t, -1), -1);
+	spec_names_free(&t);
+
+	/* many keys */
+	enum { N = 20000 };
+	char(*keys)[16] = malloc(N * sizeof *keys);
+	ck_assert_int_eq(spec_names_init(&t, N), 0);
+	for (int i = 0; i < N; i++) {
+		snprintf(keys[i], sizeof keys[i], "step-%d", i);
+		ck_assert_int_eq(spec_names_add(&t, keys[i], i), -1);
+	}
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(spec_names_find(&t, keys[i]), i);
+	ck_assert_int_eq(spec_names_find(&t, "step-20000"), -1);
+	spec_names_free(&t);
+	free(keys);
+
+	/* the first repeat: what comparing each key with every later one
+	 * finds first */
+	int i = -1, j = -1;
+	const char *none[] = { "a", "b", "c" };
+	ck_assert_int_eq(spec_first_repeat(none, 3, &i, &j), 0);
+	ck_assert_int_eq(spec_first_repeat(NULL, 0, &i, &j), 0);
+	const char *rep[] = { "a", "b", "c", "c", "b", "a", "b" };
+	ck_assert_int_eq(spec_first_repeat(rep, 7, &i, &j), 1);
+	ck_assert_int_eq(i, 0);
+	ck_assert_int_eq(j, 5);
+	ck_assert_int_eq(spec_first_repeat(rep + 1, 6, &i, &j), 1);
+	ck_assert_int_eq(i, 0); /* "b" */
+	ck_assert_int_eq(j, 3);
+	ck_assert_int_eq(spec_first_repeat(rep + 2, 2, &i, &j), 1);
+	ck_assert_int_eq(i, 0);
+	ck_assert_int_eq(j, 1);
+}
+END_TEST
+
+START_TEST(test_step_helpers)
+{
+	struct spec *s = parse_ok(full);
+	const struct spec_step *eval = &s->steps[2];
+	ck_assert_int_eq(spec_input_index(eval, "model"), 0);
+	ck_assert_int_eq(spec_input_index(eval, "labels"), 2);
+	ck_assert_int_eq(spec_input_index(eval, "metrics"), -1);
+	ck_assert_int_eq(spec_output_index(eval, "metrics"), 0);
+	ck_assert_int_eq(spec_output_index(eval, "model"), -1);
+	ck_assert_int_eq(spec_output_index(&s->steps[0], "data"), 0);
+
+	struct rl_err err = RL_ERR_INIT;
+	struct spec_ctx c = { "p.json", &err };
+	for (int i = 0; i < s->nsteps; i++)
+		ck_assert_int_eq(spec_check_env_names(&c, &s->steps[i]), 0);
+	/* names that would share a variable, by kind */
+	struct spec_input ins[] = { { .name = "a" }, { .name = "x-y" }, { .name = "X_Y" },
+				    { .name = "x.y" } };
+	struct spec_output outs[] = { { .name = "o" }, { .name = "p" }, { .name = "O" } };
+	struct spec_step st = { .name = "st", .inputs = ins, .ninputs = 4,
+				.outputs = outs, .noutputs = 2 };
+	ck_assert_int_eq(spec_check_env_names(&c, &st), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'st', field 'inputs': "
+				    "'x-y' and 'X_Y' would both be RUNLENS_INPUT_X_Y");
+	st.ninputs = 2;
+	ck_assert_int_eq(spec_check_env_names(&c, &st), 0);
+	st.noutputs = 3;
+	ck_assert_int_eq(spec_check_env_names(&c, &st), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'st', field 'outputs': "
+				    "'o' and 'O' would both be RUNLENS_OUTPUT_O");
+	st.noutputs = 0;
+	st.params = cJSON_Parse("{\"lr\": 1, \"n\": 2, \"N\": 3, \"LR\": 4}");
+	ck_assert_int_eq(spec_check_env_names(&c, &st), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'st', field 'params': "
+				    "'lr' and 'LR' would both be RUNLENS_PARAM_LR");
+	cJSON_Delete(st.params);
+	st.params = NULL;
+	ck_assert_int_eq(spec_check_env_names(&c, &st), 0);
+	rl_err_clear(&err);
+	spec_free(&s);
+}
+END_TEST
+
+/* A spec made by hand for the helpers that run after the steps are
+ * parsed: step I is named NAMES[I] and needs the steps in NEEDS[I]
+ * (names separated by spaces). */
+static struct spec *graph(int n, const char *const *names, const char *const *needs)
+{
+	struct spec_private *sp = calloc(1, sizeof(*sp));
+	struct spec *s = &sp->pub;
+	s->path = strdup("g.json");
+	s->steps = calloc((size_t)n, sizeof(*s->steps));
+	sp->extra = calloc((size_t)n, sizeof(*sp->extra));
+	s->nsteps = n;
+	ck_assert_int_eq(spec_names_init(&sp->names, n), 0);
+	for (int i = 0; i < n; i++) {
+		struct spec_step *st = &s->steps[i];
+		st->name = strdup(names[i]);
+		ck_assert_int_eq(spec_names_add(&sp->names, st->name, i), -1);
+		st->needs = calloc(16, sizeof(char *));
+		char *copy = strdup(needs[i]), *save = NULL;
+		for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			st->needs[st->nneeds++] = strdup(w);
+		free(copy);
+	}
+	return s;
+}
+
+START_TEST(test_dag_helpers)
+{
+	struct rl_err err = RL_ERR_INIT;
+	struct spec_ctx c = { "g.json", &err };
+	const char *names[] = { "a", "b", "c", "d" };
+	const char *needs[] = { "c d c", "", "b", "b b" };
+	struct spec *s = graph(4, names, needs);
+	ck_assert_int_eq(spec_step_index(s, "c"), 2);
+	ck_assert_int_eq(spec_step_index(s, "e"), -1);
+	ck_assert_int_eq(spec_resolve_refs(&c, s), 0);
+	ck_assert_int_eq(s->steps[0].ndeps, 2); /* unique, ascending */
+	ck_assert_int_eq(s->steps[0].deps[0], 2);
+	ck_assert_int_eq(s->steps[0].deps[1], 3);
+	ck_assert_int_eq(s->steps[1].ndeps, 0);
+	ck_assert_int_eq(s->steps[3].ndeps, 1);
+	ck_assert_int_eq(spec_dag_order(s, &err), 0);
+	const int want[] = { 1, 2, 3, 0 };
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(s->order[i], want[i]);
+	spec_free(&s);
+
+	const char *bad[] = { "", "zz", "", "" };
+	s = graph(4, names, bad);
+	ck_assert_int_eq(spec_resolve_refs(&c, s), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "g.json: step 'b', field 'needs': unknown step 'zz'");
+	spec_free(&s);
+	const char *self[] = { "", "", "c", "" };
+	s = graph(4, names, self);
+	ck_assert_int_eq(spec_resolve_refs(&c, s), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "g.json: step 'c', field 'needs': "
+				    "a step cannot depend on itself (cycle: c -> c)");
+	spec_free(&s);
+	const char *cyc[] = { "", "d", "b", "c" };
+	s = graph(4, names, cyc);
+	ck_assert_int_eq(spec_resolve_refs(&c, s), 0);
+	ck_assert_int_eq(spec_dag_order(s, &err), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "g.json: cycle between steps: b -> c -> d -> b");
+	spec_free(&s);
+	rl_err_clear(&err);
+}
+END_TEST
+
+/* The order of a random graph against the rule said plainly: each time,
+ * the first step in file order whose dependencies are all placed. */
+START_TEST(test_dag_order_rule)
+{
+	enum { N = 300 };
+	static char names[N][8];
+	static char needs[N][64];
+	const char *np[N], *dp[N];
+	srand(12);
+	for (int round = 0; round < 20; round++) {
+		for (int i = 0; i < N; i++) {
+			snprintf(names[i], sizeof names[i], "s%d", i);
+			needs[i][0] = '\0';
+			/* edges only from later to earlier in a shuffled rank,
+			 * so no cycle */
+			for (int k = rand() % 4; k > 0; k--) {
+				int j = rand() % N;
+				int ri = (i * 7919) % N, rj = (j * 7919) % N;
+				if (rj < ri) {
+					size_t len = strlen(needs[i]);
+					snprintf(needs[i] + len, sizeof needs[i] - len, " s%d", j);
+				}
+			}
+			np[i] = names[i];
+			dp[i] = needs[i];
+		}
+		struct spec *s = graph(N, np, dp);
+		struct rl_err err = RL_ERR_INIT;
+		struct spec_ctx c = { "g.json", &err };
+		ck_assert_int_eq(spec_resolve_refs(&c, s), 0);
+		ck_assert_int_eq(spec_dag_order(s, &err), 0);
+		unsigned char placed[N] = { 0 };
+		for (int k = 0; k < N; k++) {
+			int pick = -1;
+			for (int i = 0; i < N && pick < 0; i++) {
+				int ready = !placed[i];
+				for (int d = 0; ready && d < s->steps[i].ndeps; d++)
+					ready = placed[s->steps[i].deps[d]];
+				if (ready)
+					pick = i;
+			}
+			ck_assert_int_eq(s->order[k], pick);
+			placed[pick] = 1;
+		}
+		spec_free(&s);
+	}
+}
+END_TEST
+
+START_TEST(test_params_helpers)
+{
+	struct rl_err err = RL_ERR_INIT;
+	struct spec_ctx c = { "p.json", &err };
+	cJSON *v = cJSON_Parse("{\"lr\": 1, \"n-2\": 2}");
+	ck_assert_int_eq(spec_check_params(&c, NULL, v), 0);
+	cJSON_Delete(v);
+	v = cJSON_Parse("{\"lr\": 1, \"a b\": 2}");
+	ck_assert_int_eq(spec_check_params(&c, "s", v), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 's', field 'params': param name 'a b' "
+				    "may only hold letters, digits, '_' and '-'");
+	cJSON_Delete(v);
+	v = cJSON_Parse("[1]");
+	ck_assert_int_eq(spec_check_params(&c, NULL, v), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: field 'params': expected an object, got an array");
+	cJSON_Delete(v);
+	ck_assert_int_eq(spec_check_params(&c, NULL, NULL), -1);
+	rl_err_clear(&err);
+
+	struct spec *s = parse_ok(full);
+	cJSON *refs = cJSON_Parse("[\"tag\", \"lr\", \"zz\", \"epochs\"]");
+	cJSON *own = cJSON_Parse("{\"epochs\": 9, \"mine\": true}");
+	const struct { const cJSON *refs, *own; const char *want; } cases[] = {
+		{ NULL, NULL, "{}" },
+		{ refs, NULL, "{\"tag\":\"x\",\"lr\":0.01,\"epochs\":3}" },
+		{ NULL, own, "{\"epochs\":9,\"mine\":true}" },
+		{ refs, own, "{\"tag\":\"x\",\"lr\":0.01,\"epochs\":9,\"mine\":true}" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cJSON *p = spec_step_params(s, cases[i].refs, cases[i].own);
+		char *t = json(p);
+		ck_assert_str_eq(t, cases[i].want);
+		free(t);
+		cJSON_Delete(p);
+	}
+	cJSON_Delete(refs);
+	cJSON_Delete(own);
+	spec_free(&s);
+}
+END_TEST
+
+START_TEST(test_subst_helpers)
+{
+	struct spec *s = parse_ok(full);
+	struct rl_err err = RL_ERR_INIT;
+	struct spec_ctx c = { "p.json", &err };
+	struct spec_env env[] = { { "E", "${params.tag}-${run.id}" } };
+	struct spec_step st = { .name = "st", .run_shell = "x ${params.lr} $${params.nope}",
+				.env = env, .nenv = 1, .workdir = "${params.lr}/${params.own}" };
+	struct step_extra x = { cJSON_CreateArray(), cJSON_Parse("{\"own\": 1, \"tag\": 2}") };
+	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), 0);
+	/* each pipeline param once, in the order first met; own ones not */
+	char *t = json(x.refs);
+	ck_assert_str_eq(t, "[\"lr\"]");
+	free(t);
+	cJSON_Delete(x.own);
+	x.own = NULL;
+	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'st', field 'workdir': unknown ${params.own}");
+	t = json(x.refs);
+	ck_assert_str_eq(t, "[\"lr\",\"tag\"]");
+	free(t);
+	st.workdir = NULL;
+	char *argv[] = { "echo", "${outputs.o" };
+	st.run_shell = NULL;
+	st.run_argv = argv;
+	st.run_argc = 2;
+	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'st', field 'run': unterminated ${ in '${outputs.o'");
+	st.run_argc = 1;
+	env[0].value = "${inputs.d}";
+	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'st', field 'env.E': unknown ${inputs.d}");
+	st.nenv = 0;
+	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), 0);
+	cJSON_Delete(x.refs);
+	rl_err_clear(&err);
+	spec_free(&s);
+}
+END_TEST
+
+/* 20,000 steps in a chain, and one step that needs them all: parsed in
+ * well under the test's timeout (a lookup by name that goes through the
+ * steps, or an order that scans them for each step, takes ~15 s here). */
+START_TEST(test_many_steps)
+{
+	enum { N = 20000 };
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "{\"name\": \"big\", \"steps\": [\n");
+	for (int i = 0; i < N; i++) {
+		buf_printf(&b, "{\"name\": \"s%d\", \"run\": [\"t\", \"${outputs.o}\"], "
+			       "\"outputs\": {\"o\": \"o\"}", i);
+		if (i > 0)
+			buf_printf(&b, ", \"inputs\": {\"d\": \"s%d.o\"}", i - 1);
+		buf_puts(&b, "},\n");
+	}
+	buf_puts(&b, "{\"name\": \"all\", \"run\": \"t\", \"needs\": [");
+	for (int i = N - 1; i >= 0; i--)
+		buf_printf(&b, "\"s%d\"%s", i, i ? ", " : "");
+	buf_puts(&b, "]}]}\n");
+	struct spec *s = parse_ok(b.data);
+	ck_assert_int_eq(s->nsteps, N + 1);
+	ck_assert_int_eq(s->steps[N - 1].line, N + 1);
+	ck_assert_int_eq(s->steps[N].ndeps, N);
+	for (int i = 0; i <= N; i++)
+		ck_assert_int_eq(s->order[i], i);
+	ck_assert_int_eq(spec_step_index(s, "s12345"), 12345);
+	spec_free(&s);
+	buf_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("spec");
@@ -643,6 +1265,18 @@ int main(void)
 	tcase_add_test(tc, test_params);
 	tcase_add_test(tc, test_substitute);
 	tcase_add_test(tc, test_null_and_files);
+	tcase_add_test(tc, test_value_errors);
+	tcase_add_test(tc, test_value_keys_and_types);
+	tcase_add_test(tc, test_value_readers);
+	tcase_add_test(tc, test_parse_fields);
+	tcase_add_test(tc, test_json_helpers);
+	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_step_helpers);
+	tcase_add_test(tc, test_dag_helpers);
+	tcase_add_test(tc, test_dag_order_rule);
+	tcase_add_test(tc, test_params_helpers);
+	tcase_add_test(tc, test_subst_helpers);
+	tcase_add_test(tc, test_many_steps);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
