@@ -113,6 +113,7 @@ struct run {
 	cJSON *baseline_outputs; /* {"step.output": path} of the baseline */
 	cJSON *secrets;		 /* the secrets file, when a step needs it */
 	char *python_dir;	 /* prepended to PYTHONPATH of steps */
+	char *bin_dir;		 /* prepended to PATH of steps: runlens itself */
 	char **base_env;	 /* environ without RUNLENS_* */
 	int nbase_env;
 	int interrupting;

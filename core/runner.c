@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/context.h"
+#include "core/locate.h"
 #include "core/run_internal.h"
 #include "core/session.h"
 #include "util/fs.h"
@@ -232,6 +233,7 @@ static void run_free(struct run *r)
 	cJSON_Delete(r->baseline_outputs);
 	cJSON_Delete(r->secrets);
 	free(r->python_dir);
+	free(r->bin_dir);
 	strv_free(r->tags, r->ntags);
 	strv_free(r->base_env, r->nbase_env);
 	free(r->run_name);
@@ -254,6 +256,20 @@ int runner_load_spec(const struct runner_opts *o, struct spec **out, struct rl_e
 	return 0;
 }
 
+/* runlens itself first on each step's PATH, and its Python module (or a
+ * stand-in that says where runlens looked) first on PYTHONPATH. */
+static int find_own_pieces(struct run *r, struct rl_err *err)
+{
+	char *looked = NULL;
+	if (!(r->bin_dir = locate_bin_dir(store_dir(r->store), err)))
+		return -1;
+	r->python_dir = locate_python_dir(&looked);
+	if (!r->python_dir)
+		r->python_dir = locate_missing_python(store_dir(r->store), looked);
+	free(looked);
+	return 0;
+}
+
 static int open_run(struct run *r, struct rl_err *err)
 {
 	const struct runner_opts *o = r->o;
@@ -270,11 +286,8 @@ static int open_run(struct run *r, struct rl_err *err)
 	    record_choose_stack(r, err) < 0)
 		return -1;
 	r->environment = context_environment(r->spec->dir);
-	const char *pydir = getenv("RUNLENS_PYTHON_DIR");
-	if (!pydir || !*pydir)
-		pydir = RUNLENS_PYTHONDIR;
-	if (fs_is_dir(pydir))
-		r->python_dir = strdup(pydir);
+	if (find_own_pieces(r, err) < 0)
+		return -1;
 	r->state = cJSON_CreateObject();
 	r->started_ms = time_now_ms();
 	r->start_mono = time_mono_ms();

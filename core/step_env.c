@@ -181,14 +181,15 @@ static int secret_vars(const struct run *r, const struct rstep *s, struct strv *
 	return 0;
 }
 
-static int python_path(const struct run *r, struct strv *env)
+/* DIR first on the list variable NAME of the runner's environment. */
+static int prepend(struct strv *env, const char *name, const char *dir)
 {
-	if (!r->python_dir)
+	if (!dir)
 		return 0;
-	const char *pp = getenv("PYTHONPATH");
+	const char *old = getenv(name);
 	struct buf v = BUF_INIT;
-	buf_printf(&v, "%s%s%s", r->python_dir, pp && *pp ? ":" : "", pp && *pp ? pp : "");
-	int rc = v.data ? env_set(env, "PYTHONPATH", v.data) : -1;
+	buf_printf(&v, "%s%s%s", dir, old && *old ? ":" : "", old && *old ? old : "");
+	int rc = v.data ? env_set(env, name, v.data) : -1;
 	buf_free(&v);
 	return rc;
 }
@@ -200,7 +201,7 @@ static int build_env(const struct run *r, const struct rstep *s, const char *ctx
 		if (strv_take(env, strdup(r->base_env[i])) < 0)
 			return rl_err_set(err, RL_E_NOMEM, NULL);
 	if (context_vars(r, s, ctx_path, env) < 0 || secret_vars(r, s, env) < 0 ||
-	    python_path(r, env) < 0)
+	    prepend(env, "PYTHONPATH", r->python_dir) < 0 || prepend(env, "PATH", r->bin_dir) < 0)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	for (int i = 0; i < s->sp->nenv; i++) {
 		char *v = NULL;
