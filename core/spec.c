@@ -176,7 +176,7 @@ static int parse_top(struct spec_ctx *c, struct spec_private *sp)
 		struct step_extra *x = &sp->extra[i];
 		if (spec_check_templates(c, s, &s->steps[i], x) < 0)
 			return -1;
-		s->steps[i].params = spec_step_params(s, x->refs, x->own);
+		s->steps[i].params = spec_step_params(s, x);
 		if (!s->steps[i].params)
 			return rl_err_set(c->err, RL_E_NOMEM, NULL);
 		if (spec_check_env_names(c, &s->steps[i]) < 0)
@@ -286,8 +286,10 @@ void spec_free(struct spec **ps)
 	struct spec *s = &sp->pub;
 	for (int i = 0; i < s->nsteps; i++) {
 		step_free(&s->steps[i]);
-		if (sp->extra)
+		if (sp->extra) {
 			cJSON_Delete(sp->extra[i].refs);
+			cJSON_Delete(sp->extra[i].own_refs);
+		}
 	}
 	free(sp->extra);
 	spec_names_free(&sp->names);

@@ -84,10 +84,11 @@ struct spec_step {
 	char **secrets;
 	int nsecrets;
 
-	/* The params this step depends on: the pipeline params referenced
-	 * with ${params.X} in any of its fields, plus its own "params".
-	 * A JSON object name -> value (step params over pipeline params).
-	 * Owned by the spec (a separate cJSON tree). */
+	/* The params this step receives: the pipeline params referenced
+	 * with ${params.X} in any of its fields, plus its own "params" (whose
+	 * ${params.X} are replaced by the pipeline's params).  A JSON object
+	 * name -> value (step params over pipeline params).  Owned by the spec
+	 * (a separate cJSON tree). */
 	cJSON *params;
 };
 
@@ -131,11 +132,28 @@ int spec_parse(const char *text, size_t len, const char *filename,
 
 void spec_free(struct spec **s);
 
-/* Override pipeline params from "KEY=VALUE" strings (VALUE parsed as JSON
- * when it is valid JSON, else taken as a string).  An unknown KEY or a
- * missing '=' is RL_E_USAGE.  Recomputes each step's params. */
+/* Override params from "KEY=VALUE" strings: KEY is a pipeline param, or
+ * STEP.NAME one step's own param.  VALUE is text for a param declared as
+ * a string, else JSON when all of it is valid JSON, else a string.  An
+ * unknown KEY or a missing '=' is RL_E_USAGE, and nothing changes.
+ * Recomputes each step's params. */
 int spec_set_params(struct spec *s, char *const *assignments, int n,
 		    struct rl_err *err);
+
+/* Check the -p a person gave, before they are set (RL_E_USAGE, naming the
+ * step and how to set it): a pipeline param must reach at least one step
+ * (through ${params.NAME} in its fields or its own params, and not
+ * shadowed by its own param of that name), and every value must be of
+ * the declared kind (a number for a number, true/false, an array, an
+ * object; strings and null take anything). */
+int spec_check_overrides(const struct spec *s, char *const *assignments, int n,
+			 struct rl_err *err);
+
+/* The params a run of this pipeline uses, as recorded for it: each
+ * pipeline param some step receives (NAME), and each step's own param
+ * that is not made of pipeline params (STEP.NAME).  A new object, or NULL
+ * when memory runs out. */
+cJSON *spec_used_params(const struct spec *s);
 
 int spec_step_index(const struct spec *s, const char *name); /* -1 if none */
 

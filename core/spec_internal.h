@@ -39,8 +39,11 @@ struct spec_names {
 
 /* Per step, kept between the parse and spec_set_params. */
 struct step_extra {
-	cJSON *refs; /* array of the pipeline param names the step references */
+	cJSON *refs; /* array of the pipeline param names the step's fields
+			reference (those its own params shadow are not here) */
 	cJSON *own;  /* the step's "params" object (owned by root), or NULL */
+	cJSON *own_refs; /* array of the pipeline param names its own params
+			    reference ("lr": "${params.lr}") */
 };
 
 /* Every struct spec is the first member of one of these. */
@@ -172,18 +175,29 @@ int spec_check_env_names(struct spec_ctx *c, const struct spec_step *st);
  * object whose names may be part of an environment variable. */
 int spec_check_params(struct spec_ctx *c, const char *step, const cJSON *v);
 
-/* The params a step depends on: the pipeline params named in REFS
- * (an array of strings, may be NULL), overridden by OWN (the step's own
- * params, may be NULL).  A new object, or NULL when memory runs out. */
-cJSON *spec_step_params(const struct spec *s, const cJSON *refs,
-			const cJSON *own);
+/* The params step I receives: the pipeline params its fields reference
+ * (x->refs), overridden by its own params (x->own), whose ${params.X}
+ * are replaced by pipeline params: a value that is one reference takes
+ * that param's value and type, any other text is substituted.  A new
+ * object, or NULL when memory runs out. */
+cJSON *spec_step_params(const struct spec *s, const struct step_extra *x);
+
+/* Render a param as text: strings raw, anything else as JSON (malloc'd). */
+char *spec_param_text(const cJSON *v);
 
 /* ---- core/spec_subst.c ---- */
 
 /* Check every ${…} in the step's templates ("run", "env", "workdir") and
- * add the pipeline params they reference to x->refs. */
+ * add the pipeline params they reference to x->refs; in its own params
+ * only ${params.X} of a pipeline param may appear (added to
+ * x->own_refs). */
 int spec_check_templates(struct spec_ctx *c, const struct spec *s,
 			 struct spec_step *st, struct step_extra *x);
+
+/* The value a step's own param V takes: V itself, or with its
+ * ${params.X} replaced by the pipeline's params (one reference alone keeps
+ * the param's type).  A new item, or NULL when memory runs out. */
+cJSON *spec_own_param_value(const struct spec *s, const cJSON *v);
 
 /* ---- core/dag.c ---- */
 

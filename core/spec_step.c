@@ -413,7 +413,8 @@ int spec_parse_steps(struct spec_ctx *c, struct spec_private *sp,
 	for (const cJSON *st = steps->child; st; st = st->next, i++) {
 		s->steps[i].line = lines[i];
 		s->nsteps = i + 1;
-		if (!(sp->extra[i].refs = cJSON_CreateArray())) {
+		if (!(sp->extra[i].refs = cJSON_CreateArray()) ||
+		    !(sp->extra[i].own_refs = cJSON_CreateArray())) {
 			rl_err_set(c->err, RL_E_NOMEM, NULL);
 			goto cleanup;
 		}

@@ -138,9 +138,48 @@ static int check_template(struct spec_ctx *c, struct check_arg *a,
 	return rc;
 }
 
+/* In a step's own params: only ${params.X} of a pipeline param. */
+static int check_own_ref(void *arg, const struct ref *r, struct buf *out)
+{
+	(void)out;
+	struct check_arg *a = arg;
+	if (r->kind != REF_PARAM || !a->spec->params ||
+	    !cJSON_GetObjectItemCaseSensitive(a->spec->params, r->name))
+		return -1;
+	for (cJSON *it = a->refs->child; it; it = it->next)
+		if (strcmp(it->valuestring, r->name) == 0)
+			return 0;
+	cJSON *name = cJSON_CreateString(r->name);
+	return name && cJSON_AddItemToArray(a->refs, name) ? 0 : -1;
+}
+
+static int check_own_params(struct spec_ctx *c, const struct spec *s, struct spec_step *st,
+			    struct step_extra *x)
+{
+	struct check_arg a = { s, st, NULL, x->own_refs };
+	for (const cJSON *p = x->own ? x->own->child : NULL; p; p = p->next) {
+		char *bad = NULL;
+		if (!cJSON_IsString(p) || walk_template(p->valuestring, check_own_ref, &a, NULL,
+							&bad) == 0)
+			continue;
+		struct buf f = BUF_INIT;
+		buf_printf(&f, "params.%s", p->string);
+		int rc = spec_error(c, st->name, f.data,
+				    "unknown %s (a step's params may use ${params.X} of the "
+				    "pipeline's params)",
+				    bad ? bad : "${}");
+		buf_free(&f);
+		free(bad);
+		return rc;
+	}
+	return 0;
+}
+
 int spec_check_templates(struct spec_ctx *c, const struct spec *s,
 			 struct spec_step *st, struct step_extra *x)
 {
+	if (check_own_params(c, s, st, x) < 0)
+		return -1;
 	struct check_arg a = { s, st, x->own, x->refs };
 	if (st->run_shell && check_template(c, &a, "run", st->run_shell) < 0)
 		return -1;
@@ -179,15 +218,11 @@ static int subst_ref(void *arg, const struct ref *r, struct buf *out)
 			p = cJSON_GetObjectItemCaseSensitive(a->spec->params, r->name);
 		if (!p)
 			return -1;
-		if (cJSON_IsString(p)) {
-			buf_puts(out, p->valuestring);
-		} else {
-			char *t = cJSON_PrintUnformatted(p);
-			if (!t)
-				return -1;
-			buf_puts(out, t);
-			free(t);
-		}
+		char *t = spec_param_text(p);
+		if (!t)
+			return -1;
+		buf_puts(out, t);
+		free(t);
 		return 0;
 	}
 	case REF_INPUT:
@@ -234,4 +269,48 @@ int spec_substitute(const struct spec *s, const struct spec_step *step,
 	}
 	*out = buf_steal(&b);
 	return *out ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+}
+
+/* ${params.X} of a step's own param value: the pipeline's param X. */
+static int own_subst_ref(void *arg, const struct ref *r, struct buf *out)
+{
+	const struct spec *s = arg;
+	const cJSON *p = r->kind == REF_PARAM && s->params
+				 ? cJSON_GetObjectItemCaseSensitive(s->params, r->name)
+				 : NULL;
+	char *t = p ? spec_param_text(p) : NULL;
+	if (!t)
+		return -1;
+	buf_puts(out, t);
+	free(t);
+	return 0;
+}
+
+cJSON *spec_own_param_value(const struct spec *s, const cJSON *v)
+{
+	if (!cJSON_IsString(v) || !strstr(v->valuestring, "${"))
+		return cJSON_Duplicate(v, 1);
+	/* exactly one reference: that param's value, with its type */
+	const char *t = v->valuestring;
+	size_t n = strlen(t);
+	if (n > 10 && strncmp(t, "${params.", 9) == 0 && t[n - 1] == '}' &&
+	    !strchr(t + 9, '$') && strchr(t + 9, '}') == t + n - 1) {
+		char *name = strndup(t + 9, n - 10);
+		const cJSON *p = name && s->params
+					 ? cJSON_GetObjectItemCaseSensitive(s->params, name)
+					 : NULL;
+		free(name);
+		if (p)
+			return cJSON_Duplicate(p, 1);
+	}
+	struct buf b = BUF_INIT;
+	char *bad = NULL;
+	if (walk_template(t, own_subst_ref, (void *)s, &b, &bad) < 0) {
+		free(bad);
+		buf_free(&b);
+		return cJSON_Duplicate(v, 1);
+	}
+	cJSON *out = cJSON_CreateString(b.data ? b.data : "");
+	buf_free(&b);
+	return out;
 }

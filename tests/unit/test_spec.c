@@ -1166,7 +1166,8 @@ START_TEST(test_params_helpers)
 		{ refs, own, "{\"tag\":\"x\",\"lr\":0.01,\"epochs\":9,\"mine\":true}" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		cJSON *p = spec_step_params(s, cases[i].refs, cases[i].own);
+		struct step_extra x = { (cJSON *)cases[i].refs, (cJSON *)cases[i].own, NULL };
+		cJSON *p = spec_step_params(s, &x);
 		char *t = json(p);
 		ck_assert_str_eq(t, cases[i].want);
 		free(t);
@@ -1186,7 +1187,8 @@ START_TEST(test_subst_helpers)
 	struct spec_env env[] = { { "E", "${params.tag}-${run.id}" } };
 	struct spec_step st = { .name = "st", .run_shell = "x ${params.lr} $${params.nope}",
 				.env = env, .nenv = 1, .workdir = "${params.lr}/${params.own}" };
-	struct step_extra x = { cJSON_CreateArray(), cJSON_Parse("{\"own\": 1, \"tag\": 2}") };
+	struct step_extra x = { cJSON_CreateArray(), cJSON_Parse("{\"own\": 1, \"tag\": 2}"),
+				cJSON_CreateArray() };
 	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), 0);
 	/* each pipeline param once, in the order first met; own ones not */
 	char *t = json(x.refs);
@@ -1213,6 +1215,7 @@ START_TEST(test_subst_helpers)
 	st.nenv = 0;
 	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), 0);
 	cJSON_Delete(x.refs);
+	cJSON_Delete(x.own_refs);
 	rl_err_clear(&err);
 	spec_free(&s);
 }
