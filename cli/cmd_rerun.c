@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/plan.h"
+#include "core/rerun.h"
 #include "core/runner.h"
 #include "core/session.h"
 #include "store/store.h"
@@ -81,12 +82,10 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 	};
 	struct runner_opts o = { 0 };
 	int dry_run = 0;
-	char **overrides = NULL, **force = NULL, **tags = NULL, **params = NULL;
-	int noverrides = 0, nforce = 0, ntags = 0, nparams = 0, json = 0, ch, rc = -1;
+	char **overrides = NULL, **force = NULL, **tags = NULL;
+	int noverrides = 0, nforce = 0, ntags = 0, json = 0, ch, rc = -1;
 	struct store *s = NULL;
-	struct store_run run = { 0 };
-	char *dir = NULL;
-	cJSON *pj = NULL;
+	struct rerun *hold = NULL;
 	while ((ch = cli_getopt(c, argc, argv, "p:j:n:t:", longopts, err)) != -1) {
 		switch (ch) {
 		case 'F':
@@ -138,36 +137,11 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 	int64_t id;
 	if (session_open(c->store_flag, 0, &s, err) < 0 ||
 	    session_resolve_run(s, argv[optind], &id, err) < 0 ||
-	    store_run_get(s, id, &run, err) < 0)
+	    rerun_opts(s, id, overrides, noverrides, &o, &hold, err) < 0)
 		goto cleanup;
 	store_close(&s); /* the runner opens it again */
-	if (!run.spec_json) {
-		rl_err_set(err, RL_E_NOT_FOUND, "run %lld has no recorded pipeline", (long long)id);
-		goto cleanup;
-	}
-	/* the recorded params first, then the overrides */
-	pj = cJSON_Parse(run.params_json ? run.params_json : "{}");
-	for (cJSON *p = pj ? pj->child : NULL; p; p = p->next) {
-		char *v = cJSON_PrintUnformatted(p);
-		struct buf a = BUF_INIT;
-		buf_printf(&a, "%s=%s", p->string, v ? v : "null");
-		free(v);
-		if (push(&params, &nparams, buf_steal(&a)) < 0)
-			goto nomem;
-	}
-	for (int i = 0; i < noverrides; i++)
-		if (push(&params, &nparams, strdup(overrides[i])) < 0)
-			goto nomem;
-	dir = run.spec_path ? fs_dirname(run.spec_path) : NULL;
-	o.spec_path = run.spec_path ? run.spec_path : "pipeline";
-	o.spec_text = run.spec_json;
-	o.spec_dir = dir;
-	o.params = params;
-	o.nparams = nparams;
 	o.tags = tags;
 	o.ntags = ntags;
-	o.rerun_of = id;
-	o.reuse_run = id;
 	o.force = force;
 	o.nforce = nforce;
 	o.store_flag = c->store_flag;
@@ -180,15 +154,10 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 nomem:
 	rl_err_set(err, RL_E_NOMEM, NULL);
 cleanup:
-	for (int i = 0; i < nparams; i++)
-		free(params[i]);
-	free(params);
+	rerun_free(&hold);
 	free(overrides);
 	free(force);
 	free(tags);
-	free(dir);
-	cJSON_Delete(pj);
-	store_run_clear(&run);
 	store_close(&s);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* tests/unit/test_shared.c — the rules the command line and the browser
  * share, on a real store: the pairing of runs for `compare` (which run is
  * the reference, delta, %, better/worse, the unions of params and
- * metrics, the baseline by default). */
+ * metrics, the baseline by default) and the options of a rerun of a
+ * recorded run. */
 #include "config.h"
 
 #include <check.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "core/compare.h"
+#include "core/rerun.h"
 #include "store/store.h"
 #include "util/fs.h"
 
@@ -156,6 +158,40 @@ START_TEST(test_compare_baseline_by_default)
 }
 END_TEST
 
+START_TEST(test_rerun_opts)
+{
+	int64_t id = new_run("p-1", 1000, "{\"lr\":0.1,\"name\":\"a b\"}", 5, 0.8, NULL);
+	struct runner_opts o = { .from_step = "train", .jobs = 3 };
+	struct rerun *hold = NULL;
+	char *over[] = { "lr=0.5" };
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_msg(rerun_opts(st, id, over, 1, &o, &hold, &err) == 0, "%s", rl_err_msg(&err));
+	ck_assert_ptr_nonnull(hold);
+	ck_assert_str_eq(o.spec_path, "/work/p/p.json");
+	ck_assert_str_eq(o.spec_dir, "/work/p");
+	ck_assert_ptr_nonnull(strstr(o.spec_text, "\"metrics\""));
+	/* the recorded params as JSON, then the overrides (which win) */
+	ck_assert_int_eq(o.nparams, 3);
+	ck_assert_str_eq(o.params[0], "lr=0.1");
+	ck_assert_str_eq(o.params[1], "name=\"a b\"");
+	ck_assert_str_eq(o.params[2], "lr=0.5");
+	ck_assert_ptr_null(o.params[3]);
+	ck_assert_int_eq(o.rerun_of, id);
+	ck_assert_int_eq(o.reuse_run, id);
+	/* what the caller set stays */
+	ck_assert_str_eq(o.from_step, "train");
+	ck_assert_int_eq(o.jobs, 3);
+	rerun_free(&hold);
+	ck_assert_ptr_null(hold);
+	rerun_free(&hold);
+	rerun_free(NULL);
+	ck_assert_int_eq(rerun_opts(st, 999, NULL, 0, &o, &hold, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	ck_assert_ptr_null(hold);
+	rl_err_clear(&err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("shared");
@@ -163,6 +199,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_compare_reference_is_the_other);
 	tcase_add_test(tc, test_compare_baseline_by_default);
+	tcase_add_test(tc, test_rerun_opts);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
