@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/exec/launch.h"
+#include "tui/widget_dialog.h"
 #include "util/buf.h"
 
 #define MAX_ARGS 128
