@@ -158,9 +158,9 @@ int tui_run_foreground(struct tui *t, char *const argv[]);
 
 /* Rerun RUN_ID from the browser: FROM_STEP (may be NULL) re-executes that
  * step and what follows; EDIT asks for param changes first.  Shows the
- * dry-run plan, asks to confirm, then starts `runlens rerun` in the
- * background (it keeps going when the browser quits).  Returns TUI_*
- * flags. */
+ * plan (computed here, core/plan.h), asks to confirm, then starts
+ * `runlens rerun` in the background (it keeps going when the browser
+ * quits).  Returns TUI_* flags. */
 int tui_rerun(struct tui *t, int64_t run_id, const char *from_step, int edit);
 
 struct view *view_pipelines_new(void);
