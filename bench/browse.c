@@ -96,38 +96,18 @@ static int op_sort(struct browse *b, struct rl_err *err)
 
 static int op_compare(struct browse *b, struct rl_err *err)
 {
-	struct store_run ra = { 0 }, rb = { 0 };
-	struct store_metric *ma = NULL, *mb = NULL;
-	int na = 0, nb = 0, rc = -1, better = 0;
-	if (store_run_get(b->s, b->cmp_a, &ra, err) < 0 ||
-	    store_run_get(b->s, b->cmp_b, &rb, err) < 0 ||
-	    store_run_metrics(b->s, b->cmp_a, &ma, &na, err) < 0 ||
-	    store_run_metrics(b->s, b->cmp_b, &mb, &nb, err) < 0)
-		goto cleanup;
-	/* pair them as `runlens compare` does */
-	struct compare_index ix;
-	if (compare_index_build(&ix, mb, nb) < 0) {
-		rl_err_set(err, RL_E_NOMEM, NULL);
-		goto cleanup;
-	}
-	for (int i = 0; i < na; i++) {
-		const struct store_metric *y = compare_index_find(&ix, ma[i].step, ma[i].key);
-		char key[256];
-		snprintf(key, sizeof key, "%s.%s", ma[i].step, ma[i].key);
-		if (y && !strcmp(compare_verdict(compare_direction(NULL, key), ma[i].value,
-						 y->value), "better"))
-			better++;
-	}
-	compare_index_free(&ix);
-	rc = na >= 1000 && nb >= 1000 && better > 0
-		     ? 0
-		     : rl_err_set(err, RL_E_FAIL, "compare: %d and %d metrics", na, nb);
-cleanup:
-	store_run_clear(&ra);
-	store_run_clear(&rb);
-	store_metrics_free(ma, na);
-	store_metrics_free(mb, nb);
-	return rc;
+	/* pair them as `runlens compare` and the browser do */
+	struct compare *c = NULL;
+	if (compare_new(b->s, b->cmp_a, &b->cmp_b, 1, &c, err) < 0)
+		return -1;
+	int better = 0;
+	for (int i = 0; i < c->pairs[0].nmetrics; i++)
+		better += c->pairs[0].metrics[i].result == COMPARE_BETTER;
+	int na = c->run.nm, nb = c->others[0].nm;
+	compare_free(&c);
+	return na >= 1000 && nb >= 1000 && better > 0
+		       ? 0
+		       : rl_err_set(err, RL_E_FAIL, "compare: %d and %d metrics", na, nb);
 }
 
 /* The sizes a generated store was made with, from its bench-stamp. */

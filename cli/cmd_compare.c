@@ -1,5 +1,7 @@
 /* cli/cmd_compare.c — `runlens compare RUN [OTHER...]`: params that
- * differ and metrics side by side with delta, % change and better/worse. */
+ * differ and metrics side by side with delta, % change and better/worse,
+ * as core/compare.h pairs and decides them (RUN against each OTHER, the
+ * reference; by default RUN's baseline).  This file only renders. */
 #include "config.h"
 
 #include <math.h>
@@ -15,42 +17,6 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-struct side {
-	struct store_run run;
-	struct store_metric *m;
-	int nm;
-	struct compare_index ix; /* m by STEP.KEY */
-	cJSON *params;
-};
-
-static int load_side(struct store *s, int64_t id, struct side *x, struct rl_err *err)
-{
-	if (store_run_get(s, id, &x->run, err) < 0 ||
-	    store_run_metrics(s, id, &x->m, &x->nm, err) < 0)
-		return -1;
-	if (compare_index_build(&x->ix, x->m, x->nm) < 0)
-		return rl_err_set(err, RL_E_NOMEM, NULL);
-	x->params = cJSON_Parse(x->run.params_json ? x->run.params_json : "{}");
-	if (!x->params)
-		x->params = cJSON_CreateObject();
-	return 0;
-}
-
-static void side_free(struct side *x)
-{
-	store_run_clear(&x->run);
-	store_metrics_free(x->m, x->nm);
-	compare_index_free(&x->ix);
-	cJSON_Delete(x->params);
-	memset(x, 0, sizeof *x);
-}
-
-static const struct store_metric *find(const struct side *x, const char *step,
-				       const char *key)
-{
-	return compare_index_find(&x->ix, step, key);
-}
-
 static char *num(double v)
 {
 	struct buf b = BUF_INIT;
@@ -58,112 +24,120 @@ static char *num(double v)
 	return buf_steal(&b);
 }
 
-static void compare_one(struct cli *c, struct side *a, struct side *b, int all,
-			const cJSON *dirs, cJSON *jout, struct table *csv)
+/* The params of pair P: a table row and a JSON object each (all: the
+ * same ones too). */
+static void render_params(const struct compare_pair *p, int all, struct table *pt, cJSON *pa)
 {
-	cJSON *cmp = cJSON_CreateObject();
-	cJSON *other = cJSON_AddObjectToObject(cmp, "other");
-	cJSON_AddNumberToObject(other, "id", (double)b->run.id);
-	cJSON_AddStringToObject(other, "name", b->run.name);
-	cJSON *pa = cJSON_AddArrayToObject(cmp, "params");
-	struct table *pt = table_new(3, "PARAM", "THIS", "OTHER");
-	/* params: union of both, in RUN's order, then OTHER's extra ones */
-	for (int pass = 0; pass < 2; pass++) {
-		cJSON *src = pass ? b->params : a->params;
-		for (cJSON *p = src->child; p; p = p->next) {
-			if (pass && cJSON_GetObjectItemCaseSensitive(a->params, p->string))
-				continue;
-			cJSON *va = cJSON_GetObjectItemCaseSensitive(a->params, p->string);
-			cJSON *vb = cJSON_GetObjectItemCaseSensitive(b->params, p->string);
-			int same = va && vb && cJSON_Compare(va, vb, 1);
-			if (same && !all)
-				continue;
-			char *ta = va ? cJSON_PrintUnformatted(va) : strdup("-");
-			char *tb = vb ? cJSON_PrintUnformatted(vb) : strdup("-");
-			table_add_row(pt, p->string, ta, tb);
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "key", p->string);
-			cJSON_AddItemToObject(o, "value", va ? cJSON_Duplicate(va, 1) : cJSON_CreateNull());
-			cJSON_AddItemToObject(o, "other", vb ? cJSON_Duplicate(vb, 1) : cJSON_CreateNull());
-			cJSON_AddBoolToObject(o, "same", same);
-			cJSON_AddItemToArray(pa, o);
-			free(ta);
-			free(tb);
-		}
+	for (int i = 0; i < p->nparams; i++) {
+		const struct compare_param *q = &p->params[i];
+		if (q->same && !all)
+			continue;
+		char *ta = q->value ? cJSON_PrintUnformatted(q->value) : strdup("-");
+		char *tb = q->other ? cJSON_PrintUnformatted(q->other) : strdup("-");
+		table_add_row(pt, q->key, ta, tb);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "key", q->key);
+		cJSON_AddItemToObject(o, "value",
+				      q->value ? cJSON_Duplicate(q->value, 1) : cJSON_CreateNull());
+		cJSON_AddItemToObject(o, "other",
+				      q->other ? cJSON_Duplicate(q->other, 1) : cJSON_CreateNull());
+		cJSON_AddBoolToObject(o, "same", q->same);
+		cJSON_AddItemToArray(pa, o);
+		free(ta);
+		free(tb);
 	}
-	cJSON *ma = cJSON_AddArrayToObject(cmp, "metrics");
+}
+
+static cJSON *number_or_null(int have, double v)
+{
+	return have ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+/* One metric of a pair as JSON. */
+static cJSON *metric_json(const struct compare_metric *m)
+{
+	const struct store_metric *x = m->value, *y = m->other;
+	int both = m->result != COMPARE_MISSING;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "key", m->key);
+	cJSON_AddItemToObject(o, "value", number_or_null(x != NULL, x ? x->value : 0));
+	cJSON_AddItemToObject(o, "other", number_or_null(y != NULL, y ? y->value : 0));
+	cJSON_AddItemToObject(o, "delta", number_or_null(both, m->delta));
+	cJSON_AddItemToObject(o, "pct", number_or_null(m->has_pct, m->pct));
+	cJSON_AddStringToObject(o, "direction", m->dir == COMPARE_HIGHER ? "max" : "min");
+	cJSON_AddItemToObject(o, "verdict", both ? cJSON_CreateString(compare_result_name(m->result))
+						 : cJSON_CreateNull());
+	cJSON_AddBoolToObject(o, "series", x && x->is_series);
+	if (x && x->is_series) {
+		cJSON_AddNumberToObject(o, "min", x->min);
+		cJSON_AddNumberToObject(o, "max", x->max);
+	}
+	if (y && y->is_series) {
+		cJSON_AddNumberToObject(o, "other_min", y->min);
+		cJSON_AddNumberToObject(o, "other_max", y->max);
+	}
+	return o;
+}
+
+/* The metrics of pair P: table rows (and CSV rows) and JSON objects. */
+static void render_metrics(const struct compare_pair *p, int all, struct table *mt,
+			   struct table *csv, cJSON *ma)
+{
+	for (int i = 0; i < p->nmetrics; i++) {
+		const struct compare_metric *m = &p->metrics[i];
+		const struct store_metric *x = m->value, *y = m->other;
+		const char *verdict = compare_result_name(m->result);
+		if (!all && m->result == COMPARE_SAME)
+			continue;
+		char *tx = x ? num(x->value) : strdup("-");
+		char *ty = y ? num(y->value) : strdup("-");
+		char *td = m->result != COMPARE_MISSING ? num(m->delta) : strdup("");
+		struct buf tp = BUF_INIT, range = BUF_INIT;
+		if (m->has_pct)
+			buf_printf(&tp, "%+.1f%%", m->pct);
+		if (x && x->is_series)
+			buf_printf(&range, "%.6g..%.6g (%lld points)", x->min, x->max,
+				   (long long)x->count);
+		table_add_row(mt, m->key, tx, ty, td, tp.data ? tp.data : "", verdict,
+			      range.data ? range.data : "");
+		table_set_color(mt, 5, m->result == COMPARE_BETTER  ? "32"
+				       : m->result == COMPARE_WORSE ? "31"
+								    : NULL);
+		if (csv)
+			table_add_row(csv, p->other->run.name, m->key, tx, ty, td,
+				      tp.data ? tp.data : "", verdict);
+		cJSON_AddItemToArray(ma, metric_json(m));
+		free(tx);
+		free(ty);
+		free(td);
+		buf_free(&tp);
+		buf_free(&range);
+	}
+}
+
+/* RUN against one OTHER: two tables on the terminal, or the comparison's
+ * JSON object added to JOUT, or rows of CSV. */
+static void compare_one(struct cli *c, const struct compare *cmp, const struct compare_pair *p,
+			int all, cJSON *jout, struct table *csv)
+{
+	const struct store_run *a = &cmp->run.run, *b = &p->other->run;
+	cJSON *one = cJSON_CreateObject();
+	cJSON *other = cJSON_AddObjectToObject(one, "other");
+	cJSON_AddNumberToObject(other, "id", (double)b->id);
+	cJSON_AddStringToObject(other, "name", b->name);
+	struct table *pt = table_new(3, "PARAM", "THIS", "OTHER");
+	render_params(p, all, pt, cJSON_AddArrayToObject(one, "params"));
 	struct table *mt = table_new(7, "METRIC", "THIS", "OTHER", "DELTA", "%", "", "RANGE (THIS)");
 	for (int i = 1; i < 5; i++)
 		table_align_right(mt, i);
-	for (int pass = 0; pass < 2; pass++) {
-		struct side *src = pass ? b : a;
-		for (int i = 0; i < src->nm; i++) {
-			const struct store_metric *m = &src->m[i];
-			if (pass && find(a, m->step, m->key))
-				continue;
-			const struct store_metric *x = find(a, m->step, m->key);
-			const struct store_metric *y = find(b, m->step, m->key);
-			struct buf key = BUF_INIT;
-			buf_printf(&key, "%s.%s", m->step, m->key);
-			enum compare_dir dir = compare_direction(dirs, key.data);
-			const char *verdict = x && y ? compare_verdict(dir, x->value, y->value) : "";
-			if (!all && !strcmp(verdict, "same")) {
-				buf_free(&key);
-				continue;
-			}
-			char *tx = x ? num(x->value) : strdup("-");
-			char *ty = y ? num(y->value) : strdup("-");
-			char *td = x && y ? num(x->value - y->value) : strdup("");
-			int defined = 0;
-			double pct = x && y ? compare_pct(x->value, y->value, &defined) : 0;
-			struct buf tp = BUF_INIT, range = BUF_INIT;
-			if (defined)
-				buf_printf(&tp, "%+.1f%%", pct);
-			if (x && x->is_series)
-				buf_printf(&range, "%.6g..%.6g (%lld points)", x->min, x->max,
-					   (long long)x->count);
-			table_add_row(mt, key.data, tx, ty, td, tp.data ? tp.data : "",
-				      verdict, range.data ? range.data : "");
-			table_set_color(mt, 5, !strcmp(verdict, "better") ? "32"
-					       : !strcmp(verdict, "worse") ? "31" : NULL);
-			if (csv)
-				table_add_row(csv, b->run.name, key.data, tx, ty, td,
-					      tp.data ? tp.data : "", verdict);
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "key", key.data);
-			cJSON_AddItemToObject(o, "value", x ? cJSON_CreateNumber(x->value) : cJSON_CreateNull());
-			cJSON_AddItemToObject(o, "other", y ? cJSON_CreateNumber(y->value) : cJSON_CreateNull());
-			cJSON_AddItemToObject(o, "delta", x && y ? cJSON_CreateNumber(x->value - y->value)
-							      : cJSON_CreateNull());
-			cJSON_AddItemToObject(o, "pct", defined ? cJSON_CreateNumber(pct) : cJSON_CreateNull());
-			cJSON_AddStringToObject(o, "direction", dir == COMPARE_HIGHER ? "max" : "min");
-			cJSON_AddItemToObject(o, "verdict", x && y ? cJSON_CreateString(verdict)
-								 : cJSON_CreateNull());
-			cJSON_AddBoolToObject(o, "series", x && x->is_series);
-			if (x && x->is_series) {
-				cJSON_AddNumberToObject(o, "min", x->min);
-				cJSON_AddNumberToObject(o, "max", x->max);
-			}
-			if (y && y->is_series) {
-				cJSON_AddNumberToObject(o, "other_min", y->min);
-				cJSON_AddNumberToObject(o, "other_max", y->max);
-			}
-			cJSON_AddItemToArray(ma, o);
-			free(tx);
-			free(ty);
-			free(td);
-			buf_free(&tp);
-			buf_free(&range);
-			buf_free(&key);
-		}
-	}
+	render_metrics(p, all, mt, csv, cJSON_AddArrayToObject(one, "metrics"));
 	if (jout) {
-		cJSON_AddItemToArray(jout, cmp);
+		cJSON_AddItemToArray(jout, one);
 	} else {
 		if (!csv) {
 			int color = out_use_color(c->out);
-			fprintf(c->out, "run %lld %s  vs  run %lld %s\n\n", (long long)a->run.id,
-				a->run.name, (long long)b->run.id, b->run.name);
+			fprintf(c->out, "run %lld %s  vs  run %lld %s\n\n", (long long)a->id, a->name,
+				(long long)b->id, b->name);
 			if (table_rows(pt))
 				table_print(pt, c->out, color);
 			else
@@ -174,10 +148,49 @@ static void compare_one(struct cli *c, struct side *a, struct side *b, int all,
 			else
 				fprintf(c->out, "metrics: %s\n", all ? "none" : "all the same");
 		}
-		cJSON_Delete(cmp);
+		cJSON_Delete(one);
 	}
 	table_free(&pt);
 	table_free(&mt);
+}
+
+/* The runs OTHER… name (NULL and 0 when none: the baseline). */
+static int resolve_others(struct store *s, char **refs, int n, int64_t **ids,
+			  struct rl_err *err)
+{
+	*ids = calloc((size_t)(n ? n : 1), sizeof(int64_t));
+	if (!*ids)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	for (int i = 0; i < n; i++)
+		if (session_resolve_run(s, refs[i], &(*ids)[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+static void print_all(struct cli *c, const struct compare *cmp, int all, int json, int csv)
+{
+	cJSON *doc = NULL, *arr = NULL;
+	struct table *ct = NULL;
+	if (json) {
+		doc = cJSON_CreateObject();
+		cJSON *r = cJSON_AddObjectToObject(doc, "run");
+		cJSON_AddNumberToObject(r, "id", (double)cmp->run.run.id);
+		cJSON_AddStringToObject(r, "name", cmp->run.run.name);
+		arr = cJSON_AddArrayToObject(doc, "comparisons");
+	}
+	if (csv)
+		ct = table_new(7, "OTHER", "METRIC", "THIS", "OTHER VALUE", "DELTA", "PCT", "VERDICT");
+	for (int i = 0; i < cmp->n; i++) {
+		if (i && !json && !csv)
+			fprintf(c->out, "\n");
+		compare_one(c, cmp, &cmp->pairs[i], all, arr, ct);
+	}
+	if (json)
+		out_json(c->out, doc);
+	if (csv)
+		table_print_csv(ct, c->out);
+	table_free(&ct);
+	cJSON_Delete(doc);
 }
 
 int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err)
@@ -205,69 +218,27 @@ int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err)
 	if (argc - optind < 1)
 		return rl_err_set(err, RL_E_USAGE, "compare: expected RUN [OTHER...]");
 	struct store *s = NULL;
-	struct side a = { 0 };
-	struct side *others = NULL;
-	int nothers = 0;
-	cJSON *doc = NULL, *dirs = NULL, *spec = NULL;
-	struct table *ct = NULL;
-	int64_t id;
+	struct compare *cmp = NULL;
+	int64_t id, *others = NULL;
+	int nothers = argc - optind - 1;
 	if (session_open(c->store_flag, 0, &s, err) < 0 ||
-	    session_resolve_run(s, argv[optind], &id, err) < 0 || load_side(s, id, &a, err) < 0)
+	    session_resolve_run(s, argv[optind], &id, err) < 0 ||
+	    resolve_others(s, argv + optind + 1, nothers, &others, err) < 0)
 		goto cleanup;
-	int want = argc - optind - 1;
-	others = calloc((size_t)(want ? want : 1), sizeof(*others));
-	if (!others) {
-		rl_err_set(err, RL_E_NOMEM, NULL);
-		goto cleanup;
-	}
-	if (want == 0) {
-		int64_t b = session_baseline(s, &a.run);
-		if (!b) {
-			rl_err_set(err, RL_E_NOT_FOUND,
-				   "run %lld has no baseline (no earlier completed run of '%s', "
-				   "none pinned); name a run to compare with",
-				   (long long)id, a.run.pipeline);
-			goto cleanup;
+	if (compare_new(s, id, others, nothers, &cmp, err) < 0) {
+		if (!nothers && err && err->code == RL_E_NOT_FOUND) {
+			char *why = strdup(rl_err_msg(err));
+			rl_err_set(err, RL_E_NOT_FOUND, "%s; name a run to compare with",
+				   why ? why : "no baseline");
+			free(why);
 		}
-		if (load_side(s, b, &others[nothers++], err) < 0)
-			goto cleanup;
+		goto cleanup;
 	}
-	for (int i = 0; i < want; i++) {
-		int64_t o;
-		if (session_resolve_run(s, argv[optind + 1 + i], &o, err) < 0 ||
-		    load_side(s, o, &others[nothers++], err) < 0)
-			goto cleanup;
-	}
-	spec = a.run.spec_json ? cJSON_Parse(a.run.spec_json) : NULL;
-	dirs = spec ? cJSON_GetObjectItemCaseSensitive(spec, "metrics") : NULL;
-	cJSON *arr = NULL;
-	if (json) {
-		doc = cJSON_CreateObject();
-		cJSON *r = cJSON_AddObjectToObject(doc, "run");
-		cJSON_AddNumberToObject(r, "id", (double)a.run.id);
-		cJSON_AddStringToObject(r, "name", a.run.name);
-		arr = cJSON_AddArrayToObject(doc, "comparisons");
-	}
-	if (csv)
-		ct = table_new(7, "OTHER", "METRIC", "THIS", "OTHER VALUE", "DELTA", "PCT", "VERDICT");
-	for (int i = 0; i < nothers; i++) {
-		if (i && !json && !csv)
-			fprintf(c->out, "\n");
-		compare_one(c, &a, &others[i], all, dirs, arr, ct);
-	}
-	if (json)
-		out_json(c->out, doc);
-	if (csv)
-		table_print_csv(ct, c->out);
+	print_all(c, cmp, all, json, csv);
 	rc = 0;
 cleanup:
-	table_free(&ct);
-	cJSON_Delete(doc);
-	cJSON_Delete(spec);
-	for (int i = 0; i < nothers; i++)
-		side_free(&others[i]);
+	compare_free(&cmp);
 	free(others);
-	side_free(&a);
 	store_close(&s);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/plan.h"
+#include "core/rerun.h"
 #include "core/runner.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -100,66 +101,31 @@ static int parse_rerun(struct cli *c, int argc, char **argv, struct rerun_args *
 	return 0;
 }
 
-/* The run's recorded params as KEY=JSON, then the -p overrides (later
- * ones win), into PARAMS (owning). */
-static int recorded_params(const struct store_run *run, const struct cli_strv *overrides,
-			   struct cli_strv *params, struct rl_err *err)
-{
-	cJSON *pj = cJSON_Parse(run->params_json ? run->params_json : "{}");
-	int rc = 0;
-	for (cJSON *p = pj ? pj->child : NULL; p && rc == 0; p = p->next) {
-		char *v = cJSON_PrintUnformatted(p);
-		struct buf a = BUF_INIT;
-		buf_printf(&a, "%s=%s", p->string, v ? v : "null");
-		free(v);
-		rc = cli_strv_push(params, buf_steal(&a), err);
-	}
-	for (int i = 0; i < overrides->n && rc == 0; i++)
-		rc = cli_strv_push(params, strdup(overrides->v[i]), err);
-	cJSON_Delete(pj);
-	return rc;
-}
-
 int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	struct rerun_args a = { 0 };
-	struct cli_strv params = { .owns = 1 };
 	struct store *s = NULL;
 	struct store_run run = { 0 };
-	char *dir = NULL;
+	struct rerun *hold = NULL;
 	int64_t id;
 	int rc = -1;
 	if (parse_rerun(c, argc, argv, &a, err) < 0 ||
-	    cli_open_run(c, argv[optind], &s, &id, &run, err) < 0)
+	    cli_open_run(c, argv[optind], &s, &id, &run, err) < 0 ||
+	    rerun_opts(s, id, a.overrides.v, a.overrides.n, &a.o, &hold, err) < 0)
 		goto cleanup;
 	store_close(&s); /* the runner opens it again */
-	if (!run.spec_json) {
-		rl_err_set(err, RL_E_NOT_FOUND, "run %lld has no recorded pipeline", (long long)id);
-		goto cleanup;
-	}
-	if (recorded_params(&run, &a.overrides, &params, err) < 0)
-		goto cleanup;
 	struct runner_opts *o = &a.o;
-	dir = run.spec_path ? fs_dirname(run.spec_path) : NULL;
-	o->spec_path = run.spec_path ? run.spec_path : "pipeline";
-	o->spec_text = run.spec_json;
-	o->spec_dir = dir;
-	o->params = params.v;
-	o->nparams = params.n;
 	o->tags = a.tags.v;
 	o->ntags = a.tags.n;
-	o->rerun_of = id;
-	o->reuse_run = id;
 	o->force = a.force.v;
 	o->nforce = a.force.n;
 	o->store_flag = c->store_flag;
 	rc = a.dry_run ? cli_print_plan(c, o, a.json, err) : cli_run_pipeline(c, o, a.json, err);
 cleanup:
-	cli_strv_free(&params);
+	rerun_free(&hold);
 	cli_strv_free(&a.overrides);
 	cli_strv_free(&a.force);
 	cli_strv_free(&a.tags);
-	free(dir);
 	store_run_clear(&run);
 	store_close(&s);
 	return rc;

@@ -1,11 +1,24 @@
-/* core/compare.h — comparing metrics of runs: which direction is better,
- * deltas, percentages, verdicts. */
+/* core/compare.h — comparing runs: which direction of a metric is better,
+ * deltas, percentages, verdicts, and the pairing of two runs' metrics and
+ * params that `runlens compare` and the browser's Compare view both show.
+ *
+ * The rule, said once: `runlens compare RUN OTHER…` compares RUN against
+ * each OTHER, and OTHER is the reference.  The delta is RUN's value minus
+ * OTHER's, the % change is that delta over |OTHER's value|, and "better" or
+ * "worse" says whether RUN improved on OTHER in the metric's direction
+ * (compare_direction, with the "metrics" object of RUN's pipeline file).
+ * Without an OTHER the reference is RUN's baseline (session_baseline).
+ * compare_new() makes every one of these decisions; the command line and
+ * the browser only render its result. */
 #ifndef RUNLENS_CORE_COMPARE_H
 #define RUNLENS_CORE_COMPARE_H
+
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
 #include "store/store.h"
+#include "util/error.h"
 
 enum compare_dir {
 	COMPARE_HIGHER = 1, /* higher is better */
@@ -18,7 +31,21 @@ enum compare_dir {
  * else higher.  METRICS may be NULL. */
 enum compare_dir compare_direction(const cJSON *metrics, const char *key);
 
-/* "better", "worse" or "same" for VALUE against OTHER. */
+/* What VALUE is against the reference OTHER. */
+enum compare_result {
+	COMPARE_MISSING, /* one of the two runs lacks the metric */
+	COMPARE_SAME,	 /* equal (within 1e-12 of their size) */
+	COMPARE_BETTER,
+	COMPARE_WORSE,
+};
+
+enum compare_result compare_judge(enum compare_dir dir, double value, double other);
+
+/* "", "same", "better", "worse". */
+const char *compare_result_name(enum compare_result r);
+
+/* "better", "worse" or "same" for VALUE against OTHER (the name of
+ * compare_judge's result). */
 const char *compare_verdict(enum compare_dir dir, double value, double other);
 
 /* Percent change from OTHER to VALUE; 0 when OTHER is 0 (*defined = 0). */
@@ -37,5 +64,65 @@ int compare_index_build(struct compare_index *ix, const struct store_metric *m, 
 const struct store_metric *compare_index_find(const struct compare_index *ix,
 					      const char *step, const char *key);
 void compare_index_free(struct compare_index *ix);
+
+/* ------------------------------------------------------------------ */
+/* Pairing runs                                                         */
+
+/* One run as compared: its record, metrics and params. */
+struct compare_side {
+	struct store_run run;
+	struct store_metric *m; /* nm, in step order then key */
+	int nm;
+	cJSON *params; /* the run's params object (never NULL) */
+	struct compare_index ix;
+};
+
+/* One metric of a pair.  VALUE and OTHER point into the sides' metrics. */
+struct compare_metric {
+	char *key; /* "STEP.KEY" */
+	const struct store_metric *value; /* RUN's, or NULL */
+	const struct store_metric *other; /* OTHER's, or NULL */
+	enum compare_dir dir;
+	enum compare_result result; /* COMPARE_MISSING unless both have it */
+	double delta;		    /* value - other (when both have it) */
+	double pct;		    /* the % change (when has_pct) */
+	int has_pct;		    /* both have it and OTHER's is not 0 */
+};
+
+/* One param of a pair.  The pointers point into the sides' params. */
+struct compare_param {
+	const char *key;
+	const cJSON *value, *other; /* RUN's, OTHER's; NULL when missing */
+	int same;
+};
+
+/* RUN against one OTHER: the union of their params and of their metrics,
+ * each in RUN's order, then what only OTHER has in its order. */
+struct compare_pair {
+	const struct compare_side *other;
+	struct compare_param *params;
+	int nparams;
+	struct compare_metric *metrics;
+	int nmetrics;
+};
+
+struct compare {
+	struct compare_side run;
+	struct compare_side *others; /* n references, in the order given */
+	struct compare_pair *pairs;  /* pairs[i]: run against others[i] */
+	int n;
+	cJSON *spec;	    /* RUN's pipeline file, or NULL */
+	const cJSON *dirs;  /* its "metrics" object, or NULL */
+};
+
+/* Read run RUN_ID and each of the N runs OTHERS (one read snapshot) and
+ * pair RUN with each.  N == 0: with RUN's baseline, or RL_E_NOT_FOUND
+ * "run N has no baseline (…)" when it has none.  *out is new
+ * (compare_free); on error it is NULL. */
+int compare_new(struct store *s, int64_t run_id, const int64_t *others, int n,
+		struct compare **out, struct rl_err *err);
+
+/* Accepts NULL; clears *p. */
+void compare_free(struct compare **p);
 
 #endif

@@ -1,8 +1,9 @@
-/* tui/app.c — the browser's loop: a stack of views, keys and mouse turned
- * into actions through the one table in actions.h, compute then paint,
- * and a watch on the store (PRAGMA data_version once a second while idle,
- * no read transaction held while waiting) so new runs and step changes
- * show up by themselves. */
+/* tui/app.c — the browser's loop: a stack of views; a key becomes an
+ * action (keys.c), which the top view's row for it handles, else the row
+ * of an action every view has (below); then compute (the view's recalc)
+ * and paint (screen.c).  A watch on the store (PRAGMA data_version once a
+ * second while idle, no read transaction held while waiting) makes new
+ * runs and step changes show up by themselves. */
 #include "config.h"
 #include "tui/tui.h"
 #include "tui/internal.h"
@@ -19,30 +20,7 @@
 
 #include "core/exec/launch.h"
 #include "core/session.h"
-#include "util/buf.h"
-
-static const struct {
-	enum tui_action action;
-	int key1, key2;
-	const char *label, *where, *help;
-} keymap[] = {
-#define TUI_ACT_ROW(name, k1, k2, label, where, help) { ACT_##name, k1, k2, label, where, help },
-	TUI_ACTIONS(TUI_ACT_ROW)
-#undef TUI_ACT_ROW
-};
-
-#define NKEYS (int)(sizeof keymap / sizeof keymap[0])
-
-static enum tui_action action_of(int ch)
-{
-	if (ch == KEY_ENTER || ch == '\r')
-		ch = '\n';
-	for (int i = 0; i < NKEYS; i++)
-		if ((keymap[i].key1 && keymap[i].key1 == ch) ||
-		    (keymap[i].key2 && keymap[i].key2 == ch))
-			return keymap[i].action;
-	return ACT_NONE;
-}
+#include "tui/screen.h"
 
 static int64_t now_us(void)
 {
@@ -51,13 +29,29 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+static void set_notice(struct tui *t, int bad, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void set_notice(struct tui *t, int bad, const char *fmt, va_list ap)
+{
+	vsnprintf(t->notice, sizeof t->notice, fmt, ap);
+	t->notice_bad = bad;
+}
+
 void tui_notice(struct tui *t, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(t->notice, sizeof t->notice, fmt, ap);
+	set_notice(t, 0, fmt, ap);
 	va_end(ap);
-	t->notice_bad = 0;
+}
+
+void tui_error(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_notice(t, 1, fmt, ap);
+	va_end(ap);
 }
 
 int tui_busy(struct tui *t, const char *progress)
@@ -76,21 +70,25 @@ int tui_busy(struct tui *t, const char *progress)
 	return stop;
 }
 
-void tui_error(struct tui *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(t->notice, sizeof t->notice, fmt, ap);
-	va_end(ap);
-	t->notice_bad = 1;
-}
-
 int tui_refuse_read_only(struct tui *t, const char *what)
 {
 	if (!t->read_only)
 		return 0;
 	tui_error(t, "read-only: %s is disabled (started with --read-only)", what);
 	return 1;
+}
+
+struct view *view_new(const struct view_ops *ops, void *data, void (*free_data)(void *))
+{
+	struct view *v = data ? calloc(1, sizeof(*v)) : NULL;
+	if (!v) {
+		if (data)
+			free_data(data);
+		return NULL;
+	}
+	v->ops = ops;
+	v->data = data;
+	return v;
 }
 
 void tui_push(struct tui *t, struct view *v)
@@ -117,180 +115,6 @@ static void pop(struct tui *t)
 	free(v);
 }
 
-void tui_put(struct tui *t, int y, int x, int width, const char *s, int pair, int attrs)
-{
-	if (width <= 0 || y < 0 || y >= t->lines || x >= t->cols)
-		return;
-	if (x + width > t->cols)
-		width = t->cols - x;
-	char *ascii = NULL;
-	if (!t->utf8 && (ascii = fmt_ascii(s)))
-		s = ascii;
-	int a = attrs | (pair && t->color ? COLOR_PAIR(pair) : 0);
-	if (a)
-		attron(a);
-	/* cut at WIDTH display columns */
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	const char *p = s;
-	size_t len = strlen(s);
-	int used = 0;
-	while (len > 0) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, p, len, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
-			break;
-		int cw = wcwidth(wc);
-		if (cw < 0)
-			cw = 0;
-		if (used + cw > width)
-			break;
-		used += cw;
-		p += n;
-		len -= n;
-	}
-	mvaddnstr(y, x, s, (int)(p - s));
-	if (a)
-		attroff(a);
-	free(ascii);
-}
-
-static void draw_bars(struct tui *t)
-{
-	char title[512];
-	t->top->ops->title(t->top, title, sizeof title);
-	int bar = t->color ? COLOR_PAIR(PAIR_BAR) : A_REVERSE;
-	attron(A_BOLD | bar);
-	mvhline(0, 0, ' ', t->cols);
-	struct buf head = BUF_INIT;
-	buf_printf(&head, " runlens %s %s", t->utf8 ? "·" : "-", title);
-	if (t->read_only)
-		buf_puts(&head, "  [read-only]");
-	tui_put(t, 0, 0, t->cols, head.data, 0, A_BOLD | bar);
-	buf_free(&head);
-	attroff(A_BOLD | bar);
-
-	struct buf line = BUF_INIT;
-	int pair = PAIR_BAR;
-	if (t->notice[0]) {
-		buf_printf(&line, " %s", t->notice);
-		if (t->notice_bad)
-			pair = PAIR_ERRBAR;
-	} else {
-		const char *hints = !t->utf8 && t->top->ops->hints_ascii ? t->top->ops->hints_ascii
-				  : t->top->ops->hints			  ? t->top->ops->hints
-									  : "Enter open";
-		const char *dot = t->utf8 ? " · " : " | ";
-		buf_putc(&line, ' ');
-		/* the hints are written with " · "; in ASCII use " | " */
-		for (const char *p = hints; *p;) {
-			if (!strncmp(p, " · ", strlen(" · "))) {
-				buf_puts(&line, dot);
-				p += strlen(" · ");
-			} else {
-				buf_putc(&line, *p++);
-			}
-		}
-	}
-	/* "q back · ? help" always shows, at the right end */
-	char right[64];
-	snprintf(right, sizeof right, "q %s%s? help ", t->top->below ? "back" : "quit",
-		 t->utf8 ? " · " : " | ");
-	int rw = fmt_width(right);
-	if (!t->notice[0] && line.data) {
-		/* too long: leave out whole hints from the end */
-		const char *dot = t->utf8 ? " · " : " | ";
-		while (fmt_width(line.data) > t->cols - rw - 1) {
-			char *cut = NULL;
-			for (char *p = strstr(line.data, dot); p; p = strstr(p + 1, dot))
-				cut = p;
-			if (!cut)
-				break;
-			*cut = '\0';
-		}
-	}
-	int a = t->color ? COLOR_PAIR(pair) : A_REVERSE;
-	attron(a);
-	mvhline(t->lines - 1, 0, ' ', t->cols);
-	attroff(a);
-	if (t->notice[0] || t->cols < rw + 20) {
-		tui_put(t, t->lines - 1, 0, t->cols, line.data, pair, t->color ? 0 : A_REVERSE);
-	} else {
-		tui_put(t, t->lines - 1, 0, t->cols - rw - 1, line.data, pair,
-			t->color ? 0 : A_REVERSE);
-		tui_put(t, t->lines - 1, t->cols - rw, rw, right, pair, A_BOLD | (t->color ? 0 : A_REVERSE));
-	}
-	buf_free(&line);
-}
-
-static int help_top;
-
-static void draw_too_small(struct tui *t)
-{
-	erase();
-	mvaddnstr(0, 0, "terminal too small", t->cols);
-	if (t->lines > 1)
-		mvaddnstr(1, 0, "(40x8 at least)", t->cols);
-	refresh();
-}
-
-static void draw_help(struct tui *t)
-{
-	getmaxyx(stdscr, t->lines, t->cols);
-	if (t->lines < 8 || t->cols < 40) {
-		/* the same floor as the views: below it rows would be <= 0 */
-		draw_too_small(t);
-		return;
-	}
-	erase();
-	tui_put(t, 0, 1, t->cols - 2, "runlens keys — Up/Down scroll, any other key closes", 0,
-		A_BOLD);
-	/* two columns when the screen is wide enough, else one (scrolled) */
-	int two = t->cols >= 100, rows = t->lines - 3;
-	int colw = two ? (t->cols - 4) / 2 : t->cols - 3;
-	for (int c = 0; c < (two ? 2 : 1); c++)
-		tui_put(t, 1, 2 + c * (colw + 2), colw,
-			two ? "KEY         DOES" : "KEY         WHERE               DOES", PAIR_HEAD,
-			A_BOLD);
-	for (int k = 0; help_top + k < NKEYS; k++) {
-		int i = help_top + k, c = two ? k / rows : 0, r = two ? k % rows : k;
-		if (c > (two ? 1 : 0) || r >= rows)
-			break;
-		char row[256];
-		if (two) {
-			snprintf(row, sizeof row, "%-11s %s  (%s)", keymap[i].label, keymap[i].help,
-				 keymap[i].where);
-			/* where it works, only when it fits: never a cut "(" */
-			if (fmt_width(row) > colw)
-				snprintf(row, sizeof row, "%-11s %s", keymap[i].label,
-					 keymap[i].help);
-		}
-		else
-			snprintf(row, sizeof row, "%-11s %-19s %s", keymap[i].label,
-				 keymap[i].where, keymap[i].help);
-		tui_put(t, 2 + r, 2 + c * (colw + 2), colw, row, 0, 0);
-	}
-	if (t->lines > 3)
-		tui_put(t, t->lines - 1, 1, t->cols - 2,
-			"Mouse: click selects, double-click opens, the wheel scrolls. "
-			"The filter (f) takes ls --where: status=failed and train.loss<0.5",
-			PAIR_DIM, 0);
-	refresh();
-}
-
-static void paint(struct tui *t)
-{
-	getmaxyx(stdscr, t->lines, t->cols);
-	if (t->lines < 8 || t->cols < 40) {
-		draw_too_small(t);
-		return;
-	}
-	erase();
-	t->top->ops->draw(t->top, t);
-	draw_bars(t);
-	refresh();
-}
-
 static void reload(struct tui *t)
 {
 	struct rl_err err = RL_ERR_INIT;
@@ -299,56 +123,108 @@ static void reload(struct tui *t)
 	rl_err_clear(&err);
 }
 
-static void init_colors(struct tui *t)
+/* ------------------------------------------------------------------ */
+/* The actions every view has                                           */
+
+static int act_back(struct view *v, struct tui *t, enum tui_action a)
 {
-	const char *nc = getenv("NO_COLOR");
-	t->color = 0;
-	if (!has_colors() || (nc && *nc))
-		return;
-	start_color(); /* COLORS is known only after this */
-	if (COLORS < 8)
-		return;
-	t->color = 1;
-	use_default_colors();
-	/* only the eight basic colours: they look right on 8-colour terminals
-	 * and on themed 256-colour ones */
-	init_pair(PAIR_OK, COLOR_GREEN, -1);
-	init_pair(PAIR_FAIL, COLOR_RED, -1);
-	init_pair(PAIR_RUN, COLOR_CYAN, -1);
-	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
-	init_pair(PAIR_DIM, COLOR_BLUE, -1);
-	init_pair(PAIR_BAR, COLOR_BLACK, COLOR_CYAN);
-	init_pair(PAIR_HEAD, COLOR_CYAN, -1);
-	init_pair(PAIR_BETTER, COLOR_GREEN, -1);
-	init_pair(PAIR_WORSE, COLOR_RED, -1);
-	init_pair(PAIR_ERRBAR, COLOR_WHITE, COLOR_RED);
-	init_pair(PAIR_TAB, COLOR_BLACK, COLOR_WHITE);
+	(void)v, (void)t, (void)a;
+	return TUI_POP;
 }
 
-/* A mouse event as an action or a click for the view. */
-static int handle_mouse(struct tui *t)
+static int act_quit(struct view *v, struct tui *t, enum tui_action a)
 {
-	MEVENT ev;
-	if (getmouse(&ev) != OK)
+	(void)v, (void)a;
+	while (t->top)
+		pop(t);
+	return TUI_HANDLED;
+}
+
+static int act_pipelines(struct view *v, struct tui *t, enum tui_action a)
+{
+	(void)a;
+	if (v->ops != &view_pipelines_ops) /* else: already there */
+		tui_push(t, view_pipelines_new());
+	return TUI_REDRAW;
+}
+
+static int act_refresh(struct view *v, struct tui *t, enum tui_action a)
+{
+	(void)v, (void)a;
+	clearok(stdscr, TRUE);
+	return TUI_RELOAD;
+}
+
+static int act_help(struct view *v, struct tui *t, enum tui_action a)
+{
+	(void)v, (void)a;
+	t->help = 1;
+	t->help_top = 0;
+	return TUI_REDRAW;
+}
+
+const struct view_action tui_global_actions[] = {
+	{ .action = ACT_BACK, .run = act_back, .help = "back to the view before (quit from the first)" },
+	{ .action = ACT_QUIT, .run = act_quit, .help = "quit the browser" },
+	{ .action = ACT_PIPELINES, .run = act_pipelines, .help = "the pipelines" },
+	{ .action = ACT_REFRESH, .run = act_refresh, .help = "reload from the store" },
+	{ .action = ACT_HELP, .run = act_help, .help = "this help: the keys of the view" },
+};
+const int tui_nglobal_actions = sizeof tui_global_actions / sizeof tui_global_actions[0];
+
+/* Action A on the top view, or its global row; QUIET: no notice when no
+ * one handles it. */
+static int act(struct tui *t, enum tui_action a, int quiet)
+{
+	struct view *v = t->top;
+	const struct view_action *row = keys_row(v->ops, a);
+	if (!row)
+		row = keys_global_row(a);
+	if (!row) {
+		if (!quiet && a != ACT_NONE)
+			tui_notice(t, "%s does nothing in this view (? lists its keys)",
+				   keys_label(a));
 		return 0;
-#ifdef BUTTON5_PRESSED
-	if (ev.bstate & BUTTON5_PRESSED) {
-		for (int i = 0; i < 3; i++)
-			t->top->ops->action(t->top, t, ACT_DOWN);
-		return TUI_REDRAW;
 	}
-#endif
-	if (ev.bstate & BUTTON4_PRESSED) {
-		for (int i = 0; i < 3; i++)
-			t->top->ops->action(t->top, t, ACT_UP);
-		return TUI_REDRAW;
+	int r = row->run(v, t, a);
+	if (!t->top)
+		return r;
+	if (r & TUI_POP)
+		pop(t);
+	else if (r & TUI_RELOAD)
+		reload(t);
+	return r;
+}
+
+int tui_act(struct tui *t, enum tui_action a)
+{
+	return act(t, a, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* The loop                                                             */
+
+struct loop {
+	int dirty;
+	int64_t t0;	   /* when the browser started (for the trace) */
+	int64_t version;   /* the store's data_version last seen */
+	int64_t last_poll; /* when it was looked at */
+};
+
+static void paint(struct tui *t, struct loop *L)
+{
+	if (t->help) {
+		screen_paint_help(t, t->help_top);
+	} else {
+		screen_recalc(t);
+		screen_paint(t);
 	}
-	int dbl = (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0;
-	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) && !dbl)
-		return 0;
-	if (!t->top->ops->click)
-		return dbl ? t->top->ops->action(t->top, t, ACT_OPEN) : 0;
-	return t->top->ops->click(t->top, t, ev.y, ev.x, dbl);
+	if (L->t0 && t->trace) {
+		fprintf(t->trace, "first_frame_us %lld\n", (long long)(now_us() - L->t0));
+		fflush(t->trace);
+	}
+	L->t0 = 0;
+	L->dirty = 0;
 }
 
 static void trace_key(struct tui *t, int ch, int64_t start)
@@ -359,9 +235,149 @@ static void trace_key(struct tui *t, int ch, int64_t start)
 	fflush(t->trace);
 }
 
+/* A mouse event as an action or a click for the view. */
+static void on_mouse(struct tui *t)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return;
+	enum tui_action wheel = ACT_NONE;
+#ifdef BUTTON5_PRESSED
+	if (ev.bstate & BUTTON5_PRESSED)
+		wheel = ACT_DOWN;
+#endif
+	if (ev.bstate & BUTTON4_PRESSED)
+		wheel = ACT_UP;
+	for (int i = 0; wheel && i < 3 && t->top; i++)
+		act(t, wheel, 1);
+	int dbl = (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0;
+	if (wheel || (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) && !dbl))
+		return;
+	if (!t->top->ops->click) {
+		if (dbl)
+			act(t, ACT_OPEN, 1);
+		return;
+	}
+	if (t->top->ops->click(t->top, t, ev.y, ev.x, dbl) & TUI_POP)
+		pop(t);
+}
+
+/* A key while the ? screen is up: Up/Down scroll, any other closes it. */
+static void on_help_key(struct tui *t, int ch)
+{
+	if (ch == KEY_DOWN || ch == 'j') {
+		t->help_top += t->help_top < screen_help_rows(t) - 1;
+	} else if (ch == KEY_UP || ch == 'k') {
+		t->help_top -= t->help_top > 0;
+	} else {
+		t->help = 0;
+		t->help_top = 0;
+	}
+}
+
+/* No key for a while: the view's tick, reruns that ended, the store. */
+static void on_idle(struct tui *t, struct loop *L, int64_t now)
+{
+	if (t->top->ops->tick && !t->help && (t->top->ops->tick(t->top, t) & TUI_REDRAW))
+		L->dirty = 1;
+	if (now - L->last_poll < 900000)
+		return;
+	L->last_poll = now;
+	launch_reap(); /* reruns started from here that ended */
+	int64_t v = L->version;
+	if (store_data_version(t->store, &v, NULL) == 0 && v != L->version) {
+		L->version = v;
+		if (!t->help)
+			reload(t);
+		L->dirty = 1;
+	}
+}
+
+static void run_loop(struct tui *t, int64_t t0)
+{
+	struct loop L = { .dirty = 1, .t0 = t0, .last_poll = now_us() };
+	store_data_version(t->store, &L.version, NULL);
+	while (t->top) {
+		if (L.dirty)
+			paint(t, &L);
+		/* wake up to watch the store (once a second) and, for views that
+		 * follow something, ten times a second */
+		timeout(t->top->ops->tick ? 100 : 1000);
+		int ch = getch();
+		int64_t start = now_us();
+		if (ch == ERR) {
+			on_idle(t, &L, start);
+			continue;
+		}
+		L.dirty = 1;
+		if (ch == KEY_RESIZE)
+			continue;
+		if (t->help) {
+			on_help_key(t, ch);
+			continue;
+		}
+		t->notice[0] = '\0';
+		if (ch == KEY_MOUSE)
+			on_mouse(t);
+		else
+			act(t, keys_action_of(ch), keys_action_of(ch) == ACT_NONE);
+		if (t->top && t->trace) {
+			paint(t, &L);
+			trace_key(t, ch, start);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Starting and ending                                                  */
+
+static int start_screen(struct tui *t, struct rl_err *err)
+{
+	setlocale(LC_ALL, "");
+	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	if (!initscr())
+		return rl_err_set(err, RL_E_FAIL, "cannot start the terminal browser");
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	mmask_t mask = BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+	mask |= BUTTON5_PRESSED;
+#endif
+	mousemask(mask, NULL);
+	screen_init_colors(t);
+	getmaxyx(stdscr, t->lines, t->cols);
+	return 0;
+}
+
+/* The runs, and on them run OPEN_RUN when not 0. */
+static int first_views(struct tui *t, int64_t open_run, struct rl_err *err)
+{
+	tui_push(t, view_runs_new(0));
+	if (open_run)
+		tui_push(t, view_run_new(open_run));
+	if (t->top)
+		return 0;
+	endwin();
+	return rl_err_set(err, RL_E_FAIL, "%s", t->notice[0] ? t->notice : "cannot open the runs");
+}
+
+static void close_trace(struct tui *t)
+{
+	if (!t->trace)
+		return;
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		fprintf(t->trace, "peak_rss_kb %ld\n", ru.ru_maxrss);
+	fclose(t->trace);
+}
+
 int tui_main(const struct tui_opts *o, struct rl_err *err)
 {
-	int64_t t0 = now_us();
+	int64_t t0 = now_us(), open_run = 0;
 	struct tui t;
 	memset(&t, 0, sizeof t);
 	t.read_only = o->read_only;
@@ -371,151 +387,17 @@ int tui_main(const struct tui_opts *o, struct rl_err *err)
 		t.trace = fopen(trace, "a");
 	if (session_open(o->store_flag, o->read_only ? SESSION_READONLY : 0, &t.store, err) < 0)
 		goto cleanup;
-	int64_t open_run = 0;
 	if (o->run_ref && session_resolve_run(t.store, o->run_ref, &open_run, err) < 0)
 		goto cleanup;
-	setlocale(LC_ALL, "");
-	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	if (!initscr()) {
-		rl_err_set(err, RL_E_FAIL, "cannot start the terminal browser");
+	if (start_screen(&t, err) < 0 || first_views(&t, open_run, err) < 0)
 		goto cleanup;
-	}
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	curs_set(0);
-	set_escdelay(25);
-	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED
-#ifdef BUTTON5_PRESSED
-			  | BUTTON5_PRESSED
-#endif
-		  ,
-		  NULL);
-	init_colors(&t);
-	getmaxyx(stdscr, t.lines, t.cols);
-	tui_push(&t, view_runs_new(0));
-	if (open_run)
-		tui_push(&t, view_run_new(open_run));
-	if (!t.top) {
-		endwin();
-		rl_err_set(err, RL_E_FAIL, "%s", t.notice[0] ? t.notice : "cannot open the runs");
-		goto cleanup;
-	}
-	int64_t version = 0;
-	store_data_version(t.store, &version, NULL);
-	int dirty = 1, help = 0, first = 1;
-	int64_t last_poll = now_us();
-	while (t.top) {
-		if (dirty) {
-			if (help)
-				draw_help(&t);
-			else
-				paint(&t);
-			dirty = 0;
-			if (first && t.trace) {
-				fprintf(t.trace, "first_frame_us %lld\n", (long long)(now_us() - t0));
-				fflush(t.trace);
-			}
-			first = 0;
-		}
-		/* wake up to watch the store (once a second) and, for views that
-		 * follow something, ten times a second */
-		timeout(t.top->ops->tick ? 100 : 1000);
-		int ch = getch();
-		int64_t start = now_us();
-		if (ch == ERR) {
-			if (t.top->ops->tick && !help && (t.top->ops->tick(t.top, &t) & TUI_REDRAW))
-				dirty = 1;
-			if (start - last_poll >= 900000) {
-				last_poll = start;
-				launch_reap(); /* reruns started from here that ended */
-				int64_t now = version;
-				if (store_data_version(t.store, &now, NULL) == 0 && now != version) {
-					version = now;
-					if (!help)
-						reload(&t);
-					dirty = 1;
-				}
-			}
-			continue;
-		}
-		if (ch == KEY_RESIZE) {
-			dirty = 1;
-			continue;
-		}
-		if (help) {
-			if (ch == KEY_DOWN || ch == 'j') {
-				help_top += help_top < NKEYS - 1;
-			} else if (ch == KEY_UP || ch == 'k') {
-				help_top -= help_top > 0;
-			} else {
-				help = 0;
-				help_top = 0;
-			}
-			dirty = 1;
-			continue;
-		}
-		t.notice[0] = '\0';
-		dirty = 1;
-		if (ch == KEY_MOUSE) {
-			int r = handle_mouse(&t);
-			if (r & TUI_POP)
-				pop(&t);
-			if (t.top)
-				paint(&t);
-			trace_key(&t, ch, start);
-			dirty = 0;
-			continue;
-		}
-		enum tui_action a = action_of(ch);
-		int r = 0;
-		switch (a) {
-		case ACT_NONE:
-			break;
-		case ACT_HELP:
-			help = 1;
-			break;
-		case ACT_QUIT:
-			while (t.top)
-				pop(&t);
-			break;
-		case ACT_REFRESH:
-			reload(&t);
-			clearok(stdscr, TRUE);
-			break;
-		default:
-			r = t.top->ops->action(t.top, &t, a);
-			if (r & TUI_POP)
-				pop(&t);
-			else if (r & TUI_RELOAD)
-				reload(&t);
-			else if (!r && a == ACT_BACK)
-				pop(&t);
-			else if (!r && a == ACT_PIPELINES && strcmp(t.top->ops->name, "pipelines"))
-				tui_push(&t, view_pipelines_new());
-			break;
-		}
-		if (t.top && t.trace) {
-			if (help)
-				draw_help(&t);
-			else
-				paint(&t);
-			dirty = 0;
-			trace_key(&t, ch, start);
-		}
-	}
+	run_loop(&t, t0);
 	endwin();
 	rc = 0;
 cleanup:
 	while (t.top)
 		pop(&t);
 	store_close(&t.store);
-	if (t.trace) {
-		struct rusage ru;
-		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			fprintf(t.trace, "peak_rss_kb %ld\n", ru.ru_maxrss);
-		fclose(t.trace);
-	}
+	close_trace(&t);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* tui/format.c — numbers, deltas, sparklines and plots as text. */
+/* tui/format.c — numbers, deltas, ASCII look-alikes and safe text. */
 #include "config.h"
 #include "tui/format.h"
 
@@ -8,12 +8,9 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/compare.h"
 #include "util/buf.h"
 #include "util/text.h"
-
-/* "▁".."█": U+2581..U+2588, three bytes each in UTF-8. */
-static const char *const blocks[9] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
-static const char ascii_levels[] = "_.-=^";
 
 /* Drop trailing zeros of a number's fraction: "0.9300" → "0.93",
  * "1.20e+07" → "1.2e+07", "1.00e-05" → "1e-05". */
@@ -60,196 +57,24 @@ int fmt_delta(double value, double base, int dir, char *buf, size_t size)
 {
 	double d = value - base;
 	char num[32];
-	/* the difference, with its sign */
-	if (d == 0 || isnan(d)) {
+	enum compare_result r =
+		compare_judge(dir >= 0 ? COMPARE_HIGHER : COMPARE_LOWER, value, base);
+	if (isnan(d) || r == COMPARE_SAME) {
 		snprintf(buf, size, "=");
 		return 0;
 	}
+	/* the difference, with its sign, and the % change when there is one */
+	int has_pct = 0;
+	double pct = compare_pct(value, base, &has_pct);
 	fmt_metric(fabs(d), num, sizeof num);
-	if (base != 0 && isfinite(base)) {
-		double pct = d / fabs(base) * 100.0;
-		if (fabs(pct) >= 1000)
-			snprintf(buf, size, "%c%s (%c%.0fx)", d > 0 ? '+' : '-', num, d > 0 ? '+' : '-',
-				 fabs(value / base));
-		else
-			snprintf(buf, size, "%c%s (%+.1f%%)", d > 0 ? '+' : '-', num, pct);
-	} else {
+	if (has_pct && isfinite(base) && fabs(pct) >= 1000)
+		snprintf(buf, size, "%c%s (%c%.0fx)", d > 0 ? '+' : '-', num, d > 0 ? '+' : '-',
+			 fabs(value / base));
+	else if (has_pct && isfinite(base))
+		snprintf(buf, size, "%c%s (%+.1f%%)", d > 0 ? '+' : '-', num, pct);
+	else
 		snprintf(buf, size, "%c%s", d > 0 ? '+' : '-', num);
-	}
-	int up = d > 0;
-	return (up == (dir >= 0)) ? 1 : -1;
-}
-
-static void range_of(const double *v, int n, double *lo, double *hi)
-{
-	*lo = INFINITY;
-	*hi = -INFINITY;
-	for (int i = 0; i < n; i++) {
-		if (!isfinite(v[i]))
-			continue;
-		if (v[i] < *lo)
-			*lo = v[i];
-		if (v[i] > *hi)
-			*hi = v[i];
-	}
-}
-
-void fmt_spark(const double *v, int n, int utf8, char *buf, size_t size)
-{
-	double lo, hi;
-	range_of(v, n, &lo, &hi);
-	size_t used = 0;
-	int nlev = utf8 ? 8 : (int)(sizeof ascii_levels - 1);
-	for (int i = 0; i < n; i++) {
-		int lev; /* 0: gap, 1..nlev */
-		if (!isfinite(v[i]) || lo > hi)
-			lev = 0;
-		else if (hi == lo)
-			lev = (nlev + 1) / 2;
-		else
-			lev = 1 + (int)((v[i] - lo) / (hi - lo) * (nlev - 1) + 0.5);
-		const char *s;
-		char one[2] = { 0, 0 };
-		if (utf8) {
-			s = blocks[lev];
-		} else {
-			one[0] = lev ? ascii_levels[lev - 1] : ' ';
-			s = one;
-		}
-		size_t l = strlen(s);
-		if (used + l + 1 > size)
-			break;
-		memcpy(buf + used, s, l);
-		used += l;
-	}
-	if (size)
-		buf[used] = '\0';
-}
-
-/* Column means of V squeezed into at most WIDTH columns (*cols of them). */
-static double *plot_columns(const double *v, int n, int width, int *cols)
-{
-	*cols = n < width ? n : width;
-	double *col = malloc((size_t)*cols * sizeof(double));
-	if (!col)
-		return NULL;
-	/* each column: the mean of the values that fall in it */
-	for (int c = 0; c < *cols; c++) {
-		int a = (int)((long long)c * n / *cols), b = (int)((long long)(c + 1) * n / *cols);
-		double sum = 0;
-		int k = 0;
-		for (int i = a; i < b; i++)
-			if (isfinite(v[i])) {
-				sum += v[i];
-				k++;
-			}
-		col[c] = k ? sum / k : NAN;
-	}
-	return col;
-}
-
-/* Paint COLS column values into HEIGHT rows of WIDTH cells, LO..HI. */
-static int plot_paint(const double *col, int cols, int width, int height, int utf8,
-		      double lo, double hi, char ***lines)
-{
-	char **out = calloc((size_t)height, sizeof(char *));
-	size_t cell = utf8 ? 3 : 1;
-	for (int r = 0; out && r < height; r++) {
-		out[r] = malloc((size_t)width * cell + 1);
-		if (!out[r]) {
-			fmt_plot_free(out, r);
-			out = NULL;
-		}
-	}
-	if (!out)
-		return -1;
-	int eighths = height * 8;
-	for (int r = 0; r < height; r++) {
-		char *p = out[r];
-		int row_base = (height - 1 - r) * 8; /* eighths below this row */
-		for (int c = 0; c < width; c++) {
-			int fill = 0; /* eighths of this row that are filled */
-			if (c < cols && isfinite(col[c])) {
-				/* at least one eighth, so the lowest value still shows */
-				double f = hi > lo ? (col[c] - lo) / (hi - lo) : 0.5;
-				if (!(f >= 0))
-					f = 0;
-				if (f > 1)
-					f = 1;
-				int h = 1 + (int)(f * (eighths - 1) + 0.5);
-				fill = h - row_base;
-				if (fill < 0)
-					fill = 0;
-				if (fill > 8)
-					fill = 8;
-			}
-			if (utf8) {
-				const char *s = blocks[fill];
-				size_t l = strlen(s);
-				memcpy(p, s, l);
-				p += l;
-			} else {
-				*p++ = fill >= 4 ? '#' : fill > 0 ? '.' : ' ';
-			}
-		}
-		*p = '\0';
-	}
-	*lines = out;
-	return 0;
-}
-
-/* A range that can be drawn: pad an empty one. */
-static void widen(double *lo, double *hi)
-{
-	if (!(*lo <= *hi)) { /* nothing finite: nothing is drawn */
-		*lo = *hi = 0;
-	} else if (*lo == *hi) {
-		double pad = *lo == 0 ? 1 : fabs(*lo) * 0.05;
-		*lo -= pad;
-		*hi += pad;
-	}
-}
-
-int fmt_plot(const double *v, int n, int width, int height, int utf8,
-	     char ***lines, double *lo, double *hi)
-{
-	*lines = NULL;
-	if (n <= 0 || width < 1 || height < 1)
-		return -1;
-	int cols;
-	double *col = plot_columns(v, n, width, &cols);
-	if (!col)
-		return -1;
-	range_of(col, cols, lo, hi);
-	widen(lo, hi);
-	int rc = plot_paint(col, cols, width, height, utf8, *lo, *hi, lines);
-	free(col);
-	return rc;
-}
-
-int fmt_plot_range(const double *v, int n, int width, int height, int utf8, double lo,
-		   double hi, char ***lines)
-{
-	*lines = NULL;
-	if (n <= 0 || width < 1 || height < 1)
-		return -1;
-	widen(&lo, &hi);
-	int cols;
-	double *col = plot_columns(v, n, width, &cols);
-	if (!col)
-		return -1;
-	int rc = plot_paint(col, cols, width, height, utf8, lo, hi, lines);
-	free(col);
-	return rc;
-}
-
-void fmt_plot_free(char **lines, int height)
-{
-	if (!lines)
-		return;
-	for (int i = 0; i < height; i++)
-		free(lines[i]);
-	free(lines);
+	return r == COMPARE_BETTER ? 1 : -1;
 }
 
 int fmt_width(const char *s)
@@ -276,6 +101,32 @@ int fmt_width(const char *s)
 		len -= n;
 	}
 	return w;
+}
+
+size_t fmt_fit(const char *s, int width, int *used)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	const char *p = s;
+	size_t len = strlen(s);
+	int w = 0;
+	while (len > 0) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p, len, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+			break;
+		int cw = wcwidth(wc);
+		if (cw < 0)
+			cw = 0;
+		if (w + cw > width)
+			break;
+		w += cw;
+		p += n;
+		len -= n;
+	}
+	if (used)
+		*used = w;
+	return (size_t)(p - s);
 }
 
 char *fmt_ascii(const char *s)

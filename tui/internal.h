@@ -1,6 +1,14 @@
 /* tui/internal.h — what the browser's files share: the app, views as
- * tables of operations, the table painter, and the small dialogs (prompt,
- * confirm, choose) every view uses. */
+ * tables of operations, each with the table of the actions it handles,
+ * and the colours.  The widgets have headers of their own
+ * (widget_table.h, widget_text.h, widget_chart.h, widget_dialog.h; the
+ * pure layout.h and format.h).
+ *
+ * The loop: a key becomes an action (actions.h); the top view's row for
+ * it runs, else the row of an action every view has (back, quit, help…);
+ * then the view's recalc() brings what it shows up to date for the screen
+ * and draw() paints it.  Only load(), recalc() and the action handlers
+ * read the store; draw() only paints. */
 #ifndef RUNLENS_TUI_INTERNAL_H
 #define RUNLENS_TUI_INTERNAL_H
 
@@ -11,32 +19,60 @@
 #include "store/store.h"
 #include "tui/actions.h"
 #include "tui/format.h"
-#include "tui/layout.h"
 #include "util/error.h"
 
+struct buf;
 struct tui;
 struct view;
 
 /* What an action handler tells the loop. */
 enum { TUI_HANDLED = 1, TUI_REDRAW = 2, TUI_POP = 4, TUI_RELOAD = 8 };
 
+/* One action a view handles: which, the handler (TUI_* flags), what it
+ * does in this view (its line on the ? screen), and a word or two for the
+ * status bar (NULL: not shown there; neighbouring rows with the same hint
+ * share it: "←/→ tabs"), with a shorter one for a narrow bar (NULL: the
+ * hint). */
+struct view_action {
+	enum tui_action action;
+	int (*run)(struct view *v, struct tui *t, enum tui_action a);
+	const char *help;
+	const char *hint;
+	const char *hint_short;
+};
+
+/* The rows of the list keys (up, down, a page, first, last) of a view
+ * whose handler RUN moves its selection: ONE "run", MANY "runs". */
+#define VIEW_MOVES(RUN, ONE, MANY)                                               \
+	{ .action = ACT_UP, .run = RUN, .help = "the previous " ONE },          \
+	{ .action = ACT_DOWN, .run = RUN, .help = "the next " ONE },            \
+	{ .action = ACT_PAGE_UP, .run = RUN, .help = "a page of " MANY " up" }, \
+	{ .action = ACT_PAGE_DOWN, .run = RUN, .help = "a page of " MANY " down" }, \
+	{ .action = ACT_TOP, .run = RUN, .help = "the first " ONE },            \
+	{ .action = ACT_END, .run = RUN, .help = "the last " ONE }
+
 struct view_ops {
-	const char *name;
+	const char *name; /* "Runs": the heading of its part of the ? screen */
 	/* (Re)load from the store.  Must not keep a transaction open. */
 	int (*load)(struct view *v, struct tui *t, struct rl_err *err);
+	/* Optional: bring what draw() paints up to date for the screen
+	 * (t->lines x t->cols) after a load, an action, a click, a resize or
+	 * when the view comes back on top.  May read the store (what the rows
+	 * coming into view need); never paints. */
+	void (*recalc)(struct view *v, struct tui *t);
 	/* The header line. */
 	void (*title)(struct view *v, char *buf, size_t size);
-	/* Paint rows 1..LINES-2. */
+	/* Paint rows 1..LINES-2 from what load() and recalc() computed: no
+	 * store, no files. */
 	void (*draw)(struct view *v, struct tui *t);
-	/* Handle an action: TUI_* flags (0: not handled). */
-	int (*action)(struct view *v, struct tui *t, enum tui_action a);
 	void (*free)(struct view *v);
-	/* The keys that matter here, for the status bar ("Enter open · f
-	 * filter").  NULL: the generic hint. */
-	const char *hints;
-	const char *hints_ascii; /* when the hints need UTF-8 (arrows); else NULL */
-	/* Optional: a mouse click at screen row Y, column X (DOUBLE: a
-	 * double click).  TUI_* flags like action. */
+	/* The actions this view handles, in the order of its ? screen. */
+	const struct view_action *actions;
+	int nactions;
+	/* Optional: lines under its keys on the ? screen. */
+	const char *help_note[3];
+	/* Optional: a mouse click at screen row Y, column X (DBL: a double
+	 * click).  TUI_* flags like an action. */
 	int (*click)(struct view *v, struct tui *t, int y, int x, int dbl);
 	/* Optional: called about ten times a second while idle (following a
 	 * growing log).  Returns TUI_REDRAW when the screen must be painted. */
@@ -56,12 +92,54 @@ struct tui {
 	int utf8;   /* the locale is UTF-8: block characters and "…" */
 	int lines, cols;
 	struct view *top;
+	int help, help_top; /* the ? screen is up, scrolled to this row */
 	char notice[256]; /* one-line message in the status bar */
 	int notice_bad;	  /* the notice is an error (red) */
 	FILE *trace;	  /* RUNLENS_TUI_TRACE: timings for the benchmark */
 };
 
+/* The views (for the unit test of their keys). */
+extern const struct view_ops view_pipelines_ops, view_runs_ops, view_run_ops, view_step_ops,
+	view_compare_ops, view_logs_ops;
+/* The actions every view has: back, quit, the pipelines, refresh, help
+ * (a view may handle one itself: its row wins). */
+extern const struct view_action tui_global_actions[];
+extern const int tui_nglobal_actions;
+
+/* keys.c: keys, hints and help from the tables */
+
+/* The action of key CH (ACT_NONE: none). */
+enum tui_action keys_action_of(int ch);
+/* The row of OPS for action A, or NULL when the view does not handle it. */
+const struct view_action *keys_row(const struct view_ops *ops, enum tui_action a);
+/* The global row for action A, or NULL. */
+const struct view_action *keys_global_row(enum tui_action a);
+/* How action A's keys are written on the ? screen ("Down/j"), and in the
+ * status bar ("↓", or "Down" when UTF8 is 0). */
+const char *keys_label(enum tui_action a);
+const char *keys_bar_label(enum tui_action a, int utf8);
+/* The status-bar hints of OPS in at most WIDTH columns, appended to OUT:
+ * "Enter open · f filter · …" (" | " between them when UTF8 is 0).  Too
+ * long: short hints from the last one back, then hints left out from the
+ * end. */
+void keys_hints(const struct view_ops *ops, int utf8, int width, struct buf *out);
+/* The ? screen of OPS: a heading (the view's name), the view's keys in
+ * its order, its help note, a blank row, a heading, the global keys (but
+ * those the view handles itself: they are among its keys).
+ * *rows is malloc'd (its strings are static); KEYS is NULL but on the
+ * rows of keys. */
+struct key_help {
+	const char *keys, *what;
+	int heading;
+};
+int keys_help(const struct view_ops *ops, struct key_help **rows, int *n);
+
+/* app.c: the view stack, notices, painting text */
+
 void tui_push(struct tui *t, struct view *v);
+/* Run action A on the top view (or the global row): TUI_* flags, 0 when
+ * no one handles it. */
+int tui_act(struct tui *t, enum tui_action a);
 /* While a long job runs (searching a big log): show PROGRESS on the
  * status line at once; 1 when a key was pressed meanwhile (stop the job). */
 int tui_busy(struct tui *t, const char *progress);
@@ -72,30 +150,17 @@ void tui_error(struct tui *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Refuse an action in --read-only mode: 1 (with a notice) when refused. */
 int tui_refuse_read_only(struct tui *t, const char *what);
-
-/* Ask for a line of text on the bottom row, starting with INITIAL (may be
- * NULL).  Returns 1 with BUF filled on Enter, 0 on Esc. */
-int tui_prompt(struct tui *t, const char *label, const char *initial, char *buf,
-	       size_t size);
-/* Show TITLE and N lines in a box and ask QUESTION (y/n).  Returns 1 for
- * yes. */
-int tui_confirm(struct tui *t, const char *title, char *const *lines, int n,
-		const char *question);
-/* Let the user pick one of N items (arrows, Enter; Esc cancels).  MARKED
- * (may be NULL) shows a check box per item, toggled with Space, and the
- * dialog then returns on Enter with the toggles kept.  Returns the chosen
- * index, or -1. */
-int tui_choose(struct tui *t, const char *title, char *const *items, int n, int sel,
-	       int *marked);
+/* Paint the top view again under a dialog (no bars). */
+void tui_paint_below(struct tui *t);
 /* Leave curses, run ARGV in the foreground (a pager), wait, and come back
  * with the screen repainted.  Returns its exit status, -1 on failure. */
 int tui_run_foreground(struct tui *t, char *const argv[]);
 
 /* Rerun RUN_ID from the browser: FROM_STEP (may be NULL) re-executes that
  * step and what follows; EDIT asks for param changes first.  Shows the
- * dry-run plan, asks to confirm, then starts `runlens rerun` in the
- * background (it keeps going when the browser quits).  Returns TUI_*
- * flags. */
+ * plan (computed here, core/plan.h), asks to confirm, then starts
+ * `runlens rerun` in the background (it keeps going when the browser
+ * quits).  Returns TUI_* flags. */
 int tui_rerun(struct tui *t, int64_t run_id, const char *from_step, int edit);
 
 struct view *view_pipelines_new(void);
@@ -106,40 +171,15 @@ struct view *view_run_new(int64_t run_id);
 enum step_tab { TAB_CONTEXT, TAB_INPUTS, TAB_OUTPUTS, TAB_METADATA, TAB_METRICS,
 		TAB_LOGS, TAB_ATTEMPTS, TAB__COUNT };
 struct view *view_step_new(int64_t run_id, const char *step, enum step_tab tab);
-/* Two or more runs side by side (IDS copied). */
-struct view *view_compare_new(const int64_t *ids, int n);
+/* Run RUN_ID against each of the N runs REFS (copied; N 0: its baseline),
+ * as `runlens compare RUN REFS…` says. */
+struct view *view_compare_new(int64_t run_id, const int64_t *refs, int n);
 /* ATTEMPT 0: the last one. */
 struct view *view_logs_new(int64_t run_id, const char *step, int attempt);
 
-/* A table of text cells painted with aligned, fitted columns (struct
- * tui_col and the fitting are in layout.h). */
-struct tui_table {
-	const struct tui_col *cols;
-	int ncols;
-	char **cells; /* nrows * ncols, owned */
-	int *attr;    /* nrows * ncols colour pairs (0: none) */
-	int *marked;  /* nrows flags: drawn in bold with a mark */
-	int status_col;
-	int nrows, cap;
-	int sel, top;
-	int y0; /* the header row of the last paint (for clicks) */
-};
-
-void table_clear(struct tui_table *tb);
-/* Append a row; ATTR colours the status column (0: none). */
-int table_push(struct tui_table *tb, char **cells, int attr);
-/* Append a row with a colour pair per cell (ATTRS may be NULL). */
-int table_push_attrs(struct tui_table *tb, char **cells, const int *attrs);
-/* Paint the table in rows Y0..Y1-1. */
-void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1);
-/* Move the selection: UP/DOWN/PAGE_UP/PAGE_DOWN/TOP/END.  Returns
- * TUI_REDRAW when it moved. */
-int table_move(struct tui_table *tb, enum tui_action a, int page);
-/* Select the row painted at screen row Y: 1 when a row was hit. */
-int table_click(struct tui_table *tb, int y);
-/* Find the next (DIR 1) or previous (-1) row after the selection whose
- * cells contain TEXT (case-insensitive); select it.  1 when found. */
-int table_search(struct tui_table *tb, const char *text, int dir);
+/* A new view of OPS with DATA (NULL when out of memory: DATA is then
+ * freed with FREE_DATA). */
+struct view *view_new(const struct view_ops *ops, void *data, void (*free_data)(void *));
 
 /* Colour pairs. */
 enum { PAIR_OK = 1, PAIR_FAIL, PAIR_RUN, PAIR_WARN, PAIR_DIM, PAIR_BAR, PAIR_HEAD,
@@ -148,5 +188,7 @@ int tui_status_pair(const char *status);
 /* Draw S at Y, X clipped to WIDTH columns, in colour PAIR (0: none) plus
  * ATTRS (A_BOLD…). */
 void tui_put(struct tui *t, int y, int x, int width, const char *s, int pair, int attrs);
+/* tui_put, with an ellipsis when S is wider than WIDTH. */
+void tui_put_cut(struct tui *t, int y, int x, int width, const char *s, int pair, int attrs);
 
 #endif

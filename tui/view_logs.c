@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tui/widget_dialog.h"
 #include "util/buf.h"
 
 #define CHUNK 65536
@@ -26,6 +27,13 @@
 struct line {
 	off_t off;
 	size_t len;
+};
+
+/* A row of the screen: terminal-safe text; MORE: the line goes on to the
+ * right. */
+struct shown_row {
+	char *text;
+	int pair, attrs, more;
 };
 
 /* One of the two files: its lines as far as indexed. */
@@ -52,7 +60,12 @@ struct logs_view {
 	int wrap;
 	int match;	/* line of the last search match, -1 none */
 	char search[256];
-	int height;	/* rows of the last paint */
+	int height;	/* rows shown */
+	/* what draw paints (recalc): a message, or rows of safe text */
+	const char *msg;
+	int msg_pair;
+	struct shown_row *rows;
+	int nrows;
 };
 
 static int push_line(struct logfile *lf, off_t off, size_t len)
@@ -294,65 +307,103 @@ static void to_end(struct logs_view *lv, int height)
 		lv->top = 0;
 }
 
-static void logs_draw(struct view *v, struct tui *t)
+static void rows_clear(struct logs_view *lv)
+{
+	for (int i = 0; i < lv->nrows; i++)
+		free(lv->rows[i].text);
+	free(lv->rows);
+	lv->rows = NULL;
+	lv->nrows = 0;
+}
+
+static void add_row(struct logs_view *lv, struct buf *text, int pair, int attrs, int more)
+{
+	char *s = text->data ? buf_steal(text) : strdup("");
+	if (s)
+		lv->rows[lv->nrows++] = (struct shown_row){ s, pair, attrs, more };
+	else
+		buf_free(text);
+}
+
+/* The rows of line K (FILE, OFF, LEN) from row Y: one, or as many as it
+ * wraps to; the next row. */
+static int line_rows(struct logs_view *lv, int k, int file, off_t off, size_t len, int y,
+		     int width)
+{
+	int pair = file == 1 ? PAIR_WARN : 0, attrs = k == lv->match ? A_REVERSE : 0;
+	size_t got;
+	size_t cap = lv->wrap ? LINE_MAX_SHOWN : (size_t)(lv->xoff + width) * 4 + 8;
+	unsigned char *data = read_line(lv, file, off, len, cap, &got);
+	if (!data)
+		return lv->height + 1;
+	int skip = lv->wrap ? 0 : lv->xoff, more = 1;
+	while (more && y <= lv->height) {
+		struct buf text = BUF_INIT;
+		fmt_safe(data, got, skip, width, &text, &more);
+		add_row(lv, &text, pair, attrs, !lv->wrap && (more || len > got));
+		y++;
+		if (!lv->wrap)
+			break;
+		skip += width;
+	}
+	free(data);
+	return y;
+}
+
+/* Index as far as the screen needs and read the lines it shows. */
+static void logs_recalc(struct view *v, struct tui *t)
 {
 	struct logs_view *lv = v->data;
-	int height = t->lines - 2, width = t->cols - 1;
-	lv->height = height;
+	int width = t->cols - 1;
+	lv->height = t->lines - 2;
+	rows_clear(lv);
+	lv->msg = NULL;
 	if (lv->follow)
-		to_end(lv, height);
-	ensure(lv, lv->top + height + 1);
+		to_end(lv, lv->height);
+	ensure(lv, lv->top + lv->height + 1);
 	if (!lv->f[0].path && !lv->f[1].path) {
-		tui_put(t, 2, 2, t->cols - 4, "This step has no output (it never started).", 0, 0);
+		lv->msg = "This step has no output (it never started).";
+		lv->msg_pair = 0;
 		return;
 	}
 	if (total(lv) == 0) {
-		tui_put(t, 2, 2, t->cols - 4,
-			lv->running ? "(no output yet: new lines show up here as they are written)"
-				    : "(no output)",
-			PAIR_DIM, 0);
+		lv->msg = lv->running ? "(no output yet: new lines show up here as they are written)"
+				      : "(no output)";
+		lv->msg_pair = PAIR_DIM;
 		return;
 	}
-	int y = 1;
-	for (int k = lv->top; y <= height; k++) {
+	if (!(lv->rows = calloc((size_t)lv->height + 1, sizeof(*lv->rows))))
+		return;
+	for (int k = lv->top, y = 1; y <= lv->height; k++) {
 		int file;
 		off_t off;
 		size_t len;
 		if (line_at(lv, k, &file, &off, &len) < 0)
 			break;
 		if (file < 0) {
-			tui_put(t, y++, 0, t->cols, t->utf8 ? "── stderr ──" : "-- stderr --", PAIR_DIM,
-				0);
+			struct buf rule = BUF_INIT;
+			buf_puts(&rule, t->utf8 ? "── stderr ──" : "-- stderr --");
+			add_row(lv, &rule, PAIR_DIM, 0, 0);
+			y++;
 			continue;
 		}
-		int pair = file == 1 ? PAIR_WARN : 0, attrs = k == lv->match ? A_REVERSE : 0;
-		size_t got;
-		unsigned char *data =
-			read_line(lv, file, off, len,
-				  lv->wrap ? LINE_MAX_SHOWN : (size_t)(lv->xoff + width) * 4 + 8, &got);
-		if (!data)
-			break;
-		if (!lv->wrap) {
-			struct buf text = BUF_INIT;
-			int more;
-			fmt_safe(data, got, lv->xoff, width, &text, &more);
-			tui_put(t, y, 0, width, text.data ? text.data : "", pair, attrs);
-			if (more || len > got)
-				tui_put(t, y, width, 1, t->utf8 ? "…" : ">", PAIR_DIM, 0);
-			buf_free(&text);
-			y++;
-		} else {
-			/* wrapped: one screen row per WIDTH columns */
-			int skip = 0, more = 1;
-			while (more && y <= height) {
-				struct buf text = BUF_INIT;
-				fmt_safe(data, got, skip, width, &text, &more);
-				tui_put(t, y++, 0, width, text.data ? text.data : "", pair, attrs);
-				buf_free(&text);
-				skip += width;
-			}
-		}
-		free(data);
+		y = line_rows(lv, k, file, off, len, y, width);
+	}
+}
+
+static void logs_draw(struct view *v, struct tui *t)
+{
+	struct logs_view *lv = v->data;
+	int width = t->cols - 1;
+	if (lv->msg) {
+		tui_put(t, 2, 2, t->cols - 4, lv->msg, lv->msg_pair, 0);
+		return;
+	}
+	for (int i = 0; i < lv->nrows; i++) {
+		const struct shown_row *r = &lv->rows[i];
+		tui_put(t, 1 + i, 0, t->cols, r->text, r->pair, r->attrs);
+		if (r->more)
+			tui_put(t, 1 + i, width, 1, t->utf8 ? "…" : ">", PAIR_DIM, 0);
 	}
 }
 
@@ -499,7 +550,7 @@ static int do_search(struct logs_view *lv, struct tui *t, enum tui_action a)
 	return TUI_REDRAW;
 }
 
-static int logs_action(struct view *v, struct tui *t, enum tui_action a)
+static int logs_scroll(struct view *v, struct tui *t, enum tui_action a)
 {
 	struct logs_view *lv = v->data;
 	int height = t->lines - 2, page = height - 1, old = lv->top, oldx = lv->xoff;
@@ -517,19 +568,6 @@ static int logs_action(struct view *v, struct tui *t, enum tui_action a)
 		if (!lv->wrap)
 			lv->xoff += 8;
 		break;
-	case ACT_FOLLOW:
-		lv->follow = !lv->follow;
-		tui_notice(t, lv->follow ? "following the end of the log" : "stopped following");
-		return TUI_REDRAW;
-	case ACT_WRAP:
-		lv->wrap = !lv->wrap;
-		lv->xoff = 0;
-		tui_notice(t, lv->wrap ? "long lines wrapped" : "long lines cut (Left/Right scroll)");
-		return TUI_REDRAW;
-	case ACT_SEARCH:
-	case ACT_NEXT:
-	case ACT_PREV: return do_search(lv, t, a);
-	case ACT_OPEN: return TUI_HANDLED;
 	default: return 0;
 	}
 	if (a == ACT_UP || a == ACT_PAGE_UP || a == ACT_TOP)
@@ -540,6 +578,30 @@ static int logs_action(struct view *v, struct tui *t, enum tui_action a)
 	if (lv->top < 0)
 		lv->top = 0;
 	return lv->top != old || lv->xoff != oldx ? TUI_REDRAW : TUI_HANDLED;
+}
+
+static int logs_follow(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct logs_view *lv = v->data;
+	(void)a;
+	lv->follow = !lv->follow;
+	tui_notice(t, lv->follow ? "following the end of the log" : "stopped following");
+	return TUI_REDRAW;
+}
+
+static int logs_wrap(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct logs_view *lv = v->data;
+	(void)a;
+	lv->wrap = !lv->wrap;
+	lv->xoff = 0;
+	tui_notice(t, lv->wrap ? "long lines wrapped" : "long lines cut (Left/Right scroll)");
+	return TUI_REDRAW;
+}
+
+static int logs_search(struct view *v, struct tui *t, enum tui_action a)
+{
+	return do_search(v->data, t, a);
 }
 
 /* While following: look at the sizes; index what was appended. */
@@ -562,35 +624,60 @@ static void logs_free(struct view *v)
 {
 	struct logs_view *lv = v->data;
 	close_files(lv);
+	rows_clear(lv);
 	free(lv->step);
 	free(lv);
 }
 
-static const struct view_ops logs_ops = {
-	.name = "logs",
+static const struct view_action logs_actions[] = {
+	{ .action = ACT_SEARCH, .run = logs_search, .help = "search the log", .hint = "search" },
+	{ .action = ACT_NEXT, .run = logs_search, .help = "the next match", .hint = "next/prev" },
+	{ .action = ACT_PREV, .run = logs_search, .help = "the previous match",
+	  .hint = "next/prev" },
+	{ .action = ACT_END, .run = logs_scroll, .help = "the end of the log", .hint = "end" },
+	{ .action = ACT_FOLLOW, .run = logs_follow,
+	  .help = "follow the end of a running step's log", .hint = "follow" },
+	{ .action = ACT_WRAP, .run = logs_wrap, .help = "wrap long lines on/off", .hint = "wrap" },
+	{ .action = ACT_LEFT, .run = logs_scroll, .help = "scroll left", .hint = "scroll" },
+	{ .action = ACT_RIGHT, .run = logs_scroll, .help = "scroll right", .hint = "scroll" },
+	{ .action = ACT_UP, .run = logs_scroll, .help = "a line up" },
+	{ .action = ACT_DOWN, .run = logs_scroll, .help = "a line down" },
+	{ .action = ACT_PAGE_UP, .run = logs_scroll, .help = "a page up" },
+	{ .action = ACT_PAGE_DOWN, .run = logs_scroll, .help = "a page down" },
+	{ .action = ACT_TOP, .run = logs_scroll, .help = "the first line" },
+};
+
+const struct view_ops view_logs_ops = {
+	.name = "Logs",
 	.load = logs_load,
+	.recalc = logs_recalc,
 	.title = logs_title,
 	.draw = logs_draw,
-	.action = logs_action,
 	.free = logs_free,
-	.hints = "/ search · n/N next/prev · G end · F follow · w wrap · ←/→ scroll",
+	.actions = logs_actions,
+	.nactions = sizeof logs_actions / sizeof logs_actions[0],
 	.tick = logs_tick,
 };
 
+static void logs_free_data(void *data)
+{
+	struct logs_view *lv = data;
+	free(lv->step);
+	free(lv);
+}
+
 struct view *view_logs_new(int64_t run_id, const char *step, int attempt)
 {
-	struct view *v = calloc(1, sizeof(*v));
 	struct logs_view *lv = calloc(1, sizeof(*lv));
-	if (!v || !lv || !(lv->step = strdup(step))) {
-		free(v);
+	if (lv && !(lv->step = strdup(step))) {
 		free(lv);
-		return NULL;
+		lv = NULL;
 	}
-	lv->run_id = run_id;
-	lv->want_attempt = attempt;
-	lv->match = -1;
-	lv->f[0].fd = lv->f[1].fd = -1;
-	v->ops = &logs_ops;
-	v->data = lv;
-	return v;
+	if (lv) {
+		lv->run_id = run_id;
+		lv->want_attempt = attempt;
+		lv->match = -1;
+		lv->f[0].fd = lv->f[1].fd = -1;
+	}
+	return view_new(&view_logs_ops, lv, logs_free_data);
 }

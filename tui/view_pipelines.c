@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/widget_chart.h"
+#include "tui/widget_dialog.h"
+#include "tui/widget_table.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -197,7 +200,7 @@ static void trend_cell(const struct pl_row *r, int points, int utf8, struct buf 
 	char last[32];
 	fmt_metric(r->hist[r->nhist - 1], last, sizeof last);
 	if (spark) {
-		fmt_spark(v, n, utf8, spark, size);
+		chart_spark(v, n, utf8, spark, size);
 		buf_printf(out, "%s %s", spark, last);
 	}
 	free(spark);
@@ -314,6 +317,13 @@ static void pl_title(struct view *v, char *buf, size_t size)
 		 pv->more ? "+" : "");
 }
 
+static void pl_recalc(struct view *v, struct tui *t)
+{
+	struct pl_view *pv = v->data;
+	if (pv->built_cols != t->cols)
+		build(pv, t);
+}
+
 static void pl_draw(struct view *v, struct tui *t)
 {
 	struct pl_view *pv = v->data;
@@ -321,8 +331,6 @@ static void pl_draw(struct view *v, struct tui *t)
 		tui_put(t, 2, 2, t->cols - 4, "No pipelines yet. Run one with: runlens run FILE", 0, 0);
 		return;
 	}
-	if (pv->built_cols != t->cols)
-		build(pv, t);
 	table_paint(t, &pv->tb, 1, t->lines - 1);
 }
 
@@ -404,46 +412,34 @@ static int more_if_near_end(struct pl_view *pv, struct tui *t)
 	return 1;
 }
 
-static int search(struct pl_view *pv, struct tui *t, int dir)
+static int pl_open(struct view *v, struct tui *t, enum tui_action a)
 {
-	if (!pv->search[0]) {
-		tui_notice(t, "no search yet: / searches");
-		return TUI_REDRAW;
-	}
+	struct pl_view *pv = v->data;
+	(void)a;
+	if (pv->nrows)
+		tui_push(t, view_runs_new(pv->rows[pv->tb.sel].p.id));
+	return TUI_REDRAW;
+}
+
+static int pl_metric(struct view *v, struct tui *t, enum tui_action a)
+{
+	(void)a;
+	return choose_metric(v->data, t);
+}
+
+static int pl_search(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct pl_view *pv = v->data;
 	if (pv->built_cols != t->cols)
 		build(pv, t);
-	if (!table_search(&pv->tb, pv->search, dir))
+	if (!table_search_keys(t, &pv->tb, a, "/", pv->search, sizeof pv->search) && pv->search[0])
 		tui_notice(t, "not found: %s", pv->search);
 	return TUI_REDRAW;
 }
 
-static int pl_action(struct view *v, struct tui *t, enum tui_action a)
+static int pl_move(struct view *v, struct tui *t, enum tui_action a)
 {
 	struct pl_view *pv = v->data;
-	switch (a) {
-	case ACT_OPEN:
-		if (pv->nrows)
-			tui_push(t, view_runs_new(pv->rows[pv->tb.sel].p.id));
-		return TUI_REDRAW;
-	case ACT_METRIC:
-		return choose_metric(pv, t);
-	case ACT_SEARCH: {
-		char buf[sizeof pv->search];
-		if (tui_prompt(t, "/", NULL, buf, sizeof buf) && buf[0]) {
-			snprintf(pv->search, sizeof pv->search, "%s", buf);
-			return search(pv, t, 1);
-		}
-		return TUI_REDRAW;
-	}
-	case ACT_NEXT:
-		return search(pv, t, 1);
-	case ACT_PREV:
-		return search(pv, t, -1);
-	case ACT_PIPELINES:
-		return TUI_HANDLED; /* already here */
-	default:
-		break;
-	}
 	if (pv->built_cols != t->cols)
 		build(pv, t);
 	int r = table_move(&pv->tb, a, t->lines - 3);
@@ -462,7 +458,7 @@ static int pl_click(struct view *v, struct tui *t, int y, int x, int dbl)
 	if (!table_click(&pv->tb, y))
 		return TUI_HANDLED;
 	more_if_near_end(pv, t);
-	return dbl ? pl_action(v, t, ACT_OPEN) : TUI_REDRAW;
+	return dbl ? pl_open(v, t, ACT_OPEN) : TUI_REDRAW;
 }
 
 static void pl_free(struct view *v)
@@ -479,28 +475,32 @@ static void pl_free(struct view *v)
 	free(pv);
 }
 
-static const struct view_ops pipelines_ops = {
-	.name = "pipelines",
+static const struct view_action pl_actions[] = {
+	VIEW_MOVES(pl_move, "pipeline", "pipelines"),
+	{ .action = ACT_OPEN, .run = pl_open, .help = "the runs of the pipeline", .hint = "runs" },
+	{ .action = ACT_METRIC, .run = pl_metric, .help = "choose the metric its sparkline draws",
+	  .hint = "metric" },
+	{ .action = ACT_SEARCH, .run = pl_search, .help = "search the pipelines", .hint = "search" },
+	{ .action = ACT_NEXT, .run = pl_search, .help = "the next match" },
+	{ .action = ACT_PREV, .run = pl_search, .help = "the previous match" },
+};
+
+const struct view_ops view_pipelines_ops = {
+	.name = "Pipelines",
 	.load = pl_load,
+	.recalc = pl_recalc,
 	.title = pl_title,
 	.draw = pl_draw,
-	.action = pl_action,
 	.free = pl_free,
-	.hints = "Enter runs · m metric · / search",
+	.actions = pl_actions,
+	.nactions = sizeof pl_actions / sizeof pl_actions[0],
 	.click = pl_click,
 };
 
 struct view *view_pipelines_new(void)
 {
-	struct view *v = calloc(1, sizeof(*v));
 	struct pl_view *pv = calloc(1, sizeof(*pv));
-	if (!v || !pv) {
-		free(v);
-		free(pv);
-		return NULL;
-	}
-	pv->tb.status_col = C_STATUS;
-	v->ops = &pipelines_ops;
-	v->data = pv;
-	return v;
+	if (pv)
+		pv->tb.status_col = C_STATUS;
+	return view_new(&view_pipelines_ops, pv, free);
 }

@@ -2,7 +2,7 @@
  * (status, attempts, duration, cache source or failure) and under them the
  * run's context (params, tags, stack, model, custom context, runner,
  * baseline, note).  Enter opens a step, l its logs, R reruns from it; r, e,
- * c and b act on the run. */
+ * c (against its baseline) and b act on the run. */
 #include "config.h"
 #include "tui/internal.h"
 
@@ -15,6 +15,7 @@
 
 #include "core/runs.h"
 #include "core/session.h"
+#include "tui/widget_table.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -36,6 +37,8 @@ struct run_view {
 	char *summary;	 /* one line: status, times, rerun of, baseline */
 	char **ctx;	 /* the run context as "key  value" lines */
 	int nctx;
+	int steps_h;	 /* rows of the steps table (recalc) */
+	char search[256];
 };
 
 static void clear_data(struct run_view *rv)
@@ -179,13 +182,11 @@ static void run_title(struct view *v, char *buf, size_t size)
 		 rv->run.name ? rv->run.name : "?", rv->run.pipeline ? rv->run.pipeline : "?");
 }
 
-static void run_draw(struct view *v, struct tui *t)
+/* The steps take what they need, up to what leaves room for the context
+ * (at least half the screen for the steps). */
+static void run_recalc(struct view *v, struct tui *t)
 {
 	struct run_view *rv = v->data;
-	tui_put(t, 1, 1, t->cols - 2, rv->summary ? rv->summary : "",
-		tui_status_pair(rv->run.status), 0);
-	/* the steps take what they need, up to what leaves room for the
-	 * context (at least half the screen for the steps) */
 	int avail = t->lines - 4; /* rows 3 .. lines-2 */
 	int want_ctx = rv->nctx ? rv->nctx + 2 : 0;
 	int steps = rv->tb.nrows + 1;
@@ -197,6 +198,15 @@ static void run_draw(struct view *v, struct tui *t)
 		steps = rv->tb.nrows + 1;
 	if (steps > avail)
 		steps = avail;
+	rv->steps_h = steps;
+}
+
+static void run_draw(struct view *v, struct tui *t)
+{
+	struct run_view *rv = v->data;
+	int steps = rv->steps_h;
+	tui_put(t, 1, 1, t->cols - 2, rv->summary ? rv->summary : "",
+		tui_status_pair(rv->run.status), 0);
 	table_paint(t, &rv->tb, 3, 3 + steps);
 	int y = 3 + steps + 1;
 	if (rv->nctx && y < t->lines - 1) {
@@ -213,62 +223,70 @@ static void run_draw(struct view *v, struct tui *t)
 	}
 }
 
-static int compare_with_baseline(struct run_view *rv, struct tui *t)
+static int run_compare(struct view *v, struct tui *t, enum tui_action a)
 {
+	struct run_view *rv = v->data;
+	(void)a;
 	if (!rv->baseline) {
 		tui_notice(t, "run %lld has no baseline yet (b pins one; or mark runs in the runs "
 			      "view)",
 			   (long long)rv->run_id);
 		return TUI_REDRAW;
 	}
-	int64_t ids[2] = { rv->baseline, rv->run_id };
-	tui_push(t, view_compare_new(ids, 2));
+	/* `runlens compare RUN`: against its baseline */
+	tui_push(t, view_compare_new(rv->run_id, NULL, 0));
 	return TUI_REDRAW;
 }
 
-static int run_action(struct view *v, struct tui *t, enum tui_action a)
+/* Enter, l and R on the selected step. */
+static int run_step(struct view *v, struct tui *t, enum tui_action a)
 {
 	struct run_view *rv = v->data;
-	switch (a) {
-	case ACT_OPEN:
-	case ACT_LOGS:
-	case ACT_RERUN_FROM: {
-		if (rv->nnames == 0)
-			return TUI_HANDLED;
-		const char *step = rv->names[rv->tb.sel];
-		if (a == ACT_RERUN_FROM)
-			return tui_rerun(t, rv->run_id, step, 0);
-		tui_push(t, a == ACT_OPEN ? view_step_new(rv->run_id, step, TAB_CONTEXT)
-					  : view_logs_new(rv->run_id, step, 0));
+	if (rv->nnames == 0)
+		return TUI_HANDLED;
+	const char *step = rv->names[rv->tb.sel];
+	if (a == ACT_RERUN_FROM)
+		return tui_rerun(t, rv->run_id, step, 0);
+	tui_push(t, a == ACT_OPEN ? view_step_new(rv->run_id, step, TAB_CONTEXT)
+				  : view_logs_new(rv->run_id, step, 0));
+	return TUI_REDRAW;
+}
+
+static int run_rerun(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct run_view *rv = v->data;
+	return tui_rerun(t, rv->run_id, NULL, a == ACT_EDIT_RERUN);
+}
+
+static int run_pin(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct run_view *rv = v->data;
+	(void)a;
+	if (tui_refuse_read_only(t, "pinning a baseline"))
 		return TUI_REDRAW;
-	}
-	case ACT_RERUN:
-	case ACT_EDIT_RERUN: return tui_rerun(t, rv->run_id, NULL, a == ACT_EDIT_RERUN);
-	case ACT_COMPARE: return compare_with_baseline(rv, t);
-	case ACT_PIN: {
-		if (tui_refuse_read_only(t, "pinning a baseline"))
-			return TUI_REDRAW;
-		struct rl_err err = RL_ERR_INIT;
-		if (runs_pin(t->store, rv->run_id, &err) < 0)
-			tui_error(t, "%s", rl_err_msg(&err));
-		else
-			tui_notice(t, "run %lld is now the baseline of %s", (long long)rv->run_id,
-				   rv->run.pipeline);
-		rl_err_clear(&err);
-		return TUI_RELOAD;
-	}
-	case ACT_SEARCH:
-	case ACT_NEXT:
-	case ACT_PREV: {
-		static char text[256];
-		if (a == ACT_SEARCH && !tui_prompt(t, "search steps:", NULL, text, sizeof text))
-			return TUI_REDRAW;
-		if (text[0] && !table_search(&rv->tb, text, a == ACT_PREV ? -1 : 1))
-			tui_notice(t, "no step matches '%s'", text);
-		return TUI_REDRAW;
-	}
-	default: return table_move(&rv->tb, a, t->lines - 5);
-	}
+	struct rl_err err = RL_ERR_INIT;
+	if (runs_pin(t->store, rv->run_id, &err) < 0)
+		tui_error(t, "%s", rl_err_msg(&err));
+	else
+		tui_notice(t, "run %lld is now the baseline of %s", (long long)rv->run_id,
+			   rv->run.pipeline);
+	rl_err_clear(&err);
+	return TUI_RELOAD;
+}
+
+static int run_search(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct run_view *rv = v->data;
+	if (!table_search_keys(t, &rv->tb, a, "search steps:", rv->search, sizeof rv->search) &&
+	    rv->search[0])
+		tui_notice(t, "no step matches '%s'", rv->search);
+	return TUI_REDRAW;
+}
+
+static int run_move(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct run_view *rv = v->data;
+	return table_move(&rv->tb, a, t->lines - 5);
 }
 
 static int run_click(struct view *v, struct tui *t, int y, int x, int dbl)
@@ -277,7 +295,7 @@ static int run_click(struct view *v, struct tui *t, int y, int x, int dbl)
 	(void)x;
 	if (!table_click(&rv->tb, y))
 		return TUI_HANDLED;
-	return dbl ? run_action(v, t, ACT_OPEN) : TUI_REDRAW;
+	return dbl ? run_step(v, t, ACT_OPEN) : TUI_REDRAW;
 }
 
 static void run_free(struct view *v)
@@ -287,29 +305,43 @@ static void run_free(struct view *v)
 	free(rv);
 }
 
-static const struct view_ops run_ops = {
-	.name = "run",
+static const struct view_action run_actions[] = {
+	VIEW_MOVES(run_move, "step", "steps"),
+	{ .action = ACT_OPEN, .run = run_step, .help = "the selected step", .hint = "step" },
+	{ .action = ACT_LOGS, .run = run_step, .help = "the logs of the selected step",
+	  .hint = "logs" },
+	{ .action = ACT_RERUN_FROM, .run = run_step,
+	  .help = "rerun from the selected step (plan first)", .hint = "rerun from step" },
+	{ .action = ACT_RERUN, .run = run_rerun, .help = "rerun the run (plan first)",
+	  .hint = "rerun" },
+	{ .action = ACT_EDIT_RERUN, .run = run_rerun, .help = "edit params, then rerun",
+	  .hint = "edit params" },
+	{ .action = ACT_COMPARE, .run = run_compare,
+	  .help = "the run against its baseline (compare RUN)",
+	  .hint = "vs baseline" },
+	{ .action = ACT_PIN, .run = run_pin, .help = "pin the run as its pipeline's baseline",
+	  .hint = "pin" },
+	{ .action = ACT_SEARCH, .run = run_search, .help = "search the steps" },
+	{ .action = ACT_NEXT, .run = run_search, .help = "the next match" },
+	{ .action = ACT_PREV, .run = run_search, .help = "the previous match" },
+};
+
+const struct view_ops view_run_ops = {
+	.name = "Run",
 	.load = run_load,
+	.recalc = run_recalc,
 	.title = run_title,
 	.draw = run_draw,
-	.action = run_action,
 	.free = run_free,
-	.hints = "Enter step · l logs · R rerun from step · r rerun · e edit params · c vs baseline"
-		 " · b pin",
+	.actions = run_actions,
+	.nactions = sizeof run_actions / sizeof run_actions[0],
 	.click = run_click,
 };
 
 struct view *view_run_new(int64_t run_id)
 {
-	struct view *v = calloc(1, sizeof(*v));
 	struct run_view *rv = calloc(1, sizeof(*rv));
-	if (!v || !rv) {
-		free(v);
-		free(rv);
-		return NULL;
-	}
-	rv->run_id = run_id;
-	v->ops = &run_ops;
-	v->data = rv;
-	return v;
+	if (rv)
+		rv->run_id = run_id;
+	return view_new(&view_run_ops, rv, free);
 }

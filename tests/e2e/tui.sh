@@ -63,19 +63,22 @@ see "no more matches below"
 key q q
 see "Runs — all pipelines"
 
-# help, generated from the key table
+# help, generated from the view's actions (tui/internal.h, struct
+# view_action): the ? screen of the runs lists the keys of the runs, then
+# those of every view (tests/e2e/tui_keys.sh: every view, every action)
 key '?'
 see "runlens keys"
 see "F5/C-l"
 see "filter (ls --where language)"
-# every action of the key table (tui/actions.h) is on the help screen
 missing=""; n_help=0
-for h in $(sed -n 's/^[[:space:]]*X(.*"\([^"]*\)")[[:space:]]*\\*$/\1/p' "$TESTS_SRCDIR/../tui/actions.h" | tr ' ' '_'); do
+for k in Enter f s / Space c b C r p n N l e d/Del S v Up/k Down/j PgUp/C-b PgDn/C-f \
+	g/Home G/End q/Esc Q F5/C-l '?'; do
 	n_help=$((n_help + 1))
-	screen | grep -qF -- "$(echo "$h" | tr '_' ' ')" || missing="$missing [$h]"
+	# "  KEY    what it does", in either column
+	screen | grep -qE -- "(^|[[:space:]])$(printf '%s' "$k" | sed 's/?/\\?/') {2,}[a-z(]" ||
+		missing="$missing [$k]"
 done
-n_actions=$(grep -c '^[[:space:]]*X(' "$TESTS_SRCDIR/../tui/actions.h")
-if [ "$n_actions" -ge 30 ] && [ "$n_help" -eq "$n_actions" ] && [ -z "$missing" ]; then pass; else fail "help lacks$missing ($n_help of $n_actions actions read)"; fi
+if [ "$n_help" -eq 27 ] && [ -z "$missing" ]; then pass; else fail "help lacks$missing"; screen >&2; fi
 key x
 not_see "runlens keys"
 

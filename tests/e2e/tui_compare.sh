@@ -3,7 +3,8 @@
 # counts, success rate, pinned baseline and the sparkline of a chosen
 # metric; Enter to a pipeline's runs; marked runs compared (params that
 # differ, deltas and % with better/worse by the pipeline's directions, f
-# for all, the history plot with the runs marked, m for the series); a run
+# for all, the history plot with the runs marked, m for the series) as
+# `runlens compare` pairs them (the first marked against the others); a run
 # against its pinned baseline; 80x24, colours and an ASCII locale.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
@@ -70,8 +71,10 @@ key Enter
 see "cmpdemo-"
 not_see "other-"
 
-# ---- two marked runs: the first marked (run 1) is the reference
-key G Space k Space
+# ---- two marked runs: what `runlens compare 2 1` says (tui_compare_cli.sh
+# checks the two agree): marked first, run 2 is compared against run 1,
+# its reference, shown first
+key G k Space Space
 key c
 see "Compare — A #1 vs B #2 (what differs)"
 line_has "A   #1" "completed" "reference"
@@ -138,8 +141,9 @@ line_has "evaluate.accuracy" "+20.0%" "better"
 # 3 runs: marks, then c
 key q
 see "cmpdemo-"
-key G Space k Space k k Space c
-see "Compare — 3 runs against A #1"
+# (runlens compare 3 1 2: run 3 against runs 1 and 2, its references)
+key G k k Space j Space k Space c
+see "Compare — C #3 against 2 runs"
 line_has "METRIC" "A #1" "B #2" "C #3"
 see "A─────B─────C"
 
@@ -147,7 +151,7 @@ see "A─────B─────C"
 start 120 30 NO_COLOR=
 key p Enter
 see "cmpdemo-"
-key G Space k Space c
+key G k Space Space c
 see "Compare — A #1 vs B #2"
 key j j
 see "evaluate.accuracy in the last 2 runs"
@@ -164,7 +168,7 @@ esac
 start 100 30 LC_ALL=C
 key p Enter
 see "cmpdemo-"
-key G Space k Space c
+key G k Space Space c
 see "runlens - Compare - A #1 vs B #2"
 see "+--A-----B---"
 see "|......######"

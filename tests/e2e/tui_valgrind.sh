@@ -21,7 +21,8 @@ fi
 exec '$RUNLENS_BIN' "\$@"
 EOF
 chmod +x vg/runlens
-RUNLENS_BIN="$T/vg/runlens" sh "$TESTS_SRCDIR/e2e/tui.sh" > tui.out 2>&1; code=$?
+# valgrind is slow, more so on a loaded machine: wait longer for each screen
+WAIT_TENTHS=${WAIT_TENTHS:-300} RUNLENS_BIN="$T/vg/runlens" sh "$TESTS_SRCDIR/e2e/tui.sh" > tui.out 2>&1; code=$?
 expect_eq 0 "$code" "tui.sh under valgrind ($(tail -1 tui.out))"
 [ "$code" -eq 0 ] || sed 's/^/  /' tui.out | tail -30 >&2
 finished=0 cut=0

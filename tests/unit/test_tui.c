@@ -1,5 +1,8 @@
 /* tests/unit/test_tui.c — the browser's pure pictures and numbers
- * (tui/format.c): metric values, deltas, sparklines, plots.  No curses. */
+ * (tui/format.c, tui/widget_chart.c): metric values, deltas, sparklines,
+ * plots and charts; column layout; and the keys of every view (tui/keys.c):
+ * its status-bar hints name only keys it handles, its ? screen lists
+ * exactly the keys it handles.  No terminal. */
 #include "config.h"
 
 #include <check.h>
@@ -9,7 +12,9 @@
 #include <string.h>
 
 #include "tui/format.h"
+#include "tui/internal.h"
 #include "tui/layout.h"
+#include "tui/widget_chart.h"
 #include "util/buf.h"
 
 static int utf8_locale;
@@ -100,38 +105,38 @@ START_TEST(test_fmt_spark)
 {
 	char buf[128];
 	double up[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	fmt_spark(up, 8, 1, buf, sizeof buf);
+	chart_spark(up, 8, 1, buf, sizeof buf);
 	ck_assert_str_eq(buf, "▁▂▃▄▅▆▇█");
 	double five[] = { 0, 1, 2, 3, 4 };
-	fmt_spark(five, 5, 0, buf, sizeof buf);
+	chart_spark(five, 5, 0, buf, sizeof buf);
 	ck_assert_str_eq(buf, "_.-=^");
 	/* a constant series draws in the middle */
 	double flat[] = { 3, 3, 3 };
-	fmt_spark(flat, 3, 1, buf, sizeof buf);
+	chart_spark(flat, 3, 1, buf, sizeof buf);
 	ck_assert_str_eq(buf, "▄▄▄");
-	fmt_spark(flat, 3, 0, buf, sizeof buf);
+	chart_spark(flat, 3, 0, buf, sizeof buf);
 	ck_assert_str_eq(buf, "---");
 	/* NaN: a gap; nothing finite at all: all gaps */
 	double gap[] = { 1, NAN, 2 };
-	fmt_spark(gap, 3, 0, buf, sizeof buf);
+	chart_spark(gap, 3, 0, buf, sizeof buf);
 	ck_assert_str_eq(buf, "_ ^");
-	fmt_spark(gap, 3, 1, buf, sizeof buf);
+	chart_spark(gap, 3, 1, buf, sizeof buf);
 	ck_assert_str_eq(buf, "▁ █");
 	double nan2[] = { NAN, NAN };
-	fmt_spark(nan2, 2, 0, buf, sizeof buf);
+	chart_spark(nan2, 2, 0, buf, sizeof buf);
 	ck_assert_str_eq(buf, "  ");
 	/* a short buffer draws fewer values, whole characters only */
 	char small[7];
-	fmt_spark(up, 8, 1, small, sizeof small);
+	chart_spark(up, 8, 1, small, sizeof small);
 	ck_assert_str_eq(small, "▁▂");
 	char three[3];
-	fmt_spark(five, 5, 0, three, sizeof three);
+	chart_spark(five, 5, 0, three, sizeof three);
 	ck_assert_str_eq(three, "_.");
 	/* empty */
-	fmt_spark(up, 0, 1, buf, sizeof buf);
+	chart_spark(up, 0, 1, buf, sizeof buf);
 	ck_assert_str_eq(buf, "");
 	buf[0] = 'x';
-	fmt_spark(up, 8, 1, buf, 0);
+	chart_spark(up, 8, 1, buf, 0);
 	ck_assert_int_eq(buf[0], 'x');
 }
 END_TEST
@@ -143,7 +148,7 @@ START_TEST(test_fmt_plot)
 	double v[] = { 1, 3, 2, 5 };
 	/* HEIGHT lines of exactly WIDTH cells, UTF-8 and ASCII */
 	for (int utf8 = 0; utf8 < 2; utf8++) {
-		ck_assert_int_eq(fmt_plot(v, 4, 10, 3, utf8, &lines, &lo, &hi), 0);
+		ck_assert_int_eq(chart_plot(v, 4, 10, 3, utf8, &lines, &lo, &hi), 0);
 		ck_assert_ptr_nonnull(lines);
 		for (int r = 0; r < 3; r++) {
 			ck_assert_int_eq(cells(lines[r]), 10);
@@ -154,56 +159,56 @@ START_TEST(test_fmt_plot)
 		/* the highest value reaches the top row, the lowest shows */
 		ck_assert(lines[0][strlen(lines[0]) - 7] != ' ');
 		ck_assert(lines[2][0] != ' ');
-		fmt_plot_free(lines, 3);
+		chart_plot_free(lines, 3);
 	}
 	/* ASCII: only '#', '.' and ' ' */
 	double two[] = { 0, 1 };
-	ck_assert_int_eq(fmt_plot(two, 2, 2, 2, 0, &lines, &lo, &hi), 0);
+	ck_assert_int_eq(chart_plot(two, 2, 2, 2, 0, &lines, &lo, &hi), 0);
 	ck_assert_str_eq(lines[0], " #");
 	ck_assert_str_eq(lines[1], ".#");
-	fmt_plot_free(lines, 2);
+	chart_plot_free(lines, 2);
 	double ramp[64];
 	for (int i = 0; i < 64; i++)
 		ramp[i] = sin(i / 5.0) * 100;
-	ck_assert_int_eq(fmt_plot(ramp, 64, 20, 6, 0, &lines, &lo, &hi), 0);
+	ck_assert_int_eq(chart_plot(ramp, 64, 20, 6, 0, &lines, &lo, &hi), 0);
 	for (int r = 0; r < 6; r++) {
 		ck_assert_int_eq((int)strlen(lines[r]), 20);
 		ck_assert_uint_eq(strspn(lines[r], "#. "), 20);
 	}
-	fmt_plot_free(lines, 6);
+	chart_plot_free(lines, 6);
 	/* a constant series: a range around it, every column alike */
 	double flat[] = { 5, 5, 5 };
-	ck_assert_int_eq(fmt_plot(flat, 3, 3, 2, 0, &lines, &lo, &hi), 0);
+	ck_assert_int_eq(chart_plot(flat, 3, 3, 2, 0, &lines, &lo, &hi), 0);
 	ck_assert(lo < 5 && hi > 5);
 	ck_assert(lines[1][0] == lines[1][1] && lines[1][1] == lines[1][2]);
 	ck_assert(lines[0][0] == lines[0][2]);
-	fmt_plot_free(lines, 2);
+	chart_plot_free(lines, 2);
 	double zeros[] = { 0, 0 };
-	ck_assert_int_eq(fmt_plot(zeros, 2, 2, 1, 0, &lines, &lo, &hi), 0);
+	ck_assert_int_eq(chart_plot(zeros, 2, 2, 1, 0, &lines, &lo, &hi), 0);
 	ck_assert(lo == -1 && hi == 1);
-	fmt_plot_free(lines, 1);
+	chart_plot_free(lines, 1);
 	/* N > WIDTH: each column is the mean of its values */
 	double many[] = { 0, 10, 10, 10 };
-	ck_assert_int_eq(fmt_plot(many, 4, 2, 1, 0, &lines, &lo, &hi), 0);
+	ck_assert_int_eq(chart_plot(many, 4, 2, 1, 0, &lines, &lo, &hi), 0);
 	ck_assert(lo == 5 && hi == 10);
 	ck_assert_str_eq(lines[0], ".#");
-	fmt_plot_free(lines, 1);
+	chart_plot_free(lines, 1);
 	/* NaN columns stay blank; nothing finite: a blank plot */
 	double holes[] = { 1, NAN, 3 };
-	ck_assert_int_eq(fmt_plot(holes, 3, 3, 1, 0, &lines, &lo, &hi), 0);
+	ck_assert_int_eq(chart_plot(holes, 3, 3, 1, 0, &lines, &lo, &hi), 0);
 	ck_assert_int_eq(lines[0][1], ' ');
-	fmt_plot_free(lines, 1);
+	chart_plot_free(lines, 1);
 	double none[] = { NAN };
-	ck_assert_int_eq(fmt_plot(none, 1, 4, 2, 1, &lines, &lo, &hi), 0);
+	ck_assert_int_eq(chart_plot(none, 1, 4, 2, 1, &lines, &lo, &hi), 0);
 	ck_assert_str_eq(lines[0], "    ");
-	fmt_plot_free(lines, 2);
+	chart_plot_free(lines, 2);
 	/* nothing to draw */
 	lines = (char **)1;
-	ck_assert_int_eq(fmt_plot(v, 0, 10, 3, 1, &lines, &lo, &hi), -1);
+	ck_assert_int_eq(chart_plot(v, 0, 10, 3, 1, &lines, &lo, &hi), -1);
 	ck_assert_ptr_null(lines);
-	ck_assert_int_eq(fmt_plot(v, 4, 0, 3, 1, &lines, &lo, &hi), -1);
-	ck_assert_int_eq(fmt_plot(v, 4, 10, 0, 1, &lines, &lo, &hi), -1);
-	fmt_plot_free(NULL, 3);
+	ck_assert_int_eq(chart_plot(v, 4, 0, 3, 1, &lines, &lo, &hi), -1);
+	ck_assert_int_eq(chart_plot(v, 4, 10, 0, 1, &lines, &lo, &hi), -1);
+	chart_plot_free(NULL, 3);
 }
 END_TEST
 
@@ -212,17 +217,17 @@ START_TEST(test_fmt_plot_range)
 	char **lines = NULL;
 	/* one scale for several plots: values outside it are clipped */
 	double v[] = { 0, 5, 10, 20, -5 };
-	ck_assert_int_eq(fmt_plot_range(v, 5, 5, 1, 0, 0, 10, &lines), 0);
+	ck_assert_int_eq(chart_plot_range(v, 5, 5, 1, 0, 0, 10, &lines), 0);
 	ck_assert_str_eq(lines[0], ".###.");
-	fmt_plot_free(lines, 1);
-	ck_assert_int_eq(fmt_plot_range(v, 5, 5, 2, 1, 0, 10, &lines), 0);
+	chart_plot_free(lines, 1);
+	ck_assert_int_eq(chart_plot_range(v, 5, 5, 2, 1, 0, 10, &lines), 0);
 	ck_assert_int_eq(cells(lines[0]), 5);
 	ck_assert_int_eq(cells(lines[1]), 5);
-	fmt_plot_free(lines, 2);
+	chart_plot_free(lines, 2);
 	/* an empty range is widened, not divided by */
-	ck_assert_int_eq(fmt_plot_range(v, 2, 2, 1, 0, 3, 3, &lines), 0);
-	fmt_plot_free(lines, 1);
-	ck_assert_int_eq(fmt_plot_range(v, 0, 2, 1, 0, 0, 1, &lines), -1);
+	ck_assert_int_eq(chart_plot_range(v, 2, 2, 1, 0, 3, 3, &lines), 0);
+	chart_plot_free(lines, 1);
+	ck_assert_int_eq(chart_plot_range(v, 0, 2, 1, 0, 0, 1, &lines), -1);
 	ck_assert_ptr_null(lines);
 }
 END_TEST
@@ -367,6 +372,227 @@ START_TEST(test_layout_pads_last_left_aligned)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Charts                                                               */
+
+START_TEST(test_chart_compute)
+{
+	/* the step view's look: labels as wide as they need, a gap, ticks */
+	static const struct chart_style step = { .label_w = 0, .gap = 1, .mid = 1, .ticks = 1,
+						 .xaxis = CHART_XCORNER };
+	struct chart c;
+	memset(&c, 0, sizeof c);
+	double v[] = { 1, 2, 3 };
+	ck_assert_int_eq(chart_compute(&c, v, 3, 20, 4, 0, &step, NULL), 0);
+	ck_assert_int_eq(c.label_w, 1);
+	ck_assert_int_eq(c.plot_x, 3); /* label, gap, axis */
+	ck_assert_int_eq(c.plot_w, 17);
+	ck_assert_int_eq(c.per, 5); /* few points: each 5 columns wide */
+	ck_assert_int_eq(c.used, 15);
+	ck_assert_str_eq(c.labels[0], "3");
+	ck_assert_str_eq(c.labels[1], "");
+	ck_assert_str_eq(c.labels[3], "1");
+	ck_assert_str_eq(c.rows[0], "          #####  ");
+	ck_assert_str_eq(c.rows[3], ".....##########  ");
+	ck_assert_int_eq(chart_point_col(&c, 1), 7);
+	/* labels that need more room take it: "0.25" */
+	double w[] = { 0.25, 1, 0.5, 0.75, 0.5, 0.25 };
+	ck_assert_int_eq(chart_compute(&c, w, 6, 40, 5, 1, &step, NULL), 0);
+	ck_assert_int_eq(c.label_w, 5); /* "0.625", the middle */
+	ck_assert_str_eq(c.labels[2], "0.625");
+	ck_assert_int_eq(c.plot_w, 40 - 7);
+	/* the Compare view's look: fixed labels, a line, at most 6 columns a
+	 * point, marks and notes */
+	static const struct chart_style hist = { .label_w = 9, .xaxis = CHART_XLINE,
+						 .stretch_max = 6 };
+	ck_assert_int_eq(chart_compute(&c, v, 3, 80, 4, 1, &hist, NULL), 0);
+	ck_assert_int_eq(c.plot_x, 10);
+	ck_assert_int_eq(c.per, 6);
+	ck_assert_int_eq(c.used, 18);
+	chart_color_point(&c, 1, PAIR_WARN);
+	ck_assert_int_eq(c.pair[5], 0);
+	ck_assert_int_eq(c.pair[6], PAIR_WARN);
+	ck_assert_int_eq(c.pair[11], PAIR_WARN);
+	ck_assert_int_eq(c.pair[12], 0);
+	ck_assert_int_eq(chart_note(&c, chart_point_col(&c, 1), 1, "B", PAIR_WARN, 0), 0);
+	ck_assert_int_eq(c.notes[0].col, 8);
+	/* one scale for two charts */
+	double range[2] = { 0, 10 };
+	ck_assert_int_eq(chart_compute(&c, v, 3, 30, 2, 0, &hist, range), 0);
+	ck_assert(c.lo == 0 && c.hi == 10);
+	ck_assert_str_eq(c.labels[0], "10");
+	/* nothing to draw, or no room */
+	ck_assert_int_eq(chart_compute(&c, v, 0, 30, 2, 0, &hist, NULL), -1);
+	ck_assert_ptr_null(c.rows);
+	ck_assert_int_eq(chart_compute(&c, v, 3, 10, 2, 0, &hist, NULL), -1);
+	ck_assert_int_eq(chart_compute(&c, v, 3, 30, 0, 0, &hist, NULL), -1);
+	chart_clear(&c);
+	chart_clear(&c);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Keys                                                                 */
+
+static const struct view_ops *const views[] = {
+	&view_pipelines_ops, &view_runs_ops,	&view_run_ops,
+	&view_step_ops,	     &view_compare_ops, &view_logs_ops,
+};
+#define NVIEWS (int)(sizeof views / sizeof views[0])
+
+/* The action whose status-bar label is LABEL. */
+static enum tui_action by_bar_label(const char *label, int utf8)
+{
+	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++)
+		if (!strcmp(keys_bar_label((enum tui_action)a, utf8), label))
+			return (enum tui_action)a;
+	return ACT_NONE;
+}
+
+static int handles(const struct view_ops *ops, enum tui_action a)
+{
+	return keys_row(ops, a) || keys_global_row(a);
+}
+
+/* Every key the hints of OPS name is one OPS handles. */
+static void check_hints(const struct view_ops *ops, int utf8)
+{
+	struct buf b = BUF_INIT;
+	keys_hints(ops, utf8, 10000, &b);
+	ck_assert_msg(b.data && b.data[0], "%s: no hints", ops->name);
+	const char *sep = utf8 ? " · " : " | ";
+	char *text = strdup(b.data);
+	for (char *item = text; item;) {
+		char *next = strstr(item, sep);
+		if (next) {
+			*next = '\0';
+			next += strlen(sep);
+		}
+		char *space = strchr(item, ' ');
+		ck_assert_ptr_nonnull(space);
+		*space = '\0';
+		/* "←/→", "n/N", or the key "/" itself */
+		int n = 0;
+		char *keys[8];
+		if (!strcmp(item, "/"))
+			keys[n++] = item;
+		else
+			for (char *k = strtok(item, "/"); k && n < 8; k = strtok(NULL, "/"))
+				keys[n++] = k;
+		for (int i = 0; i < n; i++) {
+			enum tui_action a = by_bar_label(keys[i], utf8);
+			ck_assert_msg(a != ACT_NONE, "%s: hint key '%s' is no key", ops->name, keys[i]);
+			ck_assert_msg(handles(ops, a), "%s: the hints name '%s', which it does not handle",
+				      ops->name, keys[i]);
+		}
+		item = next;
+	}
+	free(text);
+	buf_free(&b);
+}
+
+START_TEST(test_keys_hints_name_handled_keys)
+{
+	for (int v = 0; v < NVIEWS; v++) {
+		check_hints(views[v], 1);
+		check_hints(views[v], 0);
+	}
+	/* the hints of the first view, at its width: each action once */
+	struct buf b = BUF_INIT;
+	keys_hints(&view_runs_ops, 1, 1000, &b);
+	ck_assert_str_eq(b.data, "Enter open · f filter · s sort · / search · Space mark · "
+				 "c compare · b pin · C columns · r rerun · p pipelines");
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_keys_help_lists_exactly_the_handled_keys)
+{
+	for (int v = 0; v < NVIEWS; v++) {
+		const struct view_ops *ops = views[v];
+		struct key_help *rows = NULL;
+		int n = 0, k = 0, seen[ACT__COUNT] = { 0 };
+		ck_assert_int_eq(keys_help(ops, &rows, &n), 0);
+		/* the view's heading, then its keys in the order of its table */
+		ck_assert(rows[k].heading && !strcmp(rows[k].what, ops->name));
+		k++;
+		for (int i = 0; i < ops->nactions; i++, k++) {
+			const struct view_action *a = &ops->actions[i];
+			ck_assert_msg(a->run && a->help && a->help[0], "%s: row %d", ops->name, i);
+			ck_assert_msg(!seen[a->action], "%s: %s twice", ops->name, keys_label(a->action));
+			seen[a->action] = 1;
+			ck_assert_str_eq(rows[k].keys, keys_label(a->action));
+			ck_assert_str_eq(rows[k].what, a->help);
+			/* each fits half of a 120-column ? screen after its key */
+			ck_assert_msg(fmt_width(a->help) <= 46, "%s: '%s' is too long", ops->name,
+				      a->help);
+		}
+		for (; k < n && !rows[k].keys && !rows[k].heading; k++) /* the note, a blank row */
+			ck_assert_msg(fmt_width(rows[k].what) <= 46, "%s: '%s' is too long", ops->name,
+				      rows[k].what);
+		ck_assert(k < n && rows[k].heading && !strcmp(rows[k].what, "Everywhere"));
+		k++;
+		/* the global keys, but those the view handles itself */
+		for (int g = 0; g < tui_nglobal_actions; g++) {
+			enum tui_action a = tui_global_actions[g].action;
+			if (seen[a])
+				continue;
+			ck_assert_int_lt(k, n);
+			ck_assert_str_eq(rows[k].keys, keys_label(a));
+			seen[a] = 1;
+			k++;
+		}
+		ck_assert_int_eq(k, n);
+		/* nothing listed that is not handled, nothing handled unlisted */
+		for (int a = ACT_NONE + 1; a < ACT__COUNT; a++)
+			ck_assert_int_eq(seen[a], handles(ops, (enum tui_action)a));
+		free(rows);
+	}
+}
+END_TEST
+
+START_TEST(test_keys_every_action_somewhere)
+{
+	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++) {
+		int found = keys_global_row((enum tui_action)a) != NULL;
+		for (int v = 0; v < NVIEWS; v++)
+			found |= keys_row(views[v], (enum tui_action)a) != NULL;
+		ck_assert_msg(found, "no view handles %s", keys_label((enum tui_action)a));
+	}
+	ck_assert_int_eq(keys_action_of('j'), ACT_DOWN);
+	ck_assert_int_eq(keys_action_of('\r'), ACT_OPEN);
+	ck_assert_int_eq(keys_action_of('x'), ACT_NONE);
+	ck_assert_ptr_null(keys_row(&view_logs_ops, ACT_COMPARE));
+	ck_assert_ptr_nonnull(keys_row(&view_compare_ops, ACT_FILTER));
+}
+END_TEST
+
+START_TEST(test_keys_hints_fit)
+{
+	struct buf b = BUF_INIT;
+	keys_hints(&view_step_ops, 1, 63, &b);
+	ck_assert_str_eq(b.data, "←/→ tabs · Enter open · o open output · R rerun from here");
+	buf_reset(&b);
+	/* too long: the short forms, from the last hint back */
+	keys_hints(&view_step_ops, 0, 63, &b);
+	ck_assert_str_eq(b.data, "Left/Right tabs | Enter open | o open output | R rerun");
+	buf_reset(&b);
+	/* then fewer hints, from the end */
+	keys_hints(&view_step_ops, 0, 30, &b);
+	ck_assert_str_eq(b.data, "Left/Right tabs | Enter open");
+	buf_reset(&b);
+	keys_hints(&view_step_ops, 0, 5, &b);
+	ck_assert_uint_eq(b.len, 0);
+	buf_free(&b);
+	/* Compare says what f does there */
+	keys_hints(&view_compare_ops, 1, 1000, &b);
+	ck_assert_ptr_nonnull(strstr(b.data, "f all/differing"));
+	buf_free(&b);
+	ck_assert_str_eq(keys_row(&view_compare_ops, ACT_FILTER)->help,
+			 "show all / only what differs");
+}
+END_TEST
+
 int main(void)
 {
 	utf8_locale = setlocale(LC_ALL, "C.UTF-8") != NULL;
@@ -388,6 +614,13 @@ int main(void)
 	tcase_add_test(tl, test_layout_narrow);
 	tcase_add_test(tl, test_layout_pads_last_left_aligned);
 	suite_add_tcase(s, tl);
+	TCase *tk = tcase_create("keys");
+	tcase_add_test(tk, test_chart_compute);
+	tcase_add_test(tk, test_keys_hints_name_handled_keys);
+	tcase_add_test(tk, test_keys_help_lists_exactly_the_handled_keys);
+	tcase_add_test(tk, test_keys_every_action_somewhere);
+	tcase_add_test(tk, test_keys_hints_fit);
+	suite_add_tcase(s, tk);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -1,11 +1,13 @@
-/* tui/table.c — painting a table of text cells with fitted columns. */
+/* tui/widget_table.c — a table of text cells with fitted columns. */
 #include "config.h"
-#include "tui/internal.h"
+#include "tui/widget_table.h"
 
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
+
+#include "tui/internal.h"
+#include "tui/widget_dialog.h"
 
 void table_clear(struct tui_table *tb)
 {
@@ -46,6 +48,19 @@ int table_push_attrs(struct tui_table *tb, char **cells, const int *attrs)
 	return 0;
 }
 
+int table_set(struct tui_table *tb, int row, int col, const char *text, int attr)
+{
+	if (row < 0 || row >= tb->nrows || col < 0 || col >= tb->ncols)
+		return -1;
+	char *copy = strdup(text ? text : "");
+	if (!copy)
+		return -1;
+	free(tb->cells[row * tb->ncols + col]);
+	tb->cells[row * tb->ncols + col] = copy;
+	tb->attr[row * tb->ncols + col] = attr;
+	return 0;
+}
+
 int table_push(struct tui_table *tb, char **cells, int attr)
 {
 	int attrs[64] = { 0 };
@@ -75,37 +90,14 @@ static void put_fit_text(const struct tui *t, int y, int x, const char *s, int w
 			mvprintw(y, x, "%s%*s", s, pad, "");
 		return;
 	}
-	/* cut: copy characters while they fit in width-1, then an ellipsis */
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	const char *p = s;
-	size_t len = strlen(s);
+	/* cut: the characters that fit in width-1, then an ellipsis */
 	int used = 0;
-	while (len > 0) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, p, len, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
-			break;
-		int cw = wcwidth(wc);
-		if (cw < 0)
-			cw = 0;
-		if (used + cw > width - 1)
-			break;
-		used += cw;
-		p += n;
-		len -= n;
-	}
-	mvprintw(y, x, "%.*s%s%*s", (int)(p - s), s, t->utf8 ? "…" : "~", width - 1 - used, "");
+	size_t n = fmt_fit(s, width - 1, &used);
+	mvprintw(y, x, "%.*s%s%*s", (int)n, s, t->utf8 ? "…" : "~", width - 1 - used, "");
 }
 
-void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
+int table_scroll(struct tui_table *tb, int height)
 {
-	int nc = tb->ncols, avail = t->cols;
-	int *w = calloc((size_t)nc, sizeof(int));
-	if (!w)
-		return;
-	/* natural widths from the header and the visible rows */
-	int height = y1 - y0 - 1;
 	if (height < 1)
 		height = 1;
 	if (tb->sel < tb->top)
@@ -114,68 +106,97 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
 		tb->top = tb->sel - height + 1;
 	if (tb->top < 0)
 		tb->top = 0;
+	return tb->top;
+}
+
+/* The columns' widths (*w) and which are shown (*vis) for the HEIGHT rows
+ * from the top: malloc'd, NULL when out of memory. */
+static int fit_columns(const struct tui *t, const struct tui_table *tb, int height, int **w,
+		       int **vis)
+{
+	int nc = tb->ncols;
+	*w = calloc((size_t)(nc ? nc : 1), sizeof(int));
+	*vis = calloc((size_t)(nc ? nc : 1), sizeof(int));
+	if (!*w || !*vis)
+		return -1;
+	/* natural widths from the header and the visible rows */
 	for (int c = 0; c < nc; c++) {
-		w[c] = fmt_width(tb->cols[c].title);
-		if (w[c] < tb->cols[c].min)
-			w[c] = tb->cols[c].min;
+		(*w)[c] = fmt_width(tb->cols[c].title);
+		if ((*w)[c] < tb->cols[c].min)
+			(*w)[c] = tb->cols[c].min;
 	}
 	for (int r = tb->top; r < tb->nrows && r < tb->top + height; r++)
 		for (int c = 0; c < nc; c++) {
 			int cw = fmt_width(tb->cells[r * nc + c]);
-			if (cw > w[c])
-				w[c] = cw;
+			if (cw > (*w)[c])
+				(*w)[c] = cw;
 		}
-	int *vis = calloc((size_t)nc, sizeof(int));
-	if (!vis) {
-		free(w);
-		return;
-	}
-	layout_fit(tb->cols, nc, avail, w, vis);
-	int x = 0;
-	attron(A_BOLD | (t->color ? COLOR_PAIR(PAIR_HEAD) : 0));
-	move(y0, 0);
+	layout_fit(tb->cols, nc, t->cols, *w, *vis);
+	return 0;
+}
+
+static void paint_header(const struct tui *t, const struct tui_table *tb, int y, const int *w,
+			 const int *vis)
+{
+	int x = 0, head = A_BOLD | (t->color ? COLOR_PAIR(PAIR_HEAD) : 0);
+	attron(head);
+	move(y, 0);
 	clrtoeol();
-	for (int c = 0; c < nc && x < t->cols; c++) {
+	for (int c = 0; c < tb->ncols && x < t->cols; c++) {
 		if (!vis[c])
 			continue;
-		put_fit(t, y0, x, tb->cols[c].title, w[c] < t->cols - x ? w[c] : t->cols - x,
+		put_fit(t, y, x, tb->cols[c].title, w[c] < t->cols - x ? w[c] : t->cols - x,
 			tb->cols[c].right);
 		x += w[c] + 2;
 	}
-	attroff(A_BOLD | (t->color ? COLOR_PAIR(PAIR_HEAD) : 0));
-	for (int i = 0; i < height; i++) {
-		int r = tb->top + i, y = y0 + 1 + i;
-		move(y, 0);
-		clrtoeol();
-		if (r >= tb->nrows)
+	attroff(head);
+}
+
+static void paint_row(const struct tui *t, const struct tui_table *tb, int r, int y,
+		      const int *w, const int *vis)
+{
+	int nc = tb->ncols, selected = r == tb->sel, bold = tb->marked[r] ? A_BOLD : 0;
+	if (selected)
+		attron(A_REVERSE);
+	if (bold)
+		attron(bold);
+	int x = 0;
+	for (int c = 0; c < nc && x < t->cols; c++) {
+		if (!vis[c])
 			continue;
-		int selected = r == tb->sel;
-		int bold = tb->marked[r] ? A_BOLD : 0;
-		if (selected)
-			attron(A_REVERSE);
-		if (bold)
-			attron(bold);
-		x = 0;
-		for (int c = 0; c < nc && x < t->cols; c++) {
-			if (!vis[c])
-				continue;
-			int pair = t->color && !selected ? tb->attr[r * nc + c] : 0;
-			if (pair)
-				attron(COLOR_PAIR(pair));
-			put_fit(t, y, x, tb->cells[r * nc + c],
-				w[c] < t->cols - x ? w[c] : t->cols - x, tb->cols[c].right);
-			if (pair)
-				attroff(COLOR_PAIR(pair));
-			if (x + w[c] < t->cols)
-				mvprintw(y, x + w[c], "%*s", t->cols - x - w[c] < 2 ? t->cols - x - w[c] : 2, "");
-			x += w[c] + 2;
-		}
-		if (bold)
-			attroff(bold);
-		if (selected)
-			attroff(A_REVERSE);
+		int pair = t->color && !selected ? tb->attr[r * nc + c] : 0;
+		if (pair)
+			attron(COLOR_PAIR(pair));
+		put_fit(t, y, x, tb->cells[r * nc + c], w[c] < t->cols - x ? w[c] : t->cols - x,
+			tb->cols[c].right);
+		if (pair)
+			attroff(COLOR_PAIR(pair));
+		if (x + w[c] < t->cols)
+			mvprintw(y, x + w[c], "%*s", t->cols - x - w[c] < 2 ? t->cols - x - w[c] : 2, "");
+		x += w[c] + 2;
 	}
-	tb->y0 = y0;
+	if (bold)
+		attroff(bold);
+	if (selected)
+		attroff(A_REVERSE);
+}
+
+void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
+{
+	int height = y1 - y0 - 1, *w = NULL, *vis = NULL;
+	if (height < 1)
+		height = 1;
+	table_scroll(tb, height);
+	if (fit_columns(t, tb, height, &w, &vis) == 0) {
+		paint_header(t, tb, y0, w, vis);
+		for (int i = 0; i < height; i++) {
+			move(y0 + 1 + i, 0);
+			clrtoeol();
+			if (tb->top + i < tb->nrows)
+				paint_row(t, tb, tb->top + i, y0 + 1 + i, w, vis);
+		}
+		tb->y0 = y0;
+	}
 	free(vis);
 	free(w);
 }
@@ -236,17 +257,21 @@ int table_search(struct tui_table *tb, const char *text, int dir)
 	return 0;
 }
 
-int tui_status_pair(const char *status)
+int table_search_keys(struct tui *t, struct tui_table *tb, enum tui_action a,
+		      const char *prompt, char *text, size_t size)
 {
-	if (!status)
+	if (a == ACT_SEARCH) {
+		char *buf = malloc(size);
+		int ok = buf && tui_prompt(t, prompt, NULL, buf, size) && buf[0];
+		if (ok)
+			memcpy(text, buf, size);
+		free(buf);
+		if (!ok)
+			return -1;
+	}
+	if (!text[0]) {
+		tui_notice(t, "no search yet: / searches");
 		return 0;
-	if (!strcmp(status, "completed") || !strcmp(status, "cached"))
-		return PAIR_OK;
-	if (!strcmp(status, "failed") || !strcmp(status, "interrupted"))
-		return PAIR_FAIL;
-	if (!strcmp(status, "running"))
-		return PAIR_RUN;
-	if (!strcmp(status, "retrying"))
-		return PAIR_WARN;
-	return PAIR_DIM;
+	}
+	return table_search(tb, text, a == ACT_PREV ? -1 : 1);
 }

@@ -1,9 +1,8 @@
-/* tui/dialog.c — the small dialogs every view uses: a one-line prompt on
- * the bottom row, a yes/no box (the rerun plan, deleting), a chooser
- * (sort column, metric columns, saved views), and leaving curses for a
- * program in the foreground ($PAGER). */
+/* tui/widget_dialog.c — the small dialogs every view uses: a one-line
+ * prompt on the bottom row, a yes/no box (the rerun plan, deleting) and a
+ * chooser (sort column, metric columns, saved views). */
 #include "config.h"
-#include "tui/internal.h"
+#include "tui/widget_dialog.h"
 
 #include <curses.h>
 #include <limits.h>
@@ -11,8 +10,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "core/exec/launch.h"
-#include "util/buf.h"
+#include "tui/internal.h"
 
 /* Remove the last UTF-8 character of BUF. */
 static void drop_last_char(char *buf)
@@ -36,7 +34,7 @@ int tui_prompt(struct tui *t, const char *label, const char *initial, char *buf,
 	timeout(-1);
 	int ok = -1;
 	while (ok < 0) {
-		int lw = fmt_width(label), tw = fmt_width(buf);
+		int lw = fmt_width(label);
 		/* show the end of the text when it is wider than the screen */
 		const char *shown = buf;
 		while (lw + 1 + fmt_width(shown) >= t->cols && *shown)
@@ -48,7 +46,6 @@ int tui_prompt(struct tui *t, const char *label, const char *initial, char *buf,
 		tui_put(t, t->lines - 1, 0, t->cols, label, PAIR_BAR, A_BOLD | (t->color ? 0 : A_REVERSE));
 		tui_put(t, t->lines - 1, lw + 1, t->cols - lw - 1, shown, PAIR_BAR,
 			t->color ? 0 : A_REVERSE);
-		(void)tw;
 		int x = lw + 1 + fmt_width(shown);
 		move(t->lines - 1, x < t->cols ? x : t->cols - 1);
 		refresh();
@@ -182,9 +179,7 @@ int tui_confirm(struct tui *t, const char *title, char *const *lines, int n,
 		else if (ch == 'n' || ch == 'N' || ch == 'q' || ch == 27 || ch == '\n' ||
 			 ch == '\r' || ch == KEY_ENTER)
 			answer = 0;
-		erase();
-		if (t->top)
-			t->top->ops->draw(t->top, t);
+		tui_paint_below(t);
 	}
 	return answer;
 }
@@ -252,29 +247,10 @@ int tui_choose(struct tui *t, const char *title, char *const *items, int n, int 
 			result = sel;
 		else if (ch == 27 || ch == 'q')
 			result = -1;
-		erase();
-		if (t->top)
-			t->top->ops->draw(t->top, t);
+		tui_paint_below(t);
 	}
 	if (result < 0 && marked && saved)
 		memcpy(marked, saved, (size_t)n * sizeof(int));
 	free(saved);
 	return result;
-}
-
-int tui_run_foreground(struct tui *t, char *const argv[])
-{
-	struct rl_err err = RL_ERR_INIT;
-	int status = -1;
-	def_prog_mode();
-	endwin();
-	if (launch_wait(argv, &status, &err) < 0) {
-		tui_error(t, "%s", rl_err_msg(&err));
-		status = -1;
-	}
-	rl_err_clear(&err);
-	reset_prog_mode();
-	clearok(stdscr, TRUE);
-	refresh();
-	return status;
 }

@@ -1,0 +1,157 @@
+/* tui/keys.c — from the tables to the screen: which action a key is
+ * (actions.h), which row of a view handles it, and the status-bar hints
+ * and `?` screen of a view, generated from the rows of its actions (and
+ * of the actions every view has), so they say what the view does. */
+#include "config.h"
+#include "tui/internal.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+static const struct {
+	int key1, key2;
+	const char *label, *bar, *bar_ascii;
+} keymap[ACT__COUNT] = {
+#define TUI_ACT_ROW(name, k1, k2, label, bar, bar_ascii) [ACT_##name] = { k1, k2, label, bar, bar_ascii },
+	TUI_ACTIONS(TUI_ACT_ROW)
+#undef TUI_ACT_ROW
+};
+
+enum tui_action keys_action_of(int ch)
+{
+	if (ch == KEY_ENTER || ch == '\r')
+		ch = '\n';
+	for (int a = ACT_NONE + 1; a < ACT__COUNT; a++)
+		if ((keymap[a].key1 && keymap[a].key1 == ch) ||
+		    (keymap[a].key2 && keymap[a].key2 == ch))
+			return (enum tui_action)a;
+	return ACT_NONE;
+}
+
+static const struct view_action *row_in(const struct view_action *rows, int n,
+					enum tui_action a)
+{
+	for (int i = 0; rows && i < n; i++)
+		if (rows[i].action == a)
+			return &rows[i];
+	return NULL;
+}
+
+const struct view_action *keys_row(const struct view_ops *ops, enum tui_action a)
+{
+	return ops ? row_in(ops->actions, ops->nactions, a) : NULL;
+}
+
+const struct view_action *keys_global_row(enum tui_action a)
+{
+	return row_in(tui_global_actions, tui_nglobal_actions, a);
+}
+
+const char *keys_label(enum tui_action a)
+{
+	return a > ACT_NONE && a < ACT__COUNT ? keymap[a].label : "";
+}
+
+const char *keys_bar_label(enum tui_action a, int utf8)
+{
+	if (a <= ACT_NONE || a >= ACT__COUNT)
+		return "";
+	return !utf8 && keymap[a].bar_ascii ? keymap[a].bar_ascii : keymap[a].bar;
+}
+
+/* One hint of the bar: "←/→ tabs". */
+struct hint {
+	char *full, *brief; /* malloc'd */
+};
+
+static char *hint_text(const struct buf *keys, const char *word)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s %s", keys->data ? keys->data : "", word);
+	return buf_steal(&b);
+}
+
+/* The hints of OPS, neighbours with the same hint joined; returns their
+ * number (*out malloc'd). */
+static int collect_hints(const struct view_ops *ops, int utf8, struct hint **out)
+{
+	int n = 0;
+	*out = calloc((size_t)(ops->nactions ? ops->nactions : 1), sizeof(**out));
+	for (int i = 0; *out && i < ops->nactions;) {
+		const struct view_action *r = &ops->actions[i];
+		if (!r->hint) {
+			i++;
+			continue;
+		}
+		struct buf keys = BUF_INIT;
+		int j = i;
+		for (; j < ops->nactions && ops->actions[j].hint &&
+		       !strcmp(ops->actions[j].hint, r->hint);
+		     j++)
+			buf_printf(&keys, "%s%s", j > i ? "/" : "", keys_bar_label(ops->actions[j].action, utf8));
+		(*out)[n].full = hint_text(&keys, r->hint);
+		(*out)[n].brief = hint_text(&keys, r->hint_short ? r->hint_short : r->hint);
+		n++;
+		buf_free(&keys);
+		i = j;
+	}
+	return n;
+}
+
+static int hints_width(const struct hint *h, int n, const int *brief, int sep)
+{
+	int w = 0;
+	for (int i = 0; i < n; i++)
+		w += (i ? sep : 0) + fmt_width(brief[i] ? h[i].brief : h[i].full);
+	return w;
+}
+
+void keys_hints(const struct view_ops *ops, int utf8, int width, struct buf *out)
+{
+	struct hint *h = NULL;
+	int n = collect_hints(ops, utf8, &h);
+	int *brief = calloc((size_t)(n ? n : 1), sizeof(int));
+	const char *sep = utf8 ? " · " : " | ";
+	if (!h || !brief)
+		goto cleanup;
+	/* too wide: the short forms from the last hint back, then fewer hints */
+	for (int i = n - 1; i >= 0 && hints_width(h, n, brief, 3) > width; i--)
+		brief[i] = 1;
+	while (n > 0 && hints_width(h, n, brief, 3) > width)
+		n--;
+	for (int i = 0; i < n; i++)
+		buf_printf(out, "%s%s", i ? sep : "", brief[i] ? h[i].brief : h[i].full);
+cleanup:
+	for (int i = 0; h && i < ops->nactions; i++) {
+		free(h[i].full);
+		free(h[i].brief);
+	}
+	free(h);
+	free(brief);
+}
+
+int keys_help(const struct view_ops *ops, struct key_help **rows, int *n)
+{
+	int cap = ops->nactions + tui_nglobal_actions + 6, k = 0;
+	struct key_help *r = calloc((size_t)cap, sizeof(*r));
+	*rows = r;
+	*n = 0;
+	if (!r)
+		return -1;
+	r[k++] = (struct key_help){ NULL, ops->name, 1 };
+	for (int i = 0; i < ops->nactions; i++)
+		r[k++] = (struct key_help){ keys_label(ops->actions[i].action), ops->actions[i].help, 0 };
+	for (int i = 0; i < 3 && ops->help_note[i]; i++)
+		r[k++] = (struct key_help){ NULL, ops->help_note[i], 0 };
+	r[k++] = (struct key_help){ NULL, "", 0 };
+	r[k++] = (struct key_help){ NULL, "Everywhere", 1 };
+	for (int i = 0; i < tui_nglobal_actions; i++)
+		if (!keys_row(ops, tui_global_actions[i].action))
+			r[k++] = (struct key_help){ keys_label(tui_global_actions[i].action),
+					    tui_global_actions[i].help, 0 };
+	*n = k;
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* tui/screen.h — what the loop (app.c) asks of the screen (screen.c):
+ * colours, bringing the top view up to date, painting it with its bars,
+ * and the `?` screen. */
+#ifndef RUNLENS_TUI_SCREEN_H
+#define RUNLENS_TUI_SCREEN_H
+
+struct tui;
+
+/* Below this the browser shows "terminal too small". */
+#define SCREEN_MIN_LINES 8
+#define SCREEN_MIN_COLS 40
+
+void screen_init_colors(struct tui *t);
+/* The screen's size into T, then the top view's recalc(). */
+void screen_recalc(struct tui *t);
+/* The top view, the title bar and the status bar (with its hints). */
+void screen_paint(struct tui *t);
+/* The ? screen of the top view, from its row TOP. */
+void screen_paint_help(struct tui *t, int top);
+/* How many rows the ? screen of the top view has. */
+int screen_help_rows(struct tui *t);
+
+#endif

@@ -1,0 +1,231 @@
+/* tui/view_runs_query.c — what the runs view shows and in which order:
+ * the filter (f, the --where language), the sort (s, any column; again:
+ * reverse), and saved views (S saves the filter, sort, columns and
+ * baseline in the store; v recalls one). */
+#include "config.h"
+#include "tui/view_runs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/filter.h"
+#include "tui/internal.h"
+#include "tui/widget_dialog.h"
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+void runs_clear_filter_sort(struct runs_view *rv)
+{
+	filter_free(&rv->filter);
+	free(rv->filter_text);
+	rv->filter_text = NULL;
+	if (rv->sorted)
+		filter_sort_clear(&rv->sort);
+	free(rv->sort_text);
+	rv->sort_text = NULL;
+	rv->sorted = 0;
+}
+
+static int set_filter(struct runs_view *rv, struct tui *t, const char *text)
+{
+	struct rl_err err = RL_ERR_INIT;
+	struct store_filter *f = NULL;
+	if (*text && filter_parse(text, time_now_ms(), &f, &err) < 0) {
+		tui_error(t, "filter: %s", rl_err_msg(&err));
+		rl_err_clear(&err);
+		return -1;
+	}
+	filter_free(&rv->filter);
+	free(rv->filter_text);
+	rv->filter = f;
+	rv->filter_text = *text ? strdup(text) : NULL;
+	return 0;
+}
+
+static int set_sort(struct runs_view *rv, struct tui *t, const char *text)
+{
+	struct rl_err err = RL_ERR_INIT;
+	struct store_sort s = { 0 };
+	if (*text && filter_parse_sort(text, &s, &err) < 0) {
+		tui_error(t, "sort: %s", rl_err_msg(&err));
+		rl_err_clear(&err);
+		return -1;
+	}
+	if (rv->sorted)
+		filter_sort_clear(&rv->sort);
+	free(rv->sort_text);
+	rv->sort = s;
+	rv->sorted = *text != 0;
+	rv->sort_text = *text ? strdup(text) : NULL;
+	return 0;
+}
+
+int runs_ask_filter(struct runs_view *rv, struct tui *t)
+{
+	char text[512];
+	if (!tui_prompt(t, "filter (status=failed and train.loss<0.5 …; empty clears):",
+			rv->filter_text, text, sizeof text))
+		return TUI_REDRAW;
+	if (set_filter(rv, t, text) < 0)
+		return TUI_REDRAW;
+	return TUI_RELOAD;
+}
+
+int runs_ask_sort(struct runs_view *rv, struct tui *t)
+{
+	char *items[C_FIXED + RUNS_MAX_METRIC_COLS + 1];
+	const char *keys[C_FIXED + RUNS_MAX_METRIC_COLS + 1];
+	char labels[C_FIXED + RUNS_MAX_METRIC_COLS + 1][128];
+	int n = 0;
+	snprintf(labels[n], sizeof labels[n], "newest first (no sort)");
+	keys[n] = "";
+	items[n] = labels[n];
+	n++;
+	for (int c = 0; c < C_FIXED; c++) {
+		if (!runs_fixed_sort[c] || (c == C_PIPELINE && rv->pipeline_id))
+			continue;
+		snprintf(labels[n], sizeof labels[n], "%s", runs_fixed_cols[c].title);
+		keys[n] = runs_fixed_sort[c];
+		items[n] = labels[n];
+		n++;
+	}
+	for (int i = 0; i < rv->nm; i++) {
+		snprintf(labels[n], sizeof labels[n], "%s (%s is better)", rv->m[i].title,
+			 rv->m[i].dir > 0 ? "higher" : "lower");
+		keys[n] = rv->m[i].title;
+		items[n] = labels[n];
+		n++;
+	}
+	int k = tui_choose(t, "Sort runs by (again: reverse)", items, n, 0, NULL);
+	if (k < 0)
+		return TUI_REDRAW;
+	char text[160];
+	const char *cur = rv->sort_text ? rv->sort_text : "";
+	const char *bare = cur[0] == '-' ? cur + 1 : cur;
+	if (!keys[k][0])
+		text[0] = '\0';
+	else if (!strcmp(bare, keys[k]))
+		snprintf(text, sizeof text, "%s%s", cur[0] == '-' ? "" : "-", keys[k]);
+	else {
+		/* metrics: best first; times and ids: newest first */
+		int desc = 1;
+		for (int i = 0; i < rv->nm; i++)
+			if (!strcmp(keys[k], rv->m[i].title))
+				desc = rv->m[i].dir > 0;
+		if (!strcmp(keys[k], "name") || !strcmp(keys[k], "pipeline") ||
+		    !strcmp(keys[k], "status"))
+			desc = 0;
+		snprintf(text, sizeof text, "%s%s", desc ? "-" : "", keys[k]);
+	}
+	if (set_sort(rv, t, text) < 0)
+		return TUI_REDRAW;
+	return TUI_RELOAD;
+}
+
+static char *columns_json(const struct runs_view *rv)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (int i = 0; i < rv->nm; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(rv->m[i].title));
+	char *s = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	return s;
+}
+
+int runs_save_view(struct runs_view *rv, struct tui *t)
+{
+	if (tui_refuse_read_only(t, "saving a view"))
+		return TUI_REDRAW;
+	char name[128];
+	if (!tui_prompt(t, "save this view as:", rv->view_name, name, sizeof name) || !name[0])
+		return TUI_REDRAW;
+	struct store_saved_view sv = { 0 };
+	sv.name = name;
+	sv.pipeline_id = rv->pipeline_id;
+	sv.filter = rv->filter_text;
+	sv.sort = rv->sort_text;
+	sv.columns_json = columns_json(rv);
+	sv.created_ms = time_now_ms();
+	sv.baseline_run_id = rv->baseline_override;
+	if (!sv.baseline_run_id && rv->pipeline_id) {
+		struct store_pipeline p = { 0 };
+		if (store_pipeline_get_by_id(t->store, rv->pipeline_id, &p, NULL) == 0)
+			sv.baseline_run_id = p.pinned_run_id;
+		store_pipeline_clear(&p);
+	}
+	struct rl_err err = RL_ERR_INIT;
+	if (store_view_save(t->store, &sv, &err) < 0)
+		tui_error(t, "%s", rl_err_msg(&err));
+	else {
+		tui_notice(t, "saved view '%s' (v recalls it)", name);
+		free(rv->view_name);
+		rv->view_name = strdup(name);
+	}
+	rl_err_clear(&err);
+	free(sv.columns_json);
+	return TUI_REDRAW;
+}
+
+/* Make this view what the saved view SV says. */
+static void apply_view(struct runs_view *rv, struct tui *t, const struct store_saved_view *sv)
+{
+	runs_clear_filter_sort(rv);
+	if (sv->filter && set_filter(rv, t, sv->filter) < 0)
+		return;
+	if (sv->sort && set_sort(rv, t, sv->sort) < 0)
+		return;
+	rv->pipeline_id = sv->pipeline_id;
+	free(rv->pipeline_name);
+	rv->pipeline_name = NULL;
+	rv->baseline_override = sv->baseline_run_id;
+	runs_free_metrics(rv);
+	rv->m_chosen = 0;
+	cJSON *cols = sv->columns_json ? cJSON_Parse(sv->columns_json) : NULL;
+	if (cJSON_IsArray(cols) && cJSON_GetArraySize(cols) > 0) {
+		cJSON *c;
+		cJSON_ArrayForEach(c, cols)
+			if (cJSON_IsString(c))
+				runs_add_metric_text(rv, c->valuestring);
+		rv->m_chosen = 1;
+	}
+	cJSON_Delete(cols);
+	free(rv->view_name);
+	rv->view_name = strdup(sv->name);
+	tui_notice(t, "view '%s'", sv->name);
+}
+
+int runs_recall_view(struct runs_view *rv, struct tui *t)
+{
+	struct store_saved_view *vs = NULL;
+	int n = 0;
+	struct rl_err err = RL_ERR_INIT;
+	if (store_views_page(t->store, NULL, 500, &vs, &n, &err) < 0) {
+		tui_error(t, "%s", rl_err_msg(&err));
+		rl_err_clear(&err);
+		return TUI_REDRAW;
+	}
+	if (n == 0) {
+		tui_notice(t, "no saved views yet: S saves the filter, sort, columns and baseline");
+		return TUI_REDRAW;
+	}
+	char **items = calloc((size_t)n, sizeof(char *));
+	for (int i = 0; items && i < n; i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "%-16s %s%s%s%s", vs[i].name, vs[i].filter ? "where " : "",
+			   vs[i].filter ? vs[i].filter : "", vs[i].sort ? "  sort " : "",
+			   vs[i].sort ? vs[i].sort : "");
+		items[i] = buf_steal(&b);
+	}
+	int k = items ? tui_choose(t, "Saved views", items, n, 0, NULL) : -1;
+	if (k >= 0) {
+		apply_view(rv, t, &vs[k]);
+		rv->tb.sel = 0;
+	}
+	for (int i = 0; items && i < n; i++)
+		free(items[i]);
+	free(items);
+	store_views_free(vs, n);
+	return k >= 0 ? TUI_RELOAD : TUI_REDRAW;
+}
+

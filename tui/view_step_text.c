@@ -1,0 +1,319 @@
+/* tui/view_step_text.c — the text of a step run's records: its tables
+ * (inputs, outputs, metrics, attempts), its context and metadata as
+ * "key: value" lines, short paths, sizes, and the tail of its logs made
+ * terminal-safe. */
+#include "config.h"
+#include "tui/view_step.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+#define TAIL_BYTES 65536 /* the Logs tab reads at most this much a file */
+#define TAIL_LINES 400	 /* and keeps at most this many lines of it */
+#define LINE_BYTES 2048	 /* of one line */
+
+void step_fmt_size(int64_t n, char *buf, size_t size)
+{
+	static const char *const unit[] = { "KB", "MB", "GB", "TB" };
+	if (n < 1024) {
+		snprintf(buf, size, "%lld B", (long long)n);
+		return;
+	}
+	double v = (double)n;
+	int u = -1;
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, v < 10 ? "%.1f %s" : "%.0f %s", v, unit[u]);
+}
+
+/* A JSON value in one line: strings as they are (QUOTE: as JSON), null as
+ * "-", anything else compact JSON.  Malloc'd. */
+static char *json_text(const cJSON *j, int quote)
+{
+	if (!j || cJSON_IsNull(j))
+		return strdup("-");
+	if (cJSON_IsString(j) && !quote)
+		return strdup(j->valuestring);
+	char *s = cJSON_PrintUnformatted(j);
+	return s ? s : strdup("?");
+}
+
+/* Compact JSON of a stored value (as stored when it does not parse). */
+char *step_compact(const char *value_json)
+{
+	cJSON *j = cJSON_Parse(value_json ? value_json : "null");
+	char *s = j ? json_text(j, 1) : strdup(value_json ? value_json : "-");
+	cJSON_Delete(j);
+	return s;
+}
+
+static int is_section(const cJSON *j)
+{
+	return cJSON_IsObject(j) && j->child;
+}
+
+/* The members of object O as "key: value" lines, nested objects as
+ * indented sections; DEPTH 0 sections are headings. */
+static void json_lines(struct text_list *out, const cJSON *o, int depth)
+{
+	int kw = 0;
+	for (const cJSON *c = o->child; c; c = c->next)
+		if (!is_section(c) && (int)strlen(c->string) > kw)
+			kw = (int)strlen(c->string);
+	if (kw > 20)
+		kw = 20;
+	for (const cJSON *c = o->child; c; c = c->next) {
+		if (depth == 0 && !strcmp(c->string, "schema"))
+			continue;
+		if (is_section(c)) {
+			if (depth == 0)
+				text_add(out, PAIR_HEAD, A_BOLD, "%s", c->string);
+			else
+				text_add(out, 0, 0, "%*s%s:", depth * 2, "", c->string);
+			json_lines(out, c, depth + 1);
+			continue;
+		}
+		char *v = json_text(c, 0);
+		char key[64];
+		snprintf(key, sizeof key, "%s:", c->string);
+		text_add(out, depth == 0 ? PAIR_HEAD : 0, depth == 0 ? A_BOLD : 0, "%*s%-*s %s",
+			  depth * 2, "", kw + 1, key, v);
+		free(v);
+	}
+}
+
+/* PATH for a table cell, short: "artifacts/…/NAME" for a file in the
+ * store's artifact folder (its SHA-256 has a column of its own), relative
+ * to the current folder when under it, other 64-hex folder names cut to
+ * 12.  Malloc'd. */
+static char *short_path(const char *path, const char *store, int utf8)
+{
+	const char *ell = utf8 ? "…" : "~";
+	struct buf b = BUF_INIT;
+	char cwd[4096];
+	const char *p = path ? path : "-";
+	size_t n = store ? strlen(store) : 0;
+	if (n && !strncmp(p, store, n) && !strncmp(p + n, "/artifacts/", 11)) {
+		const char *rest = p + n + 11;
+		/* ab/abcdef…/NAME */
+		const char *name = strchr(rest, '/');
+		name = name ? strchr(name + 1, '/') : NULL;
+		if (name) {
+			buf_printf(&b, "artifacts/%s%s", ell, name);
+			return buf_steal(&b);
+		}
+	}
+	if (getcwd(cwd, sizeof cwd)) {
+		n = strlen(cwd);
+		if (n > 1 && !strncmp(p, cwd, n) && p[n] == '/')
+			p += n + 1;
+	}
+	while (*p) {
+		size_t len = strcspn(p, "/");
+		size_t hex = strspn(p, "0123456789abcdef");
+		if (len == 64 && hex == 64) {
+			buf_append(&b, p, 12);
+			buf_puts(&b, ell);
+		} else {
+			buf_append(&b, p, len);
+		}
+		p += len;
+		if (*p == '/')
+			buf_putc(&b, *p++);
+	}
+	return b.data ? buf_steal(&b) : strdup("");
+}
+
+/* Terminal-safe text of at most LINE_BYTES of the LEN bytes S (see
+ * fmt_safe).  Malloc'd. */
+static char *safe_text(const unsigned char *s, size_t len)
+{
+	struct buf b = BUF_INIT;
+	int more;
+	fmt_safe(s, len > LINE_BYTES ? LINE_BYTES : len, 0, INT_MAX / 2, &b, &more);
+	return b.data ? buf_steal(&b) : strdup("");
+}
+
+void step_read_tail(const char *path, struct text_list *out, off_t *size)
+{
+	text_clear(out);
+	*size = -1;
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		return;
+	struct stat sb;
+	unsigned char *data = NULL;
+	if (fstat(fd, &sb) < 0)
+		goto cleanup;
+	*size = sb.st_size;
+	off_t from = sb.st_size > TAIL_BYTES ? sb.st_size - TAIL_BYTES : 0;
+	size_t want = (size_t)(sb.st_size - from), got = 0;
+	if (!(data = malloc(want + 1)))
+		goto cleanup;
+	while (got < want) {
+		ssize_t n = pread(fd, data + got, want - got, from + (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	size_t start = 0;
+	if (from > 0) /* a partial first line */
+		while (start < got && data[start++] != '\n')
+			;
+	size_t end = got;
+	if (end > start && data[end - 1] == '\n')
+		end--;
+	if (end <= start)
+		goto cleanup;
+	int nl = 0;
+	for (size_t i = start; i < end; i++)
+		nl += data[i] == '\n';
+	/* skip to the last TAIL_LINES lines */
+	for (size_t i = start; i < end && nl >= TAIL_LINES; i++)
+		if (data[i] == '\n') {
+			start = i + 1;
+			nl--;
+		}
+	while (start <= end) {
+		unsigned char *e = memchr(data + start, '\n', end - start);
+		size_t len = e ? (size_t)(e - (data + start)) : end - start;
+		char *s = safe_text(data + start, len);
+		text_add(out, 0, 0, "%s", s);
+		free(s);
+		start += len + 1;
+	}
+cleanup:
+	free(data);
+	close(fd);
+}
+
+static void fill_tables(struct step_view *sv, struct tui *t)
+{
+	for (int i = 0; i < sv->nins; i++) {
+		struct store_artifact_ref *r = &sv->ins[i];
+		char size[32], sha[16], from[256];
+		char *path = short_path(r->path, store_dir(t->store), t->utf8);
+		step_fmt_size(r->size, size, sizeof size);
+		snprintf(sha, sizeof sha, "%.12s", r->sha256 ? r->sha256 : "-");
+		if (r->producer_step && r->producer_run_id == sv->run_id)
+			snprintf(from, sizeof from, "%s.%s", r->producer_step,
+				 r->producer_output ? r->producer_output : "?");
+		else if (r->producer_step)
+			snprintf(from, sizeof from, "run %lld %s.%s", (long long)r->producer_run_id,
+				 r->producer_step, r->producer_output ? r->producer_output : "?");
+		else
+			snprintf(from, sizeof from, "external");
+		char *cells[] = { r->name, path, r->artifact_id ? size : "-", sha, from };
+		int attrs[] = { 0, 0, 0, PAIR_DIM, r->producer_step ? 0 : PAIR_DIM };
+		table_push_attrs(&sv->tb[TAB_INPUTS], cells, attrs);
+		free(path);
+	}
+	for (int i = 0; i < sv->nouts; i++) {
+		struct store_artifact_ref *r = &sv->outs[i];
+		char size[40], sha[16];
+		char *path = short_path(r->path, store_dir(t->store), t->utf8);
+		step_fmt_size(r->size, size, sizeof size);
+		if (r->type && !strcmp(r->type, "dir"))
+			strcat(size, " dir");
+		snprintf(sha, sizeof sha, "%.12s", r->sha256 ? r->sha256 : "-");
+		char *cells[] = { r->name, path, size, sha };
+		int attrs[] = { 0, 0, 0, PAIR_DIM };
+		table_push_attrs(&sv->tb[TAB_OUTPUTS], cells, attrs);
+		free(path);
+	}
+	for (int i = 0; i < sv->nms; i++) {
+		struct store_metric *m = &sv->ms[i];
+		char last[32], lo[32], hi[32], cnt[32];
+		fmt_metric(m->value, last, sizeof last);
+		fmt_metric(m->min, lo, sizeof lo);
+		fmt_metric(m->max, hi, sizeof hi);
+		snprintf(cnt, sizeof cnt, "%lld", (long long)m->count);
+		char *cells[] = { m->key, last, lo, hi, cnt };
+		table_push_attrs(&sv->tb[TAB_METRICS], cells, NULL);
+	}
+	for (int i = 0; i < sv->natts; i++) {
+		struct store_attempt *a = &sv->atts[i];
+		char num[16], exitc[32], dur[32], when[32];
+		snprintf(num, sizeof num, "%d", a->number);
+		if (!a->ended_ms)
+			snprintf(exitc, sizeof exitc, "-");
+		else if (a->timed_out)
+			snprintf(exitc, sizeof exitc, "timeout");
+		else if (a->signal)
+			snprintf(exitc, sizeof exitc, "signal %d", a->signal);
+		else if (a->exit_code >= 0)
+			snprintf(exitc, sizeof exitc, "%d", a->exit_code);
+		else
+			snprintf(exitc, sizeof exitc, "-");
+		if (a->started_ms)
+			time_duration((a->ended_ms ? a->ended_ms : time_now_ms()) - a->started_ms, dur,
+				      sizeof dur);
+		else
+			snprintf(dur, sizeof dur, "-");
+		time_t secs = (time_t)(a->started_ms / 1000);
+		struct tm tm;
+		if (a->started_ms && localtime_r(&secs, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		else
+			snprintf(when, sizeof when, "-");
+		char *cells[] = { num, a->status, exitc, dur, when, a->error ? a->error : "" };
+		int attrs[] = { 0, tui_status_pair(a->status), 0, 0, 0, a->error ? PAIR_FAIL : 0 };
+		table_push_attrs(&sv->tb[TAB_ATTEMPTS], cells, attrs);
+	}
+}
+
+static void fill_lines(struct step_view *sv)
+{
+	const struct store_attempt *a = step_last_attempt(sv);
+	cJSON *ctx = a && a->context_json ? cJSON_Parse(a->context_json) : NULL;
+	if (ctx && cJSON_IsObject(ctx))
+		json_lines(&sv->ctx, ctx, 0);
+	cJSON_Delete(ctx);
+
+	int kw = 0;
+	for (int i = 0; i < sv->nmetas; i++)
+		if ((int)strlen(sv->metas[i].key) > kw)
+			kw = (int)strlen(sv->metas[i].key);
+	if (kw > 24)
+		kw = 24;
+	const char *group = NULL;
+	for (int i = 0; i < sv->nmetas; i++) {
+		const struct store_meta *m = &sv->metas[i];
+		if (i == 0 || (group == NULL) != (m->output == NULL) ||
+		    (group && strcmp(group, m->output))) {
+			if (i)
+				text_add(&sv->meta, 0, 0, "%s", "");
+			if (m->output)
+				text_add(&sv->meta, PAIR_HEAD, A_BOLD, "output %s", m->output);
+			else
+				text_add(&sv->meta, PAIR_HEAD, A_BOLD, "step");
+			group = m->output;
+		}
+		char *v = step_compact(m->value_json);
+		text_add(&sv->meta, 0, 0, "  %-*s = %s", kw, m->key, v);
+		free(v);
+	}
+}
+
+void step_fill(struct step_view *sv, struct tui *t)
+{
+	fill_tables(sv, t);
+	fill_lines(sv);
+}
