@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "core/baseline.h"
 #include "core/session.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -64,7 +65,7 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 	    store_step_runs_of_run(*s, id, &sh->steps, &sh->nsteps, err) < 0 ||
 	    store_run_metrics(*s, id, &sh->ms, &sh->nm, err) < 0)
 		return -1;
-	sh->base_id = session_baseline(*s, &sh->r);
+	sh->base_id = baseline_of(*s, &sh->r);
 	if (sh->base_id && store_run_get(*s, sh->base_id, &sh->base, NULL) < 0)
 		sh->base_id = 0;
 	sh->params = out_json_value(sh->r.params_json ? sh->r.params_json : "{}");

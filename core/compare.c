@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/session.h"
+#include "core/baseline.h"
 #include "util/buf.h"
 
 static const char *const lower_words[] = {
@@ -222,7 +222,7 @@ static int compare_read(struct store *s, struct compare *c, int64_t run_id,
 		return -1;
 	int64_t base = 0;
 	if (n == 0) {
-		base = session_baseline(s, &c->run.run);
+		base = baseline_of(s, &c->run.run);
 		if (!base)
 			return rl_err_set(err, RL_E_NOT_FOUND,
 					  "run %lld has no baseline (no earlier completed run of "

@@ -7,7 +7,7 @@
  * OTHER's, the % change is that delta over |OTHER's value|, and "better" or
  * "worse" says whether RUN improved on OTHER in the metric's direction
  * (compare_direction, with the "metrics" object of RUN's pipeline file).
- * Without an OTHER the reference is RUN's baseline (session_baseline).
+ * Without an OTHER the reference is RUN's baseline (baseline_of, core/baseline.h).
  * compare_new() makes every one of these decisions; the command line and
  * the browser only render its result. */
 #ifndef RUNLENS_CORE_COMPARE_H

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/baseline.h"
 #include "util/fs.h"
 #include "util/timeutil.h"
 
@@ -259,7 +258,3 @@ int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 	return rl_err_set(err, RL_E_NOT_FOUND, "%s", msg);
 }
 
-int64_t session_baseline(struct store *s, const struct store_run *r)
-{
-	return baseline_of(s, r);
-}

@@ -45,9 +45,6 @@ int session_reap_dead_runs(struct store *s, int *n, struct rl_err *err);
 int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 			struct rl_err *err);
 
-/* The baseline of a run: baseline_of() of core/baseline.h, where the
- * rule is. */
-int64_t session_baseline(struct store *s, const struct store_run *r);
 
 /* A token identifying process PID's incarnation (its start time in clock
  * ticks since boot, from /proc), malloc'd; NULL when unknown. */

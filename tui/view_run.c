@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/baseline.h"
 #include "core/runs.h"
 #include "core/session.h"
 #include "tui/widget_table.h"
@@ -134,7 +135,7 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 	if (store_run_get(t->store, rv->run_id, &rv->run, err) < 0 ||
 	    store_step_runs_of_run(t->store, rv->run_id, &steps, &n, err) < 0)
 		return -1;
-	rv->baseline = session_baseline(t->store, &rv->run);
+	rv->baseline = baseline_of(t->store, &rv->run);
 	rv->names = calloc((size_t)n + 1, sizeof(char *));
 	for (int i = 0; rv->names && i < n; i++) {
 		struct store_step_run *st = &steps[i];

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/baseline.h"
 #include "core/compare.h"
 #include "core/session.h"
 #include "tui/internal.h"
@@ -179,7 +180,7 @@ static void fill_row(struct runs_view *rv, struct tui *t, int row)
 	r.started_ms = ri->started_ms;
 	int64_t base = rv->baseline_override && rv->baseline_override != id
 			       ? rv->baseline_override
-			       : session_baseline(t->store, &r);
+			       : baseline_of(t->store, &r);
 	const struct base_values *bv = base ? base_values(rv, t, base) : NULL;
 	for (int c = 0; c < rv->ncols; c++) {
 		int what = rv->colmap[c];

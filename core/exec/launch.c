@@ -11,11 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "util/buf.h"
 
 extern char **environ;
 
-#define CAPTURE_MAX (1 << 20)
 
 const char *launch_self(void)
 {
@@ -58,42 +56,6 @@ int launch_wait(char *const argv[], int *status, struct rl_err *err)
 	if (rc != 0)
 		return rl_err_set(err, RL_E_FAIL, "cannot start %s: %s", argv[0], strerror(rc));
 	return wait_for(pid, status, err);
-}
-
-int launch_capture(char *const argv[], char **out, int *status, struct rl_err *err)
-{
-	*out = NULL;
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return rl_err_set(err, RL_E_FAIL, "pipe: %s", strerror(errno));
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	if (rc != 0) {
-		close(fds[0]);
-		return rl_err_set(err, RL_E_FAIL, "cannot start %s: %s", argv[0], strerror(rc));
-	}
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	for (;;) {
-		ssize_t n = read(fds[0], chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (b.len < CAPTURE_MAX)
-			buf_append(&b, chunk, (size_t)n);
-	}
-	close(fds[0]);
-	int r = wait_for(pid, status, err);
-	*out = b.data ? buf_steal(&b) : strdup("");
-	return r;
 }
 
 int launch_detached(char *const argv[], const char *log_path, pid_t *pid_out,

@@ -1,7 +1,6 @@
 /* core/exec/launch.h — starting other programs for the browser: runlens itself
- * detached in the background (a rerun that must outlive the browser), a
- * command in the foreground (a pager), or with its output captured (a
- * dry-run plan). */
+ * detached in the background (a rerun that must outlive the browser), or
+ * a command in the foreground (a pager). */
 #ifndef RUNLENS_CORE_EXEC_LAUNCH_H
 #define RUNLENS_CORE_EXEC_LAUNCH_H
 
@@ -16,9 +15,6 @@ const char *launch_self(void);
  * *status gets its exit status (128+N for a signal). */
 int launch_wait(char *const argv[], int *status, struct rl_err *err);
 
-/* Run ARGV with stdin from /dev/null and stdout+stderr captured into *out
- * (malloc'd, NUL-terminated, at most 1 MiB kept) and wait. */
-int launch_capture(char *const argv[], char **out, int *status, struct rl_err *err);
 
 /* Start ARGV in its own session, detached from the terminal (stdin
  * /dev/null, stdout and stderr appended to LOG_PATH, or /dev/null when
