@@ -46,6 +46,27 @@ static int output_index(const struct spec_step *sp, const char *name)
 /* ------------------------------------------------------------------ */
 /* Inputs                                                              */
 
+/* The metadata step run ID recorded on its output NAME, as an object. */
+static int output_metadata(struct run *r, int64_t id, const char *name, cJSON **out,
+			   struct rl_err *err)
+{
+	struct store_meta *m = NULL;
+	int n = 0;
+	*out = NULL;
+	if (run_tx(r, err) < 0 || store_metadata_of(r->store, id, &m, &n, err) < 0)
+		return -1;
+	cJSON *obj = cJSON_CreateObject();
+	for (int i = 0; obj && i < n; i++) {
+		if (!m[i].output || strcmp(m[i].output, name) != 0)
+			continue;
+		cJSON *v = cJSON_Parse(m[i].value_json);
+		cJSON_AddItemToObject(obj, m[i].key, v ? v : cJSON_CreateNull());
+	}
+	store_metas_free(m, n);
+	*out = obj;
+	return obj ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+}
+
 /* An upstream step's output: 0, or 1 with *why when it was not made. */
 static int input_from_step(struct run *r, struct rstep *s, int i, char **why,
 			   struct rl_err *err)
@@ -64,11 +85,14 @@ static int input_from_step(struct run *r, struct rstep *s, int i, char **why,
 	 * then the launch): replace, do not leak */
 	free(ri->path);
 	ri->path = strdup(ro->path);
+	cJSON_Delete(ri->metadata);
+	if (output_metadata(r, up->step_run_id, in->output, &ri->metadata, err) < 0)
+		return -1;
 	ri->ctx = (struct context_input){
 		.name = in->name, .artifact_id = ro->artifact_id, .path = ri->path,
 		.type = ro->type, .size = ro->size, .sha256 = ro->sha256,
 		.producer_run_id = r->run_id, .producer_step = up->sp->name,
-		.producer_output = in->output,
+		.producer_output = in->output, .metadata = ri->metadata,
 	};
 	if (run_tx(r, err) < 0 ||
 	    store_step_input_add(r->store, s->step_run_id, in->name, ro->artifact_id,
@@ -255,6 +279,7 @@ static int write_context(struct run *r, struct rstep *s, const char *path, int f
 		.output_paths = outs, .stack_name = r->stack_name,
 		.artifact_store = r->artifact_root,
 		.orchestrator = r->ex_ops->flavor,
+		.components = r->stack_components, .no_cache = r->o->no_cache,
 		.model_name = r->model_name, .model_version = r->model_version,
 		.baseline_run_id = r->baseline_id,
 		.baseline_run_name = r->baseline_name,
@@ -627,6 +652,7 @@ void rstep_release(struct rstep *s)
 	for (int i = 0; s->inputs && i < s->sp->ninputs; i++) {
 		free(s->inputs[i].path);
 		free(s->inputs[i].sha256);
+		cJSON_Delete(s->inputs[i].metadata);
 	}
 	free(s->outputs);
 	free(s->inputs);

@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "core/exec/launch.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -58,36 +59,16 @@ static cJSON *str_or_null(const char *s)
 	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
-/* Run a git command in DIR and return its first output line, or NULL. */
-static char *git_line(const char *dir, const char *args)
+/* The first output line of `git -C DIR ARGS…`, or NULL. */
+static char *git_line(const char *dir, const char *a1, const char *a2, const char *a3)
 {
-	struct buf cmd = BUF_INIT;
-	buf_puts(&cmd, "git -C '");
-	for (const char *p = dir; *p; p++) {
-		if (*p == '\'')
-			buf_puts(&cmd, "'\\''");
-		else
-			buf_putc(&cmd, *p);
-	}
-	buf_printf(&cmd, "' %s 2>/dev/null", args);
-	FILE *f = popen(cmd.data, "r");
-	buf_free(&cmd);
-	if (!f)
-		return NULL;
-	struct buf out = BUF_INIT;
-	char chunk[256];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&out, chunk, n);
-	int status = pclose(f);
-	if (status != 0) {
-		buf_free(&out);
+	char *argv[] = { "git", "-C", (char *)dir, (char *)a1, (char *)a2, (char *)a3, NULL };
+	char *line = launch_first_line(argv);
+	if (line && !*line && strcmp(a1, "status") != 0) {
+		free(line);
 		return NULL;
 	}
-	char *s = buf_steal(&out);
-	if (s)
-		s[strcspn(s, "\n")] = '\0';
-	return s;
+	return line;
 }
 
 cJSON *context_environment(const char *dir)
@@ -113,11 +94,11 @@ cJSON *context_environment(const char *dir)
 	cJSON_AddItemToObject(env, "user",
 			      str_or_null(user ? user : pw ? pw->pw_name : NULL));
 	cJSON_AddStringToObject(env, "runlens_version", PACKAGE_VERSION);
-	char *commit = dir ? git_line(dir, "rev-parse HEAD") : NULL;
+	char *commit = dir ? git_line(dir, "rev-parse", "HEAD", NULL) : NULL;
 	if (commit && *commit) {
 		cJSON *git = cJSON_AddObjectToObject(env, "git");
 		cJSON_AddStringToObject(git, "commit", commit);
-		char *dirty = git_line(dir, "status --porcelain --untracked-files=no");
+		char *dirty = git_line(dir, "status", "--porcelain", "--untracked-files=no");
 		cJSON_AddBoolToObject(git, "dirty", dirty && *dirty);
 		free(dirty);
 	} else {
@@ -136,7 +117,7 @@ static cJSON *build_step(const struct context_args *a)
 	cJSON_AddNumberToObject(step, "attempt", a->attempt);
 	cJSON_AddNumberToObject(step, "max_attempts", a->max_attempts);
 	cJSON *cfg = cJSON_AddObjectToObject(step, "config");
-	cJSON_AddBoolToObject(cfg, "cache", st->cache);
+	cJSON_AddBoolToObject(cfg, "cache", st->cache && !a->no_cache);
 	cJSON_AddNumberToObject(cfg, "retries", st->retries);
 	cJSON_AddNumberToObject(cfg, "timeout", st->timeout);
 	cJSON_AddItemToObject(cfg, "resources",
@@ -163,7 +144,9 @@ static cJSON *build_step(const struct context_args *a)
 		} else {
 			cJSON_AddNullToObject(in, "producer");
 		}
-		cJSON_AddObjectToObject(in, "metadata");
+		cJSON_AddItemToObject(in, "metadata", ci->metadata
+							      ? cJSON_Duplicate(ci->metadata, 1)
+							      : cJSON_CreateObject());
 	}
 	cJSON *outs = cJSON_AddObjectToObject(step, "outputs");
 	for (int i = 0; i < st->noutputs; i++) {
@@ -177,6 +160,80 @@ static cJSON *build_step(const struct context_args *a)
 	cJSON_AddItemToObject(step, "dir", str_or_null(a->step_dir));
 	cJSON_AddItemToObject(step, "records", str_or_null(a->records_path));
 	return step;
+}
+
+/* "stack": its name, artifact store, orchestrator, and each registered
+ * component ({"name": …}; the usual kinds are null when not registered). */
+static cJSON *stack_object(const struct context_args *a)
+{
+	cJSON *stack = cJSON_CreateObject();
+	cJSON_AddStringToObject(stack, "name", a->stack_name ? a->stack_name : "default");
+	cJSON *as = cJSON_AddObjectToObject(stack, "artifact_store");
+	cJSON_AddStringToObject(as, "name", "local");
+	cJSON_AddItemToObject(as, "path", str_or_null(a->artifact_store));
+	cJSON *orch = cJSON_AddObjectToObject(stack, "orchestrator");
+	const char *flavor = a->orchestrator ? a->orchestrator : "local";
+	cJSON_AddStringToObject(orch, "name", flavor);
+	cJSON_AddStringToObject(orch, "flavor", flavor);
+	static const char *const kinds[] = { "experiment_tracker", "model_deployer" };
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		cJSON_AddNullToObject(stack, kinds[i]);
+	for (const cJSON *k = a->components ? a->components->child : NULL; k; k = k->next) {
+		if (!k->string || !strcmp(k->string, "name") || !strcmp(k->string, "artifact_store") ||
+		    !strcmp(k->string, "orchestrator"))
+			continue;
+		cJSON *comp = cJSON_CreateObject();
+		cJSON_AddItemToObject(comp, "name", cJSON_IsString(k) ? cJSON_CreateString(k->valuestring)
+								      : cJSON_Duplicate(k, 1));
+		cJSON_DeleteItemFromObjectCaseSensitive(stack, k->string);
+		cJSON_AddItemToObject(stack, k->string, comp);
+	}
+	return stack;
+}
+
+static cJSON *model_object(const struct context_args *a)
+{
+	if (!a->model_name)
+		return cJSON_CreateNull();
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "name", a->model_name);
+	cJSON_AddItemToObject(m, "version", str_or_null(a->model_version));
+	return m;
+}
+
+/* "custom": the pipeline's context, deep-merged with the step's (STEP may
+ * be NULL). */
+static cJSON *custom_object(const struct spec *s, const struct spec_step *st)
+{
+	cJSON *custom = cJSON_CreateObject();
+	if (s && s->context)
+		context_merge(custom, s->context);
+	if (st && st->context)
+		context_merge(custom, st->context);
+	return custom;
+}
+
+cJSON *context_run_record(const struct context_args *a)
+{
+	cJSON *c = cJSON_CreateObject();
+	if (!c)
+		return NULL;
+	cJSON_AddItemToObject(c, "custom", custom_object(a->spec, NULL));
+	cJSON_AddItemToObject(c, "model", model_object(a));
+	cJSON_AddItemToObject(c, "environment", a->environment ? cJSON_Duplicate(a->environment, 1)
+							       : cJSON_CreateObject());
+	cJSON_AddItemToObject(c, "stack", stack_object(a));
+	return c;
+}
+
+cJSON *context_step_record(const struct spec *s, const struct spec_step *st)
+{
+	if (!st->context)
+		return NULL;
+	cJSON *c = cJSON_CreateObject();
+	if (c)
+		cJSON_AddItemToObject(c, "custom", custom_object(s, st));
+	return c;
 }
 
 cJSON *context_build(const struct context_args *a)
@@ -209,32 +266,9 @@ cJSON *context_build(const struct context_args *a)
 
 	cJSON_AddItemToObject(c, "step", build_step(a));
 
-	cJSON *stack = cJSON_AddObjectToObject(c, "stack");
-	cJSON_AddStringToObject(stack, "name",
-				a->stack_name ? a->stack_name : "default");
-	cJSON *as = cJSON_AddObjectToObject(stack, "artifact_store");
-	cJSON_AddStringToObject(as, "name", "local");
-	cJSON_AddItemToObject(as, "path", str_or_null(a->artifact_store));
-	cJSON *orch = cJSON_AddObjectToObject(stack, "orchestrator");
-	const char *flavor = a->orchestrator ? a->orchestrator : "local";
-	cJSON_AddStringToObject(orch, "name", flavor);
-	cJSON_AddStringToObject(orch, "flavor", flavor);
-	cJSON_AddNullToObject(stack, "experiment_tracker");
-	cJSON_AddNullToObject(stack, "model_deployer");
-
-	if (a->model_name) {
-		cJSON *m = cJSON_AddObjectToObject(c, "model");
-		cJSON_AddStringToObject(m, "name", a->model_name);
-		cJSON_AddItemToObject(m, "version", str_or_null(a->model_version));
-	} else {
-		cJSON_AddNullToObject(c, "model");
-	}
-
-	cJSON *custom = cJSON_AddObjectToObject(c, "custom");
-	if (a->spec && a->spec->context)
-		context_merge(custom, a->spec->context);
-	if (a->step->context)
-		context_merge(custom, a->step->context);
+	cJSON_AddItemToObject(c, "stack", stack_object(a));
+	cJSON_AddItemToObject(c, "model", model_object(a));
+	cJSON_AddItemToObject(c, "custom", custom_object(a->spec, a->step));
 
 	if (a->baseline_run_id) {
 		cJSON *b = cJSON_AddObjectToObject(c, "baseline");

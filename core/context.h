@@ -26,6 +26,7 @@ struct context_input {
 	int64_t producer_run_id; /* 0 for external inputs */
 	const char *producer_step;
 	const char *producer_output;
+	const cJSON *metadata; /* the producer's metadata of that output, or NULL */
 };
 
 struct context_args {
@@ -51,6 +52,8 @@ struct context_args {
 	const char *stack_name;
 	const char *artifact_store;
 	const char *orchestrator;
+	const cJSON *components; /* the stack's {"KIND": "NAME"}, or NULL */
+	int no_cache;		 /* --no-cache: the step's cache is off */
 	const char *model_name; /* NULL: "model": null */
 	const char *model_version;
 	int64_t baseline_run_id; /* 0: "baseline": null */
@@ -66,6 +69,17 @@ struct context_args {
 /* The context document (caller frees with cJSON_Delete); NULL when out
  * of memory. */
 cJSON *context_build(const struct context_args *a);
+
+/* What a run was given, as recorded with it (runs.context_json): the
+ * pipeline's custom context, the model and its version, the environment
+ * and the stack with its components, as context_build would write them.
+ * Only the run's fields of A are read (A->step may be NULL). */
+cJSON *context_run_record(const struct context_args *a);
+
+/* What of step ST's context differs from the run's (step_runs.context_json):
+ * {"custom": …} when the step has its own "context" (the merged result),
+ * else NULL. */
+cJSON *context_step_record(const struct spec *s, const struct spec_step *st);
 
 /* The "environment" object: hostname, os, user, runlens_version, git
  * (commit and dirty flag of DIR when it is in a git work tree, else

@@ -36,6 +36,7 @@ int record_choose_stack(struct run *r, struct rl_err *err)
 		}
 		r->artifact_root = strdup(st.artifact_store);
 	}
+	r->stack_components = st.components_json ? cJSON_Parse(st.components_json) : NULL;
 	const char *flavor = st.orchestrator ? st.orchestrator : "local";
 	if (!(r->ex_ops = r->o->executor ? r->o->executor : executor_find(flavor))) {
 		rl_err_set(err, RL_E_INPUT, "stack '%s': unknown orchestrator flavor '%s'", name,
@@ -127,10 +128,28 @@ static int choose_baseline(struct run *r, struct rl_err *err)
 	return baseline_outputs(r, err);
 }
 
+/* The run's recorded context (custom, model, environment, stack). */
+static char *run_context(const struct run *r)
+{
+	struct context_args a = {
+		.spec = r->spec, .stack_name = r->stack_name,
+		.artifact_store = r->artifact_root, .orchestrator = r->ex_ops->flavor,
+		.components = r->stack_components, .model_name = r->model_name,
+		.model_version = r->model_version, .environment = r->environment,
+	};
+	cJSON *doc = context_run_record(&a);
+	char *json = doc ? cJSON_PrintUnformatted(doc) : NULL;
+	cJSON_Delete(doc);
+	return json;
+}
+
 static int insert_run(struct run *r, struct rl_err *err)
 {
 	const struct spec *sp = r->spec;
-	char *params_json = cJSON_PrintUnformatted(sp->params);
+	/* the params the run's steps receive, not every declared one */
+	cJSON *used = spec_used_params(sp);
+	char *params_json = used ? cJSON_PrintUnformatted(used) : NULL;
+	cJSON_Delete(used);
 	char *host = session_hostname();
 	char *token = session_process_token(getpid());
 	cJSON *model_name = sp->model ? cJSON_GetObjectItemCaseSensitive(sp->model, "name")
@@ -165,15 +184,16 @@ static int insert_tags_and_params(struct run *r, struct rl_err *err)
 	for (int i = 0; i < r->ntags; i++)
 		if (store_run_add_tag(r->store, r->run_id, r->tags[i], err) < 0)
 			return -1;
-	for (cJSON *p = r->spec->params ? r->spec->params->child : NULL; p; p = p->next) {
+	cJSON *used = spec_used_params(r->spec);
+	int rc = used ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+	for (cJSON *p = used ? used->child : NULL; p && rc == 0; p = p->next) {
 		char *v = cJSON_PrintUnformatted(p);
-		int prc = v ? store_run_add_param(r->store, r->run_id, p->string, v, err)
-			    : rl_err_set(err, RL_E_NOMEM, NULL);
+		rc = v ? store_run_add_param(r->store, r->run_id, p->string, v, err)
+		       : rl_err_set(err, RL_E_NOMEM, NULL);
 		free(v);
-		if (prc < 0)
-			return -1;
 	}
-	return 0;
+	cJSON_Delete(used);
+	return rc;
 }
 
 /* The model version: pinned by the file, else the next of that model. */
@@ -198,6 +218,40 @@ static int model_version(struct run *r, struct rl_err *err)
 	return 0;
 }
 
+/* What the run was given, now that its model version is known. */
+static int record_context(struct run *r, struct rl_err *err)
+{
+	char *json = run_context(r);
+	int rc = json ? store_run_set_context(r->store, r->run_id, json, err)
+		      : rl_err_set(err, RL_E_NOMEM, NULL);
+	free(json);
+	return rc;
+}
+
+/* What the step is given: the params it receives, its tags, its own
+ * context. */
+static int record_given(struct run *r, const struct rstep *s, struct rl_err *err)
+{
+	char *params = cJSON_PrintUnformatted(s->sp->params);
+	char *tags = NULL, *ctx = NULL;
+	if (s->sp->ntags) {
+		cJSON *t = cJSON_CreateStringArray((const char *const *)s->sp->tags, s->sp->ntags);
+		tags = t ? cJSON_PrintUnformatted(t) : NULL;
+		cJSON_Delete(t);
+	}
+	cJSON *c = context_step_record(r->spec, s->sp);
+	if (c) {
+		ctx = cJSON_PrintUnformatted(c);
+		cJSON_Delete(c);
+	}
+	int rc = params ? store_step_run_set_given(r->store, s->step_run_id, params, tags, ctx, err)
+			: rl_err_set(err, RL_E_NOMEM, NULL);
+	free(params);
+	free(tags);
+	free(ctx);
+	return rc;
+}
+
 /* The step run of step I at position K, and its folders' paths. */
 static int insert_step(struct run *r, int k, int i, struct rl_err *err)
 {
@@ -216,7 +270,7 @@ static int insert_step(struct run *r, int k, int i, struct rl_err *err)
 	int src = store_step_run_create(r->store, r->run_id, s->sp->name, k, s->max_attempts,
 					cfg_json, &s->step_run_id, err);
 	free(cfg_json);
-	if (src < 0)
+	if (src < 0 || record_given(r, s, err) < 0)
 		return -1;
 	int no = s->sp->noutputs, ni = s->sp->ninputs;
 	s->dir = fs_join(r->run_dir, s->sp->name);
@@ -288,6 +342,7 @@ int record_create(struct run *r, struct rl_err *err)
 				  err) < 0 ||
 	    choose_name(r, err) < 0 || choose_baseline(r, err) < 0 || insert_run(r, err) < 0 ||
 	    insert_tags_and_params(r, err) < 0 || model_version(r, err) < 0 ||
+	    record_context(r, err) < 0 ||
 	    run_folder(r, err) < 0)
 		goto cleanup;
 	for (int k = 0; k < r->n; k++)

@@ -33,9 +33,9 @@ static int add_param(struct rerun *r, char *p)
 	return 0;
 }
 
-/* The recorded params first (as JSON, so their types stay), then the
- * overrides. */
-static int fill_params(struct rerun *r, char *const *overrides, int n)
+/* The recorded params (as JSON, so their types stay); the overrides go
+ * separately (they are checked, the recorded ones are not). */
+static int fill_params(struct rerun *r)
 {
 	int rc = -1;
 	cJSON *pj = cJSON_Parse(r->run.params_json ? r->run.params_json : "{}");
@@ -47,9 +47,6 @@ static int fill_params(struct rerun *r, char *const *overrides, int n)
 		if (bad || add_param(r, buf_steal(&a)) < 0)
 			goto cleanup;
 	}
-	for (int i = 0; i < n; i++)
-		if (add_param(r, strdup(overrides[i])) < 0)
-			goto cleanup;
 	rc = 0;
 cleanup:
 	cJSON_Delete(pj);
@@ -71,7 +68,7 @@ int rerun_opts(struct store *s, int64_t run_id, char *const *overrides, int n,
 			   (long long)run_id);
 		goto cleanup;
 	}
-	if (fill_params(r, overrides, n) < 0 ||
+	if (fill_params(r) < 0 ||
 	    (r->run.spec_path && !(r->dir = fs_dirname(r->run.spec_path)))) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
@@ -79,8 +76,10 @@ int rerun_opts(struct store *s, int64_t run_id, char *const *overrides, int n,
 	o->spec_path = r->run.spec_path ? r->run.spec_path : "pipeline";
 	o->spec_text = r->run.spec_json;
 	o->spec_dir = r->dir;
-	o->params = r->params;
-	o->nparams = r->nparams;
+	o->base_params = r->params;
+	o->nbase_params = r->nparams;
+	o->params = overrides;
+	o->nparams = n;
 	o->rerun_of = run_id;
 	o->reuse_run = run_id;
 	*hold = r;

@@ -54,6 +54,7 @@ struct routput {
 /* An input of a step run, once resolved. */
 struct rinput {
 	char *path;
+	cJSON *metadata; /* the producer's metadata of this output, or NULL */
 	char *sha256; /* owned copy (external inputs are hashed here) */
 	struct context_input ctx; /* what context.json says of it */
 };
@@ -100,6 +101,7 @@ struct run {
 	char *run_name;
 	int64_t started_ms, start_mono;
 	char *run_dir, *artifact_root, *stack_name;
+	cJSON *stack_components; /* {"KIND": "NAME"} of the stack */
 	cJSON *environment;
 	cJSON *state; /* the run state as the runner last wrote it */
 	char **tags;

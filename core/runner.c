@@ -231,6 +231,7 @@ static void run_free(struct run *r)
 	cJSON_Delete(r->environment);
 	cJSON_Delete(r->state);
 	cJSON_Delete(r->baseline_outputs);
+	cJSON_Delete(r->stack_components);
 	cJSON_Delete(r->secrets);
 	free(r->python_dir);
 	free(r->bin_dir);
@@ -251,8 +252,14 @@ int runner_load_spec(const struct runner_opts *o, struct spec **out, struct rl_e
 				      o->spec_dir, out, err) < 0
 			 : spec_load_file(o->spec_path, out, err) < 0)
 		return -1;
-	if (o->nparams && spec_set_params(*out, o->params, o->nparams, err) < 0)
+	/* a rerun's recorded params, then what the person asked for, which
+	 * must reach a step and fit its declared kind */
+	if ((o->nbase_params && spec_set_params(*out, o->base_params, o->nbase_params, err) < 0) ||
+	    (o->nparams && (spec_check_overrides(*out, o->params, o->nparams, err) < 0 ||
+			    spec_set_params(*out, o->params, o->nparams, err) < 0))) {
+		spec_free(out);
 		return -1;
+	}
 	return 0;
 }
 

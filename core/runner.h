@@ -46,8 +46,11 @@ struct runner_observer {
 
 struct runner_opts {
 	const char *spec_path;
-	char *const *params; /* "KEY=VALUE" overrides */
+	char *const *params; /* "KEY=VALUE" overrides a person gave (checked:
+				spec_check_overrides) */
 	int nparams;
+	char *const *base_params; /* a rerun's recorded params, set first */
+	int nbase_params;
 	const char *name; /* run name, or NULL for "<pipeline>-<time>" */
 	char *const *tags;
 	int ntags;

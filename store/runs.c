@@ -238,6 +238,14 @@ int store_run_set_state(struct store *s, int64_t run_id, const char *state_json,
 			 "cannot record the run state", err);
 }
 
+int store_run_set_context(struct store *s, int64_t run_id, const char *context_json,
+			  struct rl_err *err)
+{
+	static const char sql[] = "UPDATE runs SET context_json = ?2 WHERE id = ?1";
+	return run_exec2(s, sql, run_id, context_json, NULL, "cannot record the run's context",
+			 err);
+}
+
 static int mark_interrupted(struct store *s, int64_t run_id, int64_t ended_ms,
 			    struct rl_err *err)
 {

@@ -190,6 +190,9 @@ int store_run_finish(struct store *s, int64_t run_id, const char *status,
 		     int64_t ended_ms, struct rl_err *err);
 int store_run_heartbeat(struct store *s, int64_t run_id, int64_t now_ms,
 			struct rl_err *err);
+/* What the run was given (see store_run_new.context_json). */
+int store_run_set_context(struct store *s, int64_t run_id, const char *context_json,
+			  struct rl_err *err);
 int store_run_set_state(struct store *s, int64_t run_id,
 			const char *state_json, struct rl_err *err);
 /* Mark a run interrupted together with its pending, running and retrying

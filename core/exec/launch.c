@@ -58,6 +58,49 @@ int launch_wait(char *const argv[], int *status, struct rl_err *err)
 	return wait_for(pid, status, err);
 }
 
+char *launch_first_line(char *const argv[])
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return NULL;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	if (rc != 0) {
+		close(fds[0]);
+		return NULL;
+	}
+	char line[4096];
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fds[0], line + len, sizeof line - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof line - 1) {
+			char drain[4096];
+			while (read(fds[0], drain, sizeof drain) > 0)
+				;
+			break;
+		}
+	}
+	close(fds[0]);
+	int status = 0;
+	if (wait_for(pid, &status, NULL) < 0 || status != 0)
+		return NULL;
+	line[len] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	return strdup(line);
+}
+
 int launch_detached(char *const argv[], const char *log_path, pid_t *pid_out,
 		    struct rl_err *err)
 {

@@ -1,6 +1,7 @@
-/* core/exec/launch.h — starting other programs for the browser: runlens itself
- * detached in the background (a rerun that must outlive the browser), or
- * a command in the foreground (a pager). */
+/* core/exec/launch.h — starting programs that are not jobs: runlens itself
+ * detached in the background (a rerun that must outlive the browser), a
+ * command in the foreground (a pager), one whose first line of output is
+ * wanted (git, for the step context). */
 #ifndef RUNLENS_CORE_EXEC_LAUNCH_H
 #define RUNLENS_CORE_EXEC_LAUNCH_H
 
@@ -15,6 +16,11 @@ const char *launch_self(void);
  * *status gets its exit status (128+N for a signal). */
 int launch_wait(char *const argv[], int *status, struct rl_err *err);
 
+
+/* Run ARGV (searched in $PATH) with no input, wait, and return the first
+ * line of its standard output (malloc'd, newline dropped), or NULL when it
+ * could not start or did not exit 0 (what runs `git` for the context). */
+char *launch_first_line(char *const argv[]);
 
 /* Start ARGV in its own session, detached from the terminal (stdin
  * /dev/null, stdout and stderr appended to LOG_PATH, or /dev/null when

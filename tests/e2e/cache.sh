@@ -33,8 +33,11 @@ expect_exit 0 rl why 2 report
 expect_contains "$OUT" "report cached in run 2: cached: every part of the key matches step run"
 
 # a param nobody uses changes nothing; n re-executes gen and downstream only
-expect_exit 0 rl run p.json -p unused=1
-expect_eq "gen=cached scale=cached label=cached report=cached nocache=completed" "$(statuses 3)" "unused param"
+# a param no step uses: refused (it would change nothing), nothing recorded
+expect_exit 2 rl run p.json -p unused=1
+expect_eq "runlens: -p unused: no step uses the param 'unused' (setting it would change nothing)" "$ERR"
+expect_exit 0 rl run p.json --tag again
+expect_eq "gen=cached scale=cached label=cached report=cached nocache=completed" "$(statuses 3)" "identical run again"
 expect_exit 0 rl run p.json -p n=4
 expect_eq "gen=completed scale=completed label=cached report=completed nocache=completed" "$(statuses 4)" "changed n"
 expect_exit 0 rl why 4 gen
@@ -44,8 +47,11 @@ expect_exit 0 rl why 4 gen --json
 expect_eq '["command", "params.n"]' "$(jget "$OUT" '[x["part"] for x in d["differences"]]')" "why names the changed parts"
 expect_exit 0 rl why 4 report --json
 expect_eq '["inputs.a"]' "$(jget "$OUT" '[x["part"] for x in d["differences"]]')" "report: its input a changed"
-# the step param wins over a pipeline param of the same name: scale stays
-expect_exit 0 rl run p.json -p scale=5
+# the step param wins over a pipeline param of the same name, so -p scale
+# would reach no step: refused, naming the step and how to set it
+expect_exit 2 rl run p.json -p scale=5
+expect_contains "$ERR" "step 'scale' sets its own scale = 2 (set it with -p scale.scale=VALUE"
+expect_exit 0 rl run p.json
 expect_eq "gen=cached scale=cached label=cached report=cached nocache=completed" "$(statuses 5)" "step param wins"
 
 # an edited input file re-executes its consumer
@@ -84,7 +90,9 @@ expect_contains "$(rl show 9)" "rerun of  8"
 expect_exit 0 rl rerun 9 --force gen
 expect_eq "gen=completed" "$(statuses 10 | cut -d' ' -f1)" "--force"
 expect_exit 0 rl rerun 10 -p n=2
-expect_eq '{"n": 2, "scale": 2, "unused": 0}' "$(jget "$(rl show last --json)" 'd["params"]')" "rerun params"
+# a run records the params its steps received: n (gen's command), scale's
+# own scale; not the declared params no step uses
+expect_eq '{"n": 2, "scale.scale": 2}' "$(jget "$(rl show last --json)" 'd["params"]')" "rerun params"
 expect_exit 2 rl rerun 10 --from nope
 expect_contains "$ERR" "--from: no step 'nope'"
 expect_exit 4 rl rerun 999

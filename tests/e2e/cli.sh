@@ -32,7 +32,7 @@ cd "$T"
 # `runlens run` creates ./.runlens and later commands find it from below
 mkdir -p proj/sub && cat > proj/p.json <<'J'
 {"name": "proj", "params": {"n": 1}, "tags": ["t1"], "steps": [
- {"name": "one", "run": "echo one", "outputs": {}},
+ {"name": "one", "run": "echo one", "env": {"N": "${params.n}"}, "outputs": {}},
  {"name": "two", "run": "echo two > ${outputs.res}", "needs": ["one"], "outputs": {"res": "r.txt"}}
 ]}
 J

@@ -22,7 +22,7 @@ cat > p.json <<'J'
  "steps": [
   {"name": "train", "cache": false,
    "run": "i=1; while [ $i -le 12 ]; do runlens metric loss $((40 / i + ${params.base})) --index $i; i=$((i+1)); done; runlens metric score ${params.score}"},
-  {"name": "evaluate", "cache": false, "needs": ["train"],
+  {"name": "evaluate", "cache": false, "needs": ["train"], "env": {"MODEL": "${params.model}"},
    "run": "runlens metric accuracy ${params.acc}; runlens metric same 1"}
  ]}
 J

@@ -170,12 +170,14 @@ START_TEST(test_rerun_opts)
 	ck_assert_str_eq(o.spec_path, "/work/p/p.json");
 	ck_assert_str_eq(o.spec_dir, "/work/p");
 	ck_assert_ptr_nonnull(strstr(o.spec_text, "\"metrics\""));
-	/* the recorded params as JSON, then the overrides (which win) */
-	ck_assert_int_eq(o.nparams, 3);
-	ck_assert_str_eq(o.params[0], "lr=0.1");
-	ck_assert_str_eq(o.params[1], "name=\"a b\"");
-	ck_assert_str_eq(o.params[2], "lr=0.5");
-	ck_assert_ptr_null(o.params[3]);
+	/* the recorded params as JSON, set first; then the overrides (which
+	 * win, and are checked) */
+	ck_assert_int_eq(o.nbase_params, 2);
+	ck_assert_str_eq(o.base_params[0], "lr=0.1");
+	ck_assert_str_eq(o.base_params[1], "name=\"a b\"");
+	ck_assert_ptr_null(o.base_params[2]);
+	ck_assert_int_eq(o.nparams, 1);
+	ck_assert_str_eq(o.params[0], "lr=0.5");
 	ck_assert_int_eq(o.rerun_of, id);
 	ck_assert_int_eq(o.reuse_run, id);
 	/* what the caller set stays */
