@@ -3,7 +3,16 @@
 # sets S), and what a test does with it: read the screen, wait for text,
 # press keys.  WAIT_TENTHS: how long wait_for/wait_gone wait (tenths of a
 # second, 50 unless the test sets it).
-tmux_() { tmux -L "$S" "$@"; }
+# The server outlives the browser's session: a session "keep" holds it,
+# so killing the "tui" session (a test starting the browser afresh) never
+# races with the server shutting down ("no server running", "server
+# exited unexpectedly" on a loaded machine).
+tmux_() {
+	if [ "$1" = new-session ] && ! tmux -L "$S" has-session -t keep 2>/dev/null; then
+		tmux -L "$S" new-session -d -s keep -x 20 -y 5 'exec sleep 86400'
+	fi
+	tmux -L "$S" "$@"
+}
 screen() { tmux_ capture-pane -p -t tui; }
 wait_for() { # TEXT: until the screen shows it
 	i=0
