@@ -1,23 +1,14 @@
 #!/bin/sh
 # quickstart.sh — from a fresh clone: install the build dependencies, build
-# runlens, run the bundled example pipeline a few times, and show the runs.
+# runlens, then run the demo (examples/quickstart/demo.sh): a tiny model,
+# trained three times with different params, its loss and accuracy
+# recorded; `runlens ls` and `runlens compare` on the runs; on a terminal,
+# the browser on them.
+# RUNLENS_QUICKSTART_NO_DEPS=1: do not install the build dependencies.
 set -eu
 cd "$(dirname "$0")"
-sh scripts/install-deps.sh
+[ -n "${RUNLENS_QUICKSTART_NO_DEPS:-}" ] || sh scripts/install-deps.sh
 [ -x configure ] || autoreconf -fi
 [ -f Makefile ] || ./configure
 make -j"$(nproc)"
-demo=$(mktemp -d "${TMPDIR:-/tmp}/runlens-demo.XXXXXX")
-cp -r examples/quickstart "$demo/"
-cd "$demo"
-RUNLENS="$OLDPWD/runlens"
-"$RUNLENS" run quickstart/pipeline.json
-"$RUNLENS" run quickstart/pipeline.json -p rows=5000 --tag bigger
-"$RUNLENS" run quickstart/pipeline.json -p seed=11 --tag reseeded
-echo
-"$RUNLENS" ls
-echo
-"$RUNLENS" show last
-echo
-echo "The store is $demo/.runlens; try: cd $demo && $RUNLENS step last report"
-echo "or browse it in the terminal: cd $demo && $RUNLENS   (? lists the keys, q quits)"
+exec sh examples/quickstart/demo.sh "$PWD/runlens"

@@ -9,5 +9,5 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake libtool pkg-config \
 	libsqlite3-dev libcjson-dev libssl-dev libncurses-dev check \
-	python3 tmux procps util-linux git ca-certificates \
+	python3 python3-numpy tmux procps util-linux git ca-certificates \
 	sqlite3 valgrind clang libclang-rt-dev man-db >/dev/null

@@ -29,5 +29,9 @@ if old_path:
           % (metrics["accuracy"], ctx.baseline.run_name, old["accuracy"], delta))
 else:
     print("accuracy %.4f (no baseline yet)" % metrics["accuracy"])
+# what train left in the run state
+epochs = runlens.state.get("trained_epochs")
+runlens.log_metadata(trained_epochs=epochs)
+print("the model was trained for %s epochs" % epochs)
 with open(ctx.step.outputs["metrics"].path, "w") as f:
     json.dump(metrics, f)

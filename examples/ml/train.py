@@ -10,7 +10,9 @@ import sys
 import runlens
 
 ctx = runlens.get_step_context()
-lr, epochs = ctx.step.params["lr"], ctx.step.params["epochs"]
+# the step's own params, "${params.lr}" and "${params.epochs}" in the
+# pipeline file: -p lr=0.05 reaches them
+lr, epochs = float(ctx.step.params["lr"]), int(ctx.step.params["epochs"])
 with open(ctx.step.inputs["data"].path) as f:
     rows = [(float(r["tenure"]), float(r["spend"]), int(r["churned"]))
             for r in csv.DictReader(f)]

@@ -14,13 +14,27 @@ Standard library only.  Inside a step run by ``runlens run``::
     runlens.state.set("best_epoch", 3)     # applied when the step succeeds
     old = runlens.baseline_path("train.model")   # None without a baseline
 
+The context is read-only all the way down: its objects are mappings that
+also answer by attribute (``ctx.step.inputs["data"].path``), its lists are
+tuples, and every change (``ctx.run.params["lr"] = 1``, ``.update()``,
+``.pop()``, ``ctx.run.tags.append(…)``, ``del …``) raises a TypeError or
+AttributeError saying so.  ``ctx.to_dict()`` (on any object of it, and
+``to_list()`` on its lists) gives a plain, mutable deep copy, for
+``json.dumps`` or for changing.
+
+Numbers may be any ``numbers.Real`` (``numbers.Integral`` for an index):
+int, float, ``fractions.Fraction``, numpy scalars.  A bool is not a number
+here, and NaN and infinities are refused.
+
 Like the ``runlens`` commands, these never open the database: they read the
 step's ``context.json`` and append records to a file the runner ingests.
 """
 
 import json
 import math
+import numbers
 import os
+from collections.abc import Mapping
 
 __all__ = [
     "get_step_context", "log_metadata", "log_metric", "state",
@@ -36,32 +50,203 @@ class NotInStepError(RunlensError):
     """Raised by recording calls made outside a runlens step."""
 
 
-class _Node(dict):
-    """A JSON object with attribute access: ctx.step.inputs["data"].path."""
+_READ_ONLY = "the step context is read-only"
+_HINT = " (to_dict() gives a mutable copy)"
+
+
+class _Node(Mapping):
+    """A JSON object of the context: a read-only mapping that also answers
+    by attribute (ctx.step.inputs["data"].path)."""
+
+    __slots__ = ("_items",)
+    _MUTATORS = frozenset(("update", "pop", "popitem", "setdefault", "clear"))
+
+    def __init__(self, items=()):
+        object.__setattr__(self, "_items",
+                           {k: _wrap(v) for k, v in dict(items).items()})
+
+    def __getitem__(self, key):
+        return self._items[key]
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
 
     def __getattr__(self, name):
+        # only called when ordinary lookup fails: keys first, then a
+        # clear word for the methods a dict would have had
+        if name.startswith("__") or name == "_items":
+            raise AttributeError(name)
         try:
-            return self[name]
+            return self._items[name]
         except KeyError:
-            raise AttributeError(name) from None
+            pass
+        if name in _Node._MUTATORS:
+            raise AttributeError("%s: it has no %s()%s" % (_READ_ONLY, name, _HINT))
+        raise AttributeError(name)
 
     def __setattr__(self, name, value):
-        raise AttributeError("the step context is read-only")
+        raise AttributeError(_READ_ONLY)
+
+    def __delattr__(self, name):
+        raise AttributeError(_READ_ONLY)
+
+    def __setitem__(self, key, value):
+        raise TypeError(_READ_ONLY + _HINT)
+
+    def __delitem__(self, key):
+        raise TypeError(_READ_ONLY + _HINT)
+
+    def __ior__(self, other):
+        raise TypeError(_READ_ONLY + _HINT)
+
+    def __repr__(self):
+        return repr(self._items)
+
+    def __reduce__(self):            # copy, deepcopy and pickle
+        return (_Node, (self.to_dict(),))
+
+    def to_dict(self):
+        """A plain, mutable deep copy (dicts and lists)."""
+        return _plain(self)
+
+
+class _Seq(tuple):
+    """A JSON array of the context: a tuple, equal to a list of the same
+    items, that says why it cannot be changed."""
+
+    __slots__ = ()
+    _MUTATORS = frozenset(("append", "extend", "insert", "remove", "pop",
+                           "clear", "sort", "reverse"))
+
+    def __new__(cls, items=()):
+        return super().__new__(cls, (_wrap(v) for v in items))
+
+    def __getattr__(self, name):
+        if name in _Seq._MUTATORS:
+            raise AttributeError("%s: it has no %s()%s"
+                                 % (_READ_ONLY, name, " (to_list() gives a mutable copy)"))
+        raise AttributeError(name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(_READ_ONLY)
+
+    def __setitem__(self, index, value):
+        raise TypeError(_READ_ONLY + " (to_list() gives a mutable copy)")
+
+    def __delitem__(self, index):
+        raise TypeError(_READ_ONLY + " (to_list() gives a mutable copy)")
+
+    def __iadd__(self, other):
+        raise TypeError(_READ_ONLY + " (to_list() gives a mutable copy)")
+
+    def __imul__(self, other):
+        raise TypeError(_READ_ONLY + " (to_list() gives a mutable copy)")
+
+    def __eq__(self, other):
+        if isinstance(other, list):
+            return list(self) == other
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other):
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = tuple.__hash__
+
+    def __reduce__(self):
+        return (_Seq, (self.to_list(),))
+
+    def to_list(self):
+        """A plain, mutable deep copy (lists and dicts)."""
+        return _plain(self)
 
 
 def _wrap(value):
-    if isinstance(value, dict):
-        return _Node((k, _wrap(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return [_wrap(v) for v in value]
+    if isinstance(value, (_Node, _Seq)):
+        return value
+    if isinstance(value, Mapping):
+        return _Node(value)
+    if isinstance(value, (list, tuple)):
+        return _Seq(value)
     return value
+
+
+def _plain(value):
+    """VALUE with every mapping a dict and every list or tuple a list."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _number(value, what):
+    """VALUE as an int or float for JSON, or RunlensError saying why not.
+    Any numbers.Real is a number (numpy scalars, Fraction); bool is not."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise RunlensError("%s: %s is not a number (it is %s)"
+                           % (what, _show(value), _kind(value)))
+    try:
+        f = float(value)
+    except OverflowError:
+        raise RunlensError("%s: %s is too large for a number"
+                           % (what, _show(value))) from None
+    if not math.isfinite(f):
+        raise RunlensError("%s: %s is not a finite number" % (what, f))
+    return int(value) if isinstance(value, numbers.Integral) else f
+
+
+def _kind(value):
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "a bool"
+    t = type(value)
+    return "a %s" % (t.__name__ if t.__module__ == "builtins"
+                     else "%s.%s" % (t.__module__, t.__qualname__))
+
+
+def _show(value):
+    """repr(VALUE), cut short: a message names the value, it does not
+    print a 400-digit integer."""
+    r = repr(value)
+    return r if len(r) <= 60 else r[:57] + "..."
+
+
+def _json_value(value, what):
+    """VALUE as plain JSON data: mappings become dicts, lists and tuples
+    lists, numbers.Real int or float; anything else is RunlensError."""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, numbers.Number) and not isinstance(value, numbers.Real):
+        raise RunlensError("%s: %s is not a JSON value (it is %s)"
+                           % (what, _show(value), _kind(value)))
+    if isinstance(value, numbers.Real):
+        return _number(value, what)
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise RunlensError("%s: the key %r is not a string" % (what, k))
+            out[k] = _json_value(v, "%s.%s" % (what, k))
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v, "%s[%d]" % (what, i)) for i, v in enumerate(value)]
+    if type(value).__module__ == "numpy" and callable(getattr(value, "tolist", None)):
+        return _json_value(value.tolist(), what)   # numpy.bool_, arrays
+    raise RunlensError("%s: %s is not a JSON value (it is %s)"
+                       % (what, _show(value), _kind(value)))
 
 
 _cache = {"path": None, "ctx": None}
 
 
 def get_step_context():
-    """The context of the running step, or None outside a runlens step."""
+    """The context of the running step (read-only), or None outside a
+    runlens step."""
     path = os.environ.get("RUNLENS_CONTEXT")
     if not path:
         return None
@@ -99,7 +284,9 @@ def log_metadata(values=None, output=None, **kwargs):
     """Record metadata on the step run, or on a declared output.
 
     log_metadata(rows=100) or log_metadata({"rows": 100}, output="data").
-    All keys are recorded together, or none.
+    Values are JSON data: str, bool, None, any numbers.Real, mappings
+    (the context's too) and lists or tuples of them.  All keys are
+    recorded together, or none.
     """
     meta = dict(values or {})
     meta.update(kwargs)
@@ -109,46 +296,53 @@ def log_metadata(values=None, output=None, **kwargs):
     if output is not None and output not in ctx.step.outputs:
         raise RunlensError("'%s' is not a declared output of step '%s'"
                            % (output, ctx.step.name))
-    try:
-        json.dumps(meta, allow_nan=False)
-    except (TypeError, ValueError) as e:
-        raise RunlensError("metadata must be JSON values: %s" % e) from None
-    _append({"meta": meta, "output": output})
+    record = {}
+    for k, v in meta.items():
+        if not isinstance(k, str) or not k:
+            raise RunlensError("metadata keys must be non-empty strings: %r" % (k,))
+        record[k] = _json_value(v, "metadata '%s'" % k)
+    _append({"meta": record, "output": output})
+
+
+# the runner keeps an index as a double: beyond this it is no longer exact
+_INDEX_MAX = 9 * 10 ** 15
 
 
 def log_metric(key, value, index=None):
-    """Record a numeric metric; with index, one point of a series."""
-    if not key:
-        raise RunlensError("a metric needs a key")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not math.isfinite(value):
-        raise RunlensError("metric '%s': %r is not a finite number" % (key, value))
-    record = {"metric": key, "value": value}
+    """Record a numeric metric (any numbers.Real but bool, finite); with
+    index (any numbers.Integral), one point of a series."""
+    if not key or not isinstance(key, str):
+        raise RunlensError("a metric needs a key (a non-empty string)")
+    record = {"metric": key, "value": _number(value, "metric '%s'" % key)}
     if index is not None:
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise RunlensError("metric '%s': the index must be an integer" % key)
-        record["index"] = index
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise RunlensError("metric '%s': the index must be an integer, not %s (%s)"
+                               % (key, _show(index), _kind(index)))
+        if abs(int(index)) > _INDEX_MAX:
+            raise RunlensError("metric '%s': the index %d is out of range (at most %d)"
+                               % (key, int(index), _INDEX_MAX))
+        record["index"] = int(index)
     _append(record)
 
 
 class _State:
-    """The run's shared state: reads see it as of the step's start; writes
-    apply when the step completes successfully."""
+    """The run's shared state: reads see it as of the step's start (as
+    plain, mutable copies); writes apply when the step completes
+    successfully."""
 
     def get(self, key, default=None):
         ctx = _require()
-        return ctx.run.get("state", {}).get(key, default)
+        values = ctx.run.get("state") or {}
+        return _plain(values[key]) if key in values else default
 
     def set(self, key, value):
-        try:
-            json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError) as e:
-            raise RunlensError("state '%s' must be a JSON value: %s" % (key, e)) from None
-        _append({"state": {key: value}})
+        if not isinstance(key, str) or not key:
+            raise RunlensError("a state key must be a non-empty string: %r" % (key,))
+        _append({"state": {key: _json_value(value, "state '%s'" % key)}})
 
     def __getitem__(self, key):
         ctx = _require()
-        return ctx.run.get("state", {})[key]
+        return _plain((ctx.run.get("state") or {})[key])
 
 
 state = _State()
@@ -160,13 +354,13 @@ def baseline_path(step_output):
     baseline = ctx.get("baseline")
     if not baseline:
         return None
-    return baseline.get("outputs", {}).get(step_output)
+    return (baseline.get("outputs") or {}).get(step_output)
 
 
 def secret(name, key):
     """A value of a secret the step declares (never stored by runlens)."""
     ctx = _require()
-    if name not in ctx.step.get("secrets", []):
+    if name not in (ctx.step.get("secrets") or ()):
         raise RunlensError("step '%s' does not declare the secret '%s'"
                            % (ctx.step.name, name))
     def env(s):

@@ -19,7 +19,7 @@ expect_contains "$(rl logs last evaluate)" "no baseline yet"
 expect_exit 0 rl run ml/pipeline.json -p seed=2 -p flaky=false
 expect_contains "$(rl logs last evaluate)" "(baseline churn-"
 expect_exit 0 rl step last evaluate --json
-expect_eq '["accuracy_delta", "baseline_run"]' "$(jget "$OUT" 'sorted(d["metadata"])')" "evaluate compared with the baseline"
+expect_eq '["accuracy_delta", "baseline_run", "trained_epochs"]' "$(jget "$OUT" 'sorted(d["metadata"])')" "evaluate compared with the baseline, read the run state"
 expect_eq '["accuracy", "loss"]' "$(jget "$OUT" 'sorted(d["metrics"])')" "metrics_file"
 expect_eq '{"trained_epochs": 8}' "$(jget "$(rl show last --json)" 'd.get("state", {"trained_epochs": 8})')"
 expect_eq '{"trained_epochs":8}' "$(sql "select state_json from runs where id=3")" "run state"

@@ -5,18 +5,18 @@
 
 # --- the quickstart example runs and is recorded
 cp -r "$EXAMPLES_DIR/quickstart" ex
-expect_exit 0 rl run ex/pipeline.json -j 2
+PATH="$(dirname "$RUNLENS_BIN"):$PATH" expect_exit 0 rl run ex/pipeline.json -j 2  # train calls `runlens metric`
 expect_contains "$OUT" "completed"
 expect_contains "$OUT" "generate"
 expect_eq "completed" "$(sql "select status from runs where id=1")" "run status"
-expect_eq "4" "$(sql "select count(*) from step_runs where run_id=1 and status='completed'")" "completed steps"
-report=$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='report'")
-expect_contains "$(cat "$report")" "# quickstart report" "report artifact"
+expect_eq "3" "$(sql "select count(*) from step_runs where run_id=1 and status='completed'")" "completed steps"
+metrics=$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='evaluate'")
+expect_contains "$(cat "$metrics")" '"accuracy": ' "metrics artifact"
 # the recorded hash is what sha256sum says
-sha=$(sql "select a.sha256 from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='report'")
-expect_eq "$(sha256sum "$report" | cut -d' ' -f1)" "$sha" "artifact sha256"
+sha=$(sql "select a.sha256 from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='evaluate'")
+expect_eq "$(sha256sum "$metrics" | cut -d' ' -f1)" "$sha" "artifact sha256"
 # the step folder keeps a link to the output
-expect_contains "$(cat .runlens/runs/1/report/outputs/report.md)" "top rows:" "output link"
+expect_contains "$(cat .runlens/runs/1/evaluate/outputs/metrics.json)" '"loss": ' "output link"
 
 # --- parallel steps really run at the same time (a rendezvous, not a timer)
 mkdir par && cat > par/p.json <<'J'
