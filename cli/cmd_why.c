@@ -38,21 +38,26 @@ static void why_clear(struct why *w)
 }
 
 /* The step run W is compared with: the one it was cached from, else the
- * newest earlier run of the step that recorded a key. */
+ * earlier run of the step whose key differs in the fewest parts (ties:
+ * the newest; core/cache.h), and the parts that differ, real cause
+ * first. */
 static void find_earlier(struct store *s, struct why *w)
 {
-	char *before = NULL;
-	int64_t prev = 0;
 	w->compare_to = w->st.cached_from;
-	if (w->compare_to)
+	if (w->compare_to) {
+		char *before = NULL;
 		store_cache_parts(s, w->compare_to, &before, NULL);
-	else if (store_cache_previous(s, w->run.pipeline_id, w->st.name, w->st.id, &prev,
-				      &before, NULL) == 0)
-		w->compare_to = prev;
+		w->before = before ? cJSON_Parse(before) : NULL;
+		free(before);
+		w->diff = w->before ? cache_diff_ranked(w->now, w->before) : NULL;
+	} else {
+		cache_closest(s, w->run.pipeline_id, w->st.name, w->st.id, w->now, &w->compare_to,
+			      &w->before, &w->diff, NULL);
+	}
+	if (!w->diff)
+		w->diff = cJSON_CreateArray();
 	if (w->compare_to)
 		store_step_run_get_by_id(s, w->compare_to, &w->pst, NULL);
-	w->before = before ? cJSON_Parse(before) : NULL;
-	free(before);
 }
 
 static int why_load(struct store *s, struct why *w, struct rl_err *err)
@@ -68,7 +73,6 @@ static int why_load(struct store *s, struct why *w, struct rl_err *err)
 	w->now = cJSON_Parse(parts);
 	free(parts);
 	find_earlier(s, w);
-	w->diff = w->before ? cache_diff(w->now, w->before) : cJSON_CreateArray();
 	return 0;
 }
 
@@ -80,16 +84,31 @@ static void why_verdict(struct why *w)
 	cJSON *cfg = cJSON_Parse(st->config_json ? st->config_json : "{}");
 	int cache_on = !cJSON_IsFalse(cJSON_GetObjectItem(cfg, "cache"));
 	cJSON_Delete(cfg);
-	if (st->cached_from)
+	int reused = st->decision && !strncmp(st->decision, "reused by --from", 16);
+	if (st->cached_from && reused)
+		buf_printf(v, "%s", st->decision);
+	else if (st->cached_from)
 		buf_printf(v, "cached: every part of the key matches step run %lld (run %lld), "
 			   "whose outputs still verify", (long long)st->cached_from,
 			   (long long)pst->run_id);
 	else if (!w->compare_to)
 		buf_printf(v, "ran: no earlier run of step '%s' to reuse", st->name);
-	else if (ndiff)
-		buf_printf(v, "ran: %d part%s of the key differ from step run %lld (run %lld)",
-			   ndiff, ndiff == 1 ? "" : "s", (long long)w->compare_to,
-			   (long long)pst->run_id);
+	else if (ndiff) {
+		buf_printf(v, "ran: %d part%s of the key differ%s from step run %lld (run %lld): ",
+			   ndiff, ndiff == 1 ? "" : "s", ndiff == 1 ? "s" : "",
+			   (long long)w->compare_to, (long long)pst->run_id);
+		int k = 0;
+		for (const cJSON *x = w->diff->child; x && k < 4; x = x->next, k++) {
+			char *label = cache_part_label(cJSON_GetObjectItem(x, "part")->valuestring);
+			buf_printf(v, "%s%s", k ? ", " : "", label ? label : "?");
+			free(label);
+		}
+		if (ndiff > 4)
+			buf_printf(v, " and %d more", ndiff - 4);
+		if (st->decision && strncmp(st->decision, "changed:", 8) &&
+		    strncmp(st->decision, "never ran", 9))
+			buf_printf(v, " (%s)", st->decision);
+	}
 	else if (!cache_on)
 		buf_printf(v, "ran: caching is off for this step (\"cache\": false, "
 			   "--no-cache, or it uses secrets)");

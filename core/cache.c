@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/code.h"
 #include "util/buf.h"
+#include "util/fs.h"
 
 /* "command": the substituted shell string, or the argv as an array
  * (["a b"] and ["a", "b"] differ); "workdir". */
@@ -84,9 +86,26 @@ static void names_free(char **v, int n)
 	free(v);
 }
 
+/* "code": the content of the files the step runs (core/code.h). */
+static int code_part(const struct spec *s, const struct spec_step *st, const cJSON *p,
+		     struct hash_memo *memo, struct rl_err *err)
+{
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(p, "workdir");
+	char *workdir = NULL;
+	if (cJSON_IsString(w))
+		workdir = s->dir && w->valuestring[0] != '/' ? fs_join(s->dir, w->valuestring)
+							       : strdup(w->valuestring);
+	cJSON *code = NULL;
+	int rc = code_hashes(s, st, workdir, memo, &code, err);
+	free(workdir);
+	if (rc == 0)
+		cJSON_AddItemToObject((cJSON *)p, "code", code);
+	return rc;
+}
+
 int cache_key(const struct spec *s, const struct spec_step *st,
 	      const char *run_id, const char *run_name,
-	      char *const *input_sha, cJSON **parts,
+	      char *const *input_sha, struct hash_memo *memo, cJSON **parts,
 	      char key[HASH_HEX_LEN + 1], struct rl_err *err)
 {
 	int ni = st->ninputs, no = st->noutputs, rc = -1;
@@ -102,9 +121,12 @@ int cache_key(const struct spec *s, const struct spec_step *st,
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
-	struct spec_subst sub = { run_id, run_name, ins, outs };
+	/* params stay ${params.X} in the command: their values are the
+	 * "params" part, so a changed param is named as itself */
+	struct spec_subst sub = { run_id, run_name, ins, outs, 1 };
 	if (command_parts(s, st, &sub, p, err) < 0 ||
-	    data_parts(s, st, &sub, input_sha, p, err) < 0)
+	    data_parts(s, st, &sub, input_sha, p, err) < 0 ||
+	    code_part(s, st, p, memo, err) < 0)
 		goto cleanup;
 	if (!(text = cJSON_PrintUnformatted(p))) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
@@ -228,4 +250,90 @@ cJSON *cache_diff(const cJSON *now, const cJSON *before)
 		if (!cJSON_GetObjectItemCaseSensitive(now, y->string))
 			diff_into(out, y->string, NULL, y);
 	return out;
+}
+
+/* The order in which differing parts are named: what a person changed
+ * first (code, params, input files), what follows from it last. */
+static int part_rank(const char *part)
+{
+	static const char *const order[] = { "code", "params", "inputs", "env", "workdir",
+					     "command", "outputs" };
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		size_t n = strlen(order[i]);
+		if (!strncmp(part, order[i], n) && (part[n] == '.' || !part[n]))
+			return (int)i;
+	}
+	return (int)(sizeof order / sizeof order[0]);
+}
+
+static int by_rank(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	const char *px = cJSON_GetObjectItem(x, "part")->valuestring;
+	const char *py = cJSON_GetObjectItem(y, "part")->valuestring;
+	int d = part_rank(px) - part_rank(py);
+	return d ? d : strcmp(px, py);
+}
+
+cJSON *cache_diff_ranked(const cJSON *now, const cJSON *before)
+{
+	cJSON *d = cache_diff(now, before);
+	int n = cJSON_GetArraySize(d);
+	cJSON **v = n ? calloc((size_t)n, sizeof(*v)) : NULL;
+	if (!v)
+		return d;
+	int k = 0;
+	while (d->child)
+		v[k++] = cJSON_DetachItemViaPointer(d, d->child);
+	qsort(v, (size_t)n, sizeof(*v), by_rank);
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(d, v[i]);
+	free(v);
+	return d;
+}
+
+char *cache_part_label(const char *part)
+{
+	struct buf b = BUF_INIT;
+	if (!strncmp(part, "code.", 5))
+		buf_printf(&b, "code: %s changed", part + 5);
+	else
+		buf_puts(&b, part);
+	return buf_steal(&b);
+}
+
+int cache_closest(struct store *s, int64_t pipeline_id, const char *step, int64_t before_id,
+		  const cJSON *now, int64_t *id, cJSON **before, cJSON **diff, struct rl_err *err)
+{
+	struct store_key_parts *rows = NULL;
+	int n = 0, best = -1, best_n = 0;
+	*id = 0;
+	*before = *diff = NULL;
+	if (store_cache_recent(s, pipeline_id, step, before_id, CACHE_CLOSEST_SCAN, &rows, &n,
+			       err) < 0)
+		return -1;
+	cJSON *best_before = NULL, *best_diff = NULL;
+	for (int i = 0; i < n; i++) {
+		cJSON *b = cJSON_Parse(rows[i].parts_json);
+		cJSON *d = b ? cache_diff_ranked(now, b) : NULL;
+		int nd = d ? cJSON_GetArraySize(d) : 0;
+		if (d && (best < 0 || nd < best_n)) { /* ties: the newest, met first */
+			cJSON_Delete(best_before);
+			cJSON_Delete(best_diff);
+			best_before = b;
+			best_diff = d;
+			best = i;
+			best_n = nd;
+			continue;
+		}
+		cJSON_Delete(b);
+		cJSON_Delete(d);
+	}
+	if (best >= 0) {
+		*id = rows[best].id;
+		*before = best_before;
+		*diff = best_diff;
+	}
+	store_key_parts_free(rows, n);
+	return 0;
 }

@@ -5,9 +5,12 @@
  * The key is the SHA-256 of its parts, a JSON object:
  *   {"command": "sh -c string" | ["argv", ...], "workdir": "...",
  *    "env": {...}, "params": {...},
- *    "inputs": {"name": "sha256", ...}, "outputs": ["name", ...]}
+ *    "inputs": {"name": "sha256", ...}, "outputs": ["name", ...],
+ *    "code": {"train.py": "sha256", ...}}
  * Paths of inputs and outputs appear in the command as ${inputs.NAME} and
- * ${outputs.NAME}, so the same step in another run has the same key.
+ * ${outputs.NAME}, so the same step in another run has the same key;
+ * params stay ${params.X} there (their values are "params").  "code" is
+ * what core/code.h finds.
  */
 #ifndef RUNLENS_CORE_CACHE_H
 #define RUNLENS_CORE_CACHE_H
@@ -21,11 +24,12 @@
 #include "store/store.h"
 #include "util/error.h"
 
-/* Build the parts and the key.  INPUT_SHA has step->ninputs entries.
- * *parts is a new cJSON object (caller deletes); KEY gets 64 hex digits. */
+/* Build the parts and the key.  INPUT_SHA has step->ninputs entries;
+ * MEMO (may be NULL) keeps code files' hashes for a run.  *parts is a new
+ * cJSON object (caller deletes); KEY gets 64 hex digits. */
 int cache_key(const struct spec *s, const struct spec_step *st,
 	      const char *run_id, const char *run_name,
-	      char *const *input_sha, cJSON **parts,
+	      char *const *input_sha, struct hash_memo *memo, cJSON **parts,
 	      char key[HASH_HEX_LEN + 1], struct rl_err *err);
 
 /* Check that step run ID has every output STEP declares and that their
@@ -44,5 +48,24 @@ int cache_lookup(struct store *s, int64_t pipeline_id,
 /* The parts that differ between NOW and BEFORE: an array of
  * {"part": "params.lr", "now": …, "before": …} (missing sides are null). */
 cJSON *cache_diff(const cJSON *now, const cJSON *before);
+
+/* The same, the real causes first: code, params, inputs, env, workdir,
+ * then command and outputs. */
+cJSON *cache_diff_ranked(const cJSON *now, const cJSON *before);
+
+/* How a differing part is named to people: "code: train.py changed" for
+ * code.train.py, else the part itself (malloc'd). */
+char *cache_part_label(const char *part);
+
+/* How many earlier step runs cache_closest looks at. */
+#define CACHE_CLOSEST_SCAN 50
+
+/* The earlier step run of STEP in PIPELINE_ID (before step run BEFORE_ID;
+ * 0: any) whose key differs from NOW in the fewest parts, ties to the
+ * newest, among the CACHE_CLOSEST_SCAN newest: *id (0: none), its parts
+ * *before and *diff (cache_diff_ranked(now, before)), new objects. */
+int cache_closest(struct store *s, int64_t pipeline_id, const char *step, int64_t before_id,
+		  const cJSON *now, int64_t *id, cJSON **before, cJSON **diff,
+		  struct rl_err *err);
 
 #endif

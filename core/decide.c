@@ -32,38 +32,76 @@ static char *say(const char *what, const char *name)
 	return buf_steal(&b);
 }
 
-/* Why the step misses the cache: the parts that differ from the newest
- * earlier run of the step, or that there is none. */
+/* "changed: code: train.py changed, params.lr" — the first four parts of
+ * DIFF, labelled for people. */
+static void say_changed(struct buf *b, const cJSON *diff)
+{
+	int n = cJSON_GetArraySize(diff), k = 0;
+	buf_puts(b, "changed: ");
+	for (const cJSON *x = diff ? diff->child : NULL; x && k < 4; x = x->next, k++) {
+		char *label = cache_part_label(cJSON_GetObjectItem(x, "part")->valuestring);
+		buf_printf(b, "%s%s", k ? ", " : "", label ? label : "?");
+		free(label);
+	}
+	if (n > 4)
+		buf_printf(b, " and %d more", n - 4);
+}
+
+/* Why the step misses the cache: the parts that differ from its closest
+ * earlier run, or that there is none. */
 static char *miss_reason(const struct decide_in *in, const cJSON *parts)
 {
 	int64_t prev = 0;
-	char *pj = NULL;
+	cJSON *before = NULL, *d = NULL;
 	struct buf b = BUF_INIT;
 	if (in->pipeline_id <= 0 || !in->store ||
-	    store_cache_previous(in->store, in->pipeline_id, in->step->name, 0, &prev, &pj,
-				 NULL) < 0) {
+	    cache_closest(in->store, in->pipeline_id, in->step->name, 0, parts, &prev, &before,
+			  &d, NULL) < 0 ||
+	    !prev) {
 		buf_puts(&b, "never ran before");
-		return buf_steal(&b);
-	}
-	cJSON *before = cJSON_Parse(pj);
-	cJSON *d = cache_diff(parts, before);
-	int n = cJSON_GetArraySize(d);
-	if (n == 0) {
+	} else if (cJSON_GetArraySize(d) == 0) {
 		buf_printf(&b, "same key as step run %lld, but its outputs are gone or changed",
 			   (long long)prev);
 	} else {
-		buf_puts(&b, "changed: ");
-		int k = 0;
-		for (cJSON *x = d->child; x && k < 4; x = x->next, k++)
-			buf_printf(&b, "%s%s", k ? ", " : "",
-				   cJSON_GetObjectItem(x, "part")->valuestring);
-		if (n > 4)
-			buf_printf(&b, " and %d more", n - 4);
+		say_changed(&b, d);
+		buf_printf(&b, " (since step run %lld)", (long long)prev);
 	}
 	cJSON_Delete(d);
 	cJSON_Delete(before);
-	free(pj);
 	return buf_steal(&b);
+}
+
+/* Rule 2, first half: the earlier run's step run must have the key the
+ * step has now.  1 when it does; 0 with *why_not naming what changed. */
+static int same_key(const struct decide_in *in, const struct decision *d, char **why_not)
+{
+	struct store_step_run old = { 0 };
+	char *pj = NULL;
+	int same = 0;
+	if (store_step_run_get_by_id(in->store, in->reuse_from, &old, NULL) == 0 &&
+	    old.cache_key && strcmp(old.cache_key, d->key) == 0)
+		same = 1;
+	if (!same) {
+		cJSON *before = store_cache_parts(in->store, in->reuse_from, &pj, NULL) == 0 && pj
+					? cJSON_Parse(pj)
+					: NULL;
+		cJSON *diff = before ? cache_diff_ranked(d->parts, before) : NULL;
+		struct buf b = BUF_INIT;
+		if (cJSON_GetArraySize(diff) > 0) {
+			buf_printf(&b, "upstream of --from %s, but ", in->from_step);
+			say_changed(&b, diff);
+			buf_printf(&b, " since run %lld", (long long)in->reuse_run);
+		} else {
+			buf_printf(&b, "upstream of --from %s, but its key is not that of run %lld",
+				   in->from_step, (long long)in->reuse_run);
+		}
+		*why_not = buf_steal(&b);
+		cJSON_Delete(diff);
+		cJSON_Delete(before);
+	}
+	free(pj);
+	store_step_run_clear(&old);
+	return same;
 }
 
 /* Rule 2: reuse the earlier run's step run.  1 when reused; 0 with
@@ -71,6 +109,8 @@ static char *miss_reason(const struct decide_in *in, const cJSON *parts)
 static int try_reuse(const struct decide_in *in, struct decision *d, char **why_not,
 		     struct rl_err *err)
 {
+	if (!same_key(in, d, why_not))
+		return 0;
 	int v = cache_verify(in->store, in->reuse_from, in->step, &d->outs, &d->nouts,
 			     why_not, err);
 	if (v <= 0)
@@ -78,8 +118,9 @@ static int try_reuse(const struct decide_in *in, struct decision *d, char **why_
 	d->action = DECIDE_REUSED;
 	d->hit = in->reuse_from;
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "upstream of --from %s: step run %lld of run %lld", in->from_step,
-		   (long long)in->reuse_from, (long long)in->reuse_run);
+	buf_printf(&b, "reused by --from %s: upstream of it, unchanged since run %lld "
+		   "(step run %lld)",
+		   in->from_step, (long long)in->reuse_run, (long long)in->reuse_from);
 	d->why = buf_steal(&b);
 	return 1;
 }
@@ -132,8 +173,8 @@ int decide_step(const struct decide_in *in, struct decision *d, struct rl_err *e
 		d->why = strdup(in->unknown_why);
 		return d->why ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
 	}
-	if (cache_key(in->spec, in->step, in->run_id, in->run_name, in->input_sha, &d->parts,
-		      d->key, err) < 0)
+	if (cache_key(in->spec, in->step, in->run_id, in->run_name, in->input_sha, in->memo,
+		      &d->parts, d->key, err) < 0)
 		goto cleanup;
 	int got = 0;
 	if (in->reuse_from && in->store && (got = try_reuse(in, d, &why_not, err)) < 0)

@@ -8,12 +8,16 @@
  *   1. an input is not known (missing, or made by a step that runs):
  *      execute;
  *   2. --from: a step upstream of STEP is reused from the earlier run when
- *      its artifacts still verify;
+ *      its cache key is still the same (its code, params and inputs did
+ *      not change) and its artifacts still verify;
  *   3. the --from step itself, --force, "cache": false, --no-cache, and
  *      steps downstream of --from: execute;
  *   4. an earlier step run of the pipeline with the same cache key whose
  *      artifacts still verify: cached (from the step run that really ran);
- *   5. else execute, naming what changed since the closest earlier run.
+ *   5. else execute, naming what changed since the closest earlier run of
+ *      the step (the one whose key differs in the fewest parts; ties: the
+ *      newest), the real cause first (code, params, inputs, then what
+ *      follows from them).
  */
 #ifndef RUNLENS_CORE_DECIDE_H
 #define RUNLENS_CORE_DECIDE_H
@@ -43,6 +47,7 @@ struct decide_in {
 	int from_mark;	       /* 1: this is the --from step; 2: downstream of it */
 	int force;	       /* --force STEP */
 	int no_cache;	       /* --no-cache */
+	struct hash_memo *memo; /* code files' hashes for the run, or NULL */
 };
 
 struct decision {

@@ -216,3 +216,74 @@ int hash_path(const char *path, char hex[HASH_HEX_LEN + 1], int64_t *size,
 	return dir ? hash_dir(path, hex, size, err)
 		   : hash_file(path, hex, size, err);
 }
+
+struct memo_entry {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	char hex[HASH_HEX_LEN + 1];
+};
+
+struct hash_memo {
+	struct memo_entry *e;
+	int n, cap;
+};
+
+struct hash_memo *hash_memo_new(void)
+{
+	return calloc(1, sizeof(struct hash_memo));
+}
+
+void hash_memo_free(struct hash_memo **pm)
+{
+	if (!pm || !*pm)
+		return;
+	free((*pm)->e);
+	free(*pm);
+	*pm = NULL;
+}
+
+static struct memo_entry *memo_find(struct hash_memo *m, const struct stat *st)
+{
+	for (int i = 0; i < m->n; i++) {
+		struct memo_entry *e = &m->e[i];
+		if (e->dev == st->st_dev && e->ino == st->st_ino)
+			return e;
+	}
+	return NULL;
+}
+
+int hash_path_memo(struct hash_memo *memo, const char *path, char hex[HASH_HEX_LEN + 1],
+		   int64_t *size, int *is_dir, struct rl_err *err)
+{
+	struct stat st;
+	if (!memo || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return hash_path(path, hex, size, is_dir, err);
+	struct memo_entry *e = memo_find(memo, &st);
+	if (e && e->size == st.st_size && e->mtime.tv_sec == st.st_mtim.tv_sec &&
+	    e->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		memcpy(hex, e->hex, sizeof e->hex);
+		if (size)
+			*size = st.st_size;
+		if (is_dir)
+			*is_dir = 0;
+		return 0;
+	}
+	if (hash_path(path, hex, size, is_dir, err) < 0)
+		return -1;
+	if (!e && memo->n == memo->cap) {
+		int ncap = memo->cap ? memo->cap * 2 : 16;
+		struct memo_entry *p = realloc(memo->e, (size_t)ncap * sizeof(*p));
+		if (!p)
+			return 0; /* the hash is right; it is just not remembered */
+		memo->e = p;
+		memo->cap = ncap;
+	}
+	if (!e)
+		e = &memo->e[memo->n++];
+	*e = (struct memo_entry){ .dev = st.st_dev, .ino = st.st_ino, .size = st.st_size,
+				  .mtime = st.st_mtim };
+	memcpy(e->hex, hex, sizeof e->hex);
+	return 0;
+}

@@ -24,6 +24,17 @@
 int hash_path(const char *path, char hex[HASH_HEX_LEN + 1], int64_t *size,
 	      int *is_dir, struct rl_err *err);
 
+/* Hashes remembered for a while (a run, a plan): a file's hash is reused
+ * while its device, inode, size and modification time are those it had
+ * when it was hashed.  Folders are hashed every time. */
+struct hash_memo;
+struct hash_memo *hash_memo_new(void);
+/* Accepts NULL; clears *m. */
+void hash_memo_free(struct hash_memo **m);
+/* hash_path through MEMO (NULL: no memo). */
+int hash_path_memo(struct hash_memo *memo, const char *path, char hex[HASH_HEX_LEN + 1],
+		   int64_t *size, int *is_dir, struct rl_err *err);
+
 /* SHA-256 of a memory block, as hex. */
 void hash_bytes(const void *data, size_t len, char hex[HASH_HEX_LEN + 1]);
 

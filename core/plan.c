@@ -54,6 +54,7 @@ struct planner {
 	unsigned char *mark; /* 1: --from step or downstream of it */
 	int from;
 	struct pstep *ps;
+	struct hash_memo *memo;
 };
 
 static char *say(const char *fmt, const char *a)
@@ -137,7 +138,7 @@ static int plan_step(struct planner *p, int i, struct plan_step *out, struct rl_
 		.unknown_why = unknown, .reuse_from = reuse_candidate(p, i),
 		.reuse_run = p->o->reuse_run, .from_step = p->o->from_step,
 		.from_mark = !p->mark[i] ? 0 : i == p->from ? 1 : 2,
-		.force = forced(p->o, st->name), .no_cache = p->o->no_cache,
+		.force = forced(p->o, st->name), .no_cache = p->o->no_cache, .memo = p->memo,
 	};
 	if (decide_step(&in, &d, err) < 0)
 		goto cleanup;
@@ -185,6 +186,7 @@ int plan_compute(struct store *s, const struct spec *sp, const struct runner_opt
 	struct plan *pl = calloc(1, sizeof(*pl));
 	int rc = -1;
 	p.ps = calloc((size_t)sp->nsteps + 1, sizeof(*p.ps));
+	p.memo = hash_memo_new();
 	p.mark = calloc((size_t)sp->nsteps + 1, 1);
 	if (pl)
 		pl->steps = calloc((size_t)sp->nsteps + 1, sizeof(*pl->steps));
@@ -211,6 +213,7 @@ cleanup:
 	}
 	free(p.ps);
 	free(p.mark);
+	hash_memo_free(&p.memo);
 	store_pipeline_clear(&pip);
 	plan_free(&pl);
 	return rc;

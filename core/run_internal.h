@@ -120,6 +120,7 @@ struct run {
 	int nbase_env;
 	int interrupting;
 	int wake_fd; /* readable when a signal arrived */
+	struct hash_memo *memo; /* code files' hashes, for the run's cache keys */
 };
 
 /* core/runner.c: writes go in one transaction per loop turn. */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/context.h"
+#include "core/hash.h"
 #include "core/locate.h"
 #include "core/run_internal.h"
 #include "core/session.h"
@@ -232,6 +233,7 @@ static void run_free(struct run *r)
 	cJSON_Delete(r->state);
 	cJSON_Delete(r->baseline_outputs);
 	cJSON_Delete(r->stack_components);
+	hash_memo_free(&r->memo);
 	cJSON_Delete(r->secrets);
 	free(r->python_dir);
 	free(r->bin_dir);
@@ -296,6 +298,7 @@ static int open_run(struct run *r, struct rl_err *err)
 	if (find_own_pieces(r, err) < 0)
 		return -1;
 	r->state = cJSON_CreateObject();
+	r->memo = hash_memo_new();
 	r->started_ms = time_now_ms();
 	r->start_mono = time_mono_ms();
 	return 0;

@@ -109,7 +109,7 @@ static int try_cache(struct run *r, struct rstep *s, struct rl_err *err)
 		.step = s->sp, .run_id = idbuf, .run_name = r->run_name,
 		.input_sha = shas, .reuse_from = s->reuse_from, .reuse_run = r->o->reuse_run,
 		.from_step = r->o->from_step, .from_mark = s->from_mark, .force = s->force,
-		.no_cache = r->o->no_cache,
+		.no_cache = r->o->no_cache, .memo = r->memo,
 	};
 	struct decision d;
 	int rc = -1;

@@ -275,6 +275,7 @@ static void step_free(struct spec_step *st)
 	free(st->workdir);
 	free(st->metrics_file);
 	spec_strv_free(st->secrets, st->nsecrets);
+	spec_strv_free(st->code, st->ncode);
 	cJSON_Delete(st->params);
 }
 

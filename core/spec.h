@@ -83,6 +83,12 @@ struct spec_step {
 	char *metrics_file; /* name of one of the outputs, or NULL */
 	char **secrets;
 	int nsecrets;
+	/* "code": more files, folders or globs (relative to the pipeline's
+	 * folder) whose content enters the cache key; code_auto: the files
+	 * the command names count too (0 with "code": false: no code at all) */
+	char **code;
+	int ncode;
+	int code_auto;
 
 	/* The params this step receives: the pipeline params referenced
 	 * with ${params.X} in any of its fields, plus its own "params" (whose
@@ -164,6 +170,7 @@ struct spec_subst {
 	/* absolute paths, parallel to step->inputs / step->outputs */
 	char *const *input_paths;
 	char *const *output_paths;
+	int keep_params; /* leave ${params.X} as it is (cache keys) */
 };
 
 /* Substitute ${params.X}, ${inputs.X}, ${outputs.X}, ${run.id},

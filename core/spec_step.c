@@ -333,6 +333,23 @@ static int parse_metrics_file(const struct spec_at *at, const cJSON *v)
 	return st->metrics_file ? 0 : -1;
 }
 
+/* "code": files, folders or globs whose content enters the cache key,
+ * besides the files the command names; false: none at all. */
+static int parse_code(const struct spec_at *at, const cJSON *v)
+{
+	struct spec_step *st = at->st;
+	if (cJSON_IsFalse(v)) {
+		st->code_auto = 0;
+		return 0;
+	}
+	if (spec_string_array(at->c, st->name, "code", v, &st->code, &st->ncode) < 0)
+		return -1;
+	for (int i = 0; i < st->ncode; i++)
+		if (!*st->code[i])
+			return spec_error(at->c, st->name, "code", "an empty path");
+	return 0;
+}
+
 static int parse_params(const struct spec_at *at, const cJSON *v)
 {
 	if (spec_check_params(at->c, at->st->name, v) < 0)
@@ -360,6 +377,7 @@ static const struct spec_field step_fields[] = {
 	{ .name = "metrics_file", .parse = parse_metrics_file },
 	{ .name = "params", .parse = parse_params },
 	{ .name = "env", .parse = parse_env },
+	{ .name = "code", .parse = parse_code },
 	{ .name = NULL },
 };
 
@@ -389,6 +407,7 @@ static int parse_step(struct spec_ctx *c, struct spec_private *sp,
 	st->retries = d->retries;
 	st->timeout = d->timeout;
 	st->cache = -1; /* not given */
+	st->code_auto = 1;
 	struct spec_at at = { c, sp, st, x };
 	if (spec_parse_fields(step_fields, obj, &at) < 0)
 		return -1;

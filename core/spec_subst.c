@@ -211,6 +211,10 @@ static int subst_ref(void *arg, const struct ref *r, struct buf *out)
 	int i;
 	switch (r->kind) {
 	case REF_PARAM: {
+		if (a->v && a->v->keep_params) {
+			buf_printf(out, "${params.%s}", r->name);
+			return 0;
+		}
 		const cJSON *p = a->step->params
 					 ? cJSON_GetObjectItemCaseSensitive(a->step->params, r->name)
 					 : NULL;

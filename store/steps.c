@@ -196,6 +196,48 @@ int store_cache_previous(struct store *s, int64_t pipeline_id, const char *step,
 	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read step runs", err);
 }
 
+int store_cache_recent(struct store *s, int64_t pipeline_id, const char *step, int64_t before,
+		       int max, struct store_key_parts **rows, int *n, struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT sr.id, sr.cache_parts FROM step_runs sr JOIN runs r ON r.id = sr.run_id "
+		"WHERE sr.name = ?1 AND r.pipeline_id = ?2 AND sr.id < ?3 "
+		"AND sr.cache_parts IS NOT NULL ORDER BY sr.id DESC LIMIT ?4";
+	*rows = NULL;
+	*n = 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_text(st, 1, step) || bind_i64(st, 2, pipeline_id) ||
+	    bind_i64(st, 3, before ? before : INT64_MAX) || sqlite3_bind_int(st, 4, max))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read step runs", err);
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_key_parts *k = grow_rows((void **)rows, n, &cap, sizeof(*k));
+		if (!k) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		k->id = sqlite3_column_int64(st, 0);
+		k->parts_json = col_text(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_key_parts_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return store_fail(s, rc, "cannot read step runs", err);
+	}
+	return 0;
+}
+
+void store_key_parts_free(struct store_key_parts *rows, int n)
+{
+	for (int i = 0; rows && i < n; i++)
+		free(rows[i].parts_json);
+	free(rows);
+}
+
 int store_cache_parts(struct store *s, int64_t step_run_id, char **parts_json,
 		      struct rl_err *err)
 {

@@ -333,6 +333,15 @@ int store_cache_candidates(struct store *s, int64_t pipeline_id,
 int store_cache_previous(struct store *s, int64_t pipeline_id,
 			 const char *step, int64_t before, int64_t *id,
 			 char **parts_json, struct rl_err *err);
+/* The MAX newest step runs of STEP in PIPELINE_ID before step run BEFORE
+ * (0: all) that recorded cache parts, newest first. */
+struct store_key_parts {
+	int64_t id;
+	char *parts_json;
+};
+int store_cache_recent(struct store *s, int64_t pipeline_id, const char *step, int64_t before,
+		       int max, struct store_key_parts **rows, int *n, struct rl_err *err);
+void store_key_parts_free(struct store_key_parts *rows, int n);
 /* The cache parts JSON of a step run (malloc'd; NULL when none). */
 int store_cache_parts(struct store *s, int64_t step_run_id, char **parts_json,
 		      struct rl_err *err);

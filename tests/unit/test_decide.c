@@ -150,10 +150,10 @@ START_TEST(test_rules)
 	expect(&f, "gen",
 	       (struct decide_in){ .reuse_from = step_run_id(&f, first, "gen"),
 				   .reuse_run = first, .from_step = "use", .no_cache = 1 },
-	       DECIDE_REUSED, "upstream of --from use");
+	       DECIDE_REUSED, "reused by --from use: upstream of it, unchanged since run");
 	/* rule 5: a param the step depends on changed */
 	write_spec(&f, PIPELINE("2", ""));
-	expect(&f, "gen", (struct decide_in){ 0 }, DECIDE_RUN, "changed: command");
+	expect(&f, "gen", (struct decide_in){ 0 }, DECIDE_RUN, "changed: params.n");
 	/* an artifact changed on disk is neither cached nor reused */
 	write_spec(&f, PIPELINE("1", ""));
 	struct store_artifact_ref *outs = NULL;

@@ -530,7 +530,7 @@ START_TEST(test_substitute)
 		" {\"name\": \"st\", \"run\": \"t\", \"inputs\": {\"d\": \"p.d\"}, \"outputs\": {\"m\": \"m.bin\"}}]}");
 	char *ins[] = { "/in/d" };
 	char *outs[] = { "/out/m.bin" };
-	struct spec_subst v = { "42", "x-1", ins, outs };
+	struct spec_subst v = { "42", "x-1", ins, outs, 0 };
 	char *out = NULL;
 	ck_assert_int_eq(spec_substitute(s, &s->steps[1],
 					 "--lr ${params.lr} -n ${params.n} '${params.s}' ${params.o} "
