@@ -118,7 +118,7 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	struct runner_opts o = { 0 };
 	struct cli_strv params = { 0 }, tags = { 0 };
-	int json = 0, rc = -1, ch;
+	int json = 0, dry_run = 0, rc = -1, ch;
 	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		int bad = 0;
 		switch (ch) {
@@ -143,6 +143,9 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 		case OPT_JSON:
 			json = 1;
 			break;
+		case OPT_DRY_RUN:
+			dry_run = 1;
+			break;
 		default:
 			bad = -1;
 		}
@@ -165,7 +168,7 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 	o.tags = tags.v;
 	o.ntags = tags.n;
 	o.store_flag = c->store_flag;
-	rc = cli_run_pipeline(c, &o, json, err);
+	rc = dry_run ? cli_print_plan(c, &o, json, err) : cli_run_pipeline(c, &o, json, err);
 cleanup:
 	cli_strv_free(&params);
 	cli_strv_free(&tags);

@@ -84,8 +84,12 @@ const struct cli_command cli_commands[] = {
 		  .help = "run every step even when a cached result exists" },
 		{ .name = "stack", .id = OPT_STACK, .arg = "NAME", .value = CLI_V_STACK,
 		  .help = "run on this stack (default: the pipeline's, else 'default')" },
+		{ .name = "dry-run", .id = OPT_DRY_RUN,
+		  .help = "print what would run and what comes from the cache, and why "
+			  "(nothing runs, nothing is recorded)" },
 		{ .name = "json", .id = OPT_JSON,
-		  .help = "print the outcome as JSON on stdout (progress on stderr)" },
+		  .help = "print the outcome (or the plan) as JSON on stdout (progress on "
+			  "stderr)" },
 		{ 0 } },
 	  .summary = "run a pipeline and record it",
 	  .notes = "Exit status: 0 when the run completed, 1 when a step failed or the run was\n"

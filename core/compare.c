@@ -14,7 +14,7 @@
 
 static const char *const lower_words[] = {
 	"loss", "error", "err", "mse", "mae", "rmse", "latency", "time", "duration",
-	"perplexity", NULL,
+	"perplexity", "logloss", "nll", "mape", "smape", "wer", "cer", "brier", NULL,
 };
 
 static int has_word(const char *key)

@@ -578,6 +578,13 @@ START_TEST(test_compare_logic)
 	ck_assert_int_eq(compare_direction(NULL, "evaluate.accuracy"), COMPARE_HIGHER);
 	ck_assert_int_eq(compare_direction(NULL, "train.loss"), COMPARE_LOWER);
 	ck_assert_int_eq(compare_direction(NULL, "train.val_loss"), COMPARE_LOWER);
+	static const char *const lower[] = { "eval.logloss", "lm.nll", "f.mape", "f.smape",
+					     "asr.wer", "asr.test_cer", "cal.brier", "lm.perplexity" };
+	for (size_t i = 0; i < sizeof lower / sizeof lower[0]; i++)
+		ck_assert_msg(compare_direction(NULL, lower[i]) == COMPARE_LOWER, "%s", lower[i]);
+	cJSON *dirs = cJSON_Parse("{\"wer\": \"max\"}");
+	ck_assert_int_eq(compare_direction(dirs, "asr.wer"), COMPARE_HIGHER); /* the file wins */
+	cJSON_Delete(dirs);
 	ck_assert_int_eq(compare_direction(NULL, "serve.p99_latency_ms"), COMPARE_LOWER);
 	ck_assert_int_eq(compare_direction(NULL, "eval.rmse"), COMPARE_LOWER);
 	ck_assert_int_eq(compare_direction(NULL, "eval.error_rate"), COMPARE_LOWER);
