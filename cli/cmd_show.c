@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "cli/show_given.h"
 #include "core/baseline.h"
 #include "core/session.h"
 #include "store/store.h"
@@ -125,8 +126,10 @@ static void show_json(struct cli *c, const struct show *sh)
 		out_json_duration(o, st->started_ms, st->ended_ms);
 		out_json_id(o, "cached_from", st->cached_from);
 		out_json_str(o, "error", st->error);
+		show_given_step_json(o, st);
 		cJSON_AddItemToArray(sa, o);
 	}
+	cJSON_AddItemToObject(doc, "context", show_given_json(r->context_json));
 	out_json_metrics(doc, "metrics", sh->ms, sh->nm);
 	if (sh->base_id) {
 		cJSON *b = cJSON_AddObjectToObject(doc, "baseline");
@@ -180,6 +183,7 @@ static void show_text(struct cli *c, const struct show *sh, const struct table *
 			free(v);
 		}
 	}
+	show_given_run_text(o, sh->r.context_json);
 	fprintf(o, "\n");
 	table_print(t, o, color);
 	if (sh->nm)
@@ -317,7 +321,7 @@ static void metadata_json(cJSON *o, const char *key, const struct step_view *v,
 	}
 }
 
-static void step_json(struct cli *c, const struct step_view *v)
+static void step_json(struct cli *c, struct store *s, const struct step_view *v)
 {
 	const struct store_step_run *st = &v->st;
 	cJSON *doc = cJSON_CreateObject();
@@ -331,9 +335,13 @@ static void step_json(struct cli *c, const struct step_view *v)
 	out_json_str(doc, "error", st->error);
 	out_json_id(doc, "cached_from", st->cached_from);
 	cJSON_AddItemToObject(doc, "config", out_json_value(st->config_json));
+	show_given_step_json(doc, st);
 	cJSON *aa = cJSON_AddArrayToObject(doc, "attempts");
-	for (int i = 0; i < v->natts; i++)
-		cJSON_AddItemToArray(aa, attempt_json(&v->atts[i]));
+	for (int i = 0; i < v->natts; i++) {
+		cJSON *a = attempt_json(&v->atts[i]);
+		show_given_attempt_json(s, a, &v->atts[i], i == v->natts - 1, v->ms, v->nm);
+		cJSON_AddItemToArray(aa, a);
+	}
 	cJSON *io = cJSON_AddObjectToObject(doc, "inputs");
 	for (int i = 0; i < v->nins; i++)
 		cJSON_AddItemToObject(io, v->ins[i].name, artifact_json(&v->ins[i], 1));
@@ -430,7 +438,7 @@ static void print_attempts(FILE *o, const struct step_view *v, int color)
 	fprintf(o, "\nlogs: runlens logs %lld %s\n", (long long)v->run_id, v->st.name);
 }
 
-static void step_text(struct cli *c, const struct step_view *v)
+static void step_text(struct cli *c, struct store *s, const struct step_view *v)
 {
 	FILE *o = c->out;
 	int color = out_use_color(o);
@@ -445,8 +453,10 @@ static void step_text(struct cli *c, const struct step_view *v)
 		fprintf(o, "  error     %s\n", st->error);
 	if (st->cached_from)
 		fprintf(o, "  cached    from step run %lld\n", (long long)st->cached_from);
+	show_given_step_text(o, st);
 	print_artifacts(o, v);
 	print_metadata_metrics(o, v);
+	show_given_attempts_text(s, o, v->atts, v->natts, v->ms, v->nm);
 	print_attempts(o, v, color);
 }
 
@@ -459,9 +469,9 @@ int cmd_step(struct cli *c, int argc, char **argv, struct rl_err *err)
 	    step_load(c, argv[optind], argv[optind + 1], &s, &v, err) < 0)
 		goto cleanup;
 	if (json)
-		step_json(c, &v);
+		step_json(c, s, &v);
 	else
-		step_text(c, &v);
+		step_text(c, s, &v);
 	rc = 0;
 cleanup:
 	step_clear(&v);

@@ -333,6 +333,20 @@ void out_terminal_safe(FILE *out, const char *data, size_t len,
 	buf_free(&b);
 }
 
+void out_field(FILE *out, const char *label, const char *text)
+{
+	char *safe = text_escape_str(text, TEXT_KEEP_TAB);
+	fprintf(out, "  %-9s %s\n", label, safe ? safe : "");
+	free(safe);
+}
+
+void out_line(FILE *out, const char *text)
+{
+	char *safe = text_escape_str(text, TEXT_KEEP_TAB);
+	fprintf(out, "%s\n", safe ? safe : "");
+	free(safe);
+}
+
 const char *out_status_color(const char *status)
 {
 	if (!status)

@@ -62,6 +62,11 @@ char *out_utf8_clean(const char *data, size_t len);
 void out_terminal_safe(FILE *out, const char *data, size_t len,
 		       size_t max_line);
 
+/* "  LABEL     TEXT\n", TEXT terminal-safe (util/text.h). */
+void out_field(FILE *out, const char *label, const char *text);
+/* TEXT terminal-safe and a newline. */
+void out_line(FILE *out, const char *text);
+
 /* ANSI colour SGR for a run or step status ("32" green, …). */
 const char *out_status_color(const char *status);
 
