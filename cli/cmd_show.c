@@ -335,7 +335,6 @@ static void step_json(struct cli *c, struct store *s, const struct step_view *v)
 	out_json_str(doc, "error", st->error);
 	out_json_id(doc, "cached_from", st->cached_from);
 	cJSON_AddItemToObject(doc, "config", out_json_value(st->config_json));
-	show_given_step_json(doc, st);
 	cJSON *aa = cJSON_AddArrayToObject(doc, "attempts");
 	for (int i = 0; i < v->natts; i++) {
 		cJSON *a = attempt_json(&v->atts[i]);
@@ -358,6 +357,7 @@ static void step_json(struct cli *c, struct store *s, const struct step_view *v)
 	const char *ctx = v->natts ? v->atts[v->natts - 1].context_json : NULL;
 	cJSON *cj = ctx ? cJSON_Parse(ctx) : NULL;
 	cJSON_AddItemToObject(doc, "context", cj ? cj : cJSON_CreateNull());
+	show_given_step_json(doc, st);
 	out_json(c->out, doc);
 	cJSON_Delete(doc);
 }

@@ -141,16 +141,20 @@ static int compile(struct buf *q, struct binds *b, const struct store_filter *f,
 		return rc;
 	}
 	case SFF_TAG: {
-		/* tag=x: has the tag; tag!=x: has not */
+		/* tag=x: the run, or one of its steps, has the tag; tag!=x:
+		 * neither has it */
 		int neg = f->op == SFO_NE;
 		struct store_filter g = *f;
 		if (neg)
 			g.op = SFO_EQ;
-		buf_printf(q, "%sEXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND ",
+		buf_printf(q, "%s(EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND ",
 			   neg ? "NOT " : "");
 		if (cmp(q, b, "t.tag", &g) < 0)
 			return -1;
-		buf_puts(q, ")");
+		buf_puts(q, ") OR EXISTS (SELECT 1 FROM step_tags t WHERE t.run_id = r.id AND ");
+		if (cmp(q, b, "t.tag", &g) < 0)
+			return -1;
+		buf_puts(q, "))");
 		return 0;
 	}
 	case SFF_PARAM:

@@ -18,6 +18,10 @@
 #include <unistd.h>
 
 #include "core/exec/capture.h"
+#include "core/exec/watchdog.h"
+
+/* What a job left running is given after SIGTERM when the runner died. */
+#define WATCHDOG_GRACE_MS 5000
 
 struct local_job {
 	pid_t pid; /* 0: free slot */
@@ -26,6 +30,8 @@ struct local_job {
 
 struct executor {
 	int pipe[2]; /* SIGCHLD self-pipe */
+	int wd_fd;   /* the watchdog (core/exec/watchdog.h), or -1 */
+	pid_t wd_pid;
 	struct sigaction old_chld;
 	struct local_job *jobs;
 	int njobs, cap;
@@ -63,6 +69,9 @@ static int local_open(struct executor **out, struct rl_err *err)
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, &ex->old_chld);
+	/* without a watchdog the jobs still run; they just could outlive a
+	 * killed runner */
+	ex->wd_fd = watchdog_start(WATCHDOG_GRACE_MS, &ex->wd_pid, NULL);
 	*out = ex;
 	return 0;
 }
@@ -156,6 +165,7 @@ static int local_start(struct executor *ex, const struct exec_request *req,
 	j->cap = cap;
 	cap = NULL;
 	*job = pid;
+	watchdog_add(ex->wd_fd, pid);
 	rc = 0;
 cleanup:
 	free(prog);
@@ -219,6 +229,11 @@ static int local_reap(struct executor *ex, struct exec_result *res)
 		struct local_job *j = job_of(ex, pid);
 		if (!j)
 			continue; /* not one of ours */
+		/* the attempt has ended: what it left running in its process
+		 * group (`cmd &`) is stopped, so it cannot change the outputs
+		 * the runner is about to hash and store */
+		kill(-pid, SIGKILL);
+		watchdog_remove(ex->wd_fd, pid);
 		capture_free(&j->cap); /* the last output, then the logs close */
 		j->pid = 0;
 		res->job = pid;
@@ -250,6 +265,7 @@ static void local_close(struct executor **pex)
 			;
 		capture_free(&j->cap);
 	}
+	watchdog_stop(&ex->wd_fd, ex->wd_pid);
 	sigaction(SIGCHLD, &ex->old_chld, NULL);
 	sigchld_fd = -1;
 	close(ex->pipe[0]);

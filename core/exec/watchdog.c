@@ -1,0 +1,179 @@
+/* core/exec/watchdog.c — no orphans when the runner dies (watchdog.h). */
+#include "config.h"
+#include "core/exec/watchdog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/timeutil.h"
+
+/* The watchdog's list of process groups, fixed-size chunks. */
+struct groups {
+	pid_t *v;
+	int n, cap;
+};
+
+static void groups_add(struct groups *g, pid_t p)
+{
+	if (g->n == g->cap) {
+		int ncap = g->cap ? g->cap * 2 : 64;
+		pid_t *v = realloc(g->v, (size_t)ncap * sizeof(*v));
+		if (!v)
+			return;
+		g->v = v;
+		g->cap = ncap;
+	}
+	g->v[g->n++] = p;
+}
+
+static void groups_remove(struct groups *g, pid_t p)
+{
+	for (int i = 0; i < g->n; i++)
+		if (g->v[i] == p) {
+			g->v[i] = g->v[--g->n];
+			return;
+		}
+}
+
+static int any_alive(const struct groups *g)
+{
+	for (int i = 0; i < g->n; i++)
+		if (kill(-g->v[i], 0) == 0)
+			return 1;
+	return 0;
+}
+
+/* The runner is gone: TERM every group it left, KILL what is still there
+ * after GRACE_MS. */
+static void stop_all(const struct groups *g, int grace_ms)
+{
+	for (int i = 0; i < g->n; i++)
+		kill(-g->v[i], SIGTERM);
+	int64_t until = time_mono_ms() + grace_ms;
+	while (any_alive(g) && time_mono_ms() < until)
+		poll(NULL, 0, 50);
+	for (int i = 0; i < g->n; i++)
+		kill(-g->v[i], SIGKILL);
+}
+
+/* The watchdog: read "+PGID" and "-PGID" lines until the runner says
+ * "bye" (it closes normally) or the pipe ends without it (it died). */
+static void watch(int fd, int grace_ms)
+{
+	struct groups g = { 0 };
+	char buf[4096], line[32];
+	size_t ll = 0;
+	int bye = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				if (ll < sizeof line - 1)
+					line[ll++] = buf[i];
+				continue;
+			}
+			line[ll] = '\0';
+			ll = 0;
+			if (!strcmp(line, "bye"))
+				bye = 1;
+			else if (line[0] == '+')
+				groups_add(&g, (pid_t)atol(line + 1));
+			else if (line[0] == '-')
+				groups_remove(&g, (pid_t)atol(line + 1));
+		}
+	}
+	if (!bye)
+		stop_all(&g, grace_ms);
+	free(g.v);
+}
+
+int watchdog_start(int grace_ms, pid_t *pid_out, struct rl_err *err)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return rl_err_set(err, RL_E_IO, "cannot create a pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return rl_err_set(err, RL_E_FAIL, "cannot start the watchdog: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		/* the child: nothing of the runner's but the pipe (not the
+		 * store's descriptors: it never touches the store), deaf to
+		 * the terminal's signals — the runner handles those and says
+		 * "bye" */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		signal(SIGCHLD, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		int keep = 3;
+		if (p[0] != keep && dup2(p[0], keep) < 0)
+			_exit(1);
+		if (close_range(4, ~0U, 0) < 0)
+			for (int fd = 4; fd < 1024; fd++)
+				close(fd);
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			if (null > 2)
+				close(null);
+		}
+		watch(keep, grace_ms);
+		_exit(0);
+	}
+	close(p[0]);
+	*pid_out = pid;
+	return p[1];
+}
+
+static void say(int fd, const char *what, long pgid)
+{
+	char line[32];
+	int n = pgid ? snprintf(line, sizeof line, "%s%ld\n", what, pgid)
+		     : snprintf(line, sizeof line, "%s\n", what);
+	if (fd >= 0 && n > 0) {
+		ssize_t w = write(fd, line, (size_t)n);
+		(void)w;
+	}
+}
+
+void watchdog_add(int fd, pid_t pgid)
+{
+	say(fd, "+", (long)pgid);
+}
+
+void watchdog_remove(int fd, pid_t pgid)
+{
+	say(fd, "-", (long)pgid);
+}
+
+void watchdog_stop(int *fd, pid_t pid)
+{
+	if (!fd || *fd < 0)
+		return;
+	say(*fd, "bye", 0);
+	close(*fd);
+	*fd = -1;
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
