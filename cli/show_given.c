@@ -139,9 +139,16 @@ void show_given_step_text(FILE *o, const struct store_step_run *st)
 		}
 	}
 	const cJSON *custom = get(ctx, "custom");
-	if (custom) {
-		fprintf(o, "\n");
+	if (custom)
 		field_json(o, "custom", custom);
+	const cJSON *env = get(ctx, "environment");
+	if (str(env, "python")) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "%s %s", str(env, "python_implementation") ? str(env, "python_implementation")
+									  : "Python",
+			   str(env, "python"));
+		out_field(o, "python", b.data);
+		buf_free(&b);
 	}
 	cJSON_Delete(params);
 	cJSON_Delete(tags);

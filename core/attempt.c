@@ -466,10 +466,28 @@ static void mask_records_file(struct rstep *s)
 	free(text);
 }
 
+/* What the step said of where it runs joins its recorded context. */
+static int record_environment(struct run *r, struct rstep *s, struct rl_err *err)
+{
+	if (!s->environment || !s->environment->child)
+		return 0;
+	cJSON *c = context_step_record(r->spec, s->sp);
+	if (!c)
+		c = cJSON_CreateObject();
+	cJSON_AddItemToObject(c, "environment", cJSON_Duplicate(s->environment, 1));
+	char *json = cJSON_PrintUnformatted(c);
+	cJSON_Delete(c);
+	int rc = json ? store_step_run_set_context(r->store, s->step_run_id, json, err)
+		      : rl_err_set(err, RL_E_NOMEM, NULL);
+	free(json);
+	return rc;
+}
+
 int attempt_finish(struct run *r, struct rstep *s, const struct exec_result *res,
 		   struct rl_err *err)
 {
-	if (run_tx(r, err) < 0 || ingest_poll(r->store, &s->ing, 1, err) < 0)
+	if (run_tx(r, err) < 0 || ingest_poll(r->store, &s->ing, 1, err) < 0 ||
+	    record_environment(r, s, err) < 0)
 		return -1;
 	mask_records_file(s);
 	if (res->exit_code == 0 && !s->timed_out && !r->interrupting)
@@ -536,6 +554,9 @@ static void ingest_reset(struct rstep *s)
 	cJSON_Delete(s->pending_state);
 	s->pending_state = cJSON_CreateObject();
 	s->ing.state = s->pending_state;
+	if (!s->environment)
+		s->environment = cJSON_CreateObject();
+	s->ing.environment = s->environment;
 }
 
 /* Folders, context.json, the attempt's row and the running state. */
@@ -661,6 +682,7 @@ void rstep_release(struct rstep *s)
 	free(s->ckpt_dir);
 	ingest_release(&s->ing);
 	cJSON_Delete(s->pending_state);
+	cJSON_Delete(s->environment);
 	for (int i = 0; i < s->nsecret_values; i++)
 		free(s->secret_values[i]);
 	free(s->secret_values);

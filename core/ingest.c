@@ -145,6 +145,22 @@ static int ingest_state(struct ingest *ing, const cJSON *state, char **why)
 	return 1;
 }
 
+/* {"environment": {...}}: strings only, kept in ing->environment. */
+static int ingest_environment(struct ingest *ing, const cJSON *env, char **why)
+{
+	if (!cJSON_IsObject(env) || !env->child)
+		return *why = reason("\"environment\" must be a non-empty object"), 0;
+	if (!ing->environment)
+		return 0;
+	for (const cJSON *kv = env->child; kv; kv = kv->next) {
+		if (!cJSON_IsString(kv))
+			return *why = reason("environment '%s': expected a string", kv->string), 0;
+		cJSON_DeleteItemFromObjectCaseSensitive(ing->environment, kv->string);
+		cJSON_AddStringToObject(ing->environment, kv->string, kv->valuestring);
+	}
+	return 1;
+}
+
 int ingest_line(struct store *s, struct ingest *ing, const char *line,
 		size_t len, char **why, struct rl_err *err)
 {
@@ -161,12 +177,15 @@ int ingest_line(struct store *s, struct ingest *ing, const char *line,
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "meta");
 	const cJSON *metric = cJSON_GetObjectItemCaseSensitive(doc, "metric");
 	const cJSON *state = cJSON_GetObjectItemCaseSensitive(doc, "state");
+	const cJSON *env = cJSON_GetObjectItemCaseSensitive(doc, "environment");
 	if (meta)
 		rc = ingest_meta(s, ing, doc, meta, why, err);
 	else if (metric)
 		rc = ingest_metric(s, ing, doc, metric, why, err);
 	else if (state)
 		rc = ingest_state(ing, state, why);
+	else if (env)
+		rc = ingest_environment(ing, env, why);
 	else
 		*why = reason("expected \"meta\", \"metric\" or \"state\"");
 cleanup:

@@ -1,6 +1,8 @@
 /* core/ingest.h — what steps tell the runner: the records file each
- * attempt appends to (see client/context.c for the line format), read
- * while the step runs and once more when it ends. */
+ * attempt appends to (see client/context.c for the line format: meta,
+ * metric and state records; the Python module also writes
+ * {"environment": {"python": "3.11.7", …}}), read while the step runs and
+ * once more when it ends. */
 #ifndef RUNLENS_CORE_INGEST_H
 #define RUNLENS_CORE_INGEST_H
 
@@ -24,6 +26,9 @@ struct ingest {
 	char *const *secrets; /* values to mask in metadata */
 	int nsecrets;
 	cJSON *state; /* the attempt's state writes (owned by the caller) */
+	cJSON *environment; /* what the step said of where it runs, e.g.
+			       {"python": "3.11.7"} (owned by the caller; may
+			       be NULL: such records are ignored) */
 	const char *warn_path; /* where to note ignored lines (stderr log) */
 	int64_t records;  /* records stored so far */
 	int64_t ignored;  /* lines ignored */

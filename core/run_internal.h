@@ -83,6 +83,7 @@ struct rstep {
 	int cache_checked;
 	struct ingest ing;	/* the current attempt's records */
 	cJSON *pending_state;	/* its state writes, applied on success */
+	cJSON *environment;	/* what it said of where it runs ({"python": …}) */
 	int64_t last_ingest;	/* monotonic ms */
 	char **secret_values;	/* values of the declared secrets */
 	int nsecret_values;

@@ -140,6 +140,13 @@ int store_step_run_set_state_writes(struct store *s, int64_t id, const char *jso
 	return set_text(s, sql, id, json, err);
 }
 
+int store_step_run_set_context(struct store *s, int64_t id, const char *json,
+			       struct rl_err *err)
+{
+	static const char sql[] = "UPDATE step_runs SET context_json = ?2 WHERE id = ?1";
+	return set_text(s, sql, id, json, err);
+}
+
 int store_step_run_set_decision(struct store *s, int64_t id, const char *why,
 				struct rl_err *err)
 {

@@ -319,6 +319,9 @@ int store_step_run_set_given(struct store *s, int64_t id, const char *params_jso
 /* The state writes of a step run's successful attempt (a JSON object). */
 int store_step_run_set_state_writes(struct store *s, int64_t id, const char *json,
 				    struct rl_err *err);
+/* What of its context differs from the run's, again (a JSON object). */
+int store_step_run_set_context(struct store *s, int64_t id, const char *json,
+			       struct rl_err *err);
 /* Why the step ran, or was taken from the cache or reused (one line). */
 int store_step_run_set_decision(struct store *s, int64_t id, const char *why,
 				struct rl_err *err);

@@ -369,3 +369,20 @@ def secret(name, key):
     if value is None:
         raise RunlensError("secret '%s' has no key '%s'" % (name, key))
     return value
+
+
+def _report_environment():
+    """Tell the runner which Python runs this step (kept with the step
+    run, shown by `runlens show` and `runlens step`).  Quietly nothing
+    outside a step or when the records file cannot be written."""
+    if get_step_context() is None:
+        return
+    import platform
+    try:
+        _append({"environment": {"python": platform.python_version(),
+                                 "python_implementation": platform.python_implementation()}})
+    except (OSError, RunlensError):
+        pass
+
+
+_report_environment()
