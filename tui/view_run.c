@@ -87,6 +87,48 @@ static char *pairs(const char *json)
 	return b.data ? buf_steal(&b) : NULL;
 }
 
+static const char *field(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* "stack     hpc (local; experiment_tracker mlflow)" */
+static void load_stack(struct run_view *rv, const struct store_run *r, const cJSON *stack)
+{
+	struct buf b = BUF_INIT;
+	const char *flavor = field(cJSON_GetObjectItemCaseSensitive(stack, "orchestrator"), "flavor");
+	buf_printf(&b, "%s", r->stack ? r->stack : "default");
+	if (flavor)
+		buf_printf(&b, " (%s", flavor);
+	for (const cJSON *k = stack ? stack->child : NULL; flavor && k; k = k->next)
+		if (cJSON_IsObject(k) && strcmp(k->string, "artifact_store") &&
+		    strcmp(k->string, "orchestrator") && field(k, "name"))
+			buf_printf(&b, "; %s %s", k->string, field(k, "name"));
+	if (flavor)
+		buf_putc(&b, ')');
+	add_ctx(rv, "stack", b.data);
+	buf_free(&b);
+}
+
+/* "env       vm · Linux 6.1 · user root · runlens 0.1.0 · git 1a2b3c (dirty)" */
+static void load_environment(struct run_view *rv, const cJSON *env)
+{
+	struct buf b = BUF_INIT;
+	static const char *const keys[] = { "hostname", "os", "user", "runlens_version" };
+	static const char *const labels[] = { "", "", "user ", "runlens " };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (field(env, keys[i]))
+			buf_printf(&b, "%s%s%s", b.len ? " · " : "", labels[i], field(env, keys[i]));
+	const cJSON *git = cJSON_GetObjectItemCaseSensitive(env, "git");
+	if (field(git, "commit"))
+		buf_printf(&b, "%sgit %.12s%s", b.len ? " · " : "", field(git, "commit"),
+			   cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(git, "dirty")) ? " (dirty)"
+											: "");
+	add_ctx(rv, "env", b.data);
+	buf_free(&b);
+}
+
 static void load_context(struct run_view *rv)
 {
 	const struct store_run *r = &rv->run;
@@ -98,7 +140,8 @@ static void load_context(struct run_view *rv)
 		buf_printf(&tags, "%s%s", k ? ", " : "", r->tags[k]);
 	add_ctx(rv, "tags", tags.data);
 	buf_free(&tags);
-	add_ctx(rv, "stack", r->stack);
+	cJSON *c = r->context_json ? cJSON_Parse(r->context_json) : NULL;
+	load_stack(rv, r, cJSON_GetObjectItemCaseSensitive(c, "stack"));
 	if (r->model_name) {
 		struct buf m = BUF_INIT;
 		buf_printf(&m, "%s%s%s", r->model_name, r->model_version ? " version " : "",
@@ -106,9 +149,13 @@ static void load_context(struct run_view *rv)
 		add_ctx(rv, "model", m.data);
 		buf_free(&m);
 	}
-	p = pairs(r->context_json);
-	add_ctx(rv, "context", p);
+	char *custom = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "custom"));
+	p = pairs(custom);
+	add_ctx(rv, "custom", p);
 	free(p);
+	free(custom);
+	load_environment(rv, cJSON_GetObjectItemCaseSensitive(c, "environment"));
+	cJSON_Delete(c);
 	p = pairs(r->state_json);
 	add_ctx(rv, "state", p);
 	free(p);
