@@ -107,11 +107,16 @@ static int add_declared(struct code_scan *c, const char *dir, const char *entry)
 	size_t dl = strlen(dir);
 	for (int i = 0; i < found; i++) {
 		const char *path = g.gl_pathv[i];
-		const char *key = strncmp(path, dir, dl) == 0 && path[dl] == '/' ? path + dl + 1 : path;
+		const char *rel = strncmp(path, dir, dl) == 0 && path[dl] == '/' ? path + dl + 1 : path;
+		char *key = strdup(rel);
+		size_t kl = key ? strlen(key) : 0;
+		while (kl > 1 && key[kl - 1] == '/')
+			key[--kl] = '\0'; /* "src/" matches the folder src */
 		char hex[HASH_HEX_LEN + 1];
-		if (hash_path_memo(c->memo, path, hex, NULL, NULL, NULL) == 0 &&
+		if (key && hash_path_memo(c->memo, path, hex, NULL, NULL, NULL) == 0 &&
 		    !cJSON_GetObjectItemCaseSensitive(c->out, key))
 			cJSON_AddStringToObject(c->out, key, hex);
+		free(key);
 	}
 	if (!found && !cJSON_GetObjectItemCaseSensitive(c->out, entry))
 		cJSON_AddStringToObject(c->out, entry, "(none)");
