@@ -62,6 +62,10 @@ static void clear_series(struct step_view *sv)
 
 static void clear_data(struct step_view *sv)
 {
+	for (int i = 0; sv->att_metrics && i < sv->natts; i++)
+		free(sv->att_metrics[i]);
+	free(sv->att_metrics);
+	sv->att_metrics = NULL;
 	store_attempts_free(sv->atts, sv->natts);
 	store_artifact_refs_free(sv->ins, sv->nins);
 	store_artifact_refs_free(sv->outs, sv->nouts);

@@ -25,6 +25,7 @@ struct step_view {
 	struct store_step_run st;
 	int64_t atts_of; /* step run whose attempts these are (cached: the source) */
 	struct store_attempt *atts;
+	char **att_metrics; /* natts: what each attempt recorded, as one line */
 	struct store_artifact_ref *ins, *outs;
 	struct store_meta *metas;
 	struct store_metric *ms;

@@ -365,6 +365,19 @@ static void draw_logs(struct step_view *sv, struct tui *t, int y0, int y1)
 	}
 }
 
+/* Under the attempts: what the selected one recorded (a retried attempt
+ * keeps its own metrics; the step run's are its last attempt's). */
+static void draw_attempt_metrics(struct step_view *sv, struct tui *t, int y)
+{
+	int sel = sv->tb[TAB_ATTEMPTS].sel;
+	if (!sv->att_metrics || sel < 0 || sel >= sv->natts || !sv->att_metrics[sel])
+		return;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "attempt %d recorded: %s", sv->atts[sel].number, sv->att_metrics[sel]);
+	tui_put(t, y, 1, t->cols - 2, b.data, 0, 0);
+	buf_free(&b);
+}
+
 void step_draw(struct view *v, struct tui *t)
 {
 	struct step_view *sv = v->data;
@@ -391,10 +404,12 @@ void step_draw(struct view *v, struct tui *t)
 	case TAB_METRICS: draw_metrics(sv, t, y0, y1); break;
 	case TAB_LOGS: draw_logs(sv, t, y0, y1); break;
 	case TAB_ATTEMPTS:
-		if (sv->tb[TAB_ATTEMPTS].nrows == 0)
+		if (sv->tb[TAB_ATTEMPTS].nrows == 0) {
 			draw_empty(t, y0 + 1, "No attempts: the step has not started.");
-		else
-			table_paint(t, &sv->tb[TAB_ATTEMPTS], y0, y1);
+			break;
+		}
+		table_paint(t, &sv->tb[TAB_ATTEMPTS], y0, y1 - 2);
+		draw_attempt_metrics(sv, t, y1 - 1);
 		break;
 	default: break;
 	}

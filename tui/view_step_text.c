@@ -204,6 +204,27 @@ cleanup:
 	close(fd);
 }
 
+/* "loss=93 (3 points), acc=0.5": what attempt I recorded — a retried one
+ * its own, the last one the step's (malloc'd). */
+static char *attempt_metrics(struct step_view *sv, struct tui *t, int i)
+{
+	struct store_metric *ms = sv->ms;
+	int n = sv->nms, own = i < sv->natts - 1;
+	if (own && store_attempt_metrics(t->store, sv->atts[i].id, &ms, &n, NULL) < 0)
+		return strdup("?");
+	struct buf b = BUF_INIT;
+	for (int k = 0; k < n; k++) {
+		char v[32];
+		fmt_metric(ms[k].value, v, sizeof v);
+		buf_printf(&b, "%s%s=%s", k ? ", " : "", ms[k].key, v);
+		if (ms[k].count > 1)
+			buf_printf(&b, " (%lld points)", (long long)ms[k].count);
+	}
+	if (own)
+		store_metrics_free(ms, n);
+	return b.data ? buf_steal(&b) : strdup("no metrics");
+}
+
 static void fill_tables(struct step_view *sv, struct tui *t)
 {
 	for (int i = 0; i < sv->nins; i++) {
@@ -273,6 +294,10 @@ static void fill_tables(struct step_view *sv, struct tui *t)
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 		else
 			snprintf(when, sizeof when, "-");
+		if (!sv->att_metrics)
+			sv->att_metrics = calloc((size_t)sv->natts + 1, sizeof(char *));
+		if (sv->att_metrics)
+			sv->att_metrics[i] = attempt_metrics(sv, t, i);
 		char *cells[] = { num, a->status, exitc, dur, when, a->error ? a->error : "" };
 		int attrs[] = { 0, tui_status_pair(a->status), 0, 0, 0, a->error ? PAIR_FAIL : 0 };
 		table_push_attrs(&sv->tb[TAB_ATTEMPTS], cells, attrs);

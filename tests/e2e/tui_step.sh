@@ -108,6 +108,13 @@ see " #  STATUS       EXIT  DURATION  STARTED              ERROR"
 see " 1  failed          3"
 see "exit code 3"
 see " 2  completed       0"
+# each attempt keeps what it recorded: the crashed one nothing, the last
+# one the step's metrics
+see "attempt 1 recorded: no metrics"
+key j
+see "attempt 2 recorded: accuracy=0.93, loss=0.1031 (30 points)"
+key k
+see "attempt 1 recorded:"
 key Enter
 see "Logs — run 1, step train, attempt 1"
 see "crash on attempt 1"
