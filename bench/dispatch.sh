@@ -43,6 +43,17 @@ for i in range(n):
     smk.append('rule s%d:\n%s    output: "o/s%d"\n    shell: "true; touch {output}"\n'
                % (i, '    input: "o/s%d"\n' % (i - 10) if i >= 10 else "", i))
 json.dump({"name": "dispatch", "steps": steps}, open("p.json", "w"))
+# the same DAG where every step runs one script: its code is hashed into
+# each step's cache key (once per run: the memo), or not ("code": false)
+for name, code in (("code", None), ("nocode", False)):
+    cs = []
+    for st in steps:
+        c = dict(st, run=["sh", "step.sh"])
+        if code is False:
+            c["code"] = False
+        cs.append(c)
+    json.dump({"name": "dispatch-" + name, "steps": cs}, open("p_%s.json" % name, "w"))
+open("step.sh", "w").write("true\n")
 open("Makefile", "w").write("\n".join(mk) + "\n")
 open("Snakefile", "w").write("\n".join(smk))
 PY
@@ -54,6 +65,7 @@ fi
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 : > make.times; : > runlens.times; : > snakemake.times; : > floor.times
+: > code.times; : > nocode.times
 i=0
 while [ $i -lt "$R" ]; do
 	t0=$(now); make -s -j"$J" -f Makefile all >/dev/null; t1=$(now)
@@ -64,6 +76,10 @@ while [ $i -lt "$R" ]; do
 		t0=$(now); "$RLB" spawn "$N" "$J"; t1=$(now)
 		awk "BEGIN{print $t1 - $t0}" >> floor.times
 	fi
+	for c in code nocode; do
+		t0=$(now); "$BIN" --store "$T/store" run "p_$c.json" -j "$J" --no-cache >/dev/null; t1=$(now)
+		awk "BEGIN{print $t1 - $t0}" >> $c.times
+	done
 	if [ $i -lt "$SR" ]; then
 		rm -rf o
 		t0=$(now); snakemake -s Snakefile -j "$J" -q >/dev/null 2>&1; t1=$(now)
@@ -77,6 +93,10 @@ printf 'GNU make   median %.3fs  (%.2f ms/step)\n' "$m" "$(awk "BEGIN{print $m *
 printf 'runlens    median %.3fs  (%.2f ms/step)\n' "$r" "$(awk "BEGIN{print $r * 1000 / $N}")"
 printf 'ratio runlens/make: %.2f\n' "$(awk "BEGIN{print $r / $m}")"
 printf 'dispatch_make_s %s\ndispatch_runlens_s %s\n' "$m" "$r"
+c=$(median < code.times); nc=$(median < nocode.times)
+printf 'runlens, each step running one script, its code hashed: %.3fs; "code": false: %.3fs (%.2fx)\n' \
+	"$c" "$nc" "$(awk "BEGIN{print $c / $nc}")"
+printf 'dispatch_code_s %s\ndispatch_nocode_s %s\n' "$c" "$nc"
 if [ -n "$RLB" ]; then
 	f=$(median < floor.times)
 	printf 'floor      median %.3fs  (%.2f ms/step: spawn and wait only)\n' "$f" \

@@ -110,6 +110,11 @@ if [ -n "$(val dispatch_make_s)" ]; then
 	[ -n "$s" ] && [ -n "$f" ] && row "dispatch: ms/step over floor: Snakemake" "-" \
 		"$(awk "BEGIN{printf \"%.1f (%.0fx runlens')\", ($s-$f)*1000/$n, ($r > $f) ? ($s-$f)/($r-$f) : 0}")" ""
 fi
+if [ -n "$(val dispatch_code_s)" ]; then
+	c=$(val dispatch_code_s); nc=$(val dispatch_nocode_s)
+	row "dispatch with code in the key: hashed/not" "<= 1.10x" \
+		"$(awk "BEGIN{printf \"%.2fx (%.2fs / %.2fs)\", $c/$nc, $c, $nc}")" "$(ok "$c/$nc <= 1.1")"
+fi
 if [ -n "$(val ingest_rows_per_s)" ]; then
 	i=$(val ingest_rows_per_s); w=$(val raw_rows_per_s)
 	row "ingestion: runlens/raw SQLite rows/s" ">= 50%" \
