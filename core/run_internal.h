@@ -121,6 +121,7 @@ struct run {
 	int nbase_env;
 	int interrupting;
 	int wake_fd; /* readable when a signal arrived */
+	struct sched *sched; /* what the scheduler keeps (core/scheduler.c) */
 	struct hash_memo *memo; /* code files' hashes, for the run's cache keys */
 };
 
@@ -169,7 +170,13 @@ int step_env_build(const struct run *r, const struct rstep *s, const char *ctx_p
 		   char ***argv, char ***env, char **cwd, struct rl_err *err);
 void step_env_strv_free(char **v);
 
-/* core/scheduler.c */
+/* core/scheduler.c: the steps that may be decided, started, watched, in
+ * O(log n) a change, so a run of 100,000 steps costs what 100 do per step */
+int scheduler_init(struct run *r, struct rl_err *err);
+void scheduler_free(struct run *r);
+/* Step S went from state OLD to its state now (run_set_state calls it):
+ * what depends on it may become ready, or is skipped. */
+void scheduler_changed(struct run *r, struct rstep *s, enum rstate old);
 int scheduler_loop(struct run *r, struct rl_err *err);
 
 #endif

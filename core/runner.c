@@ -131,6 +131,7 @@ void run_emit(const struct run *r, struct runner_event *ev)
 int run_set_state(struct run *r, struct rstep *s, enum rstate st, const char *error,
 		  const char *detail, struct rl_err *err)
 {
+	enum rstate old = s->state;
 	s->state = st;
 	int64_t now = time_now_ms();
 	int64_t started = 0, ended = 0;
@@ -150,6 +151,7 @@ int run_set_state(struct run *r, struct rstep *s, enum rstate st, const char *er
 		.detail = detail ? detail : error,
 	};
 	run_emit(r, &ev);
+	scheduler_changed(r, s, old);
 	return 0;
 }
 
@@ -225,6 +227,7 @@ static void run_free(struct run *r)
 		if (r->steps[i].sp)
 			rstep_release(&r->steps[i]);
 	free(r->steps);
+	scheduler_free(r);
 	if (r->ex_ops && r->ex)
 		r->ex_ops->close(&r->ex);
 	store_close(&r->store);
@@ -324,7 +327,7 @@ int runner_run(const struct runner_opts *o, struct runner_result *res, struct rl
 	r.o = o;
 	r.wake_fd = -1;
 	int rc = -1, signals = 0;
-	if (open_run(&r, err) < 0 || record_create(&r, err) < 0)
+	if (open_run(&r, err) < 0 || record_create(&r, err) < 0 || scheduler_init(&r, err) < 0)
 		goto cleanup;
 	announce(&r);
 	if (r.ex_ops->open(&r.ex, err) < 0 || signals_install(err) < 0)

@@ -1,12 +1,19 @@
 /* core/scheduler.c — the scheduling loop of a run.
  *
- * One loop: settle every ready step (skipped when an upstream step
- * failed, cached or reused when decide_step says so, else started while
- * fewer than -j run), commit what that wrote, wait for the executor
- * (a job ended, output arrived, a timeout or heartbeat is due, Ctrl-C),
- * collect what ended, repeat.  Each pass writes its state changes to the
- * store in one transaction.  The loop knows no executor: it talks to
- * r->ex_ops only.
+ * One loop: decide every ready step (cached or reused when decide_step
+ * says so, else it waits for a job slot), start the waiting ones while
+ * fewer than -j run, commit what that wrote, wait for the executor (a job
+ * ended, output arrived, a timeout or heartbeat is due, Ctrl-C), collect
+ * what ended, repeat.  Each pass writes its state changes to the store in
+ * one transaction.  The loop knows no executor: it talks to r->ex_ops
+ * only.
+ *
+ * Nothing here looks at every step every pass: a step's state changes
+ * (scheduler_changed) move it between a heap of steps to decide, a heap
+ * of steps waiting for a slot (both by run order) and the set of running
+ * ones, and count down what its dependents wait for; a failure skips its
+ * dependents through a work list.  So each step costs O(log n), whatever
+ * the size of the DAG.
  */
 #include "config.h"
 #include "core/run_internal.h"
@@ -24,28 +31,189 @@
 /* How often a running step's records are read. */
 #define INGEST_EVERY_MS 250
 
-/* Skip pending steps downstream of a failure; 1 when S may start now. */
-static int ready(struct run *r, struct rstep *s, struct rl_err *err, int *error)
+/* A heap of step indexes by their position in the run's order. */
+struct heap {
+	int *v;
+	int n;
+};
+
+struct sched {
+	struct heap decide;   /* ready, not decided yet */
+	struct heap waiting;  /* to run (or retry), waiting for a slot */
+	int *running;	      /* the steps in state running (nrun of them) */
+	int nrun;
+	int *waits;	      /* per step: upstream steps not done yet */
+	int *dependents;      /* per step i: dependents[first[i] .. first[i+1]) */
+	int *first;
+	int *broken;	      /* work list: failed, skipped or interrupted steps */
+	int nbroken;
+	int settled;	      /* steps in a final state */
+};
+
+static int before(const struct run *r, int a, int b)
 {
-	if (s->state == RS_RETRYING)
-		return 1;
-	if (s->state != RS_PENDING)
-		return 0;
-	for (int k = 0; k < s->sp->ndeps; k++) {
-		struct rstep *d = &r->steps[s->sp->deps[k]];
-		if (d->state == RS_FAILED || d->state == RS_SKIPPED ||
-		    d->state == RS_INTERRUPTED) {
-			struct buf b = BUF_INIT;
-			buf_printf(&b, "upstream step '%s' %s", d->sp->name, rstate_names[d->state]);
-			if (run_set_state(r, s, RS_SKIPPED, b.data, NULL, err) < 0)
-				*error = 1;
-			buf_free(&b);
-			return 0;
-		}
-		if (d->state != RS_COMPLETED && d->state != RS_CACHED)
-			return 0;
+	return r->steps[a].pos < r->steps[b].pos;
+}
+
+static void heap_push(const struct run *r, struct heap *h, int i)
+{
+	int k = h->n++;
+	h->v[k] = i;
+	while (k > 0 && before(r, h->v[k], h->v[(k - 1) / 2])) {
+		int p = (k - 1) / 2, t = h->v[p];
+		h->v[p] = h->v[k];
+		h->v[k] = t;
+		k = p;
 	}
-	return 1;
+}
+
+static int heap_pop(const struct run *r, struct heap *h)
+{
+	int top = h->v[0];
+	h->v[0] = h->v[--h->n];
+	for (int k = 0;;) {
+		int l = 2 * k + 1, m = k;
+		if (l < h->n && before(r, h->v[l], h->v[m]))
+			m = l;
+		if (l + 1 < h->n && before(r, h->v[l + 1], h->v[m]))
+			m = l + 1;
+		if (m == k)
+			break;
+		int t = h->v[m];
+		h->v[m] = h->v[k];
+		h->v[k] = t;
+		k = m;
+	}
+	return top;
+}
+
+int scheduler_init(struct run *r, struct rl_err *err)
+{
+	int n = r->n, nedges = 0;
+	for (int i = 0; i < n; i++)
+		nedges += r->spec->steps[i].ndeps;
+	struct sched *q = calloc(1, sizeof(*q));
+	if (!q)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	r->sched = q;
+	q->decide.v = calloc((size_t)n + 1, sizeof(int));
+	q->waiting.v = calloc((size_t)n + 1, sizeof(int));
+	q->running = calloc((size_t)n + 1, sizeof(int));
+	q->waits = calloc((size_t)n + 1, sizeof(int));
+	q->first = calloc((size_t)n + 2, sizeof(int));
+	q->dependents = calloc((size_t)nedges + 1, sizeof(int));
+	q->broken = calloc((size_t)n + 1, sizeof(int));
+	if (!q->decide.v || !q->waiting.v || !q->running || !q->waits || !q->first ||
+	    !q->dependents || !q->broken)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	/* who depends on whom, as one array (counting sort by upstream) */
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < r->spec->steps[i].ndeps; k++)
+			q->first[r->spec->steps[i].deps[k] + 1]++;
+	for (int i = 0; i < n; i++)
+		q->first[i + 1] += q->first[i];
+	int *fill = calloc((size_t)n + 1, sizeof(int));
+	if (!fill)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	for (int i = 0; i < n; i++) {
+		const struct spec_step *sp = &r->spec->steps[i];
+		q->waits[i] = sp->ndeps;
+		for (int k = 0; k < sp->ndeps; k++) {
+			int up = sp->deps[k];
+			q->dependents[q->first[up] + fill[up]++] = i;
+		}
+		if (sp->ndeps == 0)
+			heap_push(r, &q->decide, i);
+	}
+	free(fill);
+	return 0;
+}
+
+void scheduler_free(struct run *r)
+{
+	struct sched *q = r->sched;
+	if (!q)
+		return;
+	free(q->decide.v);
+	free(q->waiting.v);
+	free(q->running);
+	free(q->waits);
+	free(q->first);
+	free(q->dependents);
+	free(q->broken);
+	free(q);
+	r->sched = NULL;
+}
+
+static int is_final(enum rstate st)
+{
+	return st >= RS_COMPLETED;
+}
+
+void scheduler_changed(struct run *r, struct rstep *s, enum rstate old)
+{
+	struct sched *q = r->sched;
+	int i = (int)(s - r->steps);
+	if (!q || old == s->state)
+		return;
+	if (old == RS_RUNNING)
+		for (int k = 0; k < q->nrun; k++)
+			if (q->running[k] == i) {
+				q->running[k] = q->running[--q->nrun];
+				break;
+			}
+	if (s->state == RS_RUNNING)
+		q->running[q->nrun++] = i;
+	if (!is_final(old) && is_final(s->state))
+		q->settled++;
+	switch (s->state) {
+	case RS_COMPLETED:
+	case RS_CACHED:
+		for (int k = q->first[i]; k < q->first[i + 1]; k++) {
+			int d = q->dependents[k];
+			if (--q->waits[d] == 0 && r->steps[d].state == RS_PENDING)
+				heap_push(r, &q->decide, d);
+		}
+		break;
+	case RS_FAILED:
+	case RS_SKIPPED:
+	case RS_INTERRUPTED:
+		q->broken[q->nbroken++] = i;
+		break;
+	case RS_RETRYING:
+		heap_push(r, &q->waiting, i);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Skip what depends on a failed, skipped or interrupted step, and what
+ * depends on those, through the work list (not while the run is being
+ * interrupted: then the steps that did not start are interrupted too). */
+static int skip_dependents(struct run *r, struct rl_err *err)
+{
+	struct sched *q = r->sched;
+	if (r->interrupting) {
+		q->nbroken = 0; /* what did not start is recorded interrupted */
+		return 0;
+	}
+	while (q->nbroken > 0) {
+		struct rstep *up = &r->steps[q->broken[--q->nbroken]];
+		int i = (int)(up - r->steps);
+		for (int k = q->first[i]; k < q->first[i + 1]; k++) {
+			struct rstep *d = &r->steps[q->dependents[k]];
+			if (d->state != RS_PENDING)
+				continue;
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "upstream step '%s' %s", up->sp->name, rstate_names[up->state]);
+			int rc = run_set_state(r, d, RS_SKIPPED, b.data, NULL, err);
+			buf_free(&b);
+			if (rc < 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* A cached or reused step's state writes replay now, in completion
@@ -131,51 +299,52 @@ cleanup:
 	return rc;
 }
 
+/* Decide every ready step (the decision may settle it: cached, reused),
+ * then start the waiting ones while there are slots. */
 static int launch_ready(struct run *r, struct rl_err *err)
 {
-	int error = 0;
-	/* repeat: a skip can make further steps skippable */
-	for (int changed = 1; changed && !r->interrupting;) {
-		changed = 0;
-		for (int k = 0; k < r->n && !error; k++) {
-			struct rstep *s = &r->steps[r->spec->order[k]];
-			enum rstate before = s->state;
-			if (!ready(r, s, err, &error)) {
-				changed |= s->state != before;
-				continue;
-			}
-			if (s->state == RS_PENDING) {
-				int c = try_cache(r, s, err);
-				if (c < 0)
-					return -1;
-				if (c > 0) {
-					changed = 1;
-					continue;
-				}
-			}
-			if (r->running >= r->jobs)
-				continue;
-			if (attempt_start(r, s, err) < 0)
-				return -1;
-			changed = 1;
-		}
+	struct sched *q = r->sched;
+	if (skip_dependents(r, err) < 0)
+		return -1;
+	while (!r->interrupting && q->decide.n > 0) {
+		struct rstep *s = &r->steps[heap_pop(r, &q->decide)];
+		if (s->state != RS_PENDING)
+			continue;
+		int c = try_cache(r, s, err);
+		if (c < 0 || skip_dependents(r, err) < 0)
+			return -1;
+		if (c == 0)
+			heap_push(r, &q->waiting, (int)(s - r->steps));
 	}
-	return error ? -1 : 0;
+	while (!r->interrupting && q->waiting.n > 0 && r->running < r->jobs) {
+		struct rstep *s = &r->steps[heap_pop(r, &q->waiting)];
+		if (s->state != RS_PENDING && s->state != RS_RETRYING)
+			continue;
+		if (attempt_start(r, s, err) < 0 || skip_dependents(r, err) < 0)
+			return -1;
+		/* a step that could not start failed or waits to retry */
+		if (s->state == RS_RETRYING && !s->job)
+			continue;
+	}
+	return 0;
 }
 
 static int unfinished(const struct run *r)
 {
-	for (int i = 0; i < r->n; i++)
-		if (r->steps[i].state < RS_COMPLETED)
-			return 1;
-	return 0;
+	return r->sched->settled < r->n;
+}
+
+/* The K-th step in state running. */
+static struct rstep *running_step(const struct run *r, int k)
+{
+	return &r->steps[r->sched->running[k]];
 }
 
 static void check_timeouts(struct run *r, int64_t now)
 {
-	for (int i = 0; i < r->n; i++) {
-		struct rstep *s = &r->steps[i];
-		if (s->state != RS_RUNNING || !s->job)
+	for (int k = 0; k < r->sched->nrun; k++) {
+		struct rstep *s = running_step(r, k);
+		if (!s->job)
 			continue;
 		if (s->kill_at && now >= s->kill_at) {
 			r->ex_ops->signal(r->ex, s->job, SIGKILL);
@@ -194,9 +363,9 @@ static void begin_interrupt(struct run *r, int64_t now)
 	if (r->interrupting && !hard)
 		return;
 	r->interrupting = 1;
-	for (int i = 0; i < r->n; i++) {
-		struct rstep *s = &r->steps[i];
-		if (s->state != RS_RUNNING || !s->job)
+	for (int k = 0; k < r->sched->nrun; k++) {
+		struct rstep *s = running_step(r, k);
+		if (!s->job)
 			continue;
 		r->ex_ops->signal(r->ex, s->job, hard ? SIGKILL : SIGTERM);
 		if (!hard)
@@ -214,10 +383,8 @@ static int next_wakeup(const struct run *r, int64_t now)
 		t = hb;
 	if (r->running > 0 && now + INGEST_EVERY_MS < t)
 		t = now + INGEST_EVERY_MS;
-	for (int i = 0; i < r->n; i++) {
-		const struct rstep *s = &r->steps[i];
-		if (s->state != RS_RUNNING)
-			continue;
+	for (int k = 0; k < r->sched->nrun; k++) {
+		const struct rstep *s = running_step(r, k);
 		if (s->kill_at && s->kill_at < t)
 			t = s->kill_at;
 		if (s->deadline && !s->timed_out && s->deadline < t)
@@ -231,9 +398,9 @@ static int next_wakeup(const struct run *r, int64_t now)
  * runs), at most every INGEST_EVERY_MS per step. */
 static int ingest_running(struct run *r, int64_t now, struct rl_err *err)
 {
-	for (int i = 0; i < r->n; i++) {
-		struct rstep *s = &r->steps[i];
-		if (s->state != RS_RUNNING || !s->job || now - s->last_ingest < INGEST_EVERY_MS)
+	for (int k = 0; k < r->sched->nrun; k++) {
+		struct rstep *s = running_step(r, k);
+		if (!s->job || now - s->last_ingest < INGEST_EVERY_MS)
 			continue;
 		s->last_ingest = now;
 		if (run_tx(r, err) < 0 || ingest_poll(r->store, &s->ing, 0, err) < 0)
@@ -244,9 +411,9 @@ static int ingest_running(struct run *r, int64_t now, struct rl_err *err)
 
 static struct rstep *step_of_job(struct run *r, int64_t job)
 {
-	for (int i = 0; i < r->n; i++)
-		if (r->steps[i].job == job && r->steps[i].state == RS_RUNNING)
-			return &r->steps[i];
+	for (int k = 0; k < r->sched->nrun; k++)
+		if (running_step(r, k)->job == job)
+			return running_step(r, k);
 	return NULL;
 }
 
@@ -279,9 +446,9 @@ static int heartbeat(struct run *r, int64_t now, struct rl_err *err)
 static void abandon_jobs(struct run *r)
 {
 	run_tx_rollback(r);
-	for (int i = 0; i < r->n; i++)
-		if (r->steps[i].job)
-			r->ex_ops->signal(r->ex, r->steps[i].job, SIGKILL);
+	for (int k = 0; k < r->sched->nrun; k++)
+		if (running_step(r, k)->job)
+			r->ex_ops->signal(r->ex, running_step(r, k)->job, SIGKILL);
 	struct exec_result res;
 	while (r->running > 0) {
 		if (r->ex_ops->reap(r->ex, &res) == 1)
