@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/num.h"
 
 int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
 		   struct rl_err *err)
@@ -108,7 +109,7 @@ static int recorded_params(const struct store_run *run, const struct cli_strv *o
 	cJSON *pj = cJSON_Parse(run->params_json ? run->params_json : "{}");
 	int rc = 0;
 	for (cJSON *p = pj ? pj->child : NULL; p && rc == 0; p = p->next) {
-		char *v = cJSON_PrintUnformatted(p);
+		char *v = json_print(p, 0); /* exactly as recorded */
 		struct buf a = BUF_INIT;
 		buf_printf(&a, "%s=%s", p->string, v ? v : "null");
 		free(v);

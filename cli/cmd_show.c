@@ -11,6 +11,7 @@
 #include "core/session.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/num.h"
 
 /* The options and the NPOS arguments of show and step. */
 static int parse_show(struct cli *c, int argc, char **argv, int *json,
@@ -174,7 +175,7 @@ static void show_text(struct cli *c, const struct show *sh, const struct table *
 	if (sh->params && sh->params->child) {
 		fprintf(o, "\nparams\n");
 		for (cJSON *p = sh->params->child; p; p = p->next) {
-			char *v = cJSON_PrintUnformatted(p);
+			char *v = json_print(p, 0);
 			fprintf(o, "  %s = %s\n", p->string, v ? v : "");
 			free(v);
 		}
@@ -185,12 +186,12 @@ static void show_text(struct cli *c, const struct show *sh, const struct table *
 		fprintf(o, "\nmetrics\n");
 	for (int i = 0; i < sh->nm; i++) {
 		const struct store_metric *m = &sh->ms[i];
-		char v[32], lo[32], hi[32];
-		out_number(m->value, v, sizeof v);
+		char v[NUM_BUF], lo[NUM_BUF], hi[NUM_BUF];
+		num_shortest(m->value, v);
 		fprintf(o, "  %s.%s = %s", m->step, m->key, v);
 		if (m->count > 1) {
-			out_number(m->min, lo, sizeof lo);
-			out_number(m->max, hi, sizeof hi);
+			num_shortest(m->min, lo);
+			num_shortest(m->max, hi);
 			fprintf(o, "  (%lld points, min %s, max %s)", (long long)m->count, lo, hi);
 		}
 		fprintf(o, "\n");
@@ -395,8 +396,8 @@ static void print_metadata_metrics(FILE *o, const struct step_view *v)
 	if (v->nm)
 		fprintf(o, "\nmetrics\n");
 	for (int i = 0; i < v->nm; i++) {
-		char num[32];
-		out_number(v->ms[i].value, num, sizeof num);
+		char num[NUM_BUF];
+		num_shortest(v->ms[i].value, num);
 		fprintf(o, "  %s = %s%s\n", v->ms[i].key, num,
 			v->ms[i].is_series ? " (last of a series)" : "");
 	}
