@@ -398,6 +398,67 @@ START_TEST(test_masker)
 }
 END_TEST
 
+/* A multi-line value is masked whole and line by line; short values and
+ * lines are not masked. */
+START_TEST(test_masker_lines)
+{
+	char *pem[] = { "-----BEGIN KEY-----\nMIIEvQIBADANBg\nkqhkiG9w0B\nxyz\n-----END KEY-----" };
+	/* whole */
+	char *s = mask_string(pem, 1, "key: -----BEGIN KEY-----\nMIIEvQIBADANBg\nkqhkiG9w0B\n"
+				      "xyz\n-----END KEY----- done");
+	ck_assert_str_eq(s, "key: *** done");
+	free(s);
+	/* one line at a time, other text between, some lines only */
+	s = mask_string(pem, 1, "line 1: MIIEvQIBADANBg\nprogress 50%\n"
+				"line 2:kqhkiG9w0B!\nxyz\n");
+	ck_assert_str_eq(s, "line 1: ***\nprogress 50%\nline 2:***!\nxyz\n");
+	free(s);
+	/* split across writes, byte by byte */
+	struct masker *m = masker_new(pem, 1);
+	const char *bytes[] = { "a ", "M", "I", "I", "E", "v", "Q", "I", "B", "A", "D",
+				"A", "N", "B", "g", "\n", "-----BEGIN", " KEY-----\n" };
+	s = masked(m, bytes, 18);
+	ck_assert_str_eq(s, "a ***\n***\n");
+	free(s);
+	masker_free(&m);
+	/* a JSON credential, printed with other indentation: lines are
+	 * compared without the blanks around them (also \r) */
+	char *cred[] = { "{\r\n  \"type\": \"service_account\",\r\n  \"private_key\": \"k3y\",\r\n}" };
+	s = mask_string(cred, 1, "    \"type\": \"service_account\",\n\t\"private_key\": \"k3y\",\n}\n");
+	ck_assert_str_eq(s, "    ***\n\t***\n}\n");
+	free(s);
+	/* values and lines under 4 characters are left alone */
+	char *shorts[] = { "b", "abc", "\xc3\xa9\xc3\xa9\xc3\xa9", "ab\ncd", "long-one\nzz" };
+	s = mask_string(shorts, 5, "banana abc \xc3\xa9\xc3\xa9\xc3\xa9 ab cd zz long-one");
+	ck_assert_str_eq(s, "banana abc \xc3\xa9\xc3\xa9\xc3\xa9 ab cd zz ***");
+	free(s);
+	/* four characters are enough, in bytes or not */
+	char *four[] = { "abcd", "\xc3\xa9t\xc3\xa9s" };
+	s = mask_string(four, 2, "xabcdx \xc3\xa9t\xc3\xa9s");
+	ck_assert_str_eq(s, "x***x ***");
+	free(s);
+	ck_assert_uint_eq(mask_chars("\xc3\xa9t\xc3\xa9s", 6), 4);
+	ck_assert_uint_eq(mask_chars("", 0), 0);
+	/* a masker of nothing but short values passes text through */
+	m = masker_new(shorts, 4);
+	ck_assert_ptr_nonnull(m);
+	struct buf out = BUF_INIT;
+	masker_feed(m, "b", 1, &out);
+	masker_flush(m, &out);
+	ck_assert_str_eq(out.data, "b");
+	buf_free(&out);
+	masker_free(&m);
+	/* in JSON too (metadata, state) */
+	cJSON *j = cJSON_Parse("{\"k\":\"id MIIEvQIBADANBg\",\"b\":\"banana\"}");
+	char *vals[] = { pem[0], "b" };
+	mask_json(vals, 2, j);
+	s = cJSON_PrintUnformatted(j);
+	ck_assert_str_eq(s, "{\"k\":\"id ***\",\"b\":\"banana\"}");
+	free(s);
+	cJSON_Delete(j);
+}
+END_TEST
+
 START_TEST(test_ingest)
 {
 	char *t = tmpdir();
@@ -627,6 +688,7 @@ int main(void)
 	tcase_add_test(tc, test_find_store);
 	tcase_add_test(tc, test_exec_local);
 	tcase_add_test(tc, test_masker);
+	tcase_add_test(tc, test_masker_lines);
 	tcase_add_test(tc, test_ingest);
 	tcase_add_test(tc, test_filter_language);
 	tcase_add_test(tc, test_compare_logic);
