@@ -236,7 +236,8 @@ const struct cli_command cli_commands[] = {
 	  .summary = "keep secrets outside the store; a step reads the ones it declares",
 	  .notes = "Secrets live in $XDG_CONFIG_HOME/runlens/secrets.json (mode 0600).\n"
 		   "`secret NAME KEY` (inside a step) prints a secret the step declares.\n"
-		   "Values are masked as *** in captured logs and metadata.\n" },
+		   "Values are masked as *** in captured logs and metadata (a multi-line value\n"
+		   "line by line too); a value needs at least 4 characters.\n" },
 	{ "ctx", cmd_ctx,
 	  .args = (const struct cli_arg[]){ { "FIELD", CLI_V_TEXT, CLI_OPTIONAL }, { 0 } },
 	  .flags = CLI_NO_STORE,
