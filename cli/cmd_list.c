@@ -331,6 +331,21 @@ cleanup:
 	return rc;
 }
 
+/* A warning on stderr for each field of FILTER that no run has (a typo
+ * matches nothing; the query still runs). */
+static int warn_unknown_fields(struct store *s, const struct store_filter *filter,
+			       struct rl_err *err)
+{
+	char **w = NULL;
+	int n = 0;
+	if (filter_unknown_fields(s, filter, &w, &n, err) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		fprintf(stderr, "runlens: warning: %s\n", w[i]);
+	store_names_free(w, n);
+	return 0;
+}
+
 /* --where and --sort: one query, the filter and order are SQL's job. */
 static int list_query(struct store *s, int64_t pipeline_id, const struct list_args *a,
 		      struct list_out *lo, struct rl_err *err)
@@ -343,6 +358,8 @@ static int list_query(struct store *s, int64_t pipeline_id, const struct list_ar
 		rl_err_prefix(err, "ls: --where");
 		goto cleanup;
 	}
+	if (filter && warn_unknown_fields(s, filter, err) < 0)
+		goto cleanup;
 	if (a->sort && filter_parse_sort(a->sort, &sort, err) < 0)
 		goto cleanup;
 	if (store_runs_query(s, pipeline_id, filter, a->sort ? &sort : NULL, time_now_ms(),

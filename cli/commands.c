@@ -122,7 +122,8 @@ const struct cli_command cli_commands[] = {
 	  .summary = "list runs, newest first",
 	  .notes = "EXPR: fields status, name, pipeline, tag, id, started, duration, params.X,\n"
 		   "STEP.KEY (metrics); operators = != < <= > >= ~ (contains); and, or, not,\n"
-		   "parentheses; times -7d/-12h/2026-11-20, durations 90s/5m/2h.\n" },
+		   "parentheses; times -7d/-12h/2026-11-20, durations 90s/5m/2h.  A field no\n"
+		   "run has warns on stderr with the closest names that exist.\n" },
 	{ "show", cmd_show,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 }, { 0 } },
 	  .opts = (const struct cli_opt[]){

@@ -613,6 +613,13 @@ START_TEST(test_filter_language)
 	where_bad("name=\"open", "at column 6: unterminated string");
 	where_bad("name ! x", "at column 6: '!' must be '!='");
 	where_bad("name=x & y", "at column 8: unexpected '&'");
+	/* a status no run can have is a mistake, not an empty filter */
+	where_bad("status=complete", "at column 8: unknown status 'complete' (a run is running, "
+				     "completed, failed or interrupted)");
+	where_bad("id>1 or status!=\"Failed\"", "at column 17: unknown status 'Failed'");
+	where_ok("status~fail", "status~\"fail\"");
+	where_ok("status=interrupted or status!=running",
+		 "(status=\"interrupted\" or status!=\"running\")");
 
 	struct store_sort so;
 	ck_assert_int_eq(filter_parse_sort("-evaluate.accuracy", &so, NULL), 0);
@@ -630,6 +637,63 @@ START_TEST(test_filter_language)
 	ck_assert(strstr(rl_err_msg(&err), "unknown field 'bogus'") != NULL);
 	rl_err_clear(&err);
 	filter_free(NULL);
+}
+END_TEST
+
+static void expect_unknown(struct store *st, const char *where, const char *want)
+{
+	struct store_filter *f = NULL;
+	char **w = NULL;
+	int n = -1;
+	ck_assert_int_eq(filter_parse(where, 0, &f, NULL), 0);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_msg(filter_unknown_fields(st, f, &w, &n, &err) == 0, "%s", rl_err_msg(&err));
+	struct buf got = BUF_INIT;
+	for (int i = 0; i < n; i++)
+		buf_printf(&got, "%s%s", i ? " | " : "", w[i]);
+	ck_assert_str_eq(got.data ? got.data : "", want);
+	buf_free(&got);
+	store_names_free(w, n);
+	filter_free(&f);
+}
+
+/* Fields no run has are named, with the closest known ones. */
+START_TEST(test_filter_unknown_fields)
+{
+	char *t = tmpdir();
+	struct store *st = NULL;
+	ck_assert_int_eq(store_open(t, STORE_CREATE, &st, NULL), 0);
+	expect_unknown(st, "params.lr>0", "no run has params.lr");
+	int64_t p, r, a, b;
+	struct store_run_new rn = { .name = "r", .started_ms = 1, .status = "completed" };
+	ck_assert_int_eq(store_pipeline_ensure(st, "p", NULL, &p, NULL), 0);
+	rn.pipeline_id = p;
+	ck_assert_int_eq(store_run_create(st, &rn, &r, NULL), 0);
+	ck_assert_int_eq(store_run_add_param(st, r, "lr", "0.1", NULL), 0);
+	ck_assert_int_eq(store_run_add_param(st, r, "epochs", "3", NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "evaluate", 0, 1, NULL, &a, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "train", 1, 1, NULL, &b, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, a, "accuracy", 0, 0, 0.9, 1, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, a, "precision", 0, 0, 0.9, 1, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, b, "loss", 0, 0, 0.1, 1, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, b, "lr", 0, 0, 0.1, 1, NULL), 0);
+
+	expect_unknown(st, "params.lr>0 and evaluate.accuracy>0.5 and status=failed", "");
+	expect_unknown(st, "params.lrr>0", "no run has params.lrr (did you mean params.lr?)");
+	expect_unknown(st, "evaluate.acuracy>0.9",
+		       "no run has evaluate.acuracy (did you mean evaluate.accuracy?)");
+	/* the closest only; all of those at the same distance */
+	expect_unknown(st, "train.lrr<1", "no run has train.lrr (did you mean train.lr?)");
+	expect_unknown(st, "train.los<1", "no run has train.los (did you mean train.loss?)");
+	/* far from everything: no guess */
+	expect_unknown(st, "params.zzzzzz=1", "no run has params.zzzzzz");
+	/* each unknown field once, in the order written, inside not/or too */
+	expect_unknown(st, "not (params.lrr>0 or evaluate.acuracy>0.9) and params.lrr<1",
+		       "no run has params.lrr (did you mean params.lr?) | "
+		       "no run has evaluate.acuracy (did you mean evaluate.accuracy?)");
+	expect_unknown(st, "name~x and tag=y and started>-1d", "");
+	store_close(&st);
+	free(t);
 }
 END_TEST
 
@@ -691,6 +755,7 @@ int main(void)
 	tcase_add_test(tc, test_masker_lines);
 	tcase_add_test(tc, test_ingest);
 	tcase_add_test(tc, test_filter_language);
+	tcase_add_test(tc, test_filter_unknown_fields);
 	tcase_add_test(tc, test_compare_logic);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
