@@ -121,10 +121,24 @@ static int recorded_params(const struct store_run *run, const struct cli_strv *o
 	return rc;
 }
 
+/* The run's tags (its pipeline's, --tag's and those added since), then
+ * the new --tag ones, into TAGS (not owning: RUN's and argv's strings). */
+static int kept_tags(const struct store_run *run, const struct cli_strv *more,
+		     struct cli_strv *tags, struct rl_err *err)
+{
+	for (int i = 0; i < run->ntags; i++)
+		if (cli_strv_push(tags, run->tags[i], err) < 0)
+			return -1;
+	for (int i = 0; i < more->n; i++)
+		if (cli_strv_push(tags, more->v[i], err) < 0)
+			return -1;
+	return 0;
+}
+
 int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	struct rerun_args a = { 0 };
-	struct cli_strv params = { .owns = 1 };
+	struct cli_strv params = { .owns = 1 }, tags = { 0 };
 	struct store *s = NULL;
 	struct store_run run = { 0 };
 	char *dir = NULL;
@@ -138,7 +152,8 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 		rl_err_set(err, RL_E_NOT_FOUND, "run %lld has no recorded pipeline", (long long)id);
 		goto cleanup;
 	}
-	if (recorded_params(&run, &a.overrides, &params, err) < 0)
+	if (recorded_params(&run, &a.overrides, &params, err) < 0 ||
+	    kept_tags(&run, &a.tags, &tags, err) < 0)
 		goto cleanup;
 	struct runner_opts *o = &a.o;
 	dir = run.spec_path ? fs_dirname(run.spec_path) : NULL;
@@ -147,8 +162,8 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 	o->spec_dir = dir;
 	o->params = params.v;
 	o->nparams = params.n;
-	o->tags = a.tags.v;
-	o->ntags = a.tags.n;
+	o->tags = tags.v;
+	o->ntags = tags.n;
 	o->rerun_of = id;
 	o->reuse_run = id;
 	o->force = a.force.v;
@@ -160,6 +175,7 @@ cleanup:
 	cli_strv_free(&a.overrides);
 	cli_strv_free(&a.force);
 	cli_strv_free(&a.tags);
+	cli_strv_free(&tags);
 	free(dir);
 	store_run_clear(&run);
 	store_close(&s);

@@ -50,6 +50,7 @@ static void print_status(FILE *o, const char *status, int color)
 struct show {
 	struct store_run r, base; /* base: when base_id */
 	int64_t base_id;
+	int rerun_of_gone; /* the run it reran was deleted */
 	struct store_step_run *steps;
 	int nsteps;
 	struct store_metric *ms;
@@ -69,6 +70,14 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 	if (sh->base_id && store_run_get(*s, sh->base_id, &sh->base, NULL) < 0)
 		sh->base_id = 0;
 	sh->params = out_json_value(sh->r.params_json ? sh->r.params_json : "{}");
+	if (sh->r.rerun_of) {
+		struct store_run o = { 0 };
+		struct rl_err e = RL_ERR_INIT;
+		sh->rerun_of_gone = store_run_get(*s, sh->r.rerun_of, &o, &e) < 0 &&
+				    e.code == RL_E_NOT_FOUND;
+		rl_err_clear(&e);
+		store_run_clear(&o);
+	}
 	return 0;
 }
 
@@ -135,7 +144,8 @@ static void show_json(struct cli *c, const struct show *sh)
 	} else {
 		cJSON_AddNullToObject(doc, "baseline");
 	}
-	out_json_id(doc, "rerun_of", r->rerun_of);
+	out_json_id(doc, "rerun_of", r->rerun_of); /* kept when that run is deleted */
+	out_json_str(doc, "rerun_of_name", r->rerun_of ? r->rerun_of_name : NULL);
 	cJSON_AddStringToObject(doc, "spec_path", r->spec_path ? r->spec_path : "");
 	out_json_str(doc, "note", r->note);
 	out_json(c->out, doc);
@@ -161,8 +171,12 @@ static void show_header(FILE *o, const struct show *sh, int color)
 	}
 	if (sh->base_id)
 		fprintf(o, "  baseline  %lld %s\n", (long long)sh->base.id, sh->base.name);
-	if (r->rerun_of)
-		fprintf(o, "  rerun of  %lld\n", (long long)r->rerun_of);
+	if (r->rerun_of && r->rerun_of_name)
+		fprintf(o, "  rerun of  %lld (%s%s)\n", (long long)r->rerun_of,
+			r->rerun_of_name, sh->rerun_of_gone ? ", deleted" : "");
+	else if (r->rerun_of)
+		fprintf(o, "  rerun of  %lld%s\n", (long long)r->rerun_of,
+			sh->rerun_of_gone ? " (deleted)" : "");
 	if (r->note)
 		fprintf(o, "  note      %s\n", r->note);
 }

@@ -176,7 +176,8 @@ const struct cli_command cli_commands[] = {
 		{ .name = "json", .id = OPT_JSON, .help = "the outcome (or the plan) as JSON" },
 		{ 0 } },
 	  .summary = "run again from the recorded pipeline and params",
-	  .notes = "The new run records rerun_of = RUN.\n" },
+	  .notes = "The new run keeps the tags of RUN, adds its own --tag ones and records\n"
+		   "rerun_of = RUN (its id and name, kept when RUN is deleted).\n" },
 	{ "why", cmd_why,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
 					    { "STEP", CLI_V_STEP, 0 }, { 0 } },
