@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/num.h"
 
 int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
 		   struct rl_err *err)
@@ -101,9 +102,24 @@ static int parse_rerun(struct cli *c, int argc, char **argv, struct rerun_args *
 	return 0;
 }
 
+/* The run's tags (its pipeline's, --tag's and those added since), then
+ * the new --tag ones, into TAGS (not owning: RUN's and argv's strings). */
+static int kept_tags(const struct store_run *run, const struct cli_strv *more,
+		     struct cli_strv *tags, struct rl_err *err)
+{
+	for (int i = 0; i < run->ntags; i++)
+		if (cli_strv_push(tags, run->tags[i], err) < 0)
+			return -1;
+	for (int i = 0; i < more->n; i++)
+		if (cli_strv_push(tags, more->v[i], err) < 0)
+			return -1;
+	return 0;
+}
+
 int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	struct rerun_args a = { 0 };
+	struct cli_strv tags = { 0 };
 	struct store *s = NULL;
 	struct store_run run = { 0 };
 	struct rerun *hold = NULL;
@@ -114,9 +130,11 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 	    rerun_opts(s, id, a.overrides.v, a.overrides.n, &a.o, &hold, err) < 0)
 		goto cleanup;
 	store_close(&s); /* the runner opens it again */
+	if (kept_tags(&run, &a.tags, &tags, err) < 0)
+		goto cleanup;
 	struct runner_opts *o = &a.o;
-	o->tags = a.tags.v;
-	o->ntags = a.tags.n;
+	o->tags = tags.v;
+	o->ntags = tags.n;
 	o->force = a.force.v;
 	o->nforce = a.force.n;
 	o->store_flag = c->store_flag;
@@ -126,6 +144,7 @@ cleanup:
 	cli_strv_free(&a.overrides);
 	cli_strv_free(&a.force);
 	cli_strv_free(&a.tags);
+	cli_strv_free(&tags);
 	store_run_clear(&run);
 	store_close(&s);
 	return rc;

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "core/mask.h"
 #include "core/secrets.h"
 #include "util/buf.h"
 
@@ -42,8 +43,21 @@ static char *read_stdin(void)
 	return s;
 }
 
-/* KEY=VALUE arguments into an object (KEY=- reads stdin, once). */
-static cJSON *parse_values(int argc, char **argv, struct rl_err *err)
+/* A VALUE of KEY that masking could not hide: refused, never echoed. */
+static int too_short(const char *name, const char *key, const char *value,
+		     struct rl_err *err)
+{
+	if (mask_chars(value, strlen(value)) >= MASK_MIN_CHARS)
+		return 0;
+	return rl_err_set(err, RL_E_INPUT,
+			  "secret set: the value of %s.%s is shorter than %d characters "
+			  "(so short a value could not be masked in logs); nothing was saved",
+			  name, key, MASK_MIN_CHARS);
+}
+
+/* KEY=VALUE arguments of secret NAME into an object (KEY=- reads stdin,
+ * once). */
+static cJSON *parse_values(const char *name, int argc, char **argv, struct rl_err *err)
 {
 	cJSON *vals = cJSON_CreateObject();
 	int stdin_used = 0;
@@ -67,6 +81,11 @@ static cJSON *parse_values(int argc, char **argv, struct rl_err *err)
 			goto fail;
 		}
 		char *value = strcmp(eq + 1, "-") == 0 ? read_stdin() : strdup(eq + 1);
+		if (too_short(name, key, value ? value : "", err) < 0) {
+			free(value);
+			free(key);
+			goto fail;
+		}
 		cJSON_DeleteItemFromObjectCaseSensitive(vals, key);
 		cJSON_AddStringToObject(vals, key, value ? value : "");
 		free(value);
@@ -89,7 +108,7 @@ int cmd_secret_set(struct cli *c, int argc, char **argv, struct rl_err *err)
 	if (!valid_name(name) || cli_find(cli_find(cli_commands, "secret")->subs, name))
 		return rl_err_set(err, RL_E_INPUT, "secret set: '%s' is not a valid secret name",
 				  name);
-	cJSON *vals = parse_values(argc - 2, argv + 2, err);
+	cJSON *vals = parse_values(name, argc - 2, argv + 2, err);
 	cJSON *doc = NULL;
 	if (!vals || secrets_load(&doc, err) < 0) {
 		cJSON_Delete(vals);

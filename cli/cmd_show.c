@@ -13,6 +13,7 @@
 #include "core/session.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/num.h"
 
 /* The options and the NPOS arguments of show and step. */
 static int parse_show(struct cli *c, int argc, char **argv, int *json,
@@ -51,6 +52,7 @@ static void print_status(FILE *o, const char *status, int color)
 struct show {
 	struct store_run r, base; /* base: when base_id */
 	int64_t base_id;
+	int rerun_of_gone; /* the run it reran was deleted */
 	struct store_step_run *steps;
 	int nsteps;
 	struct store_metric *ms;
@@ -70,6 +72,14 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 	if (sh->base_id && store_run_get(*s, sh->base_id, &sh->base, NULL) < 0)
 		sh->base_id = 0;
 	sh->params = out_json_value(sh->r.params_json ? sh->r.params_json : "{}");
+	if (sh->r.rerun_of) {
+		struct store_run o = { 0 };
+		struct rl_err e = RL_ERR_INIT;
+		sh->rerun_of_gone = store_run_get(*s, sh->r.rerun_of, &o, &e) < 0 &&
+				    e.code == RL_E_NOT_FOUND;
+		rl_err_clear(&e);
+		store_run_clear(&o);
+	}
 	return 0;
 }
 
@@ -138,7 +148,8 @@ static void show_json(struct cli *c, const struct show *sh)
 	} else {
 		cJSON_AddNullToObject(doc, "baseline");
 	}
-	out_json_id(doc, "rerun_of", r->rerun_of);
+	out_json_id(doc, "rerun_of", r->rerun_of); /* kept when that run is deleted */
+	out_json_str(doc, "rerun_of_name", r->rerun_of ? r->rerun_of_name : NULL);
 	cJSON_AddStringToObject(doc, "spec_path", r->spec_path ? r->spec_path : "");
 	out_json_str(doc, "note", r->note);
 	out_json(c->out, doc);
@@ -164,8 +175,12 @@ static void show_header(FILE *o, const struct show *sh, int color)
 	}
 	if (sh->base_id)
 		fprintf(o, "  baseline  %lld %s\n", (long long)sh->base.id, sh->base.name);
-	if (r->rerun_of)
-		fprintf(o, "  rerun of  %lld\n", (long long)r->rerun_of);
+	if (r->rerun_of && r->rerun_of_name)
+		fprintf(o, "  rerun of  %lld (%s%s)\n", (long long)r->rerun_of,
+			r->rerun_of_name, sh->rerun_of_gone ? ", deleted" : "");
+	else if (r->rerun_of)
+		fprintf(o, "  rerun of  %lld%s\n", (long long)r->rerun_of,
+			sh->rerun_of_gone ? " (deleted)" : "");
 	if (r->note)
 		fprintf(o, "  note      %s\n", r->note);
 }
@@ -178,7 +193,7 @@ static void show_text(struct cli *c, const struct show *sh, const struct table *
 	if (sh->params && sh->params->child) {
 		fprintf(o, "\nparams\n");
 		for (cJSON *p = sh->params->child; p; p = p->next) {
-			char *v = cJSON_PrintUnformatted(p);
+			char *v = json_print(p, 0);
 			fprintf(o, "  %s = %s\n", p->string, v ? v : "");
 			free(v);
 		}
@@ -190,12 +205,12 @@ static void show_text(struct cli *c, const struct show *sh, const struct table *
 		fprintf(o, "\nmetrics\n");
 	for (int i = 0; i < sh->nm; i++) {
 		const struct store_metric *m = &sh->ms[i];
-		char v[32], lo[32], hi[32];
-		out_number(m->value, v, sizeof v);
+		char v[NUM_BUF], lo[NUM_BUF], hi[NUM_BUF];
+		num_shortest(m->value, v);
 		fprintf(o, "  %s.%s = %s", m->step, m->key, v);
 		if (m->count > 1) {
-			out_number(m->min, lo, sizeof lo);
-			out_number(m->max, hi, sizeof hi);
+			num_shortest(m->min, lo);
+			num_shortest(m->max, hi);
 			fprintf(o, "  (%lld points, min %s, max %s)", (long long)m->count, lo, hi);
 		}
 		fprintf(o, "\n");
@@ -404,8 +419,8 @@ static void print_metadata_metrics(FILE *o, const struct step_view *v)
 	if (v->nm)
 		fprintf(o, "\nmetrics\n");
 	for (int i = 0; i < v->nm; i++) {
-		char num[32];
-		out_number(v->ms[i].value, num, sizeof num);
+		char num[NUM_BUF];
+		num_shortest(v->ms[i].value, num);
 		fprintf(o, "  %s = %s%s\n", v->ms[i].key, num,
 			v->ms[i].is_series ? " (last of a series)" : "");
 	}

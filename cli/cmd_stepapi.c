@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "core/context.h"
 #include "util/buf.h"
+#include "util/num.h"
 
 static rl_context *open_ctx(struct rl_err *err)
 {
@@ -113,7 +114,7 @@ int cmd_meta(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return -1;
 	}
 	int rc = 0;
-	char *json = cJSON_PrintUnformatted(obj);
+	char *json = json_print(obj, 0);
 	cJSON_Delete(obj);
 	if (output && !rl_output_path(ctx, output)) {
 		rc = rl_err_set(err, RL_E_INPUT,

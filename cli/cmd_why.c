@@ -13,6 +13,7 @@
 #include "core/cache.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/num.h"
 
 /* What `why` compares. */
 struct why {
@@ -151,7 +152,7 @@ static char *short_json(const cJSON *v)
 			return strndup(t, 12);
 		return strdup(t);
 	}
-	return cJSON_PrintUnformatted(v);
+	return json_print(v, 0); /* 0.1 and 0.10000000000000002 differ */
 }
 
 /* One row: a leaf part NAME of this run's key, with value V. */

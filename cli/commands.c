@@ -126,7 +126,8 @@ const struct cli_command cli_commands[] = {
 	  .summary = "list runs, newest first",
 	  .notes = "EXPR: fields status, name, pipeline, tag, id, started, duration, params.X,\n"
 		   "STEP.KEY (metrics); operators = != < <= > >= ~ (contains); and, or, not,\n"
-		   "parentheses; times -7d/-12h/2026-11-20, durations 90s/5m/2h.\n" },
+		   "parentheses; times -7d/-12h/2026-11-20, durations 90s/5m/2h.  A field no\n"
+		   "run has warns on stderr with the closest names that exist.\n" },
 	{ "show", cmd_show,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 }, { 0 } },
 	  .opts = (const struct cli_opt[]){
@@ -179,7 +180,8 @@ const struct cli_command cli_commands[] = {
 		{ .name = "json", .id = OPT_JSON, .help = "the outcome (or the plan) as JSON" },
 		{ 0 } },
 	  .summary = "run again from the recorded pipeline and params",
-	  .notes = "The new run records rerun_of = RUN.\n" },
+	  .notes = "The new run keeps the tags of RUN, adds its own --tag ones and records\n"
+		   "rerun_of = RUN (its id and name, kept when RUN is deleted).\n" },
 	{ "why", cmd_why,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
 					    { "STEP", CLI_V_STEP, 0 }, { 0 } },
@@ -240,7 +242,8 @@ const struct cli_command cli_commands[] = {
 	  .summary = "keep secrets outside the store; a step reads the ones it declares",
 	  .notes = "Secrets live in $XDG_CONFIG_HOME/runlens/secrets.json (mode 0600).\n"
 		   "`secret NAME KEY` (inside a step) prints a secret the step declares.\n"
-		   "Values are masked as *** in captured logs and metadata.\n" },
+		   "Values are masked as *** in captured logs and metadata (a multi-line value\n"
+		   "line by line too); a value needs at least 4 characters.\n" },
 	{ "ctx", cmd_ctx,
 	  .args = (const struct cli_arg[]){ { "FIELD", CLI_V_TEXT, CLI_OPTIONAL }, { 0 } },
 	  .flags = CLI_NO_STORE,

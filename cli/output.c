@@ -2,6 +2,7 @@
 #include "config.h"
 #include "cli/output.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/num.h"
 #include "util/text.h"
 #include "util/timeutil.h"
 
@@ -16,6 +18,7 @@ struct table {
 	int ncols;
 	char **cells;  /* (nrows + 1) * ncols; row 0 = headers */
 	char **colors; /* same shape; NULL = none */
+	char **csv;    /* same shape: the cell in CSV when it differs; NULL = none */
 	unsigned char *right;
 	int nrows, cap;
 };
@@ -33,37 +36,74 @@ static int table_grow(struct table *t)
 	if (!k)
 		return -1;
 	t->colors = k;
+	char **v = realloc(t->csv, (size_t)cap * (size_t)t->ncols * sizeof(char *));
+	if (!v)
+		return -1;
+	t->csv = v;
 	t->cap = cap;
 	return 0;
 }
 
-static int table_vrow(struct table *t, va_list ap, int header)
+/* Add the header (HEADER) or a row: ncols cells (NULL prints as empty). */
+static int table_row(struct table *t, const char *const *cells, int header)
 {
 	if (table_grow(t) < 0)
 		return -1;
 	int row = header ? 0 : t->nrows + 1;
 	for (int c = 0; c < t->ncols; c++) {
-		const char *s = va_arg(ap, const char *);
+		const char *s = cells[c];
 		t->cells[row * t->ncols + c] = strdup(s ? s : "");
 		t->colors[row * t->ncols + c] = NULL;
+		t->csv[row * t->ncols + c] = NULL;
 	}
 	if (!header)
 		t->nrows++;
 	return 0;
 }
 
-struct table *table_new(int ncols, ...)
+/* The ncols cells of AP as a row (or the header). */
+static int table_vrow(struct table *t, va_list ap, int header)
+{
+	const char **cells = calloc((size_t)t->ncols, sizeof *cells);
+	if (!cells)
+		return -1;
+	for (int c = 0; c < t->ncols; c++)
+		cells[c] = va_arg(ap, const char *);
+	int rc = table_row(t, cells, header);
+	free(cells);
+	return rc;
+}
+
+static struct table *table_alloc(int ncols)
 {
 	struct table *t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->ncols = ncols;
 	t->right = calloc((size_t)ncols, 1);
+	if (!t->right)
+		table_free(&t);
+	return t;
+}
+
+struct table *table_new(int ncols, ...)
+{
+	struct table *t = table_alloc(ncols);
+	if (!t)
+		return NULL;
 	va_list ap;
 	va_start(ap, ncols);
-	int rc = t->right ? table_vrow(t, ap, 1) : -1;
+	int rc = table_vrow(t, ap, 1);
 	va_end(ap);
 	if (rc < 0)
+		table_free(&t);
+	return t;
+}
+
+struct table *table_new_v(int ncols, const char *const *headers)
+{
+	struct table *t = table_alloc(ncols);
+	if (t && table_row(t, headers, 1) < 0)
 		table_free(&t);
 	return t;
 }
@@ -77,6 +117,11 @@ int table_add_row(struct table *t, ...)
 	return rc;
 }
 
+int table_add_row_v(struct table *t, const char *const *cells)
+{
+	return table_row(t, cells, 0);
+}
+
 void table_set_color(struct table *t, int col, const char *sgr)
 {
 	if (t->nrows == 0 || col < 0 || col >= t->ncols)
@@ -84,6 +129,20 @@ void table_set_color(struct table *t, int col, const char *sgr)
 	char **slot = &t->colors[t->nrows * t->ncols + col];
 	free(*slot);
 	*slot = sgr ? strdup(sgr) : NULL;
+}
+
+void table_set_number(struct table *t, int col, double v)
+{
+	if (t->nrows == 0 || col < 0 || col >= t->ncols)
+		return;
+	char human[32], exact[NUM_BUF];
+	out_number(v, human, sizeof human);
+	num_shortest(v, exact);
+	int at = t->nrows * t->ncols + col;
+	free(t->cells[at]);
+	free(t->csv[at]);
+	t->cells[at] = strdup(isfinite(v) ? human : "");
+	t->csv[at] = strdup(exact);
 }
 
 void table_align_right(struct table *t, int col)
@@ -171,7 +230,8 @@ void table_print_csv(const struct table *t, FILE *out)
 		for (int c = 0; c < t->ncols; c++) {
 			if (c)
 				fputc(',', out);
-			csv_cell(out, t->cells[r * t->ncols + c]);
+			const char *exact = t->csv[r * t->ncols + c];
+			csv_cell(out, exact ? exact : t->cells[r * t->ncols + c]);
 		}
 		fputs("\r\n", out);
 	}
@@ -182,13 +242,16 @@ void table_free(struct table **pt)
 	if (!pt || !*pt)
 		return;
 	struct table *t = *pt;
-	int n = t->cells ? (t->nrows + 1) * t->ncols : 0;
+	/* cap is set once all three arrays have room (the header row is in) */
+	int n = t->cap ? (t->nrows + 1) * t->ncols : 0;
 	for (int i = 0; i < n; i++) {
 		free(t->cells[i]);
 		free(t->colors[i]);
+		free(t->csv[i]);
 	}
 	free(t->cells);
 	free(t->colors);
+	free(t->csv);
 	free(t->right);
 	free(t);
 	*pt = NULL;
@@ -196,7 +259,7 @@ void table_free(struct table **pt)
 
 void out_json(FILE *out, const cJSON *doc)
 {
-	char *s = cJSON_Print(doc);
+	char *s = json_print(doc, 1);
 	if (s) {
 		fputs(s, out);
 		fputc('\n', out);

@@ -14,11 +14,19 @@ struct table;
 
 /* NCOLS headers follow. */
 struct table *table_new(int ncols, ...);
+/* NCOLS headers in an array (a column set known only at run time). */
+struct table *table_new_v(int ncols, const char *const *headers);
 /* Add a row of ncols cells (NULL prints as empty); cells are copied. */
 int table_add_row(struct table *t, ...);
+/* The same, the ncols cells in an array. */
+int table_add_row_v(struct table *t, const char *const *cells);
 /* Colour of the last added row's cell COL (an ANSI SGR like "32"), used
  * by table_print when colour is on. */
 void table_set_color(struct table *t, int col, const char *sgr);
+/* The last added row's cell COL is the number V: shown as out_number
+ * does, in CSV in the shortest form that reads back as V (util/num.h);
+ * a V that is not finite is an empty cell. */
+void table_set_number(struct table *t, int col, double v);
 /* Right-align column COL (numbers). */
 void table_align_right(struct table *t, int col);
 /* Print with two spaces between columns; the last column is not padded. */
@@ -28,7 +36,9 @@ void table_print_csv(const struct table *t, FILE *out);
 int table_rows(const struct table *t);
 void table_free(struct table **t);
 
-/* Print a JSON document (indented) followed by a newline. */
+/* Print a JSON document (indented) followed by a newline; every number
+ * in the shortest form that reads back as the same double (json_print,
+ * util/num.h), one that is not finite as null. */
 void out_json(FILE *out, const cJSON *doc);
 
 /* Add KEY to the object O; each is null when unset: a string (NULL), an
@@ -77,7 +87,8 @@ int out_use_color(FILE *out);
 void out_time(int64_t ms, char *buf, size_t size);
 void out_duration(int64_t start_ms, int64_t end_ms, char *buf, size_t size);
 
-/* A metric value: %.6g. */
+/* A metric value for a table cell: %.6g (short, not exact: machine
+ * output and KEY = VALUE lines use num_shortest). */
 void out_number(double v, char *buf, size_t size);
 
 #endif

@@ -2,7 +2,8 @@
  * records for the runner.  Used by the `runlens` step commands too.
  *
  * Records go to the file named by "step.records" in the context, one JSON
- * object per line, one line per call (so a reader never sees half a call):
+ * object per line, one line per call (so a reader never sees half a call),
+ * each number in the shortest form that reads back as the same double:
  *   {"meta": {"key": value, …}, "output": "name" | null}
  *   {"metric": "key", "value": 0.25, "index": 3}
  *   {"state": {"key": value}}
@@ -20,6 +21,8 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+
+#include "util/num.h"
 
 struct rl_context {
 	cJSON *doc;
@@ -207,7 +210,7 @@ static int append_line(rl_context *c, cJSON *rec)
 		set_error("this context has no records file (is it from a step?)");
 		goto cleanup;
 	}
-	line = cJSON_PrintUnformatted(rec);
+	line = json_print(rec, 0); /* numbers exactly: 0.8065028599349271 */
 	if (!line) {
 		set_error("out of memory");
 		goto cleanup;

@@ -250,6 +250,17 @@ static int parse_time(const char *s, int64_t now, double *ms)
 	return 0;
 }
 
+/* A status a run can have (SPEC.md, Statuses). */
+static int known_status(const char *v)
+{
+	static const char *const statuses[] = { "running", "completed", "failed",
+						"interrupted" };
+	for (size_t i = 0; i < sizeof statuses / sizeof *statuses; i++)
+		if (!strcmp(v, statuses[i]))
+			return 1;
+	return 0;
+}
+
 /* The value of comparison F, typed by its field (the lexer is on it). */
 static int value_of(struct lexer *lx, struct store_filter *f, size_t field_at)
 {
@@ -258,6 +269,14 @@ static int value_of(struct lexer *lx, struct store_filter *f, size_t field_at)
 	int quoted = lx->kind == T_STRING;
 	double num;
 	switch (f->field) {
+	case SFF_STATUS:
+		if (f->op != SFO_HAS && !known_status(v)) {
+			fail(lx, value_at, "unknown status '%s' (a run is running, completed, "
+			     "failed or interrupted)", v);
+			return -1;
+		}
+		f->str = strdup(v);
+		break;
 	case SFF_STARTED:
 		if (f->op == SFO_HAS || parse_time(v, lx->now, &num) < 0) {
 			fail(lx, value_at, "'%s' is not a time (use -7d, -12h, 2026-11-20 or "
@@ -557,4 +576,191 @@ char *filter_to_string(const struct store_filter *f)
 	else
 		buf_puts(&b, "");
 	return buf_steal(&b);
+}
+
+/* ------------------------------------------------- fields no run has */
+
+/* The start of each warning. */
+#define NO_RUN_HAS "no run has "
+/* Candidate names read from the store at most (each one index seek). */
+#define FIELD_NAMES_MAX 10000
+
+/* Levenshtein distance of A and B (bytes). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row = malloc((lb + 1) * sizeof *row);
+	if (!row)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	size_t d = row[lb];
+	free(row);
+	return d;
+}
+
+/* Every field name some run has: "params.KEY" and "STEP.KEY". */
+struct known_names {
+	char **v;
+	int n, loaded;
+};
+
+static int load_names(struct store *s, struct known_names *k, struct rl_err *err)
+{
+	char **params = NULL, **metrics = NULL;
+	int np = 0, nm = 0, rc = -1;
+	if (store_param_keys(s, FIELD_NAMES_MAX, &params, &np, err) < 0 ||
+	    store_metric_names(s, FIELD_NAMES_MAX, &metrics, &nm, err) < 0)
+		goto cleanup;
+	if (!(k->v = calloc((size_t)(np + nm) + 1, sizeof *k->v))) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	for (int i = 0; i < np; i++) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "params.%s", params[i]);
+		k->v[k->n++] = buf_steal(&b);
+	}
+	for (int i = 0; i < nm; i++) {
+		k->v[k->n++] = metrics[i];
+		metrics[i] = NULL;
+	}
+	k->loaded = 1;
+	rc = 0;
+cleanup:
+	store_names_free(params, np);
+	store_names_free(metrics, nm);
+	return rc;
+}
+
+/* "no run has NAME (did you mean A, B or C?)": the known names closest to
+ * NAME, when they are close enough to be a typo of it. */
+static char *unknown_message(const char *name, const struct known_names *k)
+{
+	size_t len = strlen(name), best = (size_t)-1;
+	size_t most = len / 3 > 2 ? len / 3 : 2;
+	size_t *d = calloc((size_t)k->n + 1, sizeof *d);
+	for (int i = 0; d && i < k->n; i++)
+		if ((d[i] = edit_distance(name, k->v[i])) < best)
+			best = d[i];
+	struct buf b = BUF_INIT;
+	buf_printf(&b, NO_RUN_HAS "%s", name);
+	int shown = 0, close = 0;
+	for (int i = 0; d && best <= most && i < k->n; i++)
+		close += d[i] == best;
+	for (int i = 0; d && best <= most && i < k->n && shown < 3; i++) {
+		if (d[i] != best)
+			continue;
+		shown++;
+		buf_printf(&b, "%s%s", shown == 1 ? " (did you mean "
+				      : shown == close || shown == 3 ? " or " : ", ",
+			   k->v[i]);
+	}
+	if (shown)
+		buf_puts(&b, "?)");
+	free(d);
+	return buf_steal(&b);
+}
+
+/* Is the field of comparison F known to some run?  *name: its text. */
+static int field_known(struct store *s, const struct store_filter *f, int *known,
+		       char **name, struct rl_err *err)
+{
+	struct buf b = BUF_INIT;
+	int rc;
+	if (f->field == SFF_PARAM) {
+		buf_printf(&b, "params.%s", f->key);
+		rc = store_param_known(s, f->key, known, err);
+	} else {
+		buf_printf(&b, "%s.%s", f->step, f->key);
+		rc = store_metric_known(s, f->step, f->key, known, err);
+	}
+	*name = buf_steal(&b);
+	return rc;
+}
+
+struct unknown_walk {
+	struct store *s;
+	struct known_names names;
+	char **out;
+	int n;
+};
+
+/* Has a message been made for the field NAME already? */
+static int reported(const struct unknown_walk *w, const char *name)
+{
+	size_t l = strlen(name);
+	for (int i = 0; i < w->n; i++) {
+		const char *m = w->out[i] + strlen(NO_RUN_HAS);
+		if (!strncmp(m, name, l) && (m[l] == '\0' || m[l] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+static int walk_unknown(struct unknown_walk *w, const struct store_filter *f,
+			struct rl_err *err)
+{
+	if (!f)
+		return 0;
+	if (f->kind != SF_CMP)
+		return walk_unknown(w, f->a, err) < 0 ? -1 : walk_unknown(w, f->b, err);
+	if (f->field != SFF_PARAM && f->field != SFF_METRIC)
+		return 0;
+	int known = 0, rc = -1;
+	char *name = NULL, *msg = NULL;
+	if (field_known(w->s, f, &known, &name, err) < 0)
+		goto cleanup;
+	if (!name) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	known = known || reported(w, name); /* said once per field */
+	if (!known && !w->names.loaded && load_names(w->s, &w->names, err) < 0)
+		goto cleanup;
+	if (!known) {
+		char **grown = realloc(w->out, (size_t)(w->n + 1) * sizeof *grown);
+		if (!grown || !(msg = unknown_message(name, &w->names))) {
+			if (grown)
+				w->out = grown;
+			rl_err_set(err, RL_E_NOMEM, NULL);
+			goto cleanup;
+		}
+		w->out = grown;
+		w->out[w->n++] = msg;
+	}
+	rc = 0;
+cleanup:
+	free(name);
+	return rc;
+}
+
+int filter_unknown_fields(struct store *s, const struct store_filter *f, char ***warnings,
+			  int *n, struct rl_err *err)
+{
+	struct unknown_walk w = { .s = s };
+	int rc = walk_unknown(&w, f, err);
+	store_names_free(w.names.v, w.names.n);
+	if (rc < 0) {
+		store_names_free(w.out, w.n);
+		w.out = NULL;
+		w.n = 0;
+	}
+	*warnings = w.out;
+	*n = w.n;
+	return rc;
 }

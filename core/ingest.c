@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/mask.h"
+#include "util/num.h"
 #include "util/timeutil.h"
 
 /* Deferred metric values stored in one store_metrics_add call at most. */
@@ -94,7 +95,7 @@ static int ingest_meta(struct store *s, struct ingest *ing, const cJSON *doc,
 		if (!kv->string || !*kv->string)
 			return *why = reason("empty metadata key"), 0;
 	for (const cJSON *kv = meta->child; kv; kv = kv->next) {
-		char *v = cJSON_PrintUnformatted(kv);
+		char *v = json_print(kv, 0); /* exact: 0.30000000000000004, 2^53 */
 		int r = v ? store_metadata_set(s, ing->step_run_id, output, kv->string, v, err)
 			  : rl_err_set(err, RL_E_NOMEM, NULL);
 		free(v);

@@ -5,33 +5,87 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/num.h"
+
 struct masker {
-	char **values;
+	char **values; /* what to mask: each value, and each line of it */
 	size_t *lens;
-	int n;
+	int n, cap;
 	size_t longest;
 	struct buf held;
 };
+
+size_t mask_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* Add the LEN bytes at S as a value to mask, unless they are too short or
+ * already there.  0, or -1 when memory runs out. */
+static int add_value(struct masker *m, const char *s, size_t len)
+{
+	if (mask_chars(s, len) < MASK_MIN_CHARS)
+		return 0;
+	for (int k = 0; k < m->n; k++)
+		if (m->lens[k] == len && memcmp(m->values[k], s, len) == 0)
+			return 0;
+	if (m->n == m->cap) {
+		int cap = m->cap ? 2 * m->cap : 8;
+		char **v = realloc(m->values, (size_t)cap * sizeof *v);
+		if (v)
+			m->values = v;
+		size_t *l = v ? realloc(m->lens, (size_t)cap * sizeof *l) : NULL;
+		if (!l)
+			return -1;
+		m->lens = l;
+		m->cap = cap;
+	}
+	if (!(m->values[m->n] = strndup(s, len)))
+		return -1;
+	m->lens[m->n++] = len;
+	if (len > m->longest)
+		m->longest = len;
+	return 0;
+}
+
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* VALUE whole, and each of its lines without the blanks around it. */
+static int add_secret(struct masker *m, const char *value)
+{
+	size_t len = strlen(value);
+	if (add_value(m, value, len) < 0)
+		return -1;
+	for (size_t start = 0; start <= len;) {
+		const char *nl = memchr(value + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - value) : len, a = start, b = end;
+		while (a < b && blank(value[a]))
+			a++;
+		while (b > a && blank(value[b - 1]))
+			b--;
+		if (add_value(m, value + a, b - a) < 0)
+			return -1;
+		start = end + 1;
+	}
+	return 0;
+}
 
 struct masker *masker_new(char *const *values, int n)
 {
 	struct masker *m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
-	m->values = calloc((size_t)n + 1, sizeof(char *));
-	m->lens = calloc((size_t)n + 1, sizeof(size_t));
-	if (!m->values || !m->lens) {
-		masker_free(&m);
-		return NULL;
-	}
 	for (int i = 0; i < n; i++) {
-		if (!values[i] || !*values[i])
-			continue;
-		m->values[m->n] = strdup(values[i]);
-		m->lens[m->n] = strlen(values[i]);
-		if (m->lens[m->n] > m->longest)
-			m->longest = m->lens[m->n];
-		m->n++;
+		if (values[i] && add_secret(m, values[i]) < 0) {
+			masker_free(&m);
+			break;
+		}
 	}
 	return m;
 }
@@ -153,7 +207,7 @@ void mask_json_lines(char *const *values, int n, const char *text, size_t len,
 		char *line = NULL;
 		if (doc) {
 			mask_json(values, n, doc);
-			line = cJSON_PrintUnformatted(doc);
+			line = json_print(doc, 0); /* its numbers as they were */
 			cJSON_Delete(doc);
 		}
 		if (!line) {

@@ -1,6 +1,16 @@
 /* core/mask.h — masking secret values: every occurrence of a value
  * becomes "***" in captured output (a streaming masker, so a value split
- * across two writes is caught), in strings and in JSON documents. */
+ * across two writes is caught), in strings and in JSON documents.
+ *
+ * What is masked: each value whole, and each line of it (the value split
+ * at '\n', without the spaces, tabs and '\r' around the line), so a PEM
+ * key or a JSON credential a step prints one line at a time, with other
+ * text between, or only some of its lines, is masked where each line
+ * appears.  A value or line of fewer than MASK_MIN_CHARS characters (UTF-8
+ * code points) is not masked: a one-letter value would turn "banana" into
+ * "b***n***n***" (`runlens secret set` refuses such values; one stored
+ * before is left unmasked, and so are the short lines of a longer value,
+ * a "}" or a blank line). */
 #ifndef RUNLENS_CORE_MASK_H
 #define RUNLENS_CORE_MASK_H
 
@@ -12,11 +22,21 @@
 
 #define SECRET_MASK "***"
 
-/* Streaming masker: replaces every occurrence of any of the values with
- * "***", also when a value is split across two feeds. */
+/* The fewest characters a value (or a line of one) must have to be
+ * masked. */
+#define MASK_MIN_CHARS 4
+
+/* The number of characters (UTF-8 code points; a stray byte counts as
+ * one) of the LEN bytes at S. */
+size_t mask_chars(const char *s, size_t len);
+
+/* Streaming masker: replaces every occurrence of any of the values (and
+ * of their lines, see above) with "***", also when one is split across
+ * two feeds; where several match at one place, the longest wins. */
 struct masker;
 
-/* VALUES are copied; empty values are ignored. */
+/* VALUES are copied; NULL, empty and short values are ignored.  NULL when
+ * memory runs out. */
 struct masker *masker_new(char *const *values, int n);
 /* Mask DATA and append what is safe to emit to OUT; up to (longest
  * value - 1) bytes are held back until the next feed or the flush. */

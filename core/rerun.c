@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "util/buf.h"
+#include "util/num.h"
 #include "util/fs.h"
 
 struct rerun {
@@ -40,7 +41,7 @@ static int fill_params(struct rerun *r)
 	int rc = -1;
 	cJSON *pj = cJSON_Parse(r->run.params_json ? r->run.params_json : "{}");
 	for (const cJSON *p = pj ? pj->child : NULL; p; p = p->next) {
-		char *v = cJSON_PrintUnformatted(p);
+		char *v = json_print(p, 0); /* exactly as recorded */
 		struct buf a = BUF_INIT;
 		int bad = buf_printf(&a, "%s=%s", p->string, v ? v : "null") < 0;
 		free(v);

@@ -105,5 +105,8 @@ int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
  * query planner answers each from an index. */
 extern const char *const store_complete_sql[];
 extern const int store_complete_nsql;
+/* ... and those of store/fields.c. */
+extern const char *const store_fields_sql[];
+extern const int store_fields_nsql;
 
 #endif

@@ -268,6 +268,23 @@ int store_runs_query(struct store *s, int64_t pipeline_id,
 		     const struct store_sort *sort, int64_t now_ms, int limit,
 		     struct store_run **rows, int *n, struct rl_err *err);
 
+/* The params and metrics some run has (store/fields.c), for checking the
+ * fields of a filter.  Whether any run has the param KEY, or the metric
+ * STEP.KEY: one seek in an index. */
+int store_param_known(struct store *s, const char *key, int *known,
+		      struct rl_err *err);
+int store_metric_known(struct store *s, const char *step, const char *key,
+		       int *known, struct rl_err *err);
+/* Up to LIMIT distinct param keys ("lr") or metric names ("train.loss")
+ * of the store's runs, in byte order.  Each name is the next entry of an
+ * index after the last one (run_params_by_key, run_metrics_by_value): N
+ * names cost N seeks whatever the number of runs.  *names is malloc'd
+ * (store_names_free). */
+int store_param_keys(struct store *s, int limit, char ***names, int *n,
+		     struct rl_err *err);
+int store_metric_names(struct store *s, int limit, char ***names, int *n,
+		       struct rl_err *err);
+
 void store_run_clear(struct store_run *r);
 void store_runs_free(struct store_run *rows, int n);
 

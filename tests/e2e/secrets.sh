@@ -1,7 +1,9 @@
 #!/bin/sh
 # Secrets: kept outside the store (0600), only declared ones reach a step,
-# masked in logs (also split across writes) and metadata, and found nowhere
-# in the store folder, the context or --json output.
+# masked in logs (also split across writes; a multi-line value line by line
+# too) and metadata, and found nowhere in the store folder, the context or
+# --json output.  Values under 4 characters are refused, and one stored
+# before does not mask ordinary text.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
 export XDG_CONFIG_HOME="$T/cfg"
 export PATH="$(dirname "$RUNLENS_BIN"):$PATH"
@@ -9,10 +11,19 @@ VALUE="hunter2-Xq9-very-secret"
 
 expect_exit 0 rl secret ls
 expect_contains "$OUT" "no secrets"
-expect_exit 0 sh -c "printf '%s\n' '$VALUE' | '$RUNLENS_BIN' secret set warehouse user=etl password=-"
+expect_exit 0 sh -c "printf '%s\n' '$VALUE' | '$RUNLENS_BIN' secret set warehouse user=etl-svc password=-"
 expect_eq "secret 'warehouse': 2 keys set" "$OUT"
 expect_eq 600 "$(stat -c %a "$T/cfg/runlens/secrets.json")" "file mode"
-expect_exit 0 rl secret set other token=abc
+expect_exit 0 rl secret set other token=abcd
+# a value under 4 characters could not be masked: refused, naming the key
+expect_exit 2 rl secret set short user=etl
+expect_eq "runlens: secret set: the value of short.user is shorter than 4 characters (so short a value could not be masked in logs); nothing was saved" "$ERR"
+expect_exit 2 sh -c "printf 'ab\n' | '$RUNLENS_BIN' secret set short k=-"
+expect_contains "$ERR" "short.k is shorter than 4 characters"
+expect_exit 2 rl secret set other token=wxyz k2=é
+expect_not_contains "$(rl secret ls)" "short" "nothing saved"
+expect_exit 0 rl secret set accents k=éééé
+expect_exit 0 rl secret rm accents
 expect_exit 0 rl secret ls
 expect_contains "$OUT" "warehouse"
 expect_contains "$OUT" "user, password"
@@ -54,6 +65,54 @@ if grep -r -a -l -F "$VALUE" .runlens ctx.json; then fail "the value is in the s
 for cmd in "ls --json" "show last --json" "step last use --json" "logs last use --json" "pipelines --json"; do
 	expect_not_contains "$(rl $cmd)" "$VALUE" "$cmd"
 done
+
+# a multi-line secret (a PEM key) printed one line at a time, with other
+# text between, some lines only, in metadata: no line of it is left
+PEM='-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vb3kZ1x9QmHt
+t0yPq4ZcW8rN2kLmXvB6eJdUaFoY3sRiCgTn5wKpE7zVhSbNq1jOl4uIfGxDyAeM
+Zr9Wn2vQkLs8TpYdHcJm0XaRbFuEo6gKiSy3VwNtDl7MzBqPhCxOjUe1f4IvAY==
+abc
+-----END PRIVATE KEY-----'
+expect_exit 0 sh -c 'printf "%s\n" "$2" | "$1" secret set tls key=-' sh "$RUNLENS_BIN" "$PEM"
+cat > pem.sh <<'S'
+printf '%s\n' "$RUNLENS_SECRET_TLS_KEY" | while IFS= read -r line; do
+	echo "line: $line"
+	echo "working..." >&2
+	sleep 0.05
+done
+echo "$RUNLENS_SECRET_TLS_KEY" | sed -n 3p
+printf 'two at once: %s' "$(echo "$RUNLENS_SECRET_TLS_KEY" | sed -n 2p | cut -c1-20)"
+sleep 0.2
+printf '%s and more\n' "$(echo "$RUNLENS_SECRET_TLS_KEY" | sed -n 2p | cut -c21-)"
+runlens meta third="$(echo "$RUNLENS_SECRET_TLS_KEY" | sed -n 4p)"
+echo "banana"
+S
+printf '{"name": "pem", "steps": [{"name": "p", "secrets": ["tls", "one"], "run": ["sh", "pem.sh"]}]}' > pem.json
+# a one-letter value stored before the rule (written by hand) masks nothing
+python3 - "$T/cfg/runlens/secrets.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["one"] = {"letter": "a"}
+json.dump(d, open(sys.argv[1], "w"))
+PY
+expect_exit 0 rl run pem.json
+out=$(rl logs last p --stdout)
+expect_contains "$out" "line: ***
+line: ***
+line: ***
+line: ***
+line: abc
+line: ***" "each line of the PEM key masked (abc: under 4 characters)"
+expect_contains "$out" "two at once: *** and more" "a line split across two writes"
+expect_contains "$out" "banana" "a one-letter value masks nothing"
+expect_contains "$(rl logs last p --stderr 2>&1)" "working..."
+expect_eq '***' "$(jget "$(rl step last p --json)" 'd["metadata"]["third"]')" "a line in metadata"
+printf '%s\n' "$PEM" | while IFS= read -r line; do
+	[ ${#line} -ge 4 ] || continue
+	if grep -r -a -l -F -e "$line" .runlens; then echo "FAIL: a line of the key is in the store folder: $line" >&2; echo bad >> pem.bad; fi
+	case "$(rl logs last p 2>&1; rl step last p --json; rl show last --json)" in *"$line"*) echo "FAIL: a line of the key is shown: $line" >&2; echo bad >> pem.bad;; esac
+done
+expect_eq "" "$(cat pem.bad 2>/dev/null)" "no line of the key in the store folder, logs or --json"
 
 # a step whose secret is not set fails with a clear reason
 printf '{"name": "nosec", "steps": [{"name": "s", "secrets": ["missing"], "run": "true"}]}' > nosec.json

@@ -31,8 +31,28 @@ expect_eq "2 3" "$(ids w --where 'id>1' --sort id)" "pipeline + sort ascending"
 expect_eq "2 1 3" "$(ids w --sort -eval.accuracy)" "sort by a metric, descending"
 expect_eq "3 1 2" "$(ids w --sort eval.accuracy)" "sort by a metric"
 expect_eq "1" "$(ids --where 'tag=nightly' --sort id --limit 1)" "limit"
-expect_exit 0 rl ls --where 'status=nothing'
+expect_exit 0 rl ls --where 'status=running'
 expect_eq "no runs match" "$OUT"
+expect_eq "" "$ERR" "a known field: no warning"
+
+# a status no run can have is a mistake (exit 2) naming the valid ones
+expect_exit 2 rl ls --where 'status=complete'
+expect_eq "runlens: ls: --where: at column 8: unknown status 'complete' (a run is running, completed, failed or interrupted)" "$ERR"
+expect_exit 2 rl ls --where 'tag=nightly and status!=sucess' --json
+expect_contains "$ERR" "unknown status 'sucess'"
+
+# a field no run has (a typo) warns with the closest names; the query
+# still runs and matches nothing
+expect_exit 0 rl ls --where 'params.lrr>0.1'
+expect_eq "no runs match" "$OUT"
+expect_eq "runlens: warning: no run has params.lrr (did you mean params.lr?)" "$ERR"
+expect_exit 0 rl ls --where 'eval.acuracy>0.5 or params.opt=sgd' --json
+expect_eq "runlens: warning: no run has eval.acuracy (did you mean eval.accuracy?)" "$ERR"
+expect_eq "2" "$(jget "$OUT" '" ".join(str(r["id"]) for r in d["runs"])')" "the rest of the filter still applies"
+expect_exit 0 rl ls --where 'params.nothing_like_it=1 and not params.lrr=2 and params.lrr=3' --csv
+expect_eq "runlens: warning: no run has params.nothing_like_it
+runlens: warning: no run has params.lrr (did you mean params.lr?)" "$ERR" "each field once; no guess when none is close"
+expect_eq 1 "$(printf '%s\n' "$OUT" | wc -l)" "--csv: the header only"
 
 expect_exit 2 rl ls --where 'status=failed and evaluate.accuracy>high'
 expect_eq "runlens: ls: --where: at column 37: 'high' is not a number" "$ERR"

@@ -398,6 +398,67 @@ START_TEST(test_masker)
 }
 END_TEST
 
+/* A multi-line value is masked whole and line by line; short values and
+ * lines are not masked. */
+START_TEST(test_masker_lines)
+{
+	char *pem[] = { "-----BEGIN KEY-----\nMIIEvQIBADANBg\nkqhkiG9w0B\nxyz\n-----END KEY-----" };
+	/* whole */
+	char *s = mask_string(pem, 1, "key: -----BEGIN KEY-----\nMIIEvQIBADANBg\nkqhkiG9w0B\n"
+				      "xyz\n-----END KEY----- done");
+	ck_assert_str_eq(s, "key: *** done");
+	free(s);
+	/* one line at a time, other text between, some lines only */
+	s = mask_string(pem, 1, "line 1: MIIEvQIBADANBg\nprogress 50%\n"
+				"line 2:kqhkiG9w0B!\nxyz\n");
+	ck_assert_str_eq(s, "line 1: ***\nprogress 50%\nline 2:***!\nxyz\n");
+	free(s);
+	/* split across writes, byte by byte */
+	struct masker *m = masker_new(pem, 1);
+	const char *bytes[] = { "a ", "M", "I", "I", "E", "v", "Q", "I", "B", "A", "D",
+				"A", "N", "B", "g", "\n", "-----BEGIN", " KEY-----\n" };
+	s = masked(m, bytes, 18);
+	ck_assert_str_eq(s, "a ***\n***\n");
+	free(s);
+	masker_free(&m);
+	/* a JSON credential, printed with other indentation: lines are
+	 * compared without the blanks around them (also \r) */
+	char *cred[] = { "{\r\n  \"type\": \"service_account\",\r\n  \"private_key\": \"k3y\",\r\n}" };
+	s = mask_string(cred, 1, "    \"type\": \"service_account\",\n\t\"private_key\": \"k3y\",\n}\n");
+	ck_assert_str_eq(s, "    ***\n\t***\n}\n");
+	free(s);
+	/* values and lines under 4 characters are left alone */
+	char *shorts[] = { "b", "abc", "\xc3\xa9\xc3\xa9\xc3\xa9", "ab\ncd", "long-one\nzz" };
+	s = mask_string(shorts, 5, "banana abc \xc3\xa9\xc3\xa9\xc3\xa9 ab cd zz long-one");
+	ck_assert_str_eq(s, "banana abc \xc3\xa9\xc3\xa9\xc3\xa9 ab cd zz ***");
+	free(s);
+	/* four characters are enough, in bytes or not */
+	char *four[] = { "abcd", "\xc3\xa9t\xc3\xa9s" };
+	s = mask_string(four, 2, "xabcdx \xc3\xa9t\xc3\xa9s");
+	ck_assert_str_eq(s, "x***x ***");
+	free(s);
+	ck_assert_uint_eq(mask_chars("\xc3\xa9t\xc3\xa9s", 6), 4);
+	ck_assert_uint_eq(mask_chars("", 0), 0);
+	/* a masker of nothing but short values passes text through */
+	m = masker_new(shorts, 4);
+	ck_assert_ptr_nonnull(m);
+	struct buf out = BUF_INIT;
+	masker_feed(m, "b", 1, &out);
+	masker_flush(m, &out);
+	ck_assert_str_eq(out.data, "b");
+	buf_free(&out);
+	masker_free(&m);
+	/* in JSON too (metadata, state) */
+	cJSON *j = cJSON_Parse("{\"k\":\"id MIIEvQIBADANBg\",\"b\":\"banana\"}");
+	char *vals[] = { pem[0], "b" };
+	mask_json(vals, 2, j);
+	s = cJSON_PrintUnformatted(j);
+	ck_assert_str_eq(s, "{\"k\":\"id ***\",\"b\":\"banana\"}");
+	free(s);
+	cJSON_Delete(j);
+}
+END_TEST
+
 START_TEST(test_ingest)
 {
 	char *t = tmpdir();
@@ -552,6 +613,13 @@ START_TEST(test_filter_language)
 	where_bad("name=\"open", "at column 6: unterminated string");
 	where_bad("name ! x", "at column 6: '!' must be '!='");
 	where_bad("name=x & y", "at column 8: unexpected '&'");
+	/* a status no run can have is a mistake, not an empty filter */
+	where_bad("status=complete", "at column 8: unknown status 'complete' (a run is running, "
+				     "completed, failed or interrupted)");
+	where_bad("id>1 or status!=\"Failed\"", "at column 17: unknown status 'Failed'");
+	where_ok("status~fail", "status~\"fail\"");
+	where_ok("status=interrupted or status!=running",
+		 "(status=\"interrupted\" or status!=\"running\")");
 
 	struct store_sort so;
 	ck_assert_int_eq(filter_parse_sort("-evaluate.accuracy", &so, NULL), 0);
@@ -569,6 +637,63 @@ START_TEST(test_filter_language)
 	ck_assert(strstr(rl_err_msg(&err), "unknown field 'bogus'") != NULL);
 	rl_err_clear(&err);
 	filter_free(NULL);
+}
+END_TEST
+
+static void expect_unknown(struct store *st, const char *where, const char *want)
+{
+	struct store_filter *f = NULL;
+	char **w = NULL;
+	int n = -1;
+	ck_assert_int_eq(filter_parse(where, 0, &f, NULL), 0);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_msg(filter_unknown_fields(st, f, &w, &n, &err) == 0, "%s", rl_err_msg(&err));
+	struct buf got = BUF_INIT;
+	for (int i = 0; i < n; i++)
+		buf_printf(&got, "%s%s", i ? " | " : "", w[i]);
+	ck_assert_str_eq(got.data ? got.data : "", want);
+	buf_free(&got);
+	store_names_free(w, n);
+	filter_free(&f);
+}
+
+/* Fields no run has are named, with the closest known ones. */
+START_TEST(test_filter_unknown_fields)
+{
+	char *t = tmpdir();
+	struct store *st = NULL;
+	ck_assert_int_eq(store_open(t, STORE_CREATE, &st, NULL), 0);
+	expect_unknown(st, "params.lr>0", "no run has params.lr");
+	int64_t p, r, a, b;
+	struct store_run_new rn = { .name = "r", .started_ms = 1, .status = "completed" };
+	ck_assert_int_eq(store_pipeline_ensure(st, "p", NULL, &p, NULL), 0);
+	rn.pipeline_id = p;
+	ck_assert_int_eq(store_run_create(st, &rn, &r, NULL), 0);
+	ck_assert_int_eq(store_run_add_param(st, r, "lr", "0.1", NULL), 0);
+	ck_assert_int_eq(store_run_add_param(st, r, "epochs", "3", NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "evaluate", 0, 1, NULL, &a, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "train", 1, 1, NULL, &b, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, a, "accuracy", 0, 0, 0.9, 1, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, a, "precision", 0, 0, 0.9, 1, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, b, "loss", 0, 0, 0.1, 1, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, b, "lr", 0, 0, 0.1, 1, NULL), 0);
+
+	expect_unknown(st, "params.lr>0 and evaluate.accuracy>0.5 and status=failed", "");
+	expect_unknown(st, "params.lrr>0", "no run has params.lrr (did you mean params.lr?)");
+	expect_unknown(st, "evaluate.acuracy>0.9",
+		       "no run has evaluate.acuracy (did you mean evaluate.accuracy?)");
+	/* the closest only; all of those at the same distance */
+	expect_unknown(st, "train.lrr<1", "no run has train.lrr (did you mean train.lr?)");
+	expect_unknown(st, "train.los<1", "no run has train.los (did you mean train.loss?)");
+	/* far from everything: no guess */
+	expect_unknown(st, "params.zzzzzz=1", "no run has params.zzzzzz");
+	/* each unknown field once, in the order written, inside not/or too */
+	expect_unknown(st, "not (params.lrr>0 or evaluate.acuracy>0.9) and params.lrr<1",
+		       "no run has params.lrr (did you mean params.lr?) | "
+		       "no run has evaluate.acuracy (did you mean evaluate.accuracy?)");
+	expect_unknown(st, "name~x and tag=y and started>-1d", "");
+	store_close(&st);
+	free(t);
 }
 END_TEST
 
@@ -634,8 +759,10 @@ int main(void)
 	tcase_add_test(tc, test_find_store);
 	tcase_add_test(tc, test_exec_local);
 	tcase_add_test(tc, test_masker);
+	tcase_add_test(tc, test_masker_lines);
 	tcase_add_test(tc, test_ingest);
 	tcase_add_test(tc, test_filter_language);
+	tcase_add_test(tc, test_filter_unknown_fields);
 	tcase_add_test(tc, test_compare_logic);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -1353,6 +1353,27 @@ static void expect_ids(const char *digits, int limit, const char *want)
 	free(ids);
 }
 
+/* Each of the N statements is answered by a SEARCH (whose plan also says
+ * ALSO), never a SCAN. */
+static void expect_searches(const char *const *sql, int n, const char *also)
+{
+	for (int i = 0; i < n; i++) {
+		char q[512];
+		snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", sql[i]);
+		sqlite3_stmt *x = NULL;
+		ck_assert_int_eq(sqlite3_prepare_v2(st->db, q, -1, &x, NULL), SQLITE_OK);
+		int rows = 0;
+		while (sqlite3_step(x) == SQLITE_ROW) {
+			const char *detail = (const char *)sqlite3_column_text(x, 3);
+			ck_assert_msg(strncmp(detail, "SEARCH", 6) == 0 && strstr(detail, also),
+				      "%s: %s", sql[i], detail);
+			rows++;
+		}
+		ck_assert_int_gt(rows, 0);
+		sqlite3_finalize(x);
+	}
+}
+
 START_TEST(test_complete_prefixes)
 {
 	int64_t p = new_pipeline("train");
@@ -1403,24 +1424,68 @@ START_TEST(test_complete_prefixes)
 	store_names_free(NULL, 0);
 
 	/* every completion query is a SEARCH of an index, never a SCAN */
-	for (int i = 0; i < store_complete_nsql; i++) {
-		char q[512];
-		snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", store_complete_sql[i]);
-		sqlite3_stmt *x = NULL;
-		ck_assert_int_eq(sqlite3_prepare_v2(st->db, q, -1, &x, NULL), SQLITE_OK);
-		int rows = 0;
-		while (sqlite3_step(x) == SQLITE_ROW) {
-			const char *detail = (const char *)sqlite3_column_text(x, 3);
-			ck_assert_msg(strncmp(detail, "SEARCH", 6) == 0, "%s: %s",
-				      store_complete_sql[i], detail);
-			rows++;
-		}
-		ck_assert_int_gt(rows, 0);
-		sqlite3_finalize(x);
-	}
+	expect_searches(store_complete_sql, store_complete_nsql, "");
 }
 END_TEST
 
+
+static void expect_field_names(int metrics, int limit, const char *want)
+{
+	char **names = NULL;
+	int n = -1;
+	struct rl_err err = RL_ERR_INIT;
+	int rc = metrics ? store_metric_names(st, limit, &names, &n, &err)
+			 : store_param_keys(st, limit, &names, &n, &err);
+	ck_assert_msg(rc == 0, "%s", rl_err_msg(&err));
+	char got[512] = "";
+	for (int i = 0; i < n; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " " : "",
+			 names[i]);
+	ck_assert_str_eq(got, want);
+	store_names_free(names, n);
+}
+
+/* The params and metrics some run has: distinct names by index seeks. */
+START_TEST(test_field_names)
+{
+	int known = -1;
+	expect_field_names(0, 10, "");
+	expect_field_names(1, 10, "");
+	ck_assert_int_eq(store_param_known(st, "lr", &known, NULL), 0);
+	ck_assert_int_eq(known, 0);
+	int64_t p = new_pipeline("train");
+	for (int i = 0; i < 30; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "r%d", i);
+		int64_t r = new_run(p, name, 1000 + i, "completed"), a, b;
+		ck_assert_int_eq(store_run_add_param(st, r, "lr", "0.1", NULL), 0);
+		ck_assert_int_eq(store_run_add_param(st, r, i % 2 ? "batch" : "seed", "1", NULL), 0);
+		ck_assert_int_eq(store_step_run_create(st, r, "train", 0, 1, NULL, &a, NULL), 0);
+		ck_assert_int_eq(store_step_run_create(st, r, "eval", 1, 1, NULL, &b, NULL), 0);
+		ck_assert_int_eq(store_metric_add(st, a, "loss", 0, 0, 0.5, 1, NULL), 0);
+		ck_assert_int_eq(store_metric_add(st, b, i % 3 ? "acc" : "f1.macro", 0, 0, 0.9, 1,
+						  NULL), 0);
+	}
+	expect_field_names(0, 10, "batch lr seed");
+	expect_field_names(0, 2, "batch lr");
+	expect_field_names(0, 0, "");
+	expect_field_names(1, 10, "eval.acc eval.f1.macro train.loss");
+	expect_field_names(1, 1, "eval.acc");
+	ck_assert_int_eq(store_param_known(st, "lr", &known, NULL), 0);
+	ck_assert_int_eq(known, 1);
+	ck_assert_int_eq(store_param_known(st, "lrr", &known, NULL), 0);
+	ck_assert_int_eq(known, 0);
+	ck_assert_int_eq(store_metric_known(st, "eval", "f1.macro", &known, NULL), 0);
+	ck_assert_int_eq(known, 1);
+	ck_assert_int_eq(store_metric_known(st, "eval", "loss", &known, NULL), 0);
+	ck_assert_int_eq(known, 0);
+	ck_assert_int_eq(store_metric_known(st, NULL, NULL, &known, NULL), 0);
+	ck_assert_int_eq(known, 0);
+
+	/* each statement is a SEARCH of a covering index, never a SCAN */
+	expect_searches(store_fields_sql, store_fields_nsql, "COVERING INDEX");
+}
+END_TEST
 
 int main(void)
 {
@@ -1452,6 +1517,7 @@ int main(void)
 	tcase_add_test(tc, test_metric_history);
 	tcase_add_test(tc, test_read_snapshot);
 	tcase_add_test(tc, test_complete_prefixes);
+	tcase_add_test(tc, test_field_names);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

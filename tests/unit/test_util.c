@@ -1,7 +1,11 @@
-/* tests/unit/test_util.c — util/: errors, buffers, files, time. */
+/* tests/unit/test_util.c — util/: errors, buffers, files, time, numbers. */
 #include "config.h"
 
 #include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +14,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/num.h"
 #include "util/text.h"
 #include "util/timeutil.h"
 
@@ -173,6 +178,179 @@ START_TEST(test_time)
 }
 END_TEST
 
+static void check_num(double v, const char *want)
+{
+	char b[NUM_BUF];
+	size_t n = num_shortest(v, b);
+	ck_assert_msg(strcmp(b, want) == 0, "%.17g: got '%s', want '%s'", v, b, want);
+	ck_assert_uint_eq(n, strlen(want));
+}
+
+START_TEST(test_num_cases)
+{
+	check_num(0.8065028599349271, "0.8065028599349271");
+	check_num(0.1, "0.1");
+	check_num(0.30000000000000004, "0.30000000000000004");
+	check_num(0.3, "0.3");
+	check_num(1.0 / 3.0, "0.3333333333333333");
+	check_num(2.0 / 3.0, "0.6666666666666666");
+	check_num(-2.5, "-2.5");
+	check_num(123.456, "123.456");
+	check_num(100, "100");
+	check_num(-7, "-7");
+	check_num(0, "0");
+	check_num(-0.0, "-0.0");
+	/* integers to 2^53 as integers, never with an exponent */
+	check_num(1e15, "1000000000000000");
+	check_num(9007199254740992.0, "9007199254740992");
+	check_num(-9007199254740992.0, "-9007199254740992");
+	check_num(9007199254740994.0, "9007199254740994");
+	check_num(1e16, "1e+16");
+	check_num(1e22, "1e+22");
+	check_num(1.5e300, "1.5e+300");
+	/* small ones: fixed down to 1e-4, then an exponent */
+	check_num(0.0001, "0.0001");
+	check_num(0.00012345, "0.00012345");
+	check_num(0.00001, "1e-05");
+	check_num(1.5e-7, "1.5e-07");
+	/* the ends of the range, subnormals, powers of two */
+	check_num(DBL_MAX, "1.7976931348623157e+308");
+	check_num(-DBL_MAX, "-1.7976931348623157e+308");
+	check_num(DBL_MIN, "2.2250738585072014e-308");
+	check_num(4.9406564584124654e-324, "5e-324");
+	check_num(DBL_EPSILON, "2.220446049250313e-16");
+	check_num(0x1p-30, "9.313225746154785e-10");
+	check_num(0x1p60, "1.152921504606847e+18");
+	check_num(1234567.125, "1234567.125");
+	/* not finite: no text */
+	char b[NUM_BUF] = "x";
+	ck_assert_uint_eq(num_shortest(NAN, b), 0);
+	ck_assert_str_eq(b, "");
+	ck_assert_uint_eq(num_shortest(INFINITY, b), 0);
+	ck_assert_uint_eq(num_shortest(-INFINITY, b), 0);
+}
+END_TEST
+
+/* Does the decimal DIG (digits) × 10^EXP (d.ddd form) read back as V? */
+static int decimal_is(const char *dig, int exp, double v)
+{
+	char t[64];
+	snprintf(t, sizeof t, "%c.%se%d", dig[0], dig + 1, exp);
+	return strtod(t, NULL) == v;
+}
+
+/* The number of significant digits of a num_shortest text. */
+static int digits_in(const char *s)
+{
+	char dig[40];
+	int n = 0;
+	for (; *s && *s != 'e' && n < 39; s++)
+		if (*s >= '0' && *s <= '9' && (n || *s != '0'))
+			dig[n++] = *s;
+	while (n > 1 && dig[n - 1] == '0')
+		n--;
+	return n;
+}
+
+/* Every double of many random bit patterns (and of the uneven kinds:
+ * powers of two and subnormals) reads back exactly, and no decimal of
+ * one digit fewer does: neither the nearest nor either neighbour. */
+START_TEST(test_num_random)
+{
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	int checked = 0;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint64_t bits = x;
+		if (i % 4 == 1)
+			bits &= ~((UINT64_C(1) << 52) - 1); /* a power of two */
+		else if (i % 4 == 2)
+			bits &= ((UINT64_C(1) << 52) - 1) | (UINT64_C(1) << 63); /* subnormal */
+		else if (i % 4 == 3)
+			bits = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1022) << 52); /* [0.5, 1) */
+		double v;
+		memcpy(&v, &bits, sizeof v);
+		if (!isfinite(v))
+			continue;
+		char b[NUM_BUF];
+		size_t len = num_shortest(v, b);
+		ck_assert(len > 0 && len < NUM_BUF);
+		char *end;
+		double back = strtod(b, &end);
+		ck_assert_msg(*end == '\0' && memcmp(&back, &v, sizeof v) == 0,
+			      "%a printed as '%s' reads back as %a", v, b, back);
+		if (v == 0 || (fabs(v) <= 9007199254740992.0 && v == floor(v)))
+			continue;
+		char fewer[40];
+		int n = digits_in(b);
+		if (n < 2)
+			continue;
+		/* the n-1 digit decimals around |v| */
+		int fexp;
+		snprintf(fewer, sizeof fewer, "%.*e", n - 2, fabs(v));
+		char fd[32];
+		int k = 0;
+		for (const char *p = fewer; *p && *p != 'e'; p++)
+			if (*p != '.')
+				fd[k++] = *p;
+		fd[k] = '\0';
+		fexp = atoi(strchr(fewer, 'e') + 1);
+		ck_assert_msg(!decimal_is(fd, fexp, fabs(v)), "'%s' is not the shortest: %s", b, fewer);
+		for (int d = -1; d <= 1; d += 2) {
+			char nb[32];
+			long long m = atoll(fd) + d;
+			snprintf(nb, sizeof nb, "%lld", m);
+			int ne = fexp + (int)strlen(nb) - (int)strlen(fd);
+			ck_assert_msg(m <= 0 || !decimal_is(nb, ne, fabs(v)),
+				      "'%s' is not the shortest: %se%d", b, nb, ne);
+		}
+		checked++;
+	}
+	ck_assert_int_gt(checked, 100000);
+}
+END_TEST
+
+START_TEST(test_json_print)
+{
+	cJSON *doc = cJSON_Parse("{\"m\": 0.8065028599349271, \"x\": 0.30000000000000004, "
+				 "\"big\": 9007199254740992, \"p\": 0.1, \"s\": \"0.8065028599349271\", "
+				 "\"a\": [1, 2.5, -0.0, true, null, {\"k\": 1e-07}], \"o\": {}}");
+	ck_assert_ptr_nonnull(doc);
+	char *s = json_print(doc, 0);
+	ck_assert_str_eq(s, "{\"m\":0.8065028599349271,\"x\":0.30000000000000004,"
+			    "\"big\":9007199254740992,\"p\":0.1,\"s\":\"0.8065028599349271\","
+			    "\"a\":[1,2.5,-0.0,true,null,{\"k\":1e-07}],\"o\":{}}");
+	free(s);
+	/* the document is unchanged, and its own printer still works */
+	ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(doc, "m")));
+	/* indented like cJSON_Print */
+	cJSON *small = cJSON_Parse("{\"a\": [1, \"two\"], \"b\": {\"c\": false}}");
+	char *mine = json_print(small, 1), *theirs = cJSON_Print(small);
+	ck_assert_str_eq(mine, theirs);
+	free(mine);
+	free(theirs);
+	cJSON_Delete(small);
+	cJSON_Delete(doc);
+	/* numbers that are not finite are null; a bare number; NULL */
+	doc = cJSON_CreateArray();
+	cJSON_AddItemToArray(doc, cJSON_CreateNumber(NAN));
+	cJSON_AddItemToArray(doc, cJSON_CreateNumber(-INFINITY));
+	cJSON_AddItemToArray(doc, cJSON_CreateNumber(0.8065028599349271));
+	s = json_print(doc, 0);
+	ck_assert_str_eq(s, "[null,null,0.8065028599349271]");
+	free(s);
+	cJSON_Delete(doc);
+	doc = cJSON_CreateNumber(1e16);
+	s = json_print(doc, 1);
+	ck_assert_str_eq(s, "1e+16");
+	free(s);
+	cJSON_Delete(doc);
+	ck_assert_ptr_null(json_print(NULL, 0));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("util");
@@ -182,6 +360,9 @@ int main(void)
 	tcase_add_test(tc, test_fs);
 	tcase_add_test(tc, test_time);
 	tcase_add_test(tc, test_text_escape);
+	tcase_add_test(tc, test_num_cases);
+	tcase_add_test(tc, test_num_random);
+	tcase_add_test(tc, test_json_print);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,39 @@
+#!/bin/sh
+# A rerun keeps the original run's tags (the pipeline's, --tag's and those
+# added later with `runlens tag`) and adds its own; `show` names the run it
+# reran, by id and name, also once that run is deleted.
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
+export PATH="$(dirname "$RUNLENS_BIN"):$PATH"
+cat > p.json <<'J'
+{"name": "rr", "tags": ["from-file"], "params": {"n": 1},
+ "steps": [{"name": "s", "run": "echo ${params.n}"}]}
+J
+expect_exit 0 rl run p.json --name original --tag nightly
+expect_exit 0 rl tag original reviewed
+expect_exit 0 rl rerun original --name again --tag rerun-tag -p n=2
+expect_exit 0 rl show again --json
+expect_eq '["from-file", "nightly", "rerun-tag", "reviewed"]' "$(jget "$OUT" 'sorted(d["tags"])')" "the rerun keeps the original's tags"
+expect_eq 1 "$(jget "$OUT" 'd["rerun_of"]')" "rerun_of"
+expect_eq original "$(jget "$OUT" 'd["rerun_of_name"]')" "rerun_of_name"
+expect_exit 0 rl ls --where 'tag=reviewed' --json
+expect_eq "2 1" "$(jget "$OUT" '" ".join(str(r["id"]) for r in d["runs"])')" "found by the original's tag"
+expect_exit 0 rl show again
+expect_contains "$OUT" "  rerun of  1 (original)" "show"
+expect_contains "$OUT" "from-file, nightly, rerun-tag, reviewed" "show tags"
+
+# the original deleted: the rerun still says what it reran
+expect_exit 0 rl rm original --yes
+expect_exit 4 rl show original
+expect_exit 0 rl show again
+expect_contains "$OUT" "  rerun of  1 (original, deleted)" "show after rm"
+expect_exit 0 rl show again --json
+expect_eq 1 "$(jget "$OUT" 'd["rerun_of"]')" "rerun_of after rm"
+expect_eq original "$(jget "$OUT" 'd["rerun_of_name"]')" "rerun_of_name after rm"
+expect_exit 0 rl show again --csv
+# a run that is no rerun
+expect_exit 0 rl run p.json --name plain
+expect_exit 0 rl show plain --json
+expect_eq null "$(jget "$OUT" 'd["rerun_of"]')" "not a rerun"
+expect_eq null "$(jget "$OUT" 'd["rerun_of_name"]')" "not a rerun: no name"
+expect_not_contains "$(rl show plain)" "rerun of"
+done_testing
