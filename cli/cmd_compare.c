@@ -15,6 +15,7 @@
 #include "cli/output.h"
 #include "core/session.h"
 #include "store/store.h"
+#include "util/num.h"
 #include "util/buf.h"
 
 static char *num(double v)
@@ -32,8 +33,8 @@ static void render_params(const struct compare_pair *p, int all, struct table *p
 		const struct compare_param *q = &p->params[i];
 		if (q->same && !all)
 			continue;
-		char *ta = q->value ? cJSON_PrintUnformatted(q->value) : strdup("-");
-		char *tb = q->other ? cJSON_PrintUnformatted(q->other) : strdup("-");
+		char *ta = q->value ? json_print(q->value, 0) : strdup("-");
+		char *tb = q->other ? json_print(q->other, 0) : strdup("-");
 		table_add_row(pt, q->key, ta, tb);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "key", q->key);

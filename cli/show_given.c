@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/output.h"
+#include "util/num.h"
 #include "util/buf.h"
 
 static const cJSON *get(const cJSON *o, const char *k)
@@ -25,7 +26,7 @@ static const char *str(const cJSON *o, const char *k)
 
 static void field_json(FILE *o, const char *label, const cJSON *v)
 {
-	char *t = v ? cJSON_PrintUnformatted(v) : NULL;
+	char *t = v ? json_print(v, 0) : NULL;
 	if (t)
 		out_field(o, label, t);
 	free(t);
@@ -130,7 +131,7 @@ void show_given_step_text(FILE *o, const struct store_step_run *st)
 	if (cJSON_IsObject(params) && params->child) {
 		fprintf(o, "\nparams (as the step received them)\n");
 		for (const cJSON *p = params->child; p; p = p->next) {
-			char *v = cJSON_PrintUnformatted(p);
+			char *v = json_print(p, 0);
 			struct buf line = BUF_INIT;
 			buf_printf(&line, "  %s = %s", p->string, v ? v : "");
 			out_line(o, line.data);

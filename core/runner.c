@@ -20,6 +20,7 @@
 #include "core/locate.h"
 #include "core/run_internal.h"
 #include "core/session.h"
+#include "util/num.h"
 #include "util/fs.h"
 #include "util/timeutil.h"
 
@@ -160,7 +161,7 @@ int run_apply_state(struct run *r, const cJSON *writes, struct rl_err *err)
 	if (!writes || !writes->child)
 		return 0;
 	context_merge(r->state, writes);
-	char *json = cJSON_PrintUnformatted(r->state);
+	char *json = json_print(r->state, 0);
 	int rc = json ? store_run_set_state(r->store, r->run_id, json, err)
 		      : rl_err_set(err, RL_E_NOMEM, NULL);
 	free(json);

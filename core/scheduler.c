@@ -25,6 +25,7 @@
 
 #include "core/decide.h"
 #include "core/session.h"
+#include "util/num.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -283,7 +284,7 @@ static int try_cache(struct run *r, struct rstep *s, struct rl_err *err)
 	int rc = -1;
 	if (decide_step(&in, &d, err) < 0)
 		goto cleanup;
-	char *parts_json = cJSON_PrintUnformatted(d.parts);
+	char *parts_json = json_print(d.parts, 0);
 	int set = run_tx(r, err) < 0 ||
 				  store_step_run_set_cache(r->store, s->step_run_id, d.key, parts_json,
 							   d.action == DECIDE_RUN ? 0 : d.hit, err) < 0 ||

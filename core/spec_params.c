@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/num.h"
 #include "util/buf.h"
 
 int spec_check_params(struct spec_ctx *c, const char *step, const cJSON *v)
@@ -31,7 +32,7 @@ char *spec_param_text(const cJSON *v)
 {
 	if (cJSON_IsString(v))
 		return strdup(v->valuestring);
-	return cJSON_PrintUnformatted(v);
+	return json_print(v, 0);
 }
 
 cJSON *spec_step_params(const struct spec *s, const struct step_extra *x)

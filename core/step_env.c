@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "util/num.h"
 #include "util/buf.h"
 #include "util/fs.h"
 
@@ -80,7 +81,7 @@ static char *param_text(const cJSON *v)
 {
 	if (cJSON_IsString(v))
 		return strdup(v->valuestring);
-	return cJSON_PrintUnformatted(v);
+	return json_print(v, 0);
 }
 
 static int build_argv(const struct run *r, const struct rstep *s,

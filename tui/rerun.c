@@ -17,6 +17,7 @@
 #include "core/plan.h"
 #include "core/rerun.h"
 #include "tui/widget_dialog.h"
+#include "util/num.h"
 #include "util/buf.h"
 
 #define MAX_WORDS 48
@@ -33,7 +34,7 @@ static char *params_text(const char *params_json)
 		if (cJSON_IsString(p) && p->valuestring[0] && !strpbrk(p->valuestring, " \t\"'"))
 			v = strdup(p->valuestring);
 		else
-			v = cJSON_PrintUnformatted(p);
+			v = json_print(p, 0);
 		buf_printf(&b, "%s%s=%s", b.len ? " " : "", p->string, v ? v : "");
 		free(v);
 	}

@@ -21,6 +21,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "util/num.h"
 #include "util/buf.h"
 
 char cmp_letter(int i)
@@ -104,7 +105,7 @@ static char *param_text(const cJSON *v)
 		return NULL;
 	if (cJSON_IsString(v))
 		return strdup(v->valuestring);
-	return cJSON_PrintUnformatted(v);
+	return json_print(v, 0);
 }
 
 static struct cmp_param *param_row(struct cmp_data *d, const char *key)

@@ -17,6 +17,7 @@
 #include "core/runs.h"
 #include "core/session.h"
 #include "tui/widget_table.h"
+#include "util/num.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -79,7 +80,7 @@ static char *pairs(const char *json)
 	cJSON *o = cJSON_Parse(json ? json : "{}");
 	struct buf b = BUF_INIT;
 	for (cJSON *p = cJSON_IsObject(o) ? o->child : NULL; p; p = p->next) {
-		char *val = cJSON_IsString(p) ? strdup(p->valuestring) : cJSON_PrintUnformatted(p);
+		char *val = cJSON_IsString(p) ? strdup(p->valuestring) : json_print(p, 0);
 		buf_printf(&b, "%s%s=%s", b.len ? "  " : "", p->string, val ? val : "");
 		free(val);
 	}
@@ -149,7 +150,7 @@ static void load_context(struct run_view *rv)
 		add_ctx(rv, "model", m.data);
 		buf_free(&m);
 	}
-	char *custom = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(c, "custom"));
+	char *custom = json_print(cJSON_GetObjectItemCaseSensitive(c, "custom"), 0);
 	p = pairs(custom);
 	add_ctx(rv, "custom", p);
 	free(p);

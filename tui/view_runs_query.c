@@ -12,6 +12,7 @@
 #include "core/filter.h"
 #include "tui/internal.h"
 #include "tui/widget_dialog.h"
+#include "util/num.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -128,7 +129,7 @@ static char *columns_json(const struct runs_view *rv)
 	cJSON *a = cJSON_CreateArray();
 	for (int i = 0; i < rv->nm; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(rv->m[i].title));
-	char *s = cJSON_PrintUnformatted(a);
+	char *s = json_print(a, 0);
 	cJSON_Delete(a);
 	return s;
 }

@@ -18,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "util/num.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -49,7 +50,7 @@ static char *json_text(const cJSON *j, int quote)
 		return strdup("-");
 	if (cJSON_IsString(j) && !quote)
 		return strdup(j->valuestring);
-	char *s = cJSON_PrintUnformatted(j);
+	char *s = json_print(j, 0);
 	return s ? s : strdup("?");
 }
 
