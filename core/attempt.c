@@ -491,10 +491,13 @@ int attempt_finish(struct run *r, struct rstep *s, const struct exec_result *res
 	    record_environment(r, s, err) < 0)
 		return -1;
 	mask_records_file(s);
-	if (res->exit_code == 0 && !s->timed_out && !r->interrupting)
+	if (res->exit_code == 0 && !s->timed_out && !r->interrupting && !res->log_error)
 		return finish_success(r, s, err);
 	char *m;
-	if (s->timed_out)
+	if (res->log_error && !r->interrupting)
+		m = printed("the step's output could not be written to its log: %s",
+			    strerror(res->log_error));
+	else if (s->timed_out)
 		m = printed("timed out after %gs", s->sp->timeout);
 	else if (r->interrupting)
 		m = printed("interrupted");

@@ -13,6 +13,12 @@ struct masker {
 	int n, cap;
 	size_t longest;
 	struct buf held;
+	/* the values by their first byte, longest first: only those are
+	 * compared at a position, so masking 300 values costs about what one
+	 * does (by[c] .. by[c + 1] in order[]) */
+	int by[257];
+	int *order;
+	int indexed;
 };
 
 size_t mask_chars(const char *s, size_t len)
@@ -90,6 +96,64 @@ struct masker *masker_new(char *const *values, int n)
 	return m;
 }
 
+static const struct masker *sort_masker;
+
+static int longer_first(const void *a, const void *b)
+{
+	const struct masker *m = sort_masker;
+	int x = *(const int *)a, y = *(const int *)b;
+	unsigned char fx = (unsigned char)m->values[x][0], fy = (unsigned char)m->values[y][0];
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	return m->lens[x] > m->lens[y] ? -1 : m->lens[x] < m->lens[y] ? 1 : x - y;
+}
+
+/* Index the values by first byte (once, before the first feed). */
+static int build_index(struct masker *m)
+{
+	if (m->indexed)
+		return 0;
+	m->order = calloc((size_t)m->n + 1, sizeof(int));
+	if (!m->order)
+		return -1;
+	for (int k = 0; k < m->n; k++)
+		m->order[k] = k;
+	sort_masker = m;
+	qsort(m->order, (size_t)m->n, sizeof(int), longer_first);
+	sort_masker = NULL;
+	int k = 0;
+	for (int c = 0; c < 256; c++) {
+		m->by[c] = k;
+		while (k < m->n && (unsigned char)m->values[m->order[k]][0] == c)
+			k++;
+	}
+	m->by[256] = m->n;
+	m->indexed = 1;
+	return 0;
+}
+
+/* At D[I..LEN): the length of the longest value that starts there (0:
+ * none); *maybe when, not FINAL, a value could continue in the next feed
+ * (so nothing may be decided here yet). */
+static size_t match_at(const struct masker *m, const char *d, size_t i, size_t len, int final,
+		       int *maybe)
+{
+	unsigned char c = (unsigned char)d[i];
+	size_t hit = 0;
+	*maybe = 0;
+	for (int j = m->by[c]; j < m->by[c + 1]; j++) {
+		int k = m->order[j];
+		size_t l = m->lens[k];
+		if (i + l <= len) {
+			if (!hit && memcmp(d + i, m->values[k], l) == 0)
+				hit = l; /* the longest, as they come longest first */
+		} else if (!final && memcmp(d + i, m->values[k], len - i) == 0) {
+			*maybe = 1; /* a value may continue in the next feed */
+		}
+	}
+	return hit;
+}
+
 /* Mask m->held; emit all of it when FINAL, else keep back a tail that
  * could be the start of a value. */
 static void drain(struct masker *m, struct buf *out, int final)
@@ -97,17 +161,8 @@ static void drain(struct masker *m, struct buf *out, int final)
 	const char *d = m->held.data;
 	size_t len = m->held.len, i = 0, start = 0;
 	while (i < len) {
-		size_t hit = 0, maybe = 0;
-		for (int k = 0; k < m->n; k++) {
-			size_t l = m->lens[k];
-			if (i + l <= len) {
-				if (memcmp(d + i, m->values[k], l) == 0 && l > hit)
-					hit = l;
-			} else if (!final &&
-				   memcmp(d + i, m->values[k], len - i) == 0) {
-				maybe = 1; /* a value may continue in the next feed */
-			}
-		}
+		int maybe;
+		size_t hit = match_at(m, d, i, len, final, &maybe);
 		/* a longer value may still match here ("pass" now, "word" in
 		 * the next write of "password"): wait for it, so the result
 		 * never depends on how the stream was split */
@@ -137,13 +192,18 @@ void masker_feed(struct masker *m, const char *data, size_t len,
 		buf_append(out, data, len);
 		return;
 	}
+	if (build_index(m) < 0) {
+		/* no memory to index: mask everything rather than leak */
+		buf_puts(out, SECRET_MASK);
+		return;
+	}
 	buf_append(&m->held, data, len);
 	drain(m, out, 0);
 }
 
 void masker_flush(struct masker *m, struct buf *out)
 {
-	if (m && m->held.len)
+	if (m && m->held.len && build_index(m) == 0)
 		drain(m, out, 1);
 }
 
@@ -156,6 +216,7 @@ void masker_free(struct masker **pm)
 		free(m->values[i]);
 	free(m->values);
 	free(m->lens);
+	free(m->order);
 	buf_free(&m->held);
 	free(m);
 	*pm = NULL;

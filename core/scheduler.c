@@ -18,10 +18,12 @@
 #include "config.h"
 #include "core/run_internal.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "core/decide.h"
 #include "core/session.h"
@@ -49,7 +51,36 @@ struct sched {
 	int *broken;	      /* work list: failed, skipped or interrupted steps */
 	int nbroken;
 	int settled;	      /* steps in a final state */
+	/* jobs whose output is masked hold four descriptors while they run
+	 * (two pipes, two logs): no more of them at once than the open-file
+	 * limit allows, so `ulimit -n 64` with `-j 200` waits instead of
+	 * failing with "Too many open files" */
+	int masked_budget, masked_running;
 };
+
+/* Descriptors open now. */
+static int open_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return 32;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+static int masked_budget(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 1 << 20;
+	/* each masked job: 4 while it runs, 2 more while it starts; keep 16
+	 * for the store, the records files and the like */
+	long spare = (long)rl.rlim_cur - open_fds() - 16;
+	return spare / 6 > 1 ? (int)(spare / 6) : 1;
+}
 
 static int before(const struct run *r, int a, int b)
 {
@@ -97,6 +128,7 @@ int scheduler_init(struct run *r, struct rl_err *err)
 	if (!q)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	r->sched = q;
+	q->masked_budget = masked_budget();
 	q->decide.v = calloc((size_t)n + 1, sizeof(int));
 	q->waiting.v = calloc((size_t)n + 1, sizeof(int));
 	q->running = calloc((size_t)n + 1, sizeof(int));
@@ -318,11 +350,17 @@ static int launch_ready(struct run *r, struct rl_err *err)
 			heap_push(r, &q->waiting, (int)(s - r->steps));
 	}
 	while (!r->interrupting && q->waiting.n > 0 && r->running < r->jobs) {
-		struct rstep *s = &r->steps[heap_pop(r, &q->waiting)];
+		struct rstep *s = &r->steps[q->waiting.v[0]];
+		int masked = s->sp->nsecrets > 0;
+		if (masked && q->masked_running >= q->masked_budget)
+			break; /* wait for one to end */
+		heap_pop(r, &q->waiting);
 		if (s->state != RS_PENDING && s->state != RS_RETRYING)
 			continue;
 		if (attempt_start(r, s, err) < 0 || skip_dependents(r, err) < 0)
 			return -1;
+		if (s->job && masked)
+			q->masked_running++;
 		/* a step that could not start failed or waits to retry */
 		if (s->state == RS_RETRYING && !s->job)
 			continue;
@@ -427,6 +465,8 @@ static int collect(struct run *r, struct rl_err *err)
 			continue;
 		s->job = 0;
 		r->running--;
+		if (s->sp->nsecrets > 0)
+			r->sched->masked_running--;
 		if (attempt_finish(r, s, &res, err) < 0)
 			return -1;
 	}

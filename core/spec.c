@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/spec_internal.h"
 #include "util/buf.h"
@@ -233,6 +234,15 @@ int spec_load_file(const char *path, struct spec **out, struct rl_err *err)
 		return rl_err_set(err, RL_E_USAGE, "no pipeline file given");
 	if (fs_is_dir(path))
 		return rl_err_set(err, RL_E_USAGE, "%s is a folder, not a pipeline file", path);
+	/* not a device or a pipe that never ends (/dev/zero), not a file too
+	 * big to be a pipeline */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return rl_err_set(err, RL_E_USAGE, "%s is not a regular file, not a pipeline file",
+				  path);
+	if (stat(path, &st) == 0 && st.st_size > SPEC_MAX_FILE)
+		return rl_err_set(err, RL_E_SPEC, "%s: %lld bytes: a pipeline file is at most %d MiB",
+				  path, (long long)st.st_size, SPEC_MAX_FILE >> 20);
 	if (fs_read_file(path, &text, &len, err) < 0) {
 		if (err && err->code == RL_E_NOT_FOUND)
 			rl_err_set(err, RL_E_NOT_FOUND, "no pipeline file %s", path);

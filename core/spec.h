@@ -127,8 +127,13 @@ struct spec {
 	int *order; /* topological order: nsteps indexes; ties keep file order */
 };
 
+/* The largest pipeline file read (bytes). */
+#define SPEC_MAX_FILE (64 << 20)
+
 /* Read and parse a pipeline file.  RL_E_NOT_FOUND / RL_E_IO when it cannot
- * be read, RL_E_SPEC for everything wrong inside. */
+ * be read, RL_E_USAGE when it is not a regular file (a folder, a device, a
+ * pipe), RL_E_SPEC for everything wrong inside (a file over SPEC_MAX_FILE
+ * too). */
 int spec_load_file(const char *path, struct spec **out, struct rl_err *err);
 
 /* Parse TEXT (LEN bytes); FILENAME is used in messages and as spec->path.

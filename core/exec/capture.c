@@ -14,6 +14,7 @@
 
 struct stream {
 	int log;  /* the log file */
+	int error; /* the first errno writing it, 0: none */
 	int pipe; /* read end of the job's pipe, or -1 */
 	struct masker *mask; /* NULL: nothing to mask */
 };
@@ -22,14 +23,17 @@ struct capture {
 	struct stream s[2];
 };
 
-static void write_all(int fd, const char *p, size_t n)
+/* Write all of P to the log; the first failure (a full disk) is kept. */
+static void write_all(struct stream *st, const char *p, size_t n)
 {
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
+	while (n > 0 && !st->error) {
+		ssize_t w = write(st->log, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w <= 0) {
+			st->error = w < 0 ? errno : EIO;
 			return;
+		}
 		p += w;
 		n -= (size_t)w;
 	}
@@ -109,12 +113,12 @@ static void emit(struct stream *st, const char *data, size_t n)
 	if (st->log < 0)
 		return;
 	if (!st->mask) {
-		write_all(st->log, data, n);
+		write_all(st, data, n);
 		return;
 	}
 	struct buf b = BUF_INIT;
 	masker_feed(st->mask, data, n, &b);
-	write_all(st->log, b.data ? b.data : "", b.len);
+	write_all(st, b.data ? b.data : "", b.len);
 	buf_free(&b);
 }
 
@@ -124,9 +128,13 @@ static void flush_held(struct stream *st)
 		return;
 	struct buf b = BUF_INIT;
 	masker_flush(st->mask, &b);
-	write_all(st->log, b.data ? b.data : "", b.len);
+	write_all(st, b.data ? b.data : "", b.len);
 	buf_free(&b);
 }
+
+/* At most this many chunks a stream a pump (not final): a job that writes
+ * as fast as it can must not keep the runner from its timeouts. */
+#define PUMP_MAX_CHUNKS 16
 
 void capture_pump(struct capture *c, int final)
 {
@@ -135,7 +143,7 @@ void capture_pump(struct capture *c, int final)
 	char chunk[65536];
 	for (int k = 0; k < 2; k++) {
 		struct stream *st = &c->s[k];
-		while (st->pipe >= 0) {
+		for (int got = 0; st->pipe >= 0 && (final || got < PUMP_MAX_CHUNKS); got++) {
 			ssize_t n = read(st->pipe, chunk, sizeof chunk);
 			if (n < 0 && errno == EINTR)
 				continue;
@@ -157,6 +165,14 @@ int capture_write(struct capture *c, int stream, const char *data, size_t n)
 	if (!c || (stream != 1 && stream != 2))
 		return -1;
 	emit(&c->s[stream - 1], data, n);
+	return 0;
+}
+
+int capture_error(const struct capture *c)
+{
+	for (int k = 0; c && k < 2; k++)
+		if (c->s[k].error)
+			return c->s[k].error;
 	return 0;
 }
 

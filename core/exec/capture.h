@@ -35,12 +35,19 @@ int capture_open(struct capture **c, enum capture_mode mode, const char *stdout_
  * the files directly).  */
 void capture_poll_fds(const struct capture *c, int fds[2]);
 
-/* Move what has arrived in the pipes to the logs, masked.  FINAL: the job
- * ended: also what the masker holds back, then close the pipes. */
+/* Move what has arrived in the pipes to the logs, masked: at most 1 MiB a
+ * stream a call, so a job writing flat out cannot keep its runner from
+ * anything else.  FINAL: the job ended: all that is left, also what the
+ * masker holds back, then close the pipes. */
 void capture_pump(struct capture *c, int final);
 
 /* Write N bytes of STREAM (1: stdout, 2: stderr) through the masker. */
 int capture_write(struct capture *c, int stream, const char *data, size_t n);
+
+/* The first error writing a log (errno; a full disk), 0 when none: the
+ * logs are then incomplete, and the attempt must not pass for complete.
+ * Ask after capture_pump(c, 1). */
+int capture_error(const struct capture *c);
 
 /* Flush what is held back, close everything.  Accepts NULL; clears *c. */
 void capture_free(struct capture **c);

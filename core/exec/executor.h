@@ -18,8 +18,9 @@
  *  - wait() blocks until something may have happened (a job ended, output
  *    arrived, WAKE_FD became readable) or TIMEOUT_MS passed; it moves
  *    output to the logs as it goes.  It never blocks longer than asked.
- *  - reap() hands back one ended job, with its logs complete and closed,
- *    or 0 when none has ended.  Every started job is reaped exactly once.
+ *  - reap() hands back one ended job, with its logs complete and closed
+ *    (or log_error saying why they are not), or 0 when none has ended.
+ *    Every started job is reaped exactly once.
  *  - signal() asks for the whole job (its process group) to get SIG.
  *  - Jobs are identified by the int64_t the executor chose; 0 is never
  *    a job.
@@ -50,6 +51,8 @@ struct exec_result {
 	int64_t job;
 	int exit_code; /* -1 when it ended by a signal */
 	int signal;    /* 0 when it exited */
+	int log_error; /* errno when a log could not be written in full (a
+			  full disk): the attempt failed; 0 when complete */
 };
 
 struct executor;

@@ -229,6 +229,8 @@ static int fake_reap(struct executor *ex, struct exec_result *res)
 		res->job = j->id;
 		res->exit_code = j->exit_code;
 		res->signal = j->signal;
+		capture_pump(j->cap, 1);
+		res->log_error = capture_error(j->cap);
 		job_clear(j); /* flushes and closes the logs */
 		return 1;
 	}

@@ -16,8 +16,12 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef HAVE_SYS_PRCTL_H
+#include <sys/prctl.h>
+#endif
 
 #include "core/exec/capture.h"
+#include "util/buf.h"
 #include "core/exec/watchdog.h"
 
 /* What a job left running is given after SIGTERM when the runner died. */
@@ -26,6 +30,7 @@
 struct local_job {
 	pid_t pid; /* 0: free slot */
 	struct capture *cap;
+	char *marker; /* "RUNLENS_JOB=<name>", in its environment */
 };
 
 struct executor {
@@ -52,6 +57,16 @@ static void on_sigchld(int sig)
 	errno = saved;
 }
 
+/* Processes a job left that left its process group (setsid) are
+ * reparented to the runner, not to init: it is their subreaper, so it
+ * finds them when the job ends (stop_escapees). */
+static void become_subreaper(void)
+{
+#ifdef HAVE_SYS_PRCTL_H
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#endif
+}
+
 static int local_open(struct executor **out, struct rl_err *err)
 {
 	struct executor *ex = calloc(1, sizeof(*ex));
@@ -72,6 +87,7 @@ static int local_open(struct executor **out, struct rl_err *err)
 	/* without a watchdog the jobs still run; they just could outlive a
 	 * killed runner */
 	ex->wd_fd = watchdog_start(WATCHDOG_GRACE_MS, &ex->wd_pid, NULL);
+	become_subreaper();
 	*out = ex;
 	return 0;
 }
@@ -143,32 +159,55 @@ cleanup:
 	return rc;
 }
 
+/* The job's environment with its marker (RUNLENS_JOB=NAME) added, by
+ * which what it leaves behind is known (borrowed strings but MARKER). */
+static char **marked_env(char *const *envp, const char *marker)
+{
+	int n = 0;
+	while (envp && envp[n])
+		n++;
+	char **v = calloc((size_t)n + 2, sizeof(char *));
+	for (int i = 0; v && i < n; i++)
+		v[i] = envp[i];
+	if (v)
+		v[n] = (char *)marker;
+	return v;
+}
+
 static int local_start(struct executor *ex, const struct exec_request *req,
 		       int64_t *job, struct rl_err *err)
 {
 	char *prog = NULL; /* PATH searched once here, not again by the spawn */
 	struct capture *cap = NULL;
+	struct buf marker = BUF_INIT;
+	char **env = NULL;
 	int out = -1, errfd = -1, rc = -1;
 	pid_t pid;
 	if (exec_check_start(req, &prog, err) < 0)
 		return -1;
 	struct local_job *j = job_slot(ex);
-	if (!j) {
+	buf_printf(&marker, "RUNLENS_JOB=%s", req->name ? req->name : "job");
+	struct exec_request marked = *req;
+	if (!j || !marker.data || !(env = marked_env(req->envp, marker.data))) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
+	marked.envp = env;
 	if (capture_open(&cap, CAPTURE_FOR_PROCESS, req->stdout_path, req->stderr_path,
 			 req->mask, req->nmask, &out, &errfd, err) < 0 ||
-	    spawn(req, prog, out, errfd, &pid, err) < 0)
+	    spawn(&marked, prog, out, errfd, &pid, err) < 0)
 		goto cleanup;
 	j->pid = pid;
 	j->cap = cap;
+	j->marker = buf_steal(&marker);
 	cap = NULL;
 	*job = pid;
 	watchdog_add(ex->wd_fd, pid);
 	rc = 0;
 cleanup:
 	free(prog);
+	free(env);
+	buf_free(&marker);
 	capture_free(&cap);
 	if (out >= 0)
 		close(out);
@@ -213,6 +252,64 @@ static int local_wait(struct executor *ex, int timeout_ms, int wake_fd,
 	return 0;
 }
 
+/* Does process PID's environment hold MARKER? */
+static int has_marker(pid_t pid, const char *marker)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	struct buf env = BUF_INIT;
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof chunk)) > 0 && env.len < (1 << 20))
+		buf_append(&env, chunk, (size_t)n);
+	close(fd);
+	size_t ml = strlen(marker);
+	int found = 0;
+	for (size_t i = 0; env.data && i < env.len && !found;) {
+		size_t l = strnlen(env.data + i, env.len - i);
+		found = l == ml && memcmp(env.data + i, marker, ml) == 0;
+		i += l + 1;
+	}
+	buf_free(&env);
+	return found;
+}
+
+/* What job J left that left its process group (setsid: its own session)
+ * came to the runner, its subreaper: the runner's children that are no
+ * job and carry J's marker are killed with their groups — also what they
+ * leave in turn, until there is nothing.  Needs /proc/PID/task/PID/children. */
+static void stop_escapees(struct executor *ex, const struct local_job *j)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
+	for (int round = 0; round < 8; round++) {
+		pid_t killed[64];
+		int nk = 0;
+		FILE *f = fopen(path, "re");
+		if (!f)
+			return;
+		long pid;
+		while (nk < 64 && fscanf(f, "%ld", &pid) == 1) {
+			if (pid == ex->wd_pid || job_of(ex, (pid_t)pid) || !has_marker((pid_t)pid, j->marker))
+				continue;
+			kill(-(pid_t)pid, SIGKILL);
+			kill((pid_t)pid, SIGKILL);
+			killed[nk++] = (pid_t)pid;
+		}
+		fclose(f);
+		if (!nk)
+			return;
+		/* reap exactly those (never another job's status), so what they
+		 * left comes to the runner for the next round */
+		for (int k = 0; k < nk; k++)
+			for (int t = 0; t < 100 && waitpid(killed[k], NULL, WNOHANG) == 0; t++)
+				poll(NULL, 0, 10);
+	}
+}
+
 static int local_reap(struct executor *ex, struct exec_result *res)
 {
 	char drain[64];
@@ -233,8 +330,13 @@ static int local_reap(struct executor *ex, struct exec_result *res)
 		 * group (`cmd &`) is stopped, so it cannot change the outputs
 		 * the runner is about to hash and store */
 		kill(-pid, SIGKILL);
+		stop_escapees(ex, j);
 		watchdog_remove(ex->wd_fd, pid);
-		capture_free(&j->cap); /* the last output, then the logs close */
+		capture_pump(j->cap, 1); /* the last output */
+		res->log_error = capture_error(j->cap);
+		capture_free(&j->cap);
+		free(j->marker);
+		j->marker = NULL;
 		j->pid = 0;
 		res->job = pid;
 		if (WIFEXITED(status)) {
@@ -263,7 +365,9 @@ static void local_close(struct executor **pex)
 		kill(-j->pid, SIGKILL);
 		while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
 			;
+		stop_escapees(ex, j);
 		capture_free(&j->cap);
+		free(j->marker);
 	}
 	watchdog_stop(&ex->wd_fd, ex->wd_pid);
 	sigaction(SIGCHLD, &ex->old_chld, NULL);

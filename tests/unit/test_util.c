@@ -355,6 +355,8 @@ int main(void)
 {
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("util");
+	/* the random round-trips take a few seconds on a loaded machine */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_err_codes);
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_fs);
