@@ -10,7 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
-#include "core/mask.h"
+#include "util/mask.h"
 #include "core/secrets.h"
 #include "util/buf.h"
 

@@ -22,7 +22,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "util/mask.h"
 #include "util/num.h"
+
+extern char **environ;
 
 struct rl_context {
 	cJSON *doc;
@@ -201,6 +204,30 @@ const char *rl_baseline_path(rl_context *c, const char *step_output)
 	return sub_path(c, "baseline.outputs.", step_output, "");
 }
 
+/* The step's secret values: the runner hands each to the step as
+ * RUNLENS_SECRET_<NAME>_<KEY>.  Masked here as the runner masks them, so
+ * the records file never holds one, not even while the step runs or
+ * after the runner was killed.  The number of values, -1 when memory ran
+ * out. */
+static int secret_values(char ***out)
+{
+	int n = 0;
+	*out = NULL;
+	for (char **e = environ; e && *e; e++)
+		n += strncmp(*e, "RUNLENS_SECRET_", 15) == 0 && strchr(*e, '=');
+	if (!n)
+		return 0;
+	char **v = calloc((size_t)n, sizeof *v);
+	if (!v)
+		return -1;
+	int k = 0;
+	for (char **e = environ; e && *e && k < n; e++)
+		if (strncmp(*e, "RUNLENS_SECRET_", 15) == 0 && strchr(*e, '='))
+			v[k++] = strchr(*e, '=') + 1;
+	*out = v;
+	return k;
+}
+
 /* Append one line (with its newline) in one write. */
 static int append_line(rl_context *c, cJSON *rec)
 {
@@ -210,6 +237,14 @@ static int append_line(rl_context *c, cJSON *rec)
 		set_error("this context has no records file (is it from a step?)");
 		goto cleanup;
 	}
+	char **secrets;
+	int nsecrets = secret_values(&secrets);
+	if (nsecrets < 0) {
+		set_error("out of memory");
+		goto cleanup;
+	}
+	mask_json_record(secrets, nsecrets, rec);
+	free(secrets);
 	line = json_print(rec, 0); /* numbers exactly: 0.8065028599349271 */
 	if (!line) {
 		set_error("out of memory");
@@ -217,7 +252,7 @@ static int append_line(rl_context *c, cJSON *rec)
 	}
 	size_t len = strlen(line);
 	line[len] = '\n';
-	int fd = open(c->records, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	int fd = open(c->records, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		set_error("cannot write %s: %s", c->records, strerror(errno));
 		goto cleanup;

@@ -6,6 +6,8 @@
 #include "core/run_internal.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +17,7 @@
 
 #include "core/artifacts.h"
 #include "core/hash.h"
-#include "core/mask.h"
+#include "util/mask.h"
 #include "core/secrets.h"
 #include "util/num.h"
 #include "util/buf.h"
@@ -355,7 +357,8 @@ static int record_metrics_file(struct run *r, struct rstep *s, struct rl_err *er
 	else if (!(doc = cJSON_ParseWithLength(text, len)))
 		why = printed("metrics_file '%s' (%s) is not valid JSON", sp->metrics_file,
 			      sp->outputs[o].path);
-	else if (run_tx(r, err) < 0 || ingest_metrics_json(r->store, s->step_run_id, doc, err) < 0)
+	else if (mask_json(s->secret_values, s->nsecret_values, doc), /* keys are stored */
+		 run_tx(r, err) < 0 || ingest_metrics_json(r->store, s->step_run_id, doc, err) < 0)
 		rc = -1;
 	if (why)
 		rc = fail_attempt(r, s, why, 0, 0, 0, err) < 0 ? -1 : 1;
@@ -461,8 +464,11 @@ static void mask_records_file(struct rstep *s)
 		return;
 	struct buf out = BUF_INIT;
 	mask_json_lines(s->secret_values, s->nsecret_values, text, len, &out);
-	if (out.len != len || memcmp(out.data, text, len) != 0)
-		fs_write_file(s->records_path, out.data ? out.data : "", out.len, 0644, NULL);
+	/* no room for the masked copy (a full disk): the raw one goes all
+	 * the same, its records are in the store already */
+	if ((out.len != len || memcmp(out.data, text, len) != 0) &&
+	    fs_write_file(s->records_path, out.data ? out.data : "", out.len, 0600, NULL) < 0)
+		(void)truncate(s->records_path, 0);
 	buf_free(&out);
 	free(text);
 }
@@ -579,6 +585,14 @@ static int prepare(struct run *r, struct rstep *s, const struct attempt_paths *p
 		rl_err_clear(&ferr);
 		return -1;
 	}
+	/* the records file exists before the step does, readable by this
+	 * user only: what a step writes to it before the runner masks it
+	 * (a secret it logs) is nobody else's to read */
+	int rfd = open(s->records_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (rfd < 0)
+		return rl_err_set(err, fs_errno_code(errno), "cannot write %s: %s", s->records_path,
+				  strerror(errno));
+	close(rfd);
 	/* a retry: the failed attempt's metrics and metadata become its own,
 	 * the step run's start empty again */
 	if (s->last_attempt_id &&

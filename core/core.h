@@ -52,7 +52,7 @@
 #include "core/filter.h"
 #include "core/hash.h"
 #include "core/ingest.h"
-#include "core/mask.h"
+#include "util/mask.h"
 #include "core/plan.h"
 #include "core/runner.h"
 #include "core/runs.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/mask.h"
+#include "util/mask.h"
 #include "util/num.h"
 #include "util/timeutil.h"
 
@@ -174,7 +174,7 @@ int ingest_line(struct store *s, struct ingest *ing, const char *line,
 	}
 	/* a secret value is stored nowhere: not in metadata, metric keys or
 	 * run state, nor in the notes about ignored lines */
-	mask_json(ing->secrets, ing->nsecrets, doc);
+	mask_json_record(ing->secrets, ing->nsecrets, doc);
 	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "meta");
 	const cJSON *metric = cJSON_GetObjectItemCaseSensitive(doc, "metric");
 	const cJSON *state = cJSON_GetObjectItemCaseSensitive(doc, "state");

@@ -1,7 +1,7 @@
 /* core/secrets.h — secrets: kept outside the store in
  * $XDG_CONFIG_HOME/runlens/secrets.json (default ~/.config/runlens/),
  * mode 0600, as {"NAME": {"KEY": "value", …}, …}.  Masking their values
- * is core/mask.h.
+ * is util/mask.h.
  */
 #ifndef RUNLENS_CORE_SECRETS_H
 #define RUNLENS_CORE_SECRETS_H

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/mask.h"
+#include "util/mask.h"
 #include "util/buf.h"
 
 struct stream {

@@ -4,7 +4,7 @@
  * masked the same way whatever runs the job: with no values to mask the
  * job's descriptors are the log files themselves (nothing in between);
  * with values to mask the job writes into pipes, and capture_pump() moves
- * what arrived through a streaming masker (core/mask.h) into the logs, so
+ * what arrived through a streaming masker (util/mask.h) into the logs, so
  * a value written whole, in two writes or line by line never reaches a
  * file.  An executor that produces the output itself (the fake, a remote
  * wrapper) calls capture_write() instead of handing out descriptors.

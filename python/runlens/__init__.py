@@ -34,6 +34,7 @@ import json
 import math
 import numbers
 import os
+import re
 from collections.abc import Mapping
 
 __all__ = [
@@ -267,13 +268,75 @@ def _require():
     return ctx
 
 
+# Masking the step's secrets (RUNLENS_SECRET_<NAME>_<KEY>) in a record
+# before it is written, by the rule of the runner's util/mask.h: each value
+# whole and each of its lines without the blanks around it, those of at
+# least 4 characters, the longest first where several match, "***" for
+# each.  So the records file never holds a secret, not even while the step
+# runs or after the runner was killed.
+_MASK = "***"
+_MASK_MIN_CHARS = 4
+
+
+def _masker():
+    values = set()
+    for name, value in os.environ.items():
+        if not name.startswith("RUNLENS_SECRET_"):
+            continue
+        values.add(value)
+        values.update(line.strip(" \t\r") for line in value.split("\n"))
+    values = sorted((v for v in values if len(v) >= _MASK_MIN_CHARS),
+                    key=len, reverse=True)
+    if not values:
+        return None
+    return re.compile("|".join(re.escape(v) for v in values))
+
+
+def _dumps(value):
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
+
+
+def _mask_text(masker, text):
+    text = masker.sub(_MASK, text)
+    written = _dumps(text)               # as written: "\u00e9", "\""
+    again = masker.sub(_MASK, written)
+    if again == written:
+        return text
+    try:
+        back = json.loads(again)
+    except ValueError:
+        back = None
+    return back if isinstance(back, str) else _MASK
+
+
+def _mask_value(masker, value):
+    if isinstance(value, str):
+        return _mask_text(masker, value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {_mask_text(masker, k): _mask_value(masker, v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_mask_value(masker, v) for v in value]
+    written = _dumps(value)              # a number whose digits hold one
+    return _MASK if masker.sub(_MASK, written) != written else value
+
+
+def _mask_record(record):
+    masker = _masker()
+    if masker is None:
+        return record
+    # the protocol's own keys ("meta", "metric", "value") stay
+    return {key: _mask_value(masker, value) for key, value in record.items()}
+
+
 def _append(record):
     ctx = _require()
     path = ctx.step.get("records")
     if not path:
         raise RunlensError("this context has no records file")
-    line = (json.dumps(record, separators=(",", ":"), allow_nan=False) + "\n").encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    line = (_dumps(_mask_record(record)) + "\n").encode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         os.write(fd, line)   # one write: the runner never sees half a call
     finally:

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/mask.h"
+#include "util/mask.h"
 #include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -48,7 +48,7 @@ static void check_gone(const char *out, size_t n, const char *s, size_t len)
 }
 
 /* VALUE whole and each of its lines, trimmed, are not in OUT (the rule of
- * core/mask.h said again here, apart from the code it checks). */
+ * util/mask.h said again here, apart from the code it checks). */
 static void check_value_gone(const char *out, size_t n, const char *value)
 {
 	size_t len = strlen(value);

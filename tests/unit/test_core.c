@@ -16,7 +16,7 @@
 #include "core/filter.h"
 #include "core/hash.h"
 #include "core/ingest.h"
-#include "core/mask.h"
+#include "util/mask.h"
 #include "core/secrets.h"
 #include "store/store.h"
 #include "cli/output.h"
@@ -24,6 +24,7 @@
 #include "core/spec.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/num.h"
 
 static char *tmpdir(void)
 {
@@ -459,6 +460,48 @@ START_TEST(test_masker_lines)
 }
 END_TEST
 
+/* A value equal to a word of the record protocol ("meta", "value")
+ * masks what is under the record's keys, never the keys: the records
+ * stay records. */
+START_TEST(test_mask_records)
+{
+	char *vals[] = { "meta", "value", "s3cr3t" };
+	cJSON *j = cJSON_Parse("{\"meta\":{\"meta\":\"the value\",\"k\":\"s3cr3t!\"}}");
+	mask_json_record(vals, 3, j);
+	char *s = json_print(j, 0);
+	ck_assert_str_eq(s, "{\"meta\":{\"***\":\"the ***\",\"k\":\"***!\"}}");
+	free(s);
+	cJSON_Delete(j);
+	/* a records file: each line masked by its structure, a line that is
+	 * not JSON as text */
+	const char *text = "{\"metric\":\"value\",\"value\":1}\n"
+			   "{\"meta\":{\"k\":\"s3cr3t\"},\"output\":null}\n"
+			   "not json s3cr3t\n";
+	struct buf out = BUF_INIT;
+	mask_json_lines(vals, 3, text, strlen(text), &out);
+	ck_assert_str_eq(out.data, "{\"metric\":\"***\",\"value\":1}\n"
+				   "{\"meta\":{\"k\":\"***\"},\"output\":null}\n"
+				   "not json ***\n");
+	buf_free(&out);
+	/* a value seen only as the printer escapes it */
+	char *esc[] = { "x\\\"yz" };
+	j = cJSON_Parse("{\"meta\":{\"k\":\"x\\\"yz\"}}");
+	mask_json_record(esc, 1, j);
+	s = json_print(j, 0);
+	ck_assert_str_eq(s, "{\"meta\":{\"k\":\"***\"}}");
+	free(s);
+	cJSON_Delete(j);
+	/* a number whose digits hold a value (a PIN), at any depth */
+	char *pin[] = { "48151623" };
+	j = cJSON_Parse("{\"meta\":{\"pin\":48151623,\"n\":[7,1481516234]},\"value\":48151623}");
+	mask_json_record(pin, 1, j);
+	s = json_print(j, 0);
+	ck_assert_str_eq(s, "{\"meta\":{\"pin\":\"***\",\"n\":[7,\"***\"]},\"value\":\"***\"}");
+	free(s);
+	cJSON_Delete(j);
+}
+END_TEST
+
 START_TEST(test_ingest)
 {
 	char *t = tmpdir();
@@ -760,6 +803,7 @@ int main(void)
 	tcase_add_test(tc, test_exec_local);
 	tcase_add_test(tc, test_masker);
 	tcase_add_test(tc, test_masker_lines);
+	tcase_add_test(tc, test_mask_records);
 	tcase_add_test(tc, test_ingest);
 	tcase_add_test(tc, test_filter_language);
 	tcase_add_test(tc, test_filter_unknown_fields);

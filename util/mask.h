@@ -1,4 +1,4 @@
-/* core/mask.h — masking secret values: every occurrence of a value
+/* util/mask.h — masking secret values: every occurrence of a value
  * becomes "***" in captured output (a streaming masker, so a value split
  * across two writes is caught), in strings and in JSON documents.
  *
@@ -11,8 +11,8 @@
  * "b***n***n***" (`runlens secret set` refuses such values; one stored
  * before is left unmasked, and so are the short lines of a longer value,
  * a "}" or a blank line). */
-#ifndef RUNLENS_CORE_MASK_H
-#define RUNLENS_CORE_MASK_H
+#ifndef RUNLENS_UTIL_MASK_H
+#define RUNLENS_UTIL_MASK_H
 
 #include <stddef.h>
 
@@ -52,10 +52,16 @@ char *mask_string(char *const *values, int n, const char *s);
 /* Mask every string inside a JSON value, keys too, in place. */
 void mask_json(char *const *values, int n, cJSON *v);
 
+/* Mask a record line's document: what is under its top-level keys, not
+ * those keys (the record protocol's "meta", "metric", "value", …), by
+ * structure and as printed JSON text, so a value the writer escaped
+ * ("\u00e9", "\"") is caught too; a value whose masked text no longer
+ * parses becomes "***" whole. */
+void mask_json_record(char *const *values, int n, cJSON *doc);
+
 /* Mask a text of JSON lines (a records file) into OUT: a line that is
- * JSON is parsed, masked with mask_json and printed back compact, so a
- * value the writer escaped ("\u00e9", "\"") is caught too; any other line
- * is masked as text.  Line ends are kept. */
+ * JSON is parsed, masked with mask_json_record and printed back compact;
+ * any other line is masked as text.  Line ends are kept. */
 void mask_json_lines(char *const *values, int n, const char *text, size_t len,
 		     struct buf *out);
 

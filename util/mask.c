@@ -1,6 +1,6 @@
-/* core/mask.c — masking secret values in text and JSON (core/mask.h). */
+/* util/mask.c — masking secret values in text and JSON (util/mask.h). */
 #include "config.h"
-#include "core/mask.h"
+#include "util/mask.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -232,20 +232,63 @@ char *mask_string(char *const *values, int n, const char *s)
 	return buf_steal(&out);
 }
 
-void mask_json(char *const *values, int n, cJSON *v)
+/* S masked as it is and as JSON writes it ("\u00e9", "\""): the masked
+ * value (malloc'd), "***" whole when the masked JSON text no longer
+ * reads as a string (a value across a quote); NULL when memory ran out. */
+static char *mask_text(char *const *values, int n, const char *s)
 {
-	if (!v || n == 0)
-		return;
-	if (cJSON_IsString(v)) {
-		char *masked = mask_string(values, n, v->valuestring);
-		if (masked && strcmp(masked, v->valuestring) != 0)
-			cJSON_SetValuestring(v, masked);
-		free(masked);
+	char *plain = mask_string(values, n, s);
+	cJSON *str = plain ? cJSON_CreateString(plain) : NULL;
+	char *text = str ? json_print(str, 0) : NULL;
+	char *again = text ? mask_string(values, n, text) : NULL;
+	cJSON_Delete(str);
+	if (again && strcmp(again, text) != 0) {
+		cJSON *back = cJSON_Parse(again);
+		free(plain);
+		plain = strdup(cJSON_IsString(back) ? back->valuestring : SECRET_MASK);
+		cJSON_Delete(back);
+	} else if (!again) {
+		free(plain);
+		plain = NULL;
 	}
-	for (cJSON *c = v->child; c; c = c->next) {
+	free(text);
+	free(again);
+	return plain;
+}
+
+/* Whether the digits of the number C hold a value (a PIN). */
+static int number_holds(char *const *values, int n, const cJSON *c)
+{
+	char *text = json_print(c, 0);
+	char *again = text ? mask_string(values, n, text) : NULL;
+	int holds = !again || strcmp(again, text) != 0;
+	free(text);
+	free(again);
+	return holds;
+}
+
+/* The member C of PARENT becomes "***", under its key. */
+static void replace_with_mask(cJSON *parent, cJSON *c)
+{
+	cJSON *repl = cJSON_CreateString(SECRET_MASK);
+	if (!repl)
+		return;
+	repl->string = c->string;
+	repl->type |= c->type & cJSON_StringIsConst;
+	c->string = NULL;
+	cJSON_ReplaceItemViaPointer(parent, c, repl);
+}
+
+static void mask_node(char *const *values, int n, cJSON *v);
+
+/* The members of V: their keys unless KEEP_KEYS, their values. */
+static void mask_members(char *const *values, int n, cJSON *v, int keep_keys)
+{
+	for (cJSON *c = v->child, *next; c; c = next) {
+		next = c->next;
 		/* keys too: {"meta": {"<value>": 1}} */
-		if (c->string && !(c->type & cJSON_StringIsConst)) {
-			char *masked = mask_string(values, n, c->string);
+		if (!keep_keys && c->string && !(c->type & cJSON_StringIsConst)) {
+			char *masked = mask_text(values, n, c->string);
 			if (masked && strcmp(masked, c->string) != 0) {
 				cJSON_free(c->string);
 				c->string = masked;
@@ -253,8 +296,46 @@ void mask_json(char *const *values, int n, cJSON *v)
 			}
 			free(masked);
 		}
-		mask_json(values, n, c);
+		if (cJSON_IsNumber(c)) {
+			if (number_holds(values, n, c))
+				replace_with_mask(v, c);
+		} else {
+			mask_node(values, n, c);
+		}
 	}
+}
+
+/* Mask the strings of V and the keys of its members; a number among its
+ * members whose digits hold a value becomes "***". */
+static void mask_node(char *const *values, int n, cJSON *v)
+{
+	if (cJSON_IsString(v)) {
+		char *masked = mask_text(values, n, v->valuestring);
+		if (!masked)
+			masked = strdup(SECRET_MASK);
+		if (masked && strcmp(masked, v->valuestring) != 0)
+			cJSON_SetValuestring(v, masked);
+		free(masked);
+	}
+	mask_members(values, n, v, 0);
+}
+
+void mask_json(char *const *values, int n, cJSON *v)
+{
+	if (v && n > 0)
+		mask_node(values, n, v);
+}
+
+void mask_json_record(char *const *values, int n, cJSON *doc)
+{
+	if (!doc || n == 0)
+		return;
+	/* the record's own keys ("meta", "metric", "value", …) are the
+	 * protocol, not data: what is under them is masked */
+	if (cJSON_IsObject(doc))
+		mask_members(values, n, doc, 1);
+	else
+		mask_node(values, n, doc);
 }
 
 void mask_json_lines(char *const *values, int n, const char *text, size_t len,
@@ -266,8 +347,12 @@ void mask_json_lines(char *const *values, int n, const char *text, size_t len,
 		size_t end = nl ? (size_t)(nl - text) : len;
 		cJSON *doc = cJSON_ParseWithLength(text + start, end - start);
 		char *line = NULL;
+		if (doc && !cJSON_IsObject(doc) && !cJSON_IsArray(doc)) {
+			cJSON_Delete(doc); /* a bare value is no record: text */
+			doc = NULL;
+		}
 		if (doc) {
-			mask_json(values, n, doc);
+			mask_json_record(values, n, doc);
 			line = json_print(doc, 0); /* its numbers as they were */
 			cJSON_Delete(doc);
 		}
@@ -275,11 +360,6 @@ void mask_json_lines(char *const *values, int n, const char *text, size_t len,
 			char *raw = strndup(text + start, end - start);
 			line = raw ? mask_string(values, n, raw) : NULL;
 			free(raw);
-		} else {
-			/* a value the JSON printer escapes differently */
-			char *again = mask_string(values, n, line);
-			free(line);
-			line = again;
 		}
 		if (line)
 			buf_puts(out, line);
