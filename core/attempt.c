@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/records.h"
 #include "core/artifacts.h"
 #include "core/hash.h"
 #include "core/mask.h"
@@ -291,7 +292,7 @@ static int write_context(struct run *r, struct rstep *s, const char *path, int f
 		.environment = r->environment,
 	};
 	cJSON *doc = context_build(&a);
-	json = doc ? cJSON_Print(doc) : NULL;
+	json = doc ? records_print(doc, 1) : NULL;
 	cJSON_Delete(doc);
 	if (!json) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
@@ -407,7 +408,7 @@ static int apply_state(struct run *r, struct rstep *s, struct rl_err *err)
 {
 	if (!s->pending_state || !s->pending_state->child)
 		return 0;
-	char *writes = cJSON_PrintUnformatted(s->pending_state);
+	char *writes = records_print(s->pending_state, 0);
 	int rc = writes ? store_step_run_set_state_writes(r->store, s->step_run_id, writes, err)
 			: rl_err_set(err, RL_E_NOMEM, NULL);
 	free(writes);
@@ -475,7 +476,7 @@ static int record_environment(struct run *r, struct rstep *s, struct rl_err *err
 	if (!c)
 		c = cJSON_CreateObject();
 	cJSON_AddItemToObject(c, "environment", cJSON_Duplicate(s->environment, 1));
-	char *json = cJSON_PrintUnformatted(c);
+	char *json = records_print(c, 0);
 	cJSON_Delete(c);
 	int rc = json ? store_step_run_set_context(r->store, s->step_run_id, json, err)
 		      : rl_err_set(err, RL_E_NOMEM, NULL);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/records.h"
 #include "core/code.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -128,7 +129,7 @@ int cache_key(const struct spec *s, const struct spec_step *st,
 	    data_parts(s, st, &sub, input_sha, p, err) < 0 ||
 	    code_part(s, st, p, memo, err) < 0)
 		goto cleanup;
-	if (!(text = cJSON_PrintUnformatted(p))) {
+	if (!(text = records_print(p, 0))) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}

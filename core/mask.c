@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/records.h"
+
 struct masker {
 	char **values;
 	size_t *lens;
@@ -153,7 +155,7 @@ void mask_json_lines(char *const *values, int n, const char *text, size_t len,
 		char *line = NULL;
 		if (doc) {
 			mask_json(values, n, doc);
-			line = cJSON_PrintUnformatted(doc);
+			line = records_print(doc, 0);
 			cJSON_Delete(doc);
 		}
 		if (!line) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/records.h"
 #include "core/baseline.h"
 #include "core/session.h"
 #include "util/buf.h"
@@ -138,7 +139,7 @@ static char *run_context(const struct run *r)
 		.model_version = r->model_version, .environment = r->environment,
 	};
 	cJSON *doc = context_run_record(&a);
-	char *json = doc ? cJSON_PrintUnformatted(doc) : NULL;
+	char *json = doc ? records_print(doc, 0) : NULL;
 	cJSON_Delete(doc);
 	return json;
 }
@@ -148,7 +149,7 @@ static int insert_run(struct run *r, struct rl_err *err)
 	const struct spec *sp = r->spec;
 	/* the params the run's steps receive, not every declared one */
 	cJSON *used = spec_used_params(sp);
-	char *params_json = used ? cJSON_PrintUnformatted(used) : NULL;
+	char *params_json = used ? records_print(used, 0) : NULL;
 	cJSON_Delete(used);
 	char *host = session_hostname();
 	char *token = session_process_token(getpid());
@@ -187,7 +188,7 @@ static int insert_tags_and_params(struct run *r, struct rl_err *err)
 	cJSON *used = spec_used_params(r->spec);
 	int rc = used ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
 	for (cJSON *p = used ? used->child : NULL; p && rc == 0; p = p->next) {
-		char *v = cJSON_PrintUnformatted(p);
+		char *v = records_print(p, 0);
 		rc = v ? store_run_add_param(r->store, r->run_id, p->string, v, err)
 		       : rl_err_set(err, RL_E_NOMEM, NULL);
 		free(v);
@@ -232,7 +233,7 @@ static int record_context(struct run *r, struct rl_err *err)
  * context. */
 static int record_given(struct run *r, const struct rstep *s, struct rl_err *err)
 {
-	char *params = cJSON_PrintUnformatted(s->sp->params);
+	char *params = records_print(s->sp->params, 0);
 	char *tags = NULL, *ctx = NULL;
 	if (s->sp->ntags) {
 		cJSON *t = cJSON_CreateStringArray((const char *const *)s->sp->tags, s->sp->ntags);
@@ -241,7 +242,7 @@ static int record_given(struct run *r, const struct rstep *s, struct rl_err *err
 	}
 	cJSON *c = context_step_record(r->spec, s->sp);
 	if (c) {
-		ctx = cJSON_PrintUnformatted(c);
+		ctx = records_print(c, 0);
 		cJSON_Delete(c);
 	}
 	int rc = params ? store_step_run_set_given(r->store, s->step_run_id, params, tags, ctx, err)
@@ -265,7 +266,7 @@ static int insert_step(struct run *r, int k, int i, struct rl_err *err)
 	cJSON_AddNumberToObject(cfg, "timeout", s->sp->timeout);
 	if (s->sp->resources)
 		cJSON_AddItemToObject(cfg, "resources", cJSON_Duplicate(s->sp->resources, 1));
-	char *cfg_json = cJSON_PrintUnformatted(cfg);
+	char *cfg_json = records_print(cfg, 0);
 	cJSON_Delete(cfg);
 	int src = store_step_run_create(r->store, r->run_id, s->sp->name, k, s->max_attempts,
 					cfg_json, &s->step_run_id, err);

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "client/records.h"
 #include "util/buf.h"
 #include "util/fs.h"
 
@@ -40,7 +41,7 @@ static int fill_params(struct rerun *r)
 	int rc = -1;
 	cJSON *pj = cJSON_Parse(r->run.params_json ? r->run.params_json : "{}");
 	for (const cJSON *p = pj ? pj->child : NULL; p; p = p->next) {
-		char *v = cJSON_PrintUnformatted(p);
+		char *v = records_print(p, 0);
 		struct buf a = BUF_INIT;
 		int bad = buf_printf(&a, "%s=%s", p->string, v ? v : "null") < 0;
 		free(v);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/records.h"
 #include "core/context.h"
 #include "core/hash.h"
 #include "core/locate.h"
@@ -158,7 +159,7 @@ int run_apply_state(struct run *r, const cJSON *writes, struct rl_err *err)
 	if (!writes || !writes->child)
 		return 0;
 	context_merge(r->state, writes);
-	char *json = cJSON_PrintUnformatted(r->state);
+	char *json = records_print(r->state, 0);
 	int rc = json ? store_run_set_state(r->store, r->run_id, json, err)
 		      : rl_err_set(err, RL_E_NOMEM, NULL);
 	free(json);

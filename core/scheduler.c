@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/records.h"
 #include "core/decide.h"
 #include "core/session.h"
 #include "util/buf.h"
@@ -115,7 +116,7 @@ static int try_cache(struct run *r, struct rstep *s, struct rl_err *err)
 	int rc = -1;
 	if (decide_step(&in, &d, err) < 0)
 		goto cleanup;
-	char *parts_json = cJSON_PrintUnformatted(d.parts);
+	char *parts_json = records_print(d.parts, 0);
 	int set = run_tx(r, err) < 0 ||
 				  store_step_run_set_cache(r->store, s->step_run_id, d.key, parts_json,
 							   d.action == DECIDE_RUN ? 0 : d.hit, err) < 0 ||

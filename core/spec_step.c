@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/records.h"
 #include "util/buf.h"
 
 int spec_input_index(const struct spec_step *st, const char *name)
@@ -210,7 +211,7 @@ static int env_value(const struct spec_at *at, const cJSON *e,
 	if (cJSON_IsString(e))
 		*val = strdup(e->valuestring);
 	else if (scalar)
-		*val = cJSON_PrintUnformatted(e);
+		*val = records_print(e, 0);
 	if (!*val && scalar)
 		return rl_err_set(at->c->err, RL_E_NOMEM, NULL);
 	if (!*val)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/records.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -80,7 +81,7 @@ static char *param_text(const cJSON *v)
 {
 	if (cJSON_IsString(v))
 		return strdup(v->valuestring);
-	return cJSON_PrintUnformatted(v);
+	return records_print(v, 0);
 }
 
 static int build_argv(const struct run *r, const struct rstep *s,
