@@ -475,10 +475,19 @@ START_TEST(test_template_errors)
 		    "field 'workdir': unknown ${run.date}");
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"echo ${run.id\"}]}",
 		    "unterminated ${");
+	/* the shell's own ${…}: still an error, saying how to write it */
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"x=ab; echo ${#x}\"}]}",
+		    "p.json: step 'a', field 'run': unknown ${#x}: runlens substitutes ${params.X}, "
+		    "${inputs.X}, ${outputs.X}, ${run.id}, ${run.name} and ${step.name}; write "
+		    "$${#x} to pass ${#x} to the shell as it is ($$ alone stays $$)");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": [\"t\", \"${x:-d}\"]}]}",
+		    "write $${x:-d} to pass ${x:-d} to the program as it is");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"env\": {\"E\": \"${HOME}\"}}]}",
+		    "write $${HOME} to pass ${HOME} to the step as it is");
 	/* allowed: everything else, $$ escapes and plain $VAR */
 	struct spec *s = parse_ok(
 		"{\"name\": \"x\", \"params\": {\"n\": 1}, \"steps\": [{\"name\": \"a\", "
-		"\"run\": \"echo $HOME $${x} ${run.id} ${run.name} ${step.name} ${params.n} ${outputs.o}\", "
+		"\"run\": \"echo $HOME $${x} $${#x} $${x:-d} $$ ${run.id} ${run.name} ${step.name} ${params.n} ${outputs.o}\", "
 		"\"outputs\": {\"o\": \"o\"}}]}");
 	spec_free(&s);
 }
@@ -1288,7 +1297,8 @@ START_TEST(test_subst_helpers)
 	st.run_argv = argv;
 	st.run_argc = 2;
 	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), -1);
-	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'st', field 'run': unterminated ${ in '${outputs.o'");
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'st', field 'run': unterminated ${ in "
+					   "'${outputs.o' (write $${ to pass ${ on as it is)");
 	st.run_argc = 1;
 	env[0].value = "${inputs.d}";
 	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), -1);
