@@ -78,21 +78,23 @@ enum records_json_problem records_number_check(const char *t, size_t n)
 	}
 	if (i != n)
 		return RECORDS_JSON_OK;
-	/* the value is DIGITS x 10^POWER: no decimal point, so no locale */
-	char *d = malloc(int_len + frac_len + 32);
+	/* the value is DIGITS x 10^POWER, DIGITS without leading zeros */
+	size_t lead = 0;
+	while (lead < int_len + frac_len &&
+	       t[lead < int_len ? int_at + lead : frac_at + lead - int_len] == '0')
+		lead++;
+	size_t nd = int_len + frac_len - lead;
+	long power = exp - (long)frac_len;
+	/* zero; or at most 15 digits far from a double's limits: exact enough */
+	if (nd == 0 || (nd <= 15 && power > -290 && power < 290))
+		return RECORDS_JSON_OK;
+	char *d = malloc(nd + 32);
 	if (!d)
 		return RECORDS_JSON_OK;
-	size_t nd = 0;
-	for (size_t k = 0; k < int_len; k++)
-		if (nd || t[int_at + k] != '0')
-			d[nd++] = t[int_at + k];
-	for (size_t k = 0; k < frac_len; k++)
-		if (nd || t[frac_at + k] != '0')
-			d[nd++] = t[frac_at + k];
+	for (size_t k = lead; k < int_len + frac_len; k++)
+		d[k - lead] = t[k < int_len ? int_at + k : frac_at + k - int_len];
 	enum records_json_problem p = RECORDS_JSON_OK;
-	if (nd == 0)
-		goto done; /* zero */
-	long power = exp - (long)frac_len;
+	/* no decimal point: strtod reads it alike in every locale */
 	snprintf(d + nd, 32, "e%ld", power);
 	double v = strtod(d, NULL);
 	if (isinf(v)) {
@@ -106,7 +108,6 @@ enum records_json_problem records_number_check(const char *t, size_t n)
 		if (len < 0 || (size_t)len != nd || strncmp(exact, d, nd) != 0)
 			p = RECORDS_JSON_INEXACT;
 	}
-done:
 	free(d);
 	return p;
 }
