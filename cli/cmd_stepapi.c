@@ -212,7 +212,7 @@ int cmd_metric(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return rl_err_set(err, RL_E_INPUT,
 				  "metric: '%s' is not a number (metric '%s')", text, key);
 	if (records_metric_check(key, v, index != RL_NO_INDEX, (double)index, &why) < 0) {
-		rl_err_set(err, RL_E_INPUT, "metric: %s", why ? why : "out of memory");
+		rl_err_set(err, RL_E_INPUT, "%s", why ? why : "out of memory");
 		free(why);
 		return -1;
 	}

@@ -152,7 +152,7 @@ expect_exit 0 rl run steps.json
 r=$(last)
 expect_exit 0 rl logs "$r" cmd --stderr
 expect_eq 14 "$(printf '%s\n' "$ERR" | grep -c '^runlens: ')" "every refused step command said why"
-expect_contains "$ERR" "metric: metric 'm': the index 10000000000000000 is out of range (at most 9000000000000000 either way)"
+expect_contains "$ERR" "runlens: metric 'm': the index 10000000000000000 is out of range (at most 9000000000000000 either way)"
 expect_contains "$ERR" "metric 'm': 9007199254740993 is not exactly representable as a number"
 expect_contains "$ERR" "meta big=9007199254740993: not exactly representable as a number (a double holds integers exactly only up to 2^53); quote it to pass text: runlens meta 'big=\"9007199254740993\"'"
 expect_contains "$ERR" "meta d=[[[[[[[[[["
