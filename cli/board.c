@@ -1,4 +1,6 @@
-/* cli/board.c — the live step board of `runlens run`. */
+/* cli/board.c — the live step board of `runlens run`.  The run's name,
+ * step names and details are kept terminal-safe (util/text.h): the board
+ * writes its own control sequences and no one else's. */
 #include "config.h"
 #include "cli/board.h"
 
@@ -6,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/text.h"
 #include "util/timeutil.h"
 
 struct board_row {
@@ -81,15 +84,15 @@ struct board *board_new(const struct board_opts *o, const char *title,
 	b->o = *o;
 	if (b->o.rows < 5)
 		b->o.rows = 24;
-	b->title = strdup(title ? title : "");
+	b->title = text_escape_str(title, 0);
 	b->rows = calloc((size_t)(n > 0 ? n : 1), sizeof(*b->rows));
 	b->n = n;
 	b->start = time_mono_ms();
 	b->name_w = 4;
 	for (int i = 0; i < n; i++) {
-		b->rows[i].name = strdup(names[i]);
+		b->rows[i].name = text_escape_str(names[i], 0);
 		b->rows[i].status = "pending";
-		int w = (int)strlen(names[i]);
+		int w = b->rows[i].name ? (int)strlen(b->rows[i].name) : 0;
 		if (w > b->name_w)
 			b->name_w = w;
 	}
@@ -137,7 +140,7 @@ void board_step(struct board *b, int i, const char *status, int attempt,
 	r->attempt = attempt;
 	r->max_attempts = max_attempts;
 	free(r->detail);
-	r->detail = detail ? strdup(detail) : NULL;
+	r->detail = detail ? text_escape_str(detail, 0) : NULL;
 	int active = !strcmp(r->status, "running") ||
 		     !strcmp(r->status, "retrying");
 	if (active && !r->started)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/output.h"
 #include "tui/tui.h"
 #include "util/buf.h"
 
@@ -189,9 +190,11 @@ int cmd_help(struct cli *c, int argc, char **argv, struct rl_err *err)
 	return 0;
 }
 
+/* The one error line: its message quotes names, paths and values as
+ * they were given, so it is written terminal-safe. */
 static int report(struct rl_err *err)
 {
-	fprintf(stderr, "runlens: %s\n", rl_err_msg(err));
+	out_linef(stderr, "runlens: %s", rl_err_msg(err));
 	int code = rl_err_exit_code(err->code);
 	rl_err_clear(err);
 	return code ? code : 1;

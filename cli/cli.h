@@ -11,6 +11,9 @@
  *    cli_main prints "runlens: <message>" and exits with the error's code.
  *  - Commands print to c->out.  cli/ reads and writes the store only
  *    through store/ and core/ functions: no SQL, no process starting here.
+ *  - What is printed for people goes through cli/output.h (tables,
+ *    out_linef…), which makes every byte a user or a step chose
+ *    terminal-safe; --json and --csv carry the bytes as they are.
  */
 #ifndef RUNLENS_CLI_CLI_H
 #define RUNLENS_CLI_CLI_H

@@ -137,8 +137,9 @@ static void compare_one(struct cli *c, const struct compare *cmp, const struct c
 	} else {
 		if (!csv) {
 			int color = out_use_color(c->out);
-			fprintf(c->out, "run %lld %s  vs  run %lld %s\n\n", (long long)a->id, a->name,
-				(long long)b->id, b->name);
+			out_linef(c->out, "run %lld %s  vs  run %lld %s", (long long)a->id, a->name,
+				  (long long)b->id, b->name);
+			fprintf(c->out, "\n");
 			if (table_rows(pt))
 				table_print(pt, c->out, color);
 			else

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "core/artifacts.h"
 #include "core/runs.h"
 #include "core/session.h"
@@ -40,8 +41,8 @@ int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err)
 	if (argc - optind != 1)
 		return rl_err_set(err, RL_E_USAGE, "pin: expected RUN");
 	if (open_run(c, argv[optind], &s, &r, err) == 0 && runs_pin(s, r.id, err) == 0) {
-		fprintf(c->out, "run %lld (%s) is now the baseline of pipeline '%s'\n",
-			(long long)r.id, r.name, r.pipeline);
+		out_linef(c->out, "run %lld (%s) is now the baseline of pipeline '%s'",
+			  (long long)r.id, r.name, r.pipeline);
 		rc = 0;
 	}
 	store_run_clear(&r);
@@ -66,8 +67,8 @@ int cmd_unpin(struct cli *c, int argc, char **argv, struct rl_err *err)
 	}
 	if (store_pipeline_pin(s, p.id, 0, err) < 0)
 		goto cleanup;
-	fprintf(c->out, "pipeline '%s' has no pinned baseline now (the baseline is the "
-		"newest completed earlier run)\n", p.name);
+	out_linef(c->out, "pipeline '%s' has no pinned baseline now (the baseline is the "
+		  "newest completed earlier run)", p.name);
 	rc = 0;
 cleanup:
 	store_pipeline_clear(&p);

@@ -143,8 +143,8 @@ static int load_attempts(struct store *s, struct logs *l, struct rl_err *err)
 		/* a cached step ran elsewhere: show the logs of that step run */
 		struct store_step_run src = { 0 };
 		if (store_step_run_get_by_id(s, l->st.cached_from, &src, NULL) == 0)
-			fprintf(stderr, "runlens: step '%s' was cached: logs of run %lld\n",
-				l->st.name, (long long)src.run_id);
+			out_linef(stderr, "runlens: step '%s' was cached: logs of run %lld",
+				  l->st.name, (long long)src.run_id);
 		store_step_run_clear(&src);
 		if (store_attempts_of(s, l->st.cached_from, &l->atts, &l->natts, err) < 0)
 			return -1;

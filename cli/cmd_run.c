@@ -37,8 +37,8 @@ static void on_event(void *ctx, const struct runner_event *ev)
 		struct buf title = BUF_INIT;
 		buf_printf(&title, "run %lld %s", (long long)ev->run_id, ev->run_name);
 		if (!v->bo.live)
-			fprintf(v->bo.out, "%s: %d step%s, -j %d\n", title.data,
-				ev->nsteps, ev->nsteps == 1 ? "" : "s", ev->jobs);
+			out_linef(v->bo.out, "%s: %d step%s, -j %d", title.data,
+				  ev->nsteps, ev->nsteps == 1 ? "" : "s", ev->jobs);
 		v->board = board_new(&v->bo, title.data, ev->names, ev->nsteps);
 		buf_free(&title);
 		break;
@@ -94,7 +94,8 @@ int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
 		char d[32];
 		time_duration(res.duration_ms, d, sizeof d);
 		int color = out_use_color(c->out);
-		fprintf(c->out, "run %lld %s", (long long)res.run_id, res.run_name);
+		fprintf(c->out, "run %lld ", (long long)res.run_id);
+		out_text(c->out, res.run_name);
 		if (o->rerun_of)
 			fprintf(c->out, " (rerun of %lld)", (long long)o->rerun_of);
 		fprintf(c->out, " %s%s%s in %s: %d completed",

@@ -128,7 +128,7 @@ int cmd_secret_set(struct cli *c, int argc, char **argv, struct rl_err *err)
 	int rc = secrets_save(doc, err);
 	cJSON_Delete(doc);
 	if (rc == 0)
-		fprintf(c->out, "secret '%s': %d key%s set\n", name, n, n == 1 ? "" : "s");
+		out_linef(c->out, "secret '%s': %d key%s set", name, n, n == 1 ? "" : "s");
 	return rc;
 }
 
@@ -190,7 +190,7 @@ int cmd_secret_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 		cJSON_DeleteItemFromObjectCaseSensitive(doc, argv[1]);
 		rc = secrets_save(doc, err);
 		if (rc == 0)
-			fprintf(c->out, "secret '%s' removed\n", argv[1]);
+			out_linef(c->out, "secret '%s' removed", argv[1]);
 	}
 	cJSON_Delete(doc);
 	return rc;

@@ -41,10 +41,13 @@ static int parse_show(struct cli *c, int argc, char **argv, int *json,
 /* Print "  status    STATUS" (coloured when COLOR). */
 static void print_status(FILE *o, const char *status, int color)
 {
-	if (color)
-		fprintf(o, "  status    \033[%sm%s\033[0m\n", out_status_color(status), status);
-	else
-		fprintf(o, "  status    %s\n", status);
+	if (!color) {
+		out_field(o, "status", status);
+		return;
+	}
+	fprintf(o, "  status    \033[%sm", out_status_color(status));
+	out_text(o, status);
+	fprintf(o, "\033[0m\n");
 }
 
 /* ------------------------------------------------------------ show RUN */
@@ -163,26 +166,27 @@ static void show_header(FILE *o, const struct show *sh, int color)
 	char when[32], dur[32];
 	out_time(r->started_ms, when, sizeof when);
 	out_duration(r->started_ms, r->ended_ms, dur, sizeof dur);
-	fprintf(o, "run %lld  %s\n", (long long)r->id, r->name);
-	fprintf(o, "  pipeline  %s\n", r->pipeline);
+	out_linef(o, "run %lld  %s", (long long)r->id, r->name);
+	out_field(o, "pipeline", r->pipeline);
 	print_status(o, r->status, color);
-	fprintf(o, "  started   %s (took %s)\n", when, dur);
+	out_linef(o, "  started   %s (took %s)", when, dur);
 	if (r->ntags) {
-		fprintf(o, "  tags      ");
+		struct buf tags = BUF_INIT;
 		for (int i = 0; i < r->ntags; i++)
-			fprintf(o, "%s%s", i ? ", " : "", r->tags[i]);
-		fprintf(o, "\n");
+			buf_printf(&tags, "%s%s", i ? ", " : "", r->tags[i]);
+		out_field(o, "tags", tags.data);
+		buf_free(&tags);
 	}
 	if (sh->base_id)
-		fprintf(o, "  baseline  %lld %s\n", (long long)sh->base.id, sh->base.name);
+		out_linef(o, "  baseline  %lld %s", (long long)sh->base.id, sh->base.name);
 	if (r->rerun_of && r->rerun_of_name)
-		fprintf(o, "  rerun of  %lld (%s%s)\n", (long long)r->rerun_of,
-			r->rerun_of_name, sh->rerun_of_gone ? ", deleted" : "");
+		out_linef(o, "  rerun of  %lld (%s%s)", (long long)r->rerun_of,
+			  r->rerun_of_name, sh->rerun_of_gone ? ", deleted" : "");
 	else if (r->rerun_of)
-		fprintf(o, "  rerun of  %lld%s\n", (long long)r->rerun_of,
-			sh->rerun_of_gone ? " (deleted)" : "");
+		out_linef(o, "  rerun of  %lld%s", (long long)r->rerun_of,
+			  sh->rerun_of_gone ? " (deleted)" : "");
 	if (r->note)
-		fprintf(o, "  note      %s\n", r->note);
+		out_field(o, "note", r->note);
 }
 
 static void show_text(struct cli *c, const struct show *sh, const struct table *t)
@@ -194,7 +198,7 @@ static void show_text(struct cli *c, const struct show *sh, const struct table *
 		fprintf(o, "\nparams\n");
 		for (cJSON *p = sh->params->child; p; p = p->next) {
 			char *v = json_print(p, 0);
-			fprintf(o, "  %s = %s\n", p->string, v ? v : "");
+			out_linef(o, "  %s = %s", p->string, v ? v : "");
 			free(v);
 		}
 	}
@@ -207,13 +211,14 @@ static void show_text(struct cli *c, const struct show *sh, const struct table *
 		const struct store_metric *m = &sh->ms[i];
 		char v[NUM_BUF], lo[NUM_BUF], hi[NUM_BUF];
 		num_shortest(m->value, v);
-		fprintf(o, "  %s.%s = %s", m->step, m->key, v);
 		if (m->count > 1) {
 			num_shortest(m->min, lo);
 			num_shortest(m->max, hi);
-			fprintf(o, "  (%lld points, min %s, max %s)", (long long)m->count, lo, hi);
+			out_linef(o, "  %s.%s = %s  (%lld points, min %s, max %s)", m->step, m->key,
+				  v, (long long)m->count, lo, hi);
+		} else {
+			out_linef(o, "  %s.%s = %s", m->step, m->key, v);
 		}
-		fprintf(o, "\n");
 	}
 }
 
@@ -383,26 +388,26 @@ static void print_artifacts(FILE *o, const struct step_view *v)
 		fprintf(o, "\ninputs\n");
 	for (int i = 0; i < v->nins; i++) {
 		const struct store_artifact_ref *a = &v->ins[i];
-		fprintf(o, "  %s  %s\n", a->name, a->path ? a->path : "-");
+		out_linef(o, "  %s  %s", a->name, a->path ? a->path : "-");
 		if (a->producer_step)
-			fprintf(o, "      from %s.%s (run %lld)\n", a->producer_step,
-				a->producer_output ? a->producer_output : "",
-				(long long)a->producer_run_id);
+			out_linef(o, "      from %s.%s (run %lld)", a->producer_step,
+				  a->producer_output ? a->producer_output : "",
+				  (long long)a->producer_run_id);
 		if (a->sha256)
-			fprintf(o, "      sha256 %s  %lld bytes\n", a->sha256, (long long)a->size);
+			out_linef(o, "      sha256 %s  %lld bytes", a->sha256, (long long)a->size);
 	}
 	if (v->nouts)
 		fprintf(o, "\noutputs\n");
 	for (int i = 0; i < v->nouts; i++) {
 		const struct store_artifact_ref *a = &v->outs[i];
-		fprintf(o, "  %s  %s\n", a->name, a->path ? a->path : "-");
-		fprintf(o, "      sha256 %s  %lld bytes%s\n", a->sha256 ? a->sha256 : "-",
-			(long long)a->size,
-			a->type && !strcmp(a->type, "dir") ? " (folder)" : "");
+		out_linef(o, "  %s  %s", a->name, a->path ? a->path : "-");
+		out_linef(o, "      sha256 %s  %lld bytes%s", a->sha256 ? a->sha256 : "-",
+			  (long long)a->size,
+			  a->type && !strcmp(a->type, "dir") ? " (folder)" : "");
 		for (int k = 0; k < v->nmetas; k++)
 			if (v->metas[k].output && !strcmp(v->metas[k].output, a->name))
-				fprintf(o, "      %s = %s\n", v->metas[k].key,
-					v->metas[k].value_json);
+				out_linef(o, "      %s = %s", v->metas[k].key,
+					  v->metas[k].value_json);
 	}
 }
 
@@ -415,14 +420,14 @@ static void print_metadata_metrics(FILE *o, const struct step_view *v)
 		fprintf(o, "\nmetadata\n");
 	for (int k = 0; k < v->nmetas; k++)
 		if (!v->metas[k].output)
-			fprintf(o, "  %s = %s\n", v->metas[k].key, v->metas[k].value_json);
+			out_linef(o, "  %s = %s", v->metas[k].key, v->metas[k].value_json);
 	if (v->nm)
 		fprintf(o, "\nmetrics\n");
 	for (int i = 0; i < v->nm; i++) {
 		char num[NUM_BUF];
 		num_shortest(v->ms[i].value, num);
-		fprintf(o, "  %s = %s%s\n", v->ms[i].key, num,
-			v->ms[i].is_series ? " (last of a series)" : "");
+		out_linef(o, "  %s = %s%s", v->ms[i].key, num,
+			  v->ms[i].is_series ? " (last of a series)" : "");
 	}
 }
 
@@ -450,7 +455,8 @@ static void print_attempts(FILE *o, const struct step_view *v, int color)
 	}
 	table_print(t, o, color);
 	table_free(&t);
-	fprintf(o, "\nlogs: runlens logs %lld %s\n", (long long)v->run_id, v->st.name);
+	fprintf(o, "\n");
+	out_linef(o, "logs: runlens logs %lld %s", (long long)v->run_id, v->st.name);
 }
 
 static void step_text(struct cli *c, struct store *s, const struct step_view *v)
@@ -460,14 +466,14 @@ static void step_text(struct cli *c, struct store *s, const struct step_view *v)
 	const struct store_step_run *st = &v->st;
 	char dur[32];
 	out_duration(st->started_ms, st->ended_ms, dur, sizeof dur);
-	fprintf(o, "step %s  (run %lld, step run %lld)\n", st->name, (long long)v->run_id,
-		(long long)st->id);
+	out_linef(o, "step %s  (run %lld, step run %lld)", st->name, (long long)v->run_id,
+		  (long long)st->id);
 	print_status(o, st->status, color);
-	fprintf(o, "  duration  %s\n", st->started_ms ? dur : "-");
+	out_field(o, "duration", st->started_ms ? dur : "-");
 	if (st->error)
-		fprintf(o, "  error     %s\n", st->error);
+		out_field(o, "error", st->error);
 	if (st->cached_from)
-		fprintf(o, "  cached    from step run %lld\n", (long long)st->cached_from);
+		out_linef(o, "  cached    from step run %lld", (long long)st->cached_from);
 	show_given_step_text(o, st);
 	print_artifacts(o, v);
 	print_metadata_metrics(o, v);

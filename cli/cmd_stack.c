@@ -66,7 +66,7 @@ int cmd_stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
 	    fs_mkdirs(abs, err) < 0 ||
 	    store_stack_put(s, name, abs, orch, comps_json, err) < 0)
 		goto cleanup;
-	fprintf(c->out, "stack '%s': artifacts in %s, orchestrator %s\n", name, abs, orch);
+	out_linef(c->out, "stack '%s': artifacts in %s, orchestrator %s", name, abs, orch);
 	rc = 0;
 cleanup:
 	free(abs);

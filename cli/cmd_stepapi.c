@@ -3,18 +3,20 @@
  *
  * They read the step's context.json and append records through
  * librunlens (client/context.c); they never open the database.  Outside a
- * step they exit 3; bad input exits 2 and records nothing.
+ * step they exit 3; bad input exits 2 and records nothing — bad by the
+ * rules the runner ingests by (client/records.h), so nothing they accept
+ * is dropped later.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "client/records.h"
 #include "client/runlens/context.h"
 #include "cli/cli.h"
 #include "core/context.h"
@@ -76,11 +78,49 @@ int cmd_ctx(struct cli *c, int argc, char **argv, struct rl_err *err)
 	return rc;
 }
 
-/* VALUE as JSON when it parses as JSON, else as a JSON string. */
-static cJSON *value_of(const char *text)
+/* TEXT, the value of KEY given to CMD ("meta", "state set"), into *OUT:
+ * JSON when all of it is JSON, else (when AS_TEXT) a string.  JSON the
+ * runner would not keep as written is refused (client/records.h). */
+static int value_of(const char *cmd, const char *key, const char *text, int as_text,
+		    cJSON **out, struct rl_err *err)
 {
-	cJSON *v = cJSON_Parse(text);
-	return v ? v : cJSON_CreateString(text);
+	int whole = 0;
+	char *why = records_value_why(text, RECORDS_VALUE_DEPTH_MAX, &whole);
+	if (why) {
+		/* as it was given: `meta KEY=TEXT`, `state set KEY TEXT` */
+		int meta = strcmp(cmd, "meta") == 0;
+		if (!whole)
+			rl_err_set(err, RL_E_INPUT, "%s %s%s%s: %s", cmd, key, meta ? "=" : " ",
+				   text, why);
+		else if (meta)
+			rl_err_set(err, RL_E_INPUT, "meta %s=%s: %s; quote it to pass text: "
+				   "runlens meta '%s=\"%s\"'", key, text, why, key, text);
+		else
+			rl_err_set(err, RL_E_INPUT, "%s %s %s: %s; quote it to pass text: "
+				   "runlens %s %s '\"%s\"'", cmd, key, text, why, cmd, key, text);
+		free(why);
+		return -1;
+	}
+	*out = cJSON_ParseWithOpts(text, NULL, 1);
+	if (!*out && as_text)
+		*out = cJSON_CreateString(text);
+	if (!*out)
+		return rl_err_set(err, RL_E_INPUT,
+				  "%s: the value of '%s' is not valid JSON: %s "
+				  "(quote strings: '\"text\"')", cmd, key, text);
+	return 0;
+}
+
+/* The object of CMD's values checked as the runner checks it. */
+static int object_ok(const char *cmd, const cJSON *obj, const char *what,
+		     struct rl_err *err)
+{
+	char *why = NULL;
+	if (records_object_check(obj, what, &why) == 0)
+		return 0;
+	rl_err_set(err, RL_E_INPUT, "%s: %s", cmd, why ? why : "out of memory");
+	free(why);
+	return -1;
 }
 
 int cmd_meta(struct cli *c, int argc, char **argv, struct rl_err *err)
@@ -104,9 +144,19 @@ int cmd_meta(struct cli *c, int argc, char **argv, struct rl_err *err)
 					  "meta: expected KEY=VALUE, got '%s'", argv[i]);
 		}
 		char *key = strndup(argv[i], (size_t)(eq - argv[i]));
+		cJSON *v = NULL;
+		if (!key || value_of("meta", key, eq + 1, 1, &v, err) < 0) {
+			free(key);
+			cJSON_Delete(obj);
+			return key ? -1 : rl_err_set(err, RL_E_NOMEM, NULL);
+		}
 		cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-		cJSON_AddItemToObject(obj, key, value_of(eq + 1));
+		cJSON_AddItemToObject(obj, key, v);
 		free(key);
+	}
+	if (object_ok("meta", obj, "metadata", err) < 0) {
+		cJSON_Delete(obj);
+		return -1;
 	}
 	rl_context *ctx = open_ctx(err);
 	if (!ctx) {
@@ -147,16 +197,26 @@ int cmd_metric(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return rl_err_set(err, RL_E_USAGE,
 				  "metric: expected KEY VALUE [--index N]");
 	const char *key = argv[optind], *text = argv[optind + 1];
-	char *end;
+	char *end, *why = NULL;
+	enum records_json_problem p = records_number_check(text, strlen(text));
+	if (p) {
+		why = records_json_why(p, text, strlen(text), RECORDS_DEPTH_MAX);
+		rl_err_set(err, RL_E_INPUT, "metric '%s': %s", key, why ? why : text);
+		free(why);
+		return -1;
+	}
 	errno = 0;
 	double v = strtod(text, &end);
 	while (*end && isspace((unsigned char)*end))
 		end++;
-	if (!*text || *end || errno == ERANGE || !isfinite(v))
+	if (!*text || *end || errno == ERANGE)
 		return rl_err_set(err, RL_E_INPUT,
 				  "metric: '%s' is not a number (metric '%s')", text, key);
-	if (!*key)
-		return rl_err_set(err, RL_E_INPUT, "metric: empty KEY");
+	if (records_metric_check(key, v, index != RL_NO_INDEX, (double)index, &why) < 0) {
+		rl_err_set(err, RL_E_INPUT, "%s", why ? why : "out of memory");
+		free(why);
+		return -1;
+	}
 	rl_context *ctx = open_ctx(err);
 	if (!ctx)
 		return -1;
@@ -196,13 +256,15 @@ int cmd_state_set(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	if (argc != 3)
 		return rl_err_set(err, RL_E_USAGE, "state: expected 'state set KEY JSON'");
-	cJSON *v = cJSON_Parse(argv[2]);
-	if (!v)
-		return rl_err_set(err, RL_E_INPUT,
-				  "state: the value of '%s' is not valid JSON: %s "
-				  "(quote strings: '\"text\"')",
-				  argv[1], argv[2]);
-	cJSON_Delete(v);
+	cJSON *v = NULL, *obj = NULL;
+	if (value_of("state set", argv[1], argv[2], 0, &v, err) < 0)
+		return -1;
+	obj = cJSON_CreateObject();
+	cJSON_AddItemToObject(obj, argv[1], v);
+	int ok = object_ok("state set", obj, "state", err) == 0;
+	cJSON_Delete(obj);
+	if (!ok)
+		return -1;
 	rl_context *ctx = open_ctx(err);
 	if (!ctx)
 		return -1;

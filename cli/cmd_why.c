@@ -175,8 +175,9 @@ static void add_leaf(struct table *t, const struct why *w, const char *name,
 
 static void why_print_table(struct cli *c, const struct why *w)
 {
-	fprintf(c->out, "%s %s in run %lld: %s\n\n", w->st.name, w->st.status,
-		(long long)w->run_id, w->verdict.data);
+	out_linef(c->out, "%s %s in run %lld: %s", w->st.name, w->st.status,
+		  (long long)w->run_id, w->verdict.data);
+	fprintf(c->out, "\n");
 	struct table *t = table_new(4, "PART", "THIS RUN", "EARLIER", "");
 	struct buf name = BUF_INIT;
 	for (const cJSON *part = w->now ? w->now->child : NULL; part; part = part->next) {

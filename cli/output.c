@@ -168,19 +168,25 @@ static int text_width(const char *s)
 
 void table_print(const struct table *t, FILE *out, int color)
 {
+	/* what the terminal is given: each cell terminal-safe (util/text.h) */
+	int ncells = (t->nrows + 1) * t->ncols;
 	int *w = calloc((size_t)t->ncols, sizeof(int));
-	if (!w)
-		return;
+	char **safe = calloc((size_t)ncells, sizeof(char *));
+	if (!w || !safe)
+		goto cleanup;
+	for (int i = 0; i < ncells; i++)
+		if (!(safe[i] = text_escape_str(t->cells[i], TEXT_TAB_SPACES)))
+			goto cleanup;
 	for (int r = 0; r <= t->nrows; r++)
 		for (int c = 0; c < t->ncols; c++) {
-			int cw = text_width(t->cells[r * t->ncols + c]);
+			int cw = text_width(safe[r * t->ncols + c]);
 			if (cw > w[c])
 				w[c] = cw;
 		}
 	for (int r = 0; r <= t->nrows; r++) {
 		struct buf line = BUF_INIT;
 		for (int c = 0; c < t->ncols; c++) {
-			const char *s = t->cells[r * t->ncols + c];
+			const char *s = safe[r * t->ncols + c];
 			const char *k = t->colors[r * t->ncols + c];
 			int pad = w[c] - text_width(s);
 			int last = c == t->ncols - 1;
@@ -206,12 +212,27 @@ void table_print(const struct table *t, FILE *out, int color)
 		fprintf(out, "%s\n", line.data ? line.data : "");
 		buf_free(&line);
 	}
+cleanup:
+	for (int i = 0; safe && i < ncells; i++)
+		free(safe[i]);
+	free(safe);
 	free(w);
 }
 
+/* A control character (C0, DEL, C1) anywhere in S? */
+static int has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7F || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0))
+			return 1;
+	return 0;
+}
+
+/* A CSV field: the bytes as they are (CSV is for programs), quoted when
+ * they hold a separator, a quote or any control character. */
 static void csv_cell(FILE *out, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	if (strpbrk(s, ",\"") == NULL && !has_control(s)) {
 		fputs(s, out);
 		return;
 	}
@@ -396,18 +417,40 @@ void out_terminal_safe(FILE *out, const char *data, size_t len,
 	buf_free(&b);
 }
 
-void out_field(FILE *out, const char *label, const char *text)
+void out_linef(FILE *out, const char *fmt, ...)
+{
+	struct buf safe = BUF_INIT;
+	va_list ap, again;
+	va_start(ap, fmt);
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *line = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (line)
+		vsnprintf(line, (size_t)n + 1, fmt, again);
+	va_end(again);
+	va_end(ap);
+	if (line && text_escape(&safe, line, (size_t)n, TEXT_KEEP_TAB) == 0 &&
+	    buf_putc(&safe, '\n') == 0)
+		fwrite(safe.data, 1, safe.len, out);
+	free(line);
+	buf_free(&safe);
+}
+
+void out_text(FILE *out, const char *text)
 {
 	char *safe = text_escape_str(text, TEXT_KEEP_TAB);
-	fprintf(out, "  %-9s %s\n", label, safe ? safe : "");
+	fputs(safe ? safe : "", out);
 	free(safe);
+}
+
+void out_field(FILE *out, const char *label, const char *text)
+{
+	out_linef(out, "  %-9s %s", label, text ? text : "");
 }
 
 void out_line(FILE *out, const char *text)
 {
-	char *safe = text_escape_str(text, TEXT_KEEP_TAB);
-	fprintf(out, "%s\n", safe ? safe : "");
-	free(safe);
+	out_linef(out, "%s", text ? text : "");
 }
 
 const char *out_status_color(const char *status)

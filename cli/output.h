@@ -29,9 +29,11 @@ void table_set_color(struct table *t, int col, const char *sgr);
 void table_set_number(struct table *t, int col, double v);
 /* Right-align column COL (numbers). */
 void table_align_right(struct table *t, int col);
-/* Print with two spaces between columns; the last column is not padded. */
+/* Print with two spaces between columns; the last column is not padded.
+ * Each cell is written terminal-safe (util/text.h). */
 void table_print(const struct table *t, FILE *out, int color);
-/* RFC 4180 CSV with a header row. */
+/* RFC 4180 CSV with a header row: the cells' bytes as they are, a cell
+ * with a control character quoted. */
 void table_print_csv(const struct table *t, FILE *out);
 int table_rows(const struct table *t);
 void table_free(struct table **t);
@@ -66,15 +68,29 @@ void out_json_metrics(cJSON *o, const char *key, const struct store_metric *ms,
 char *out_utf8_clean(const char *data, size_t len);
 
 /* Write LEN bytes so that a terminal shows them safely: control
- * characters other than newline and tab, and bytes that are not valid
- * UTF-8, are written as escapes (\x1b).  Lines longer than MAX_LINE
+ * characters other than newline and tab (C0, DEL, C1), and bytes that are
+ * not valid UTF-8, are written as escapes (\x1b).  Lines longer than MAX_LINE
  * characters are cut with " …" (0: no limit). */
 void out_terminal_safe(FILE *out, const char *data, size_t len,
 		       size_t max_line);
 
-/* "  LABEL     TEXT\n", TEXT terminal-safe (util/text.h). */
+/* Everything the commands print for people goes through table_print,
+ * out_linef (and the two below) or out_terminal_safe, so that no byte a
+ * user or a step chose (a run name, a tag, a metric key, an error that
+ * quotes one) can drive the terminal: each is written terminal-safe
+ * (util/text.h).  CSV and JSON carry the bytes as they are, escaped by
+ * their own rules, for programs. */
+
+/* One line: FMT formatted, made terminal-safe as a whole (tabs kept; a
+ * newline inside an argument is escaped), then a newline.  FMT itself
+ * holds no newline and no colour: print those apart. */
+void out_linef(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* TEXT terminal-safe (tabs kept), no newline: a piece of a line that
+ * also has colour. */
+void out_text(FILE *out, const char *text);
+/* "  LABEL     TEXT\n", through out_linef. */
 void out_field(FILE *out, const char *label, const char *text);
-/* TEXT terminal-safe and a newline. */
+/* TEXT and a newline, through out_linef. */
 void out_line(FILE *out, const char *text);
 
 /* ANSI colour SGR for a run or step status ("32" green, …). */

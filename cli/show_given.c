@@ -132,10 +132,7 @@ void show_given_step_text(FILE *o, const struct store_step_run *st)
 		fprintf(o, "\nparams (as the step received them)\n");
 		for (const cJSON *p = params->child; p; p = p->next) {
 			char *v = json_print(p, 0);
-			struct buf line = BUF_INIT;
-			buf_printf(&line, "  %s = %s", p->string, v ? v : "");
-			out_line(o, line.data);
-			buf_free(&line);
+			out_linef(o, "  %s = %s", p->string, v ? v : "");
 			free(v);
 		}
 	}
@@ -208,11 +205,8 @@ void show_given_attempts_text(struct store *s, FILE *o, const struct store_attem
 			if (ms[k].count > 1)
 				buf_printf(&b, " (%lld points)", (long long)ms[k].count);
 		}
-		struct buf line = BUF_INIT;
-		buf_printf(&line, "  attempt %d (%s): %s", atts[i].number, atts[i].status,
-			   nm ? b.data : "no metrics");
-		out_line(o, line.data);
-		buf_free(&line);
+		out_linef(o, "  attempt %d (%s): %s", atts[i].number, atts[i].status,
+			  nm ? b.data : "no metrics");
 		buf_free(&b);
 		if (i != n - 1)
 			store_metrics_free(ms, nm);

@@ -1,5 +1,7 @@
 /* client/context.c — librunlens: reading context.json and appending
  * records for the runner.  Used by the `runlens` step commands too.
+ * What it writes passes the rules the runner ingests by
+ * (client/records.h): a call the runner would drop fails here instead.
  *
  * Records go to the file named by "step.records" in the context, one JSON
  * object per line, one line per call (so a reader never sees half a call),
@@ -13,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "client/records.h"
 #include "util/mask.h"
 #include "util/num.h"
 
@@ -171,7 +173,7 @@ char *rl_context_json(rl_context *c, const char *path)
 		set_error("no field '%s' in the context", path ? path : "");
 		return NULL;
 	}
-	return cJSON_Print(v);
+	return json_print(v, 1);
 }
 
 static const char *sub_path(rl_context *c, const char *a, const char *name,
@@ -228,6 +230,14 @@ static int secret_values(char ***out)
 	return k;
 }
 
+/* Fail with WHY (malloc'd, freed here; NULL: out of memory): -1. */
+static int refuse(char *why)
+{
+	set_error("%s", why ? why : "out of memory");
+	free(why);
+	return -1;
+}
+
 /* Append one line (with its newline) in one write. */
 static int append_line(rl_context *c, cJSON *rec)
 {
@@ -251,6 +261,12 @@ static int append_line(rl_context *c, cJSON *rec)
 		goto cleanup;
 	}
 	size_t len = strlen(line);
+	/* the record as a whole (its nesting) as the runner will read it */
+	enum records_json_problem p = records_json_check(line, len, RECORDS_DEPTH_MAX, NULL, NULL);
+	if (p) {
+		refuse(records_json_why(p, NULL, 0, RECORDS_DEPTH_MAX));
+		goto cleanup;
+	}
 	line[len] = '\n';
 	int fd = open(c->records, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -272,9 +288,18 @@ cleanup:
 	return rc;
 }
 
-static cJSON *parse_value(const char *value_json)
+/* VALUE_JSON as the runner will keep it: all of the text is one JSON
+ * value that cJSON keeps as written (client/records.h), nested at most
+ * DEPTH levels; NULL with the reason set. */
+static cJSON *parse_value(const char *value_json, int depth)
 {
-	cJSON *v = value_json ? cJSON_Parse(value_json) : NULL;
+	char *why = value_json ? records_value_why(value_json, depth, NULL) : NULL;
+	if (why) {
+		set_error("%s: %s", value_json, why);
+		free(why);
+		return NULL;
+	}
+	cJSON *v = value_json ? cJSON_ParseWithOpts(value_json, NULL, 1) : NULL;
 	if (!v)
 		set_error("not valid JSON: %s", value_json ? value_json : "(null)");
 	return v;
@@ -286,44 +311,13 @@ static int declared_output(rl_context *c, const char *output)
 	return outs && cJSON_GetObjectItemCaseSensitive(outs, output) != NULL;
 }
 
-int rl_log_metadata(rl_context *c, const char *output, const char *key,
-		    const char *value_json)
+/* {"meta": OBJ, "output": OUTPUT|null} (OBJ taken), checked and appended. */
+static int append_meta(rl_context *c, const char *output, cJSON *obj)
 {
-	if (!key || !*key) {
-		set_error("metadata needs a key");
-		return -1;
-	}
-	if (output && !declared_output(c, output)) {
-		set_error("'%s' is not a declared output of this step", output);
-		return -1;
-	}
-	cJSON *v = parse_value(value_json);
-	if (!v)
-		return -1;
-	cJSON *rec = cJSON_CreateObject();
-	cJSON *m = cJSON_AddObjectToObject(rec, "meta");
-	cJSON_AddItemToObject(m, key, v);
-	if (output)
-		cJSON_AddStringToObject(rec, "output", output);
-	else
-		cJSON_AddNullToObject(rec, "output");
-	return append_line(c, rec);
-}
-
-int rl_log_metadata_object(rl_context *c, const char *output,
-			   const char *object_json)
-{
-	if (output && !declared_output(c, output)) {
-		set_error("'%s' is not a declared output of this step", output);
-		return -1;
-	}
-	cJSON *obj = parse_value(object_json);
-	if (!obj)
-		return -1;
-	if (!cJSON_IsObject(obj) || !obj->child) {
+	char *why = NULL;
+	if (records_object_check(obj, "metadata", &why) < 0) {
 		cJSON_Delete(obj);
-		set_error("metadata must be a non-empty JSON object");
-		return -1;
+		return refuse(why);
 	}
 	cJSON *rec = cJSON_CreateObject();
 	cJSON_AddItemToObject(rec, "meta", obj);
@@ -334,16 +328,37 @@ int rl_log_metadata_object(rl_context *c, const char *output,
 	return append_line(c, rec);
 }
 
+int rl_log_metadata(rl_context *c, const char *output, const char *key,
+		    const char *value_json)
+{
+	if (output && !declared_output(c, output)) {
+		set_error("'%s' is not a declared output of this step", output);
+		return -1;
+	}
+	cJSON *v = parse_value(value_json, RECORDS_VALUE_DEPTH_MAX);
+	if (!v)
+		return -1;
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddItemToObject(m, key ? key : "", v);
+	return append_meta(c, output, m);
+}
+
+int rl_log_metadata_object(rl_context *c, const char *output,
+			   const char *object_json)
+{
+	if (output && !declared_output(c, output)) {
+		set_error("'%s' is not a declared output of this step", output);
+		return -1;
+	}
+	cJSON *obj = parse_value(object_json, RECORDS_VALUE_DEPTH_MAX + 1);
+	return obj ? append_meta(c, output, obj) : -1;
+}
+
 int rl_log_metric(rl_context *c, const char *key, double value, long long index)
 {
-	if (!key || !*key) {
-		set_error("a metric needs a key");
-		return -1;
-	}
-	if (!isfinite(value)) {
-		set_error("metric '%s': %g is not a finite number", key, value);
-		return -1;
-	}
+	char *why = NULL;
+	if (records_metric_check(key, value, index != RL_NO_INDEX, (double)index, &why) < 0)
+		return refuse(why);
 	cJSON *rec = cJSON_CreateObject();
 	cJSON_AddStringToObject(rec, "metric", key);
 	cJSON_AddNumberToObject(rec, "value", value);
@@ -362,20 +377,22 @@ char *rl_state_get(rl_context *c, const char *key)
 		set_error("no state '%s'", key ? key : "");
 		return NULL;
 	}
-	return cJSON_PrintUnformatted(v);
+	return json_print(v, 0);
 }
 
 int rl_state_set(rl_context *c, const char *key, const char *value_json)
 {
-	if (!key || !*key) {
-		set_error("state needs a key");
-		return -1;
-	}
-	cJSON *v = parse_value(value_json);
+	cJSON *v = parse_value(value_json, RECORDS_VALUE_DEPTH_MAX);
 	if (!v)
 		return -1;
+	char *why = NULL;
+	cJSON *s = cJSON_CreateObject();
+	cJSON_AddItemToObject(s, key ? key : "", v);
+	if (records_object_check(s, "state", &why) < 0) {
+		cJSON_Delete(s);
+		return refuse(why);
+	}
 	cJSON *rec = cJSON_CreateObject();
-	cJSON *s = cJSON_AddObjectToObject(rec, "state");
-	cJSON_AddItemToObject(s, key, v);
+	cJSON_AddItemToObject(rec, "state", s);
 	return append_line(c, rec);
 }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/records.h"
 #include "core/artifacts.h"
 #include "core/hash.h"
 #include "util/mask.h"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/records.h"
 #include "core/code.h"
 #include "util/buf.h"
 #include "util/fs.h"

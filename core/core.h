@@ -25,7 +25,11 @@
  * What a run is made of
  *   spec.h       the pipeline file: parse, check, substitute, params
  *   context.h    the step context (context.json) a step is given
- *   ingest.h     what steps report: metadata, metrics, state records
+ *   ingest.h     what steps report: metadata, metrics, state records,
+ *                checked by client/records.h, the rule of what runlens
+ *                keeps exactly that librunlens writes by (also applied
+ *                to pipeline files and -p; util/num.h writes numbers
+ *                back exactly)
  *   cache.h      cache keys, verifying artifacts, why a key differs
  *   artifacts.h  the content-addressed artifact store
  *   hash.h       SHA-256 of bytes, files and folders

@@ -1,5 +1,7 @@
 /* core/ingest.c — reading and checking the records steps append, and
- * storing them. */
+ * storing them.  A line is checked by the rules librunlens writes by
+ * (client/records.h), so what a step command accepted is never dropped
+ * here. */
 #include "config.h"
 #include "core/ingest.h"
 
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/records.h"
 #include "util/mask.h"
 #include "util/num.h"
 #include "util/timeutil.h"
@@ -85,15 +88,12 @@ static int ingest_meta(struct store *s, struct ingest *ing, const cJSON *doc,
 {
 	cJSON *out = cJSON_GetObjectItemCaseSensitive(doc, "output");
 	const char *output = cJSON_IsString(out) ? out->valuestring : NULL;
-	if (!cJSON_IsObject(meta) || !meta->child)
-		return *why = reason("\"meta\" must be a non-empty object"), 0;
+	if (records_object_check(meta, "metadata", why) < 0)
+		return 0;
 	if (out && !cJSON_IsNull(out) && !output)
 		return *why = reason("\"output\" must be a string or null"), 0;
 	if (output && !declared(ing->step, output))
 		return *why = reason("'%s' is not a declared output", output), 0;
-	for (const cJSON *kv = meta->child; kv; kv = kv->next)
-		if (!kv->string || !*kv->string)
-			return *why = reason("empty metadata key"), 0;
 	for (const cJSON *kv = meta->child; kv; kv = kv->next) {
 		char *v = json_print(kv, 0); /* exact: 0.30000000000000004, 2^53 */
 		int r = v ? store_metadata_set(s, ing->step_run_id, output, kv->string, v, err)
@@ -111,17 +111,19 @@ static int ingest_metric(struct store *s, struct ingest *ing, const cJSON *doc,
 {
 	cJSON *value = cJSON_GetObjectItemCaseSensitive(doc, "value");
 	cJSON *index = cJSON_GetObjectItemCaseSensitive(doc, "index");
-	if (!cJSON_IsString(metric) || !*metric->valuestring)
+	if (!cJSON_IsString(metric))
 		return *why = reason("\"metric\" must be a non-empty key"), 0;
-	if (!cJSON_IsNumber(value) || !isfinite(value->valuedouble))
+	if (!cJSON_IsNumber(value))
 		return *why = reason("metric '%s': the value is not a number",
 				     metric->valuestring),
 		       0;
-	if (index && (!cJSON_IsNumber(index) || index->valuedouble != floor(index->valuedouble) ||
-		      fabs(index->valuedouble) > 9.0e15))
+	if (index && !cJSON_IsNumber(index))
 		return *why = reason("metric '%s': the index is not an integer",
 				     metric->valuestring),
 		       0;
+	if (records_metric_check(metric->valuestring, value->valuedouble, index != NULL,
+				 index ? index->valuedouble : 0, why) < 0)
+		return 0;
 	struct store_point_new p = {
 		.key = metric->valuestring, .has_index = index != NULL,
 		.index = index ? (int64_t)index->valuedouble : 0,
@@ -137,8 +139,8 @@ static int ingest_metric(struct store *s, struct ingest *ing, const cJSON *doc,
 /* {"state": {...}}: kept in ing->state until the attempt succeeds. */
 static int ingest_state(struct ingest *ing, const cJSON *state, char **why)
 {
-	if (!cJSON_IsObject(state) || !state->child)
-		return *why = reason("\"state\" must be a non-empty object"), 0;
+	if (records_object_check(state, "state", why) < 0)
+		return 0;
 	for (const cJSON *kv = state->child; kv; kv = kv->next) {
 		cJSON_DeleteItemFromObjectCaseSensitive(ing->state, kv->string);
 		cJSON_AddItemToObject(ing->state, kv->string, cJSON_Duplicate(kv, 1));
@@ -167,7 +169,14 @@ int ingest_line(struct store *s, struct ingest *ing, const char *line,
 {
 	int rc = 0;
 	cJSON *doc = cJSON_ParseWithLength(line, len);
+	enum records_json_problem p = records_json_check(line, len, RECORDS_DEPTH_MAX, NULL, NULL);
 	*why = NULL;
+	if (p && (doc || p == RECORDS_JSON_DEEP)) {
+		/* cJSON would keep it changed: refused, as the client refuses it
+		 * (the number unnamed: it could be a secret's digits) */
+		*why = records_json_why(p, "a value", strlen("a value"), RECORDS_DEPTH_MAX);
+		goto cleanup;
+	}
 	if (!cJSON_IsObject(doc)) {
 		*why = reason("not a JSON object");
 		goto cleanup;

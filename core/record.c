@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/records.h"
 #include "core/baseline.h"
 #include "core/session.h"
 #include "util/num.h"

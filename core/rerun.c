@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "client/records.h"
 #include "util/buf.h"
 #include "util/num.h"
 #include "util/fs.h"

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/records.h"
 #include "core/context.h"
 #include "core/hash.h"
 #include "core/locate.h"

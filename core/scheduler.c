@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "client/records.h"
 #include "core/decide.h"
 #include "core/session.h"
 #include "util/num.h"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/fs.h"
 
@@ -61,11 +62,49 @@ cleanup:
 	return rc;
 }
 
+/* The file PATH names once its symlinks are followed (a dotfiles folder
+ * holding the real secrets.json), malloc'd; PATH itself when it is no
+ * symlink.  A link may point where nothing is yet.  NULL with *err. */
+static char *link_target(const char *path, struct rl_err *err)
+{
+	char *at = strdup(path), *to = NULL, *target = NULL;
+	struct stat st;
+	for (int hops = 0; at && lstat(at, &st) == 0 && S_ISLNK(st.st_mode); hops++) {
+		/* some file systems give a link no size */
+		size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+		ssize_t n = -1;
+		errno = ELOOP;
+		if (hops < 40 && (to = malloc(cap)) != NULL)
+			n = readlink(at, to, cap);
+		if (n < 0 || (size_t)n >= cap) { /* it changed meanwhile */
+			rl_err_set(err, RL_E_IO, "cannot follow the link %s: %s", path,
+				   n < 0 ? strerror(errno) : "it changed");
+			goto cleanup;
+		}
+		to[n] = '\0';
+		char *dir = fs_dirname(at);
+		free(at);
+		at = dir ? fs_join(dir, to) : NULL; /* an absolute TO stays as it is */
+		free(dir);
+		free(to);
+		to = NULL;
+	}
+	if (!at)
+		rl_err_set(err, RL_E_NOMEM, NULL);
+	target = at;
+	at = NULL;
+cleanup:
+	free(to);
+	free(at);
+	return target;
+}
+
 int secrets_save(const cJSON *doc, struct rl_err *err)
 {
 	char *path = secrets_path();
 	char *dir = path ? fs_dirname(path) : NULL;
 	char *text = cJSON_Print(doc);
+	char *target = NULL;
 	int rc = -1;
 	if (!path || !dir || !text) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
@@ -74,8 +113,12 @@ int secrets_save(const cJSON *doc, struct rl_err *err)
 	if (fs_mkdirs(dir, err) < 0)
 		goto cleanup;
 	chmod(dir, 0700);
-	rc = fs_write_file(path, text, strlen(text), 0600, err);
+	/* through a symlink, the file it points to is written: the link stays */
+	if (!(target = link_target(path, err)))
+		goto cleanup;
+	rc = fs_write_file(target, text, strlen(text), 0600, err);
 cleanup:
+	free(target);
 	free(text);
 	free(dir);
 	free(path);

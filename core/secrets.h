@@ -22,7 +22,8 @@ char *secrets_path(void);
  * how to fix it. */
 int secrets_load(cJSON **out, struct rl_err *err);
 
-/* Write the secrets file (mode 0600, its folder 0700). */
+/* Write the secrets file (mode 0600, its folder 0700).  When the file is
+ * a symlink, the file it points to is written and the link kept. */
 int secrets_save(const cJSON *doc, struct rl_err *err);
 
 #endif

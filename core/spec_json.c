@@ -1,5 +1,8 @@
 /* core/spec_json.c — the JSON text of a pipeline file: parsing it, syntax
- * errors with FILE:LINE:COLUMN and a hint, and the line of each step. */
+ * errors with FILE:LINE:COLUMN and a hint, text cJSON would not keep as
+ * written (client/records.h: a number beyond a double, a string with
+ * \u0000, nesting too deep) refused the same way, and the line of each
+ * step. */
 #include "config.h"
 #include "core/spec_internal.h"
 
@@ -7,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/records.h"
 #include "util/buf.h"
 #include "util/text.h"
 
@@ -202,14 +206,40 @@ static int syntax_error(const char *file, const char *t, size_t len,
 }
 
 
+/* TEXT parsed, but not as written: "FILE:LINE:COL: WHY". */
+static int changed_error(const char *file, const char *text, enum records_json_problem p,
+			 size_t off, size_t n, struct rl_err *err)
+{
+	int l, col;
+	line_col(text, off, &l, &col);
+	char *why = records_json_why(p, text + off, n, RECORDS_DEPTH_MAX);
+	struct buf hint = BUF_INIT;
+	if (p == RECORDS_JSON_HUGE || p == RECORDS_JSON_TINY || p == RECORDS_JSON_INEXACT)
+		buf_printf(&hint, "; write it as a string (\"%.*s\") to keep it as text",
+			   (int)(n > 40 ? 40 : n), text + off);
+	rl_err_set(err, RL_E_SPEC, "%s:%d:%d: %s%s%s", file, l, col,
+		   p == RECORDS_JSON_DEEP ? "JSON " : "", why ? why : "out of memory",
+		   hint.data ? hint.data : "");
+	buf_free(&hint);
+	free(why);
+	return -1;
+}
+
 int spec_json_parse(const char *file, const char *text, size_t len,
 		    cJSON **out, struct rl_err *err)
 {
 	int rc = -1;
 	const char *end = NULL;
+	size_t at, n;
 	cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	enum records_json_problem p = records_json_check(text, len, RECORDS_DEPTH_MAX, &at, &n);
+	size_t fail = end ? (size_t)(end - text) : len;
+	if (!root && p == RECORDS_JSON_DEEP && at <= fail) {
+		changed_error(file, text, p, at, n, err);
+		goto cleanup;
+	}
 	if (!root) {
-		syntax_error(file, text, len, end ? (size_t)(end - text) : len, err);
+		syntax_error(file, text, len, fail, err);
 		goto cleanup;
 	}
 	/* anything after the document? */
@@ -221,6 +251,10 @@ int spec_json_parse(const char *file, const char *text, size_t len,
 		rl_err_set(err, RL_E_SPEC,
 			   "%s:%d:%d: JSON syntax error: text after the end of the document",
 			   file, l, col);
+		goto cleanup;
+	}
+	if (p) {
+		changed_error(file, text, p, at, n, err);
 		goto cleanup;
 	}
 	*out = root;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/records.h"
 #include "util/num.h"
 #include "util/buf.h"
 
@@ -147,6 +148,31 @@ static cJSON *typed_value(const cJSON *def, const char *text)
 	return v ? v : cJSON_CreateString(text);
 }
 
+/* The value of A is kept as written: JSON that a double or a C string
+ * would change is refused (client/records.h), saying how to pass text. */
+static int kept_as_written(const struct assignment *a, const cJSON *def, struct rl_err *err)
+{
+	int whole = 0;
+	char *why = cJSON_IsString(def) ? NULL
+					: records_value_why(a->text, RECORDS_VALUE_DEPTH_MAX, &whole);
+	if (!why)
+		return 0;
+	char *t = whole && cJSON_IsNumber(def) ? spec_param_text(def) : NULL;
+	if (t)
+		rl_err_set(err, RL_E_USAGE,
+			   "-p %s=%s: %s; the pipeline declares '%s' a number (%s): declare it "
+			   "a string (\"%s\": \"%s\") to pass text",
+			   a->key, a->text, why, a->key, t, a->name, t);
+	else if (whole)
+		rl_err_set(err, RL_E_USAGE, "-p %s=%s: %s; quote it to pass text: -p '%s=\"%s\"'",
+			   a->key, a->text, why, a->key, a->text);
+	else
+		rl_err_set(err, RL_E_USAGE, "-p %s=%s: %s", a->key, a->text, why);
+	free(t);
+	free(why);
+	return -1;
+}
+
 int spec_set_params(struct spec *s, char *const *assignments, int n,
 		    struct rl_err *err)
 {
@@ -158,7 +184,11 @@ int spec_set_params(struct spec *s, char *const *assignments, int n,
 	for (int i = 0; i < n; i++) {
 		if (parse_assignment(s, assignments[i], &a, err) < 0)
 			return -1;
+		int rc = kept_as_written(&a, cJSON_GetObjectItemCaseSensitive(a.target, a.name),
+					 err);
 		free(a.key);
+		if (rc < 0)
+			return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		if (parse_assignment(s, assignments[i], &a, err) < 0)

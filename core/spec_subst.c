@@ -123,15 +123,36 @@ static int check_ref(void *arg, const struct ref *r, struct buf *out)
 	}
 }
 
-static int check_template(struct spec_ctx *c, struct check_arg *a,
-			  const char *field, const char *tpl)
+/* Is the reference BAD ("${…}") in none of runlens's namespaces, like the
+ * shell's ${#x} and ${x:-d}?  Then it was meant for whoever reads the
+ * text after runlens. */
+static int foreign_ref(const char *bad)
+{
+	static const char *const ours[] = { "params.", "inputs.", "outputs.", "run.", "step." };
+	for (size_t k = 0; k < sizeof ours / sizeof *ours; k++)
+		if (strncmp(bad + 2, ours[k], strlen(ours[k])) == 0)
+			return 0;
+	return 1;
+}
+
+/* TPL of FIELD, read after substitution by TO ("the shell", "the
+ * program", or NULL). */
+static int check_template(struct spec_ctx *c, struct check_arg *a, const char *field,
+			  const char *tpl, const char *to)
 {
 	char *bad = NULL;
 	if (walk_template(tpl, check_ref, a, NULL, &bad) == 0)
 		return 0;
 	int rc;
 	if (bad && strchr(bad, '}') == NULL)
-		rc = spec_error(c, a->step->name, field, "unterminated ${ in '%s'", tpl);
+		rc = spec_error(c, a->step->name, field,
+				"unterminated ${ in '%s' (write $${ to pass ${ on as it is)", tpl);
+	else if (bad && foreign_ref(bad))
+		rc = spec_error(c, a->step->name, field,
+				"unknown %s: runlens substitutes ${params.X}, ${inputs.X}, "
+				"${outputs.X}, ${run.id}, ${run.name} and ${step.name}; write $%s "
+				"to pass %s to %s as it is ($$ alone stays $$)",
+				bad, bad, bad, to ? to : "the step");
 	else
 		rc = spec_error(c, a->step->name, field, "unknown %s", bad ? bad : "${}");
 	free(bad);
@@ -181,20 +202,20 @@ int spec_check_templates(struct spec_ctx *c, const struct spec *s,
 	if (check_own_params(c, s, st, x) < 0)
 		return -1;
 	struct check_arg a = { s, st, x->own, x->refs };
-	if (st->run_shell && check_template(c, &a, "run", st->run_shell) < 0)
+	if (st->run_shell && check_template(c, &a, "run", st->run_shell, "the shell") < 0)
 		return -1;
 	for (int i = 0; i < st->run_argc; i++)
-		if (check_template(c, &a, "run", st->run_argv[i]) < 0)
+		if (check_template(c, &a, "run", st->run_argv[i], "the program") < 0)
 			return -1;
 	for (int i = 0; i < st->nenv; i++) {
 		struct buf f = BUF_INIT;
 		buf_printf(&f, "env.%s", st->env[i].key);
-		int rc = check_template(c, &a, f.data, st->env[i].value);
+		int rc = check_template(c, &a, f.data, st->env[i].value, NULL);
 		buf_free(&f);
 		if (rc < 0)
 			return -1;
 	}
-	if (st->workdir && check_template(c, &a, "workdir", st->workdir) < 0)
+	if (st->workdir && check_template(c, &a, "workdir", st->workdir, NULL) < 0)
 		return -1;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/records.h"
 #include "store/store.h"
 #include "util/num.h"
 #include "util/buf.h"

@@ -24,7 +24,10 @@ AttributeError saying so.  ``ctx.to_dict()`` (on any object of it, and
 
 Numbers may be any ``numbers.Real`` (``numbers.Integral`` for an index):
 int, float, ``fractions.Fraction``, numpy scalars.  A bool is not a number
-here, and NaN and infinities are refused.
+here, and NaN and infinities are refused.  What the runner would not keep
+as given is refused too, as the ``runlens`` commands refuse it: an integer
+a double does not hold exactly (beyond 2**53), a number a double makes 0,
+a string holding "\x00", values nested deeper than 992 levels.
 
 Like the ``runlens`` commands, these never open the database: they read the
 step's ``context.json`` and append records to a file the runner ingests.
@@ -35,6 +38,7 @@ import math
 import numbers
 import os
 import re
+import sys
 from collections.abc import Mapping
 
 __all__ = [
@@ -184,6 +188,11 @@ def _plain(value):
     return value
 
 
+# What the runner keeps exactly (client/records.h, which the runner and
+# librunlens share), mirrored here: refused at once, never dropped later.
+_DEPTH_MAX = 1000 - 8    # RECORDS_VALUE_DEPTH_MAX: cJSON reads 1000 levels
+
+
 def _number(value, what):
     """VALUE as an int or float for JSON, or RunlensError saying why not.
     Any numbers.Real is a number (numpy scalars, Fraction); bool is not."""
@@ -197,7 +206,24 @@ def _number(value, what):
                            % (what, _show(value))) from None
     if not math.isfinite(f):
         raise RunlensError("%s: %s is not a finite number" % (what, f))
-    return int(value) if isinstance(value, numbers.Integral) else f
+    if f == 0 and value != 0:
+        raise RunlensError("%s: %s is too small for a number (it would become 0)"
+                           % (what, _show(value)))
+    if isinstance(value, numbers.Integral):
+        if f != int(value):
+            raise RunlensError("%s: %s is not exactly representable as a number "
+                               "(a double holds integers exactly only up to 2^53)"
+                               % (what, _show(value)))
+        return int(value)
+    return f
+
+
+def _text(value, what):
+    """VALUE (a str), or RunlensError when the runner could not keep it."""
+    if "\x00" in value:
+        raise RunlensError("%s: a string holds \\u0000, which runlens cannot keep "
+                           "(text ends at a NUL)" % what)
+    return value
 
 
 def _kind(value):
@@ -219,27 +245,43 @@ def _show(value):
 
 def _json_value(value, what):
     """VALUE as plain JSON data: mappings become dicts, lists and tuples
-    lists, numbers.Real int or float; anything else is RunlensError."""
-    if value is None or isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, numbers.Number) and not isinstance(value, numbers.Real):
-        raise RunlensError("%s: %s is not a JSON value (it is %s)"
-                           % (what, _show(value), _kind(value)))
-    if isinstance(value, numbers.Real):
-        return _number(value, what)
-    if isinstance(value, Mapping):
-        out = {}
-        for k, v in value.items():
-            if not isinstance(k, str):
-                raise RunlensError("%s: the key %r is not a string" % (what, k))
-            out[k] = _json_value(v, "%s.%s" % (what, k))
-        return out
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v, "%s[%d]" % (what, i)) for i, v in enumerate(value)]
-    if type(value).__module__ == "numpy" and callable(getattr(value, "tolist", None)):
-        return _json_value(value.tolist(), what)   # numpy.bool_, arrays
-    raise RunlensError("%s: %s is not a JSON value (it is %s)"
-                       % (what, _show(value), _kind(value)))
+    lists, numbers.Real int or float; anything else is RunlensError.
+    A loop, not recursion: a value may nest deeper than Python recurses."""
+    box = [None]
+    todo = [(value, what, box, 0, 0)]   # (value, what, into, slot, depth)
+    while todo:
+        v, w, into, slot, depth = todo.pop()
+        if isinstance(v, str):
+            into[slot] = _text(v, w)
+        elif v is None or isinstance(v, bool):
+            into[slot] = v
+        elif isinstance(v, numbers.Number) and not isinstance(v, numbers.Real):
+            raise RunlensError("%s: %s is not a JSON value (it is %s)"
+                               % (w, _show(v), _kind(v)))
+        elif isinstance(v, numbers.Real):
+            into[slot] = _number(v, w)
+        elif isinstance(v, (Mapping, list, tuple)) and depth >= _DEPTH_MAX:
+            raise RunlensError("%s: nested deeper than %d levels"
+                               % (what if len(w) > 80 else w, _DEPTH_MAX))
+        elif isinstance(v, Mapping):
+            out = into[slot] = {}
+            items = []
+            for k, x in v.items():
+                if not isinstance(k, str):
+                    raise RunlensError("%s: the key %r is not a string" % (w, k))
+                out[_text(k, w)] = None
+                items.append((x, "%s.%s" % (w, k), out, k, depth + 1))
+            todo.extend(reversed(items))
+        elif isinstance(v, (list, tuple)):
+            out = into[slot] = [None] * len(v)
+            todo.extend(reversed([(x, "%s[%d]" % (w, i), out, i, depth + 1)
+                                  for i, x in enumerate(v)]))
+        elif type(v).__module__ == "numpy" and callable(getattr(v, "tolist", None)):
+            todo.append((v.tolist(), w, into, slot, depth))   # numpy.bool_, arrays
+        else:
+            raise RunlensError("%s: %s is not a JSON value (it is %s)"
+                               % (w, _show(v), _kind(v)))
+    return box[0]
 
 
 _cache = {"path": None, "ctx": None}
@@ -292,6 +334,21 @@ def _masker():
     return re.compile("|".join(re.escape(v) for v in values))
 
 
+def _deep(fn):
+    """fn() for a value that nests as deep as the runner reads
+    (_DEPTH_MAX), deeper than Python's default limit lets json and the
+    masking below recurse."""
+    try:
+        return fn()
+    except RecursionError:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(limit + 2 * _DEPTH_MAX)
+        try:
+            return fn()
+        finally:
+            sys.setrecursionlimit(limit)
+
+
 def _dumps(value):
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
@@ -335,7 +392,7 @@ def _append(record):
     path = ctx.step.get("records")
     if not path:
         raise RunlensError("this context has no records file")
-    line = (_dumps(_mask_record(record)) + "\n").encode()
+    line = (_deep(lambda: _dumps(_mask_record(record))) + "\n").encode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         os.write(fd, line)   # one write: the runner never sees half a call
@@ -363,7 +420,7 @@ def log_metadata(values=None, output=None, **kwargs):
     for k, v in meta.items():
         if not isinstance(k, str) or not k:
             raise RunlensError("metadata keys must be non-empty strings: %r" % (k,))
-        record[k] = _json_value(v, "metadata '%s'" % k)
+        record[_text(k, "metadata key %r" % k)] = _json_value(v, "metadata '%s'" % k)
     _append({"meta": record, "output": output})
 
 
@@ -376,7 +433,7 @@ def log_metric(key, value, index=None):
     index (any numbers.Integral), one point of a series."""
     if not key or not isinstance(key, str):
         raise RunlensError("a metric needs a key (a non-empty string)")
-    record = {"metric": key, "value": _number(value, "metric '%s'" % key)}
+    record = {"metric": _text(key, "metric %r" % key), "value": _number(value, "metric '%s'" % key)}
     if index is not None:
         if isinstance(index, bool) or not isinstance(index, numbers.Integral):
             raise RunlensError("metric '%s': the index must be an integer, not %s (%s)"
@@ -401,7 +458,8 @@ class _State:
     def set(self, key, value):
         if not isinstance(key, str) or not key:
             raise RunlensError("a state key must be a non-empty string: %r" % (key,))
-        _append({"state": {key: _json_value(value, "state '%s'" % key)}})
+        _append({"state": {_text(key, "state key %r" % key):
+                           _json_value(value, "state '%s'" % key)}})
 
     def __getitem__(self, key):
         ctx = _require()

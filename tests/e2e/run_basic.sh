@@ -76,4 +76,23 @@ expect_exit 0 rl run ctx/c.json
 expect_eq 3 "$(jget "$(cat ctx/ctx.json)" 'd["baseline"]["run_id"]')" "baseline of the second run"
 expect_eq 2 "$(jget "$(cat ctx/ctx.json)" 'd["model"]["version"]')" "model version counts up"
 
+# --- the shell's own ${…} in a run string (issue 14, item 16): an error
+# that says how to write it; $${…} passes it to the shell, $$ stays $$
+mkdir shell && cd shell
+printf '{"name": "sh", "steps": [{"name": "s", "run": "x=abc; echo ${#x}"}]}' > bad.json
+expect_exit 2 rl run bad.json
+expect_contains "$ERR" "unknown \${#x}: runlens substitutes \${params.X}"
+expect_contains "$ERR" "write \$\${#x} to pass \${#x} to the shell as it is (\$\$ alone stays \$\$)"
+printf '{"name": "sh", "steps": [{"name": "s", "run": "echo ${y:-d}"}]}' > bad2.json
+expect_exit 2 rl run bad2.json
+expect_contains "$ERR" "write \$\${y:-d} to pass \${y:-d} to the shell"
+cat > good.json <<'J'
+{"name": "sh", "steps": [{"name": "s", "outputs": {"o": "o.txt"},
+  "run": "x=abc; echo len=$${#x} def=$${y:-d} pid=$$ name=${step.name} > $RUNLENS_OUTPUT_O; echo $$ > pid.txt"}]}
+J
+expect_exit 0 rl run good.json
+got=$(cat "$(sql "select a.path from step_outputs o join artifacts a on a.id = o.artifact_id join step_runs s on s.id = o.step_run_id where s.run_id = (select max(id) from runs)")")
+expect_eq "len=3 def=d pid=$(cat pid.txt) name=s" "$got" "the shell got \${#x} and \${y:-d}, and \$\$ is its pid"
+cd "$T"
+
 done_testing

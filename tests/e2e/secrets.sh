@@ -119,4 +119,32 @@ printf '{"name": "nosec", "steps": [{"name": "s", "secrets": ["missing"], "run":
 expect_exit 1 rl run nosec.json
 expect_eq "secret 'missing' is not set (runlens secret set missing KEY=VALUE)" "$(sql "select error from step_runs s join runs r on r.id=s.run_id where r.name like 'nosec-%'")"
 
+# ---- secrets.json as a symlink into a dotfiles folder (issue 14, item 16):
+# `secret set` replaced the link with a regular file; it writes the target
+mkdir -p "$T/dots" "$T/linked/runlens"
+ln -s ../../dots/secrets.json "$T/linked/runlens/secrets.json"
+export XDG_CONFIG_HOME="$T/linked"
+expect_exit 0 rl secret set dotted token=tok-one
+if [ -L "$T/linked/runlens/secrets.json" ]; then pass; else fail "secret set replaced the symlink"; fi
+expect_eq 600 "$(stat -c %a "$T/dots/secrets.json")" "the target is written 0600"
+expect_exit 0 rl secret set dotted other=tok-two
+if [ -L "$T/linked/runlens/secrets.json" ]; then pass; else fail "a second secret set replaced the symlink"; fi
+expect_eq '["token", "other"]' "$(jget "$(cat "$T/dots/secrets.json")" 'list(d["dotted"])')" "both keys in the target"
+chmod 640 "$T/dots/secrets.json"
+expect_exit 2 rl secret set dotted third=tok-three
+expect_contains "$ERR" "group or others may access it (mode 0640)"
+expect_eq '["token", "other"]' "$(jget "$(cat "$T/dots/secrets.json")" 'list(d["dotted"])')" "a refused set changes nothing"
+chmod 600 "$T/dots/secrets.json"
+# links in a loop: an error, not a hang
+rm "$T/linked/runlens/secrets.json"
+ln -s loop "$T/linked/runlens/secrets.json"
+ln -s secrets.json "$T/linked/runlens/loop"
+expect_exit 1 rl secret set dotted x=tok-x
+expect_contains "$ERR" "secrets.json: Too many levels of symbolic links"
+export XDG_CONFIG_HOME="$T/cfg"
+
+# ---- an invalid secret name is echoed escaped (item 16)
+expect_exit 2 rl secret set "$(printf 'bad\033]0;title\007name')" k=v
+expect_eq "runlens: secret set: 'bad\x1b]0;title\x07name' is not a valid secret name" "$ERR"
+
 done_testing

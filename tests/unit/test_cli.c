@@ -1,5 +1,6 @@
 /* tests/unit/test_cli.c — cli/: the command table's invariants, option
- * parsing from its rows, and `runlens __complete` on the table alone. */
+ * parsing from its rows, `runlens __complete` on the table alone, and
+ * what the output layer gives a terminal and a program. */
 #include "config.h"
 
 #include <check.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 
 /* Every row: a name, a function, a summary; each option a long name, help
  * and an id no other option of the command has; only the last argument
@@ -47,6 +49,64 @@ START_TEST(test_table)
 	ck_assert_ptr_null(cli_find_opt(run, "para", 4, 0));
 	/* a step's commands and secrets take no --store */
 	ck_assert_ptr_null(cli_find_opt(cli_find(cli_commands, "meta"), "store", 5, 0));
+}
+END_TEST
+
+/* Printing into memory: mem_open, print to the stream, mem_text. */
+struct mem {
+	char *text;
+	size_t len;
+	FILE *f;
+};
+
+static FILE *mem_open(struct mem *m)
+{
+	m->text = NULL;
+	m->f = open_memstream(&m->text, &m->len);
+	ck_assert_ptr_nonnull(m->f);
+	return m->f;
+}
+
+/* What was printed, malloc'd. */
+static char *mem_text(struct mem *m)
+{
+	fclose(m->f);
+	return m->text;
+}
+
+START_TEST(test_output_safe)
+{
+	/* a table for people: each cell escaped, aligned on what it shows */
+	struct table *t = table_new(2, "NAME", "TAGS");
+	table_add_row(t, "x\x1b]52;c;YQ==\x07", "t\xc2\x9b" "2J");
+	table_add_row(t, "plain", "a\tb");
+	struct mem m;
+	table_print(t, mem_open(&m), 0);
+	char *got = mem_text(&m);
+	ck_assert_str_eq(got, "NAME                 TAGS\n"
+			      "x\\x1b]52;c;YQ==\\x07  t\\xc2\\x9b2J\n"
+			      "plain                a    b\n");
+	free(got);
+	/* CSV for programs: the raw bytes, quoted */
+	table_print_csv(t, mem_open(&m));
+	got = mem_text(&m);
+	ck_assert_str_eq(got, "NAME,TAGS\r\n\"x\x1b]52;c;YQ==\x07\",\"t\xc2\x9b" "2J\"\r\n"
+			      "plain,\"a\tb\"\r\n");
+	free(got);
+	table_free(&t);
+	/* a line: every argument escaped, a newline inside one too */
+	out_linef(mem_open(&m), "run %d  %s", 7, "a\x1b[2J\nb");
+	got = mem_text(&m);
+	ck_assert_str_eq(got, "run 7  a\\x1b[2J\\x0ab\n");
+	free(got);
+	out_field(mem_open(&m), "note", "\xc2\x9b\x07");
+	got = mem_text(&m);
+	ck_assert_str_eq(got, "  note      \\xc2\\x9b\\x07\n");
+	free(got);
+	out_text(mem_open(&m), NULL);
+	got = mem_text(&m);
+	ck_assert_str_eq(got, "");
+	free(got);
 }
 END_TEST
 
@@ -150,6 +210,7 @@ int main(void)
 	Suite *s = suite_create("cli");
 	TCase *tc = tcase_create("cli");
 	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_output_safe);
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_complete);
 	suite_add_tcase(s, tc);

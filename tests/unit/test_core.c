@@ -572,7 +572,7 @@ START_TEST(test_ingest)
 	ck_assert(strstr(w, "ignored line 3 of") && strstr(w, "'nope' is not a declared output"));
 	ck_assert(strstr(w, "ignored line 4 of") && strstr(w, "not a JSON object"));
 	ck_assert(strstr(w, "metric 'loss': the value is not a number"));
-	ck_assert(strstr(w, "metric 'loss': the index is not an integer"));
+	ck_assert(strstr(w, "metric 'loss': the index must be an integer, not 1.5"));
 	ck_assert(strstr(w, "expected \"meta\", \"metric\" or \"state\""));
 	free(w);
 	cJSON_Delete(ing.state);

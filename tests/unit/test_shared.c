@@ -1,16 +1,19 @@
-/* tests/unit/test_shared.c — the rules the command line and the browser
- * share, on a real store: the pairing of runs for `compare` (which run is
- * the reference, delta, %, better/worse, the unions of params and
- * metrics, the baseline by default) and the options of a rerun of a
- * recorded run. */
+/* tests/unit/test_shared.c — the rules two sides share: the command line
+ * and the browser, on a real store (the pairing of runs for `compare`:
+ * which run is the reference, delta, %, better/worse, the unions of
+ * params and metrics, the baseline by default; the options of a rerun of
+ * a recorded run), and librunlens and the runner (what runlens keeps
+ * exactly, client/records.h). */
 #include "config.h"
 
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/records.h"
 #include "core/compare.h"
 #include "core/rerun.h"
 #include "store/store.h"
@@ -194,6 +197,144 @@ START_TEST(test_rerun_opts)
 }
 END_TEST
 
+/* enum records_json_problem as words */
+static const char *const problems[] = { "ok", "nul", "huge", "tiny", "inexact", "deep" };
+
+/* records_number_check of TEXT, as a word. */
+static const char *number(const char *text)
+{
+	return problems[records_number_check(text, strlen(text))];
+}
+
+/* records_json_check of TEXT: "problem@offset+length". */
+static const char *scan(const char *text, size_t n, int depth)
+{
+	static char out[64];
+	size_t off, len;
+	enum records_json_problem p = records_json_check(text, n, depth, &off, &len);
+	snprintf(out, sizeof out, "%s@%zu+%zu", problems[p], off, len);
+	return out;
+}
+
+START_TEST(test_records_kept_as_written)
+{
+	const struct {
+		const char *text, *want;
+	} numbers[] = {
+		/* numbers: what a double holds exactly passes */
+		{ "0", "ok" },
+		{ "-0.0e-5", "ok" },
+		{ "0.1", "ok" },
+		{ "1e308", "ok" },
+		{ "4.9e-324", "ok" },
+		{ "9007199254740992", "ok" },
+		{ "-9007199254740992", "ok" },
+		{ "18446744073709551616", "ok" }, /* 2^64 */
+		{ "9007199254740993e0", "ok" }, /* not written as an integer */
+		{ "9007199254740993", "inexact" },
+		{ "-9007199254740993", "inexact" },
+		{ "12345678901234567890", "inexact" },
+		{ "1e999", "huge" },
+		{ "-1.5e309", "huge" },
+		{ "1e99999999999999999999", "huge" },
+		{ "1e-999", "tiny" },
+		{ "0.000e-999", "ok" }, /* zero is zero */
+		/* not JSON numbers: not this rule's business */
+		{ "1e999x", "ok" },
+		{ "01", "ok" },
+		{ "+1", "ok" },
+		{ "", "ok" },
+	};
+	for (size_t i = 0; i < sizeof numbers / sizeof *numbers; i++)
+		ck_assert_msg(!strcmp(number(numbers[i].text), numbers[i].want), "%s: %s",
+			      numbers[i].text, number(numbers[i].text));
+	/* JSON text */
+	ck_assert_str_eq(scan("{\"a\": [1, 2.5, \"9007199254740993\"]}", 33, 9), "ok@0+0");
+	ck_assert_str_eq(scan("{\"a\": [1, 9007199254740993]}", 28, 9), "inexact@10+16");
+	ck_assert_str_eq(scan("[\"a\\u0000b\"]", 12, 9), "nul@3+6");
+	ck_assert_str_eq(scan("[\"a\\\\u0000b\"]", 13, 9), "ok@0+0"); /* an escaped backslash */
+	ck_assert_str_eq(scan("[\"a\0b\"]", 7, 9), "nul@3+1");
+	ck_assert_str_eq(scan("[[[]]]", 6, 3), "ok@0+0");
+	ck_assert_str_eq(scan("[[[[]]]]", 8, 3), "deep@3+1");
+	ck_assert_str_eq(scan("[1e999", 6, 9), "huge@1+5"); /* need not be valid JSON */
+	ck_assert_str_eq(scan("", 0, 9), "ok@0+0");
+	/* the sentences */
+	char *why = records_json_why(RECORDS_JSON_INEXACT, "9007199254740993", 16, 9);
+	ck_assert_str_eq(why, "9007199254740993 is not exactly representable as a number "
+			      "(a double holds integers exactly only up to 2^53)");
+	free(why);
+	why = records_json_why(RECORDS_JSON_HUGE, NULL, 0, 9);
+	ck_assert_str_eq(why, "too large for a number (it would become infinity)");
+	free(why);
+	why = records_json_why(RECORDS_JSON_DEEP, "[", 1, 1000);
+	ck_assert_str_eq(why, "nested deeper than 1000 levels");
+	free(why);
+	ck_assert_ptr_null(records_json_why(RECORDS_JSON_OK, NULL, 0, 9));
+	/* a value as -p and `runlens meta` give it */
+	int whole = -1;
+	ck_assert_ptr_null(records_value_why("not json 1e999", 9, &whole));
+	ck_assert_int_eq(whole, 0);
+	ck_assert_ptr_null(records_value_why("[1, 2]", 9, &whole));
+	why = records_value_why("9007199254740993", 9, &whole);
+	ck_assert_int_eq(whole, 1);
+	ck_assert_ptr_nonnull(strstr(why, "not exactly representable"));
+	free(why);
+	why = records_value_why("[1, 1e999]", 9, &whole);
+	ck_assert_int_eq(whole, 0);
+	ck_assert_str_eq(why, "1e999 is too large for a number (it would become infinity); "
+			      "write it as a string (\"1e999\") to keep it as text");
+	free(why);
+	why = records_value_why("[[1]]", 1, &whole);
+	ck_assert_str_eq(why, "nested deeper than 1 levels");
+	free(why);
+}
+END_TEST
+
+START_TEST(test_records_rules)
+{
+	char *why = NULL;
+	ck_assert_int_eq(records_metric_check("loss", 0.5, 0, 0, &why), 0);
+	ck_assert_ptr_null(why);
+	ck_assert_int_eq(records_metric_check("loss", 0.5, 1, -9e15, &why), 0);
+	const struct {
+		const char *key;
+		double value, index;
+		int has_index;
+		const char *why;
+	} bad[] = {
+		{ "", 1, 0, 0, "a metric needs a key (a non-empty string)" },
+		{ NULL, 1, 0, 0, "a metric needs a key (a non-empty string)" },
+		{ "m", INFINITY, 0, 0, "metric 'm': inf is not a finite number" },
+		{ "m", NAN, 0, 0, "metric 'm': nan is not a finite number" },
+		{ "m", 1, 1.5, 1, "metric 'm': the index must be an integer, not 1.5" },
+		{ "m", 1, 1e16, 1,
+		  "metric 'm': the index 10000000000000000 is out of range (at most "
+		  "9000000000000000 either way)" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		ck_assert_int_eq(records_metric_check(bad[i].key, bad[i].value, bad[i].has_index,
+						      bad[i].index, &why),
+				 -1);
+		ck_assert_str_eq(why, bad[i].why);
+		free(why);
+	}
+	cJSON *o = cJSON_Parse("{\"a\": 1}");
+	ck_assert_int_eq(records_object_check(o, "state", &why), 0);
+	cJSON_AddNumberToObject(o, "", 2);
+	ck_assert_int_eq(records_object_check(o, "state", &why), -1);
+	ck_assert_str_eq(why, "state keys must be non-empty");
+	free(why);
+	cJSON_Delete(o);
+	o = cJSON_CreateObject();
+	ck_assert_int_eq(records_object_check(o, "metadata", &why), -1);
+	ck_assert_str_eq(why, "metadata must be a non-empty JSON object");
+	free(why);
+	cJSON_Delete(o);
+	ck_assert_int_eq(records_object_check(NULL, "metadata", &why), -1);
+	free(why);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("shared");
@@ -203,6 +344,10 @@ int main(void)
 	tcase_add_test(tc, test_compare_baseline_by_default);
 	tcase_add_test(tc, test_rerun_opts);
 	suite_add_tcase(s, tc);
+	TCase *rec = tcase_create("records");
+	tcase_add_test(rec, test_records_kept_as_written);
+	tcase_add_test(rec, test_records_rules);
+	suite_add_tcase(s, rec);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

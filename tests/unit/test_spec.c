@@ -9,9 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/records.h"
 #include "core/spec.h"
 #include "core/spec_internal.h"
 #include "util/buf.h"
+#include "util/num.h"
 
 static const char *full =
 	"{\n"
@@ -69,9 +71,10 @@ static void parse_fails(const char *text, const char *want)
 	rl_err_clear(&err);
 }
 
+/* V as runlens records it (every number exact). */
 static char *json(const cJSON *v)
 {
-	return cJSON_PrintUnformatted(v);
+	return json_print(v, 0);
 }
 
 START_TEST(test_full_example)
@@ -159,6 +162,85 @@ START_TEST(test_syntax_errors)
 	parse_fails("[1, 2]", "expected a JSON object at the top, got an array");
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"true\"}]} trailing",
 		    "p.json:1:56: JSON syntax error: text after the end");
+}
+END_TEST
+
+/* What cJSON parses but would not keep as written is refused at its
+ * place, not changed: a number beyond a double, an integer a double does
+ * not hold, a string holding \u0000 (cJSON cuts it there), and nesting
+ * deeper than cJSON reads (which it reported as "expected a value"). */
+START_TEST(test_kept_as_written)
+{
+	parse_fails("{\"name\": \"x\",\n \"params\": {\"big\": 1e999}}",
+		    "p.json:2:20: 1e999 is too large for a number (it would become infinity); "
+		    "write it as a string (\"1e999\") to keep it as text");
+	parse_fails("{\"name\": \"x\", \"params\": {\"seed\": 9007199254740993}}",
+		    "p.json:1:34: 9007199254740993 is not exactly representable as a number");
+	parse_fails("{\"name\": \"x\", \"params\": {\"t\": 1e-999}}",
+		    "p.json:1:31: 1e-999 is too small for a number (it would become 0)");
+	parse_fails("{\"name\": \"x\",\n \"description\": \"a\\u0000b\"}",
+		    "p.json:2:19: a string holds \\u0000, which runlens cannot keep");
+	struct buf deep = BUF_INIT;
+	buf_puts(&deep, "{\"name\": \"x\", \"params\": {\"d\": ");
+	for (int i = 0; i < 1001; i++)
+		buf_putc(&deep, '[');
+	for (int i = 0; i < 1001; i++)
+		buf_putc(&deep, ']');
+	buf_puts(&deep, "}}");
+	parse_fails(deep.data, "p.json:1:1029: JSON nested deeper than 1000 levels");
+	buf_free(&deep);
+	/* kept as written: these pass */
+	struct spec *s = parse_ok("{\"name\": \"x\", \"params\": {\"a\": 9007199254740992, "
+				  "\"b\": \"9007199254740993\", \"c\": 1e308, \"d\": \"\\\\u0000\"}, "
+				  "\"steps\": [{\"name\": \"s\", \"run\": \"t ${params.a} ${params.b} "
+				  "${params.c} ${params.d}\"}]}");
+	spec_free(&s);
+}
+END_TEST
+
+/* -p NAME=VALUE: the same rule, with how to pass the value as text. */
+START_TEST(test_params_kept_as_written)
+{
+	struct spec *s = parse_ok("{\"name\": \"x\", \"params\": {\"n\": 1, \"any\": null, "
+				  "\"xs\": [1], \"t\": \"text\"}, \"steps\": [{\"name\": \"s\", "
+				  "\"run\": \"t ${params.n} ${params.any} ${params.xs} ${params.t}\"}]}");
+	struct rl_err err = RL_ERR_INIT;
+	const struct {
+		const char *assignment, *why;
+	} bad[] = {
+		{ "any=9007199254740993",
+		  "-p any=9007199254740993: not exactly representable as a number (a double holds "
+		  "integers exactly only up to 2^53); quote it to pass text: "
+		  "-p 'any=\"9007199254740993\"'" },
+		{ "any=1e999",
+		  "-p any=1e999: too large for a number (it would become infinity); quote it to "
+		  "pass text: -p 'any=\"1e999\"'" },
+		{ "n=9007199254740993",
+		  "-p n=9007199254740993: not exactly representable as a number (a double holds "
+		  "integers exactly only up to 2^53); the pipeline declares 'n' a number (1): "
+		  "declare it a string (\"n\": \"1\") to pass text" },
+		{ "xs=[1, {\"a\": 1e999}]",
+		  "-p xs=[1, {\"a\": 1e999}]: 1e999 is too large for a number (it would become "
+		  "infinity); write it as a string (\"1e999\") to keep it as text" },
+		{ "any=\"a\\u0000b\"",
+		  "-p any=\"a\\u0000b\": a string holds \\u0000, which runlens cannot keep (text "
+		  "ends at a NUL)" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char *one[] = { (char *)bad[i].assignment };
+		ck_assert_int_eq(spec_set_params(s, one, 1, &err), -1);
+		ck_assert_int_eq(err.code, RL_E_USAGE);
+		ck_assert_str_eq(rl_err_msg(&err), bad[i].why);
+	}
+	/* a string param takes the text as it is; what a double holds passes */
+	char *good[] = { "t=9007199254740993", "n=9007199254740992", "any=[1e308, -0.5]" };
+	ck_assert_int_eq(spec_set_params(s, good, 3, &err), 0);
+	char *p = json(s->params);
+	ck_assert_str_eq(p, "{\"n\":9007199254740992,\"any\":[1e+308,-0.5],\"xs\":[1],"
+			    "\"t\":\"9007199254740993\"}");
+	free(p);
+	rl_err_clear(&err);
+	spec_free(&s);
 }
 END_TEST
 
@@ -394,10 +476,19 @@ START_TEST(test_template_errors)
 		    "field 'workdir': unknown ${run.date}");
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"echo ${run.id\"}]}",
 		    "unterminated ${");
+	/* the shell's own ${…}: still an error, saying how to write it */
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"x=ab; echo ${#x}\"}]}",
+		    "p.json: step 'a', field 'run': unknown ${#x}: runlens substitutes ${params.X}, "
+		    "${inputs.X}, ${outputs.X}, ${run.id}, ${run.name} and ${step.name}; write "
+		    "$${#x} to pass ${#x} to the shell as it is ($$ alone stays $$)");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": [\"t\", \"${x:-d}\"]}]}",
+		    "write $${x:-d} to pass ${x:-d} to the program as it is");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"env\": {\"E\": \"${HOME}\"}}]}",
+		    "write $${HOME} to pass ${HOME} to the step as it is");
 	/* allowed: everything else, $$ escapes and plain $VAR */
 	struct spec *s = parse_ok(
 		"{\"name\": \"x\", \"params\": {\"n\": 1}, \"steps\": [{\"name\": \"a\", "
-		"\"run\": \"echo $HOME $${x} ${run.id} ${run.name} ${step.name} ${params.n} ${outputs.o}\", "
+		"\"run\": \"echo $HOME $${x} $${#x} $${x:-d} $$ ${run.id} ${run.name} ${step.name} ${params.n} ${outputs.o}\", "
 		"\"outputs\": {\"o\": \"o\"}}]}");
 	spec_free(&s);
 }
@@ -1207,7 +1298,8 @@ START_TEST(test_subst_helpers)
 	st.run_argv = argv;
 	st.run_argc = 2;
 	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), -1);
-	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'st', field 'run': unterminated ${ in '${outputs.o'");
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 'st', field 'run': unterminated ${ in "
+					   "'${outputs.o' (write $${ to pass ${ on as it is)");
 	st.run_argc = 1;
 	env[0].value = "${inputs.d}";
 	ck_assert_int_eq(spec_check_templates(&c, s, &st, &x), -1);
@@ -1258,6 +1350,8 @@ int main(void)
 	TCase *tc = tcase_create("spec");
 	tcase_add_test(tc, test_full_example);
 	tcase_add_test(tc, test_syntax_errors);
+	tcase_add_test(tc, test_kept_as_written);
+	tcase_add_test(tc, test_params_kept_as_written);
 	tcase_add_test(tc, test_field_errors);
 	tcase_add_test(tc, test_type_errors);
 	tcase_add_test(tc, test_reference_errors);
