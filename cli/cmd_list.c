@@ -341,7 +341,7 @@ static int warn_unknown_fields(struct store *s, const struct store_filter *filte
 	if (filter_unknown_fields(s, filter, &w, &n, err) < 0)
 		return -1;
 	for (int i = 0; i < n; i++)
-		fprintf(stderr, "runlens: warning: %s\n", w[i]);
+		out_linef(stderr, "runlens: warning: %s", w[i]);
 	store_names_free(w, n);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/fs.h"
+#include "util/text.h"
 #include "util/timeutil.h"
 
 int session_find_store(const char *flag_dir, unsigned flags, char **dir,
@@ -150,9 +151,11 @@ cleanup:
 
 static void upgrade_notice(const char *dir, int from, int to)
 {
+	char *shown = text_escape_str(dir, 0); /* a folder name is anyone's */
 	fprintf(stderr, "runlens: upgrading the store %s from schema %d to %d "
 			"(once; a store of a million runs takes about half a minute)\n",
-		dir, from, to);
+		shown ? shown : "", from, to);
+	free(shown);
 }
 
 int session_open(const char *flag_dir, unsigned flags, struct store **out,
