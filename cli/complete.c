@@ -34,9 +34,21 @@ struct comp {
 	int store_tried;
 };
 
+/* Whether S holds a control character (C0, DEL, or C1 as UTF-8). */
+static int has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return 1;
+	return 0;
+}
+
+/* A candidate is inserted on the command line as it is, so one holding a
+ * control character (a run name with an escape sequence) is left out
+ * rather than shown raw by the shell. */
 static void emit(struct comp *k, const char *cand)
 {
-	if (cand && !strchr(cand, '\n') && strncmp(cand, k->cur, strlen(k->cur)) == 0)
+	if (cand && !has_control(cand) && strncmp(cand, k->cur, strlen(k->cur)) == 0)
 		fprintf(k->out, "%s%s\n", k->prefix, cand);
 }
 

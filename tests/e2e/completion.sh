@@ -147,4 +147,9 @@ else
 	echo "tmux not installed: the interactive part is skipped"
 fi
 
+# a run name holding an escape sequence is not offered (the shell would
+# show it raw)
+expect_exit 0 rl run pipes/other.json --name "$(printf 'first-\033]52;c;Y3VybA==\007')"
+expect_comp "runlens show first" "first-of-other"
+
 done_testing
