@@ -343,6 +343,26 @@ static int fail_attempt(struct run *r, struct rstep *s, const char *why, int exi
 	return run_set_state(r, s, RS_FAILED, why, NULL, err);
 }
 
+/* What of the metrics file cJSON would not keep as written (1e999, an
+ * integer beyond 2^53: client/records.h), as the reason the attempt
+ * fails, or NULL.  The number is named unless the step has secrets (it
+ * could be one's digits). */
+static char *metrics_file_problem(const struct rstep *s, const char *text, size_t len)
+{
+	size_t off = 0, n = 0;
+	enum records_json_problem p = records_json_check(text, len, RECORDS_DEPTH_MAX, &off, &n);
+	if (!p)
+		return NULL;
+	char *what = s->nsecret_values ? records_json_why(p, "a number", strlen("a number"),
+							 RECORDS_DEPTH_MAX)
+				       : records_json_why(p, text + off, n, RECORDS_DEPTH_MAX);
+	char *why = printed("metrics_file '%s' (%s): %s", s->sp->metrics_file,
+			    s->sp->outputs[output_index(s->sp, s->sp->metrics_file)].path,
+			    what ? what : "out of memory");
+	free(what);
+	return why;
+}
+
 /* The step's metrics_file output: its JSON numbers become metrics.
  * Returns 0, 1 when the attempt failed (invalid file), -1 on store errors. */
 static int record_metrics_file(struct run *r, struct rstep *s, struct rl_err *err)
@@ -358,6 +378,8 @@ static int record_metrics_file(struct run *r, struct rstep *s, struct rl_err *er
 	else if (!(doc = cJSON_ParseWithLength(text, len)))
 		why = printed("metrics_file '%s' (%s) is not valid JSON", sp->metrics_file,
 			      sp->outputs[o].path);
+	else if ((why = metrics_file_problem(s, text, len)))
+		;
 	else if (mask_json(s->secret_values, s->nsecret_values, doc), /* keys are stored */
 		 run_tx(r, err) < 0 || ingest_metrics_json(r->store, s->step_run_id, doc, err) < 0)
 		rc = -1;

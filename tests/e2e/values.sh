@@ -192,4 +192,14 @@ expect_contains "$ERR" "state keys must be non-empty"
 expect_eq "" "$(meta "$r" nul)" "the cut string was not stored"
 expect_eq 1 "$(meta "$r" fine)"
 
+# ---- a metrics_file: a number cJSON would change fails the attempt,
+# naming it, instead of being skipped
+cat > mfile.json <<'J'
+{"name": "mfile", "steps": [{"name": "eval", "outputs": {"m": "m.json"}, "metrics_file": "m",
+ "run": "echo '{\"acc\": 0.5, \"huge\": 1e999}' > ${outputs.m}"}]}
+J
+expect_exit 1 rl run mfile.json
+expect_contains "$(rl show last)" "metrics_file 'm' (m.json): 1e999 is too large for a number"
+expect_eq "" "$(sql "select key from metrics m join step_runs s on s.id=m.step_run_id where s.name='eval'")" "nothing of it recorded"
+
 done_testing
