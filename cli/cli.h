@@ -51,6 +51,7 @@ enum cli_value {
 	CLI_V_RUN,	/* a run: id, name, "last", "PIPELINE@last" */
 	CLI_V_PIPELINE, /* a pipeline name */
 	CLI_V_STEP,	/* a step of the RUN argument of the same command */
+	CLI_V_OUTPUT,	/* STEP.OUTPUT of the RUN argument of the same command */
 	CLI_V_STACK,	/* a stack name */
 	CLI_V_COMMAND,	/* a command name */
 };
@@ -71,6 +72,8 @@ enum cli_opt_id {
 	OPT_ARTIFACT_STORE,
 	OPT_ORCHESTRATOR,
 	OPT_COMPONENT,
+	OPT_DIFF,
+	OPT_EXIT_CODE,
 };
 
 enum cli_row_flags {
@@ -212,6 +215,10 @@ int cmd_secret_rm(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_tui(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_why(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_spec(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_cat(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_path(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_diff(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_unpin(struct cli *c, int argc, char **argv, struct rl_err *err);

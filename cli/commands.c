@@ -192,6 +192,44 @@ const struct cli_command cli_commands[] = {
 	  .summary = "why a step was cached or re-executed",
 	  .notes = "Compares each part of the step's cache key (command, workdir, env, params,\n"
 		   "each input's hash, outputs) with the closest earlier run of the step.\n" },
+	{ "spec", cmd_spec,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "FILE|OTHER", CLI_V_FILE, CLI_OPTIONAL },
+					    { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "diff", .id = OPT_DIFF,
+		  .help = "how it differs from FILE, from run OTHER, or (neither\n"
+			  "given) from the pipeline file as it is now" },
+		{ 0 } },
+	  .summary = "print the pipeline file recorded for a run",
+	  .notes = "The text is the file as the run read it.  With --diff, a FILE|OTHER that\n"
+		   "is an existing file is that file, anything else a run.  The diff is\n"
+		   "`diff -u` (or $RUNLENS_DIFF); the exit status is 0 either way.\n" },
+	{ "cat", cmd_cat,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "STEP.OUTPUT[/PATH]", CLI_V_OUTPUT, 0 },
+					    { 0 } },
+	  .summary = "print an output of a run (a file, or PATH in a folder output)",
+	  .notes = "The artifact the run recorded, from the artifact store.  On a terminal,\n"
+		   "control characters are shown as escapes; piped, the bytes as they are.\n" },
+	{ "path", cmd_path,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "STEP.OUTPUT[/PATH]", CLI_V_OUTPUT, 0 },
+					    { 0 } },
+	  .summary = "print where an output of a run is stored (for scripts)" },
+	{ "diff", cmd_diff,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "OTHER", CLI_V_RUN, 0 },
+					    { "STEP.OUTPUT[/PATH]", CLI_V_OUTPUT, 0 },
+					    { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "exit-code", .id = OPT_EXIT_CODE,
+		  .help = "exit 1 when they differ (as git diff --exit-code)" },
+		{ 0 } },
+	  .summary = "show how an output differs between two runs",
+	  .notes = "Runs `diff -u` on the two artifacts (`diff -ruN` for folders), or\n"
+		   "$RUNLENS_DIFF (a command given the two paths, e.g. 'meld'), or\n"
+		   "`git diff --no-index` where diff is not installed.\n" },
 	{ "compare", cmd_compare,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
 					    { "OTHER", CLI_V_RUN, CLI_OPTIONAL | CLI_MANY },

@@ -20,6 +20,7 @@
 #include "cli/cli.h"
 #include "core/session.h"
 #include "store/store.h"
+#include "util/buf.h"
 
 #define MAX_NAMES 100  /* runs or pipelines offered for one Tab */
 #define RECENT_RUNS 20 /* runs offered before anything is typed */
@@ -127,18 +128,52 @@ static void emit_runs(struct comp *k)
 	emit_run_ids(k);
 }
 
+/* The step runs of the RUN argument: 0, or -1 when there are none. */
+static int run_steps(struct comp *k, struct store_step_run **steps, int *n)
+{
+	int64_t id;
+	*steps = NULL;
+	*n = 0;
+	return !k->run_ref || !comp_store(k) ||
+			       session_resolve_run(k->s, k->run_ref, &id, NULL) < 0 ||
+			       store_step_runs_of_run(k->s, id, steps, n, NULL) < 0
+		       ? -1
+		       : 0;
+}
+
 /* The steps of the RUN argument. */
 static void emit_steps(struct comp *k)
 {
-	struct store_step_run *steps = NULL;
-	int64_t id;
-	int n = 0;
-	if (!k->run_ref || !comp_store(k) ||
-	    session_resolve_run(k->s, k->run_ref, &id, NULL) < 0 ||
-	    store_step_runs_of_run(k->s, id, &steps, &n, NULL) < 0)
+	struct store_step_run *steps;
+	int n;
+	if (run_steps(k, &steps, &n) < 0)
 		return;
 	for (int i = 0; i < n; i++)
 		emit(k, steps[i].name);
+	store_step_runs_free(steps, n);
+}
+
+/* STEP.OUTPUT of the RUN argument's completed step runs. */
+static void emit_outputs(struct comp *k)
+{
+	struct store_step_run *steps;
+	int n;
+	if (run_steps(k, &steps, &n) < 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		struct store_artifact_ref *outs = NULL;
+		int no = 0;
+		if (store_outputs_of(k->s, steps[i].id, &outs, &no, NULL) < 0)
+			continue;
+		for (int j = 0; j < no; j++) {
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "%s.%s", steps[i].name, outs[j].name);
+			if (b.data)
+				emit(k, b.data);
+			buf_free(&b);
+		}
+		store_artifact_refs_free(outs, no);
+	}
 	store_step_runs_free(steps, n);
 }
 
@@ -162,6 +197,9 @@ static void emit_values(struct comp *k, enum cli_value value, const char *const 
 		break;
 	case CLI_V_STEP:
 		emit_steps(k);
+		break;
+	case CLI_V_OUTPUT:
+		emit_outputs(k);
 		break;
 	case CLI_V_COMMAND:
 		for (const struct cli_command *t = cli_commands; t->name; t++)

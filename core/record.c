@@ -158,12 +158,16 @@ static int insert_run(struct run *r, struct rl_err *err)
 				      : NULL;
 	if (cJSON_IsString(model_name))
 		r->model_name = strdup(model_name->valuestring);
+	/* the file's absolute path: a rerun from another folder runs its steps
+	 * where the file is, and `spec --diff` finds it */
+	const char *base = sp->path ? strrchr(sp->path, '/') : NULL;
+	char *spec_path = sp->dir && sp->path ? fs_join(sp->dir, base ? base + 1 : sp->path) : NULL;
 	struct store_run_new nr = {
 		.pipeline_id = r->pipeline_id,
 		.name = r->run_name,
 		.status = "running",
 		.started_ms = r->started_ms,
-		.spec_path = sp->path,
+		.spec_path = spec_path ? spec_path : sp->path,
 		.spec_json = sp->text,
 		.params_json = params_json ? params_json : "{}",
 		.rerun_of = r->o->rerun_of,
@@ -175,6 +179,7 @@ static int insert_run(struct run *r, struct rl_err *err)
 		.state_json = "{}",
 	};
 	int rc = store_run_create(r->store, &nr, &r->run_id, err);
+	free(spec_path);
 	free(host);
 	free(token);
 	free(params_json);

@@ -168,6 +168,11 @@ cJSON *spec_used_params(const struct spec *s);
 
 int spec_step_index(const struct spec *s, const char *name); /* -1 if none */
 
+/* Whether S is a valid name of a step, output, input, param or secret:
+ * letters, digits, '_' and '-' (and '.' when ALLOW_DOT, as in a pipeline
+ * name). */
+int spec_valid_name(const char *s, int allow_dot);
+
 /* Values for ${…} substitution while running one step. */
 struct spec_subst {
 	const char *run_id;   /* decimal */

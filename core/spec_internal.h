@@ -71,9 +71,7 @@ char *spec_strdup(struct spec_ctx *c, const char *s);
 /* Free N strings of V, then V; V may be NULL. */
 void spec_strv_free(char **v, int n);
 
-/* S is non-empty and only letters, digits, '_', '-' (and '.' when
- * ALLOW_DOT)?  NULL is not. */
-int spec_valid_name(const char *s, int allow_dot);
+/* spec_valid_name (spec.h) says what a name may hold. */
 
 /* A name that will be part of an environment variable (WHAT is "input",
  * "output" or "param"): "field 'F': WHAT name 'N' may only hold …". */

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/buf.h"
+
 
 extern char **environ;
 
@@ -56,6 +58,117 @@ int launch_wait(char *const argv[], int *status, struct rl_err *err)
 	if (rc != 0)
 		return rl_err_set(err, RL_E_FAIL, "cannot start %s: %s", argv[0], strerror(rc));
 	return wait_for(pid, status, err);
+}
+
+/* Start ARGV in CWD (NULL: here): 0 with *pid, or posix_spawn's error. */
+static int spawn_in(char *const argv[], const char *cwd, pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	if (cwd)
+		posix_spawn_file_actions_addchdir_np(&fa, cwd);
+	int rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	return rc;
+}
+
+/* diff, or git where diff is not installed, on A and B in CWD. */
+static int spawn_diff(const char *a, const char *label_a, const char *b, const char *label_b,
+		      int folders, const char *cwd, pid_t *pid)
+{
+	char *argv[12];
+	int n = 0;
+	argv[n++] = "diff";
+	argv[n++] = folders ? "-ruN" : "-u";
+	if (!folders && label_a && label_b) {
+		argv[n++] = "--label";
+		argv[n++] = (char *)label_a;
+		argv[n++] = "--label";
+		argv[n++] = (char *)label_b;
+	}
+	argv[n++] = "--";
+	argv[n++] = (char *)a;
+	argv[n++] = (char *)b;
+	argv[n] = NULL;
+	int rc = spawn_in(argv, cwd, pid);
+	if (rc != ENOENT)
+		return rc;
+	char *git[] = { "git", "diff", "--no-index", "--", (char *)a, (char *)b, NULL };
+	return spawn_in(git, cwd, pid);
+}
+
+static void unlink_folder(char *dir, const char *label_a, const char *label_b)
+{
+	for (int i = 0; dir && i < 2; i++) {
+		struct buf l = BUF_INIT;
+		buf_printf(&l, "%s/%s", dir, i ? label_b : label_a);
+		if (l.data)
+			unlink(l.data);
+		buf_free(&l);
+	}
+	if (dir)
+		rmdir(dir);
+	free(dir);
+}
+
+/* A temporary folder holding links LABEL_A -> A and LABEL_B -> B, so that
+ * a diff of two folders names their files "run-12/sub/a.txt", not by the
+ * artifact store's paths.  NULL when it cannot be made. */
+static char *link_folder(const char *a, const char *label_a, const char *b,
+			 const char *label_b)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct buf t = BUF_INIT;
+	buf_printf(&t, "%s/runlens-diff-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	char *dir = t.data && mkdtemp(t.data) ? buf_steal(&t) : NULL;
+	buf_free(&t);
+	if (!dir)
+		return NULL;
+	int ok = 1;
+	for (int i = 0; i < 2 && ok; i++) {
+		struct buf l = BUF_INIT;
+		buf_printf(&l, "%s/%s", dir, i ? label_b : label_a);
+		ok = l.data && symlink(i ? b : a, l.data) == 0;
+		buf_free(&l);
+	}
+	if (!ok) {
+		unlink_folder(dir, label_a, label_b);
+		return NULL;
+	}
+	return dir;
+}
+
+int launch_diff(const char *a, const char *label_a, const char *b, const char *label_b,
+		int folders, int *status, struct rl_err *err)
+{
+	const char *mine = getenv("RUNLENS_DIFF");
+	if (mine && *mine) {
+		struct buf cmd = BUF_INIT;
+		buf_printf(&cmd, "%s \"$1\" \"$2\"", mine);
+		char *argv[] = { "/bin/sh", "-c", cmd.data, "runlens-diff", (char *)a, (char *)b,
+				 NULL };
+		int rc = cmd.data ? launch_wait(argv, status, err) : rl_err_set(err, RL_E_NOMEM, NULL);
+		buf_free(&cmd);
+		return rc;
+	}
+	/* two folders are compared by the names of links to them */
+	char *dir = folders && label_a && label_b && strcmp(label_a, label_b) != 0 &&
+				    !strchr(label_a, '/') && !strchr(label_b, '/')
+			    ? link_folder(a, label_a, b, label_b)
+			    : NULL;
+	pid_t pid;
+	int rc = dir ? spawn_diff(label_a, NULL, label_b, NULL, 1, dir, &pid)
+		     : spawn_diff(a, label_a, b, label_b, folders, NULL, &pid);
+	if (rc == 0)
+		rc = wait_for(pid, status, err);
+	else if (rc == ENOENT)
+		rc = rl_err_set(err, RL_E_FAIL, "neither diff nor git is installed "
+				"(install diffutils, or set RUNLENS_DIFF)");
+	else
+		rc = rl_err_set(err, RL_E_FAIL, "cannot start diff: %s", strerror(rc));
+	if (dir)
+		unlink_folder(dir, label_a, label_b);
+	return rc;
 }
 
 char *launch_first_line(char *const argv[])

@@ -17,6 +17,17 @@ const char *launch_self(void);
 int launch_wait(char *const argv[], int *status, struct rl_err *err);
 
 
+/* Show how A and B (files, or folders) differ on the caller's terminal,
+ * and wait: with $RUNLENS_DIFF when it is set (a shell command, given A
+ * and B as two more words), else `diff -u` (`-r -N` for folders; LABEL_A
+ * and LABEL_B, which may be NULL, name the two files in its header), else
+ * `git diff --no-index` where diff is not installed; two folders are
+ * compared through links named LABEL_A and LABEL_B in a temporary folder
+ * (their files read "run-12/sub/a.txt").  *status gets the
+ * program's exit status (diff's: 0 same, 1 different, 2 trouble). */
+int launch_diff(const char *a, const char *label_a, const char *b, const char *label_b,
+		int folders, int *status, struct rl_err *err);
+
 /* Run ARGV (searched in $PATH) with no input, wait, and return the first
  * line of its standard output (malloc'd, newline dropped), or NULL when it
  * could not start or did not exit 0 (what runs `git` for the context). */
