@@ -74,6 +74,7 @@ enum cli_opt_id {
 	OPT_COMPONENT,
 	OPT_DIFF,
 	OPT_EXIT_CODE,
+	OPT_NOTES,
 };
 
 enum cli_row_flags {
@@ -223,6 +224,7 @@ int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_unpin(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_tag(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_untag(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_note(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err);

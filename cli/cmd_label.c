@@ -98,10 +98,48 @@ int cmd_tag(struct cli *c, int argc, char **argv, struct rl_err *err)
 		}
 	if (store_commit(s, err) < 0)
 		goto cleanup;
-	fprintf(c->out, "run %lld tagged: %d tag%s\n", (long long)r.id, argc - optind - 1,
-		argc - optind - 1 == 1 ? "" : "s");
+	out_linef(c->out, "run %lld tagged: %d tag%s", (long long)r.id, argc - optind - 1,
+		  argc - optind - 1 == 1 ? "" : "s");
 	rc = 0;
 cleanup:
+	store_run_clear(&r);
+	store_close(&s);
+	return rc;
+}
+
+int cmd_untag(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	struct store *s = NULL;
+	struct store_run r = { 0 };
+	struct buf absent = BUF_INIT;
+	int rc = -1, removed = 0, nabsent = 0;
+	if (store_opt(c, argc, argv, err) < 0)
+		return -1;
+	if (argc - optind < 2)
+		return rl_err_set(err, RL_E_USAGE, "untag: expected RUN TAG...");
+	if (open_run(c, argv[optind], &s, &r, err) < 0 || store_begin(s, err) < 0)
+		goto cleanup;
+	for (int i = optind + 1; i < argc; i++) {
+		int had = 0;
+		if (store_run_remove_tag(s, r.id, argv[i], &had, err) < 0) {
+			store_rollback(s);
+			goto cleanup;
+		}
+		removed += had;
+		if (!had)
+			buf_printf(&absent, "%s'%s'", nabsent++ ? ", " : "", argv[i]);
+	}
+	if (store_commit(s, err) < 0)
+		goto cleanup;
+	if (nabsent)
+		out_linef(c->out, "run %lld untagged: %d tag%s removed (it had no tag %s)",
+			  (long long)r.id, removed, removed == 1 ? "" : "s", absent.data);
+	else
+		out_linef(c->out, "run %lld untagged: %d tag%s removed", (long long)r.id, removed,
+			  removed == 1 ? "" : "s");
+	rc = 0;
+cleanup:
+	buf_free(&absent);
 	store_run_clear(&r);
 	store_close(&s);
 	return rc;

@@ -17,7 +17,7 @@
 
 /* The options and the NPOS arguments of show and step. */
 static int parse_show(struct cli *c, int argc, char **argv, int *json,
-		      int *csv, int npos, struct rl_err *err)
+		      int *csv, int *notes, int npos, struct rl_err *err)
 {
 	int ch;
 	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
@@ -25,6 +25,8 @@ static int parse_show(struct cli *c, int argc, char **argv, int *json,
 			*json = 1;
 		else if (ch == OPT_CSV && csv)
 			*csv = 1;
+		else if (ch == OPT_NOTES && notes)
+			*notes = 1;
 		else
 			return -1;
 	}
@@ -61,6 +63,9 @@ struct show {
 	struct store_metric *ms;
 	int nm;
 	cJSON *params;
+	struct store_note *notes; /* oldest first */
+	int nnotes;
+	int all_notes; /* --notes */
 };
 
 static int show_load(struct cli *c, const char *ref, struct store **s,
@@ -69,7 +74,8 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 	int64_t id;
 	if (cli_open_run(c, ref, s, &id, &sh->r, err) < 0 ||
 	    store_step_runs_of_run(*s, id, &sh->steps, &sh->nsteps, err) < 0 ||
-	    store_run_metrics(*s, id, &sh->ms, &sh->nm, err) < 0)
+	    store_run_metrics(*s, id, &sh->ms, &sh->nm, err) < 0 ||
+	    store_notes_of(*s, id, &sh->notes, &sh->nnotes, err) < 0)
 		return -1;
 	sh->base_id = baseline_of(*s, &sh->r);
 	if (sh->base_id && store_run_get(*s, sh->base_id, &sh->base, NULL) < 0)
@@ -89,6 +95,7 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 static void show_clear(struct show *sh)
 {
 	cJSON_Delete(sh->params);
+	store_notes_free(sh->notes, sh->nnotes);
 	store_metrics_free(sh->ms, sh->nm);
 	store_step_runs_free(sh->steps, sh->nsteps);
 	store_run_clear(&sh->r);
@@ -154,7 +161,14 @@ static void show_json(struct cli *c, const struct show *sh)
 	out_json_id(doc, "rerun_of", r->rerun_of); /* kept when that run is deleted */
 	out_json_str(doc, "rerun_of_name", r->rerun_of ? r->rerun_of_name : NULL);
 	cJSON_AddStringToObject(doc, "spec_path", r->spec_path ? r->spec_path : "");
-	out_json_str(doc, "note", r->note);
+	out_json_str(doc, "note", r->note); /* the newest */
+	cJSON *notes = cJSON_AddArrayToObject(doc, "notes");
+	for (int i = 0; i < sh->nnotes; i++) {
+		cJSON *n = cJSON_CreateObject();
+		out_json_time(n, "at", sh->notes[i].created_ms);
+		cJSON_AddStringToObject(n, "text", sh->notes[i].text);
+		cJSON_AddItemToArray(notes, n);
+	}
 	out_json(c->out, doc);
 	cJSON_Delete(doc);
 }
@@ -185,8 +199,17 @@ static void show_header(FILE *o, const struct show *sh, int color)
 	else if (r->rerun_of)
 		out_linef(o, "  rerun of  %lld%s", (long long)r->rerun_of,
 			  sh->rerun_of_gone ? " (deleted)" : "");
-	if (r->note)
-		out_field(o, "note", r->note);
+	if (r->note && !sh->all_notes)
+		out_linef(o, "  note      %s%s", r->note,
+			  sh->nnotes > 1 ? "  (the newest; show --notes for all)" : "");
+	if (sh->all_notes && sh->nnotes) {
+		out_line(o, "  notes");
+		for (int i = 0; i < sh->nnotes; i++) {
+			char at[32];
+			out_time(sh->notes[i].created_ms, at, sizeof at);
+			out_linef(o, "    %s  %s", at, sh->notes[i].text);
+		}
+	}
 }
 
 static void show_text(struct cli *c, const struct show *sh, const struct table *t)
@@ -228,7 +251,7 @@ int cmd_show(struct cli *c, int argc, char **argv, struct rl_err *err)
 	struct store *s = NULL;
 	struct show sh = { 0 };
 	struct table *t = NULL;
-	if (parse_show(c, argc, argv, &json, &csv, 1, err) < 0 ||
+	if (parse_show(c, argc, argv, &json, &csv, &sh.all_notes, 1, err) < 0 ||
 	    show_load(c, argv[optind], &s, &sh, err) < 0)
 		goto cleanup;
 	t = steps_table(&sh);
@@ -486,7 +509,7 @@ int cmd_step(struct cli *c, int argc, char **argv, struct rl_err *err)
 	int json = 0, rc = -1;
 	struct store *s = NULL;
 	struct step_view v = { 0 };
-	if (parse_show(c, argc, argv, &json, NULL, 2, err) < 0 ||
+	if (parse_show(c, argc, argv, &json, NULL, NULL, 2, err) < 0 ||
 	    step_load(c, argv[optind], argv[optind + 1], &s, &v, err) < 0)
 		goto cleanup;
 	if (json)

@@ -133,6 +133,8 @@ const struct cli_command cli_commands[] = {
 	  .opts = (const struct cli_opt[]){
 		{ .name = "json", .id = OPT_JSON, .help = "the run as one JSON document" },
 		{ .name = "csv", .id = OPT_CSV, .help = "the run's steps as CSV" },
+		{ .name = "notes", .id = OPT_NOTES,
+		  .help = "every note of the run with its time (default: the newest)" },
 		{ 0 } },
 	  .summary = "show a run: status, timings, params, tags, steps, metrics",
 	  .notes = "RUN is a run id, a run name, 'last' or 'PIPELINE@last'.\n" },
@@ -256,10 +258,17 @@ const struct cli_command cli_commands[] = {
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
 					    { "TAG", CLI_V_TEXT, CLI_MANY }, { 0 } },
 	  .flags = CLI_OPTS_FIRST, .summary = "add tags to a run" },
+	{ "untag", cmd_untag,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "TAG", CLI_V_TEXT, CLI_MANY }, { 0 } },
+	  .flags = CLI_OPTS_FIRST, .summary = "remove tags from a run",
+	  .notes = "A tag the run does not have is said, not an error.\n" },
 	{ "note", cmd_note,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
 					    { "TEXT", CLI_V_TEXT, CLI_MANY }, { 0 } },
-	  .flags = CLI_OPTS_FIRST, .summary = "add a note to a run" },
+	  .flags = CLI_OPTS_FIRST, .summary = "add a note to a run",
+	  .notes = "Every note is kept with its time: show prints the newest, show --notes\n"
+		   "all of them.\n" },
 	{ "rm", cmd_rm,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, CLI_MANY }, { 0 } },
 	  .opts = (const struct cli_opt[]){

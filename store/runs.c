@@ -183,6 +183,56 @@ int store_run_add_note(struct store *s, int64_t run_id, const char *text,
 	return store_run_stmt(s, st, "cannot add the note", err);
 }
 
+int store_run_remove_tag(struct store *s, int64_t run_id, const char *tag, int *removed,
+			 struct rl_err *err)
+{
+	static const char sql[] = "DELETE FROM run_tags WHERE run_id = ? AND tag = ?";
+	if (run_exec2(s, sql, run_id, tag, NULL, "cannot untag the run", err) < 0)
+		return -1;
+	if (removed)
+		*removed = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+int store_notes_of(struct store *s, int64_t run_id, struct store_note **rows, int *n,
+		   struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT created_ms, text FROM notes WHERE run_id = ? ORDER BY id";
+	*rows = NULL;
+	*n = 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot read the notes", err);
+	int rc, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_note *k = grow_rows((void **)rows, n, &cap, sizeof(*k));
+		if (!k) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		k->created_ms = sqlite3_column_int64(st, 0);
+		k->text = col_text(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_notes_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return store_fail(s, rc, "cannot read the notes", err);
+	}
+	return 0;
+}
+
+void store_notes_free(struct store_note *rows, int n)
+{
+	for (int i = 0; rows && i < n; i++)
+		free(rows[i].text);
+	free(rows);
+}
+
 static int run_finish(struct store *s, int64_t run_id, const char *status,
 		      int64_t ended_ms, struct rl_err *err)
 {

@@ -185,6 +185,18 @@ int store_run_add_param(struct store *s, int64_t run_id, const char *key,
 			const char *value_json, struct rl_err *err);
 int store_run_add_note(struct store *s, int64_t run_id, const char *text,
 		       int64_t at_ms, struct rl_err *err);
+/* Remove TAG from the run; *removed (may be NULL) 1 when it had it. */
+int store_run_remove_tag(struct store *s, int64_t run_id, const char *tag, int *removed,
+			 struct rl_err *err);
+
+struct store_note {
+	int64_t created_ms;
+	char *text;
+};
+/* Every note of the run, oldest first. */
+int store_notes_of(struct store *s, int64_t run_id, struct store_note **rows, int *n,
+		   struct rl_err *err);
+void store_notes_free(struct store_note *rows, int n);
 /* Set status and end time; keeps the pipeline's counters right. */
 int store_run_finish(struct store *s, int64_t run_id, const char *status,
 		     int64_t ended_ms, struct rl_err *err);
