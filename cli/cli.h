@@ -220,6 +220,7 @@ int cmd_spec(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_cat(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_path(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_diff(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_dag(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_unpin(struct cli *c, int argc, char **argv, struct rl_err *err);

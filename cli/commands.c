@@ -207,6 +207,13 @@ const struct cli_command cli_commands[] = {
 	  .notes = "The text is the file as the run read it.  With --diff, a FILE|OTHER that\n"
 		   "is an existing file is that file, anything else a run.  The diff is\n"
 		   "`diff -u` (or $RUNLENS_DIFF); the exit status is 0 either way.\n" },
+	{ "dag", cmd_dag,
+	  .args = (const struct cli_arg[]){ { "FILE|RUN", CLI_V_FILE, 0 }, { 0 } },
+	  .summary = "draw a pipeline's steps and their edges (a run's with their status)",
+	  .notes = "Steps in the order show lists them, one per line ('o'); an edge runs\n"
+		   "down a lane from a step to the one that needs it, forking ('.') under\n"
+		   "a step with several dependents and gathering (\"'\") above one with\n"
+		   "several dependencies.\n" },
 	{ "cat", cmd_cat,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
 					    { "STEP.OUTPUT[/PATH]", CLI_V_OUTPUT, 0 },

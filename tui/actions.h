@@ -40,6 +40,8 @@
 	X(DELETE, 'd', KEY_DC, "d/Del", "d", NULL)                    \
 	X(LOGS, 'l', 0, "l", "l", NULL)                               \
 	X(OPEN_ARTIFACT, 'o', 0, "o", "o", NULL)                      \
+	X(SPEC_DIFF, 'O', 0, "O", "O", NULL)                          \
+	X(DAG, 'D', 0, "D", "D", NULL)                                \
 	X(FOLLOW, 'F', 0, "F", "F", NULL)                             \
 	X(WRAP, 'w', 0, "w", "w", NULL)                               \
 	X(REFRESH, KEY_F(5), 12, "F5/C-l", "F5", NULL)                \

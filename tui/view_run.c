@@ -1,8 +1,11 @@
 /* tui/view_run.c — one run: a summary line, its steps in DAG order
  * (status, attempts, duration, cache source or failure) and under them the
  * run's context (params, tags, stack, model, custom context, runner,
- * baseline, note).  Enter opens a step, l its logs, R reruns from it; r, e,
- * c (against its baseline) and b act on the run. */
+ * baseline, note), or with D the DAG drawn (core/dag_draw.h, as `runlens
+ * dag` draws it) with the selected step lit.  Enter opens a step, l its
+ * logs, R reruns from it; r, e, c (against its baseline) and b act on the
+ * run; o shows the pipeline file it read, O how it differs from the file
+ * now. */
 #include "config.h"
 #include "tui/internal.h"
 
@@ -14,11 +17,14 @@
 #include <cjson/cJSON.h>
 
 #include "core/baseline.h"
+#include "core/dag_draw.h"
+#include "core/exec/launch.h"
 #include "core/runs.h"
 #include "core/session.h"
 #include "tui/widget_table.h"
 #include "util/num.h"
 #include "util/buf.h"
+#include "util/fs.h"
 #include "util/timeutil.h"
 
 static const struct tui_col cols[] = {
@@ -41,6 +47,11 @@ struct run_view {
 	int nctx;
 	int steps_h;	 /* rows of the steps table (recalc) */
 	char search[256];
+	int show_dag;	 /* D: the DAG instead of the context */
+	char **dag;	 /* its lines: lanes, name, status */
+	int *dag_row;	 /* the table row of each line's step, -1 for none */
+	char **dag_status;
+	int ndag;
 };
 
 static void clear_data(struct run_view *rv)
@@ -58,6 +69,16 @@ static void clear_data(struct run_view *rv)
 	rv->nctx = 0;
 	free(rv->summary);
 	rv->summary = NULL;
+	for (int i = 0; i < rv->ndag; i++) {
+		free(rv->dag[i]);
+		free(rv->dag_status[i]);
+	}
+	free(rv->dag);
+	free(rv->dag_row);
+	free(rv->dag_status);
+	rv->dag = rv->dag_status = NULL;
+	rv->dag_row = NULL;
+	rv->ndag = 0;
 	store_run_clear(&rv->run);
 }
 
@@ -170,6 +191,45 @@ static void load_context(struct run_view *rv)
 	add_ctx(rv, "note", r->note);
 }
 
+/* The table row of step NAME, or -1. */
+static int row_of(const struct run_view *rv, const char *name)
+{
+	for (int i = 0; i < rv->nnames; i++)
+		if (strcmp(rv->names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* The DAG of the pipeline file the run read, each step with its status. */
+static void load_dag(struct run_view *rv, const struct store_step_run *steps, int n)
+{
+	struct spec *sp = NULL;
+	struct dag_drawing d = { 0 };
+	const char *text = rv->run.spec_json;
+	if (!text || spec_parse(text, strlen(text), "pipeline", NULL, &sp, NULL) < 0 ||
+	    dag_draw(sp, &d) < 0)
+		goto done;
+	rv->dag = calloc((size_t)d.nlines + 1, sizeof *rv->dag);
+	rv->dag_status = calloc((size_t)d.nlines + 1, sizeof *rv->dag_status);
+	rv->dag_row = calloc((size_t)d.nlines + 1, sizeof *rv->dag_row);
+	if (!rv->dag || !rv->dag_status || !rv->dag_row)
+		goto done;
+	for (int i = 0; i < d.nlines; i++) {
+		const char *name = d.lines[i].step >= 0 ? sp->steps[d.lines[i].step].name : "";
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "%s  %s", d.lines[i].graph, name);
+		rv->dag[i] = buf_steal(&b);
+		rv->dag_row[i] = *name ? row_of(rv, name) : -1;
+		for (int k = 0; *name && k < n; k++)
+			if (strcmp(steps[k].name, name) == 0)
+				rv->dag_status[i] = strdup(steps[k].status);
+		rv->ndag = i + 1;
+	}
+done:
+	dag_drawing_free(&d);
+	spec_free(&sp);
+}
+
 static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 {
 	struct run_view *rv = v->data;
@@ -204,6 +264,7 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 		rv->names[rv->nnames++] = strdup(st->name);
 		buf_free(&note);
 	}
+	load_dag(rv, steps, n);
 	store_step_runs_free(steps, n);
 	struct buf sum = BUF_INIT;
 	char when[32], dur[32];
@@ -237,7 +298,8 @@ static void run_recalc(struct view *v, struct tui *t)
 {
 	struct run_view *rv = v->data;
 	int avail = t->lines - 4; /* rows 3 .. lines-2 */
-	int want_ctx = rv->nctx ? rv->nctx + 2 : 0;
+	int below = rv->show_dag ? rv->ndag : rv->nctx;
+	int want_ctx = below ? below + 2 : 0;
 	int steps = rv->tb.nrows + 1;
 	if (steps > avail - want_ctx)
 		steps = avail - want_ctx;
@@ -250,6 +312,32 @@ static void run_recalc(struct view *v, struct tui *t)
 	rv->steps_h = steps;
 }
 
+/* The DAG from row Y, the selected step's line lit, each status in its
+ * colour after the widest line. */
+static void draw_dag(struct run_view *rv, struct tui *t, int y)
+{
+	if (y >= t->lines - 1)
+		return;
+	tui_put(t, y++, 1, t->cols - 2, rv->ndag ? "DAG" : "DAG (the pipeline file was not "
+							   "recorded)", PAIR_HEAD, A_BOLD);
+	int w = 0;
+	for (int i = 0; i < rv->ndag; i++)
+		w = (int)strlen(rv->dag[i]) > w ? (int)strlen(rv->dag[i]) : w;
+	/* more lines than room: from the selected step's line on */
+	int room = t->lines - 1 - y, first = 0;
+	for (int i = 0; i < rv->ndag; i++)
+		if (rv->dag_row[i] == rv->tb.sel && i >= room)
+			first = i - room + 1;
+	for (int i = first; i < rv->ndag && y < t->lines - 1; i++, y++) {
+		int lit = rv->dag_row[i] >= 0 && rv->dag_row[i] == rv->tb.sel;
+		tui_put(t, y, 1, w < t->cols - 2 ? w : t->cols - 2, rv->dag[i], 0,
+			lit ? A_REVERSE : 0);
+		if (rv->dag_status[i] && w + 3 < t->cols - 2)
+			tui_put(t, y, w + 3, t->cols - w - 4, rv->dag_status[i],
+				tui_status_pair(rv->dag_status[i]), 0);
+	}
+}
+
 static void run_draw(struct view *v, struct tui *t)
 {
 	struct run_view *rv = v->data;
@@ -258,6 +346,10 @@ static void run_draw(struct view *v, struct tui *t)
 		tui_status_pair(rv->run.status), 0);
 	table_paint(t, &rv->tb, 3, 3 + steps);
 	int y = 3 + steps + 1;
+	if (rv->show_dag) {
+		draw_dag(rv, t, y);
+		return;
+	}
 	if (rv->nctx && y < t->lines - 1) {
 		tui_put(t, y++, 1, t->cols - 2, "RUN CONTEXT", PAIR_HEAD, A_BOLD);
 		for (int i = 0; i < rv->nctx && y < t->lines - 1; i++, y++) {
@@ -347,6 +439,34 @@ static int run_click(struct view *v, struct tui *t, int y, int x, int dbl)
 	return dbl ? run_step(v, t, ACT_OPEN) : TUI_REDRAW;
 }
 
+/* D: the DAG in place of the context, and back. */
+static int run_toggle_dag(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct run_view *rv = v->data;
+	(void)t;
+	(void)a;
+	rv->show_dag = !rv->show_dag;
+	return TUI_REDRAW;
+}
+
+/* o: the pipeline file as the run read it, in $PAGER; O: how it differs
+ * from the file now (`runlens spec RUN --diff`). */
+static int run_spec(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct run_view *rv = v->data;
+	char id[32];
+	snprintf(id, sizeof id, "%lld", (long long)rv->run_id);
+	char *argv[] = { "sh", "-c",
+			 a == ACT_SPEC_DIFF
+				 ? "\"$0\" --store \"$1\" spec \"$2\" --diff 2>&1 | ${PAGER:-less}"
+				 : "\"$0\" --store \"$1\" spec \"$2\" 2>&1 | ${PAGER:-less}",
+			 (char *)launch_self(), (char *)store_dir(t->store), id, NULL };
+	int st = tui_run_foreground(t, argv);
+	if (st > 0)
+		tui_error(t, "the pager exited with status %d", st);
+	return TUI_REDRAW;
+}
+
 static void run_free(struct view *v)
 {
 	struct run_view *rv = v->data;
@@ -370,6 +490,12 @@ static const struct view_action run_actions[] = {
 	  .hint = "vs baseline" },
 	{ .action = ACT_PIN, .run = run_pin, .help = "pin the run as its pipeline's baseline",
 	  .hint = "pin" },
+	{ .action = ACT_DAG, .run = run_toggle_dag,
+	  .help = "the DAG in place of the run context, and back", .hint = "dag" },
+	{ .action = ACT_OPEN_ARTIFACT, .run = run_spec,
+	  .help = "the pipeline file as the run read it, in $PAGER", .hint = "pipeline file" },
+	{ .action = ACT_SPEC_DIFF, .run = run_spec,
+	  .help = "how that file differs from the file now, in $PAGER" },
 	{ .action = ACT_SEARCH, .run = run_search, .help = "search the steps" },
 	{ .action = ACT_NEXT, .run = run_search, .help = "the next match" },
 	{ .action = ACT_PREV, .run = run_search, .help = "the previous match" },

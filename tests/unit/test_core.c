@@ -12,6 +12,7 @@
 
 #include "core/compare.h"
 #include "core/context.h"
+#include "core/dag_draw.h"
 #include "core/exec/executor.h"
 #include "core/filter.h"
 #include "core/hash.h"
@@ -502,6 +503,43 @@ START_TEST(test_mask_records)
 }
 END_TEST
 
+/* The DAG drawn: lanes forked under a step, gathered above one, crossed
+ * with '+', a second root in a free lane. */
+START_TEST(test_dag_draw)
+{
+	static const char text[] =
+		"{\"name\": \"x\", \"steps\": ["
+		"{\"name\": \"a\", \"run\": \"true\"},"
+		"{\"name\": \"b\", \"needs\": [\"a\"], \"run\": \"true\"},"
+		"{\"name\": \"c\", \"run\": \"true\"},"
+		"{\"name\": \"d\", \"needs\": [\"a\", \"c\"], \"run\": \"true\"},"
+		"{\"name\": \"e\", \"needs\": [\"b\"], \"run\": \"true\"},"
+		"{\"name\": \"f\", \"needs\": [\"a\", \"b\", \"c\", \"d\", \"e\"], "
+		"\"run\": \"true\"}]}";
+	static const char *const want[] = {
+		"o          a", "|-.-.      ", "o | |      b", "|-+-+-.    ", "| | | | o  c",
+		"| | | | |-.", "| |-+-+-' |", "| o | |   |d", "o | | |   |e", "|-'-'-'---'",
+		"o          f",
+	};
+	struct spec *sp = NULL;
+	struct dag_drawing d;
+	ck_assert_int_eq(spec_parse(text, strlen(text), "x.json", NULL, &sp, NULL), 0);
+	ck_assert_int_eq(dag_draw(sp, &d), 0);
+	ck_assert_int_eq(d.nlines, 11);
+	ck_assert_int_eq(d.width, 11);
+	for (int i = 0; i < d.nlines; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "%s%s", d.lines[i].graph,
+			 d.lines[i].step >= 0 ? sp->steps[d.lines[i].step].name : "");
+		ck_assert_str_eq(line, want[i]);
+	}
+	ck_assert_int_eq(d.lines[10].step, 5);
+	ck_assert_int_eq(d.lines[1].step, -1);
+	dag_drawing_free(&d);
+	spec_free(&sp);
+}
+END_TEST
+
 START_TEST(test_ingest)
 {
 	char *t = tmpdir();
@@ -804,6 +842,7 @@ int main(void)
 	tcase_add_test(tc, test_masker);
 	tcase_add_test(tc, test_masker_lines);
 	tcase_add_test(tc, test_mask_records);
+	tcase_add_test(tc, test_dag_draw);
 	tcase_add_test(tc, test_ingest);
 	tcase_add_test(tc, test_filter_language);
 	tcase_add_test(tc, test_filter_unknown_fields);
