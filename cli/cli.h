@@ -196,7 +196,9 @@ struct runner_opts;
 int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
 		     struct rl_err *err);
 
-/* Print the dry-run plan of O: a table, or JSON with JSON. */
+/* Print the dry-run plan of O: a table, JSON with JSON, or CSV when JSON
+ * is CLI_PLAN_CSV. */
+#define CLI_PLAN_CSV 2
 int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
 		   struct rl_err *err);
 

@@ -23,7 +23,14 @@ int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
 	struct plan *p = NULL;
 	if (runner_plan(o, &p, err) < 0)
 		return -1;
-	if (json) {
+	if (json == CLI_PLAN_CSV) {
+		struct table *t = table_new(3, "STEP", "ACTION", "WHY");
+		for (int k = 0; k < p->n; k++)
+			table_add_row(t, p->steps[k].name, plan_action_name(p->steps[k].action),
+				      p->steps[k].why);
+		table_print_csv(t, c->out);
+		table_free(&t);
+	} else if (json) {
 		cJSON *doc = cJSON_CreateObject();
 		cJSON *arr = cJSON_AddArrayToObject(doc, "plan");
 		for (int k = 0; k < p->n; k++) {
@@ -91,12 +98,17 @@ static int parse_rerun(struct cli *c, int argc, char **argv, struct rerun_args *
 		case OPT_JSON:
 			a->json = 1;
 			break;
+		case OPT_CSV:
+			a->json = CLI_PLAN_CSV;
+			break;
 		default:
 			bad = -1;
 		}
 		if (bad < 0)
 			return -1;
 	}
+	if (a->json == CLI_PLAN_CSV && !a->dry_run)
+		return rl_err_set(err, RL_E_USAGE, "rerun: --csv is for --dry-run (the plan as CSV)");
 	if (argc - optind != 1)
 		return rl_err_set(err, RL_E_USAGE, "rerun: expected RUN (see 'runlens help rerun')");
 	return 0;

@@ -144,6 +144,9 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 		case OPT_JSON:
 			json = 1;
 			break;
+		case OPT_CSV:
+			json = CLI_PLAN_CSV;
+			break;
 		case OPT_DRY_RUN:
 			dry_run = 1;
 			break;
@@ -152,6 +155,10 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 		}
 		if (bad < 0)
 			goto cleanup;
+	}
+	if (json == CLI_PLAN_CSV && !dry_run) {
+		rl_err_set(err, RL_E_USAGE, "run: --csv is for --dry-run (the plan as CSV)");
+		goto cleanup;
 	}
 	if (optind >= argc) {
 		rl_err_set(err, RL_E_USAGE, "run: missing pipeline FILE "

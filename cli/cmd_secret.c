@@ -135,11 +135,14 @@ int cmd_secret_set(struct cli *c, int argc, char **argv, struct rl_err *err)
 /* `secret ls [--json]` */
 int cmd_secret_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	int json = 0, ch;
+	int json = 0, csv = 0, ch;
 	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
-		if (ch != OPT_JSON)
+		if (ch == OPT_JSON)
+			json = 1;
+		else if (ch == OPT_CSV)
+			csv = 1;
+		else
 			return -1;
-		json = 1;
 	}
 	if (optind < argc)
 		return rl_err_set(err, RL_E_USAGE, "secret ls: unexpected argument '%s'",
@@ -149,7 +152,8 @@ int cmd_secret_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return -1;
 	cJSON *out = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(out, "secrets");
-	struct table *t = table_new(2, "SECRET", "KEYS");
+	/* CSV: one row a key */
+	struct table *t = table_new(2, "SECRET", csv ? "KEY" : "KEYS");
 	for (cJSON *s = doc->child; s; s = s->next) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "name", s->string);
@@ -158,13 +162,18 @@ int cmd_secret_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 		for (cJSON *k = s->child; k; k = k->next) {
 			cJSON_AddItemToArray(keys, cJSON_CreateString(k->string));
 			buf_printf(&kl, "%s%s", kl.len ? ", " : "", k->string);
+			if (csv)
+				table_add_row(t, s->string, k->string);
 		}
 		cJSON_AddItemToArray(arr, o);
-		table_add_row(t, s->string, kl.data ? kl.data : "");
+		if (!csv)
+			table_add_row(t, s->string, kl.data ? kl.data : "");
 		buf_free(&kl);
 	}
 	if (json)
 		out_json(c->out, out);
+	else if (csv)
+		table_print_csv(t, c->out);
 	else if (table_rows(t) == 0)
 		fprintf(c->out, "no secrets (runlens secret set NAME KEY=VALUE…)\n");
 	else

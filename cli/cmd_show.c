@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/num.h"
+#include "util/timeutil.h"
 
 /* The options and the NPOS arguments of show and step. */
 static int parse_show(struct cli *c, int argc, char **argv, int *json,
@@ -482,6 +483,30 @@ static void print_attempts(FILE *o, const struct step_view *v, int color)
 	out_linef(o, "logs: runlens logs %lld %s", (long long)v->run_id, v->st.name);
 }
 
+/* step --csv: the attempts, times in ISO 8601 UTC, durations in seconds. */
+static void attempts_csv(FILE *o, const struct step_view *v)
+{
+	struct table *t = table_new(8, "ATTEMPT", "STATUS", "EXIT", "SIGNAL", "STARTED", "ENDED",
+				    "DURATION", "ERROR");
+	for (int i = 0; i < v->natts; i++) {
+		const struct store_attempt *a = &v->atts[i];
+		char num[16], ex[16], sig[16], st[32] = "", en[32] = "", d[NUM_BUF] = "";
+		snprintf(num, sizeof num, "%d", a->number);
+		snprintf(ex, sizeof ex, "%d", a->exit_code);
+		snprintf(sig, sizeof sig, "%d", a->signal);
+		if (a->started_ms)
+			time_iso8601(a->started_ms, st, sizeof st);
+		if (a->ended_ms) {
+			time_iso8601(a->ended_ms, en, sizeof en);
+			num_shortest((double)(a->ended_ms - a->started_ms) / 1000.0, d);
+		}
+		table_add_row(t, num, a->status, a->ended_ms && !a->signal ? ex : "",
+			      a->signal ? sig : "", st, en, d, a->error ? a->error : "");
+	}
+	table_print_csv(t, o);
+	table_free(&t);
+}
+
 static void step_text(struct cli *c, struct store *s, const struct step_view *v)
 {
 	FILE *o = c->out;
@@ -506,13 +531,15 @@ static void step_text(struct cli *c, struct store *s, const struct step_view *v)
 
 int cmd_step(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	int json = 0, rc = -1;
+	int json = 0, csv = 0, rc = -1;
 	struct store *s = NULL;
 	struct step_view v = { 0 };
-	if (parse_show(c, argc, argv, &json, NULL, NULL, 2, err) < 0 ||
+	if (parse_show(c, argc, argv, &json, &csv, NULL, 2, err) < 0 ||
 	    step_load(c, argv[optind], argv[optind + 1], &s, &v, err) < 0)
 		goto cleanup;
-	if (json)
+	if (csv)
+		attempts_csv(c->out, &v);
+	else if (json)
 		step_json(c, s, &v);
 	else
 		step_text(c, s, &v);

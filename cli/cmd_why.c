@@ -155,64 +155,90 @@ static char *short_json(const cJSON *v)
 	return json_print(v, 0); /* 0.1 and 0.10000000000000002 differ */
 }
 
-/* One row: a leaf part NAME of this run's key, with value V. */
+/* A value whole, for CSV: a string as it is, anything else as JSON. */
+static char *full_json(const cJSON *v)
+{
+	if (!v || cJSON_IsNull(v))
+		return strdup("");
+	return cJSON_IsString(v) ? strdup(v->valuestring) : json_print(v, 0);
+}
+
+/* One row: a leaf part NAME of this run's key, with value V; for CSV
+ * (CSV) every value whole, the earlier one too when it is the same. */
 static void add_leaf(struct table *t, const struct why *w, const char *name,
-		     const cJSON *v)
+		     const cJSON *v, int csv)
 {
 	const cJSON *d = NULL;
 	for (const cJSON *x = w->diff->child; x; x = x->next)
 		if (!strcmp(cJSON_GetObjectItem(x, "part")->valuestring, name))
 			d = x;
-	char *a = short_json(v);
-	char *b = d ? short_json(cJSON_GetObjectItem(d, "before"))
-		    : strdup(w->before ? "same" : "-");
-	table_add_row(t, name, a, b, d ? "differs" : "");
+	char *(*shown)(const cJSON *) = csv ? full_json : short_json;
+	char *a = shown(v);
+	char *b = d	    ? shown(cJSON_GetObjectItem(d, "before"))
+		  : csv	    ? (w->before ? full_json(v) : strdup(""))
+			    : strdup(w->before ? "same" : "-");
+	table_add_row(t, name, a, b, d ? csv ? "true" : "differs" : csv ? "false" : "");
 	if (d)
 		table_set_color(t, 3, "33");
 	free(a);
 	free(b);
 }
 
-static void why_print_table(struct cli *c, const struct why *w)
+/* The parts of the key: PART, THIS RUN, EARLIER and whether it differs. */
+static struct table *why_table(const struct why *w, int csv)
 {
-	out_linef(c->out, "%s %s in run %lld: %s", w->st.name, w->st.status,
-		  (long long)w->run_id, w->verdict.data);
-	fprintf(c->out, "\n");
-	struct table *t = table_new(4, "PART", "THIS RUN", "EARLIER", "");
+	struct table *t = table_new(4, "PART", "THIS RUN", "EARLIER", csv ? "DIFFERS" : "");
 	struct buf name = BUF_INIT;
 	for (const cJSON *part = w->now ? w->now->child : NULL; part; part = part->next) {
 		if (!cJSON_IsObject(part) || !part->child) {
-			add_leaf(t, w, part->string, part);
+			add_leaf(t, w, part->string, part, csv);
 			continue;
 		}
 		for (const cJSON *x = part->child; x; x = x->next) {
 			buf_reset(&name);
 			buf_printf(&name, "%s.%s", part->string, x->string);
-			add_leaf(t, w, name.data, x);
+			add_leaf(t, w, name.data, x, csv);
 		}
 	}
 	/* parts only the earlier run had */
 	for (const cJSON *x = w->diff->child; x; x = x->next) {
 		if (!cJSON_IsNull(cJSON_GetObjectItem(x, "now")))
 			continue;
-		char *b = short_json(cJSON_GetObjectItem(x, "before"));
-		table_add_row(t, cJSON_GetObjectItem(x, "part")->valuestring, "-", b, "differs");
+		char *b = (csv ? full_json : short_json)(cJSON_GetObjectItem(x, "before"));
+		table_add_row(t, cJSON_GetObjectItem(x, "part")->valuestring, csv ? "" : "-", b,
+			      csv ? "true" : "differs");
 		free(b);
 	}
-	table_print(t, c->out, out_use_color(c->out));
-	table_free(&t);
 	buf_free(&name);
+	return t;
+}
+
+static void why_print_table(struct cli *c, const struct why *w, int csv)
+{
+	struct table *t = why_table(w, csv);
+	if (csv) {
+		table_print_csv(t, c->out);
+	} else {
+		out_linef(c->out, "%s %s in run %lld: %s", w->st.name, w->st.status,
+			  (long long)w->run_id, w->verdict.data);
+		fprintf(c->out, "\n");
+		table_print(t, c->out, out_use_color(c->out));
+	}
+	table_free(&t);
 }
 
 int cmd_why(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	int json = 0, ch, rc = -1;
+	int json = 0, csv = 0, ch, rc = -1;
 	struct store *s = NULL;
 	struct why w = { 0 };
 	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
-		if (ch != OPT_JSON)
+		if (ch == OPT_JSON)
+			json = 1;
+		else if (ch == OPT_CSV)
+			csv = 1;
+		else
 			return -1;
-		json = 1;
 	}
 	if (argc - optind != 2)
 		return rl_err_set(err, RL_E_USAGE, "why: expected RUN STEP");
@@ -223,7 +249,7 @@ int cmd_why(struct cli *c, int argc, char **argv, struct rl_err *err)
 	if (json)
 		why_print_json(c, &w);
 	else
-		why_print_table(c, &w);
+		why_print_table(c, &w, csv);
 	rc = 0;
 cleanup:
 	why_clear(&w);

@@ -49,6 +49,7 @@ static const struct cli_command secret_subs[] = {
 	{ "ls", cmd_secret_ls,
 	  .opts = (const struct cli_opt[]){
 		{ .name = "json", .id = OPT_JSON, .help = "the names and keys as JSON" },
+		{ .name = "csv", .id = OPT_CSV, .help = "one row a key, as CSV" },
 		{ 0 } },
 	  .flags = CLI_NO_STORE, .summary = "names and keys, never values" },
 	{ "rm", cmd_secret_rm,
@@ -90,6 +91,7 @@ const struct cli_command cli_commands[] = {
 		{ .name = "json", .id = OPT_JSON,
 		  .help = "print the outcome (or the plan) as JSON on stdout (progress on "
 			  "stderr)" },
+		{ .name = "csv", .id = OPT_CSV, .help = "the plan as CSV (with --dry-run)" },
 		{ 0 } },
 	  .summary = "run a pipeline and record it",
 	  .notes = "Exit status: 0 when the run completed, 1 when a step failed or the run was\n"
@@ -143,6 +145,7 @@ const struct cli_command cli_commands[] = {
 					    { "STEP", CLI_V_STEP, 0 }, { 0 } },
 	  .opts = (const struct cli_opt[]){
 		{ .name = "json", .id = OPT_JSON, .help = "the step run as one JSON document" },
+		{ .name = "csv", .id = OPT_CSV, .help = "its attempts as CSV" },
 		{ 0 } },
 	  .summary = "show a step run: context, inputs, outputs, metadata, attempts" },
 	{ "logs", cmd_logs,
@@ -180,6 +183,7 @@ const struct cli_command cli_commands[] = {
 		{ .name = "dry-run", .id = OPT_DRY_RUN,
 		  .help = "print the plan (what runs, what is cached or reused, why)" },
 		{ .name = "json", .id = OPT_JSON, .help = "the outcome (or the plan) as JSON" },
+		{ .name = "csv", .id = OPT_CSV, .help = "the plan as CSV (with --dry-run)" },
 		{ 0 } },
 	  .summary = "run again from the recorded pipeline and params",
 	  .notes = "The new run keeps the tags of RUN, adds its own --tag ones and records\n"
@@ -190,6 +194,8 @@ const struct cli_command cli_commands[] = {
 	  .opts = (const struct cli_opt[]){
 		{ .name = "json", .id = OPT_JSON,
 		  .help = "the verdict and the parts of the key as JSON" },
+		{ .name = "csv", .id = OPT_CSV,
+		  .help = "the parts of the key as CSV (values whole)" },
 		{ 0 } },
 	  .summary = "why a step was cached or re-executed",
 	  .notes = "Compares each part of the step's cache key (command, workdir, env, params,\n"
