@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/artifacts.h"
+#include "core/baseline.h"
 #include "core/runs.h"
 #include "core/session.h"
 #include "store/store.h"
@@ -31,20 +32,90 @@ static int open_run(struct cli *c, const char *ref, struct store **s,
 	return cli_open_run(c, ref, s, &id, r, err);
 }
 
+/* On a terminal, QUESTION with [y/N]: whether the answer is yes. */
+static int ask(const char *question)
+{
+	fprintf(stderr, "%s [y/N] ", question);
+	char answer[16] = "";
+	return fgets(answer, sizeof answer, stdin) && (answer[0] == 'y' || answer[0] == 'Y');
+}
+
+static int open_pipeline(struct cli *c, const char *name, struct store **s,
+			 struct store_pipeline *p, struct rl_err *err)
+{
+	if (session_open(c->store_flag, 0, s, err) < 0)
+		return -1;
+	if (store_pipeline_get(*s, name, p, err) < 0) {
+		if (err->code == RL_E_NOT_FOUND)
+			rl_err_set(err, RL_E_NOT_FOUND, "no pipeline '%s'", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* pin --where EXPR PIPELINE */
+static int pin_rule(struct cli *c, const char *expr, const char *name, struct rl_err *err)
+{
+	struct store *s = NULL;
+	struct store_pipeline p = { 0 };
+	int rc = -1;
+	if (open_pipeline(c, name, &s, &p, err) == 0 && runs_pin_rule(s, &p, expr, err) == 0) {
+		out_linef(c->out, "the baseline of pipeline '%s' is now the newest completed "
+			  "earlier run matching %s", p.name, expr);
+		rc = 0;
+	} else if (err->code == RL_E_INPUT) {
+		char *m = strdup(rl_err_msg(err));
+		rl_err_set(err, RL_E_INPUT, "pin --where: %s", m ? m : "");
+		free(m);
+	}
+	store_pipeline_clear(&p);
+	store_close(&s);
+	return rc;
+}
+
 int cmd_pin(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	struct store *s = NULL;
 	struct store_run r = { 0 };
-	int rc = -1;
-	if (store_opt(c, argc, argv, err) < 0)
-		return -1;
+	const char *where = NULL;
+	int rc = -1, yes = 0, ch;
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		if (ch == 'w')
+			where = optarg;
+		else if (ch == 'y')
+			yes = 1;
+		else
+			return -1;
+	}
 	if (argc - optind != 1)
-		return rl_err_set(err, RL_E_USAGE, "pin: expected RUN");
-	if (open_run(c, argv[optind], &s, &r, err) == 0 && runs_pin(s, r.id, err) == 0) {
+		return rl_err_set(err, RL_E_USAGE, where ? "pin: expected --where EXPR PIPELINE"
+							 : "pin: expected RUN");
+	if (where)
+		return pin_rule(c, where, argv[optind], err);
+	if (open_run(c, argv[optind], &s, &r, err) < 0)
+		goto cleanup;
+	char *doubt = runs_pin_doubt(&r);
+	if (doubt && !yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+		struct buf q = BUF_INIT;
+		buf_printf(&q, "%s; pin it as the baseline of '%s' anyway?", doubt, r.pipeline);
+		int go = ask(q.data);
+		buf_free(&q);
+		if (!go) {
+			fprintf(stderr, "nothing pinned\n");
+			free(doubt);
+			rc = 0;
+			goto cleanup;
+		}
+	} else if (doubt && !yes) {
+		out_linef(stderr, "runlens: warning: %s; pinned all the same", doubt);
+	}
+	free(doubt);
+	if (runs_pin(s, r.id, err) == 0) {
 		out_linef(c->out, "run %lld (%s) is now the baseline of pipeline '%s'",
 			  (long long)r.id, r.name, r.pipeline);
 		rc = 0;
 	}
+cleanup:
 	store_run_clear(&r);
 	store_close(&s);
 	return rc;
@@ -59,16 +130,15 @@ int cmd_unpin(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return -1;
 	if (argc - optind != 1)
 		return rl_err_set(err, RL_E_USAGE, "unpin: expected PIPELINE");
-	if (session_open(c->store_flag, 0, &s, err) < 0)
+	if (open_pipeline(c, argv[optind], &s, &p, err) < 0 || runs_unpin(s, &p, err) < 0)
 		goto cleanup;
-	if (store_pipeline_get(s, argv[optind], &p, err) < 0) {
-		rl_err_set(err, RL_E_NOT_FOUND, "no pipeline '%s'", argv[optind]);
+	store_pipeline_clear(&p);
+	if (store_pipeline_get(s, argv[optind], &p, err) < 0)
 		goto cleanup;
-	}
-	if (store_pipeline_pin(s, p.id, 0, err) < 0)
-		goto cleanup;
-	out_linef(c->out, "pipeline '%s' has no pinned baseline now (the baseline is the "
-		  "newest completed earlier run)", p.name);
+	char *how = baseline_explain(&p);
+	out_linef(c->out, "pipeline '%s' has no pinned baseline now (the baseline is %s)", p.name,
+		  how ? how : "");
+	free(how);
 	rc = 0;
 cleanup:
 	store_pipeline_clear(&p);
@@ -199,9 +269,7 @@ int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 		fprintf(stderr, "Delete %d run%s (", n, n == 1 ? "" : "s");
 		for (int i = 0; i < n; i++)
 			fprintf(stderr, "%s%lld", i ? ", " : "", (long long)ids[i]);
-		fprintf(stderr, ") and everything recorded for them? [y/N] ");
-		char answer[16] = "";
-		if (!fgets(answer, sizeof answer, stdin) || (answer[0] != 'y' && answer[0] != 'Y')) {
+		if (!ask(") and everything recorded for them?")) {
 			fprintf(stderr, "nothing deleted\n");
 			rc = 0;
 			goto cleanup;

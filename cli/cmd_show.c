@@ -64,6 +64,8 @@ struct show {
 	struct store_metric *ms;
 	int nm;
 	cJSON *params;
+	char *base_how; /* "pinned", "rule tag=prod, from pin --where" or NULL */
+	char *base_rule;
 	struct store_note *notes; /* oldest first */
 	int nnotes;
 	int all_notes; /* --notes */
@@ -79,6 +81,18 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 	    store_notes_of(*s, id, &sh->notes, &sh->nnotes, err) < 0)
 		return -1;
 	sh->base_id = baseline_of(*s, &sh->r);
+	struct store_pipeline p = { 0 };
+	if (sh->base_id && store_pipeline_get_by_id(*s, sh->r.pipeline_id, &p, NULL) == 0) {
+		const char *from, *rule = baseline_rule(&p, &from);
+		struct buf how = BUF_INIT;
+		if (p.pinned_run_id == sh->base_id)
+			buf_puts(&how, "pinned");
+		else if (rule)
+			buf_printf(&how, "by the rule %s, from %s", rule, from);
+		sh->base_how = how.data ? buf_steal(&how) : NULL;
+		sh->base_rule = rule && p.pinned_run_id != sh->base_id ? strdup(rule) : NULL;
+	}
+	store_pipeline_clear(&p);
 	if (sh->base_id && store_run_get(*s, sh->base_id, &sh->base, NULL) < 0)
 		sh->base_id = 0;
 	sh->params = out_json_value(sh->r.params_json ? sh->r.params_json : "{}");
@@ -96,6 +110,8 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 static void show_clear(struct show *sh)
 {
 	cJSON_Delete(sh->params);
+	free(sh->base_how);
+	free(sh->base_rule);
 	store_notes_free(sh->notes, sh->nnotes);
 	store_metrics_free(sh->ms, sh->nm);
 	store_step_runs_free(sh->steps, sh->nsteps);
@@ -156,6 +172,7 @@ static void show_json(struct cli *c, const struct show *sh)
 		cJSON *b = cJSON_AddObjectToObject(doc, "baseline");
 		cJSON_AddNumberToObject(b, "id", (double)sh->base.id);
 		cJSON_AddStringToObject(b, "name", sh->base.name);
+		out_json_str(b, "rule", sh->base_rule); /* chosen by a rule, or null */
 	} else {
 		cJSON_AddNullToObject(doc, "baseline");
 	}
@@ -193,7 +210,9 @@ static void show_header(FILE *o, const struct show *sh, int color)
 		buf_free(&tags);
 	}
 	if (sh->base_id)
-		out_linef(o, "  baseline  %lld %s", (long long)sh->base.id, sh->base.name);
+		out_linef(o, "  baseline  %lld %s%s%s%s", (long long)sh->base.id, sh->base.name,
+			  sh->base_how ? " (" : "", sh->base_how ? sh->base_how : "",
+			  sh->base_how ? ")" : "");
 	if (r->rerun_of && r->rerun_of_name)
 		out_linef(o, "  rerun of  %lld (%s%s)", (long long)r->rerun_of,
 			  r->rerun_of_name, sh->rerun_of_gone ? ", deleted" : "");

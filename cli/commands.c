@@ -261,12 +261,22 @@ const struct cli_command cli_commands[] = {
 		   "loss/error/mse/mae/rmse/latency/time are lower-is-better).  Series compare by\n"
 		   "their last point.  Only what differs unless --all.\n" },
 	{ "pin", cmd_pin,
-	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 }, { 0 } },
-	  .flags = CLI_OPTS_FIRST, .summary = "make RUN the baseline of its pipeline" },
+	  .args = (const struct cli_arg[]){ { "RUN|PIPELINE", CLI_V_RUN, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "where", .id = 'w', .arg = "EXPR",
+		  .help = "the baseline of PIPELINE is the newest completed earlier run\n"
+			  "EXPR matches (tag=prod), from now on" },
+		{ .name = "yes", .id = 'y', .help = "pin a run that did not complete without asking" },
+		{ 0 } },
+	  .flags = CLI_OPTS_FIRST,
+	  .summary = "make RUN the baseline of its pipeline (or choose it by a rule)",
+	  .notes = "A pinned run comes first, then a pin --where rule, then the pipeline file's\n"
+		   "\"baseline\": {\"where\": EXPR}, then the newest completed earlier run.\n"
+		   "Pinning a run that did not complete asks on a terminal, warns elsewhere.\n" },
 	{ "unpin", cmd_unpin,
 	  .args = (const struct cli_arg[]){ { "PIPELINE", CLI_V_PIPELINE, 0 }, { 0 } },
 	  .flags = CLI_OPTS_FIRST,
-	  .summary = "clear the pinned baseline (back to the newest completed earlier run)" },
+	  .summary = "clear the pinned baseline and the pin --where rule" },
 	{ "tag", cmd_tag,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
 					    { "TAG", CLI_V_TEXT, CLI_MANY }, { 0 } },

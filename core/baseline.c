@@ -4,14 +4,87 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+
+#include "core/filter.h"
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+const char *baseline_rule(const struct store_pipeline *p, const char **from)
+{
+	const char *rule = p->baseline_where && *p->baseline_where ? p->baseline_where : NULL;
+	const char *f = "pin --where";
+	if (!rule && p->baseline_where_file && *p->baseline_where_file) {
+		rule = p->baseline_where_file;
+		f = "the pipeline file";
+	}
+	if (from)
+		*from = rule ? f : NULL;
+	return rule;
+}
+
+char *baseline_explain(const struct store_pipeline *p)
+{
+	struct buf b = BUF_INIT;
+	const char *from, *rule = baseline_rule(p, &from);
+	if (p->pinned_run_id)
+		buf_printf(&b, "the pinned run %lld", (long long)p->pinned_run_id);
+	else if (rule)
+		buf_printf(&b, "the newest completed earlier run matching %s (%s)", rule, from);
+	else
+		buf_puts(&b, "the newest completed earlier run");
+	return buf_steal(&b);
+}
+
+static struct store_filter cmp(enum store_filter_field field, enum store_filter_op op,
+			       double num)
+{
+	return (struct store_filter){ .kind = SF_CMP, .field = field, .op = op, .is_num = 1,
+				      .num = num };
+}
+
+/* The newest completed run of R's pipeline that started before R and
+ * RULE matches; 0 when none (or RULE no longer parses). */
+static int64_t newest_matching(struct store *s, const struct store_run *r, const char *rule)
+{
+	struct store_filter *f = NULL;
+	if (filter_parse(rule, time_now_ms(), &f, NULL) < 0)
+		return 0;
+	/* rule and status=completed and (started < T or (started = T and id < ID)) */
+	struct store_filter done = { .kind = SF_CMP, .field = SFF_STATUS, .op = SFO_EQ,
+				     .str = "completed" };
+	struct store_filter lt = cmp(SFF_STARTED, SFO_LT, (double)r->started_ms);
+	struct store_filter eq = cmp(SFF_STARTED, SFO_EQ, (double)r->started_ms);
+	struct store_filter id = cmp(SFF_ID, SFO_LT, (double)r->id);
+	struct store_filter tie = { .kind = SF_AND, .a = &eq, .b = &id };
+	struct store_filter before = { .kind = SF_OR, .a = &lt, .b = &tie };
+	struct store_filter when = { .kind = SF_AND, .a = &done, .b = &before };
+	struct store_filter all = { .kind = SF_AND, .a = f, .b = &when };
+	struct store_run *rows = NULL;
+	int n = 0;
+	int64_t found = 0;
+	if (store_runs_query(s, r->pipeline_id, &all, NULL, time_now_ms(), 1, &rows, &n, NULL) ==
+		    0 &&
+	    n == 1)
+		found = rows[0].id;
+	store_runs_free(rows, n);
+	filter_free(&f);
+	return found;
+}
 
 int64_t baseline_of(struct store *s, const struct store_run *r)
 {
 	struct store_pipeline p = { 0 };
 	int64_t id = 0;
-	if (store_pipeline_get_by_id(s, r->pipeline_id, &p, NULL) == 0 && p.pinned_run_id &&
-	    p.pinned_run_id != r->id) {
+	if (store_pipeline_get_by_id(s, r->pipeline_id, &p, NULL) < 0) {
+		store_pipeline_clear(&p);
+		return 0;
+	}
+	const char *rule = baseline_rule(&p, NULL);
+	if (p.pinned_run_id && p.pinned_run_id != r->id) {
 		id = p.pinned_run_id;
+	} else if (rule) {
+		id = newest_matching(s, r, rule);
 	} else {
 		struct store_run_cursor cur = { r->started_ms, r->id };
 		if (store_run_previous_completed(s, r->pipeline_id, &cur, &id, NULL) < 0)

@@ -1,8 +1,12 @@
 /* core/baseline.h — the one baseline rule: the run a run is compared to is
- * its pipeline's pinned run (unless that is the run itself), else the
- * newest completed run of the pipeline that started before it; none on a
- * pipeline's first run.  The runner (context.json's "baseline"),
- * `runlens compare`, `runlens baseline` and the browser all ask here. */
+ * its pipeline's pinned run (unless that is the run itself); else, when
+ * the pipeline has a rule — `runlens pin --where EXPR PIPELINE`, or the
+ * pipeline file's "baseline": {"where": EXPR} as its newest run read it,
+ * in that order — the newest completed run of the pipeline that started
+ * before it and EXPR matches; else the newest completed run of the
+ * pipeline that started before it; none on a pipeline's first run.  The
+ * runner (context.json's "baseline"), `runlens compare`, `runlens
+ * baseline`, `show` and the browser all ask here. */
 #ifndef RUNLENS_CORE_BASELINE_H
 #define RUNLENS_CORE_BASELINE_H
 
@@ -15,5 +19,14 @@ int64_t baseline_of(struct store *s, const struct store_run *r);
 
 /* The baseline a run of PIPELINE_ID starting now gets; 0 when none. */
 int64_t baseline_for_new_run(struct store *s, int64_t pipeline_id);
+
+/* The rule in force for pipeline P, NULL when none; *from (may be NULL)
+ * says where it comes from: "pin --where" or "the pipeline file". */
+const char *baseline_rule(const struct store_pipeline *p, const char **from);
+
+/* How P's baseline is chosen, in words (malloc'd): "the pinned run 9",
+ * "the newest completed earlier run matching tag=prod (pin --where)",
+ * "the newest completed earlier run". */
+char *baseline_explain(const struct store_pipeline *p);
 
 #endif

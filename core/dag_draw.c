@@ -198,14 +198,15 @@ static int make_children(struct drawer *d)
 static int pad(struct dag_drawing *o)
 {
 	for (int i = 0; i < o->nlines; i++) {
-		char *g = realloc(o->lines[i].graph, (size_t)o->width + 1);
-		if (!g)
-			return -1;
+		char *g = o->lines[i].graph;
 		size_t len = strlen(g);
-		if ((int)len < o->width)
+		if ((int)len < o->width) {
+			if (!(g = realloc(g, (size_t)o->width + 1)))
+				return -1;
 			memset(g + len, ' ', (size_t)o->width - len);
-		g[o->width] = '\0';
-		o->lines[i].graph = g;
+			o->lines[i].graph = g;
+		}
+		g[o->width] = '\0'; /* a line's blanks beyond the width go */
 	}
 	return 0;
 }

@@ -347,6 +347,8 @@ int record_create(struct run *r, struct rl_err *err)
 	if (run_tx(r, err) < 0 ||
 	    store_pipeline_ensure(r->store, sp->name, sp->description, &r->pipeline_id,
 				  err) < 0 ||
+	    /* the file's baseline rule, before this run's baseline is chosen */
+	    store_pipeline_set_file_rule(r->store, r->pipeline_id, sp->baseline_where, err) < 0 ||
 	    choose_name(r, err) < 0 || choose_baseline(r, err) < 0 || insert_run(r, err) < 0 ||
 	    insert_tags_and_params(r, err) < 0 || model_version(r, err) < 0 ||
 	    record_context(r, err) < 0 ||

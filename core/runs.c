@@ -2,10 +2,13 @@
 #include "config.h"
 #include "core/runs.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/filter.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/timeutil.h"
 
 int runs_pin(struct store *s, int64_t run_id, struct rl_err *err)
 {
@@ -16,6 +19,44 @@ int runs_pin(struct store *s, int64_t run_id, struct rl_err *err)
 		rc = 0;
 	store_run_clear(&r);
 	return rc;
+}
+
+char *runs_pin_doubt(const struct store_run *r)
+{
+	if (!r->status || !strcmp(r->status, "completed"))
+		return NULL;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "run %lld is %s, not completed", (long long)r->id, r->status);
+	return buf_steal(&b);
+}
+
+int runs_pin_rule(struct store *s, const struct store_pipeline *p, const char *expr,
+		  struct rl_err *err)
+{
+	struct store_filter *f = NULL;
+	if (filter_parse(expr, time_now_ms(), &f, err) < 0)
+		return -1;
+	filter_free(&f);
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (store_pipeline_set_rule(s, p->id, expr, err) < 0 ||
+	    store_pipeline_pin(s, p->id, 0, err) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, err);
+}
+
+int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *err)
+{
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (store_pipeline_set_rule(s, p->id, NULL, err) < 0 ||
+	    store_pipeline_pin(s, p->id, 0, err) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, err);
 }
 
 int runs_check_deletable(struct store *s, const int64_t *ids, int n, struct rl_err *err)

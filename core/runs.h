@@ -11,6 +11,21 @@
 /* Pin RUN_ID as its pipeline's baseline. */
 int runs_pin(struct store *s, int64_t run_id, struct rl_err *err);
 
+/* Why pinning R deserves a question first (malloc'd), or NULL: "run 12
+ * failed" for a run that did not complete (a baseline is a run to
+ * measure against). */
+char *runs_pin_doubt(const struct store_run *r);
+
+/* The baseline of pipeline P by rule from now on: the newest completed
+ * earlier run EXPR matches (the --where language; RL_E_INPUT when it
+ * does not parse).  The pinned run, if any, is unpinned. */
+int runs_pin_rule(struct store *s, const struct store_pipeline *p, const char *expr,
+		  struct rl_err *err);
+
+/* No pinned run and no `pin --where` rule for P (the pipeline file's
+ * rule, if any, stays). */
+int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *err);
+
 /* Refuse (RL_E_USAGE) when any of the N runs is still running; else
  * delete them and what they recorded in one transaction, then their run
  * folders (logs, contexts).  Artifacts wait for `runlens gc`. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/filter.h"
 #include "core/spec_internal.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -102,6 +103,31 @@ static int parse_metrics(const struct spec_at *at, const cJSON *v)
 	return 0;
 }
 
+/* {"where": "EXPR"}: the baseline is the newest completed earlier run
+ * that EXPR (the --where language) matches. */
+static int parse_baseline(const struct spec_at *at, const cJSON *v)
+{
+	if (spec_object(at->c, NULL, "baseline", v) < 0)
+		return -1;
+	for (const cJSON *f = v->child; f; f = f->next)
+		if (strcmp(f->string, "where"))
+			return spec_error(at->c, NULL, "baseline", "unknown field '%s'", f->string);
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(v, "where");
+	if (!cJSON_IsString(w) || !*w->valuestring)
+		return spec_error(at->c, NULL, "baseline.where",
+				  "expected a --where expression (\"tag=prod\")");
+	struct store_filter *f = NULL;
+	struct rl_err ferr = RL_ERR_INIT;
+	if (filter_parse(w->valuestring, 0, &f, &ferr) < 0) {
+		spec_error(at->c, NULL, "baseline.where", "%s", rl_err_msg(&ferr));
+		rl_err_clear(&ferr);
+		return -1;
+	}
+	filter_free(&f);
+	at->sp->pub.baseline_where = spec_strdup(at->c, w->valuestring);
+	return at->sp->pub.baseline_where ? 0 : -1;
+}
+
 /* Member D of "defaults"; FIELD is "defaults.NAME". */
 static int parse_default(const struct spec_at *at, const cJSON *d,
 			 const char *field)
@@ -151,6 +177,7 @@ static const struct spec_field top_fields[] = {
 	{ .name = "model", .parse = parse_model },
 	{ .name = "stack", .parse = parse_stack },
 	{ .name = "metrics", .parse = parse_metrics },
+	{ .name = "baseline", .parse = parse_baseline },
 	{ .name = "defaults", .parse = parse_defaults },
 	{ .name = "steps", .required = 1, .parse = check_steps },
 	{ .name = NULL },
@@ -310,6 +337,7 @@ void spec_free(struct spec **ps)
 	free(s->name);
 	free(s->description);
 	free(s->stack);
+	free(s->baseline_where);
 	free(s->path);
 	free(s->dir);
 	free(s->text);

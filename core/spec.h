@@ -120,6 +120,7 @@ struct spec {
 	cJSON *model;	/* object or NULL: {"name": …, "version": …?} */
 	char *stack;	/* or NULL */
 	cJSON *metrics; /* object key -> "min"|"max", or NULL */
+	char *baseline_where; /* "baseline": {"where": EXPR}, or NULL */
 	struct spec_defaults defaults;
 
 	struct spec_step *steps;

@@ -10,7 +10,8 @@
 #define PIPELINE_COLS                                                        \
 	"p.id, p.name, p.description, p.run_count, p.completed_count, "      \
 	"p.failed_count, p.last_run_id, r.status, r.started_ms, "             \
-	"p.pinned_run_id FROM pipelines p LEFT JOIN runs r ON r.id = p.last_run_id "
+	"p.pinned_run_id, p.baseline_where, p.baseline_where_file "                \
+	"FROM pipelines p LEFT JOIN runs r ON r.id = p.last_run_id "
 
 static void read_pipeline(sqlite3_stmt *st, struct store_pipeline *p)
 {
@@ -24,6 +25,8 @@ static void read_pipeline(sqlite3_stmt *st, struct store_pipeline *p)
 	p->last_status = col_text(st, 7);
 	p->last_started_ms = sqlite3_column_int64(st, 8);
 	p->pinned_run_id = sqlite3_column_int64(st, 9);
+	p->baseline_where = col_text(st, 10);
+	p->baseline_where_file = col_text(st, 11);
 }
 
 int store_pipeline_ensure(struct store *s, const char *name,
@@ -121,6 +124,34 @@ int store_pipelines_page(struct store *s, const char *after, int limit,
 	return 0;
 }
 
+static int set_rule(struct store *s, const char *sql, int64_t pipeline_id, const char *where,
+		    struct rl_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_text(st, 1, where) || bind_i64(st, 2, pipeline_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot set the baseline rule", err);
+	return store_run_stmt(s, st, "cannot set the baseline rule", err);
+}
+
+int store_pipeline_set_rule(struct store *s, int64_t pipeline_id, const char *where,
+			    struct rl_err *err)
+{
+	return set_rule(s, "UPDATE pipelines SET baseline_where = ? WHERE id = ?", pipeline_id,
+			where, err);
+}
+
+int store_pipeline_set_file_rule(struct store *s, int64_t pipeline_id, const char *where,
+				 struct rl_err *err)
+{
+	/* written only when it changes: a run of an unchanged file writes
+	 * nothing here */
+	return set_rule(s, "UPDATE pipelines SET baseline_where_file = ?1 WHERE id = ?2 "
+			   "AND baseline_where_file IS NOT ?1",
+			pipeline_id, where, err);
+}
+
 int store_pipeline_pin(struct store *s, int64_t pipeline_id, int64_t run_id,
 		       struct rl_err *err)
 {
@@ -176,6 +207,8 @@ void store_pipeline_clear(struct store_pipeline *p)
 	free(p->name);
 	free(p->description);
 	free(p->last_status);
+	free(p->baseline_where);
+	free(p->baseline_where_file);
 	memset(p, 0, sizeof *p);
 }
 

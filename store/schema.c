@@ -274,6 +274,13 @@ static const char *const migrations[] = {
 	"  value_json TEXT NOT NULL,"
 	"  PRIMARY KEY (attempt_id, output, key)"
 	") WITHOUT ROWID;",
+	/* issue 19: a baseline by rule, "the newest completed run matching
+	 * EXPR": set with `pin --where EXPR PIPELINE` (baseline_where), or
+	 * by the pipeline file's "baseline" (baseline_where_file, as its
+	 * newest run read it); a pinned run comes first, then the first of
+	 * these that is set. */
+	"ALTER TABLE pipelines ADD COLUMN baseline_where TEXT;"
+	"ALTER TABLE pipelines ADD COLUMN baseline_where_file TEXT;",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -23,7 +23,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_DB_NAME "runlens.db"
 
 struct store;
@@ -92,6 +92,8 @@ struct store_pipeline {
 	char *last_status;	 /* NULL when no run */
 	int64_t last_started_ms;
 	int64_t pinned_run_id; /* 0 when none */
+	char *baseline_where;	   /* pin --where's rule, or NULL */
+	char *baseline_where_file; /* the pipeline file's rule, or NULL */
 };
 
 /* Find the pipeline NAME or create it; update its description when given
@@ -114,6 +116,12 @@ int store_pipelines_page(struct store *s, const char *after, int limit,
 /* Pin RUN_ID as the pipeline's baseline (0 clears the pin). */
 int store_pipeline_pin(struct store *s, int64_t pipeline_id, int64_t run_id,
 		       struct rl_err *err);
+/* The baseline rule of `pin --where` (NULL clears it). */
+int store_pipeline_set_rule(struct store *s, int64_t pipeline_id, const char *where,
+			    struct rl_err *err);
+/* The baseline rule of the pipeline file a new run read (NULL: none). */
+int store_pipeline_set_file_rule(struct store *s, int64_t pipeline_id, const char *where,
+				 struct rl_err *err);
 
 void store_pipeline_clear(struct store_pipeline *p);
 void store_pipelines_free(struct store_pipeline *rows, int n);

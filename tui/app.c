@@ -19,8 +19,10 @@
 #include <time.h>
 
 #include "core/exec/launch.h"
+#include "core/runs.h"
 #include "core/session.h"
 #include "tui/screen.h"
+#include "tui/widget_dialog.h"
 
 static int64_t now_us(void)
 {
@@ -76,6 +78,33 @@ int tui_refuse_read_only(struct tui *t, const char *what)
 		return 0;
 	tui_error(t, "read-only: %s is disabled (started with --read-only)", what);
 	return 1;
+}
+
+int tui_pin(struct tui *t, int64_t run_id)
+{
+	if (tui_refuse_read_only(t, "pinning a baseline"))
+		return 0;
+	struct store_run r = { 0 };
+	struct rl_err err = RL_ERR_INIT;
+	int pinned = 0;
+	if (store_run_get(t->store, run_id, &r, &err) == 0) {
+		char *doubt = runs_pin_doubt(&r);
+		char *lines[] = { doubt };
+		if (doubt && !tui_confirm(t, "Pin the baseline", lines, 1,
+					  "Pin it as the baseline anyway? [y/N]")) {
+			tui_notice(t, "nothing pinned");
+		} else if (runs_pin(t->store, run_id, &err) == 0) {
+			tui_notice(t, "run %lld is now the baseline of %s", (long long)run_id,
+				   r.pipeline);
+			pinned = 1;
+		}
+		free(doubt);
+	}
+	if (err.code)
+		tui_error(t, "%s", rl_err_msg(&err));
+	rl_err_clear(&err);
+	store_run_clear(&r);
+	return pinned;
 }
 
 struct view *view_new(const struct view_ops *ops, void *data, void (*free_data)(void *))

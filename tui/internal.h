@@ -156,6 +156,11 @@ void tui_paint_below(struct tui *t);
  * with the screen repainted.  Returns its exit status, -1 on failure. */
 int tui_run_foreground(struct tui *t, char *const argv[]);
 
+/* b: pin RUN_ID as its pipeline's baseline, asking first when it did not
+ * complete (core/runs.h runs_pin_doubt, as `runlens pin` asks).  1 when
+ * pinned. */
+int tui_pin(struct tui *t, int64_t run_id);
+
 /* Rerun RUN_ID from the browser: FROM_STEP (may be NULL) re-executes that
  * step and what follows; EDIT asks for param changes first.  Shows the
  * plan (computed here, core/plan.h), asks to confirm, then starts

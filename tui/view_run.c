@@ -19,7 +19,6 @@
 #include "core/baseline.h"
 #include "core/dag_draw.h"
 #include "core/exec/launch.h"
-#include "core/runs.h"
 #include "core/session.h"
 #include "tui/widget_table.h"
 #include "util/num.h"
@@ -403,16 +402,7 @@ static int run_pin(struct view *v, struct tui *t, enum tui_action a)
 {
 	struct run_view *rv = v->data;
 	(void)a;
-	if (tui_refuse_read_only(t, "pinning a baseline"))
-		return TUI_REDRAW;
-	struct rl_err err = RL_ERR_INIT;
-	if (runs_pin(t->store, rv->run_id, &err) < 0)
-		tui_error(t, "%s", rl_err_msg(&err));
-	else
-		tui_notice(t, "run %lld is now the baseline of %s", (long long)rv->run_id,
-			   rv->run.pipeline);
-	rl_err_clear(&err);
-	return TUI_RELOAD;
+	return tui_pin(t, rv->run_id) ? TUI_RELOAD : TUI_REDRAW;
 }
 
 static int run_search(struct view *v, struct tui *t, enum tui_action a)
@@ -491,11 +481,11 @@ static const struct view_action run_actions[] = {
 	{ .action = ACT_PIN, .run = run_pin, .help = "pin the run as its pipeline's baseline",
 	  .hint = "pin" },
 	{ .action = ACT_DAG, .run = run_toggle_dag,
-	  .help = "the DAG in place of the run context, and back", .hint = "dag" },
+	  .help = "the DAG in place of the run context", .hint = "dag" },
 	{ .action = ACT_OPEN_ARTIFACT, .run = run_spec,
-	  .help = "the pipeline file as the run read it, in $PAGER", .hint = "pipeline file" },
+	  .help = "the pipeline file the run read ($PAGER)", .hint = "pipeline file" },
 	{ .action = ACT_SPEC_DIFF, .run = run_spec,
-	  .help = "how that file differs from the file now, in $PAGER" },
+	  .help = "how the file changed since ($PAGER)" },
 	{ .action = ACT_SEARCH, .run = run_search, .help = "search the steps" },
 	{ .action = ACT_NEXT, .run = run_search, .help = "the next match" },
 	{ .action = ACT_PREV, .run = run_search, .help = "the previous match" },

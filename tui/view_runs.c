@@ -251,15 +251,9 @@ static int do_pin(struct runs_view *rv, struct tui *t)
 {
 	if (rv->tb.nrows == 0 || tui_refuse_read_only(t, "pinning a baseline"))
 		return TUI_REDRAW;
-	int64_t id = rv->ids[rv->tb.sel];
-	struct rl_err err = RL_ERR_INIT;
-	if (runs_pin(t->store, id, &err) < 0) {
-		tui_error(t, "%s", rl_err_msg(&err));
-		rl_err_clear(&err);
+	if (!tui_pin(t, rv->ids[rv->tb.sel]))
 		return TUI_REDRAW;
-	}
 	rv->baseline_override = 0;
-	tui_notice(t, "run %lld is now its pipeline's baseline", (long long)id);
 	return TUI_RELOAD;
 }
 

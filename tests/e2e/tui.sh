@@ -107,7 +107,9 @@ key g
 key s; sleep 0.2; key g Enter   # back to newest first
 see "newest first"
 key G b
-see "run 1 is now its pipeline's baseline"
+see "run 1 is failed, not completed"   # it asks before pinning a failed run
+key y
+see "run 1 is now the baseline of tuidemo"
 line=$(line_of " 3  completed")
 expect_contains "$line" "40%"   # 0.7 against 0.5
 key g ' ' ' '

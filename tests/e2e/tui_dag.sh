@@ -2,7 +2,8 @@
 # The browser's Run view shows what `runlens dag RUN` and `runlens spec`
 # show (issue 19, items 1 and 3): D puts the DAG, with each step's status,
 # in place of the run context and lights the selected step; o pages the
-# pipeline file the run read, O how it differs from the file now.
+# pipeline file the run read, O how it differs from the file now; b on a
+# run that did not complete asks before pinning it (item 4).
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
 export TERM=xterm-256color LC_ALL=C.UTF-8
@@ -69,5 +70,17 @@ i=0; while [ $i -lt 50 ] && ! grep -q '^+.*exit 0' paged.txt 2>/dev/null; do sle
 expect_contains "$(cat paged.txt)" '- {"name": "lint", "needs": ["prepare"], "run": "exit 1"},'
 expect_contains "$(cat paged.txt)" '+ {"name": "lint", "needs": ["prepare"], "run": "exit 0"},'
 see "RUN CONTEXT"
+# b on a run that did not complete asks first (as `runlens pin` does)
+key b
+see "run 1 is failed, not completed"
+see "Pin it as the baseline anyway? [y/N]"
+key n
+see "nothing pinned"
+expect_eq "" "$(sql "select pinned_run_id from pipelines where name='d'")" "not pinned"
+key b
+see "Pin it as the baseline anyway?"
+key y
+see "run 1 is now the baseline of d"
+expect_eq 1 "$(sql "select pinned_run_id from pipelines where name='d'")" "pinned when the answer is yes"
 key Q
 done_testing

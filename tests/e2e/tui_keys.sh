@@ -78,7 +78,7 @@ see "2 shown"
 check_view Runs "Enter f s / Space c b C r p n N l e d/Del S v $MOVES" w
 key Enter
 see "Run 2"
-check_view Run "Enter l R r e c b / n N $MOVES" f
+check_view Run "Enter l R r e c b D o O / n N $MOVES" f
 key Enter
 see "Step train"
 check_view Step "Left/h Right/Tab Enter o R l / n N $MOVES" f
