@@ -30,13 +30,11 @@ char *runs_pin_doubt(const struct store_run *r)
 	return buf_steal(&b);
 }
 
-int runs_pin_rule(struct store *s, const struct store_pipeline *p, const char *expr,
-		  struct rl_err *err)
+/* P's pin --where rule becomes EXPR (NULL: none) and its pinned run goes,
+ * in one transaction. */
+static int rule_unpinned(struct store *s, const struct store_pipeline *p, const char *expr,
+			 struct rl_err *err)
 {
-	struct store_filter *f = NULL;
-	if (filter_parse(expr, time_now_ms(), &f, err) < 0)
-		return -1;
-	filter_free(&f);
 	if (store_begin(s, err) < 0)
 		return -1;
 	if (store_pipeline_set_rule(s, p->id, expr, err) < 0 ||
@@ -47,16 +45,19 @@ int runs_pin_rule(struct store *s, const struct store_pipeline *p, const char *e
 	return store_commit(s, err);
 }
 
+int runs_pin_rule(struct store *s, const struct store_pipeline *p, const char *expr,
+		  struct rl_err *err)
+{
+	struct store_filter *f = NULL;
+	if (filter_parse(expr, time_now_ms(), &f, err) < 0)
+		return -1;
+	filter_free(&f);
+	return rule_unpinned(s, p, expr, err);
+}
+
 int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *err)
 {
-	if (store_begin(s, err) < 0)
-		return -1;
-	if (store_pipeline_set_rule(s, p->id, NULL, err) < 0 ||
-	    store_pipeline_pin(s, p->id, 0, err) < 0) {
-		store_rollback(s);
-		return -1;
-	}
-	return store_commit(s, err);
+	return rule_unpinned(s, p, NULL, err);
 }
 
 int runs_check_deletable(struct store *s, const int64_t *ids, int n, struct rl_err *err)
