@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/compare.h"
@@ -58,26 +59,79 @@ START_TEST(test_hash_file_and_dir)
 	ck_assert_int_eq(size, 3);
 	ck_assert_int_eq(is_dir, 0);
 
-	/* a folder: the hash of its sorted "sha  path" manifest */
+	/* a folder: the hash of its manifest (core/hash.h): NUL-ended records,
+	 * sorted as bytes, the folder itself and every subfolder included */
 	char *d = fs_join(t, "d");
 	write_text(d, "b.txt", "abc");
 	write_text(d, "a/z.txt", "abc");
-	char manifest[512];
-	snprintf(manifest, sizeof manifest, "%s  a/z.txt\n%s  b.txt\n",
-		 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-		 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	const char abc[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+	struct buf m = BUF_INIT;
+	buf_printf(&m, "d %c", 0);
+	buf_printf(&m, "d a%c", 0);
+	buf_printf(&m, "f %s a/z.txt%c", abc, 0);
+	buf_printf(&m, "f %s b.txt%c", abc, 0);
 	char want[HASH_HEX_LEN + 1];
-	hash_bytes(manifest, strlen(manifest), want);
+	hash_bytes(m.data, m.len, want);
 	ck_assert_int_eq(hash_path(d, hex, &size, &is_dir, NULL), 0);
 	ck_assert_str_eq(hex, want);
 	ck_assert_int_eq(size, 6);
 	ck_assert_int_eq(is_dir, 1);
 
-	/* an empty folder hashes the empty manifest */
+	/* a symbolic link is a record of its target's text, never followed
+	 * (a link to / is not the whole file system); an empty folder is a
+	 * record; a newline in a name is just a byte of it */
+	char *lnk = fs_join(d, "root");
+	ck_assert_int_eq(symlink("/", lnk), 0);
+	char *empty_sub = fs_join(d, "e\nf");
+	ck_assert_int_eq(fs_mkdirs(empty_sub, NULL), 0);
+	char slash[HASH_HEX_LEN + 1];
+	hash_bytes("/", 1, slash);
+	buf_reset(&m);
+	buf_printf(&m, "d %c", 0);
+	buf_printf(&m, "d a%c", 0);
+	buf_printf(&m, "d e\nf%c", 0);
+	buf_printf(&m, "f %s a/z.txt%c", abc, 0);
+	buf_printf(&m, "f %s b.txt%c", abc, 0);
+	buf_printf(&m, "l %s root%c", slash, 0);
+	hash_bytes(m.data, m.len, want);
+	ck_assert_int_eq(hash_path(d, hex, &size, NULL, NULL), 0);
+	ck_assert_str_eq(hex, want);
+	ck_assert_int_eq(size, 6);
+	buf_free(&m);
+
+	/* an empty folder is not an empty file */
 	char *e = fs_join(t, "empty");
 	ck_assert_int_eq(fs_mkdirs(e, NULL), 0);
 	ck_assert_int_eq(hash_path(e, hex, NULL, NULL, NULL), 0);
-	ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	hash_bytes("d ", 3, want);
+	ck_assert_str_eq(hex, want);
+	ck_assert_str_ne(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+
+	/* what is neither a file nor a folder is refused, at once, by name:
+	 * a FIFO (no writer: reading it would wait forever), a device, a link
+	 * to a device, a FIFO inside a folder */
+	struct rl_err ferr = RL_ERR_INIT;
+	char *fifo = fs_join(t, "fifo");
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	ck_assert_int_eq(hash_path(fifo, hex, NULL, NULL, &ferr), -1);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&ferr), "is a FIFO"));
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&ferr), fifo));
+	ck_assert_int_eq(hash_path("/dev/zero", hex, NULL, NULL, &ferr), -1);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&ferr), "/dev/zero is a character device"));
+	char *zlink = fs_join(t, "zero");
+	ck_assert_int_eq(symlink("/dev/zero", zlink), 0);
+	ck_assert_int_eq(hash_path(zlink, hex, NULL, NULL, &ferr), -1);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&ferr), "symbolic link to a character device"));
+	char *inner = fs_join(d, "a/pipe");
+	ck_assert_int_eq(mkfifo(inner, 0644), 0);
+	ck_assert_int_eq(hash_path(d, hex, NULL, NULL, &ferr), -1);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&ferr), "a/pipe is a FIFO"));
+	rl_err_clear(&ferr);
+	free(inner);
+	free(zlink);
+	free(fifo);
+	free(empty_sub);
+	free(lnk);
 
 	struct rl_err err = RL_ERR_INIT;
 	char *missing = fs_join(t, "missing");
