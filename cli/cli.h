@@ -68,6 +68,7 @@ enum cli_opt_id {
 	OPT_ARTIFACT_STORE,
 	OPT_ORCHESTRATOR,
 	OPT_COMPONENT,
+	OPT_VERIFY,
 };
 
 enum cli_row_flags {

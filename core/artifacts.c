@@ -246,11 +246,22 @@ static int64_t files_clock_ns(void)
 /* The seal of a stored copy stamped TS: a time (ms) no entry of it changed
  * after (its newest ctime, or now by the files' clock when that is later).
  * A change made once the files' clock has passed the seal has a newer
- * ctime. */
+ * ctime: artifacts_check waits for that before it lets a consumer start. */
 static int64_t seal_time(const struct tree_stamp *ts)
 {
 	int64_t now_ns = files_clock_ns();
 	return ceil_ms(ts->changed_ns > now_ns ? ts->changed_ns : now_ns);
+}
+
+/* Until the files' clock has passed SEALED_MS: at most a tick, and only for
+ * an artifact sealed a moment ago.  Bounded (50 ms) against a clock that
+ * jumps back. */
+static void wait_past_seal(int64_t sealed_ms)
+{
+	for (int i = 0; i < 50 && files_clock_ns() <= sealed_ms * 1000000; i++) {
+		struct timespec ms = { 0, 1000000 };
+		nanosleep(&ms, NULL);
+	}
 }
 
 /* Move P->from to P->dest (a new name in the same store). */
@@ -367,6 +378,48 @@ void artifacts_put_clear(struct artifact_put *p)
 	free(p->dest);
 	free(p->stored);
 	memset(p, 0, sizeof *p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Checking before use                                                 */
+
+int artifacts_check(const char *path, const char *type, const char *sha256, int64_t size,
+		    int64_t sealed_ms, int full, char **why)
+{
+	struct stat st;
+	struct tree_stamp ts;
+	struct rl_err e = RL_ERR_INIT;
+	struct buf b = BUF_INIT;
+	char hex[HASH_HEX_LEN + 1];
+	int want_dir = type && strcmp(type, "dir") == 0;
+	*why = NULL;
+	if (!path || lstat(path, &st) < 0)
+		buf_printf(&b, "%s is gone", path ? path : "its content");
+	else if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode) != !want_dir)
+		buf_printf(&b, "%s is no longer %s", path, want_dir ? "a folder" : "a file");
+	else if (tree_stamp(path, &ts, &e) < 0)
+		buf_puts(&b, rl_err_msg(&e));
+	else if (ts.size != size)
+		buf_printf(&b, "%s holds %lld bytes, %lld were recorded", path, (long long)ts.size,
+			   (long long)size);
+	else if (!full && ceil_ms(ts.changed_ns) <= sealed_ms) {
+		/* nothing in it changed after it was stored; what the consumer
+		 * changes from here on will be newer than the seal */
+		wait_past_seal(sealed_ms);
+		return 1;
+	}
+	/* modified after it was stored (or --verify): its content decides */
+	else if (hash_path(path, hex, NULL, NULL, &e) < 0)
+		buf_puts(&b, rl_err_msg(&e));
+	else if (!sha256 || strcmp(hex, sha256) != 0)
+		buf_printf(&b, "%s no longer hashes to the recorded SHA-256 (%.12s…, now %.12s…)",
+			   path, sha256 ? sha256 : "?", hex);
+	else {
+		wait_past_seal(sealed_ms);
+		return 1;
+	}
+	rl_err_clear(&e);
+	return (*why = buf_steal(&b)) ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------ */

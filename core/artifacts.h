@@ -17,7 +17,8 @@
  *                      rows and removes their content under that same write
  *                      lock — can never remove content between the put and
  *                      the record.
- * cache_verify (core/cache.h) re-hashes a stored artifact before reuse.
+ * Checking a stored artifact before use is artifacts_check; cache_verify
+ * (core/cache.h) re-hashes before reuse.
  */
 #ifndef RUNLENS_CORE_ARTIFACTS_H
 #define RUNLENS_CORE_ARTIFACTS_H
@@ -49,7 +50,7 @@ struct artifact_put {
 	struct tree_stamp dest_stamp;
 	/* set by artifacts_put: the stored copy, and a time no part of it was
 	 * changed after (ms since the epoch; record it as the artifact's
-	 * created_ms) */
+	 * created_ms: artifacts_check compares with it) */
 	char *stored;
 	int64_t sealed_ms;
 	int moved; /* the content was moved in (not found there already) */
@@ -88,6 +89,20 @@ void artifacts_put_undo(struct artifact_put *p);
 /* Release P and remove its staging folder if it is still there.
  * Accepts NULL. */
 void artifacts_put_clear(struct artifact_put *p);
+
+/* Does the stored artifact at PATH still hold what was recorded (its
+ * TYPE "file" or "dir", SHA256, SIZE, and SEALED_MS: its created_ms)?
+ * Cheap unless FULL: its size must be SIZE, and when anything in it
+ * changed after SEALED_MS it is re-hashed; with FULL it is always
+ * re-hashed.  "Changed" is by ctime, which the kernel sets on every change
+ * of an entry's bytes, mode, links or times and no call sets back (a
+ * modification time put back with `touch -d` hides nothing).  Before saying yes it waits until
+ * the files' clock has passed SEALED_MS (at most a tick, for an artifact
+ * sealed just now), so that whatever the consumer changes from then on is
+ * seen by the next check.  Returns 1 when it holds what was recorded, 0
+ * with *why (malloc'd) saying what changed, -1 when out of memory. */
+int artifacts_check(const char *path, const char *type, const char *sha256, int64_t size,
+		    int64_t sealed_ms, int full, char **why);
 
 /* What `runlens gc` did. */
 struct artifacts_gc_result {

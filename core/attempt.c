@@ -18,6 +18,7 @@
 #include "core/mask.h"
 #include "core/secrets.h"
 #include "core/testhook.h"
+#include "store/artifact_check.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/timeutil.h"
@@ -145,6 +146,40 @@ static int input_from_path(struct run *r, struct rstep *s, int i, char **why,
 			 : 0;
 	buf_free(&source);
 	return rc;
+}
+
+/* Before an attempt: each input that is a stored artifact (an upstream
+ * output, made in this run or taken from the cache) still holds what was
+ * recorded — cheaply (its size, and nothing in it modified after it was
+ * stored, else its hash decides), or by its hash with --verify.  Nothing
+ * is written to the store: this may run outside the write transaction.
+ * 0; 1 with *why naming the artifact (no attempt could succeed with it);
+ * -1 on store errors. */
+static int check_inputs(struct run *r, struct rstep *s, char **why, struct rl_err *err)
+{
+	for (int i = 0; i < s->sp->ninputs; i++) {
+		const struct spec_input *in = &s->sp->inputs[i];
+		int64_t id = s->inputs[i].ctx.artifact_id;
+		struct store_artifact a;
+		char *what = NULL;
+		if (in->kind != SPEC_INPUT_STEP || !id)
+			continue;
+		if (store_artifact_get(r->store, id, &a, err) < 0)
+			return -1;
+		int ok = artifacts_check(a.path, a.type, a.sha256, a.size, a.created_ms,
+					 r->o->verify, &what);
+		store_artifact_clear(&a);
+		if (ok < 0)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		if (ok == 0) {
+			*why = printed("input '%s': the artifact %s.%s changed after it was stored "
+				       "(%s); it is not used",
+				       in->name, in->step, in->output, what);
+			free(what);
+			return *why ? 1 : rl_err_set(err, RL_E_NOMEM, NULL);
+		}
+	}
+	return 0;
 }
 
 int attempt_resolve_inputs(struct run *r, struct rstep *s, char **why, struct rl_err *err)
@@ -450,8 +485,8 @@ static int store_one_output(struct run *r, struct rstep *s, int i, const struct 
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	ro->type = p->is_dir ? "dir" : "file";
 	ro->size = p->size;
-	/* created_ms is the seal: nothing of the stored copy changed after
-	 * it */
+	/* created_ms is the seal: nothing of the stored copy was modified
+	 * after it (artifacts_check compares a consumer's input with it) */
 	struct store_artifact_new an = {
 		.sha256 = p->hex, .type = ro->type, .size = p->size,
 		.path = ro->path, .created_ms = p->sealed_ms,
@@ -732,6 +767,8 @@ int attempt_start(struct run *r, struct rstep *s, struct rl_err *err)
 	int ready = attempt_resolve_inputs(r, s, &why, err);
 	if (ready == 0)
 		ready = prepare_secrets(r, s, &why, err);
+	if (ready == 0)
+		ready = check_inputs(r, s, &why, err);
 	if (ready != 0) {
 		if (!why)
 			goto cleanup;
