@@ -538,6 +538,10 @@ static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
 			goto cleanup;
 		}
 	}
+	/* the put and the record share one write transaction (gc takes the
+	 * same lock): open it here, whatever the caller did before */
+	if (!why && run_tx(r, err) < 0)
+		goto cleanup;
 	if (!why && put_outputs(s, puts, &why) && !why)
 		goto nomem;
 	if (why) {
