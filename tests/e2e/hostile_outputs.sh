@@ -18,7 +18,9 @@
 #     a name, an empty folder) are stored and handed on as themselves;
 #   - the folder hash is what the shell one-liner of core/hash.h prints,
 #     on a tree with empty folders, newlines, spaces, UTF-8, backslashes
-#     and symbolic links in it; and what tests/e2e/store_check.py computes.
+#     and symbolic links in it; and what tests/e2e/store_check.py computes;
+#   - a store made before (a folder recorded with the old manifest's hash):
+#     the step executes again once, file artifacts are still reused.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
 export PATH="$(dirname "$RUNLENS_BIN"):$PATH"
 CHECK="$TESTS_SRCDIR/e2e/store_check.py"
@@ -223,6 +225,32 @@ J
 run_bounded 0 empties.json
 [ "$(out_sha "$(last_run)" f e)" != "$(out_sha "$(last_run)" d e)" ] && pass || fail "an empty folder hashed like an empty file"
 
+# a store made before: its folder artifacts carry the old manifest's hash
+# (what the old core/hash.h documented).  The step just executes again,
+# once, and the file artifacts are still reused.
+cat > old.json <<'J'
+{"name": "old", "steps": [
+ {"name": "f", "run": "echo file > ${outputs.o}", "outputs": {"o": "o.txt"}},
+ {"name": "d", "run": "mkdir -p ${outputs.t}/sub && echo x > ${outputs.t}/sub/x", "outputs": {"t": "tree"}}]}
+J
+run_bounded 0 old.json
+r=$(last_run)
+dpath=$(out_path "$r" d t)
+oldsha=$(cd "$dpath" && (find . -type f | LC_ALL=C sort | sed 's|^\./||' | xargs -d '\n' sha256sum) | sha256sum | cut -c1-64)
+python3 - "$RUNLENS_STORE/runlens.db" "$dpath" "$oldsha" <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute("UPDATE artifacts SET sha256 = ? WHERE path = ?", (sys.argv[3], sys.argv[2]))
+con.commit()
+PY
+run_bounded 0 old.json
+r=$(last_run)
+expect_eq cached "$(step_status f)" "a file artifact of an old store is still reused"
+expect_eq completed "$(step_status d)" "a folder artifact hashed the old way: the step executes again"
+expect_eq "x" "$(cat "$(out_path "$r" d t)/sub/x")" "and stores its folder anew"
+run_bounded 0 old.json
+expect_eq cached "$(step_status d)" "then it is reused again"
+
 # --- 4. the documented one-liner checks the C implementation -------------
 cat > tricky.sh <<'S'
 o=$1
@@ -264,7 +292,7 @@ for doc in "$TESTS_SRCDIR/../core/hash.h" "$TESTS_SRCDIR/../docs/pipeline.md" "$
 	grep -qF "find . -type l -exec sh -c 'printf \"l %s %s\\0\" \"\$(readlink -n \"\$1\" | sha256sum | cut -c1-64)\" \"\${1#./}\"' sh {} \\;" "$doc" \
 		&& pass || fail "$(basename "$doc") gives the one-liner this test runs"
 done
-expect_eq "" "$(python3 "$CHECK" "$RUNLENS_STORE/runlens.db" --any-content)" "store_check.py agrees on every recorded artifact"
+expect_eq "" "$(python3 "$CHECK" "$RUNLENS_STORE/runlens.db" --any-content --run "$r")" "store_check.py agrees on the recorded hash"
 # the consumer of such a folder sees it whole
 cat > tricky2.json <<'J'
 {"name": "tricky2", "steps": [
