@@ -157,7 +157,7 @@ static int write_all(int fd, const char *buf, size_t n)
  * its place is refused, never read) to the new file TO. */
 static int copy_file(const char *from, const char *to, struct rl_err *err)
 {
-	int rc = -1, out = -1;
+	int rc = -1, out = -1, made = 0; /* made: TO is ours to remove */
 	char *chunk = NULL;
 	struct stat st;
 	int in = open(from, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
@@ -175,6 +175,7 @@ static int copy_file(const char *from, const char *to, struct rl_err *err)
 		os_error(err, "create", to);
 		goto cleanup;
 	}
+	made = 1;
 	if (!(chunk = malloc(COPY_CHUNK))) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
@@ -211,7 +212,7 @@ cleanup:
 	if (out >= 0)
 		close(out);
 	close(in);
-	if (rc < 0)
+	if (rc < 0 && made)
 		unlink(to);
 	return rc;
 }
@@ -282,11 +283,14 @@ static int copy_entry(const char *from, const char *to, int follow, struct rl_er
 
 int tree_copy(const char *from, const char *to, struct rl_err *err)
 {
+	struct stat st;
+	if (lstat(to, &st) == 0)
+		return rl_err_set(err, RL_E_IO, "cannot copy to %s: it exists", to);
 	char *real = realpath(from, NULL);
 	int rc = !real ? os_error(err, "read", from) : copy_entry(real, to, 1, err);
 	free(real);
 	if (rc < 0)
-		tree_remove(to, NULL);
+		tree_remove(to, NULL); /* only what this copy made */
 	return rc;
 }
 
