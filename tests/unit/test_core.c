@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/compare.h"
+#include "core/artifacts.h"
 #include "core/context.h"
 #include "core/exec/executor.h"
 #include "core/filter.h"
@@ -23,6 +24,7 @@
 #include "cli/output.h"
 #include "core/session.h"
 #include "core/spec.h"
+#include "core/tree.h"
 #include "util/buf.h"
 #include "util/fs.h"
 
@@ -143,6 +145,79 @@ START_TEST(test_hash_file_and_dir)
 	free(e);
 	free(d);
 	free(f);
+	free(t);
+}
+END_TEST
+
+/* core/tree.c and core/artifacts.c: a copy keeps the tree (links as
+ * links, modes, an empty folder) and refuses a FIFO; read-only all the way
+ * down; removal of a read-only tree; artifacts_check by size, by change
+ * and in full; the empty and NULL arguments. */
+START_TEST(test_tree_and_check)
+{
+	char *t = tmpdir();
+	char *src = fs_join(t, "src"), *dst = fs_join(t, "dst"), *bad = fs_join(t, "bad");
+	write_text(src, "sub/f", "abc");
+	char *empty = fs_join(src, "empty"), *lnk = fs_join(src, "root");
+	ck_assert_int_eq(fs_mkdirs(empty, NULL), 0);
+	ck_assert_int_eq(symlink("/", lnk), 0);
+	char want[HASH_HEX_LEN + 1], hex[HASH_HEX_LEN + 1];
+	int64_t size = 0;
+	ck_assert_int_eq(hash_path(src, want, &size, NULL, NULL), 0);
+	ck_assert_int_eq(tree_copy(src, dst, NULL), 0);
+	ck_assert_int_eq(hash_path(dst, hex, NULL, NULL, NULL), 0);
+	ck_assert_str_eq(hex, want);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(tree_copy(src, dst, &err), -1); /* TO exists: refused, kept */
+	ck_assert(fs_exists(dst));
+	char *fifo = fs_join(src, "pipe");
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	ck_assert_int_eq(tree_copy(src, bad, &err), -1);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&err), "is a FIFO"));
+	ck_assert(!fs_exists(bad)); /* nothing half-made is left */
+	unlink(fifo);
+
+	struct tree_stamp st;
+	ck_assert_int_eq(tree_set_read_only(dst, NULL), 0);
+	ck_assert_int_eq(tree_stamp(dst, &st, NULL), 0);
+	ck_assert_int_eq(st.size, 3);
+	ck_assert_int_eq(st.entries, 5); /* dst, sub, sub/f, empty, root */
+	struct stat sb;
+	char *sub = fs_join(dst, "sub");
+	ck_assert_int_eq(stat(sub, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0222, 0);
+
+	/* checked against its record: as it is; with another size; in full
+	 * with the wrong hash; gone */
+	char *why = NULL;
+	int64_t sealed = (st.changed_ns + 999999) / 1000000;
+	ck_assert_int_eq(artifacts_check(dst, "dir", want, 3, sealed, 0, &why), 1);
+	ck_assert_int_eq(artifacts_check(dst, "dir", want, 3, sealed, 1, &why), 1);
+	ck_assert_int_eq(artifacts_check(dst, "dir", want, 4, sealed, 0, &why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "holds 3 bytes, 4 were recorded"));
+	free(why);
+	ck_assert_int_eq(artifacts_check(dst, "dir", "0000", 3, sealed, 1, &why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "no longer hashes"));
+	free(why);
+	ck_assert_int_eq(artifacts_check(dst, "file", want, 3, sealed, 0, &why), 0);
+	free(why);
+	ck_assert_int_eq(artifacts_check(NULL, "dir", want, 3, sealed, 0, &why), 0);
+	free(why);
+
+	ck_assert_int_eq(tree_remove(dst, NULL), 0);
+	ck_assert(!fs_exists(dst));
+	ck_assert_int_eq(tree_remove(dst, NULL), 0); /* missing is fine */
+	artifacts_put_clear(NULL);
+	artifacts_put_undo(NULL);
+	rl_err_clear(&err);
+	fs_remove_tree(t, NULL);
+	free(sub);
+	free(fifo);
+	free(lnk);
+	free(empty);
+	free(bad);
+	free(dst);
+	free(src);
 	free(t);
 }
 END_TEST
@@ -681,6 +756,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_hash_file_and_dir);
+	tcase_add_test(tc, test_tree_and_check);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_terminal_safe);
 	tcase_add_test(tc, test_context_helpers);
