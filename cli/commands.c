@@ -84,7 +84,7 @@ const struct cli_command cli_commands[] = {
 		  .help = "run every step even when a cached result exists" },
 		{ .name = "verify", .id = OPT_VERIFY,
 		  .help = "re-hash each input artifact before its step runs (default:\n"
-			  "its size, and its hash when it was modified since stored)" },
+			  "its size, and its hash when it changed since it was stored)" },
 		{ .name = "stack", .id = OPT_STACK, .arg = "NAME", .value = CLI_V_STACK,
 		  .help = "run on this stack (default: the pipeline's, else 'default')" },
 		{ .name = "dry-run", .id = OPT_DRY_RUN,
@@ -179,7 +179,7 @@ const struct cli_command cli_commands[] = {
 		  .help = "run every step even when a cached result exists" },
 		{ .name = "verify", .id = OPT_VERIFY,
 		  .help = "re-hash each input artifact before its step runs (default:\n"
-			  "its size, and its hash when it was modified since stored)" },
+			  "its size, and its hash when it changed since it was stored)" },
 		{ .name = "dry-run", .id = OPT_DRY_RUN,
 		  .help = "print the plan (what runs, what is cached or reused, why)" },
 		{ .name = "json", .id = OPT_JSON, .help = "the outcome (or the plan) as JSON" },
