@@ -75,6 +75,7 @@ enum cli_opt_id {
 	OPT_DIFF,
 	OPT_EXIT_CODE,
 	OPT_NOTES,
+	OPT_VERIFY,
 };
 
 enum cli_row_flags {

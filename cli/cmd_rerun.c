@@ -92,6 +92,9 @@ static int parse_rerun(struct cli *c, int argc, char **argv, struct rerun_args *
 		case OPT_NO_CACHE:
 			a->o.no_cache = 1;
 			break;
+		case OPT_VERIFY:
+			a->o.verify = 1;
+			break;
 		case OPT_DRY_RUN:
 			a->dry_run = 1;
 			break;

@@ -138,6 +138,9 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 		case OPT_NO_CACHE:
 			o.no_cache = 1;
 			break;
+		case OPT_VERIFY:
+			o.verify = 1;
+			break;
 		case OPT_STACK:
 			o.stack = optarg;
 			break;

@@ -83,6 +83,9 @@ const struct cli_command cli_commands[] = {
 		  .help = "run at most N steps at once (default: number of CPUs)" },
 		{ .name = "no-cache", .id = OPT_NO_CACHE,
 		  .help = "run every step even when a cached result exists" },
+		{ .name = "verify", .id = OPT_VERIFY,
+		  .help = "re-hash each input artifact before its step runs (default:\n"
+			  "its size, and its hash when it changed since it was stored)" },
 		{ .name = "stack", .id = OPT_STACK, .arg = "NAME", .value = CLI_V_STACK,
 		  .help = "run on this stack (default: the pipeline's, else 'default')" },
 		{ .name = "dry-run", .id = OPT_DRY_RUN,
@@ -180,6 +183,9 @@ const struct cli_command cli_commands[] = {
 		  .help = "tag the new run (repeatable)" },
 		{ .name = "no-cache", .id = OPT_NO_CACHE,
 		  .help = "run every step even when a cached result exists" },
+		{ .name = "verify", .id = OPT_VERIFY,
+		  .help = "re-hash each input artifact before its step runs (default:\n"
+			  "its size, and its hash when it changed since it was stored)" },
 		{ .name = "dry-run", .id = OPT_DRY_RUN,
 		  .help = "print the plan (what runs, what is cached or reused, why)" },
 		{ .name = "json", .id = OPT_JSON, .help = "the outcome (or the plan) as JSON" },

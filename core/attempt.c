@@ -21,6 +21,8 @@
 #include "util/mask.h"
 #include "core/secrets.h"
 #include "util/num.h"
+#include "core/testhook.h"
+#include "store/artifact_check.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/timeutil.h"
@@ -148,6 +150,40 @@ static int input_from_path(struct run *r, struct rstep *s, int i, char **why,
 			 : 0;
 	buf_free(&source);
 	return rc;
+}
+
+/* Before an attempt: each input that is a stored artifact (an upstream
+ * output, made in this run or taken from the cache) still holds what was
+ * recorded — cheaply (its size, and nothing in it modified after it was
+ * stored, else its hash decides), or by its hash with --verify.  Nothing
+ * is written to the store: this may run outside the write transaction.
+ * 0; 1 with *why naming the artifact (no attempt could succeed with it);
+ * -1 on store errors. */
+static int check_inputs(struct run *r, struct rstep *s, char **why, struct rl_err *err)
+{
+	for (int i = 0; i < s->sp->ninputs; i++) {
+		const struct spec_input *in = &s->sp->inputs[i];
+		int64_t id = s->inputs[i].ctx.artifact_id;
+		struct store_artifact a;
+		char *what = NULL;
+		if (in->kind != SPEC_INPUT_STEP || !id)
+			continue;
+		if (store_artifact_get(r->store, id, &a, err) < 0)
+			return -1;
+		int ok = artifacts_check(a.path, a.type, a.sha256, a.size, a.created_ms,
+					 r->o->verify, &what);
+		store_artifact_clear(&a);
+		if (ok < 0)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		if (ok == 0) {
+			*why = printed("input '%s': the artifact %s.%s changed after it was stored "
+				       "(%s); it is not used",
+				       in->name, in->step, in->output, what);
+			free(what);
+			return *why ? 1 : rl_err_set(err, RL_E_NOMEM, NULL);
+		}
+	}
+	return 0;
 }
 
 int attempt_resolve_inputs(struct run *r, struct rstep *s, char **why, struct rl_err *err)
@@ -391,35 +427,96 @@ static int record_metrics_file(struct run *r, struct rstep *s, struct rl_err *er
 	return rc;
 }
 
-/* Output I into the artifact store: 0, 1 when the attempt failed, -1 on
- * store errors. */
-static int store_one_output(struct run *r, struct rstep *s, int i, struct rl_err *err)
+/* Is output I inside another output of S (or the same as an earlier
+ * one)?  Then it is stored as a copy, and the step's copy stays part of
+ * the other output.  By real paths; an output that cannot be resolved is
+ * left to artifacts_prepare to refuse. */
+static int nested_output(const struct rstep *s, char *const *real, int i)
+{
+	if (!real[i])
+		return 0;
+	for (int j = 0; j < s->sp->noutputs; j++) {
+		size_t n = real[j] ? strlen(real[j]) : 0;
+		if (j == i || !real[j] || strncmp(real[i], real[j], n) != 0)
+			continue;
+		if ((real[i][n] == '\0' && j < i) || real[i][n] == '/')
+			return 1;
+	}
+	return 0;
+}
+
+/* Every declared output checked, hashed and (when it cannot be renamed
+ * into the artifact store) copied into its staging folder, in PUTS.  No
+ * store record is touched and nothing is moved yet: this part may run
+ * outside the store's write transaction.  0, or 1 with *why when the
+ * attempt fails (an output that leads outside the outputs folder, is not a
+ * file or folder, cannot be read…). */
+static int prepare_outputs(struct run *r, struct rstep *s, struct artifact_put *puts,
+			   char **why)
+{
+	const struct spec_step *sp = s->sp;
+	char **real = calloc((size_t)sp->noutputs + 1, sizeof(char *));
+	int rc = 0;
+	if (!real)
+		return 1; /* *why NULL: out of memory */
+	for (int i = 0; i < sp->noutputs; i++)
+		real[i] = realpath(s->outputs[i].write_path, NULL);
+	for (int i = 0; i < sp->noutputs && !rc; i++) {
+		struct rl_err perr = RL_ERR_INIT;
+		unsigned flags = nested_output(s, real, i) ? ARTIFACTS_NESTED : 0;
+		if (artifacts_prepare(r->artifact_root, s->out_dir, s->outputs[i].write_path, flags,
+				      &puts[i], &perr) < 0) {
+			*why = printed("output '%s' (%s): %s", sp->outputs[i].name,
+				       sp->outputs[i].path, rl_err_msg(&perr));
+			rl_err_clear(&perr);
+			rc = 1;
+		}
+	}
+	for (int i = 0; i < sp->noutputs; i++)
+		free(real[i]);
+	free(real);
+	return rc;
+}
+
+/* The prepared outputs moved into the artifact store (or found there):
+ * inside the write transaction that records them, since gc deletes rows
+ * and removes content under that same lock.  0, or 1 with *why. */
+static int put_outputs(struct rstep *s, struct artifact_put *puts, char **why)
+{
+	const struct spec_step *sp = s->sp;
+	for (int i = 0; i < sp->noutputs; i++) {
+		struct rl_err perr = RL_ERR_INIT;
+		if (artifacts_put(&puts[i], &perr) < 0) {
+			*why = printed("output '%s' (%s): %s", sp->outputs[i].name,
+				       sp->outputs[i].path, rl_err_msg(&perr));
+			rl_err_clear(&perr);
+			while (i-- > 0) /* nothing of a failed attempt is kept */
+				artifacts_put_undo(&puts[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Output I, stored as P says, recorded: 0, -1 on store errors. */
+static int store_one_output(struct run *r, struct rstep *s, int i, const struct artifact_put *p,
+			    struct rl_err *err)
 {
 	const struct spec_output *so = &s->sp->outputs[i];
 	struct routput *ro = &s->outputs[i];
-	char hex[HASH_HEX_LEN + 1];
-	int64_t size = 0;
-	int is_dir = 0;
-	struct rl_err herr = RL_ERR_INIT;
-	if (hash_path(ro->write_path, hex, &size, &is_dir, &herr) < 0) {
-		char *m = printed("output '%s': %s", so->name, rl_err_msg(&herr));
-		rl_err_clear(&herr);
-		int rc = fail_attempt(r, s, m, 0, 0, 0, err);
-		free(m);
-		return rc < 0 ? -1 : 1;
-	}
-	char *where = artifacts_put(r->artifact_root, ro->write_path, hex);
-	if (!where)
-		return rl_err_set(err, RL_E_NOMEM, NULL);
 	free(ro->path);
 	free(ro->sha256);
-	ro->path = where;
-	ro->sha256 = strdup(hex);
-	ro->type = is_dir ? "dir" : "file";
-	ro->size = size;
+	ro->path = strdup(p->stored);
+	ro->sha256 = strdup(p->hex);
+	if (!ro->path || !ro->sha256)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	ro->type = p->is_dir ? "dir" : "file";
+	ro->size = p->size;
+	/* created_ms is the seal: nothing of the stored copy was modified
+	 * after it (artifacts_check compares a consumer's input with it) */
 	struct store_artifact_new an = {
-		.sha256 = hex, .type = ro->type, .size = size,
-		.path = where, .created_ms = time_now_ms(),
+		.sha256 = p->hex, .type = ro->type, .size = p->size,
+		.path = ro->path, .created_ms = p->sealed_ms,
 	};
 	return run_tx(r, err) < 0 || store_artifact_add(r->store, &an, &ro->artifact_id, err) < 0 ||
 			       store_step_output_add(r->store, s->step_run_id, so->name,
@@ -444,35 +541,66 @@ static int apply_state(struct run *r, struct rstep *s, struct rl_err *err)
 static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
 {
 	const struct spec_step *sp = s->sp;
+	struct artifact_put *puts = calloc((size_t)sp->noutputs + 1, sizeof(*puts));
+	char *why = NULL;
+	int rc = -1;
+	if (!puts)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
 	/* every declared output must be there */
-	for (int i = 0; i < sp->noutputs; i++) {
+	for (int i = 0; i < sp->noutputs && !why; i++) {
 		struct stat st;
-		if (stat(s->outputs[i].write_path, &st) < 0) {
-			char *m = printed("declared output '%s' (%s) was not written",
-					  sp->outputs[i].name, sp->outputs[i].path);
-			int rc = fail_attempt(r, s, m, 0, 0, 0, err);
-			free(m);
-			return rc;
+		if (stat(s->outputs[i].write_path, &st) < 0 &&
+		    !(why = printed("declared output '%s' (%s) was not written", sp->outputs[i].name,
+				    sp->outputs[i].path)))
+			goto nomem;
+	}
+	/* checked and hashed before anything is read (the metrics file) or
+	 * moved: a FIFO or a link out of the outputs folder stops here */
+	if (!why && prepare_outputs(r, s, puts, &why) && !why)
+		goto nomem;
+	if (!why && sp->metrics_file) {
+		int r2 = record_metrics_file(r, s, err);
+		if (r2 != 0) {
+			rc = r2 < 0 ? -1 : 0;
+			goto cleanup;
 		}
 	}
-	if (sp->metrics_file) {
-		int r2 = record_metrics_file(r, s, err);
-		if (r2 != 0)
-			return r2 < 0 ? -1 : 0;
+	/* the put and the record share one write transaction (gc takes the
+	 * same lock): open it here, whatever the caller did before */
+	if (!why && run_tx(r, err) < 0)
+		goto cleanup;
+	if (!why && put_outputs(s, puts, &why) && !why)
+		goto nomem;
+	if (why) {
+		rc = fail_attempt(r, s, why, 0, 0, 0, err) < 0 ? -1 : 0;
+		goto cleanup;
 	}
+	testhook_pause("AFTER_PUT");
 	for (int i = 0; i < sp->noutputs; i++) {
-		int o = store_one_output(r, s, i, err);
-		if (o != 0)
-			return o < 0 ? -1 : 0;
+		if (store_one_output(r, s, i, &puts[i], err) < 0) {
+			/* the transaction will not commit: take the puts back */
+			for (int j = 0; j < sp->noutputs; j++)
+				artifacts_put_undo(&puts[j]);
+			goto cleanup;
+		}
 	}
 	if (run_tx(r, err) < 0 ||
 	    store_attempt_finish(r->store, s->attempt_id, "completed", time_now_ms(), 0, 0, 0,
 				 NULL, err) < 0)
-		return -1;
+		goto cleanup;
 	s->attempt_id = 0;
 	if (apply_state(r, s, err) < 0)
-		return -1;
-	return run_set_state(r, s, RS_COMPLETED, NULL, NULL, err);
+		goto cleanup;
+	rc = run_set_state(r, s, RS_COMPLETED, NULL, NULL, err);
+	goto cleanup;
+nomem:
+	rl_err_set(err, RL_E_NOMEM, NULL);
+cleanup:
+	for (int i = 0; i < sp->noutputs; i++)
+		artifacts_put_clear(&puts[i]);
+	free(puts);
+	free(why);
+	return rc;
 }
 
 /* The records file of a step with secrets may hold a value the step wrote
@@ -684,6 +812,8 @@ int attempt_start(struct run *r, struct rstep *s, struct rl_err *err)
 	int ready = attempt_resolve_inputs(r, s, &why, err);
 	if (ready == 0)
 		ready = prepare_secrets(r, s, &why, err);
+	if (ready == 0)
+		ready = check_inputs(r, s, &why, err);
 	if (ready != 0) {
 		if (!why)
 			goto cleanup;

@@ -31,8 +31,11 @@
  *                to pipeline files and -p; util/num.h writes numbers
  *                back exactly)
  *   cache.h      cache keys, verifying artifacts, why a key differs
- *   artifacts.h  the content-addressed artifact store
- *   hash.h       SHA-256 of bytes, files and folders
+ *   artifacts.h  the content-addressed artifact store: outputs in,
+ *                inputs checked before use, gc; tree.h the trees of files
+ *                it handles (stamp, copy, modes, removal; no link followed)
+ *   hash.h       SHA-256 of bytes, files and folders (the folder manifest)
+ *   testhook.h   pauses that tests put where a race would be
  *   secrets.h    the secrets file; mask.h masks their values
  *
  * Looking at runs

@@ -56,6 +56,9 @@ struct runner_opts {
 	int ntags;
 	int jobs; /* <= 0: number of CPUs */
 	int no_cache;
+	int verify; /* re-hash every input artifact before its consumer runs
+		       (else: its size, and its hash only when modified since
+		       it was stored) */
 	const char *stack; /* or NULL */
 	const char *store_flag; /* --store, or NULL */
 	/* reruns */

@@ -318,18 +318,29 @@ static int local_reap(struct executor *ex, struct exec_result *res)
 	for (;;) {
 		int status;
 		pid_t pid;
+		siginfo_t info;
+		/* look before reaping: while the ended leader is a zombie its
+		 * number stays its group's, so the group can be stopped without
+		 * hitting another process that got the number since */
+		memset(&info, 0, sizeof info);
+		int looked;
 		do
-			pid = waitpid(-1, &status, WNOHANG);
-		while (pid < 0 && errno == EINTR);
-		if (pid <= 0)
+			looked = waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT);
+		while (looked < 0 && errno == EINTR);
+		if (looked < 0 || info.si_pid == 0)
 			return 0;
+		pid = info.si_pid;
 		struct local_job *j = job_of(ex, pid);
+		if (j) {
+			/* the attempt has ended: what it left running in its
+			 * process group (`cmd &`) is stopped, so it cannot change
+			 * the outputs the runner is about to hash and store */
+			kill(-pid, SIGKILL);
+		}
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
 		if (!j)
-			continue; /* not one of ours */
-		/* the attempt has ended: what it left running in its process
-		 * group (`cmd &`) is stopped, so it cannot change the outputs
-		 * the runner is about to hash and store */
-		kill(-pid, SIGKILL);
+			continue; /* not one of ours (a leftover the runner adopted) */
 		stop_escapees(ex, j);
 		watchdog_remove(ex->wd_fd, pid);
 		capture_pump(j->cap, 1); /* the last output */

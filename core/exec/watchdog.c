@@ -16,11 +16,38 @@
 
 #include "util/timeutil.h"
 
-/* The watchdog's list of process groups, fixed-size chunks. */
+/* The watchdog's list of process groups, each with its leader's start
+ * time (0: unknown), fixed-size chunks. */
 struct groups {
 	pid_t *v;
+	unsigned long long *start;
 	int n, cap;
 };
+
+/* When process PID started (field 22 of /proc/PID/stat, clock ticks since
+ * boot), or 0 when there is no such process. */
+static unsigned long long start_of(pid_t pid)
+{
+	char path[48], buf[512];
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')'); /* the name may hold anything */
+	unsigned long long start = 0;
+	/* after ") ": state, then fields 4 .. 21, then the start time */
+	for (int field = 3; p && *p && field <= 22; field++) {
+		p = strchr(p + 1, ' ');
+		if (p && field == 22)
+			start = strtoull(p + 1, NULL, 10);
+	}
+	return start;
+}
 
 static void groups_add(struct groups *g, pid_t p)
 {
@@ -30,8 +57,13 @@ static void groups_add(struct groups *g, pid_t p)
 		if (!v)
 			return;
 		g->v = v;
+		unsigned long long *st = realloc(g->start, (size_t)ncap * sizeof(*st));
+		if (!st)
+			return;
+		g->start = st;
 		g->cap = ncap;
 	}
+	g->start[g->n] = start_of(p);
 	g->v[g->n++] = p;
 }
 
@@ -40,29 +72,43 @@ static void groups_remove(struct groups *g, pid_t p)
 	for (int i = 0; i < g->n; i++)
 		if (g->v[i] == p) {
 			g->v[i] = g->v[--g->n];
+			g->start[i] = g->start[g->n];
 			return;
 		}
+}
+
+/* Whether group I is still the one that was started: a group whose
+ * leader is gone and whose members are gone too frees its number, and
+ * the system may give it to another process (pid_max can be 32768); a
+ * leader that started at another time is that other process, which is
+ * left alone.  A leader gone while members remain keeps the number. */
+static int still_ours(const struct groups *g, int i)
+{
+	unsigned long long now = start_of(g->v[i]);
+	return now == 0 || g->start[i] == 0 || now == g->start[i];
 }
 
 static int any_alive(const struct groups *g)
 {
 	for (int i = 0; i < g->n; i++)
-		if (kill(-g->v[i], 0) == 0)
+		if (still_ours(g, i) && kill(-g->v[i], 0) == 0)
 			return 1;
 	return 0;
 }
 
 /* The runner is gone: TERM every group it left, KILL what is still there
- * after GRACE_MS. */
+ * after GRACE_MS — never a group whose number went to another process. */
 static void stop_all(const struct groups *g, int grace_ms)
 {
 	for (int i = 0; i < g->n; i++)
-		kill(-g->v[i], SIGTERM);
+		if (still_ours(g, i))
+			kill(-g->v[i], SIGTERM);
 	int64_t until = time_mono_ms() + grace_ms;
 	while (any_alive(g) && time_mono_ms() < until)
 		poll(NULL, 0, 50);
 	for (int i = 0; i < g->n; i++)
-		kill(-g->v[i], SIGKILL);
+		if (still_ours(g, i))
+			kill(-g->v[i], SIGKILL);
 }
 
 /* The watchdog: read "+PGID" and "-PGID" lines until the runner says
@@ -98,6 +144,7 @@ static void watch(int fd, int grace_ms)
 	if (!bye)
 		stop_all(&g, grace_ms);
 	free(g.v);
+	free(g.start);
 }
 
 int watchdog_start(int grace_ms, pid_t *pid_out, struct rl_err *err)

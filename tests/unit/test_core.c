@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/compare.h"
+#include "core/artifacts.h"
 #include "core/context.h"
 #include "core/dag_draw.h"
 #include "core/exec/executor.h"
@@ -23,6 +25,7 @@
 #include "cli/output.h"
 #include "core/session.h"
 #include "core/spec.h"
+#include "core/tree.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/num.h"
@@ -60,26 +63,79 @@ START_TEST(test_hash_file_and_dir)
 	ck_assert_int_eq(size, 3);
 	ck_assert_int_eq(is_dir, 0);
 
-	/* a folder: the hash of its sorted "sha  path" manifest */
+	/* a folder: the hash of its manifest (core/hash.h): NUL-ended records,
+	 * sorted as bytes, the folder itself and every subfolder included */
 	char *d = fs_join(t, "d");
 	write_text(d, "b.txt", "abc");
 	write_text(d, "a/z.txt", "abc");
-	char manifest[512];
-	snprintf(manifest, sizeof manifest, "%s  a/z.txt\n%s  b.txt\n",
-		 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-		 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	const char abc[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+	struct buf m = BUF_INIT;
+	buf_printf(&m, "d %c", 0);
+	buf_printf(&m, "d a%c", 0);
+	buf_printf(&m, "f %s a/z.txt%c", abc, 0);
+	buf_printf(&m, "f %s b.txt%c", abc, 0);
 	char want[HASH_HEX_LEN + 1];
-	hash_bytes(manifest, strlen(manifest), want);
+	hash_bytes(m.data, m.len, want);
 	ck_assert_int_eq(hash_path(d, hex, &size, &is_dir, NULL), 0);
 	ck_assert_str_eq(hex, want);
 	ck_assert_int_eq(size, 6);
 	ck_assert_int_eq(is_dir, 1);
 
-	/* an empty folder hashes the empty manifest */
+	/* a symbolic link is a record of its target's text, never followed
+	 * (a link to / is not the whole file system); an empty folder is a
+	 * record; a newline in a name is just a byte of it */
+	char *lnk = fs_join(d, "root");
+	ck_assert_int_eq(symlink("/", lnk), 0);
+	char *empty_sub = fs_join(d, "e\nf");
+	ck_assert_int_eq(fs_mkdirs(empty_sub, NULL), 0);
+	char slash[HASH_HEX_LEN + 1];
+	hash_bytes("/", 1, slash);
+	buf_reset(&m);
+	buf_printf(&m, "d %c", 0);
+	buf_printf(&m, "d a%c", 0);
+	buf_printf(&m, "d e\nf%c", 0);
+	buf_printf(&m, "f %s a/z.txt%c", abc, 0);
+	buf_printf(&m, "f %s b.txt%c", abc, 0);
+	buf_printf(&m, "l %s root%c", slash, 0);
+	hash_bytes(m.data, m.len, want);
+	ck_assert_int_eq(hash_path(d, hex, &size, NULL, NULL), 0);
+	ck_assert_str_eq(hex, want);
+	ck_assert_int_eq(size, 6);
+	buf_free(&m);
+
+	/* an empty folder is not an empty file */
 	char *e = fs_join(t, "empty");
 	ck_assert_int_eq(fs_mkdirs(e, NULL), 0);
 	ck_assert_int_eq(hash_path(e, hex, NULL, NULL, NULL), 0);
-	ck_assert_str_eq(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	hash_bytes("d ", 3, want);
+	ck_assert_str_eq(hex, want);
+	ck_assert_str_ne(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+
+	/* what is neither a file nor a folder is refused, at once, by name:
+	 * a FIFO (no writer: reading it would wait forever), a device, a link
+	 * to a device, a FIFO inside a folder */
+	struct rl_err ferr = RL_ERR_INIT;
+	char *fifo = fs_join(t, "fifo");
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	ck_assert_int_eq(hash_path(fifo, hex, NULL, NULL, &ferr), -1);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&ferr), "is a FIFO"));
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&ferr), fifo));
+	ck_assert_int_eq(hash_path("/dev/zero", hex, NULL, NULL, &ferr), -1);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&ferr), "/dev/zero is a character device"));
+	char *zlink = fs_join(t, "zero");
+	ck_assert_int_eq(symlink("/dev/zero", zlink), 0);
+	ck_assert_int_eq(hash_path(zlink, hex, NULL, NULL, &ferr), -1);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&ferr), "symbolic link to a character device"));
+	char *inner = fs_join(d, "a/pipe");
+	ck_assert_int_eq(mkfifo(inner, 0644), 0);
+	ck_assert_int_eq(hash_path(d, hex, NULL, NULL, &ferr), -1);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&ferr), "a/pipe is a FIFO"));
+	rl_err_clear(&ferr);
+	free(inner);
+	free(zlink);
+	free(fifo);
+	free(empty_sub);
+	free(lnk);
 
 	struct rl_err err = RL_ERR_INIT;
 	char *missing = fs_join(t, "missing");
@@ -91,6 +147,79 @@ START_TEST(test_hash_file_and_dir)
 	free(e);
 	free(d);
 	free(f);
+	free(t);
+}
+END_TEST
+
+/* core/tree.c and core/artifacts.c: a copy keeps the tree (links as
+ * links, modes, an empty folder) and refuses a FIFO; read-only all the way
+ * down; removal of a read-only tree; artifacts_check by size, by change
+ * and in full; the empty and NULL arguments. */
+START_TEST(test_tree_and_check)
+{
+	char *t = tmpdir();
+	char *src = fs_join(t, "src"), *dst = fs_join(t, "dst"), *bad = fs_join(t, "bad");
+	write_text(src, "sub/f", "abc");
+	char *empty = fs_join(src, "empty"), *lnk = fs_join(src, "root");
+	ck_assert_int_eq(fs_mkdirs(empty, NULL), 0);
+	ck_assert_int_eq(symlink("/", lnk), 0);
+	char want[HASH_HEX_LEN + 1], hex[HASH_HEX_LEN + 1];
+	int64_t size = 0;
+	ck_assert_int_eq(hash_path(src, want, &size, NULL, NULL), 0);
+	ck_assert_int_eq(tree_copy(src, dst, NULL), 0);
+	ck_assert_int_eq(hash_path(dst, hex, NULL, NULL, NULL), 0);
+	ck_assert_str_eq(hex, want);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(tree_copy(src, dst, &err), -1); /* TO exists: refused, kept */
+	ck_assert(fs_exists(dst));
+	char *fifo = fs_join(src, "pipe");
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	ck_assert_int_eq(tree_copy(src, bad, &err), -1);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&err), "is a FIFO"));
+	ck_assert(!fs_exists(bad)); /* nothing half-made is left */
+	unlink(fifo);
+
+	struct tree_stamp st;
+	ck_assert_int_eq(tree_set_read_only(dst, NULL), 0);
+	ck_assert_int_eq(tree_stamp(dst, &st, NULL), 0);
+	ck_assert_int_eq(st.size, 3);
+	ck_assert_int_eq(st.entries, 5); /* dst, sub, sub/f, empty, root */
+	struct stat sb;
+	char *sub = fs_join(dst, "sub");
+	ck_assert_int_eq(stat(sub, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0222, 0);
+
+	/* checked against its record: as it is; with another size; in full
+	 * with the wrong hash; gone */
+	char *why = NULL;
+	int64_t sealed = (st.changed_ns + 999999) / 1000000;
+	ck_assert_int_eq(artifacts_check(dst, "dir", want, 3, sealed, 0, &why), 1);
+	ck_assert_int_eq(artifacts_check(dst, "dir", want, 3, sealed, 1, &why), 1);
+	ck_assert_int_eq(artifacts_check(dst, "dir", want, 4, sealed, 0, &why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "holds 3 bytes, 4 were recorded"));
+	free(why);
+	ck_assert_int_eq(artifacts_check(dst, "dir", "0000", 3, sealed, 1, &why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "no longer hashes"));
+	free(why);
+	ck_assert_int_eq(artifacts_check(dst, "file", want, 3, sealed, 0, &why), 0);
+	free(why);
+	ck_assert_int_eq(artifacts_check(NULL, "dir", want, 3, sealed, 0, &why), 0);
+	free(why);
+
+	ck_assert_int_eq(tree_remove(dst, NULL), 0);
+	ck_assert(!fs_exists(dst));
+	ck_assert_int_eq(tree_remove(dst, NULL), 0); /* missing is fine */
+	artifacts_put_clear(NULL);
+	artifacts_put_undo(NULL);
+	rl_err_clear(&err);
+	fs_remove_tree(t, NULL);
+	free(sub);
+	free(fifo);
+	free(lnk);
+	free(empty);
+	free(bad);
+	free(dst);
+	free(src);
 	free(t);
 }
 END_TEST
@@ -833,6 +962,7 @@ int main(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_hash_file_and_dir);
+	tcase_add_test(tc, test_tree_and_check);
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_terminal_safe);
 	tcase_add_test(tc, test_context_helpers);
