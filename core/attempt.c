@@ -555,8 +555,12 @@ static int finish_success(struct run *r, struct rstep *s, struct rl_err *err)
 			goto nomem;
 	}
 	/* checked and hashed before anything is read (the metrics file) or
-	 * moved: a FIFO or a link out of the outputs folder stops here */
-	if (!why && prepare_outputs(r, s, puts, &why) && !why)
+	 * moved: a FIFO or a link out of the outputs folder stops here; a
+	 * long hash (a 14 GB output) lets go of the write lock meanwhile */
+	run_hashing_may_release(r, 1);
+	int prepared = why ? 0 : prepare_outputs(r, s, puts, &why);
+	run_hashing_may_release(r, 0);
+	if (prepared && !why)
 		goto nomem;
 	if (!why && sp->metrics_file) {
 		int r2 = record_metrics_file(r, s, err);
@@ -809,11 +813,13 @@ int attempt_start(struct run *r, struct rstep *s, struct rl_err *err)
 	s->timed_out = 0;
 	s->kill_at = 0;
 	s->deadline = 0;
+	run_hashing_may_release(r, 1); /* inputs may be hashed (--verify) */
 	int ready = attempt_resolve_inputs(r, s, &why, err);
 	if (ready == 0)
 		ready = prepare_secrets(r, s, &why, err);
 	if (ready == 0)
 		ready = check_inputs(r, s, &why, err);
+	run_hashing_may_release(r, 0);
 	if (ready != 0) {
 		if (!why)
 			goto cleanup;

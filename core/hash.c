@@ -82,6 +82,17 @@ static int refused(struct rl_err *err, const char *root, const char *rel, mode_t
 /* Hash the file open as FD (closed here) — refused unless it is a regular
  * file, so a FIFO or device that was opened (without blocking) is never
  * read.  ROOT and REL name it in messages. */
+static void (*slow_hook)(void *ctx);
+static void *slow_ctx;
+static int64_t since_hook; /* bytes read since the hook was last called */
+
+void hash_set_slow_hook(void (*hook)(void *ctx), void *ctx)
+{
+	slow_hook = hook;
+	slow_ctx = ctx;
+	since_hook = 0;
+}
+
 static int hash_fd(int fd, const char *root, const char *rel, char hex[HASH_HEX_LEN + 1],
 		   int64_t *size, struct rl_err *err)
 {
@@ -119,6 +130,10 @@ static int hash_fd(int fd, const char *root, const char *rel, char hex[HASH_HEX_
 			break;
 		EVP_DigestUpdate(ctx, chunk, (size_t)r);
 		total += r;
+		if (slow_hook && (since_hook += r) >= HASH_SLOW_BYTES) {
+			since_hook = 0;
+			slow_hook(slow_ctx);
+		}
 	}
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;

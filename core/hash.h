@@ -66,6 +66,13 @@ void hash_memo_free(struct hash_memo **m);
 int hash_path_memo(struct hash_memo *memo, const char *path, char hex[HASH_HEX_LEN + 1],
 		   int64_t *size, int *is_dir, struct rl_err *err);
 
+/* A long hash: HOOK(CTX) is called after every HASH_SLOW_BYTES a hash
+ * reads (NULL: none; one hook for the process).  The runner lets go of
+ * the store's write lock then, so a 14 GB output hashes while other
+ * writers go on (core/runner.c, run_hashing_may_release). */
+#define HASH_SLOW_BYTES (8 << 20)
+void hash_set_slow_hook(void (*hook)(void *ctx), void *ctx);
+
 /* SHA-256 of a memory block, as hex. */
 void hash_bytes(const void *data, size_t len, char hex[HASH_HEX_LEN + 1]);
 

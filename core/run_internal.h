@@ -109,6 +109,7 @@ struct run {
 	int ntags;
 	int jobs, running;
 	int in_tx;
+	struct rl_err lock_err; /* a commit made for a long hash failed */
 	int64_t last_heartbeat;
 	char *model_name, *model_version;
 	int64_t baseline_id;
@@ -126,7 +127,14 @@ struct run {
 };
 
 /* core/runner.c: writes go in one transaction per loop turn. */
+/* Open the run's write transaction (once; a commit the hashing made
+ * failed: that error). */
 int run_tx(struct run *r, struct rl_err *err);
+/* From now on (ON) until OFF, a long hash commits the open transaction:
+ * only where what it holds is whole (before a step's outputs are put,
+ * while inputs and the cache are looked at), never between a put and its
+ * record. */
+void run_hashing_may_release(struct run *r, int on);
 int run_tx_commit(struct run *r, struct rl_err *err);
 void run_tx_rollback(struct run *r);
 /* Report an event to the observer. */

@@ -91,8 +91,27 @@ void run_drain_wake(struct run *r)
 /* ------------------------------------------------------------------ */
 /* What the runner's files share                                       */
 
+/* The slow-hash hook: what the transaction holds is committed, so
+ * other writers (a second runner, `runlens tag`, step commands) are not
+ * held up while the hash goes on; the next write opens a new one. */
+static void release_lock(void *ctx)
+{
+	struct run *r = ctx;
+	if (r->in_tx && !r->lock_err.code)
+		run_tx_commit(r, &r->lock_err);
+}
+
+void run_hashing_may_release(struct run *r, int on)
+{
+	hash_set_slow_hook(on ? release_lock : NULL, r);
+}
+
 int run_tx(struct run *r, struct rl_err *err)
 {
+	if (r->lock_err.code) {
+		rl_err_set(err, r->lock_err.code, "%s", rl_err_msg(&r->lock_err));
+		return -1;
+	}
 	if (r->in_tx)
 		return 0;
 	if (store_begin(r->store, err) < 0)
@@ -245,6 +264,8 @@ static void run_free(struct run *r)
 	strv_free(r->tags, r->ntags);
 	strv_free(r->base_env, r->nbase_env);
 	free(r->run_name);
+	rl_err_clear(&r->lock_err);
+	hash_set_slow_hook(NULL, NULL);
 	free(r->run_dir);
 	free(r->artifact_root);
 	free(r->stack_name);

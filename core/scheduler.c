@@ -289,11 +289,23 @@ static int take_results(struct run *r, struct rstep *s, const struct decision *d
 
 /* Before a step takes a job slot: 1 when it is done (cached or reused),
  * 0 when it must run. */
+static int try_cache_hashing(struct run *r, struct rstep *s, struct rl_err *err);
+
+/* Deciding may hash much (external inputs, code, a cached result's
+ * artifacts): a long hash lets go of the write lock meanwhile. */
 static int try_cache(struct run *r, struct rstep *s, struct rl_err *err)
 {
 	if (s->cache_checked)
 		return 0;
 	s->cache_checked = 1;
+	run_hashing_may_release(r, 1);
+	int rc = try_cache_hashing(r, s, err);
+	run_hashing_may_release(r, 0);
+	return rc;
+}
+
+static int try_cache_hashing(struct run *r, struct rstep *s, struct rl_err *err)
+{
 	char *why = NULL;
 	int ir = attempt_resolve_inputs(r, s, &why, err);
 	free(why);
