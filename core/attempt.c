@@ -621,7 +621,7 @@ static void mask_records_file(struct rstep *s)
 	mask_json_lines(s->secret_values, s->nsecret_values, text, len, &out);
 	/* no room for the masked copy (a full disk): the raw one goes all
 	 * the same, its records are in the store already */
-	if ((out.len != len || memcmp(out.data, text, len) != 0) &&
+	if ((out.len != len || (len && memcmp(out.data, text, len) != 0)) &&
 	    fs_write_file(s->records_path, out.data ? out.data : "", out.len, 0600, NULL) < 0)
 		(void)truncate(s->records_path, 0);
 	buf_free(&out);
