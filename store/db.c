@@ -9,19 +9,30 @@
 
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/text.h"
+
+/* SQLite's message of the last error, safe on one line: a damaged schema
+ * is quoted in it, newlines and all (malloc'd; NULL when out of memory). */
+static char *error_text(struct store *s, int rc)
+{
+	return text_escape_str(s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), 0);
+}
 
 int store_fail(struct store *s, int rc, const char *what, struct rl_err *err)
 {
 	int primary = rc & 0xff;
-	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	char *text = error_text(s, rc);
+	const char *msg = text ? text : sqlite3_errstr(rc);
 	enum rl_code code = RL_E_DB;
+	int ret;
 	/* a full disk shows as SQLITE_FULL, or as an I/O error or a file that
 	 * cannot be created (the -wal, -shm) with errno ENOSPC */
 	int sys = s && s->db ? sqlite3_system_errno(s->db) : 0;
-	if (primary == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT)
-		return rl_err_set(err, RL_E_DISK_FULL,
-				  "%s: the disk is full (free some space and "
-				  "try again)", what);
+	if (primary == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT) {
+		ret = rl_err_set(err, RL_E_DISK_FULL,
+				 "%s: the disk is full (free some space and try again)", what);
+		goto done;
+	}
 	switch (primary) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -32,17 +43,21 @@ int store_fail(struct store *s, int rc, const char *what, struct rl_err *err)
 		break;
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
-		return rl_err_set(err, RL_E_CORRUPT,
-				  "%s: the store database is damaged (%s); restore "
-				  "it from a backup, or move it away to start "
-				  "a new store", what, msg);
+		ret = rl_err_set(err, RL_E_CORRUPT,
+				 "%s: the store database is damaged (%s); restore "
+				 "it from a backup, or move it away to start "
+				 "a new store", what, msg);
+		goto done;
 	case SQLITE_NOMEM:
 		code = RL_E_NOMEM;
 		break;
 	default:
 		break;
 	}
-	return rl_err_set(err, code, "%s: %s", what, msg);
+	ret = rl_err_set(err, code, "%s: %s", what, msg);
+done:
+	free(text);
+	return ret;
 }
 
 sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct rl_err *err)
@@ -116,6 +131,42 @@ char *col_text(sqlite3_stmt *st, int i)
 	return t ? strdup((const char *)t) : NULL;
 }
 
+/* 9999-12-31T23:59:59.999Z: no time runlens writes is later */
+#define STORE_MAX_MS INT64_C(253402300799999)
+
+char *col_text_or(sqlite3_stmt *st, int i, const char *if_null)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return strdup(t ? (const char *)t : if_null);
+}
+
+int64_t col_ms(sqlite3_stmt *st, int i)
+{
+	int64_t v = sqlite3_column_int64(st, i);
+	return v >= 0 && v <= STORE_MAX_MS ? v : 0;
+}
+
+int64_t col_count(sqlite3_stmt *st, int i)
+{
+	int64_t v = sqlite3_column_int64(st, i);
+	return v > 0 ? v : 0;
+}
+
+int col_int(sqlite3_stmt *st, int i, int lo, int hi)
+{
+	int64_t v = sqlite3_column_int64(st, i);
+	return v < lo ? lo : v > hi ? hi : (int)v;
+}
+
+int64_t add_count(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
 void *grow_rows(void **rows, int *n, int *cap, size_t size)
 {
 	if (*n == *cap) {
@@ -135,6 +186,14 @@ void *grow_rows(void **rows, int *n, int *cap, size_t size)
 static int apply_pragmas(struct store *s, struct rl_err *err)
 {
 	sqlite3_busy_timeout(s->db, 10000);
+	/* a store may come from anyone (a copy, a shared folder): SQLite's
+	 * advice for databases from elsewhere ("Defense Against the Dark
+	 * Arts"): no writes to the schema itself, and nothing the schema
+	 * names (views, triggers) may call functions with side effects */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+#ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+#endif
 	/* an 8 MB page cache (2 MB by default) keeps the upper levels of a
 	 * million-run store's indexes between the browser's pages.  No mmap:
 	 * measured, its page faults made a cold start of the browser slower

@@ -56,6 +56,20 @@ int bind_i64(sqlite3_stmt *st, int i, int64_t v);
 /* A copy of a text column, or NULL for SQL NULL. */
 char *col_text(sqlite3_stmt *st, int i);
 
+/* Readers for what a damaged or crafted database may hold in any column
+ * (store.h, "What a record holds"): a text column the schema declares NOT
+ * NULL, as a copy, IF_NULL when it is NULL (NULL only when out of
+ * memory); a time, 0 (unset) unless it lies between the epoch and the
+ * end of year 9999; a count or size, 0 when negative; an int, clamped to
+ * [LO, HI] (a wider value read by sqlite3_column_int would keep only its
+ * low 32 bits). */
+char *col_text_or(sqlite3_stmt *st, int i, const char *if_null);
+int64_t col_ms(sqlite3_stmt *st, int i);
+int64_t col_count(sqlite3_stmt *st, int i);
+int col_int(sqlite3_stmt *st, int i, int lo, int hi);
+/* A + B for counts and sizes, at most INT64_MAX. */
+int64_t add_count(int64_t a, int64_t b);
+
 /* Grow a row array by one zeroed element; returns the element or NULL. */
 void *grow_rows(void **rows, int *n, int *cap, size_t size);
 

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "store/internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,21 +46,21 @@ int store_read_run(sqlite3_stmt *st, struct store_run *r)
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
 	r->pipeline_id = sqlite3_column_int64(st, 1);
-	r->pipeline = col_text(st, 2);
-	r->name = col_text(st, 3);
-	r->status = col_text(st, 4);
-	r->started_ms = sqlite3_column_int64(st, 5);
-	r->ended_ms = sqlite3_column_int64(st, 6);
-	r->heartbeat_ms = sqlite3_column_int64(st, 7);
+	r->pipeline = col_text_or(st, 2, "");
+	r->name = col_text_or(st, 3, "");
+	r->status = col_text_or(st, 4, "");
+	r->started_ms = col_ms(st, 5);
+	r->ended_ms = col_ms(st, 6);
+	r->heartbeat_ms = col_ms(st, 7);
 	r->spec_path = col_text(st, 8);
-	r->params_json = col_text(st, 9);
+	r->params_json = col_text_or(st, 9, "{}");
 	r->rerun_of = sqlite3_column_int64(st, 10);
 	r->stack = col_text(st, 11);
 	r->model_name = col_text(st, 12);
 	r->model_version = col_text(st, 13);
-	r->state_json = col_text(st, 14);
+	r->state_json = col_text_or(st, 14, "{}");
 	r->context_json = col_text(st, 15);
-	r->runner_pid = sqlite3_column_int(st, 16);
+	r->runner_pid = col_int(st, 16, 0, INT_MAX);
 	r->runner_host = col_text(st, 17);
 	r->runner_token = col_text(st, 18);
 	r->note = col_text(st, 19);
@@ -83,7 +84,7 @@ static int status_of(struct store *s, int64_t run_id, char **status,
 		return store_fail(s, sqlite3_errcode(s->db), "cannot read the run", err);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*status = col_text(st, 0);
+		*status = col_text_or(st, 0, "");
 		*pipeline_id = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);

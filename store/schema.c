@@ -19,6 +19,41 @@
 #define NEWEST_NOTE_OF(ID) \
 	"(SELECT text FROM notes n WHERE n.run_id = " ID " ORDER BY n.id DESC LIMIT 1)"
 
+/* The triggers of the schema, each as sqlite_schema keeps its text (the
+ * statement without its ';'): the migrations create them from these, and
+ * store_migrate checks that a store holds no other (a crafted trigger
+ * would run whatever it says on the store's own writes). */
+#define TRIGGER_RUN_TAGS_ADDED                                         \
+	"CREATE TRIGGER run_tags_added AFTER INSERT ON run_tags BEGIN " \
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("NEW.run_id") " WHERE id = NEW.run_id; END"
+#define TRIGGER_RUN_TAGS_REMOVED                                         \
+	"CREATE TRIGGER run_tags_removed AFTER DELETE ON run_tags BEGIN " \
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("OLD.run_id") " WHERE id = OLD.run_id; END"
+#define TRIGGER_RUN_TAGS_CHANGED                                                          \
+	"CREATE TRIGGER run_tags_changed AFTER UPDATE ON run_tags BEGIN "                  \
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("OLD.run_id") " WHERE id = OLD.run_id; " \
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("NEW.run_id") " WHERE id = NEW.run_id; END"
+#define TRIGGER_NOTES_ADDED                                      \
+	"CREATE TRIGGER notes_added AFTER INSERT ON notes BEGIN " \
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("NEW.run_id") " WHERE id = NEW.run_id; END"
+#define TRIGGER_NOTES_REMOVED                                      \
+	"CREATE TRIGGER notes_removed AFTER DELETE ON notes BEGIN " \
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("OLD.run_id") " WHERE id = OLD.run_id; END"
+#define TRIGGER_NOTES_CHANGED                                                             \
+	"CREATE TRIGGER notes_changed AFTER UPDATE ON notes BEGIN "                        \
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("OLD.run_id") " WHERE id = OLD.run_id; " \
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("NEW.run_id") " WHERE id = NEW.run_id; END"
+#define TRIGGER_SPECS_UNUSED                                                         \
+	"CREATE TRIGGER specs_unused AFTER DELETE ON runs WHEN OLD.spec_id IS NOT NULL " \
+	"AND NOT EXISTS (SELECT 1 FROM runs WHERE spec_id = OLD.spec_id) BEGIN "        \
+	"DELETE FROM specs WHERE id = OLD.spec_id; END"
+
+static const char *const triggers[] = {
+	TRIGGER_RUN_TAGS_ADDED, TRIGGER_RUN_TAGS_REMOVED, TRIGGER_RUN_TAGS_CHANGED,
+	TRIGGER_NOTES_ADDED,	TRIGGER_NOTES_REMOVED,	  TRIGGER_NOTES_CHANGED,
+	TRIGGER_SPECS_UNUSED,
+};
+
 static const char *const migrations[] = {
 	/* 1: everything SPEC.md describes */
 	"CREATE TABLE pipelines ("
@@ -208,20 +243,8 @@ static const char *const migrations[] = {
 	"WHERE id IN (SELECT run_id FROM run_tags);"
 	"UPDATE runs SET note = " NEWEST_NOTE_OF("runs.id") " "
 	"WHERE id IN (SELECT run_id FROM notes);"
-	"CREATE TRIGGER run_tags_added AFTER INSERT ON run_tags BEGIN "
-	"UPDATE runs SET tag_list = " TAG_LIST_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
-	"CREATE TRIGGER run_tags_removed AFTER DELETE ON run_tags BEGIN "
-	"UPDATE runs SET tag_list = " TAG_LIST_OF("OLD.run_id") " WHERE id = OLD.run_id; END;"
-	"CREATE TRIGGER run_tags_changed AFTER UPDATE ON run_tags BEGIN "
-	"UPDATE runs SET tag_list = " TAG_LIST_OF("OLD.run_id") " WHERE id = OLD.run_id; "
-	"UPDATE runs SET tag_list = " TAG_LIST_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
-	"CREATE TRIGGER notes_added AFTER INSERT ON notes BEGIN "
-	"UPDATE runs SET note = " NEWEST_NOTE_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
-	"CREATE TRIGGER notes_removed AFTER DELETE ON notes BEGIN "
-	"UPDATE runs SET note = " NEWEST_NOTE_OF("OLD.run_id") " WHERE id = OLD.run_id; END;"
-	"CREATE TRIGGER notes_changed AFTER UPDATE ON notes BEGIN "
-	"UPDATE runs SET note = " NEWEST_NOTE_OF("OLD.run_id") " WHERE id = OLD.run_id; "
-	"UPDATE runs SET note = " NEWEST_NOTE_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
+	TRIGGER_RUN_TAGS_ADDED ";" TRIGGER_RUN_TAGS_REMOVED ";" TRIGGER_RUN_TAGS_CHANGED ";"
+	TRIGGER_NOTES_ADDED ";" TRIGGER_NOTES_REMOVED ";" TRIGGER_NOTES_CHANGED ";"
 	/* ... and a run's pipeline file kept once per distinct text (specs),
 	 * not in every run row: most runs of a pipeline share it, and a row of
 	 * a few hundred bytes instead of kilobytes keeps a page of runs on few
@@ -231,9 +254,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE specs (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);"
 	"ALTER TABLE runs ADD COLUMN spec_id INTEGER REFERENCES specs(id);"
 	"CREATE INDEX runs_by_spec ON runs(spec_id) WHERE spec_id IS NOT NULL;"
-	"CREATE TRIGGER specs_unused AFTER DELETE ON runs WHEN OLD.spec_id IS NOT NULL "
-	"AND NOT EXISTS (SELECT 1 FROM runs WHERE spec_id = OLD.spec_id) BEGIN "
-	"DELETE FROM specs WHERE id = OLD.spec_id; END;",
+	TRIGGER_SPECS_UNUSED ";",
 	/* 4: a record you can trust.  A run keeps the id and name of the run
 	 * it reran even when that one is deleted (rerun_of is cleared by its
 	 * foreign key); a step run keeps the params it received, its own tags,
@@ -288,7 +309,60 @@ static int read_version(struct store *s, int *v, struct rl_err *err)
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		*v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the store", err);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, rc, "cannot read the store", err);
+	/* user_version is any 32-bit number: no runlens writes a negative one
+	 * (and it would index the migrations before their start) */
+	if (*v < 0)
+		return rl_err_set(err, RL_E_CORRUPT,
+				  "the store database is damaged (schema version %d); restore "
+				  "it from a backup, or move it away to start a new store", *v);
+	return 0;
+}
+
+static int is_our_trigger(const char *name, const char *sql)
+{
+	for (size_t i = 0; i < sizeof triggers / sizeof triggers[0]; i++) {
+		const char *t = triggers[i];
+		size_t lead = strlen("CREATE TRIGGER ");
+		size_t len = strcspn(t + lead, " ");
+		if (strlen(name) == len && !strncmp(t + lead, name, len))
+			return sql && !strcmp(sql, t);
+	}
+	return 0;
+}
+
+/* A store runlens made holds tables, indexes and the triggers above,
+ * nothing else: a view (whatever it computes, say a recursive query that
+ * never ends, would be read in place of a table), a virtual table or a
+ * trigger of someone else's (run on the store's own writes, the liveness
+ * check's and migrations' included) makes it a crafted database. */
+static int check_objects(struct store *s, struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT type, name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') "
+		"OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL%')";
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), bad = 0;
+	char what[32] = "";
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *text = (const char *)sqlite3_column_text(st, 2);
+		if (type && name && !strcmp(type, "trigger") && is_our_trigger(name, text))
+			continue;
+		snprintf(what, sizeof what, "%s", type && !strcmp(type, "table") ? "virtual table"
+						  : type ? type : "object");
+		bad = 1;
+		break;
+	}
+	sqlite3_finalize(st);
+	if (bad)
+		return rl_err_set(err, RL_E_CORRUPT,
+				  "the store database is damaged (it holds a %s runlens does not "
+				  "make); restore it from a backup, or move it away to start a "
+				  "new store", what);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, rc, "cannot read the store", err);
 }
 
 static int too_new(struct store *s, int v, struct rl_err *err)
@@ -313,6 +387,8 @@ int store_migrate(struct store *s, struct rl_err *err)
 		return -1;
 	if (v > STORE_SCHEMA_VERSION)
 		return too_new(s, v, err);
+	if (check_objects(s, err) < 0)
+		return -1;
 	if (v == STORE_SCHEMA_VERSION)
 		return 0;
 	if (s->readonly)

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "store/internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,13 +16,13 @@ static void read_step(sqlite3_stmt *st, struct store_step_run *r)
 {
 	r->id = sqlite3_column_int64(st, 0);
 	r->run_id = sqlite3_column_int64(st, 1);
-	r->name = col_text(st, 2);
-	r->status = col_text(st, 3);
-	r->position = sqlite3_column_int(st, 4);
-	r->attempts = sqlite3_column_int(st, 5);
-	r->max_attempts = sqlite3_column_int(st, 6);
-	r->started_ms = sqlite3_column_int64(st, 7);
-	r->ended_ms = sqlite3_column_int64(st, 8);
+	r->name = col_text_or(st, 2, "");
+	r->status = col_text_or(st, 3, "");
+	r->position = col_int(st, 4, INT_MIN, INT_MAX);
+	r->attempts = col_int(st, 5, 0, INT_MAX);
+	r->max_attempts = col_int(st, 6, 1, INT_MAX);
+	r->started_ms = col_ms(st, 7);
+	r->ended_ms = col_ms(st, 8);
 	r->error = col_text(st, 9);
 	r->cache_key = col_text(st, 10);
 	r->cached_from = sqlite3_column_int64(st, 11);
@@ -479,15 +480,15 @@ int store_attempts_of(struct store *s, int64_t step_run_id,
 		}
 		a->id = sqlite3_column_int64(st, 0);
 		a->step_run_id = sqlite3_column_int64(st, 1);
-		a->number = sqlite3_column_int(st, 2);
-		a->status = col_text(st, 3);
-		a->started_ms = sqlite3_column_int64(st, 4);
-		a->ended_ms = sqlite3_column_int64(st, 5);
+		a->number = col_int(st, 2, INT_MIN, INT_MAX);
+		a->status = col_text_or(st, 3, "");
+		a->started_ms = col_ms(st, 4);
+		a->ended_ms = col_ms(st, 5);
 		a->exit_code = sqlite3_column_type(st, 6) == SQLITE_NULL
 				       ? -1
-				       : sqlite3_column_int(st, 6);
-		a->signal = sqlite3_column_int(st, 7);
-		a->timed_out = sqlite3_column_int(st, 8);
+				       : col_int(st, 6, -1, 255);
+		a->signal = col_int(st, 7, 0, 255);
+		a->timed_out = col_int(st, 8, 0, 1);
 		a->stdout_path = col_text(st, 9);
 		a->stderr_path = col_text(st, 10);
 		a->error = col_text(st, 11);

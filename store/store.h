@@ -15,6 +15,16 @@
  *  - Writes: callers group writes with store_begin()/store_commit(); a write
  *    outside a transaction runs in its own implicit transaction.
  *  - Lists are paged by key (keyset pagination), never by OFFSET.
+ *
+ * What a record holds: a store may be damaged or crafted (a copy from
+ * anywhere), so what is read is made safe to use here, once.  A text
+ * field whose column the schema declares NOT NULL is never NULL ("" in a
+ * damaged row; JSON fields their default, "{}" or "null"); a field
+ * documented as "may be NULL" can be.  Times outside the epoch .. year
+ * 9999 read as 0 (unset), counts and sizes below 0 as 0, small ints
+ * (attempts, exit codes, signals) within their range.  A store holding a
+ * view, a virtual table, a trigger runlens does not make or a negative
+ * schema version is refused as damaged (RL_E_CORRUPT) when opened.
  */
 #ifndef RUNLENS_STORE_STORE_H
 #define RUNLENS_STORE_STORE_H

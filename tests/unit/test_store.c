@@ -1421,6 +1421,181 @@ START_TEST(test_complete_prefixes)
 }
 END_TEST
 
+/* SQL run on the database of the store in D by a plain connection (not
+ * the store's: no defensive mode), the schema writable: how a crafted
+ * store is made. */
+static void raw_exec(const char *d, const char *sql)
+{
+	sqlite3 *raw = NULL;
+	char *db = fs_join(d, STORE_DB_NAME), *msg = NULL;
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	int rc = sqlite3_exec(raw, sql, NULL, NULL, &msg);
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
+	sqlite3_close(raw);
+	free(db);
+}
+
+/* Opening the store in D fails with CODE and a one-line message holding
+ * WANT. */
+static void open_fails(const char *d, enum rl_code code, const char *want)
+{
+	struct store *s2 = NULL;
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_open(d, 0, &s2, &err), -1);
+	ck_assert_ptr_null(s2);
+	ck_assert_int_eq(err.code, code);
+	ck_assert_msg(strstr(rl_err_msg(&err), want) != NULL, "%s", rl_err_msg(&err));
+	ck_assert_ptr_null(strchr(rl_err_msg(&err), '\n'));
+	rl_err_clear(&err);
+}
+
+START_TEST(test_crafted_schema_version)
+{
+	/* PRAGMA user_version is any 32-bit number: a negative one indexed
+	 * the migrations before their start (an out-of-bounds read) */
+	store_close(&st);
+	raw_exec(dir, "PRAGMA user_version = -1");
+	open_fails(dir, RL_E_CORRUPT, "damaged (schema version -1)");
+	raw_exec(dir, "PRAGMA user_version = -2147483648");
+	open_fails(dir, RL_E_CORRUPT, "damaged (schema version -2147483648)");
+	raw_exec(dir, "PRAGMA user_version = 2147483647");
+	open_fails(dir, RL_E_TOO_NEW, "schema version 2147483647");
+}
+END_TEST
+
+START_TEST(test_crafted_objects)
+{
+	/* a view read in place of a table (here one that never ends), a
+	 * trigger of someone else's, a virtual table: refused at open, before
+	 * anything runs them */
+	store_close(&st);
+	raw_exec(dir, "DROP TABLE saved_views;"
+		      "CREATE VIEW saved_views AS WITH RECURSIVE c(x) AS "
+		      "(SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS name FROM c");
+	open_fails(dir, RL_E_CORRUPT, "damaged (it holds a view runlens does not make)");
+	raw_exec(dir, "DROP VIEW saved_views;"
+		      "CREATE TRIGGER spin AFTER UPDATE ON runs BEGIN "
+		      "SELECT count(*) FROM runs a, runs b, runs c, runs d; END");
+	open_fails(dir, RL_E_CORRUPT, "damaged (it holds a trigger runlens does not make)");
+	/* one of ours by name, but not as runlens writes it */
+	raw_exec(dir, "DROP TRIGGER spin; DROP TRIGGER notes_added;"
+		      "CREATE TRIGGER notes_added AFTER INSERT ON notes BEGIN SELECT 1; END");
+	open_fails(dir, RL_E_CORRUPT, "trigger runlens does not make");
+	raw_exec(dir, "DROP TRIGGER notes_added");
+	struct store *s2 = NULL;
+	ck_assert_int_eq(store_open(dir, 0, &s2, NULL), 0); /* one trigger fewer is fine */
+	store_close(&s2);
+	if (sqlite3_compileoption_used("ENABLE_RTREE")) {
+		raw_exec(dir, "CREATE VIRTUAL TABLE v USING rtree(id, x0, x1)");
+		open_fails(dir, RL_E_CORRUPT, "virtual table");
+	}
+}
+END_TEST
+
+START_TEST(test_crafted_rows)
+{
+	/* rows a crafted store may hold: NULL where the schema says NOT
+	 * NULL, times and counts out of any range */
+	int64_t p = new_pipeline("p"), r = new_run(p, "r", 1000, "completed"), sr;
+	ck_assert_int_eq(store_step_run_create(st, r, "a", 0, 1, NULL, &sr, NULL), 0);
+	ck_assert_int_eq(store_metric_add(st, sr, "loss", 0, 0, 1.0, 5, NULL), 0);
+	ck_assert_int_eq(store_metadata_set(st, sr, NULL, "k", "1", NULL), 0);
+	store_close(&st);
+	raw_exec(dir,
+		 "PRAGMA writable_schema = ON;"
+		 "UPDATE sqlite_schema SET sql = replace(replace(sql, 'NOT NULL', ''), "
+		 "'CHECK (type IN (''file'', ''dir''))', '') "
+		 "WHERE name IN ('runs', 'pipelines', 'step_runs', 'metadata', 'run_metrics', "
+		 "'artifacts');");
+	raw_exec(dir,
+		 "UPDATE runs SET name = NULL, status = NULL, params_json = NULL, "
+		 "started_ms = -9223372036854775808, ended_ms = 9223372036854775807, "
+		 "heartbeat_ms = -1, runner_pid = 9999999999;"
+		 "UPDATE pipelines SET name = NULL, run_count = -5;"
+		 "UPDATE step_runs SET name = NULL, status = NULL, attempts = -3, "
+		 "max_attempts = 0;"
+		 "UPDATE metadata SET value_json = NULL;"
+		 "UPDATE run_metrics SET count = 9223372036854775807;"
+		 "INSERT INTO artifacts (sha256, type, size, path, created_ms) VALUES "
+		 "(NULL, NULL, 9223372036854775807, NULL, 1), ('x', 'file', 9223372036854775807, "
+		 "'/a/x', 1), ('y', 'file', 9223372036854775807, '/a/y', 1);");
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_msg(store_open(dir, 0, &st, &err) == 0, "%s", rl_err_msg(&err));
+	struct store_run *rows = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_runs_page(st, 0, NULL, 10, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(rows[0].name, "");
+	ck_assert_str_eq(rows[0].status, "");
+	ck_assert_str_eq(rows[0].pipeline, "");
+	ck_assert_str_eq(rows[0].params_json, "{}");
+	ck_assert_int_eq(rows[0].started_ms, 0);
+	ck_assert_int_eq(rows[0].ended_ms, 0);
+	ck_assert_int_eq(rows[0].heartbeat_ms, 0);
+	ck_assert_int_ge(rows[0].runner_pid, 0);
+	store_runs_free(rows, n);
+	struct store_pipeline pl = { 0 };
+	ck_assert_int_eq(store_pipeline_get_by_id(st, p, &pl, NULL), 0);
+	ck_assert_str_eq(pl.name, "");
+	ck_assert_int_eq(pl.run_count, 0);
+	store_pipeline_clear(&pl);
+	struct store_step_run *steps = NULL;
+	ck_assert_int_eq(store_step_runs_of_run(st, r, &steps, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(steps[0].name, "");
+	ck_assert_str_eq(steps[0].status, "");
+	ck_assert_int_eq(steps[0].attempts, 0);
+	ck_assert_int_eq(steps[0].max_attempts, 1);
+	store_step_runs_free(steps, n);
+	struct store_meta *md = NULL;
+	ck_assert_int_eq(store_metadata_of(st, sr, &md, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(md[0].value_json, "null");
+	store_metas_free(md, n);
+	/* a count at its largest stays there (it overflowed: undefined) */
+	struct store_point_new pt = { .key = "", .value = 2.0, .at_ms = 6 };
+	ck_assert_int_eq(store_metrics_add(st, sr, &pt, 1, NULL), 0);
+	struct store_metric *ms = NULL;
+	ck_assert_int_eq(store_step_metrics(st, sr, &ms, &n, NULL), 0);
+	ck_assert_int_ge(n, 1);
+	for (int i = 0; i < n; i++) {
+		ck_assert_ptr_nonnull(ms[i].step);
+		ck_assert_ptr_nonnull(ms[i].key);
+		ck_assert_int_ge(ms[i].count, 0);
+	}
+	store_metrics_free(ms, n);
+	/* gc: no NULL path (artifacts_gc removed it: a NULL dereference), and
+	 * the sizes' sum saturates (it overflowed) */
+	char **paths = NULL;
+	int64_t dropped = 0, bytes = 0;
+	ck_assert_int_eq(store_gc_artifacts(st, &dropped, &paths, &n, &bytes, NULL), 0);
+	ck_assert_int_eq(dropped, 3);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(paths[0], "/a/x");
+	ck_assert_str_eq(paths[1], "/a/y");
+	ck_assert(bytes == INT64_MAX);
+	store_names_free(paths, n);
+}
+END_TEST
+
+START_TEST(test_error_one_line)
+{
+	/* SQLite quotes a damaged schema in its message, newlines included:
+	 * the message stays on one line */
+	store_close(&st);
+	raw_exec(dir, "PRAGMA writable_schema = ON;"
+		      "UPDATE sqlite_schema SET name = 'sta\n\tcks' WHERE name = 'stacks';");
+	struct store *s2 = NULL;
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(store_open(dir, 0, &s2, &err), -1);
+	ck_assert_msg(err.code == RL_E_CORRUPT, "%s", rl_err_msg(&err));
+	ck_assert_ptr_null(strchr(rl_err_msg(&err), '\n'));
+	ck_assert_ptr_null(strchr(rl_err_msg(&err), '\t'));
+	ck_assert_msg(strstr(rl_err_msg(&err), "\\x0a") != NULL, "%s", rl_err_msg(&err));
+	rl_err_clear(&err);
+}
+END_TEST
+
 
 int main(void)
 {
@@ -1452,6 +1627,10 @@ int main(void)
 	tcase_add_test(tc, test_metric_history);
 	tcase_add_test(tc, test_read_snapshot);
 	tcase_add_test(tc, test_complete_prefixes);
+	tcase_add_test(tc, test_crafted_schema_version);
+	tcase_add_test(tc, test_crafted_objects);
+	tcase_add_test(tc, test_crafted_rows);
+	tcase_add_test(tc, test_error_one_line);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
