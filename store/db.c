@@ -183,6 +183,24 @@ void *grow_rows(void **rows, int *n, int *cap, size_t size)
 	return el;
 }
 
+int64_t store_hash63(const void *data, size_t n)
+{
+	/* FNV-1a, 64 bits, the top 63 kept: a non-negative SQLite integer */
+	const unsigned char *p = data;
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+	return (int64_t)(h >> 1);
+}
+
+static void sql_hash63(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const void *p = sqlite3_value_blob(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+	sqlite3_result_int64(ctx, store_hash63(p ? p : "", p ? (size_t)n : 0));
+}
+
 static int apply_pragmas(struct store *s, struct rl_err *err)
 {
 	sqlite3_busy_timeout(s->db, 10000);
@@ -194,6 +212,16 @@ static int apply_pragmas(struct store *s, struct rl_err *err)
 #ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
 #endif
+	/* runlens_hash63(X): store_hash63 of X's bytes, for our own
+	 * statements only (never from the schema) */
+	int fflags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+#ifdef SQLITE_DIRECTONLY
+	fflags |= SQLITE_DIRECTONLY;
+#endif
+	int frc = sqlite3_create_function_v2(s->db, "runlens_hash63", 1, fflags, NULL,
+					     sql_hash63, NULL, NULL, NULL);
+	if (frc != SQLITE_OK)
+		return store_fail(s, frc, "cannot open the store", err);
 	/* an 8 MB page cache (2 MB by default) keeps the upper levels of a
 	 * million-run store's indexes between the browser's pages.  No mmap:
 	 * measured, its page faults made a cold start of the browser slower

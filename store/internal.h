@@ -67,6 +67,10 @@ char *col_text_or(sqlite3_stmt *st, int i, const char *if_null);
 int64_t col_ms(sqlite3_stmt *st, int i);
 int64_t col_count(sqlite3_stmt *st, int i);
 int col_int(sqlite3_stmt *st, int i, int lo, int hi);
+/* A 63-bit hash of N bytes (FNV-1a), the same as SQL runlens_hash63(X):
+ * how specs and context pieces are found again (then compared whole). */
+int64_t store_hash63(const void *data, size_t n);
+
 /* A + B for counts and sizes, at most INT64_MAX. */
 int64_t add_count(int64_t a, int64_t b);
 
@@ -98,6 +102,17 @@ struct metric_summary {
 int store_write_summary(struct store *s, int64_t run_id, int64_t step_run_id,
 			const char *step, const char *key,
 			const struct metric_summary *m, struct rl_err *err);
+
+/* The id of a new run, as SQL: one more than the highest ever given
+ * (schema 5, counters), never that of a deleted run.  (Without the row,
+ * in a damaged store, NULL: SQLite then picks one.) */
+#define STORE_NEXT_RUN_ID "(SELECT value + 1 FROM counters WHERE name = 'run_id')"
+
+/* Contexts (store/contexts.c).  store_context_add: the id of TEXT in
+ * contexts, added when it is new (its pieces each kept once);
+ * store_context_text: the text of context ID, malloc'd. */
+int store_context_add(struct store *s, const char *text, int64_t *id, struct rl_err *err);
+int store_context_text(struct store *s, int64_t id, char **text, struct rl_err *err);
 
 /* The columns of a run row (then "FROM runs r JOIN pipelines p …"), and
  * reading them. */

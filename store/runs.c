@@ -97,12 +97,12 @@ static int run_create(struct store *s, const struct store_run_new *r,
 		      int64_t *id, struct rl_err *err)
 {
 	static const char sql[] =
-		"INSERT INTO runs (pipeline_id, name, status, started_ms, heartbeat_ms, "
+		"INSERT INTO runs (id, pipeline_id, name, status, started_ms, heartbeat_ms, "
 		"spec_path, spec_id, params_json, rerun_of, runner_pid, runner_host, "
 		"runner_token, stack, model_name, model_version, state_json, context_json, "
 		"rerun_of_id, rerun_of_name) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?, ?, ?, ?, ?, ?, "
-		"coalesce(?, '{}'), ?, ?9, (SELECT name FROM runs WHERE id = ?9))";
+		"VALUES (" STORE_NEXT_RUN_ID ", ?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?, ?, ?, "
+		"?, ?, ?, coalesce(?, '{}'), ?, ?9, (SELECT name FROM runs WHERE id = ?9))";
 	static const char count[] =
 		"UPDATE pipelines SET run_count = run_count + 1, last_run_id = ? WHERE id = ?";
 	int64_t spec_id = 0;
@@ -344,9 +344,20 @@ static int one_id(struct store *s, const char *sql, const char *text,
 int store_spec_add(struct store *s, const char *text, int64_t *id,
 		   struct rl_err *err)
 {
-	static const char add[] = "INSERT OR IGNORE INTO specs (text) VALUES (?)";
-	static const char get[] = "SELECT id FROM specs WHERE text = ?";
+	/* found by the hash of its text (then compared whole): an index on
+	 * the text itself would hold it twice */
+	static const char get[] =
+		"SELECT id FROM specs WHERE hash = runlens_hash63(?1) AND text = ?1 LIMIT 1";
+	static const char add[] =
+		"INSERT INTO specs (hash, text) VALUES (runlens_hash63(?1), ?1)";
 	const char *what = "cannot record the pipeline file";
+	struct rl_err e = RL_ERR_INIT;
+	if (one_id(s, get, text, 0, 0, 0, id, what, &e) == 0 || e.code != RL_E_NOT_FOUND) {
+		int rc = e.code == RL_E_OK ? 0 : rl_err_set(err, e.code, "%s", rl_err_msg(&e));
+		rl_err_clear(&e);
+		return rc;
+	}
+	rl_err_clear(&e);
 	sqlite3_stmt *st = store_stmt(s, add, err);
 	if (!st)
 		return -1;
@@ -354,7 +365,8 @@ int store_spec_add(struct store *s, const char *text, int64_t *id,
 		return store_fail(s, sqlite3_errcode(s->db), what, err);
 	if (store_run_stmt(s, st, what, err) < 0)
 		return -1;
-	return one_id(s, get, text, 0, 0, 0, id, what, err);
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
 }
 
 int store_run_id_by_name(struct store *s, const char *name, int64_t *id,

@@ -48,10 +48,23 @@
 	"AND NOT EXISTS (SELECT 1 FROM runs WHERE spec_id = OLD.spec_id) BEGIN "        \
 	"DELETE FROM specs WHERE id = OLD.spec_id; END"
 
+#define TRIGGER_RUNS_COUNTED                                               \
+	"CREATE TRIGGER runs_counted AFTER INSERT ON runs BEGIN "           \
+	"UPDATE counters SET value = NEW.id WHERE name = 'run_id' AND value < NEW.id; END"
+#define TRIGGER_CONTEXTS_UNUSED                                                         \
+	"CREATE TRIGGER contexts_unused AFTER DELETE ON attempts WHEN OLD.context_id "   \
+	"IS NOT NULL AND NOT EXISTS (SELECT 1 FROM attempts WHERE context_id = "         \
+	"OLD.context_id) BEGIN DELETE FROM contexts WHERE id = OLD.context_id; END"
+#define TRIGGER_CONTEXT_PIECES_UNUSED                                                  \
+	"CREATE TRIGGER context_pieces_unused AFTER DELETE ON context_parts WHEN NOT "  \
+	"EXISTS (SELECT 1 FROM context_parts WHERE piece_id = OLD.piece_id) BEGIN "     \
+	"DELETE FROM context_pieces WHERE id = OLD.piece_id; END"
+
 static const char *const triggers[] = {
 	TRIGGER_RUN_TAGS_ADDED, TRIGGER_RUN_TAGS_REMOVED, TRIGGER_RUN_TAGS_CHANGED,
 	TRIGGER_NOTES_ADDED,	TRIGGER_NOTES_REMOVED,	  TRIGGER_NOTES_CHANGED,
-	TRIGGER_SPECS_UNUSED,
+	TRIGGER_SPECS_UNUSED,	TRIGGER_RUNS_COUNTED,	  TRIGGER_CONTEXTS_UNUSED,
+	TRIGGER_CONTEXT_PIECES_UNUSED,
 };
 
 static const char *const migrations[] = {
@@ -295,6 +308,60 @@ static const char *const migrations[] = {
 	"  value_json TEXT NOT NULL,"
 	"  PRIMARY KEY (attempt_id, output, key)"
 	") WITHOUT ROWID;",
+	/* 5: run ids are never given twice, and each context is kept once.
+	 * A run's id names its folder (runs/ID: logs, checkpoints), so an id
+	 * freed by deleting the newest run must not come back: counters keeps
+	 * the highest id ever given ('run_id'), new runs take the next one,
+	 * and the trigger keeps it right whoever inserts a run.  (The highest
+	 * id of a store before this one is all it can know: a newest run
+	 * deleted before the upgrade gives its id once more, and the runner
+	 * refuses to reuse a folder that is still there.)
+	 * An attempt's context.json is kept as pieces cut where its content
+	 * says (store/contexts.c), each piece once in context_pieces: the
+	 * run's params and context, the same in every step and attempt, take
+	 * their room once, not once per attempt; contexts is each distinct
+	 * text once (by its hash, size and pieces), attempts.context_id
+	 * names it.  Rows written before keep theirs in attempts.context_json
+	 * (moving them would rewrite every attempt of the store).  Triggers
+	 * drop a context with its last attempt, a piece with its last use.
+	 * And each pipeline file is kept once, not twice: specs was UNIQUE
+	 * on its text, so its index held every text again (30 MB for a file
+	 * with three 10 MB params); it is found by the hash of its text now
+	 * (runlens_hash63, store/db.c), the table rebuilt with the same ids. */
+	"CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO counters (name, value) SELECT 'run_id', coalesce(max(id), 0) FROM runs;"
+	TRIGGER_RUNS_COUNTED ";"
+	"CREATE TABLE context_pieces ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash INTEGER NOT NULL,"
+	"  data BLOB NOT NULL"
+	");"
+	"CREATE INDEX context_pieces_by_hash ON context_pieces(hash);"
+	"CREATE TABLE contexts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL"
+	");"
+	"CREATE INDEX contexts_by_hash ON contexts(hash, size);"
+	"CREATE TABLE context_parts ("
+	"  context_id INTEGER NOT NULL REFERENCES contexts(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  piece_id INTEGER NOT NULL REFERENCES context_pieces(id),"
+	"  PRIMARY KEY (context_id, seq)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX context_parts_by_piece ON context_parts(piece_id);"
+	"ALTER TABLE attempts ADD COLUMN context_id INTEGER REFERENCES contexts(id);"
+	"CREATE INDEX attempts_by_context ON attempts(context_id) WHERE context_id IS NOT NULL;"
+	TRIGGER_CONTEXTS_UNUSED ";" TRIGGER_CONTEXT_PIECES_UNUSED ";"
+	"DROP TRIGGER specs_unused;"
+	"CREATE TABLE specs_by_hash (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, "
+	"text TEXT NOT NULL);"
+	"INSERT INTO specs_by_hash (id, hash, text) SELECT id, runlens_hash63(text), text "
+	"FROM specs;"
+	"DROP TABLE specs;"
+	"ALTER TABLE specs_by_hash RENAME TO specs;"
+	"CREATE INDEX specs_by_hash ON specs(hash);"
+	TRIGGER_SPECS_UNUSED ";",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
@@ -365,6 +432,25 @@ static int check_objects(struct store *s, struct rl_err *err)
 	return rc == SQLITE_DONE ? 0 : store_fail(s, rc, "cannot read the store", err);
 }
 
+/* After the migrations: no row refers to one that is not there. */
+static int foreign_keys_hold(struct store *s, struct rl_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+	char table[64] = "";
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		snprintf(table, sizeof table, "%s", t ? (const char *)t : "?");
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return rl_err_set(err, RL_E_CORRUPT,
+				  "the store database is damaged (a row of %s refers to one that "
+				  "is not there); restore it from a backup, or move it away to "
+				  "start a new store", table);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, rc, "cannot check the store", err);
+}
+
 static int too_new(struct store *s, int v, struct rl_err *err)
 {
 	return rl_err_set(err, RL_E_TOO_NEW,
@@ -396,8 +482,14 @@ int store_migrate(struct store *s, struct rl_err *err)
 				  "store %s needs an upgrade (schema %d -> %d); "
 				  "open it once without read-only",
 				  s->dir, v, STORE_SCHEMA_VERSION);
-	if (store_exec(s, "BEGIN IMMEDIATE", err) < 0)
+	/* a migration that rebuilds a table (schema 5: specs) drops the one
+	 * other tables refer to: foreign keys are off while migrations run
+	 * (the pragma does nothing inside a transaction) and checked at the
+	 * end instead */
+	if (store_exec(s, "PRAGMA foreign_keys=OFF", err) < 0)
 		return -1;
+	if (store_exec(s, "BEGIN IMMEDIATE", err) < 0)
+		goto cleanup;
 	/* re-read under the write lock: another process may have migrated */
 	if (read_version(s, &v, err) < 0)
 		goto cleanup;
@@ -413,6 +505,8 @@ int store_migrate(struct store *s, struct rl_err *err)
 			goto cleanup;
 		}
 	}
+	if (foreign_keys_hold(s, err) < 0)
+		goto cleanup;
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", NMIGRATIONS);
 	if (store_exec(s, pragma, err) < 0 || store_exec(s, "COMMIT", err) < 0)
@@ -421,5 +515,7 @@ int store_migrate(struct store *s, struct rl_err *err)
 cleanup:
 	if (rc < 0)
 		store_rollback(s);
+	if (store_exec(s, "PRAGMA foreign_keys=ON", rc < 0 ? NULL : err) < 0)
+		rc = -1;
 	return rc;
 }

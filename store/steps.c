@@ -402,15 +402,18 @@ static int attempt_create(struct store *s, int64_t step_run_id, int number,
 {
 	static const char sql[] =
 		"INSERT INTO attempts (step_run_id, number, status, started_ms, "
-		"stdout_path, stderr_path, context_json) VALUES (?, ?, 'running', ?, ?, ?, ?)";
+		"stdout_path, stderr_path, context_id) VALUES (?, ?, 'running', ?, ?, ?, ?)";
 	static const char bump[] =
 		"UPDATE step_runs SET attempts = max(attempts, ?2) WHERE id = ?1";
+	int64_t ctx = 0;
+	if (context_json && store_context_add(s, context_json, &ctx, err) < 0)
+		return -1;
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;
 	if (bind_i64(st, 1, step_run_id) || sqlite3_bind_int(st, 2, number) ||
 	    bind_i64(st, 3, started_ms) || bind_text(st, 4, stdout_path) ||
-	    bind_text(st, 5, stderr_path) || bind_text(st, 6, context_json))
+	    bind_text(st, 5, stderr_path) || bind_id(st, 6, ctx))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot record the attempt", err);
 	if (store_run_stmt(s, st, "cannot record the attempt", err) < 0)
 		return -1;
@@ -463,7 +466,7 @@ int store_attempts_of(struct store *s, int64_t step_run_id,
 	static const char sql[] =
 		"SELECT id, step_run_id, number, status, started_ms, ended_ms, "
 		"exit_code, signal, timed_out, stdout_path, stderr_path, error, "
-		"context_json FROM attempts WHERE step_run_id = ? ORDER BY number";
+		"context_json, context_id FROM attempts WHERE step_run_id = ? ORDER BY number";
 	*rows = NULL;
 	*n = 0;
 	sqlite3_stmt *st = store_stmt(s, sql, err);
@@ -471,7 +474,7 @@ int store_attempts_of(struct store *s, int64_t step_run_id,
 		return -1;
 	if (bind_i64(st, 1, step_run_id))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot read attempts", err);
-	int rc, cap = 0;
+	int rc, cap = 0, failed = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_attempt *a = grow_rows((void **)rows, n, &cap, sizeof(*a));
 		if (!a) {
@@ -493,13 +496,21 @@ int store_attempts_of(struct store *s, int64_t step_run_id,
 		a->stderr_path = col_text(st, 10);
 		a->error = col_text(st, 11);
 		a->context_json = col_text(st, 12);
+		/* schema 5 keeps the context apart (store/contexts.c); rows
+		 * written before, in the row */
+		if (!a->context_json && sqlite3_column_type(st, 13) != SQLITE_NULL &&
+		    store_context_text(s, sqlite3_column_int64(st, 13), &a->context_json,
+				       err) < 0) {
+			failed = 1;
+			break;
+		}
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (failed || rc != SQLITE_DONE) {
 		store_attempts_free(*rows, *n);
 		*rows = NULL;
 		*n = 0;
-		return store_fail(s, rc, "cannot read attempts", err);
+		return failed ? -1 : store_fail(s, rc, "cannot read attempts", err);
 	}
 	return 0;
 }

@@ -1597,6 +1597,198 @@ START_TEST(test_error_one_line)
 END_TEST
 
 
+START_TEST(test_run_ids_never_reused)
+{
+	/* a run's id names its folder: deleting the newest run must not hand
+	 * its id to the next one (it did: SQLite's rowid is max + 1) */
+	int64_t p = new_pipeline("p");
+	int64_t r1 = new_run(p, "r1", 1000, "completed"), r2 = new_run(p, "r2", 2000, "completed");
+	ck_assert_int_eq(store_run_delete(st, r2, NULL), 0);
+	int64_t r3 = new_run(p, "r3", 3000, "completed");
+	ck_assert_int_gt(r3, r2);
+	ck_assert_int_eq(store_run_delete(st, r3, NULL), 0);
+	ck_assert_int_eq(store_run_delete(st, r1, NULL), 0);
+	int64_t r4 = new_run(p, "r4", 4000, "completed");
+	ck_assert_int_gt(r4, r3);
+	/* a run rolled back gives its id back: nothing used it */
+	ck_assert_int_eq(store_begin(st, NULL), 0);
+	int64_t r5 = new_run(p, "r5", 5000, "running");
+	store_rollback(st);
+	ck_assert_int_eq(new_run(p, "r5", 5000, "running"), r5);
+	/* the bulk loader takes ids the same way, and the counter follows it */
+	struct store_bulk_run b = { .pipeline_id = p, .name = "b1", .status = "completed",
+				    .started_ms = 6000 };
+	int64_t b1;
+	ck_assert_int_eq(store_bulk_run(st, &b, &b1, NULL), 0);
+	ck_assert_int_eq(b1, r5 + 1);
+	ck_assert_int_eq(store_run_delete(st, b1, NULL), 0);
+	ck_assert_int_gt(new_run(p, "r6", 7000, "completed"), b1);
+	/* and so does any other insert */
+	store_close(&st);
+	raw_exec(dir, "INSERT INTO runs (id, pipeline_id, name, status, started_ms) "
+		      "VALUES (100, 1, 'by hand', 'completed', 1); DELETE FROM runs WHERE id = 100");
+	ck_assert_int_eq(store_open(dir, 0, &st, NULL), 0);
+	ck_assert_int_eq(new_run(p, "r7", 8000, "completed"), 101);
+}
+END_TEST
+
+/* A text of N bytes that no other test text shares (xorshift, printable). */
+static char *random_text(size_t n, uint64_t seed)
+{
+	char *t = malloc(n + 1);
+	ck_assert_ptr_nonnull(t);
+	for (size_t i = 0; i < n; i++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		t[i] = (char)('a' + seed % 26);
+	}
+	t[n] = '\0';
+	return t;
+}
+
+START_TEST(test_contexts_shared)
+{
+	/* three attempts whose contexts share 300 KB (the run's params) and
+	 * differ around it: the shared part is stored once, each text comes
+	 * back exactly, an identical text is one context, and deleting the
+	 * run removes them all */
+	int64_t p = new_pipeline("p"), r = new_run(p, "r", 1000, "running"), sr[3], at;
+	char *shared = random_text(300000, 42), *texts[4];
+	for (int i = 0; i < 3; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "s%d", i);
+		ck_assert_int_eq(store_step_run_create(st, r, name, i, 2, NULL, &sr[i], NULL), 0);
+		char *own = random_text(500 + 3000 * (size_t)i, (uint64_t)i + 7);
+		size_t len = strlen(own) + strlen(shared) + 64;
+		texts[i] = malloc(len);
+		snprintf(texts[i], len, "{\"step\":\"%s\",\"own\":\"%s\",\"params\":\"%s\"}", name,
+			 own, shared);
+		free(own);
+		ck_assert_int_eq(store_attempt_create(st, sr[i], 1, 1, NULL, NULL, texts[i], &at,
+						      NULL), 0);
+	}
+	texts[3] = strdup(texts[2]); /* a second attempt with the same text */
+	ck_assert_int_eq(store_attempt_create(st, sr[2], 2, 2, NULL, NULL, texts[3], &at, NULL), 0);
+	ck_assert_int_eq(store_attempt_create(st, sr[1], 2, 2, NULL, NULL, "", &at, NULL), 0);
+	ck_assert_int_eq(count_rows(dir, "SELECT count(*) FROM contexts"), 4);
+	int64_t stored = count_rows(dir, "SELECT sum(length(data)) FROM context_pieces");
+	ck_assert_msg(stored < 300000 + 3 * 70000 + 10000, "%lld bytes stored", (long long)stored);
+	ck_assert_int_eq(count_rows(dir, "SELECT count(*) FROM attempts WHERE context_json IS NOT NULL"),
+			 0);
+	for (int i = 0; i < 3; i++) {
+		struct store_attempt *atts = NULL;
+		int n = 0;
+		ck_assert_int_eq(store_attempts_of(st, sr[i], &atts, &n, NULL), 0);
+		ck_assert_int_eq(n, i == 0 ? 1 : 2);
+		ck_assert_str_eq(atts[0].context_json, texts[i]);
+		if (i == 1)
+			ck_assert_str_eq(atts[1].context_json, "");
+		if (i == 2)
+			ck_assert_str_eq(atts[1].context_json, texts[2]);
+		store_attempts_free(atts, n);
+	}
+	ck_assert_int_eq(store_run_delete(st, r, NULL), 0);
+	ck_assert_int_eq(count_rows(dir, "SELECT count(*) FROM contexts"), 0);
+	ck_assert_int_eq(count_rows(dir, "SELECT count(*) FROM context_parts"), 0);
+	ck_assert_int_eq(count_rows(dir, "SELECT count(*) FROM context_pieces"), 0);
+	for (int i = 0; i < 4; i++)
+		free(texts[i]);
+	free(shared);
+}
+END_TEST
+
+START_TEST(test_contexts_damaged)
+{
+	/* a context whose pieces do not add up to its size (a piece gone, a
+	 * part repeated a million times in a crafted store) is damage, said
+	 * so, not a text made up or a gigabyte allocated */
+	int64_t p = new_pipeline("p"), r = new_run(p, "r", 1000, "running"), sr, at;
+	ck_assert_int_eq(store_step_run_create(st, r, "s", 0, 1, NULL, &sr, NULL), 0);
+	ck_assert_int_eq(store_attempt_create(st, sr, 1, 1, NULL, NULL, "{\"a\":1}", &at, NULL), 0);
+	store_close(&st);
+	const char *crafts[] = {
+		"UPDATE contexts SET size = size + 1",
+		"UPDATE contexts SET size = size - 1",
+		"UPDATE contexts SET size = -5",
+		"UPDATE contexts SET size = 9223372036854775807",
+		"DELETE FROM context_parts",
+	};
+	char *db = fs_join(dir, STORE_DB_NAME), *good = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(fs_read_file(db, &good, &len, NULL), 0);
+	for (size_t i = 0; i < sizeof crafts / sizeof crafts[0]; i++) {
+		ck_assert_int_eq(fs_write_file(db, good, len, 0644, NULL), 0);
+		char q[256];
+		snprintf(q, sizeof q, "PRAGMA foreign_keys = OFF; %s", crafts[i]);
+		raw_exec(dir, q);
+		ck_assert_int_eq(store_open(dir, 0, &st, NULL), 0);
+		struct store_attempt *atts = NULL;
+		int n = 0;
+		struct rl_err err = RL_ERR_INIT;
+		int rc = store_attempts_of(st, sr, &atts, &n, &err);
+		ck_assert_msg(rc == -1 && err.code == RL_E_CORRUPT, "%s: %d %d %s", crafts[i], rc,
+			      n, rl_err_msg(&err));
+		ck_assert_ptr_null(atts);
+		rl_err_clear(&err);
+		store_close(&st);
+	}
+	free(good);
+	free(db);
+	ck_assert_int_eq(store_open(dir, 0, &st, NULL), 0);
+}
+END_TEST
+
+START_TEST(test_migrate_v4_fixture)
+{
+	/* schema 4 (tests/fixtures/store-v4): v4-first (id 1) and v4-second
+	 * (id 2), each with prep and a train retried once, so three attempts
+	 * with their context.json in attempts.context_json */
+	char *d2 = NULL;
+	struct store *old = open_fixture("store-v4", &d2);
+	int64_t a, b;
+	ck_assert_int_eq(store_run_id_by_name(old, "v4-first", &a, NULL), 0);
+	ck_assert_int_eq(store_run_id_by_name(old, "v4-second", &b, NULL), 0);
+	ck_assert_int_eq(b, 2);
+	/* the contexts written before stay where they were, read as before */
+	struct store_step_run sr = { 0 };
+	ck_assert_int_eq(store_step_run_get(old, b, "train", &sr, NULL), 0);
+	struct store_attempt *atts = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_attempts_of(old, sr.id, &atts, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	for (int i = 0; i < n; i++) {
+		ck_assert_ptr_nonnull(atts[i].context_json);
+		ck_assert_ptr_nonnull(strstr(atts[i].context_json, "\"v4-second\""));
+		ck_assert_ptr_nonnull(strstr(atts[i].context_json, "\"lr\":\t0.2"));
+	}
+	ck_assert_int_eq(atts[1].number, 2);
+	store_attempts_free(atts, n);
+	/* a new attempt's context goes to contexts */
+	int64_t at;
+	ck_assert_int_eq(store_attempt_create(old, sr.id, 3, 5, NULL, NULL, "{\"new\":true}", &at,
+					      NULL), 0);
+	ck_assert_int_eq(store_attempts_of(old, sr.id, &atts, &n, NULL), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(atts[2].context_json, "{\"new\":true}");
+	store_attempts_free(atts, n);
+	ck_assert_int_eq(count_rows(d2, "SELECT count(*) FROM contexts"), 1);
+	store_step_run_clear(&sr);
+	/* ids: the counter starts at the store's highest; the newest run
+	 * deleted, the next run still takes a new id */
+	ck_assert_int_eq(count_rows(d2, "SELECT value FROM counters WHERE name = 'run_id'"), 2);
+	ck_assert_int_eq(store_run_delete(old, b, NULL), 0);
+	struct store_run_new nr = { .pipeline_id = 1, .name = "v5-run", .status = "completed",
+				    .started_ms = 1 };
+	int64_t c;
+	ck_assert_int_eq(store_run_create(old, &nr, &c, NULL), 0);
+	ck_assert_int_eq(c, 3);
+	close_fixture(old, d2);
+}
+END_TEST
+
+
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -1631,6 +1823,10 @@ int main(void)
 	tcase_add_test(tc, test_crafted_objects);
 	tcase_add_test(tc, test_crafted_rows);
 	tcase_add_test(tc, test_error_one_line);
+	tcase_add_test(tc, test_run_ids_never_reused);
+	tcase_add_test(tc, test_contexts_shared);
+	tcase_add_test(tc, test_contexts_damaged);
+	tcase_add_test(tc, test_migrate_v4_fixture);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
