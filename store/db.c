@@ -41,8 +41,26 @@ int store_fail(struct store *s, int rc, const char *what, struct rl_err *err)
 	case SQLITE_IOERR:
 		code = RL_E_IO;
 		break;
+	case SQLITE_READONLY:
+		if (s && s->readonly) {
+			ret = rl_err_set(err, RL_E_READ_ONLY, "%s: the store %s is read-only%s",
+					 what, s->dir,
+					 s->access == STORE_ACCESS_READ_ONLY
+						 ? " for you (you may not write its folder or "
+						   "runlens.db)"
+						 : " (opened read-only)");
+			goto done;
+		}
+		break;
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
+		if (s && store_snapshot_stale(s)) {
+			/* read while a writer folded its WAL in (store/open.c) */
+			ret = rl_err_set(err, RL_E_BUSY,
+					 "%s: the store changed while it was read (someone is "
+					 "writing to it); try again", what);
+			goto done;
+		}
 		ret = rl_err_set(err, RL_E_CORRUPT,
 				 "%s: the store database is damaged (%s); restore "
 				 "it from a backup, or move it away to start "
@@ -193,119 +211,6 @@ int64_t store_hash63(const void *data, size_t n)
 	return (int64_t)(h >> 1);
 }
 
-static void sql_hash63(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	const void *p = sqlite3_value_blob(argv[0]);
-	int n = sqlite3_value_bytes(argv[0]);
-	sqlite3_result_int64(ctx, store_hash63(p ? p : "", p ? (size_t)n : 0));
-}
-
-static int apply_pragmas(struct store *s, struct rl_err *err)
-{
-	sqlite3_busy_timeout(s->db, 10000);
-	/* a store may come from anyone (a copy, a shared folder): SQLite's
-	 * advice for databases from elsewhere ("Defense Against the Dark
-	 * Arts"): no writes to the schema itself, and nothing the schema
-	 * names (views, triggers) may call functions with side effects */
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
-#ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
-#endif
-	/* runlens_hash63(X): store_hash63 of X's bytes, for our own
-	 * statements only (never from the schema) */
-	int fflags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-#ifdef SQLITE_DIRECTONLY
-	fflags |= SQLITE_DIRECTONLY;
-#endif
-	int frc = sqlite3_create_function_v2(s->db, "runlens_hash63", 1, fflags, NULL,
-					     sql_hash63, NULL, NULL, NULL);
-	if (frc != SQLITE_OK)
-		return store_fail(s, frc, "cannot open the store", err);
-	/* an 8 MB page cache (2 MB by default) keeps the upper levels of a
-	 * million-run store's indexes between the browser's pages.  No mmap:
-	 * measured, its page faults made a cold start of the browser slower
-	 * than read()s into the cache */
-	if (store_exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192", err) < 0)
-		return -1;
-	if (s->readonly)
-		return 0;
-	return store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-			  err);
-}
-
-int store_open(const char *dir, unsigned flags, struct store **out,
-	       struct rl_err *err)
-{
-	struct store *s = NULL;
-	char *path = NULL;
-	int rc = -1;
-	if (!dir || !out)
-		return rl_err_set(err, RL_E_USAGE, "no store folder");
-	path = fs_join(dir, STORE_DB_NAME);
-	s = calloc(1, sizeof(*s));
-	if (!path || !s) {
-		rl_err_set(err, RL_E_NOMEM, NULL);
-		goto cleanup;
-	}
-	s->dir = strdup(dir);
-	if (!s->dir) {
-		rl_err_set(err, RL_E_NOMEM, NULL);
-		goto cleanup;
-	}
-	s->readonly = (flags & STORE_READONLY) != 0;
-	if (flags & STORE_CREATE) {
-		char *a = fs_join(dir, "artifacts"), *r = fs_join(dir, "runs");
-		int ok = a && r && fs_mkdirs(dir, err) == 0 &&
-			 fs_mkdirs(a, err) == 0 && fs_mkdirs(r, err) == 0;
-		free(a);
-		free(r);
-		if (!ok)
-			goto cleanup;
-	} else if (!fs_exists(path)) {
-		rl_err_set(err, RL_E_NO_STORE, "no runlens store at %s", dir);
-		goto cleanup;
-	}
-	int oflags = s->readonly ? SQLITE_OPEN_READONLY
-				 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	int src = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
-	if (src != SQLITE_OK) {
-		store_fail(s, src, "cannot open the store database", err);
-		goto cleanup;
-	}
-	sqlite3_extended_result_codes(s->db, 0);
-	if (apply_pragmas(s, err) < 0) {
-		rl_err_prefix(err, "%s", path);
-		goto cleanup;
-	}
-	if (store_migrate(s, err) < 0) {
-		if (err && err->code != RL_E_TOO_NEW)
-			rl_err_prefix(err, "%s", path);
-		goto cleanup;
-	}
-	*out = s;
-	s = NULL;
-	rc = 0;
-cleanup:
-	store_close(&s);
-	free(path);
-	return rc;
-}
-
-void store_close(struct store **ps)
-{
-	if (!ps || !*ps)
-		return;
-	struct store *s = *ps;
-	for (int i = 0; i < s->nstmts; i++)
-		sqlite3_finalize(s->stmts[i].stmt);
-	free(s->stmts);
-	if (s->db)
-		sqlite3_close_v2(s->db);
-	free(s->dir);
-	free(s);
-	*ps = NULL;
-}
 
 const char *store_dir(const struct store *s)
 {
@@ -326,6 +231,10 @@ int store_schema_version(struct store *s)
 int store_begin(struct store *s, struct rl_err *err)
 {
 	static const char sql[] = "BEGIN IMMEDIATE";
+	/* a snapshot takes no locks, so SQLite would begin; refuse here, for
+	 * every kind of read-only store, before any write is tried */
+	if (s->readonly)
+		return store_fail(s, SQLITE_READONLY, "cannot write", err);
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	return st ? store_run_stmt(s, st, "cannot start a transaction", err) : -1;
 }
@@ -414,12 +323,21 @@ int store_integrity_check(struct store *s, int *ok, struct rl_err *err)
 int store_data_version(struct store *s, int64_t *v, struct rl_err *err)
 {
 	static const char sql[] = "PRAGMA data_version";
+	/* a snapshot never sees a change (immutable): reopen it, and go on
+	 * counting from the last number given */
+	int reopened = store_snapshot_stale(s);
+	if (reopened && store_reconnect(s, err) < 0)
+		return -1;
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
+	int64_t dv = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the store", err);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, rc, "cannot read the store", err);
+	if (reopened)
+		s->dv_base = s->dv_last + 1 - dv;
+	*v = s->dv_last = dv + s->dv_base;
+	return 0;
 }

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "store/store.h"
 
@@ -17,10 +18,23 @@ struct cached_stmt {
 struct store {
 	sqlite3 *db;
 	char *dir;
-	int readonly;
+	char *path, *wal_path, *shm_path; /* DIR/runlens.db, its -wal and -shm */
+	int access;   /* enum store_access */
+	int readonly; /* access is not STORE_ACCESS_WRITE */
+	/* opened as a snapshot (immutable=1, store/open.c), holding a read
+	 * lock on the file (lock_fd; -1: none), which was SEEN then */
+	int snapshot, lock_fd;
+	struct stat seen;
+	int64_t dv_base, dv_last; /* store_data_version across reconnects */
 	struct cached_stmt *stmts;
 	int nstmts, capstmts;
 };
+
+/* A snapshot whose file changed, or that a writer has opened since
+ * (store/open.c): the connection should be opened again. */
+int store_snapshot_stale(struct store *s);
+/* Close the connection and open it again as store_open chose. */
+int store_reconnect(struct store *s, struct rl_err *err);
 
 /* The prepared statement for SQL (a static string: cached by address),
  * reset and with bindings cleared; NULL with *err on failure. */

@@ -477,6 +477,11 @@ int store_migrate(struct store *s, struct rl_err *err)
 		return -1;
 	if (v == STORE_SCHEMA_VERSION)
 		return 0;
+	if (s->access == STORE_ACCESS_READ_ONLY)
+		return rl_err_set(err, RL_E_READ_ONLY,
+				  "store %s needs an upgrade (schema %d -> %d), and it is "
+				  "read-only for you: the next runlens command of someone who "
+				  "may write it upgrades it", s->dir, v, STORE_SCHEMA_VERSION);
 	if (s->readonly)
 		return rl_err_set(err, RL_E_DB,
 				  "store %s needs an upgrade (schema %d -> %d); "

@@ -52,6 +52,17 @@ enum store_open_flags {
 int store_open(const char *dir, unsigned flags, struct store **out,
 	       struct rl_err *err);
 
+/* A store this user may not write (the folder or runlens.db) is opened
+ * read-only without STORE_READONLY too (store/open.c says how): it reads
+ * as any other, and every write fails with RL_E_READ_ONLY naming it.
+ * store_access says which. */
+enum store_access {
+	STORE_ACCESS_WRITE,	/* opened to write */
+	STORE_ACCESS_READ_ASKED, /* opened read-only: STORE_READONLY */
+	STORE_ACCESS_READ_ONLY,	/* read-only: this user may not write it */
+};
+enum store_access store_access(const struct store *s);
+
 /* Finalize every statement and close.  Accepts NULL; clears *s. */
 void store_close(struct store **s);
 
@@ -82,7 +93,10 @@ int store_read_begin(struct store *s, int *began, struct rl_err *err);
 void store_read_end(struct store *s, int began);
 
 /* A number that changes whenever another connection commits (PRAGMA
- * data_version): how the browser notices new runs without re-reading. */
+ * data_version): how the browser notices new runs without re-reading.
+ * A read-only snapshot (store/open.c) that went stale is opened again
+ * here, which also changes the number: call it between reads, never
+ * while a statement of the store is being stepped. */
 int store_data_version(struct store *s, int64_t *v, struct rl_err *err);
 
 /* Run PRAGMA integrity_check; *ok = 1 when it answers "ok". */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1788,6 +1789,91 @@ START_TEST(test_migrate_v4_fixture)
 END_TEST
 
 
+/* The reader of test_snapshot_holds_the_file, in a child process of
+ * another user: 0 when all went as store/open.c says, else which check
+ * failed. */
+static int snapshot_reader(int ready, int written)
+{
+	struct store *ro = NULL;
+	struct store_run *rows = NULL;
+	int n = 0, code = 0;
+	char c = 0;
+	int64_t v0 = 0, v1 = 0;
+	if (store_open(dir, 0, &ro, NULL) < 0)
+		return 10;
+	if (store_access(ro) != STORE_ACCESS_READ_ONLY || !ro->snapshot)
+		code = 11;
+	else if (store_data_version(ro, &v0, NULL) < 0)
+		code = 12;
+	if (write(ready, "r", 1) != 1 || read(written, &c, 1) != 1)
+		code = code ? code : 13;
+	/* the writer has come and gone: what we read is still the file as it
+	 * was (its WAL could not be folded in while we held the lock) */
+	if (!code && (store_runs_page(ro, 0, NULL, 10, &rows, &n, NULL) < 0 || n != 1))
+		code = 14;
+	store_runs_free(rows, n);
+	if (!code && !store_snapshot_stale(ro))
+		code = 15;
+	/* the browser's poll: reopened, through the writer's -shm now */
+	if (!code && (store_data_version(ro, &v1, NULL) < 0 || v1 == v0 || ro->snapshot))
+		code = 16;
+	if (!code && (store_runs_page(ro, 0, NULL, 10, &rows, &n, NULL) < 0 || n != 2))
+		code = 17;
+	if (!code)
+		store_runs_free(rows, n);
+	struct rl_err err = RL_ERR_INIT;
+	if (!code && (store_run_add_tag(ro, 1, "x", &err) == 0 || err.code != RL_E_READ_ONLY))
+		code = 18;
+	rl_err_clear(&err);
+	store_close(&ro);
+	return code;
+}
+
+START_TEST(test_snapshot_holds_the_file)
+{
+	/* a store this user may not write, whose owner has it closed, is read
+	 * as a snapshot holding a read lock (store/open.c): an owner that
+	 * writes meanwhile cannot fold its WAL into the file on closing */
+	if (geteuid() != 0)
+		return; /* needs a second user: readonly.sh covers the rest */
+	int64_t p = new_pipeline("p");
+	new_run(p, "r1", 1000, "completed");
+	store_close(&st);
+	char *db = fs_join(dir, STORE_DB_NAME);
+	char *wal = fs_join(dir, STORE_DB_NAME "-wal");
+	ck_assert(!fs_exists(wal));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	int ready[2], written[2];
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(written), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(9);
+		_exit(snapshot_reader(ready[1], written[0]));
+	}
+	char c = 0;
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	/* the owner writes and closes */
+	ck_assert_int_eq(store_open(dir, 0, &st, NULL), 0);
+	new_run(p, "r2", 2000, "completed");
+	store_close(&st);
+	ck_assert_msg(fs_exists(wal), "the WAL was folded in under the reader");
+	ck_assert_int_eq(write(written[1], "w", 1), 1);
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the reader: check %d",
+		      WEXITSTATUS(status));
+	ck_assert_int_eq(store_open(dir, 0, &st, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		close(ready[i]);
+		close(written[i]);
+	}
+	free(db);
+	free(wal);
+}
+END_TEST
 
 int main(void)
 {
@@ -1827,6 +1913,7 @@ int main(void)
 	tcase_add_test(tc, test_contexts_shared);
 	tcase_add_test(tc, test_contexts_damaged);
 	tcase_add_test(tc, test_migrate_v4_fixture);
+	tcase_add_test(tc, test_snapshot_holds_the_file);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
