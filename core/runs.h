@@ -13,7 +13,9 @@ int runs_pin(struct store *s, int64_t run_id, struct rl_err *err);
 
 /* Refuse (RL_E_USAGE) when any of the N runs is still running; else
  * delete them and what they recorded in one transaction, then their run
- * folders (logs, contexts).  Artifacts wait for `runlens gc`. */
+ * folders (logs, contexts, checkpoints).  A folder that cannot be removed
+ * is an error naming it (the runs are deleted all the same).  Artifacts
+ * wait for `runlens gc`. */
 int runs_check_deletable(struct store *s, const int64_t *ids, int n,
 			 struct rl_err *err);
 int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err);
