@@ -86,7 +86,36 @@ static int in_roots(const char *path, char **roots, int n)
 {
 	for (int i = 0; i < n; i++) {
 		size_t l = strlen(roots[i]);
-		if (strncmp(path, roots[i], l) == 0 && path[l] == '/')
+		if (l && strncmp(path, roots[i], l) == 0 && path[l] == '/')
+			return 1;
+	}
+	return 0;
+}
+
+/* Is PATH, after a root's "/", the layout artifacts_put makes: "ab/" then
+ * the 64 hex digits of a SHA-256 that start with "ab", "/" and a name?
+ * A row of a crafted store can name any path under any folder a stack
+ * names: only a content folder of that shape is ever removed. */
+static int content_layout(const char *rest)
+{
+	if (strlen(rest) < 2 + 1 + 64 + 2 || strncmp(rest, rest + 3, 2) != 0 || rest[2] != '/')
+		return 0;
+	for (int i = 3; i < 3 + 64; i++)
+		if (!strchr("0123456789abcdef", rest[i]) || !rest[i])
+			return 0;
+	const char *name = rest + 3 + 64;
+	return name[0] == '/' && name[1] && !strchr(name + 1, '/') && strcmp(name + 1, ".") &&
+	       strcmp(name + 1, "..");
+}
+
+static int is_content(const char *path, char **roots, int n)
+{
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(roots[i]);
+		while (l > 1 && roots[i][l - 1] == '/')
+			l--;
+		if (l && strncmp(path, roots[i], l) == 0 && path[l] == '/' &&
+		    content_layout(path + l + 1))
 			return 1;
 	}
 	return 0;
@@ -101,15 +130,22 @@ static int artifact_roots(struct store *s, char ***out, int *n, struct rl_err *e
 		return -1;
 	char **roots = calloc((size_t)nst + 2, sizeof(char *));
 	int k = 0;
+	int nomem = !roots;
 	if (roots) {
 		roots[k++] = fs_join(store_dir(s), "artifacts");
 		for (int i = 0; i < nst; i++)
-			if (stacks[i].artifact_store)
+			if (stacks[i].artifact_store && stacks[i].artifact_store[0] == '/')
 				roots[k++] = strdup(stacks[i].artifact_store);
+		for (int i = 0; i < k; i++)
+			nomem |= !roots[i];
 	}
 	store_stacks_free(stacks, nst);
-	if (!roots)
+	if (nomem) {
+		for (int i = 0; roots && i < k; i++)
+			free(roots[i]);
+		free(roots);
 		return rl_err_set(err, RL_E_NOMEM, NULL);
+	}
 	*out = roots;
 	*n = k;
 	return 0;
@@ -119,7 +155,7 @@ static int artifact_roots(struct store *s, char ***out, int *n, struct rl_err *e
  * is left empty.  1 when removed. */
 static int remove_content(const char *path, char **roots, int nroots)
 {
-	if (!in_roots(path, roots, nroots))
+	if (!is_content(path, roots, nroots))
 		return 0;
 	char *dir = fs_dirname(path);
 	int removed = dir && in_roots(dir, roots, nroots) && fs_remove_tree(dir, NULL) == 0;

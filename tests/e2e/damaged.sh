@@ -107,6 +107,20 @@ craft "update sqlite_schema set sql = replace(sql, 'path TEXT NOT NULL', 'path T
       "delete from step_outputs; delete from step_inputs; update artifacts set path = NULL"
 expect_exit 0 rl gc
 expect_contains "$OUT" "removed" "gc of an artifact without a path"
+# gc removes only content folders of an artifact store (ROOT/ab/abcd…/NAME):
+# a crafted stack naming a user's folder as its artifact store, or none
+# (''), and artifact rows pointing into it, removed the user's folders
+mkdir -p "$T/home/docs" "$T/home/ab/notahash"
+echo keep > "$T/home/docs/important"; echo keep > "$T/home/ab/notahash/x"
+craft "update sqlite_schema set sql = replace(sql, 'artifact_store TEXT NOT NULL', 'artifact_store TEXT') where name = 'stacks'" \
+      "insert into stacks (name, artifact_store, created_ms) values ('mine', '$T/home', 1), ('none', NULL, 1), ('empty', '', 1)" \
+      "delete from step_outputs; delete from step_inputs" \
+      "update artifacts set path = '$T/home/docs/important' where id = 1" \
+      "update artifacts set path = '$T/home/ab/notahash/x' where id = 2" \
+      "update artifacts set path = '$T/p.json' where id = 3"
+expect_exit 0 rl gc
+[ -f "$T/home/docs/important" ] && [ -f "$T/home/ab/notahash/x" ] && [ -f "$T/p.json" ] && pass ||
+	fail "gc of a crafted store removed files outside the artifact stores' content folders"
 # a negative schema version read before the start of the migrations
 craft "pragma user_version = -7"
 expect_exit 1 rl ls
