@@ -243,8 +243,7 @@ static int list_pages(struct store *s, int64_t pipeline_id, const struct list_ar
 		int rc = add_runs(s, t, arr, a->fmt, rows, n, err);
 		shown += n;
 		if (n) {
-			cur.started_ms = rows[n - 1].started_ms;
-			cur.id = rows[n - 1].id;
+			cur = rows[n - 1].at;
 			have_cur = 1;
 		}
 		store_runs_free(rows, n);

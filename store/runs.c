@@ -50,6 +50,7 @@ int store_read_run(sqlite3_stmt *st, struct store_run *r)
 	r->name = col_text_or(st, 3, "");
 	r->status = col_text_or(st, 4, "");
 	r->started_ms = col_ms(st, 5);
+	r->at = (struct store_run_cursor){ sqlite3_column_int64(st, 5), r->id };
 	r->ended_ms = col_ms(st, 6);
 	r->heartbeat_ms = col_ms(st, 7);
 	r->spec_path = col_text(st, 8);

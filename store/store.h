@@ -166,6 +166,12 @@ struct store_run_new {
 	const char *context_json;
 };
 
+/* Key of a run in the newest-first order: (started_ms DESC, id DESC). */
+struct store_run_cursor {
+	int64_t started_ms;
+	int64_t id;
+};
+
 struct store_run {
 	int64_t id;
 	int64_t pipeline_id;
@@ -191,12 +197,10 @@ struct store_run {
 	char *runner_token;
 	char **tags; /* ntags strings, sorted */
 	int ntags;
-};
-
-/* Key of a run in the newest-first order: (started_ms DESC, id DESC). */
-struct store_run_cursor {
-	int64_t started_ms;
-	int64_t id;
+	/* its place in the newest-first order as stored, the cursor that
+	 * pages on from it (started_ms above is made safe to compute with,
+	 * this is not: a cursor from it could page back onto the run) */
+	struct store_run_cursor at;
 };
 
 int store_run_create(struct store *s, const struct store_run_new *r,
@@ -239,9 +243,10 @@ int store_run_previous_completed(struct store *s, int64_t pipeline_id,
 				 const struct store_run_cursor *before,
 				 int64_t *id, struct rl_err *err);
 
-/* A page of runs, newest first, after the cursor (NULL: from the newest),
- * of one pipeline (pipeline_id > 0) or of all.  Rows carry every field
- * but spec_json.  *rows is malloc'd. */
+/* A page of runs, newest first, after the cursor (NULL: from the newest;
+ * the next page: after the last row's .at), of one pipeline (pipeline_id
+ * > 0) or of all.  Rows carry every field but spec_json.  *rows is
+ * malloc'd. */
 int store_runs_page(struct store *s, int64_t pipeline_id,
 		    const struct store_run_cursor *after, int limit,
 		    struct store_run **rows, int *n, struct rl_err *err);

@@ -1579,6 +1579,46 @@ START_TEST(test_crafted_rows)
 }
 END_TEST
 
+START_TEST(test_crafted_paging)
+{
+	/* times out of range read as 0, but a page goes on from where the
+	 * run is stored (.at): paging one by one meets each run once (from
+	 * the record's started_ms it met the negative ones again and again) */
+	int64_t p = new_pipeline("p");
+	new_run(p, "a", 1000, "completed");
+	new_run(p, "b", 2000, "completed");
+	new_run(p, "c", 3000, "completed");
+	store_close(&st);
+	raw_exec(dir, "UPDATE runs SET started_ms = -5 WHERE name = 'a';"
+		      "UPDATE runs SET started_ms = -9223372036854775808 WHERE name = 'b'");
+	ck_assert_int_eq(store_open(dir, 0, &st, NULL), 0);
+	struct store_run_cursor cur, *after = NULL;
+	char seen[8] = "";
+	for (int page = 0; page < 6; page++) {
+		struct store_run *rows = NULL;
+		int n = 0;
+		ck_assert_int_eq(store_runs_page(st, 0, after, 1, &rows, &n, NULL), 0);
+		if (n == 0)
+			break;
+		ck_assert_int_ge(rows[0].started_ms, 0);
+		strncat(seen, rows[0].name, 1);
+		cur = rows[0].at;
+		after = &cur;
+		store_runs_free(rows, n);
+	}
+	ck_assert_str_eq(seen, "cab");
+	/* and the previous completed run of 'a' is 'b', as stored */
+	int64_t a, b, prev = 0;
+	ck_assert_int_eq(store_run_id_by_name(st, "a", &a, NULL), 0);
+	ck_assert_int_eq(store_run_id_by_name(st, "b", &b, NULL), 0);
+	struct store_run r = { 0 };
+	ck_assert_int_eq(store_run_get(st, a, &r, NULL), 0);
+	ck_assert_int_eq(store_run_previous_completed(st, p, &r.at, &prev, NULL), 0);
+	ck_assert_int_eq(prev, b);
+	store_run_clear(&r);
+}
+END_TEST
+
 START_TEST(test_error_one_line)
 {
 	/* SQLite quotes a damaged schema in its message, newlines included:
@@ -1908,6 +1948,7 @@ int main(void)
 	tcase_add_test(tc, test_crafted_schema_version);
 	tcase_add_test(tc, test_crafted_objects);
 	tcase_add_test(tc, test_crafted_rows);
+	tcase_add_test(tc, test_crafted_paging);
 	tcase_add_test(tc, test_error_one_line);
 	tcase_add_test(tc, test_run_ids_never_reused);
 	tcase_add_test(tc, test_contexts_shared);
