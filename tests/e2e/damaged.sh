@@ -159,6 +159,15 @@ craft "create trigger spin after update on runs begin select count(*) from runs 
 expect_exit 1 timeout 20 "$RUNLENS_BIN" ls
 expect_contains "$ERR" "it holds a trigger runlens does not make" "a trigger"
 
+# the inputs fuzz_store found bugs with (tests/fuzz/corpus/store/regress-*):
+# every command answers in one line
+for fx in "$TESTS_SRCDIR"/fuzz/corpus/store/regress-*; do
+	[ -f "$fx" ] || continue
+	cp "$fx" "$DB"; rm -f "$DB-wal" "$DB-shm"; ERRS=""
+	try_all "fuzz_store's $(basename "$fx")"
+done
+expect_contains "$ERRS" "(malformed database schema (step_r,\\x0a\\x09\\x09\"secret))" "the newline of a damaged schema, escaped"
+
 # --- a store of a newer schema: refused, not touched
 cp good.db "$DB"
 python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('pragma user_version=99'); c.commit()" "$DB"
