@@ -130,8 +130,9 @@ static void let_go(struct store *s)
  * or when the file system has no such locks (then without it). */
 static int hold_read_lock(struct store *s, struct rl_err *err)
 {
+	int rc = 0;
 #ifdef F_OFD_SETLK
-	int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	int fd = open(s->path, O_RDONLY | O_CLOEXEC), e = 0;
 	if (fd < 0)
 		return rl_err_set(err, fs_errno_code(errno), "cannot read %s: %s", s->path,
 				  strerror(errno));
@@ -146,24 +147,27 @@ static int hold_read_lock(struct store *s, struct rl_err *err)
 	for (int i = 0; i < 1000; i++) {
 		if (fcntl(fd, F_OFD_SETLK, &fl) == 0) {
 			s->lock_fd = fd;
-			return 0;
-		}
-		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+			fd = -1;
 			break;
+		}
+		e = errno;
+		if (e != EAGAIN && e != EACCES && e != EINTR)
+			break; /* no locks here (ENOLCK, EINVAL): a snapshot without one */
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
-	int e = errno;
-	close(fd);
-	if (e == EAGAIN || e == EACCES || e == EINTR)
-		return rl_err_set(err, RL_E_BUSY,
-				  "the store %s is busy (someone is writing to it); try again",
-				  s->dir);
+	if (fd >= 0) {
+		close(fd);
+		if (e == EAGAIN || e == EACCES || e == EINTR)
+			rc = rl_err_set(err, RL_E_BUSY,
+					"the store %s is busy (someone is writing to it); try again",
+					s->dir);
+	}
 #else
 	(void)s;
 	(void)err;
 #endif
-	return 0; /* no locks here (ENOLCK, EINVAL): a snapshot without one */
+	return rc;
 }
 
 static void stat_of(const char *path, struct stat *st)
