@@ -44,10 +44,8 @@ static int page_of(struct browse *b, const struct store_run_cursor *after,
 	int n = 0;
 	if (store_runs_page(b->s, 0, after, b->page, &rows, &n, err) < 0)
 		return -1;
-	if (last && n) {
-		last->started_ms = rows[n - 1].started_ms;
-		last->id = rows[n - 1].id;
-	}
+	if (last && n)
+		*last = rows[n - 1].at;
 	store_runs_free(rows, n);
 	return n == b->page ? 0 : rl_err_set(err, RL_E_FAIL, "short page: %d rows", n);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/output.h"
+#include "core/session.h"
 #include "tui/tui.h"
 #include "util/buf.h"
 
@@ -287,5 +288,9 @@ int cli_main(int argc, char **argv)
 		return 2;
 	}
 	int rc = dispatch(&c, argc - i, argv + i, &err);
-	return rc < 0 ? report(&err) : rc;
+	if (rc < 0)
+		return report(&err);
+	if (session_note()) /* a read-only store left something unrepaired */
+		fprintf(stderr, "runlens: %s\n", session_note());
+	return rc;
 }

@@ -388,8 +388,7 @@ static int list_pages(struct store *s, int64_t pipeline_id, const struct list_ar
 		int rc = add_runs(s, lo, rows, n, err);
 		shown += n;
 		if (n) {
-			cur.started_ms = rows[n - 1].started_ms;
-			cur.id = rows[n - 1].id;
+			cur = rows[n - 1].at;
 			have_cur = 1;
 		}
 		store_runs_free(rows, n);

@@ -430,10 +430,26 @@ static const char *root_of(const char *path, char **roots, int n)
 {
 	for (int i = 0; path && i < n; i++) {
 		size_t l = strlen(roots[i]);
-		if (strncmp(path, roots[i], l) == 0 && path[l] == '/')
+		if (l && strncmp(path, roots[i], l) == 0 && path[l] == '/')
 			return roots[i];
 	}
 	return NULL;
+}
+
+/* Is PATH, after a root's "/", the layout artifacts_put makes: "ab/" then
+ * the 64 hex digits of a SHA-256 that start with "ab", "/" and a name?
+ * A row of a crafted store can name any path under any folder a stack
+ * names: only a content folder of that shape is ever removed. */
+static int content_layout(const char *rest)
+{
+	if (strlen(rest) < 2 + 1 + 64 + 2 || strncmp(rest, rest + 3, 2) != 0 || rest[2] != '/')
+		return 0;
+	for (int i = 3; i < 3 + 64; i++)
+		if (!strchr("0123456789abcdef", rest[i]) || !rest[i])
+			return 0;
+	const char *name = rest + 3 + 64;
+	return name[0] == '/' && name[1] && !strchr(name + 1, '/') && strcmp(name + 1, ".") &&
+	       strcmp(name + 1, "..");
 }
 
 /* The artifact stores: the default one and every stack's. */
@@ -445,15 +461,26 @@ static int artifact_roots(struct store *s, char ***out, int *n, struct rl_err *e
 		return -1;
 	char **roots = calloc((size_t)nst + 2, sizeof(char *));
 	int k = 0;
+	int nomem = !roots;
 	if (roots) {
 		roots[k++] = fs_join(store_dir(s), "artifacts");
 		for (int i = 0; i < nst; i++)
-			if (stacks[i].artifact_store)
+			if (stacks[i].artifact_store && stacks[i].artifact_store[0] == '/')
 				roots[k++] = strdup(stacks[i].artifact_store);
+		for (int i = 0; i < k; i++) {
+			nomem |= !roots[i];
+			size_t l = roots[i] ? strlen(roots[i]) : 0;
+			while (l > 1 && roots[i][l - 1] == '/')
+				roots[i][--l] = '\0'; /* a stack's "/data/store/" */
+		}
 	}
 	store_stacks_free(stacks, nst);
-	if (!roots)
+	if (nomem) {
+		for (int i = 0; roots && i < k; i++)
+			free(roots[i]);
+		free(roots);
 		return rl_err_set(err, RL_E_NOMEM, NULL);
+	}
 	*out = roots;
 	*n = k;
 	return 0;
@@ -470,7 +497,7 @@ static char *retire(const char *path, char **roots, int nroots, int seq, int *re
 	const char *root = root_of(path, roots, nroots);
 	char *trash = NULL, *dir = NULL, *to = NULL;
 	struct stat st;
-	if (!root || !strchr(path + strlen(root) + 1, '/') || lstat(path, &st) < 0)
+	if (!root || !content_layout(path + strlen(root) + 1) || lstat(path, &st) < 0)
 		return NULL; /* outside the stores, not a stored artifact's place, or gone */
 	if ((trash = fs_join(root, ".trash")) && fs_mkdirs(trash, NULL) == 0 &&
 	    asprintf(&to, "%s/gc-%ld-%d", trash, (long)getpid(), seq) >= 0 && rename(path, to) < 0) {

@@ -86,8 +86,7 @@ int64_t baseline_of(struct store *s, const struct store_run *r)
 	} else if (rule) {
 		id = newest_matching(s, r, rule);
 	} else {
-		struct store_run_cursor cur = { r->started_ms, r->id };
-		if (store_run_previous_completed(s, r->pipeline_id, &cur, &id, NULL) < 0)
+		if (store_run_previous_completed(s, r->pipeline_id, &r->at, &id, NULL) < 0)
 			id = 0;
 	}
 	store_pipeline_clear(&p);
@@ -98,6 +97,6 @@ int64_t baseline_for_new_run(struct store *s, int64_t pipeline_id)
 {
 	/* after every recorded run: any completed run started before it */
 	struct store_run r = { .id = INT64_MAX, .pipeline_id = pipeline_id,
-			       .started_ms = INT64_MAX };
+			       .started_ms = INT64_MAX, .at = { INT64_MAX, INT64_MAX } };
 	return baseline_of(s, &r);
 }

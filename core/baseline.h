@@ -14,7 +14,8 @@
 
 #include "store/store.h"
 
-/* The baseline of recorded run R; 0 when there is none. */
+/* The baseline of recorded run R (its id, pipeline and place in the
+ * order, R->at, as the store read them); 0 when there is none. */
 int64_t baseline_of(struct store *s, const struct store_run *r);
 
 /* The baseline a run of PIPELINE_ID starting now gets; 0 when none. */

@@ -4,9 +4,11 @@
 #include "config.h"
 #include "core/run_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "client/records.h"
@@ -330,6 +332,11 @@ static int mark_reuse_and_force(struct run *r, struct rl_err *err)
 	return 0;
 }
 
+/* The run's folder, runs/ID: a new one.  One that is there already was
+ * left behind (by a run deleted while its folder could not be removed,
+ * or before the store kept run ids apart): it holds another run's logs
+ * and checkpoints, which a step must never resume from, so the run does
+ * not start (nothing is recorded: the transaction is rolled back). */
 static int run_folder(struct run *r, struct rl_err *err)
 {
 	char idbuf[32];
@@ -337,7 +344,18 @@ static int run_folder(struct run *r, struct rl_err *err)
 	char *runs = fs_join(store_dir(r->store), "runs");
 	r->run_dir = runs ? fs_join(runs, idbuf) : NULL;
 	free(runs);
-	return r->run_dir ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+	if (!r->run_dir)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	struct stat st;
+	if (lstat(r->run_dir, &st) == 0)
+		return rl_err_set(err, RL_E_FAIL,
+				  "run %lld: its folder %s is already there (left by a deleted "
+				  "run?); runlens does not reuse another run's folder: move it "
+				  "away and run again", (long long)r->run_id, r->run_dir);
+	if (errno != ENOENT)
+		return rl_err_set(err, fs_errno_code(errno), "cannot look at %s: %s", r->run_dir,
+				  strerror(errno));
+	return 0;
 }
 
 int record_create(struct run *r, struct rl_err *err)

@@ -88,11 +88,29 @@ int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err)
 		}
 	if (store_commit(s, err) < 0)
 		return -1;
+	/* every folder is tried; the first one left behind is the error (a
+	 * folder left would hold the logs and checkpoints of a run that is
+	 * gone, and saying "deleted" would hide it) */
+	struct buf first = BUF_INIT;
+	enum rl_code code = RL_E_IO;
+	int left = 0;
 	for (int i = 0; i < n; i++) {
 		struct buf d = BUF_INIT;
+		struct rl_err e = RL_ERR_INIT;
 		buf_printf(&d, "%s/runs/%lld", store_dir(s), (long long)ids[i]);
-		fs_remove_tree(d.data, NULL);
+		if (d.data && fs_remove_tree(d.data, &e) < 0 && !left++) {
+			code = e.code == RL_E_NOT_FOUND ? RL_E_IO : e.code;
+			buf_printf(&first, "rm: run %lld was deleted, but its folder %s could not be "
+				   "removed (%s); remove it by hand", (long long)ids[i], d.data,
+				   rl_err_msg(&e));
+		}
+		rl_err_clear(&e);
 		buf_free(&d);
 	}
-	return 0;
+	if (left > 1)
+		buf_printf(&first, " (and %d more run folders)", left - 1);
+	if (left)
+		rl_err_set(err, code, "%s", first.data ? first.data : "rm: a run folder was left");
+	buf_free(&first);
+	return left ? -1 : 0;
 }

@@ -28,7 +28,9 @@ int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *e
 
 /* Refuse (RL_E_USAGE) when any of the N runs is still running; else
  * delete them and what they recorded in one transaction, then their run
- * folders (logs, contexts).  Artifacts wait for `runlens gc`. */
+ * folders (logs, contexts, checkpoints).  A folder that cannot be removed
+ * is an error naming it (the runs are deleted all the same).  Artifacts
+ * wait for `runlens gc`. */
 int runs_check_deletable(struct store *s, const int64_t *ids, int n,
 			 struct rl_err *err);
 int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err);

@@ -125,7 +125,9 @@ static int runner_alive(const struct store_run *r, const char *host,
 	return now - last < SESSION_STALE_MS;
 }
 
-int session_reap_dead_runs(struct store *s, int *n, struct rl_err *err)
+/* The runs still "running" whose runner is gone: marked interrupted
+ * (MARK), or only counted. */
+static int dead_runs(struct store *s, int mark, int *n, struct rl_err *err)
 {
 	struct store_run *rows = NULL;
 	int nrows = 0, marked = 0, rc = -1;
@@ -136,7 +138,7 @@ int session_reap_dead_runs(struct store *s, int *n, struct rl_err *err)
 	for (int i = 0; i < nrows; i++) {
 		if (runner_alive(&rows[i], host, now))
 			continue;
-		if (store_run_mark_interrupted(s, rows[i].id, now, err) < 0)
+		if (mark && store_run_mark_interrupted(s, rows[i].id, now, err) < 0)
 			goto cleanup;
 		marked++;
 	}
@@ -147,6 +149,35 @@ cleanup:
 	store_runs_free(rows, nrows);
 	free(host);
 	return rc;
+}
+
+int session_reap_dead_runs(struct store *s, int *n, struct rl_err *err)
+{
+	return dead_runs(s, 1, n, err);
+}
+
+static char note[512];
+
+const char *session_note(void)
+{
+	return note[0] ? note : NULL;
+}
+
+/* A store this user may not write gets no liveness repair: say what that
+ * leaves (once: the note is kept, the caller shows it), nothing when
+ * there is nothing to repair. */
+static int note_unrepaired(struct store *s, struct rl_err *err)
+{
+	int n = 0;
+	if (dead_runs(s, 0, &n, err) < 0)
+		return -1;
+	if (n > 0)
+		snprintf(note, sizeof note,
+			 "note: the store %.300s is read-only for you: %d run%s whose runner is "
+			 "gone still show%s 'running' (marked interrupted when someone who may "
+			 "write the store opens it)", store_dir(s), n, n == 1 ? "" : "s",
+			 n == 1 ? "s" : "");
+	return 0;
 }
 
 static void upgrade_notice(const char *dir, int from, int to)
@@ -174,8 +205,12 @@ int session_open(const char *flag_dir, unsigned flags, struct store **out,
 	store_on_migrate(upgrade_notice);
 	if (store_open(dir, sflags, &s, err) < 0)
 		goto cleanup;
-	if (!(flags & SESSION_READONLY) && session_reap_dead_runs(s, NULL, err) < 0)
+	if (store_access(s) == STORE_ACCESS_WRITE) {
+		if (session_reap_dead_runs(s, NULL, err) < 0)
+			goto cleanup;
+	} else if (store_access(s) == STORE_ACCESS_READ_ONLY && note_unrepaired(s, err) < 0) {
 		goto cleanup;
+	}
 	*out = s;
 	s = NULL;
 	rc = 0;

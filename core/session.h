@@ -5,7 +5,8 @@
  * or its parents.  Opening also settles runs whose runner died: a run still
  * "running" whose runner process on this host is gone (pid and process
  * start time), or whose heartbeat from another host is older than
- * SESSION_STALE_MS, is marked "interrupted" at once.
+ * SESSION_STALE_MS, is marked "interrupted" at once (not on a store opened
+ * read-only, or one this user may not write).
  */
 #ifndef RUNLENS_CORE_SESSION_H
 #define RUNLENS_CORE_SESSION_H
@@ -35,6 +36,12 @@ int session_find_store(const char *flag_dir, unsigned flags, char **dir,
 /* Find and open the store, then mark runs of dead runners interrupted. */
 int session_open(const char *flag_dir, unsigned flags, struct store **out,
 		 struct rl_err *err);
+
+/* A store this user may not write is opened read-only (store_access) and
+ * gets no liveness repair; when that leaves runs of dead runners shown
+ * "running", session_note() says so (one line, NULL otherwise), for the
+ * command line and the browser to show once. */
+const char *session_note(void);
 
 /* Mark interrupted every "running" run whose runner is gone. *n receives
  * how many were marked (may be NULL). */

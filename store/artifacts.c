@@ -79,12 +79,15 @@ static int refs_query(struct store *s, const char *sql, int64_t step_run_id,
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		r->name = col_text(st, 0);
+		r->name = col_text_or(st, 0, "");
 		r->artifact_id = sqlite3_column_int64(st, 1);
-		r->sha256 = col_text(st, 2);
-		r->type = col_text(st, 3);
-		r->size = sqlite3_column_int64(st, 4);
-		r->path = col_text(st, 5);
+		/* a recorded artifact has all three (an input without one
+		 * has none) */
+		int art = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		r->sha256 = art ? col_text_or(st, 2, "") : col_text(st, 2);
+		r->type = art ? col_text_or(st, 3, "") : col_text(st, 3);
+		r->size = col_count(st, 4);
+		r->path = art ? col_text_or(st, 5, "") : col_text(st, 5);
 		r->source = col_text(st, 6);
 		r->producer_step_run_id = sqlite3_column_int64(st, 7);
 		r->producer_run_id = sqlite3_column_int64(st, 8);
@@ -158,9 +161,11 @@ static int gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n
 		"WHERE NOT EXISTS (SELECT 1 FROM step_outputs o WHERE o.artifact_id = a.id) "
 		"AND NOT EXISTS (SELECT 1 FROM step_inputs i WHERE i.artifact_id = a.id);"
 		"DELETE FROM artifacts WHERE id IN (SELECT id FROM gc_dead);";
+	/* a row without a path (a damaged or crafted store) names no file */
 	static const char files[] =
 		"SELECT d.path, max(d.size) FROM gc_dead d "
-		"WHERE NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.path = d.path) "
+		"WHERE d.path IS NOT NULL AND d.path != '' "
+		"AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.path = d.path) "
 		"GROUP BY d.path ORDER BY d.path";
 	*paths = NULL;
 	*n = 0;
@@ -170,7 +175,7 @@ static int gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n
 	sqlite3_stmt *st = store_stmt(s, count, err);
 	if (!st)
 		return -1;
-	*dropped = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*dropped = sqlite3_step(st) == SQLITE_ROW ? col_count(st, 0) : 0;
 	sqlite3_reset(st);
 	st = store_stmt(s, files, err);
 	if (!st)
@@ -182,8 +187,12 @@ static int gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		*slot = col_text(st, 0);
-		*bytes += sqlite3_column_int64(st, 1);
+		if (!(*slot = col_text(st, 0))) {
+			(*n)--;
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		*bytes = add_count(*bytes, col_count(st, 1));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

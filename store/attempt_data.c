@@ -67,13 +67,13 @@ int store_attempt_metrics(struct store *s, int64_t attempt_id, struct store_metr
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		m->step = col_text(st, 0);
-		m->key = col_text(st, 1);
+		m->step = col_text_or(st, 0, "");
+		m->key = col_text_or(st, 1, "");
 		m->value = sqlite3_column_double(st, 2);
 		m->min = sqlite3_column_double(st, 3);
 		m->max = sqlite3_column_double(st, 4);
-		m->count = sqlite3_column_int64(st, 5);
-		m->is_series = sqlite3_column_int(st, 6);
+		m->count = col_count(st, 5);
+		m->is_series = col_int(st, 6, 0, 1);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -107,7 +107,7 @@ int store_attempt_metric_series(struct store *s, int64_t attempt_id, const char 
 		}
 		p->index = sqlite3_column_int64(st, 0);
 		p->value = sqlite3_column_double(st, 1);
-		p->at_ms = sqlite3_column_int64(st, 2);
+		p->at_ms = col_ms(st, 2);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -141,8 +141,8 @@ int store_attempt_metadata(struct store *s, int64_t attempt_id, struct store_met
 		}
 		const unsigned char *o = sqlite3_column_text(st, 0);
 		m->output = o && *o ? strdup((const char *)o) : NULL;
-		m->key = col_text(st, 1);
-		m->value_json = col_text(st, 2);
+		m->key = col_text_or(st, 1, "");
+		m->value_json = col_text_or(st, 2, "null");
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

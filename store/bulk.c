@@ -22,9 +22,9 @@ int store_bulk_run(struct store *s, const struct store_bulk_run *r, int64_t *id,
 		   struct rl_err *err)
 {
 	static const char sql[] =
-		"INSERT INTO runs (pipeline_id, name, status, started_ms, ended_ms, "
+		"INSERT INTO runs (id, pipeline_id, name, status, started_ms, ended_ms, "
 		"heartbeat_ms, spec_path, params_json, spec_id) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?)";
+		"VALUES (" STORE_NEXT_RUN_ID ", ?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?)";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;

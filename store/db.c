@@ -9,19 +9,30 @@
 
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/text.h"
+
+/* SQLite's message of the last error, safe on one line: a damaged schema
+ * is quoted in it, newlines and all (malloc'd; NULL when out of memory). */
+static char *error_text(struct store *s, int rc)
+{
+	return text_escape_str(s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), 0);
+}
 
 int store_fail(struct store *s, int rc, const char *what, struct rl_err *err)
 {
 	int primary = rc & 0xff;
-	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	char *text = error_text(s, rc);
+	const char *msg = text ? text : sqlite3_errstr(rc);
 	enum rl_code code = RL_E_DB;
+	int ret;
 	/* a full disk shows as SQLITE_FULL, or as an I/O error or a file that
 	 * cannot be created (the -wal, -shm) with errno ENOSPC */
 	int sys = s && s->db ? sqlite3_system_errno(s->db) : 0;
-	if (primary == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT)
-		return rl_err_set(err, RL_E_DISK_FULL,
-				  "%s: the disk is full (free some space and "
-				  "try again)", what);
+	if (primary == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT) {
+		ret = rl_err_set(err, RL_E_DISK_FULL,
+				 "%s: the disk is full (free some space and try again)", what);
+		goto done;
+	}
 	switch (primary) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -30,19 +41,41 @@ int store_fail(struct store *s, int rc, const char *what, struct rl_err *err)
 	case SQLITE_IOERR:
 		code = RL_E_IO;
 		break;
+	case SQLITE_READONLY:
+		if (s && s->readonly) {
+			ret = rl_err_set(err, RL_E_READ_ONLY, "%s: the store %s is read-only%s",
+					 what, s->dir,
+					 s->access == STORE_ACCESS_READ_ONLY
+						 ? " for you (you may not write its folder or "
+						   "runlens.db)"
+						 : " (opened read-only)");
+			goto done;
+		}
+		break;
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
-		return rl_err_set(err, RL_E_CORRUPT,
-				  "%s: the store database is damaged (%s); restore "
-				  "it from a backup, or move it away to start "
-				  "a new store", what, msg);
+		if (s && store_snapshot_stale(s)) {
+			/* read while a writer folded its WAL in (store/open.c) */
+			ret = rl_err_set(err, RL_E_BUSY,
+					 "%s: the store changed while it was read (someone is "
+					 "writing to it); try again", what);
+			goto done;
+		}
+		ret = rl_err_set(err, RL_E_CORRUPT,
+				 "%s: the store database is damaged (%s); restore "
+				 "it from a backup, or move it away to start "
+				 "a new store", what, msg);
+		goto done;
 	case SQLITE_NOMEM:
 		code = RL_E_NOMEM;
 		break;
 	default:
 		break;
 	}
-	return rl_err_set(err, code, "%s: %s", what, msg);
+	ret = rl_err_set(err, code, "%s: %s", what, msg);
+done:
+	free(text);
+	return ret;
 }
 
 sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct rl_err *err)
@@ -116,6 +149,42 @@ char *col_text(sqlite3_stmt *st, int i)
 	return t ? strdup((const char *)t) : NULL;
 }
 
+/* 9999-12-31T23:59:59.999Z: no time runlens writes is later */
+#define STORE_MAX_MS INT64_C(253402300799999)
+
+char *col_text_or(sqlite3_stmt *st, int i, const char *if_null)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return strdup(t ? (const char *)t : if_null);
+}
+
+int64_t col_ms(sqlite3_stmt *st, int i)
+{
+	int64_t v = sqlite3_column_int64(st, i);
+	return v >= 0 && v <= STORE_MAX_MS ? v : 0;
+}
+
+int64_t col_count(sqlite3_stmt *st, int i)
+{
+	int64_t v = sqlite3_column_int64(st, i);
+	return v > 0 ? v : 0;
+}
+
+int col_int(sqlite3_stmt *st, int i, int lo, int hi)
+{
+	int64_t v = sqlite3_column_int64(st, i);
+	return v < lo ? lo : v > hi ? hi : (int)v;
+}
+
+int64_t add_count(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
 void *grow_rows(void **rows, int *n, int *cap, size_t size)
 {
 	if (*n == *cap) {
@@ -132,93 +201,16 @@ void *grow_rows(void **rows, int *n, int *cap, size_t size)
 	return el;
 }
 
-static int apply_pragmas(struct store *s, struct rl_err *err)
+int64_t store_hash63(const void *data, size_t n)
 {
-	sqlite3_busy_timeout(s->db, 10000);
-	/* an 8 MB page cache (2 MB by default) keeps the upper levels of a
-	 * million-run store's indexes between the browser's pages.  No mmap:
-	 * measured, its page faults made a cold start of the browser slower
-	 * than read()s into the cache */
-	if (store_exec(s, "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192", err) < 0)
-		return -1;
-	if (s->readonly)
-		return 0;
-	return store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-			  err);
+	/* FNV-1a, 64 bits, the top 63 kept: a non-negative SQLite integer */
+	const unsigned char *p = data;
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+	return (int64_t)(h >> 1);
 }
 
-int store_open(const char *dir, unsigned flags, struct store **out,
-	       struct rl_err *err)
-{
-	struct store *s = NULL;
-	char *path = NULL;
-	int rc = -1;
-	if (!dir || !out)
-		return rl_err_set(err, RL_E_USAGE, "no store folder");
-	path = fs_join(dir, STORE_DB_NAME);
-	s = calloc(1, sizeof(*s));
-	if (!path || !s) {
-		rl_err_set(err, RL_E_NOMEM, NULL);
-		goto cleanup;
-	}
-	s->dir = strdup(dir);
-	if (!s->dir) {
-		rl_err_set(err, RL_E_NOMEM, NULL);
-		goto cleanup;
-	}
-	s->readonly = (flags & STORE_READONLY) != 0;
-	if (flags & STORE_CREATE) {
-		char *a = fs_join(dir, "artifacts"), *r = fs_join(dir, "runs");
-		int ok = a && r && fs_mkdirs(dir, err) == 0 &&
-			 fs_mkdirs(a, err) == 0 && fs_mkdirs(r, err) == 0;
-		free(a);
-		free(r);
-		if (!ok)
-			goto cleanup;
-	} else if (!fs_exists(path)) {
-		rl_err_set(err, RL_E_NO_STORE, "no runlens store at %s", dir);
-		goto cleanup;
-	}
-	int oflags = s->readonly ? SQLITE_OPEN_READONLY
-				 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	int src = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
-	if (src != SQLITE_OK) {
-		store_fail(s, src, "cannot open the store database", err);
-		goto cleanup;
-	}
-	sqlite3_extended_result_codes(s->db, 0);
-	if (apply_pragmas(s, err) < 0) {
-		rl_err_prefix(err, "%s", path);
-		goto cleanup;
-	}
-	if (store_migrate(s, err) < 0) {
-		if (err && err->code != RL_E_TOO_NEW)
-			rl_err_prefix(err, "%s", path);
-		goto cleanup;
-	}
-	*out = s;
-	s = NULL;
-	rc = 0;
-cleanup:
-	store_close(&s);
-	free(path);
-	return rc;
-}
-
-void store_close(struct store **ps)
-{
-	if (!ps || !*ps)
-		return;
-	struct store *s = *ps;
-	for (int i = 0; i < s->nstmts; i++)
-		sqlite3_finalize(s->stmts[i].stmt);
-	free(s->stmts);
-	if (s->db)
-		sqlite3_close_v2(s->db);
-	free(s->dir);
-	free(s);
-	*ps = NULL;
-}
 
 const char *store_dir(const struct store *s)
 {
@@ -239,6 +231,10 @@ int store_schema_version(struct store *s)
 int store_begin(struct store *s, struct rl_err *err)
 {
 	static const char sql[] = "BEGIN IMMEDIATE";
+	/* a snapshot takes no locks, so SQLite would begin; refuse here, for
+	 * every kind of read-only store, before any write is tried */
+	if (s->readonly)
+		return store_fail(s, SQLITE_READONLY, "cannot write", err);
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	return st ? store_run_stmt(s, st, "cannot start a transaction", err) : -1;
 }
@@ -327,12 +323,21 @@ int store_integrity_check(struct store *s, int *ok, struct rl_err *err)
 int store_data_version(struct store *s, int64_t *v, struct rl_err *err)
 {
 	static const char sql[] = "PRAGMA data_version";
+	/* a snapshot never sees a change (immutable): reopen it, and go on
+	 * counting from the last number given */
+	int reopened = store_snapshot_stale(s);
+	if (reopened && store_reconnect(s, err) < 0)
+		return -1;
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
+	int64_t dv = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the store", err);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, rc, "cannot read the store", err);
+	if (reopened)
+		s->dv_base = s->dv_last + 1 - dv;
+	*v = s->dv_last = dv + s->dv_base;
+	return 0;
 }

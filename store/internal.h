@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "store/store.h"
 
@@ -17,10 +18,23 @@ struct cached_stmt {
 struct store {
 	sqlite3 *db;
 	char *dir;
-	int readonly;
+	char *path, *wal_path, *shm_path; /* DIR/runlens.db, its -wal and -shm */
+	int access;   /* enum store_access */
+	int readonly; /* access is not STORE_ACCESS_WRITE */
+	/* opened as a snapshot (immutable=1, store/open.c), holding a read
+	 * lock on the file (lock_fd; -1: none), which was SEEN then */
+	int snapshot, lock_fd;
+	struct stat seen;
+	int64_t dv_base, dv_last; /* store_data_version across reconnects */
 	struct cached_stmt *stmts;
 	int nstmts, capstmts;
 };
+
+/* A snapshot whose file changed, or that a writer has opened since
+ * (store/open.c): the connection should be opened again. */
+int store_snapshot_stale(struct store *s);
+/* Close the connection and open it again as store_open chose. */
+int store_reconnect(struct store *s, struct rl_err *err);
 
 /* The prepared statement for SQL (a static string: cached by address),
  * reset and with bindings cleared; NULL with *err on failure. */
@@ -56,6 +70,24 @@ int bind_i64(sqlite3_stmt *st, int i, int64_t v);
 /* A copy of a text column, or NULL for SQL NULL. */
 char *col_text(sqlite3_stmt *st, int i);
 
+/* Readers for what a damaged or crafted database may hold in any column
+ * (store.h, "What a record holds"): a text column the schema declares NOT
+ * NULL, as a copy, IF_NULL when it is NULL (NULL only when out of
+ * memory); a time, 0 (unset) unless it lies between the epoch and the
+ * end of year 9999; a count or size, 0 when negative; an int, clamped to
+ * [LO, HI] (a wider value read by sqlite3_column_int would keep only its
+ * low 32 bits). */
+char *col_text_or(sqlite3_stmt *st, int i, const char *if_null);
+int64_t col_ms(sqlite3_stmt *st, int i);
+int64_t col_count(sqlite3_stmt *st, int i);
+int col_int(sqlite3_stmt *st, int i, int lo, int hi);
+/* A 63-bit hash of N bytes (FNV-1a), the same as SQL runlens_hash63(X):
+ * how specs and context pieces are found again (then compared whole). */
+int64_t store_hash63(const void *data, size_t n);
+
+/* A + B for counts and sizes, at most INT64_MAX. */
+int64_t add_count(int64_t a, int64_t b);
+
 /* Grow a row array by one zeroed element; returns the element or NULL. */
 void *grow_rows(void **rows, int *n, int *cap, size_t size);
 
@@ -84,6 +116,17 @@ struct metric_summary {
 int store_write_summary(struct store *s, int64_t run_id, int64_t step_run_id,
 			const char *step, const char *key,
 			const struct metric_summary *m, struct rl_err *err);
+
+/* The id of a new run, as SQL: one more than the highest ever given
+ * (schema 5, counters), never that of a deleted run.  (Without the row,
+ * in a damaged store, NULL: SQLite then picks one.) */
+#define STORE_NEXT_RUN_ID "(SELECT value + 1 FROM counters WHERE name = 'run_id')"
+
+/* Contexts (store/contexts.c).  store_context_add: the id of TEXT in
+ * contexts, added when it is new (its pieces each kept once);
+ * store_context_text: the text of context ID, malloc'd. */
+int store_context_add(struct store *s, const char *text, int64_t *id, struct rl_err *err);
+int store_context_text(struct store *s, int64_t id, char **text, struct rl_err *err);
 
 /* The columns of a run row (then "FROM runs r JOIN pipelines p …"), and
  * reading them. */

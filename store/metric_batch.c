@@ -34,7 +34,7 @@ static void fold(struct metric_summary *m, const struct store_point_new *p)
 		m->min = p->value;
 	if (p->value > m->max)
 		m->max = p->value;
-	m->count++;
+	m->count = add_count(m->count, 1);
 	m->is_series |= p->has_index;
 }
 
@@ -56,8 +56,8 @@ static int read_summary(struct store *s, int64_t run_id, const char *step,
 		m->value = sqlite3_column_double(st, 0);
 		m->min = sqlite3_column_double(st, 1);
 		m->max = sqlite3_column_double(st, 2);
-		m->count = sqlite3_column_int64(st, 3);
-		m->is_series = sqlite3_column_int(st, 4);
+		m->count = col_count(st, 3);
+		m->is_series = col_int(st, 4, 0, 1);
 		m->has_last = sqlite3_column_type(st, 5) != SQLITE_NULL;
 		m->last_idx = sqlite3_column_int64(st, 5);
 	}
@@ -100,7 +100,7 @@ static int step_of(struct store *s, int64_t step_run_id, int64_t *run_id,
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*run_id = sqlite3_column_int64(st, 0);
-		*step = col_text(st, 1);
+		*step = col_text_or(st, 1, "");
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)

@@ -16,14 +16,14 @@
 static void read_pipeline(sqlite3_stmt *st, struct store_pipeline *p)
 {
 	p->id = sqlite3_column_int64(st, 0);
-	p->name = col_text(st, 1);
+	p->name = col_text_or(st, 1, "");
 	p->description = col_text(st, 2);
-	p->run_count = sqlite3_column_int64(st, 3);
-	p->completed_count = sqlite3_column_int64(st, 4);
-	p->failed_count = sqlite3_column_int64(st, 5);
+	p->run_count = col_count(st, 3);
+	p->completed_count = col_count(st, 4);
+	p->failed_count = col_count(st, 5);
 	p->last_run_id = sqlite3_column_int64(st, 6);
 	p->last_status = col_text(st, 7);
-	p->last_started_ms = sqlite3_column_int64(st, 8);
+	p->last_started_ms = col_ms(st, 8);
 	p->pinned_run_id = sqlite3_column_int64(st, 9);
 	p->baseline_where = col_text(st, 10);
 	p->baseline_where_file = col_text(st, 11);

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "store/internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,21 +46,22 @@ int store_read_run(sqlite3_stmt *st, struct store_run *r)
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
 	r->pipeline_id = sqlite3_column_int64(st, 1);
-	r->pipeline = col_text(st, 2);
-	r->name = col_text(st, 3);
-	r->status = col_text(st, 4);
-	r->started_ms = sqlite3_column_int64(st, 5);
-	r->ended_ms = sqlite3_column_int64(st, 6);
-	r->heartbeat_ms = sqlite3_column_int64(st, 7);
+	r->pipeline = col_text_or(st, 2, "");
+	r->name = col_text_or(st, 3, "");
+	r->status = col_text_or(st, 4, "");
+	r->started_ms = col_ms(st, 5);
+	r->at = (struct store_run_cursor){ sqlite3_column_int64(st, 5), r->id };
+	r->ended_ms = col_ms(st, 6);
+	r->heartbeat_ms = col_ms(st, 7);
 	r->spec_path = col_text(st, 8);
-	r->params_json = col_text(st, 9);
+	r->params_json = col_text_or(st, 9, "{}");
 	r->rerun_of = sqlite3_column_int64(st, 10);
 	r->stack = col_text(st, 11);
 	r->model_name = col_text(st, 12);
 	r->model_version = col_text(st, 13);
-	r->state_json = col_text(st, 14);
+	r->state_json = col_text_or(st, 14, "{}");
 	r->context_json = col_text(st, 15);
-	r->runner_pid = sqlite3_column_int(st, 16);
+	r->runner_pid = col_int(st, 16, 0, INT_MAX);
 	r->runner_host = col_text(st, 17);
 	r->runner_token = col_text(st, 18);
 	r->note = col_text(st, 19);
@@ -83,7 +85,7 @@ static int status_of(struct store *s, int64_t run_id, char **status,
 		return store_fail(s, sqlite3_errcode(s->db), "cannot read the run", err);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*status = col_text(st, 0);
+		*status = col_text_or(st, 0, "");
 		*pipeline_id = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
@@ -96,12 +98,12 @@ static int run_create(struct store *s, const struct store_run_new *r,
 		      int64_t *id, struct rl_err *err)
 {
 	static const char sql[] =
-		"INSERT INTO runs (pipeline_id, name, status, started_ms, heartbeat_ms, "
+		"INSERT INTO runs (id, pipeline_id, name, status, started_ms, heartbeat_ms, "
 		"spec_path, spec_id, params_json, rerun_of, runner_pid, runner_host, "
 		"runner_token, stack, model_name, model_version, state_json, context_json, "
 		"rerun_of_id, rerun_of_name) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?, ?, ?, ?, ?, ?, "
-		"coalesce(?, '{}'), ?, ?9, (SELECT name FROM runs WHERE id = ?9))";
+		"VALUES (" STORE_NEXT_RUN_ID ", ?, ?, ?, ?, ?, ?, ?, coalesce(?, '{}'), ?, ?, ?, ?, "
+		"?, ?, ?, coalesce(?, '{}'), ?, ?9, (SELECT name FROM runs WHERE id = ?9))";
 	static const char count[] =
 		"UPDATE pipelines SET run_count = run_count + 1, last_run_id = ? WHERE id = ?";
 	int64_t spec_id = 0;
@@ -393,9 +395,20 @@ static int one_id(struct store *s, const char *sql, const char *text,
 int store_spec_add(struct store *s, const char *text, int64_t *id,
 		   struct rl_err *err)
 {
-	static const char add[] = "INSERT OR IGNORE INTO specs (text) VALUES (?)";
-	static const char get[] = "SELECT id FROM specs WHERE text = ?";
+	/* found by the hash of its text (then compared whole): an index on
+	 * the text itself would hold it twice */
+	static const char get[] =
+		"SELECT id FROM specs WHERE hash = runlens_hash63(?1) AND text = ?1 LIMIT 1";
+	static const char add[] =
+		"INSERT INTO specs (hash, text) VALUES (runlens_hash63(?1), ?1)";
 	const char *what = "cannot record the pipeline file";
+	struct rl_err e = RL_ERR_INIT;
+	if (one_id(s, get, text, 0, 0, 0, id, what, &e) == 0 || e.code != RL_E_NOT_FOUND) {
+		int rc = e.code == RL_E_OK ? 0 : rl_err_set(err, e.code, "%s", rl_err_msg(&e));
+		rl_err_clear(&e);
+		return rc;
+	}
+	rl_err_clear(&e);
 	sqlite3_stmt *st = store_stmt(s, add, err);
 	if (!st)
 		return -1;
@@ -403,7 +416,8 @@ int store_spec_add(struct store *s, const char *text, int64_t *id,
 		return store_fail(s, sqlite3_errcode(s->db), what, err);
 	if (store_run_stmt(s, st, what, err) < 0)
 		return -1;
-	return one_id(s, get, text, 0, 0, 0, id, what, err);
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
 }
 
 int store_run_id_by_name(struct store *s, const char *name, int64_t *id,

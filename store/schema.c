@@ -19,6 +19,54 @@
 #define NEWEST_NOTE_OF(ID) \
 	"(SELECT text FROM notes n WHERE n.run_id = " ID " ORDER BY n.id DESC LIMIT 1)"
 
+/* The triggers of the schema, each as sqlite_schema keeps its text (the
+ * statement without its ';'): the migrations create them from these, and
+ * store_migrate checks that a store holds no other (a crafted trigger
+ * would run whatever it says on the store's own writes). */
+#define TRIGGER_RUN_TAGS_ADDED                                         \
+	"CREATE TRIGGER run_tags_added AFTER INSERT ON run_tags BEGIN " \
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("NEW.run_id") " WHERE id = NEW.run_id; END"
+#define TRIGGER_RUN_TAGS_REMOVED                                         \
+	"CREATE TRIGGER run_tags_removed AFTER DELETE ON run_tags BEGIN " \
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("OLD.run_id") " WHERE id = OLD.run_id; END"
+#define TRIGGER_RUN_TAGS_CHANGED                                                          \
+	"CREATE TRIGGER run_tags_changed AFTER UPDATE ON run_tags BEGIN "                  \
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("OLD.run_id") " WHERE id = OLD.run_id; " \
+	"UPDATE runs SET tag_list = " TAG_LIST_OF("NEW.run_id") " WHERE id = NEW.run_id; END"
+#define TRIGGER_NOTES_ADDED                                      \
+	"CREATE TRIGGER notes_added AFTER INSERT ON notes BEGIN " \
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("NEW.run_id") " WHERE id = NEW.run_id; END"
+#define TRIGGER_NOTES_REMOVED                                      \
+	"CREATE TRIGGER notes_removed AFTER DELETE ON notes BEGIN " \
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("OLD.run_id") " WHERE id = OLD.run_id; END"
+#define TRIGGER_NOTES_CHANGED                                                             \
+	"CREATE TRIGGER notes_changed AFTER UPDATE ON notes BEGIN "                        \
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("OLD.run_id") " WHERE id = OLD.run_id; " \
+	"UPDATE runs SET note = " NEWEST_NOTE_OF("NEW.run_id") " WHERE id = NEW.run_id; END"
+#define TRIGGER_SPECS_UNUSED                                                         \
+	"CREATE TRIGGER specs_unused AFTER DELETE ON runs WHEN OLD.spec_id IS NOT NULL " \
+	"AND NOT EXISTS (SELECT 1 FROM runs WHERE spec_id = OLD.spec_id) BEGIN "        \
+	"DELETE FROM specs WHERE id = OLD.spec_id; END"
+
+#define TRIGGER_RUNS_COUNTED                                               \
+	"CREATE TRIGGER runs_counted AFTER INSERT ON runs BEGIN "           \
+	"UPDATE counters SET value = NEW.id WHERE name = 'run_id' AND value < NEW.id; END"
+#define TRIGGER_CONTEXTS_UNUSED                                                         \
+	"CREATE TRIGGER contexts_unused AFTER DELETE ON attempts WHEN OLD.context_id "   \
+	"IS NOT NULL AND NOT EXISTS (SELECT 1 FROM attempts WHERE context_id = "         \
+	"OLD.context_id) BEGIN DELETE FROM contexts WHERE id = OLD.context_id; END"
+#define TRIGGER_CONTEXT_PIECES_UNUSED                                                  \
+	"CREATE TRIGGER context_pieces_unused AFTER DELETE ON context_parts WHEN NOT "  \
+	"EXISTS (SELECT 1 FROM context_parts WHERE piece_id = OLD.piece_id) BEGIN "     \
+	"DELETE FROM context_pieces WHERE id = OLD.piece_id; END"
+
+static const char *const triggers[] = {
+	TRIGGER_RUN_TAGS_ADDED, TRIGGER_RUN_TAGS_REMOVED, TRIGGER_RUN_TAGS_CHANGED,
+	TRIGGER_NOTES_ADDED,	TRIGGER_NOTES_REMOVED,	  TRIGGER_NOTES_CHANGED,
+	TRIGGER_SPECS_UNUSED,	TRIGGER_RUNS_COUNTED,	  TRIGGER_CONTEXTS_UNUSED,
+	TRIGGER_CONTEXT_PIECES_UNUSED,
+};
+
 static const char *const migrations[] = {
 	/* 1: everything SPEC.md describes */
 	"CREATE TABLE pipelines ("
@@ -208,20 +256,8 @@ static const char *const migrations[] = {
 	"WHERE id IN (SELECT run_id FROM run_tags);"
 	"UPDATE runs SET note = " NEWEST_NOTE_OF("runs.id") " "
 	"WHERE id IN (SELECT run_id FROM notes);"
-	"CREATE TRIGGER run_tags_added AFTER INSERT ON run_tags BEGIN "
-	"UPDATE runs SET tag_list = " TAG_LIST_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
-	"CREATE TRIGGER run_tags_removed AFTER DELETE ON run_tags BEGIN "
-	"UPDATE runs SET tag_list = " TAG_LIST_OF("OLD.run_id") " WHERE id = OLD.run_id; END;"
-	"CREATE TRIGGER run_tags_changed AFTER UPDATE ON run_tags BEGIN "
-	"UPDATE runs SET tag_list = " TAG_LIST_OF("OLD.run_id") " WHERE id = OLD.run_id; "
-	"UPDATE runs SET tag_list = " TAG_LIST_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
-	"CREATE TRIGGER notes_added AFTER INSERT ON notes BEGIN "
-	"UPDATE runs SET note = " NEWEST_NOTE_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
-	"CREATE TRIGGER notes_removed AFTER DELETE ON notes BEGIN "
-	"UPDATE runs SET note = " NEWEST_NOTE_OF("OLD.run_id") " WHERE id = OLD.run_id; END;"
-	"CREATE TRIGGER notes_changed AFTER UPDATE ON notes BEGIN "
-	"UPDATE runs SET note = " NEWEST_NOTE_OF("OLD.run_id") " WHERE id = OLD.run_id; "
-	"UPDATE runs SET note = " NEWEST_NOTE_OF("NEW.run_id") " WHERE id = NEW.run_id; END;"
+	TRIGGER_RUN_TAGS_ADDED ";" TRIGGER_RUN_TAGS_REMOVED ";" TRIGGER_RUN_TAGS_CHANGED ";"
+	TRIGGER_NOTES_ADDED ";" TRIGGER_NOTES_REMOVED ";" TRIGGER_NOTES_CHANGED ";"
 	/* ... and a run's pipeline file kept once per distinct text (specs),
 	 * not in every run row: most runs of a pipeline share it, and a row of
 	 * a few hundred bytes instead of kilobytes keeps a page of runs on few
@@ -231,9 +267,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE specs (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);"
 	"ALTER TABLE runs ADD COLUMN spec_id INTEGER REFERENCES specs(id);"
 	"CREATE INDEX runs_by_spec ON runs(spec_id) WHERE spec_id IS NOT NULL;"
-	"CREATE TRIGGER specs_unused AFTER DELETE ON runs WHEN OLD.spec_id IS NOT NULL "
-	"AND NOT EXISTS (SELECT 1 FROM runs WHERE spec_id = OLD.spec_id) BEGIN "
-	"DELETE FROM specs WHERE id = OLD.spec_id; END;",
+	TRIGGER_SPECS_UNUSED ";",
 	/* 4: a record you can trust.  A run keeps the id and name of the run
 	 * it reran even when that one is deleted (rerun_of is cleared by its
 	 * foreign key); a step run keeps the params it received, its own tags,
@@ -274,7 +308,61 @@ static const char *const migrations[] = {
 	"  value_json TEXT NOT NULL,"
 	"  PRIMARY KEY (attempt_id, output, key)"
 	") WITHOUT ROWID;",
-	/* issue 19: a baseline by rule, "the newest completed run matching
+	/* 5: run ids are never given twice, and each context is kept once.
+	 * A run's id names its folder (runs/ID: logs, checkpoints), so an id
+	 * freed by deleting the newest run must not come back: counters keeps
+	 * the highest id ever given ('run_id'), new runs take the next one,
+	 * and the trigger keeps it right whoever inserts a run.  (The highest
+	 * id of a store before this one is all it can know: a newest run
+	 * deleted before the upgrade gives its id once more, and the runner
+	 * refuses to reuse a folder that is still there.)
+	 * An attempt's context.json is kept as pieces cut where its content
+	 * says (store/contexts.c), each piece once in context_pieces: the
+	 * run's params and context, the same in every step and attempt, take
+	 * their room once, not once per attempt; contexts is each distinct
+	 * text once (by its hash, size and pieces), attempts.context_id
+	 * names it.  Rows written before keep theirs in attempts.context_json
+	 * (moving them would rewrite every attempt of the store).  Triggers
+	 * drop a context with its last attempt, a piece with its last use.
+	 * And each pipeline file is kept once, not twice: specs was UNIQUE
+	 * on its text, so its index held every text again (30 MB for a file
+	 * with three 10 MB params); it is found by the hash of its text now
+	 * (runlens_hash63, store/db.c), the table rebuilt with the same ids. */
+	"CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO counters (name, value) SELECT 'run_id', coalesce(max(id), 0) FROM runs;"
+	TRIGGER_RUNS_COUNTED ";"
+	"CREATE TABLE context_pieces ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash INTEGER NOT NULL,"
+	"  data BLOB NOT NULL"
+	");"
+	"CREATE INDEX context_pieces_by_hash ON context_pieces(hash);"
+	"CREATE TABLE contexts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL"
+	");"
+	"CREATE INDEX contexts_by_hash ON contexts(hash, size);"
+	"CREATE TABLE context_parts ("
+	"  context_id INTEGER NOT NULL REFERENCES contexts(id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  piece_id INTEGER NOT NULL REFERENCES context_pieces(id),"
+	"  PRIMARY KEY (context_id, seq)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX context_parts_by_piece ON context_parts(piece_id);"
+	"ALTER TABLE attempts ADD COLUMN context_id INTEGER REFERENCES contexts(id);"
+	"CREATE INDEX attempts_by_context ON attempts(context_id) WHERE context_id IS NOT NULL;"
+	TRIGGER_CONTEXTS_UNUSED ";" TRIGGER_CONTEXT_PIECES_UNUSED ";"
+	"DROP TRIGGER specs_unused;"
+	"CREATE TABLE specs_by_hash (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, "
+	"text TEXT NOT NULL);"
+	"INSERT INTO specs_by_hash (id, hash, text) SELECT id, runlens_hash63(text), text "
+	"FROM specs;"
+	"DROP TABLE specs;"
+	"ALTER TABLE specs_by_hash RENAME TO specs;"
+	"CREATE INDEX specs_by_hash ON specs(hash);"
+	TRIGGER_SPECS_UNUSED ";",
+	/* 6 (issue 19): a baseline by rule, "the newest completed run matching
 	 * EXPR": set with `pin --where EXPR PIPELINE` (baseline_where), or
 	 * by the pipeline file's "baseline" (baseline_where_file, as its
 	 * newest run read it); a pinned run comes first, then the first of
@@ -295,7 +383,82 @@ static int read_version(struct store *s, int *v, struct rl_err *err)
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		*v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot read the store", err);
+	if (rc != SQLITE_ROW)
+		return store_fail(s, rc, "cannot read the store", err);
+	/* user_version is any 32-bit number: no runlens writes a negative one
+	 * (and it would index the migrations before their start) */
+	if (*v < 0)
+		return rl_err_set(err, RL_E_CORRUPT,
+				  "the store database is damaged (schema version %d); restore "
+				  "it from a backup, or move it away to start a new store", *v);
+	return 0;
+}
+
+static int is_our_trigger(const char *name, const char *sql)
+{
+	for (size_t i = 0; i < sizeof triggers / sizeof triggers[0]; i++) {
+		const char *t = triggers[i];
+		size_t lead = strlen("CREATE TRIGGER ");
+		size_t len = strcspn(t + lead, " ");
+		if (strlen(name) == len && !strncmp(t + lead, name, len))
+			return sql && !strcmp(sql, t);
+	}
+	return 0;
+}
+
+/* A store runlens made holds tables, indexes and the triggers above,
+ * nothing else: a view (whatever it computes, say a recursive query that
+ * never ends, would be read in place of a table), a virtual table or a
+ * trigger of someone else's (run on the store's own writes, the liveness
+ * check's and migrations' included) makes it a crafted database. */
+static int check_objects(struct store *s, struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT type, name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') "
+		"OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL%')";
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), bad = 0;
+	char what[32] = "";
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *text = (const char *)sqlite3_column_text(st, 2);
+		if (type && name && !strcmp(type, "trigger") && is_our_trigger(name, text))
+			continue;
+		snprintf(what, sizeof what, "%s", type && !strcmp(type, "table") ? "virtual table"
+						  : type ? type : "object");
+		bad = 1;
+		break;
+	}
+	sqlite3_finalize(st);
+	if (bad)
+		return rl_err_set(err, RL_E_CORRUPT,
+				  "the store database is damaged (it holds a %s runlens does not "
+				  "make); restore it from a backup, or move it away to start a "
+				  "new store", what);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, rc, "cannot read the store", err);
+}
+
+/* After the migrations: no row refers to one that is not there, in the
+ * tables whose parent a migration rebuilds (runs: specs, schema 5).  Not
+ * every table: the check visits every row, and metrics can have hundreds
+ * of millions. */
+static int foreign_keys_hold(struct store *s, struct rl_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check(runs)", -1, &st, NULL);
+	char table[64] = "";
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		snprintf(table, sizeof table, "%s", t ? (const char *)t : "?");
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return rl_err_set(err, RL_E_CORRUPT,
+				  "the store database is damaged (a row of %s refers to one that "
+				  "is not there); restore it from a backup, or move it away to "
+				  "start a new store", table);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, rc, "cannot check the store", err);
 }
 
 static int too_new(struct store *s, int v, struct rl_err *err)
@@ -320,15 +483,28 @@ int store_migrate(struct store *s, struct rl_err *err)
 		return -1;
 	if (v > STORE_SCHEMA_VERSION)
 		return too_new(s, v, err);
+	if (check_objects(s, err) < 0)
+		return -1;
 	if (v == STORE_SCHEMA_VERSION)
 		return 0;
+	if (s->access == STORE_ACCESS_READ_ONLY)
+		return rl_err_set(err, RL_E_READ_ONLY,
+				  "store %s needs an upgrade (schema %d -> %d), and it is "
+				  "read-only for you: the next runlens command of someone who "
+				  "may write it upgrades it", s->dir, v, STORE_SCHEMA_VERSION);
 	if (s->readonly)
 		return rl_err_set(err, RL_E_DB,
 				  "store %s needs an upgrade (schema %d -> %d); "
 				  "open it once without read-only",
 				  s->dir, v, STORE_SCHEMA_VERSION);
-	if (store_exec(s, "BEGIN IMMEDIATE", err) < 0)
+	/* a migration that rebuilds a table (schema 5: specs) drops the one
+	 * other tables refer to: foreign keys are off while migrations run
+	 * (the pragma does nothing inside a transaction) and checked at the
+	 * end instead */
+	if (store_exec(s, "PRAGMA foreign_keys=OFF", err) < 0)
 		return -1;
+	if (store_exec(s, "BEGIN IMMEDIATE", err) < 0)
+		goto cleanup;
 	/* re-read under the write lock: another process may have migrated */
 	if (read_version(s, &v, err) < 0)
 		goto cleanup;
@@ -344,6 +520,8 @@ int store_migrate(struct store *s, struct rl_err *err)
 			goto cleanup;
 		}
 	}
+	if (foreign_keys_hold(s, err) < 0)
+		goto cleanup;
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", NMIGRATIONS);
 	if (store_exec(s, pragma, err) < 0 || store_exec(s, "COMMIT", err) < 0)
@@ -352,5 +530,7 @@ int store_migrate(struct store *s, struct rl_err *err)
 cleanup:
 	if (rc < 0)
 		store_rollback(s);
+	if (store_exec(s, "PRAGMA foreign_keys=ON", rc < 0 ? NULL : err) < 0)
+		rc = -1;
 	return rc;
 }

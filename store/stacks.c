@@ -15,11 +15,11 @@
 static void read_stack(sqlite3_stmt *st, struct store_stack *k)
 {
 	k->id = sqlite3_column_int64(st, 0);
-	k->name = col_text(st, 1);
-	k->artifact_store = col_text(st, 2);
-	k->orchestrator = col_text(st, 3);
-	k->components_json = col_text(st, 4);
-	k->created_ms = sqlite3_column_int64(st, 5);
+	k->name = col_text_or(st, 1, "");
+	k->artifact_store = col_text_or(st, 2, "");
+	k->orchestrator = col_text_or(st, 3, "local");
+	k->components_json = col_text_or(st, 4, "{}");
+	k->created_ms = col_ms(st, 5);
 }
 
 int store_stack_put(struct store *s, const char *name, const char *artifact_store,

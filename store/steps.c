@@ -2,6 +2,7 @@
 #include "config.h"
 #include "store/internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,13 +16,13 @@ static void read_step(sqlite3_stmt *st, struct store_step_run *r)
 {
 	r->id = sqlite3_column_int64(st, 0);
 	r->run_id = sqlite3_column_int64(st, 1);
-	r->name = col_text(st, 2);
-	r->status = col_text(st, 3);
-	r->position = sqlite3_column_int(st, 4);
-	r->attempts = sqlite3_column_int(st, 5);
-	r->max_attempts = sqlite3_column_int(st, 6);
-	r->started_ms = sqlite3_column_int64(st, 7);
-	r->ended_ms = sqlite3_column_int64(st, 8);
+	r->name = col_text_or(st, 2, "");
+	r->status = col_text_or(st, 3, "");
+	r->position = col_int(st, 4, INT_MIN, INT_MAX);
+	r->attempts = col_int(st, 5, 0, INT_MAX);
+	r->max_attempts = col_int(st, 6, 1, INT_MAX);
+	r->started_ms = col_ms(st, 7);
+	r->ended_ms = col_ms(st, 8);
 	r->error = col_text(st, 9);
 	r->cache_key = col_text(st, 10);
 	r->cached_from = sqlite3_column_int64(st, 11);
@@ -401,15 +402,18 @@ static int attempt_create(struct store *s, int64_t step_run_id, int number,
 {
 	static const char sql[] =
 		"INSERT INTO attempts (step_run_id, number, status, started_ms, "
-		"stdout_path, stderr_path, context_json) VALUES (?, ?, 'running', ?, ?, ?, ?)";
+		"stdout_path, stderr_path, context_id) VALUES (?, ?, 'running', ?, ?, ?, ?)";
 	static const char bump[] =
 		"UPDATE step_runs SET attempts = max(attempts, ?2) WHERE id = ?1";
+	int64_t ctx = 0;
+	if (context_json && store_context_add(s, context_json, &ctx, err) < 0)
+		return -1;
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;
 	if (bind_i64(st, 1, step_run_id) || sqlite3_bind_int(st, 2, number) ||
 	    bind_i64(st, 3, started_ms) || bind_text(st, 4, stdout_path) ||
-	    bind_text(st, 5, stderr_path) || bind_text(st, 6, context_json))
+	    bind_text(st, 5, stderr_path) || bind_id(st, 6, ctx))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot record the attempt", err);
 	if (store_run_stmt(s, st, "cannot record the attempt", err) < 0)
 		return -1;
@@ -462,7 +466,7 @@ int store_attempts_of(struct store *s, int64_t step_run_id,
 	static const char sql[] =
 		"SELECT id, step_run_id, number, status, started_ms, ended_ms, "
 		"exit_code, signal, timed_out, stdout_path, stderr_path, error, "
-		"context_json FROM attempts WHERE step_run_id = ? ORDER BY number";
+		"context_json, context_id FROM attempts WHERE step_run_id = ? ORDER BY number";
 	*rows = NULL;
 	*n = 0;
 	sqlite3_stmt *st = store_stmt(s, sql, err);
@@ -470,7 +474,7 @@ int store_attempts_of(struct store *s, int64_t step_run_id,
 		return -1;
 	if (bind_i64(st, 1, step_run_id))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot read attempts", err);
-	int rc, cap = 0;
+	int rc, cap = 0, failed = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_attempt *a = grow_rows((void **)rows, n, &cap, sizeof(*a));
 		if (!a) {
@@ -479,26 +483,34 @@ int store_attempts_of(struct store *s, int64_t step_run_id,
 		}
 		a->id = sqlite3_column_int64(st, 0);
 		a->step_run_id = sqlite3_column_int64(st, 1);
-		a->number = sqlite3_column_int(st, 2);
-		a->status = col_text(st, 3);
-		a->started_ms = sqlite3_column_int64(st, 4);
-		a->ended_ms = sqlite3_column_int64(st, 5);
+		a->number = col_int(st, 2, INT_MIN, INT_MAX);
+		a->status = col_text_or(st, 3, "");
+		a->started_ms = col_ms(st, 4);
+		a->ended_ms = col_ms(st, 5);
 		a->exit_code = sqlite3_column_type(st, 6) == SQLITE_NULL
 				       ? -1
-				       : sqlite3_column_int(st, 6);
-		a->signal = sqlite3_column_int(st, 7);
-		a->timed_out = sqlite3_column_int(st, 8);
+				       : col_int(st, 6, -1, 255);
+		a->signal = col_int(st, 7, 0, 255);
+		a->timed_out = col_int(st, 8, 0, 1);
 		a->stdout_path = col_text(st, 9);
 		a->stderr_path = col_text(st, 10);
 		a->error = col_text(st, 11);
 		a->context_json = col_text(st, 12);
+		/* schema 5 keeps the context apart (store/contexts.c); rows
+		 * written before, in the row */
+		if (!a->context_json && sqlite3_column_type(st, 13) != SQLITE_NULL &&
+		    store_context_text(s, sqlite3_column_int64(st, 13), &a->context_json,
+				       err) < 0) {
+			failed = 1;
+			break;
+		}
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (failed || rc != SQLITE_DONE) {
 		store_attempts_free(*rows, *n);
 		*rows = NULL;
 		*n = 0;
-		return store_fail(s, rc, "cannot read attempts", err);
+		return failed ? -1 : store_fail(s, rc, "cannot read attempts", err);
 	}
 	return 0;
 }

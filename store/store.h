@@ -15,6 +15,16 @@
  *  - Writes: callers group writes with store_begin()/store_commit(); a write
  *    outside a transaction runs in its own implicit transaction.
  *  - Lists are paged by key (keyset pagination), never by OFFSET.
+ *
+ * What a record holds: a store may be damaged or crafted (a copy from
+ * anywhere), so what is read is made safe to use here, once.  A text
+ * field whose column the schema declares NOT NULL is never NULL ("" in a
+ * damaged row; JSON fields their default, "{}" or "null"); a field
+ * documented as "may be NULL" can be.  Times outside the epoch .. year
+ * 9999 read as 0 (unset), counts and sizes below 0 as 0, small ints
+ * (attempts, exit codes, signals) within their range.  A store holding a
+ * view, a virtual table, a trigger runlens does not make or a negative
+ * schema version is refused as damaged (RL_E_CORRUPT) when opened.
  */
 #ifndef RUNLENS_STORE_STORE_H
 #define RUNLENS_STORE_STORE_H
@@ -23,7 +33,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_DB_NAME "runlens.db"
 
 struct store;
@@ -41,6 +51,17 @@ enum store_open_flags {
  * DIR/artifacts and DIR/runs are created with STORE_CREATE. */
 int store_open(const char *dir, unsigned flags, struct store **out,
 	       struct rl_err *err);
+
+/* A store this user may not write (the folder or runlens.db) is opened
+ * read-only without STORE_READONLY too (store/open.c says how): it reads
+ * as any other, and every write fails with RL_E_READ_ONLY naming it.
+ * store_access says which. */
+enum store_access {
+	STORE_ACCESS_WRITE,	/* opened to write */
+	STORE_ACCESS_READ_ASKED, /* opened read-only: STORE_READONLY */
+	STORE_ACCESS_READ_ONLY,	/* read-only: this user may not write it */
+};
+enum store_access store_access(const struct store *s);
 
 /* Finalize every statement and close.  Accepts NULL; clears *s. */
 void store_close(struct store **s);
@@ -72,7 +93,10 @@ int store_read_begin(struct store *s, int *began, struct rl_err *err);
 void store_read_end(struct store *s, int began);
 
 /* A number that changes whenever another connection commits (PRAGMA
- * data_version): how the browser notices new runs without re-reading. */
+ * data_version): how the browser notices new runs without re-reading.
+ * A read-only snapshot (store/open.c) that went stale is opened again
+ * here, which also changes the number: call it between reads, never
+ * while a statement of the store is being stepped. */
 int store_data_version(struct store *s, int64_t *v, struct rl_err *err);
 
 /* Run PRAGMA integrity_check; *ok = 1 when it answers "ok". */
@@ -150,6 +174,12 @@ struct store_run_new {
 	const char *context_json;
 };
 
+/* Key of a run in the newest-first order: (started_ms DESC, id DESC). */
+struct store_run_cursor {
+	int64_t started_ms;
+	int64_t id;
+};
+
 struct store_run {
 	int64_t id;
 	int64_t pipeline_id;
@@ -175,12 +205,10 @@ struct store_run {
 	char *runner_token;
 	char **tags; /* ntags strings, sorted */
 	int ntags;
-};
-
-/* Key of a run in the newest-first order: (started_ms DESC, id DESC). */
-struct store_run_cursor {
-	int64_t started_ms;
-	int64_t id;
+	/* its place in the newest-first order as stored, the cursor that
+	 * pages on from it (started_ms above is made safe to compute with,
+	 * this is not: a cursor from it could page back onto the run) */
+	struct store_run_cursor at;
 };
 
 int store_run_create(struct store *s, const struct store_run_new *r,
@@ -235,9 +263,10 @@ int store_run_previous_completed(struct store *s, int64_t pipeline_id,
 				 const struct store_run_cursor *before,
 				 int64_t *id, struct rl_err *err);
 
-/* A page of runs, newest first, after the cursor (NULL: from the newest),
- * of one pipeline (pipeline_id > 0) or of all.  Rows carry every field
- * but spec_json.  *rows is malloc'd. */
+/* A page of runs, newest first, after the cursor (NULL: from the newest;
+ * the next page: after the last row's .at), of one pipeline (pipeline_id
+ * > 0) or of all.  Rows carry every field but spec_json.  *rows is
+ * malloc'd. */
 int store_runs_page(struct store *s, int64_t pipeline_id,
 		    const struct store_run_cursor *after, int limit,
 		    struct store_run **rows, int *n, struct rl_err *err);

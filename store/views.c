@@ -10,13 +10,13 @@
 
 static void read_view(sqlite3_stmt *st, struct store_saved_view *v)
 {
-	v->name = col_text(st, 0);
+	v->name = col_text_or(st, 0, "");
 	v->pipeline_id = sqlite3_column_int64(st, 1);
 	v->filter = col_text(st, 2);
 	v->sort = col_text(st, 3);
 	v->columns_json = col_text(st, 4);
 	v->baseline_run_id = sqlite3_column_int64(st, 5);
-	v->created_ms = sqlite3_column_int64(st, 6);
+	v->created_ms = col_ms(st, 6);
 }
 
 int store_view_save(struct store *s, const struct store_saved_view *v, struct rl_err *err)

@@ -76,7 +76,8 @@ int tui_refuse_read_only(struct tui *t, const char *what)
 {
 	if (!t->read_only)
 		return 0;
-	tui_error(t, "read-only: %s is disabled (started with --read-only)", what);
+	tui_error(t, "read-only: %s is disabled (%s)", what,
+		  t->read_only == 2 ? "you may not write this store" : "started with --read-only");
 	return 1;
 }
 
@@ -416,6 +417,11 @@ int tui_main(const struct tui_opts *o, struct rl_err *err)
 		t.trace = fopen(trace, "a");
 	if (session_open(o->store_flag, o->read_only ? SESSION_READONLY : 0, &t.store, err) < 0)
 		goto cleanup;
+	/* a store this user may not write browses as with --read-only */
+	if (store_access(t.store) == STORE_ACCESS_READ_ONLY)
+		t.read_only = 2;
+	if (session_note())
+		snprintf(t.notice, sizeof t.notice, "%s", session_note());
 	if (o->run_ref && session_resolve_run(t.store, o->run_ref, &open_run, err) < 0)
 		goto cleanup;
 	if (start_screen(&t, err) < 0 || first_views(&t, open_run, err) < 0)

@@ -87,7 +87,7 @@ struct view {
 
 struct tui {
 	struct store *store;
-	int read_only;
+	int read_only; /* 1: --read-only, 2: a store this user may not write */
 	int color;  /* colours in use (not NO_COLOR, terminal has them) */
 	int utf8;   /* the locale is UTF-8: block characters and "…" */
 	int lines, cols;

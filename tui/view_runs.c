@@ -76,7 +76,7 @@ static int push_run(struct runs_view *rv, struct tui *t, const struct store_run 
 		}
 	}
 	rv->ids[rv->tb.nrows] = r->id;
-	rv->info[rv->tb.nrows] = (struct rowinfo){ r->pipeline_id, r->started_ms, 0 };
+	rv->info[rv->tb.nrows] = (struct rowinfo){ r->pipeline_id, r->at, 0 };
 	int rc = table_push_attrs(&rv->tb, cells, attrs);
 	if (rc == 0)
 		rv->tb.marked[rv->tb.nrows - 1] = mark[0] != 0;
@@ -116,10 +116,8 @@ static int load_page_read(struct runs_view *rv, struct tui *t, struct rl_err *er
 		if (store_runs_page(t->store, rv->pipeline_id, first ? NULL : &rv->next, PAGE,
 				    &rows, &n, err) < 0)
 			return -1;
-		if (n) {
-			rv->next.started_ms = rows[n - 1].started_ms;
-			rv->next.id = rows[n - 1].id;
-		}
+		if (n)
+			rv->next = rows[n - 1].at;
 		rv->more = n == PAGE;
 	}
 	/* default metric columns: those of the newest run that has metrics */

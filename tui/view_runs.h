@@ -30,7 +30,8 @@ struct mcol {
 
 /* What a row's metric cells are computed from, when it is first shown. */
 struct rowinfo {
-	int64_t pipeline_id, started_ms;
+	int64_t pipeline_id;
+	struct store_run_cursor at; /* the run's place, for its baseline */
 	int filled;
 };
 

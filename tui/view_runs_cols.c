@@ -177,7 +177,7 @@ static void fill_row(struct runs_view *rv, struct tui *t, int row)
 	struct store_run r = { 0 };
 	r.id = id;
 	r.pipeline_id = ri->pipeline_id;
-	r.started_ms = ri->started_ms;
+	r.at = ri->at;
 	int64_t base = rv->baseline_override && rv->baseline_override != id
 			       ? rv->baseline_override
 			       : baseline_of(t->store, &r);

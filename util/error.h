@@ -23,6 +23,7 @@
 	X(BUSY,      1, "database is busy")                                 \
 	X(CORRUPT,   1, "store database is damaged")                        \
 	X(TOO_NEW,   1, "store was written by a newer runlens")             \
+	X(READ_ONLY, 1, "the store is read-only")                           \
 	X(NOMEM,     1, "out of memory")                                    \
 	X(INTERRUPTED, 1, "interrupted")
 

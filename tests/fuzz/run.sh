@@ -4,8 +4,8 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]
 #
 # SECONDS per target (default 60); targets: spec filter ingest context mask
-# (default: all).  The build goes to $FUZZ_BUILD (default _build-fuzz in
-# the source tree), configured with CC=clang, AddressSanitizer,
+# store (default: all).  The build goes to $FUZZ_BUILD (default _build-fuzz
+# in the source tree), configured with CC=clang, AddressSanitizer,
 # UndefinedBehaviorSanitizer and -fsanitize=fuzzer-no-link; each target is
 # linked with -fsanitize=fuzzer (`make fuzz`).  New inputs go to
 # $FUZZ_BUILD/corpus/TARGET (the seeds in tests/fuzz/corpus/TARGET are only
@@ -18,7 +18,7 @@
 set -eu
 SECS=${1:-60}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-spec filter ingest context mask}
+TARGETS=${*:-spec filter ingest context mask store}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 B=${FUZZ_BUILD:-$SRC/_build-fuzz}
 CC=${CC:-clang}
@@ -58,8 +58,12 @@ for t in $TARGETS; do
 	echo "fuzz: $t for ${SECS}s"
 	seed=""
 	[ -n "${FUZZ_SEED:-}" ] && seed="-seed=$FUZZ_SEED"
+	# a store is a whole SQLite file: its seeds are small stores (512-byte
+	# pages) of 20 to 100 KB, which must not be cut
+	maxlen=8192
+	[ "$t" = store ] && maxlen=131072
 	if "$M/tests/fuzz/fuzz_$t" -max_total_time="$SECS" -print_final_stats=1 $seed \
-		-timeout=10 -rss_limit_mb=2048 -max_len=8192 $dict \
+		-timeout=10 -rss_limit_mb=2048 -max_len=$maxlen $dict \
 		-artifact_prefix="$B/crashes/$t-" \
 		"$B/corpus/$t" "$SRC/tests/fuzz/corpus/$t" >"$log" 2>&1; then
 		:
