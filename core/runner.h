@@ -55,6 +55,8 @@ struct runner_opts {
 	char *const *tags;
 	int ntags;
 	int jobs; /* <= 0: number of CPUs */
+	int cpus; /* the CPU budget of local steps (resources.cpus); <= 0: the
+		     machine's.  Not used on an executor that places jobs */
 	int no_cache;
 	const char *stack; /* or NULL */
 	const char *store_flag; /* --store, or NULL */

@@ -9,6 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "core/exec/executor.h"
+#include "store/store.h"
 #include "util/fs.h"
 #include "util/timeutil.h"
 
@@ -124,6 +128,39 @@ static int runner_alive(const struct store_run *r, const char *host,
 	return now - last < SESSION_STALE_MS;
 }
 
+/* The jobs a dead runner left on a cluster (its attempts still
+ * "running" with an executor's record) are cancelled by that executor,
+ * which checks each job's name first.  Bounded in time; a failure is
+ * said on stderr (the run is marked interrupted all the same). */
+static void cancel_left_jobs(struct store *s, int64_t run_id)
+{
+	struct store_step_executor *rows = NULL;
+	int n = 0;
+	if (store_run_executors(s, run_id, &rows, &n, NULL) < 0 || n == 0)
+		goto cleanup;
+	char **mine = calloc((size_t)n, sizeof(char *));
+	for (int i = 0; mine && executor_all[i]; i++) {
+		const struct executor_ops *ops = executor_all[i];
+		int k = 0;
+		for (int j = 0; ops->cancel_recorded && j < n; j++) {
+			cJSON *o = cJSON_Parse(rows[j].executor_json);
+			const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "flavor");
+			if (!strcmp(rows[j].attempt_status, "running") && cJSON_IsString(f) &&
+			    !strcmp(f->valuestring, ops->flavor))
+				mine[k++] = rows[j].executor_json;
+			cJSON_Delete(o);
+		}
+		struct rl_err e = RL_ERR_INIT;
+		if (k && ops->cancel_recorded(mine, k, &e) < 0)
+			fprintf(stderr, "runlens: warning: run %lld: %s\n", (long long)run_id,
+				rl_err_msg(&e));
+		rl_err_clear(&e);
+	}
+	free(mine);
+cleanup:
+	store_step_executors_free(rows, n);
+}
+
 int session_reap_dead_runs(struct store *s, int *n, struct rl_err *err)
 {
 	struct store_run *rows = NULL;
@@ -135,6 +172,7 @@ int session_reap_dead_runs(struct store *s, int *n, struct rl_err *err)
 	for (int i = 0; i < nrows; i++) {
 		if (runner_alive(&rows[i], host, now))
 			continue;
+		cancel_left_jobs(s, rows[i].id);
 		if (store_run_mark_interrupted(s, rows[i].id, now, err) < 0)
 			goto cleanup;
 		marked++;
