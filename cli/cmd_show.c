@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/show_given.h"
+#include "cli/show_jobs.h"
 #include "core/baseline.h"
 #include "core/session.h"
 #include "store/store.h"
@@ -58,6 +59,8 @@ struct show {
 	struct store_metric *ms;
 	int nm;
 	cJSON *params;
+	struct store_step_executor *jobs; /* where their jobs ran (Slurm) */
+	int njobs;
 };
 
 static int show_load(struct cli *c, const char *ref, struct store **s,
@@ -66,7 +69,8 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 	int64_t id;
 	if (cli_open_run(c, ref, s, &id, &sh->r, err) < 0 ||
 	    store_step_runs_of_run(*s, id, &sh->steps, &sh->nsteps, err) < 0 ||
-	    store_run_metrics(*s, id, &sh->ms, &sh->nm, err) < 0)
+	    store_run_metrics(*s, id, &sh->ms, &sh->nm, err) < 0 ||
+	    store_run_executors(*s, id, &sh->jobs, &sh->njobs, err) < 0)
 		return -1;
 	sh->base_id = baseline_of(*s, &sh->r);
 	if (sh->base_id && store_run_get(*s, sh->base_id, &sh->base, NULL) < 0)
@@ -86,6 +90,7 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 static void show_clear(struct show *sh)
 {
 	cJSON_Delete(sh->params);
+	store_step_executors_free(sh->jobs, sh->njobs);
 	store_metrics_free(sh->ms, sh->nm);
 	store_step_runs_free(sh->steps, sh->nsteps);
 	store_run_clear(&sh->r);
@@ -139,6 +144,7 @@ static void show_json(struct cli *c, const struct show *sh)
 		show_given_step_json(o, st);
 		cJSON_AddItemToArray(sa, o);
 	}
+	show_jobs_json(sa, sh->jobs, sh->njobs);
 	cJSON_AddItemToObject(doc, "context", show_given_json(r->context_json));
 	out_json_metrics(doc, "metrics", sh->ms, sh->nm);
 	if (sh->base_id) {
@@ -201,6 +207,7 @@ static void show_text(struct cli *c, const struct show *sh, const struct table *
 	show_given_run_text(o, sh->r.context_json);
 	fprintf(o, "\n");
 	table_print(t, o, color);
+	show_jobs_text(o, sh->jobs, sh->njobs);
 	if (sh->nm)
 		fprintf(o, "\nmetrics\n");
 	for (int i = 0; i < sh->nm; i++) {
@@ -356,6 +363,7 @@ static void step_json(struct cli *c, struct store *s, const struct step_view *v)
 		show_given_attempt_json(s, a, &v->atts[i], i == v->natts - 1, v->ms, v->nm);
 		cJSON_AddItemToArray(aa, a);
 	}
+	show_attempt_jobs_json(s, doc, aa, v->atts, v->natts);
 	cJSON *io = cJSON_AddObjectToObject(doc, "inputs");
 	for (int i = 0; i < v->nins; i++)
 		cJSON_AddItemToObject(io, v->ins[i].name, artifact_json(&v->ins[i], 1));
@@ -468,6 +476,7 @@ static void step_text(struct cli *c, struct store *s, const struct step_view *v)
 		fprintf(o, "  error     %s\n", st->error);
 	if (st->cached_from)
 		fprintf(o, "  cached    from step run %lld\n", (long long)st->cached_from);
+	show_attempt_jobs_text(o, s, v->atts, v->natts);
 	show_given_step_text(o, st);
 	print_artifacts(o, v);
 	print_metadata_metrics(o, v);

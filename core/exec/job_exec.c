@@ -129,6 +129,12 @@ int job_exec_run(const char *dir, int *exit_code, struct rl_err *err)
 	}
 	int rc = run_step(&jf, &st, err);
 	jobfile_clear(&jf);
+	char host[256];
+	if (gethostname(host, sizeof host) == 0) {
+		host[sizeof host - 1] = '\0';
+		host[strcspn(host, ".")] = '\0';
+		st.node = strdup(host);
+	}
 	if (rc == 0 && exit_status_write(dir, &st, err) < 0)
 		rc = -1;
 	if (rc == 0)

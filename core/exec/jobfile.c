@@ -153,6 +153,7 @@ int exit_status_write(const char *dir, const struct exit_status *st, struct rl_e
 	cJSON_AddNumberToObject(o, "signal", st->signal);
 	cJSON_AddNumberToObject(o, "log_error", st->log_error);
 	add_string(o, "error", st->error);
+	add_string(o, "node", st->node);
 	char *text = cJSON_PrintUnformatted(o);
 	char *path = fs_join(dir, JOBFILE_STATUS);
 	int rc = text && path ? fs_write_file(path, text, strlen(text), 0644, err)
@@ -192,8 +193,10 @@ int exit_status_read(const char *dir, struct exit_status *st)
 	if (!cJSON_IsObject(o) || json_int(o, "exit_code", &st->exit_code) < 0 ||
 	    json_int(o, "signal", &st->signal) < 0 || json_int(o, "log_error", &st->log_error) < 0)
 		rc = -1;
-	else
+	else {
 		st->error = json_str(o, "error");
+		st->node = json_str(o, "node");
+	}
 	cJSON_Delete(o);
 	return rc;
 }
@@ -202,6 +205,7 @@ void exit_status_clear(struct exit_status *st)
 {
 	if (st) {
 		free(st->error);
+		free(st->node);
 		memset(st, 0, sizeof *st);
 	}
 }

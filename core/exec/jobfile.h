@@ -10,7 +10,8 @@
  *                job-exec` before the step starts (and removed by the
  *                runner when the job is reaped or cancelled)
  *   exit_status  how the step ended ({"exit_code", "signal", "log_error",
- *                "error"}), written atomically by job-exec when it ends
+ *                "error", "node"}), written atomically by job-exec when it
+ *                ends
  *   slurm.out    what the scheduler and job-exec itself print
  */
 #ifndef RUNLENS_CORE_EXEC_JOBFILE_H
@@ -47,6 +48,7 @@ struct exit_status {
 	int signal;
 	int log_error; /* errno: a log could not be written in full */
 	char *error;   /* it could not be started: why (malloc'd), or NULL */
+	char *node;    /* the host job-exec ran on (malloc'd), or NULL */
 };
 
 int exit_status_write(const char *dir, const struct exit_status *st, struct rl_err *err);

@@ -20,6 +20,7 @@
 #include "core/exec/executor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -241,6 +242,21 @@ static int submit_now(struct executor *ex, struct sjob *j, struct rl_err *err)
 	return scmd_start(&j->submit, j->sbatch, ex->env, ex->g.query, err);
 }
 
+/* The logs exist (empty) from the start, as with every executor: a
+ * pending job's logs can be followed, and job-exec truncates them again. */
+static int create_logs(const struct exec_request *req, struct rl_err *err)
+{
+	const char *logs[2] = { req->stdout_path, req->stderr_path };
+	for (int k = 0; k < 2; k++) {
+		int fd = open(logs[k], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return rl_err_set(err, RL_E_FAIL, "cannot write '%s': %s", logs[k],
+					  strerror(errno));
+		close(fd);
+	}
+	return 0;
+}
+
 static int slurm_start(struct executor *ex, const struct exec_request *req, int64_t *job,
 		       struct rl_err *err)
 {
@@ -262,7 +278,8 @@ static int slurm_start(struct executor *ex, const struct exec_request *req, int6
 	remove_in(j->dir, JOBFILE_STATUS);
 	remove_in(j->dir, JOBFILE_OUT);
 	j->id = ++ex->next_id;
-	if (jobfile_write(j->dir, req, err) < 0 || submit_now(ex, j, err) < 0) {
+	if (create_logs(req, err) < 0 || jobfile_write(j->dir, req, err) < 0 ||
+	    submit_now(ex, j, err) < 0) {
 		job_release(j);
 		return -1;
 	}
@@ -491,7 +508,7 @@ static void observe(struct sjob *j, const struct slurm_row *row, int64_t now)
 	set_str(&j->reason, reason);
 	if (node)
 		set_str(&j->node, node);
-	if (s->phase != SLURM_WAITING)
+	if (s->phase == SLURM_ACTIVE)
 		j->seen_active = 1;
 	j->bad_since = s->phase == SLURM_WAITING && slurm_never_starts(reason)
 			       ? (j->bad_since ? j->bad_since : now)
@@ -590,7 +607,18 @@ static void end_by_status(struct sjob *j)
 	    s->signal == SIGKILL)
 		why = buf_format("%s (Slurm job %s: %s)", s->what, j->jobid, j->state);
 	int log_error = j->st.log_error;
-	end_job(j, j->st.exit_code, j->st.signal, why);
+	/* Slurm turns a KILL into a cancel (TERM, KillWait, KILL): the
+	 * runner asked for KILL, and a step that did not end by itself was
+	 * killed by it */
+	int sig = j->sent == SIGKILL && j->st.signal ? SIGKILL : j->st.signal;
+	/* ended before Slurm said so: what it will say of that exit */
+	if (s->phase != SLURM_OVER) {
+		set_str(&j->state, j->st.exit_code == 0 && !sig ? "COMPLETED" : "FAILED");
+		set_str(&j->reason, NULL);
+	}
+	if (j->st.node)
+		set_str(&j->node, j->st.node);
+	end_job(j, j->st.exit_code, sig, why);
 	j->res.log_error = log_error;
 }
 

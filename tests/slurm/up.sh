@@ -71,6 +71,10 @@ host=$(hostname -s)
 # the node as slurmd sees it, with some memory left for the machine
 eval "$(slurmd -C 2>/dev/null | head -1 | tr ' ' '\n' | grep -E '^(CPUs|Boards|SocketsPerBoard|CoresPerSocket|ThreadsPerCore|RealMemory)=' | sed 's/^/node_/')"
 mem=$((${node_RealMemory:-2048} * 9 / 10))
+# a job that does not say how much memory it needs gets this much a CPU
+# (without it, it would take the whole node's memory: one job at a time)
+defmem=$((mem / ${node_CPUs:-1} / 2))
+[ "$defmem" -gt 2048 ] && defmem=2048
 
 # cgroups give real memory limits (OUT_OF_MEMORY) and reach every process
 # of a job; without them, process groups (proctrack/pgid)
@@ -107,6 +111,7 @@ JobCompType=jobcomp/none
 JobAcctGatherType=jobacct_gather/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
+DefMemPerCPU=$defmem
 SchedulerType=sched/backfill
 SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
 EnforcePartLimits=ALL
