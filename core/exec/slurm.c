@@ -65,6 +65,7 @@ struct sjob {
 	char **sbatch;	    /* the submission, kept for a retry */
 	struct scmd *submit; /* sbatch (or the look-up before a retry) */
 	int adopting;	    /* submit is a look-up of the job by name */
+	int waiting;	    /* for its turn to be submitted (one at a time) */
 	int tries;
 	int64_t retry_at;   /* submit again then (0: not waiting) */
 	char *jobid, *state, *reason, *node;
@@ -237,9 +238,27 @@ static void end_job(struct sjob *j, int exit_code, int sig, char *why)
 static int submit_now(struct executor *ex, struct sjob *j, struct rl_err *err)
 {
 	j->adopting = 0;
+	j->waiting = 0;
 	j->tries++;
 	j->retry_at = 0;
 	return scmd_start(&j->submit, j->sbatch, ex->env, ex->g.query, err);
+}
+
+/* One sbatch at a time, in the order the runner started the jobs: Slurm
+ * queues them in that order, and the controller gets one request at a
+ * time from a run (sbatch takes a few ms). */
+static void submit_next(struct executor *ex)
+{
+	struct sjob *next = NULL;
+	for (int i = 0; i < ex->njobs; i++) {
+		struct sjob *j = &ex->jobs[i];
+		if (j->id && j->submit && !j->adopting)
+			return; /* one is on its way */
+		if (j->id && j->waiting && (!next || j->id < next->id))
+			next = j;
+	}
+	if (next && submit_now(ex, next, NULL) < 0)
+		end_job(next, -1, 0, buf_format("Slurm refused the job: sbatch could not be run"));
 }
 
 /* The logs exist (empty) from the start, as with every executor: a
@@ -278,13 +297,14 @@ static int slurm_start(struct executor *ex, const struct exec_request *req, int6
 	remove_in(j->dir, JOBFILE_STATUS);
 	remove_in(j->dir, JOBFILE_OUT);
 	j->id = ++ex->next_id;
-	if (create_logs(req, err) < 0 || jobfile_write(j->dir, req, err) < 0 ||
-	    submit_now(ex, j, err) < 0) {
+	if (create_logs(req, err) < 0 || jobfile_write(j->dir, req, err) < 0) {
 		job_release(j);
 		return -1;
 	}
 	j->phase = J_SUBMIT;
+	j->waiting = 1;
 	*job = j->id;
+	submit_next(ex);
 	return 0;
 }
 
@@ -360,8 +380,7 @@ static void looked_up(struct executor *ex, struct sjob *j)
 		}
 	}
 	scmd_free(&j->submit);
-	if (submit_now(ex, j, NULL) < 0)
-		end_job(j, -1, 0, buf_format("Slurm refused the job: sbatch could not be run"));
+	j->waiting = 1;
 }
 
 static void retry_submits(struct executor *ex, int64_t now)
@@ -373,10 +392,10 @@ static void retry_submits(struct executor *ex, int64_t now)
 		char *arg = buf_format("--name=%s", j->name);
 		char *argv[] = { "squeue", "-h", "-t", "all", arg, "-o", SLURM_SQUEUE_FORMAT, NULL };
 		j->adopting = 1;
+		j->retry_at = 0;
 		if (!arg || scmd_start(&j->submit, argv, ex->env, ex->g.query, NULL) < 0) {
 			j->adopting = 0;
-			if (submit_now(ex, j, NULL) < 0)
-				end_job(j, -1, 0, buf_format("Slurm refused the job: sbatch could not be run"));
+			j->waiting = 1;
 		}
 		free(arg);
 	}
@@ -392,7 +411,7 @@ static void slurm_signal(struct executor *ex, int64_t id, int sig)
 		return;
 	if (!j->sig || sig == SIGKILL)
 		j->sig = sig;
-	if (j->phase == J_SUBMIT && !j->submit) {
+	if (j->phase == J_SUBMIT && !j->submit && (j->waiting || j->retry_at)) {
 		/* waiting to be submitted again: it never will be */
 		j->sent = sig;
 		end_job(j, -1, sig, NULL);
@@ -740,6 +759,7 @@ static void pump_children(struct executor *ex, int64_t now)
 		else
 			submitted(ex, j, now);
 	}
+	submit_next(ex);
 }
 
 static int slurm_wait(struct executor *ex, int timeout_ms, int wake_fd, struct rl_err *err)
