@@ -334,8 +334,9 @@ cleanup:
 
 /* The CPUs of the local budget step S takes while it runs: its
  * resources.cpus, at most the whole budget (a step that asks for more
- * runs alone); none on an executor that places jobs itself (Slurm), where
- * -j alone caps the jobs in flight. */
+ * runs alone).  A step that does not say takes none (-j alone caps it,
+ * as it always did), and so does every step on an executor that places
+ * jobs itself (Slurm), where -j caps the jobs in flight. */
 static int cpu_slots(const struct run *r, const struct rstep *s)
 {
 	if (r->ex_ops->places_jobs)

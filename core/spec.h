@@ -51,7 +51,8 @@ struct spec_env {
 /* A step's "resources", checked (core/spec_resources.c); the strings and
  * the array are borrowed from the file's JSON (spec->root). */
 struct spec_resources {
-	int cpus;		 /* >= 1 (1 when not given): slots, --cpus-per-task */
+	int cpus;		 /* >= 1, or 0 when not given: CPUs of the local
+				    budget (--cpus), --cpus-per-task (1) */
 	const char *memory;	 /* "16G": digits and K, M, G or T; or NULL */
 	int gpus;		 /* >= 0: --gres=gpu:N */
 	const char *partition;	 /* or NULL: the stack's */

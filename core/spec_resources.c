@@ -134,7 +134,7 @@ int spec_parse_resources(struct spec_ctx *c, struct spec_step *st, const cJSON *
 {
 	if (spec_object(c, st->name, "resources", v) < 0)
 		return -1;
-	struct spec_resources res = { .cpus = 1 };
+	struct spec_resources res = { 0 };
 	for (const cJSON *k = v->child; k; k = k->next)
 		if (parse_key(c, st->name, k, &res) < 0)
 			return -1;

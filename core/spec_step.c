@@ -406,7 +406,6 @@ static int parse_step(struct spec_ctx *c, struct spec_private *sp,
 	st->timeout = d->timeout;
 	st->cache = -1; /* not given */
 	st->code_auto = 1;
-	st->res.cpus = 1;
 	struct spec_at at = { c, sp, st, x };
 	if (spec_parse_fields(step_fields, obj, &at) < 0)
 		return -1;
