@@ -363,7 +363,6 @@ static void step_json(struct cli *c, struct store *s, const struct step_view *v)
 		show_given_attempt_json(s, a, &v->atts[i], i == v->natts - 1, v->ms, v->nm);
 		cJSON_AddItemToArray(aa, a);
 	}
-	show_attempt_jobs_json(s, doc, aa, v->atts, v->natts);
 	cJSON *io = cJSON_AddObjectToObject(doc, "inputs");
 	for (int i = 0; i < v->nins; i++)
 		cJSON_AddItemToObject(io, v->ins[i].name, artifact_json(&v->ins[i], 1));
@@ -381,6 +380,7 @@ static void step_json(struct cli *c, struct store *s, const struct step_view *v)
 	cJSON *cj = ctx ? cJSON_Parse(ctx) : NULL;
 	cJSON_AddItemToObject(doc, "context", cj ? cj : cJSON_CreateNull());
 	show_given_step_json(doc, st);
+	show_attempt_jobs_json(s, doc, aa, v->atts, v->natts);
 	out_json(c->out, doc);
 	cJSON_Delete(doc);
 }
