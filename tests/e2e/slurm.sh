@@ -199,4 +199,22 @@ else
 	echo "note: the cluster has no cgroups (proctrack/pgid): memory is not enforced, OOM not tested"
 fi
 
+# ------------------------------------------------------------ the browser
+if command -v tmux >/dev/null 2>&1; then
+	S="runlens-slurm-$$"
+	. "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/tmux.sh"
+	trap 'tmux_ kill-server 2>/dev/null; cleanup_tmp' EXIT
+	tmux_ new-session -d -s tui -x 120 -y 30 \
+		"cd '$T' && TERM=xterm-256color LC_ALL=C.UTF-8 RUNLENS_STORE='$RUNLENS_STORE' '$RUNLENS_BIN' tui $run; sleep 30"
+	see "slurm job $jid COMPLETED on $(hostname -s)"
+	key Down Enter
+	see "runlens · Step flaky — run $run"
+	see "slurm job $(job_of "$run" flaky) COMPLETED on"
+	key Tab Tab Tab Tab Tab Tab # to Attempts
+	see "FAILED on $(hostname -s) · exit code 3"
+	tmux_ kill-server 2>/dev/null
+else
+	echo "note: tmux is not installed: the browser's views are not checked"
+fi
+
 done_testing
