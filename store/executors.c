@@ -78,7 +78,7 @@ int store_run_executors(struct store *s, int64_t run_id, struct store_step_execu
 			int *n, struct rl_err *err)
 {
 	static const char sql[] =
-		"SELECT sr.id, sr.name, a.number, a.status, a.executor_json "
+		"SELECT sr.id, sr.name, a.number, a.status, a.executor_json, a.id "
 		"FROM step_runs sr JOIN attempts a "
 		"ON a.step_run_id = sr.id AND a.number = sr.attempts "
 		"WHERE sr.run_id = ? AND a.executor_json IS NOT NULL ORDER BY sr.position";
@@ -101,6 +101,7 @@ int store_run_executors(struct store *s, int64_t run_id, struct store_step_execu
 		e->attempt = sqlite3_column_int(st, 2);
 		e->attempt_status = col_text(st, 3);
 		e->executor_json = col_text(st, 4);
+		e->attempt_id = sqlite3_column_int64(st, 5);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

@@ -735,6 +735,7 @@ int store_attempt_executor(struct store *s, int64_t attempt_id, char **json,
  * has one, in the run's order. */
 struct store_step_executor {
 	int64_t step_run_id;
+	int64_t attempt_id;
 	char *step;
 	int attempt;
 	char *attempt_status;

@@ -183,6 +183,8 @@ expect_eq interrupted "$(jget "$OUT" '[r for r in d["runs"] if r["id"]=='"$r2"']
 wait_until 30 over "$j1" || fail "job $j1 still $(job_state "$j1") after the dead runner's run was marked"
 wait_until 30 over "$j2" || fail "pending job $j2 still $(job_state "$j2")"
 expect_eq "" "$(find "$T/.runlens/runs/$r2" -name job.json)" "the pending job's file is gone"
+expect_exit 0 rl show "$r2"
+expect_contains "$OUT" "slurm job $j2 CANCELLED" "the cancelled job recorded so"
 
 # ------------------------------------------------------------ out of memory
 if [ "$(cat "$RUNLENS_SLURM/proctrack" 2>/dev/null)" = cgroup ]; then
