@@ -646,7 +646,8 @@ static int launch(struct run *r, struct rstep *s, const struct attempt_paths *p,
 		goto cleanup;
 	}
 	r->running++;
-	if (s->sp->timeout > 0)
+	/* on a cluster the timeout counts once the job runs (run_observe) */
+	if (s->sp->timeout > 0 && !r->ex_ops->places_jobs)
 		s->deadline = s->attempt_start + (int64_t)(s->sp->timeout * 1000.0);
 	rc = run_observe(r, s, err) < 0 ? -1 : 0; /* the job's id, where it has one */
 cleanup:

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/timeutil.h"
 
 static const char *setting(const cJSON *settings, const char *key)
 {
@@ -100,6 +101,9 @@ int run_observe(struct run *r, struct rstep *s, struct rl_err *err)
 	struct exec_status st;
 	if (!r->ex_ops->describe || !s->job || r->ex_ops->describe(r->ex, s->job, &st) != 1)
 		return 0;
+	/* the step's time starts when its job does, not when it is queued */
+	if (st.active && s->sp->timeout > 0 && !s->deadline)
+		s->deadline = time_mono_ms() + (int64_t)(s->sp->timeout * 1000.0);
 	if (run_record_executor(r, s, &st, err) < 0)
 		return -1;
 	char *line = exec_status_line(&st);

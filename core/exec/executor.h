@@ -82,6 +82,7 @@ struct exec_status {
 	const char *reason; /* why it is pending, or NULL */
 	const char *node;   /* where it runs, or NULL */
 	const char *dir;    /* the job's folder (exec_request.job_dir) */
+	int active;	    /* it has started (not just queued) */
 };
 
 struct exec_result {
@@ -124,7 +125,8 @@ struct executor_ops {
 	int (*cancel_recorded)(char *const *recorded, int n, struct rl_err *err);
 	/* The executor places jobs itself (a cluster): the runner does not
 	 * count resources.cpus against its own budget, -j alone caps the
-	 * jobs in flight. */
+	 * jobs in flight, and a timeout counts from when describe() first
+	 * says the job is active (time in the queue is not the step's). */
 	int places_jobs;
 };
 

@@ -792,7 +792,7 @@ static void fill_status(const struct sjob *j, struct exec_status *st)
 	*st = (struct exec_status){
 		.flavor = "slurm", .job_id = j->jobid, .name = j->name, .state = j->state,
 		.reason = s->phase == SLURM_WAITING ? j->reason : NULL, .node = j->node,
-		.dir = j->dir,
+		.dir = j->dir, .active = j->seen_active || j->have_status,
 	};
 }
 

@@ -110,6 +110,17 @@ nap=$(job_of "$srun" nap)
 wait_until 30 over "$nap" || fail "the timed-out job $nap still runs: $(job_state "$nap")"
 pass
 
+# time in Slurm's queue is not the step's: a step of timeout 2 that waits
+# longer than that for the node still runs
+cat > queue.json <<'J'
+{"name": "queue", "steps": [
+ {"name": "hog", "run": "touch hog.started; sleep 3", "resources": {"cpus": 2}},
+ {"name": "quick", "run": "echo ok", "timeout": 2, "resources": {"cpus": 2}}
+]}
+J
+expect_exit 0 rl run queue.json --stack hpc
+expect_contains "$OUT" "PENDING (Resources)" "quick waited for the node"
+
 # ------------------------------------------------------------ secrets
 XDG_CONFIG_HOME="$T/config"; export XDG_CONFIG_HOME
 SEC="s3cr3t-$$-rl"
