@@ -70,6 +70,41 @@ static void forward(const struct executor_ops *ops, struct executor *ex, int64_t
 		}
 }
 
+extern char **environ;
+
+/* What the scheduler gave this job that the step must see: its job's own
+ * variables (SLURM_JOB_ID, SLURM_CPUS_PER_TASK, …) and the devices it was
+ * allotted. */
+static int allotted(const char *var)
+{
+	static const char *const names[] = { "SLURM_", "CUDA_VISIBLE_DEVICES=",
+					     "GPU_DEVICE_ORDINAL=", "ROCR_VISIBLE_DEVICES=",
+					     "ZE_AFFINITY_MASK=", NULL };
+	for (int i = 0; names[i]; i++)
+		if (!strncmp(var, names[i], strlen(names[i])))
+			return 1;
+	return 0;
+}
+
+/* The step's environment: the exact one runlens made on the submit host,
+ * but what the job was allotted here comes from here (borrowed strings). */
+static char **step_environment(char *const *envp)
+{
+	int n = 0, k = 0;
+	for (char *const *e = envp; e && *e; e++)
+		n++;
+	for (char **e = environ; e && *e; e++)
+		n++;
+	char **v = calloc((size_t)n + 1, sizeof(char *));
+	for (char *const *e = envp; v && e && *e; e++)
+		if (!allotted(*e))
+			v[k++] = *e;
+	for (char **e = environ; v && e && *e; e++)
+		if (allotted(*e))
+			v[k++] = *e;
+	return v;
+}
+
 /* Start the step, wait for its end, forwarding signals: fills *ST. */
 static int run_step(const struct jobfile *jf, struct exit_status *st, struct rl_err *err)
 {
@@ -77,13 +112,19 @@ static int run_step(const struct jobfile *jf, struct exit_status *st, struct rl_
 	struct executor *ex = NULL;
 	struct sigaction old[NFORWARDED];
 	struct rl_err serr = RL_ERR_INIT;
+	char **envp = NULL;
 	int rc = -1;
 	if (install(old, err) < 0)
 		return -1;
+	envp = step_environment(jf->envp);
+	if (!envp) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
 	if (ops->open(&ex, err) < 0)
 		goto cleanup;
 	struct exec_request req = {
-		.name = jf->name, .argv = jf->argv, .envp = jf->envp, .cwd = jf->cwd,
+		.name = jf->name, .argv = jf->argv, .envp = envp, .cwd = jf->cwd,
 		.stdout_path = jf->stdout_path, .stderr_path = jf->stderr_path,
 		.mask = jf->mask, .nmask = jf->nmask,
 	};
@@ -111,6 +152,7 @@ static int run_step(const struct jobfile *jf, struct exit_status *st, struct rl_
 cleanup:
 	rl_err_clear(&serr);
 	ops->close(&ex);
+	free(envp);
 	uninstall(old);
 	return rc;
 }

@@ -2,7 +2,9 @@
  * cluster's node inside the scheduler's job (the job script only execs
  * it).  It reads the job's file (core/exec/jobfile.h) and removes it,
  * then runs the step exactly as the local executor does — through it: in
- * its own process group, with the exact environment and working folder,
+ * its own process group, with the exact environment and working folder
+ * (with what the job was allotted on the node added: its SLURM_*
+ * variables, CUDA_VISIBLE_DEVICES and the like),
  * its output masked on its way to the logs — forwards the signals the
  * scheduler sends to the step's process group, and writes the exit_status
  * file atomically when the step has ended and its logs are closed.

@@ -42,7 +42,7 @@ expect_eq debug "$(jget "$OUT" '[s for s in d["stacks"] if s["name"]=="hpc"][0][
 # ------------------------------------------------------------ the same pipeline
 cat > p.json <<'J'
 {"name": "same", "steps": [
- {"name": "make", "run": "echo made > $RUNLENS_OUTPUT_DATA; runlens metric rows 3; echo on $(hostname) in $(pwd)",
+ {"name": "make", "run": "echo made > $RUNLENS_OUTPUT_DATA; runlens metric rows 3; echo job $SLURM_JOB_ID of $SLURM_CPUS_PER_TASK cpus",
   "outputs": {"data": "data.txt"}, "resources": {"cpus": 1, "memory": "200M"}},
  {"name": "flaky", "run": "test $RUNLENS_ATTEMPT -ge 2 || { echo try $RUNLENS_ATTEMPT >&2; exit 3; }; cat $RUNLENS_INPUT_D; runlens meta where=slurm",
   "inputs": {"d": "make.data"}, "retries": 2}
@@ -65,6 +65,7 @@ expect_eq "made" "$(cat "$(jget "$OUT" 'd["attempts"][1]["stdout"]')")" "the log
 jid=$(job_of "$run" make)
 expect_eq "rl-$run-make-1" "$(squeue -h -t all -j "$jid" -o %j)" "the job's name"
 expect_contains "$(scontrol show job "$jid")" "Requeue=0" "--no-requeue"
+expect_eq "job $jid of 1 cpus" "$(rl logs "$run" make 2>&1)" "the job's own SLURM_* reach the step"
 expect_contains "$(scontrol show job "$jid")" "Comment=runlens-test" "the stack's --slurm-opt"
 expect_exit 0 rl show "$run"
 expect_contains "$OUT" "slurm job $jid COMPLETED on" "show names the job"
