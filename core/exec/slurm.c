@@ -592,9 +592,20 @@ static void queried(struct executor *ex, int64_t now)
 	scmd_free(&ex->query);
 }
 
+/* The exit_status files are looked for every STATUS_MS, but at most
+ * about one a millisecond in all: on a network filesystem each look is a
+ * round trip, and a thousand jobs in flight must not make a storm. */
+static int scan_every(const struct executor *ex)
+{
+	int queued = 0;
+	for (int i = 0; i < ex->njobs; i++)
+		queued += ex->jobs[i].id && ex->jobs[i].phase == J_QUEUED;
+	return queued > ex->g.status ? queued : ex->g.status;
+}
+
 static void scan_status(struct executor *ex, int64_t now)
 {
-	if (now - ex->last_scan < ex->g.status)
+	if (now - ex->last_scan < scan_every(ex))
 		return;
 	ex->last_scan = now;
 	for (int i = 0; i < ex->njobs; i++) {
