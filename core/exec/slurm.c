@@ -11,7 +11,8 @@
  * states, pending reasons and nodes, and what the status file cannot:
  * jobs that can never start, that ended without one (killed, out of
  * memory, not launched), or that vanished.  Every poll checks the job's
- * name (ids are reused after a controller restart).  Signals are sent in
+ * name and working folder (ids are reused after a controller restart;
+ * another store has the same names).  Signals are sent in
  * one call for all jobs: `scancel --full --signal=SIG --state=RUNNING`,
  * and a plain `scancel --state=PENDING` for the jobs that have not
  * started (a signal to a pending job would block until it starts).
@@ -374,7 +375,7 @@ static void looked_up(struct executor *ex, struct sjob *j)
 	char *text = c->status == 0 && c->out.data ? c->out.data : NULL;
 	for (char *l = text ? strtok(text, "\n") : NULL; l; l = strtok(NULL, "\n")) {
 		struct slurm_row row;
-		if (slurm_parse_row(l, &row) == 0 && !strcmp(row.name, j->name)) {
+		if (slurm_parse_row(l, &row) == 0 && slurm_row_is(&row, j->name, j->dir)) {
 			queued(j, row.id);
 			return;
 		}
@@ -505,7 +506,7 @@ static void maybe_query(struct executor *ex, int64_t now)
 /* Slurm's answer for J (ROW NULL: it does not know the job). */
 static void observe(struct sjob *j, const struct slurm_row *row, int64_t now)
 {
-	if (row && strcmp(row->name, j->name) != 0)
+	if (row && !slurm_row_is(row, j->name, j->dir))
 		row = NULL; /* the id is another job's now */
 	if (!row) {
 		if (!j->missing_since)

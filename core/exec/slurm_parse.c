@@ -81,22 +81,30 @@ const char *slurm_never_starts(const char *reason)
 
 int slurm_parse_row(char *line, struct slurm_row *row)
 {
-	char *f[5];
+	char *f[6];
 	f[0] = line;
-	for (int k = 1; k < 5; k++) {
-		char *bar = f[k - 1] ? strchr(f[k - 1], '|') : NULL;
+	for (int k = 1; k < 6; k++) {
+		char *bar = strchr(f[k - 1], '|');
 		if (!bar)
 			return -1;
 		*bar = '\0';
 		f[k] = bar + 1;
 	}
-	size_t l = strlen(f[4]);
-	while (l > 0 && (f[4][l - 1] == '\n' || f[4][l - 1] == '\r' || f[4][l - 1] == ' '))
-		f[4][--l] = '\0';
+	size_t l = strlen(f[5]);
+	while (l > 0 && (f[5][l - 1] == '\n' || f[5][l - 1] == '\r'))
+		f[5][--l] = '\0';
 	if (!*f[0] || !*f[2])
 		return -1;
-	*row = (struct slurm_row){ f[0], f[1], f[2], f[3], f[4] };
+	*row = (struct slurm_row){ f[0], f[1], f[2], f[3], f[4], f[5] };
 	return 0;
+}
+
+int slurm_row_is(const struct slurm_row *row, const char *name, const char *dir)
+{
+	if (!row || !name || strcmp(row->name, name) != 0)
+		return 0;
+	/* an unknown folder (a Slurm that does not say) leaves the name */
+	return !dir || !*row->dir || !strcmp(row->dir, "(null)") || !strcmp(row->dir, dir);
 }
 
 int slurm_time_minutes(double seconds)

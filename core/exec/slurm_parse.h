@@ -8,9 +8,10 @@
 #include "core/exec/executor.h"
 #include "util/error.h"
 
-/* squeue's output format: one job a line, the reason last (it may hold
- * spaces and commas). */
-#define SLURM_SQUEUE_FORMAT "%i|%j|%T|%N|%r"
+/* squeue's output format: one job a line; the reason (it may hold
+ * spaces and commas) and the working folder last (a path may hold
+ * anything but a newline). */
+#define SLURM_SQUEUE_FORMAT "%i|%j|%T|%N|%r|%Z"
 
 enum slurm_phase {
 	SLURM_WAITING, /* queued, not started (PENDING, REQUEUED, …) */
@@ -37,8 +38,13 @@ const char *slurm_never_starts(const char *reason);
 /* One line of squeue in SLURM_SQUEUE_FORMAT, split in place: 0, or -1
  * when it is not one. */
 struct slurm_row {
-	char *id, *name, *state, *node, *reason;
+	char *id, *name, *state, *node, *reason, *dir;
 };
+
+/* Is ROW the job named NAME that runs in DIR (its attempt folder, which
+ * no other store or attempt has)?  Slurm reuses ids, and two stores may
+ * both have a run 1: the name alone is not enough. */
+int slurm_row_is(const struct slurm_row *row, const char *name, const char *dir);
 int slurm_parse_row(char *line, struct slurm_row *row);
 
 /* The sbatch command of job REQ whose folder is DIR: argv (malloc'd,

@@ -19,16 +19,21 @@ export SLURM_FAKE
 cat > "$FAKE/bin/sbatch" <<'S'
 #!/bin/sh
 # --job-name=NAME … --wrap=CMD; how it behaves depends on the step's name
-name=; wrap=
+name=; wrap=; dir=
 for a; do
-	case "$a" in --job-name=*) name=${a#--job-name=} ;; --wrap=*) wrap=${a#--wrap=} ;; esac
+	case "$a" in --job-name=*) name=${a#--job-name=} ;; --wrap=*) wrap=${a#--wrap=} ;;
+	--chdir=*) dir=${a#--chdir=} ;; esac
 done
+echo "$dir" > "$SLURM_FAKE/jobs/$(cat "$SLURM_FAKE/next").dir"
 id=$(cat "$SLURM_FAKE/next"); echo $((id + 1)) > "$SLURM_FAKE/next"
 echo "$*" >> "$SLURM_FAKE/sbatch.log"
 case "$name" in
 *-stuck-*) echo "$name|PENDING||BadConstraints" > "$SLURM_FAKE/jobs/$id" ;;
 *-ghost-*) ;;
 *-reused-*) echo "someone-else|RUNNING|n1|None" > "$SLURM_FAKE/jobs/$id" ;;
+*-twin-*) # the same name, another store's folder: not ours
+	echo "$name|RUNNING|n1|None" > "$SLURM_FAKE/jobs/$id"
+	echo "/another/store/attempts/1" > "$SLURM_FAKE/jobs/$id.dir" ;;
 *-lost-*) echo "$name|PENDING||Priority" > "$SLURM_FAKE/jobs/$id" ;;
 *)
 	echo "$name|RUNNING|n1|None" > "$SLURM_FAKE/jobs/$id"
@@ -58,11 +63,12 @@ while [ $# -gt 0 ]; do
 done
 for f in "$SLURM_FAKE"/jobs/*; do
 	[ -f "$f" ] || continue
+	case "$f" in *.dir) continue ;; esac
 	id=${f##*/}
 	IFS='|' read -r n st node reason < "$f"
 	if [ -n "$name" ]; then [ "$n" = "$name" ] || continue
 	else case ",$ids," in *",$id,"*) ;; *) continue ;; esac; fi
-	echo "$id|$n|$st|$node|$reason"
+	echo "$id|$n|$st|$node|$reason|$(cat "$f.dir" 2>/dev/null)"
 done
 S
 cat > "$FAKE/bin/scancel" <<'S'
@@ -91,7 +97,8 @@ cat > p.json <<'J'
  {"name": "flaky", "run": "echo ran >> flaky.runs"},
  {"name": "stuck", "run": "true"},
  {"name": "ghost", "run": "true"},
- {"name": "reused", "run": "true"}
+ {"name": "reused", "run": "true"},
+ {"name": "twin", "run": "true"}
 ]}
 J
 expect_exit 1 rl run p.json --stack fake -j 10
@@ -109,6 +116,7 @@ expect_not_contains "$(cat "$FAKE/scancel.log")" "--signal" "no signal to a pend
 expect_contains "$(st ghost)" "failed|Slurm job" "a job Slurm forgot"
 expect_contains "$(st ghost)" "vanished" "it vanished"
 expect_contains "$(st reused)" "vanished" "an id that is another job's now"
+expect_contains "$(st twin)" "vanished" "the same name in another store's folder"
 expect_eq "" "$(find "$T/.runlens" -name job.json)" "no job file left"
 for a in --parsable --no-requeue --cpus-per-task=1 "--wrap=exec "; do
 	expect_contains "$(head -1 "$FAKE/sbatch.log")" "$a" "sbatch $a"

@@ -107,7 +107,8 @@ END_TEST
 
 START_TEST(test_rows)
 {
-	char line[] = "4242|rl-3-train-1|PENDING||ReqNodeNotAvail, UnavailableNodes:n1\n";
+	char line[] = "4242|rl-3-train-1|PENDING||ReqNodeNotAvail, UnavailableNodes:n1|"
+		      "/s/a|b c/attempts/1\n";
 	struct slurm_row r;
 	ck_assert_int_eq(slurm_parse_row(line, &r), 0);
 	ck_assert_str_eq(r.id, "4242");
@@ -115,7 +116,14 @@ START_TEST(test_rows)
 	ck_assert_str_eq(r.state, "PENDING");
 	ck_assert_str_eq(r.node, "");
 	ck_assert_str_eq(r.reason, "ReqNodeNotAvail, UnavailableNodes:n1");
-	char bad[] = "4242|x|RUNNING";
+	ck_assert_str_eq(r.dir, "/s/a|b c/attempts/1");
+	/* the same name in another store's folder is not this job */
+	ck_assert(slurm_row_is(&r, "rl-3-train-1", "/s/a|b c/attempts/1"));
+	ck_assert(!slurm_row_is(&r, "rl-3-train-1", "/other/store/attempts/1"));
+	ck_assert(!slurm_row_is(&r, "rl-3-train-2", "/s/a|b c/attempts/1"));
+	ck_assert(slurm_row_is(&r, "rl-3-train-1", NULL));
+	ck_assert(!slurm_row_is(NULL, "x", NULL));
+	char bad[] = "4242|x|RUNNING|n1|None";
 	ck_assert_int_eq(slurm_parse_row(bad, &r), -1);
 	char empty[] = "";
 	ck_assert_int_eq(slurm_parse_row(empty, &r), -1);
