@@ -19,8 +19,10 @@
 #   RLBENCH_HASH_MB            size of the hashed file (1024)
 #   RLBENCH_TUI_ROUNDS         browser starts replaying the key script (5)
 #   RLBENCH_KEEP=1             keep the hashed file (1 GB) too
+#   RLBENCH_SLURM_STEPS, RLBENCH_SLURM_JOBS  the Slurm row's DAG (100, -j10)
+#   RLBENCH_SLURM_REPEATS      its rounds (1; each takes a minute or more)
 #   RLBENCH_ONLY               space-separated subset of:
-#                              dispatch ingest browse tui hash
+#                              dispatch ingest browse tui hash slurm
 set -eu
 SRC=$(cd "$(dirname "$0")" && pwd)
 BIN=${RUNLENS_BIN:-./runlens}
@@ -28,7 +30,7 @@ RLB=${RLBENCH_BIN:-./bench/rlbench}
 WORK=${RLBENCH_DIR:-/tmp/runlens-bench}
 BIG=${RLBENCH_RUNS:-1000000}
 SMALL=${RLBENCH_SMALL_RUNS:-1000}
-ONLY=${RLBENCH_ONLY:-dispatch ingest browse tui hash}
+ONLY=${RLBENCH_ONLY:-dispatch ingest browse tui hash slurm}
 mkdir -p "$WORK"
 RES=$WORK/results.txt
 : > "$RES"
@@ -84,6 +86,16 @@ if wants hash; then
 	[ "${RLBENCH_KEEP:-0}" = 1 ] || rm -f "$F"
 fi
 
+if wants slurm; then
+	log "slurm: ${RLBENCH_SLURM_STEPS:-100} no-op steps on a local cluster: runlens, a bare sbatch+squeue loop, Snakemake"
+	rc=0
+	sh "$SRC/slurm.sh" "$BIN" "${RLBENCH_SLURM_STEPS:-100}" "${RLBENCH_SLURM_JOBS:-10}" \
+		"${RLBENCH_SLURM_REPEATS:-1}" "${RLBENCH_SNAKEMAKE_REPEATS:-3}" > "$WORK/slurm.txt" || rc=$?
+	cat "$WORK/slurm.txt" >&2
+	cat "$WORK/slurm.txt" >> "$RES"
+	[ $rc -eq 77 ] && log "slurm: Slurm's packages are not installed: no Slurm row"
+fi
+
 # ------------------------------------------------------------ the table
 row() { # FIGURE GOAL MEASURED VERDICT
 	printf '%-44s %-20s %-34s %s\n' "$1" "$2" "$3" "$4"
@@ -114,6 +126,16 @@ if [ -n "$(val dispatch_code_s)" ]; then
 	c=$(val dispatch_code_s); nc=$(val dispatch_nocode_s)
 	row "dispatch with code in the key: hashed/not" "<= 1.10x" \
 		"$(awk "BEGIN{printf \"%.2fx (%.2fs / %.2fs)\", $c/$nc, $c, $nc}")" "$(ok "$c/$nc <= 1.1")"
+fi
+if [ -n "$(val slurm_runlens_s)" ]; then
+	r=$(val slurm_runlens_s); b=$(val slurm_bare_s); s=$(val slurm_snakemake_s)
+	n=${RLBENCH_SLURM_STEPS:-100}
+	row "slurm $n steps: runlens/bare sbatch loop" "<= 1.20x" \
+		"$(awk "BEGIN{printf \"%.2fx (%.1fs / %.1fs)\", $r/$b, $r, $b}")" "$(ok "$r/$b <= 1.2")"
+	row "slurm: runlens ms/step over the bare loop" "-" \
+		"$(awk "BEGIN{printf \"%+.0f\", ($r-$b)*1000/$n}")" ""
+	[ -n "$s" ] && row "slurm: Snakemake (--cluster)/runlens" ">= 3x" \
+		"$(awk "BEGIN{printf \"%.1fx (%.1fs / %.1fs)\", $s/$r, $s, $r}")" "$(ok "$s/$r >= 3")"
 fi
 if [ -n "$(val ingest_rows_per_s)" ]; then
 	i=$(val ingest_rows_per_s); w=$(val raw_rows_per_s)

@@ -76,6 +76,11 @@ enum cli_opt_id {
 	OPT_EXIT_CODE,
 	OPT_NOTES,
 	OPT_VERIFY,
+	OPT_PARTITION,
+	OPT_ACCOUNT,
+	OPT_QOS,
+	OPT_SLURM_OPT,
+	OPT_CPUS,
 };
 
 enum cli_row_flags {
@@ -244,5 +249,7 @@ int cmd_state_get(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_state_set(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_baseline(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_secret_get(struct cli *c, int argc, char **argv, struct rl_err *err);
+/* cli/cmd_jobexec.c */
+int cmd_job_exec(struct cli *c, int argc, char **argv, struct rl_err *err);
 
 #endif

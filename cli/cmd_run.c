@@ -132,6 +132,9 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 		case 'j':
 			bad = cli_int(c, "-j", optarg, 0, &o.jobs, err);
 			break;
+		case OPT_CPUS:
+			bad = cli_int(c, "--cpus", optarg, 0, &o.cpus, err);
+			break;
 		case 'n':
 			o.name = optarg;
 			break;

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/show_given.h"
+#include "cli/show_jobs.h"
 #include "core/baseline.h"
 #include "core/session.h"
 #include "store/store.h"
@@ -69,6 +70,8 @@ struct show {
 	struct store_note *notes; /* oldest first */
 	int nnotes;
 	int all_notes; /* --notes */
+	struct store_step_executor *jobs; /* where their jobs ran (Slurm) */
+	int njobs;
 };
 
 static int show_load(struct cli *c, const char *ref, struct store **s,
@@ -78,7 +81,8 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 	if (cli_open_run(c, ref, s, &id, &sh->r, err) < 0 ||
 	    store_step_runs_of_run(*s, id, &sh->steps, &sh->nsteps, err) < 0 ||
 	    store_run_metrics(*s, id, &sh->ms, &sh->nm, err) < 0 ||
-	    store_notes_of(*s, id, &sh->notes, &sh->nnotes, err) < 0)
+	    store_notes_of(*s, id, &sh->notes, &sh->nnotes, err) < 0 ||
+	    store_run_executors(*s, id, &sh->jobs, &sh->njobs, err) < 0)
 		return -1;
 	sh->base_id = baseline_of(*s, &sh->r);
 	struct store_pipeline p = { 0 };
@@ -113,6 +117,7 @@ static void show_clear(struct show *sh)
 	free(sh->base_how);
 	free(sh->base_rule);
 	store_notes_free(sh->notes, sh->nnotes);
+	store_step_executors_free(sh->jobs, sh->njobs);
 	store_metrics_free(sh->ms, sh->nm);
 	store_step_runs_free(sh->steps, sh->nsteps);
 	store_run_clear(&sh->r);
@@ -166,6 +171,7 @@ static void show_json(struct cli *c, const struct show *sh)
 		show_given_step_json(o, st);
 		cJSON_AddItemToArray(sa, o);
 	}
+	show_jobs_json(sa, sh->jobs, sh->njobs);
 	cJSON_AddItemToObject(doc, "context", show_given_json(r->context_json));
 	out_json_metrics(doc, "metrics", sh->ms, sh->nm);
 	if (sh->base_id) {
@@ -248,6 +254,7 @@ static void show_text(struct cli *c, const struct show *sh, const struct table *
 	show_given_run_text(o, sh->r.context_json);
 	fprintf(o, "\n");
 	table_print(t, o, color);
+	show_jobs_text(o, sh->jobs, sh->njobs);
 	if (sh->nm)
 		fprintf(o, "\nmetrics\n");
 	for (int i = 0; i < sh->nm; i++) {
@@ -421,6 +428,7 @@ static void step_json(struct cli *c, struct store *s, const struct step_view *v)
 	cJSON *cj = ctx ? cJSON_Parse(ctx) : NULL;
 	cJSON_AddItemToObject(doc, "context", cj ? cj : cJSON_CreateNull());
 	show_given_step_json(doc, st);
+	show_attempt_jobs_json(s, doc, aa, v->atts, v->natts);
 	out_json(c->out, doc);
 	cJSON_Delete(doc);
 }
@@ -541,6 +549,7 @@ static void step_text(struct cli *c, struct store *s, const struct step_view *v)
 		out_field(o, "error", st->error);
 	if (st->cached_from)
 		out_linef(o, "  cached    from step run %lld", (long long)st->cached_from);
+	show_attempt_jobs_text(o, s, v->atts, v->natts);
 	show_given_step_text(o, st);
 	print_artifacts(o, v);
 	print_metadata_metrics(o, v);

@@ -8,9 +8,11 @@
 
 #include "cli/cli.h"
 #include "core/exec/executor.h"
+#include "core/spec.h"
 #include "cli/output.h"
 #include "core/session.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/fs.h"
 
 #define STACK_PAGE 200
@@ -31,14 +33,71 @@ static int add_component(cJSON *comps, const char *arg, struct rl_err *err)
 	return 0;
 }
 
+/* --partition, --account, --qos, --slurm-opt into SET; 1 when CH is none
+ * of them. */
+static int add_setting(cJSON *set, int ch, const char *arg, struct rl_err *err)
+{
+	static const struct {
+		int id;
+		const char *key, *opt;
+	} names[] = { { OPT_PARTITION, "partition", "--partition" },
+		      { OPT_ACCOUNT, "account", "--account" },
+		      { OPT_QOS, "qos", "--qos" } };
+	const char *why;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (ch != names[i].id)
+			continue;
+		if (!*arg || strpbrk(arg, " \t\n,"))
+			return rl_err_set(err, RL_E_USAGE,
+					  "stack register: %s takes a name without spaces or "
+					  "commas, not '%s'", names[i].opt, arg);
+		cJSON_DeleteItemFromObjectCaseSensitive(set, names[i].key);
+		cJSON_AddStringToObject(set, names[i].key, arg);
+		return 0;
+	}
+	if (ch != OPT_SLURM_OPT)
+		return 1;
+	if (spec_check_slurm_opt(arg, &why) < 0)
+		return rl_err_set(err, RL_E_USAGE, "stack register: --slurm-opt '%s': %s", arg,
+				  why);
+	cJSON *opts = cJSON_GetObjectItemCaseSensitive(set, "slurm_opts");
+	if (!opts)
+		opts = cJSON_AddArrayToObject(set, "slurm_opts");
+	cJSON_AddItemToArray(opts, cJSON_CreateString(arg));
+	return 0;
+}
+
+/* The settings of a stack as people read them: " (partition gpu,
+ * account a, qos q, --constraint=x)" ("" when none). */
+static char *settings_text(const cJSON *set)
+{
+	struct buf b = BUF_INIT;
+	static const char *const keys[] = { "partition", "account", "qos" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(set, keys[i]);
+		if (cJSON_IsString(v))
+			buf_printf(&b, "%s%s %s", b.len ? ", " : "", keys[i], v->valuestring);
+	}
+	const cJSON *opts = cJSON_GetObjectItemCaseSensitive(set, "slurm_opts");
+	for (const cJSON *o = cJSON_IsArray(opts) ? opts->child : NULL; o; o = o->next)
+		if (cJSON_IsString(o))
+			buf_printf(&b, "%s%s", b.len ? ", " : "", o->valuestring);
+	return b.data ? buf_steal(&b) : strdup("");
+}
+
 int cmd_stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	const char *art = NULL, *orch = "local";
-	cJSON *comps = cJSON_CreateObject();
+	cJSON *comps = cJSON_CreateObject(), *set = cJSON_CreateObject();
 	struct store *s = NULL;
-	char *abs = NULL, *comps_json = NULL;
+	char *abs = NULL, *comps_json = NULL, *set_json = NULL;
 	int rc = -1, ch;
 	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		int r = add_setting(set, ch, optarg, err);
+		if (r < 0)
+			goto cleanup;
+		if (r == 0)
+			continue;
 		if (ch == OPT_ARTIFACT_STORE)
 			art = optarg;
 		else if (ch == OPT_ORCHESTRATOR)
@@ -55,36 +114,60 @@ int cmd_stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
 		rl_err_set(err, RL_E_USAGE, "stack register: --artifact-store PATH is required");
 		goto cleanup;
 	}
-	if (!executor_find(orch)) {
-		rl_err_set(err, RL_E_INPUT,
-			   "stack register: unknown orchestrator '%s' (known: local)", orch);
+	const struct executor_ops *ops = executor_find(orch);
+	if (!ops) {
+		rl_err_set(err, RL_E_USAGE, "stack register: unknown orchestrator '%s' (known: %s)",
+			   orch, executor_flavors());
+		goto cleanup;
+	}
+	if (set->child && !ops->places_jobs) {
+		rl_err_set(err, RL_E_USAGE,
+			   "stack register: --%s is for a cluster orchestrator (--orchestrator "
+			   "slurm), not '%s'", set->child->string[0] == 's' ? "slurm-opt"
+				: set->child->string, orch);
 		goto cleanup;
 	}
 	abs = fs_absolute(art);
 	comps_json = cJSON_PrintUnformatted(comps);
+	set_json = cJSON_PrintUnformatted(set);
 	if (session_open(c->store_flag, SESSION_CREATE, &s, err) < 0 ||
-	    fs_mkdirs(abs, err) < 0 ||
-	    store_stack_put(s, name, abs, orch, comps_json, err) < 0)
+	    fs_mkdirs(abs, err) < 0 || store_begin(s, err) < 0)
 		goto cleanup;
-	out_linef(c->out, "stack '%s': artifacts in %s, orchestrator %s", name, abs, orch);
+	if (store_stack_put(s, name, abs, orch, comps_json, err) < 0 ||
+	    store_stack_set_settings(s, name, set_json, err) < 0 || store_commit(s, err) < 0) {
+		store_rollback(s);
+		goto cleanup;
+	}
+	char *st = settings_text(set);
+	out_linef(c->out, "stack '%s': artifacts in %s, orchestrator %s%s%s%s", name, abs, orch,
+		  st && *st ? " (" : "", st ? st : "", st && *st ? ")" : "");
+	free(st);
 	rc = 0;
 cleanup:
 	free(abs);
 	free(comps_json);
+	free(set_json);
 	cJSON_Delete(comps);
+	cJSON_Delete(set);
 	store_close(&s);
 	return rc;
 }
 
-/* A row of the listing; COMPONENTS is JSON text. */
+/* A row of the listing; COMPONENTS and SETTINGS are JSON text. */
 static void add_stack(struct table *t, cJSON *arr, const char *name, const char *art,
-		      const char *orch, const char *components)
+		      const char *orch, const char *components, const char *settings)
 {
-	table_add_row(t, name, art, orch, components);
+	cJSON *set = cJSON_Parse(settings ? settings : "{}");
+	if (!set)
+		set = cJSON_CreateObject();
+	char *st = settings_text(set);
+	table_add_row(t, name, art, orch, st ? st : "", components);
+	free(st);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", name);
 	cJSON_AddStringToObject(o, "artifact_store", art);
 	cJSON_AddStringToObject(o, "orchestrator", orch);
+	cJSON_AddItemToObject(o, "settings", set);
 	cJSON *comp = cJSON_Parse(components);
 	cJSON_AddItemToObject(o, "components", comp ? comp : cJSON_CreateObject());
 	cJSON_AddItemToArray(arr, o);
@@ -96,7 +179,7 @@ static int list_stacks(struct store *s, struct table *t, cJSON *arr, struct rl_e
 	struct store_stack def = { 0 };
 	if (store_stack_get(s, "default", &def, NULL) < 0) {
 		char *a = fs_join(store_dir(s), "artifacts");
-		add_stack(t, arr, "default", a, "local", "");
+		add_stack(t, arr, "default", a, "local", "", "{}");
 		free(a);
 	}
 	store_stack_clear(&def);
@@ -105,9 +188,13 @@ static int list_stacks(struct store *s, struct table *t, cJSON *arr, struct rl_e
 	for (int n = STACK_PAGE; n == STACK_PAGE && rc == 0;) {
 		struct store_stack *rows = NULL;
 		rc = store_stacks_page(s, after, STACK_PAGE, &rows, &n, err);
-		for (int i = 0; rc == 0 && i < n; i++)
+		for (int i = 0; rc == 0 && i < n; i++) {
+			char *set = NULL;
+			store_stack_settings(s, rows[i].name, &set, NULL);
 			add_stack(t, arr, rows[i].name, rows[i].artifact_store,
-				  rows[i].orchestrator, rows[i].components_json);
+				  rows[i].orchestrator, rows[i].components_json, set);
+			free(set);
+		}
 		free(after);
 		after = rc == 0 && n ? strdup(rows[n - 1].name) : NULL;
 		store_stacks_free(rows, n);
@@ -130,7 +217,8 @@ int cmd_stack_ls(struct cli *c, int argc, char **argv, struct rl_err *err)
 	}
 	if (session_open(c->store_flag, 0, &s, err) < 0)
 		return -1;
-	struct table *t = table_new(4, "STACK", "ARTIFACT STORE", "ORCHESTRATOR", "COMPONENTS");
+	struct table *t = table_new(5, "STACK", "ARTIFACT STORE", "ORCHESTRATOR", "SETTINGS",
+				    "COMPONENTS");
 	cJSON *doc = cJSON_CreateObject();
 	cJSON *arr = cJSON_AddArrayToObject(doc, "stacks");
 	if (list_stacks(s, t, arr, err) < 0)

@@ -24,7 +24,15 @@ static const struct cli_command stack_subs[] = {
 		  .value = CLI_V_DIR, .flags = CLI_REQUIRED,
 		  .help = "folder for the artifacts of runs on this stack" },
 		{ .name = "orchestrator", .id = OPT_ORCHESTRATOR, .arg = "FLAVOR",
-		  .help = "what runs the steps (local)" },
+		  .choices = (const char *const[]){ "local", "slurm", NULL },
+		  .help = "what runs the steps: local (default) or slurm" },
+		{ .name = "partition", .id = OPT_PARTITION, .arg = "P",
+		  .help = "slurm: the partition of the jobs (a step's resources.partition wins)" },
+		{ .name = "account", .id = OPT_ACCOUNT, .arg = "A",
+		  .help = "slurm: the account the jobs are charged to" },
+		{ .name = "qos", .id = OPT_QOS, .arg = "Q", .help = "slurm: the jobs' QoS" },
+		{ .name = "slurm-opt", .id = OPT_SLURM_OPT, .arg = "OPT", .flags = CLI_MANY,
+		  .help = "slurm: one more sbatch option ('--constraint=avx2'), repeatable" },
 		{ .name = "component", .id = OPT_COMPONENT, .arg = "KIND=NAME",
 		  .flags = CLI_MANY,
 		  .help = "an optional component (experiment_tracker=…)" },
@@ -80,7 +88,11 @@ const struct cli_command cli_commands[] = {
 		{ .name = "tag", .id = 't', .arg = "TAG", .flags = CLI_MANY,
 		  .help = "tag the run (repeatable)" },
 		{ .name = "jobs", .id = 'j', .arg = "N",
-		  .help = "run at most N steps at once (default: number of CPUs)" },
+		  .help = "run at most N steps at once (default: number of CPUs; on Slurm:\n"
+			  "at most N jobs in flight)" },
+		{ .name = "cpus", .id = OPT_CPUS, .arg = "N",
+		  .help = "CPUs the local steps share: a step takes resources.cpus of them\n"
+			  "(default: the machine's; not on Slurm, which places jobs itself)" },
 		{ .name = "no-cache", .id = OPT_NO_CACHE,
 		  .help = "run every step even when a cached result exists" },
 		{ .name = "verify", .id = OPT_VERIFY,
@@ -357,6 +369,15 @@ const struct cli_command cli_commands[] = {
 	  .args = (const struct cli_arg[]){ { "COMMAND", CLI_V_COMMAND, CLI_OPTIONAL },
 					    { 0 } },
 	  .flags = CLI_NO_STORE, .summary = "the help of a command" },
+	{ "job-exec", cmd_job_exec,
+	  .args = (const struct cli_arg[]){ { "ATTEMPT_DIR", CLI_V_DIR, 0 }, { 0 } },
+	  .flags = CLI_NO_STORE | CLI_HIDDEN | CLI_OPTS_FIRST,
+	  .summary = "(on a cluster's node) run the step of an attempt folder",
+	  .notes = "What a Slurm job's script execs: reads and removes the attempt's job.json,\n"
+		   "runs the step in its own process group with its exact environment and\n"
+		   "working folder, masks its output into the logs, forwards the signals the\n"
+		   "job gets, and writes exit_status.  Exit: the step's (128+N for signal N),\n"
+		   "1 when there is no job to run.  docs/slurm.md.\n" },
 	{ "__complete", cmd_complete,
 	  .args = (const struct cli_arg[]){ { "WORD", CLI_V_TEXT, CLI_MANY }, { 0 } },
 	  .flags = CLI_NO_STORE | CLI_HIDDEN | CLI_RAW,

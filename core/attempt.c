@@ -652,6 +652,8 @@ int attempt_finish(struct run *r, struct rstep *s, const struct exec_result *res
 	    record_environment(r, s, err) < 0)
 		return -1;
 	mask_records_file(s);
+	if (res->status.flavor && run_record_executor(r, s, &res->status, err) < 0)
+		return -1;
 	if (res->exit_code == 0 && !s->timed_out && !r->interrupting && !res->log_error)
 		return finish_success(r, s, err);
 	char *m;
@@ -662,6 +664,8 @@ int attempt_finish(struct run *r, struct rstep *s, const struct exec_result *res
 		m = printed("timed out after %gs", s->sp->timeout);
 	else if (r->interrupting)
 		m = printed("interrupted");
+	else if (res->why) /* the executor knows better (out of memory, …) */
+		m = printed("%s", res->why);
 	else if (res->signal)
 		m = printed("killed by signal %d (%s)", res->signal, strsignal(res->signal));
 	else
@@ -770,7 +774,7 @@ static int prepare(struct run *r, struct rstep *s, const struct attempt_paths *p
 static int launch(struct run *r, struct rstep *s, const struct attempt_paths *p,
 		  struct rl_err *err)
 {
-	char **argv = NULL, **env = NULL, *cwd = NULL, name[128];
+	char **argv = NULL, **env = NULL, **opts = NULL, *cwd = NULL, name[128];
 	struct rl_err xerr = RL_ERR_INIT;
 	int rc = 1;
 	if (step_env_build(r, s, p->ctx_path, &argv, &env, &cwd, &xerr) < 0) {
@@ -783,8 +787,12 @@ static int launch(struct run *r, struct rstep *s, const struct attempt_paths *p,
 		.name = name, .argv = argv, .envp = env, .cwd = cwd,
 		.stdout_path = p->out_path, .stderr_path = p->err_path,
 		.mask = s->secret_values, .nmask = s->nsecret_values,
-		.timeout = s->sp->timeout,
+		.timeout = s->sp->timeout, .job_dir = p->att_dir,
 	};
+	if (run_place(r, s, &req.place, &opts) < 0) {
+		rc = rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
 	s->attempt_start = time_mono_ms();
 	s->last_ingest = s->attempt_start;
 	if (r->ex_ops->start(r->ex, &req, &s->job, &xerr) < 0) {
@@ -793,10 +801,12 @@ static int launch(struct run *r, struct rstep *s, const struct attempt_paths *p,
 		goto cleanup;
 	}
 	r->running++;
-	if (s->sp->timeout > 0)
+	/* on a cluster the timeout counts once the job runs (run_observe) */
+	if (s->sp->timeout > 0 && !r->ex_ops->places_jobs)
 		s->deadline = s->attempt_start + (int64_t)(s->sp->timeout * 1000.0);
-	rc = 0;
+	rc = run_observe(r, s, err) < 0 ? -1 : 0; /* the job's id, where it has one */
 cleanup:
+	free(opts);
 	rl_err_clear(&xerr);
 	step_env_strv_free(argv);
 	step_env_strv_free(env);

@@ -16,11 +16,14 @@
  *                recorded snapshot; progress as events for an observer
  *   plan.h       what a run would do and why, without running (dry run)
  *   decide.h     the one decision per step: execute, cached or reused
- *   exec/executor.h  where jobs run (local, fake; chosen by the stack),
- *                the contract every executor keeps; exec/launch.h starts
- *                other programs for the browser (pager, background rerun)
+ *   exec/executor.h  where jobs run (local, fake, slurm; chosen by the
+ *                stack), the contract every executor keeps; exec/launch.h
+ *                starts other programs for the browser (pager, background
+ *                rerun); exec/job_exec.h is `runlens job-exec` on a node
+ *   placement.h  a job's executor as one line for people ("slurm job 42
+ *                RUNNING on n1"): the board, show, step and the browser
  *   (the runner's own files share core/run_internal.h: record.c,
- *   scheduler.c, attempt.c, step_env.c)
+ *   scheduler.c, attempt.c, step_env.c, placement.c)
  *
  * What a run is made of
  *   spec.h       the pipeline file: parse, check, substitute, params
@@ -60,6 +63,7 @@
 #include "core/hash.h"
 #include "core/ingest.h"
 #include "util/mask.h"
+#include "core/placement.h"
 #include "core/plan.h"
 #include "core/runner.h"
 #include "core/runs.h"

@@ -41,6 +41,10 @@ int record_choose_stack(struct run *r, struct rl_err *err)
 		r->artifact_root = strdup(st.artifact_store);
 	}
 	r->stack_components = st.components_json ? cJSON_Parse(st.components_json) : NULL;
+	char *settings = NULL;
+	if (st.name && store_stack_settings(r->store, name, &settings, NULL) == 0)
+		r->stack_settings = cJSON_Parse(settings);
+	free(settings);
 	const char *flavor = st.orchestrator ? st.orchestrator : "local";
 	if (!(r->ex_ops = r->o->executor ? r->o->executor : executor_find(flavor))) {
 		rl_err_set(err, RL_E_INPUT, "stack '%s': unknown orchestrator flavor '%s'", name,

@@ -11,6 +11,8 @@
  *   core/step_env.c   an attempt's argv, environment and working folder
  *   core/artifacts.c  outputs into the content-addressed artifact store
  *   core/decide.c     execute, cached or reused, and why (also the plan's)
+ *   core/placement.c  where a job runs (resources, the stack's settings)
+ *                     and what its executor says of it
  */
 #ifndef RUNLENS_CORE_RUN_INTERNAL_H
 #define RUNLENS_CORE_RUN_INTERNAL_H
@@ -103,6 +105,8 @@ struct run {
 	int64_t started_ms, start_mono;
 	char *run_dir, *artifact_root, *stack_name;
 	cJSON *stack_components; /* {"KIND": "NAME"} of the stack */
+	cJSON *stack_settings;	 /* what the stack tells its executor */
+	int cpus, cpus_used;	 /* the local CPU budget (resources.cpus) */
 	cJSON *environment;
 	cJSON *state; /* the run state as the runner last wrote it */
 	char **tags;
@@ -177,6 +181,17 @@ void rstep_release(struct rstep *s);
 int step_env_build(const struct run *r, const struct rstep *s, const char *ctx_path,
 		   char ***argv, char ***env, char **cwd, struct rl_err *err);
 void step_env_strv_free(char **v);
+
+/* core/placement.c */
+/* The placement of S's job (its resources over the stack's settings);
+ * *OPTS (free it, not its strings) holds p->opts.  -1: out of memory. */
+int run_place(const struct run *r, const struct rstep *s, struct exec_place *p,
+	      char ***opts);
+/* Record what the executor said of S's job with its attempt. */
+int run_record_executor(struct run *r, struct rstep *s, const struct exec_status *st,
+			struct rl_err *err);
+/* Ask the executor about S's job; what changed is recorded and shown. */
+int run_observe(struct run *r, struct rstep *s, struct rl_err *err);
 
 /* core/scheduler.c: the steps that may be decided, started, watched, in
  * O(log n) a change, so a run of 100,000 steps costs what 100 do per step */

@@ -257,6 +257,7 @@ static void run_free(struct run *r)
 	cJSON_Delete(r->state);
 	cJSON_Delete(r->baseline_outputs);
 	cJSON_Delete(r->stack_components);
+	cJSON_Delete(r->stack_settings);
 	hash_memo_free(&r->memo);
 	cJSON_Delete(r->secrets);
 	free(r->python_dir);
@@ -311,6 +312,9 @@ static int open_run(struct run *r, struct rl_err *err)
 	if (o->jobs < 0)
 		return rl_err_set(err, RL_E_USAGE, "-j takes a positive number");
 	r->jobs = o->jobs > 0 ? o->jobs : run_jobs_default();
+	if (o->cpus < 0)
+		return rl_err_set(err, RL_E_USAGE, "--cpus takes a positive number");
+	r->cpus = o->cpus > 0 ? o->cpus : run_jobs_default();
 	if (runner_load_spec(o, &r->spec, err) < 0)
 		return -1;
 	r->n = r->spec->nsteps;

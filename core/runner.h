@@ -55,6 +55,8 @@ struct runner_opts {
 	char *const *tags;
 	int ntags;
 	int jobs; /* <= 0: number of CPUs */
+	int cpus; /* the CPU budget of local steps (resources.cpus); <= 0: the
+		     machine's.  Not used on an executor that places jobs */
 	int no_cache;
 	int verify; /* re-hash every input artifact before its consumer runs
 		       (else: its size, and its hash only when modified since

@@ -345,8 +345,20 @@ cleanup:
 	return rc;
 }
 
+/* The CPUs of the local budget step S takes while it runs: its
+ * resources.cpus, at most the whole budget (a step that asks for more
+ * runs alone).  A step that does not say takes none (-j alone caps it,
+ * as it always did), and so does every step on an executor that places
+ * jobs itself (Slurm), where -j caps the jobs in flight. */
+static int cpu_slots(const struct run *r, const struct rstep *s)
+{
+	if (r->ex_ops->places_jobs)
+		return 0;
+	return s->sp->res.cpus < r->cpus ? s->sp->res.cpus : r->cpus;
+}
+
 /* Decide every ready step (the decision may settle it: cached, reused),
- * then start the waiting ones while there are slots. */
+ * then start the waiting ones while there are slots (-j) and CPUs. */
 static int launch_ready(struct run *r, struct rl_err *err)
 {
 	struct sched *q = r->sched;
@@ -364,14 +376,18 @@ static int launch_ready(struct run *r, struct rl_err *err)
 	}
 	while (!r->interrupting && q->waiting.n > 0 && r->running < r->jobs) {
 		struct rstep *s = &r->steps[q->waiting.v[0]];
-		int masked = s->sp->nsecrets > 0;
+		int masked = s->sp->nsecrets > 0, cpus = cpu_slots(r, s);
 		if (masked && q->masked_running >= q->masked_budget)
 			break; /* wait for one to end */
+		if (r->cpus_used > 0 && r->cpus_used + cpus > r->cpus)
+			break; /* its CPUs are not free yet */
 		heap_pop(r, &q->waiting);
 		if (s->state != RS_PENDING && s->state != RS_RETRYING)
 			continue;
 		if (attempt_start(r, s, err) < 0 || skip_dependents(r, err) < 0)
 			return -1;
+		if (s->job)
+			r->cpus_used += cpus;
 		if (s->job && masked)
 			q->masked_running++;
 		/* a step that could not start failed or waits to retry */
@@ -455,7 +471,8 @@ static int ingest_running(struct run *r, int64_t now, struct rl_err *err)
 		if (!s->job || now - s->last_ingest < INGEST_EVERY_MS)
 			continue;
 		s->last_ingest = now;
-		if (run_tx(r, err) < 0 || ingest_poll(r->store, &s->ing, 0, err) < 0)
+		if (run_tx(r, err) < 0 || ingest_poll(r->store, &s->ing, 0, err) < 0 ||
+		    run_observe(r, s, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -478,6 +495,7 @@ static int collect(struct run *r, struct rl_err *err)
 			continue;
 		s->job = 0;
 		r->running--;
+		r->cpus_used -= cpu_slots(r, s);
 		if (s->sp->nsecrets > 0)
 			r->sched->masked_running--;
 		if (attempt_finish(r, s, &res, err) < 0)

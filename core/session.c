@@ -9,6 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "core/exec/executor.h"
+#include "store/store.h"
 #include "util/fs.h"
 #include "util/text.h"
 #include "util/timeutil.h"
@@ -125,6 +129,70 @@ static int runner_alive(const struct store_run *r, const char *host,
 	return now - last < SESSION_STALE_MS;
 }
 
+/* Record that the job of attempt row E was cancelled (its last state
+ * there was the dead runner's last look). */
+static void record_cancelled(struct store *s, const struct store_step_executor *e)
+{
+	cJSON *o = cJSON_Parse(e->executor_json);
+	if (!cJSON_IsObject(o))
+		goto cleanup;
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "state");
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "reason");
+	cJSON_AddStringToObject(o, "state", "CANCELLED");
+	char *json = cJSON_PrintUnformatted(o);
+	if (json)
+		store_attempt_set_executor(s, e->attempt_id, json, NULL);
+	free(json);
+cleanup:
+	cJSON_Delete(o);
+}
+
+/* Is E an unfinished attempt whose job FLAVOR placed? */
+static int left_by(const struct store_step_executor *e, const char *flavor)
+{
+	cJSON *o = cJSON_Parse(e->executor_json);
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "flavor");
+	int mine = !strcmp(e->attempt_status, "running") && cJSON_IsString(f) &&
+		   !strcmp(f->valuestring, flavor);
+	cJSON_Delete(o);
+	return mine;
+}
+
+/* The jobs a dead runner left on a cluster (its attempts still
+ * "running" with an executor's record) are cancelled by that executor,
+ * which checks each job's name first.  Bounded in time; a failure is
+ * said on stderr (the run is marked interrupted all the same). */
+static void cancel_left_jobs(struct store *s, int64_t run_id)
+{
+	struct store_step_executor *rows = NULL;
+	int n = 0;
+	if (store_run_executors(s, run_id, &rows, &n, NULL) < 0 || n == 0)
+		goto cleanup;
+	char **mine = calloc((size_t)n, sizeof(char *));
+	int *which = calloc((size_t)n, sizeof(int));
+	for (int i = 0; mine && which && executor_all[i]; i++) {
+		const struct executor_ops *ops = executor_all[i];
+		int k = 0;
+		for (int j = 0; ops->cancel_recorded && j < n; j++)
+			if (left_by(&rows[j], ops->flavor)) {
+				which[k] = j;
+				mine[k++] = rows[j].executor_json;
+			}
+		struct rl_err e = RL_ERR_INIT;
+		if (k && ops->cancel_recorded(mine, k, &e) < 0)
+			fprintf(stderr, "runlens: warning: run %lld: %s\n", (long long)run_id,
+				rl_err_msg(&e));
+		else
+			for (int j = 0; j < k; j++)
+				record_cancelled(s, &rows[which[j]]);
+		rl_err_clear(&e);
+	}
+	free(mine);
+	free(which);
+cleanup:
+	store_step_executors_free(rows, n);
+}
+
 /* The runs still "running" whose runner is gone: marked interrupted
  * (MARK), or only counted. */
 static int dead_runs(struct store *s, int mark, int *n, struct rl_err *err)
@@ -138,6 +206,8 @@ static int dead_runs(struct store *s, int mark, int *n, struct rl_err *err)
 	for (int i = 0; i < nrows; i++) {
 		if (runner_alive(&rows[i], host, now))
 			continue;
+		if (mark)
+			cancel_left_jobs(s, rows[i].id);
 		if (mark && store_run_mark_interrupted(s, rows[i].id, now, err) < 0)
 			goto cleanup;
 		marked++;

@@ -48,6 +48,22 @@ struct spec_env {
 	char *value; /* template: may contain ${…} */
 };
 
+/* A step's "resources", checked (core/spec_resources.c); the strings and
+ * the array are borrowed from the file's JSON (spec->root). */
+struct spec_resources {
+	int cpus;		 /* >= 1, or 0 when not given: CPUs of the local
+				    budget (--cpus), --cpus-per-task (1) */
+	const char *memory;	 /* "16G": digits and K, M, G or T; or NULL */
+	int gpus;		 /* >= 0: --gres=gpu:N */
+	const char *partition;	 /* or NULL: the stack's */
+	const cJSON *slurm_opts; /* array of strings (more sbatch options), or NULL */
+};
+
+/* Is OPT an sbatch option a stack or a step may add (--slurm-opt,
+ * resources.slurm_opts)?  0, or -1 with *WHY saying what is wrong (runlens
+ * sets --job-name, --output, --mem, … itself). */
+int spec_check_slurm_opt(const char *opt, const char **why);
+
 struct spec_step {
 	char *name;
 	int line; /* 1-based line of the step object in the file */
@@ -74,6 +90,7 @@ struct spec_step {
 	double timeout;	  /* seconds, 0 = none */
 	int cache;	  /* 0 or 1, after defaults and the secrets rule */
 	cJSON *resources; /* object or NULL (owned by spec->root) */
+	struct spec_resources res; /* "resources", checked */
 	struct spec_env *env;
 	int nenv;
 	cJSON *context; /* step "context" object or NULL (owned by root) */

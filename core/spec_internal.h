@@ -123,6 +123,11 @@ struct spec_field {
 int spec_parse_fields(const struct spec_field *fields, const cJSON *obj,
 		      const struct spec_at *at);
 
+/* ---- core/spec_resources.c ---- */
+
+/* A step's "resources" V into st->res (and st->resources). */
+int spec_parse_resources(struct spec_ctx *c, struct spec_step *st, const cJSON *v);
+
 /* ---- core/spec_json.c ---- */
 
 /* Parse TEXT (LEN bytes, NUL-terminated) as one JSON document into *OUT;

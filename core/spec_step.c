@@ -271,10 +271,7 @@ static int parse_timeout(const struct spec_at *at, const cJSON *v)
 
 static int parse_resources(const struct spec_at *at, const cJSON *v)
 {
-	if (spec_object(at->c, at->st->name, "resources", v) < 0)
-		return -1;
-	at->st->resources = (cJSON *)v;
-	return 0;
+	return spec_parse_resources(at->c, at->st, v);
 }
 
 static int parse_context(const struct spec_at *at, const cJSON *v)

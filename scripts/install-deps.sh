@@ -11,3 +11,8 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libsqlite3-dev libcjson-dev libssl-dev libncurses-dev check \
 	python3 python3-numpy tmux procps util-linux git ca-certificates \
 	sqlite3 valgrind clang libclang-rt-dev man-db >/dev/null
+# a single-node Slurm cluster for the Slurm tests (tests/slurm/up.sh);
+# optional: without it those tests are skipped and say so
+$SUDO apt-get install -y -qq --no-install-recommends \
+	slurmctld slurmd slurm-client munge >/dev/null ||
+	echo "install-deps: Slurm's packages could not be installed: the Slurm tests will be skipped" >&2

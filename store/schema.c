@@ -369,6 +369,14 @@ static const char *const migrations[] = {
 	 * these that is set. */
 	"ALTER TABLE pipelines ADD COLUMN baseline_where TEXT;"
 	"ALTER TABLE pipelines ADD COLUMN baseline_where_file TEXT;",
+	/* 7 (issue 15): executors that place jobs on a cluster.  A stack keeps what it
+	 * tells its executor (Slurm's partition, account, QoS, sbatch
+	 * options); an attempt keeps what its executor said of its job
+	 * ({"flavor", "job_id", "name", "state", "reason", "node", "dir"}),
+	 * for show, the browser, and for cancelling the jobs of a runner that
+	 * died. */
+	"ALTER TABLE stacks ADD COLUMN settings_json TEXT NOT NULL DEFAULT '{}';"
+	"ALTER TABLE attempts ADD COLUMN executor_json TEXT;",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

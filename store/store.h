@@ -33,7 +33,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_DB_NAME "runlens.db"
 
 struct store;
@@ -758,5 +758,42 @@ int store_run_ids_with_prefix(struct store *s, const char *digits, int limit,
 			      int64_t **ids, int *n, struct rl_err *err);
 
 void store_names_free(char **names, int n);
+
+
+/* ------------------------------------------------------------------ */
+/* Executors: what a stack tells its executor, what an executor said   */
+/* of each attempt's job (store/executors.c)                           */
+
+/* The settings of stack NAME for its executor (a JSON object:
+ * {"partition", "account", "qos", "slurm_opts": […]}); the stack must
+ * exist.  *json is malloc'd ("{}" when it has none). */
+int store_stack_set_settings(struct store *s, const char *name,
+			     const char *settings_json, struct rl_err *err);
+int store_stack_settings(struct store *s, const char *name, char **json,
+			 struct rl_err *err);
+
+/* What the attempt's executor said of its job, as a JSON object
+ * ({"flavor", "job_id", "name", "state", "reason", "node", "dir"});
+ * *json is malloc'd, NULL when it said nothing (a local job). */
+int store_attempt_set_executor(struct store *s, int64_t attempt_id,
+			       const char *executor_json, struct rl_err *err);
+int store_attempt_executor(struct store *s, int64_t attempt_id, char **json,
+			   struct rl_err *err);
+
+/* The executor record of the last attempt of each step run of RUN_ID that
+ * has one, in the run's order. */
+struct store_step_executor {
+	int64_t step_run_id;
+	int64_t attempt_id;
+	char *step;
+	int attempt;
+	char *attempt_status;
+	char *executor_json;
+};
+int store_run_executors(struct store *s, int64_t run_id,
+			struct store_step_executor **rows, int *n,
+			struct rl_err *err);
+void store_step_executors_free(struct store_step_executor *rows, int n);
+
 
 #endif

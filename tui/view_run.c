@@ -21,6 +21,7 @@
 #include "core/exec/launch.h"
 #include "core/session.h"
 #include "tui/widget_table.h"
+#include "core/placement.h"
 #include "util/num.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -243,6 +244,12 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 	    store_step_runs_of_run(t->store, rv->run_id, &steps, &n, err) < 0)
 		return -1;
 	rv->baseline = baseline_of(t->store, &rv->run);
+	struct store_step_executor *jobs = NULL; /* where jobs ran (Slurm) */
+	int njobs = 0;
+	if (store_run_executors(t->store, rv->run_id, &jobs, &njobs, err) < 0) {
+		store_step_runs_free(steps, n);
+		return -1;
+	}
 	rv->names = calloc((size_t)n + 1, sizeof(char *));
 	for (int i = 0; rv->names && i < n; i++) {
 		struct store_step_run *st = &steps[i];
@@ -254,6 +261,14 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 		else
 			snprintf(dur, sizeof dur, "-");
 		struct buf note = BUF_INIT;
+		for (int k = 0; !st->cached_from && k < njobs; k++) {
+			char *job = jobs[k].step_run_id == st->id
+					    ? exec_record_line(jobs[k].executor_json)
+					    : NULL;
+			if (job)
+				buf_printf(&note, "%s%s", job, st->error ? " · " : "");
+			free(job);
+		}
 		if (st->cached_from)
 			buf_printf(&note, "from step run %lld", (long long)st->cached_from);
 		else if (st->error)
@@ -265,6 +280,7 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 	}
 	load_dag(rv, steps, n);
 	store_step_runs_free(steps, n);
+	store_step_executors_free(jobs, njobs);
 	struct buf sum = BUF_INIT;
 	char when[32], dur[32];
 	time_local_short(rv->run.started_ms, when, sizeof when);

@@ -66,6 +66,8 @@ static void clear_data(struct step_view *sv)
 		free(sv->att_metrics[i]);
 	free(sv->att_metrics);
 	sv->att_metrics = NULL;
+	free(sv->job_line);
+	sv->job_line = NULL;
 	store_attempts_free(sv->atts, sv->natts);
 	store_artifact_refs_free(sv->ins, sv->nins);
 	store_artifact_refs_free(sv->outs, sv->nouts);

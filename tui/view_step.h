@@ -26,6 +26,7 @@ struct step_view {
 	int64_t atts_of; /* step run whose attempts these are (cached: the source) */
 	struct store_attempt *atts;
 	char **att_metrics; /* natts: what each attempt recorded, as one line */
+	char *job_line;	    /* the last attempt's job (Slurm), or NULL */
 	struct store_artifact_ref *ins, *outs;
 	struct store_meta *metas;
 	struct store_metric *ms;

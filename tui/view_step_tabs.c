@@ -84,8 +84,8 @@ static void draw_summary(const struct step_view *sv, struct tui *t, int y)
 {
 	const char *dot = t->utf8 ? " · " : " - ";
 	char att[64], took[64], when[64], cached[64];
-	const char *part[6];
-	int pair[6], n = 0;
+	const char *part[7];
+	int pair[7], n = 0;
 	part[n] = sv->st.status;
 	pair[n++] = tui_status_pair(sv->st.status);
 	snprintf(att, sizeof att, "attempt %d of %d", sv->st.attempts, sv->st.max_attempts);
@@ -106,6 +106,10 @@ static void draw_summary(const struct step_view *sv, struct tui *t, int y)
 			 (long long)sv->st.cached_from);
 		part[n] = cached;
 		pair[n++] = PAIR_OK;
+	}
+	if (sv->job_line) {
+		part[n] = sv->job_line;
+		pair[n++] = 0;
 	}
 	if (sv->st.error) {
 		part[n] = sv->st.error;

@@ -18,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/placement.h"
 #include "util/num.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
@@ -299,9 +300,22 @@ static void fill_tables(struct step_view *sv, struct tui *t)
 			sv->att_metrics = calloc((size_t)sv->natts + 1, sizeof(char *));
 		if (sv->att_metrics)
 			sv->att_metrics[i] = attempt_metrics(sv, t, i);
-		char *cells[] = { num, a->status, exitc, dur, when, a->error ? a->error : "" };
+		/* where its job ran (Slurm), before the error */
+		char *rec = NULL, *job = NULL;
+		store_attempt_executor(t->store, a->id, &rec, NULL);
+		if (rec && (job = exec_record_line(rec)) && i == sv->natts - 1) {
+			free(sv->job_line);
+			sv->job_line = strdup(job);
+		}
+		struct buf note = BUF_INIT;
+		buf_printf(&note, "%s%s%s", job ? job : "", job && a->error ? " · " : "",
+			   a->error ? a->error : "");
+		char *cells[] = { num, a->status, exitc, dur, when, note.data ? note.data : "" };
 		int attrs[] = { 0, tui_status_pair(a->status), 0, 0, 0, a->error ? PAIR_FAIL : 0 };
 		table_push_attrs(&sv->tb[TAB_ATTEMPTS], cells, attrs);
+		buf_free(&note);
+		free(job);
+		free(rec);
 	}
 }
 

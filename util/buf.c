@@ -59,6 +59,21 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return 0;
 }
 
+char *buf_format(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (s) {
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	return s;
+}
+
 void buf_reset(struct buf *b)
 {
 	b->len = 0;

@@ -18,6 +18,9 @@ int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A new string printed as printf would (malloc'd), or NULL when memory
+ * runs out. */
+char *buf_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Empty the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
 /* Give the string to the caller (never NULL unless out of memory) and

@@ -24,6 +24,13 @@
  *  - signal() asks for the whole job (its process group) to get SIG.
  *  - Jobs are identified by the int64_t the executor chose; 0 is never
  *    a job.
+ *  - An executor that places jobs on a cluster reads req->place (what the
+ *    job asks for) and may keep files that travel with the job in
+ *    req->job_dir (0600; gone when the job is reaped); describe() tells
+ *    what it knows of a job (its id there, state, reason, node), and
+ *    cancel_recorded() cancels the jobs a dead runner left, from what
+ *    describe() said and the runner recorded.  Local executors leave
+ *    these NULL.
  * tests/unit/test_exec.c runs one conformance suite on every executor of
  * the registry.
  */
@@ -33,6 +40,20 @@
 #include <stdint.h>
 
 #include "util/error.h"
+
+/* What a job asks of where it runs (the step's "resources" and the
+ * stack's settings).  A local executor needs none of it (the runner
+ * counts cpus against its budget); a cluster executor passes it on. */
+struct exec_place {
+	int cpus;		/* >= 1 */
+	const char *memory;	/* "16G", or NULL */
+	int gpus;		/* >= 0 */
+	const char *partition;	/* the step's, else the stack's, or NULL */
+	const char *account;	/* the stack's, or NULL */
+	const char *qos;	/* the stack's, or NULL */
+	char *const *opts;	/* more scheduler options (the stack's, then
+				   the step's), NULL-terminated, or NULL */
+};
 
 struct exec_request {
 	const char *name;	 /* unique per attempt: "rl-RUN-STEP-ATTEMPT" */
@@ -45,6 +66,23 @@ struct exec_request {
 	int nmask;
 	double timeout; /* seconds, 0 = none (the runner enforces it; an
 			   executor may pass it on as a backstop) */
+	const char *job_dir; /* the attempt's folder (NULL: the folder of
+				stdout_path): files that travel with the job */
+	struct exec_place place;
+};
+
+
+/* What an executor knows of a job where it runs (describe()).  The
+ * strings belong to the executor: valid until its next call. */
+struct exec_status {
+	const char *flavor;
+	const char *job_id; /* the scheduler's id ("4242"), or NULL: not yet */
+	const char *name;   /* the job's name there (exec_request.name) */
+	const char *state;  /* "PENDING", "RUNNING", … or NULL: not known */
+	const char *reason; /* why it is pending, or NULL */
+	const char *node;   /* where it runs, or NULL */
+	const char *dir;    /* the job's folder (exec_request.job_dir) */
+	int active;	    /* it has started (not just queued) */
 };
 
 struct exec_result {
@@ -53,6 +91,12 @@ struct exec_result {
 	int signal;    /* 0 when it exited */
 	int log_error; /* errno when a log could not be written in full (a
 			  full disk): the attempt failed; 0 when complete */
+	const char *why; /* the executor's own account of a failure (a job
+			    that could never start, ran out of memory,
+			    vanished), or NULL: the exit status says it all.
+			    Valid until the next reap() or close(). */
+	struct exec_status status; /* what describe() said last (flavor NULL:
+				      nothing), valid as long as WHY */
 };
 
 struct executor;
@@ -70,7 +114,26 @@ struct executor_ops {
 	/* Accepts NULL; clears *ex.  Jobs still running are killed and
 	 * reaped first. */
 	void (*close)(struct executor **ex);
+
+	/* Optional (NULL: the executor has nothing to say beyond "it
+	 * runs").  Fill *ST for JOB; returns 1 when it changed since the
+	 * last call for that job, 0 when not, -1 for an unknown job. */
+	int (*describe)(struct executor *ex, int64_t job, struct exec_status *st);
+	/* Optional: cancel jobs a runner that died left behind, each given
+	 * as the JSON object of exec_status_json() it recorded.  Bounded in
+	 * time; returns how many were cancelled, or -1 with *err. */
+	int (*cancel_recorded)(char *const *recorded, int n, struct rl_err *err);
+	/* The executor places jobs itself (a cluster): the runner does not
+	 * count resources.cpus against its own budget, -j alone caps the
+	 * jobs in flight, and a timeout counts from when describe() first
+	 * says the job is active (time in the queue is not the step's). */
+	int places_jobs;
 };
+
+/* ST as a JSON object (malloc'd text): {"flavor", "job_id", "name",
+ * "state", "reason", "node", "dir"}, members that are NULL left out; what
+ * the runner records with an attempt. */
+char *exec_status_json(const struct exec_status *st);
 
 /* The executor for a flavor, or NULL when unknown. */
 const struct executor_ops *executor_find(const char *flavor);
@@ -81,6 +144,10 @@ extern const struct executor_ops *const executor_all[];
 
 extern const struct executor_ops executor_local;
 extern const struct executor_ops executor_fake;
+extern const struct executor_ops executor_slurm;
+
+/* The flavors of the registry as "local, fake, slurm" (static). */
+const char *executor_flavors(void);
 
 /* Check that PROG can be executed, as execvp would find it in the PATH of
  * ENVP: 0, or an errno value.  *FOUND receives the absolute path found in

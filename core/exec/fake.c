@@ -226,6 +226,7 @@ static int fake_reap(struct executor *ex, struct exec_result *res)
 		if (ex->jobs[i].state == FJ_ENDED && (!j || ex->jobs[i].ended_at < j->ended_at))
 			j = &ex->jobs[i];
 	if (j) {
+		*res = (struct exec_result){ 0 };
 		res->job = j->id;
 		res->exit_code = j->exit_code;
 		res->signal = j->signal;

@@ -344,6 +344,7 @@ static int local_reap(struct executor *ex, struct exec_result *res)
 		stop_escapees(ex, j);
 		watchdog_remove(ex->wd_fd, pid);
 		capture_pump(j->cap, 1); /* the last output */
+		*res = (struct exec_result){ 0 };
 		res->log_error = capture_error(j->cap);
 		capture_free(&j->cap);
 		free(j->marker);

@@ -163,6 +163,10 @@ int watchdog_start(int grace_ms, pid_t *pid_out, struct rl_err *err)
 		 * store's descriptors: it never touches the store), deaf to
 		 * the terminal's signals — the runner handles those and says
 		 * "bye" */
+		/* its own process group: what kills the runner's group
+		 * (kill -9 -PGID, a batch system stopping the job that
+		 * runs `runlens job-exec`) leaves it to do its work */
+		setpgid(0, 0);
 		signal(SIGINT, SIG_IGN);
 		signal(SIGTERM, SIG_IGN);
 		signal(SIGHUP, SIG_IGN);
