@@ -615,6 +615,9 @@ static void print_json(struct cli *c, const struct columns_table *t, char **cols
 		       int all)
 {
 	cJSON *doc = cJSON_CreateObject();
+	cJSON *names = cJSON_AddArrayToObject(doc, "columns");
+	for (int k = 0; k < ncols; k++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(cols[k]));
 	cJSON *arr = cJSON_AddArrayToObject(doc, "runs");
 	for (int r = 0; r < t->nrows; r++)
 		cJSON_AddItemToArray(arr, run_json(t, r, cols, ncols, all));
