@@ -492,6 +492,41 @@ int columns_defaults(const struct columns_table *t, char ***out, int *n, struct 
 	return 0;
 }
 
+int columns_defaults_of(const struct store_field *f, int n, const struct store_recent *sum,
+			char ***out, int *nout, struct rl_err *err)
+{
+	struct list l = { 0 };
+	int rc = 0;
+	/* the browser's order: the status beside the id, as it always was;
+	 * the metrics, then the params, right after the name (which run was
+	 * best, at a glance); the times after them */
+	static const int head[] = { COLS_ID, COLS_STATUS, COLS_NAME, COLS_PIPELINE };
+	static const int tail[] = { COLS_STARTED, COLS_DURATION, COLS_TAGS };
+	for (size_t i = 0; i < sizeof head / sizeof *head && rc == 0; i++)
+		if (head[i] != COLS_PIPELINE || sum->pipelines > 1)
+			rc = list_add(&l, columns_fixed_names[head[i]]);
+	for (int pass = 1; pass >= 0; pass--)
+		for (int i = 0; i < n && rc == 0; i++) {
+			int shared = f[i].pipelines >= sum->pipelines;
+			if (f[i].is_metric != pass || !shared)
+				continue;
+			if (!pass && sum->runs > 1 && f[i].distinct < 2 && f[i].runs == sum->runs)
+				continue; /* the same on every run */
+			rc = list_add(&l, f[i].name);
+		}
+	for (size_t i = 0; i < sizeof tail / sizeof *tail && rc == 0; i++)
+		rc = list_add(&l, columns_fixed_names[tail[i]]);
+	if (rc == 0 && sum->in_sweeps)
+		rc = list_add(&l, columns_fixed_names[COLS_SWEEP]);
+	if (rc < 0) {
+		columns_free(l.v, l.n);
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	}
+	*out = l.v;
+	*nout = l.n;
+	return 0;
+}
+
 /* The "metrics" object of the pipeline of row ROW (NULL: none). */
 static const cJSON *row_dirs(struct store *s, struct columns_table *t, int row)
 {

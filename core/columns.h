@@ -132,6 +132,15 @@ void columns_cell(const struct columns_table *t, int row, const char *name, stru
  * *out as columns_select. */
 int columns_defaults(const struct columns_table *t, char ***out, int *n, struct rl_err *err);
 
+/* The same rule for the browser, from the fields of a pipeline's newest
+ * runs (store_recent_fields) rather than the rows on screen: id, status,
+ * name, pipeline (when SUM->pipelines > 1), every metric, the params with
+ * more than one value, started, duration, tags, and sweep when a run is
+ * in one; of several pipelines only the params and metrics that all of
+ * them have. */
+int columns_defaults_of(const struct store_field *f, int n, const struct store_recent *sum,
+			char ***out, int *nout, struct rl_err *err);
+
 /* --only-changed: leave out of COLS (*n of them, changed in place) the
  * columns whose cells are equal on every row (id and name stay).  A
  * column that some rows have and others lack has changed. */

@@ -759,14 +759,25 @@ struct store_field {
 	int runs;      /* of those runs that have it */
 	double min, max; /* a metric's smallest and largest value */
 	int max_len;     /* a param's longest value as JSON text */
+	int distinct;    /* a param's distinct values */
+};
+
+/* What those runs were. */
+struct store_recent {
+	int pipelines, runs;
+	int64_t max_id;
+	int in_sweeps;	  /* runs in a sweep */
+	int name_len;	  /* the longest run name (bytes) */
+	int pipeline_len; /* the longest pipeline name */
+	int tags_len;	  /* about the longest tags of a run, joined */
 };
 
 /* The params (by key) then metrics (by step position, then key) of the
- * newest LIMIT runs of one pipeline (pipeline_id > 0) or of all, with
- * *npipelines and *nruns the pipelines and runs those were.  One query
- * over LIMIT runs.  *rows is malloc'd (store_fields_free). */
+ * newest LIMIT runs of one pipeline (pipeline_id > 0) or of all, and what
+ * those runs were (*sum).  One query over LIMIT runs.  *rows is malloc'd
+ * (store_fields_free). */
 int store_recent_fields(struct store *s, int64_t pipeline_id, int limit,
-			struct store_field **rows, int *n, int *npipelines, int *nruns,
+			struct store_field **rows, int *n, struct store_recent *sum,
 			struct rl_err *err);
 void store_fields_free(struct store_field *rows, int n);
 

@@ -347,3 +347,88 @@ cleanup:
 		plot_lines_free(out);
 	return rc < 0 ? -1 : 0;
 }
+
+/* The mean of series S's points in column X of WIDTH (NaN: none). */
+static double column_mean(const struct plot_series *s, int x, int width, int points)
+{
+	int lo = (int)((long long)x * points / width), hi = (int)((long long)(x + 1) * points / width);
+	if (hi <= lo)
+		hi = lo + 1;
+	double sum = 0;
+	int k = 0;
+	for (int i = lo; i < hi && i < s->n; i++)
+		if (isfinite(s->v[i])) {
+			sum += s->v[i];
+			k++;
+		}
+	return k ? sum / k : NAN;
+}
+
+int plot_overlay(const struct plot_series *s, int ns, int width, int height, int utf8,
+		 struct plot_lines *out)
+{
+	struct grid g;
+	double lo = INFINITY, hi = -INFINITY;
+	int points = 0, rc = 0;
+	out->v = NULL;
+	out->n = 0;
+	for (int i = 0; i < ns; i++) {
+		points = s[i].n > points ? s[i].n : points;
+		for (int j = 0; j < s[i].n; j++)
+			if (isfinite(s[i].v[j])) {
+				lo = fmin(lo, s[i].v[j]);
+				hi = fmax(hi, s[i].v[j]);
+			}
+	}
+	if (points == 0 || !(lo <= hi))
+		return 0;
+	if (width < 2)
+		width = 2;
+	if (height < 2)
+		height = 2;
+	int cols = points < width ? points : width;
+	if (grid_new(&g, cols, height) < 0)
+		return -1;
+	struct plot_axis y = { .name = "", .v = NULL };
+	for (int i = 0; i < ns; i++)
+		for (int x = 0; x < cols; x++) {
+			/* a series shorter than the longest ends where it ends */
+			int from = (int)((long long)x * points / cols);
+			if (from >= s[i].n)
+				break;
+			double v = column_mean(&s[i], x, cols, points);
+			int p = axis_place(&y, v, lo, hi, height);
+			char glyph[2] = { s[i].glyph, 0 };
+			if (p >= 0)
+				grid_put(&g, x, height - 1 - p, glyph);
+		}
+	char top[32], bottom[32], first[16], last[16];
+	plot_label(hi, top, sizeof top);
+	plot_label(lo, bottom, sizeof bottom);
+	int margin = (int)(strlen(top) > strlen(bottom) ? strlen(top) : strlen(bottom));
+	for (int r = 0; r < height && rc == 0; r++) {
+		struct buf pre = BUF_INIT;
+		buf_printf(&pre, "%*s%s", margin, r == 0 ? top : r == height - 1 ? bottom : "",
+			   utf8 ? "│" : "|");
+		rc = push_line(out, grid_row(&g, r, pre.data));
+		buf_free(&pre);
+	}
+	struct buf rule = BUF_INIT, labels = BUF_INIT;
+	buf_printf(&rule, "%*s%s", margin, "", utf8 ? "└" : "+");
+	for (int x = 0; x < cols; x++)
+		buf_puts(&rule, utf8 ? "─" : "-");
+	snprintf(first, sizeof first, "0");
+	snprintf(last, sizeof last, "%d", points - 1);
+	int gap = cols - (int)strlen(first) - (int)strlen(last);
+	buf_printf(&labels, "%*s %s%*s%s", margin, "", first, gap > 1 ? gap : 1, "", last);
+	if (rc == 0)
+		rc = push_line(out, buf_steal(&rule));
+	if (rc == 0)
+		rc = push_line(out, buf_steal(&labels));
+	buf_free(&rule);
+	buf_free(&labels);
+	free(g.cell);
+	if (rc < 0)
+		plot_lines_free(out);
+	return rc < 0 ? -1 : 0;
+}

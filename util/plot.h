@@ -39,6 +39,19 @@ int plot_scatter(const struct plot_axis *x, const struct plot_axis *y, int n, in
 int plot_parallel(const struct plot_axis *axes, int naxes, int n, int best, int width,
 		  int height, int utf8, struct plot_lines *out);
 
+/* Series on one scale, each drawn with its own glyph (a letter): the
+ * point index across (a column is the mean of its points when a series
+ * has more than WIDTH), the value up; a later series is drawn over an
+ * earlier one.  HEIGHT rows with the largest and smallest value labelled,
+ * an axis row and the first and last index under it. */
+struct plot_series {
+	const double *v;
+	int n;
+	char glyph;
+};
+int plot_overlay(const struct plot_series *s, int ns, int width, int height, int utf8,
+		 struct plot_lines *out);
+
 /* The value V as a short label ("0.01", "1e-05", "123.5"), in BUF. */
 void plot_label(double v, char *buf, int size);
 

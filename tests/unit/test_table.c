@@ -454,13 +454,18 @@ START_TEST(test_store_recent_fields)
 	add_run(p, "b", 200, "{\"lr\":0.01}", mp, 1, "completed");
 	add_run(q, "c", 300, "{\"lr\":1}", mq, 1, "completed");
 	struct store_field *f = NULL;
-	int n = 0, np = 0, nr = 0;
-	ck_assert_int_eq(store_recent_fields(st, p, 10, &f, &n, &np, &nr, NULL), 0);
-	ck_assert_int_eq(np, 1);
-	ck_assert_int_eq(nr, 2);
+	struct store_recent sum;
+	int n = 0;
+	ck_assert_int_eq(store_recent_fields(st, p, 10, &f, &n, &sum, NULL), 0);
+	ck_assert_int_eq(sum.pipelines, 1);
+	ck_assert_int_eq(sum.runs, 2);
+	ck_assert_int_eq(sum.name_len, 1);
+	ck_assert_int_eq(sum.pipeline_len, 1);
+	ck_assert_int_eq(sum.in_sweeps, 0);
 	ck_assert_int_eq(n, 4);
 	ck_assert_str_eq(f[0].name, "params.lr");
 	ck_assert_int_eq(f[0].runs, 2);
+	ck_assert_int_eq(f[0].distinct, 2);
 	ck_assert_str_eq(f[1].name, "params.name");
 	ck_assert_int_eq(f[1].max_len, 12);
 	ck_assert_str_eq(f[2].name, "train.loss");
@@ -468,9 +473,10 @@ START_TEST(test_store_recent_fields)
 	ck_assert_int_eq(f[3].is_metric, 1);
 	ck_assert(f[3].min == 0.25 && f[3].max == 0.25);
 	store_fields_free(f, n);
-	ck_assert_int_eq(store_recent_fields(st, 0, 2, &f, &n, &np, &nr, NULL), 0);
-	ck_assert_int_eq(np, 2);
-	ck_assert_int_eq(nr, 2);
+	ck_assert_int_eq(store_recent_fields(st, 0, 2, &f, &n, &sum, NULL), 0);
+	ck_assert_int_eq(sum.pipelines, 2);
+	ck_assert_int_eq(sum.runs, 2);
+	ck_assert_int_gt(sum.max_id, 2);
 	for (int i = 0; i < n; i++)
 		if (!strcmp(f[i].name, "train.loss"))
 			ck_assert_int_eq(f[i].pipelines, 2);

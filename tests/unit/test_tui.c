@@ -436,7 +436,7 @@ END_TEST
 
 static const struct view_ops *const views[] = {
 	&view_pipelines_ops, &view_runs_ops,	&view_run_ops,
-	&view_step_ops,	     &view_compare_ops, &view_logs_ops,
+	&view_step_ops,	     &view_compare_ops, &view_logs_ops, &view_sweep_ops,
 };
 #define NVIEWS (int)(sizeof views / sizeof views[0])
 
@@ -501,7 +501,7 @@ START_TEST(test_keys_hints_name_handled_keys)
 	struct buf b = BUF_INIT;
 	keys_hints(&view_runs_ops, 1, 1000, &b);
 	ck_assert_str_eq(b.data, "Enter open · f filter · s sort · / search · Space mark · "
-				 "c compare · b pin · C columns · r rerun · p pipelines");
+				 "c compare · b pin · C/←/→ columns · r rerun · p pipelines");
 	buf_free(&b);
 }
 END_TEST
