@@ -176,12 +176,24 @@ static void layout_series(struct cmp_view *cv, struct tui *t, const struct cmp_r
 {
 	struct buf title = BUF_INIT;
 	int cut = 0;
-	buf_printf(&title, "%s series of", row->name);
+	int fewest = 0, most = 0;
 	for (int i = 0; i < cv->nsers; i++) {
-		buf_printf(&title, "%s %c #%lld (%d)", i ? "," : "", cmp_letter(cv->ser_run[i]),
-			   (long long)cv->d.shown[cv->ser_run[i]]->run.id, cv->nser[i]);
 		cut |= cv->ser_count[i] > cv->nser[i];
+		fewest = !i || cv->nser[i] < fewest ? cv->nser[i] : fewest;
+		most = cv->nser[i] > most ? cv->nser[i] : most;
 	}
+	buf_printf(&title, "%s series of", row->name);
+	if (cv->nsers <= 4)
+		for (int i = 0; i < cv->nsers; i++)
+			buf_printf(&title, "%s %c #%lld (%d)", i ? "," : "", cmp_letter(cv->ser_run[i]),
+				   (long long)cv->d.shown[cv->ser_run[i]]->run.id, cv->nser[i]);
+	else if (fewest == most)
+		buf_printf(&title, " %d runs, %c to %c, %d points each", cv->nsers,
+			   cmp_letter(cv->ser_run[0]), cmp_letter(cv->ser_run[cv->nsers - 1]), most);
+	else
+		buf_printf(&title, " %d runs, %c to %c, %d to %d points", cv->nsers,
+			   cmp_letter(cv->ser_run[0]), cmp_letter(cv->ser_run[cv->nsers - 1]), fewest,
+			   most);
 	buf_printf(&title, " on one scale%s %s m: history", cut ? " (their first points)" : "",
 		   t->utf8 ? "·" : "-");
 	cv->plot_title = buf_steal(&title);

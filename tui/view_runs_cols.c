@@ -25,11 +25,11 @@
 #include "util/num.h"
 #include "util/timeutil.h"
 
-#define NAME_MAX_W 40	 /* a run name wider than this is cut */
+#define NAME_MAX_W 32	 /* a run name wider than this is cut */
 #define PARAM_MAX_W 24
 #define TEXT_MAX_W 20	 /* pipeline, tags, sweep */
 #define HEAD_MIN_W 20	 /* a header is widened up to this before it is shortened */
-#define HEAD_FLOOR 8	 /* ... and no less when the screen is narrow ("p.epochs") */
+#define HEAD_FLOOR 10	 /* ... and no less when the screen is narrow ("p.epochs") */
 #define DELTA_W 7	 /* " ▲12.3%" */
 
 static void rcol_clear(struct rcol *c)
@@ -164,19 +164,14 @@ static void size_columns(struct runs_view *rv, const struct store_field *f, int 
 		total += c->width + 2;
 	}
 	/* too wide for the screen: the headers give way, the params' first
-	 * (their "params." says least), each from the right, when that makes
-	 * every column fit (else they keep their names and scroll) */
-	int tightest = total;
-	for (int i = 0; i < rv->nrc; i++) {
-		int floor = vw[i] > HEAD_FLOOR ? vw[i] : HEAD_FLOOR;
-		if ((rv->rc[i].kind == RC_PARAM || rv->rc[i].kind == RC_METRIC) &&
-		    rv->rc[i].width > floor)
-			tightest -= rv->rc[i].width - floor;
-	}
-	for (int pass = 0; pass < 2 && tightest <= screen; pass++)
+	 * (their "params." says least), each from the right, down to what
+	 * their values need or HEAD_FLOOR (a header that short stays whole) */
+	for (int pass = 0; pass < 2; pass++)
 		for (int i = rv->nrc - 1; i >= 0 && total > screen; i--) {
 			struct rcol *c = &rv->rc[i];
-			int floor = vw[i] > HEAD_FLOOR ? vw[i] : HEAD_FLOOR;
+			int hw = fmt_width(c->name);
+			int floor = vw[i] > (hw < HEAD_FLOOR ? hw : HEAD_FLOOR) ? vw[i]
+								: (hw < HEAD_FLOOR ? hw : HEAD_FLOOR);
 			if (c->kind == (pass ? RC_METRIC : RC_PARAM) && c->width > floor) {
 				int cut = c->width - floor < total - screen ? c->width - floor
 									    : total - screen;
@@ -191,6 +186,9 @@ static void size_columns(struct runs_view *rv, const struct store_field *f, int 
 			if (shortened) {
 				free(c->title);
 				c->title = shortened;
+				/* no wider than its values and its header need */
+				int tw = fmt_width(shortened);
+				c->width = vw[i] > tw ? vw[i] : tw;
 			}
 		}
 	}

@@ -386,22 +386,29 @@ int plot_overlay(const struct plot_series *s, int ns, int width, int height, int
 		width = 2;
 	if (height < 2)
 		height = 2;
-	int cols = points < width ? points : width;
+	/* few points: each at its place across the width, the columns
+	 * between them left to the others' letters */
+	int cols = width, few = points < width;
 	if (grid_new(&g, cols, height) < 0)
 		return -1;
 	struct plot_axis y = { .name = "", .v = NULL };
-	for (int i = 0; i < ns; i++)
-		for (int x = 0; x < cols; x++) {
+	for (int i = 0; i < ns; i++) {
+		char glyph[2] = { s[i].glyph, 0 };
+		for (int x = 0; few && x < s[i].n; x++) {
+			int at = points > 1 ? (int)((long long)x * (cols - 1) / (points - 1)) : 0;
+			int p = axis_place(&y, s[i].v[x], lo, hi, height);
+			if (p >= 0)
+				grid_put(&g, at, height - 1 - p, glyph);
+		}
+		for (int x = 0; !few && x < cols; x++) {
 			/* a series shorter than the longest ends where it ends */
-			int from = (int)((long long)x * points / cols);
-			if (from >= s[i].n)
+			if ((int)((long long)x * points / cols) >= s[i].n)
 				break;
-			double v = column_mean(&s[i], x, cols, points);
-			int p = axis_place(&y, v, lo, hi, height);
-			char glyph[2] = { s[i].glyph, 0 };
+			int p = axis_place(&y, column_mean(&s[i], x, cols, points), lo, hi, height);
 			if (p >= 0)
 				grid_put(&g, x, height - 1 - p, glyph);
 		}
+	}
 	char top[32], bottom[32], first[16], last[16];
 	plot_label(hi, top, sizeof top);
 	plot_label(lo, bottom, sizeof bottom);

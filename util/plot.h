@@ -40,9 +40,9 @@ int plot_parallel(const struct plot_axis *axes, int naxes, int n, int best, int 
 		  int height, int utf8, struct plot_lines *out);
 
 /* Series on one scale, each drawn with its own glyph (a letter): the
- * point index across (a column is the mean of its points when a series
- * has more than WIDTH), the value up; a later series is drawn over an
- * earlier one.  HEIGHT rows with the largest and smallest value labelled,
+ * point index across the WIDTH (a column is the mean of its points when a
+ * series has more than WIDTH), the value up; a later series is drawn over
+ * an earlier one.  HEIGHT rows with the largest and smallest value labelled,
  * an axis row and the first and last index under it. */
 struct plot_series {
 	const double *v;

@@ -329,6 +329,22 @@ START_TEST(test_layout_drops_by_rank)
 }
 END_TEST
 
+/* Columns that scroll sideways: the frozen ones, then whole columns from
+ * the first scrolled one; never none of them. */
+START_TEST(test_layout_window)
+{
+	int w[] = { 1, 3, 20, 10, 10, 10, 30 };
+	/* 1+2 + 3+2 + 20+2 = 30 frozen; then 12 a column (its gap after it) */
+	ck_assert_int_eq(layout_window(w, 7, 3, 3, 66), 6);
+	ck_assert_int_eq(layout_window(w, 7, 3, 3, 63), 5);
+	ck_assert_int_eq(layout_window(w, 7, 3, 5, 66), 6);
+	ck_assert_int_eq(layout_window(w, 7, 3, 6, 40), 7); /* too wide: still shown */
+	ck_assert_int_eq(layout_window(w, 7, 0, 0, 200), 7);
+	ck_assert_int_eq(layout_window(w, 0, 0, 0, 80), 0);
+	ck_assert_int_eq(layout_window(w, 3, 3, 3, 80), 3);
+}
+END_TEST
+
 START_TEST(test_layout_narrow)
 {
 	int w[NRC] = { 3, 9, 21, 8, 16, 11, 12 }, vis[NRC];
@@ -612,6 +628,7 @@ int main(void)
 	tcase_add_test(tl, test_safe_text);
 	tcase_add_test(tl, test_layout_drops_by_rank);
 	tcase_add_test(tl, test_layout_narrow);
+	tcase_add_test(tl, test_layout_window);
 	tcase_add_test(tl, test_layout_pads_last_left_aligned);
 	suite_add_tcase(s, tl);
 	TCase *tk = tcase_create("keys");
