@@ -220,6 +220,95 @@ START_TEST(test_plots)
 }
 END_TEST
 
+START_TEST(test_columns_defaults_of)
+{
+	struct store_field f[] = {
+		{ .name = "params.lr", .pipelines = 2, .runs = 9, .distinct = 3 },
+		{ .name = "params.opt", .pipelines = 2, .runs = 9, .distinct = 1 },
+		{ .name = "params.depth", .pipelines = 1, .runs = 2, .distinct = 2 },
+		{ .name = "train.loss", .is_metric = 1, .pipelines = 2, .runs = 9 },
+		{ .name = "fit.r2", .is_metric = 1, .pipelines = 1, .runs = 2 },
+	};
+	struct store_recent one = { .pipelines = 1, .runs = 9 }, two = { .pipelines = 2, .runs = 11,
+									.in_sweeps = 3 };
+	char **v = NULL;
+	int n = 0;
+	ck_assert_int_eq(columns_defaults_of(f, 5, &one, &v, &n, NULL), 0);
+	ck_assert_str_eq(joined(v, n), "id status name train.loss fit.r2 params.lr params.depth "
+				       "started duration tags");
+	columns_free(v, n);
+	/* several pipelines: only what every one of them has (opt: the same
+	 * value, but not on every run: it changed) */
+	ck_assert_int_eq(columns_defaults_of(f, 5, &two, &v, &n, NULL), 0);
+	ck_assert_str_eq(joined(v, n), "id status name pipeline train.loss params.lr params.opt "
+				       "started duration tags sweep");
+	columns_free(v, n);
+	ck_assert_int_eq(columns_defaults_of(NULL, 0, &one, &v, &n, NULL), 0);
+	ck_assert_str_eq(joined(v, n), "id status name started duration tags");
+	columns_free(v, n);
+}
+END_TEST
+
+static const char *gate_of(const char *text, struct compare_gate *g)
+{
+	static char out[256];
+	struct rl_err err = RL_ERR_INIT;
+	if (compare_gate_parse(text, g, &err) < 0)
+		snprintf(out, sizeof out, "%s", rl_err_msg(&err));
+	else
+		snprintf(out, sizeof out, "%s %g%s", g->metric ? g->metric : "(all)", g->tol,
+			 g->relative ? "%" : "");
+	rl_err_clear(&err);
+	return out;
+}
+
+START_TEST(test_compare_gates)
+{
+	struct compare_gate g;
+	ck_assert_str_eq(gate_of("evaluate.accuracy", &g), "evaluate.accuracy 0");
+	compare_gate_clear(&g);
+	ck_assert_str_eq(gate_of("evaluate.accuracy:0.01", &g), "evaluate.accuracy 0.01");
+	compare_gate_clear(&g);
+	ck_assert_str_eq(gate_of("a.b.c:2.5%", &g), "a.b.c 2.5%");
+	compare_gate_clear(&g);
+	ck_assert_str_eq(gate_of("all:5%", &g), "(all) 5%");
+	compare_gate_clear(&g);
+	ck_assert_str_eq(gate_of("all", &g), "(all) 0");
+	ck_assert_str_eq(gate_of("a.b:", &g),
+			 "--fail-worse a.b:: the tolerance is a number >= 0 or a percentage (0.01, 2%)");
+	ck_assert_str_eq(gate_of("a.b:-1", &g),
+			 "--fail-worse a.b:-1: the tolerance is a number >= 0 or a percentage (0.01, 2%)");
+	ck_assert_str_eq(gate_of("a.b:1%%", &g),
+			 "--fail-worse a.b:1%%: the tolerance is a number >= 0 or a percentage (0.01, 2%)");
+	ck_assert_str_eq(gate_of("loss:1", &g), "--fail-worse loss:1: a metric is STEP.KEY (or all)");
+	ck_assert_str_eq(gate_of("", &g), "--fail-worse: expected METRIC[:TOLERANCE]");
+	ck_assert_str_eq(gate_of(NULL, &g), "--fail-worse: expected METRIC[:TOLERANCE]");
+	compare_gate_clear(NULL);
+}
+END_TEST
+
+START_TEST(test_plot_overlay)
+{
+	double a[] = { 1, 2, 3 }, b[] = { 3, 2 };
+	struct plot_series s[] = { { a, 3, 'A' }, { b, 2, 'B' } };
+	struct plot_lines l = { 0 };
+	ck_assert_int_eq(plot_overlay(s, 2, 5, 3, 0, &l), 0);
+	ck_assert_str_eq(lines_of(&l), "3|B   A\n"
+				       " |  B\n"
+				       "1|A\n"
+				       " +-----\n"
+				       "  0   2\n");
+	plot_lines_free(&l);
+	/* nothing to draw: no lines */
+	ck_assert_int_eq(plot_overlay(s, 0, 5, 3, 0, &l), 0);
+	ck_assert_int_eq(l.n, 0);
+	double c[] = { NAN };
+	struct plot_series none = { c, 1, 'C' };
+	ck_assert_int_eq(plot_overlay(&none, 1, 5, 3, 1, &l), 0);
+	ck_assert_int_eq(l.n, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* With a store                                                        */
 
@@ -485,6 +574,118 @@ START_TEST(test_store_recent_fields)
 }
 END_TEST
 
+START_TEST(test_compare_regressions)
+{
+	int64_t p = 0;
+	ck_assert_int_eq(store_pipeline_ensure(st, "p", NULL, &p, NULL), 0);
+	const char *mb[] = { "eval.acc=0.9", "eval.loss=0.5", "eval.gone=1" };
+	const char *mr[] = { "eval.acc=0.88", "eval.loss=0.4" };
+	int64_t base = add_run(p, "base", 1000, "{}", mb, 3, "completed");
+	int64_t run = add_run(p, "pr", 2000, "{}", mr, 2, "completed");
+	struct compare *c = NULL;
+	ck_assert_int_eq(compare_new(st, run, &base, 1, &c, NULL), 0);
+	struct compare_gate g[2];
+	struct compare_regression *r = NULL;
+	int n = 0;
+	/* acc is worse by 0.02 (2.2%), gone is missing, loss is better */
+	ck_assert_int_eq(compare_gate_parse("all", &g[0], NULL), 0);
+	ck_assert_int_eq(compare_regressions(c, g, 1, &r, &n, NULL), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(r[0].metric->key, "eval.acc");
+	ck_assert_int_eq(r[0].missing, 0);
+	ck_assert_str_eq(r[1].metric->key, "eval.gone");
+	ck_assert_int_eq(r[1].missing, 1);
+	free(r);
+	/* the first gate naming a metric wins over all */
+	ck_assert_int_eq(compare_gate_parse("eval.acc:3%", &g[0], NULL), 0);
+	ck_assert_int_eq(compare_gate_parse("all:0.5", &g[1], NULL), 0);
+	ck_assert_int_eq(compare_regressions(c, g, 2, &r, &n, NULL), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(r[0].metric->key, "eval.gone");
+	free(r);
+	compare_gate_clear(&g[0]);
+	compare_gate_clear(&g[1]);
+	/* a metric neither run has */
+	ck_assert_int_eq(compare_gate_parse("eval.nope", &g[0], NULL), 0);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(compare_regressions(c, g, 1, &r, &n, &err), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "--fail-worse: no run compared has the metric 'eval.nope'");
+	rl_err_clear(&err);
+	compare_gate_clear(&g[0]);
+	ck_assert_int_eq(compare_regressions(c, NULL, 0, &r, &n, NULL), 0);
+	ck_assert_int_eq(n, 0);
+	compare_free(&c);
+}
+END_TEST
+
+START_TEST(test_sweep_view)
+{
+	int64_t p = 0, w = 0;
+	ck_assert_int_eq(store_pipeline_ensure(st, "p", NULL, &p, NULL), 0);
+	struct store_sweep_new nw = { .pipeline_id = p, .name = "g", .started_ms = 1, .planned = 4,
+				      .axes_json = "{\"lr\":[0.001,0.1],\"opt\":[\"sgd\",\"adam\"]}" };
+	ck_assert_int_eq(store_sweep_create(st, &nw, &w, NULL), 0);
+	const char *m1[] = { "eval.acc=0.7", "train.loss=0.2" };
+	const char *m2[] = { "eval.acc=0.9", "train.loss=0.3" };
+	const char *m3[] = { "eval.acc=0.8", "train.loss=0.1" };
+	int64_t a = add_run(p, "g-1", 10, "{\"lr\":0.001,\"opt\":\"sgd\"}", m1, 2, "completed");
+	int64_t b = add_run(p, "g-2", 20, "{\"lr\":0.1,\"opt\":\"adam\"}", m2, 2, "completed");
+	int64_t c = add_run(p, "g-3", 30, "{\"lr\":0.1,\"opt\":\"sgd\"}", m3, 2, "failed");
+	ck_assert_int_eq(store_run_set_sweep(st, a, w, NULL), 0);
+	ck_assert_int_eq(store_run_set_sweep(st, b, w, NULL), 0);
+	ck_assert_int_eq(store_run_set_sweep(st, c, w, NULL), 0);
+	struct sweep_view *v = NULL;
+	/* the pipeline file names acc (max): ranked by it, best first */
+	ck_assert_int_eq(sweep_view_new(st, w, NULL, &v, NULL), 0);
+	ck_assert_str_eq(v->metric, "eval.acc");
+	ck_assert_int_eq(v->dir, COMPARE_HIGHER);
+	ck_assert_int_eq(v->nruns, 3);
+	ck_assert_str_eq(joined(v->params, v->nparams), "params.lr params.opt");
+	ck_assert_str_eq(v->runs[v->order[0]].name, "g-2");
+	ck_assert_str_eq(v->runs[v->order[2]].name, "g-1");
+	ck_assert_str_eq(v->runs[v->best].name, "g-2");
+	/* a param's values as a plot's axis: numbers (log: 100x), categories
+	 * in the grid's order */
+	struct plot_axis ax;
+	ck_assert_int_eq(sweep_view_axis(v, "params.lr", &ax), 0);
+	ck_assert_int_eq(ax.log, 1);
+	ck_assert_int_eq(ax.ncats, 0);
+	sweep_axis_free(&ax);
+	ck_assert_int_eq(sweep_view_axis(v, "params.opt", &ax), 0);
+	ck_assert_int_eq(ax.ncats, 2);
+	ck_assert_str_eq(ax.cats[0], "sgd");
+	ck_assert_str_eq(ax.cats[1], "adam");
+	ck_assert(ax.v[v->order[0]] == 1); /* g-2: adam */
+	sweep_axis_free(&ax);
+	sweep_view_free(&v);
+	/* another metric: lower is better for a loss */
+	ck_assert_int_eq(sweep_view_new(st, w, "train.loss", &v, NULL), 0);
+	ck_assert_int_eq(v->dir, COMPARE_LOWER);
+	ck_assert_str_eq(v->runs[v->order[0]].name, "g-3");
+	sweep_view_free(&v);
+	struct rl_err err = RL_ERR_INIT;
+	ck_assert_int_eq(sweep_view_new(st, w, "eval.nope", &v, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_USAGE);
+	ck_assert_ptr_nonnull(strstr(rl_err_msg(&err), "its metrics: eval.acc, train.loss"));
+	rl_err_clear(&err);
+	ck_assert_int_eq(sweep_view_new(st, 999, NULL, &v, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_NOT_FOUND);
+	rl_err_clear(&err);
+	/* a reference: its id, its name, last */
+	int64_t id = 0;
+	ck_assert_int_eq(sweep_resolve(st, "g", &id, NULL), 0);
+	ck_assert_int_eq(id, w);
+	ck_assert_int_eq(sweep_resolve(st, "last", &id, NULL), 0);
+	ck_assert_int_eq(id, w);
+	ck_assert_int_eq(sweep_resolve(st, "1", &id, NULL), 0);
+	ck_assert_int_eq(sweep_resolve(st, "", &id, NULL), -1);
+	ck_assert_int_eq(sweep_resolve(st, "nope", &id, NULL), -1);
+	/* a running sweep whose process is gone is settled */
+	ck_assert_int_eq(sweep_settle(st, NULL), 0);
+	sweep_view_free(NULL);
+}
+END_TEST
+
 START_TEST(test_migrate_keeps_runs)
 {
 	/* a schema-3 store (tests/fixtures/store-v3) gains sweeps and column
@@ -532,6 +733,9 @@ int main(void)
 	tcase_add_test(pure, test_columns_header);
 	tcase_add_test(pure, test_sweep_grid);
 	tcase_add_test(pure, test_plots);
+	tcase_add_test(pure, test_columns_defaults_of);
+	tcase_add_test(pure, test_compare_gates);
+	tcase_add_test(pure, test_plot_overlay);
 	suite_add_tcase(s, pure);
 	TCase *tc = tcase_create("store");
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -539,6 +743,8 @@ int main(void)
 	tcase_add_test(tc, test_store_sweeps);
 	tcase_add_test(tc, test_store_recent_fields);
 	tcase_add_test(tc, test_migrate_keeps_runs);
+	tcase_add_test(tc, test_compare_regressions);
+	tcase_add_test(tc, test_sweep_view);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
