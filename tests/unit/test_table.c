@@ -571,6 +571,22 @@ START_TEST(test_store_recent_fields)
 			ck_assert_int_eq(f[i].pipelines, 2);
 	store_fields_free(f, n);
 	store_fields_free(NULL, 0);
+	/* the newest runs are the outer loop: no walk of a whole index of
+	 * params or metrics (the only scans: runs by time, then those runs) */
+	for (int i = 0; i < store_recent_nsql; i++) {
+		struct buf plan = BUF_INIT;
+		buf_printf(&plan, "EXPLAIN QUERY PLAN %s", store_recent_sql[i]);
+		sqlite3_stmt *x = NULL;
+		ck_assert_int_eq(sqlite3_prepare_v2(st->db, plan.data, -1, &x, NULL), SQLITE_OK);
+		while (sqlite3_step(x) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(x, 3);
+			ck_assert_msg(strncmp(d, "SCAN", 4) != 0 || !strcmp(d, "SCAN r") ||
+					      !strncmp(d, "SCAN runs USING INDEX runs_by_", 30),
+				      "%s", d);
+		}
+		sqlite3_finalize(x);
+		buf_free(&plan);
+	}
 }
 END_TEST
 
