@@ -416,7 +416,7 @@ static int grid_fit(struct grid *g, int avail, int utf8, int chosen)
 			cellw = w > cellw ? w : cellw;
 		}
 		if (kind != COLK_FIXED) {
-			char *h = columns_header(g->cols[c], cellw > 10 ? cellw : 10, g->cols,
+			char *h = columns_header(g->cols[c], cellw > 12 ? cellw : 12, g->cols,
 						 g->ncols, utf8);
 			if (h) {
 				free(g->head[c]);

@@ -163,10 +163,21 @@ static void size_columns(struct runs_view *rv, const struct store_field *f, int 
 		c->width = vw[i] > hw ? vw[i] : named && hw > HEAD_MIN_W ? (vw[i] > HEAD_MIN_W ? vw[i] : HEAD_MIN_W) : hw;
 		total += c->width + 2;
 	}
-	/* too wide for the screen: the headers give way, the params' first
-	 * (their "params." says least), each from the right, down to what
-	 * their values need or HEAD_FLOOR (a header that short stays whole) */
-	for (int pass = 0; pass < 2; pass++)
+	/* too wide for the screen: the params' headers give way (their
+	 * "params." says least), each from the right, down to what their
+	 * values need or HEAD_FLOOR (a header that short stays whole); the
+	 * metrics' too only when every column then fits (else they keep their
+	 * names, and the columns scroll) */
+	int tightest = total;
+	for (int i = 0; i < rv->nrc; i++) {
+		int hw = fmt_width(rv->rc[i].name);
+		int floor = vw[i] > (hw < HEAD_FLOOR ? hw : HEAD_FLOOR) ? vw[i]
+							: (hw < HEAD_FLOOR ? hw : HEAD_FLOOR);
+		if ((rv->rc[i].kind == RC_PARAM || rv->rc[i].kind == RC_METRIC) &&
+		    rv->rc[i].width > floor)
+			tightest -= rv->rc[i].width - floor;
+	}
+	for (int pass = 0; pass < (tightest <= screen ? 2 : 1); pass++)
 		for (int i = rv->nrc - 1; i >= 0 && total > screen; i--) {
 			struct rcol *c = &rv->rc[i];
 			int hw = fmt_width(c->name);
