@@ -74,6 +74,7 @@ expect_not_contains "$h$h2" "params.opt" "a param the same on every run"
 expect_eq 1 "$(printf '%s\n' "$h$h2" | grep -cE '(\.|…)test( |$)')" "a header ending in test"
 expect_eq 1 "$(printf '%s\n' "$h2" | grep -cE '(\.|…)train( |$)')" "a header ending in train"
 key Left Left
+not_see "‹"
 # the long name is cut; its metrics are on its line
 row=$(line_of "xxxx")
 expect_contains "$row" "xxx…"
