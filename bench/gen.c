@@ -8,7 +8,9 @@
  * SAMPLE runs have 10 steps.  Two runs (BENCH_CMP_A/B) get a "benchmark"
  * step with 1,000 metrics each.  Each run keeps its pipeline file (about
  * 2 KB, a new version of each pipeline's file every 50,000 runs), as the
- * runner does.  DIR/bench-stamp records the sizes and the schema version:
+ * runner does.  The newest WIDE runs (20,000; all of a smaller store) are
+ * as wide as an experiment table gets: 8 params and 12 metrics (the
+ * experiment-table figures of docs/benchmarks.md read those runs).  DIR/bench-stamp records the sizes and the schema version:
  * a store that matches is reused as it is. */
 #include "config.h"
 #include "bench/bench.h"
@@ -25,6 +27,14 @@
 
 #define BATCH 5000
 #define T0 1700000000000LL
+#define WIDE 20000 /* the newest runs with 8 params and 12 metrics */
+
+/* The extra params and metrics of a wide run (20 columns with lr, batch,
+ * train.loss, train.acc, train.lr). */
+static const char *const wide_params[6] = { "dropout", "wd", "warmup", "layers", "heads",
+					    "optimizer" };
+static const char *const wide_metrics[9] = { "val_acc", "val_loss", "f1", "auc", "precision",
+					     "recall", "rmse", "mae", "latency_ms" };
 
 static const char *const step_names[10] = {
 	"fetch", "validate", "featurize", "train", "tune",
@@ -44,7 +54,7 @@ struct gen {
  * user writes them (about 2 KB); malloc'd, NULL when out of memory. */
 static char *spec_text(long long p, long long version)
 {
-	char name[32], about[64], run[160], out[32];
+	char name[32], about[64], run[320], out[32];
 	snprintf(name, sizeof name, "pipe-%03lld", p);
 	snprintf(about, sizeof about, "generated pipeline, version %lld", version);
 	cJSON *doc = cJSON_CreateObject(), *steps = cJSON_CreateArray(), *params;
@@ -53,13 +63,24 @@ static char *spec_text(long long p, long long version)
 	if ((params = cJSON_AddObjectToObject(doc, "params"))) {
 		cJSON_AddNumberToObject(params, "lr", 0.001);
 		cJSON_AddNumberToObject(params, "batch", 32);
+		/* the wide runs' (the train step takes them) */
+		for (int w = 0; w < 5; w++)
+			cJSON_AddNumberToObject(params, wide_params[w], w < 2 ? 0.1 : 2);
+		cJSON_AddStringToObject(params, wide_params[5], "adam");
 	}
 	cJSON_AddItemToObject(doc, "steps", steps);
 	for (int k = 0; k < 10; k++) {
 		cJSON *st = cJSON_CreateObject();
-		snprintf(run, sizeof run,
-			 "python3 steps/%s.py --lr ${params.lr} --batch ${params.batch} "
-			 "--out ${outputs.out}", step_names[k]);
+		if (k == 3) /* train */
+			snprintf(run, sizeof run,
+				 "python3 steps/train.py --lr ${params.lr} --batch ${params.batch} "
+				 "--dropout ${params.dropout} --wd ${params.wd} --warmup ${params.warmup} "
+				 "--layers ${params.layers} --heads ${params.heads} "
+				 "--optimizer ${params.optimizer} --out ${outputs.out}");
+		else
+			snprintf(run, sizeof run,
+				 "python3 steps/%s.py --lr ${params.lr} --batch ${params.batch} "
+				 "--out ${outputs.out}", step_names[k]);
 		snprintf(out, sizeof out, "%s.bin", step_names[k]);
 		cJSON_AddStringToObject(st, "name", step_names[k]);
 		cJSON_AddStringToObject(st, "run", run);
@@ -141,6 +162,11 @@ static int gen_steps(struct gen *g, long long i, int64_t run_id, int64_t t,
 		    add_metric(g, &b, "acc", 1, acc, acc, t, err) < 0 ||
 		    add_metric(g, &b, "lr", 1, 0, 0.001 * (1 + i % 10), t, err) < 0)
 			return -1;
+		for (int w = 0; i >= g->z.runs - WIDE && w < 9; w++) {
+			double v = rnd(i, 10 + (unsigned)w) * (w == 8 ? 250 : 1);
+			if (add_metric(g, &b, wide_metrics[w], 1, v, v, t, err) < 0)
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -151,10 +177,23 @@ static int gen_run(struct gen *g, long long i, const char *name, int64_t *id,
 	int64_t t = T0 + i * 30000 + (int64_t)(rnd(i, 3) * 20000);
 	long long pct = i % 100;
 	const char *status = pct < 90 ? "completed" : pct < 97 ? "failed" : "interrupted";
-	char params[96], lr[32], batch[32];
+	char params[512], lr[32], batch[32], wide[6][32];
 	snprintf(lr, sizeof lr, "%g", 0.001 * (1 + i % 10));
 	snprintf(batch, sizeof batch, "%lld", 32LL << (i % 4));
-	snprintf(params, sizeof params, "{\"lr\":%s,\"batch\":%s}", lr, batch);
+	int is_wide = i >= g->z.runs - WIDE;
+	snprintf(wide[0], sizeof wide[0], "%g", 0.1 * (i % 5));
+	snprintf(wide[1], sizeof wide[1], "%g", 0.0001 * (1 + i % 3));
+	snprintf(wide[2], sizeof wide[2], "%lld", 100 * (i % 7));
+	snprintf(wide[3], sizeof wide[3], "%lld", 2 + i % 10);
+	snprintf(wide[4], sizeof wide[4], "%lld", 4LL << (i % 3));
+	snprintf(wide[5], sizeof wide[5], "\"%s\"", i % 2 ? "adam" : "sgd");
+	if (is_wide)
+		snprintf(params, sizeof params,
+			 "{\"lr\":%s,\"batch\":%s,\"dropout\":%s,\"wd\":%s,\"warmup\":%s,"
+			 "\"layers\":%s,\"heads\":%s,\"optimizer\":%s}",
+			 lr, batch, wide[0], wide[1], wide[2], wide[3], wide[4], wide[5]);
+	else
+		snprintf(params, sizeof params, "{\"lr\":%s,\"batch\":%s}", lr, batch);
 	int64_t spec_id;
 	if (spec_of(g, i % g->z.pipelines, i, &spec_id, err) < 0)
 		return -1;
@@ -168,6 +207,9 @@ static int gen_run(struct gen *g, long long i, const char *name, int64_t *id,
 	    store_run_add_param(g->s, *id, "lr", lr, err) < 0 ||
 	    store_run_add_param(g->s, *id, "batch", batch, err) < 0)
 		return -1;
+	for (int w = 0; is_wide && w < 6; w++)
+		if (store_run_add_param(g->s, *id, wide_params[w], wide[w], err) < 0)
+			return -1;
 	if (i % 4 == 0 && store_run_add_tag(g->s, *id, "nightly", err) < 0)
 		return -1;
 	if (i % 10 == 0) {
@@ -255,7 +297,7 @@ int bench_gen(int argc, char **argv)
 	g.per_run = g.z.metric_rows / g.z.runs < 3 ? 3 : g.z.metric_rows / g.z.runs;
 	char stamp[256];
 	snprintf(stamp, sizeof stamp,
-		 "schema=%d runs=%lld pipelines=%lld metric_rows=%lld sample=%lld gen=3\n",
+		 "schema=%d runs=%lld pipelines=%lld metric_rows=%lld sample=%lld gen=4\n",
 		 STORE_SCHEMA_VERSION, g.z.runs, g.z.pipelines, g.per_run * g.z.runs,
 		 g.z.sample);
 	char *stamp_path = fs_join(dir, "bench-stamp");

@@ -24,8 +24,11 @@ import termios
 import time
 
 # navigation down the 1M list (each page further down fetches from the
-# store), back up, open a run, back, the pipelines view, back, quit
-SCRIPT = (["j"] * 10 + ["\x06"] * 15 + ["k"] * 5 + ["\x02"] * 5 + ["g"]
+# store), the 20 param and metric columns of the newest runs scrolled
+# sideways (Tab right, h left) up there and deep down, back up, open a
+# run, back, the pipelines view, back, quit
+SCRIPT = (["j"] * 10 + ["\t"] * 8 + ["h"] * 8 + ["\x06"] * 15 + ["\t"] * 8 + ["h"] * 8
+          + ["k"] * 5 + ["\x02"] * 5 + ["g"]
           + ["\r", "j", "j", "q"] + ["p", "j", "q"] + ["j"] * 5)
 QUIT = "Q"
 TIMEOUT = 30.0

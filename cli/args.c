@@ -4,6 +4,7 @@
 #include "config.h"
 #include "cli/cli.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,23 +76,6 @@ int cli_next_opt(struct cli *c, int argc, char **argv, struct rl_err *err)
 	return ch;
 }
 
-int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
-	       const struct option *longopts, struct rl_err *err)
-{
-	/* ':' (after a '+'), so that a missing value is told apart from an
-	 * unknown option */
-	struct buf opts = BUF_INIT;
-	int plus = shortopts[0] == '+';
-	const char *rest = shortopts + plus;
-	if (buf_printf(&opts, "%s%s%s", plus ? "+" : "", rest[0] == ':' ? "" : ":", rest) < 0) {
-		rl_err_set(err, RL_E_NOMEM, NULL);
-		return '?';
-	}
-	int ch = getopt_once(c, argc, argv, opts.data, longopts, err);
-	buf_free(&opts);
-	return ch;
-}
-
 int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,
 	    int *out, struct rl_err *err)
 {
@@ -104,6 +88,15 @@ int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,
 				  opt, allow_zero ? "non-negative" : "positive",
 				  value);
 	*out = (int)v;
+	return 0;
+}
+
+int cli_limit(struct cli *c, const char *value, int *limit, struct rl_err *err)
+{
+	if (cli_int(c, "--limit", value, 1, limit, err) < 0)
+		return -1;
+	if (*limit == 0)
+		*limit = INT_MAX;
 	return 0;
 }
 

@@ -81,6 +81,14 @@ enum cli_opt_id {
 	OPT_QOS,
 	OPT_SLURM_OPT,
 	OPT_CPUS,
+	/* issue 16: the experiment table, sweeps, comparisons */
+	OPT_COLUMNS,
+	OPT_ONLY_CHANGED,
+	OPT_SWEEP,
+	OPT_PARALLEL_RUNS,
+	OPT_MD,
+	OPT_FAIL_WORSE,
+	OPT_METRIC,
 };
 
 enum cli_row_flags {
@@ -159,14 +167,12 @@ void cli_release(struct cli *c);
  * taken here (c->store_flag) and never returned. */
 int cli_next_opt(struct cli *c, int argc, char **argv, struct rl_err *err);
 
-/* getopt_long over arrays of the caller's: only for cmd_compare.c until
- * its rewrite parses with cli_next_opt.  Same returns. */
-int cli_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
-	       const struct option *longopts, struct rl_err *err);
-
 /* Parse a positive (or zero when ALLOW_ZERO) integer option value. */
 int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,
 	    int *out, struct rl_err *err);
+
+/* --limit N: at most N (0: INT_MAX, no limit). */
+int cli_limit(struct cli *c, const char *value, int *limit, struct rl_err *err);
 
 /* A growing list of strings, NULL-terminated; OWNS: whether it frees them. */
 struct cli_strv {
@@ -201,6 +207,22 @@ int cli_open_step(struct cli *c, const char *ref, const char *step,
 struct runner_opts;
 int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
 		     struct rl_err *err);
+
+/* The run board (cli/cmd_run.c) as the runner's observer: *ob is filled
+ * to draw on OUT (live on a terminal, plain lines elsewhere).  Release it
+ * with cli_board_free once the run is over. */
+struct cli_board;
+struct runner_observer;
+struct cli_board *cli_board_new(FILE *out, struct runner_observer *ob);
+void cli_board_free(struct cli_board **b);
+
+/* Carry out the sweep of O's params (cli/cmd_sweeps.c): the runs of GRID
+ * under the sweep NAME (NULL: a name is chosen), PARALLEL at once; a line
+ * per run and the outcome (JSON with JSON).  Returns 0 when every run
+ * completed, 1 when not, -1 when the sweep could not start. */
+struct sweep_grid;
+int cli_run_sweep(struct cli *c, struct runner_opts *o, const struct sweep_grid *grid,
+		  const char *name, int parallel, int json, struct rl_err *err);
 
 /* Print the dry-run plan of O: a table, JSON with JSON, or CSV when JSON
  * is CLI_PLAN_CSV. */
@@ -238,6 +260,8 @@ int cmd_note(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_help(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_sweeps(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_metrics(struct cli *c, int argc, char **argv, struct rl_err *err);
 /* `runlens __complete WORD…`: candidates for the last WORD (complete.c) */
 int cmd_complete(struct cli *c, int argc, char **argv, struct rl_err *err);
 /* the commands a running step uses */

@@ -17,6 +17,7 @@
 #include "store/store.h"
 #include "util/num.h"
 #include "util/buf.h"
+#include "util/text.h"
 
 static char *num(double v)
 {
@@ -80,6 +81,63 @@ static cJSON *metric_json(const struct compare_metric *m)
 	return o;
 }
 
+/* NUM exactly (the shortest text that reads back as it), malloc'd. */
+static char *exact(int have, double v)
+{
+	char buf[NUM_BUF];
+	if (!have)
+		return strdup("");
+	num_shortest(v, buf);
+	return strdup(buf);
+}
+
+/* A CSV row of metric M of pair P, every number exact. */
+static void csv_metric(struct table *csv, const struct compare_pair *p,
+		       const struct compare_metric *m)
+{
+	int both = m->result != COMPARE_MISSING;
+	char *x = exact(m->value != NULL, m->value ? m->value->value : 0);
+	char *y = exact(m->other != NULL, m->other ? m->other->value : 0);
+	char *d = exact(both, m->delta), *pct = exact(m->has_pct, m->pct);
+	table_add_row(csv, p->other->run.name, m->key, x, y, d, pct, compare_result_name(m->result),
+		      "metric");
+	free(x);
+	free(y);
+	free(d);
+	free(pct);
+}
+
+/* CSV rows of the params of pair P (ALL: the same ones too); the delta
+ * and % of two numbers. */
+static void csv_params(struct table *csv, const struct compare_pair *p, int all)
+{
+	struct buf key = BUF_INIT;
+	for (int i = 0; i < p->nparams; i++) {
+		const struct compare_param *q = &p->params[i];
+		if (q->same && !all)
+			continue;
+		char *ta = q->value ? (cJSON_IsString(q->value) ? strdup(q->value->valuestring)
+							       : json_print(q->value, 0))
+				    : strdup("");
+		char *tb = q->other ? (cJSON_IsString(q->other) ? strdup(q->other->valuestring)
+							       : json_print(q->other, 0))
+				    : strdup("");
+		int nums = cJSON_IsNumber(q->value) && cJSON_IsNumber(q->other), has_pct = 0;
+		double a = nums ? q->value->valuedouble : 0, b = nums ? q->other->valuedouble : 0;
+		double pc = nums ? compare_pct(a, b, &has_pct) : 0;
+		char *d = exact(nums, a - b), *pct = exact(has_pct, pc);
+		buf_reset(&key);
+		buf_printf(&key, "params.%s", q->key);
+		table_add_row(csv, p->other->run.name, key.data, ta, tb, d, pct,
+			      q->same ? "same" : "differs", "param");
+		free(ta);
+		free(tb);
+		free(d);
+		free(pct);
+	}
+	buf_free(&key);
+}
+
 /* The metrics of pair P: table rows (and CSV rows) and JSON objects. */
 static void render_metrics(const struct compare_pair *p, int all, struct table *mt,
 			   struct table *csv, cJSON *ma)
@@ -105,8 +163,7 @@ static void render_metrics(const struct compare_pair *p, int all, struct table *
 				       : m->result == COMPARE_WORSE ? "31"
 								    : NULL);
 		if (csv)
-			table_add_row(csv, p->other->run.name, m->key, tx, ty, td,
-				      tp.data ? tp.data : "", verdict);
+			csv_metric(csv, p, m);
 		cJSON_AddItemToArray(ma, metric_json(m));
 		free(tx);
 		free(ty);
@@ -128,6 +185,8 @@ static void compare_one(struct cli *c, const struct compare *cmp, const struct c
 	cJSON_AddStringToObject(other, "name", b->name);
 	struct table *pt = table_new(3, "PARAM", "THIS", "OTHER");
 	render_params(p, all, pt, cJSON_AddArrayToObject(one, "params"));
+	if (csv)
+		csv_params(csv, p, all);
 	struct table *mt = table_new(7, "METRIC", "THIS", "OTHER", "DELTA", "%", "", "RANGE (THIS)");
 	for (int i = 1; i < 5; i++)
 		table_align_right(mt, i);
@@ -169,7 +228,136 @@ static int resolve_others(struct store *s, char **refs, int n, int64_t **ids,
 	return 0;
 }
 
-static void print_all(struct cli *c, const struct compare *cmp, int all, int json, int csv)
+/* ------------------------------------------------------------------ */
+/* Markdown, for a pull request                                        */
+
+/* TEXT with the characters Markdown tables care about escaped. */
+static void md_text(struct buf *b, const char *text)
+{
+	for (const char *p = text ? text : ""; *p; p++) {
+		if (*p == '|' || *p == '\\' || *p == '`' || *p == '*' || *p == '_')
+			buf_putc(b, '\\');
+		buf_putc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
+	}
+}
+
+static void md_pair(struct buf *b, const struct compare *cmp, const struct compare_pair *p, int all)
+{
+	const struct store_run *a = &cmp->run.run, *o = &p->other->run;
+	buf_printf(b, "### run %lld ", (long long)a->id);
+	md_text(b, a->name);
+	buf_printf(b, " vs run %lld ", (long long)o->id);
+	md_text(b, o->name);
+	buf_puts(b, "\n\n");
+	int shown = 0;
+	for (int i = 0; i < p->nparams; i++) {
+		const struct compare_param *q = &p->params[i];
+		if (q->same && !all)
+			continue;
+		if (!shown++)
+			buf_puts(b, "| param | this | other |\n| --- | --- | --- |\n");
+		char *ta = q->value ? json_print(q->value, 0) : strdup("-");
+		char *tb = q->other ? json_print(q->other, 0) : strdup("-");
+		buf_puts(b, "| ");
+		md_text(b, q->key);
+		buf_puts(b, " | ");
+		md_text(b, ta);
+		buf_puts(b, " | ");
+		md_text(b, tb);
+		buf_puts(b, " |\n");
+		free(ta);
+		free(tb);
+	}
+	if (!shown)
+		buf_printf(b, "Params: %s.\n", all ? "none" : "all the same");
+	buf_puts(b, "\n");
+	shown = 0;
+	for (int i = 0; i < p->nmetrics; i++) {
+		const struct compare_metric *m = &p->metrics[i];
+		if (!all && m->result == COMPARE_SAME)
+			continue;
+		if (!shown++)
+			buf_puts(b, "| metric | this | other | delta | % | |\n"
+				    "| --- | ---: | ---: | ---: | ---: | --- |\n");
+		char *tx = m->value ? num(m->value->value) : strdup("-");
+		char *ty = m->other ? num(m->other->value) : strdup("-");
+		buf_puts(b, "| ");
+		md_text(b, m->key);
+		buf_printf(b, " | %s | %s | ", tx, ty);
+		if (m->result != COMPARE_MISSING)
+			buf_printf(b, "%+.6g", m->delta);
+		buf_puts(b, " | ");
+		if (m->has_pct)
+			buf_printf(b, "%+.1f%%", m->pct);
+		buf_printf(b, " | %s |\n", m->result == COMPARE_WORSE ? "**worse**"
+					  : compare_result_name(m->result));
+		free(tx);
+		free(ty);
+	}
+	if (!shown)
+		buf_printf(b, "Metrics: %s.\n", all ? "none" : "all the same");
+}
+
+static void print_md(struct cli *c, const struct compare *cmp, int all)
+{
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < cmp->n; i++) {
+		if (i)
+			buf_puts(&b, "\n");
+		md_pair(&b, cmp, &cmp->pairs[i], all);
+	}
+	fputs(b.data ? b.data : "", c->out);
+	buf_free(&b);
+}
+
+/* The regressions as JSON. */
+static cJSON *regressions_json(const struct compare_regression *r, int n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (int i = 0; i < n; i++) {
+		const struct compare_metric *m = r[i].metric;
+		cJSON *o = metric_json(m);
+		cJSON_AddNumberToObject(o, "other_run", (double)r[i].pair->other->run.id);
+		cJSON_AddBoolToObject(o, "missing", r[i].missing);
+		cJSON_AddNumberToObject(o, "tolerance", r[i].gate->tol);
+		cJSON_AddBoolToObject(o, "relative", r[i].gate->relative);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+/* One line on stderr for each regression. */
+static void say_regressions(const struct compare_regression *r, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct compare_metric *m = r[i].metric;
+		const struct store_run *o = &r[i].pair->other->run;
+		struct buf b = BUF_INIT;
+		char *y = num(m->other->value);
+		if (r[i].missing) {
+			buf_printf(&b, "regression: %s is missing, run %lld %s has %s", m->key,
+				   (long long)o->id, o->name, y);
+		} else {
+			char *x = num(m->value->value);
+			buf_printf(&b, "regression: %s is %s, run %lld %s has %s (%+.6g", m->key, x,
+				   (long long)o->id, o->name, y, m->delta);
+			if (m->has_pct)
+				buf_printf(&b, ", %+.1f%%", m->pct);
+			buf_printf(&b, "; %s is better, tolerance %.6g%s)",
+				   m->dir == COMPARE_HIGHER ? "higher" : "lower", r[i].gate->tol,
+				   r[i].gate->relative ? "%" : "");
+			free(x);
+		}
+		char *safe = text_escape_str(b.data, 0);
+		fprintf(stderr, "runlens: %s\n", safe ? safe : "");
+		free(safe);
+		free(y);
+		buf_free(&b);
+	}
+}
+
+static void print_all(struct cli *c, const struct compare *cmp, int all, int json, int csv,
+		      cJSON *regressions)
 {
 	cJSON *doc = NULL, *arr = NULL;
 	struct table *ct = NULL;
@@ -181,12 +369,17 @@ static void print_all(struct cli *c, const struct compare *cmp, int all, int jso
 		arr = cJSON_AddArrayToObject(doc, "comparisons");
 	}
 	if (csv)
-		ct = table_new(7, "OTHER", "METRIC", "THIS", "OTHER VALUE", "DELTA", "PCT", "VERDICT");
+		ct = table_new(8, "OTHER", "METRIC", "THIS", "OTHER VALUE", "DELTA", "PCT", "VERDICT",
+			       "KIND");
 	for (int i = 0; i < cmp->n; i++) {
 		if (i && !json && !csv)
 			fprintf(c->out, "\n");
 		compare_one(c, cmp, &cmp->pairs[i], all, arr, ct);
 	}
+	if (json && regressions)
+		cJSON_AddItemToObject(doc, "regressions", regressions);
+	else
+		cJSON_Delete(regressions);
 	if (json)
 		out_json(c->out, doc);
 	if (csv)
@@ -195,33 +388,53 @@ static void print_all(struct cli *c, const struct compare *cmp, int all, int jso
 	cJSON_Delete(doc);
 }
 
-int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err)
+struct compare_args {
+	int all, json, csv, md;
+	struct compare_gate *gates;
+	int ngates;
+};
+
+static int parse_compare(struct cli *c, int argc, char **argv, struct compare_args *a,
+			 struct rl_err *err)
 {
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "csv", no_argument, NULL, 'V' },
-		{ "store", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int all = 0, json = 0, csv = 0, ch, rc = -1;
-	while ((ch = cli_getopt(c, argc, argv, "a", longopts, err)) != -1) {
-		if (ch == 'a')
-			all = 1;
-		else if (ch == 'J')
-			json = 1;
-		else if (ch == 'V')
-			csv = 1;
-		else if (ch == 'S')
-			c->store_flag = optarg;
-		else
+	int ch;
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		switch (ch) {
+		case 'a': a->all = 1; break;
+		case OPT_JSON: a->json = 1; break;
+		case OPT_CSV: a->csv = 1; break;
+		case OPT_MD: a->md = 1; break;
+		case OPT_FAIL_WORSE: {
+			struct compare_gate *g = realloc(a->gates, (size_t)(a->ngates + 1) * sizeof *g);
+			if (!g)
+				return rl_err_set(err, RL_E_NOMEM, NULL);
+			a->gates = g;
+			if (compare_gate_parse(optarg, &g[a->ngates], err) < 0)
+				return rl_err_prefix(err, "compare");
+			a->ngates++;
+			break;
+		}
+		default:
 			return -1;
+		}
 	}
+	if (a->json + a->csv + a->md > 1)
+		return rl_err_set(err, RL_E_USAGE, "compare: --json, --csv and --md go one at a time");
 	if (argc - optind < 1)
 		return rl_err_set(err, RL_E_USAGE, "compare: expected RUN [OTHER...]");
+	return 0;
+}
+
+int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	struct compare_args a = { 0 };
 	struct store *s = NULL;
 	struct compare *cmp = NULL;
+	struct compare_regression *reg = NULL;
 	int64_t id, *others = NULL;
+	int nreg = 0, rc = -1;
+	if (parse_compare(c, argc, argv, &a, err) < 0)
+		goto cleanup;
 	int nothers = argc - optind - 1;
 	if (session_open(c->store_flag, 0, &s, err) < 0 ||
 	    session_resolve_run(s, argv[optind], &id, err) < 0 ||
@@ -236,9 +449,22 @@ int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err)
 		}
 		goto cleanup;
 	}
-	print_all(c, cmp, all, json, csv);
-	rc = 0;
+	if (a.ngates && compare_regressions(cmp, a.gates, a.ngates, &reg, &nreg, err) < 0) {
+		rl_err_prefix(err, "compare");
+		goto cleanup;
+	}
+	if (a.md)
+		print_md(c, cmp, a.all);
+	else
+		print_all(c, cmp, a.all, a.json, a.csv,
+			  a.json && a.ngates ? regressions_json(reg, nreg) : NULL);
+	say_regressions(reg, nreg);
+	rc = nreg ? 1 : 0;
 cleanup:
+	for (int i = 0; i < a.ngates; i++)
+		compare_gate_clear(&a.gates[i]);
+	free(a.gates);
+	free(reg);
 	compare_free(&cmp);
 	free(others);
 	store_close(&s);

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/runner.h"
+#include "core/sweep.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -56,19 +57,45 @@ static void on_event(void *ctx, const struct runner_event *ev)
 	}
 }
 
+struct cli_board {
+	struct board_view v;
+};
+
+struct cli_board *cli_board_new(FILE *out, struct runner_observer *ob)
+{
+	struct cli_board *b = calloc(1, sizeof *b);
+	if (!b)
+		return NULL;
+	struct board_view *v = &b->v;
+	v->bo.out = out;
+	v->bo.live = isatty(fileno(v->bo.out)) && getenv("TERM") &&
+		     strcmp(getenv("TERM"), "dumb") != 0;
+	v->bo.color = out_use_color(v->bo.out);
+	v->bo.rows = terminal_rows(fileno(v->bo.out));
+	*ob = (struct runner_observer){ on_event, v, v->bo.live ? 100 : 0 };
+	return b;
+}
+
+void cli_board_free(struct cli_board **pb)
+{
+	if (!pb || !*pb)
+		return;
+	board_free(&(*pb)->v.board, time_mono_ms());
+	free(*pb);
+	*pb = NULL;
+}
+
 int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
 		     struct rl_err *err)
 {
 	struct runner_result res = { 0 };
-	struct board_view v = { .bo.out = json ? stderr : stdout };
-	v.bo.live = isatty(fileno(v.bo.out)) && getenv("TERM") &&
-		    strcmp(getenv("TERM"), "dumb") != 0;
-	v.bo.color = out_use_color(v.bo.out);
-	v.bo.rows = terminal_rows(fileno(v.bo.out));
-	struct runner_observer ob = { on_event, &v, v.bo.live ? 100 : 0 };
+	struct runner_observer ob;
+	struct cli_board *board = cli_board_new(json ? stderr : stdout, &ob);
+	if (!board)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
 	o->observer = &ob;
 	int ran = runner_run(o, &res, err);
-	board_free(&v.board, time_mono_ms());
+	cli_board_free(&board);
 	if (ran < 0)
 		return -1;
 	int ok = strcmp(res.status, "completed") == 0;
@@ -115,11 +142,40 @@ int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
 	return ok ? 0 : 1;
 }
 
+/* run --dry-run of a sweep: its runs' params, then the first one's plan. */
+static int print_sweep_plan(struct cli *c, struct runner_opts *o, const struct sweep_grid *g,
+			    int json, struct rl_err *err)
+{
+	char **kv = NULL;
+	int n = 0, rc = -1;
+	if (!json) {
+		fprintf(c->out, "a sweep of %d run%s:\n", g->total, g->total == 1 ? "" : "s");
+		for (int k = 0; k < g->total; k++) {
+			char *label = sweep_grid_label(g, k);
+			struct buf line = BUF_INIT;
+			buf_printf(&line, "  %d  %s", k + 1, label ? label : "");
+			out_line(c->out, line.data);
+			buf_free(&line);
+			free(label);
+		}
+		fprintf(c->out, "\nthe first run:\n");
+	}
+	if (sweep_grid_point(g, 0, &kv, &n) < 0)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	o->params = kv;
+	o->nparams = n;
+	rc = cli_print_plan(c, o, json, err);
+	sweep_strv_free(kv, n);
+	return rc;
+}
+
 int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	struct runner_opts o = { 0 };
 	struct cli_strv params = { 0 }, tags = { 0 };
-	int json = 0, dry_run = 0, rc = -1, ch;
+	struct sweep_grid *grid = NULL;
+	const char *sweep = NULL;
+	int json = 0, dry_run = 0, parallel = 1, rc = -1, ch;
 	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		int bad = 0;
 		switch (ch) {
@@ -156,6 +212,12 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 		case OPT_DRY_RUN:
 			dry_run = 1;
 			break;
+		case OPT_SWEEP:
+			sweep = optarg;
+			break;
+		case OPT_PARALLEL_RUNS:
+			bad = cli_int(c, "--parallel-runs", optarg, 0, &parallel, err);
+			break;
 		default:
 			bad = -1;
 		}
@@ -182,8 +244,23 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 	o.tags = tags.v;
 	o.ntags = tags.n;
 	o.store_flag = c->store_flag;
+	if (sweep_grid_parse(params.v, params.n, &grid, err) < 0)
+		goto cleanup;
+	if (grid->naxes || sweep) {
+		if (o.name) {
+			rl_err_set(err, RL_E_USAGE, "run: --name names one run; the runs of a sweep "
+						    "are named after it (--sweep NAME)");
+			goto cleanup;
+		}
+		rc = dry_run ? print_sweep_plan(c, &o, grid, json, err)
+			     : cli_run_sweep(c, &o, grid, sweep, parallel, json, err);
+		goto cleanup;
+	}
+	o.params = grid->fixed; /* "a\\,b" unescaped, "1..1" as 1 */
+	o.nparams = grid->nfixed;
 	rc = dry_run ? cli_print_plan(c, &o, json, err) : cli_run_pipeline(c, &o, json, err);
 cleanup:
+	sweep_grid_free(&grid);
 	cli_strv_free(&params);
 	cli_strv_free(&tags);
 	return rc;

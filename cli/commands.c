@@ -107,10 +107,20 @@ const struct cli_command cli_commands[] = {
 		  .help = "print the outcome (or the plan) as JSON on stdout (progress on "
 			  "stderr)" },
 		{ .name = "csv", .id = OPT_CSV, .help = "the plan as CSV (with --dry-run)" },
+		{ .name = "sweep", .id = OPT_SWEEP, .arg = "NAME",
+		  .help = "name the sweep of the runs (default: PIPELINE-sweep-TIME);\n"
+			  "also makes a sweep of one run" },
+		{ .name = "parallel-runs", .id = OPT_PARALLEL_RUNS, .arg = "N",
+		  .help = "in a sweep, carry out N runs at once (default 1)" },
 		{ 0 } },
 	  .summary = "run a pipeline and record it",
-	  .notes = "Exit status: 0 when the run completed, 1 when a step failed or the run was\n"
-		   "interrupted, 2 for an invalid pipeline file (nothing is recorded then).\n" },
+	  .notes = "A sweep: -p with a list or a range runs every combination as its own run,\n"
+		   "grouped under one sweep: -p lr=0.01,0.1,1 -p seed=1..3 is 9 runs.  A VALUE\n"
+		   "that is JSON as a whole is one value: -p 'msg=\"a,b\"', -p 'layers=[64,64]'.\n"
+		   "One failing run does not stop the others; Ctrl-C stops them all.\n"
+		   "Exit status: 0 when the run (every run of a sweep) completed, 1 when a step\n"
+		   "failed or a run was interrupted, 2 for an invalid pipeline file or -p (nothing\n"
+		   "is recorded then).\n" },
 	{ "tui", cmd_tui,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, CLI_OPTIONAL }, { 0 } },
 	  .opts = (const struct cli_opt[]){
@@ -137,14 +147,41 @@ const struct cli_command cli_commands[] = {
 			  "duration, name, status, id, params.X, STEP.KEY" },
 		{ .name = "limit", .id = 'n', .arg = "N",
 		  .help = "show at most N runs (default 50; 0 = all)" },
+		{ .name = "columns", .id = OPT_COLUMNS, .arg = "C,…",
+		  .help = "these columns, in this order: names and globs (name,params.*,\n"
+			  "evaluate.*); only -C/+C items change the defaults (-tags)" },
+		{ .name = "only-changed", .id = OPT_ONLY_CHANGED,
+		  .help = "leave out the columns that are the same on every run listed" },
+		{ .name = "sweep", .id = OPT_SWEEP, .arg = "SWEEP",
+		  .help = "only the runs of that sweep (its id, name or 'last')" },
+		{ .name = "json", .id = OPT_JSON, .help = "machine-readable output: JSON" },
+		{ .name = "csv", .id = OPT_CSV,
+		  .help = "machine-readable output: CSV (every column; numbers exact,\n"
+			  "STARTED in ISO 8601 UTC, DURATION in seconds)" },
+		{ 0 } },
+	  .summary = "list runs, newest first, with their params and metrics",
+	  .notes = "Columns: id, name, pipeline, status, started, duration, tags, sweep,\n"
+		   "params.X, STEP.KEY.  On a terminal the table fits its width: the params\n"
+		   "that differ and every metric, the best value of each metric marked *.\n"
+		   "EXPR: fields status, name, pipeline, tag, id, started, duration, sweep,\n"
+		   "params.X, STEP.KEY (metrics); operators = != < <= > >= ~ (contains); and, or,\n"
+		   "not, parentheses; times -7d/-12h/2026-11-20, durations 90s/5m/2h.  A field no\n"
+		   "run has warns on stderr with the closest names that exist.\n" },
+	{ "sweeps", cmd_sweeps,
+	  .args = (const struct cli_arg[]){ { "SWEEP", CLI_V_TEXT, CLI_OPTIONAL }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "metric", .id = OPT_METRIC, .arg = "STEP.KEY",
+		  .help = "rank a sweep's runs by this metric (default: the pipeline's\n"
+			  "first in \"metrics\", else the first one recorded)" },
+		{ .name = "limit", .id = 'n', .arg = "N",
+		  .help = "list at most N sweeps (default 50; 0 = all)" },
 		{ .name = "json", .id = OPT_JSON, .help = "machine-readable output: JSON" },
 		{ .name = "csv", .id = OPT_CSV, .help = "machine-readable output: CSV" },
 		{ 0 } },
-	  .summary = "list runs, newest first",
-	  .notes = "EXPR: fields status, name, pipeline, tag, id, started, duration, params.X,\n"
-		   "STEP.KEY (metrics); operators = != < <= > >= ~ (contains); and, or, not,\n"
-		   "parentheses; times -7d/-12h/2026-11-20, durations 90s/5m/2h.  A field no\n"
-		   "run has warns on stderr with the closest names that exist.\n" },
+	  .summary = "list sweeps; or compare the runs of one, best first",
+	  .notes = "SWEEP is a sweep id, name or 'last'.  A sweep's runs are ranked by the\n"
+		   "metric (its direction as compare judges it), the best marked *, then each\n"
+		   "param of the grid is plotted against the metric.\n" },
 	{ "show", cmd_show,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 }, { 0 } },
 	  .opts = (const struct cli_opt[]){
@@ -270,14 +307,34 @@ const struct cli_command cli_commands[] = {
 	  .opts = (const struct cli_opt[]){
 		{ .name = "all", .id = 'a', .help = "also what is the same" },
 		{ .name = "json", .id = OPT_JSON, .help = "the comparisons as JSON" },
-		{ .name = "csv", .id = OPT_CSV, .help = "the metrics compared, as CSV" },
+		{ .name = "csv", .id = OPT_CSV,
+		  .help = "params and metrics compared, as CSV (values exact)" },
+		{ .name = "md", .id = OPT_MD, .help = "a Markdown table, for a pull request" },
+		{ .name = "fail-worse", .id = OPT_FAIL_WORSE, .arg = "METRIC[:TOL]",
+		  .flags = CLI_MANY,
+		  .help = "exit 1 when METRIC is worse than the other run's by more\n"
+			  "than TOL (absolute, or relative with %: 0.01, 2%); 'all': every\n"
+			  "metric" },
 		{ 0 } },
 	  .summary = "compare params and metrics with the baseline or other runs",
 	  .notes = "Without OTHER, RUN is compared with its baseline (the pinned run, else the\n"
 		   "newest completed earlier run).  Metrics are STEP.KEY with value, other value,\n"
 		   "delta, % change and better/worse (the pipeline's \"metrics\" directions; else\n"
 		   "loss/error/mse/mae/rmse/latency/time are lower-is-better).  Series compare by\n"
-		   "their last point.  Only what differs unless --all.\n" },
+		   "their last point.  Only what differs unless --all.\n"
+		   "--fail-worse names each regression on stderr and exits 1 (2 for a METRIC\n"
+		   "neither run has), so CI can gate on the baseline.\n" },
+	{ "metrics", cmd_metrics,
+	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
+					    { "STEP.KEY", CLI_V_TEXT, CLI_OPTIONAL | CLI_MANY },
+					    { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "json", .id = OPT_JSON, .help = "the series as JSON" },
+		{ .name = "csv", .id = OPT_CSV, .help = "the points as CSV (values exact)" },
+		{ 0 } },
+	  .summary = "print metric series: index, value, attempt, time",
+	  .notes = "Without STEP.KEY every metric of the run.  The points of retried attempts\n"
+		   "are included, each with its attempt number.\n" },
 	{ "pin", cmd_pin,
 	  .args = (const struct cli_arg[]){ { "RUN|PIPELINE", CLI_V_RUN, 0 }, { 0 } },
 	  .opts = (const struct cli_opt[]){

@@ -290,3 +290,100 @@ void compare_free(struct compare **p)
 	free(c);
 	*p = NULL;
 }
+
+/* ------------------------------------------------------------------ */
+/* Gates                                                               */
+
+int compare_gate_parse(const char *text, struct compare_gate *g, struct rl_err *err)
+{
+	memset(g, 0, sizeof *g);
+	const char *colon = text ? strrchr(text, ':') : NULL;
+	size_t len = colon ? (size_t)(colon - text) : text ? strlen(text) : 0;
+	if (!text || len == 0)
+		return rl_err_set(err, RL_E_USAGE, "--fail-worse: expected METRIC[:TOLERANCE]");
+	if (colon) {
+		char *end = NULL;
+		g->tol = strtod(colon + 1, &end);
+		g->relative = end && *end == '%';
+		if (end == colon + 1 || !end || (*end && strcmp(end, "%")) || !isfinite(g->tol) ||
+		    g->tol < 0)
+			return rl_err_set(err, RL_E_USAGE,
+					  "--fail-worse %s: the tolerance is a number >= 0 or a "
+					  "percentage (0.01, 2%%)", text);
+	}
+	if (len == 3 && !strncmp(text, "all", 3))
+		return 0;
+	if (!memchr(text, '.', len))
+		return rl_err_set(err, RL_E_USAGE, "--fail-worse %s: a metric is STEP.KEY (or all)",
+				  text);
+	return (g->metric = strndup(text, len)) ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+}
+
+void compare_gate_clear(struct compare_gate *g)
+{
+	if (!g)
+		return;
+	free(g->metric);
+	memset(g, 0, sizeof *g);
+}
+
+/* The gate for metric KEY: the first naming it, else the first "all". */
+static const struct compare_gate *gate_of(const struct compare_gate *gates, int n, const char *key)
+{
+	const struct compare_gate *all = NULL;
+	for (int i = 0; i < n; i++) {
+		if (gates[i].metric && !strcmp(gates[i].metric, key))
+			return &gates[i];
+		if (!gates[i].metric && !all)
+			all = &gates[i];
+	}
+	return all;
+}
+
+/* Is M worse than its other beyond G's tolerance? */
+static int beyond(const struct compare_metric *m, const struct compare_gate *g)
+{
+	if (m->result != COMPARE_WORSE)
+		return 0;
+	if (!g->relative)
+		return fabs(m->delta) > g->tol;
+	return !m->has_pct || fabs(m->pct) > g->tol;
+}
+
+int compare_regressions(const struct compare *c, const struct compare_gate *gates, int n,
+			struct compare_regression **out, int *nout, struct rl_err *err)
+{
+	*out = NULL;
+	*nout = 0;
+	for (int i = 0; i < n; i++) {
+		int seen = !gates[i].metric;
+		for (int p = 0; !seen && p < c->n; p++)
+			for (int k = 0; !seen && k < c->pairs[p].nmetrics; k++)
+				seen = !strcmp(c->pairs[p].metrics[k].key, gates[i].metric);
+		if (!seen)
+			return rl_err_set(err, RL_E_USAGE, "--fail-worse: no run compared has the "
+					  "metric '%s'", gates[i].metric);
+	}
+	int cap = 0;
+	for (int p = 0; p < c->n; p++)
+		for (int k = 0; k < c->pairs[p].nmetrics; k++) {
+			const struct compare_metric *m = &c->pairs[p].metrics[k];
+			const struct compare_gate *g = gate_of(gates, n, m->key);
+			int missing = !m->value && m->other;
+			if (!g || (!missing && !beyond(m, g)))
+				continue;
+			if (*nout == cap) {
+				cap = cap ? 2 * cap : 8;
+				struct compare_regression *r = realloc(*out, (size_t)cap * sizeof *r);
+				if (!r) {
+					free(*out);
+					*out = NULL;
+					*nout = 0;
+					return rl_err_set(err, RL_E_NOMEM, NULL);
+				}
+				*out = r;
+			}
+			(*out)[(*nout)++] = (struct compare_regression){ &c->pairs[p], m, g, missing };
+		}
+	return 0;
+}

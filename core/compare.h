@@ -125,4 +125,38 @@ int compare_new(struct store *s, int64_t run_id, const int64_t *others, int n,
 /* Accepts NULL; clears *p. */
 void compare_free(struct compare **p);
 
+/* ------------------------------------------------------------------ */
+/* Gates: what CI fails on (compare --fail-worse)                      */
+
+/* METRIC[:TOLERANCE]: a metric ("STEP.KEY", or "all" for every metric)
+ * may be worse than the other run's by at most TOL: absolute, or
+ * relative (a percentage of |other|) with '%'.  No tolerance: 0. */
+struct compare_gate {
+	char *metric; /* NULL: all */
+	double tol;
+	int relative;
+};
+
+/* Parse TEXT ("evaluate.accuracy:0.01", "loss:2%", "all"); RL_E_USAGE
+ * naming it when the tolerance is not a number >= 0. */
+int compare_gate_parse(const char *text, struct compare_gate *g, struct rl_err *err);
+void compare_gate_clear(struct compare_gate *g);
+
+/* A metric of a pair that is worse beyond its gate's tolerance, or that
+ * RUN lacks while OTHER has it. */
+struct compare_regression {
+	const struct compare_pair *pair;
+	const struct compare_metric *metric;
+	const struct compare_gate *gate;
+	int missing; /* RUN has no value */
+};
+
+/* The regressions of every pair of C under the N GATES, in pair then
+ * metric order (each metric once, under the first gate naming it, else
+ * an "all" gate).  A gate's metric that neither run of any pair has is
+ * RL_E_USAGE ("no run compared has the metric 'X'").  *out is malloc'd
+ * (NULL when *nout is 0). */
+int compare_regressions(const struct compare *c, const struct compare_gate *gates, int n,
+			struct compare_regression **out, int *nout, struct rl_err *err);
+
 #endif

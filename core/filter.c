@@ -163,6 +163,7 @@ static int field_of(struct lexer *lx, const char *w, struct store_filter *f)
 		{ "pipeline", SFF_PIPELINE }, { "tag", SFF_TAG },
 		{ "tags", SFF_TAG }, { "id", SFF_ID },
 		{ "started", SFF_STARTED }, { "duration", SFF_DURATION },
+		{ "sweep", SFF_SWEEP },
 	};
 	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
 		if (!strcasecmp(w, plain[i].name)) {
@@ -183,7 +184,7 @@ static int field_of(struct lexer *lx, const char *w, struct store_filter *f)
 	}
 	return fail(lx, lx->start,
 		    "unknown field '%s' (fields: status, name, pipeline, tag, id, started, "
-		    "duration, params.KEY, STEP.KEY)", w);
+		    "duration, sweep, params.KEY, STEP.KEY)", w);
 }
 
 static int parse_number(const char *s, double *out)
@@ -307,6 +308,18 @@ static int value_of(struct lexer *lx, struct store_filter *f, size_t field_at)
 		if (!quoted && f->op != SFO_HAS && parse_number(v, &num) == 0) {
 			f->is_num = 1;
 			f->num = num;
+		} else {
+			f->str = strdup(v);
+		}
+		break;
+	case SFF_SWEEP:
+		/* a sweep's id, or its name */
+		if (!quoted && f->op != SFO_HAS && parse_number(v, &num) == 0) {
+			f->is_num = 1;
+			f->num = num;
+		} else if (f->op != SFO_EQ && f->op != SFO_NE && f->op != SFO_HAS) {
+			fail(lx, field_at, "a sweep's name takes =, != or ~%s", "");
+			return -1;
 		} else {
 			f->str = strdup(v);
 		}
@@ -536,7 +549,7 @@ static void to_string(struct buf *b, const struct store_filter *f)
 	static const char *const fields[] = {
 		[SFF_STATUS] = "status", [SFF_NAME] = "name", [SFF_PIPELINE] = "pipeline",
 		[SFF_TAG] = "tag", [SFF_ID] = "id", [SFF_STARTED] = "started",
-		[SFF_DURATION] = "duration",
+		[SFF_DURATION] = "duration", [SFF_SWEEP] = "sweep",
 	};
 	static const char *const ops[] = { "=", "!=", "<", "<=", ">", ">=", "~" };
 	switch (f->kind) {
@@ -746,6 +759,45 @@ static int walk_unknown(struct unknown_walk *w, const struct store_filter *f,
 	rc = 0;
 cleanup:
 	free(name);
+	return rc;
+}
+
+int filter_field_check(struct store *s, const char *name, char **message, struct rl_err *err)
+{
+	struct store_filter f;
+	struct known_names names = { 0 };
+	int known = 0, rc = -1;
+	char *text = NULL;
+	memset(&f, 0, sizeof f);
+	*message = NULL;
+	const char *dot = name ? strchr(name, '.') : NULL;
+	if (!dot || dot == name || !dot[1]) {
+		rc = 0;
+		if (!(*message = strdup("not a field")))
+			rc = rl_err_set(err, RL_E_NOMEM, NULL);
+		return rc;
+	}
+	if (!strncmp(name, "params.", 7)) {
+		f.field = SFF_PARAM;
+		f.key = (char *)name + 7;
+	} else {
+		f.field = SFF_METRIC;
+		f.step = strndup(name, (size_t)(dot - name));
+		f.key = (char *)dot + 1;
+	}
+	if ((f.field == SFF_METRIC && !f.step) || field_known(s, &f, &known, &text, err) < 0)
+		goto cleanup;
+	if (!known && (load_names(s, &names, err) < 0 || !(*message = unknown_message(name, &names)))) {
+		if (!err || !err->code)
+			rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	if (f.field == SFF_METRIC)
+		free(f.step);
+	free(text);
+	store_names_free(names.v, names.n);
 	return rc;
 }
 

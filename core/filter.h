@@ -4,8 +4,8 @@
  *   status=failed and tag=nightly and evaluate.accuracy>0.9 and started>-7d
  *   (name~exp or params.lr>=0.01) and not pipeline=old and duration>5m
  *
- * Fields: status, name, pipeline, tag, id, started, duration, params.KEY,
- * STEP.KEY (a metric).  Operators: = != < <= > >= and ~ (contains).
+ * Fields: status, name, pipeline, tag, id, started, duration, sweep (an
+ * id or a name), params.KEY, STEP.KEY (a metric).  Operators: = != < <= > >= and ~ (contains).
  * Values: numbers, bare words, "quoted strings"; for started: a relative
  * time (-7d, -12h, -30m, -45s) or a date (2026-11-20, 2026-11-20T10:00,
  * UTC); for duration: seconds or 90s, 5m, 2h, 1d.  Combine with and, or,
@@ -46,6 +46,12 @@ void filter_sort_clear(struct store_sort *s);
 int filter_unknown_fields(struct store *s, const struct store_filter *f,
 			  char ***warnings, int *n, struct rl_err *err);
 
+/* Whether some run of the store has the field NAME ("params.KEY" or
+ * "STEP.KEY"): *message NULL when one has, else the line of
+ * filter_unknown_fields ("no run has params.lrr (did you mean
+ * params.lr?)"), malloc'd; "not a field" for a NAME of neither form. */
+int filter_field_check(struct store *s, const char *name, char **message,
+		       struct rl_err *err);
 /* The tree back as text (for tests and messages), malloc'd. */
 char *filter_to_string(const struct store_filter *f);
 

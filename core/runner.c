@@ -251,6 +251,8 @@ static void run_free(struct run *r)
 	scheduler_free(r);
 	if (r->ex_ops && r->ex)
 		r->ex_ops->close(&r->ex);
+	if (r->o->store)
+		r->store = NULL; /* the caller's */
 	store_close(&r->store);
 	spec_free(&r->spec);
 	cJSON_Delete(r->environment);
@@ -321,10 +323,14 @@ static int open_run(struct run *r, struct rl_err *err)
 	r->steps = calloc((size_t)r->n, sizeof(*r->steps));
 	if (!r->steps || collect_tags(r) < 0 || base_environment(r) < 0)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
-	if (session_open(o->store_flag, SESSION_CREATE, &r->store, err) < 0 ||
-	    record_choose_stack(r, err) < 0)
+	if (o->store)
+		r->store = o->store;
+	else if (session_open(o->store_flag, SESSION_CREATE, &r->store, err) < 0)
 		return -1;
-	r->environment = context_environment(r->spec->dir);
+	if (record_choose_stack(r, err) < 0)
+		return -1;
+	r->environment = o->environment ? cJSON_Duplicate(o->environment, 1)
+				        : context_environment(r->spec->dir);
 	if (find_own_pieces(r, err) < 0)
 		return -1;
 	r->state = cJSON_CreateObject();

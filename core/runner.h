@@ -72,6 +72,15 @@ struct runner_opts {
 	char *const *force;    /* steps to re-execute even when cached */
 	int nforce;
 
+	/* sweeps (core/sweep.h): the run belongs to this sweep (0: none) */
+	int64_t sweep_id;
+	/* an open store to record into instead of opening one (the runs of
+	 * a sweep share their process's connection); not closed */
+	struct store *store;
+	/* the "environment" of the context (context_environment), when the
+	 * caller has it already (a sweep's runs: git is asked once) */
+	const struct cJSON *environment;
+
 	/* Run the steps on this executor instead of the stack's (tests);
 	 * NULL: the stack's orchestrator. */
 	const struct executor_ops *executor;

@@ -151,5 +151,11 @@ extern const int store_complete_nsql;
 /* ... and those of store/fields.c. */
 extern const char *const store_fields_sql[];
 extern const int store_fields_nsql;
+/* ... and those of store/sweeps.c (issue 16), each answered by an index. */
+extern const char *const store_sweeps_sql[];
+extern const int store_sweeps_nsql;
+/* ... and of store/recent.c: the newest runs first, then their rows. */
+extern const char *const store_recent_sql[];
+extern const int store_recent_nsql;
 
 #endif

@@ -157,6 +157,21 @@ static int compile(struct buf *q, struct binds *b, const struct store_filter *f,
 		buf_puts(q, "))");
 		return 0;
 	}
+	case SFF_SWEEP:
+		if (f->is_num)
+			return cmp(q, b, f->op == SFO_NE ? "coalesce(r.sweep_id, 0)" : "r.sweep_id", f);
+		else {
+			/* by name: sweep!=x is every run not in a sweep named x */
+			struct store_filter g = *f;
+			if (f->op == SFO_NE)
+				g.op = SFO_EQ;
+			buf_printf(q, "%sEXISTS (SELECT 1 FROM sweeps sw WHERE sw.id = r.sweep_id AND ",
+				   f->op == SFO_NE ? "NOT " : "");
+			if (cmp(q, b, "sw.name", &g) < 0)
+				return -1;
+			buf_puts(q, ")");
+			return 0;
+		}
 	case SFF_PARAM:
 		buf_puts(q, "EXISTS (SELECT 1 FROM run_params rp WHERE rp.run_id = r.id "
 			    "AND rp.key = ? AND ");
@@ -186,6 +201,7 @@ static int sort_expr(struct buf *q, struct binds *b, const struct store_sort *so
 	case SFF_PIPELINE: buf_puts(q, "p.name"); return 0;
 	case SFF_ID: buf_puts(q, "r.id"); return 0;
 	case SFF_STARTED: buf_puts(q, "r.started_ms"); return 0;
+	case SFF_SWEEP: buf_puts(q, "r.sweep_id"); return 0;
 	case SFF_DURATION:
 		buf_printf(q, "(coalesce(r.ended_ms, %lld) - r.started_ms)", (long long)now);
 		return 0;

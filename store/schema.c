@@ -377,6 +377,37 @@ static const char *const migrations[] = {
 	 * died. */
 	"ALTER TABLE stacks ADD COLUMN settings_json TEXT NOT NULL DEFAULT '{}';"
 	"ALTER TABLE attempts ADD COLUMN executor_json TEXT;",
+	/* 8 (issue 16): sweeps and column sets.  A sweep is a grid of ordinary
+	 * runs made by one `runlens run -p lr=0.01,0.1 -p seed=1..3`: its
+	 * name, pipeline, axes (each param with its values) and how many
+	 * runs the grid has; runs.sweep_id groups its runs (kept apart from
+	 * the run row's columns read by every list: a sweep's runs are read
+	 * through runs_by_sweep).  column_sets keeps the browser's columns
+	 * of a pipeline's runs view (pipeline_id 0: all pipelines). */
+	"CREATE TABLE sweeps ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  pipeline_id INTEGER NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,"
+	"  status TEXT NOT NULL,"
+	"  started_ms INTEGER NOT NULL,"
+	"  ended_ms INTEGER,"
+	"  planned INTEGER NOT NULL,"
+	"  parallel INTEGER NOT NULL DEFAULT 1,"
+	"  axes_json TEXT NOT NULL DEFAULT '{}',"
+	"  runner_pid INTEGER,"
+	"  runner_host TEXT,"
+	"  runner_token TEXT"
+	");"
+	"CREATE INDEX sweeps_by_time ON sweeps(started_ms DESC, id DESC);"
+	"CREATE INDEX sweeps_by_pipeline ON sweeps(pipeline_id, started_ms DESC, id DESC);"
+	"ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(id) ON DELETE SET NULL;"
+	"CREATE INDEX runs_by_sweep ON runs(sweep_id, started_ms DESC, id DESC) "
+	"WHERE sweep_id IS NOT NULL;"
+	"CREATE TABLE column_sets ("
+	"  pipeline_id INTEGER PRIMARY KEY,"
+	"  columns_json TEXT NOT NULL,"
+	"  updated_ms INTEGER NOT NULL"
+	");",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

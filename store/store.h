@@ -33,7 +33,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_DB_NAME "runlens.db"
 
 struct store;
@@ -287,6 +287,7 @@ enum store_filter_field {
 	SFF_DURATION, /* ms (running runs: until now) */
 	SFF_PARAM,    /* params.KEY */
 	SFF_METRIC,   /* STEP.KEY */
+	SFF_SWEEP,    /* the run's sweep: its id (a number) or name */
 };
 enum store_filter_op { SFO_EQ, SFO_NE, SFO_LT, SFO_LE, SFO_GT, SFO_GE, SFO_HAS };
 
@@ -732,6 +733,102 @@ int store_views_page(struct store *s, const char *after, int limit,
 int store_view_delete(struct store *s, const char *name, struct rl_err *err);
 void store_view_clear(struct store_saved_view *v);
 void store_views_free(struct store_saved_view *rows, int n);
+
+/* ------------------------------------------------------------------ */
+/* Sweeps (store/sweeps.c): grids of ordinary runs made by one `runlens
+ * run` with lists or ranges of params; runs.sweep_id groups them.        */
+
+struct store_sweep_new {
+	int64_t pipeline_id;
+	const char *name; /* unique; required */
+	int64_t started_ms;
+	int planned;	       /* runs in the grid */
+	int parallel;	       /* runs at once (--parallel-runs) */
+	const char *axes_json; /* {"lr": [0.01, 0.1], "seed": [1, 2, 3]} */
+	int runner_pid;	       /* the process carrying the sweep out */
+	const char *runner_host;
+	const char *runner_token;
+};
+
+struct store_sweep {
+	int64_t id, pipeline_id;
+	char *name, *pipeline, *status; /* running, completed, failed, interrupted */
+	int64_t started_ms, ended_ms;
+	int planned, parallel;
+	char *axes_json;
+	int runner_pid;
+	char *runner_host, *runner_token;
+	int runs, completed, running; /* its runs so far, by status */
+};
+
+/* A new sweep with status "running". */
+int store_sweep_create(struct store *s, const struct store_sweep_new *w, int64_t *id,
+		       struct rl_err *err);
+int store_sweep_finish(struct store *s, int64_t id, const char *status, int64_t ended_ms,
+		       struct rl_err *err);
+/* RL_E_NOT_FOUND when there is none. */
+int store_sweep_get(struct store *s, int64_t id, struct store_sweep *out, struct rl_err *err);
+int store_sweep_get_by_name(struct store *s, const char *name, struct store_sweep *out,
+			    struct rl_err *err);
+/* Sweeps newest first after the cursor (NULL: from the newest), of one
+ * pipeline (pipeline_id > 0) or all. */
+int store_sweeps_page(struct store *s, int64_t pipeline_id, const struct store_run_cursor *after,
+		      int limit, struct store_sweep **rows, int *n, struct rl_err *err);
+/* Every sweep whose status is "running" (for liveness checks). */
+int store_sweeps_running(struct store *s, struct store_sweep **rows, int *n,
+			 struct rl_err *err);
+/* Put run RUN_ID in sweep SWEEP_ID (0: in none). */
+int store_run_set_sweep(struct store *s, int64_t run_id, int64_t sweep_id, struct rl_err *err);
+/* The sweep of run RUN_ID (*sweep_id 0: none) and its name (malloc'd;
+ * NAME may be NULL). */
+int store_run_sweep(struct store *s, int64_t run_id, int64_t *sweep_id, char **name,
+		    struct rl_err *err);
+/* The runs of a sweep, newest first, after the cursor (NULL: the newest). */
+int store_sweep_runs_page(struct store *s, int64_t sweep_id, const struct store_run_cursor *after,
+			  int limit, struct store_run **rows, int *n, struct rl_err *err);
+void store_sweep_clear(struct store_sweep *w);
+void store_sweeps_free(struct store_sweep *rows, int n);
+
+/* The columns of the browser's runs view of a pipeline (pipeline_id 0:
+ * all pipelines) as JSON text (an array of column names), *columns_json
+ * NULL when none were saved.  Putting NULL forgets them. */
+int store_column_set_get(struct store *s, int64_t pipeline_id, char **columns_json,
+			 struct rl_err *err);
+int store_column_set_put(struct store *s, int64_t pipeline_id, const char *columns_json,
+			 int64_t now_ms, struct rl_err *err);
+
+/* ------------------------------------------------------------------ */
+/* The fields of recent runs (store/recent.c)                          */
+
+/* A param ("params.lr") or metric ("train.loss") of recent runs. */
+struct store_field {
+	char *name;
+	int is_metric;
+	int pipelines; /* distinct pipelines of those runs that have it */
+	int runs;      /* of those runs that have it */
+	double min, max; /* a metric's smallest and largest value */
+	int max_len;     /* a param's longest value as JSON text */
+	int distinct;    /* a param's distinct values */
+};
+
+/* What those runs were. */
+struct store_recent {
+	int pipelines, runs;
+	int64_t max_id;
+	int in_sweeps;	  /* runs in a sweep */
+	int name_len;	  /* the longest run name (bytes) */
+	int pipeline_len; /* the longest pipeline name */
+	int tags_len;	  /* about the longest tags of a run, joined */
+};
+
+/* The params (by key) then metrics (by step position, then key) of the
+ * newest LIMIT runs of one pipeline (pipeline_id > 0) or of all, and what
+ * those runs were (*sum).  One query over LIMIT runs.  *rows is malloc'd
+ * (store_fields_free). */
+int store_recent_fields(struct store *s, int64_t pipeline_id, int limit,
+			struct store_field **rows, int *n, struct store_recent *sum,
+			struct rl_err *err);
+void store_fields_free(struct store_field *rows, int n);
 
 /* ------------------------------------------------------------------ */
 /* Completion: the names that start with what was typed                */

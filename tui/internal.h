@@ -100,7 +100,7 @@ struct tui {
 
 /* The views (for the unit test of their keys). */
 extern const struct view_ops view_pipelines_ops, view_runs_ops, view_run_ops, view_step_ops,
-	view_compare_ops, view_logs_ops;
+	view_compare_ops, view_logs_ops, view_sweep_ops;
 /* The actions every view has: back, quit, the pipelines, refresh, help
  * (a view may handle one itself: its row wins). */
 extern const struct view_action tui_global_actions[];
@@ -172,6 +172,9 @@ struct view *view_pipelines_new(void);
 /* Runs of one pipeline (PIPELINE_ID > 0) or all. */
 struct view *view_runs_new(int64_t pipeline_id);
 struct view *view_run_new(int64_t run_id);
+/* The runs of sweep SWEEP_ID as a group: ranked by a metric, the best
+ * marked, each param against the metric, parallel coordinates. */
+struct view *view_sweep_new(int64_t sweep_id);
 /* Tabs of the step view. */
 enum step_tab { TAB_CONTEXT, TAB_INPUTS, TAB_OUTPUTS, TAB_METADATA, TAB_METRICS,
 		TAB_LOGS, TAB_ATTEMPTS, TAB__COUNT };

@@ -56,3 +56,16 @@ void layout_fit(const struct tui_col *cols, int nc, int avail, int *w, int *vis)
 	if (nc > 0 && total < avail && !cols[last].right)
 		w[last] += avail - total;
 }
+
+int layout_window(const int *w, int nc, int frozen, int first, int avail)
+{
+	int x = 0;
+	for (int c = 0; c < frozen && c < nc; c++)
+		x += w[c] + 2;
+	int end = first;
+	while (end < nc && (end == first || x + w[end] <= avail)) {
+		x += w[end] + 2;
+		end++;
+	}
+	return end;
+}

@@ -23,4 +23,10 @@ struct tui_col {
  * spare goes to the last shown column unless it is right-aligned. */
 void layout_fit(const struct tui_col *cols, int nc, int avail, int *w, int *vis);
 
+/* Columns of fixed widths W (NC of them, two spaces between) that scroll
+ * sideways: the first FROZEN are always shown, then from column FIRST
+ * (>= FROZEN) as many as fit whole in AVAIL columns, at least one.
+ * Returns the end of those (exclusive). */
+int layout_window(const int *w, int nc, int frozen, int first, int avail);
+
 #endif

@@ -11,7 +11,9 @@
  * last; its delta, % and verdict against each reference follow the
  * values.  Under them: the params that differ (f: all), and a plot of the
  * selected metric — its history across RUN's pipeline with the compared
- * runs marked, or (m) the series of the first two runs on one scale. */
+ * runs marked, or (m) every run's series on one scale, each drawn with
+ * its letter.  Many runs do not squeeze the columns: they scroll
+ * sideways (Left/Right) past the names. */
 #include "config.h"
 #include "tui/view_compare.h"
 
@@ -26,7 +28,7 @@
 
 char cmp_letter(int i)
 {
-	return (char)('A' + i);
+	return (char)(i < 26 ? 'A' + i : 'a' + (i - 26));
 }
 
 /* ------------------------------------------------------------------ */
@@ -280,6 +282,15 @@ static void cmp_title(struct view *v, char *buf, size_t size)
 			 cmp_letter(d->k), (long long)d->shown[d->k]->run.id, d->k, what);
 	else
 		snprintf(buf, size, "Compare");
+	size_t len = strlen(buf);
+	if (cv->nasked > cv->nrefs && len < size)
+		snprintf(buf + len, size - len, " · %d of %d references (runlens compare: all)",
+			 cv->nrefs, cv->nasked);
+	len = strlen(buf);
+	if ((cv->tb.more_left || cv->tb.more_right) && len < size)
+		snprintf(buf + len, size - len, " · columns %d-%d of %d (%s)",
+			 cv->tb.hscroll - cv->tb.frozen + 1, cv->tb.shown_end - cv->tb.frozen,
+			 cv->tb.ncols - cv->tb.frozen, cv->utf8 ? "←/→" : "Left/Right");
 }
 
 /* ------------------------------------------------------------------ */
@@ -344,6 +355,16 @@ static int cmp_open(struct view *v, struct tui *t, enum tui_action a)
 	return TUI_REDRAW;
 }
 
+/* Left, Right: the params and metrics scroll sideways past their names. */
+static int cmp_side(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct cmp_view *cv = v->data;
+	int dir = a == ACT_RIGHT ? 1 : -1;
+	(void)t;
+	table_hscroll(&cv->ptb, dir);
+	return table_hscroll(&cv->tb, dir) | TUI_REDRAW;
+}
+
 static int cmp_move(struct view *v, struct tui *t, enum tui_action a)
 {
 	struct cmp_view *cv = v->data;
@@ -385,6 +406,10 @@ static const struct view_action cmp_actions[] = {
 	  .hint = "all/differing" },
 	{ .action = ACT_METRIC, .run = cmp_series,
 	  .help = "plot the runs' series / the metric's history", .hint = "series/history" },
+	{ .action = ACT_LEFT, .run = cmp_side, .help = "scroll the runs' columns left",
+	  .hint = "runs" },
+	{ .action = ACT_RIGHT, .run = cmp_side, .help = "scroll the runs' columns right",
+	  .hint = "runs" },
 	{ .action = ACT_OPEN, .run = cmp_open, .help = "the metric in the step view",
 	  .hint = "step" },
 	{ .action = ACT_SEARCH, .run = cmp_search, .help = "search the metrics" },
@@ -414,6 +439,7 @@ struct view *view_compare_new(int64_t run_id, const int64_t *refs, int n)
 {
 	if (n < 0 || (n && !refs))
 		return NULL;
+	int asked = n;
 	if (n > CMP_MAX_RUNS - 1)
 		n = CMP_MAX_RUNS - 1;
 	struct cmp_view *cv = calloc(1, sizeof(*cv));
@@ -425,6 +451,7 @@ struct view *view_compare_new(int64_t run_id, const int64_t *refs, int n)
 		if (n)
 			memcpy(cv->refs, refs, (size_t)n * sizeof(int64_t));
 		cv->nrefs = n;
+		cv->nasked = asked;
 		cv->run_id = run_id;
 		cv->plot_row = -1;
 	}

@@ -12,8 +12,9 @@
 #include "tui/internal.h"
 #include "tui/widget_chart.h"
 #include "tui/widget_table.h"
+#include "util/plot.h"
 
-#define CMP_MAX_RUNS 26 /* lettered A..Z */
+#define CMP_MAX_RUNS 52 /* lettered A..Z, then a..z */
 #define CMP_LABEL_W 9	/* the chart's value labels */
 #define CMP_PLOT_MIN 7	/* title, 4 rows, axis, a blank line above */
 #define CMP_PLOT_ROWS_MAX 16 /* rows of the chart itself */
@@ -63,6 +64,7 @@ struct cmp_view {
 	int64_t run_id;
 	int64_t *refs; /* nrefs as asked (0: the baseline) */
 	int nrefs;
+	int nasked; /* references asked for (more than CMP_MAX_RUNS - 1: cut) */
 	struct cmp_data d;
 	int utf8;	 /* the terminal's, for the title */
 	int all;	 /* show everything, not only what differs */
@@ -72,6 +74,7 @@ struct cmp_view {
 	/* tables, built for a screen size (built_cols 0: to build again) */
 	struct tui_table rtb, ptb, tb;
 	struct tui_col *rcols, *pcols, *mcols;
+	int *pwidths, *mwidths; /* too wide for the screen: the columns scroll */
 	char **titles; /* column titles owned by the view */
 	int ntitles;
 	int built_cols, built_lines;
@@ -81,9 +84,11 @@ struct cmp_view {
 	int plot_row, plot_series;
 	struct store_metric_run *hist;
 	int nhist;
-	double *ser[2];
-	int nser[2], ser_run[2], nsers;
-	int64_t ser_count[2];
+	double **ser; /* nsers series, one per shown run that has one */
+	int *nser, *ser_run;
+	int64_t *ser_count;
+	int nsers;
+	struct plot_lines overlay; /* the series drawn on one scale */
 	/* the plot, computed for the screen */
 	char *plot_title;
 	const char *plot_msg;

@@ -22,17 +22,13 @@
 static const struct chart_style history_style = {
 	.label_w = CMP_LABEL_W, .xaxis = CHART_XLINE, .stretch_max = STRETCH_MAX,
 };
-static const struct chart_style series_style[2] = {
-	{ .label_w = CMP_LABEL_W, .xaxis = CHART_XNONE, .stretch_max = STRETCH_MAX },
-	{ .label_w = -1, .xaxis = CHART_XNONE, .stretch_max = STRETCH_MAX },
-};
-
 /* The computed charts and their title. */
 static void charts_clear(struct cmp_view *cv)
 {
 	for (int i = 0; i < 2; i++)
 		chart_clear(&cv->chart[i]);
 	cv->ncharts = 0;
+	plot_lines_free(&cv->overlay);
 	free(cv->plot_title);
 	cv->plot_title = NULL;
 	cv->plot_msg = NULL;
@@ -43,11 +39,15 @@ void cmp_plot_clear(struct cmp_view *cv)
 	free(cv->hist);
 	cv->hist = NULL;
 	cv->nhist = 0;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < cv->nsers; i++)
 		free(cv->ser[i]);
-		cv->ser[i] = NULL;
-		cv->nser[i] = 0;
-	}
+	free(cv->ser);
+	free(cv->nser);
+	free(cv->ser_run);
+	free(cv->ser_count);
+	cv->ser = NULL;
+	cv->nser = cv->ser_run = NULL;
+	cv->ser_count = NULL;
 	cv->nsers = 0;
 	cv->plot_row = -1;
 	charts_clear(cv);
@@ -67,6 +67,16 @@ static int fetch_series(struct cmp_view *cv, struct tui *t, const struct cmp_row
 	store_step_run_clear(&sr);
 	if (rc < 0)
 		return -1;
+	if (k == 0) {
+		cv->ser = calloc((size_t)cv->d.n, sizeof *cv->ser);
+		cv->nser = calloc((size_t)cv->d.n, sizeof *cv->nser);
+		cv->ser_run = calloc((size_t)cv->d.n, sizeof *cv->ser_run);
+		cv->ser_count = calloc((size_t)cv->d.n, sizeof *cv->ser_count);
+		if (!cv->ser || !cv->nser || !cv->ser_run || !cv->ser_count) {
+			free(pts);
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		}
+	}
 	cv->ser[k] = malloc((size_t)(np ? np : 1) * sizeof(double));
 	if (!cv->ser[k]) {
 		free(pts);
@@ -114,8 +124,8 @@ int cmp_plot_fetch(struct cmp_view *cv, struct tui *t, struct rl_err *err)
 	cv->plot_series = cv->series_mode;
 	if (!cv->series_mode)
 		return fetch_history(cv, t, r, err);
-	/* the series of the first two runs that have it */
-	for (int i = 0; i < cv->d.n && cv->nsers < 2; i++)
+	/* the series of every run that has it */
+	for (int i = 0; i < cv->d.n; i++)
 		if (r->m[i] && r->m[i]->is_series && fetch_series(cv, t, r, i, err) < 0)
 			return -1;
 	return 0;
@@ -161,63 +171,42 @@ static void layout_history(struct cmp_view *cv, struct tui *t, const struct cmp_
 	cv->ncharts = 1;
 }
 
-/* The range of both series, so that they share one scale. */
-static void series_range(const struct cmp_view *cv, double range[2])
-{
-	double lo = INFINITY, hi = -INFINITY;
-	for (int i = 0; i < cv->nsers; i++)
-		for (int j = 0; j < cv->nser[i]; j++)
-			if (isfinite(cv->ser[i][j])) {
-				lo = fmin(lo, cv->ser[i][j]);
-				hi = fmax(hi, cv->ser[i][j]);
-			}
-	if (!(lo <= hi))
-		lo = hi = 0;
-	range[0] = lo;
-	range[1] = hi;
-}
-
-/* Chart I of the series: PW columns of plot, its label under it. */
-static void series_chart(struct cmp_view *cv, struct tui *t, int i, int pw, int ch,
-			 const double range[2])
-{
-	static const int pairs[2] = { PAIR_HEAD, PAIR_WARN };
-	struct chart *c = &cv->chart[cv->ncharts];
-	int n = cv->nser[i], run = cv->ser_run[i];
-	int width = pw + (i == 0 ? CMP_LABEL_W + 1 : 0);
-	if (chart_compute(c, cv->ser[i], n, width, ch, t->utf8, &series_style[i], range) < 0)
-		return;
-	struct buf lab = BUF_INIT;
-	buf_printf(&lab, "%s%c #%lld: %d points", t->utf8 ? "└─ " : "+- ", cmp_letter(run),
-		   (long long)cv->d.shown[run]->run.id, n);
-	if (cv->ser_count[i] > n)
-		buf_printf(&lab, " (first of %lld)", (long long)cv->ser_count[i]);
-	if (n > pw)
-		buf_printf(&lab, ", %d per column", (n + pw - 1) / pw);
-	chart_note(c, -1, pw + 1, lab.data ? lab.data : "", pairs[i], 0);
-	buf_free(&lab);
-	cv->chart_x[cv->ncharts] = i == 0 ? 0 : CMP_LABEL_W + 1 + pw + 3;
-	cv->chart_pair[cv->ncharts] = pairs[i];
-	cv->ncharts++;
-}
-
+/* Every run's series on one scale, each drawn with its letter. */
 static void layout_series(struct cmp_view *cv, struct tui *t, const struct cmp_row *row, int ch)
 {
 	struct buf title = BUF_INIT;
-	buf_printf(&title, "%s series", row->name);
-	for (int i = 0; i < cv->nsers; i++)
-		buf_printf(&title, "%s%c #%lld", i ? " and " : " of ", cmp_letter(cv->ser_run[i]),
-			   (long long)cv->d.shown[cv->ser_run[i]]->run.id);
-	buf_printf(&title, ", one scale %s m: history", t->utf8 ? "·" : "-");
+	int cut = 0;
+	int fewest = 0, most = 0;
+	for (int i = 0; i < cv->nsers; i++) {
+		cut |= cv->ser_count[i] > cv->nser[i];
+		fewest = !i || cv->nser[i] < fewest ? cv->nser[i] : fewest;
+		most = cv->nser[i] > most ? cv->nser[i] : most;
+	}
+	buf_printf(&title, "%s series of", row->name);
+	if (cv->nsers <= 4)
+		for (int i = 0; i < cv->nsers; i++)
+			buf_printf(&title, "%s %c #%lld (%d)", i ? "," : "", cmp_letter(cv->ser_run[i]),
+				   (long long)cv->d.shown[cv->ser_run[i]]->run.id, cv->nser[i]);
+	else if (fewest == most)
+		buf_printf(&title, " %d runs, %c to %c, %d points each", cv->nsers,
+			   cmp_letter(cv->ser_run[0]), cmp_letter(cv->ser_run[cv->nsers - 1]), most);
+	else
+		buf_printf(&title, " %d runs, %c to %c, %d to %d points", cv->nsers,
+			   cmp_letter(cv->ser_run[0]), cmp_letter(cv->ser_run[cv->nsers - 1]), fewest,
+			   most);
+	buf_printf(&title, " on one scale%s %s m: history", cut ? " (their first points)" : "",
+		   t->utf8 ? "·" : "-");
 	cv->plot_title = buf_steal(&title);
-	if (cv->nsers == 0 || ch < 1)
+	if (cv->nsers == 0 || ch < 2)
 		return;
-	double range[2];
-	series_range(cv, range);
-	int total = t->cols - CMP_LABEL_W - 2;
-	int pw = cv->nsers == 2 ? (total - 3) / 2 : total;
+	struct plot_series *s = calloc((size_t)cv->nsers, sizeof *s);
+	if (!s)
+		return;
 	for (int i = 0; i < cv->nsers; i++)
-		series_chart(cv, t, i, pw, ch, range);
+		s[i] = (struct plot_series){ cv->ser[i], cv->nser[i], cmp_letter(cv->ser_run[i]) };
+	if (plot_overlay(s, cv->nsers, t->cols - CMP_LABEL_W - 4, ch - 1, t->utf8, &cv->overlay) < 0)
+		cv->plot_msg = "out of memory";
+	free(s);
 }
 
 void cmp_plot_layout(struct cmp_view *cv, struct tui *t)
@@ -242,4 +231,6 @@ void cmp_plot_paint(struct cmp_view *cv, struct tui *t)
 		tui_put(t, y + 1, 2, t->cols - 4, cv->plot_msg, PAIR_DIM, 0);
 	for (int i = 0; i < cv->ncharts; i++)
 		chart_paint(t, &cv->chart[i], y + 1, cv->chart_x[i], cv->chart_pair[i]);
+	for (int i = 0; i < cv->overlay.n && y + 1 + i < t->lines - 1; i++)
+		tui_put(t, y + 1 + i, 1, t->cols - 2, cv->overlay.v[i], 0, 0);
 }

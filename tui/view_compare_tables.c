@@ -41,7 +41,11 @@ void cmp_tables_clear(struct cmp_view *cv)
 	free(cv->rcols);
 	free(cv->pcols);
 	free(cv->mcols);
+	free(cv->pwidths);
+	free(cv->mwidths);
 	cv->rcols = cv->pcols = cv->mcols = NULL;
+	cv->pwidths = cv->mwidths = NULL;
+	cv->ptb.widths = cv->tb.widths = NULL;
 	for (int i = 0; i < cv->ntitles; i++)
 		free(cv->titles[i]);
 	free(cv->titles);
@@ -56,7 +60,7 @@ static const char *run_title(struct cmp_view *cv, int i)
 	return own_title(cv, "%c #%lld", cmp_letter(i), (long long)cv->d.shown[i]->run.id);
 }
 
-static void build_runs(struct cmp_view *cv)
+static void build_runs(struct cmp_view *cv, int maxrows)
 {
 	static const struct tui_col cols[] = {
 		{ .title = "", .min = 1 },
@@ -73,6 +77,19 @@ static void build_runs(struct cmp_view *cv)
 	for (int i = 0; i < cv->d.n; i++) {
 		const struct store_run *r = &cv->d.shown[i]->run;
 		char l[2] = { cmp_letter(i), 0 }, id[32], when[32], took[32];
+		if (i == maxrows - 1 && cv->d.n > maxrows) {
+			/* no room for them all: the run compared, and how many
+			 * references are not listed (their columns are below) */
+			char more[64];
+			snprintf(more, sizeof more, "+%d more (their columns below)",
+				 cv->d.n - maxrows);
+			char *cells[] = { "", "", more, "", "", "", "" };
+			int attrs[] = { 0, 0, PAIR_DIM, 0, 0, 0, 0 };
+			table_push_attrs(&cv->rtb, cells, attrs);
+			i = cv->d.n - 1;
+			r = &cv->d.shown[i]->run;
+			l[0] = cmp_letter(i);
+		}
 		snprintf(id, sizeof id, "#%lld", (long long)r->id);
 		time_local_short(r->started_ms, when, sizeof when);
 		time_duration((r->ended_ms ? r->ended_ms : time_now_ms()) - r->started_ms, took,
@@ -242,7 +259,8 @@ static struct shown_parts fit_parts(const struct cmp_view *cv, const struct tui 
 		}
 	}
 	wname = wname > 32 ? 32 : wname;
-	/* what fits: delta, % and verdict; then drop one; then % only */
+	/* what fits: delta, % and verdict; then drop one; then % only; when
+	 * even that does not fit, all of it, scrolling sideways */
 	struct shown_parts s = { 1, 1, wverd > 0 };
 	for (int level = 2; level >= 0; level--) {
 		s = (struct shown_parts){ level == 2 || (level == 1 && t->color), 1,
@@ -253,9 +271,9 @@ static struct shown_parts fit_parts(const struct cmp_view *cv, const struct tui 
 		for (int i = 0; i < k; i++)
 			total += (s.d ? 2 + wd[i] : 0) + (s.p ? 2 + wp[i] : 0) + (s.v ? 2 + wverd : 0);
 		if (total <= t->cols)
-			break;
+			return s;
 	}
-	return s;
+	return (struct shown_parts){ 1, 1, wverd > 0 };
 }
 
 /* The metrics table's columns: METRIC, the values, then per reference
@@ -387,18 +405,38 @@ void cmp_layout(const struct cmp_view *cv, const struct tui *t, struct cmp_layou
 		L->plot_h = CMP_PLOT_ROWS_MAX + 2;
 }
 
+/* A table wider than the screen keeps its columns' widths and scrolls
+ * sideways past its first column (the names), where it was scrolled to. */
+static void scroll_if_wide(struct tui_table *tb, int **widths, struct tui *t)
+{
+	int total = 0, keep = tb->hscroll;
+	*widths = tb->ncols ? table_natural(tb, 32, &total) : NULL;
+	if (!*widths || total <= t->cols) {
+		free(*widths);
+		*widths = NULL;
+		tb->widths = NULL;
+		tb->more_left = tb->more_right = 0;
+		return;
+	}
+	tb->widths = *widths;
+	tb->frozen = 1;
+	tb->hscroll = keep > 1 && keep < tb->ncols ? keep : 1;
+}
+
 void cmp_build(struct cmp_view *cv, struct tui *t)
 {
 	int keep = cv->tb.sel;
 	cmp_tables_clear(cv);
-	build_runs(cv);
 	/* the params' rows depend on the room the layout leaves them */
 	cv->nparams_shown = 0;
 	for (int k = 0; k < cv->d.nparams; k++)
 		cv->nparams_shown += cv->all || cv->d.params[k].differs;
 	cmp_layout(cv, t, &cv->L);
+	build_runs(cv, cv->L.runs_h - 1);
 	build_params(cv, cv->L.params_h - 1);
 	build_metrics(cv, t);
+	scroll_if_wide(&cv->ptb, &cv->pwidths, t);
+	scroll_if_wide(&cv->tb, &cv->mwidths, t);
 	cv->tb.sel = keep < cv->tb.nrows ? keep : cv->tb.nrows - 1;
 	if (cv->tb.sel < 0)
 		cv->tb.sel = 0;

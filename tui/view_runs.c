@@ -19,14 +19,6 @@
 #define PAGE 100
 #define END_LOAD_MAX 5000 /* rows G loads at most */
 
-const struct tui_col runs_fixed_cols[C_FIXED] = {
-	{ "", 1, 0, 0, 0 },	       { "ID", 3, 1, 0, 0 },	     { "STATUS", 9, 0, 0, 0 },
-	{ "NAME", 10, 0, 1, 0 },       { "PIPELINE", 8, 0, 0, 7 },   { "STARTED", 16, 0, 0, 3 },
-	{ "DURATION", 8, 1, 0, 4 },    { "TAGS", 4, 0, 0, 8 },
-};
-const char *const runs_fixed_sort[C_FIXED] = { NULL,	    "id",	"status",   "name",
-					       "pipeline", "started", "duration", NULL };
-
 static int is_marked(const struct runs_view *rv, int64_t id)
 {
 	for (int i = 0; i < rv->nmarked; i++)
@@ -46,41 +38,25 @@ static int push_run(struct runs_view *rv, struct tui *t, const struct store_run 
 	if (!info)
 		return -1;
 	rv->info = info;
-	char id[32], when[32], dur[32];
-	snprintf(id, sizeof id, "%lld", (long long)r->id);
-	time_local_short(r->started_ms, when, sizeof when);
-	time_duration((r->ended_ms ? r->ended_ms : time_now_ms()) - r->started_ms, dur,
-		      sizeof dur);
-	struct buf tags = BUF_INIT;
-	for (int k = 0; k < r->ntags; k++)
-		buf_printf(&tags, "%s%s", k ? "," : "", r->tags[k]);
-	char *cells[C_FIXED + RUNS_MAX_METRIC_COLS + 1];
-	int attrs[C_FIXED + RUNS_MAX_METRIC_COLS + 1];
-	const char *mark = is_marked(rv, r->id) ? "*" : "";
-	for (int c = 0; c < rv->ncols; c++) {
-		int what = rv->colmap[c];
-		attrs[c] = 0;
-		switch (what) {
-		case C_MARK: cells[c] = (char *)mark; break;
-		case C_ID: cells[c] = id; break;
-		case C_STATUS:
-			cells[c] = r->status;
-			attrs[c] = tui_status_pair(r->status);
-			break;
-		case C_NAME: cells[c] = r->name; break;
-		case C_PIPELINE: cells[c] = r->pipeline; break;
-		case C_STARTED: cells[c] = when; break;
-		case C_DURATION: cells[c] = dur; break;
-		case C_TAGS: cells[c] = tags.data ? tags.data : ""; break;
-		default: cells[c] = ""; break; /* metric cells: fill_row */
+	char **cells = calloc((size_t)rv->nrc + 1, sizeof *cells);
+	int *attrs = calloc((size_t)rv->nrc + 1, sizeof *attrs);
+	int rc = -1;
+	if (cells && attrs) {
+		runs_row_cells(rv, r, cells, attrs);
+		int mark = runs_mark_col(rv), marked = is_marked(rv, r->id);
+		if (mark >= 0 && marked) {
+			free(cells[mark]);
+			cells[mark] = strdup("*");
 		}
+		rv->ids[rv->tb.nrows] = r->id;
+		rv->info[rv->tb.nrows] = (struct rowinfo){ r->pipeline_id, r->at, 0 };
+		rc = table_push_attrs(&rv->tb, cells, attrs);
+		if (rc == 0)
+			rv->tb.marked[rv->tb.nrows - 1] = marked;
+		runs_cells_free(rv, cells);
 	}
-	rv->ids[rv->tb.nrows] = r->id;
-	rv->info[rv->tb.nrows] = (struct rowinfo){ r->pipeline_id, r->at, 0 };
-	int rc = table_push_attrs(&rv->tb, cells, attrs);
-	if (rc == 0)
-		rv->tb.marked[rv->tb.nrows - 1] = mark[0] != 0;
-	buf_free(&tags);
+	free(cells);
+	free(attrs);
 	return rc;
 }
 
@@ -120,11 +96,6 @@ static int load_page_read(struct runs_view *rv, struct tui *t, struct rl_err *er
 			rv->next = rows[n - 1].at;
 		rv->more = n == PAGE;
 	}
-	/* default metric columns: those of the newest run that has metrics */
-	for (int i = 0; rv->tb.nrows == 0 && !rv->m_chosen && rv->nm == 0 && i < n; i++)
-		runs_default_metrics(rv, t, rows[i].id);
-	if (rv->tb.nrows == 0)
-		runs_build_cols(rv);
 	for (int i = from; i < n; i++)
 		if (push_run(rv, t, &rows[i]) < 0) {
 			store_runs_free(rows, n);
@@ -140,9 +111,7 @@ static int runs_load(struct view *v, struct tui *t, struct rl_err *err)
 	int64_t keep_id = rv->tb.nrows ? rv->ids[rv->tb.sel] : 0;
 	int keep = rv->tb.sel, shown = rv->tb.nrows;
 	table_clear(&rv->tb);
-	rv->nbases = rv->next_base = 0; /* values may have changed */
-	if (!rv->m_chosen)
-		runs_free_metrics(rv);
+	runs_bases_clear(rv); /* values may have changed */
 	if (rv->pipeline_id && !rv->pipeline_name) {
 		struct store_pipeline p = { 0 };
 		if (store_pipeline_get_by_id(t->store, rv->pipeline_id, &p, err) < 0)
@@ -151,7 +120,7 @@ static int runs_load(struct view *v, struct tui *t, struct rl_err *err)
 		p.name = NULL;
 		store_pipeline_clear(&p);
 	}
-	runs_build_cols(rv);
+	runs_cols_init(rv, t);
 	rv->next = (struct store_run_cursor){ 0, 0 };
 	/* reload as many rows as were shown, page by page */
 	do {
@@ -180,6 +149,9 @@ static void runs_title(struct view *v, char *buf, size_t size)
 		buf_printf(&b, " · where %s", rv->filter_text);
 	if (rv->nmarked)
 		buf_printf(&b, " · %d marked", rv->nmarked);
+	if (rv->tb.more_left || rv->tb.more_right)
+		buf_printf(&b, " · columns %d-%d of %d", rv->tb.hscroll - rv->tb.frozen + 1,
+			   rv->tb.shown_end - rv->tb.frozen, rv->tb.ncols - rv->tb.frozen);
 	snprintf(buf, size, "%s", b.data);
 	buf_free(&b);
 }
@@ -216,11 +188,9 @@ static int do_mark(struct runs_view *rv)
 		rv->marked[rv->nmarked++] = id;
 	}
 	int r = rv->tb.sel;
-	int col = 0;
-	for (int c = 0; c < rv->ncols; c++)
-		if (rv->colmap[c] == C_MARK)
-			col = c;
-	table_set(&rv->tb, r, col, found >= 0 ? "" : "*", 0);
+	int col = runs_mark_col(rv);
+	if (col >= 0)
+		table_set(&rv->tb, r, col, found >= 0 ? "" : "*", 0);
 	rv->tb.marked[r] = found < 0;
 	if (rv->tb.sel < rv->tb.nrows - 1)
 		rv->tb.sel++;
@@ -384,6 +354,34 @@ static int runs_key(struct view *v, struct tui *t, enum tui_action a)
 	}
 }
 
+/* Left, Right: the columns scroll sideways past ID and NAME. */
+static int runs_side(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct runs_view *rv = v->data;
+	int r = table_hscroll(&rv->tb, a == ACT_RIGHT ? 1 : -1);
+	if (r == TUI_HANDLED)
+		tui_notice(t, a == ACT_RIGHT ? "the last column is shown" : "the first columns are shown");
+	return TUI_REDRAW;
+}
+
+/* w: the sweep of the selected run, as a group. */
+static int runs_sweep(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct runs_view *rv = v->data;
+	int64_t sid = 0;
+	(void)a;
+	if (rv->tb.nrows == 0)
+		return TUI_HANDLED;
+	store_run_sweep(t->store, rv->ids[rv->tb.sel], &sid, NULL, NULL);
+	if (!sid) {
+		tui_notice(t, "run %lld is not in a sweep (runlens run FILE -p lr=0.01,0.1 makes one)",
+			   (long long)rv->ids[rv->tb.sel]);
+		return TUI_REDRAW;
+	}
+	tui_push(t, view_sweep_new(sid));
+	return TUI_REDRAW;
+}
+
 static int runs_rerun(struct view *v, struct tui *t, enum tui_action a)
 {
 	int64_t id = selected(v->data);
@@ -447,7 +445,9 @@ static void runs_free_data(void *data)
 	struct runs_view *rv = data;
 	table_clear(&rv->tb);
 	runs_clear_filter_sort(rv);
-	runs_free_metrics(rv);
+	runs_cols_free(rv);
+	runs_bases_clear(rv);
+	free(rv->pending_cols);
 	cJSON_Delete(rv->dirs);
 	free(rv->ids);
 	free(rv->info);
@@ -475,8 +475,15 @@ static const struct view_action runs_actions[] = {
 	  .help = "compare the marked runs (or run vs baseline)", .hint = "compare" },
 	{ .action = ACT_PIN, .run = runs_key, .help = "pin the run as its pipeline's baseline",
 	  .hint = "pin" },
-	{ .action = ACT_COLUMNS, .run = runs_key, .help = "choose the metric columns",
+	{ .action = ACT_COLUMNS, .run = runs_key,
+	  .help = "choose, order, hide columns; sparklines",
 	  .hint = "columns" },
+	{ .action = ACT_LEFT, .run = runs_side, .help = "scroll the columns left (ID, NAME stay)",
+	  .hint = "columns", .hint_short = NULL },
+	{ .action = ACT_RIGHT, .run = runs_side, .help = "scroll the columns right" ,
+	  .hint = "columns" },
+	{ .action = ACT_WRAP, .run = runs_sweep,
+	  .help = "the run's sweep: its runs ranked, plots" },
 	{ .action = ACT_RERUN, .run = runs_rerun, .help = "rerun the run (plan first)",
 	  .hint = "rerun" },
 	{ .action = ACT_PIPELINES, .run = runs_pipelines, .help = "the pipelines",
@@ -504,7 +511,7 @@ const struct view_ops view_runs_ops = {
 	.nactions = sizeof runs_actions / sizeof runs_actions[0],
 	.help_note = { "f takes ls --where: status=failed and loss<0.5",
 		       "c on marked A, B, C…: runlens compare A B C…",
-		       "(A against each of the others)" },
+		       "C: the columns of this pipeline (ls --columns)" },
 	.click = runs_click,
 };
 

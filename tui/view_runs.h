@@ -1,7 +1,7 @@
 /* tui/view_runs.h — what the files of the runs view share: its state
- * (view_runs.c: paging, marks and the actions on runs), its metric
- * columns and cells (view_runs_cols.c), its filter, sort and saved views
- * (view_runs_query.c). */
+ * (view_runs.c: paging, marks and the actions on runs), its columns and
+ * cells (view_runs_cols.c: which columns, their widths, the chooser), its
+ * filter, sort and saved views (view_runs_query.c). */
 #ifndef RUNLENS_TUI_VIEW_RUNS_H
 #define RUNLENS_TUI_VIEW_RUNS_H
 
@@ -9,26 +9,31 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/compare.h"
 #include "store/store.h"
 #include "tui/widget_table.h"
 
-#define RUNS_MAX_METRIC_COLS 8
-#define RUNS_TREND_POINTS 12
+#define RUNS_SPARK_POINTS 10 /* runs a sparkline cell shows */
 #define RUNS_BASE_CACHE 16
+#define RUNS_SAMPLE 200 /* the newest runs the columns are decided from */
 
-/* the fixed columns, in order */
-enum { C_MARK, C_ID, C_STATUS, C_NAME, C_PIPELINE, C_STARTED, C_DURATION, C_TAGS, C_FIXED };
-extern const struct tui_col runs_fixed_cols[C_FIXED];
-/* sort keys of the fixed columns (NULL: not sortable) */
-extern const char *const runs_fixed_sort[C_FIXED];
+/* A column of the runs view: the mark, a fixed field, a param or a
+ * metric, named as `runlens ls --columns` names it. */
+enum rcol_kind { RC_MARK, RC_FIXED, RC_PARAM, RC_METRIC };
 
-struct mcol {
-	char *step, *key;
-	char title[96];
-	int dir; /* 1: higher is better, -1 lower */
+struct rcol {
+	enum rcol_kind kind;
+	int fixed;	  /* RC_FIXED: COLS_* (core/columns.h) */
+	char *name;	  /* "id", "params.lr", "train.loss" */
+	char *step, *key; /* RC_METRIC: split at the first dot */
+	char *title;	  /* the header, shortened to the width */
+	int width;	  /* decided from the pipeline's data, not the rows shown */
+	int dir;	  /* RC_METRIC: 1 higher is better, -1 lower */
+	int spark;	  /* RC_METRIC: the cell ends with a sparkline of the
+			   * metric over the pipeline's runs up to that one */
 };
 
-/* What a row's metric cells are computed from, when it is first shown. */
+/* What a row's lazy cells are computed from, when it is first shown. */
 struct rowinfo {
 	int64_t pipeline_id;
 	struct store_run_cursor at; /* the run's place, for its baseline */
@@ -36,23 +41,27 @@ struct rowinfo {
 };
 
 /* Baselines seen while filling rows: many rows share one (a pinned run,
- * or the same previous run), so its metric values are read once. */
+ * or the same previous run), so its metrics are read once. */
 struct base_values {
 	int64_t run_id;
-	int have[RUNS_MAX_METRIC_COLS];
-	double v[RUNS_MAX_METRIC_COLS];
+	struct store_metric *m;
+	int nm;
+	struct compare_index ix;
 };
 
 struct runs_view {
 	int64_t pipeline_id; /* 0: all */
 	char *pipeline_name;
 	struct tui_table tb;
-	struct tui_col cols[C_FIXED + RUNS_MAX_METRIC_COLS + 1];
-	int colmap[C_FIXED + RUNS_MAX_METRIC_COLS + 1]; /* shown column → fixed index, or
-							 * C_FIXED + metric, or -1 trend */
-	int ncols;
+	/* the columns shown, in order (the mark first) */
+	struct rcol *rc;
+	int nrc;
+	struct tui_col *cols; /* nrc, for the table */
+	int *widths;	      /* nrc */
+	int cols_ready;	      /* decided (once, then by C or a saved view) */
+	int id_digits;	      /* the width of ID */
 	int64_t *ids;
-	struct rowinfo *info;	      /* per row: what filling its metric cells needs */
+	struct rowinfo *info;	      /* per row: what its lazy cells need */
 	struct store_run_cursor next; /* keyset: where the next page starts */
 	int more;		      /* more pages in the store */
 	/* filter and sort (query mode) */
@@ -62,37 +71,40 @@ struct runs_view {
 	struct store_sort sort;
 	int sorted;
 	int limit; /* rows asked for in query mode */
-	/* metric columns */
-	struct mcol m[RUNS_MAX_METRIC_COLS];
-	int nm;
-	int m_chosen; /* the user (or a saved view) chose them */
-	cJSON *dirs;  /* the "metrics" object of the spec the columns came from */
+	cJSON *dirs;		   /* the "metrics" object of the pipeline's file */
 	int64_t baseline_override; /* a saved view's baseline: 0 none */
 	/* marks, by run id, in the order marked */
 	int64_t *marked;
 	int nmarked;
 	char search[256];
-	char trend_title[96];
 	struct base_values bases[RUNS_BASE_CACHE];
 	int nbases, next_base;
-	char *view_name; /* the saved view recalled, for the title */
+	char *view_name;    /* the saved view recalled, for the title */
+	char *pending_cols; /* a saved view's columns, applied at the next load */
 };
 
 /* view_runs_cols.c */
-void runs_free_metrics(struct runs_view *rv);
-/* "train.loss" → a column of step "train", key "loss". */
-int runs_add_metric_text(struct runs_view *rv, const char *text);
-/* The metrics' directions from the pipeline of run RUN_ID. */
-void runs_load_dirs(struct runs_view *rv, struct tui *t, int64_t run_id);
-/* Default metric columns: those of run RUN_ID (at most 3). */
-void runs_default_metrics(struct runs_view *rv, struct tui *t, int64_t run_id);
-/* The columns shown, from the fixed ones and the metrics. */
-void runs_build_cols(struct runs_view *rv);
-/* The metric and trend cells of rows FROM..TO-1 not filled yet (one read
- * snapshot). */
+void runs_cols_free(struct runs_view *rv);
+void runs_bases_clear(struct runs_view *rv);
+/* Decide the columns, unless they are: the saved view's (pending_cols),
+ * else the pipeline's column set in the store, else the defaults of its
+ * newest runs (core/columns.h's rule; for all pipelines the params and
+ * metrics every one of them has).  Their widths come from those runs. */
+void runs_cols_init(struct runs_view *rv, struct tui *t);
+/* The columns as JSON text ({"columns": […], "sparklines": […]}), for
+ * the store's column sets and saved views; malloc'd. */
+char *runs_cols_json(const struct runs_view *rv);
+/* The cells of run R known at once (fixed fields, params); the metric,
+ * sparkline and sweep cells wait for runs_fill_rows.  CELLS and ATTRS
+ * have nrc entries; the texts are malloc'd (runs_cells_free). */
+void runs_row_cells(struct runs_view *rv, const struct store_run *r, char **cells, int *attrs);
+void runs_cells_free(struct runs_view *rv, char **cells);
+/* The lazy cells of rows FROM..TO-1 not filled yet (one read snapshot). */
 void runs_fill_rows(struct runs_view *rv, struct tui *t, int from, int to);
-/* C: choose the metric columns. */
+/* C: show, hide, reorder the columns, sparklines in metric cells. */
 int runs_choose_columns(struct runs_view *rv, struct tui *t);
+/* The index of the mark column, or -1. */
+int runs_mark_col(const struct runs_view *rv);
 
 /* view_runs_query.c */
 void runs_clear_filter_sort(struct runs_view *rv);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/columns.h"
 #include "core/filter.h"
 #include "tui/internal.h"
 #include "tui/widget_dialog.h"
@@ -73,35 +74,45 @@ int runs_ask_filter(struct runs_view *rv, struct tui *t)
 	return TUI_RELOAD;
 }
 
+/* The sort key of column C ("started", "params.lr", "train.loss"), or
+ * NULL when it cannot be sorted by (tags, the mark). */
+static const char *sort_key(const struct rcol *c)
+{
+	if (c->kind == RC_MARK || (c->kind == RC_FIXED && c->fixed == COLS_TAGS))
+		return NULL;
+	return c->name;
+}
+
 int runs_ask_sort(struct runs_view *rv, struct tui *t)
 {
-	char *items[C_FIXED + RUNS_MAX_METRIC_COLS + 1];
-	const char *keys[C_FIXED + RUNS_MAX_METRIC_COLS + 1];
-	char labels[C_FIXED + RUNS_MAX_METRIC_COLS + 1][128];
-	int n = 0;
-	snprintf(labels[n], sizeof labels[n], "newest first (no sort)");
-	keys[n] = "";
-	items[n] = labels[n];
-	n++;
-	for (int c = 0; c < C_FIXED; c++) {
-		if (!runs_fixed_sort[c] || (c == C_PIPELINE && rv->pipeline_id))
-			continue;
-		snprintf(labels[n], sizeof labels[n], "%s", runs_fixed_cols[c].title);
-		keys[n] = runs_fixed_sort[c];
-		items[n] = labels[n];
-		n++;
-	}
-	for (int i = 0; i < rv->nm; i++) {
-		snprintf(labels[n], sizeof labels[n], "%s (%s is better)", rv->m[i].title,
-			 rv->m[i].dir > 0 ? "higher" : "lower");
-		keys[n] = rv->m[i].title;
-		items[n] = labels[n];
-		n++;
+	char **items = calloc((size_t)rv->nrc + 2, sizeof *items);
+	const char **keys = calloc((size_t)rv->nrc + 2, sizeof *keys);
+	int *dirs = calloc((size_t)rv->nrc + 2, sizeof *dirs);
+	int n = 0, rc = TUI_REDRAW;
+	if (!items || !keys || !dirs)
+		goto cleanup;
+	items[n] = strdup("newest first (no sort)");
+	keys[n++] = "";
+	/* the fixed columns, the params, then the metrics (last: G) */
+	for (int pass = 0; pass < 3; pass++) {
+		for (int c = 0; c < rv->nrc; c++) {
+			const struct rcol *col = &rv->rc[c];
+			enum rcol_kind want = pass == 0 ? RC_FIXED : pass == 1 ? RC_PARAM : RC_METRIC;
+			if (!sort_key(col) || col->kind != want)
+				continue;
+			struct buf label = BUF_INIT;
+			buf_puts(&label, col->name);
+			if (col->kind == RC_METRIC)
+				buf_printf(&label, " (%s is better)", col->dir > 0 ? "higher" : "lower");
+			items[n] = buf_steal(&label);
+			dirs[n] = col->kind == RC_METRIC ? col->dir : 0;
+			keys[n++] = sort_key(col);
+		}
 	}
 	int k = tui_choose(t, "Sort runs by (again: reverse)", items, n, 0, NULL);
 	if (k < 0)
-		return TUI_REDRAW;
-	char text[160];
+		goto cleanup;
+	char text[512];
 	const char *cur = rv->sort_text ? rv->sort_text : "";
 	const char *bare = cur[0] == '-' ? cur + 1 : cur;
 	if (!keys[k][0])
@@ -109,29 +120,24 @@ int runs_ask_sort(struct runs_view *rv, struct tui *t)
 	else if (!strcmp(bare, keys[k]))
 		snprintf(text, sizeof text, "%s%s", cur[0] == '-' ? "" : "-", keys[k]);
 	else {
-		/* metrics: best first; times and ids: newest first */
-		int desc = 1;
-		for (int i = 0; i < rv->nm; i++)
-			if (!strcmp(keys[k], rv->m[i].title))
-				desc = rv->m[i].dir > 0;
-		if (!strcmp(keys[k], "name") || !strcmp(keys[k], "pipeline") ||
-		    !strcmp(keys[k], "status"))
+		/* metrics: best first; times and ids: newest first; text and
+		 * params: ascending */
+		int fixed = -1, desc = dirs[k] ? dirs[k] > 0 : 1;
+		if (columns_kind_of(keys[k], &fixed) == COLK_PARAM ||
+		    fixed == COLS_NAME || fixed == COLS_PIPELINE || fixed == COLS_STATUS ||
+		    fixed == COLS_SWEEP)
 			desc = 0;
 		snprintf(text, sizeof text, "%s%s", desc ? "-" : "", keys[k]);
 	}
-	if (set_sort(rv, t, text) < 0)
-		return TUI_REDRAW;
-	return TUI_RELOAD;
-}
-
-static char *columns_json(const struct runs_view *rv)
-{
-	cJSON *a = cJSON_CreateArray();
-	for (int i = 0; i < rv->nm; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(rv->m[i].title));
-	char *s = json_print(a, 0);
-	cJSON_Delete(a);
-	return s;
+	if (set_sort(rv, t, text) == 0)
+		rc = TUI_RELOAD;
+cleanup:
+	for (int i = 0; items && i < n; i++)
+		free(items[i]);
+	free(items);
+	free(keys);
+	free(dirs);
+	return rc;
 }
 
 int runs_save_view(struct runs_view *rv, struct tui *t)
@@ -146,7 +152,7 @@ int runs_save_view(struct runs_view *rv, struct tui *t)
 	sv.pipeline_id = rv->pipeline_id;
 	sv.filter = rv->filter_text;
 	sv.sort = rv->sort_text;
-	sv.columns_json = columns_json(rv);
+	sv.columns_json = runs_cols_json(rv);
 	sv.created_ms = time_now_ms();
 	sv.baseline_run_id = rv->baseline_override;
 	if (!sv.baseline_run_id && rv->pipeline_id) {
@@ -180,17 +186,9 @@ static void apply_view(struct runs_view *rv, struct tui *t, const struct store_s
 	free(rv->pipeline_name);
 	rv->pipeline_name = NULL;
 	rv->baseline_override = sv->baseline_run_id;
-	runs_free_metrics(rv);
-	rv->m_chosen = 0;
-	cJSON *cols = sv->columns_json ? cJSON_Parse(sv->columns_json) : NULL;
-	if (cJSON_IsArray(cols) && cJSON_GetArraySize(cols) > 0) {
-		cJSON *c;
-		cJSON_ArrayForEach(c, cols)
-			if (cJSON_IsString(c))
-				runs_add_metric_text(rv, c->valuestring);
-		rv->m_chosen = 1;
-	}
-	cJSON_Delete(cols);
+	runs_cols_free(rv); /* the view's columns, at the next load */
+	free(rv->pending_cols);
+	rv->pending_cols = sv->columns_json ? strdup(sv->columns_json) : NULL;
 	free(rv->view_name);
 	rv->view_name = strdup(sv->name);
 	tui_notice(t, "view '%s'", sv->name);

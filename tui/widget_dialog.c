@@ -254,3 +254,93 @@ int tui_choose(struct tui *t, const char *title, char *const *items, int n, int 
 	free(saved);
 	return result;
 }
+
+/* The row of item IT in the arranger: "[x] name  ~flag". */
+static void arrange_row(char *row, size_t size, const struct arrange_item *it,
+			const char *flag_name)
+{
+	snprintf(row, size, "[%c] %s%s%s", it->on ? 'x' : ' ', it->label,
+		 it->flag > 0 ? "  + " : "", it->flag > 0 ? flag_name : "");
+}
+
+/* One key of the arranger: 1 when it ends the dialog with *result set. */
+static int arrange_key(int ch, struct arrange_item *items, int n, int *sel, int shown,
+		       int *result)
+{
+	struct arrange_item tmp;
+	int s = *sel, to = -1;
+	switch (ch) {
+	case KEY_DOWN: case 'j': *sel += s < n - 1; break;
+	case KEY_UP: case 'k': *sel -= s > 0; break;
+	case KEY_NPAGE: *sel = s + shown < n ? s + shown : n - 1; break;
+	case KEY_PPAGE: *sel = s > shown ? s - shown : 0; break;
+	case 'g': case KEY_HOME: *sel = 0; break;
+	case 'G': case KEY_END: *sel = n - 1; break;
+	case ' ': items[s].on = !items[s].on; break;
+	case 't': case 'T':
+		if (items[s].flag >= 0)
+			items[s].flag = !items[s].flag;
+		break;
+	case 'K': case '[': case KEY_SR: to = s - 1; break;
+	case 'J': case ']': case KEY_SF: to = s + 1; break;
+	case 'r': *result = 2; return 1;
+	case '\n': case '\r': case KEY_ENTER: *result = 1; return 1;
+	case 27: case 'q': *result = 0; return 1;
+	default: break;
+	}
+	if (to >= 0 && to < n) {
+		tmp = items[s];
+		items[s] = items[to];
+		items[to] = tmp;
+		*sel = to;
+	}
+	return 0;
+}
+
+int tui_arrange(struct tui *t, const char *title, const char *flag_name,
+		struct arrange_item *items, int n)
+{
+	if (n <= 0)
+		return 0;
+	struct arrange_item *saved = malloc((size_t)n * sizeof *saved);
+	if (!saved)
+		return 0;
+	memcpy(saved, items, (size_t)n * sizeof *saved);
+	const char *dot = t->utf8 ? " · " : " | ";
+	char helpline[160], row[512];
+	snprintf(helpline, sizeof helpline, "Space show/hide%sK/J move%st %s%sr defaults%sEnter apply",
+		 dot, dot, flag_name, dot, dot);
+	int top = 0, sel = 0, result = -1;
+	timeout(-1);
+	while (result < 0) {
+		getmaxyx(stdscr, t->lines, t->cols);
+		int w = fmt_width(helpline) + 4;
+		for (int i = 0; i < n; i++) {
+			arrange_row(row, sizeof row, &items[i], flag_name);
+			w = fmt_width(row) + 4 > w ? fmt_width(row) + 4 : w;
+		}
+		w = w < 30 ? 30 : w > t->cols - 2 ? t->cols - 2 : w;
+		int room = t->lines - 6 < 1 ? 1 : t->lines - 6;
+		int shown = n < room ? n : room;
+		top = sel < top ? sel : sel >= top + shown ? sel - shown + 1 : top;
+		int h = shown + 4, y, x;
+		box_at(t, w, h, &y, &x);
+		tui_put(t, y, x + 2, w - 4, title, PAIR_HEAD, A_BOLD);
+		for (int i = 0; i < shown; i++) {
+			const struct arrange_item *it = &items[top + i];
+			arrange_row(row, sizeof row, it, flag_name);
+			tui_put(t, y + 1 + i, x + 2, w - 4, row, it->on ? 0 : PAIR_DIM,
+				top + i == sel ? A_REVERSE : 0);
+		}
+		tui_put(t, y + h - 2, x + 2, w - 4, helpline, PAIR_DIM, 0);
+		refresh();
+		int ch = getch();
+		if (ch != KEY_RESIZE && ch != KEY_MOUSE && ch != ERR)
+			arrange_key(ch, items, n, &sel, shown, &result);
+		tui_paint_below(t);
+	}
+	if (result == 0)
+		memcpy(items, saved, (size_t)n * sizeof *saved);
+	free(saved);
+	return result;
+}

@@ -24,4 +24,22 @@ int tui_confirm(struct tui *t, const char *title, char *const *lines, int n,
 int tui_choose(struct tui *t, const char *title, char *const *items, int n, int sel,
 	       int *marked);
 
+/* One row of tui_arrange: its label, shown or not, and a flag of its own
+ * (FLAG -1: it has none). */
+struct arrange_item {
+	const char *label;
+	int on;
+	int flag;
+	int id; /* the caller's: which item this is once reordered */
+};
+
+/* Arrange N items the way htop's F2 and visidata arrange columns: Space
+ * shows or hides the selected item, K/J (or Shift-Up/Down, [ and ]) move
+ * it up or down, t toggles its flag (FLAG_NAME says what it is: "spark"),
+ * r puts back the defaults.  Returns 1 on Enter with ITEMS reordered and
+ * changed, 2 for r (the caller puts the defaults back), 0 on Esc (ITEMS
+ * as they were). */
+int tui_arrange(struct tui *t, const char *title, const char *flag_name,
+		struct arrange_item *items, int n);
+
 #endif

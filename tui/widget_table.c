@@ -135,6 +135,29 @@ static int fit_columns(const struct tui *t, const struct tui_table *tb, int heig
 	return 0;
 }
 
+/* The fixed widths of a scrolling table, and which columns show. */
+static int scroll_columns(const struct tui *t, struct tui_table *tb, int **w, int **vis)
+{
+	int nc = tb->ncols;
+	*w = calloc((size_t)(nc ? nc : 1), sizeof(int));
+	*vis = calloc((size_t)(nc ? nc : 1), sizeof(int));
+	if (!*w || !*vis)
+		return -1;
+	if (tb->frozen > nc)
+		tb->frozen = nc;
+	if (tb->hscroll < tb->frozen)
+		tb->hscroll = tb->frozen;
+	if (tb->hscroll >= nc)
+		tb->hscroll = nc > tb->frozen ? nc - 1 : tb->frozen;
+	memcpy(*w, tb->widths, (size_t)nc * sizeof(int));
+	tb->shown_end = layout_window(*w, nc, tb->frozen, tb->hscroll, t->cols - 2);
+	for (int c = 0; c < nc; c++)
+		(*vis)[c] = c < tb->frozen || (c >= tb->hscroll && c < tb->shown_end);
+	tb->more_left = tb->hscroll > tb->frozen;
+	tb->more_right = tb->shown_end < nc;
+	return 0;
+}
+
 static void paint_header(const struct tui *t, const struct tui_table *tb, int y, const int *w,
 			 const int *vis)
 {
@@ -145,11 +168,51 @@ static void paint_header(const struct tui *t, const struct tui_table *tb, int y,
 	for (int c = 0; c < tb->ncols && x < t->cols; c++) {
 		if (!vis[c])
 			continue;
+		if (tb->widths && c == tb->hscroll && tb->more_left && x > 1)
+			mvaddstr(y, x - 2, t->utf8 ? "‹" : "<");
 		put_fit(t, y, x, tb->cols[c].title, w[c] < t->cols - x ? w[c] : t->cols - x,
 			tb->cols[c].right);
 		x += w[c] + 2;
 	}
+	if (tb->widths && tb->more_right)
+		mvaddstr(y, t->cols - 1, t->utf8 ? "›" : ">");
 	attroff(head);
+}
+
+int *table_natural(const struct tui_table *tb, int max, int *total)
+{
+	int nc = tb->ncols;
+	int *w = calloc((size_t)(nc ? nc : 1), sizeof(int));
+	if (!w)
+		return NULL;
+	*total = -2;
+	for (int c = 0; c < nc; c++) {
+		w[c] = fmt_width(tb->cols[c].title);
+		w[c] = w[c] < tb->cols[c].min ? tb->cols[c].min : w[c];
+		for (int r = 0; r < tb->nrows; r++) {
+			int cw = fmt_width(tb->cells[r * nc + c]);
+			w[c] = cw > w[c] ? cw : w[c];
+		}
+		if (max > 0 && w[c] > max)
+			w[c] = max;
+		*total += w[c] + 2;
+	}
+	return w;
+}
+
+int table_hscroll(struct tui_table *tb, int dir)
+{
+	if (!tb->widths)
+		return TUI_HANDLED;
+	if (dir > 0 && tb->more_right && tb->hscroll < tb->ncols - 1) {
+		tb->hscroll++;
+		return TUI_REDRAW;
+	}
+	if (dir < 0 && tb->hscroll > tb->frozen) {
+		tb->hscroll--;
+		return TUI_REDRAW;
+	}
+	return TUI_HANDLED;
 }
 
 static void paint_row(const struct tui *t, const struct tui_table *tb, int r, int y,
@@ -187,7 +250,8 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1)
 	if (height < 1)
 		height = 1;
 	table_scroll(tb, height);
-	if (fit_columns(t, tb, height, &w, &vis) == 0) {
+	if ((tb->widths ? scroll_columns(t, tb, &w, &vis) : fit_columns(t, tb, height, &w, &vis)) ==
+	    0) {
 		paint_header(t, tb, y0, w, vis);
 		for (int i = 0; i < height; i++) {
 			move(y0 + 1 + i, 0);

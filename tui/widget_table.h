@@ -21,6 +21,16 @@ struct tui_table {
 	int nrows, cap;
 	int sel, top;
 	int y0; /* the header row of the last paint (for clicks) */
+	/* Columns that scroll sideways: with WIDTHS (the view's, one per
+	 * column, decided from its data so that they never jump as rows
+	 * scroll) the columns are not fitted to the rows shown; the first
+	 * FROZEN stay put and the others are shown from HSCROLL on, as many
+	 * as fit whole.  A paint sets SHOWN_END (exclusive) and MORE_LEFT,
+	 * MORE_RIGHT; the header marks hidden columns with '<' '>'. */
+	const int *widths;
+	int frozen, hscroll;
+	int shown_end;
+	int more_left, more_right;
 };
 
 void table_clear(struct tui_table *tb);
@@ -38,6 +48,14 @@ void table_paint(struct tui *t, struct tui_table *tb, int y0, int y1);
 /* Move the selection: UP/DOWN/PAGE_UP/PAGE_DOWN/TOP/END.  Returns
  * TUI_REDRAW when it moved. */
 int table_move(struct tui_table *tb, enum tui_action a, int page);
+/* Scroll the columns one to the right (DIR 1) or left (-1), within what
+ * the last paint showed: TUI_REDRAW when they moved, TUI_HANDLED when
+ * there is nothing more that way. */
+int table_hscroll(struct tui_table *tb, int dir);
+/* The width each column needs for its header and every row, each at most
+ * MAX (0: no limit), malloc'd (NULL: out of memory); *TOTAL gets their
+ * sum with the gaps between them. */
+int *table_natural(const struct tui_table *tb, int max, int *total);
 /* Select the row painted at screen row Y: 1 when a row was hit. */
 int table_click(struct tui_table *tb, int y);
 /* Find the next (DIR 1) or previous (-1) row after the selection whose

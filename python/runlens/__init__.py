@@ -14,6 +14,13 @@ Standard library only.  Inside a step run by ``runlens run``::
     runlens.state.set("best_epoch", 3)     # applied when the step succeeds
     old = runlens.baseline_path("train.model")   # None without a baseline
 
+Outside a step too (a notebook), the experiment table of a pipeline's
+runs, built on ``runlens ls --json``::
+
+    rows = runlens.history("train", where="status=completed",
+                           columns="name,params.*,evaluate.*")
+    # a pandas DataFrame when pandas is importable, else a list of dicts
+
 The context is read-only all the way down: its objects are mappings that
 also answer by attribute (``ctx.step.inputs["data"].path``), its lists are
 tuples, and every change (``ctx.run.params["lr"] = 1``, ``.update()``,
@@ -43,7 +50,7 @@ from collections.abc import Mapping
 
 __all__ = [
     "get_step_context", "log_metadata", "log_metric", "state",
-    "baseline_path", "secret", "RunlensError", "NotInStepError",
+    "baseline_path", "secret", "history", "RunlensError", "NotInStepError",
 ]
 
 
@@ -490,6 +497,75 @@ def secret(name, key):
     if value is None:
         raise RunlensError("secret '%s' has no key '%s'" % (name, key))
     return value
+
+
+def _cell(run, column):
+    """The value of COLUMN (as ``runlens ls --columns`` names it) of one
+    run of ``ls --json``."""
+    fixed = {"started": "started_at"}
+    if column == "sweep":
+        return (run.get("sweep") or {}).get("name")
+    if column.startswith("params."):
+        return (run.get("params") or {}).get(column[7:])
+    if column in ("id", "name", "pipeline", "status", "started", "duration", "tags"):
+        return run.get(fixed.get(column, column))
+    return (run.get("metrics") or {}).get(column)
+
+
+def history(pipeline=None, where=None, columns=None, sort=None, limit=0,
+            sweep=None, store=None, binary=None, dataframe=True):
+    """The runs of PIPELINE (None: of every pipeline), newest first, as
+    the experiment table of ``runlens ls``: one row per run, a column per
+    fixed field (id, name, pipeline, status, started, duration, tags,
+    sweep), param ("params.lr") and metric ("evaluate.accuracy").
+
+    WHERE is the ``ls --where`` language, COLUMNS what ``ls --columns``
+    takes (a string "name,params.*" or a list), SORT a sort key
+    ("-evaluate.accuracy"), LIMIT at most that many runs (0: all), SWEEP
+    the runs of one sweep.  STORE is the store folder (default: as
+    runlens finds it), BINARY the runlens program (default: $RUNLENS_BIN,
+    else ``runlens`` on PATH).  Numbers are exact, "started" is an ISO
+    8601 UTC time and "duration" seconds.
+
+    Returns a pandas DataFrame when pandas can be imported (and DATAFRAME
+    is true; "started" then a datetime), else a list of dicts.  A runlens
+    error raises RunlensError with its message."""
+    import subprocess
+    argv = [binary or os.environ.get("RUNLENS_BIN") or "runlens"]
+    if store:
+        argv += ["--store", str(store)]
+    argv += ["ls"] + ([pipeline] if pipeline else [])
+    argv += ["--json", "--limit", str(int(limit or 0))]
+    if where:
+        argv += ["--where", where]
+    if columns:
+        argv += ["--columns", columns if isinstance(columns, str) else ",".join(columns)]
+    if sort:
+        argv += ["--sort", sort]
+    if sweep is not None:
+        argv += ["--sweep", str(sweep)]
+    try:
+        done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, check=False)
+    except OSError as e:
+        raise RunlensError("cannot run %s: %s" % (argv[0], e)) from None
+    if done.returncode != 0:
+        msg = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        last = msg[-1] if msg else "%s exited %d" % (argv[0], done.returncode)
+        raise RunlensError(last[len("runlens: "):] if last.startswith("runlens: ") else last)
+    doc = json.loads(done.stdout.decode("utf-8"))
+    cols = doc.get("columns") or []
+    rows = [{c: _cell(run, c) for c in cols} for run in doc.get("runs", [])]
+    if not dataframe:
+        return rows
+    try:
+        import pandas
+    except ImportError:
+        return rows
+    frame = pandas.DataFrame(rows, columns=cols)
+    if "started" in frame.columns:
+        frame["started"] = pandas.to_datetime(frame["started"], utc=True)
+    return frame
 
 
 def _report_environment():

@@ -18,7 +18,9 @@ expect_exit 0 env RLBENCH_RUNS=3000 "$RLB" gen big
 expect_contains "$OUT" "cached schema=$schema runs=3000"
 export RUNLENS_STORE="$T/big"
 expect_eq 3000 "$(sql "select count(*) from runs")" "runs"
-expect_eq 32000 "$(sql "select count(*) from metrics")" "metric points: 10 a run, 1,000 in each of the two compare runs"
+expect_eq 59000 "$(sql "select count(*) from metrics")" "metric points: 10 a run, 9 more of the wide runs (all 3,000), 1,000 in each of the two compare runs"
+expect_eq 8 "$(sql "select count(*) from run_params where run_id = (select max(id) from runs)")" "a wide run: 8 params"
+expect_eq 12 "$(sql "select count(*) from run_metrics where run_id = (select max(id) from runs)")" "... and 12 metrics"
 expect_eq 0 "$(sql "select count(*) from runs where spec_id is null")" "every run has its pipeline file"
 expect_eq 100 "$(sql "select count(*) from specs")" "one file per pipeline (one version at 3,000 runs)"
 expect_eq 750 "$(sql "select count(*) from runs where tag_list like '%7:nightly%'")" "a quarter tagged nightly"
@@ -37,6 +39,12 @@ for op in open_first next_page deep_page filter sort compare; do
 done
 expect_exit 0 env RLBENCH_BROWSE_OPS=sort "$RLB" browse big small
 expect_eq "0.000" "$(printf '%s\n' "$OUT" | awk '$1 == "filter_ms" {print $2}')" "RLBENCH_BROWSE_OPS leaves the others out"
+
+# --- the experiment table: ls with 20 columns, a sweep against a loop
+expect_exit 0 sh "${BENCH_SRCDIR:?}/table.sh" "$RUNLENS_BIN" big small 1 3
+expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c '^ls_table_ms [0-9.]* [0-9.]*$')" "table: ls_table_ms"
+expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c '^sweep_s [0-9.]* [0-9.]*$')" "table: sweep_s"
+[ -w /dev/shm ] && expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c '^sweep_tmpfs_s [0-9.]* [0-9.]*$')" "table: sweep_tmpfs_s"
 
 # --- ingestion against raw inserts, hashing against sha256sum
 expect_exit 0 env RLBENCH_INGEST_ROWS=2000 TMPDIR="$T" "$RLB" ingest

@@ -56,11 +56,11 @@ expect_comp "runlens --st" "--store"
 
 # flags of run and ls, and values of flags
 comp_has "runlens run -" --param --name --tag --jobs --no-cache --stack --json --store --help
-expect_comp "runlens ls --" "--csv --help --json --limit --sort --store --where"
+expect_comp "runlens ls --" "--columns --csv --help --json --limit --only-changed --sort --store --sweep --where"
 expect_comp "runlens ls --w" "--where"
 expect_comp "runlens ls --sort -st" "-started -status"
 expect_comp "runlens ls --sort=dur" "duration"
-expect_comp "runlens ls --json --" "--csv --help --limit --sort --store --where"
+expect_comp "runlens ls --json --" "--columns --csv --help --limit --only-changed --sort --store --sweep --where"
 comp_has "runlens run p.json --tag a -" --tag
 expect_comp "runlens run --stack " "default"
 expect_comp "runlens stack register x --orch" "--orchestrator"

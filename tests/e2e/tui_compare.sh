@@ -92,11 +92,9 @@ not_see "evaluate.same"
 # under their bars (few runs: 6 columns each)
 see "train.loss in the last 2 runs of cmpdemo · lower is better · m: series"
 see "└──A─────B───"
-# m: the series of both runs on one scale
+# m: the series of both runs on one scale, each drawn with its letter
 key m
-see "train.loss series of A #1 and B #2, one scale"
-see "A #1: 12 points"
-see "B #2: 12 points"
+see "train.loss series of A #1 (12), B #2 (12) on one scale"
 see "42│"
 # a metric with one value per run has no series
 key j

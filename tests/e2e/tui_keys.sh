@@ -75,7 +75,7 @@ check_view() {
 MOVES="Up/k Down/j PgUp/C-b PgDn/C-f g/Home G/End"
 
 see "2 shown"
-check_view Runs "Enter f s / Space c b C r p n N l e d/Del S v $MOVES" w
+check_view Runs "Enter f s / Space c b C r p n N l e d/Del S v w Left/h Right/Tab $MOVES" o
 key Enter
 see "Run 2"
 check_view Run "Enter l R r e c b D o O / n N $MOVES" f
@@ -89,7 +89,7 @@ key q q
 see "Runs"
 key c
 see "Compare — A #1 vs B #2"
-check_view Compare "Up/k Down/j f m Enter / n N PgUp/C-b PgDn/C-f g/Home G/End" s
+check_view Compare "Up/k Down/j f m Enter / n N Left/h Right/Tab PgUp/C-b PgDn/C-f g/Home G/End" s
 # f in Compare does what its help says
 key f
 see "showing all params and metrics"

@@ -329,6 +329,22 @@ START_TEST(test_layout_drops_by_rank)
 }
 END_TEST
 
+/* Columns that scroll sideways: the frozen ones, then whole columns from
+ * the first scrolled one; never none of them. */
+START_TEST(test_layout_window)
+{
+	int w[] = { 1, 3, 20, 10, 10, 10, 30 };
+	/* 1+2 + 3+2 + 20+2 = 30 frozen; then 12 a column (its gap after it) */
+	ck_assert_int_eq(layout_window(w, 7, 3, 3, 66), 6);
+	ck_assert_int_eq(layout_window(w, 7, 3, 3, 63), 5);
+	ck_assert_int_eq(layout_window(w, 7, 3, 5, 66), 6);
+	ck_assert_int_eq(layout_window(w, 7, 3, 6, 40), 7); /* too wide: still shown */
+	ck_assert_int_eq(layout_window(w, 7, 0, 0, 200), 7);
+	ck_assert_int_eq(layout_window(w, 0, 0, 0, 80), 0);
+	ck_assert_int_eq(layout_window(w, 3, 3, 3, 80), 3);
+}
+END_TEST
+
 START_TEST(test_layout_narrow)
 {
 	int w[NRC] = { 3, 9, 21, 8, 16, 11, 12 }, vis[NRC];
@@ -436,7 +452,7 @@ END_TEST
 
 static const struct view_ops *const views[] = {
 	&view_pipelines_ops, &view_runs_ops,	&view_run_ops,
-	&view_step_ops,	     &view_compare_ops, &view_logs_ops,
+	&view_step_ops,	     &view_compare_ops, &view_logs_ops, &view_sweep_ops,
 };
 #define NVIEWS (int)(sizeof views / sizeof views[0])
 
@@ -501,7 +517,7 @@ START_TEST(test_keys_hints_name_handled_keys)
 	struct buf b = BUF_INIT;
 	keys_hints(&view_runs_ops, 1, 1000, &b);
 	ck_assert_str_eq(b.data, "Enter open · f filter · s sort · / search · Space mark · "
-				 "c compare · b pin · C columns · r rerun · p pipelines");
+				 "c compare · b pin · C/←/→ columns · r rerun · p pipelines");
 	buf_free(&b);
 }
 END_TEST
@@ -612,6 +628,7 @@ int main(void)
 	tcase_add_test(tl, test_safe_text);
 	tcase_add_test(tl, test_layout_drops_by_rank);
 	tcase_add_test(tl, test_layout_narrow);
+	tcase_add_test(tl, test_layout_window);
 	tcase_add_test(tl, test_layout_pads_last_left_aligned);
 	suite_add_tcase(s, tl);
 	TCase *tk = tcase_create("keys");
