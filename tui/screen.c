@@ -270,10 +270,10 @@ void screen_paint_help(struct tui *t, int top)
 			paint_help_row(t, &rows[top + k], 2 + r, 2 + c * (colw + 2), colw);
 		}
 	free(rows);
-	tui_put(t, t->lines - 1, 1, t->cols - 2,
-		"Mouse: click selects, double-click opens, the wheel scrolls; a key in the status "
-		"bar does what it says, the title bar goes back.",
-		PAIR_DIM, 0);
+	tui_put_cut(t, t->lines - 1, 1, t->cols - 2,
+		    "Mouse: click selects, double-click opens, wheel scrolls, bar keys click, "
+		    "title: back",
+		    PAIR_DIM, 0);
 	refresh();
 }
 

@@ -629,7 +629,7 @@ const struct view_ops view_runs_ops = {
 	.free = runs_free,
 	.actions = runs_actions,
 	.nactions = sizeof runs_actions / sizeof runs_actions[0],
-	.help_note = { "f takes ls --where: status=failed and loss<0.5",
+	.help_note = { "f as ls --where: train.loss<0.5 and tag=good",
 		       "c on marked A, B, C…: runlens compare A B C…",
 		       "C: the columns of this pipeline (ls --columns)" },
 	.click = runs_click,

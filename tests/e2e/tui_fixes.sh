@@ -4,7 +4,8 @@
 # needed by" it (not "upstream"); the ? screen has no empty second column
 # at 160x45 and two full ones when one would not hold its rows; a saved
 # view's name leaves the title once its filter changes (and comes back
-# with the view); messages carry no command-line prefix ("rm:"); dim text
+# with the view); messages carry no command-line prefix ("rm:",
+# "--where:") and the ? screen's filter example works; dim text
 # is a grey (not dark blue) on 256 colours and dimmed on 8; better and
 # worse are told by ▲/▼ and + / ! as well as by colour.  (The Run view's
 # metrics: tui_detail.sh.)
@@ -103,6 +104,17 @@ key x
 # a saved view's name leaves the title once its filter changes
 start 160 30
 see "3 shown"
+# (first: a bad filter's message has no --where: prefix, and the ? screen
+# gives an example that works)
+key f
+see "filter"
+key -l 'loss<0.5'
+key Enter
+see "filter: at column 1: unknown field 'loss'"
+case "$(screen | tail -n 1)" in *"--where:"*) fail "a CLI prefix: $(screen | tail -n 1)" ;; *) pass ;; esac
+key '?'
+see "f as ls --where: train.loss<0.5 and tag=good"
+key x
 key f
 see "filter"
 key -l 'params.lr<0.15'

@@ -236,9 +236,15 @@ START_TEST(test_change_not_by_colour_alone)
 	char opt[] = "--from: no step 'x' in the pipeline";
 	fmt_strip_cli_prefix(opt);
 	ck_assert_str_eq(opt, "no step 'x' in the pipeline");
-	char keep[] = "filter: rm: x";
+	char after[] = "filter: --where: at column 1: unknown field 'loss'";
+	fmt_strip_cli_prefix(after);
+	ck_assert_str_eq(after, "filter: at column 1: unknown field 'loss'");
+	char two[] = "ls: --where: bad";
+	fmt_strip_cli_prefix(two);
+	ck_assert_str_eq(two, "bad");
+	char keep[] = "run 3: it said rm: no";
 	fmt_strip_cli_prefix(keep);
-	ck_assert_str_eq(keep, "filter: rm: x");
+	ck_assert_str_eq(keep, "run 3: it said rm: no");
 	char only[] = "rm: ";
 	fmt_strip_cli_prefix(only);
 	ck_assert_str_eq(only, "rm: ");
