@@ -31,8 +31,7 @@ void run_facts_clear(struct run_facts *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* "k=v  k=v", NULL when empty. */
-static char *params_text(const cJSON *params)
+char *run_facts_pairs(const cJSON *params)
 {
 	struct buf b = BUF_INIT;
 	for (const cJSON *p = cJSON_IsObject(params) ? params->child : NULL; p; p = p->next) {
@@ -49,7 +48,7 @@ static void run_text(struct run_facts *f, const struct store_run *r, const cJSON
 	for (int k = 0; k < r->ntags; k++)
 		buf_printf(&tags, "%s%s", k ? ", " : "", r->tags[k]);
 	f->tags = tags.data ? buf_steal(&tags) : NULL;
-	f->params = params_text(params);
+	f->params = run_facts_pairs(params);
 	f->note = r->note && *r->note ? strdup(r->note) : NULL;
 }
 

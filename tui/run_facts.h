@@ -38,6 +38,11 @@ int run_facts_load(struct store *s, int64_t run_id, int64_t baseline, int utf8,
 		   struct run_facts *f, struct rl_err *err);
 void run_facts_clear(struct run_facts *f);
 
+/* A JSON object as "k=v  k=v" (strings raw, other values as JSON);
+ * NULL when empty or not an object.  Malloc'd. */
+struct cJSON;
+char *run_facts_pairs(const struct cJSON *obj);
+
 /* Paint the metrics as "NAME  VALUE  CHANGE" rows from row Y (before
  * row Y1) at column X in W columns, starting with metric FIRST.  Returns
  * the rows painted. */

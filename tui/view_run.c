@@ -99,18 +99,13 @@ static void add_ctx(struct run_view *rv, const char *key, const char *value)
 	rv->ctx[rv->nctx++] = buf_steal(&b);
 }
 
-/* A JSON object as "k=v k=v" (NULL when empty or not an object). */
+/* A JSON object's text as "k=v  k=v" (NULL when empty or not an object). */
 static char *pairs(const char *json)
 {
 	cJSON *o = cJSON_Parse(json ? json : "{}");
-	struct buf b = BUF_INIT;
-	for (cJSON *p = cJSON_IsObject(o) ? o->child : NULL; p; p = p->next) {
-		char *val = cJSON_IsString(p) ? strdup(p->valuestring) : json_print(p, 0);
-		buf_printf(&b, "%s%s=%s", b.len ? "  " : "", p->string, val ? val : "");
-		free(val);
-	}
+	char *text = run_facts_pairs(o);
 	cJSON_Delete(o);
-	return b.data ? buf_steal(&b) : NULL;
+	return text;
 }
 
 static const char *field(const cJSON *o, const char *k)

@@ -22,15 +22,6 @@ expect_exit 0 rl run p.json
 expect_exit 0 rl run p.json -p lr=0.05
 expect_exit 0 rl run p.json -p lr=0.2
 
-see_esc() { # REGEX WHAT: until the screen with its escapes matches
-	i=0
-	while [ $i -lt "${WAIT_TENTHS:-50}" ]; do
-		tmux_ capture-pane -p -e -t tui | grep -Eq -- "$1" && { pass; return; }
-		sleep 0.1; i=$((i+1))
-	done
-	fail "$2: the screen lacks /$1/"
-	tmux_ capture-pane -p -e -t tui >&2
-}
 start() { # ENV…: the browser afresh, HOME in the test's folder
 	tmux_ kill-session -t tui 2>/dev/null
 	tmux_ new-session -d -s tui -x 140 -y 30 "cd '$T' && env -u XDG_CONFIG_HOME HOME='$T/home' TERM=xterm-256color RUNLENS_STORE='$RUNLENS_STORE' $* '$RUNLENS_BIN' tui"

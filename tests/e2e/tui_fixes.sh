@@ -32,17 +32,6 @@ expect_exit 0 rl run p.json
 expect_exit 0 rl run p.json -p lr=0.05
 expect_exit 0 rl run p.json -p lr=0.2
 
-# until the screen with its escapes matches REGEX (colours, attributes)
-see_esc() {
-	i=0
-	while [ $i -lt "${WAIT_TENTHS:-50}" ]; do
-		tmux_ capture-pane -p -e -t tui | grep -Eq -- "$1" && { pass; return; }
-		sleep 0.1; i=$((i+1))
-	done
-	fail "$2: the screen lacks /$1/"
-	tmux_ capture-pane -p -e -t tui >&2
-}
-
 start() { # COLS ROWS [ENV=…]: the browser afresh
 	c=$1 r=$2
 	shift 2
