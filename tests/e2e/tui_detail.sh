@@ -69,8 +69,13 @@ see "── Run 1 · no baseline to compare with"
 not_see "better"
 # a click in the pane selects no row (the table has 3 rows, the pane is
 # below them): the pane still shows run 1
+# (? then x after it: the screen is then one painted after the click)
 click 20 $((ROWS - 4))
+key '?'
+see "runlens keys"
+key x
 see "── Run 1 ·"
+not_see "── Run 2 ·"
 # i again: the pane closes
 key i
 not_see "── Run 1"
