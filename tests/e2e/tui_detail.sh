@@ -117,4 +117,23 @@ see "3 shown"
 key q
 wait_gone "3 shown" && pass || fail "q did not quit"
 
+# more runs than a short list shows: a click in the pane is not a click on
+# the rows hidden under it
+for lr in 0.3 0.4 0.5 0.6; do expect_exit 0 rl run p.json -p lr=$lr; done
+tmux_ kill-session -t tui 2>/dev/null
+ROWS=14
+tmux_ new-session -d -s tui -x 100 -y $ROWS "cd '$T' && env TERM=xterm-256color RUNLENS_STORE='$RUNLENS_STORE' '$RUNLENS_BIN' tui"
+see "7 shown"
+key i
+see "── Run 7 · metrics vs baseline run 6"
+# (its heading's row: under the list, where row 7 would be)
+head_y=$(( $(screen | grep -n "── Run 7 ·" | cut -d: -f1) - 1 ))
+click 30 "$head_y"
+key '?'
+see "runlens keys"
+key x
+see "── Run 7 ·"
+not_see "── Run 2 ·"
+key q
+
 done_testing
