@@ -327,6 +327,8 @@ static int mark_reuse_and_force(struct run *r, struct rl_err *err)
 			r->steps[i].from_mark = i == from ? 1 : 2;
 			continue;
 		}
+		if (!spec_is_upstream(r->spec, i, from))
+			r->steps[i].from_mark = 3; /* a sibling: not needed by it */
 		struct store_step_run old = { 0 };
 		if (store_step_run_get(r->store, r->o->reuse_run, r->spec->steps[i].name, &old,
 				       NULL) == 0 &&

@@ -81,7 +81,7 @@ struct rstep {
 	int inputs_resolved;
 	int64_t reuse_from; /* --from: the step run of the earlier run to reuse */
 	int force;	    /* re-executed: never from the cache */
-	int from_mark;	    /* 1: the --from step; 2: downstream of it */
+	int from_mark;	    /* 1: the --from step; 2: downstream of it; 3: not needed by it */
 	int cache_checked;
 	struct ingest ing;	/* the current attempt's records */
 	cJSON *pending_state;	/* its state writes, applied on success */

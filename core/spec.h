@@ -212,5 +212,8 @@ int spec_substitute(const struct spec *s, const struct spec_step *step,
 /* Mark (set mark[i] = 1) every step downstream of step I, including I.
  * MARK has nsteps entries. */
 void spec_mark_downstream(const struct spec *s, int i, unsigned char *mark);
+/* 1 when step B depends on step A, directly or through others (A is
+ * upstream of B); 0 otherwise, for A == B and for bad indexes. */
+int spec_is_upstream(const struct spec *s, int a, int b);
 
 #endif

@@ -44,6 +44,7 @@
 	X(DAG, 'D', 0, "D", "D", NULL)                                \
 	X(FOLLOW, 'F', 0, "F", "F", NULL)                             \
 	X(WRAP, 'w', 0, "w", "w", NULL)                               \
+	X(DETAILS, 'i', 0, "i", "i", NULL)                            \
 	X(REFRESH, KEY_F(5), 12, "F5/C-l", "F5", NULL)                \
 	X(HELP, '?', 0, "?", "?", NULL)
 

@@ -22,6 +22,7 @@
 #include "core/runs.h"
 #include "core/session.h"
 #include "tui/screen.h"
+#include "tui/tui_config.h"
 #include "tui/widget_dialog.h"
 
 static int64_t now_us(void)
@@ -37,6 +38,7 @@ static void set_notice(struct tui *t, int bad, const char *fmt, va_list ap)
 static void set_notice(struct tui *t, int bad, const char *fmt, va_list ap)
 {
 	vsnprintf(t->notice, sizeof t->notice, fmt, ap);
+	fmt_strip_cli_prefix(t->notice);
 	t->notice_bad = bad;
 }
 
@@ -283,6 +285,13 @@ static void on_mouse(struct tui *t)
 	int dbl = (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0;
 	if (wheel || (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) && !dbl))
 		return;
+	/* the bars: a key hint does its action, the title goes back */
+	enum tui_action bar = screen_bar_action(t, ev.y, ev.x);
+	if (bar != ACT_NONE || ev.y == 0 || ev.y == t->lines - 1) {
+		if (bar != ACT_NONE)
+			act(t, bar, 0);
+		return;
+	}
 	if (!t->top->ops->click) {
 		if (dbl)
 			act(t, ACT_OPEN, 1);
@@ -422,6 +431,7 @@ int tui_main(const struct tui_opts *o, struct rl_err *err)
 		t.read_only = 2;
 	if (session_note())
 		snprintf(t.notice, sizeof t.notice, "%s", session_note());
+	tui_config_start(&t); /* keys, colours, columns; its bad lines */
 	if (o->run_ref && session_resolve_run(t.store, o->run_ref, &open_run, err) < 0)
 		goto cleanup;
 	if (start_screen(&t, err) < 0 || first_views(&t, open_run, err) < 0)
@@ -434,5 +444,6 @@ cleanup:
 		pop(&t);
 	store_close(&t.store);
 	close_trace(&t);
+	config_free();
 	return rc;
 }

@@ -79,6 +79,12 @@ struct view_ops {
 	int (*tick)(struct view *v, struct tui *t);
 };
 
+/* Columns [x0, x1) of the status bar that do action A (the mouse). */
+struct key_span {
+	int x0, x1;
+	enum tui_action a;
+};
+
 struct view {
 	const struct view_ops *ops;
 	void *data;
@@ -96,6 +102,10 @@ struct tui {
 	char notice[256]; /* one-line message in the status bar */
 	int notice_bad;	  /* the notice is an error (red) */
 	FILE *trace;	  /* RUNLENS_TUI_TRACE: timings for the benchmark */
+	int dim_attr;	  /* added to PAIR_DIM: A_DIM where no grey is used */
+	/* the status bar's clickable keys, as last painted (screen.c) */
+	struct key_span hot[32];
+	int nhot;
 };
 
 /* The views (for the unit test of their keys). */
@@ -110,6 +120,13 @@ extern const int tui_nglobal_actions;
 
 /* The action of key CH (ACT_NONE: none). */
 enum tui_action keys_action_of(int ch);
+/* The action named NAME as the config file writes it ("compare",
+ * "page_up" or "page-up"), ACT_NONE when none; and that name of A. */
+enum tui_action keys_action_named(const char *name);
+const char *keys_action_name(enum tui_action a);
+/* Rebind action A to the N (1 or 2) KEYS, written LABEL on the ? screen
+ * and in the status bar; another action that had one of them loses it. */
+void keys_bind(enum tui_action a, const int *keys, int n, const char *label);
 /* The row of OPS for action A, or NULL when the view does not handle it. */
 const struct view_action *keys_row(const struct view_ops *ops, enum tui_action a);
 /* The global row for action A, or NULL. */
@@ -123,6 +140,10 @@ const char *keys_bar_label(enum tui_action a, int utf8);
  * long: short hints from the last one back, then hints left out from the
  * end. */
 void keys_hints(const struct view_ops *ops, int utf8, int width, struct buf *out);
+/* keys_hints, and where each key and word of the hints is in what was
+ * appended (struct key_span).  At most MAX into SPANS, *NSPANS counting them (not reset). */
+void keys_hints_at(const struct view_ops *ops, int utf8, int width, struct buf *out,
+		   struct key_span *spans, int *nspans, int max);
 /* The ? screen of OPS: a heading (the view's name), the view's keys in
  * its order, its help note, a blank row, a heading, the global keys (but
  * those the view handles itself: they are among its keys).
@@ -193,6 +214,16 @@ struct view *view_new(const struct view_ops *ops, void *data, void (*free_data)(
 enum { PAIR_OK = 1, PAIR_FAIL, PAIR_RUN, PAIR_WARN, PAIR_DIM, PAIR_BAR, PAIR_HEAD,
        PAIR_BETTER, PAIR_WORSE, PAIR_ERRBAR, PAIR_TAB };
 int tui_status_pair(const char *status);
+/* The curses attributes of colour PAIR (0: none): its colour when colours
+ * are on, and A_DIM for PAIR_DIM where the dim colour is no grey. */
+int tui_pair_attr(const struct tui *t, int pair);
+/* Where a click at Y, X on the title or status bar leads: the action of
+ * the key hint clicked; on the title bar back (the pipelines from the
+ * first view, which has nothing to go back to); else ACT_NONE. */
+enum tui_action screen_bar_action(const struct tui *t, int y, int x);
+/* Read the config file (tui/tui_config.h): rebind its [keys]; its first
+ * bad line goes to the status bar.  Before the colours are set. */
+void tui_config_start(struct tui *t);
 /* Draw S at Y, X clipped to WIDTH columns, in colour PAIR (0: none) plus
  * ATTRS (A_BOLD…). */
 void tui_put(struct tui *t, int y, int x, int width, const char *s, int pair, int attrs);

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "tui/view_runs.h"
 
+#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,7 @@ static int runs_load(struct view *v, struct tui *t, struct rl_err *err)
 	struct runs_view *rv = v->data;
 	int64_t keep_id = rv->tb.nrows ? rv->ids[rv->tb.sel] : 0;
 	int keep = rv->tb.sel, shown = rv->tb.nrows;
+	rv->facts_for = 0; /* the pane reads its run again */
 	table_clear(&rv->tb);
 	runs_bases_clear(rv); /* values may have changed */
 	if (rv->pipeline_id && !rv->pipeline_name) {
@@ -136,12 +138,36 @@ static int runs_load(struct view *v, struct tui *t, struct rl_err *err)
 	return 0;
 }
 
+static int same_text(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* The saved view's name while the filter and sort are still its own
+ * (changed: the list is no longer that view), else NULL. */
+static const char *view_shown(struct runs_view *rv)
+{
+	if (!rv->view_name)
+		return NULL;
+	if (rv->view_seen != rv->view_name) { /* just saved or recalled */
+		free(rv->view_filter);
+		free(rv->view_sort);
+		rv->view_filter = rv->filter_text ? strdup(rv->filter_text) : NULL;
+		rv->view_sort = rv->sorted && rv->sort_text ? strdup(rv->sort_text) : NULL;
+		rv->view_seen = rv->view_name;
+	}
+	return same_text(rv->view_filter, rv->filter_text) &&
+		       same_text(rv->view_sort, rv->sorted ? rv->sort_text : NULL)
+		       ? rv->view_name
+		       : NULL;
+}
+
 static void runs_title(struct view *v, char *buf, size_t size)
 {
 	struct runs_view *rv = v->data;
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "Runs %s %s", "—", rv->pipeline_name ? rv->pipeline_name : "all pipelines");
-	if (rv->view_name)
+	if (view_shown(rv))
 		buf_printf(&b, " [view %s]", rv->view_name);
 	buf_printf(&b, " · %d%s shown", rv->tb.nrows, rv->more ? "+" : "");
 	buf_printf(&b, " · %s", rv->sorted ? rv->sort_text : "newest first");
@@ -273,19 +299,95 @@ static int do_search(struct runs_view *rv, struct tui *t, enum tui_action a)
 	return TUI_REDRAW;
 }
 
+/* The detail pane: the selected run's facts (read when the selection is
+ * on another run than they are of), and its height: what they need, at
+ * most half the screen, the list keeping 3 rows. */
+static void pane_recalc(struct runs_view *rv, struct tui *t)
+{
+	rv->pane_h = 0;
+	if (!rv->details || rv->tb.nrows == 0)
+		return;
+	int64_t id = rv->ids[rv->tb.sel];
+	if (id != rv->facts_for) {
+		struct rl_err err = RL_ERR_INIT;
+		if (run_facts_load(t->store, id, rv->baseline_override, t->utf8, &rv->facts, &err) < 0)
+			tui_error(t, "run %lld: %s", (long long)id, rl_err_msg(&err));
+		rl_err_clear(&err);
+		rv->facts_for = id;
+	}
+	const struct run_facts *f = &rv->facts;
+	int want = 2 + !!f->params + !!f->tags + !!f->note + (f->nm ? f->nm : 1);
+	int most = (t->lines - 2) / 2;
+	if (most > t->lines - 2 - 5)
+		most = t->lines - 2 - 5;
+	rv->pane_h = want < most ? want : most;
+	if (rv->pane_h < 2)
+		rv->pane_h = 0;
+}
+
 /* The metric cells of the rows coming into view. */
 static void runs_recalc(struct view *v, struct tui *t)
 {
 	struct runs_view *rv = v->data;
-	int height = t->lines - 3, top = table_scroll(&rv->tb, height);
+	pane_recalc(rv, t);
+	int height = t->lines - 3 - rv->pane_h, top = table_scroll(&rv->tb, height);
 	runs_fill_rows(rv, t, top, top + height);
+}
+
+/* A line of the pane: its label dim, then the text. */
+static void pane_line(struct tui *t, int y, const char *label, const char *text)
+{
+	tui_put(t, y, 1, 8, label, PAIR_DIM, 0);
+	tui_put_cut(t, y, 10, t->cols - 11, text, 0, 0);
+}
+
+static void pane_draw(struct runs_view *rv, struct tui *t)
+{
+	const struct run_facts *f = &rv->facts;
+	int y = t->lines - 1 - rv->pane_h, y1 = t->lines - 1;
+	struct buf head = BUF_INIT;
+	const char *rule = t->utf8 ? "─" : "-";
+	buf_printf(&head, "%s%s Run %lld", rule, rule, (long long)f->run_id);
+	if (f->baseline)
+		buf_printf(&head, " %s metrics vs baseline run %lld", t->utf8 ? "·" : "|",
+			   (long long)f->baseline);
+	else
+		buf_printf(&head, " %s no baseline to compare with", t->utf8 ? "·" : "|");
+	buf_puts(&head, " ");
+	while (fmt_width(head.data) < t->cols)
+		buf_puts(&head, rule);
+	tui_put(t, y++, 0, t->cols, head.data, PAIR_HEAD, A_BOLD);
+	buf_free(&head);
+	if (f->params && y < y1)
+		pane_line(t, y++, "params", f->params);
+	if (f->tags && y < y1)
+		pane_line(t, y++, "tags", f->tags);
+	if (f->note && y < y1)
+		pane_line(t, y++, "note", f->note);
+	if (y >= y1)
+		return;
+	if (!f->nm) {
+		pane_line(t, y, "metrics", "none recorded");
+		return;
+	}
+	tui_put(t, y, 1, 8, "metrics", PAIR_DIM, 0);
+	int room = y1 - y, fit = f->nm <= room ? f->nm : room - 1;
+	run_facts_paint_metrics(t, f, 0, y, y + fit, 10, t->cols - 11);
+	if (fit < f->nm) { /* the last row says what did not fit */
+		char more[80];
+		snprintf(more, sizeof more, "%s %d more (Enter: the run)", t->utf8 ? "…" : "...",
+			 f->nm - fit);
+		tui_put(t, y + fit, 10, t->cols - 11, more, PAIR_DIM, 0);
+	}
 }
 
 static void runs_draw(struct view *v, struct tui *t)
 {
 	struct runs_view *rv = v->data;
+	if (rv->pane_h)
+		pane_draw(rv, t);
 	if (rv->tb.nrows)
-		table_paint(t, &rv->tb, 1, t->lines - 1);
+		table_paint(t, &rv->tb, 1, t->lines - 1 - rv->pane_h);
 	else if (rv->filter)
 		tui_put(t, 2, 2, t->cols - 4, "No run matches the filter (f to change it).", 0, 0);
 	else
@@ -424,18 +526,30 @@ static int runs_move(struct view *v, struct tui *t, enum tui_action a)
 		load_to_end(rv, t);
 		return table_move(&rv->tb, a, 0);
 	}
-	int r = table_move(&rv->tb, a, t->lines - 3);
+	int r = table_move(&rv->tb, a, t->lines - 3 - rv->pane_h);
 	if (r)
 		maybe_more(rv, t);
 	return r;
+}
+
+/* i: the detail pane on and off. */
+static int runs_details(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct runs_view *rv = v->data;
+	(void)a;
+	rv->details = !rv->details;
+	rv->facts_for = 0;
+	if (!rv->details)
+		tui_notice(t, "the detail pane is off (i shows it)");
+	return TUI_REDRAW;
 }
 
 static int runs_click(struct view *v, struct tui *t, int y, int x, int dbl)
 {
 	struct runs_view *rv = v->data;
 	(void)x;
-	if (!table_click(&rv->tb, y))
-		return TUI_HANDLED;
+	if (y >= t->lines - 1 - rv->pane_h || !table_click(&rv->tb, y))
+		return TUI_HANDLED; /* the pane, or no row */
 	maybe_more(rv, t);
 	return dbl ? runs_open(v, t, ACT_OPEN) : TUI_REDRAW;
 }
@@ -454,6 +568,9 @@ static void runs_free_data(void *data)
 	free(rv->marked);
 	free(rv->pipeline_name);
 	free(rv->view_name);
+	free(rv->view_filter);
+	free(rv->view_sort);
+	run_facts_clear(&rv->facts);
 	free(rv);
 }
 
@@ -484,10 +601,13 @@ static const struct view_action runs_actions[] = {
 	  .hint = "columns" },
 	{ .action = ACT_WRAP, .run = runs_sweep,
 	  .help = "the run's sweep: its runs ranked, plots" },
-	{ .action = ACT_RERUN, .run = runs_rerun, .help = "rerun the run (plan first)",
-	  .hint = "rerun" },
 	{ .action = ACT_PIPELINES, .run = runs_pipelines, .help = "the pipelines",
 	  .hint = "pipelines" },
+	{ .action = ACT_DETAILS, .run = runs_details,
+	  .help = "the detail pane: params, metrics, tags, note",
+	  .hint = "details" },
+	{ .action = ACT_RERUN, .run = runs_rerun, .help = "rerun the run (plan first)",
+	  .hint = "rerun" },
 	{ .action = ACT_NEXT, .run = runs_key, .help = "the next match" },
 	{ .action = ACT_PREV, .run = runs_key, .help = "the previous match" },
 	{ .action = ACT_LOGS, .run = runs_logs,
@@ -509,7 +629,7 @@ const struct view_ops view_runs_ops = {
 	.free = runs_free,
 	.actions = runs_actions,
 	.nactions = sizeof runs_actions / sizeof runs_actions[0],
-	.help_note = { "f takes ls --where: status=failed and loss<0.5",
+	.help_note = { "f as ls --where: train.loss<0.5 and tag=good",
 		       "c on marked A, B, C…: runlens compare A B C…",
 		       "C: the columns of this pipeline (ls --columns)" },
 	.click = runs_click,

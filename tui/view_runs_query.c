@@ -168,6 +168,7 @@ int runs_save_view(struct runs_view *rv, struct tui *t)
 		tui_notice(t, "saved view '%s' (v recalls it)", name);
 		free(rv->view_name);
 		rv->view_name = strdup(name);
+		rv->view_seen = NULL; /* the title takes what it says now */
 	}
 	rl_err_clear(&err);
 	free(sv.columns_json);
@@ -191,6 +192,7 @@ static void apply_view(struct runs_view *rv, struct tui *t, const struct store_s
 	rv->pending_cols = sv->columns_json ? strdup(sv->columns_json) : NULL;
 	free(rv->view_name);
 	rv->view_name = strdup(sv->name);
+	rv->view_seen = NULL;
 	tui_notice(t, "view '%s'", sv->name);
 }
 

@@ -227,13 +227,13 @@ static void paint_row(const struct tui *t, const struct tui_table *tb, int r, in
 	for (int c = 0; c < nc && x < t->cols; c++) {
 		if (!vis[c])
 			continue;
-		int pair = t->color && !selected ? tb->attr[r * nc + c] : 0;
+		int pair = !selected ? tui_pair_attr(t, tb->attr[r * nc + c]) : 0;
 		if (pair)
-			attron(COLOR_PAIR(pair));
+			attron(pair);
 		put_fit(t, y, x, tb->cells[r * nc + c], w[c] < t->cols - x ? w[c] : t->cols - x,
 			tb->cols[c].right);
 		if (pair)
-			attroff(COLOR_PAIR(pair));
+			attroff(pair);
 		if (x + w[c] < t->cols)
 			mvprintw(y, x + w[c], "%*s", t->cols - x - w[c] < 2 ? t->cols - x - w[c] : 2, "");
 		x += w[c] + 2;

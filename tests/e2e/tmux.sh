@@ -52,3 +52,13 @@ ended() { if wait_ended; then pass; else fail "the browser did not quit:"; scree
 not_see() { if wait_gone "$1"; then pass; else fail "screen still shows '$1':"; screen >&2; fi; }
 key() { tmux_ send-keys -t tui "$@"; }
 line_of() { screen | grep -F -- "$1" | head -n 1; }
+see_esc() { # REGEX WHAT: until the screen with its escapes (colours,
+	# attributes) matches REGEX
+	i=0
+	while [ $i -lt "${WAIT_TENTHS:-50}" ]; do
+		tmux_ capture-pane -p -e -t tui | grep -Eq -- "$1" && { pass; return; }
+		sleep 0.1; i=$((i+1))
+	done
+	fail "$2: the screen lacks /$1/"
+	tmux_ capture-pane -p -e -t tui >&2
+}

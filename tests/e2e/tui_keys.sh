@@ -75,7 +75,7 @@ check_view() {
 MOVES="Up/k Down/j PgUp/C-b PgDn/C-f g/Home G/End"
 
 see "2 shown"
-check_view Runs "Enter f s / Space c b C r p n N l e d/Del S v w Left/h Right/Tab $MOVES" o
+check_view Runs "Enter f s / Space c b C r p i n N l e d/Del S v w Left/h Right/Tab $MOVES" o
 key Enter
 see "Run 2"
 check_view Run "Enter l R r e c b D o O / n N $MOVES" f

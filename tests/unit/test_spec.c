@@ -519,6 +519,16 @@ START_TEST(test_dag_order)
 	ck_assert_int_eq(mark[0] + mark[1] + mark[2] + mark[3] + mark[4], 4);
 	spec_mark_downstream(NULL, 0, mark);
 	spec_mark_downstream(s, 99, mark);
+	/* upstream: d of a (through b), b of a; not c of b (siblings), not
+	 * a of itself, nothing for bad indexes */
+	ck_assert_int_eq(spec_is_upstream(s, spec_step_index(s, "d"), spec_step_index(s, "a")), 1);
+	ck_assert_int_eq(spec_is_upstream(s, spec_step_index(s, "b"), spec_step_index(s, "a")), 1);
+	ck_assert_int_eq(spec_is_upstream(s, spec_step_index(s, "a"), spec_step_index(s, "b")), 0);
+	ck_assert_int_eq(spec_is_upstream(s, spec_step_index(s, "c"), spec_step_index(s, "b")), 0);
+	ck_assert_int_eq(spec_is_upstream(s, spec_step_index(s, "e"), spec_step_index(s, "a")), 0);
+	ck_assert_int_eq(spec_is_upstream(s, 0, 0), 0);
+	ck_assert_int_eq(spec_is_upstream(NULL, 0, 1), 0);
+	ck_assert_int_eq(spec_is_upstream(s, 0, 99), 0);
 	spec_free(&s);
 
 	/* independent chains: a ready step that comes first in the file goes

@@ -517,7 +517,8 @@ START_TEST(test_keys_hints_name_handled_keys)
 	struct buf b = BUF_INIT;
 	keys_hints(&view_runs_ops, 1, 1000, &b);
 	ck_assert_str_eq(b.data, "Enter open · f filter · s sort · / search · Space mark · "
-				 "c compare · b pin · C/←/→ columns · r rerun · p pipelines");
+				 "c compare · b pin · C/←/→ columns · p pipelines · i details · "
+				 "r rerun");
 	buf_free(&b);
 }
 END_TEST
