@@ -393,6 +393,23 @@ static int step_artifact(struct view *v, struct tui *t, enum tui_action a)
 	return open_row(sv, t);
 }
 
+static int64_t step_run_of(struct view *v)
+{
+	return ((struct step_view *)v->data)->run_id;
+}
+
+/* y: the selected input's or output's path (in those tabs). */
+static char *step_path_of(struct view *v, struct tui *t)
+{
+	struct step_view *sv = v->data;
+	(void)t;
+	if (sv->tab == TAB_INPUTS && sv->nins && sv->ins[sv->tb[TAB_INPUTS].sel].path)
+		return strdup(sv->ins[sv->tb[TAB_INPUTS].sel].path);
+	if (sv->tab == TAB_OUTPUTS && sv->nouts && sv->outs[sv->tb[TAB_OUTPUTS].sel].path)
+		return strdup(sv->outs[sv->tb[TAB_OUTPUTS].sel].path);
+	return NULL;
+}
+
 static int step_rerun(struct view *v, struct tui *t, enum tui_action a)
 {
 	struct step_view *sv = v->data;
@@ -512,6 +529,8 @@ static const struct view_action step_actions[] = {
 
 const struct view_ops view_step_ops = {
 	.name = "Step",
+	.run_of = step_run_of,
+	.path_of = step_path_of,
 	.load = step_load,
 	.recalc = step_recalc,
 	.title = step_title,
