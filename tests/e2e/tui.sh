@@ -43,7 +43,7 @@ see "? help"
 line=$(line_of " 3  completed")
 expect_contains "$line" "0.7"
 
-# open a run, then a step's logs (l), search them
+# open a run, then a step's logs (L: l moves sideways, or opens), search them
 key Enter
 see "runlens · Run 3 — tuidemo-"
 see "prepare"
@@ -52,11 +52,11 @@ see "params    score=0.7  ok=1"
 see "tags      good"
 key c
 see "has no baseline yet"
-key j l
+key j L
 see "Logs — run 3, step train, attempt 1"
 see "epoch 3"
 see 'bin\x01ary\x1b[31mred'
-key / ; sleep 0.2; key "epoch 2" Enter
+key / ; see "search the log:"; key "epoch 2" Enter
 see "'epoch 2' at line 2"
 key n
 see "no more matches below"
@@ -71,40 +71,40 @@ see "runlens keys"
 see "F5/C-l"
 see "filter (ls --where language)"
 missing=""; n_help=0
-for k in Enter f s / Space c b C r p n N l e d/Del S v Up/k Down/j PgUp/C-b PgDn/C-f \
-	g/Home G/End q/Esc Q F5/C-l '?'; do
+for k in Enter f s / Space u c b C r p n N L e d/Del S v Up/k Down/j PgUp/C-b PgDn/C-f \
+	g/Home G/End q Esc Q : y B F5/C-l '?'; do
 	n_help=$((n_help + 1))
 	# "  KEY    what it does", in either column
 	screen | grep -qE -- "(^|[[:space:]])$(printf '%s' "$k" | sed 's/?/\\?/') {2,}[a-z(]" ||
 		missing="$missing [$k]"
 done
-if [ "$n_help" -eq 27 ] && [ -z "$missing" ]; then pass; else fail "help lacks$missing"; screen >&2; fi
+if [ "$n_help" -eq 32 ] && [ -z "$missing" ]; then pass; else fail "help lacks$missing"; screen >&2; fi
 key x
 not_see "runlens keys"
 
 # filter with the --where language; a mistake is explained, not fatal
-key f; sleep 0.2; key "train.score>0.6" Enter
+key f; see "filter ("; key "train.score>0.6" Enter
 see "2 shown"
 see "where train.score>0.6"
-key f; sleep 0.2; key C-u "status=" Enter
+key f; see "filter ("; key C-u "status=" Enter
 see "filter: at column 8"
-key f; sleep 0.2; key C-u Enter
+key f; see "filter ("; key C-u Enter
 see "3 shown"
 
 # sort by the metric (best first), then search for a tag
-key s; sleep 0.2
+key s
 see "Sort runs by"
 key G Enter
 see "-train.score"
 first=$(screen | sed -n 3p)
 expect_contains "$first" "0.9"
-key / ; sleep 0.2; key good Enter
+key / ; see "search:"; key good Enter
 sel=$(tmux_ capture-pane -p -e -t tui | grep -F 'good' | head -n 1)
 expect_contains "$sel" "[7m"   # the selected row is drawn in reverse video
 
 # marks and pin: pin run 1 as the baseline, deltas are computed against it
 key g
-key s; sleep 0.2; key g Enter   # back to newest first
+key s; see "Sort runs by"; key g Enter   # back to newest first
 see "newest first"
 key G b
 see "run 1 is failed, not completed"   # it asks before pinning a failed run
@@ -118,18 +118,18 @@ key g ' ' ' '
 not_see "marked"
 
 # saved views: save the filter under a name, clear it, recall it
-key f; sleep 0.2; key "tag=good" Enter
+key f; see "filter ("; key "tag=good" Enter
 see "1 shown"
-key S; sleep 0.2; key "goodruns" Enter
+key S; see "save this view as:"; key "goodruns" Enter
 see "saved view 'goodruns'"
-key f; sleep 0.2; key C-u Enter
+key f; see "filter ("; key C-u Enter
 see "3 shown"
 key v
 see "Saved views"
 key Enter
 see "[view goodruns]"
 see "1 shown"
-key f; sleep 0.2; key C-u Enter
+key f; see "filter ("; key C-u Enter
 see "3 shown"
 
 # rerun: the plan first, nothing happens on "n"; on "y" the run starts in

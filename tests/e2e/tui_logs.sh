@@ -40,7 +40,7 @@ see "2 shown"
 # the running run is first: its step's log, followed as it grows
 key Enter
 see "Run 2"
-key l
+key L
 see "Logs — run 2, step ticker, attempt 1 · running · following"
 see "tick 40"
 first=$(screen | sed -n 2p)
@@ -61,7 +61,7 @@ key q q
 # 300,000 lines: opens at once, G goes to the end, / finds a line far down
 key j Enter
 see "Run 1"
-key l
+key L
 see "Logs — run 1, step many"
 see "1"
 key G
@@ -81,7 +81,7 @@ see "'1234' at line 281234"
 key q
 
 # one 100 KB line: cut with an ellipsis, sideways scroll, wrapped on w
-key j l
+key j L
 see "step wide"
 see "start-xxxx"
 if screen | sed -n 2p | grep -q "…"; then pass; else fail "the long line is not marked as cut"; screen >&2; fi
@@ -102,7 +102,7 @@ sel=$(tmux_ capture-pane -p -e -t tui | grep -F '[7m' | grep -c 'big-')
 if [ "$sel" -ge 1 ]; then pass; else fail "a click on row 2 did not select it"; tmux_ capture-pane -p -e -t tui >&2; fi
 dblclick 10 3
 see "Run 1 — big-"
-key l
+key L
 see "step many"
 mouse 65 5 5; mouse 65 5 5
 sleep 0.5
