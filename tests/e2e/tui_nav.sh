@@ -338,6 +338,18 @@ see "6 shown"
 key y; see "Copy to the clipboard"; key j Enter
 file_has "$T/from-config" "$name" && pass || fail "yank_command got nothing"
 
+# --- search: the matches highlighted, and a word when it goes round ----
+see "Runs — all pipelines"
+key G / ; see "search:"; key nav Enter
+see "search hit BOTTOM, continuing at TOP"
+tmux_ capture-pane -p -e -t tui | sed -n 4p | grep -q "$(printf '\033')\[7mnav" && pass ||
+	fail "the match on an unselected row is not in reverse video"
+tmux_ capture-pane -p -e -t tui | sed -n 3p | grep -q "$(printf '\033')\[1;4mnav" && pass ||
+	fail "the match on the selected row is not underlined"
+key N
+see "search hit TOP, continuing at BOTTOM"
+key g
+
 # --- ? lists this view's keys first, then the others; / searches it ----
 key Enter
 see "Run 6"
