@@ -417,7 +417,9 @@ int tui_confirm(struct tui *t, const char *title, char *const *lines, int n,
 		tui_put(t, y + h - 2, x + 2, w - 4, q, PAIR_WARN, A_BOLD);
 		refresh();
 		int ch = getch();
-		if (ch == 'y' || ch == 'Y')
+		if (tui_interrupted()) /* Ctrl-C: no, and the browser quits */
+			answer = 0;
+		else if (ch == 'y' || ch == 'Y')
 			answer = 1;
 		else if ((ch == KEY_DOWN || ch == 'j') && top + shown < n)
 			top++;
@@ -482,7 +484,9 @@ int tui_choose(struct tui *t, const char *title, char *const *items, int n, int 
 		tui_put(t, y + h - 2, x + 2, w - 4, help, PAIR_DIM, 0);
 		refresh();
 		int ch = getch();
-		if (ch == KEY_DOWN || ch == 'j')
+		if (tui_interrupted())
+			result = -1;
+		else if (ch == KEY_DOWN || ch == 'j')
 			sel += sel < n - 1;
 		else if (ch == KEY_UP || ch == 'k')
 			sel -= sel > 0;
@@ -588,7 +592,9 @@ int tui_arrange(struct tui *t, const char *title, const char *flag_name,
 		tui_put(t, y + h - 2, x + 2, w - 4, helpline, PAIR_DIM, 0);
 		refresh();
 		int ch = getch();
-		if (ch != KEY_RESIZE && ch != KEY_MOUSE && ch != ERR)
+		if (tui_interrupted())
+			result = 0;
+		else if (ch != KEY_RESIZE && ch != KEY_MOUSE && ch != ERR)
 			arrange_key(ch, items, n, &sel, shown, &result);
 		tui_paint_below(t);
 	}

@@ -153,6 +153,14 @@ key C-c
 if file_has "$T/rc" "exit="; then expect_eq "$(cat "$T/rc")" "exit=0"; else fail "C-c did not quit"; fi
 start
 see "6 shown"
+# Ctrl-C in a dialog: nothing done, the browser quits, status 0
+key d
+see "Delete 1 run?"
+key C-c
+if file_has "$T/rc" "exit="; then expect_eq "$(cat "$T/rc")" "exit=0"; else fail "C-c in a dialog did not quit"; fi
+expect_eq "$(sql 'SELECT count(*) FROM runs')" 6
+start
+see "6 shown"
 # q from a view goes back, q from the first quits (status 0); Q at once
 key Enter
 see "Run 6"
