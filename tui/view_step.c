@@ -307,7 +307,7 @@ static int do_search(struct step_view *sv, struct tui *t, enum tui_action a)
 		return TUI_REDRAW;
 	if (!found)
 		tui_notice(t, "'%s' not found", sv->search);
-	else if (!l && sv->tb[sv->tab].wrapped)
+	else if (l ? l->wrapped : sv->tb[sv->tab].wrapped)
 		tui_notice(t, dir > 0 ? "search hit BOTTOM, continuing at TOP"
 				      : "search hit TOP, continuing at BOTTOM");
 	return TUI_REDRAW;

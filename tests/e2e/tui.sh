@@ -214,6 +214,8 @@ if tmux_ capture-pane -p -e -t tui | grep -Eq '[[;](3[0-7]|4[0-7]|38;|48;)[0-9;]
 # with colours: the failed status is red, a better metric green
 start
 see "Runs"
+see "? help"   # the last line of the frame: the rows are there (valgrind is slow)
+see "failed"
 tmux_ capture-pane -p -e -t tui > colours.txt
 if grep -Eq '\[(0;)?31m *failed' colours.txt || grep -Eq '31mfailed' colours.txt; then pass; else fail "failed is not red"; cat colours.txt >&2; fi
 if grep -Eq '32m[^[]*▲|32m[^[]*▼' colours.txt; then pass; else fail "no better metric in green"; cat colours.txt >&2; fi
@@ -222,6 +224,8 @@ key q
 # an 8-colour terminal: the same colours, none beyond the basic eight
 start TERM=xterm
 see "Runs"
+see "? help"
+see "failed"
 tmux_ capture-pane -p -e -t tui > colours8.txt
 if grep -Eq '31m *failed' colours8.txt; then pass; else fail "failed is not red on 8 colours"; cat colours8.txt >&2; fi
 if grep -Eq '[[;](38|48);5;' colours8.txt; then fail "256-colour escapes on an 8-colour terminal"; else pass; fi
@@ -235,6 +239,7 @@ see "Run "
 key q q
 start LC_ALL=C
 see "runlens - Runs"
+see "? help"
 if screen | grep -q '▁\|▂\|▃\|▄\|▅\|▆\|▇\|█\|·\|…'; then fail "UTF-8 characters in an ASCII locale"; screen >&2; else pass; fi
 key q
 

@@ -183,6 +183,14 @@ key BTab                   # Shift-Tab: the previous tab
 tab_is Inputs
 key h
 tab_is Context
+# a search in the tab's text: the match highlighted, the wrap said
+key / ; see "search:"; key max_attempts Enter
+i=0; while ! tmux_ capture-pane -p -e -t tui | grep -q "4mmax_attempts" && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i+1))
+done
+tmux_ capture-pane -p -e -t tui | grep -q "4mmax_attempts" && pass || fail "the match is not highlighted"
+key n
+see "search hit BOTTOM, continuing at TOP"
 key q
 see "Run 6"
 key L
