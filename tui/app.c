@@ -26,6 +26,10 @@
 #include "tui/screen.h"
 #include "tui/widget_dialog.h"
 
+/* Ctrl-C: a flag the loop, the dialogs and long jobs look at (the browser
+ * ends cleanly, status 0, as tig and lazygit do). */
+static volatile sig_atomic_t interrupted;
+
 static int64_t now_us(void)
 {
 	struct timespec ts;
@@ -67,7 +71,7 @@ int tui_busy(struct tui *t, const char *progress)
 	refresh();
 	/* the main loop sets its own timeout again before it waits */
 	timeout(0);
-	int ch, stop = 0;
+	int ch, stop = interrupted != 0; /* Ctrl-C stops the job too */
 	while ((ch = getch()) != ERR)
 		if (ch != KEY_RESIZE)
 			stop = 1;
@@ -197,10 +201,6 @@ static void after(struct tui *t, int r)
 	if (t->top && t->top->stale)
 		reload(t);
 }
-
-/* Ctrl-C: a flag the loop and the dialogs look at (the browser ends
- * cleanly, status 0, as tig and lazygit do). */
-static volatile sig_atomic_t interrupted;
 
 static void on_sigint(int sig)
 {
