@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 /* Pin RUN_ID as its pipeline's baseline. */
@@ -25,6 +26,21 @@ int runs_pin_rule(struct store *s, const struct store_pipeline *p, const char *e
 /* No pinned run and no `pin --where` rule for P (the pipeline file's
  * rule, if any, stays). */
 int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *err);
+
+/* Labels (`runlens tag`, `untag`, `note`; the browser's :tag, :untag,
+ * :note).  A tag is not empty and has no space or comma (RL_E_INPUT,
+ * "tag: 'a b' is not a tag (no spaces or commas)"). */
+int runs_tag_check(const char *tag, struct rl_err *err);
+/* Tag RUN_ID with the N TAGS (all checked first) in one transaction; a
+ * tag it has already is no error. */
+int runs_tag(struct store *s, int64_t run_id, char *const *tags, int n, struct rl_err *err);
+/* Remove the N TAGS from RUN_ID in one transaction: *removed (may be
+ * NULL) counts those it had, ABSENT (may be NULL) gets "'a', 'b'", those
+ * it had not. */
+int runs_untag(struct store *s, int64_t run_id, char *const *tags, int n, int *removed,
+	       struct buf *absent, struct rl_err *err);
+/* Add the note TEXT to RUN_ID, now. */
+int runs_note(struct store *s, int64_t run_id, const char *text, struct rl_err *err);
 
 /* Refuse (RL_E_USAGE) when any of the N runs is still running; else
  * delete them and what they recorded in one transaction, then their run

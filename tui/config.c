@@ -474,7 +474,7 @@ void tui_config_start(struct tui *t)
 		const char *value = config_get(full.data);
 		int k = value ? parse_keys(value, codes, &label) : 0;
 		if (k)
-			keys_bind(keys_action_named(keys[i]), codes, k, label.data);
+			keys_rebind(keys_action_named(keys[i]), codes, k);
 		buf_free(&full);
 		buf_free(&label);
 	}

@@ -8,6 +8,7 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/exec/launch.h"
 #include "tui/internal.h"
@@ -227,6 +228,32 @@ int screen_help_rows(struct tui *t)
 	return n;
 }
 
+static int row_has(const struct key_help *h, const char *what)
+{
+	return !h->heading && ((h->keys && strcasestr(h->keys, what)) ||
+			       (h->what && strcasestr(h->what, what)));
+}
+
+int screen_help_find(struct tui *t, int from, int dir, int *wrapped)
+{
+	struct key_help *rows = NULL;
+	int n = 0, found = -1;
+	*wrapped = 0;
+	if (!t->help_find[0] || keys_help(t->top->ops, &rows, &n) < 0 || n == 0)
+		goto done;
+	for (int k = 1; k <= n; k++) {
+		int i = ((from + dir * k) % n + n) % n;
+		if (row_has(&rows[i], t->help_find)) {
+			found = i;
+			*wrapped = dir > 0 ? i <= from : i >= from;
+			break;
+		}
+	}
+done:
+	free(rows);
+	return found;
+}
+
 /* One row of the ? screen at Y, X in WIDTH columns. */
 static void paint_help_row(struct tui *t, const struct key_help *h, int y, int x, int width)
 {
@@ -235,12 +262,25 @@ static void paint_help_row(struct tui *t, const struct key_help *h, int y, int x
 		return;
 	}
 	if (!h->keys) { /* a note: under the descriptions */
-		tui_put_cut(t, y, x + 12, width - 12, h->what, PAIR_DIM, 0);
+		tui_put_cut(t, y, x + SCREEN_HELP_KEYS + 1, width - SCREEN_HELP_KEYS - 1, h->what,
+			    PAIR_DIM, 0);
 		return;
 	}
 	struct buf row = BUF_INIT;
-	buf_printf(&row, "%-11s %s", h->keys, h->what);
-	tui_put_cut(t, y, x, width, row.data ? row.data : "", 0, 0);
+	buf_printf(&row, "%-" SCREEN_HELP_KEYS_W "s %s", h->keys, h->what);
+	const char *text = row.data ? row.data : "";
+	tui_put_cut(t, y, x, width, text, 0, 0);
+	/* what / found, in reverse video */
+	const char *hit = t->help_find[0] ? strcasestr(text, t->help_find) : NULL;
+	if (hit) {
+		char *before = strndup(text, (size_t)(hit - text));
+		int at = before ? fmt_width(before) : 0;
+		char *match = strndup(hit, strlen(t->help_find));
+		if (match && at < width)
+			tui_put(t, y, x + at, width - at, match, PAIR_WARN, A_REVERSE | A_BOLD);
+		free(before);
+		free(match);
+	}
 	buf_free(&row);
 }
 
@@ -251,8 +291,10 @@ void screen_paint_help(struct tui *t, int top)
 	struct key_help *rows = NULL;
 	int n = 0;
 	erase();
-	tui_put(t, 0, 1, t->cols - 2, "runlens keys — Up/Down scroll, any other key closes", 0,
-		A_BOLD);
+	tui_put(t, 0, 1, t->cols - 2,
+		"runlens keys — this view's, then everywhere's · Up/Down scroll · / search · "
+		"any other key closes",
+		0, A_BOLD);
 	/* two columns when the screen is wide enough and one would not hold
 	 * every row (never an empty second column), else one (scrolled) */
 	int height = t->lines - 3;
@@ -261,7 +303,7 @@ void screen_paint_help(struct tui *t, int top)
 	int two = t->cols >= 100 && n - top > height;
 	int colw = two ? (t->cols - 4) / 2 : t->cols - 3;
 	for (int c = 0; c < (two ? 2 : 1); c++)
-		tui_put(t, 1, 2 + c * (colw + 2), colw, "KEY         DOES", PAIR_HEAD, A_BOLD);
+		tui_put(t, 1, 2 + c * (colw + 2), colw, "KEY           DOES", PAIR_HEAD, A_BOLD);
 	if (rows)
 		for (int k = 0; top + k < n; k++) {
 			int c = k / height, r = k % height;
@@ -270,10 +312,12 @@ void screen_paint_help(struct tui *t, int top)
 			paint_help_row(t, &rows[top + k], 2 + r, 2 + c * (colw + 2), colw);
 		}
 	free(rows);
-	tui_put_cut(t, t->lines - 1, 1, t->cols - 2,
-		    "Mouse: click selects, double-click opens, wheel scrolls, bar keys click, "
-		    "title: back",
-		    PAIR_DIM, 0);
+	if (t->help_msg[0])
+		tui_put(t, t->lines - 1, 1, t->cols - 2, t->help_msg, PAIR_WARN, A_BOLD);
+	else
+		tui_put(t, t->lines - 1, 1, t->cols - 2,
+			"Mouse: click selects, double-click opens, wheel scrolls, bar keys click, "
+			"title: back", PAIR_DIM, 0);
 	refresh();
 }
 
@@ -288,6 +332,7 @@ int tui_run_foreground(struct tui *t, char *const argv[])
 		status = -1;
 	}
 	rl_err_clear(&err);
+	tui_interrupt_reset(); /* a Ctrl-C in the pager was the pager's */
 	reset_prog_mode();
 	clearok(stdscr, TRUE);
 	refresh();

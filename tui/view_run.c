@@ -520,8 +520,14 @@ static const struct view_action run_actions[] = {
 	{ .action = ACT_PREV, .run = run_search, .help = "the previous match" },
 };
 
+static int64_t run_run_of(struct view *v)
+{
+	return ((struct run_view *)v->data)->run_id;
+}
+
 const struct view_ops view_run_ops = {
 	.name = "Run",
+	.run_of = run_run_of,
 	.load = run_load,
 	.recalc = run_recalc,
 	.title = run_title,

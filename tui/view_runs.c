@@ -264,18 +264,33 @@ static int do_delete(struct runs_view *rv, struct tui *t)
 		rl_err_clear(&err);
 		return TUI_REDRAW;
 	}
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "Runs:");
-	for (int i = 0; i < n && i < 20; i++)
-		buf_printf(&b, " %lld", (long long)ids[i]);
-	if (n > 20)
-		buf_printf(&b, " … (%d in all)", n);
-	char *lines[] = { b.data, "Their records, logs and contexts are deleted;",
-			  "artifacts stay until `runlens gc`." };
-	char title[64];
+	/* name what goes: each run's id, name and status (the marked ones,
+	 * said as such, not the selected one), then what it means */
+	enum { SHOWN = 20 };
+	char *lines[SHOWN + 5];
+	int nl = 0;
+	if (rv->nmarked)
+		lines[nl++] = buf_format("the %d marked run%s (u unmarks them all):", n,
+					 n == 1 ? "" : "s");
+	for (int i = 0; i < n && i < SHOWN; i++) {
+		struct store_run r = { 0 };
+		if (store_run_get(t->store, ids[i], &r, NULL) == 0)
+			lines[nl++] = buf_format("  %lld  %s  %s", (long long)ids[i], r.name, r.status);
+		else
+			lines[nl++] = buf_format("  %lld", (long long)ids[i]);
+		store_run_clear(&r);
+	}
+	if (n > SHOWN)
+		lines[nl++] = buf_format("  … and %d more", n - SHOWN);
+	lines[nl++] = buf_format("Their records, logs and contexts are deleted;");
+	lines[nl++] = buf_format("artifacts stay until `runlens gc`.");
+	char title[64], question[64];
 	snprintf(title, sizeof title, "Delete %d run%s?", n, n == 1 ? "" : "s");
-	int yes = tui_confirm(t, title, lines, 3, "Delete? [y/N]");
-	buf_free(&b);
+	snprintf(question, sizeof question, "Delete %s%d run%s? [y/N]", n == 1 ? "this " : "these ",
+		 n, n == 1 ? "" : "s");
+	int yes = tui_confirm(t, title, lines, nl, question);
+	for (int i = 0; i < nl; i++)
+		free(lines[i]);
 	if (!yes) {
 		tui_notice(t, "nothing deleted");
 		return TUI_REDRAW;
@@ -288,6 +303,24 @@ static int do_delete(struct runs_view *rv, struct tui *t)
 	tui_notice(t, "deleted %d run%s (runlens gc frees their artifacts)", n, n == 1 ? "" : "s");
 	rv->nmarked = 0;
 	return TUI_RELOAD;
+}
+
+/* u: no run marked. */
+static int do_unmark_all(struct runs_view *rv, struct tui *t)
+{
+	if (!rv->nmarked) {
+		tui_notice(t, "no run is marked (Space marks one)");
+		return TUI_REDRAW;
+	}
+	tui_notice(t, "unmarked %d run%s", rv->nmarked, rv->nmarked == 1 ? "" : "s");
+	rv->nmarked = 0;
+	int col = runs_mark_col(rv);
+	for (int r = 0; r < rv->tb.nrows; r++) {
+		if (col >= 0 && rv->tb.marked[r])
+			table_set(&rv->tb, r, col, "", 0);
+		rv->tb.marked[r] = 0;
+	}
+	return TUI_REDRAW;
 }
 
 static int do_search(struct runs_view *rv, struct tui *t, enum tui_action a)
@@ -449,6 +482,7 @@ static int runs_key(struct view *v, struct tui *t, enum tui_action a)
 	case ACT_SAVE_VIEW: return runs_save_view(rv, t);
 	case ACT_VIEWS: return runs_recall_view(rv, t);
 	case ACT_MARK: return do_mark(rv);
+	case ACT_UNMARK_ALL: return do_unmark_all(rv, t);
 	case ACT_COMPARE: return do_compare(rv, t);
 	case ACT_PIN: return do_pin(rv, t);
 	case ACT_DELETE: return do_delete(rv, t);
@@ -554,6 +588,16 @@ static int runs_click(struct view *v, struct tui *t, int y, int x, int dbl)
 	return dbl ? runs_open(v, t, ACT_OPEN) : TUI_REDRAW;
 }
 
+static int64_t runs_run_of(struct view *v)
+{
+	return selected(v->data);
+}
+
+static int runs_command_of(struct view *v, struct tui *t, const char *name, const char *arg)
+{
+	return runs_command(v->data, t, name, arg);
+}
+
 static void runs_free_data(void *data)
 {
 	struct runs_view *rv = data;
@@ -588,6 +632,7 @@ static const struct view_action runs_actions[] = {
 	  .hint = "sort" },
 	{ .action = ACT_SEARCH, .run = runs_key, .help = "search the runs loaded", .hint = "search" },
 	{ .action = ACT_MARK, .run = runs_key, .help = "mark / unmark a run", .hint = "mark" },
+	{ .action = ACT_UNMARK_ALL, .run = runs_key, .help = "unmark every run" },
 	{ .action = ACT_COMPARE, .run = runs_key,
 	  .help = "compare the marked runs (or run vs baseline)", .hint = "compare" },
 	{ .action = ACT_PIN, .run = runs_key, .help = "pin the run as its pipeline's baseline",
@@ -633,6 +678,8 @@ const struct view_ops view_runs_ops = {
 		       "c on marked A, B, C…: runlens compare A B C…",
 		       "C: the columns of this pipeline (ls --columns)" },
 	.click = runs_click,
+	.run_of = runs_run_of,
+	.command = runs_command_of,
 };
 
 struct view *view_runs_new(int64_t pipeline_id)

@@ -125,5 +125,9 @@ int runs_ask_filter(struct runs_view *rv, struct tui *t);
 int runs_ask_sort(struct runs_view *rv, struct tui *t);
 int runs_save_view(struct runs_view *rv, struct tui *t);
 int runs_recall_view(struct runs_view *rv, struct tui *t);
+/* The `:` commands of the runs view (commands.c): filter EXPR, sort KEY,
+ * columns COL,… (empty: the chooser), view NAME.  TUI_* flags, -1 for
+ * another NAME. */
+int runs_command(struct runs_view *rv, struct tui *t, const char *name, const char *arg);
 
 #endif

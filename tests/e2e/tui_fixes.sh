@@ -77,7 +77,7 @@ start 160 45
 see "3 shown"
 key '?'
 see "runlens keys"
-expect_eq "$(screen | grep -o 'KEY         DOES' | wc -l)" 1 "one column of help when one holds every key"
+expect_eq "$(screen | grep -oE 'KEY +DOES' | wc -l)" 1 "one column of help when one holds every key"
 see "Everywhere"
 key x
 # too short for one column: two, both with keys
@@ -85,7 +85,7 @@ start 160 20
 see "3 shown"
 key '?'
 see "runlens keys"
-expect_eq "$(screen | grep -o 'KEY         DOES' | wc -l)" 2 "two columns when one would not hold the keys"
+expect_eq "$(screen | grep -oE 'KEY +DOES' | wc -l)" 2 "two columns when one would not hold the keys"
 second=$(screen | sed -n '3,19p' | cut -c 81- | grep -c '[a-z]')
 if [ "$second" -ge 5 ]; then pass; else fail "the second column has $second rows"; screen >&2; fi
 key x

@@ -192,19 +192,19 @@ START_TEST(test_config_keys_and_colours)
 	ck_assert_str_eq(keys_action_name(ACT_NONE), "");
 	/* rebinding: compare to x; the key it takes leaves the other action */
 	int x[] = { 'x' };
-	keys_bind(ACT_COMPARE, x, 1, "x");
+	keys_rebind(ACT_COMPARE, x, 1);
 	ck_assert_int_eq(keys_action_of('x'), ACT_COMPARE);
 	ck_assert_int_eq(keys_action_of('c'), ACT_NONE);
 	ck_assert_str_eq(keys_label(ACT_COMPARE), "x");
 	ck_assert_str_eq(keys_bar_label(ACT_COMPARE, 0), "x");
 	int q[] = { 'q', KEY_F(2) };
-	keys_bind(ACT_HELP, q, 2, "q/F2");
+	keys_rebind(ACT_HELP, q, 2);
 	ck_assert_int_eq(keys_action_of('q'), ACT_HELP);
 	ck_assert_int_eq(keys_action_of(KEY_F(2)), ACT_HELP);
-	ck_assert_int_eq(keys_action_of(27), ACT_BACK); /* Esc still goes back */
+	ck_assert_int_eq(keys_action_of(27), ACT_CANCEL); /* Esc keeps its action */
 	ck_assert_str_eq(keys_label(ACT_HELP), "q/F2");
-	keys_bind(ACT_NONE, q, 1, "q"); /* nothing */
-	keys_bind(ACT_PIN, q, 0, "");
+	keys_rebind(ACT_NONE, q, 1); /* nothing */
+	keys_rebind(ACT_PIN, q, 0);
 	ck_assert_int_eq(keys_action_of('q'), ACT_HELP);
 }
 END_TEST
