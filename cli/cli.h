@@ -240,6 +240,7 @@ int cmd_stack(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_stack_register(struct cli *c, int argc, char **argv,
 		       struct rl_err *err);
 int cmd_stack_ls(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_stack_rm(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_secret_set(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_secret_ls(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_secret_rm(struct cli *c, int argc, char **argv, struct rl_err *err);

@@ -36,6 +36,8 @@ static const struct cli_command stack_subs[] = {
 		{ .name = "component", .id = OPT_COMPONENT, .arg = "KIND=NAME",
 		  .flags = CLI_MANY,
 		  .help = "an optional component (experiment_tracker=…)" },
+		{ .name = "force", .id = OPT_FORCE,
+		  .help = "replace a stack of that name (its settings and components too)" },
 		{ 0 } },
 	  .summary = "register a stack" },
 	{ "ls", cmd_stack_ls,
@@ -44,6 +46,13 @@ static const struct cli_command stack_subs[] = {
 		{ .name = "csv", .id = OPT_CSV, .help = "the stacks as CSV" },
 		{ 0 } },
 	  .summary = "list stacks" },
+	{ "rm", cmd_stack_rm,
+	  .args = (const struct cli_arg[]){ { "NAME", CLI_V_STACK, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "force", .id = OPT_FORCE,
+		  .help = "remove it even though runs used it (they keep its name)" },
+		{ 0 } },
+	  .summary = "remove a stack (refused while runs used it, unless --force)" },
 	{ 0 },
 };
 
@@ -378,7 +387,7 @@ const struct cli_command cli_commands[] = {
 	  .summary = "remove artifacts that no run references",
 	  .notes = "An artifact shared through the cache stays while any run uses it.\n" },
 	{ "stack", cmd_stack, .subs = stack_subs,
-	  .summary = "register and list stacks (where artifacts go, what runs steps)",
+	  .summary = "register, list and remove stacks (where artifacts go, what runs steps)",
 	  .notes = "A pipeline picks a stack with \"stack\", a run with --stack.\n" },
 	{ "secret", cmd_secret_get, .subs = secret_subs,
 	  .args = (const struct cli_arg[]){ { "NAME", CLI_V_TEXT, 0 },

@@ -33,7 +33,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 #define STORE_DB_NAME "runlens.db"
 
 struct store;
@@ -641,6 +641,12 @@ int store_stack_get(struct store *s, const char *name,
 /* Stacks ordered by name, names > AFTER (NULL: from the start). */
 int store_stacks_page(struct store *s, const char *after, int limit,
 		      struct store_stack **rows, int *n, struct rl_err *err);
+/* *COUNT: how many recorded runs ran on stack NAME (runs.stack). */
+int store_stack_runs(struct store *s, const char *name, int64_t *count,
+		     struct rl_err *err);
+/* Delete the stack NAME with its settings (RL_E_NOT_FOUND when there is
+ * none); the runs that used it keep its name. */
+int store_stack_rm(struct store *s, const char *name, struct rl_err *err);
 void store_stack_clear(struct store_stack *st);
 void store_stacks_free(struct store_stack *rows, int n);
 
