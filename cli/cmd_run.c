@@ -46,7 +46,7 @@ static void on_event(void *ctx, const struct runner_event *ev)
 	}
 	case RUNNER_EV_STEP:
 		board_step(v->board, ev->step, ev->status, ev->attempt,
-			   ev->max_attempts, ev->detail, ev->now_ms);
+			   ev->max_attempts, ev->detail, ev->retry_at, ev->now_ms);
 		break;
 	case RUNNER_EV_TICK:
 		board_tick(v->board, ev->now_ms, 0);

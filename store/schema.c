@@ -409,8 +409,11 @@ static const char *const migrations[] = {
 	"  updated_ms INTEGER NOT NULL"
 	");",
 	/* 9 (issue 19; 10 once the browser's sort indexes take 9): the runs of
-	 * a stack, counted by `stack rm` before it removes one. */
-	"CREATE INDEX runs_by_stack ON runs(stack) WHERE stack IS NOT NULL;",
+	 * a stack, counted by `stack rm` before it removes one; when a step
+	 * waiting to retry (retry_delay) may start its next attempt (wall
+	 * clock ms), for show and the browser. */
+	"CREATE INDEX runs_by_stack ON runs(stack) WHERE stack IS NOT NULL;"
+	"ALTER TABLE step_runs ADD COLUMN retry_at_ms INTEGER;",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -360,6 +360,9 @@ struct store_step_run {
 	char *context_json;  /* what of its context differs from the run's */
 	char *state_writes;  /* state writes of its successful attempt */
 	char *decision;	     /* why it ran, or was cached or reused */
+	/* while status is "retrying": when the next attempt may start (wall
+	 * clock ms; retry_delay), 0 = at once */
+	int64_t retry_at_ms;
 };
 
 int store_step_run_create(struct store *s, int64_t run_id, const char *name,
@@ -371,6 +374,10 @@ int store_step_run_create(struct store *s, int64_t run_id, const char *name,
 int store_step_run_update(struct store *s, int64_t id, const char *status,
 			  int64_t started_ms, int64_t ended_ms,
 			  const char *error, struct rl_err *err);
+/* When a retrying step's next attempt may start (wall clock ms; 0: at
+ * once), for show and the browser. */
+int store_step_run_set_retry_at(struct store *s, int64_t id, int64_t at_ms,
+				struct rl_err *err);
 /* Record a step run's cache key, the parts it was made of (a JSON object,
  * for `runlens why`), and the step run it was reused from (0: none). */
 int store_step_run_set_cache(struct store *s, int64_t id,
