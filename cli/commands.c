@@ -116,6 +116,11 @@ const struct cli_command cli_commands[] = {
 		  .help = "print the outcome (or the plan) as JSON on stdout (progress on "
 			  "stderr)" },
 		{ .name = "csv", .id = OPT_CSV, .help = "the plan as CSV (with --dry-run)" },
+		{ .name = "quiet", .id = 'q',
+		  .help = "no metrics headline at the end" },
+		{ .name = "headline", .id = OPT_HEADLINE,
+		  .help = "the metrics headline (each metric, its change from the\n"
+			  "baseline) also when stdout is not a terminal" },
 		{ .name = "sweep", .id = OPT_SWEEP, .arg = "NAME",
 		  .help = "name the sweep of the runs (default: PIPELINE-sweep-TIME);\n"
 			  "also makes a sweep of one run" },
@@ -248,6 +253,11 @@ const struct cli_command cli_commands[] = {
 		  .help = "print the plan (what runs, what is cached or reused, why)" },
 		{ .name = "json", .id = OPT_JSON, .help = "the outcome (or the plan) as JSON" },
 		{ .name = "csv", .id = OPT_CSV, .help = "the plan as CSV (with --dry-run)" },
+		{ .name = "quiet", .id = 'q',
+		  .help = "no metrics headline at the end" },
+		{ .name = "headline", .id = OPT_HEADLINE,
+		  .help = "the metrics headline (each metric, its change from the\n"
+			  "baseline) also when stdout is not a terminal" },
 		{ 0 } },
 	  .summary = "run again from the recorded pipeline and params",
 	  .notes = "The new run keeps the tags of RUN, adds its own --tag ones and records\n"
