@@ -583,6 +583,7 @@ static cJSON *run_json(const struct columns_table *t, int r, char **cols, int nc
 	cJSON *o = cJSON_CreateObject();
 	out_json_run_head(o, row->run);
 	out_json_tags(o, row->run->tags, row->run->ntags);
+	out_json_git(o, row->run);
 	if (row->sweep_id) {
 		cJSON *w = cJSON_AddObjectToObject(o, "sweep");
 		cJSON_AddNumberToObject(w, "id", (double)row->sweep_id);

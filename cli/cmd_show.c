@@ -189,6 +189,7 @@ static void show_json(struct cli *c, const struct show *sh)
 		cJSON_AddItemToArray(sa, o);
 	}
 	show_jobs_json(sa, sh->jobs, sh->njobs);
+	out_json_git(doc, r);
 	cJSON_AddItemToObject(doc, "context", show_given_json(r->context_json));
 	out_json_metrics(doc, "metrics", sh->ms, sh->nm);
 	if (sh->base_id) {
@@ -225,6 +226,9 @@ static void show_header(FILE *o, const struct show *sh, int color)
 	out_field(o, "pipeline", r->pipeline);
 	print_status(o, r->status, NULL, color);
 	out_linef(o, "  started   %s (took %s)", when, dur);
+	if (r->git_commit)
+		out_linef(o, "  git       %s%s", r->git_commit,
+			  r->git_dirty == 1 ? " (dirty: tracked files had changes)" : "");
 	if (r->ntags) {
 		struct buf tags = BUF_INIT;
 		for (int i = 0; i < r->ntags; i++)

@@ -200,6 +200,11 @@ struct store_run {
 	char *model_version;
 	char *state_json;
 	char *context_json; /* see store_run_new */
+	/* what its context says of git (environment.git): the commit of the
+	 * pipeline file's work tree, or NULL outside one; whether tracked
+	 * files had changes (1, 0; -1: not known) */
+	char *git_commit;
+	int git_dirty;
 	int runner_pid;
 	char *runner_host;
 	char *runner_token;
@@ -288,6 +293,9 @@ enum store_filter_field {
 	SFF_PARAM,    /* params.KEY */
 	SFF_METRIC,   /* STEP.KEY */
 	SFF_SWEEP,    /* the run's sweep: its id (a number) or name */
+	SFF_GIT,      /* the git commit: = and != by prefix (str: the prefix,
+			 lowercase hex; key: it with '*', its GLOB pattern) */
+	SFF_DIRTY,    /* the dirty flag: num 1 or 0 (= and != only) */
 };
 enum store_filter_op { SFO_EQ, SFO_NE, SFO_LT, SFO_LE, SFO_GT, SFO_GE, SFO_HAS };
 

@@ -63,7 +63,7 @@ expect_contains "$OUT" "PIPELINE,RUNS,LAST STATUS"
 
 # ls: newest first, shapes
 expect_exit 0 rl ls --json
-expect_eq '["id", "name", "pipeline", "status", "started_at", "ended_at", "duration", "tags", "sweep", "params", "metrics"]' "$(jget "$OUT" 'list(d["runs"][0].keys())')" "ls --json keys"
+expect_eq '["id", "name", "pipeline", "status", "started_at", "ended_at", "duration", "tags", "git", "sweep", "params", "metrics"]' "$(jget "$OUT" 'list(d["runs"][0].keys())')" "ls --json keys"
 expect_eq 2 "$(jget "$OUT" 'd["runs"][0]["id"]')" "newest first"
 expect_eq '["t1", "t2"]' "$(jget "$OUT" 'd["runs"][0]["tags"]')"
 expect_exit 0 rl ls proj --limit 1 --csv
