@@ -126,7 +126,8 @@ static int take_runs(struct store_run **all, int *nall, struct store_run *rows, 
 		store_runs_free(rows, n);
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	}
-	memcpy(grown + *nall, rows, (size_t)n * sizeof *rows);
+	if (n) /* no rows: ROWS is NULL, which memcpy may not be given */
+		memcpy(grown + *nall, rows, (size_t)n * sizeof *rows);
 	*all = grown;
 	*nall += n;
 	free(rows);
