@@ -277,6 +277,8 @@ static int insert_step(struct run *r, int k, int i, struct rl_err *err)
 	cJSON *cfg = cJSON_CreateObject();
 	cJSON_AddBoolToObject(cfg, "cache", s->sp->cache && !r->o->no_cache);
 	cJSON_AddNumberToObject(cfg, "retries", s->sp->retries);
+	cJSON_AddNumberToObject(cfg, "retry_delay", s->sp->retry_delay);
+	cJSON_AddNumberToObject(cfg, "retry_backoff", s->sp->retry_backoff);
 	cJSON_AddNumberToObject(cfg, "timeout", s->sp->timeout);
 	if (s->sp->resources)
 		cJSON_AddItemToObject(cfg, "resources", cJSON_Duplicate(s->sp->resources, 1));

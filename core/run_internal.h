@@ -73,6 +73,8 @@ struct rstep {
 	int64_t attempt_start; /* monotonic ms */
 	int64_t deadline;      /* monotonic ms; 0 = none */
 	int64_t kill_at;       /* monotonic ms; 0 = none */
+	int64_t retry_at;      /* retrying: monotonic ms its next attempt may
+				  start (retry_delay); 0 = at once */
 	int timed_out;
 	int64_t started_ms;
 	char *dir, *out_dir, *ckpt_dir;

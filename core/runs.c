@@ -2,6 +2,7 @@
 #include "config.h"
 #include "core/runs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,4 +165,19 @@ int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err)
 		rl_err_set(err, code, "%s", first.data ? first.data : "rm: a run folder was left");
 	buf_free(&first);
 	return left ? -1 : 0;
+}
+
+void runs_step_status(const char *status, int64_t left_ms, char *buf, size_t size)
+{
+	if (strcmp(status, "retrying") != 0 || left_ms <= 0) {
+		snprintf(buf, size, "%s", status);
+		return;
+	}
+	long long sec = (long long)((left_ms + 999) / 1000);
+	if (sec < 60)
+		snprintf(buf, size, "retrying in %llds", sec);
+	else if (sec < 3600)
+		snprintf(buf, size, "retrying in %lldm%02llds", sec / 60, sec % 60);
+	else
+		snprintf(buf, size, "retrying in %lldh%02lldm", sec / 3600, sec % 3600 / 60);
 }

@@ -3,6 +3,7 @@
 #ifndef RUNLENS_CORE_RUNS_H
 #define RUNLENS_CORE_RUNS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -50,5 +51,11 @@ int runs_note(struct store *s, int64_t run_id, const char *text, struct rl_err *
 int runs_check_deletable(struct store *s, const int64_t *ids, int n,
 			 struct rl_err *err);
 int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err);
+
+/* A step's status as people read it, into BUF: "retrying in 4s" while a
+ * retrying step waits LEFT_MS more for its next attempt (retry_delay;
+ * the seconds rounded up, "retrying in 2m05s", "retrying in 1h30m"), else
+ * STATUS as it is.  The run board, `show` and the browser all say it so. */
+void runs_step_status(const char *status, int64_t left_ms, char *buf, size_t size);
 
 #endif

@@ -24,6 +24,7 @@
 #include "tui/run_facts.h"
 #include "tui/widget_table.h"
 #include "core/placement.h"
+#include "core/runs.h"
 #include "util/num.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -272,7 +273,11 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 			buf_printf(&note, "from step run %lld", (long long)st->cached_from);
 		else if (st->error)
 			buf_puts(&note, st->error);
-		char *cells[] = { st->name, st->status, att, dur, note.data ? note.data : "" };
+		/* "retrying in 4s" (the run's heartbeat reloads the view) */
+		char status[48];
+		runs_step_status(st->status, st->retry_at_ms - time_now_ms(), status,
+				 sizeof status);
+		char *cells[] = { st->name, status, att, dur, note.data ? note.data : "" };
 		table_push(&rv->tb, cells, tui_status_pair(st->status));
 		rv->names[rv->nnames++] = strdup(st->name);
 		buf_free(&note);

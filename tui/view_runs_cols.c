@@ -113,7 +113,7 @@ static int value_width(const struct runs_view *rv, const struct rcol *c,
 		       const struct store_field *f, int nf, const struct store_recent *sum)
 {
 	static const int fixed_w[COLS_FIXED] = {
-		[COLS_STATUS] = 11, [COLS_STARTED] = 16, [COLS_DURATION] = 8,
+		[COLS_STATUS] = 11, [COLS_STARTED] = 16, [COLS_DURATION] = 8, [COLS_GIT] = 8,
 	};
 	char a[32], b[32];
 	const struct store_field *x = field_of(f, nf, c->name);
@@ -439,6 +439,7 @@ static char *fixed_cell(const struct store_run *r, int fixed, int *attr)
 		for (int k = 0; k < r->ntags; k++)
 			buf_printf(&b, "%s%s", k ? "," : "", r->tags[k]);
 		return buf_steal(&b);
+	case COLS_GIT: columns_git_text(r, buf, sizeof buf); return strdup(buf);
 	default: return strdup(""); /* sweep: filled with the row */
 	}
 }
