@@ -72,7 +72,7 @@ check "ls --csv s.m" "$(csvget s.m)" "$M"
 check "ls --csv s.loss" "$(csvget s.loss)" "$X"
 check "ls --csv s.auc" "$(csvget s.auc)" "$AUC"
 check "ls --csv params.p" "$(csvget params.p)" 0.1
-expect_contains "$(printf '%s' "$OUT" | head -1)" "ID,NAME,PIPELINE,STATUS,STARTED,DURATION,TAGS,params.p,s.auc,s.loss,s.m" "ls --csv header"
+expect_contains "$(printf '%s' "$OUT" | head -1)" "ID,NAME,PIPELINE,STATUS,STARTED,DURATION,TAGS,GIT,params.p,s.auc,s.loss,s.m" "ls --csv header"
 
 # what a person reads: KEY = VALUE is the value itself
 expect_exit 0 rl show last
