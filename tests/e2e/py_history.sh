@@ -17,7 +17,7 @@ expect_exit 0 rl run p.json -p lr=0.01
 
 py() { python3 -c "import runlens, json; $1"; }
 expect_eq 5 "$(py 'print(len(runlens.history("nb", dataframe=False)))')" "every run"
-expect_eq '["id", "name", "pipeline", "status", "started", "duration", "tags", "sweep", "params.lr", "params.seed", "evaluate.accuracy"]' \
+expect_eq '["id", "name", "pipeline", "status", "started", "duration", "tags", "sweep", "git", "params.lr", "params.seed", "evaluate.accuracy"]' \
 	"$(py 'print(json.dumps(list(runlens.history("nb", dataframe=False)[0])))')" "the columns of ls --csv"
 expect_eq '[{"name": "s1-2", "params.lr": 0.30000000000000004, "evaluate.accuracy": 0.8}]' \
 	"$(py 'print(json.dumps(runlens.history("nb", where="params.seed=8 and params.lr<0.4", columns=["name", "params.lr", "evaluate.*"], dataframe=False)))')" \
