@@ -331,9 +331,9 @@ static int try_cache_hashing(struct run *r, struct rstep *s, struct rl_err *err)
 		goto cleanup;
 	char *parts_json = json_print(d.parts, 0);
 	int set = run_tx(r, err) < 0 ||
-				  store_step_run_set_cache(r->store, s->step_run_id, d.key, parts_json,
-							   d.action == DECIDE_RUN ? 0 : d.hit, err) < 0 ||
-				  store_step_run_set_decision(r->store, s->step_run_id, d.why, err) < 0
+				  store_step_run_set_decided(r->store, s->step_run_id, d.key, parts_json,
+							     d.action == DECIDE_RUN ? 0 : d.hit, d.why,
+							     err) < 0
 			  ? -1
 			  : 0;
 	free(parts_json);

@@ -88,6 +88,22 @@ int store_step_run_set_cache(struct store *s, int64_t id, const char *cache_key,
 	return store_run_stmt(s, st, "cannot record the cache key", err);
 }
 
+int store_step_run_set_decided(struct store *s, int64_t id, const char *cache_key,
+			       const char *parts_json, int64_t cached_from, const char *why,
+			       struct rl_err *err)
+{
+	static const char sql[] =
+		"UPDATE step_runs SET cache_key = ?2, cached_from = ?3, cache_parts = ?4, "
+		"decision = ?5 WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, id) || bind_text(st, 2, cache_key) ||
+	    bind_id(st, 3, cached_from) || bind_text(st, 4, parts_json) || bind_text(st, 5, why))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the cache key", err);
+	return store_run_stmt(s, st, "cannot record the cache key", err);
+}
+
 static int tag_rows(struct store *s, int64_t id, const char *tags_json, struct rl_err *err)
 {
 	static const char sql[] =

@@ -376,6 +376,11 @@ int store_step_run_update(struct store *s, int64_t id, const char *status,
 int store_step_run_set_cache(struct store *s, int64_t id,
 			     const char *cache_key, const char *parts_json,
 			     int64_t cached_from, struct rl_err *err);
+/* Both of the above and the decision (store_step_run_set_decision) in
+ * one statement: what deciding a step records. */
+int store_step_run_set_decided(struct store *s, int64_t id, const char *cache_key,
+			       const char *parts_json, int64_t cached_from, const char *why,
+			       struct rl_err *err);
 /* What a step run was given: the params it received (a JSON object), its
  * own tags (a JSON array) and what of its context differs from the run's
  * (a JSON object); each may be NULL.  Its tags also go to step_tags, for
