@@ -120,6 +120,29 @@ static int tag_rows(struct store *s, int64_t id, const char *tags_json, struct r
 	return store_run_stmt(s, st, "cannot record the step's tags", err);
 }
 
+int store_step_run_create_given(struct store *s, int64_t run_id, const char *name,
+				int position, int max_attempts, const char *config_json,
+				const char *params_json, const char *tags_json,
+				const char *context_json, int64_t *id, struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO step_runs (run_id, name, status, position, max_attempts, "
+		"config_json, params_json, tags_json, context_json) "
+		"VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id) || bind_text(st, 2, name) ||
+	    sqlite3_bind_int(st, 3, position) || sqlite3_bind_int(st, 4, max_attempts) ||
+	    bind_text(st, 5, config_json) || bind_text(st, 6, params_json) ||
+	    bind_text(st, 7, tags_json) || bind_text(st, 8, context_json))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the step", err);
+	if (store_run_stmt(s, st, "cannot record the step", err) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return tag_rows(s, *id, tags_json, err);
+}
+
 int store_step_run_set_given(struct store *s, int64_t id, const char *params_json,
 			     const char *tags_json, const char *context_json,
 			     struct rl_err *err)

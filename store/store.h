@@ -388,6 +388,12 @@ int store_step_run_set_decided(struct store *s, int64_t id, const char *cache_ke
 int store_step_run_set_given(struct store *s, int64_t id, const char *params_json,
 			     const char *tags_json, const char *context_json,
 			     struct rl_err *err);
+/* store_step_run_create and store_step_run_set_given in one INSERT: a
+ * pending step run with what it is given. */
+int store_step_run_create_given(struct store *s, int64_t run_id, const char *name,
+				int position, int max_attempts, const char *config_json,
+				const char *params_json, const char *tags_json,
+				const char *context_json, int64_t *id, struct rl_err *err);
 /* The state writes of a step run's successful attempt (a JSON object). */
 int store_step_run_set_state_writes(struct store *s, int64_t id, const char *json,
 				    struct rl_err *err);
