@@ -343,9 +343,12 @@ static int write_context(struct run *r, struct rstep *s, const char *path, int f
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
+	/* in a step folder made just now nobody reads context.json before
+	 * the step starts: written in place, no temporary name and rename */
 	if (!fresh)
 		unlink(path);
-	if (fs_write_file(path, json, strlen(json), 0444, err) < 0)
+	if ((fresh ? fs_write_new(path, json, strlen(json), 0444, err)
+		   : fs_write_file(path, json, strlen(json), 0444, err)) < 0)
 		goto cleanup;
 	*json_out = json;
 	json = NULL;
