@@ -244,6 +244,8 @@ static int local_wait(struct executor *ex, int timeout_ms, int wake_fd,
 			if (fds[k] >= 0)
 				ex->fds[n++] = (struct pollfd){ .fd = fds[k], .events = POLLIN };
 	}
+	if (timeout_ms != 0)
+		watchdog_flush(ex->wd_fd); /* the ends of the jobs reaped */
 	if (poll(ex->fds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
 		return rl_err_set(err, RL_E_IO, "poll: %s", strerror(errno));
 	for (int i = 0; i < ex->njobs; i++)
