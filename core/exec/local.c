@@ -42,6 +42,7 @@ struct executor {
 	int njobs, cap;
 	struct pollfd *fds;
 	int nfds_cap;
+	char children[64]; /* /proc/PID/task/PID/children of the runner */
 };
 
 static int sigchld_fd = -1;
@@ -88,6 +89,8 @@ static int local_open(struct executor **out, struct rl_err *err)
 	 * killed runner */
 	ex->wd_fd = watchdog_start(WATCHDOG_GRACE_MS, &ex->wd_pid, NULL);
 	become_subreaper();
+	snprintf(ex->children, sizeof ex->children, "/proc/%d/task/%d/children", (int)getpid(),
+		 (int)getpid());
 	*out = ex;
 	return 0;
 }
@@ -285,12 +288,10 @@ static int has_marker(pid_t pid, const char *marker)
  * leave in turn, until there is nothing.  Needs /proc/PID/task/PID/children. */
 static void stop_escapees(struct executor *ex, const struct local_job *j)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
 	for (int round = 0; round < 8; round++) {
 		pid_t killed[64];
 		int nk = 0;
-		FILE *f = fopen(path, "re");
+		FILE *f = fopen(ex->children, "re");
 		if (!f)
 			return;
 		long pid;
