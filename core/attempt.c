@@ -336,6 +336,10 @@ static int write_context(struct run *r, struct rstep *s, const char *path, int f
 		.checkpoint_exists = !fresh && count_entries(s->ckpt_dir) > 0,
 		.environment = r->environment,
 	};
+	/* the parts every step's context shares, printed once a run */
+	if (!r->ctx_shared_ready && context_shared_print(&a, &r->ctx_shared) == 0)
+		r->ctx_shared_ready = 1;
+	a.shared = r->ctx_shared_ready ? &r->ctx_shared : NULL;
 	cJSON *doc = context_build(&a);
 	json = doc ? json_print(doc, 1) : NULL;
 	cJSON_Delete(doc);
