@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/runs.h"
 #include "util/buf.h"
 #include "util/text.h"
 #include "util/timeutil.h"
@@ -17,6 +18,7 @@ struct board_row {
 	int attempt, max_attempts;
 	char *detail;
 	int64_t started, ended; /* monotonic ms; 0 = not yet */
+	int64_t retry_at;	/* retrying: monotonic ms of the next attempt */
 };
 
 struct board {
@@ -117,7 +119,9 @@ static void plain_line(struct board *b, const struct board_row *r,
 	char el[32];
 	fmt_elapsed(r, now, el, sizeof el);
 	struct buf line = BUF_INIT;
-	buf_printf(&line, "%-*s %s", b->name_w, r->name, r->status);
+	char st[48];
+	runs_step_status(r->status, r->retry_at - now, st, sizeof st);
+	buf_printf(&line, "%-*s %s", b->name_w, r->name, st);
 	if (!strcmp(r->status, "running") && r->max_attempts > 1)
 		buf_printf(&line, " (attempt %d/%d)", r->attempt,
 			   r->max_attempts);
@@ -131,12 +135,13 @@ static void plain_line(struct board *b, const struct board_row *r,
 }
 
 void board_step(struct board *b, int i, const char *status, int attempt,
-		int max_attempts, const char *detail, int64_t now_ms)
+		int max_attempts, const char *detail, int64_t retry_at, int64_t now_ms)
 {
 	if (!b || i < 0 || i >= b->n)
 		return;
 	struct board_row *r = &b->rows[i];
 	r->status = intern(status);
+	r->retry_at = retry_at;
 	r->attempt = attempt;
 	r->max_attempts = max_attempts;
 	free(r->detail);
@@ -188,6 +193,14 @@ static void draw(struct board *b, int64_t now)
 	/* all steps when they fit; else the ones that are not done or pending */
 	int all = b->n + 1 <= budget;
 	int hidden = 0;
+	/* the status column fits "retrying in 2m05s" when a row says so */
+	int status_w = 11;
+	for (int i = 0; i < b->n; i++) {
+		char st[48];
+		runs_step_status(b->rows[i].status, b->rows[i].retry_at - now, st, sizeof st);
+		if ((int)strlen(st) > status_w)
+			status_w = (int)strlen(st);
+	}
 	for (int i = 0; i < b->n; i++) {
 		struct board_row *r = &b->rows[i];
 		if (!all && !shown_row(r)) {
@@ -204,9 +217,11 @@ static void draw(struct board *b, int64_t now)
 		if (r->max_attempts > 1 && r->attempt > 0)
 			snprintf(att, sizeof att, "attempt %d/%d", r->attempt,
 				 r->max_attempts);
-		buf_printf(&out, "\033[2K  %s%s %-11s%s %-*.*s %8s  %-13s%s\n",
+		char st[48];
+		runs_step_status(r->status, r->retry_at - now, st, sizeof st);
+		buf_printf(&out, "\033[2K  %s%s %-*s%s %-*.*s %8s  %-13s%s\n",
 			   b->o.color ? color_of(r->status) : "",
-			   glyph_of(r->status), r->status,
+			   glyph_of(r->status), status_w, st,
 			   b->o.color ? "\033[0m" : "", b->name_w, b->name_w,
 			   r->name, e, att, r->detail ? r->detail : "");
 		lines++;

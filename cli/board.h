@@ -25,8 +25,11 @@ struct board *board_new(const struct board_opts *o, const char *title,
 			char *const *names, int n);
 /* A step changed state.  DETAIL may be NULL ("exit code 1", …).
  * NOW_MS is a monotonic clock reading. */
+/* RETRY_AT: a retrying step's next attempt (monotonic ms; 0: at once),
+ * shown as "retrying in 4s". */
 void board_step(struct board *b, int i, const char *status, int attempt,
-		int max_attempts, const char *detail, int64_t now_ms);
+		int max_attempts, const char *detail, int64_t retry_at,
+		int64_t now_ms);
 /* Redraw a live board if due (at most every 100 ms) or FORCE. */
 void board_tick(struct board *b, int64_t now_ms, int force);
 /* Final redraw, then release.  Accepts NULL; clears *b. */

@@ -89,6 +89,8 @@ enum cli_opt_id {
 	OPT_MD,
 	OPT_FAIL_WORSE,
 	OPT_METRIC,
+	/* issue 19: the everyday commands */
+	OPT_HEADLINE,
 };
 
 enum cli_row_flags {
@@ -205,8 +207,16 @@ int cli_open_step(struct cli *c, const char *ref, const char *step,
  * terminal, then the outcome (a line, or JSON with JSON).  Returns 0 when
  * the run completed, 1 when not, -1 when it could not start. */
 struct runner_opts;
-int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
+/* HEADLINE: after a completed run, its metrics with their change from the
+ * baseline (cli_headline): CLI_HEADLINE_AUTO when c->out is a terminal,
+ * CLI_HEADLINE_ON (--headline) always, CLI_HEADLINE_OFF (--quiet) never;
+ * never with JSON. */
+enum { CLI_HEADLINE_OFF = -1, CLI_HEADLINE_AUTO = 0, CLI_HEADLINE_ON = 1 };
+int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json, int headline,
 		     struct rl_err *err);
+/* Print run RUN_ID's metrics with their change from its baseline (▲/▼,
+ * %, better/worse: compare_new), or alone when it has none (cli/headline.c). */
+int cli_headline(struct cli *c, int64_t run_id, struct rl_err *err);
 
 /* The run board (cli/cmd_run.c) as the runner's observer: *ob is filled
  * to draw on OUT (live on a terminal, plain lines elsewhere).  Release it
@@ -240,6 +250,7 @@ int cmd_stack(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_stack_register(struct cli *c, int argc, char **argv,
 		       struct rl_err *err);
 int cmd_stack_ls(struct cli *c, int argc, char **argv, struct rl_err *err);
+int cmd_stack_rm(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_secret_set(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_secret_ls(struct cli *c, int argc, char **argv, struct rl_err *err);
 int cmd_secret_rm(struct cli *c, int argc, char **argv, struct rl_err *err);

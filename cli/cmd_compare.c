@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli/cli.h"
+#include "core/columns.h"
 #include "core/compare.h"
 #include "cli/output.h"
 #include "core/session.h"
@@ -173,6 +174,21 @@ static void render_metrics(const struct compare_pair *p, int all, struct table *
 	}
 }
 
+/* "git  3f2a9c1*  vs  08d1e5b" (columns_git_text: "*" dirty; "-" outside
+ * git; "same commit" when they are), when either run recorded one. */
+static void print_git(FILE *o, const struct store_run *a, const struct store_run *b)
+{
+	char ga[16], gb[16];
+	columns_git_text(a, ga, sizeof ga);
+	columns_git_text(b, gb, sizeof gb);
+	if (!*ga && !*gb)
+		return;
+	if (a->git_commit && b->git_commit && !strcmp(a->git_commit, b->git_commit))
+		out_linef(o, "git  %s  vs  %s  (the same commit)", ga, gb);
+	else
+		out_linef(o, "git  %s  vs  %s", *ga ? ga : "-", *gb ? gb : "-");
+}
+
 /* RUN against one OTHER: two tables on the terminal, or the comparison's
  * JSON object added to JOUT, or rows of CSV. */
 static void compare_one(struct cli *c, const struct compare *cmp, const struct compare_pair *p,
@@ -183,6 +199,7 @@ static void compare_one(struct cli *c, const struct compare *cmp, const struct c
 	cJSON *other = cJSON_AddObjectToObject(one, "other");
 	cJSON_AddNumberToObject(other, "id", (double)b->id);
 	cJSON_AddStringToObject(other, "name", b->name);
+	out_json_git(other, b);
 	struct table *pt = table_new(3, "PARAM", "THIS", "OTHER");
 	render_params(p, all, pt, cJSON_AddArrayToObject(one, "params"));
 	if (csv)
@@ -198,6 +215,7 @@ static void compare_one(struct cli *c, const struct compare *cmp, const struct c
 			int color = out_use_color(c->out);
 			out_linef(c->out, "run %lld %s  vs  run %lld %s", (long long)a->id, a->name,
 				  (long long)b->id, b->name);
+			print_git(c->out, a, b);
 			fprintf(c->out, "\n");
 			if (table_rows(pt))
 				table_print(pt, c->out, color);
@@ -366,6 +384,7 @@ static void print_all(struct cli *c, const struct compare *cmp, int all, int jso
 		cJSON *r = cJSON_AddObjectToObject(doc, "run");
 		cJSON_AddNumberToObject(r, "id", (double)cmp->run.run.id);
 		cJSON_AddStringToObject(r, "name", cmp->run.run.name);
+		out_json_git(r, &cmp->run.run);
 		arr = cJSON_AddArrayToObject(doc, "comparisons");
 	}
 	if (csv)

@@ -156,17 +156,10 @@ int cmd_tag(struct cli *c, int argc, char **argv, struct rl_err *err)
 	if (argc - optind < 2)
 		return rl_err_set(err, RL_E_USAGE, "tag: expected RUN TAG...");
 	for (int i = optind + 1; i < argc; i++)
-		if (!*argv[i] || strpbrk(argv[i], ", \t\n"))
-			return rl_err_set(err, RL_E_INPUT,
-					  "tag: '%s' is not a tag (no spaces or commas)", argv[i]);
-	if (open_run(c, argv[optind], &s, &r, err) < 0 || store_begin(s, err) < 0)
-		goto cleanup;
-	for (int i = optind + 1; i < argc; i++)
-		if (store_run_add_tag(s, r.id, argv[i], err) < 0) {
-			store_rollback(s);
-			goto cleanup;
-		}
-	if (store_commit(s, err) < 0)
+		if (runs_tag_check(argv[i], err) < 0)
+			return -1;
+	if (open_run(c, argv[optind], &s, &r, err) < 0 ||
+	    runs_tag(s, r.id, argv + optind + 1, argc - optind - 1, err) < 0)
 		goto cleanup;
 	out_linef(c->out, "run %lld tagged: %d tag%s", (long long)r.id, argc - optind - 1,
 		  argc - optind - 1 == 1 ? "" : "s");
@@ -182,26 +175,15 @@ int cmd_untag(struct cli *c, int argc, char **argv, struct rl_err *err)
 	struct store *s = NULL;
 	struct store_run r = { 0 };
 	struct buf absent = BUF_INIT;
-	int rc = -1, removed = 0, nabsent = 0;
+	int rc = -1, removed = 0;
 	if (store_opt(c, argc, argv, err) < 0)
 		return -1;
 	if (argc - optind < 2)
 		return rl_err_set(err, RL_E_USAGE, "untag: expected RUN TAG...");
-	if (open_run(c, argv[optind], &s, &r, err) < 0 || store_begin(s, err) < 0)
+	if (open_run(c, argv[optind], &s, &r, err) < 0 ||
+	    runs_untag(s, r.id, argv + optind + 1, argc - optind - 1, &removed, &absent, err) < 0)
 		goto cleanup;
-	for (int i = optind + 1; i < argc; i++) {
-		int had = 0;
-		if (store_run_remove_tag(s, r.id, argv[i], &had, err) < 0) {
-			store_rollback(s);
-			goto cleanup;
-		}
-		removed += had;
-		if (!had)
-			buf_printf(&absent, "%s'%s'", nabsent++ ? ", " : "", argv[i]);
-	}
-	if (store_commit(s, err) < 0)
-		goto cleanup;
-	if (nabsent)
+	if (absent.len)
 		out_linef(c->out, "run %lld untagged: %d tag%s removed (it had no tag %s)",
 			  (long long)r.id, removed, removed == 1 ? "" : "s", absent.data);
 	else
@@ -228,7 +210,7 @@ int cmd_note(struct cli *c, int argc, char **argv, struct rl_err *err)
 	for (int i = optind + 1; i < argc; i++)
 		buf_printf(&text, "%s%s", i > optind + 1 ? " " : "", argv[i]);
 	if (open_run(c, argv[optind], &s, &r, err) == 0 &&
-	    store_run_add_note(s, r.id, text.data, time_now_ms(), err) == 0) {
+	    runs_note(s, r.id, text.data, err) == 0) {
 		fprintf(c->out, "note added to run %lld\n", (long long)r.id);
 		rc = 0;
 	}

@@ -126,7 +126,8 @@ static int take_runs(struct store_run **all, int *nall, struct store_run *rows, 
 		store_runs_free(rows, n);
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	}
-	memcpy(grown + *nall, rows, (size_t)n * sizeof *rows);
+	if (n) /* no rows: ROWS is NULL, which memcpy may not be given */
+		memcpy(grown + *nall, rows, (size_t)n * sizeof *rows);
 	*all = grown;
 	*nall += n;
 	free(rows);
@@ -583,6 +584,7 @@ static cJSON *run_json(const struct columns_table *t, int r, char **cols, int nc
 	cJSON *o = cJSON_CreateObject();
 	out_json_run_head(o, row->run);
 	out_json_tags(o, row->run->tags, row->run->ntags);
+	out_json_git(o, row->run);
 	if (row->sweep_id) {
 		cJSON *w = cJSON_AddObjectToObject(o, "sweep");
 		cJSON_AddNumberToObject(w, "id", (double)row->sweep_id);

@@ -62,6 +62,7 @@ struct rerun_args {
 	struct runner_opts o;
 	struct cli_strv overrides, force, tags; /* not owned: argv's */
 	int dry_run, json;
+	int headline; /* CLI_HEADLINE_* */
 };
 
 static int parse_rerun(struct cli *c, int argc, char **argv, struct rerun_args *a,
@@ -103,6 +104,12 @@ static int parse_rerun(struct cli *c, int argc, char **argv, struct rerun_args *
 			break;
 		case OPT_CSV:
 			a->json = CLI_PLAN_CSV;
+			break;
+		case 'q':
+			a->headline = CLI_HEADLINE_OFF;
+			break;
+		case OPT_HEADLINE:
+			a->headline = CLI_HEADLINE_ON;
 			break;
 		default:
 			bad = -1;
@@ -153,7 +160,8 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 	o->force = a.force.v;
 	o->nforce = a.force.n;
 	o->store_flag = c->store_flag;
-	rc = a.dry_run ? cli_print_plan(c, o, a.json, err) : cli_run_pipeline(c, o, a.json, err);
+	rc = a.dry_run ? cli_print_plan(c, o, a.json, err)
+		       : cli_run_pipeline(c, o, a.json, a.headline, err);
 cleanup:
 	rerun_free(&hold);
 	cli_strv_free(&a.overrides);

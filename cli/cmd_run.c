@@ -46,7 +46,7 @@ static void on_event(void *ctx, const struct runner_event *ev)
 	}
 	case RUNNER_EV_STEP:
 		board_step(v->board, ev->step, ev->status, ev->attempt,
-			   ev->max_attempts, ev->detail, ev->now_ms);
+			   ev->max_attempts, ev->detail, ev->retry_at, ev->now_ms);
 		break;
 	case RUNNER_EV_TICK:
 		board_tick(v->board, ev->now_ms, 0);
@@ -85,7 +85,7 @@ void cli_board_free(struct cli_board **pb)
 	*pb = NULL;
 }
 
-int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
+int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json, int headline,
 		     struct rl_err *err)
 {
 	struct runner_result res = { 0 };
@@ -137,6 +137,14 @@ int cli_run_pipeline(struct cli *c, struct runner_opts *o, int json,
 		fprintf(c->out, "\n");
 		if (!ok)
 			fprintf(c->out, "see: runlens show %lld\n", (long long)res.run_id);
+		/* a headline that cannot be read says so; the run's outcome stands */
+		struct rl_err herr = RL_ERR_INIT;
+		if (ok && (headline == CLI_HEADLINE_ON ||
+			   (headline == CLI_HEADLINE_AUTO && isatty(fileno(c->out)))) &&
+		    cli_headline(c, res.run_id, &herr) < 0)
+			out_linef(stderr, "runlens: warning: no metrics headline: %s",
+				  rl_err_msg(&herr));
+		rl_err_clear(&herr);
 	}
 	runner_result_clear(&res);
 	return ok ? 0 : 1;
@@ -175,7 +183,7 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 	struct cli_strv params = { 0 }, tags = { 0 };
 	struct sweep_grid *grid = NULL;
 	const char *sweep = NULL;
-	int json = 0, dry_run = 0, parallel = 1, rc = -1, ch;
+	int json = 0, dry_run = 0, parallel = 1, headline = CLI_HEADLINE_AUTO, rc = -1, ch;
 	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		int bad = 0;
 		switch (ch) {
@@ -211,6 +219,12 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 			break;
 		case OPT_DRY_RUN:
 			dry_run = 1;
+			break;
+		case 'q':
+			headline = CLI_HEADLINE_OFF;
+			break;
+		case OPT_HEADLINE:
+			headline = CLI_HEADLINE_ON;
 			break;
 		case OPT_SWEEP:
 			sweep = optarg;
@@ -258,7 +272,8 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 	}
 	o.params = grid->fixed; /* "a\\,b" unescaped, "1..1" as 1 */
 	o.nparams = grid->nfixed;
-	rc = dry_run ? cli_print_plan(c, &o, json, err) : cli_run_pipeline(c, &o, json, err);
+	rc = dry_run ? cli_print_plan(c, &o, json, err)
+		     : cli_run_pipeline(c, &o, json, headline, err);
 cleanup:
 	sweep_grid_free(&grid);
 	cli_strv_free(&params);

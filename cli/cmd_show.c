@@ -11,6 +11,7 @@
 #include "cli/show_given.h"
 #include "cli/show_jobs.h"
 #include "core/baseline.h"
+#include "core/runs.h"
 #include "core/session.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -42,15 +43,18 @@ static int parse_show(struct cli *c, int argc, char **argv, int *json,
 	return 0;
 }
 
-/* Print "  status    STATUS" (coloured when COLOR). */
-static void print_status(FILE *o, const char *status, int color)
+/* Print "  status    TEXT" (coloured as STATUS when COLOR; TEXT NULL:
+ * STATUS). */
+static void print_status(FILE *o, const char *status, const char *text, int color)
 {
+	if (!text)
+		text = status;
 	if (!color) {
-		out_field(o, "status", status);
+		out_field(o, "status", text);
 		return;
 	}
 	fprintf(o, "  status    \033[%sm", out_status_color(status));
-	out_text(o, status);
+	out_text(o, text);
 	fprintf(o, "\033[0m\n");
 }
 
@@ -124,6 +128,16 @@ static void show_clear(struct show *sh)
 	store_run_clear(&sh->base);
 }
 
+/* "retry_at": when a retrying step's next attempt starts (retry_delay),
+ * else null. */
+static void json_retry_at(cJSON *o, const struct store_step_run *st)
+{
+	if (!strcmp(st->status, "retrying") && st->retry_at_ms)
+		out_json_time(o, "retry_at", st->retry_at_ms);
+	else
+		cJSON_AddNullToObject(o, "retry_at");
+}
+
 static struct table *steps_table(const struct show *sh)
 {
 	struct table *t = table_new(5, "STEP", "STATUS", "ATTEMPTS", "DURATION", "NOTE");
@@ -144,7 +158,9 @@ static struct table *steps_table(const struct show *sh)
 			buf_printf(&note, "retried (%s)", st->error);
 		else if (st->error)
 			buf_puts(&note, st->error);
-		table_add_row(t, st->name, st->status, att, dur, note.data ? note.data : "");
+		char status[48];
+		runs_step_status(st->status, st->retry_at_ms - time_now_ms(), status, sizeof status);
+		table_add_row(t, st->name, status, att, dur, note.data ? note.data : "");
 		table_set_color(t, 1, out_status_color(st->status));
 	}
 	buf_free(&note);
@@ -165,6 +181,7 @@ static void show_json(struct cli *c, const struct show *sh)
 		cJSON_AddStringToObject(o, "name", st->name);
 		cJSON_AddStringToObject(o, "status", st->status);
 		cJSON_AddNumberToObject(o, "attempts", st->attempts);
+		json_retry_at(o, st);
 		out_json_duration(o, st->started_ms, st->ended_ms);
 		out_json_id(o, "cached_from", st->cached_from);
 		out_json_str(o, "error", st->error);
@@ -172,6 +189,7 @@ static void show_json(struct cli *c, const struct show *sh)
 		cJSON_AddItemToArray(sa, o);
 	}
 	show_jobs_json(sa, sh->jobs, sh->njobs);
+	out_json_git(doc, r);
 	cJSON_AddItemToObject(doc, "context", show_given_json(r->context_json));
 	out_json_metrics(doc, "metrics", sh->ms, sh->nm);
 	if (sh->base_id) {
@@ -206,8 +224,11 @@ static void show_header(FILE *o, const struct show *sh, int color)
 	out_duration(r->started_ms, r->ended_ms, dur, sizeof dur);
 	out_linef(o, "run %lld  %s", (long long)r->id, r->name);
 	out_field(o, "pipeline", r->pipeline);
-	print_status(o, r->status, color);
+	print_status(o, r->status, NULL, color);
 	out_linef(o, "  started   %s (took %s)", when, dur);
+	if (r->git_commit)
+		out_linef(o, "  git       %s%s", r->git_commit,
+			  r->git_dirty == 1 ? " (dirty: tracked files had changes)" : "");
 	if (r->ntags) {
 		struct buf tags = BUF_INIT;
 		for (int i = 0; i < r->ntags; i++)
@@ -399,6 +420,7 @@ static void step_json(struct cli *c, struct store *s, const struct step_view *v)
 	cJSON_AddNumberToObject(doc, "run_id", (double)v->run_id);
 	cJSON_AddNumberToObject(doc, "step_run_id", (double)st->id);
 	cJSON_AddStringToObject(doc, "status", st->status);
+	json_retry_at(doc, st);
 	out_json_time(doc, "started_at", st->started_ms);
 	out_json_time(doc, "ended_at", st->ended_ms);
 	out_json_duration(doc, st->started_ms, st->ended_ms);
@@ -543,7 +565,9 @@ static void step_text(struct cli *c, struct store *s, const struct step_view *v)
 	out_duration(st->started_ms, st->ended_ms, dur, sizeof dur);
 	out_linef(o, "step %s  (run %lld, step run %lld)", st->name, (long long)v->run_id,
 		  (long long)st->id);
-	print_status(o, st->status, color);
+	char status[48];
+	runs_step_status(st->status, st->retry_at_ms - time_now_ms(), status, sizeof status);
+	print_status(o, st->status, status, color);
 	out_field(o, "duration", st->started_ms ? dur : "-");
 	if (st->error)
 		out_field(o, "error", st->error);

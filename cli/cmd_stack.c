@@ -1,4 +1,4 @@
-/* cli/cmd_stack.c — `runlens stack register` and `runlens stack ls`. */
+/* cli/cmd_stack.c — `runlens stack register`, `stack ls` and `stack rm`. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -88,6 +88,7 @@ static char *settings_text(const cJSON *set)
 int cmd_stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	const char *art = NULL, *orch = "local";
+	int force = 0;
 	cJSON *comps = cJSON_CreateObject(), *set = cJSON_CreateObject();
 	struct store *s = NULL;
 	char *abs = NULL, *comps_json = NULL, *set_json = NULL;
@@ -100,6 +101,8 @@ int cmd_stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
 			continue;
 		if (ch == OPT_ARTIFACT_STORE)
 			art = optarg;
+		else if (ch == OPT_FORCE)
+			force = 1;
 		else if (ch == OPT_ORCHESTRATOR)
 			orch = optarg;
 		else if (ch != OPT_COMPONENT || add_component(comps, optarg, err) < 0)
@@ -131,15 +134,32 @@ int cmd_stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
 	comps_json = cJSON_PrintUnformatted(comps);
 	set_json = cJSON_PrintUnformatted(set);
 	if (session_open(c->store_flag, SESSION_CREATE, &s, err) < 0 ||
-	    fs_mkdirs(abs, err) < 0 || store_begin(s, err) < 0)
+	    store_begin(s, err) < 0)
 		goto cleanup;
+	struct store_stack old = { 0 };
+	int exists = store_stack_get(s, name, &old, NULL) == 0;
+	store_stack_clear(&old);
+	if (exists && !force) {
+		store_rollback(s);
+		rl_err_set(err, RL_E_FAIL,
+			   "stack register: stack '%s' exists (--force replaces it, its "
+			   "settings and components with it)", name);
+		goto cleanup;
+	}
+	if (fs_mkdirs(abs, err) < 0) {
+		store_rollback(s);
+		goto cleanup;
+	}
+	/* the whole stack is what this command says: with --force, settings
+	 * and components left out are cleared, not kept from the old one */
 	if (store_stack_put(s, name, abs, orch, comps_json, err) < 0 ||
 	    store_stack_set_settings(s, name, set_json, err) < 0 || store_commit(s, err) < 0) {
 		store_rollback(s);
 		goto cleanup;
 	}
 	char *st = settings_text(set);
-	out_linef(c->out, "stack '%s': artifacts in %s, orchestrator %s%s%s%s", name, abs, orch,
+	out_linef(c->out, "stack '%s'%s: artifacts in %s, orchestrator %s%s%s%s", name,
+		  exists ? " replaced" : "", abs, orch,
 		  st && *st ? " (" : "", st ? st : "", st && *st ? ")" : "");
 	free(st);
 	rc = 0;
@@ -237,9 +257,63 @@ cleanup:
 	return rc;
 }
 
+int cmd_stack_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	int force = 0, ch, rc = -1;
+	struct store *s = NULL;
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
+		if (ch == OPT_FORCE)
+			force = 1;
+		else
+			return -1;
+	}
+	if (argc - optind != 1)
+		return rl_err_set(err, RL_E_USAGE, "stack rm: expected NAME");
+	const char *name = argv[optind];
+	if (session_open(c->store_flag, 0, &s, err) < 0 || store_begin(s, err) < 0)
+		goto cleanup;
+	int64_t runs = 0;
+	struct store_stack st = { 0 };
+	if (store_stack_get(s, name, &st, NULL) < 0) {
+		rl_err_set(err, RL_E_NOT_FOUND, "stack rm: no stack '%s'%s", name,
+			   strcmp(name, "default") == 0
+				   ? " registered (the built-in default cannot be removed)"
+				   : " (see 'runlens stack ls')");
+		store_rollback(s);
+		goto cleanup;
+	}
+	store_stack_clear(&st);
+	if (store_stack_runs(s, name, &runs, err) < 0) {
+		store_rollback(s);
+		goto cleanup;
+	}
+	if (runs && !force) {
+		store_rollback(s);
+		rl_err_set(err, RL_E_FAIL,
+			   "stack rm: stack '%s' is used by %lld run%s (--force removes it; "
+			   "the runs keep its name)", name, (long long)runs, runs == 1 ? "" : "s");
+		goto cleanup;
+	}
+	if (store_stack_rm(s, name, err) < 0 || store_commit(s, err) < 0) {
+		store_rollback(s);
+		goto cleanup;
+	}
+	if (runs)
+		out_linef(c->out, "stack '%s' removed (%lld run%s ran on it; they keep its "
+			  "name, their artifacts stay where they are)", name, (long long)runs,
+			  runs == 1 ? "" : "s");
+	else
+		out_linef(c->out, "stack '%s' removed", name);
+	rc = 0;
+cleanup:
+	store_close(&s);
+	return rc;
+}
+
 /* `runlens stack` with no subcommand it knows */
 int cmd_stack(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	return rl_err_set(err, RL_E_USAGE,
-			  "stack: expected 'stack register NAME --artifact-store PATH' or 'stack ls'");
+			  "stack: expected 'stack register NAME --artifact-store PATH', "
+			  "'stack ls' or 'stack rm NAME'");
 }

@@ -36,6 +36,8 @@ static const struct cli_command stack_subs[] = {
 		{ .name = "component", .id = OPT_COMPONENT, .arg = "KIND=NAME",
 		  .flags = CLI_MANY,
 		  .help = "an optional component (experiment_tracker=…)" },
+		{ .name = "force", .id = OPT_FORCE,
+		  .help = "replace a stack of that name (its settings and components too)" },
 		{ 0 } },
 	  .summary = "register a stack" },
 	{ "ls", cmd_stack_ls,
@@ -44,6 +46,13 @@ static const struct cli_command stack_subs[] = {
 		{ .name = "csv", .id = OPT_CSV, .help = "the stacks as CSV" },
 		{ 0 } },
 	  .summary = "list stacks" },
+	{ "rm", cmd_stack_rm,
+	  .args = (const struct cli_arg[]){ { "NAME", CLI_V_STACK, 0 }, { 0 } },
+	  .opts = (const struct cli_opt[]){
+		{ .name = "force", .id = OPT_FORCE,
+		  .help = "remove it even though runs used it (they keep its name)" },
+		{ 0 } },
+	  .summary = "remove a stack (refused while runs used it, unless --force)" },
 	{ 0 },
 };
 
@@ -107,6 +116,11 @@ const struct cli_command cli_commands[] = {
 		  .help = "print the outcome (or the plan) as JSON on stdout (progress on "
 			  "stderr)" },
 		{ .name = "csv", .id = OPT_CSV, .help = "the plan as CSV (with --dry-run)" },
+		{ .name = "quiet", .id = 'q',
+		  .help = "no metrics headline at the end" },
+		{ .name = "headline", .id = OPT_HEADLINE,
+		  .help = "the metrics headline (each metric, its change from the\n"
+			  "baseline) also when stdout is not a terminal" },
 		{ .name = "sweep", .id = OPT_SWEEP, .arg = "NAME",
 		  .help = "name the sweep of the runs (default: PIPELINE-sweep-TIME);\n"
 			  "also makes a sweep of one run" },
@@ -239,6 +253,11 @@ const struct cli_command cli_commands[] = {
 		  .help = "print the plan (what runs, what is cached or reused, why)" },
 		{ .name = "json", .id = OPT_JSON, .help = "the outcome (or the plan) as JSON" },
 		{ .name = "csv", .id = OPT_CSV, .help = "the plan as CSV (with --dry-run)" },
+		{ .name = "quiet", .id = 'q',
+		  .help = "no metrics headline at the end" },
+		{ .name = "headline", .id = OPT_HEADLINE,
+		  .help = "the metrics headline (each metric, its change from the\n"
+			  "baseline) also when stdout is not a terminal" },
 		{ 0 } },
 	  .summary = "run again from the recorded pipeline and params",
 	  .notes = "The new run keeps the tags of RUN, adds its own --tag ones and records\n"
@@ -378,7 +397,7 @@ const struct cli_command cli_commands[] = {
 	  .summary = "remove artifacts that no run references",
 	  .notes = "An artifact shared through the cache stays while any run uses it.\n" },
 	{ "stack", cmd_stack, .subs = stack_subs,
-	  .summary = "register and list stacks (where artifacts go, what runs steps)",
+	  .summary = "register, list and remove stacks (where artifacts go, what runs steps)",
 	  .notes = "A pipeline picks a stack with \"stack\", a run with --stack.\n" },
 	{ "secret", cmd_secret_get, .subs = secret_subs,
 	  .args = (const struct cli_arg[]){ { "NAME", CLI_V_TEXT, 0 },

@@ -336,6 +336,20 @@ void out_json_run_head(cJSON *o, const struct store_run *r)
 	out_json_duration(o, r->started_ms, r->ended_ms);
 }
 
+void out_json_git(cJSON *o, const struct store_run *r)
+{
+	if (!r->git_commit) {
+		cJSON_AddNullToObject(o, "git");
+		return;
+	}
+	cJSON *g = cJSON_AddObjectToObject(o, "git");
+	cJSON_AddStringToObject(g, "commit", r->git_commit);
+	if (r->git_dirty < 0)
+		cJSON_AddNullToObject(g, "dirty");
+	else
+		cJSON_AddBoolToObject(g, "dirty", r->git_dirty);
+}
+
 void out_json_tags(cJSON *o, char *const *tags, int n)
 {
 	cJSON *a = cJSON_AddArrayToObject(o, "tags");

@@ -59,6 +59,9 @@ struct store_run;
 void out_json_run_head(cJSON *o, const struct store_run *r);
 /* "tags": [TAGS…] */
 void out_json_tags(cJSON *o, char *const *tags, int n);
+/* "git": {"commit", "dirty"} of run R (dirty null when not known), or
+ * null when it ran outside a git work tree. */
+void out_json_git(cJSON *o, const struct store_run *r);
 /* KEY: {"STEP.KEY": value, …} of N metrics. */
 struct store_metric;
 void out_json_metrics(cJSON *o, const char *key, const struct store_metric *ms,

@@ -65,10 +65,7 @@ static void print_environment(FILE *o, const cJSON *env)
 		buf_printf(&b, "%srunlens %s", b.len ? ", " : "", str(env, "runlens_version"));
 	if (str(env, "python"))
 		buf_printf(&b, "%spython %s", b.len ? ", " : "", str(env, "python"));
-	const cJSON *git = get(env, "git");
-	if (str(git, "commit"))
-		buf_printf(&b, "%sgit %.12s%s", b.len ? ", " : "", str(git, "commit"),
-			   cJSON_IsTrue(get(git, "dirty")) ? " (dirty)" : "");
+	/* git: a line of its own in the head (runs.git_commit) */
 	if (b.len)
 		out_field(o, "env", b.data);
 	buf_free(&b);

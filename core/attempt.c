@@ -384,6 +384,14 @@ static int fail_attempt(struct run *r, struct rstep *s, const char *why, int exi
 	if (r->interrupting)
 		return run_set_state(r, s, RS_INTERRUPTED, "interrupted", NULL, err);
 	if (s->attempt < s->max_attempts) {
+		/* retry_delay: the next attempt waits (the scheduler keeps it
+		 * aside until then); the store says until when, for show and
+		 * the browser */
+		int64_t wait = (int64_t)(spec_retry_wait(s->sp, s->attempt) * 1000 + 0.5);
+		s->retry_at = wait > 0 ? time_mono_ms() + wait : 0;
+		if (wait > 0 && store_step_run_set_retry_at(r->store, s->step_run_id, now + wait,
+							     err) < 0)
+			return -1;
 		char *m = printed("attempt %d/%d failed: %s", s->attempt, s->max_attempts, why);
 		int rc = run_set_state(r, s, RS_RETRYING, m, NULL, err);
 		free(m);

@@ -14,7 +14,7 @@
 #include "util/names.h"
 
 const char *const columns_fixed_names[COLS_FIXED] = {
-	"id", "name", "pipeline", "status", "started", "duration", "tags", "sweep",
+	"id", "name", "pipeline", "status", "started", "duration", "tags", "sweep", "git",
 };
 
 enum columns_kind columns_kind_of(const char *name, int *fixed)
@@ -211,6 +211,7 @@ static int row_load(struct store *s, struct columns_row *row, const struct store
 		    struct rl_err *err)
 {
 	row->run = r;
+	columns_git_text(r, row->git, sizeof row->git);
 	if (store_run_metrics(s, r->id, &row->m, &row->nm, err) < 0)
 		return -1;
 	if (compare_index_build(&row->ix, row->m, row->nm) < 0)
@@ -357,7 +358,20 @@ static void fixed_cell(const struct columns_row *row, int fixed, struct columns_
 		v->kind = row->sweep_name ? COLV_TEXT : COLV_NONE;
 		v->text = row->sweep_name;
 		break;
+	case COLS_GIT:
+		v->kind = row->git[0] ? COLV_TEXT : COLV_NONE;
+		v->text = row->git;
+		break;
 	}
+}
+
+void columns_git_text(const struct store_run *r, char *buf, size_t size)
+{
+	if (!size)
+		return;
+	buf[0] = '\0';
+	if (r->git_commit && *r->git_commit)
+		snprintf(buf, size, "%.7s%s", r->git_commit, r->git_dirty == 1 ? "*" : "");
 }
 
 void columns_cell(const struct columns_table *t, int row, const char *name, struct columns_value *v)

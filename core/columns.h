@@ -7,7 +7,7 @@
  * result their own way.
  *
  * A column is named as --columns takes it: a fixed field ("id", "name",
- * "pipeline", "status", "started", "duration", "tags", "sweep"), a param
+ * "pipeline", "status", "started", "duration", "tags", "sweep", "git"), a param
  * ("params.lr") or a metric ("STEP.KEY": "evaluate.accuracy"). */
 #ifndef RUNLENS_CORE_COLUMNS_H
 #define RUNLENS_CORE_COLUMNS_H
@@ -29,6 +29,7 @@ enum columns_fixed {
 	COLS_DURATION,
 	COLS_TAGS,
 	COLS_SWEEP,
+	COLS_GIT, /* the git commit the run recorded, short; "*" when dirty */
 	COLS_FIXED,
 };
 
@@ -81,6 +82,7 @@ struct columns_row {
 	struct compare_index ix;
 	int64_t sweep_id; /* filled by columns_table_load_sweeps */
 	char *sweep_name;
+	char git[16];	  /* columns_git_text of the run */
 };
 
 struct columns_table {
@@ -120,6 +122,12 @@ struct columns_value {
 	const char *text;      /* TEXT (owned by the table or the run) */
 	const cJSON *json;     /* JSON, and a param of any kind */
 };
+
+/* The "git" cell of run R into BUF (at least 16 bytes): its commit's
+ * first 7 hex digits, with "*" when tracked files had changes
+ * ("3f2a9c1*"); "" when it ran outside a git work tree.  `ls`, `show`,
+ * `compare` and the browser all print a run's commit so. */
+void columns_git_text(const struct store_run *r, char *buf, size_t size);
 
 /* The cell of row ROW in column NAME. */
 void columns_cell(const struct columns_table *t, int row, const char *name, struct columns_value *v);

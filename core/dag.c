@@ -260,3 +260,16 @@ void spec_mark_downstream(const struct spec *s, int i, unsigned char *mark)
 			}
 	}
 }
+
+int spec_is_upstream(const struct spec *s, int a, int b)
+{
+	if (!s || a < 0 || b < 0 || a >= s->nsteps || b >= s->nsteps || a == b)
+		return 0;
+	unsigned char *mark = calloc((size_t)s->nsteps, 1);
+	if (!mark)
+		return 0;
+	spec_mark_downstream(s, a, mark);
+	int up = mark[b];
+	free(mark);
+	return up;
+}

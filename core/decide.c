@@ -87,12 +87,15 @@ static int same_key(const struct decide_in *in, const struct decision *d, char *
 					: NULL;
 		cJSON *diff = before ? cache_diff_ranked(d->parts, before) : NULL;
 		struct buf b = BUF_INIT;
+		/* a sibling of the --from step is not upstream of it: the
+		 * step does not need it */
+		const char *where = in->from_mark == 3 ? "not needed by" : "upstream of --from";
 		if (cJSON_GetArraySize(diff) > 0) {
-			buf_printf(&b, "upstream of --from %s, but ", in->from_step);
+			buf_printf(&b, "%s %s, but ", where, in->from_step);
 			say_changed(&b, diff);
 			buf_printf(&b, " since run %lld", (long long)in->reuse_run);
 		} else {
-			buf_printf(&b, "upstream of --from %s, but its key is not that of run %lld",
+			buf_printf(&b, "%s %s, but its key is not that of run %lld", where,
 				   in->from_step, (long long)in->reuse_run);
 		}
 		*why_not = buf_steal(&b);
@@ -118,9 +121,13 @@ static int try_reuse(const struct decide_in *in, struct decision *d, char **why_
 	d->action = DECIDE_REUSED;
 	d->hit = in->reuse_from;
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "reused by --from %s: upstream of it, unchanged since run %lld "
-		   "(step run %lld)",
-		   in->from_step, (long long)in->reuse_run, (long long)in->reuse_from);
+	if (in->from_mark == 3)
+		buf_printf(&b, "reused from run %lld (step run %lld): not needed by %s, unchanged",
+			   (long long)in->reuse_run, (long long)in->reuse_from, in->from_step);
+	else
+		buf_printf(&b, "reused by --from %s: upstream of it, unchanged since run %lld "
+			   "(step run %lld)",
+			   in->from_step, (long long)in->reuse_run, (long long)in->reuse_from);
 	d->why = buf_steal(&b);
 	return 1;
 }

@@ -44,7 +44,8 @@ struct decide_in {
 	int64_t reuse_from; /* --from: the earlier run's step run (0: none) */
 	int64_t reuse_run;  /* the earlier run */
 	const char *from_step; /* --from STEP, or NULL */
-	int from_mark;	       /* 1: this is the --from step; 2: downstream of it */
+	int from_mark;	       /* 1: this is the --from step; 2: downstream of it;
+				* 3: neither up- nor downstream (not needed by it) */
 	int force;	       /* --force STEP */
 	int no_cache;	       /* --no-cache */
 	struct hash_memo *memo; /* code files' hashes for the run, or NULL */

@@ -163,7 +163,8 @@ static int field_of(struct lexer *lx, const char *w, struct store_filter *f)
 		{ "pipeline", SFF_PIPELINE }, { "tag", SFF_TAG },
 		{ "tags", SFF_TAG }, { "id", SFF_ID },
 		{ "started", SFF_STARTED }, { "duration", SFF_DURATION },
-		{ "sweep", SFF_SWEEP },
+		{ "sweep", SFF_SWEEP }, { "git", SFF_GIT },
+		{ "commit", SFF_GIT }, { "dirty", SFF_DIRTY },
 	};
 	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
 		if (!strcasecmp(w, plain[i].name)) {
@@ -184,7 +185,7 @@ static int field_of(struct lexer *lx, const char *w, struct store_filter *f)
 	}
 	return fail(lx, lx->start,
 		    "unknown field '%s' (fields: status, name, pipeline, tag, id, started, "
-		    "duration, sweep, params.KEY, STEP.KEY)", w);
+		    "duration, sweep, git, dirty, params.KEY, STEP.KEY)", w);
 }
 
 static int parse_number(const char *s, double *out)
@@ -330,6 +331,36 @@ static int value_of(struct lexer *lx, struct store_filter *f, size_t field_at)
 			return -1;
 		}
 		f->str = strdup(v);
+		break;
+	case SFF_GIT: {
+		/* a commit or its prefix, as git accepts one: hex digits */
+		size_t n = strlen(v);
+		if (f->op != SFO_EQ && f->op != SFO_NE) {
+			fail(lx, field_at, "git takes = or != (a commit or a prefix of one)%s", "");
+			return -1;
+		}
+		if (n == 0 || n > 64 || strspn(v, "0123456789abcdefABCDEF") != n) {
+			fail(lx, value_at, "'%s' is not a git commit (hex digits: git=3f2a9c1)", v);
+			return -1;
+		}
+		f->str = strdup(v);
+		for (char *c = f->str; c && *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (f->str && (f->key = malloc(n + 2)))
+			snprintf(f->key, n + 2, "%s*", f->str);
+		break;
+	}
+	case SFF_DIRTY:
+		if (f->op != SFO_EQ && f->op != SFO_NE) {
+			fail(lx, field_at, "dirty takes = or != (true or false)%s", "");
+			return -1;
+		}
+		if (strcmp(v, "true") && strcmp(v, "false")) {
+			fail(lx, value_at, "dirty is true or false, not '%s'", v);
+			return -1;
+		}
+		f->is_num = 1;
+		f->num = !strcmp(v, "true");
 		break;
 	default:
 		f->str = strdup(v);
@@ -549,7 +580,8 @@ static void to_string(struct buf *b, const struct store_filter *f)
 	static const char *const fields[] = {
 		[SFF_STATUS] = "status", [SFF_NAME] = "name", [SFF_PIPELINE] = "pipeline",
 		[SFF_TAG] = "tag", [SFF_ID] = "id", [SFF_STARTED] = "started",
-		[SFF_DURATION] = "duration", [SFF_SWEEP] = "sweep",
+		[SFF_DURATION] = "duration", [SFF_SWEEP] = "sweep", [SFF_GIT] = "git",
+		[SFF_DIRTY] = "dirty",
 	};
 	static const char *const ops[] = { "=", "!=", "<", "<=", ">", ">=", "~" };
 	switch (f->kind) {

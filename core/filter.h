@@ -5,7 +5,8 @@
  *   (name~exp or params.lr>=0.01) and not pipeline=old and duration>5m
  *
  * Fields: status, name, pipeline, tag, id, started, duration, sweep (an
- * id or a name), params.KEY, STEP.KEY (a metric).  Operators: = != < <= > >= and ~ (contains).
+ * id or a name), git (alias commit: = and != a commit or a prefix of one,
+ * hex), dirty (= and != true or false), params.KEY, STEP.KEY (a metric).  Operators: = != < <= > >= and ~ (contains).
  * Values: numbers, bare words, "quoted strings"; for started: a relative
  * time (-7d, -12h, -30m, -45s) or a date (2026-11-20, 2026-11-20T10:00,
  * UTC); for duration: seconds or 90s, 5m, 2h, 1d.  Combine with and, or,

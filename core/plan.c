@@ -137,7 +137,8 @@ static int plan_step(struct planner *p, int i, struct plan_step *out, struct rl_
 		.run_id = "0", .run_name = "dry-run", .input_sha = shas,
 		.unknown_why = unknown, .reuse_from = reuse_candidate(p, i),
 		.reuse_run = p->o->reuse_run, .from_step = p->o->from_step,
-		.from_mark = !p->mark[i] ? 0 : i == p->from ? 1 : 2,
+		.from_mark = p->mark[i] ? (i == p->from ? 1 : 2)
+			     : p->from >= 0 && !spec_is_upstream(p->sp, i, p->from) ? 3 : 0,
 		.force = forced(p->o, st->name), .no_cache = p->o->no_cache, .memo = p->memo,
 	};
 	if (decide_step(&in, &d, err) < 0)

@@ -280,6 +280,8 @@ static int insert_step(struct run *r, int k, int i, struct rl_err *err)
 	cJSON *cfg = cJSON_CreateObject();
 	cJSON_AddBoolToObject(cfg, "cache", s->sp->cache && !r->o->no_cache);
 	cJSON_AddNumberToObject(cfg, "retries", s->sp->retries);
+	cJSON_AddNumberToObject(cfg, "retry_delay", s->sp->retry_delay);
+	cJSON_AddNumberToObject(cfg, "retry_backoff", s->sp->retry_backoff);
 	cJSON_AddNumberToObject(cfg, "timeout", s->sp->timeout);
 	if (s->sp->resources)
 		cJSON_AddItemToObject(cfg, "resources", cJSON_Duplicate(s->sp->resources, 1));
@@ -329,6 +331,8 @@ static int mark_reuse_and_force(struct run *r, struct rl_err *err)
 			r->steps[i].from_mark = i == from ? 1 : 2;
 			continue;
 		}
+		if (!spec_is_upstream(r->spec, i, from))
+			r->steps[i].from_mark = 3; /* a sibling: not needed by it */
 		struct store_step_run old = { 0 };
 		if (store_step_run_get(r->store, r->o->reuse_run, r->spec->steps[i].name, &old,
 				       NULL) == 0 &&

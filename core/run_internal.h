@@ -73,6 +73,8 @@ struct rstep {
 	int64_t attempt_start; /* monotonic ms */
 	int64_t deadline;      /* monotonic ms; 0 = none */
 	int64_t kill_at;       /* monotonic ms; 0 = none */
+	int64_t retry_at;      /* retrying: monotonic ms its next attempt may
+				  start (retry_delay); 0 = at once */
 	int timed_out;
 	int64_t started_ms;
 	char *dir, *out_dir, *ckpt_dir;
@@ -81,7 +83,7 @@ struct rstep {
 	int inputs_resolved;
 	int64_t reuse_from; /* --from: the step run of the earlier run to reuse */
 	int force;	    /* re-executed: never from the cache */
-	int from_mark;	    /* 1: the --from step; 2: downstream of it */
+	int from_mark;	    /* 1: the --from step; 2: downstream of it; 3: not needed by it */
 	int cache_checked;
 	struct ingest ing;	/* the current attempt's records */
 	cJSON *pending_state;	/* its state writes, applied on success */

@@ -170,6 +170,7 @@ int run_set_state(struct run *r, struct rstep *s, enum rstate st, const char *er
 		.kind = RUNNER_EV_STEP, .step = s->pos, .status = rstate_names[st],
 		.attempt = s->attempt, .max_attempts = s->max_attempts,
 		.detail = detail ? detail : error,
+		.retry_at = st == RS_RETRYING ? s->retry_at : 0,
 	};
 	run_emit(r, &ev);
 	scheduler_changed(r, s, old);

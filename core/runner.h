@@ -36,6 +36,8 @@ struct runner_event {
 	const char *status;
 	int attempt, max_attempts;
 	const char *detail; /* may be NULL */
+	int64_t retry_at; /* "retrying": monotonic ms the next attempt may
+			     start (retry_delay); 0 = at once */
 };
 
 struct runner_observer {

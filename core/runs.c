@@ -2,6 +2,7 @@
 #include "config.h"
 #include "core/runs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,57 @@ int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *e
 	return rule_unpinned(s, p, NULL, err);
 }
 
+int runs_tag_check(const char *tag, struct rl_err *err)
+{
+	if (!tag || !*tag || strpbrk(tag, ", \t\n"))
+		return rl_err_set(err, RL_E_INPUT, "tag: '%s' is not a tag (no spaces or commas)",
+				  tag ? tag : "");
+	return 0;
+}
+
+int runs_tag(struct store *s, int64_t run_id, char *const *tags, int n, struct rl_err *err)
+{
+	for (int i = 0; i < n; i++)
+		if (runs_tag_check(tags[i], err) < 0)
+			return -1;
+	if (store_begin(s, err) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (store_run_add_tag(s, run_id, tags[i], err) < 0) {
+			store_rollback(s);
+			return -1;
+		}
+	return store_commit(s, err);
+}
+
+int runs_untag(struct store *s, int64_t run_id, char *const *tags, int n, int *removed,
+	       struct buf *absent, struct rl_err *err)
+{
+	int gone = 0, nabsent = 0;
+	if (store_begin(s, err) < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int had = 0;
+		if (store_run_remove_tag(s, run_id, tags[i], &had, err) < 0) {
+			store_rollback(s);
+			return -1;
+		}
+		gone += had;
+		if (!had && absent)
+			buf_printf(absent, "%s'%s'", nabsent++ ? ", " : "", tags[i]);
+	}
+	if (store_commit(s, err) < 0)
+		return -1;
+	if (removed)
+		*removed = gone;
+	return 0;
+}
+
+int runs_note(struct store *s, int64_t run_id, const char *text, struct rl_err *err)
+{
+	return store_run_add_note(s, run_id, text, time_now_ms(), err);
+}
+
 int runs_check_deletable(struct store *s, const int64_t *ids, int n, struct rl_err *err)
 {
 	for (int i = 0; i < n; i++) {
@@ -113,4 +165,19 @@ int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err)
 		rl_err_set(err, code, "%s", first.data ? first.data : "rm: a run folder was left");
 	buf_free(&first);
 	return left ? -1 : 0;
+}
+
+void runs_step_status(const char *status, int64_t left_ms, char *buf, size_t size)
+{
+	if (strcmp(status, "retrying") != 0 || left_ms <= 0) {
+		snprintf(buf, size, "%s", status);
+		return;
+	}
+	long long sec = (long long)((left_ms + 999) / 1000);
+	if (sec < 60)
+		snprintf(buf, size, "retrying in %llds", sec);
+	else if (sec < 3600)
+		snprintf(buf, size, "retrying in %lldm%02llds", sec / 60, sec % 60);
+	else
+		snprintf(buf, size, "retrying in %lldh%02lldm", sec / 3600, sec % 3600 / 60);
 }

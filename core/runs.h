@@ -3,9 +3,11 @@
 #ifndef RUNLENS_CORE_RUNS_H
 #define RUNLENS_CORE_RUNS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 /* Pin RUN_ID as its pipeline's baseline. */
@@ -26,6 +28,21 @@ int runs_pin_rule(struct store *s, const struct store_pipeline *p, const char *e
  * rule, if any, stays). */
 int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *err);
 
+/* Labels (`runlens tag`, `untag`, `note`; the browser's :tag, :untag,
+ * :note).  A tag is not empty and has no space or comma (RL_E_INPUT,
+ * "tag: 'a b' is not a tag (no spaces or commas)"). */
+int runs_tag_check(const char *tag, struct rl_err *err);
+/* Tag RUN_ID with the N TAGS (all checked first) in one transaction; a
+ * tag it has already is no error. */
+int runs_tag(struct store *s, int64_t run_id, char *const *tags, int n, struct rl_err *err);
+/* Remove the N TAGS from RUN_ID in one transaction: *removed (may be
+ * NULL) counts those it had, ABSENT (may be NULL) gets "'a', 'b'", those
+ * it had not. */
+int runs_untag(struct store *s, int64_t run_id, char *const *tags, int n, int *removed,
+	       struct buf *absent, struct rl_err *err);
+/* Add the note TEXT to RUN_ID, now. */
+int runs_note(struct store *s, int64_t run_id, const char *text, struct rl_err *err);
+
 /* Refuse (RL_E_USAGE) when any of the N runs is still running; else
  * delete them and what they recorded in one transaction, then their run
  * folders (logs, contexts, checkpoints).  A folder that cannot be removed
@@ -34,5 +51,11 @@ int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *e
 int runs_check_deletable(struct store *s, const int64_t *ids, int n,
 			 struct rl_err *err);
 int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err);
+
+/* A step's status as people read it, into BUF: "retrying in 4s" while a
+ * retrying step waits LEFT_MS more for its next attempt (retry_delay;
+ * the seconds rounded up, "retrying in 2m05s", "retrying in 1h30m"), else
+ * STATUS as it is.  The run board, `show` and the browser all say it so. */
+void runs_step_status(const char *status, int64_t left_ms, char *buf, size_t size);
 
 #endif

@@ -51,6 +51,8 @@ struct sched {
 	int *first;
 	int *broken;	      /* work list: failed, skipped or interrupted steps */
 	int nbroken;
+	int *delayed;	      /* retrying steps whose retry_delay has not passed */
+	int ndelayed;
 	int settled;	      /* steps in a final state */
 	/* jobs whose output is masked hold four descriptors while they run
 	 * (two pipes, two logs): no more of them at once than the open-file
@@ -137,8 +139,9 @@ int scheduler_init(struct run *r, struct rl_err *err)
 	q->first = calloc((size_t)n + 2, sizeof(int));
 	q->dependents = calloc((size_t)nedges + 1, sizeof(int));
 	q->broken = calloc((size_t)n + 1, sizeof(int));
+	q->delayed = calloc((size_t)n + 1, sizeof(int));
 	if (!q->decide.v || !q->waiting.v || !q->running || !q->waits || !q->first ||
-	    !q->dependents || !q->broken)
+	    !q->dependents || !q->broken || !q->delayed)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	/* who depends on whom, as one array (counting sort by upstream) */
 	for (int i = 0; i < n; i++)
@@ -175,6 +178,7 @@ void scheduler_free(struct run *r)
 	free(q->first);
 	free(q->dependents);
 	free(q->broken);
+	free(q->delayed);
 	free(q);
 	r->sched = NULL;
 }
@@ -215,7 +219,10 @@ void scheduler_changed(struct run *r, struct rstep *s, enum rstate old)
 		q->broken[q->nbroken++] = i;
 		break;
 	case RS_RETRYING:
-		heap_push(r, &q->waiting, i);
+		if (s->retry_at > time_mono_ms())
+			q->delayed[q->ndelayed++] = i; /* waits out its retry_delay */
+		else
+			heap_push(r, &q->waiting, i);
 		break;
 	default:
 		break;
@@ -357,6 +364,23 @@ static int cpu_slots(const struct run *r, const struct rstep *s)
 	return s->sp->res.cpus < r->cpus ? s->sp->res.cpus : r->cpus;
 }
 
+/* Retrying steps whose retry_delay has passed wait for a slot again.
+ * Only the steps waiting out a delay are looked at. */
+static void end_delays(struct run *r, int64_t now)
+{
+	struct sched *q = r->sched;
+	for (int k = 0; k < q->ndelayed;) {
+		struct rstep *s = &r->steps[q->delayed[k]];
+		if (s->retry_at > now) {
+			k++;
+			continue;
+		}
+		s->retry_at = 0;
+		heap_push(r, &q->waiting, q->delayed[k]);
+		q->delayed[k] = q->delayed[--q->ndelayed];
+	}
+}
+
 /* Decide every ready step (the decision may settle it: cached, reused),
  * then start the waiting ones while there are slots (-j) and CPUs. */
 static int launch_ready(struct run *r, struct rl_err *err)
@@ -364,6 +388,7 @@ static int launch_ready(struct run *r, struct rl_err *err)
 	struct sched *q = r->sched;
 	if (skip_dependents(r, err) < 0)
 		return -1;
+	end_delays(r, time_mono_ms());
 	while (!r->interrupting && q->decide.n > 0) {
 		struct rstep *s = &r->steps[heap_pop(r, &q->decide)];
 		if (s->state != RS_PENDING)
@@ -451,6 +476,11 @@ static int next_wakeup(const struct run *r, int64_t now)
 		t = hb;
 	if (r->running > 0 && now + INGEST_EVERY_MS < t)
 		t = now + INGEST_EVERY_MS;
+	for (int k = 0; k < r->sched->ndelayed; k++) {
+		const struct rstep *s = &r->steps[r->sched->delayed[k]];
+		if (s->retry_at < t)
+			t = s->retry_at;
+	}
 	for (int k = 0; k < r->sched->nrun; k++) {
 		const struct rstep *s = running_step(r, k);
 		if (s->kill_at && s->kill_at < t)

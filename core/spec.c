@@ -135,6 +135,10 @@ static int parse_default(const struct spec_at *at, const cJSON *d,
 	struct spec_defaults *def = &at->sp->pub.defaults;
 	if (!strcmp(d->string, "retries"))
 		return spec_nonneg_int(at->c, NULL, field, d, &def->retries);
+	if (!strcmp(d->string, "retry_delay"))
+		return spec_retry_delay(at->c, NULL, field, d, &def->retry_delay);
+	if (!strcmp(d->string, "retry_backoff"))
+		return spec_retry_backoff(at->c, NULL, field, d, &def->retry_backoff);
 	if (!strcmp(d->string, "timeout"))
 		return spec_nonneg_num(at->c, NULL, field, d, &def->timeout);
 	if (!strcmp(d->string, "cache"))
@@ -192,6 +196,7 @@ static int parse_top(struct spec_ctx *c, struct spec_private *sp)
 		return spec_error(c, NULL, NULL, "expected a JSON object at the top, got %s",
 				  spec_type_name(s->root));
 	s->defaults.cache = 1;
+	s->defaults.retry_backoff = 1;
 	struct spec_at at = { c, sp, NULL, NULL };
 	if (spec_parse_fields(top_fields, s->root, &at) < 0)
 		return -1;

@@ -87,6 +87,8 @@ struct spec_step {
 	int ndeps;
 
 	int retries;	  /* >= 0 */
+	double retry_delay;   /* seconds before the first retry, >= 0 */
+	double retry_backoff; /* each later wait is this times the one before, >= 1 */
 	double timeout;	  /* seconds, 0 = none */
 	int cache;	  /* 0 or 1, after defaults and the secrets rule */
 	cJSON *resources; /* object or NULL (owned by spec->root) */
@@ -115,8 +117,18 @@ struct spec_step {
 	cJSON *params;
 };
 
+/* The most a wait before a retry lasts, in seconds (one day): a backoff
+ * never grows it beyond. */
+#define SPEC_RETRY_WAIT_MAX 86400.0
+
+/* Seconds to wait after failed attempt K (1-based) before attempt K+1:
+ * retry_delay × retry_backoff^(K-1), at most SPEC_RETRY_WAIT_MAX (as
+ * Prefect's retry_delay_seconds with an exponential backoff). */
+double spec_retry_wait(const struct spec_step *st, int k);
+
 struct spec_defaults {
 	int retries;
+	double retry_delay, retry_backoff;
 	double timeout;
 	int cache;
 };
@@ -212,5 +224,8 @@ int spec_substitute(const struct spec *s, const struct spec_step *step,
 /* Mark (set mark[i] = 1) every step downstream of step I, including I.
  * MARK has nsteps entries. */
 void spec_mark_downstream(const struct spec *s, int i, unsigned char *mark);
+/* 1 when step B depends on step A, directly or through others (A is
+ * upstream of B); 0 otherwise, for A == B and for bad indexes. */
+int spec_is_upstream(const struct spec *s, int a, int b);
 
 #endif

@@ -93,6 +93,12 @@ int spec_nonneg_int(struct spec_ctx *c, const char *step, const char *field,
 		    const cJSON *v, int *out);
 int spec_nonneg_num(struct spec_ctx *c, const char *step, const char *field,
 		    const cJSON *v, double *out);
+/* "retry_delay": seconds, a number from 0 to SPEC_RETRY_WAIT_MAX;
+ * "retry_backoff": a factor, a number from 1 to 1000. */
+int spec_retry_delay(struct spec_ctx *c, const char *step, const char *field,
+		     const cJSON *v, double *out);
+int spec_retry_backoff(struct spec_ctx *c, const char *step, const char *field,
+		       const cJSON *v, double *out);
 int spec_boolean(struct spec_ctx *c, const char *step, const char *field,
 		 const cJSON *v, int *out);
 /* V must be an object with no key twice, at any depth. */

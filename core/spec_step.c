@@ -264,6 +264,25 @@ static int parse_retries(const struct spec_at *at, const cJSON *v)
 	return spec_nonneg_int(at->c, at->st->name, "retries", v, &at->st->retries);
 }
 
+static int parse_retry_delay(const struct spec_at *at, const cJSON *v)
+{
+	return spec_retry_delay(at->c, at->st->name, "retry_delay", v, &at->st->retry_delay);
+}
+
+static int parse_retry_backoff(const struct spec_at *at, const cJSON *v)
+{
+	return spec_retry_backoff(at->c, at->st->name, "retry_backoff", v,
+				  &at->st->retry_backoff);
+}
+
+double spec_retry_wait(const struct spec_step *st, int k)
+{
+	double w = st->retry_delay;
+	for (int i = 1; i < k && w > 0 && w < SPEC_RETRY_WAIT_MAX; i++)
+		w *= st->retry_backoff;
+	return w < SPEC_RETRY_WAIT_MAX ? w : SPEC_RETRY_WAIT_MAX;
+}
+
 static int parse_timeout(const struct spec_at *at, const cJSON *v)
 {
 	return spec_nonneg_num(at->c, at->st->name, "timeout", v, &at->st->timeout);
@@ -365,6 +384,8 @@ static const struct spec_field step_fields[] = {
 	{ .name = "inputs", .parse = parse_inputs },
 	{ .name = "needs", .parse = parse_needs },
 	{ .name = "retries", .parse = parse_retries },
+	{ .name = "retry_delay", .parse = parse_retry_delay },
+	{ .name = "retry_backoff", .parse = parse_retry_backoff },
 	{ .name = "timeout", .parse = parse_timeout },
 	{ .name = "resources", .parse = parse_resources },
 	{ .name = "context", .parse = parse_context },
@@ -403,6 +424,8 @@ static int parse_step(struct spec_ctx *c, struct spec_private *sp,
 		return -1;
 	struct spec_defaults *d = &sp->pub.defaults;
 	st->retries = d->retries;
+	st->retry_delay = d->retry_delay;
+	st->retry_backoff = d->retry_backoff;
 	st->timeout = d->timeout;
 	st->cache = -1; /* not given */
 	st->code_auto = 1;

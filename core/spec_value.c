@@ -185,6 +185,34 @@ int spec_nonneg_num(struct spec_ctx *c, const char *step, const char *field,
 	return 0;
 }
 
+int spec_retry_delay(struct spec_ctx *c, const char *step, const char *field,
+		     const cJSON *v, double *out)
+{
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || v->valuedouble > SPEC_RETRY_WAIT_MAX)
+		return spec_error(c, step, field,
+				  "expected a number of seconds from 0 to %.0f (one day), got %s",
+				  SPEC_RETRY_WAIT_MAX,
+				  !cJSON_IsNumber(v)	  ? spec_type_name(v)
+				  : v->valuedouble < 0 ? "a negative number"
+							  : "more than a day");
+	*out = v->valuedouble;
+	return 0;
+}
+
+int spec_retry_backoff(struct spec_ctx *c, const char *step, const char *field,
+		       const cJSON *v, double *out)
+{
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1) || v->valuedouble > 1000)
+		return spec_error(c, step, field,
+				  "expected a factor from 1 to 1000 (each wait is that many "
+				  "times the one before), got %s",
+				  !cJSON_IsNumber(v)	  ? spec_type_name(v)
+				  : v->valuedouble < 1 ? "a number below 1"
+							  : "a number over 1000");
+	*out = v->valuedouble;
+	return 0;
+}
+
 int spec_boolean(struct spec_ctx *c, const char *step, const char *field,
 		 const cJSON *v, int *out)
 {

@@ -44,14 +44,13 @@ static int read_runs(struct store *s, struct sweep_view *v, struct rl_err *err)
 			store_runs_free(rows, n);
 			return rl_err_set(err, RL_E_NOMEM, NULL);
 		}
-		memcpy(all + v->nruns, rows, (size_t)n * sizeof *rows);
+		if (n)
+			memcpy(all + v->nruns, rows, (size_t)n * sizeof *rows);
 		v->runs = all;
 		v->nruns += n;
 		free(rows);
-		if (n) {
-			cur.started_ms = all[v->nruns - 1].started_ms;
-			cur.id = all[v->nruns - 1].id;
-		}
+		if (n)
+			cur = all[v->nruns - 1].at; /* the stored key, as it pages */
 	}
 	return 0;
 }

@@ -9,6 +9,8 @@
  *               store and recording it (core/attempt.c)
  *   GC          gc, between deleting the artifact rows and removing their
  *               content (core/artifacts.c)
+ *   TUI_STORE_CHANGED  the browser, when it has seen that another
+ *               process changed the store (tui/app.c)
  * Nothing else of runlens reads these variables.
  */
 #ifndef RUNLENS_CORE_TESTHOOK_H

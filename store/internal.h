@@ -136,7 +136,20 @@ int store_context_text(struct store *s, int64_t id, char **text, struct rl_err *
 	"coalesce(r.rerun_of_id, r.rerun_of), "                                \
 	"r.stack, r.model_name, r.model_version, r.state_json, "               \
 	"r.context_json, r.runner_pid, r.runner_host, r.runner_token, "        \
-	"r.note, r.tag_list, r.rerun_of_name "
+	"r.note, r.tag_list, r.rerun_of_name, r.git_commit, r.git_dirty "
+/* The git commit and dirty flag a run's context (JSON text X) records
+ * (environment.git), as SQL: the runs columns git_commit and git_dirty
+ * (schema 9) hold these of context_json, set with it and by the migration
+ * from the runs before it, so filters find them in an index. */
+#define STORE_GIT_COMMIT_OF(x)                                               \
+	"(CASE WHEN json_valid(" x ") AND json_type(" x                        \
+	", '$.environment.git.commit') = 'text' THEN json_extract(" x          \
+	", '$.environment.git.commit') END)"
+#define STORE_GIT_DIRTY_OF(x)                                                \
+	"(CASE WHEN json_valid(" x ") AND json_type(" x                        \
+	", '$.environment.git.dirty') IN ('true', 'false') THEN json_extract(" \
+	x ", '$.environment.git.dirty') END)"
+
 /* Read a row of STORE_RUN_COLS into R (cleared first): 0, or -1 when out
  * of memory (R then holds nothing). */
 int store_read_run(sqlite3_stmt *st, struct store_run *r);

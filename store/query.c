@@ -172,6 +172,19 @@ static int compile(struct buf *q, struct binds *b, const struct store_filter *f,
 			buf_puts(q, ")");
 			return 0;
 		}
+	case SFF_GIT:
+		/* by prefix (hex only: no GLOB character), in runs_by_git; a run
+		 * outside git has no commit and matches git!=… */
+	{
+		/* the pattern bound as it is, so the GLOB can seek in the index */
+		buf_puts(q, f->op == SFO_NE ? "coalesce(r.git_commit GLOB ?, 0) = 0"
+					    : "r.git_commit GLOB ?");
+		return bind_str(b, f->key ? f->key : "");
+	}
+	case SFF_DIRTY:
+		/* dirty!=true: clean, or not known (outside git) */
+		buf_printf(q, f->op == SFO_NE ? "coalesce(r.git_dirty, -1) != ?" : "r.git_dirty = ?");
+		return bind_num(b, f->num);
 	case SFF_PARAM:
 		buf_puts(q, "EXISTS (SELECT 1 FROM run_params rp WHERE rp.run_id = r.id "
 			    "AND rp.key = ? AND ");
@@ -202,6 +215,8 @@ static int sort_expr(struct buf *q, struct binds *b, const struct store_sort *so
 	case SFF_ID: buf_puts(q, "r.id"); return 0;
 	case SFF_STARTED: buf_puts(q, "r.started_ms"); return 0;
 	case SFF_SWEEP: buf_puts(q, "r.sweep_id"); return 0;
+	case SFF_GIT: buf_puts(q, "r.git_commit"); return 0;
+	case SFF_DIRTY: buf_puts(q, "r.git_dirty"); return 0;
 	case SFF_DURATION:
 		buf_printf(q, "(coalesce(r.ended_ms, %lld) - r.started_ms)", (long long)now);
 		return 0;

@@ -66,6 +66,9 @@ int store_read_run(sqlite3_stmt *st, struct store_run *r)
 	r->runner_token = col_text(st, 18);
 	r->note = col_text(st, 19);
 	r->rerun_of_name = col_text(st, 21);
+	r->git_commit = col_text(st, 22);
+	r->git_dirty = sqlite3_column_type(st, 23) == SQLITE_NULL ? -1
+		       : sqlite3_column_int64(st, 23) != 0;
 	const char *tags = (const char *)sqlite3_column_text(st, 20);
 	if (decode_tags(tags, sqlite3_column_bytes(st, 20), r) < 0) {
 		store_run_clear(r);
@@ -293,7 +296,9 @@ int store_run_set_state(struct store *s, int64_t run_id, const char *state_json,
 int store_run_set_context(struct store *s, int64_t run_id, const char *context_json,
 			  struct rl_err *err)
 {
-	static const char sql[] = "UPDATE runs SET context_json = ?2 WHERE id = ?1";
+	static const char sql[] = "UPDATE runs SET context_json = ?2, git_commit = "
+		STORE_GIT_COMMIT_OF("?2") ", git_dirty = " STORE_GIT_DIRTY_OF("?2")
+		" WHERE id = ?1";
 	return run_exec2(s, sql, run_id, context_json, NULL, "cannot record the run's context",
 			 err);
 }
@@ -357,7 +362,7 @@ int store_run_get(struct store *s, int64_t id, struct store_run *out,
 		if (store_read_run(st, out) < 0)
 			rc = SQLITE_NOMEM;
 		else
-			out->spec_json = col_text(st, 22);
+			out->spec_json = col_text(st, 24);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
@@ -604,6 +609,7 @@ void store_run_clear(struct store_run *r)
 	free(r->model_version);
 	free(r->state_json);
 	free(r->context_json);
+	free(r->git_commit);
 	free(r->rerun_of_name);
 	free(r->runner_host);
 	free(r->runner_token);

@@ -408,6 +408,20 @@ static const char *const migrations[] = {
 	"  columns_json TEXT NOT NULL,"
 	"  updated_ms INTEGER NOT NULL"
 	");",
+	/* 9 (issue 19): the runs of
+	 * a stack, counted by `stack rm` before it removes one; when a step
+	 * waiting to retry (retry_delay) may start its next attempt (wall
+	 * clock ms), for show and the browser. */
+	"CREATE INDEX runs_by_stack ON runs(stack) WHERE stack IS NOT NULL;"
+	"ALTER TABLE step_runs ADD COLUMN retry_at_ms INTEGER;"
+	/* the git commit and dirty flag of a run as columns (from its context's
+	 * environment.git, STORE_GIT_COMMIT_OF), for show, compare, the
+	 * column catalogue and --where git=abc123 / dirty=true */
+	"ALTER TABLE runs ADD COLUMN git_commit TEXT;"
+	"ALTER TABLE runs ADD COLUMN git_dirty INTEGER;"
+	"UPDATE runs SET git_commit = " STORE_GIT_COMMIT_OF("context_json") ", git_dirty = "
+	STORE_GIT_DIRTY_OF("context_json") " WHERE context_json IS NOT NULL;"
+	"CREATE INDEX runs_by_git ON runs(git_commit) WHERE git_commit IS NOT NULL;",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

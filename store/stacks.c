@@ -92,6 +92,38 @@ int store_stacks_page(struct store *s, const char *after, int limit,
 	return 0;
 }
 
+int store_stack_runs(struct store *s, const char *name, int64_t *count, struct rl_err *err)
+{
+	/* runs_by_stack (schema 10) answers it from the index */
+	static const char sql[] = "SELECT count(*) FROM runs WHERE stack = ?";
+	*count = 0;
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_text(st, 1, name ? name : ""))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot count the stack's runs", err);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, rc, "cannot count the stack's runs", err);
+}
+
+int store_stack_rm(struct store *s, const char *name, struct rl_err *err)
+{
+	static const char sql[] = "DELETE FROM stacks WHERE name = ?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_text(st, 1, name ? name : ""))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot remove the stack", err);
+	if (store_run_stmt(s, st, "cannot remove the stack", err) < 0)
+		return -1;
+	return sqlite3_changes(s->db) == 1
+		       ? 0
+		       : rl_err_set(err, RL_E_NOT_FOUND, "no stack '%s'", name ? name : "");
+}
+
 void store_stack_clear(struct store_stack *k)
 {
 	if (!k)

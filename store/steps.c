@@ -9,7 +9,8 @@
 #define STEP_COLS                                                           \
 	"id, run_id, name, status, position, attempts, max_attempts, "      \
 	"started_ms, ended_ms, error, cache_key, cached_from, config_json, " \
-	"params_json, tags_json, context_json, state_writes, decision "     \
+	"params_json, tags_json, context_json, state_writes, decision, "    \
+	"retry_at_ms "                                                       \
 	"FROM step_runs "
 
 static void read_step(sqlite3_stmt *st, struct store_step_run *r)
@@ -32,6 +33,7 @@ static void read_step(sqlite3_stmt *st, struct store_step_run *r)
 	r->context_json = col_text(st, 15);
 	r->state_writes = col_text(st, 16);
 	r->decision = col_text(st, 17);
+	r->retry_at_ms = sqlite3_column_type(st, 18) == SQLITE_NULL ? 0 : col_ms(st, 18);
 }
 
 int store_step_run_create(struct store *s, int64_t run_id, const char *name,
@@ -192,6 +194,18 @@ int store_step_run_set_decision(struct store *s, int64_t id, const char *why,
 {
 	static const char sql[] = "UPDATE step_runs SET decision = ?2 WHERE id = ?1";
 	return set_text(s, sql, id, why, err);
+}
+
+int store_step_run_set_retry_at(struct store *s, int64_t id, int64_t at_ms,
+				struct rl_err *err)
+{
+	static const char sql[] = "UPDATE step_runs SET retry_at_ms = ?2 WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, id) || bind_id(st, 2, at_ms))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the step", err);
+	return store_run_stmt(s, st, "cannot record the step", err);
 }
 
 int store_cache_candidates(struct store *s, int64_t pipeline_id, const char *step,

@@ -33,7 +33,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 #define STORE_DB_NAME "runlens.db"
 
 struct store;
@@ -200,6 +200,11 @@ struct store_run {
 	char *model_version;
 	char *state_json;
 	char *context_json; /* see store_run_new */
+	/* what its context says of git (environment.git): the commit of the
+	 * pipeline file's work tree, or NULL outside one; whether tracked
+	 * files had changes (1, 0; -1: not known) */
+	char *git_commit;
+	int git_dirty;
 	int runner_pid;
 	char *runner_host;
 	char *runner_token;
@@ -288,6 +293,9 @@ enum store_filter_field {
 	SFF_PARAM,    /* params.KEY */
 	SFF_METRIC,   /* STEP.KEY */
 	SFF_SWEEP,    /* the run's sweep: its id (a number) or name */
+	SFF_GIT,      /* the git commit: = and != by prefix (str: the prefix,
+			 lowercase hex; key: it with '*', its GLOB pattern) */
+	SFF_DIRTY,    /* the dirty flag: num 1 or 0 (= and != only) */
 };
 enum store_filter_op { SFO_EQ, SFO_NE, SFO_LT, SFO_LE, SFO_GT, SFO_GE, SFO_HAS };
 
@@ -360,6 +368,9 @@ struct store_step_run {
 	char *context_json;  /* what of its context differs from the run's */
 	char *state_writes;  /* state writes of its successful attempt */
 	char *decision;	     /* why it ran, or was cached or reused */
+	/* while status is "retrying": when the next attempt may start (wall
+	 * clock ms; retry_delay), 0 = at once */
+	int64_t retry_at_ms;
 };
 
 int store_step_run_create(struct store *s, int64_t run_id, const char *name,
@@ -371,6 +382,10 @@ int store_step_run_create(struct store *s, int64_t run_id, const char *name,
 int store_step_run_update(struct store *s, int64_t id, const char *status,
 			  int64_t started_ms, int64_t ended_ms,
 			  const char *error, struct rl_err *err);
+/* When a retrying step's next attempt may start (wall clock ms; 0: at
+ * once), for show and the browser. */
+int store_step_run_set_retry_at(struct store *s, int64_t id, int64_t at_ms,
+				struct rl_err *err);
 /* Record a step run's cache key, the parts it was made of (a JSON object,
  * for `runlens why`), and the step run it was reused from (0: none). */
 int store_step_run_set_cache(struct store *s, int64_t id,
@@ -652,6 +667,12 @@ int store_stack_get(struct store *s, const char *name,
 /* Stacks ordered by name, names > AFTER (NULL: from the start). */
 int store_stacks_page(struct store *s, const char *after, int limit,
 		      struct store_stack **rows, int *n, struct rl_err *err);
+/* *COUNT: how many recorded runs ran on stack NAME (runs.stack). */
+int store_stack_runs(struct store *s, const char *name, int64_t *count,
+		     struct rl_err *err);
+/* Delete the stack NAME with its settings (RL_E_NOT_FOUND when there is
+ * none); the runs that used it keep its name. */
+int store_stack_rm(struct store *s, const char *name, struct rl_err *err);
 void store_stack_clear(struct store_stack *st);
 void store_stacks_free(struct store_stack *rows, int n);
 

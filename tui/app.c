@@ -11,6 +11,7 @@
 #include <curses.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,14 @@
 #include "core/exec/launch.h"
 #include "core/runs.h"
 #include "core/session.h"
+#include "core/testhook.h"
 #include "tui/screen.h"
+#include "tui/tui_config.h"
 #include "tui/widget_dialog.h"
+
+/* Ctrl-C: a flag the loop, the dialogs and long jobs look at (the browser
+ * ends cleanly, status 0, as tig and lazygit do). */
+static volatile sig_atomic_t interrupted;
 
 static int64_t now_us(void)
 {
@@ -37,6 +44,7 @@ static void set_notice(struct tui *t, int bad, const char *fmt, va_list ap)
 static void set_notice(struct tui *t, int bad, const char *fmt, va_list ap)
 {
 	vsnprintf(t->notice, sizeof t->notice, fmt, ap);
+	fmt_strip_cli_prefix(t->notice);
 	t->notice_bad = bad;
 }
 
@@ -65,7 +73,7 @@ int tui_busy(struct tui *t, const char *progress)
 	refresh();
 	/* the main loop sets its own timeout again before it waits */
 	timeout(0);
-	int ch, stop = 0;
+	int ch, stop = interrupted != 0; /* Ctrl-C stops the job too */
 	while ((ch = getch()) != ERR)
 		if (ch != KEY_RESIZE)
 			stop = 1;
@@ -145,12 +153,71 @@ static void pop(struct tui *t)
 	free(v);
 }
 
+void tui_changed(struct tui *t)
+{
+	for (struct view *v = t->top; v; v = v->below)
+		v->stale = 1;
+}
+
+/* Whether another process committed to the store since we last looked
+ * (PRAGMA data_version: our own writes do not count, tui_changed says
+ * those): then every view on the stack is stale. */
+static int store_moved(struct tui *t)
+{
+	int64_t v = t->version;
+	if (store_data_version(t->store, &v, NULL) < 0 || v == t->version)
+		return 0;
+	t->version = v;
+	tui_changed(t);
+	testhook_pause("TUI_STORE_CHANGED");
+	return 1;
+}
+
 static void reload(struct tui *t)
 {
 	struct rl_err err = RL_ERR_INIT;
+	t->top->stale = 0;
 	if (t->top->ops->load(t->top, t, &err) < 0)
 		tui_error(t, "%s", rl_err_msg(&err));
 	rl_err_clear(&err);
+}
+
+/* What the loop does after a handler said R: back (the view it comes
+ * back to shows the store as it is now), or reload every view. */
+static void after(struct tui *t, int r)
+{
+	if (!t->top)
+		return;
+	if (r & TUI_QUIT) {
+		while (t->top)
+			pop(t);
+		return;
+	}
+	if (r & TUI_POP) {
+		pop(t);
+		if (t->top)
+			store_moved(t);
+	} else if (r & TUI_RELOAD) {
+		tui_changed(t);
+	}
+	if (t->top && t->top->stale)
+		reload(t);
+}
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+int tui_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+void tui_interrupt_reset(void)
+{
+	interrupted = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -162,12 +229,39 @@ static int act_back(struct view *v, struct tui *t, enum tui_action a)
 	return TUI_POP;
 }
 
+/* Esc: dismiss the message on the status bar, else back; never quits
+ * (q does, from the first view; Q from any). */
+static int act_cancel(struct view *v, struct tui *t, enum tui_action a)
+{
+	(void)a;
+	if (t->had_notice)
+		return TUI_REDRAW;
+	if (v->below)
+		return TUI_POP;
+	tui_notice(t, "Esc does not quit: q quits the browser");
+	return TUI_REDRAW;
+}
+
 static int act_quit(struct view *v, struct tui *t, enum tui_action a)
 {
 	(void)v, (void)a;
 	while (t->top)
 		pop(t);
 	return TUI_HANDLED;
+}
+
+/* h/l (and the arrows, Tab) in a view with nothing sideways: back and
+ * open, as ranger and lf do. */
+static int act_side(struct view *v, struct tui *t, enum tui_action a)
+{
+	if (a == ACT_LEFT)
+		return v->below ? TUI_POP : TUI_HANDLED;
+	const struct view_action *open = keys_row(v->ops, ACT_OPEN);
+	if (!open) {
+		tui_notice(t, "nothing to open here");
+		return TUI_REDRAW;
+	}
+	return open->run(v, t, ACT_OPEN);
 }
 
 static int act_pipelines(struct view *v, struct tui *t, enum tui_action a)
@@ -195,8 +289,16 @@ static int act_help(struct view *v, struct tui *t, enum tui_action a)
 
 const struct view_action tui_global_actions[] = {
 	{ .action = ACT_BACK, .run = act_back, .help = "back to the view before (quit from the first)" },
+	{ .action = ACT_CANCEL, .run = act_cancel,
+	  .help = "dismiss the message, else back (never quits)" },
 	{ .action = ACT_QUIT, .run = act_quit, .help = "quit the browser" },
+	{ .action = ACT_LEFT, .run = act_side, .help = "back, where nothing is sideways (as h in ranger)" },
+	{ .action = ACT_RIGHT, .run = act_side, .help = "open, where nothing is sideways (as l in ranger)" },
 	{ .action = ACT_PIPELINES, .run = act_pipelines, .help = "the pipelines" },
+	{ .action = ACT_COMMAND, .run = tui_act_command,
+	  .help = "a command: :42 :run NAME :pin :tag T :filter E :q (Tab)" },
+	{ .action = ACT_YANK, .run = tui_act_yank, .help = "copy the run's id, name or output's path" },
+	{ .action = ACT_UNPIN, .run = tui_act_unpin, .help = "unpin the baseline of the run's pipeline" },
 	{ .action = ACT_REFRESH, .run = act_refresh, .help = "reload from the store" },
 	{ .action = ACT_HELP, .run = act_help, .help = "this help: the keys of the view" },
 };
@@ -217,12 +319,7 @@ static int act(struct tui *t, enum tui_action a, int quiet)
 		return 0;
 	}
 	int r = row->run(v, t, a);
-	if (!t->top)
-		return r;
-	if (r & TUI_POP)
-		pop(t);
-	else if (r & TUI_RELOAD)
-		reload(t);
+	after(t, r);
 	return r;
 }
 
@@ -237,7 +334,6 @@ int tui_act(struct tui *t, enum tui_action a)
 struct loop {
 	int dirty;
 	int64_t t0;	   /* when the browser started (for the trace) */
-	int64_t version;   /* the store's data_version last seen */
 	int64_t last_poll; /* when it was looked at */
 };
 
@@ -283,25 +379,61 @@ static void on_mouse(struct tui *t)
 	int dbl = (ev.bstate & BUTTON1_DOUBLE_CLICKED) != 0;
 	if (wheel || (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) && !dbl))
 		return;
+	/* the bars: a key hint does its action, the title goes back */
+	enum tui_action bar = screen_bar_action(t, ev.y, ev.x);
+	if (bar != ACT_NONE || ev.y == 0 || ev.y == t->lines - 1) {
+		if (bar != ACT_NONE)
+			act(t, bar, 0);
+		return;
+	}
 	if (!t->top->ops->click) {
 		if (dbl)
 			act(t, ACT_OPEN, 1);
 		return;
 	}
-	if (t->top->ops->click(t->top, t, ev.y, ev.x, dbl) & TUI_POP)
-		pop(t);
+	after(t, t->top->ops->click(t->top, t, ev.y, ev.x, dbl));
 }
 
-/* A key while the ? screen is up: Up/Down scroll, any other closes it. */
+/* / n N on the ? screen: the next row that has what was asked, at the
+ * top; says when the search went round, as vim does. */
+static void help_find(struct tui *t, int from, int dir)
+{
+	int wrapped = 0, row = screen_help_find(t, from, dir, &wrapped);
+	if (row < 0) {
+		snprintf(t->help_msg, sizeof t->help_msg, "'%s' is not on this screen",
+			 t->help_find);
+		return;
+	}
+	t->help_top = row;
+	if (wrapped)
+		snprintf(t->help_msg, sizeof t->help_msg, "search hit %s, continuing at %s",
+			 dir > 0 ? "BOTTOM" : "TOP", dir > 0 ? "TOP" : "BOTTOM");
+	else
+		snprintf(t->help_msg, sizeof t->help_msg, "'%s' — n next, N previous",
+			 t->help_find);
+}
+
+/* A key while the ? screen is up: Up/Down scroll, / searches (n, N),
+ * any other key closes it. */
 static void on_help_key(struct tui *t, int ch)
 {
+	t->help_msg[0] = '\0';
 	if (ch == KEY_DOWN || ch == 'j') {
 		t->help_top += t->help_top < screen_help_rows(t) - 1;
 	} else if (ch == KEY_UP || ch == 'k') {
 		t->help_top -= t->help_top > 0;
+	} else if (ch == '/') {
+		char text[sizeof t->help_find];
+		if (tui_prompt(t, "search the keys:", NULL, text, sizeof text) && text[0]) {
+			snprintf(t->help_find, sizeof t->help_find, "%s", text);
+			help_find(t, t->help_top - 1, 1);
+		}
+	} else if ((ch == 'n' || ch == 'N') && t->help_find[0]) {
+		help_find(t, t->help_top, ch == 'n' ? 1 : -1);
 	} else {
 		t->help = 0;
 		t->help_top = 0;
+		t->help_find[0] = '\0';
 	}
 }
 
@@ -314,10 +446,8 @@ static void on_idle(struct tui *t, struct loop *L, int64_t now)
 		return;
 	L->last_poll = now;
 	launch_reap(); /* reruns started from here that ended */
-	int64_t v = L->version;
-	if (store_data_version(t->store, &v, NULL) == 0 && v != L->version) {
-		L->version = v;
-		if (!t->help)
+	if (store_moved(t)) {
+		if (!t->help) /* else when the ? screen closes */
 			reload(t);
 		L->dirty = 1;
 	}
@@ -326,8 +456,14 @@ static void on_idle(struct tui *t, struct loop *L, int64_t now)
 static void run_loop(struct tui *t, int64_t t0)
 {
 	struct loop L = { .dirty = 1, .t0 = t0, .last_poll = now_us() };
-	store_data_version(t->store, &L.version, NULL);
-	while (t->top) {
+	store_data_version(t->store, &t->version, NULL);
+	while (t->top && !interrupted) {
+		/* a view that became top (back, the ? screen closed, a dialog
+		 * ended) shows the store as it is now */
+		if (!t->help && t->top->stale) {
+			reload(t);
+			L.dirty = 1;
+		}
 		if (L.dirty)
 			paint(t, &L);
 		/* wake up to watch the store (once a second) and, for views that
@@ -346,6 +482,7 @@ static void run_loop(struct tui *t, int64_t t0)
 			on_help_key(t, ch);
 			continue;
 		}
+		t->had_notice = t->notice[0] != '\0';
 		t->notice[0] = '\0';
 		if (ch == KEY_MOUSE)
 			on_mouse(t);
@@ -365,6 +502,12 @@ static int start_screen(struct tui *t, struct rl_err *err)
 {
 	setlocale(LC_ALL, "");
 	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	/* before initscr: ncurses then leaves SIGINT to us */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
 	if (!initscr())
 		return rl_err_set(err, RL_E_FAIL, "cannot start the terminal browser");
 	cbreak();
@@ -422,6 +565,7 @@ int tui_main(const struct tui_opts *o, struct rl_err *err)
 		t.read_only = 2;
 	if (session_note())
 		snprintf(t.notice, sizeof t.notice, "%s", session_note());
+	tui_config_start(&t); /* keys, colours, columns; its bad lines */
 	if (o->run_ref && session_resolve_run(t.store, o->run_ref, &open_run, err) < 0)
 		goto cleanup;
 	if (start_screen(&t, err) < 0 || first_views(&t, open_run, err) < 0)
@@ -430,9 +574,11 @@ int tui_main(const struct tui_opts *o, struct rl_err *err)
 	endwin();
 	rc = 0;
 cleanup:
+	signal(SIGINT, SIG_DFL);
 	while (t.top)
 		pop(&t);
 	store_close(&t.store);
 	close_trace(&t);
+	config_free();
 	return rc;
 }

@@ -194,3 +194,62 @@ void fmt_safe(const unsigned char *data, size_t n, int skip, int width, struct b
 		col += w;
 	}
 }
+
+void fmt_strip_cli_prefix(char *s)
+{
+	/* the command words and options the core's messages start with for
+	 * the command line ("rm: run 3 is still running", "--where: at
+	 * column 1: …"), at the start or after the browser's own "filter: " */
+	static const char *const prefixes[] = {
+		"rm: ",	     "pin: ",	  "unpin: ",   "tag: ",	      "untag: ",    "note: ",
+		"rerun: ",   "run: ",	  "ls: ",      "compare: ",   "gc: ",	    "--from: ",
+		"--force: ", "--columns: ", "--where: ", "--fail-worse: ", "--sort: ",
+	};
+	char *at = s;
+	for (int seg = 0; at && seg < 3; seg++) {
+		int cut = 1;
+		while (cut) {
+			cut = 0;
+			for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+				size_t n = strlen(prefixes[i]);
+				if (!strncmp(at, prefixes[i], n) && at[n]) {
+					memmove(at, at + n, strlen(at + n) + 1);
+					cut = 1;
+				}
+			}
+		}
+		at = strstr(at, ": ");
+		at = at ? at + 2 : NULL;
+	}
+}
+
+int fmt_change(double value, double base, int dir, int utf8, int words, char *buf, size_t size)
+{
+	char num[32];
+	int n = 0;
+	enum compare_result r =
+		compare_judge(dir >= 0 ? COMPARE_HIGHER : COMPARE_LOWER, value, base);
+	if (size == 0)
+		return 0;
+	if (isnan(value - base) || r == COMPARE_SAME) {
+		snprintf(buf, size, "%s", words ? "= same" : "=");
+		return 0;
+	}
+	const char *arrow = value > base ? (utf8 ? "▲" : "+") : (utf8 ? "▼" : "-");
+	int has_pct = 0;
+	double pct = fabs(compare_pct(value, base, &has_pct));
+	if (has_pct && isfinite(base)) {
+		if (pct >= 999.5)
+			n = snprintf(buf, size, "%s%.0fx", arrow, fabs(value / base));
+		else
+			n = snprintf(buf, size, "%s%.*f%%", arrow, pct < 9.95 ? 1 : 0, pct);
+	} else {
+		fmt_metric(fabs(value - base), num, sizeof num);
+		n = snprintf(buf, size, "%s%s", arrow, num);
+	}
+	/* better or worse in a word or a sign, not by colour alone */
+	if (n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "%s",
+			 r == COMPARE_BETTER ? (words ? " better" : " +") : (words ? " worse" : " !"));
+	return r == COMPARE_BETTER ? 1 : -1;
+}

@@ -17,6 +17,15 @@ void fmt_metric(double v, char *buf, size_t size);
  * judges them. */
 int fmt_delta(double value, double base, int dir, char *buf, size_t size);
 
+/* The change of VALUE from BASE (DIR as fmt_delta's) as the browser's
+ * cells write it: an arrow for its direction (▲ up, ▼ down; + and - when
+ * UTF8 is 0) and the % change ("▲12.3%", "▼2.0x" past 999%, the
+ * difference when BASE is 0), then whether it is better or worse as a
+ * sign (" +" better, " !" worse) or, with WORDS, a word (" better",
+ * " worse"): never by colour alone.  "=" ("= same") when equal.  Returns
+ * 1 better, -1 worse, 0 the same. */
+int fmt_change(double value, double base, int dir, int utf8, int words, char *buf, size_t size);
+
 /* S for a terminal without UTF-8: the characters the browser uses get
  * their ASCII look-alike ("—" "-", "·" "|", "…" "~", "▲" "+", "▼" "-",
  * box lines "-" "|" "+", arrows "<" ">", blocks "#"), any other non-ASCII
@@ -29,6 +38,12 @@ int fmt_width(const char *s);
 /* The bytes of the longest start of S that fits in WIDTH display columns
  * (it ends at an invalid byte); *USED (may be NULL) gets its columns. */
 size_t fmt_fit(const char *s, int width, int *used);
+
+/* Leave out of S (in place) the command line's prefixes ("rm: ",
+ * "--where: "…) at its start or after one of the browser's own ("filter:
+ * --where: …" is "filter: …"): the browser has no command.  A message
+ * that would be left empty keeps it. */
+void fmt_strip_cli_prefix(char *s);
 
 struct buf;
 /* Terminal-safe text of the N bytes DATA, appended to OUT: control

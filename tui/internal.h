@@ -26,7 +26,7 @@ struct tui;
 struct view;
 
 /* What an action handler tells the loop. */
-enum { TUI_HANDLED = 1, TUI_REDRAW = 2, TUI_POP = 4, TUI_RELOAD = 8 };
+enum { TUI_HANDLED = 1, TUI_REDRAW = 2, TUI_POP = 4, TUI_RELOAD = 8, TUI_QUIT = 16 };
 
 /* One action a view handles: which, the handler (TUI_* flags), what it
  * does in this view (its line on the ? screen), and a word or two for the
@@ -77,12 +77,30 @@ struct view_ops {
 	/* Optional: called about ten times a second while idle (following a
 	 * growing log).  Returns TUI_REDRAW when the screen must be painted. */
 	int (*tick)(struct view *v, struct tui *t);
+	/* Optional: the run the view shows, or has selected (0: none): what
+	 * B (unpin), y (yank) and the `:` commands on a run (:pin, :tag…)
+	 * act on (commands.c). */
+	int64_t (*run_of)(struct view *v);
+	/* Optional: a `:` command of this view's own (:filter, :sort,
+	 * :columns, :view in the runs): TUI_* flags, or -1 when the view has
+	 * no command NAME.  ARG is what follows the name ("" when nothing). */
+	int (*command)(struct view *v, struct tui *t, const char *name, const char *arg);
+	/* Optional: the path of the output the view has selected (malloc'd),
+	 * or NULL: y offers it. */
+	char *(*path_of)(struct view *v, struct tui *t);
+};
+
+/* Columns [x0, x1) of the status bar that do action A (the mouse). */
+struct key_span {
+	int x0, x1;
+	enum tui_action a;
 };
 
 struct view {
 	const struct view_ops *ops;
 	void *data;
 	struct view *below; /* the view to go back to */
+	int stale; /* the store changed since its load: reload when on top */
 };
 
 struct tui {
@@ -93,9 +111,17 @@ struct tui {
 	int lines, cols;
 	struct view *top;
 	int help, help_top; /* the ? screen is up, scrolled to this row */
+	char help_find[128]; /* what / looks for on the ? screen ("" none) */
+	char help_msg[160];  /* its last line: matches, wrapping */
 	char notice[256]; /* one-line message in the status bar */
 	int notice_bad;	  /* the notice is an error (red) */
+	int had_notice;	  /* a notice was on the screen when this key came */
+	int64_t version;  /* the store's data_version when last looked at */
 	FILE *trace;	  /* RUNLENS_TUI_TRACE: timings for the benchmark */
+	int dim_attr;	  /* added to PAIR_DIM: A_DIM where no grey is used */
+	/* the status bar's clickable keys, as last painted (screen.c) */
+	struct key_span hot[32];
+	int nhot;
 };
 
 /* The views (for the unit test of their keys). */
@@ -110,6 +136,20 @@ extern const int tui_nglobal_actions;
 
 /* The action of key CH (ACT_NONE: none). */
 enum tui_action keys_action_of(int ch);
+/* Rebinding (the config file's keys): the action named NAME as in
+ * actions.h, any case ("rerun_from"), ACT_NONE when none; its name. */
+enum tui_action keys_action_named(const char *name);
+const char *keys_action_name(enum tui_action a);
+/* Bind KEY (a curses key code) to action A, or unbind it (ACT_NONE): the
+ * key leaves the action it had; the ? screen and the status bar then
+ * write the action's keys as keys_key_name does.  0, or -1 when A has
+ * four keys already or is out of range. */
+int keys_bind(int key, enum tui_action a);
+/* The config file's [keys]: A's keys become the N KEYS (another action
+ * that had one of them loses it). */
+void keys_rebind(enum tui_action a, const int *keys, int n);
+/* How KEY is written on the ? screen: "Up", "C-b", "S-Tab", "x". */
+const char *keys_key_name(int key);
 /* The row of OPS for action A, or NULL when the view does not handle it. */
 const struct view_action *keys_row(const struct view_ops *ops, enum tui_action a);
 /* The global row for action A, or NULL. */
@@ -123,6 +163,10 @@ const char *keys_bar_label(enum tui_action a, int utf8);
  * long: short hints from the last one back, then hints left out from the
  * end. */
 void keys_hints(const struct view_ops *ops, int utf8, int width, struct buf *out);
+/* keys_hints, and where each key and word of the hints is in what was
+ * appended (struct key_span).  At most MAX into SPANS, *NSPANS counting them (not reset). */
+void keys_hints_at(const struct view_ops *ops, int utf8, int width, struct buf *out,
+		   struct key_span *spans, int *nspans, int max);
 /* The ? screen of OPS: a heading (the view's name), the view's keys in
  * its order, its help note, a blank row, a heading, the global keys (but
  * those the view handles itself: they are among its keys).
@@ -137,6 +181,15 @@ int keys_help(const struct view_ops *ops, struct key_help **rows, int *n);
 /* app.c: the view stack, notices, painting text */
 
 void tui_push(struct tui *t, struct view *v);
+/* The store changed (our own write, or another process's): every view
+ * on the stack is stale and reloads when it is next on top (the top one
+ * at the next turn of the loop). */
+void tui_changed(struct tui *t);
+/* Ctrl-C was pressed (SIGINT): the browser quits with status 0.  Dialogs
+ * that wait for keys give up when it is set. */
+int tui_interrupted(void);
+/* Forget a Ctrl-C that was meant for a program run in the foreground. */
+void tui_interrupt_reset(void);
 /* Run action A on the top view (or the global row): TUI_* flags, 0 when
  * no one handles it. */
 int tui_act(struct tui *t, enum tui_action a);
@@ -160,6 +213,34 @@ int tui_run_foreground(struct tui *t, char *const argv[]);
  * complete (core/runs.h runs_pin_doubt, as `runlens pin` asks).  1 when
  * pinned. */
 int tui_pin(struct tui *t, int64_t run_id);
+
+/* commands.c: what every view does to its run, and the `:` line */
+
+/* B: unpin the baseline of the pipeline of the view's run. */
+int tui_act_unpin(struct view *v, struct tui *t, enum tui_action a);
+/* y: copy the run's id, its name or the selected output's path. */
+int tui_act_yank(struct view *v, struct tui *t, enum tui_action a);
+/* ':': a command (:42, :run NAME, :pin, :tag T…), Tab completes. */
+int tui_act_command(struct view *v, struct tui *t, enum tui_action a);
+/* Run the command line LINE (without the ':'): TUI_* flags. */
+int tui_command(struct tui *t, const char *line);
+/* Completion of the --where language's fields, the params and metrics
+ * of recent runs (a prompt_complete_fn, widget_dialog.h; CTX: a
+ * pipeline id (int64_t *) or NULL). */
+int tui_complete_fields(struct tui *t, void *ctx, const char *line, size_t word_at,
+			char ***items, int *n);
+
+/* yank.c: the clipboard */
+
+/* The command that takes what y copies on its standard input: the
+ * environment's RUNLENS_YANK, else the config file's yank_command
+ * ($XDG_CONFIG_HOME/runlens/config, default ~/.config), else NULL (OSC
+ * 52 to the terminal).  malloc'd. */
+char *tui_yank_command(void);
+/* Copy TEXT to the clipboard: through tui_yank_command(), else OSC 52
+ * (which tmux keeps in its buffer with set-clipboard on).  0, or -1 with
+ * a notice. */
+int tui_yank(struct tui *t, const char *text);
 
 /* Rerun RUN_ID from the browser: FROM_STEP (may be NULL) re-executes that
  * step and what follows; EDIT asks for param changes first.  Shows the
@@ -193,6 +274,16 @@ struct view *view_new(const struct view_ops *ops, void *data, void (*free_data)(
 enum { PAIR_OK = 1, PAIR_FAIL, PAIR_RUN, PAIR_WARN, PAIR_DIM, PAIR_BAR, PAIR_HEAD,
        PAIR_BETTER, PAIR_WORSE, PAIR_ERRBAR, PAIR_TAB };
 int tui_status_pair(const char *status);
+/* The curses attributes of colour PAIR (0: none): its colour when colours
+ * are on, and A_DIM for PAIR_DIM where the dim colour is no grey. */
+int tui_pair_attr(const struct tui *t, int pair);
+/* Where a click at Y, X on the title or status bar leads: the action of
+ * the key hint clicked; on the title bar back (the pipelines from the
+ * first view, which has nothing to go back to); else ACT_NONE. */
+enum tui_action screen_bar_action(const struct tui *t, int y, int x);
+/* Read the config file (tui/tui_config.h): rebind its [keys]; its first
+ * bad line goes to the status bar.  Before the colours are set. */
+void tui_config_start(struct tui *t);
 /* Draw S at Y, X clipped to WIDTH columns, in colour PAIR (0: none) plus
  * ATTRS (A_BOLD…). */
 void tui_put(struct tui *t, int y, int x, int width, const char *s, int pair, int attrs);

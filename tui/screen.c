@@ -8,9 +8,11 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/exec/launch.h"
 #include "tui/internal.h"
+#include "tui/tui_config.h"
 #include "util/buf.h"
 
 void tui_put(struct tui *t, int y, int x, int width, const char *s, int pair, int attrs)
@@ -22,7 +24,7 @@ void tui_put(struct tui *t, int y, int x, int width, const char *s, int pair, in
 	char *ascii = NULL;
 	if (!t->utf8 && (ascii = fmt_ascii(s)))
 		s = ascii;
-	int a = attrs | (pair && t->color ? COLOR_PAIR(pair) : 0);
+	int a = attrs | tui_pair_attr(t, pair);
 	if (a)
 		attron(a);
 	mvaddnstr(y, x, s, (int)fmt_fit(s, width, NULL));
@@ -58,10 +60,25 @@ int tui_status_pair(const char *status)
 	return PAIR_DIM;
 }
 
+int tui_pair_attr(const struct tui *t, int pair)
+{
+	return (pair && t->color ? COLOR_PAIR(pair) : 0) | (pair == PAIR_DIM ? t->dim_attr : 0);
+}
+
+/* The colour the config file's [colors] KEY names, else DEF; one the
+ * terminal does not have is DEF too. */
+static int config_colour(const char *key, int def)
+{
+	int c = config_color(config_get(key));
+	return c == -2 || c >= COLORS ? def : c;
+}
+
 void screen_init_colors(struct tui *t)
 {
-	const char *nc = getenv("NO_COLOR");
+	const char *nc = getenv("NO_COLOR"), *theme = config_get("theme");
+	int light = theme && !strcmp(theme, "light");
 	t->color = 0;
+	t->dim_attr = A_DIM; /* without colours, dim text is dim */
 	if (!has_colors() || (nc && *nc))
 		return;
 	start_color(); /* COLORS is known only after this */
@@ -69,17 +86,21 @@ void screen_init_colors(struct tui *t)
 		return;
 	t->color = 1;
 	use_default_colors();
-	/* only the eight basic colours: they look right on 8-colour terminals
-	 * and on themed 256-colour ones */
+	/* the eight basic colours: they look right on 8-colour terminals and
+	 * on themed 256-colour ones; dim text is a grey where there are 256
+	 * colours (dark blue was unreadable on dark themes), else the
+	 * terminal's own colour, dimmed */
+	int dim = config_colour("colors.dim", COLORS >= 256 ? (light ? 243 : 246) : -1);
+	t->dim_attr = dim == -1 ? A_DIM : 0;
 	init_pair(PAIR_OK, COLOR_GREEN, -1);
 	init_pair(PAIR_FAIL, COLOR_RED, -1);
-	init_pair(PAIR_RUN, COLOR_CYAN, -1);
-	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
-	init_pair(PAIR_DIM, COLOR_BLUE, -1);
+	init_pair(PAIR_RUN, light ? COLOR_BLUE : COLOR_CYAN, -1);
+	init_pair(PAIR_WARN, light ? COLOR_MAGENTA : COLOR_YELLOW, -1);
+	init_pair(PAIR_DIM, (short)dim, -1);
 	init_pair(PAIR_BAR, COLOR_BLACK, COLOR_CYAN);
-	init_pair(PAIR_HEAD, COLOR_CYAN, -1);
-	init_pair(PAIR_BETTER, COLOR_GREEN, -1);
-	init_pair(PAIR_WORSE, COLOR_RED, -1);
+	init_pair(PAIR_HEAD, light ? COLOR_BLUE : COLOR_CYAN, -1);
+	init_pair(PAIR_BETTER, (short)config_colour("colors.better", COLOR_GREEN), -1);
+	init_pair(PAIR_WORSE, (short)config_colour("colors.worse", COLOR_RED), -1);
 	init_pair(PAIR_ERRBAR, COLOR_WHITE, COLOR_RED);
 	init_pair(PAIR_TAB, COLOR_BLACK, COLOR_WHITE);
 }
@@ -110,11 +131,17 @@ static void paint_status(struct tui *t)
 		   t->top->below ? "back" : "quit", sep, keys_bar_label(ACT_HELP, t->utf8));
 	int rw = fmt_width(right.data), pair = PAIR_BAR, plain = t->color ? 0 : A_REVERSE;
 	buf_putc(&line, ' ');
+	t->nhot = 0;
 	if (t->notice[0]) {
 		buf_puts(&line, t->notice);
 		pair = t->notice_bad ? PAIR_ERRBAR : PAIR_BAR;
 	} else {
-		keys_hints(t->top->ops, t->utf8, t->cols - rw - 2, &line);
+		int max = (int)(sizeof t->hot / sizeof t->hot[0]) - 2;
+		keys_hints_at(t->top->ops, t->utf8, t->cols - rw - 2, &line, t->hot, &t->nhot, max);
+		for (int i = 0; i < t->nhot; i++) { /* after the leading space */
+			t->hot[i].x0++;
+			t->hot[i].x1++;
+		}
 	}
 	int a = t->color ? COLOR_PAIR(pair) : A_REVERSE;
 	attron(a);
@@ -125,9 +152,30 @@ static void paint_status(struct tui *t)
 	} else {
 		tui_put(t, t->lines - 1, 0, t->cols - rw - 1, line.data, pair, plain);
 		tui_put(t, t->lines - 1, t->cols - rw, rw, right.data, pair, A_BOLD | plain);
+		/* "q back · ? help": the two keys are clickable too */
+		int bw = fmt_width(keys_bar_label(ACT_BACK, t->utf8)) + 5;
+		int hx = t->cols - rw + bw + fmt_width(sep);
+		t->hot[t->nhot++] = (struct key_span){ t->cols - rw, t->cols - rw + bw, ACT_BACK };
+		t->hot[t->nhot++] = (struct key_span){ hx, t->cols, ACT_HELP };
 	}
 	buf_free(&line);
 	buf_free(&right);
+}
+
+enum tui_action screen_bar_action(const struct tui *t, int y, int x)
+{
+	/* the title bar: back; in the first view (nothing to go back to,
+	 * and never out of the browser) up to the pipelines */
+	if (y == 0)
+		return !t->top ? ACT_NONE
+		       : t->top->below ? ACT_BACK
+		       : t->top->ops != &view_pipelines_ops ? ACT_PIPELINES : ACT_NONE;
+	if (y != t->lines - 1)
+		return ACT_NONE;
+	for (int i = 0; i < t->nhot; i++)
+		if (x >= t->hot[i].x0 && x < t->hot[i].x1)
+			return t->hot[i].a;
+	return ACT_NONE;
 }
 
 static int too_small(struct tui *t)
@@ -180,6 +228,32 @@ int screen_help_rows(struct tui *t)
 	return n;
 }
 
+static int row_has(const struct key_help *h, const char *what)
+{
+	return !h->heading && ((h->keys && strcasestr(h->keys, what)) ||
+			       (h->what && strcasestr(h->what, what)));
+}
+
+int screen_help_find(struct tui *t, int from, int dir, int *wrapped)
+{
+	struct key_help *rows = NULL;
+	int n = 0, found = -1;
+	*wrapped = 0;
+	if (!t->help_find[0] || keys_help(t->top->ops, &rows, &n) < 0 || n == 0)
+		goto done;
+	for (int k = 1; k <= n; k++) {
+		int i = ((from + dir * k) % n + n) % n;
+		if (row_has(&rows[i], t->help_find)) {
+			found = i;
+			*wrapped = dir > 0 ? i <= from : i >= from;
+			break;
+		}
+	}
+done:
+	free(rows);
+	return found;
+}
+
 /* One row of the ? screen at Y, X in WIDTH columns. */
 static void paint_help_row(struct tui *t, const struct key_help *h, int y, int x, int width)
 {
@@ -188,12 +262,25 @@ static void paint_help_row(struct tui *t, const struct key_help *h, int y, int x
 		return;
 	}
 	if (!h->keys) { /* a note: under the descriptions */
-		tui_put_cut(t, y, x + 12, width - 12, h->what, PAIR_DIM, 0);
+		tui_put_cut(t, y, x + SCREEN_HELP_KEYS + 1, width - SCREEN_HELP_KEYS - 1, h->what,
+			    PAIR_DIM, 0);
 		return;
 	}
 	struct buf row = BUF_INIT;
-	buf_printf(&row, "%-11s %s", h->keys, h->what);
-	tui_put_cut(t, y, x, width, row.data ? row.data : "", 0, 0);
+	buf_printf(&row, "%-" SCREEN_HELP_KEYS_W "s %s", h->keys, h->what);
+	const char *text = row.data ? row.data : "";
+	tui_put_cut(t, y, x, width, text, 0, 0);
+	/* what / found, in reverse video */
+	const char *hit = t->help_find[0] ? strcasestr(text, t->help_find) : NULL;
+	if (hit) {
+		char *before = strndup(text, (size_t)(hit - text));
+		int at = before ? fmt_width(before) : 0;
+		char *match = strndup(hit, strlen(t->help_find));
+		if (match && at < width)
+			tui_put(t, y, x + at, width - at, match, PAIR_WARN, A_REVERSE | A_BOLD);
+		free(before);
+		free(match);
+	}
 	buf_free(&row);
 }
 
@@ -204,14 +291,20 @@ void screen_paint_help(struct tui *t, int top)
 	struct key_help *rows = NULL;
 	int n = 0;
 	erase();
-	tui_put(t, 0, 1, t->cols - 2, "runlens keys — Up/Down scroll, any other key closes", 0,
-		A_BOLD);
-	/* two columns when the screen is wide enough, else one (scrolled) */
-	int two = t->cols >= 100, height = t->lines - 3;
+	tui_put(t, 0, 1, t->cols - 2,
+		"runlens keys — this view's, then everywhere's · Up/Down scroll · / search · "
+		"any other key closes",
+		0, A_BOLD);
+	/* two columns when the screen is wide enough and one would not hold
+	 * every row (never an empty second column), else one (scrolled) */
+	int height = t->lines - 3;
+	if (keys_help(t->top->ops, &rows, &n) < 0)
+		n = 0;
+	int two = t->cols >= 100 && n - top > height;
 	int colw = two ? (t->cols - 4) / 2 : t->cols - 3;
 	for (int c = 0; c < (two ? 2 : 1); c++)
-		tui_put(t, 1, 2 + c * (colw + 2), colw, "KEY         DOES", PAIR_HEAD, A_BOLD);
-	if (keys_help(t->top->ops, &rows, &n) == 0)
+		tui_put(t, 1, 2 + c * (colw + 2), colw, "KEY           DOES", PAIR_HEAD, A_BOLD);
+	if (rows)
 		for (int k = 0; top + k < n; k++) {
 			int c = k / height, r = k % height;
 			if (c > (two ? 1 : 0))
@@ -219,8 +312,12 @@ void screen_paint_help(struct tui *t, int top)
 			paint_help_row(t, &rows[top + k], 2 + r, 2 + c * (colw + 2), colw);
 		}
 	free(rows);
-	tui_put(t, t->lines - 1, 1, t->cols - 2,
-		"Mouse: click selects, double-click opens, the wheel scrolls.", PAIR_DIM, 0);
+	if (t->help_msg[0])
+		tui_put(t, t->lines - 1, 1, t->cols - 2, t->help_msg, PAIR_WARN, A_BOLD);
+	else
+		tui_put(t, t->lines - 1, 1, t->cols - 2,
+			"Mouse: click selects, double-click opens, wheel scrolls, bar keys click, "
+			"title: back", PAIR_DIM, 0);
 	refresh();
 }
 
@@ -235,6 +332,7 @@ int tui_run_foreground(struct tui *t, char *const argv[])
 		status = -1;
 	}
 	rl_err_clear(&err);
+	tui_interrupt_reset(); /* a Ctrl-C in the pager was the pager's */
 	reset_prog_mode();
 	clearok(stdscr, TRUE);
 	refresh();

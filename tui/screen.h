@@ -9,6 +9,12 @@ struct tui;
 /* Below this the browser shows "terminal too small". */
 #define SCREEN_MIN_LINES 8
 #define SCREEN_MIN_COLS 40
+/* The keys' column of the ? screen ("Left/h/S-Tab"). */
+#define SCREEN_HELP_KEYS 13
+#define SCREEN_HELP_KEYS_W "13"
+/* The row of the ? screen that has T->help_find after (DIR 1) or before
+ * (-1) row FROM, wrapping; -1 when none.  *wrapped: it went round. */
+int screen_help_find(struct tui *t, int from, int dir, int *wrapped);
 
 void screen_init_colors(struct tui *t);
 /* The screen's size into T, then the top view's recalc(). */

@@ -421,8 +421,15 @@ static const struct view_action cmp_actions[] = {
 	{ .action = ACT_END, .run = cmp_move, .help = "the last metric" },
 };
 
+/* The run compared (A). */
+static int64_t cmp_run_of(struct view *v)
+{
+	return ((struct cmp_view *)v->data)->run_id;
+}
+
 const struct view_ops view_compare_ops = {
 	.name = "Compare",
+	.run_of = cmp_run_of,
 	.load = cmp_load,
 	.recalc = cmp_recalc,
 	.title = cmp_title,

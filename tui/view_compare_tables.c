@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/tui_config.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -91,7 +92,7 @@ static void build_runs(struct cmp_view *cv, int maxrows)
 			l[0] = cmp_letter(i);
 		}
 		snprintf(id, sizeof id, "#%lld", (long long)r->id);
-		time_local_short(r->started_ms, when, sizeof when);
+		config_time(r->started_ms, when, sizeof when);
 		time_duration((r->ended_ms ? r->ended_ms : time_now_ms()) - r->started_ms, took,
 			      sizeof took);
 		char *cells[] = { l, id, r->name, r->status, when, took,

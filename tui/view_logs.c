@@ -647,8 +647,14 @@ static const struct view_action logs_actions[] = {
 	{ .action = ACT_TOP, .run = logs_scroll, .help = "the first line" },
 };
 
+static int64_t logs_run_of(struct view *v)
+{
+	return ((struct logs_view *)v->data)->run_id;
+}
+
 const struct view_ops view_logs_ops = {
 	.name = "Logs",
+	.run_of = logs_run_of,
 	.load = logs_load,
 	.recalc = logs_recalc,
 	.title = logs_title,

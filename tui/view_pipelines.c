@@ -4,6 +4,7 @@
  * table); the sparkline's length follows the terminal's width. */
 #include "config.h"
 #include "tui/internal.h"
+#include "tui/tui_config.h"
 
 #include <curses.h>
 #include <math.h>
@@ -180,7 +181,7 @@ static void age(int64_t ms, char *buf, size_t size)
 		snprintf(buf, size, "%lldd ago", (long long)(s / 86400));
 	else {
 		char when[32];
-		time_local_short(ms, when, sizeof when);
+		config_time(ms, when, sizeof when);
 		when[10] = '\0'; /* the date */
 		snprintf(buf, size, "%s", when);
 	}

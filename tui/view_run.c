@@ -8,6 +8,7 @@
  * now. */
 #include "config.h"
 #include "tui/internal.h"
+#include "tui/tui_config.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -20,8 +21,10 @@
 #include "core/dag_draw.h"
 #include "core/exec/launch.h"
 #include "core/session.h"
+#include "tui/run_facts.h"
 #include "tui/widget_table.h"
 #include "core/placement.h"
+#include "core/runs.h"
 #include "util/num.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -47,6 +50,7 @@ struct run_view {
 	int nctx;
 	int steps_h;	 /* rows of the steps table (recalc) */
 	char search[256];
+	struct run_facts facts; /* its metrics against its baseline */
 	int show_dag;	 /* D: the DAG instead of the context */
 	char **dag;	 /* its lines: lanes, name, status */
 	int *dag_row;	 /* the table row of each line's step, -1 for none */
@@ -80,6 +84,7 @@ static void clear_data(struct run_view *rv)
 	rv->dag_row = NULL;
 	rv->ndag = 0;
 	store_run_clear(&rv->run);
+	run_facts_clear(&rv->facts);
 }
 
 static void add_ctx(struct run_view *rv, const char *key, const char *value)
@@ -95,18 +100,13 @@ static void add_ctx(struct run_view *rv, const char *key, const char *value)
 	rv->ctx[rv->nctx++] = buf_steal(&b);
 }
 
-/* A JSON object as "k=v k=v" (NULL when empty or not an object). */
+/* A JSON object's text as "k=v  k=v" (NULL when empty or not an object). */
 static char *pairs(const char *json)
 {
 	cJSON *o = cJSON_Parse(json ? json : "{}");
-	struct buf b = BUF_INIT;
-	for (cJSON *p = cJSON_IsObject(o) ? o->child : NULL; p; p = p->next) {
-		char *val = cJSON_IsString(p) ? strdup(p->valuestring) : json_print(p, 0);
-		buf_printf(&b, "%s%s=%s", b.len ? "  " : "", p->string, val ? val : "");
-		free(val);
-	}
+	char *text = run_facts_pairs(o);
 	cJSON_Delete(o);
-	return b.data ? buf_steal(&b) : NULL;
+	return text;
 }
 
 static const char *field(const cJSON *o, const char *k)
@@ -273,7 +273,11 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 			buf_printf(&note, "from step run %lld", (long long)st->cached_from);
 		else if (st->error)
 			buf_puts(&note, st->error);
-		char *cells[] = { st->name, st->status, att, dur, note.data ? note.data : "" };
+		/* "retrying in 4s" (the run's heartbeat reloads the view) */
+		char status[48];
+		runs_step_status(st->status, st->retry_at_ms - time_now_ms(), status,
+				 sizeof status);
+		char *cells[] = { st->name, status, att, dur, note.data ? note.data : "" };
 		table_push(&rv->tb, cells, tui_status_pair(st->status));
 		rv->names[rv->nnames++] = strdup(st->name);
 		buf_free(&note);
@@ -283,7 +287,7 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 	store_step_executors_free(jobs, njobs);
 	struct buf sum = BUF_INIT;
 	char when[32], dur[32];
-	time_local_short(rv->run.started_ms, when, sizeof when);
+	config_time(rv->run.started_ms, when, sizeof when);
 	time_duration((rv->run.ended_ms ? rv->run.ended_ms : time_now_ms()) - rv->run.started_ms,
 		      dur, sizeof dur);
 	buf_printf(&sum, "%s · started %s · %s %s", rv->run.status, when,
@@ -294,6 +298,9 @@ static int run_load(struct view *v, struct tui *t, struct rl_err *err)
 		buf_printf(&sum, " · baseline %lld", (long long)rv->baseline);
 	rv->summary = buf_steal(&sum);
 	load_context(rv);
+	struct rl_err ferr = RL_ERR_INIT; /* no metrics shown is no reason to fail */
+	run_facts_load(t->store, rv->run_id, 0, t->utf8, &rv->facts, &ferr);
+	rl_err_clear(&ferr);
 	rv->tb.sel = keep < rv->tb.nrows ? keep : 0;
 	if (rv->tb.sel < 0)
 		rv->tb.sel = 0;
@@ -314,7 +321,7 @@ static void run_recalc(struct view *v, struct tui *t)
 	struct run_view *rv = v->data;
 	int avail = t->lines - 4; /* rows 3 .. lines-2 */
 	int below = rv->show_dag ? rv->ndag : rv->nctx;
-	int want_ctx = below ? below + 2 : 0;
+	int want_ctx = (below ? below + 2 : 0) + (rv->facts.nm ? rv->facts.nm + 2 : 0);
 	int steps = rv->tb.nrows + 1;
 	if (steps > avail - want_ctx)
 		steps = avail - want_ctx;
@@ -361,6 +368,17 @@ static void run_draw(struct view *v, struct tui *t)
 		tui_status_pair(rv->run.status), 0);
 	table_paint(t, &rv->tb, 3, 3 + steps);
 	int y = 3 + steps + 1;
+	if (rv->facts.nm && y < t->lines - 1) {
+		char head[96];
+		if (rv->facts.baseline)
+			snprintf(head, sizeof head, "METRICS  vs baseline run %lld",
+				 (long long)rv->facts.baseline);
+		else
+			snprintf(head, sizeof head, "METRICS  (no baseline to compare with)");
+		tui_put(t, y++, 1, t->cols - 2, head, PAIR_HEAD, A_BOLD);
+		y += run_facts_paint_metrics(t, &rv->facts, 0, y, t->lines - 1, 1, t->cols - 2);
+		y++;
+	}
 	if (rv->show_dag) {
 		draw_dag(rv, t, y);
 		return;
@@ -507,8 +525,14 @@ static const struct view_action run_actions[] = {
 	{ .action = ACT_PREV, .run = run_search, .help = "the previous match" },
 };
 
+static int64_t run_run_of(struct view *v)
+{
+	return ((struct run_view *)v->data)->run_id;
+}
+
 const struct view_ops view_run_ops = {
 	.name = "Run",
+	.run_of = run_run_of,
 	.load = run_load,
 	.recalc = run_recalc,
 	.title = run_title,

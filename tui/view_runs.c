@@ -6,6 +6,7 @@
 #include "config.h"
 #include "tui/view_runs.h"
 
+#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,7 @@ static int runs_load(struct view *v, struct tui *t, struct rl_err *err)
 	struct runs_view *rv = v->data;
 	int64_t keep_id = rv->tb.nrows ? rv->ids[rv->tb.sel] : 0;
 	int keep = rv->tb.sel, shown = rv->tb.nrows;
+	rv->facts_for = 0; /* the pane reads its run again */
 	table_clear(&rv->tb);
 	runs_bases_clear(rv); /* values may have changed */
 	if (rv->pipeline_id && !rv->pipeline_name) {
@@ -136,12 +138,36 @@ static int runs_load(struct view *v, struct tui *t, struct rl_err *err)
 	return 0;
 }
 
+static int same_text(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* The saved view's name while the filter and sort are still its own
+ * (changed: the list is no longer that view), else NULL. */
+static const char *view_shown(struct runs_view *rv)
+{
+	if (!rv->view_name)
+		return NULL;
+	if (rv->view_seen != rv->view_name) { /* just saved or recalled */
+		free(rv->view_filter);
+		free(rv->view_sort);
+		rv->view_filter = rv->filter_text ? strdup(rv->filter_text) : NULL;
+		rv->view_sort = rv->sorted && rv->sort_text ? strdup(rv->sort_text) : NULL;
+		rv->view_seen = rv->view_name;
+	}
+	return same_text(rv->view_filter, rv->filter_text) &&
+		       same_text(rv->view_sort, rv->sorted ? rv->sort_text : NULL)
+		       ? rv->view_name
+		       : NULL;
+}
+
 static void runs_title(struct view *v, char *buf, size_t size)
 {
 	struct runs_view *rv = v->data;
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "Runs %s %s", "—", rv->pipeline_name ? rv->pipeline_name : "all pipelines");
-	if (rv->view_name)
+	if (view_shown(rv))
 		buf_printf(&b, " [view %s]", rv->view_name);
 	buf_printf(&b, " · %d%s shown", rv->tb.nrows, rv->more ? "+" : "");
 	buf_printf(&b, " · %s", rv->sorted ? rv->sort_text : "newest first");
@@ -238,18 +264,33 @@ static int do_delete(struct runs_view *rv, struct tui *t)
 		rl_err_clear(&err);
 		return TUI_REDRAW;
 	}
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "Runs:");
-	for (int i = 0; i < n && i < 20; i++)
-		buf_printf(&b, " %lld", (long long)ids[i]);
-	if (n > 20)
-		buf_printf(&b, " … (%d in all)", n);
-	char *lines[] = { b.data, "Their records, logs and contexts are deleted;",
-			  "artifacts stay until `runlens gc`." };
-	char title[64];
+	/* name what goes: each run's id, name and status (the marked ones,
+	 * said as such, not the selected one), then what it means */
+	enum { SHOWN = 20 };
+	char *lines[SHOWN + 5];
+	int nl = 0;
+	if (rv->nmarked)
+		lines[nl++] = buf_format("the %d marked run%s (u unmarks them all):", n,
+					 n == 1 ? "" : "s");
+	for (int i = 0; i < n && i < SHOWN; i++) {
+		struct store_run r = { 0 };
+		if (store_run_get(t->store, ids[i], &r, NULL) == 0)
+			lines[nl++] = buf_format("  %lld  %s  %s", (long long)ids[i], r.name, r.status);
+		else
+			lines[nl++] = buf_format("  %lld", (long long)ids[i]);
+		store_run_clear(&r);
+	}
+	if (n > SHOWN)
+		lines[nl++] = buf_format("  … and %d more", n - SHOWN);
+	lines[nl++] = buf_format("Their records, logs and contexts are deleted;");
+	lines[nl++] = buf_format("artifacts stay until `runlens gc`.");
+	char title[64], question[64];
 	snprintf(title, sizeof title, "Delete %d run%s?", n, n == 1 ? "" : "s");
-	int yes = tui_confirm(t, title, lines, 3, "Delete? [y/N]");
-	buf_free(&b);
+	snprintf(question, sizeof question, "Delete %s%d run%s? [y/N]", n == 1 ? "this " : "these ",
+		 n, n == 1 ? "" : "s");
+	int yes = tui_confirm(t, title, lines, nl, question);
+	for (int i = 0; i < nl; i++)
+		free(lines[i]);
 	if (!yes) {
 		tui_notice(t, "nothing deleted");
 		return TUI_REDRAW;
@@ -264,6 +305,24 @@ static int do_delete(struct runs_view *rv, struct tui *t)
 	return TUI_RELOAD;
 }
 
+/* u: no run marked. */
+static int do_unmark_all(struct runs_view *rv, struct tui *t)
+{
+	if (!rv->nmarked) {
+		tui_notice(t, "no run is marked (Space marks one)");
+		return TUI_REDRAW;
+	}
+	tui_notice(t, "unmarked %d run%s", rv->nmarked, rv->nmarked == 1 ? "" : "s");
+	rv->nmarked = 0;
+	int col = runs_mark_col(rv);
+	for (int r = 0; r < rv->tb.nrows; r++) {
+		if (col >= 0 && rv->tb.marked[r])
+			table_set(&rv->tb, r, col, "", 0);
+		rv->tb.marked[r] = 0;
+	}
+	return TUI_REDRAW;
+}
+
 static int do_search(struct runs_view *rv, struct tui *t, enum tui_action a)
 {
 	if (!table_search_keys(t, &rv->tb, a, "search:", rv->search, sizeof rv->search) &&
@@ -273,19 +332,95 @@ static int do_search(struct runs_view *rv, struct tui *t, enum tui_action a)
 	return TUI_REDRAW;
 }
 
+/* The detail pane: the selected run's facts (read when the selection is
+ * on another run than they are of), and its height: what they need, at
+ * most half the screen, the list keeping 3 rows. */
+static void pane_recalc(struct runs_view *rv, struct tui *t)
+{
+	rv->pane_h = 0;
+	if (!rv->details || rv->tb.nrows == 0)
+		return;
+	int64_t id = rv->ids[rv->tb.sel];
+	if (id != rv->facts_for) {
+		struct rl_err err = RL_ERR_INIT;
+		if (run_facts_load(t->store, id, rv->baseline_override, t->utf8, &rv->facts, &err) < 0)
+			tui_error(t, "run %lld: %s", (long long)id, rl_err_msg(&err));
+		rl_err_clear(&err);
+		rv->facts_for = id;
+	}
+	const struct run_facts *f = &rv->facts;
+	int want = 2 + !!f->params + !!f->tags + !!f->note + (f->nm ? f->nm : 1);
+	int most = (t->lines - 2) / 2;
+	if (most > t->lines - 2 - 5)
+		most = t->lines - 2 - 5;
+	rv->pane_h = want < most ? want : most;
+	if (rv->pane_h < 2)
+		rv->pane_h = 0;
+}
+
 /* The metric cells of the rows coming into view. */
 static void runs_recalc(struct view *v, struct tui *t)
 {
 	struct runs_view *rv = v->data;
-	int height = t->lines - 3, top = table_scroll(&rv->tb, height);
+	pane_recalc(rv, t);
+	int height = t->lines - 3 - rv->pane_h, top = table_scroll(&rv->tb, height);
 	runs_fill_rows(rv, t, top, top + height);
+}
+
+/* A line of the pane: its label dim, then the text. */
+static void pane_line(struct tui *t, int y, const char *label, const char *text)
+{
+	tui_put(t, y, 1, 8, label, PAIR_DIM, 0);
+	tui_put_cut(t, y, 10, t->cols - 11, text, 0, 0);
+}
+
+static void pane_draw(struct runs_view *rv, struct tui *t)
+{
+	const struct run_facts *f = &rv->facts;
+	int y = t->lines - 1 - rv->pane_h, y1 = t->lines - 1;
+	struct buf head = BUF_INIT;
+	const char *rule = t->utf8 ? "─" : "-";
+	buf_printf(&head, "%s%s Run %lld", rule, rule, (long long)f->run_id);
+	if (f->baseline)
+		buf_printf(&head, " %s metrics vs baseline run %lld", t->utf8 ? "·" : "|",
+			   (long long)f->baseline);
+	else
+		buf_printf(&head, " %s no baseline to compare with", t->utf8 ? "·" : "|");
+	buf_puts(&head, " ");
+	while (fmt_width(head.data) < t->cols)
+		buf_puts(&head, rule);
+	tui_put(t, y++, 0, t->cols, head.data, PAIR_HEAD, A_BOLD);
+	buf_free(&head);
+	if (f->params && y < y1)
+		pane_line(t, y++, "params", f->params);
+	if (f->tags && y < y1)
+		pane_line(t, y++, "tags", f->tags);
+	if (f->note && y < y1)
+		pane_line(t, y++, "note", f->note);
+	if (y >= y1)
+		return;
+	if (!f->nm) {
+		pane_line(t, y, "metrics", "none recorded");
+		return;
+	}
+	tui_put(t, y, 1, 8, "metrics", PAIR_DIM, 0);
+	int room = y1 - y, fit = f->nm <= room ? f->nm : room - 1;
+	run_facts_paint_metrics(t, f, 0, y, y + fit, 10, t->cols - 11);
+	if (fit < f->nm) { /* the last row says what did not fit */
+		char more[80];
+		snprintf(more, sizeof more, "%s %d more (Enter: the run)", t->utf8 ? "…" : "...",
+			 f->nm - fit);
+		tui_put(t, y + fit, 10, t->cols - 11, more, PAIR_DIM, 0);
+	}
 }
 
 static void runs_draw(struct view *v, struct tui *t)
 {
 	struct runs_view *rv = v->data;
+	if (rv->pane_h)
+		pane_draw(rv, t);
 	if (rv->tb.nrows)
-		table_paint(t, &rv->tb, 1, t->lines - 1);
+		table_paint(t, &rv->tb, 1, t->lines - 1 - rv->pane_h);
 	else if (rv->filter)
 		tui_put(t, 2, 2, t->cols - 4, "No run matches the filter (f to change it).", 0, 0);
 	else
@@ -347,6 +482,7 @@ static int runs_key(struct view *v, struct tui *t, enum tui_action a)
 	case ACT_SAVE_VIEW: return runs_save_view(rv, t);
 	case ACT_VIEWS: return runs_recall_view(rv, t);
 	case ACT_MARK: return do_mark(rv);
+	case ACT_UNMARK_ALL: return do_unmark_all(rv, t);
 	case ACT_COMPARE: return do_compare(rv, t);
 	case ACT_PIN: return do_pin(rv, t);
 	case ACT_DELETE: return do_delete(rv, t);
@@ -424,20 +560,42 @@ static int runs_move(struct view *v, struct tui *t, enum tui_action a)
 		load_to_end(rv, t);
 		return table_move(&rv->tb, a, 0);
 	}
-	int r = table_move(&rv->tb, a, t->lines - 3);
+	int r = table_move(&rv->tb, a, t->lines - 3 - rv->pane_h);
 	if (r)
 		maybe_more(rv, t);
 	return r;
+}
+
+/* i: the detail pane on and off. */
+static int runs_details(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct runs_view *rv = v->data;
+	(void)a;
+	rv->details = !rv->details;
+	rv->facts_for = 0;
+	if (!rv->details)
+		tui_notice(t, "the detail pane is off (i shows it)");
+	return TUI_REDRAW;
 }
 
 static int runs_click(struct view *v, struct tui *t, int y, int x, int dbl)
 {
 	struct runs_view *rv = v->data;
 	(void)x;
-	if (!table_click(&rv->tb, y))
-		return TUI_HANDLED;
+	if (y >= t->lines - 1 - rv->pane_h || !table_click(&rv->tb, y))
+		return TUI_HANDLED; /* the pane, or no row */
 	maybe_more(rv, t);
 	return dbl ? runs_open(v, t, ACT_OPEN) : TUI_REDRAW;
+}
+
+static int64_t runs_run_of(struct view *v)
+{
+	return selected(v->data);
+}
+
+static int runs_command_of(struct view *v, struct tui *t, const char *name, const char *arg)
+{
+	return runs_command(v->data, t, name, arg);
 }
 
 static void runs_free_data(void *data)
@@ -454,6 +612,9 @@ static void runs_free_data(void *data)
 	free(rv->marked);
 	free(rv->pipeline_name);
 	free(rv->view_name);
+	free(rv->view_filter);
+	free(rv->view_sort);
+	run_facts_clear(&rv->facts);
 	free(rv);
 }
 
@@ -471,6 +632,7 @@ static const struct view_action runs_actions[] = {
 	  .hint = "sort" },
 	{ .action = ACT_SEARCH, .run = runs_key, .help = "search the runs loaded", .hint = "search" },
 	{ .action = ACT_MARK, .run = runs_key, .help = "mark / unmark a run", .hint = "mark" },
+	{ .action = ACT_UNMARK_ALL, .run = runs_key, .help = "unmark every run" },
 	{ .action = ACT_COMPARE, .run = runs_key,
 	  .help = "compare the marked runs (or run vs baseline)", .hint = "compare" },
 	{ .action = ACT_PIN, .run = runs_key, .help = "pin the run as its pipeline's baseline",
@@ -484,10 +646,13 @@ static const struct view_action runs_actions[] = {
 	  .hint = "columns" },
 	{ .action = ACT_WRAP, .run = runs_sweep,
 	  .help = "the run's sweep: its runs ranked, plots" },
-	{ .action = ACT_RERUN, .run = runs_rerun, .help = "rerun the run (plan first)",
-	  .hint = "rerun" },
 	{ .action = ACT_PIPELINES, .run = runs_pipelines, .help = "the pipelines",
 	  .hint = "pipelines" },
+	{ .action = ACT_DETAILS, .run = runs_details,
+	  .help = "the detail pane: params, metrics, tags, note",
+	  .hint = "details" },
+	{ .action = ACT_RERUN, .run = runs_rerun, .help = "rerun the run (plan first)",
+	  .hint = "rerun" },
 	{ .action = ACT_NEXT, .run = runs_key, .help = "the next match" },
 	{ .action = ACT_PREV, .run = runs_key, .help = "the previous match" },
 	{ .action = ACT_LOGS, .run = runs_logs,
@@ -509,10 +674,12 @@ const struct view_ops view_runs_ops = {
 	.free = runs_free,
 	.actions = runs_actions,
 	.nactions = sizeof runs_actions / sizeof runs_actions[0],
-	.help_note = { "f takes ls --where: status=failed and loss<0.5",
+	.help_note = { "f as ls --where: train.loss<0.5 and tag=good",
 		       "c on marked A, B, C…: runlens compare A B C…",
 		       "C: the columns of this pipeline (ls --columns)" },
 	.click = runs_click,
+	.run_of = runs_run_of,
+	.command = runs_command_of,
 };
 
 struct view *view_runs_new(int64_t pipeline_id)

@@ -11,6 +11,7 @@
 
 #include "core/compare.h"
 #include "store/store.h"
+#include "tui/run_facts.h"
 #include "tui/widget_table.h"
 
 #define RUNS_SPARK_POINTS 10 /* runs a sparkline cell shows */
@@ -79,7 +80,18 @@ struct runs_view {
 	char search[256];
 	struct base_values bases[RUNS_BASE_CACHE];
 	int nbases, next_base;
+	/* i: the detail pane under the list (the selected run's params,
+	 * metrics against its baseline, tags, note), loaded when the
+	 * selection moves onto another run */
+	int details;
+	struct run_facts facts;
+	int64_t facts_for; /* the run FACTS are of (0: none loaded) */
+	int pane_h;	   /* its rows, the heading included (0: off) */
 	char *view_name;    /* the saved view recalled, for the title */
+	/* the filter and sort the saved view VIEW_NAME has: its name leaves
+	 * the title once they change */
+	const char *view_seen; /* the view_name they are of */
+	char *view_filter, *view_sort;
 	char *pending_cols; /* a saved view's columns, applied at the next load */
 };
 
@@ -113,5 +125,9 @@ int runs_ask_filter(struct runs_view *rv, struct tui *t);
 int runs_ask_sort(struct runs_view *rv, struct tui *t);
 int runs_save_view(struct runs_view *rv, struct tui *t);
 int runs_recall_view(struct runs_view *rv, struct tui *t);
+/* The `:` commands of the runs view (commands.c): filter EXPR, sort KEY,
+ * columns COL,… (empty: the chooser), view NAME.  TUI_* flags, -1 for
+ * another NAME. */
+int runs_command(struct runs_view *rv, struct tui *t, const char *name, const char *arg);
 
 #endif

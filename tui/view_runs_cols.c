@@ -19,6 +19,7 @@
 #include "core/baseline.h"
 #include "core/columns.h"
 #include "tui/internal.h"
+#include "tui/tui_config.h"
 #include "tui/widget_chart.h"
 #include "tui/widget_dialog.h"
 #include "util/buf.h"
@@ -30,7 +31,7 @@
 #define TEXT_MAX_W 20	 /* pipeline, tags, sweep */
 #define HEAD_MIN_W 20	 /* a header is widened up to this before it is shortened */
 #define HEAD_FLOOR 10	 /* ... and no less when the screen is narrow ("p.epochs") */
-#define DELTA_W 7	 /* " ▲12.3%" */
+#define DELTA_W 9	 /* " ▲12.3% +" */
 
 static void rcol_clear(struct rcol *c)
 {
@@ -112,7 +113,7 @@ static int value_width(const struct runs_view *rv, const struct rcol *c,
 		       const struct store_field *f, int nf, const struct store_recent *sum)
 {
 	static const int fixed_w[COLS_FIXED] = {
-		[COLS_STATUS] = 11, [COLS_STARTED] = 16, [COLS_DURATION] = 8,
+		[COLS_STATUS] = 11, [COLS_STARTED] = 16, [COLS_DURATION] = 8, [COLS_GIT] = 8,
 	};
 	char a[32], b[32];
 	const struct store_field *x = field_of(f, nf, c->name);
@@ -121,6 +122,9 @@ static int value_width(const struct runs_view *rv, const struct rcol *c,
 	case RC_FIXED:
 		switch (c->fixed) {
 		case COLS_ID: return rv->id_digits;
+		case COLS_STARTED: /* as wide as date_format makes a date */
+			config_time(time_now_ms(), a, sizeof a);
+			return clamp(fmt_width(a), 5, 31);
 		case COLS_NAME: return clamp(sum->name_len, 8, NAME_MAX_W);
 		case COLS_PIPELINE: return clamp(sum->pipeline_len, 8, TEXT_MAX_W);
 		case COLS_TAGS: return clamp(sum->tags_len, 4, TEXT_MAX_W);
@@ -364,6 +368,27 @@ static void decide(struct runs_view *rv, struct tui *t, const char *json)
 	store_fields_free(f, nf);
 }
 
+/* The config file's default columns of the pipeline ([columns] NAME =
+ * id name …; * for all pipelines) as a column set's JSON, or NULL. */
+static char *config_columns(const struct runs_view *rv)
+{
+	struct buf key = BUF_INIT;
+	buf_printf(&key, "columns.%s", rv->pipeline_id && rv->pipeline_name ? rv->pipeline_name : "*");
+	const char *list = config_get(key.data);
+	buf_free(&key);
+	if (!list)
+		return NULL;
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *cols = cJSON_AddArrayToObject(doc, "columns");
+	char *copy = strdup(list), *save = NULL;
+	for (char *w = copy ? strtok_r(copy, " ,", &save) : NULL; w; w = strtok_r(NULL, " ,", &save))
+		cJSON_AddItemToArray(cols, cJSON_CreateString(w));
+	free(copy);
+	char *json = json_print(doc, 0);
+	cJSON_Delete(doc);
+	return json;
+}
+
 void runs_cols_init(struct runs_view *rv, struct tui *t)
 {
 	if (rv->cols_ready)
@@ -372,6 +397,8 @@ void runs_cols_init(struct runs_view *rv, struct tui *t)
 	rv->pending_cols = NULL;
 	if (!json)
 		store_column_set_get(t->store, rv->pipeline_id, &json, NULL);
+	if (!json)
+		json = config_columns(rv);
 	int64_t newest = 0;
 	store_run_last(t->store, rv->pipeline_id, &newest, NULL);
 	load_dirs(rv, t, newest);
@@ -402,7 +429,7 @@ static char *fixed_cell(const struct store_run *r, int fixed, int *attr)
 	case COLS_STATUS:
 		*attr = tui_status_pair(r->status);
 		return strdup(r->status);
-	case COLS_STARTED: time_local_short(r->started_ms, buf, sizeof buf); return strdup(buf);
+	case COLS_STARTED: config_time(r->started_ms, buf, sizeof buf); return strdup(buf);
 	case COLS_DURATION:
 		time_duration((r->ended_ms ? r->ended_ms : time_now_ms()) - r->started_ms, buf,
 			      sizeof buf);
@@ -412,6 +439,7 @@ static char *fixed_cell(const struct store_run *r, int fixed, int *attr)
 		for (int k = 0; k < r->ntags; k++)
 			buf_printf(&b, "%s%s", k ? "," : "", r->tags[k]);
 		return buf_steal(&b);
+	case COLS_GIT: columns_git_text(r, buf, sizeof buf); return strdup(buf);
 	default: return strdup(""); /* sweep: filled with the row */
 	}
 }
@@ -442,8 +470,9 @@ void runs_cells_free(struct runs_view *rv, char **cells)
 		free(cells[c]);
 }
 
-/* The metric cell: value, then the change from the baseline as an arrow
- * and a percentage (or the difference when the baseline is 0). */
+/* The metric cell: value, then the change from the baseline: an arrow,
+ * a percentage (or the difference when the baseline is 0) and + better,
+ * ! worse (fmt_change). */
 static int metric_cell(struct tui *t, const struct rcol *m, const struct store_metric *v,
 		       const struct store_metric *base, struct buf *out)
 {
@@ -456,25 +485,10 @@ static int metric_cell(struct tui *t, const struct rcol *m, const struct store_m
 	buf_puts(out, val);
 	if (!base)
 		return 0;
-	char delta[64];
-	int verdict = fmt_delta(v->value, base->value, m->dir, delta, sizeof delta);
-	if (verdict == 0) {
-		buf_puts(out, " =");
-		return 0;
-	}
-	const char *arrow = v->value > base->value ? (t->utf8 ? "▲" : "+") : (t->utf8 ? "▼" : "-");
-	int has_pct = 0;
-	double pct = fabs(compare_pct(v->value, base->value, &has_pct));
-	if (has_pct && isfinite(base->value)) {
-		if (pct >= 999.5)
-			buf_printf(out, " %s%.0fx", arrow, fabs(v->value / base->value));
-		else
-			buf_printf(out, " %s%.*f%%", arrow, pct < 9.95 ? 1 : 0, pct);
-	} else {
-		fmt_metric(fabs(v->value - base->value), val, sizeof val);
-		buf_printf(out, " %s%s", arrow, val);
-	}
-	return verdict > 0 ? PAIR_BETTER : PAIR_WORSE;
+	char change[64];
+	int verdict = fmt_change(v->value, base->value, m->dir, t->utf8, 0, change, sizeof change);
+	buf_printf(out, " %s", change);
+	return verdict > 0 ? PAIR_BETTER : verdict < 0 ? PAIR_WORSE : 0;
 }
 
 /* The metrics of baseline run ID, from the cache or the store. */

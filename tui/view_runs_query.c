@@ -66,8 +66,10 @@ static int set_sort(struct runs_view *rv, struct tui *t, const char *text)
 int runs_ask_filter(struct runs_view *rv, struct tui *t)
 {
 	char text[512];
-	if (!tui_prompt(t, "filter (status=failed and train.loss<0.5 …; empty clears):",
-			rv->filter_text, text, sizeof text))
+	struct prompt_opts o = { .label = "filter (status=failed and train.loss<0.5 …; empty clears):",
+				 .initial = rv->filter_text, .history = "filter",
+				 .complete = tui_complete_fields, .ctx = &rv->pipeline_id };
+	if (!tui_prompt_ex(t, &o, text, sizeof text))
 		return TUI_REDRAW;
 	if (set_filter(rv, t, text) < 0)
 		return TUI_REDRAW;
@@ -168,6 +170,7 @@ int runs_save_view(struct runs_view *rv, struct tui *t)
 		tui_notice(t, "saved view '%s' (v recalls it)", name);
 		free(rv->view_name);
 		rv->view_name = strdup(name);
+		rv->view_seen = NULL; /* the title takes what it says now */
 	}
 	rl_err_clear(&err);
 	free(sv.columns_json);
@@ -191,6 +194,7 @@ static void apply_view(struct runs_view *rv, struct tui *t, const struct store_s
 	rv->pending_cols = sv->columns_json ? strdup(sv->columns_json) : NULL;
 	free(rv->view_name);
 	rv->view_name = strdup(sv->name);
+	rv->view_seen = NULL;
 	tui_notice(t, "view '%s'", sv->name);
 }
 
@@ -228,3 +232,64 @@ int runs_recall_view(struct runs_view *rv, struct tui *t)
 	return k >= 0 ? TUI_RELOAD : TUI_REDRAW;
 }
 
+
+/* :columns a,b,c: those columns, as ls --columns (not saved: C saves). */
+static int set_columns(struct runs_view *rv, struct tui *t, const char *list)
+{
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *cols = doc ? cJSON_AddArrayToObject(doc, "columns") : NULL;
+	for (const char *p = list; cols && *p;) {
+		p += strspn(p, ", ");
+		size_t len = strcspn(p, ", ");
+		if (len) {
+			char *name = strndup(p, len);
+			if (name)
+				cJSON_AddItemToArray(cols, cJSON_CreateString(name));
+			free(name);
+		}
+		p += len;
+	}
+	char *text = cols ? json_print(doc, 0) : NULL;
+	cJSON_Delete(doc);
+	if (!text) {
+		tui_error(t, "out of memory");
+		return TUI_REDRAW;
+	}
+	runs_cols_free(rv);
+	free(rv->pending_cols);
+	rv->pending_cols = text;
+	runs_bases_clear(rv);
+	tui_notice(t, "columns %s (C arranges and saves them)", list);
+	return TUI_RELOAD;
+}
+
+int runs_command(struct runs_view *rv, struct tui *t, const char *name, const char *arg)
+{
+	if (!strcmp(name, "filter"))
+		return set_filter(rv, t, arg) < 0 ? TUI_REDRAW : TUI_RELOAD;
+	if (!strcmp(name, "sort"))
+		return set_sort(rv, t, arg) < 0 ? TUI_REDRAW : TUI_RELOAD;
+	if (!strcmp(name, "columns"))
+		return *arg ? set_columns(rv, t, arg) : runs_choose_columns(rv, t);
+	if (strcmp(name, "view"))
+		return -1;
+	if (!*arg)
+		return runs_recall_view(rv, t);
+	struct rl_err err = RL_ERR_INIT;
+	struct store_saved_view *vs = NULL;
+	int n = 0, rc = TUI_REDRAW, found = 0;
+	if (store_views_page(t->store, NULL, 500, &vs, &n, &err) < 0)
+		tui_error(t, "%s", rl_err_msg(&err));
+	for (int i = 0; i < n; i++)
+		if (!strcmp(vs[i].name, arg)) {
+			apply_view(rv, t, &vs[i]);
+			rv->tb.sel = 0;
+			found = 1;
+			rc = TUI_RELOAD;
+		}
+	if (!found && !err.code)
+		tui_error(t, ":view: no saved view '%s' (S saves one)", arg);
+	rl_err_clear(&err);
+	store_views_free(vs, n);
+	return rc;
+}

@@ -307,6 +307,9 @@ static int do_search(struct step_view *sv, struct tui *t, enum tui_action a)
 		return TUI_REDRAW;
 	if (!found)
 		tui_notice(t, "'%s' not found", sv->search);
+	else if (l ? l->wrapped : sv->tb[sv->tab].wrapped)
+		tui_notice(t, dir > 0 ? "search hit BOTTOM, continuing at TOP"
+				      : "search hit TOP, continuing at BOTTOM");
 	return TUI_REDRAW;
 }
 
@@ -391,6 +394,23 @@ static int step_artifact(struct view *v, struct tui *t, enum tui_action a)
 		return TUI_REDRAW;
 	}
 	return open_row(sv, t);
+}
+
+static int64_t step_run_of(struct view *v)
+{
+	return ((struct step_view *)v->data)->run_id;
+}
+
+/* y: the selected input's or output's path (in those tabs). */
+static char *step_path_of(struct view *v, struct tui *t)
+{
+	struct step_view *sv = v->data;
+	(void)t;
+	if (sv->tab == TAB_INPUTS && sv->nins && sv->ins[sv->tb[TAB_INPUTS].sel].path)
+		return strdup(sv->ins[sv->tb[TAB_INPUTS].sel].path);
+	if (sv->tab == TAB_OUTPUTS && sv->nouts && sv->outs[sv->tb[TAB_OUTPUTS].sel].path)
+		return strdup(sv->outs[sv->tb[TAB_OUTPUTS].sel].path);
+	return NULL;
 }
 
 static int step_rerun(struct view *v, struct tui *t, enum tui_action a)
@@ -512,6 +532,8 @@ static const struct view_action step_actions[] = {
 
 const struct view_ops view_step_ops = {
 	.name = "Step",
+	.run_of = step_run_of,
+	.path_of = step_path_of,
 	.load = step_load,
 	.recalc = step_recalc,
 	.title = step_title,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/tui_config.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
 
@@ -98,7 +99,7 @@ static void draw_summary(const struct step_view *sv, struct tui *t, int y)
 		snprintf(took, sizeof took, "%s %s", sv->st.ended_ms ? "took" : "running for", dur);
 		part[n] = took;
 		pair[n++] = 0;
-		time_local_short(sv->st.started_ms, day, sizeof day);
+		config_time(sv->st.started_ms, day, sizeof day);
 		snprintf(when, sizeof when, "started %s", day);
 	}
 	if (sv->st.cached_from) {

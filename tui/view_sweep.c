@@ -365,8 +365,15 @@ static const struct view_action sweep_actions[] = {
 	VIEW_MOVES(sweep_move, "run", "runs"),
 };
 
+static int64_t sweep_run_of(struct view *view)
+{
+	struct sweep_tui *sw = view->data;
+	return sw->v && sw->tb.nrows ? sw->v->runs[sw->v->order[sw->tb.sel]].id : 0;
+}
+
 const struct view_ops view_sweep_ops = {
 	.name = "Sweep",
+	.run_of = sweep_run_of,
 	.load = sweep_load,
 	.recalc = sweep_recalc,
 	.title = sweep_title,

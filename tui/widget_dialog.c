@@ -10,80 +10,333 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "tui/history.h"
+#include "util/buf.h"
 #include "tui/internal.h"
+#include "tui/screen.h"
 
-/* Remove the last UTF-8 character of BUF. */
-static void drop_last_char(char *buf)
+/* ------------------------------------------------------------------ */
+/* The prompt: a line editor as readline's                             */
+
+struct line_ed {
+	char *buf;
+	size_t size, len, cur; /* bytes; cur at a character's start */
+	int selected;	       /* the initial text: the first character typed replaces it */
+};
+
+static size_t prev_char(const char *s, size_t pos)
 {
-	size_t n = strlen(buf);
-	while (n > 0) {
-		n--;
-		if (((unsigned char)buf[n] & 0xC0) != 0x80)
+	while (pos > 0) {
+		pos--;
+		if (((unsigned char)s[pos] & 0xC0) != 0x80)
 			break;
 	}
-	buf[n] = '\0';
+	return pos;
+}
+
+static size_t next_char(const char *s, size_t len, size_t pos)
+{
+	if (pos < len)
+		pos++;
+	while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+		pos++;
+	return pos;
+}
+
+static void ed_set(struct line_ed *e, const char *text)
+{
+	snprintf(e->buf, e->size, "%s", text ? text : "");
+	e->len = strlen(e->buf);
+	while (e->len > 0 && ((unsigned char)e->buf[e->len] & 0xC0) == 0x80)
+		e->buf[--e->len] = '\0'; /* cut at a character's start */
+	e->cur = e->len;
+	e->selected = 0;
+}
+
+static void ed_delete(struct line_ed *e, size_t from, size_t to)
+{
+	if (to <= from)
+		return;
+	memmove(e->buf + from, e->buf + to, e->len - to + 1);
+	e->len -= to - from;
+	if (e->cur >= to)
+		e->cur -= to - from;
+	else if (e->cur > from)
+		e->cur = from;
+}
+
+static void ed_insert(struct line_ed *e, const char *bytes, size_t n)
+{
+	if (e->len + n >= e->size)
+		return;
+	memmove(e->buf + e->cur + n, e->buf + e->cur, e->len - e->cur + 1);
+	memcpy(e->buf + e->cur, bytes, n);
+	e->len += n;
+	e->cur += n;
+}
+
+/* Where the word before the cursor starts: back to a space or one of the
+ * filter language's operators. */
+static size_t word_start(const struct line_ed *e)
+{
+	size_t i = e->cur;
+	while (i > 0 && !strchr(" \t=<>!~(),", e->buf[i - 1]))
+		i--;
+	return i;
+}
+
+/* One key of the editor (a character or a curses key): 1 when it was an
+ * editing key. */
+static int ed_key(struct line_ed *e, int is_key, wint_t wc)
+{
+	int sel = e->selected;
+	e->selected = 0;
+	if (is_key) {
+		switch (wc) {
+		case KEY_LEFT: e->cur = prev_char(e->buf, e->cur); return 1;
+		case KEY_RIGHT: e->cur = next_char(e->buf, e->len, e->cur); return 1;
+		case KEY_HOME: e->cur = 0; return 1;
+		case KEY_END: e->cur = e->len; return 1;
+		case KEY_BACKSPACE:
+			if (sel)
+				ed_delete(e, 0, e->len);
+			else
+				ed_delete(e, prev_char(e->buf, e->cur), e->cur);
+			return 1;
+		case KEY_DC:
+			if (sel)
+				ed_delete(e, 0, e->len);
+			else
+				ed_delete(e, e->cur, next_char(e->buf, e->len, e->cur));
+			return 1;
+		default: e->selected = sel; return 0;
+		}
+	}
+	switch (wc) {
+	case 1: e->cur = 0; return 1;				 /* C-a */
+	case 5: e->cur = e->len; return 1;			 /* C-e */
+	case 2: e->cur = prev_char(e->buf, e->cur); return 1;	 /* C-b */
+	case 6: e->cur = next_char(e->buf, e->len, e->cur); return 1; /* C-f */
+	case 11: ed_delete(e, e->cur, e->len); return 1;	 /* C-k */
+	case 21: ed_delete(e, 0, e->cur); return 1;		 /* C-u */
+	case 4: ed_delete(e, e->cur, next_char(e->buf, e->len, e->cur)); return 1; /* C-d */
+	case 23: {						 /* C-w */
+		size_t i = e->cur;
+		while (i > 0 && e->buf[i - 1] == ' ')
+			i--;
+		while (i > 0 && e->buf[i - 1] != ' ')
+			i--;
+		ed_delete(e, i, e->cur);
+		return 1;
+	}
+	case 127: case 8:
+		if (sel)
+			ed_delete(e, 0, e->len);
+		else
+			ed_delete(e, prev_char(e->buf, e->cur), e->cur);
+		return 1;
+	default: break;
+	}
+	if (wc >= 32) {
+		char mb[MB_LEN_MAX + 1];
+		mbstate_t st;
+		memset(&st, 0, sizeof st);
+		size_t n = wcrtomb(mb, (wchar_t)wc, &st);
+		if (sel)
+			ed_delete(e, 0, e->len);
+		if (n != (size_t)-1)
+			ed_insert(e, mb, n);
+		return 1;
+	}
+	e->selected = sel;
+	return 0;
+}
+
+/* Bytes FROM..TO of S as a string (malloc'd). */
+static char *part(const char *s, size_t from, size_t to)
+{
+	return strndup(s + from, to > from ? to - from : 0);
+}
+
+static void paint_prompt(struct tui *t, const char *label, const struct line_ed *e)
+{
+	int lw = fmt_width(label), y = t->lines - 1;
+	int base = t->color ? 0 : A_REVERSE, room = t->cols - lw - 2;
+	/* scroll sideways so that the cursor is on the screen */
+	size_t start = 0;
+	for (;;) {
+		char *before = part(e->buf, start, e->cur);
+		int w = before ? fmt_width(before) : 0;
+		free(before);
+		if (w < room || start >= e->cur)
+			break;
+		start = next_char(e->buf, e->len, start);
+	}
+	int a = t->color ? COLOR_PAIR(PAIR_BAR) : A_REVERSE;
+	attron(a);
+	mvhline(y, 0, ' ', t->cols);
+	attroff(a);
+	tui_put(t, y, 0, t->cols, label, PAIR_BAR, A_BOLD | base);
+	char *shown = part(e->buf, start, e->len), *before = part(e->buf, start, e->cur);
+	if (shown)
+		/* the initial text, selected: the first character typed replaces it */
+		tui_put(t, y, lw + 1, t->cols - lw - 1, shown, PAIR_BAR,
+			e->selected ? (t->color ? (int)A_REVERSE : 0) : base);
+	int x = lw + 1 + (before ? fmt_width(before) : 0);
+	free(shown);
+	free(before);
+	move(y, x < t->cols ? x : t->cols - 1);
+}
+
+static int common_prefix(char *const *items, int n)
+{
+	if (n <= 0)
+		return 0;
+	size_t k = strlen(items[0]);
+	for (int i = 1; i < n; i++) {
+		size_t j = 0;
+		while (j < k && items[i][j] == items[0][j])
+			j++;
+		k = j;
+	}
+	while (k > 0 && ((unsigned char)items[0][k] & 0xC0) == 0x80)
+		k--;
+	return (int)k;
+}
+
+/* Replace the word before the cursor (from FROM) with TEXT's first N
+ * bytes. */
+static void replace_word(struct line_ed *e, size_t from, const char *text, size_t n)
+{
+	ed_delete(e, from, e->cur);
+	ed_insert(e, text, n);
+}
+
+/* Tab: complete the word before the cursor.  *list gets the candidates
+ * shown above the prompt (malloc'd), *cycle counts Tabs in a row. */
+static void complete(struct tui *t, const struct prompt_opts *o, struct line_ed *e, int *cycle,
+		     char **list, char **orig)
+{
+	char **items = NULL;
+	int n = 0;
+	size_t from = word_start(e);
+	if (*cycle && *orig) /* Tab again: from the word as it was typed */
+		replace_word(e, from, *orig, strlen(*orig));
+	else {
+		free(*orig);
+		*orig = part(e->buf, from, e->cur);
+	}
+	char *line = part(e->buf, 0, e->cur);
+	free(*list);
+	*list = NULL;
+	if (!line || o->complete(t, o->ctx, line, from, &items, &n) < 0 || n == 0) {
+		*list = strdup("(no completion)");
+		*cycle = 0;
+		goto cleanup;
+	}
+	size_t have = e->cur - from;
+	int k = common_prefix(items, n);
+	if (n == 1) {
+		replace_word(e, from, items[0], strlen(items[0]));
+		*cycle = 0;
+	} else if ((size_t)k > have && !*cycle) { /* what they share */
+		replace_word(e, from, items[0], (size_t)k);
+		*cycle = 1;
+	} else { /* then each candidate in turn */
+		int i = *cycle ? (*cycle - 1) % n : 0;
+		replace_word(e, from, items[i], strlen(items[i]));
+		*cycle = (*cycle ? *cycle : 1) + 1;
+	}
+	struct buf b = BUF_INIT;
+	for (int i = 0; n > 1 && i < n && i < 50; i++)
+		buf_printf(&b, "%s%s", i ? "  " : "", items[i]);
+	if (n > 50)
+		buf_printf(&b, "  … (%d)", n);
+	*list = b.data;
+cleanup:
+	for (int i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+	free(line);
+}
+
+int tui_prompt_ex(struct tui *t, const struct prompt_opts *o, char *buf, size_t size)
+{
+	if (size == 0)
+		return 0;
+	struct line_ed e = { buf, size, 0, 0, 0 };
+	ed_set(&e, o->initial);
+	e.selected = e.len > 0;
+	const char *hname = o->history ? o->history : o->label;
+	char **hist = NULL, *draft = NULL, *list = NULL, *orig = NULL;
+	int nh = 0, hi, ok = -1, cycle = 0;
+	history_list(hname, &hist, &nh);
+	hi = nh;
+	curs_set(1);
+	timeout(-1);
+	while (ok < 0) {
+		getmaxyx(stdscr, t->lines, t->cols);
+		if (list) { /* the candidates of Tab, above the prompt */
+			move(t->lines - 2, 0);
+			clrtoeol();
+			tui_put_cut(t, t->lines - 2, 1, t->cols - 2, list, PAIR_WARN, A_BOLD);
+		}
+		paint_prompt(t, o->label, &e);
+		refresh();
+		wint_t wc;
+		int r = get_wch(&wc);
+		if (r == ERR) {
+			if (tui_interrupted())
+				ok = 0;
+			continue;
+		}
+		int is_key = r == KEY_CODE_YES;
+		if (is_key && wc == KEY_RESIZE)
+			continue;
+		if (list && !(!is_key && wc == '\t')) { /* the list goes away */
+			free(list);
+			list = NULL;
+			cycle = 0;
+			screen_paint(t);
+		}
+		if ((is_key && wc == KEY_ENTER) || (!is_key && (wc == '\n' || wc == '\r'))) {
+			ok = 1;
+		} else if (!is_key && (wc == 27 || wc == 7 || wc == 3)) { /* Esc, C-g, C-c */
+			ok = 0;
+		} else if (!is_key && wc == '\t') {
+			if (o->complete) {
+				e.selected = 0;
+				complete(t, o, &e, &cycle, &list, &orig);
+			}
+		} else if (is_key && (wc == KEY_UP || wc == KEY_DOWN)) {
+			int to = hi + (wc == KEY_UP ? -1 : 1);
+			if (to < 0 || to > nh)
+				continue;
+			if (hi == nh) {
+				free(draft);
+				draft = strdup(e.buf);
+			}
+			hi = to;
+			ed_set(&e, hi == nh ? draft : hist[hi]);
+		} else {
+			ed_key(&e, is_key, wc);
+		}
+	}
+	if (ok == 1)
+		history_add(hname, buf);
+	free(list);
+	free(orig);
+	free(draft);
+	history_free(hist, nh);
+	curs_set(0);
+	return ok;
 }
 
 int tui_prompt(struct tui *t, const char *label, const char *initial, char *buf,
 	       size_t size)
 {
-	if (size == 0)
-		return 0;
-	snprintf(buf, size, "%s", initial ? initial : "");
-	curs_set(1);
-	timeout(-1);
-	int ok = -1;
-	while (ok < 0) {
-		int lw = fmt_width(label);
-		/* show the end of the text when it is wider than the screen */
-		const char *shown = buf;
-		while (lw + 1 + fmt_width(shown) >= t->cols && *shown)
-			shown++;
-		int a = t->color ? COLOR_PAIR(PAIR_BAR) : A_REVERSE;
-		attron(a);
-		mvhline(t->lines - 1, 0, ' ', t->cols);
-		attroff(a);
-		tui_put(t, t->lines - 1, 0, t->cols, label, PAIR_BAR, A_BOLD | (t->color ? 0 : A_REVERSE));
-		tui_put(t, t->lines - 1, lw + 1, t->cols - lw - 1, shown, PAIR_BAR,
-			t->color ? 0 : A_REVERSE);
-		int x = lw + 1 + fmt_width(shown);
-		move(t->lines - 1, x < t->cols ? x : t->cols - 1);
-		refresh();
-		wint_t wc;
-		int r = get_wch(&wc);
-		if (r == ERR)
-			continue;
-		if (r == KEY_CODE_YES) {
-			if (wc == KEY_ENTER)
-				ok = 1;
-			else if (wc == KEY_BACKSPACE)
-				drop_last_char(buf);
-			else if (wc == KEY_RESIZE)
-				getmaxyx(stdscr, t->lines, t->cols);
-			continue;
-		}
-		if (wc == '\n' || wc == '\r')
-			ok = 1;
-		else if (wc == 27)
-			ok = 0;
-		else if (wc == 127 || wc == 8)
-			drop_last_char(buf);
-		else if (wc == 21) /* Ctrl-U */
-			buf[0] = '\0';
-		else if (wc >= 32) {
-			char mb[MB_LEN_MAX + 1];
-			mbstate_t st;
-			memset(&st, 0, sizeof st);
-			size_t n = wcrtomb(mb, (wchar_t)wc, &st);
-			size_t len = strlen(buf);
-			if (n != (size_t)-1 && len + n < size) {
-				memcpy(buf + len, mb, n);
-				buf[len + n] = '\0';
-			}
-		}
-	}
-	curs_set(0);
-	return ok;
+	struct prompt_opts o = { .label = label, .initial = initial };
+	return tui_prompt_ex(t, &o, buf, size);
 }
 
 /* A box of W x H cells centred on the screen; returns its top-left. */
@@ -164,7 +417,9 @@ int tui_confirm(struct tui *t, const char *title, char *const *lines, int n,
 		tui_put(t, y + h - 2, x + 2, w - 4, q, PAIR_WARN, A_BOLD);
 		refresh();
 		int ch = getch();
-		if (ch == 'y' || ch == 'Y')
+		if (tui_interrupted()) /* Ctrl-C: no, and the browser quits */
+			answer = 0;
+		else if (ch == 'y' || ch == 'Y')
 			answer = 1;
 		else if ((ch == KEY_DOWN || ch == 'j') && top + shown < n)
 			top++;
@@ -229,7 +484,9 @@ int tui_choose(struct tui *t, const char *title, char *const *items, int n, int 
 		tui_put(t, y + h - 2, x + 2, w - 4, help, PAIR_DIM, 0);
 		refresh();
 		int ch = getch();
-		if (ch == KEY_DOWN || ch == 'j')
+		if (tui_interrupted())
+			result = -1;
+		else if (ch == KEY_DOWN || ch == 'j')
 			sel += sel < n - 1;
 		else if (ch == KEY_UP || ch == 'k')
 			sel -= sel > 0;
@@ -335,7 +592,9 @@ int tui_arrange(struct tui *t, const char *title, const char *flag_name,
 		tui_put(t, y + h - 2, x + 2, w - 4, helpline, PAIR_DIM, 0);
 		refresh();
 		int ch = getch();
-		if (ch != KEY_RESIZE && ch != KEY_MOUSE && ch != ERR)
+		if (tui_interrupted())
+			result = 0;
+		else if (ch != KEY_RESIZE && ch != KEY_MOUSE && ch != ERR)
 			arrange_key(ch, items, n, &sel, shown, &result);
 		tui_paint_below(t);
 	}

@@ -9,10 +9,30 @@
 
 struct tui;
 
-/* Ask for a line of text on the bottom row, starting with INITIAL (may be
- * NULL).  Returns 1 with BUF filled on Enter, 0 on Esc. */
+/* Ask for a line of text on the bottom row, as readline does: Left/Right
+ * (C-b/C-f), Home/End (C-a/C-e), Backspace, Delete (C-d), C-k (to the
+ * end), C-u (to the start), C-w (a word back); Up/Down walk what was
+ * entered at this prompt before (history.h: kept between runs); Tab
+ * completes when the prompt has a completer.  INITIAL (may be NULL) is
+ * shown selected: the first character typed replaces it, a movement key
+ * keeps it.  Returns 1 with BUF filled on Enter, 0 on Esc (or C-g, C-c). */
 int tui_prompt(struct tui *t, const char *label, const char *initial, char *buf,
 	       size_t size);
+
+/* The candidates for the word being typed: LINE is the text up to the
+ * cursor, the word starts at byte WORD_AT; *items (malloc'd, each
+ * malloc'd) are whole replacements of the word.  0, or -1. */
+typedef int (*prompt_complete_fn)(struct tui *t, void *ctx, const char *line, size_t word_at,
+				  char ***items, int *n);
+
+struct prompt_opts {
+	const char *label;
+	const char *initial;
+	const char *history; /* its list in the history file (NULL: the label) */
+	prompt_complete_fn complete; /* NULL: Tab does nothing */
+	void *ctx;
+};
+int tui_prompt_ex(struct tui *t, const struct prompt_opts *o, char *buf, size_t size);
 /* Show TITLE and N lines in a box and ask QUESTION (y/n).  Returns 1 for
  * yes. */
 int tui_confirm(struct tui *t, const char *title, char *const *lines, int n,

@@ -215,6 +215,9 @@ int table_hscroll(struct tui_table *tb, int dir)
 	return TUI_HANDLED;
 }
 
+static void paint_matches(const struct tui *t, const struct tui_table *tb, int y, int x,
+			  const char *cell, int width, int right, int selected);
+
 static void paint_row(const struct tui *t, const struct tui_table *tb, int r, int y,
 		      const int *w, const int *vis)
 {
@@ -227,13 +230,15 @@ static void paint_row(const struct tui *t, const struct tui_table *tb, int r, in
 	for (int c = 0; c < nc && x < t->cols; c++) {
 		if (!vis[c])
 			continue;
-		int pair = t->color && !selected ? tb->attr[r * nc + c] : 0;
+		int pair = !selected ? tui_pair_attr(t, tb->attr[r * nc + c]) : 0;
 		if (pair)
-			attron(COLOR_PAIR(pair));
+			attron(pair);
 		put_fit(t, y, x, tb->cells[r * nc + c], w[c] < t->cols - x ? w[c] : t->cols - x,
 			tb->cols[c].right);
+		paint_matches(t, tb, y, x, tb->cells[r * nc + c],
+			      w[c] < t->cols - x ? w[c] : t->cols - x, tb->cols[c].right, selected);
 		if (pair)
-			attroff(COLOR_PAIR(pair));
+			attroff(pair);
 		if (x + w[c] < t->cols)
 			mvprintw(y, x + w[c], "%*s", t->cols - x - w[c] < 2 ? t->cols - x - w[c] : 2, "");
 		x += w[c] + 2;
@@ -308,17 +313,49 @@ int table_click(struct tui_table *tb, int y)
 
 int table_search(struct tui_table *tb, const char *text, int dir)
 {
+	tb->wrapped = 0;
+	if (text)
+		snprintf(tb->find, sizeof tb->find, "%s", text);
 	if (!text || !*text || tb->nrows == 0)
 		return 0;
 	for (int i = 1; i <= tb->nrows; i++) {
 		int r = ((tb->sel + dir * i) % tb->nrows + tb->nrows) % tb->nrows;
 		for (int c = 0; c < tb->ncols; c++)
 			if (strcasestr(tb->cells[r * tb->ncols + c], text)) {
+				tb->wrapped = dir > 0 ? r <= tb->sel : r >= tb->sel;
 				tb->sel = r;
 				return 1;
 			}
 	}
 	return 0;
+}
+
+/* The matches of the last search in the cell S painted at Y, X in WIDTH
+ * columns (RIGHT: aligned right), over what put_fit painted. */
+static void paint_matches(const struct tui *t, const struct tui_table *tb, int y, int x,
+			  const char *cell, int width, int right, int selected)
+{
+	size_t flen = strlen(tb->find);
+	if (!flen || width <= 0)
+		return;
+	char *ascii = t->utf8 ? NULL : fmt_ascii(cell); /* as put_fit painted it */
+	const char *s = ascii ? ascii : cell;
+	int w = fmt_width(s), used = 0;
+	size_t fit = w <= width ? strlen(s) : fmt_fit(s, width - 1, &used);
+	int start = w <= width && right ? x + width - w : x;
+	for (const char *p = s; (p = strcasestr(p, tb->find)) && (size_t)(p - s) + flen <= fit;
+	     p += flen) {
+		char *before = strndup(s, (size_t)(p - s)), *match = strndup(p, flen);
+		if (before && match) {
+			int a = selected ? A_UNDERLINE | A_BOLD : A_REVERSE;
+			attron(a);
+			mvaddstr(y, start + fmt_width(before), match);
+			attroff(a);
+		}
+		free(before);
+		free(match);
+	}
+	free(ascii);
 }
 
 int table_search_keys(struct tui *t, struct tui_table *tb, enum tui_action a,
@@ -337,5 +374,9 @@ int table_search_keys(struct tui *t, struct tui_table *tb, enum tui_action a,
 		tui_notice(t, "no search yet: / searches");
 		return 0;
 	}
-	return table_search(tb, text, a == ACT_PREV ? -1 : 1);
+	int found = table_search(tb, text, a == ACT_PREV ? -1 : 1);
+	if (found && tb->wrapped)
+		tui_notice(t, a == ACT_PREV ? "search hit TOP, continuing at BOTTOM"
+					    : "search hit BOTTOM, continuing at TOP");
+	return found;
 }

@@ -31,6 +31,11 @@ struct tui_table {
 	int frozen, hscroll;
 	int shown_end;
 	int more_left, more_right;
+	/* The last search (table_search): its matches are painted in
+	 * reverse video (underlined on the selected row); WRAPPED: it went
+	 * past the end (or the start) to find the row. */
+	char find[256];
+	int wrapped;
 };
 
 void table_clear(struct tui_table *tb);
@@ -59,10 +64,13 @@ int *table_natural(const struct tui_table *tb, int max, int *total);
 /* Select the row painted at screen row Y: 1 when a row was hit. */
 int table_click(struct tui_table *tb, int y);
 /* Find the next (DIR 1) or previous (-1) row after the selection whose
- * cells contain TEXT (case-insensitive); select it.  1 when found. */
+ * cells contain TEXT (case-insensitive); select it.  1 when found (then
+ * tb->wrapped says whether it went round the end).  TEXT's matches are
+ * highlighted from then on (tb->find). */
 int table_search(struct tui_table *tb, const char *text, int dir);
 
-/* The keys /, n and N on TB: / asks for a text (after PROMPT) into the
+/* The keys /, n and N on TB (a notice when the search went round: "search
+ * hit BOTTOM, continuing at TOP", as vim says): / asks for a text (after PROMPT) into the
  * SIZE bytes of TEXT and finds it, n and N find the next or previous row
  * with TEXT.  1 when a row was found, 0 when not (when there is no text
  * yet, a notice says that / searches), -1 when / was cancelled. */

@@ -63,6 +63,17 @@ void text_paint(struct tui *t, const struct text_list *l, int y0, int y1)
 		const struct text_line *ln = &l->v[l->top + i];
 		int hl = l->top + i == l->hl ? A_REVERSE : 0;
 		tui_put_cut(t, y0 + i, 1, t->cols - 2, ln->s, hl ? 0 : ln->pair, ln->attrs | hl);
+		/* the matches of the search: reverse, underlined on its line */
+		size_t flen = strlen(l->find);
+		for (const char *p = ln->s; flen && (p = strcasestr(p, l->find)); p += flen) {
+			char *before = strndup(ln->s, (size_t)(p - ln->s)), *match = strndup(p, flen);
+			int at = before ? fmt_width(before) : 0;
+			if (match && at + fmt_width(match) < t->cols - 3)
+				tui_put(t, y0 + i, 1 + at, t->cols - 2 - at, match, 0,
+					hl ? A_REVERSE | A_UNDERLINE | A_BOLD : A_REVERSE);
+			free(before);
+			free(match);
+		}
 	}
 	if (l->n > h) {
 		char pos[48];
@@ -91,12 +102,15 @@ int text_move(struct text_list *l, enum tui_action a, int page)
 
 int text_search(struct text_list *l, const char *text, int dir, int page)
 {
+	l->wrapped = 0;
+	snprintf(l->find, sizeof l->find, "%s", text);
 	if (!text[0] || l->n == 0)
 		return 0;
 	int from = l->hl >= 0 && l->hl < l->n ? l->hl : (dir > 0 ? l->top - 1 : l->top);
 	for (int i = 1; i <= l->n; i++) {
 		int k = ((from + dir * i) % l->n + l->n) % l->n;
 		if (strcasestr(l->v[k].s, text)) {
+			l->wrapped = dir > 0 ? k <= from : k >= from;
 			l->hl = k;
 			if (k < l->top || k >= l->top + page)
 				l->top = k - page / 3;

@@ -19,6 +19,8 @@ struct text_list {
 	int n, cap;
 	int top;
 	int hl; /* the line of the last search match, -1: none */
+	char find[256]; /* what it looked for: its matches are highlighted */
+	int wrapped;	/* it went round the end (or the start) to find it */
 };
 
 /* Append a line (printf-style) in colour PAIR with ATTRS. */
@@ -35,7 +37,8 @@ void text_paint(struct tui *t, const struct text_list *l, int y0, int y1);
  * when it moved, TUI_HANDLED when not, 0 for other actions. */
 int text_move(struct text_list *l, enum tui_action a, int page);
 /* Highlight the next (DIR 1) or previous line containing TEXT
- * (case-insensitive) and scroll to it: 1 when found. */
+ * (case-insensitive) and scroll to it: 1 when found (l->wrapped: it went
+ * round).  TEXT's matches are highlighted from then on. */
 int text_search(struct text_list *l, const char *text, int dir, int page);
 
 #endif

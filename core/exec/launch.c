@@ -60,6 +60,44 @@ int launch_wait(char *const argv[], int *status, struct rl_err *err)
 	return wait_for(pid, status, err);
 }
 
+int launch_feed(char *const argv[], const char *input, size_t len, int *status,
+		struct rl_err *err)
+{
+	int fds[2];
+	if (pipe(fds) < 0)
+		return rl_err_set(err, RL_E_IO, "pipe: %s", strerror(errno));
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
+	posix_spawn_file_actions_addclose(&fa, fds[1]);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[0]);
+	if (rc != 0) {
+		close(fds[1]);
+		return rl_err_set(err, RL_E_FAIL, "cannot start %s: %s", argv[0], strerror(rc));
+	}
+	/* a reader that quits early must not kill us */
+	struct sigaction ign, old;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fds[1], input + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(fds[1]);
+	sigaction(SIGPIPE, &old, NULL);
+	return wait_for(pid, status, err);
+}
+
 /* Start ARGV in CWD (NULL: here): 0 with *pid, or posix_spawn's error. */
 static int spawn_in(char *const argv[], const char *cwd, pid_t *pid)
 {

@@ -16,6 +16,12 @@ const char *launch_self(void);
  * *status gets its exit status (128+N for a signal). */
 int launch_wait(char *const argv[], int *status, struct rl_err *err);
 
+/* Run ARGV (searched in $PATH) with INPUT (LEN bytes) on its standard
+ * input, its output thrown away, and wait (the browser's y through a
+ * clipboard command).  *status gets its exit status. */
+int launch_feed(char *const argv[], const char *input, size_t len, int *status,
+		struct rl_err *err);
+
 
 /* Show how A and B (files, or folders) differ on the caller's terminal,
  * and wait: with $RUNLENS_DIFF when it is set (a shell command, given A

@@ -63,7 +63,7 @@ expect_contains "$OUT" "PIPELINE,RUNS,LAST STATUS"
 
 # ls: newest first, shapes
 expect_exit 0 rl ls --json
-expect_eq '["id", "name", "pipeline", "status", "started_at", "ended_at", "duration", "tags", "sweep", "params", "metrics"]' "$(jget "$OUT" 'list(d["runs"][0].keys())')" "ls --json keys"
+expect_eq '["id", "name", "pipeline", "status", "started_at", "ended_at", "duration", "tags", "git", "sweep", "params", "metrics"]' "$(jget "$OUT" 'list(d["runs"][0].keys())')" "ls --json keys"
 expect_eq 2 "$(jget "$OUT" 'd["runs"][0]["id"]')" "newest first"
 expect_eq '["t1", "t2"]' "$(jget "$OUT" 'd["runs"][0]["tags"]')"
 expect_exit 0 rl ls proj --limit 1 --csv
@@ -92,7 +92,7 @@ expect_exit 4 rl show nosuch@last
 
 # step
 expect_exit 0 rl step last two --json
-expect_eq '["name", "run_id", "step_run_id", "status", "started_at", "ended_at", "duration", "error", "cached_from", "config", "attempts", "inputs", "outputs", "metadata", "metrics", "context", "params", "tags", "decision", "step_context", "executor"]' "$(jget "$OUT" 'list(d.keys())')" "step --json keys"
+expect_eq '["name", "run_id", "step_run_id", "status", "retry_at", "started_at", "ended_at", "duration", "error", "cached_from", "config", "attempts", "inputs", "outputs", "metadata", "metrics", "context", "params", "tags", "decision", "step_context", "executor"]' "$(jget "$OUT" 'list(d.keys())')" "step --json keys"
 expect_eq 64 "$(jget "$OUT" 'len(d["outputs"]["res"]["sha256"])')" "output sha"
 expect_eq 4 "$(jget "$OUT" 'd["outputs"]["res"]["size"]')" "output size"
 expect_exit 0 rl step last two

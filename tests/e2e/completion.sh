@@ -49,7 +49,7 @@ comp_has "runlens " run ls show step logs rerun why compare stack secret help
 expect_not_contains " $(comp "runlens ") " " __complete " "hidden command"
 expect_comp "runlens r" "rerun rm run"
 expect_comp "runlens sta" "stack state"
-expect_comp "runlens stack " "ls register"
+expect_comp "runlens stack " "ls register rm"
 expect_comp "runlens secret " "ls rm set"
 expect_comp "runlens help sh" "show"
 expect_comp "runlens --st" "--store"
@@ -68,7 +68,7 @@ expect_comp "runlens logs --att" "--attempt"
 
 # every flag offered is one the parser takes and the help shows
 for cmd in run tui pipelines ls show step logs rerun why compare pin unpin tag \
-	note rm gc "stack register" "stack ls" "secret ls" ctx meta metric; do
+	note rm gc "stack register" "stack ls" "stack rm" "secret ls" ctx meta metric; do
 	for flag in $(comp "runlens $cmd -"); do
 		[ "$flag" = --help ] && continue
 		# shellcheck disable=SC2086
@@ -112,6 +112,7 @@ expect_comp "runlens compare last o" "other@last"
 expect_comp "runlens ls " "other proj"
 expect_comp "runlens unpin o" "other"
 expect_comp "runlens run --stack " "default gpu"
+expect_comp "runlens stack rm " "default gpu"
 expect_comp "runlens logs proj-run-3 " "one two"
 expect_comp "runlens step other@last " "solo"
 expect_comp "runlens why 12 s" "solo"

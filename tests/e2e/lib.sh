@@ -10,6 +10,8 @@ cleanup_tmp() { [ -n "${KEEP_TMP:-}" ] && { echo "kept $T"; return; }; chmod -R 
 cd "$T" || exit 99
 export RUNLENS_STORE="$T/.runlens"
 export NO_COLOR=1 TZ=UTC LC_ALL=C
+# the browser's prompt history goes to the test's folder, not $HOME
+export XDG_STATE_HOME="$T/state"
 unset RUNLENS_CONTEXT RUNLENS_STEP 2>/dev/null || true
 FAILS=0
 CHECKS=0

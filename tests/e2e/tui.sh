@@ -43,7 +43,7 @@ see "? help"
 line=$(line_of " 3  completed")
 expect_contains "$line" "0.7"
 
-# open a run, then a step's logs (l), search them
+# open a run, then a step's logs (L: l moves sideways, or opens), search them
 key Enter
 see "runlens · Run 3 — tuidemo-"
 see "prepare"
@@ -52,11 +52,11 @@ see "params    score=0.7  ok=1"
 see "tags      good"
 key c
 see "has no baseline yet"
-key j l
+key j L
 see "Logs — run 3, step train, attempt 1"
 see "epoch 3"
 see 'bin\x01ary\x1b[31mred'
-key / ; sleep 0.2; key "epoch 2" Enter
+key / ; see "search the log:"; key "epoch 2" Enter
 see "'epoch 2' at line 2"
 key n
 see "no more matches below"
@@ -71,40 +71,45 @@ see "runlens keys"
 see "F5/C-l"
 see "filter (ls --where language)"
 missing=""; n_help=0
-for k in Enter f s / Space c b C r p n N l e d/Del S v Up/k Down/j PgUp/C-b PgDn/C-f \
-	g/Home G/End q/Esc Q F5/C-l '?'; do
+for k in Enter f s / Space u c b C r p n N L e d/Del S v Up/k Down/j PgUp/C-b PgDn/C-f \
+	g/Home G/End q Esc Q : y B F5/C-l '?'; do
 	n_help=$((n_help + 1))
 	# "  KEY    what it does", in either column
 	screen | grep -qE -- "(^|[[:space:]])$(printf '%s' "$k" | sed 's/?/\\?/') {2,}[a-z(]" ||
 		missing="$missing [$k]"
 done
-if [ "$n_help" -eq 27 ] && [ -z "$missing" ]; then pass; else fail "help lacks$missing"; screen >&2; fi
+if [ "$n_help" -eq 32 ] && [ -z "$missing" ]; then pass; else fail "help lacks$missing"; screen >&2; fi
 key x
 not_see "runlens keys"
 
 # filter with the --where language; a mistake is explained, not fatal
-key f; sleep 0.2; key "train.score>0.6" Enter
+key f; see "filter ("; key "train.score>0.6" Enter
 see "2 shown"
 see "where train.score>0.6"
-key f; sleep 0.2; key C-u "status=" Enter
+key f; see "filter ("; key C-u "status=" Enter
 see "filter: at column 8"
-key f; sleep 0.2; key C-u Enter
+key f; see "filter ("; key C-u Enter
 see "3 shown"
 
 # sort by the metric (best first), then search for a tag
-key s; sleep 0.2
+key s
 see "Sort runs by"
 key G Enter
 see "-train.score"
+best_first() { screen | sed -n 3p | grep -qF "0.9"; }
+wait_until best_first   # the title is painted before the rows
 first=$(screen | sed -n 3p)
 expect_contains "$first" "0.9"
-key / ; sleep 0.2; key good Enter
-sel=$(tmux_ capture-pane -p -e -t tui | grep -F 'good' | head -n 1)
+key / ; see "search:"; key good Enter
+good_row() { tmux_ capture-pane -p -e -t tui | grep -F 'good' | head -n 1; }
+selected_good() { good_row | grep -qF '[7m'; }
+wait_until selected_good
+sel=$(good_row)
 expect_contains "$sel" "[7m"   # the selected row is drawn in reverse video
 
 # marks and pin: pin run 1 as the baseline, deltas are computed against it
 key g
-key s; sleep 0.2; key g Enter   # back to newest first
+key s; see "Sort runs by"; key g Enter   # back to newest first
 see "newest first"
 key G b
 see "run 1 is failed, not completed"   # it asks before pinning a failed run
@@ -118,18 +123,18 @@ key g ' ' ' '
 not_see "marked"
 
 # saved views: save the filter under a name, clear it, recall it
-key f; sleep 0.2; key "tag=good" Enter
+key f; see "filter ("; key "tag=good" Enter
 see "1 shown"
-key S; sleep 0.2; key "goodruns" Enter
+key S; see "save this view as:"; key "goodruns" Enter
 see "saved view 'goodruns'"
-key f; sleep 0.2; key C-u Enter
+key f; see "filter ("; key C-u Enter
 see "3 shown"
 key v
 see "Saved views"
 key Enter
 see "[view goodruns]"
 see "1 shown"
-key f; sleep 0.2; key C-u Enter
+key f; see "filter ("; key C-u Enter
 see "3 shown"
 
 # rerun: the plan first, nothing happens on "n"; on "y" the run starts in
@@ -189,8 +194,7 @@ key Escape
 see "STATUS"
 
 key Q
-i=0; while tmux_ has-session -t tui 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done
-if tmux_ has-session -t tui 2>/dev/null && screen | grep -q "runlens ·"; then fail "Q did not quit"; else pass; fi
+if wait_ended; then pass; else fail "Q did not quit:"; screen >&2; fi
 
 # --read-only: every action refused with a notice, nothing changes
 TUI_ARGS=--read-only start
@@ -204,39 +208,52 @@ key b
 see "read-only: pinning a baseline is disabled"
 expect_eq "$(sql 'SELECT count(*) FROM runs')" "$n_before"
 key q
+ended
 TUI_ARGS=
 
 # NO_COLOR: no colour escapes at all; an ASCII locale: no block characters
 start NO_COLOR=1
 see "Runs"
+see "? help"   # the status bar, painted last: the whole screen is there
 # (39 and 49 are "the default colour", not colours)
 if tmux_ capture-pane -p -e -t tui | grep -Eq '[[;](3[0-7]|4[0-7]|38;|48;)[0-9;]*m'; then fail "colours despite NO_COLOR"; else pass; fi
+key q
+ended
 # with colours: the failed status is red, a better metric green
 start
 see "Runs"
+see "? help"   # the last line of the frame: the rows are there (valgrind is slow)
+see "failed"
 tmux_ capture-pane -p -e -t tui > colours.txt
 if grep -Eq '\[(0;)?31m *failed' colours.txt || grep -Eq '31mfailed' colours.txt; then pass; else fail "failed is not red"; cat colours.txt >&2; fi
 if grep -Eq '32m[^[]*▲|32m[^[]*▼' colours.txt; then pass; else fail "no better metric in green"; cat colours.txt >&2; fi
 key q
-key q
+ended
 # an 8-colour terminal: the same colours, none beyond the basic eight
 start TERM=xterm
 see "Runs"
+see "? help"
+see "failed"
 tmux_ capture-pane -p -e -t tui > colours8.txt
 if grep -Eq '31m *failed' colours8.txt; then pass; else fail "failed is not red on 8 colours"; cat colours8.txt >&2; fi
 if grep -Eq '[[;](38|48);5;' colours8.txt; then fail "256-colour escapes on an 8-colour terminal"; else pass; fi
 key q
+ended
 # a terminal without colours: plain text, still usable
 start TERM=vt100
 see "Runs"
+see "? help"
 if tmux_ capture-pane -p -e -t tui | grep -Eq '[[;](3[0-7]|4[0-7]|38;|48;)[0-9;]*m'; then fail "colours on a vt100"; else pass; fi
 key j Enter
 see "Run "
 key q q
+ended
 start LC_ALL=C
 see "runlens - Runs"
+see "? help"
 if screen | grep -q '▁\|▂\|▃\|▄\|▅\|▆\|▇\|█\|·\|…'; then fail "UTF-8 characters in an ASCII locale"; screen >&2; else pass; fi
 key q
+ended
 
 # plain `runlens tui RUN` opens that run
 TUI_ARGS=2 start
@@ -244,6 +261,7 @@ see "Run 2 — tuidemo-"
 key q
 see "Runs — all pipelines"
 key q
+ended
 TUI_ARGS=
 
 # plain `runlens` on a terminal opens the browser
@@ -251,6 +269,7 @@ tmux_ kill-session -t tui 2>/dev/null
 tmux_ new-session -d -s tui -x 120 -y 30 "cd '$T' && env RUNLENS_STORE='$RUNLENS_STORE' '$RUNLENS_BIN'"
 see "Runs — all pipelines"
 key q
+ended
 
 # outside a terminal
 expect_exit 2 rl tui < /dev/null

@@ -25,7 +25,7 @@ expect_exit 0 rl run p.json -p acc=0.9
 # one column of help: narrower than 100, tall enough for every key
 tmux_ new-session -d -s tui -x 90 -y 60 "cd '$T' && env RUNLENS_STORE='$RUNLENS_STORE' '$RUNLENS_BIN' tui"
 
-GLOBAL="q/Esc Q p F5/C-l ?"
+GLOBAL="q Esc Q p : y B F5/C-l ? Left/h/S-Tab Right/l/Tab"
 ALL_LISTED=""
 
 sorted() { printf '%s\n' $1 | sort | tr '\n' ' '; }
@@ -33,7 +33,7 @@ sorted() { printf '%s\n' $1 | sort | tr '\n' ' '; }
 listed() {
 	screen | awk -v h="  $1" '
 		$0 == h { on = 1; next }
-		on && /^  [^ ]/ && substr($0, 14, 1) == " " && substr($0, 15, 1) != " " { print $1; next }
+		on && /^  [^ ]/ && substr($0, 16, 1) == " " && substr($0, 17, 1) != " " { print $1; next }
 		on && /^$/ { exit }'
 }
 # the status-bar hints' keys, as the ? screen writes them
@@ -43,8 +43,8 @@ hint_keys() {
 	while read -r k; do
 		if [ "$k" = "/" ]; then echo "/"; continue; fi
 		printf '%s\n' "$k" | tr '/' '\n'
-	done | sed 's/^↑$/Up\/k/; s/^↓$/Down\/j/; s/^←$/Left\/h/; s/^→$/Right\/Tab/; s/^d$/d\/Del/;
-		s/^G$/G\/End/; s/^g$/g\/Home/; s/^F5$/F5\/C-l/; s/^q$/q\/Esc/'
+	done | sed 's/^↑$/Up\/k/; s/^↓$/Down\/j/; s/^←$/Left\/h\/S-Tab/; s/^→$/Right\/l\/Tab/; s/^d$/d\/Del/;
+		s/^G$/G\/End/; s/^g$/g\/Home/; s/^F5$/F5\/C-l/'
 }
 # VIEW WANT UNHANDLED: check the view on the screen
 check_view() {
@@ -75,21 +75,22 @@ check_view() {
 MOVES="Up/k Down/j PgUp/C-b PgDn/C-f g/Home G/End"
 
 see "2 shown"
-check_view Runs "Enter f s / Space c b C r p n N l e d/Del S v w Left/h Right/Tab $MOVES" o
+SIDE="Left/h/S-Tab Right/l/Tab"
+check_view Runs "Enter f s / Space u c b C r p i n N L e d/Del S v w $SIDE $MOVES" o
 key Enter
 see "Run 2"
-check_view Run "Enter l R r e c b D o O / n N $MOVES" f
+check_view Run "Enter L R r e c b D o O / n N $MOVES" f
 key Enter
 see "Step train"
-check_view Step "Left/h Right/Tab Enter o R l / n N $MOVES" f
-key q l
+check_view Step "$SIDE Enter o R L / n N $MOVES" f
+key q L
 see "Logs — run 2, step train"
-check_view Logs "/ n N G/End F w Left/h Right/Tab Up/k Down/j PgUp/C-b PgDn/C-f g/Home" c
+check_view Logs "/ n N G/End F w $SIDE Up/k Down/j PgUp/C-b PgDn/C-f g/Home" c
 key q q
 see "Runs"
 key c
 see "Compare — A #1 vs B #2"
-check_view Compare "Up/k Down/j f m Enter / n N Left/h Right/Tab PgUp/C-b PgDn/C-f g/Home G/End" s
+check_view Compare "Up/k Down/j f m Enter / n N $SIDE PgUp/C-b PgDn/C-f g/Home G/End" s
 # f in Compare does what its help says
 key f
 see "showing all params and metrics"

@@ -40,7 +40,7 @@ see "2 shown"
 # the running run is first: its step's log, followed as it grows
 key Enter
 see "Run 2"
-key l
+key L
 see "Logs — run 2, step ticker, attempt 1 · running · following"
 see "tick 40"
 first=$(screen | sed -n 2p)
@@ -61,18 +61,18 @@ key q q
 # 300,000 lines: opens at once, G goes to the end, / finds a line far down
 key j Enter
 see "Run 1"
-key l
+key L
 see "Logs — run 1, step many"
 see "1"
 key G
 see "300000"
-key g / ; sleep 0.2; key "250000" Enter
+key g / ; see "search the log:"; key "250000" Enter
 see "'250000' at line 250000"
 key n
 see "'250000': no more matches below"
 key N
 see "'250000': no more matches above"
-key G / ; sleep 0.2; key "1234" Enter
+key G / ; see "search the log:"; key "1234" Enter
 see "'1234': no more matches below"
 key N
 see "'1234' at line 291234"
@@ -81,7 +81,7 @@ see "'1234' at line 281234"
 key q
 
 # one 100 KB line: cut with an ellipsis, sideways scroll, wrapped on w
-key j l
+key j L
 see "step wide"
 see "start-xxxx"
 if screen | sed -n 2p | grep -q "…"; then pass; else fail "the long line is not marked as cut"; screen >&2; fi
@@ -96,17 +96,31 @@ key q q
 # the mouse: a click selects the row under it, a double click opens it,
 # the wheel scrolls
 see "2 shown"
+# the selection away from row 2 first (the click must move it there)
+key g
+i=0; while tmux_ capture-pane -p -e -t tui | grep -F '[7m' | grep -q 'big-' && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i+1))
+done
 click 10 3
-sleep 0.3
-sel=$(tmux_ capture-pane -p -e -t tui | grep -F '[7m' | grep -c 'big-')
+# until the row under the click is drawn selected (reverse video): the
+# click is over, the double click that follows is one of its own
+i=0; sel=0
+while [ $i -lt "${WAIT_TENTHS:-50}" ]; do
+	sel=$(tmux_ capture-pane -p -e -t tui | grep -F '[7m' | grep -c 'big-')
+	[ "$sel" -ge 1 ] && break
+	sleep 0.1; i=$((i+1))
+done
 if [ "$sel" -ge 1 ]; then pass; else fail "a click on row 2 did not select it"; tmux_ capture-pane -p -e -t tui >&2; fi
 dblclick 10 3
 see "Run 1 — big-"
-key l
+key L
 see "step many"
 mouse 65 5 5; mouse 65 5 5
-sleep 0.5
-expect_eq "$(screen | sed -n 2p | tr -d ' ')" 7   # two wheel turns of 3 lines
+# two wheel turns of 3 lines: until line 7 is at the top
+i=0; while [ "$(screen | sed -n 2p | tr -d ' ')" != 7 ] && [ $i -lt "${WAIT_TENTHS:-50}" ]; do
+	sleep 0.1; i=$((i+1))
+done
+expect_eq "$(screen | sed -n 2p | tr -d ' ')" 7
 key q q q
 
 done_testing

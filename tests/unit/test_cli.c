@@ -188,7 +188,7 @@ START_TEST(test_complete)
 	ck_assert_str_eq(complete("run", "-j", "", NULL), "words ");
 	ck_assert_str_eq(complete("--store", "", NULL), "dirs ");
 	ck_assert_str_eq(complete("show", "la", NULL), "words last ");
-	ck_assert_str_eq(complete("stack", "r", NULL), "words register ");
+	ck_assert_str_eq(complete("stack", "r", NULL), "words register rm ");
 	ck_assert_str_eq(complete("stack", "register", "--art", NULL), "words --artifact-store ");
 	ck_assert_str_eq(complete("stack", "register", "--artifact-store", "", NULL), "dirs ");
 	/* given once, not offered again; a repeatable one is */

@@ -151,6 +151,16 @@ START_TEST(test_rules)
 	       (struct decide_in){ .reuse_from = step_run_id(&f, first, "gen"),
 				   .reuse_run = first, .from_step = "use", .no_cache = 1 },
 	       DECIDE_REUSED, "reused by --from use: upstream of it, unchanged since run");
+	/* a sibling of the --from step is not upstream of it: its wording
+	 * says what the decision is (issue 17) */
+	expect(&f, "gen",
+	       (struct decide_in){ .reuse_from = step_run_id(&f, first, "gen"),
+				   .reuse_run = first, .from_step = "off", .from_mark = 3 },
+	       DECIDE_REUSED, "reused from run ");
+	expect(&f, "gen",
+	       (struct decide_in){ .reuse_from = step_run_id(&f, first, "gen"),
+				   .reuse_run = first, .from_step = "off", .from_mark = 3 },
+	       DECIDE_REUSED, "not needed by off, unchanged");
 	/* rule 5: a param the step depends on changed */
 	write_spec(&f, PIPELINE("2", ""));
 	expect(&f, "gen", (struct decide_in){ 0 }, DECIDE_RUN, "changed: params.n");

@@ -464,6 +464,64 @@ START_TEST(test_step_details)
 }
 END_TEST
 
+START_TEST(test_retry_delay)
+{
+	/* retry_delay and retry_backoff (issue 19): per step over defaults;
+	 * the wait before attempt k+1 is delay × backoff^(k-1), capped */
+	struct spec *s = parse_ok(
+		"{\"name\": \"x\", \"defaults\": {\"retry_delay\": 2, \"retry_backoff\": 3},\n"
+		" \"steps\": [\n"
+		"  {\"name\": \"a\", \"run\": \"t\", \"retries\": 3},\n"
+		"  {\"name\": \"b\", \"run\": \"t\", \"retry_delay\": 1, \"retry_backoff\": 2},\n"
+		"  {\"name\": \"c\", \"run\": \"t\", \"retry_delay\": 0.25},\n"
+		"  {\"name\": \"d\", \"run\": \"t\", \"retry_delay\": 86400, \"retry_backoff\": 1000}\n"
+		" ]}");
+	const struct spec_step *a = &s->steps[0], *b = &s->steps[1], *c = &s->steps[2],
+			       *d = &s->steps[3];
+	ck_assert(a->retry_delay == 2 && a->retry_backoff == 3);
+	ck_assert(spec_retry_wait(a, 1) == 2);
+	ck_assert(spec_retry_wait(a, 2) == 6);
+	ck_assert(spec_retry_wait(a, 3) == 18);
+	ck_assert(spec_retry_wait(b, 1) == 1);
+	ck_assert(spec_retry_wait(b, 2) == 2);
+	ck_assert(spec_retry_wait(b, 3) == 4);
+	ck_assert(c->retry_backoff == 3); /* from defaults */
+	ck_assert(spec_retry_wait(c, 2) == 0.75);
+	ck_assert(spec_retry_wait(d, 1) == SPEC_RETRY_WAIT_MAX);
+	ck_assert(spec_retry_wait(d, 1000000) == SPEC_RETRY_WAIT_MAX); /* no overflow */
+	spec_free(&s);
+
+	s = parse_ok("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"retries\": 2}]}");
+	ck_assert(s->steps[0].retry_delay == 0 && s->steps[0].retry_backoff == 1);
+	ck_assert(spec_retry_wait(&s->steps[0], 1) == 0); /* at once, as before */
+	ck_assert(spec_retry_wait(&s->steps[0], 2) == 0);
+	spec_free(&s);
+
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"retry_delay\": -1}]}",
+		    "p.json: step 'a', field 'retry_delay': expected a number of seconds from 0 to "
+		    "86400 (one day), got a negative number");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"retry_delay\": \"5s\"}]}",
+		    "field 'retry_delay': expected a number of seconds from 0 to 86400 (one day), "
+		    "got a string");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"retry_delay\": 1e9}]}",
+		    "field 'retry_delay': expected a number of seconds from 0 to 86400 (one day), "
+		    "got more than a day");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"retry_backoff\": 0.5}]}",
+		    "step 'a', field 'retry_backoff': expected a factor from 1 to 1000 (each wait is "
+		    "that many times the one before), got a number below 1");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"retry_backoff\": true}]}",
+		    "field 'retry_backoff': expected a factor from 1 to 1000");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"retry_backoff\": 1001}]}",
+		    "got a number over 1000");
+	parse_fails("{\"name\": \"x\", \"defaults\": {\"retry_delay\": null}, \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "field 'defaults.retry_delay': expected a number of seconds");
+	parse_fails("{\"name\": \"x\", \"defaults\": {\"retry_backoff\": 0}, \"steps\": [{\"name\": \"a\", \"run\": \"t\"}]}",
+		    "field 'defaults.retry_backoff': expected a factor from 1 to 1000");
+	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"retry_dalay\": 1}]}",
+		    "retry_dalay");
+}
+END_TEST
+
 START_TEST(test_template_errors)
 {
 	parse_fails("{\"name\": \"x\", \"params\": {\"lr\": 1}, \"steps\": [{\"name\": \"a\", \"run\": \"t ${params.lrr}\"}]}",
@@ -519,6 +577,16 @@ START_TEST(test_dag_order)
 	ck_assert_int_eq(mark[0] + mark[1] + mark[2] + mark[3] + mark[4], 4);
 	spec_mark_downstream(NULL, 0, mark);
 	spec_mark_downstream(s, 99, mark);
+	/* upstream: d of a (through b), b of a; not c of b (siblings), not
+	 * a of itself, nothing for bad indexes */
+	ck_assert_int_eq(spec_is_upstream(s, spec_step_index(s, "d"), spec_step_index(s, "a")), 1);
+	ck_assert_int_eq(spec_is_upstream(s, spec_step_index(s, "b"), spec_step_index(s, "a")), 1);
+	ck_assert_int_eq(spec_is_upstream(s, spec_step_index(s, "a"), spec_step_index(s, "b")), 0);
+	ck_assert_int_eq(spec_is_upstream(s, spec_step_index(s, "c"), spec_step_index(s, "b")), 0);
+	ck_assert_int_eq(spec_is_upstream(s, spec_step_index(s, "e"), spec_step_index(s, "a")), 0);
+	ck_assert_int_eq(spec_is_upstream(s, 0, 0), 0);
+	ck_assert_int_eq(spec_is_upstream(NULL, 0, 1), 0);
+	ck_assert_int_eq(spec_is_upstream(s, 0, 99), 0);
 	spec_free(&s);
 
 	/* independent chains: a ready step that comes first in the file goes
@@ -1357,6 +1425,7 @@ int main(void)
 	tcase_add_test(tc, test_reference_errors);
 	tcase_add_test(tc, test_more_errors);
 	tcase_add_test(tc, test_step_details);
+	tcase_add_test(tc, test_retry_delay);
 	tcase_add_test(tc, test_template_errors);
 	tcase_add_test(tc, test_dag_order);
 	tcase_add_test(tc, test_params);

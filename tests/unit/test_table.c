@@ -352,14 +352,12 @@ static int64_t add_run(int64_t pipeline, const char *name, int64_t started, cons
 		char step[32], key[32];
 		double v;
 		ck_assert_int_eq(sscanf(metrics[i], "%31[^.].%31[^=]=%lf", step, key, &v), 3);
-		if (store_step_run_get(st, id, step, &(struct store_step_run){ 0 }, NULL) < 0)
+		struct store_step_run s = { 0 };
+		if (store_step_run_get(st, id, step, &s, NULL) < 0)
 			ck_assert_int_eq(store_step_run_create(st, id, step, i, 1, "{}", &sr, NULL), 0);
-		else {
-			struct store_step_run s = { 0 };
-			store_step_run_get(st, id, step, &s, NULL);
+		else
 			sr = s.id;
-			store_step_run_clear(&s);
-		}
+		store_step_run_clear(&s);
 		ck_assert_int_eq(store_metric_add(st, sr, key, 0, 0, v, started, NULL), 0);
 	}
 	ck_assert_int_eq(store_run_finish(st, id, status, started + 1500, NULL), 0);

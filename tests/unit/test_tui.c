@@ -2,7 +2,8 @@
  * (tui/format.c, tui/widget_chart.c): metric values, deltas, sparklines,
  * plots and charts; column layout; and the keys of every view (tui/keys.c):
  * its status-bar hints name only keys it handles, its ? screen lists
- * exactly the keys it handles.  No terminal. */
+ * exactly the keys it handles; rebinding keys; the prompts' history
+ * (tui/history.c).  No terminal. */
 #include "config.h"
 
 #include <check.h>
@@ -10,8 +11,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui/format.h"
+#include "tui/history.h"
 #include "tui/internal.h"
 #include "tui/layout.h"
 #include "tui/widget_chart.h"
@@ -517,7 +520,8 @@ START_TEST(test_keys_hints_name_handled_keys)
 	struct buf b = BUF_INIT;
 	keys_hints(&view_runs_ops, 1, 1000, &b);
 	ck_assert_str_eq(b.data, "Enter open · f filter · s sort · / search · Space mark · "
-				 "c compare · b pin · C/←/→ columns · r rerun · p pipelines");
+				 "c compare · b pin · C/←/→ columns · p pipelines · i details · "
+				 "r rerun");
 	buf_free(&b);
 }
 END_TEST
@@ -609,6 +613,106 @@ START_TEST(test_keys_hints_fit)
 }
 END_TEST
 
+START_TEST(test_keys_bind)
+{
+	/* the defaults: l and Tab sideways, Esc apart from q, logs on L */
+	ck_assert_int_eq(keys_action_of('l'), ACT_RIGHT);
+	ck_assert_int_eq(keys_action_of('\t'), ACT_RIGHT);
+	ck_assert_int_eq(keys_action_of('h'), ACT_LEFT);
+	ck_assert_int_eq(keys_action_of('q'), ACT_BACK);
+	ck_assert_int_eq(keys_action_of(27), ACT_CANCEL);
+	ck_assert_int_eq(keys_action_of('L'), ACT_LOGS);
+	ck_assert_int_eq(keys_action_of(':'), ACT_COMMAND);
+	ck_assert_int_eq(keys_action_of(0), ACT_NONE);
+	ck_assert_str_eq(keys_label(ACT_LEFT), "Left/h/S-Tab");
+	/* by name, any case; NULL and unknown names are no action */
+	ck_assert_int_eq(keys_action_named("rerun_from"), ACT_RERUN_FROM);
+	ck_assert_int_eq(keys_action_named("LOGS"), ACT_LOGS);
+	ck_assert_int_eq(keys_action_named("nosuch"), ACT_NONE);
+	ck_assert_int_eq(keys_action_named(NULL), ACT_NONE);
+	ck_assert_str_eq(keys_action_name(ACT_UNMARK_ALL), "unmark_all");
+	ck_assert_str_eq(keys_action_name(ACT_NONE), "");
+	ck_assert_str_eq(keys_key_name(9), "Tab");
+	ck_assert_str_eq(keys_key_name(2), "C-b");
+	ck_assert_str_eq(keys_key_name('x'), "x");
+	ck_assert_str_eq(keys_key_name(' '), "Space");
+	/* a second key; the labels follow */
+	ck_assert_int_eq(keys_bind('x', ACT_LOGS), 0);
+	ck_assert_int_eq(keys_action_of('x'), ACT_LOGS);
+	ck_assert_str_eq(keys_label(ACT_LOGS), "L/x");
+	ck_assert_str_eq(keys_bar_label(ACT_LOGS, 1), "L");
+	/* a key taken from another action leaves it */
+	ck_assert_int_eq(keys_bind('j', ACT_UP), 0);
+	ck_assert_int_eq(keys_action_of('j'), ACT_UP);
+	ck_assert_str_eq(keys_label(ACT_UP), "Up/k/j");
+	ck_assert_str_eq(keys_label(ACT_DOWN), "Down");
+	/* unbound */
+	ck_assert_int_eq(keys_bind('L', ACT_NONE), 0);
+	ck_assert_int_eq(keys_action_of('L'), ACT_NONE);
+	ck_assert_str_eq(keys_label(ACT_LOGS), "x");
+	/* refused: no key, no such action, a fifth key */
+	ck_assert_int_eq(keys_bind(0, ACT_LOGS), -1);
+	ck_assert_int_eq(keys_bind('z', ACT__COUNT), -1);
+	ck_assert_int_eq(keys_bind('1', ACT_UP), 0);
+	ck_assert_int_eq(keys_bind('2', ACT_UP), -1);
+	ck_assert_int_eq(keys_action_of('2'), ACT_NONE);
+}
+END_TEST
+
+START_TEST(test_history)
+{
+	char dir[] = "/tmp/runlens-history-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	setenv("XDG_STATE_HOME", dir, 1);
+	char *path = history_path();
+	ck_assert_ptr_nonnull(strstr(path, "/runlens/history"));
+	history_add("filter", "status=failed");
+	history_add("filter", "status=failed"); /* the newest already: once */
+	history_add("search", "epoch");
+	history_add("filter", "tag=good");
+	history_add("filter", "");		/* nothing */
+	history_add("filter", "two\nlines");	/* not a line */
+	history_add(NULL, "x");
+	char **items = NULL;
+	int n = 0;
+	ck_assert_int_eq(history_list("filter", &items, &n), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(items[0], "status=failed");
+	ck_assert_str_eq(items[1], "tag=good");
+	history_free(items, n);
+	ck_assert_int_eq(history_list("search", &items, &n), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(items[0], "epoch");
+	history_free(items, n);
+	ck_assert_int_eq(history_list(NULL, &items, &n), 0);
+	ck_assert_int_eq(n, 0);
+	history_free(items, n);
+	/* the file keeps the newest entries */
+	for (int i = 0; i < 2 * HISTORY_KEEP + 1; i++) {
+		char text[32];
+		snprintf(text, sizeof text, "e%d", i);
+		history_add("many", text);
+	}
+	ck_assert_int_eq(history_list("many", &items, &n), 0);
+	ck_assert_int_le(n, 2 * HISTORY_KEEP);
+	ck_assert_int_ge(n, HISTORY_KEEP);
+	ck_assert_str_eq(items[n - 1], "e2000");
+	history_free(items, n);
+	unlink(path);
+	free(path);
+	char *sub = buf_format("%s/runlens", dir);
+	rmdir(sub);
+	free(sub);
+	rmdir(dir);
+	/* no XDG_STATE_HOME: under HOME */
+	unsetenv("XDG_STATE_HOME");
+	setenv("HOME", "/home/someone", 1);
+	path = history_path();
+	ck_assert_str_eq(path, "/home/someone/.local/state/runlens/history");
+	free(path);
+}
+END_TEST
+
 int main(void)
 {
 	utf8_locale = setlocale(LC_ALL, "C.UTF-8") != NULL;
@@ -637,6 +741,8 @@ int main(void)
 	tcase_add_test(tk, test_keys_help_lists_exactly_the_handled_keys);
 	tcase_add_test(tk, test_keys_every_action_somewhere);
 	tcase_add_test(tk, test_keys_hints_fit);
+	tcase_add_test(tk, test_keys_bind);
+	tcase_add_test(tk, test_history);
 	suite_add_tcase(s, tk);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
