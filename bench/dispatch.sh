@@ -25,7 +25,12 @@ RLB=${6:-}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 [ -z "$RLB" ] || RLB=$(cd "$(dirname "$RLB")" && pwd)/$(basename "$RLB")
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# RLBENCH_NO_CLEANUP=1 (bench/run.sh): the folder stays, for run.sh to
+# remove once every timed figure is taken — on a file system without a
+# journal, inodes deleted in the last 30 s slow down every new one
+# (ext4's recently_deleted), so a deletion here would be paid by the
+# next figure
+[ "${RLBENCH_NO_CLEANUP:-0}" = 1 ] || trap 'rm -rf "$T"' EXIT
 cd "$T"
 
 python3 - "$N" <<'PY'
@@ -81,7 +86,7 @@ while [ $i -lt "$R" ]; do
 		awk "BEGIN{print $t1 - $t0}" >> $c.times
 	done
 	if [ $i -lt "$SR" ]; then
-		rm -rf o
+		[ ! -d o ] || mv o "o.$i" # not deleted now (above)
 		t0=$(now); snakemake -s Snakefile -j "$J" -q >/dev/null 2>&1; t1=$(now)
 		awk "BEGIN{print $t1 - $t0}" >> snakemake.times
 	fi

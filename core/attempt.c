@@ -243,20 +243,26 @@ static int prepare_secrets(struct run *r, struct rstep *s, char **why, struct rl
 
 /* The folders of the attempt in ATT_DIR.  In a step folder made just now
  * (FRESH) they are made top-down, nothing to clear; otherwise as needed,
- * the failed attempt's outputs removed and the checkpoint kept. */
+ * the failed attempt's outputs removed and the checkpoint kept.  The
+ * outputs folder is made for a step that declares outputs only: nothing
+ * names it to a step without (no ${outputs.X}, no RUNLENS_OUTPUT_X), and
+ * on a file system where a new inode is slow (docs/benchmarks.md) one
+ * folder less is a good part of what a step costs. */
 static int make_step_folders(const struct rstep *s, const char *att_dir, int fresh,
 			     struct rl_err *err)
 {
+	int outs = s->sp->noutputs > 0;
 	if (!fresh)
 		return fs_mkdirs(att_dir, err) < 0 || fs_mkdirs(s->ckpt_dir, err) < 0 ||
 				       fs_remove_tree(s->out_dir, err) < 0 ||
-				       fs_mkdirs(s->out_dir, err) < 0
+				       (outs && fs_mkdirs(s->out_dir, err) < 0)
 			       ? -1
 			       : 0;
 	char *attempts = fs_dirname(att_dir);
 	int rc = !attempts ? rl_err_set(err, RL_E_NOMEM, NULL)
 		 : fs_mkdir(attempts, err) < 0 || fs_mkdir(att_dir, err) < 0 ||
-				 fs_mkdir(s->ckpt_dir, err) < 0 || fs_mkdir(s->out_dir, err) < 0
+				 fs_mkdir(s->ckpt_dir, err) < 0 ||
+				 (outs && fs_mkdir(s->out_dir, err) < 0)
 			 ? -1
 			 : 0;
 	free(attempts);
@@ -330,6 +336,10 @@ static int write_context(struct run *r, struct rstep *s, const char *path, int f
 		.checkpoint_exists = !fresh && count_entries(s->ckpt_dir) > 0,
 		.environment = r->environment,
 	};
+	/* the parts every step's context shares, printed once a run */
+	if (!r->ctx_shared_ready && context_shared_print(&a, &r->ctx_shared) == 0)
+		r->ctx_shared_ready = 1;
+	a.shared = r->ctx_shared_ready ? &r->ctx_shared : NULL;
 	cJSON *doc = context_build(&a);
 	json = doc ? json_print(doc, 1) : NULL;
 	cJSON_Delete(doc);
@@ -337,9 +347,12 @@ static int write_context(struct run *r, struct rstep *s, const char *path, int f
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
+	/* in a step folder made just now nobody reads context.json before
+	 * the step starts: written in place, no temporary name and rename */
 	if (!fresh)
 		unlink(path);
-	if (fs_write_file(path, json, strlen(json), 0444, err) < 0)
+	if ((fresh ? fs_write_new(path, json, strlen(json), 0444, err)
+		   : fs_write_file(path, json, strlen(json), 0444, err)) < 0)
 		goto cleanup;
 	*json_out = json;
 	json = NULL;

@@ -131,7 +131,8 @@ int code_hashes(const struct spec *s, const struct spec_step *st, const char *wo
 	const char *dir = s->dir ? s->dir : ".";
 	struct code_scan c = {
 		.base = workdir ? workdir : dir,
-		.roots = { realpath(dir, NULL), workdir ? realpath(workdir, NULL) : NULL },
+		.roots = { hash_memo_realpath(memo, dir),
+			   workdir ? hash_memo_realpath(memo, workdir) : NULL },
 		.memo = memo, .out = cJSON_CreateObject(), .err = err,
 	};
 	int rc = -1;

@@ -12,6 +12,7 @@
 
 #include "core/exec/launch.h"
 #include "util/buf.h"
+#include "util/num.h"
 #include "util/timeutil.h"
 
 char *context_env_name(const char *prefix, const char *name)
@@ -236,16 +237,99 @@ cJSON *context_step_record(const struct spec *s, const struct spec_step *st)
 	return c;
 }
 
+static cJSON *pipeline_object(const struct context_args *a)
+{
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddNumberToObject(p, "id", (double)a->pipeline_id);
+	cJSON_AddStringToObject(p, "name", a->pipeline);
+	return p;
+}
+
+static cJSON *baseline_object(const struct context_args *a)
+{
+	if (!a->baseline_run_id)
+		return cJSON_CreateNull();
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddNumberToObject(b, "run_id", (double)a->baseline_run_id);
+	cJSON_AddItemToObject(b, "run_name", str_or_null(a->baseline_run_name));
+	cJSON_AddItemToObject(b, "outputs",
+			      a->baseline_outputs ? cJSON_Duplicate(a->baseline_outputs, 1)
+						  : cJSON_CreateObject());
+	return b;
+}
+
+static cJSON *environment_object(const struct context_args *a)
+{
+	return a->environment ? cJSON_Duplicate(a->environment, 1) : cJSON_CreateObject();
+}
+
+/* A run-wide member: its printed text when A has it, else built. */
+static cJSON *shared_part(const struct context_args *a, const char *text,
+			  cJSON *(*make)(const struct context_args *))
+{
+	return a->shared && text ? cJSON_CreateRaw(text) : make(a);
+}
+
+/* json_print(V, 1) as it prints at depth 1 of a document: every line
+ * after the first one tab further in (a string's newlines are escaped,
+ * so each raw newline is the printer's). */
+static char *print_at_depth1(cJSON *v)
+{
+	char *t = json_print(v, 1);
+	cJSON_Delete(v);
+	if (!t)
+		return NULL;
+	size_t n = 0, lines = 0;
+	for (; t[n]; n++)
+		lines += t[n] == '\n';
+	char *out = malloc(n + lines + 1), *o = out;
+	for (size_t i = 0; out && i < n; i++) {
+		*o++ = t[i];
+		if (t[i] == '\n')
+			*o++ = '\t';
+	}
+	if (out)
+		*o = '\0';
+	free(t);
+	return out;
+}
+
+int context_shared_print(const struct context_args *a, struct context_shared *out)
+{
+	memset(out, 0, sizeof *out);
+	out->pipeline = print_at_depth1(pipeline_object(a));
+	out->stack = print_at_depth1(stack_object(a));
+	out->model = print_at_depth1(model_object(a));
+	out->baseline = print_at_depth1(baseline_object(a));
+	out->environment = print_at_depth1(environment_object(a));
+	if (out->pipeline && out->stack && out->model && out->baseline && out->environment)
+		return 0;
+	context_shared_clear(out);
+	return -1;
+}
+
+void context_shared_clear(struct context_shared *s)
+{
+	if (!s)
+		return;
+	free(s->pipeline);
+	free(s->stack);
+	free(s->model);
+	free(s->baseline);
+	free(s->environment);
+	memset(s, 0, sizeof *s);
+}
+
 cJSON *context_build(const struct context_args *a)
 {
+	const struct context_shared *sh = a->shared;
 	cJSON *c = cJSON_CreateObject();
 	if (!c)
 		return NULL;
 	cJSON_AddNumberToObject(c, "schema", CONTEXT_SCHEMA);
 
-	cJSON *p = cJSON_AddObjectToObject(c, "pipeline");
-	cJSON_AddNumberToObject(p, "id", (double)a->pipeline_id);
-	cJSON_AddStringToObject(p, "name", a->pipeline);
+	cJSON_AddItemToObject(c, "pipeline", shared_part(a, sh ? sh->pipeline : NULL,
+							 pipeline_object));
 
 	cJSON *run = cJSON_AddObjectToObject(c, "run");
 	cJSON_AddNumberToObject(run, "id", (double)a->run_id);
@@ -266,28 +350,17 @@ cJSON *context_build(const struct context_args *a)
 
 	cJSON_AddItemToObject(c, "step", build_step(a));
 
-	cJSON_AddItemToObject(c, "stack", stack_object(a));
-	cJSON_AddItemToObject(c, "model", model_object(a));
+	cJSON_AddItemToObject(c, "stack", shared_part(a, sh ? sh->stack : NULL, stack_object));
+	cJSON_AddItemToObject(c, "model", shared_part(a, sh ? sh->model : NULL, model_object));
 	cJSON_AddItemToObject(c, "custom", custom_object(a->spec, a->step));
-
-	if (a->baseline_run_id) {
-		cJSON *b = cJSON_AddObjectToObject(c, "baseline");
-		cJSON_AddNumberToObject(b, "run_id", (double)a->baseline_run_id);
-		cJSON_AddItemToObject(b, "run_name", str_or_null(a->baseline_run_name));
-		cJSON_AddItemToObject(b, "outputs",
-				      a->baseline_outputs
-					      ? cJSON_Duplicate(a->baseline_outputs, 1)
-					      : cJSON_CreateObject());
-	} else {
-		cJSON_AddNullToObject(c, "baseline");
-	}
+	cJSON_AddItemToObject(c, "baseline",
+			      shared_part(a, sh ? sh->baseline : NULL, baseline_object));
 
 	cJSON *ck = cJSON_AddObjectToObject(c, "checkpoint");
 	cJSON_AddItemToObject(ck, "path", str_or_null(a->checkpoint_dir));
 	cJSON_AddBoolToObject(ck, "exists", a->checkpoint_exists);
 
 	cJSON_AddItemToObject(c, "environment",
-			      a->environment ? cJSON_Duplicate(a->environment, 1)
-					     : cJSON_CreateObject());
+			      shared_part(a, sh ? sh->environment : NULL, environment_object));
 	return c;
 }

@@ -64,11 +64,27 @@ struct context_args {
 	const char *checkpoint_dir;
 	int checkpoint_exists;
 	const cJSON *environment; /* from context_environment() */
+	/* the run's parts, printed once (context_shared_print), or NULL */
+	const struct context_shared *shared;
 };
 
 /* The context document (caller frees with cJSON_Delete); NULL when out
- * of memory. */
+ * of memory.  With A->shared, its run-wide members are raw items holding
+ * their printed text: json_print(doc, 1) gives the same bytes. */
 cJSON *context_build(const struct context_args *a);
+
+/* What is the same in every context of a run — "pipeline", "stack",
+ * "model", "baseline", "environment" — as json_print(…, 1) prints it
+ * inside the context, so that each step's context.json prints only its
+ * own parts (the run's baseline outputs and environment are printed once,
+ * not copied and printed again for every step).  Only A's run fields are
+ * read.  0, or -1 when out of memory. */
+struct context_shared {
+	char *pipeline, *stack, *model, *baseline, *environment;
+};
+int context_shared_print(const struct context_args *a, struct context_shared *out);
+/* Accepts a zeroed or printed one; leaves it zeroed. */
+void context_shared_clear(struct context_shared *s);
 
 /* What a run was given, as recorded with it (runs.context_json): the
  * pipeline's custom context, the model and its version, the environment

@@ -354,9 +354,14 @@ struct memo_entry {
 	char hex[HASH_HEX_LEN + 1];
 };
 
+/* Folders resolved once (hash_memo_realpath). */
+#define MEMO_FOLDERS 8
+
 struct hash_memo {
 	struct memo_entry *e;
 	int n, cap;
+	char *folder[MEMO_FOLDERS], *real[MEMO_FOLDERS];
+	int nfolders;
 };
 
 struct hash_memo *hash_memo_new(void)
@@ -368,9 +373,32 @@ void hash_memo_free(struct hash_memo **pm)
 {
 	if (!pm || !*pm)
 		return;
+	for (int i = 0; i < (*pm)->nfolders; i++) {
+		free((*pm)->folder[i]);
+		free((*pm)->real[i]);
+	}
 	free((*pm)->e);
 	free(*pm);
 	*pm = NULL;
+}
+
+char *hash_memo_realpath(struct hash_memo *m, const char *folder)
+{
+	for (int i = 0; m && i < m->nfolders; i++)
+		if (strcmp(m->folder[i], folder) == 0)
+			return m->real[i] ? strdup(m->real[i]) : NULL;
+	char *real = realpath(folder, NULL);
+	if (m && m->nfolders < MEMO_FOLDERS && real) {
+		char *f = strdup(folder), *r = strdup(real);
+		if (f && r) {
+			m->folder[m->nfolders] = f;
+			m->real[m->nfolders++] = r;
+		} else {
+			free(f);
+			free(r);
+		}
+	}
+	return real;
 }
 
 static struct memo_entry *memo_find(struct hash_memo *m, const struct stat *st)

@@ -62,6 +62,10 @@ struct hash_memo;
 struct hash_memo *hash_memo_new(void);
 /* Accepts NULL; clears *m. */
 void hash_memo_free(struct hash_memo **m);
+/* realpath(FOLDER) (malloc'd, NULL when it cannot be resolved), resolved
+ * once for MEMO's life (a few folders: the pipeline's, a workdir); MEMO
+ * NULL: every time. */
+char *hash_memo_realpath(struct hash_memo *m, const char *folder);
 /* hash_path through MEMO (NULL: no memo). */
 int hash_path_memo(struct hash_memo *memo, const char *path, char hex[HASH_HEX_LEN + 1],
 		   int64_t *size, int *is_dir, struct rl_err *err);

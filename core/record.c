@@ -243,9 +243,10 @@ static int record_context(struct run *r, struct rl_err *err)
 	return rc;
 }
 
-/* What the step is given: the params it receives, its tags, its own
- * context. */
-static int record_given(struct run *r, const struct rstep *s, struct rl_err *err)
+/* The step run, pending, with what the step is given: the params it
+ * receives, its tags, its own context — one row, one statement. */
+static int record_step(struct run *r, struct rstep *s, int k, const char *cfg_json,
+		       struct rl_err *err)
 {
 	char *params = json_print(s->sp->params, 0);
 	char *tags = NULL, *ctx = NULL;
@@ -259,7 +260,9 @@ static int record_given(struct run *r, const struct rstep *s, struct rl_err *err
 		ctx = json_print(c, 0);
 		cJSON_Delete(c);
 	}
-	int rc = params ? store_step_run_set_given(r->store, s->step_run_id, params, tags, ctx, err)
+	int rc = params ? store_step_run_create_given(r->store, r->run_id, s->sp->name, k,
+						      s->max_attempts, cfg_json, params, tags, ctx,
+						      &s->step_run_id, err)
 			: rl_err_set(err, RL_E_NOMEM, NULL);
 	free(params);
 	free(tags);
@@ -284,10 +287,9 @@ static int insert_step(struct run *r, int k, int i, struct rl_err *err)
 		cJSON_AddItemToObject(cfg, "resources", cJSON_Duplicate(s->sp->resources, 1));
 	char *cfg_json = json_print(cfg, 0);
 	cJSON_Delete(cfg);
-	int src = store_step_run_create(r->store, r->run_id, s->sp->name, k, s->max_attempts,
-					cfg_json, &s->step_run_id, err);
+	int src = record_step(r, s, k, cfg_json, err);
 	free(cfg_json);
-	if (src < 0 || record_given(r, s, err) < 0)
+	if (src < 0)
 		return -1;
 	int no = s->sp->noutputs, ni = s->sp->ninputs;
 	s->dir = fs_join(r->run_dir, s->sp->name);

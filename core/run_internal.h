@@ -121,6 +121,8 @@ struct run {
 	int64_t baseline_id;
 	char *baseline_name;
 	cJSON *baseline_outputs; /* {"step.output": path} of the baseline */
+	struct context_shared ctx_shared; /* its contexts' run-wide parts, printed */
+	int ctx_shared_ready;
 	cJSON *secrets;		 /* the secrets file, when a step needs it */
 	char *python_dir;	 /* prepended to PYTHONPATH of steps */
 	char *bin_dir;		 /* prepended to PATH of steps: runlens itself */

@@ -259,6 +259,7 @@ static void run_free(struct run *r)
 	cJSON_Delete(r->environment);
 	cJSON_Delete(r->state);
 	cJSON_Delete(r->baseline_outputs);
+	context_shared_clear(&r->ctx_shared);
 	cJSON_Delete(r->stack_components);
 	cJSON_Delete(r->stack_settings);
 	hash_memo_free(&r->memo);

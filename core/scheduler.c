@@ -338,9 +338,9 @@ static int try_cache_hashing(struct run *r, struct rstep *s, struct rl_err *err)
 		goto cleanup;
 	char *parts_json = json_print(d.parts, 0);
 	int set = run_tx(r, err) < 0 ||
-				  store_step_run_set_cache(r->store, s->step_run_id, d.key, parts_json,
-							   d.action == DECIDE_RUN ? 0 : d.hit, err) < 0 ||
-				  store_step_run_set_decision(r->store, s->step_run_id, d.why, err) < 0
+				  store_step_run_set_decided(r->store, s->step_run_id, d.key, parts_json,
+							     d.action == DECIDE_RUN ? 0 : d.hit, d.why,
+							     err) < 0
 			  ? -1
 			  : 0;
 	free(parts_json);
@@ -516,9 +516,11 @@ static struct rstep *step_of_job(struct run *r, int64_t job)
 	return NULL;
 }
 
+/* Hand ended jobs to attempt_finish: how many, or -1. */
 static int collect(struct run *r, struct rl_err *err)
 {
 	struct exec_result res;
+	int n = 0;
 	while (r->ex_ops->reap(r->ex, &res) == 1) {
 		struct rstep *s = step_of_job(r, res.job);
 		if (!s)
@@ -529,6 +531,31 @@ static int collect(struct run *r, struct rl_err *err)
 		if (s->sp->nsecrets > 0)
 			r->sched->masked_running--;
 		if (attempt_finish(r, s, &res, err) < 0)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+/* Before the turn's transaction commits: jobs that ended while it was
+ * written (short steps end while the runner starts the next one) are
+ * taken in and their successors started in the same transaction — one
+ * commit for all of it, never holding the write lock while nothing
+ * happens (the executor is asked with a timeout of 0, a few times at
+ * most). */
+#define CATCH_UP_TURNS 8
+static int catch_up(struct run *r, struct rl_err *err)
+{
+	for (int k = 0; k < CATCH_UP_TURNS && r->in_tx && r->running > 0 && !runner_interrupts;
+	     k++) {
+		if (r->ex_ops->wait(r->ex, 0, r->wake_fd, err) < 0)
+			return -1;
+		int n = collect(r, err);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		if (launch_ready(r, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -567,7 +594,7 @@ int scheduler_loop(struct run *r, struct rl_err *err)
 	for (;;) {
 		if (runner_interrupts)
 			begin_interrupt(r, time_mono_ms());
-		if (launch_ready(r, err) < 0 || run_tx_commit(r, err) < 0)
+		if (launch_ready(r, err) < 0 || catch_up(r, err) < 0 || run_tx_commit(r, err) < 0)
 			goto cleanup;
 		if (r->running == 0 && (r->interrupting || !unfinished(r)))
 			break;

@@ -90,6 +90,22 @@ int store_step_run_set_cache(struct store *s, int64_t id, const char *cache_key,
 	return store_run_stmt(s, st, "cannot record the cache key", err);
 }
 
+int store_step_run_set_decided(struct store *s, int64_t id, const char *cache_key,
+			       const char *parts_json, int64_t cached_from, const char *why,
+			       struct rl_err *err)
+{
+	static const char sql[] =
+		"UPDATE step_runs SET cache_key = ?2, cached_from = ?3, cache_parts = ?4, "
+		"decision = ?5 WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, id) || bind_text(st, 2, cache_key) ||
+	    bind_id(st, 3, cached_from) || bind_text(st, 4, parts_json) || bind_text(st, 5, why))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the cache key", err);
+	return store_run_stmt(s, st, "cannot record the cache key", err);
+}
+
 static int tag_rows(struct store *s, int64_t id, const char *tags_json, struct rl_err *err)
 {
 	static const char sql[] =
@@ -104,6 +120,29 @@ static int tag_rows(struct store *s, int64_t id, const char *tags_json, struct r
 	if (bind_i64(st, 1, id) || bind_text(st, 2, tags_json))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot record the step's tags", err);
 	return store_run_stmt(s, st, "cannot record the step's tags", err);
+}
+
+int store_step_run_create_given(struct store *s, int64_t run_id, const char *name,
+				int position, int max_attempts, const char *config_json,
+				const char *params_json, const char *tags_json,
+				const char *context_json, int64_t *id, struct rl_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO step_runs (run_id, name, status, position, max_attempts, "
+		"config_json, params_json, tags_json, context_json) "
+		"VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id) || bind_text(st, 2, name) ||
+	    sqlite3_bind_int(st, 3, position) || sqlite3_bind_int(st, 4, max_attempts) ||
+	    bind_text(st, 5, config_json) || bind_text(st, 6, params_json) ||
+	    bind_text(st, 7, tags_json) || bind_text(st, 8, context_json))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the step", err);
+	if (store_run_stmt(s, st, "cannot record the step", err) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return tag_rows(s, *id, tags_json, err);
 }
 
 int store_step_run_set_given(struct store *s, int64_t id, const char *params_json,

@@ -391,6 +391,11 @@ int store_step_run_set_retry_at(struct store *s, int64_t id, int64_t at_ms,
 int store_step_run_set_cache(struct store *s, int64_t id,
 			     const char *cache_key, const char *parts_json,
 			     int64_t cached_from, struct rl_err *err);
+/* Both of the above and the decision (store_step_run_set_decision) in
+ * one statement: what deciding a step records. */
+int store_step_run_set_decided(struct store *s, int64_t id, const char *cache_key,
+			       const char *parts_json, int64_t cached_from, const char *why,
+			       struct rl_err *err);
 /* What a step run was given: the params it received (a JSON object), its
  * own tags (a JSON array) and what of its context differs from the run's
  * (a JSON object); each may be NULL.  Its tags also go to step_tags, for
@@ -398,6 +403,12 @@ int store_step_run_set_cache(struct store *s, int64_t id,
 int store_step_run_set_given(struct store *s, int64_t id, const char *params_json,
 			     const char *tags_json, const char *context_json,
 			     struct rl_err *err);
+/* store_step_run_create and store_step_run_set_given in one INSERT: a
+ * pending step run with what it is given. */
+int store_step_run_create_given(struct store *s, int64_t run_id, const char *name,
+				int position, int max_attempts, const char *config_json,
+				const char *params_json, const char *tags_json,
+				const char *context_json, int64_t *id, struct rl_err *err);
 /* The state writes of a step run's successful attempt (a JSON object). */
 int store_step_run_set_state_writes(struct store *s, int64_t id, const char *json,
 				    struct rl_err *err);

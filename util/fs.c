@@ -157,6 +157,43 @@ cleanup:
 	return rc;
 }
 
+int fs_write_new(const char *path, const void *data, size_t len, mode_t mode,
+		 struct rl_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		return rl_err_set(err, fs_errno_code(errno), "cannot write %s: %s", path,
+				  strerror(errno));
+	const char *p = data;
+	size_t left = len;
+	while (left > 0) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			rl_err_set(err, fs_errno_code(errno), "cannot write %s: %s", path,
+				   strerror(errno));
+			close(fd);
+			unlink(path);
+			return -1;
+		}
+		p += w;
+		left -= (size_t)w;
+	}
+	int bad = fchmod(fd, mode) < 0; /* the mode whatever the umask */
+	int e = errno;
+	if (close(fd) < 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad) {
+		rl_err_set(err, fs_errno_code(e), "cannot write %s: %s", path, strerror(e));
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
 char *fs_join(const char *a, const char *b)
 {
 	if (b[0] == '/' || a[0] == '\0')

@@ -21,6 +21,12 @@ int fs_read_file(const char *path, char **data, size_t *len,
 /* Write DATA to PATH through a temporary file and rename, with MODE. */
 int fs_write_file(const char *path, const void *data, size_t len, mode_t mode,
 		  struct rl_err *err);
+/* Write DATA to PATH, which must not exist yet (O_EXCL), with MODE: for a
+ * file nobody reads before it is complete (a new step folder's
+ * context.json), without fs_write_file's temporary name and rename.
+ * Nothing is left at PATH when it fails. */
+int fs_write_new(const char *path, const void *data, size_t len, mode_t mode,
+		 struct rl_err *err);
 
 /* "A/B", malloc'd (B absolute: a copy of B). */
 char *fs_join(const char *a, const char *b);

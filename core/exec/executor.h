@@ -152,7 +152,9 @@ const char *executor_flavors(void);
 /* Check that PROG can be executed, as execvp would find it in the PATH of
  * ENVP: 0, or an errno value.  *FOUND receives the absolute path found in
  * PATH (malloc'd), or NULL when PROG has a '/' or was found through an
- * empty (current folder) PATH entry. */
+ * empty (current folder) PATH entry.  What was found is remembered by PATH
+ * and name for the process (a run starts the same programs again), and
+ * used while it is still an executable file. */
 int exec_find_program(const char *prog, char *const *envp, char **found);
 
 /* Check what start() must check before a job exists: CWD is a folder and

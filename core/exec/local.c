@@ -42,6 +42,7 @@ struct executor {
 	int njobs, cap;
 	struct pollfd *fds;
 	int nfds_cap;
+	char children[64]; /* /proc/PID/task/PID/children of the runner */
 };
 
 static int sigchld_fd = -1;
@@ -88,6 +89,8 @@ static int local_open(struct executor **out, struct rl_err *err)
 	 * killed runner */
 	ex->wd_fd = watchdog_start(WATCHDOG_GRACE_MS, &ex->wd_pid, NULL);
 	become_subreaper();
+	snprintf(ex->children, sizeof ex->children, "/proc/%d/task/%d/children", (int)getpid(),
+		 (int)getpid());
 	*out = ex;
 	return 0;
 }
@@ -244,6 +247,8 @@ static int local_wait(struct executor *ex, int timeout_ms, int wake_fd,
 			if (fds[k] >= 0)
 				ex->fds[n++] = (struct pollfd){ .fd = fds[k], .events = POLLIN };
 	}
+	if (timeout_ms != 0)
+		watchdog_flush(ex->wd_fd); /* the ends of the jobs reaped */
 	if (poll(ex->fds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
 		return rl_err_set(err, RL_E_IO, "poll: %s", strerror(errno));
 	for (int i = 0; i < ex->njobs; i++)
@@ -283,12 +288,10 @@ static int has_marker(pid_t pid, const char *marker)
  * leave in turn, until there is nothing.  Needs /proc/PID/task/PID/children. */
 static void stop_escapees(struct executor *ex, const struct local_job *j)
 {
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
 	for (int round = 0; round < 8; round++) {
 		pid_t killed[64];
 		int nk = 0;
-		FILE *f = fopen(path, "re");
+		FILE *f = fopen(ex->children, "re");
 		if (!f)
 			return;
 		long pid;

@@ -10,6 +10,58 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The programs found in PATH so far, by PATH and name: a run starts the
+ * same few programs again and again, and searching a PATH of ten folders
+ * is a dozen failed stat calls a step.  An entry is used while what it
+ * found is still an executable file (one stat and one access); else the
+ * search runs again. */
+#define FOUND_SLOTS 16
+static struct found_prog {
+	char *path, *prog, *full;
+} found_cache[FOUND_SLOTS];
+static int found_next;
+
+static int executable_file(const char *full)
+{
+	struct stat st;
+	return stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0;
+}
+
+static const char *found_get(const char *path, const char *prog)
+{
+	for (int i = 0; i < FOUND_SLOTS; i++) {
+		struct found_prog *f = &found_cache[i];
+		if (f->full && strcmp(f->prog, prog) == 0 && strcmp(f->path, path) == 0)
+			return executable_file(f->full) ? f->full : NULL;
+	}
+	return NULL;
+}
+
+static void found_put(const char *path, const char *prog, const char *full)
+{
+	struct found_prog *f = NULL;
+	for (int i = 0; i < FOUND_SLOTS && !f; i++)
+		if (found_cache[i].full && strcmp(found_cache[i].prog, prog) == 0 &&
+		    strcmp(found_cache[i].path, path) == 0)
+			f = &found_cache[i];
+	if (!f) {
+		f = &found_cache[found_next];
+		found_next = (found_next + 1) % FOUND_SLOTS;
+	}
+	free(f->path);
+	free(f->prog);
+	free(f->full);
+	f->path = strdup(path);
+	f->prog = strdup(prog);
+	f->full = strdup(full);
+	if (!f->path || !f->prog || !f->full) {
+		free(f->path);
+		free(f->prog);
+		free(f->full);
+		f->path = f->prog = f->full = NULL;
+	}
+}
+
 int exec_find_program(const char *prog, char *const *envp, char **found)
 {
 	*found = NULL;
@@ -21,6 +73,12 @@ int exec_find_program(const char *prog, char *const *envp, char **found)
 			path = *e + 5;
 	if (!path)
 		path = "/usr/local/bin:/usr/bin:/bin";
+	const char *known = found_get(path, prog);
+	if (known) {
+		*found = strdup(known);
+		return *found ? 0 : ENOMEM;
+	}
+	const char *whole = path;
 	int found_noexec = 0;
 	size_t plen = strlen(prog);
 	while (*path) {
@@ -37,6 +95,7 @@ int exec_find_program(const char *prog, char *const *envp, char **found)
 		int ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
 		int x = ok && access(full, X_OK) == 0;
 		if (x && dl > 0 && full[0] == '/') {
+			found_put(whole, prog, full);
 			*found = full;
 			return 0;
 		}

@@ -208,20 +208,64 @@ static void say(int fd, const char *what, long pgid)
 	}
 }
 
+/* Ends not told yet (watchdog_remove): they go with the next start, or
+ * when the runner is about to wait (watchdog_flush).  One watchdog's at a
+ * time: another descriptor's are sent first. */
+static struct {
+	int fd;
+	char text[512];
+	size_t len;
+} later = { -1, { 0 }, 0 };
+
+void watchdog_flush(int fd)
+{
+	if (later.len && later.fd == fd) {
+		ssize_t w = write(later.fd, later.text, later.len);
+		(void)w;
+		later.len = 0;
+	}
+}
+
 void watchdog_add(int fd, pid_t pgid)
 {
-	say(fd, "+", (long)pgid);
+	if (fd < 0)
+		return;
+	if (later.len && later.fd != fd)
+		watchdog_flush(later.fd);
+	char line[32];
+	int n = snprintf(line, sizeof line, "+%ld\n", (long)pgid);
+	if (n <= 0)
+		return;
+	if (later.len + (size_t)n > sizeof later.text)
+		watchdog_flush(fd);
+	memcpy(later.text + later.len, line, (size_t)n);
+	later.len += (size_t)n;
+	later.fd = fd;
+	watchdog_flush(fd);
 }
 
 void watchdog_remove(int fd, pid_t pgid)
 {
-	say(fd, "-", (long)pgid);
+	if (fd < 0)
+		return;
+	if (later.len && later.fd != fd)
+		watchdog_flush(later.fd);
+	char line[32];
+	int n = snprintf(line, sizeof line, "-%ld\n", (long)pgid);
+	if (n <= 0)
+		return;
+	if (later.len + (size_t)n > sizeof later.text)
+		watchdog_flush(fd);
+	memcpy(later.text + later.len, line, (size_t)n);
+	later.len += (size_t)n;
+	later.fd = fd;
 }
 
 void watchdog_stop(int *fd, pid_t pid)
 {
 	if (!fd || *fd < 0)
 		return;
+	watchdog_flush(*fd);
 	say(*fd, "bye", 0);
 	close(*fd);
 	*fd = -1;

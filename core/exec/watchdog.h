@@ -22,9 +22,15 @@
  * *pid, or -1 with *err. */
 int watchdog_start(int grace_ms, pid_t *pid, struct rl_err *err);
 
-/* A job's process group started / ended (FD may be -1: no watchdog). */
+/* A job's process group started / ended (FD may be -1: no watchdog).  An
+ * end is told with the next start or by watchdog_flush, in one write
+ * (one wake-up of the watchdog a job, not two); until then the watchdog
+ * would only stop a group that is gone, which it never does: it checks
+ * the leader's start time first. */
 void watchdog_add(int fd, pid_t pgid);
 void watchdog_remove(int fd, pid_t pgid);
+/* Tell the ends not told yet: before the runner waits. */
+void watchdog_flush(int fd);
 
 /* The runner closes normally: the watchdog leaves the jobs alone and
  * exits; it is reaped.  Clears *fd. */

@@ -65,5 +65,13 @@ if command -v make >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
 	for k in dispatch_make_s dispatch_runlens_s dispatch_floor_s; do
 		expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c "^$k [0-9.]*$")" "$k"
 	done
+	# the large DAG's rows (here 40 steps) and the syscalls per step
+	expect_exit 0 python3 "${BENCH_SRCDIR:?}/scale.py" "$RUNLENS_BIN" "$RLB" 40 2 1 20
+	for k in scale_floor_s scale_runlens_s scale_first_step_s scale_rss_kb; do
+		expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c "^$k [0-9.]*$")" "$k"
+	done
+	if command -v strace >/dev/null 2>&1; then
+		expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c '^syscalls_runlens_per_step [0-9.]*$')" "syscalls per step"
+	fi
 fi
 done_testing

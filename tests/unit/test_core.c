@@ -357,6 +357,66 @@ START_TEST(test_context_build)
 }
 END_TEST
 
+/* The run-wide parts printed once (context_shared_print) give the same
+ * bytes as the whole document printed at once. */
+START_TEST(test_context_shared)
+{
+	const char *text =
+		"{\"name\":\"p\",\"params\":{\"lr\":0.1,\"n\":[1,2,{\"k\":\"a\\nb\"}]},"
+		"\"context\":{\"team\":\"a\"},"
+		"\"steps\":[{\"name\":\"s\",\"run\":\"true\",\"outputs\":{\"o\":\"o.txt\"}}]}";
+	struct spec *sp = NULL;
+	ck_assert_int_eq(spec_parse(text, strlen(text), "p.json", NULL, &sp, NULL), 0);
+	char *outs[] = { "/x/o.txt" };
+	char *tags[] = { "nightly", "t\"2" };
+	cJSON *env = cJSON_Parse("{\"hostname\":\"h\",\"git\":{\"commit\":\"abc\",\"dirty\":false},"
+				 "\"empty\":{},\"list\":[],\"x\":0.30000000000000004}");
+	cJSON *bouts = cJSON_Parse("{\"s.o\":\"/a/o.txt\",\"t.m\":\"/a/m\\tn\"}");
+	cJSON *comps = cJSON_Parse("{\"experiment_tracker\":\"mlflow\",\"extra\":{\"k\":1}}");
+	cJSON *state = cJSON_Parse("{\"done\":true}");
+	struct context_args a = {
+		.pipeline_id = 3, .pipeline = "p", .run_id = 42, .run_name = "p-1",
+		.run_started_ms = 1795429500000LL, .tags = tags, .ntags = 2,
+		.params = sp->params, .state = state, .spec = sp, .step = &sp->steps[0],
+		.step_run_id = 311, .attempt = 1, .max_attempts = 1, .output_paths = outs,
+		.stack_name = "hpc", .artifact_store = "/a", .orchestrator = "slurm",
+		.components = comps, .model_name = "churn", .model_version = "7",
+		.baseline_run_id = 41, .baseline_run_name = "p-0", .baseline_outputs = bouts,
+		.checkpoint_dir = "/x/ck", .environment = env,
+	};
+	for (int variant = 0; variant < 3; variant++) {
+		if (variant == 1) { /* no baseline, no model, no environment */
+			a.baseline_run_id = 0;
+			a.model_name = NULL;
+			a.environment = NULL;
+			a.components = NULL;
+		}
+		if (variant == 2) /* a baseline without outputs */
+			a.baseline_run_id = 40, a.baseline_outputs = NULL;
+		a.shared = NULL;
+		cJSON *whole = context_build(&a);
+		char *want = json_print(whole, 1);
+		struct context_shared sh;
+		ck_assert_int_eq(context_shared_print(&a, &sh), 0);
+		a.shared = &sh;
+		cJSON *parts = context_build(&a);
+		char *got = json_print(parts, 1);
+		ck_assert_str_eq(got, want);
+		free(want);
+		free(got);
+		cJSON_Delete(whole);
+		cJSON_Delete(parts);
+		context_shared_clear(&sh);
+		context_shared_clear(&sh); /* twice is fine */
+	}
+	cJSON_Delete(env);
+	cJSON_Delete(bouts);
+	cJSON_Delete(comps);
+	cJSON_Delete(state);
+	spec_free(&sp);
+}
+END_TEST
+
 START_TEST(test_find_store)
 {
 	char *t = tmpdir();
@@ -967,6 +1027,7 @@ int main(void)
 	tcase_add_test(tc, test_terminal_safe);
 	tcase_add_test(tc, test_context_helpers);
 	tcase_add_test(tc, test_context_build);
+	tcase_add_test(tc, test_context_shared);
 	tcase_add_test(tc, test_find_store);
 	tcase_add_test(tc, test_exec_local);
 	tcase_add_test(tc, test_masker);

@@ -128,6 +128,22 @@ START_TEST(test_fs)
 	ck_assert_uint_eq(len, 5);
 	ck_assert_str_eq(data, "hello");
 	free(data);
+	/* fs_write_new: in place, its mode whatever the umask, never over a
+	 * file that is there */
+	char *n1 = fs_join(deep, "new.json");
+	mode_t um = umask(0077);
+	ck_assert_int_eq(fs_write_new(n1, "{}\n", 3, 0444, &e), 0);
+	umask(um);
+	ck_assert_int_eq(stat(n1, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0444);
+	ck_assert_int_eq(st.st_size, 3);
+	ck_assert_int_eq(fs_write_new(n1, "x", 1, 0444, &e), -1);
+	ck_assert(strstr(rl_err_msg(&e), "new.json") != NULL);
+	rl_err_clear(&e);
+	ck_assert_int_eq(fs_read_file(n1, &data, &len, &e), 0);
+	ck_assert_str_eq(data, "{}\n"); /* untouched */
+	free(data);
+	free(n1);
 	char *missing = fs_join(tmpl, "nope");
 	ck_assert_int_eq(fs_read_file(missing, &data, &len, &e), -1);
 	ck_assert_int_eq(e.code, RL_E_NOT_FOUND);
