@@ -28,6 +28,8 @@ struct store {
 	int64_t dv_base, dv_last; /* store_data_version across reconnects */
 	struct cached_stmt *stmts;
 	int nstmts, capstmts;
+	int (*progress)(void *ctx); /* store_set_progress, kept across reconnects */
+	void *progress_ctx;
 };
 
 /* A snapshot whose file changed, or that a writer has opened since
