@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/runs.h"
 #include "tui/internal.h"
@@ -88,9 +89,19 @@ struct watch {
 	int shown, stopped;
 };
 
+/* RUNLENS_TUI_SLOW_QUERY_US: a test's slow disk, slept at every progress
+ * call (tests/e2e/tui_sort.sh) */
+static long slow_query_us = -1;
+
 static int watch_query(void *ctx)
 {
 	struct watch *w = ctx;
+	if (slow_query_us < 0) {
+		const char *e = getenv("RUNLENS_TUI_SLOW_QUERY_US");
+		slow_query_us = e ? strtol(e, NULL, 10) : 0;
+	}
+	if (slow_query_us > 0)
+		usleep((useconds_t)slow_query_us);
 	int64_t now = time_mono_ms();
 	if (now - w->start < WATCH_SHOW_MS || now - w->polled < WATCH_POLL_MS)
 		return 0;

@@ -1354,6 +1354,41 @@ START_TEST(test_query_keyset_pages)
 }
 END_TEST
 
+static int stop_calls;
+static int stop_at_once(void *ctx)
+{
+	(void)ctx;
+	return ++stop_calls > 0;
+}
+
+START_TEST(test_query_progress_stops)
+{
+	/* the progress handler runs while a query does, and stopping it
+	 * fails the query with RL_E_INTERRUPTED; without it, all is read */
+	int64_t p = new_pipeline("p");
+	char name[16];
+	for (int i = 0; i < 500; i++) {
+		snprintf(name, sizeof name, "r%d", i);
+		new_run(p, name, 1000 + i, "completed");
+	}
+	struct store_filter f = { .kind = SF_CMP, .field = SFF_NAME, .op = SFO_HAS, .str = "zz" };
+	struct store_run *rows = NULL;
+	int n = 0;
+	struct rl_err err = RL_ERR_INIT;
+	store_set_progress(st, stop_at_once, NULL);
+	ck_assert_int_eq(store_runs_query(st, 0, &f, NULL, 5000, 10, &rows, &n, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_INTERRUPTED);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(stop_calls, 1);
+	rl_err_clear(&err);
+	store_set_progress(st, NULL, NULL);
+	f.str = "r49";
+	ck_assert_int_eq(store_runs_query(st, 0, &f, NULL, 5000, 100, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 11); /* r49, r490..r499 */
+	store_runs_free(rows, n);
+}
+END_TEST
+
 START_TEST(test_bulk_load)
 {
 	int64_t p = new_pipeline("p"), run = 0;
@@ -2149,6 +2184,7 @@ int main(void)
 	tcase_add_test(tc, test_metrics_batch);
 	tcase_add_test(tc, test_query_sort_by_metric);
 	tcase_add_test(tc, test_query_keyset_pages);
+	tcase_add_test(tc, test_query_progress_stops);
 	tcase_add_test(tc, test_bulk_load);
 	tcase_add_test(tc, test_metric_history);
 	tcase_add_test(tc, test_read_snapshot);
