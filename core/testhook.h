@@ -9,6 +9,8 @@
  *               store and recording it (core/attempt.c)
  *   GC          gc, between deleting the artifact rows and removing their
  *               content (core/artifacts.c)
+ *   SEARCH_SLICE the browser, at every slice of a long query it watches
+ *               (tui/view_runs.c): a slow disk
  * Nothing else of runlens reads these variables.
  */
 #ifndef RUNLENS_CORE_TESTHOOK_H

@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/runs.h"
+#include "core/testhook.h"
 #include "tui/internal.h"
 #include "tui/widget_dialog.h"
 #include "util/buf.h"
@@ -89,19 +89,10 @@ struct watch {
 	int shown, stopped;
 };
 
-/* RUNLENS_TUI_SLOW_QUERY_US: a test's slow disk, slept at every progress
- * call (tests/e2e/tui_sort.sh) */
-static long slow_query_us = -1;
-
 static int watch_query(void *ctx)
 {
 	struct watch *w = ctx;
-	if (slow_query_us < 0) {
-		const char *e = getenv("RUNLENS_TUI_SLOW_QUERY_US");
-		slow_query_us = e ? strtol(e, NULL, 10) : 0;
-	}
-	if (slow_query_us > 0)
-		usleep((useconds_t)slow_query_us);
+	testhook_pause("SEARCH_SLICE"); /* a test's slow disk (tui_sort.sh) */
 	int64_t now = time_mono_ms();
 	if (now - w->start < WATCH_SHOW_MS || now - w->polled < WATCH_POLL_MS)
 		return 0;

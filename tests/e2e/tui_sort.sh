@@ -77,9 +77,9 @@ key g
 expect_eq "$(ls_ids name | head -n 1)" "$(ids_shown | head -n 1)" "name: the first row is ls's"
 key Q
 
-# --- a long search (a slow disk, RUNLENS_TUI_SLOW_QUERY_US): "searching…",
+# --- a long search (a slow disk, RUNLENS_TEST_PAUSE_SEARCH_SLICE_MS): "searching…",
 # Esc stops it, the browser still answers
-start "RUNLENS_TUI_SLOW_QUERY_US=100000"
+start "RUNLENS_TEST_PAUSE_SEARCH_SLICE_MS=100"
 see "Runs — all pipelines"
 key f
 see "filter"
@@ -95,7 +95,7 @@ key q
 key Q
 
 # --- left alone, the search ends with what it found
-start "RUNLENS_TUI_SLOW_QUERY_US=20000"
+start "RUNLENS_TEST_PAUSE_SEARCH_SLICE_MS=20"
 see "Runs — all pipelines"
 key f
 see "filter"
