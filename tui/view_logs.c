@@ -1,7 +1,9 @@
 /* tui/view_logs.c — a step's captured output, paged from the files on
  * disk: lines are indexed only as far as the screen needs, so a 1 GB log
- * opens at once; stdout, then a "── stderr ──" rule, then stderr; control
- * characters, escape sequences and invalid UTF-8 are shown as \xNN; long
+ * opens at once; stdout, then a "── stderr ──" rule, then stderr; each
+ * line as a terminal leaves it (util/ansi.c): SGR colours drawn, a \r
+ * progress bar in its last state; every other control character, escape
+ * sequence and invalid UTF-8 is shown as \xNN; long
  * lines are cut (scroll with Left/Right) or wrapped (w).  A running step is
  * followed: new lines are indexed as the files grow (F toggles), without
  * re-reading what was read.  / searches, n and N move between matches. */
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "tui/widget_dialog.h"
+#include "util/ansi.h"
 #include "util/buf.h"
 
 #define CHUNK 65536
@@ -29,11 +32,17 @@ struct line {
 	size_t len;
 };
 
-/* A row of the screen: terminal-safe text; MORE: the line goes on to the
+/* A row of the screen: runs of terminal-safe text, each with its colour
+ * and attributes (a log's own SGR colours); MORE: the line goes on to the
  * right. */
-struct shown_row {
+struct shown_seg {
 	char *text;
-	int pair, attrs, more;
+	int pair, attrs;
+};
+struct shown_row {
+	struct shown_seg *segs;
+	int nsegs;
+	int more;
 };
 
 /* One of the two files: its lines as far as indexed. */
@@ -309,43 +318,142 @@ static void to_end(struct logs_view *lv, int height)
 
 static void rows_clear(struct logs_view *lv)
 {
-	for (int i = 0; i < lv->nrows; i++)
-		free(lv->rows[i].text);
+	for (int i = 0; i < lv->nrows; i++) {
+		for (int k = 0; k < lv->rows[i].nsegs; k++)
+			free(lv->rows[i].segs[k].text);
+		free(lv->rows[i].segs);
+	}
 	free(lv->rows);
 	lv->rows = NULL;
 	lv->nrows = 0;
 }
 
+/* A new row of one run of TEXT. */
 static void add_row(struct logs_view *lv, struct buf *text, int pair, int attrs, int more)
 {
 	char *s = text->data ? buf_steal(text) : strdup("");
-	if (s)
-		lv->rows[lv->nrows++] = (struct shown_row){ s, pair, attrs, more };
-	else
+	struct shown_seg *seg = malloc(sizeof *seg);
+	if (s && seg) {
+		*seg = (struct shown_seg){ s, pair, attrs };
+		lv->rows[lv->nrows++] = (struct shown_row){ seg, 1, more };
+	} else {
+		free(s);
+		free(seg);
 		buf_free(text);
+	}
+}
+
+/* The curses colour pair and attributes of a cell's ANSI attributes, on
+ * a line whose own colour is PAIR. */
+static void cell_look(unsigned attr, int pair, int *cpair, int *cattrs)
+{
+	*cpair = (attr & ANSI_COLOR_MASK) ? PAIR_ANSI + (int)(attr & ANSI_COLOR_MASK) - 1 : pair;
+	*cattrs = ((attr & ANSI_BOLD) ? A_BOLD : 0) | ((attr & ANSI_DIM) ? A_DIM : 0) |
+		  ((attr & ANSI_UNDERLINE) ? A_UNDERLINE : 0) |
+		  ((attr & ANSI_REVERSE) ? A_REVERSE : 0);
+}
+
+/* A row of the cells of L from column SKIP, at most WIDTH columns, runs
+ * of one look each; *more: the cells went on. */
+static void add_cells_row(struct logs_view *lv, const struct ansi_line *l, int skip, int width,
+			  int pair, int attrs, int more_after, int *more)
+{
+	struct shown_row *row = &lv->rows[lv->nrows];
+	struct buf text = BUF_INIT;
+	int col = 0, cur_pair = -1, cur_attrs = 0, cap = 0;
+	*more = 0;
+	memset(row, 0, sizeof *row);
+	for (int i = 0; i <= l->n; i++) {
+		int p = 0, a = 0, end = i == l->n;
+		const struct ansi_cell *c = end ? NULL : &l->cells[i];
+		if (c && col + c->cols <= skip) {
+			col += c->cols;
+			continue;
+		}
+		if (c && col - skip + c->cols > width) {
+			*more = 1;
+			end = 1;
+		}
+		if (c && !end)
+			cell_look(c->attr, pair, &p, &a);
+		if (end || p != cur_pair || (a | attrs) != cur_attrs) {
+			if (cur_pair >= 0 || end) {
+				if (row->nsegs == cap) {
+					cap = cap ? 2 * cap : 4;
+					struct shown_seg *g = realloc(row->segs, (size_t)cap * sizeof *g);
+					if (!g)
+						break;
+					row->segs = g;
+				}
+				char *t = text.data ? buf_steal(&text) : strdup("");
+				row->segs[row->nsegs++] =
+					(struct shown_seg){ t, cur_pair < 0 ? pair : cur_pair, cur_attrs };
+			}
+			if (end)
+				break;
+			cur_pair = p;
+			cur_attrs = a | attrs;
+		}
+		buf_append(&text, c->text, c->len);
+		col += c->cols;
+	}
+	buf_free(&text);
+	row->more = *more || more_after;
+	lv->nrows++;
+}
+
+/* Where the last state of a line redrawn with \r starts in DATA (GOT
+ * bytes): just after the first \r of it that is not its last byte, or 0. */
+static size_t redrawn_from(const unsigned char *data, size_t got)
+{
+	const unsigned char *cr = memchr(data, '\r', got);
+	return cr && (size_t)(cr - data) + 1 < got ? (size_t)(cr - data) : 0;
 }
 
 /* The rows of line K (FILE, OFF, LEN) from row Y: one, or as many as it
- * wraps to; the next row. */
+ * wraps to; the next row.  Drawn as a terminal leaves it (util/ansi.c):
+ * its colours, a \r progress bar in its last state.  A line longer than
+ * what is read of it that redraws itself with \r is read from its end. */
 static int line_rows(struct logs_view *lv, int k, int file, off_t off, size_t len, int y,
 		     int width)
 {
 	int pair = file == 1 ? PAIR_WARN : 0, attrs = k == lv->match ? A_REVERSE : 0;
-	size_t got;
+	size_t got, from = 0;
 	size_t cap = lv->wrap ? LINE_MAX_SHOWN : (size_t)(lv->xoff + width) * 4 + 8;
 	unsigned char *data = read_line(lv, file, off, len, cap, &got);
 	if (!data)
 		return lv->height + 1;
+	int cut = len > got;
+	if (cut) {
+		/* the line's last LINE_MAX_SHOWN bytes: a redrawn line ends
+		 * in its last state */
+		size_t tail = len < LINE_MAX_SHOWN ? len : LINE_MAX_SHOWN, tgot;
+		unsigned char *t = read_line(lv, file, off + (off_t)(len - tail), tail, tail, &tgot);
+		size_t at = t ? redrawn_from(t, tgot) : 0;
+		if (t && (at > 0 || (tgot > 0 && t[0] == '\r'))) {
+			free(data);
+			data = t;
+			from = at;
+			got = tgot;
+			cut = 0;
+		} else {
+			free(t);
+		}
+	}
+	struct ansi_line l = { 0 };
+	if (ansi_render(data + from, got - from, &l) < 0) {
+		free(data);
+		return lv->height + 1;
+	}
 	int skip = lv->wrap ? 0 : lv->xoff, more = 1;
 	while (more && y <= lv->height) {
-		struct buf text = BUF_INIT;
-		fmt_safe(data, got, skip, width, &text, &more);
-		add_row(lv, &text, pair, attrs, !lv->wrap && (more || len > got));
+		add_cells_row(lv, &l, skip, width, pair, attrs, !lv->wrap && cut, &more);
 		y++;
 		if (!lv->wrap)
 			break;
 		skip += width;
 	}
+	ansi_line_free(&l);
 	free(data);
 	return y;
 }
@@ -401,7 +509,11 @@ static void logs_draw(struct view *v, struct tui *t)
 	}
 	for (int i = 0; i < lv->nrows; i++) {
 		const struct shown_row *r = &lv->rows[i];
-		tui_put(t, 1 + i, 0, t->cols, r->text, r->pair, r->attrs);
+		for (int k = 0, x = 0; k < r->nsegs && x < width; k++) {
+			const struct shown_seg *g = &r->segs[k];
+			tui_put(t, 1 + i, x, width - x, g->text, g->pair, g->attrs);
+			x += fmt_width(g->text);
+		}
 		if (r->more)
 			tui_put(t, 1 + i, width, 1, t->utf8 ? "…" : ">", PAIR_DIM, 0);
 	}
