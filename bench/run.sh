@@ -19,6 +19,7 @@
 #   RLBENCH_HASH_MB            size of the hashed file (1024)
 #   RLBENCH_TUI_ROUNDS         browser starts replaying the key script (5)
 #   RLBENCH_IDLE_S             seconds the busy browser is left idle (10)
+#   RLBENCH_LOG_LINES          lines of the log G goes to the end of (40000000)
 #   RLBENCH_KEEP=1             keep the hashed file (1 GB) too
 #   RLBENCH_SWEEP_RUNS         runs of the sweep figure (100)
 #   RLBENCH_SLURM_STEPS, RLBENCH_SLURM_JOBS  the Slurm row's DAG (100, -j10)
@@ -77,6 +78,8 @@ if wants tui; then
 	python3 "$SRC/tui_drive.py" "$BIN" "$BIGD" "${RLBENCH_TUI_ROUNDS:-5}" | tee -a "$RES" >&2
 	log "browser: keys and idle CPU while a runner writes to the $BIG-run store"
 	python3 "$SRC/tui_busy.py" "$BIN" "$BIGD" "$WORK/busy" "${RLBENCH_IDLE_S:-10}" | tee -a "$RES" >&2
+	log "browser: G on a log of ${RLBENCH_LOG_LINES:-40000000} lines"
+	python3 "$SRC/tui_log.py" "$BIN" "$WORK/log" "${RLBENCH_LOG_LINES:-40000000}" | tee -a "$RES" >&2
 fi
 if wants table; then
 	log "experiment table: ls with 20 columns on both stores; a sweep of ${RLBENCH_SWEEP_RUNS:-100} runs against a shell loop"
@@ -191,6 +194,11 @@ if [ -n "$(val tui_first_frame_ms)" ]; then
 	row "browser: per key p50 ($(val tui_keys) keys)" "-" "$p50 ms" ""
 	row "browser: per key p99 (20 columns, sideways)" "<= 16 ms" "$p99 ms" "$(ok "$p99 <= 16")"
 	row "browser: peak RSS" "<= 64 MB" "$rss MB" "$(ok "$rss <= 64")"
+fi
+if [ -n "$(val log_end_ms)" ]; then
+	g=$(val log_end_ms); m=$(val log_peak_rss_mb)
+	row "browser: G on a $(val log_lines)-line log" "<= 200 ms" "$g ms" "$(ok "$g <= 200")"
+	row "browser: peak RSS with that log" "<= 64 MB" "$m MB" "$(ok "$m <= 64")"
 fi
 if [ -n "$(val busy_key_max_ms)" ]; then
 	k=$(val busy_key_max_ms); c=$(val busy_idle_cpu_pct)

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,17 +46,33 @@ struct shown_row {
 	int more;
 };
 
-/* One of the two files: its lines as far as indexed. */
+/* One of the two files: its lines as far as indexed.  A line ends at its
+ * newline, or CHUNK bytes on when it has none by then (so memory stays
+ * bounded).  Not every line's place is kept: the offset of every
+ * STRIDE-th line (marks), and the lines of the strides last looked at
+ * (read again from their mark), so a 40-million-line log costs 40,000
+ * offsets, not 40 million. */
+#define STRIDE 1024
+#define NCACHE 2
+
+struct stride_cache {
+	int block; /* -1: empty */
+	int n;
+	struct line *lines;
+};
+
 struct logfile {
 	char *path;
 	int fd;
-	struct line *lines;
-	int n, cap;
+	off_t *marks; /* marks[b]: where line b * STRIDE starts */
+	int nmarks, capmarks;
+	int n;	       /* whole lines indexed */
 	off_t scanned; /* bytes indexed into whole lines */
 	off_t size;    /* size when last looked at */
 	int eof;       /* indexed up to the size seen */
+	struct stride_cache cache[NCACHE];
+	int next_slot;
 };
-
 struct logs_view {
 	int64_t run_id;
 	char *step;
@@ -77,20 +94,6 @@ struct logs_view {
 	int nrows;
 };
 
-static int push_line(struct logfile *lf, off_t off, size_t len)
-{
-	if (lf->n == lf->cap) {
-		int cap = lf->cap ? lf->cap * 2 : 1024;
-		struct line *p = realloc(lf->lines, (size_t)cap * sizeof(*p));
-		if (!p)
-			return -1;
-		lf->lines = p;
-		lf->cap = cap;
-	}
-	lf->lines[lf->n++] = (struct line){ off, len };
-	return 0;
-}
-
 static int open_file(struct logfile *lf)
 {
 	if (lf->fd < 0 && lf->path)
@@ -98,7 +101,73 @@ static int open_file(struct logfile *lf)
 	return lf->fd;
 }
 
-/* Index whole lines of LF until it has WANT lines or reaches its end. */
+#define READ_BLOCK (1 << 20)
+#define FAST_BLOCK 4096
+
+/* The line at REL of the GOT bytes of BUF (which hold the file from a
+ * line's start on; FULL: more may follow): its length without the
+ * newline, and the bytes it takes; 0 when it is not whole yet. */
+static size_t take_line(const char *buf, size_t rel, size_t got, int full, size_t *len)
+{
+	size_t room = got - rel, look = room < CHUNK ? room : CHUNK;
+	const char *nl = memchr(buf + rel, '\n', look);
+	if (nl) {
+		*len = (size_t)(nl - (buf + rel));
+		return *len + 1;
+	}
+	if (room >= CHUNK) {
+		*len = CHUNK; /* no newline in CHUNK bytes: a piece */
+		return CHUNK;
+	}
+	(void)full;
+	return 0;
+}
+
+/* Newlines in the N bytes at P (8 at a time). */
+static int count_nl(const unsigned char *p, size_t n)
+{
+	const uint64_t nl = 0x0a0a0a0a0a0a0a0aULL, low = 0x7f7f7f7f7f7f7f7fULL;
+	int c = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		uint64_t x = w ^ nl;
+		uint64_t t = ~(((x & low) + low) | x | low); /* 0x80 where a byte is 0 */
+		c += (int)(((t >> 7) * 0x0101010101010101ULL) >> 56); /* the 0x80s, added */
+	}
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
+static int push_mark(struct logfile *lf, off_t at)
+{
+	if (lf->nmarks == lf->capmarks) {
+		int cap = lf->capmarks ? 2 * lf->capmarks : 64;
+		off_t *m = realloc(lf->marks, (size_t)cap * sizeof *m);
+		if (!m)
+			return -1;
+		lf->marks = m;
+		lf->capmarks = cap;
+	}
+	lf->marks[lf->nmarks++] = at;
+	return 0;
+}
+
+/* One more whole line, starting at lf->scanned, LEN bytes taking USED. */
+static int count_line(struct logfile *lf, size_t used)
+{
+	if (lf->n % STRIDE == 0 && lf->n / STRIDE == lf->nmarks && push_mark(lf, lf->scanned) < 0)
+		return -1;
+	lf->n++;
+	lf->scanned += (off_t)used;
+	return 0;
+}
+
+/* Index whole lines of LF until it has WANT lines or reaches its end:
+ * blocks of the file that cross no mark and hold no long line are only
+ * counted, the others walked line by line. */
 static void index_file(struct logfile *lf, int want)
 {
 	if (open_file(lf) < 0) {
@@ -108,39 +177,103 @@ static void index_file(struct logfile *lf, int want)
 	struct stat st;
 	if (fstat(lf->fd, &st) == 0)
 		lf->size = st.st_size;
-	char *chunk = NULL;
+	char *buf = NULL;
 	while (lf->n < want && lf->scanned < lf->size) {
-		if (!chunk && !(chunk = malloc(CHUNK)))
+		if (!buf && !(buf = malloc(READ_BLOCK)))
 			break;
-		ssize_t got = pread(lf->fd, chunk, CHUNK, lf->scanned);
+		ssize_t got = pread(lf->fd, buf, READ_BLOCK, lf->scanned);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
 			break;
-		off_t start = lf->scanned;
-		char *p = chunk, *end = chunk + got;
-		char *nl;
-		while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
-			off_t line_end = start + (nl - chunk);
-			push_line(lf, lf->scanned, (size_t)(line_end - lf->scanned));
-			lf->scanned = line_end + 1;
-			p = nl + 1;
-			if (lf->n >= want)
-				break;
-		}
-		if (lf->scanned == start) {
-			/* no newline in a whole chunk: one very long line, indexed in
-			 * CHUNK pieces so memory stays bounded */
-			if (got == CHUNK) {
-				push_line(lf, lf->scanned, CHUNK);
-				lf->scanned += CHUNK;
-			} else {
+		size_t rel = 0, g = (size_t)got;
+		int full = g == READ_BLOCK, stuck = 0, slow_to = 0;
+		while (rel < g && lf->n < want) {
+			/* the fast way: a block of FAST_BLOCK bytes whose lines
+			 * all end in it or after it, none of them a mark's; else
+			 * line by line past the mark (or the long line) */
+			if (lf->n >= slow_to && rel + FAST_BLOCK <= g) {
+				int c = count_nl((const unsigned char *)buf + rel, FAST_BLOCK);
+				int next_mark = (lf->n / STRIDE + 1) * STRIDE;
+				if (c > 0 && lf->n + c < next_mark && lf->n % STRIDE != 0) {
+					const char *last = memrchr(buf + rel, '\n', FAST_BLOCK);
+					size_t used = (size_t)(last - (buf + rel)) + 1;
+					lf->n += c;
+					lf->scanned += (off_t)used;
+					rel += used;
+					continue;
+				}
+				slow_to = c > 0 ? (lf->n % STRIDE == 0 ? lf->n + 1 : next_mark + 1)
+						: lf->n + 1;
+			}
+			size_t len, used = take_line(buf, rel, g, full, &len);
+			if (!used) {
+				stuck = 1;
 				break;
 			}
+			if (count_line(lf, used) < 0) {
+				stuck = 1;
+				break;
+			}
+			rel += used;
 		}
+		if (stuck && !full)
+			break; /* a last line without its newline yet */
+		if (stuck && rel == 0)
+			break;
 	}
-	free(chunk);
-	lf->eof = lf->scanned >= lf->size || (lf->n < want);
+	free(buf);
+	lf->eof = lf->scanned >= lf->size || lf->n < want;
+}
+
+/* The lines of stride B, read again from its mark (one of NCACHE kept). */
+static const struct stride_cache *stride_of(struct logfile *lf, int b)
+{
+	int want = lf->n - b * STRIDE < STRIDE ? lf->n - b * STRIDE : STRIDE;
+	for (int i = 0; i < NCACHE; i++)
+		if (lf->cache[i].lines && lf->cache[i].block == b && lf->cache[i].n == want)
+			return &lf->cache[i]; /* (the last stride grows as the file does) */
+	struct stride_cache *c = &lf->cache[lf->next_slot];
+	lf->next_slot = (lf->next_slot + 1) % NCACHE;
+	if (!c->lines && !(c->lines = malloc(STRIDE * sizeof *c->lines)))
+		return NULL;
+	c->block = -1;
+	c->n = 0;
+	off_t at = lf->marks[b];
+	char *buf = malloc(READ_BLOCK);
+	while (buf && c->n < want) {
+		ssize_t got = pread(lf->fd, buf, READ_BLOCK, at);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		size_t rel = 0, g = (size_t)got;
+		while (rel < g && c->n < want) {
+			size_t len, used = take_line(buf, rel, g, 1, &len);
+			if (!used)
+				break;
+			c->lines[c->n++] = (struct line){ at + (off_t)rel, len };
+			rel += used;
+		}
+		if (rel == 0)
+			break;
+		at += (off_t)rel;
+	}
+	free(buf);
+	c->block = b;
+	return c;
+}
+
+/* Where whole line I (< lf->n) is, and its length; -1 when it cannot be
+ * read back. */
+static int line_get(struct logfile *lf, int i, off_t *off, size_t *len)
+{
+	const struct stride_cache *c = stride_of(lf, i / STRIDE);
+	if (!c || i % STRIDE >= c->n)
+		return -1;
+	*off = c->lines[i % STRIDE].off;
+	*len = c->lines[i % STRIDE].len;
+	return 0;
 }
 
 /* A last line without a newline yet (shown, not indexed: it may grow). */
@@ -181,14 +314,12 @@ static void ensure(struct logs_view *lv, int want)
 }
 
 /* Line K: FILE (0/1, or -1 for the rule), its offset and length. */
-static int line_at(const struct logs_view *lv, int k, int *file, off_t *off, size_t *len)
+static int line_at(struct logs_view *lv, int k, int *file, off_t *off, size_t *len)
 {
-	const struct logfile *o = &lv->f[0], *e = &lv->f[1];
+	struct logfile *o = &lv->f[0], *e = &lv->f[1];
 	if (k < o->n) {
 		*file = 0;
-		*off = o->lines[k].off;
-		*len = o->lines[k].len;
-		return 0;
+		return line_get(o, k, off, len);
 	}
 	if (k == o->n && partial(o)) {
 		*file = 0;
@@ -208,9 +339,7 @@ static int line_at(const struct logs_view *lv, int k, int *file, off_t *off, siz
 	k--;
 	if (k < e->n) {
 		*file = 1;
-		*off = e->lines[k].off;
-		*len = e->lines[k].len;
-		return 0;
+		return line_get(e, k, off, len);
 	}
 	if (k == e->n && partial(e)) {
 		*file = 1;
@@ -242,7 +371,9 @@ static void close_files(struct logs_view *lv)
 		if (lf->fd >= 0)
 			close(lf->fd);
 		free(lf->path);
-		free(lf->lines);
+		free(lf->marks);
+		for (int c = 0; c < NCACHE; c++)
+			free(lf->cache[c].lines);
 		memset(lf, 0, sizeof *lf);
 		lf->fd = -1;
 	}
@@ -566,25 +697,26 @@ static int find(struct logs_view *lv, struct tui *t, int from, int dir, int *sto
 			continue;
 		}
 		/* the lines of FILE from K on (or back from K) that fit in one read */
-		const struct logfile *lf = &lv->f[file];
+		struct logfile *lf = &lv->f[file];
 		int base = file == 0 ? 0 : file_lines(&lv->f[0]) + 1;
-		int first = k - base, last = first; /* indexes into lf->lines */
+		int first = k - base, last = first; /* line numbers in LF */
+		off_t from_off = off, to_off = off + (off_t)len, o2;
+		size_t l2;
 		if (first < lf->n) {
 			if (dir > 0)
-				while (last + 1 < lf->n &&
-				       lf->lines[last + 1].off + (off_t)lf->lines[last + 1].len -
-						       lf->lines[first].off <= SEARCH_READ)
+				while (last + 1 < lf->n && line_get(lf, last + 1, &o2, &l2) == 0 &&
+				       o2 + (off_t)l2 - from_off <= SEARCH_READ) {
 					last++;
+					to_off = o2 + (off_t)l2;
+				}
 			else
-				while (first > 0 &&
-				       lf->lines[last].off + (off_t)lf->lines[last].len -
-						       lf->lines[first - 1].off <= SEARCH_READ)
+				while (first > 0 && line_get(lf, first - 1, &o2, &l2) == 0 &&
+				       to_off - o2 <= SEARCH_READ) {
 					first--;
+					from_off = o2;
+				}
 		}
 		int lo = first, hi = last;
-		off_t from_off = first < lf->n ? lf->lines[first].off : off;
-		off_t to_off = last < lf->n ? lf->lines[last].off + (off_t)lf->lines[last].len
-					    : off + (off_t)len;
 		size_t span = (size_t)(to_off - from_off);
 		if (span > SEARCH_READ) {
 			/* one long line: look at what the screen would show of it */
@@ -596,8 +728,10 @@ static int find(struct logs_view *lv, struct tui *t, int from, int dir, int *sto
 		if (got < 0)
 			break;
 		for (int i = dir > 0 ? lo : hi; dir > 0 ? i <= hi : i >= lo; i += dir) {
-			off_t o = i < lf->n ? lf->lines[i].off : off;
-			size_t l = i < lf->n ? lf->lines[i].len : len;
+			off_t o = off;
+			size_t l = len;
+			if (i < lf->n && line_get(lf, i, &o, &l) < 0)
+				continue;
 			size_t at = (size_t)(o - from_off);
 			if (at > (size_t)got)
 				continue;

@@ -48,6 +48,12 @@ for k in busy_key_max_ms busy_key_p99_ms busy_idle_cpu_pct busy_keys; do
 done
 expect_eq 3000 "$(RUNLENS_STORE="$T/big" sql "select count(*) from runs")" "the writer's run is gone"
 
+# --- G on a long log (here 100,000 lines), the browser's memory
+expect_exit 0 python3 "${BENCH_SRCDIR:?}/tui_log.py" "$RUNLENS_BIN" logbench 100000
+for k in log_lines log_end_ms log_peak_rss_mb; do
+	expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c "^$k [0-9.]*$")" "log: $k"
+done
+
 # --- the experiment table: ls with 20 columns, a sweep against a loop
 expect_exit 0 sh "${BENCH_SRCDIR:?}/table.sh" "$RUNLENS_BIN" big small 1 3
 expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c '^ls_table_ms [0-9.]* [0-9.]*$')" "table: ls_table_ms"
