@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/exec/capture.h"
 #include "tui/widget_dialog.h"
 #include "util/ansi.h"
 #include "util/buf.h"
@@ -73,6 +74,18 @@ struct logfile {
 	struct stride_cache cache[NCACHE];
 	int next_slot;
 };
+/* A run of one stream's bytes, in the order the two were written
+ * (core/exec/capture.h's order file): the lines of FILE starting in
+ * [start, end) are lines CUM… of the one stream. */
+struct seg {
+	int file;
+	off_t start, end;
+	int first, count; /* FILE's line numbers */
+	int cum;	  /* the one stream's line number of the first */
+};
+
+enum { SHOW_BOTH, SHOW_STDOUT, SHOW_STDERR };
+
 struct logs_view {
 	int64_t run_id;
 	char *step;
@@ -80,6 +93,18 @@ struct logs_view {
 	int want_attempt; /* 0: the last */
 	int running;	  /* the attempt is still running */
 	struct logfile f[2];
+	int show; /* SHOW_*: o and e toggle one stream alone */
+	/* the order of the two (both shown, the attempt has an order file):
+	 * its runs read so far, then what each file holds beyond them */
+	char *order_path;
+	int merged;
+	struct seg *segs;
+	int nsegs, capsegs;
+	off_t order_read;  /* bytes of the order file parsed */
+	off_t covered[2];  /* bytes of each log its runs cover */
+	int seg_lines;	   /* lines in segs */
+	int seg_open;	   /* the last run's lines are not all counted yet */
+	struct seg tail[2]; /* beyond the runs: stdout's, then stderr's */
 	int top;	/* first line shown */
 	int xoff;	/* columns scrolled to the right */
 	int follow;	/* keep the end in view as the files grow */
@@ -168,7 +193,15 @@ static int count_line(struct logfile *lf, size_t used)
 /* Index whole lines of LF until it has WANT lines or reaches its end:
  * blocks of the file that cross no mark and hold no long line are only
  * counted, the others walked line by line. */
+static void index_file_until(struct logfile *lf, int want, off_t until);
+
 static void index_file(struct logfile *lf, int want)
+{
+	index_file_until(lf, want, (off_t)1 << 62);
+}
+
+/* The same, also stopping once the lines reach byte UNTIL. */
+static void index_file_until(struct logfile *lf, int want, off_t until)
 {
 	if (open_file(lf) < 0) {
 		lf->eof = 1;
@@ -178,7 +211,7 @@ static void index_file(struct logfile *lf, int want)
 	if (fstat(lf->fd, &st) == 0)
 		lf->size = st.st_size;
 	char *buf = NULL;
-	while (lf->n < want && lf->scanned < lf->size) {
+	while (lf->n < want && lf->scanned < lf->size && lf->scanned < until) {
 		if (!buf && !(buf = malloc(READ_BLOCK)))
 			break;
 		ssize_t got = pread(lf->fd, buf, READ_BLOCK, lf->scanned);
@@ -288,7 +321,7 @@ static int file_lines(const struct logfile *lf)
 }
 
 /* Lines there are so far: stdout, the rule, stderr. */
-static int total(const struct logs_view *lv)
+static int total_apart(const struct logs_view *lv)
 {
 	int n = file_lines(&lv->f[0]);
 	if (lv->f[1].size > 0)
@@ -297,7 +330,7 @@ static int total(const struct logs_view *lv)
 }
 
 /* Index until line WANT exists (stdout first, stderr once stdout ended). */
-static void ensure(struct logs_view *lv, int want)
+static void ensure_apart(struct logs_view *lv, int want)
 {
 	index_file(&lv->f[0], want);
 	if (file_lines(&lv->f[0]) < want || lv->f[0].n < want) {
@@ -314,7 +347,7 @@ static void ensure(struct logs_view *lv, int want)
 }
 
 /* Line K: FILE (0/1, or -1 for the rule), its offset and length. */
-static int line_at(struct logs_view *lv, int k, int *file, off_t *off, size_t *len)
+static int line_at_apart(struct logs_view *lv, int k, int *file, off_t *off, size_t *len)
 {
 	struct logfile *o = &lv->f[0], *e = &lv->f[1];
 	if (k < o->n) {
@@ -350,6 +383,233 @@ static int line_at(struct logs_view *lv, int k, int *file, off_t *off, size_t *l
 	return -1;
 }
 
+/* Line I of LF (whole, or the partial last one): where, how long. */
+static int file_line(struct logfile *lf, int i, off_t *off, size_t *len)
+{
+	if (i < lf->n)
+		return line_get(lf, i, off, len);
+	if (i == lf->n && partial(lf)) {
+		*off = lf->scanned;
+		*len = (size_t)(lf->size - lf->scanned);
+		return 0;
+	}
+	return -1;
+}
+
+/* How many lines of LF (the partial one too) start before byte X;
+ * indexes LF that far. */
+static int lines_before(struct logfile *lf, off_t x)
+{
+	index_file_until(lf, INT_MAX, x);
+	if (x > lf->scanned)
+		return lf->n + (partial(lf) ? 1 : 0);
+	/* the stride of the last mark before X, then its lines */
+	int lo = 0, hi = lf->nmarks - 1;
+	if (hi < 0 || lf->marks[0] >= x)
+		return 0;
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+		if (lf->marks[mid] < x)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	const struct stride_cache *c = stride_of(lf, lo);
+	int k = 0;
+	while (c && k < c->n && c->lines[k].off < x)
+		k++;
+	return lo * STRIDE + k;
+}
+
+/* Count G's lines as far as line WANT of the one stream needs (a run
+ * of 40 million lines is not indexed to its end to show its first
+ * screen); 1 when all are counted. */
+static int seg_count(struct logs_view *lv, struct seg *g, int want)
+{
+	struct logfile *lf = &lv->f[g->file];
+	long long need = (long long)g->first + (want - g->cum) + 1;
+	index_file_until(lf, need > INT_MAX ? INT_MAX : (int)need, g->end);
+	if (lf->scanned >= g->end || (lf->scanned >= lf->size && lf->size <= g->end)) {
+		g->count = lines_before(lf, g->end) - g->first; /* indexed: no more reading */
+		return 1;
+	}
+	g->count = lf->n - g->first;
+	return 0;
+}
+
+/* Read the order file's new runs (while the lines so far are fewer than
+ * WANT), then what each log holds beyond them. */
+static void ensure_merged(struct logs_view *lv, int want)
+{
+	for (int i = 0; i < 2; i++)
+		if (open_file(&lv->f[i]) >= 0) {
+			struct stat st;
+			if (fstat(lv->f[i].fd, &st) == 0)
+				lv->f[i].size = st.st_size;
+		}
+	/* the last run read, if its lines were not all counted */
+	int open_run = 0;
+	if (lv->nsegs > 0 && lv->segs[lv->nsegs - 1].count >= 0) {
+		struct seg *g = &lv->segs[lv->nsegs - 1];
+		if (lv->seg_open) {
+			lv->seg_lines -= g->count;
+			lv->seg_open = !seg_count(lv, g, want);
+			lv->seg_lines += g->count;
+		}
+		open_run = lv->seg_open;
+	}
+	int fd = lv->order_path && !open_run ? open(lv->order_path, O_RDONLY | O_CLOEXEC) : -1;
+	char buf[4096];
+	while (fd >= 0 && lv->seg_lines < want && !lv->seg_open) {
+		ssize_t got = pread(fd, buf, sizeof buf - 1, lv->order_read);
+		if (got <= 0)
+			break;
+		buf[got] = '\0';
+		char *p = buf, *nl;
+		while ((nl = strchr(p, '\n')) && lv->seg_lines < want) {
+			*nl = '\0';
+			long long n = 0;
+			int file = p[0] == 'e' ? 1 : 0;
+			if ((p[0] == 'o' || p[0] == 'e') && p[1] == ' ')
+				n = atoll(p + 2);
+			lv->order_read += nl + 1 - p;
+			p = nl + 1;
+			if (n <= 0)
+				continue;
+			if (lv->nsegs == lv->capsegs) {
+				int cap = lv->capsegs ? 2 * lv->capsegs : 64;
+				struct seg *g = realloc(lv->segs, (size_t)cap * sizeof *g);
+				if (!g)
+					break;
+				lv->segs = g;
+				lv->capsegs = cap;
+			}
+			struct seg *g = &lv->segs[lv->nsegs++];
+			g->file = file;
+			g->start = lv->covered[file];
+			g->end = g->start + (off_t)n;
+			lv->covered[file] = g->end;
+			g->first = lines_before(&lv->f[file], g->start);
+			g->cum = lv->seg_lines;
+			lv->seg_open = !seg_count(lv, g, want);
+			lv->seg_lines += g->count;
+			if (lv->seg_open)
+				break;
+		}
+		if (p == buf)
+			break; /* a line being written */
+	}
+	if (fd >= 0)
+		close(fd);
+	/* beyond the runs: the run going on (one stream, but which is not
+	 * written yet) */
+	int cum = lv->seg_lines;
+	for (int i = 0; i < 2; i++) {
+		struct seg *g = &lv->tail[i];
+		if (lv->seg_open) { /* the runs are not all counted yet */
+			g->count = 0;
+			g->cum = cum;
+			continue;
+		}
+		struct logfile *lf = &lv->f[i];
+		g->file = i;
+		g->start = lv->covered[i];
+		g->end = lf->size > g->start ? lf->size : g->start;
+		g->first = lines_before(lf, g->start);
+		if (cum < want) {
+			long long w = (long long)g->first + (want - cum);
+			index_file(lf, w > INT_MAX ? INT_MAX : (int)w);
+		}
+		g->count = file_lines(lf) - g->first;
+		if (g->count < 0)
+			g->count = 0;
+		g->cum = cum;
+		cum += g->count;
+	}
+}
+
+/* The run of the one stream that line K is in (NULL: none). */
+static const struct seg *seg_of(const struct logs_view *lv, int k)
+{
+	int lo = 0, hi = lv->nsegs - 1;
+	if (k < lv->seg_lines) {
+		while (lo < hi) {
+			int mid = (lo + hi + 1) / 2;
+			if (lv->segs[mid].cum <= k)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		/* runs with no line start share their cum: the one holding K */
+		while (lo < lv->nsegs && lv->segs[lo].cum + lv->segs[lo].count <= k)
+			lo++;
+		return lo < lv->nsegs ? &lv->segs[lo] : NULL;
+	}
+	for (int i = 0; i < 2; i++)
+		if (k >= lv->tail[i].cum && k < lv->tail[i].cum + lv->tail[i].count)
+			return &lv->tail[i];
+	return NULL;
+}
+
+/* Lines there are so far, in what is shown. */
+static int total(const struct logs_view *lv)
+{
+	if (lv->show != SHOW_BOTH)
+		return file_lines(&lv->f[lv->show == SHOW_STDOUT ? 0 : 1]);
+	if (lv->merged)
+		return lv->seg_lines + lv->tail[0].count + lv->tail[1].count;
+	return total_apart(lv);
+}
+
+/* Index until line WANT of what is shown exists. */
+static void ensure(struct logs_view *lv, int want)
+{
+	if (lv->show != SHOW_BOTH) {
+		index_file(&lv->f[lv->show == SHOW_STDOUT ? 0 : 1], want);
+		return;
+	}
+	if (lv->merged)
+		ensure_merged(lv, want);
+	else
+		ensure_apart(lv, want);
+}
+
+/* Line K of what is shown: FILE (0/1, -1 for the stderr rule), where it
+ * is, how long; *BASE (may be NULL): K minus FILE's line number, and
+ * *LAST: FILE's last line number in the same stretch (for search). */
+static int line_span(struct logs_view *lv, int k, int *file, off_t *off, size_t *len,
+		     int *base, int *last)
+{
+	int b = 0, l = INT_MAX;
+	int rc;
+	if (lv->show != SHOW_BOTH) {
+		*file = lv->show == SHOW_STDOUT ? 0 : 1;
+		rc = file_line(&lv->f[*file], k, off, len);
+	} else if (lv->merged) {
+		const struct seg *g = seg_of(lv, k);
+		if (!g)
+			return -1;
+		*file = g->file;
+		b = g->cum - g->first;
+		l = g->first + g->count - 1;
+		rc = file_line(&lv->f[g->file], k - b, off, len);
+	} else {
+		rc = line_at_apart(lv, k, file, off, len);
+		if (*file == 1)
+			b = file_lines(&lv->f[0]) + 1;
+	}
+	if (base)
+		*base = b;
+	if (last)
+		*last = l;
+	return rc;
+}
+
+static int line_at(struct logs_view *lv, int k, int *file, off_t *off, size_t *len)
+{
+	return line_span(lv, k, file, off, len, NULL, NULL);
+}
+
 static unsigned char *read_line(struct logs_view *lv, int file, off_t off, size_t len,
 				size_t cap, size_t *got)
 {
@@ -364,8 +624,22 @@ static unsigned char *read_line(struct logs_view *lv, int file, off_t off, size_
 	return data;
 }
 
+static void merged_clear(struct logs_view *lv)
+{
+	free(lv->segs);
+	free(lv->order_path);
+	lv->segs = NULL;
+	lv->order_path = NULL;
+	lv->nsegs = lv->capsegs = lv->seg_lines = lv->seg_open = 0;
+	lv->order_read = 0;
+	lv->covered[0] = lv->covered[1] = 0;
+	memset(lv->tail, 0, sizeof lv->tail);
+	lv->merged = 0;
+}
+
 static void close_files(struct logs_view *lv)
 {
+	merged_clear(lv);
 	for (int i = 0; i < 2; i++) {
 		struct logfile *lf = &lv->f[i];
 		if (lf->fd >= 0)
@@ -416,6 +690,21 @@ static int logs_load(struct view *v, struct tui *t, struct rl_err *err)
 		close_files(lv);
 		for (int i = 0; i < 2; i++)
 			lv->f[i].path = paths[i] ? strdup(paths[i]) : NULL;
+		/* the order the two streams were written in, when the capture
+		 * kept it (core/exec/capture.h): shown as one stream */
+		if (paths[0]) {
+			const char *slash = strrchr(paths[0], '/');
+			size_t dir = slash ? (size_t)(slash - paths[0]) + 1 : 0;
+			struct buf op = BUF_INIT;
+			buf_append(&op, paths[0], dir);
+			buf_puts(&op, CAPTURE_ORDER_NAME);
+			struct stat ost;
+			if (op.data && stat(op.data, &ost) == 0) {
+				lv->order_path = buf_steal(&op);
+				lv->merged = 1;
+			}
+			buf_free(&op);
+		}
 		lv->top = 0;
 		lv->match = -1;
 	}
@@ -433,8 +722,11 @@ cleanup:
 static void logs_title(struct view *v, char *buf, size_t size)
 {
 	struct logs_view *lv = v->data;
-	snprintf(buf, size, "Logs — run %lld, step %s, attempt %d%s%s%s", (long long)lv->run_id,
-		 lv->step, lv->attempt, lv->running ? " · running" : "",
+	const char *what = lv->show == SHOW_STDOUT	 ? " · stdout only (o: both)"
+			   : lv->show == SHOW_STDERR ? " · stderr only (e: both)"
+						 : "";
+	snprintf(buf, size, "Logs — run %lld, step %s, attempt %d%s%s%s%s", (long long)lv->run_id,
+		 lv->step, lv->attempt, what, lv->running ? " · running" : "",
 		 lv->follow ? " · following (F stops)" : "", lv->wrap ? " · wrapped" : "");
 }
 
@@ -690,27 +982,37 @@ static int find(struct logs_view *lv, struct tui *t, int from, int dir, int *sto
 		int file;
 		off_t off;
 		size_t len;
-		if (line_at(lv, k, &file, &off, &len) < 0)
+		int base, stretch_end;
+		if (line_span(lv, k, &file, &off, &len, &base, &stretch_end) < 0)
 			break;
 		if (file < 0) {
 			k += dir;
 			continue;
 		}
-		/* the lines of FILE from K on (or back from K) that fit in one read */
+		/* the lines of FILE from K on (or back from K) that fit in one
+		 * read, in one stretch of the shown lines (BASE: K minus FILE's
+		 * line number) */
 		struct logfile *lf = &lv->f[file];
-		int base = file == 0 ? 0 : file_lines(&lv->f[0]) + 1;
+		int stretch_first = -base; /* (so that stretch_first + base = 0) */
+		if (lv->merged && lv->show == SHOW_BOTH) {
+			const struct seg *g = seg_of(lv, k);
+			stretch_first = g ? g->first : k - base;
+		} else {
+			stretch_first = 0;
+		}
 		int first = k - base, last = first; /* line numbers in LF */
 		off_t from_off = off, to_off = off + (off_t)len, o2;
 		size_t l2;
 		if (first < lf->n) {
 			if (dir > 0)
-				while (last + 1 < lf->n && line_get(lf, last + 1, &o2, &l2) == 0 &&
+				while (last + 1 < lf->n && last + 1 <= stretch_end &&
+				       line_get(lf, last + 1, &o2, &l2) == 0 &&
 				       o2 + (off_t)l2 - from_off <= SEARCH_READ) {
 					last++;
 					to_off = o2 + (off_t)l2;
 				}
 			else
-				while (first > 0 && line_get(lf, first - 1, &o2, &l2) == 0 &&
+				while (first > stretch_first && line_get(lf, first - 1, &o2, &l2) == 0 &&
 				       to_off - o2 <= SEARCH_READ) {
 					first--;
 					from_off = o2;
@@ -850,6 +1152,20 @@ static int logs_search(struct view *v, struct tui *t, enum tui_action a)
 	return do_search(v->data, t, a);
 }
 
+/* o: stdout alone, e: stderr alone; the same again: both. */
+static int logs_stream(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct logs_view *lv = v->data;
+	int want = a == ACT_OPEN_ARTIFACT ? SHOW_STDOUT : SHOW_STDERR;
+	lv->show = lv->show == want ? SHOW_BOTH : want;
+	lv->top = 0;
+	lv->match = -1;
+	tui_notice(t, "%s", lv->show == SHOW_STDOUT ? "stdout only (o again: both)"
+		   : lv->show == SHOW_STDERR	    ? "stderr only (e again: both)"
+						    : "both streams");
+	return TUI_REDRAW;
+}
+
 /* While following: look at the sizes; index what was appended. */
 static int logs_tick(struct view *v, struct tui *t)
 {
@@ -884,6 +1200,10 @@ static const struct view_action logs_actions[] = {
 	{ .action = ACT_FOLLOW, .run = logs_follow,
 	  .help = "follow the end of a running step's log", .hint = "follow" },
 	{ .action = ACT_WRAP, .run = logs_wrap, .help = "wrap long lines on/off", .hint = "wrap" },
+	{ .action = ACT_OPEN_ARTIFACT, .run = logs_stream,
+	  .help = "stdout alone (again: both streams)", .hint = "stdout" },
+	{ .action = ACT_EDIT_RERUN, .run = logs_stream,
+	  .help = "stderr alone (again: both streams)", .hint = "stderr" },
 	{ .action = ACT_LEFT, .run = logs_scroll, .help = "scroll left", .hint = "scroll" },
 	{ .action = ACT_RIGHT, .run = logs_scroll, .help = "scroll right", .hint = "scroll" },
 	{ .action = ACT_UP, .run = logs_scroll, .help = "a line up" },
