@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/mask.h"
@@ -107,7 +108,7 @@ int capture_open(struct capture **out, enum capture_mode mode, const char *stdou
 		c->s[k].log = -1;
 	}
 	c->run = -1;
-	c->order = open_order(stdout_path);
+	c->order = -1;
 	for (int k = 0; k < 2; k++) {
 		if ((c->s[k].log = open_log(paths[k], err)) < 0)
 			goto fail;
@@ -119,6 +120,11 @@ int capture_open(struct capture **out, enum capture_mode mode, const char *stdou
 		    (ends[k] = job_end(&c->s[k], err)) < 0)
 			goto fail;
 	}
+	/* the order of the streams beside logs that are files (not
+	 * /dev/null's folder) */
+	struct stat st;
+	if (fstat(c->s[0].log, &st) == 0 && S_ISREG(st.st_mode))
+		c->order = open_order(stdout_path);
 	if (out_fd)
 		*out_fd = ends[0];
 	if (err_fd)
@@ -194,7 +200,14 @@ void capture_pump(struct capture *c, int final)
 			ssize_t n = read(st->pipe, chunk, sizeof chunk);
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n <= 0)
+			if (n == 0) {
+				/* the job closed it: done, and no longer polled
+				 * (a pipe at its end is always "ready") */
+				close(st->pipe);
+				st->pipe = -1;
+				break;
+			}
+			if (n < 0)
 				break;
 			emit(c, k, chunk, (size_t)n);
 		}
