@@ -84,7 +84,7 @@ see "Step train"
 check_view Step "Left/h Right/Tab Enter o R l / n N $MOVES" f
 key q l
 see "Logs — run 2, step train"
-check_view Logs "/ n N G/End F w Left/h Right/Tab Up/k Down/j PgUp/C-b PgDn/C-f g/Home" c
+check_view Logs "/ n N G/End F w o e Left/h Right/Tab Up/k Down/j PgUp/C-b PgDn/C-f g/Home" c
 key q q
 see "Runs"
 key c
