@@ -130,9 +130,9 @@ static int open_file(struct logfile *lf)
 #define FAST_BLOCK 4096
 
 /* The line at REL of the GOT bytes of BUF (which hold the file from a
- * line's start on; FULL: more may follow): its length without the
- * newline, and the bytes it takes; 0 when it is not whole yet. */
-static size_t take_line(const char *buf, size_t rel, size_t got, int full, size_t *len)
+ * line's start on): its length without the newline, and the bytes it
+ * takes; 0 when it is not whole in BUF. */
+static size_t take_line(const char *buf, size_t rel, size_t got, size_t *len)
 {
 	size_t room = got - rel, look = room < CHUNK ? room : CHUNK;
 	const char *nl = memchr(buf + rel, '\n', look);
@@ -144,7 +144,6 @@ static size_t take_line(const char *buf, size_t rel, size_t got, int full, size_
 		*len = CHUNK; /* no newline in CHUNK bytes: a piece */
 		return CHUNK;
 	}
-	(void)full;
 	return 0;
 }
 
@@ -239,7 +238,7 @@ static void index_file_until(struct logfile *lf, int want, off_t until)
 				slow_to = c > 0 ? (lf->n % STRIDE == 0 ? lf->n + 1 : next_mark + 1)
 						: lf->n + 1;
 			}
-			size_t len, used = take_line(buf, rel, g, full, &len);
+			size_t len, used = take_line(buf, rel, g, &len);
 			if (!used) {
 				stuck = 1;
 				break;
@@ -282,7 +281,7 @@ static const struct stride_cache *stride_of(struct logfile *lf, int b)
 			break;
 		size_t rel = 0, g = (size_t)got;
 		while (rel < g && c->n < want) {
-			size_t len, used = take_line(buf, rel, g, 1, &len);
+			size_t len, used = take_line(buf, rel, g, &len);
 			if (!used)
 				break;
 			c->lines[c->n++] = (struct line){ at + (off_t)rel, len };
