@@ -8,6 +8,15 @@
  *   deep_page    a page about 90% of the way down (by key, not offset)
  *   filter       first page of `train.acc > 0.9`
  *   sort         first page sorted by train.loss
+ *   sort_status, sort_name, sort_pipeline, sort_started, sort_duration,
+ *   sort_param   first page sorted by that column (params.lr; status,
+ *                name and pipeline ascending, the others descending:
+ *                as the browser's s first sorts them)
+ *   sort_next    a later page of the status sort (after the cursor of
+ *                page 50, by key: the cost of every PgDn)
+ *   search_slice the longest stretch between two calls of the progress
+ *                handler while `name~zz` (no run matches) reads every
+ *                name: how long the browser's keys can wait
  *   compare      two runs with 1,000 metrics each, loaded and paired
  *
  * A page is RLBENCH_PAGE rows (default 200, the browser's page). */
@@ -31,6 +40,9 @@ struct browse {
 	struct store_run_cursor second, deep;
 	struct store_filter *filter;
 	struct store_sort sort;
+	struct store_sort sorts[6];
+	struct store_sort_cursor deep_sorted;
+	struct store_filter *search;
 	int64_t cmp_a, cmp_b;
 	int64_t now;
 };
@@ -92,6 +104,64 @@ static int op_sort(struct browse *b, struct rl_err *err)
 	return query(b, NULL, &b->sort, err);
 }
 
+static int sort_n(struct browse *b, int k, struct rl_err *err)
+{
+	return query(b, NULL, &b->sorts[k], err);
+}
+static int op_sort_status(struct browse *b, struct rl_err *err) { return sort_n(b, 0, err); }
+static int op_sort_name(struct browse *b, struct rl_err *err) { return sort_n(b, 1, err); }
+static int op_sort_pipeline(struct browse *b, struct rl_err *err) { return sort_n(b, 2, err); }
+static int op_sort_started(struct browse *b, struct rl_err *err) { return sort_n(b, 3, err); }
+static int op_sort_duration(struct browse *b, struct rl_err *err) { return sort_n(b, 4, err); }
+static int op_sort_param(struct browse *b, struct rl_err *err) { return sort_n(b, 5, err); }
+
+static int op_sort_next(struct browse *b, struct rl_err *err)
+{
+	struct store_sort_cursor c = b->deep_sorted;
+	struct store_run *rows = NULL;
+	int n = 0;
+	if (b->deep_sorted.text && !(c.text = strdup(b->deep_sorted.text)))
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	int rc = store_runs_query_page(b->s, 0, NULL, &b->sorts[0], b->now, &c, b->page, &rows,
+				       &n, err);
+	store_sort_cursor_clear(&c);
+	store_runs_free(rows, n);
+	if (rc < 0)
+		return -1;
+	return n == b->page ? 0 : rl_err_set(err, RL_E_FAIL, "short page: %d rows", n);
+}
+
+struct slices {
+	double last, longest;
+};
+
+static int on_slice(void *ctx)
+{
+	struct slices *sl = ctx;
+	double now = bench_now_ms();
+	if (now - sl->last > sl->longest)
+		sl->longest = now - sl->last;
+	sl->last = now;
+	return 0;
+}
+
+/* Timed as the longest slice, not the whole query: what a key waits. */
+static double search_longest;
+
+static int op_search_slice(struct browse *b, struct rl_err *err)
+{
+	struct slices sl = { bench_now_ms(), 0 };
+	struct store_run *rows = NULL;
+	int n = 0;
+	store_set_progress(b->s, on_slice, &sl);
+	int rc = store_runs_query(b->s, 0, b->search, NULL, b->now, b->page, &rows, &n, err);
+	store_set_progress(b->s, NULL, NULL);
+	on_slice(&sl);
+	store_runs_free(rows, n);
+	search_longest = sl.longest;
+	return rc;
+}
+
 static int op_compare(struct browse *b, struct rl_err *err)
 {
 	/* pair them as `runlens compare` and the browser do */
@@ -151,15 +221,36 @@ static int setup(struct browse *b, struct rl_err *err)
 	    store_run_id_by_name(b->s, BENCH_CMP_B, &b->cmp_b, err) < 0)
 		return -1;
 	if (filter_parse("train.acc > 0.9", b->now, &b->filter, err) < 0 ||
+	    filter_parse("name ~ zz", b->now, &b->search, err) < 0 ||
 	    filter_parse_sort("train.loss", &b->sort, err) < 0)
 		return -1;
+	static const char *const sorts[6] = { "status", "name", "pipeline", "-started",
+					       "-duration", "-params.lr" };
+	for (int k = 0; k < 6; k++)
+		if (filter_parse_sort(sorts[k], &b->sorts[k], err) < 0)
+			return -1;
+	/* the cursor after page 50 of the status sort (a small store: a page
+	 * that a full page follows) */
+	long long pages = z.runs / b->page - 1 < 50 ? z.runs / b->page - 1 : 50;
+	for (long long p = 0; p < pages; p++) {
+		struct store_run *rows = NULL;
+		int n = 0;
+		if (store_runs_query_page(b->s, 0, NULL, &b->sorts[0], b->now, &b->deep_sorted,
+					  b->page, &rows, &n, err) < 0)
+			return -1;
+		store_runs_free(rows, n);
+	}
 	return 0;
 }
 
 static void teardown(struct browse *b)
 {
 	filter_free(&b->filter);
+	filter_free(&b->search);
 	filter_sort_clear(&b->sort);
+	for (int k = 0; k < 6; k++)
+		filter_sort_clear(&b->sorts[k]);
+	store_sort_cursor_clear(&b->deep_sorted);
 	store_close(&b->s);
 }
 
@@ -172,6 +263,10 @@ int bench_browse(int argc, char **argv)
 		{ "open_first", op_open_first }, { "next_page", op_next_page },
 		{ "deep_page", op_deep_page },	 { "filter", op_filter },
 		{ "sort", op_sort },		 { "compare", op_compare },
+		{ "sort_status", op_sort_status }, { "sort_name", op_sort_name },
+		{ "sort_pipeline", op_sort_pipeline }, { "sort_started", op_sort_started },
+		{ "sort_duration", op_sort_duration }, { "sort_param", op_sort_param },
+		{ "sort_next", op_sort_next },	 { "search_slice", op_search_slice },
 	};
 	enum { NOPS = sizeof ops / sizeof ops[0] };
 	struct rl_err err = RL_ERR_INIT;
@@ -210,7 +305,8 @@ int bench_browse(int argc, char **argv)
 					rl_err_prefix(&err, "%s: %s", b[w].dir, ops[k].name);
 					goto cleanup;
 				}
-				t[w][k][r] = bench_now_ms() - t0;
+				t[w][k][r] = ops[k].fn == op_search_slice ? search_longest
+									  : bench_now_ms() - t0;
 			}
 	for (int k = 0; k < NOPS; k++) {
 		double big = bench_median(t[0][k], reps), small = bench_median(t[1][k], reps);

@@ -11,6 +11,8 @@
  *               content (core/artifacts.c)
  *   TUI_STORE_CHANGED  the browser, when it has seen that another
  *               process changed the store (tui/app.c)
+ *   SEARCH_SLICE the browser, at every slice of a long query it watches
+ *               (tui/view_runs.c): a slow disk
  * Nothing else of runlens reads these variables.
  */
 #ifndef RUNLENS_CORE_TESTHOOK_H

@@ -28,6 +28,8 @@ struct store {
 	int64_t dv_base, dv_last; /* store_data_version across reconnects */
 	struct cached_stmt *stmts;
 	int nstmts, capstmts;
+	int (*progress)(void *ctx); /* store_set_progress, kept across reconnects */
+	void *progress_ctx;
 };
 
 /* A snapshot whose file changed, or that a writer has opened since
@@ -137,6 +139,9 @@ int store_context_text(struct store *s, int64_t id, char **text, struct rl_err *
 	"r.stack, r.model_name, r.model_version, r.state_json, "               \
 	"r.context_json, r.runner_pid, r.runner_host, r.runner_token, "        \
 	"r.note, r.tag_list, r.rerun_of_name, r.git_commit, r.git_dirty "
+/* How many they are: a query that selects more after them reads those
+ * from this index on (store/query.c's sort value). */
+#define STORE_RUN_NCOLS 24
 /* The git commit and dirty flag a run's context (JSON text X) records
  * (environment.git), as SQL: the runs columns git_commit and git_dirty
  * (schema 9) hold these of context_json, set with it and by the migration

@@ -67,6 +67,8 @@ static void sql_hash63(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int apply_pragmas(struct store *s, struct rl_err *err)
 {
 	sqlite3_busy_timeout(s->db, 10000);
+	if (s->progress)
+		sqlite3_progress_handler(s->db, 1000, s->progress, s->progress_ctx);
 	/* a store may come from anyone (a copy, a shared folder): SQLite's
 	 * advice for databases from elsewhere ("Defense Against the Dark
 	 * Arts"): no writes to the schema itself, and nothing the schema
@@ -333,4 +335,12 @@ void store_close(struct store **ps)
 enum store_access store_access(const struct store *s)
 {
 	return s ? (enum store_access)s->access : STORE_ACCESS_WRITE;
+}
+
+void store_set_progress(struct store *s, int (*fn)(void *ctx), void *ctx)
+{
+	s->progress = fn;
+	s->progress_ctx = ctx;
+	/* every 1000 virtual machine instructions: some microseconds */
+	sqlite3_progress_handler(s->db, fn ? 1000 : 0, fn, ctx);
 }

@@ -4,6 +4,7 @@
 #include "store/internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +14,9 @@
  * 200 conditions of three values each, twice when sorting by a metric). */
 struct binds {
 	struct bind_value {
-		int is_num;
+		int is_num, is_int; /* is_int: I, a cursor's integer */
 		double num;
+		int64_t i;
 		const char *str;
 	} *v;
 	int n, cap;
@@ -41,7 +43,18 @@ static int bind_num(struct binds *b, double v)
 	if (!x)
 		return -1;
 	x->is_num = 1;
+	x->is_int = 0;
 	x->num = v;
+	return 0;
+}
+
+static int bind_int(struct binds *b, int64_t v)
+{
+	struct bind_value *x = bind_slot(b);
+	if (!x)
+		return -1;
+	x->is_num = x->is_int = 1;
+	x->i = v;
 	return 0;
 }
 
@@ -50,7 +63,7 @@ static int bind_str(struct binds *b, const char *s)
 	struct bind_value *x = bind_slot(b);
 	if (!x)
 		return -1;
-	x->is_num = 0;
+	x->is_num = x->is_int = 0;
 	x->str = s;
 	return 0;
 }
@@ -205,34 +218,6 @@ static int compile(struct buf *q, struct binds *b, const struct store_filter *f,
 	return -1;
 }
 
-static int sort_expr(struct buf *q, struct binds *b, const struct store_sort *so,
-		     int64_t now)
-{
-	switch (so->field) {
-	case SFF_STATUS: buf_puts(q, "r.status"); return 0;
-	case SFF_NAME: buf_puts(q, "r.name"); return 0;
-	case SFF_PIPELINE: buf_puts(q, "p.name"); return 0;
-	case SFF_ID: buf_puts(q, "r.id"); return 0;
-	case SFF_STARTED: buf_puts(q, "r.started_ms"); return 0;
-	case SFF_SWEEP: buf_puts(q, "r.sweep_id"); return 0;
-	case SFF_GIT: buf_puts(q, "r.git_commit"); return 0;
-	case SFF_DIRTY: buf_puts(q, "r.git_dirty"); return 0;
-	case SFF_DURATION:
-		buf_printf(q, "(coalesce(r.ended_ms, %lld) - r.started_ms)", (long long)now);
-		return 0;
-	case SFF_PARAM:
-		buf_puts(q, "(SELECT json_extract(rp.value_json, '$') FROM run_params rp "
-			    "WHERE rp.run_id = r.id AND rp.key = ?)");
-		return bind_str(b, so->key);
-	case SFF_METRIC:
-		buf_puts(q, "(SELECT m.value FROM run_metrics m WHERE m.run_id = r.id "
-			    "AND m.step = ? AND m.key = ?)");
-		return bind_str(b, so->step) < 0 ? -1 : bind_str(b, so->key);
-	default:
-		return -1;
-	}
-}
-
 /* " AND r.pipeline_id = ? AND (FILTER)" as far as they are given. */
 static int where_more(struct buf *q, struct binds *b, int64_t pipeline_id,
 		      const struct store_filter *filter, int64_t now)
@@ -249,39 +234,329 @@ static int where_more(struct buf *q, struct binds *b, int64_t pipeline_id,
 	return 0;
 }
 
-/* Sorted by a metric: walk run_metrics_by_value (step, key, value) in the
- * sort's direction and stop at LIMIT, instead of computing the value of
- * every run and sorting them all; the runs without the value come after
- * (SQLite skips that arm once LIMIT rows came from the first). */
-static int by_metric(struct buf *q, struct binds *b, int64_t pipeline_id,
-		     const struct store_filter *filter,
-		     const struct store_sort *sort, int64_t now, int limit)
+/* How a sorted list is read (schema 9): the runs that have the value in
+ * the order of an index that also breaks ties (the newest first), as far
+ * as the page goes, then those without it, newest first.  A page starts
+ * after its cursor: the value, started_ms and id of the last row before
+ * it (keyset paging, as the newest-first lists). */
+enum tie {
+	TIE_TIME, /* ties: started_ms DESC, id DESC */
+	TIE_SELF, /* the value is started_ms: ties by id, the same way */
+	TIE_ID,	  /* ties: the run id, the newest first (params) */
+	TIE_NONE, /* the value is unique (name, id) */
+};
+
+struct shape {
+	const char *from;  /* "FROM …" of the valued arm */
+	const char *val;   /* the value, in the valued arm */
+	const char *idcol; /* the run id in the valued arm's index */
+	const char *has;   /* " AND …": a run has the value (may bind: see binds_has) */
+	const char *none;  /* " AND …": a run has no value; NULL: every run has one */
+	int binds_has;	   /* has and none each bind the sort's step and key (2) or key (1) */
+	enum tie tie;
+};
+
+#define RUNS_FROM "FROM runs r JOIN pipelines p ON p.id = r.pipeline_id WHERE 1"
+
+static int shape_of(const struct store_sort *so, struct shape *sh)
 {
-	buf_puts(q, "SELECT * FROM (SELECT " STORE_RUN_COLS
-		    "FROM run_metrics m JOIN runs r ON r.id = m.run_id "
-		    "JOIN pipelines p ON p.id = r.pipeline_id "
-		    "WHERE m.step = ? AND m.key = ?");
-	if (bind_str(b, sort->step) < 0 || bind_str(b, sort->key) < 0 ||
-	    where_more(q, b, pipeline_id, filter, now) < 0)
+	memset(sh, 0, sizeof *sh);
+	sh->from = RUNS_FROM;
+	sh->idcol = "r.id";
+	sh->has = "";
+	sh->tie = TIE_TIME;
+	switch (so->field) {
+	case SFF_STATUS: sh->val = "r.status"; return 0;
+	case SFF_NAME: sh->val = "r.name"; sh->tie = TIE_NONE; return 0;
+	case SFF_ID: sh->val = "r.id"; sh->tie = TIE_NONE; return 0;
+	case SFF_STARTED: sh->val = "r.started_ms"; sh->tie = TIE_SELF; return 0;
+	case SFF_PIPELINE:
+		/* pipelines by their name (its unique index), then each one's
+		 * runs by runs_by_pipeline: no sort at all */
+		sh->from = "FROM pipelines p JOIN runs r ON r.pipeline_id = p.id WHERE 1";
+		sh->val = "p.name";
+		return 0;
+	case SFF_SWEEP:
+		sh->val = "r.sweep_id";
+		sh->has = " AND r.sweep_id IS NOT NULL";
+		sh->none = " AND r.sweep_id IS NULL";
+		return 0;
+	case SFF_GIT:
+		sh->val = "r.git_commit";
+		sh->has = " AND r.git_commit IS NOT NULL";
+		sh->none = " AND r.git_commit IS NULL";
+		return 0;
+	case SFF_DIRTY:
+		sh->val = "r.git_dirty";
+		sh->has = " AND r.git_dirty IS NOT NULL";
+		sh->none = " AND r.git_dirty IS NULL";
+		return 0;
+	case SFF_DURATION:
+		sh->val = "(r.ended_ms - r.started_ms)"; /* and the unended: see arm_duration */
+		return 0;
+	case SFF_PARAM:
+		sh->from = "FROM run_params rp JOIN runs r ON r.id = rp.run_id "
+			   "JOIN pipelines p ON p.id = r.pipeline_id WHERE rp.key = ?";
+		sh->val = "rp.value";
+		sh->idcol = "rp.run_id";
+		sh->has = " AND rp.value IS NOT NULL";
+		sh->none = " AND NOT EXISTS (SELECT 1 FROM run_params rp WHERE rp.run_id = r.id "
+			   "AND rp.key = ? AND rp.value IS NOT NULL)";
+		sh->binds_has = 1;
+		sh->tie = TIE_ID;
+		return 0;
+	case SFF_METRIC:
+		sh->from = "FROM run_metrics m JOIN runs r ON r.id = m.run_id "
+			   "JOIN pipelines p ON p.id = r.pipeline_id WHERE m.step = ? AND m.key = ?";
+		sh->val = "m.value";
+		sh->none = " AND NOT EXISTS (SELECT 1 FROM run_metrics m WHERE m.run_id = r.id "
+			   "AND m.step = ? AND m.key = ?)";
+		sh->binds_has = 2;
+		return 0;
+	default:
 		return -1;
-	buf_printf(q, " ORDER BY m.value %s, r.started_ms DESC, r.id DESC LIMIT ?)",
-		   sort->descending ? "DESC" : "ASC");
-	buf_puts(q, " UNION ALL SELECT * FROM (SELECT " STORE_RUN_COLS
-		    "FROM runs r JOIN pipelines p ON p.id = r.pipeline_id WHERE NOT EXISTS "
-		    "(SELECT 1 FROM run_metrics m WHERE m.run_id = r.id "
-		    "AND m.step = ? AND m.key = ?)");
-	if (bind_num(b, limit) < 0 || bind_str(b, sort->step) < 0 ||
-	    bind_str(b, sort->key) < 0 || where_more(q, b, pipeline_id, filter, now) < 0)
-		return -1;
-	buf_puts(q, " ORDER BY r.started_ms DESC, r.id DESC LIMIT ?) LIMIT ?");
-	return bind_num(b, limit) < 0 ? -1 : bind_num(b, limit);
+	}
 }
 
-int store_runs_query(struct store *s, int64_t pipeline_id,
-		     const struct store_filter *filter,
-		     const struct store_sort *sort, int64_t now_ms, int limit,
+static int bind_sort_keys(struct binds *b, const struct store_sort *so, int how)
+{
+	if (how == 2 && bind_str(b, so->step) < 0)
+		return -1;
+	return how ? bind_str(b, so->key) : 0;
+}
+
+static int bind_cursor_value(struct binds *b, const struct store_sort_cursor *c)
+{
+	switch (c->vtype) {
+	case STORE_SORT_INT: return bind_int(b, c->i);
+	case STORE_SORT_REAL: return bind_num(b, c->d);
+	default: return bind_str(b, c->text ? c->text : "");
+	}
+}
+
+/* " AND (…)": after cursor C in the valued arm whose value is VAL. */
+static int after_valued(struct buf *q, struct binds *b, const char *val, const char *idcol,
+			enum tie tie, int desc, const struct store_sort_cursor *c)
+{
+	const char *gt = desc ? "<" : ">", *ge = desc ? "<=" : ">=";
+	switch (tie) {
+	case TIE_NONE:
+		buf_printf(q, " AND %s %s ?", val, gt);
+		return bind_cursor_value(b, c);
+	case TIE_SELF:
+		buf_printf(q, " AND (%s, r.id) %s (?, ?)", val, gt);
+		return bind_cursor_value(b, c) < 0 ? -1 : bind_int(b, c->id);
+	case TIE_ID:
+		buf_printf(q, " AND %s %s ? AND (%s %s ? OR %s < ?)", val, ge, val, gt, idcol);
+		break;
+	case TIE_TIME:
+		buf_printf(q, " AND %s %s ? AND (%s %s ? OR (r.started_ms, r.id) < (?, ?))", val, ge,
+			   val, gt);
+		break;
+	}
+	/* the value goes in twice: two parameters */
+	if (bind_cursor_value(b, c) < 0 || bind_cursor_value(b, c) < 0)
+		return -1;
+	if (tie == TIE_ID)
+		return bind_int(b, c->id);
+	return bind_int(b, c->started_ms) < 0 ? -1 : bind_int(b, c->id);
+}
+
+static const char *tie_order(enum tie tie, int desc, const char *idcol)
+{
+	static char buf[64];
+	switch (tie) {
+	case TIE_SELF: return desc ? ", r.id DESC" : ", r.id ASC";
+	case TIE_ID: snprintf(buf, sizeof buf, ", %s DESC", idcol); return buf;
+	case TIE_NONE: return "";
+	default: return ", r.started_ms DESC, r.id DESC";
+	}
+}
+
+/* The valued arm: "SELECT cols, value, 0 FROM … ORDER BY … LIMIT ?". */
+static int arm_valued(struct buf *q, struct binds *b, const struct shape *sh,
+		      int64_t pipeline_id, const struct store_filter *filter,
+		      const struct store_sort *so, int64_t now, const struct store_sort_cursor *c,
+		      int limit)
+{
+	const char *dir = so->descending ? "DESC" : "ASC";
+	if (so->field == SFF_DURATION) {
+		/* the runs that ended by their index; the few that have not
+		 * (runs_unended) by the duration they have now; merged */
+		buf_puts(q, "SELECT * FROM (SELECT " STORE_RUN_COLS
+			    ", (r.ended_ms - r.started_ms), 0 " RUNS_FROM
+			    " AND r.ended_ms IS NOT NULL");
+		if (where_more(q, b, pipeline_id, filter, now) < 0 ||
+		    (c->set && after_valued(q, b, "(r.ended_ms - r.started_ms)", "r.id", TIE_TIME,
+					    so->descending, c) < 0))
+			return -1;
+		struct buf e = BUF_INIT;
+		buf_printf(&e, "(%lld - r.started_ms)", (long long)now);
+		buf_printf(q, " UNION ALL SELECT " STORE_RUN_COLS ", %s, 0 " RUNS_FROM
+			      " AND r.ended_ms IS NULL", e.data);
+		int rc = where_more(q, b, pipeline_id, filter, now);
+		if (rc == 0 && c->set)
+			rc = after_valued(q, b, e.data, "r.id", TIE_TIME, so->descending, c);
+		buf_free(&e);
+		if (rc < 0)
+			return -1;
+		/* the value is the column after the run's (1-based in ORDER BY) */
+		buf_printf(q, " ORDER BY %d %s, 6 DESC, 1 DESC LIMIT ?)", STORE_RUN_NCOLS + 1, dir);
+		return bind_num(b, limit);
+	}
+	buf_printf(q, "SELECT * FROM (SELECT " STORE_RUN_COLS ", %s, 0 %s", sh->val, sh->from);
+	if (bind_sort_keys(b, so, sh->binds_has) < 0)
+		return -1;
+	buf_puts(q, sh->has);
+	if (where_more(q, b, pipeline_id, filter, now) < 0 ||
+	    (c->set && after_valued(q, b, sh->val, sh->idcol, sh->tie, so->descending, c) < 0))
+		return -1;
+	buf_printf(q, " ORDER BY %s %s%s LIMIT ?)", sh->val, dir,
+		   tie_order(sh->tie, so->descending, sh->idcol));
+	return bind_num(b, limit);
+}
+
+/* The runs without the value, newest first. */
+static int arm_none(struct buf *q, struct binds *b, const struct shape *sh,
+		    int64_t pipeline_id, const struct store_filter *filter,
+		    const struct store_sort *so, int64_t now, const struct store_sort_cursor *c,
+		    int limit)
+{
+	buf_puts(q, "SELECT * FROM (SELECT " STORE_RUN_COLS ", NULL, 1 " RUNS_FROM);
+	buf_puts(q, sh->none);
+	if (bind_sort_keys(b, so, sh->binds_has) < 0 ||
+	    where_more(q, b, pipeline_id, filter, now) < 0)
+		return -1;
+	if (c->set && c->nulls) {
+		buf_puts(q, " AND (r.started_ms, r.id) < (?, ?)");
+		if (bind_int(b, c->started_ms) < 0 || bind_int(b, c->id) < 0)
+			return -1;
+	}
+	buf_puts(q, " ORDER BY r.started_ms DESC, r.id DESC LIMIT ?)");
+	return bind_num(b, limit);
+}
+
+static int build(struct buf *q, struct binds *b, int64_t pipeline_id,
+		 const struct store_filter *filter, const struct store_sort *so, int64_t now,
+		 const struct store_sort_cursor *c, int limit)
+{
+	struct shape sh;
+	if (shape_of(so, &sh) < 0)
+		return -2;
+	int valued = !(c->set && c->nulls), none = sh.none != NULL;
+	if (valued && arm_valued(q, b, &sh, pipeline_id, filter, so, now, c, limit) < 0)
+		return -1;
+	if (valued && none)
+		buf_puts(q, " UNION ALL ");
+	if (none && arm_none(q, b, &sh, pipeline_id, filter, so, now, c, limit) < 0)
+		return -1;
+	buf_puts(q, " LIMIT ?");
+	if (bind_num(b, limit) < 0)
+		return -1;
+	return 0;
+}
+
+/* The cursor after the row ST is on (its columns: STORE_RUN_COLS, the
+ * value, whether it is of the runs without one). */
+static int cursor_from(sqlite3_stmt *st, struct store_sort_cursor *c)
+{
+	free(c->text);
+	c->text = NULL;
+	c->set = 1;
+	c->nulls = sqlite3_column_int(st, STORE_RUN_NCOLS + 1);
+	c->started_ms = sqlite3_column_int64(st, 5);
+	c->id = sqlite3_column_int64(st, 0);
+	switch (sqlite3_column_type(st, STORE_RUN_NCOLS)) {
+	case SQLITE_INTEGER:
+		c->vtype = STORE_SORT_INT;
+		c->i = sqlite3_column_int64(st, STORE_RUN_NCOLS);
+		return 0;
+	case SQLITE_FLOAT:
+		c->vtype = STORE_SORT_REAL;
+		c->d = sqlite3_column_double(st, STORE_RUN_NCOLS);
+		return 0;
+	case SQLITE_NULL:
+		c->vtype = STORE_SORT_INT;
+		c->i = 0;
+		return 0;
+	default: {
+		const unsigned char *t = sqlite3_column_text(st, STORE_RUN_NCOLS);
+		int len = sqlite3_column_bytes(st, STORE_RUN_NCOLS);
+		c->vtype = STORE_SORT_TEXT;
+		if (!(c->text = malloc((size_t)len + 1)))
+			return -1;
+		memcpy(c->text, t ? (const char *)t : "", (size_t)len);
+		c->text[len] = '\0';
+		return 0;
+	}
+	}
+}
+
+static int bind_all(struct store *s, sqlite3_stmt *st, const struct binds *b,
+		    struct rl_err *err)
+{
+	for (int i = 0; i < b->n; i++) {
+		/* whole numbers bind as integers (so `id = 3` uses the key);
+		 * test the range first: converting 1e300 to int64 is undefined */
+		double x = b->v[i].num;
+		int whole = b->v[i].is_num && x >= -9.0e18 && x <= 9.0e18 &&
+			    x == floor(x);
+		int r2 = !b->v[i].is_num ? sqlite3_bind_text(st, i + 1, b->v[i].str, -1,
+							      SQLITE_TRANSIENT)
+			 : b->v[i].is_int ? sqlite3_bind_int64(st, i + 1, b->v[i].i)
+			 : whole	  ? sqlite3_bind_int64(st, i + 1, (int64_t)x)
+					  : sqlite3_bind_double(st, i + 1, x);
+		if (r2 != SQLITE_OK)
+			return store_fail(s, r2, "cannot query runs", err);
+	}
+	return 0;
+}
+
+/* Step through ST's rows into *rows; the cursor after the last. */
+static int read_page(struct store *s, sqlite3_stmt *st, struct store_sort_cursor *c,
 		     struct store_run **rows, int *n, struct rl_err *err)
 {
+	int began = 0, rc, cap = 0;
+	if (store_read_begin(s, &began, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_run *r = grow_rows((void **)rows, n, &cap, sizeof(*r));
+		if (!r) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if (store_read_run(st, r) < 0) {
+			(*n)--;
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if (cursor_from(st, c) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	int interrupted = rc == SQLITE_INTERRUPT;
+	sqlite3_reset(st);
+	store_read_end(s, began);
+	if (rc == SQLITE_DONE)
+		return 0;
+	store_runs_free(*rows, *n);
+	*rows = NULL;
+	*n = 0;
+	if (rc == SQLITE_NOMEM)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	if (interrupted)
+		return rl_err_set(err, RL_E_INTERRUPTED, "stopped");
+	return store_fail(s, rc, "cannot list runs", err);
+}
+
+int store_runs_query_page(struct store *s, int64_t pipeline_id,
+			  const struct store_filter *filter, const struct store_sort *sort,
+			  int64_t now_ms, struct store_sort_cursor *cur, int limit,
+			  struct store_run **rows, int *n, struct rl_err *err)
+{
+	/* no sort: newest first, which is started_ms descending */
+	struct store_sort newest = { .field = SFF_STARTED, .descending = 1 };
 	struct buf q = BUF_INIT;
 	struct binds *b = calloc(1, sizeof(*b));
 	sqlite3_stmt *st = NULL;
@@ -290,62 +565,42 @@ int store_runs_query(struct store *s, int64_t pipeline_id,
 	*n = 0;
 	if (!b)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
-	if (sort && sort->field == SFF_METRIC) {
-		if (by_metric(&q, b, pipeline_id, filter, sort, now_ms, limit) < 0) {
-			rl_err_set(err, RL_E_INPUT, "the filter is too long");
-			goto cleanup;
-		}
-	} else {
-		buf_puts(&q, "SELECT " STORE_RUN_COLS
-			     "FROM runs r JOIN pipelines p ON p.id = r.pipeline_id WHERE 1");
-		if (where_more(&q, b, pipeline_id, filter, now_ms) < 0) {
-			rl_err_set(err, RL_E_INPUT, "the filter is too long");
-			goto cleanup;
-		}
-		buf_puts(&q, " ORDER BY ");
-		if (sort) {
-			/* runs without the value last, whatever the direction */
-			struct buf e = BUF_INIT;
-			if (sort_expr(&e, b, sort, now_ms) < 0 ||
-			    sort_expr(&q, b, sort, now_ms) < 0) {
-				buf_free(&e);
-				rl_err_set(err, RL_E_INPUT, "cannot sort by that");
-				goto cleanup;
-			}
-			/* the expression went in twice: bind its values twice, in order */
-			buf_printf(&q, " IS NULL, %s %s, ", e.data,
-				   sort->descending ? "DESC" : "ASC");
-			buf_free(&e);
-		}
-		buf_puts(&q, "r.started_ms DESC, r.id DESC LIMIT ?");
-		bind_num(b, limit);
+	int built = build(&q, b, pipeline_id, filter, sort ? sort : &newest, now_ms, cur, limit);
+	if (built < 0) {
+		rl_err_set(err, RL_E_INPUT, built == -2 ? "cannot sort by that"
+							: "the filter is too long");
+		goto cleanup;
 	}
 	int prc = sqlite3_prepare_v2(s->db, q.data, -1, &st, NULL);
 	if (prc != SQLITE_OK) {
 		store_fail(s, prc, "cannot query runs", err);
 		goto cleanup;
 	}
-	for (int i = 0; i < b->n; i++) {
-		/* whole numbers bind as integers (so `id = 3` uses the key);
-		 * test the range first: converting 1e300 to int64 is undefined */
-		double x = b->v[i].num;
-		int whole = b->v[i].is_num && x >= -9.0e18 && x <= 9.0e18 &&
-			    x == floor(x);
-		int r2 = !b->v[i].is_num
-				 ? sqlite3_bind_text(st, i + 1, b->v[i].str, -1, SQLITE_TRANSIENT)
-			 : whole ? sqlite3_bind_int64(st, i + 1, (int64_t)x)
-				 : sqlite3_bind_double(st, i + 1, x);
-		if (r2 != SQLITE_OK) {
-			store_fail(s, r2, "cannot query runs", err);
-			goto cleanup;
-		}
-	}
-	rc = store_read_runs(s, st, rows, n, err);
+	if (bind_all(s, st, b, err) < 0)
+		goto cleanup;
+	rc = read_page(s, st, cur, rows, n, err);
 cleanup:
 	sqlite3_finalize(st);
-	if (b)
-		free(b->v);
+	free(b->v);
 	free(b);
 	buf_free(&q);
 	return rc;
+}
+
+int store_runs_query(struct store *s, int64_t pipeline_id,
+		     const struct store_filter *filter,
+		     const struct store_sort *sort, int64_t now_ms, int limit,
+		     struct store_run **rows, int *n, struct rl_err *err)
+{
+	struct store_sort_cursor c = { 0 };
+	int rc = store_runs_query_page(s, pipeline_id, filter, sort, now_ms, &c, limit, rows, n,
+				       err);
+	store_sort_cursor_clear(&c);
+	return rc;
+}
+
+void store_sort_cursor_clear(struct store_sort_cursor *c)
+{
+	free(c->text);
+	memset(c, 0, sizeof *c);
 }

@@ -171,7 +171,8 @@ int store_run_add_param(struct store *s, int64_t run_id, const char *key,
 			const char *value_json, struct rl_err *err)
 {
 	static const char sql[] =
-		"INSERT OR REPLACE INTO run_params (run_id, key, value_json) VALUES (?, ?, ?)";
+		"INSERT OR REPLACE INTO run_params (run_id, key, value_json, value) "
+		"VALUES (?1, ?2, ?3, json_extract(?3, '$'))";
 	return run_exec2(s, sql, run_id, key, value_json, "cannot record a param", err);
 }
 

@@ -422,6 +422,29 @@ static const char *const migrations[] = {
 	"UPDATE runs SET git_commit = " STORE_GIT_COMMIT_OF("context_json") ", git_dirty = "
 	STORE_GIT_DIRTY_OF("context_json") " WHERE context_json IS NOT NULL;"
 	"CREATE INDEX runs_by_git ON runs(git_commit) WHERE git_commit IS NOT NULL;",
+	/* 10 (issue 17): sorted lists walk an index and stop at their page,
+	 * as newest-first lists always did (store/query.c).  Ties are the
+	 * newest first: one index per direction, (COL, started_ms DESC, id
+	 * DESC) read forwards for COL ascending, (COL, started_ms, id) read
+	 * backwards for COL descending.  The name and the id are unique, the
+	 * pipeline's name walks pipelines' own index and then runs_by_pipeline,
+	 * and started walks runs_by_time: none needs one.  A duration is
+	 * ended - started for a run that ended (the runs that have not are
+	 * few, found by runs_unended, and merged in by the duration they have
+	 * now); a param is its JSON value as SQL (run_params.value, written with
+	 * value_json: the schema may not call json_extract), ties by run id,
+	 * newest first. */
+	"CREATE INDEX runs_by_status ON runs(status, started_ms DESC, id DESC);"
+	"CREATE INDEX runs_by_status_old ON runs(status, started_ms, id);"
+	"CREATE INDEX runs_by_duration ON runs((ended_ms - started_ms), started_ms DESC, id DESC) "
+	"WHERE ended_ms IS NOT NULL;"
+	"CREATE INDEX runs_by_duration_old ON runs((ended_ms - started_ms), started_ms, id) "
+	"WHERE ended_ms IS NOT NULL;"
+	"CREATE INDEX runs_unended ON runs(started_ms, id) WHERE ended_ms IS NULL;"
+	"ALTER TABLE run_params ADD COLUMN value;"
+	"UPDATE run_params SET value = json_extract(value_json, '$');"
+	"CREATE INDEX run_params_by_value ON run_params(key, value, run_id DESC);"
+	"CREATE INDEX run_params_by_value_old ON run_params(key, value, run_id);",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -33,7 +33,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 #define STORE_DB_NAME "runlens.db"
 
 struct store;
@@ -325,6 +325,39 @@ int store_runs_query(struct store *s, int64_t pipeline_id,
 		     const struct store_filter *filter,
 		     const struct store_sort *sort, int64_t now_ms, int limit,
 		     struct store_run **rows, int *n, struct rl_err *err);
+
+/* Where a page of a filtered or sorted list starts (keyset paging: the
+ * last row before it).  Zeroed: at the start; store_runs_query_page
+ * moves it past the rows it returns.  Clear with store_sort_cursor_clear. */
+enum { STORE_SORT_INT, STORE_SORT_REAL, STORE_SORT_TEXT };
+struct store_sort_cursor {
+	int set;   /* 0: from the first row */
+	int nulls; /* among the runs without the sort's value (they come last) */
+	int vtype; /* the value: STORE_SORT_* */
+	int64_t i;
+	double d;
+	char *text;
+	int64_t started_ms, id;
+};
+void store_sort_cursor_clear(struct store_sort_cursor *c);
+
+/* The page of store_runs_query that starts at *CUR (then moved past it):
+ * each page walks an index from where the last one stopped (schema 9),
+ * never the rows before it.  Ties are the newest first (params: the
+ * newest run id first).  Keep NOW_MS the same across the pages of one
+ * list (durations of running runs are counted until then).  A query the
+ * progress handler stops (store_set_progress) fails with
+ * RL_E_INTERRUPTED. */
+int store_runs_query_page(struct store *s, int64_t pipeline_id,
+			  const struct store_filter *filter, const struct store_sort *sort,
+			  int64_t now_ms, struct store_sort_cursor *cur, int limit,
+			  struct store_run **rows, int *n, struct rl_err *err);
+
+/* Call FN(CTX) every so many steps of the store's statements (NULL: no
+ * more); a non-zero return stops the statement running (its call fails
+ * with RL_E_INTERRUPTED).  For a browser that keeps its keys while a
+ * long query runs. */
+void store_set_progress(struct store *s, int (*fn)(void *ctx), void *ctx);
 
 /* The params and metrics some run has (store/fields.c), for checking the
  * fields of a filter.  Whether any run has the param KEY, or the metric

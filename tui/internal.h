@@ -272,7 +272,8 @@ struct view *view_new(const struct view_ops *ops, void *data, void (*free_data)(
 
 /* Colour pairs. */
 enum { PAIR_OK = 1, PAIR_FAIL, PAIR_RUN, PAIR_WARN, PAIR_DIM, PAIR_BAR, PAIR_HEAD,
-       PAIR_BETTER, PAIR_WORSE, PAIR_ERRBAR, PAIR_TAB };
+       PAIR_BETTER, PAIR_WORSE, PAIR_ERRBAR, PAIR_TAB,
+       PAIR_ANSI /* 8 pairs: a log's SGR colours 0-7 (black … white) */ };
 int tui_status_pair(const char *status);
 /* The curses attributes of colour PAIR (0: none): its colour when colours
  * are on, and A_DIM for PAIR_DIM where the dim colour is no grey. */

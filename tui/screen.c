@@ -103,6 +103,8 @@ void screen_init_colors(struct tui *t)
 	init_pair(PAIR_WORSE, (short)config_colour("colors.worse", COLOR_RED), -1);
 	init_pair(PAIR_ERRBAR, COLOR_WHITE, COLOR_RED);
 	init_pair(PAIR_TAB, COLOR_BLACK, COLOR_WHITE);
+	for (int c = 0; c < 8; c++)
+		init_pair((short)(PAIR_ANSI + c), (short)c, -1);
 }
 
 static void paint_title(struct tui *t)

@@ -1,7 +1,9 @@
 /* tui/view_logs.c — a step's captured output, paged from the files on
  * disk: lines are indexed only as far as the screen needs, so a 1 GB log
- * opens at once; stdout, then a "── stderr ──" rule, then stderr; control
- * characters, escape sequences and invalid UTF-8 are shown as \xNN; long
+ * opens at once; stdout, then a "── stderr ──" rule, then stderr; each
+ * line as a terminal leaves it (util/ansi.c): SGR colours drawn, a \r
+ * progress bar in its last state; every other control character, escape
+ * sequence and invalid UTF-8 is shown as \xNN; long
  * lines are cut (scroll with Left/Right) or wrapped (w).  A running step is
  * followed: new lines are indexed as the files grow (F toggles), without
  * re-reading what was read.  / searches, n and N move between matches. */
@@ -12,13 +14,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/exec/capture.h"
 #include "tui/widget_dialog.h"
+#include "util/ansi.h"
 #include "util/buf.h"
 
 #define CHUNK 65536
@@ -29,23 +34,57 @@ struct line {
 	size_t len;
 };
 
-/* A row of the screen: terminal-safe text; MORE: the line goes on to the
+/* A row of the screen: runs of terminal-safe text, each with its colour
+ * and attributes (a log's own SGR colours); MORE: the line goes on to the
  * right. */
-struct shown_row {
+struct shown_seg {
 	char *text;
-	int pair, attrs, more;
+	int pair, attrs;
+};
+struct shown_row {
+	struct shown_seg *segs;
+	int nsegs;
+	int more;
 };
 
-/* One of the two files: its lines as far as indexed. */
+/* One of the two files: its lines as far as indexed.  A line ends at its
+ * newline, or CHUNK bytes on when it has none by then (so memory stays
+ * bounded).  Not every line's place is kept: the offset of every
+ * STRIDE-th line (marks), and the lines of the strides last looked at
+ * (read again from their mark), so a 40-million-line log costs 40,000
+ * offsets, not 40 million. */
+#define STRIDE 1024
+#define NCACHE 2
+
+struct stride_cache {
+	int block; /* -1: empty */
+	int n;
+	struct line *lines;
+};
+
 struct logfile {
 	char *path;
 	int fd;
-	struct line *lines;
-	int n, cap;
+	off_t *marks; /* marks[b]: where line b * STRIDE starts */
+	int nmarks, capmarks;
+	int n;	       /* whole lines indexed */
 	off_t scanned; /* bytes indexed into whole lines */
 	off_t size;    /* size when last looked at */
 	int eof;       /* indexed up to the size seen */
+	struct stride_cache cache[NCACHE];
+	int next_slot;
 };
+/* A run of one stream's bytes, in the order the two were written
+ * (core/exec/capture.h's order file): the lines of FILE starting in
+ * [start, end) are lines CUM… of the one stream. */
+struct seg {
+	int file;
+	off_t start, end;
+	int first, count; /* FILE's line numbers */
+	int cum;	  /* the one stream's line number of the first */
+};
+
+enum { SHOW_BOTH, SHOW_STDOUT, SHOW_STDERR };
 
 struct logs_view {
 	int64_t run_id;
@@ -54,6 +93,18 @@ struct logs_view {
 	int want_attempt; /* 0: the last */
 	int running;	  /* the attempt is still running */
 	struct logfile f[2];
+	int show; /* SHOW_*: o and e toggle one stream alone */
+	/* the order of the two (both shown, the attempt has an order file):
+	 * its runs read so far, then what each file holds beyond them */
+	char *order_path;
+	int merged;
+	struct seg *segs;
+	int nsegs, capsegs;
+	off_t order_read;  /* bytes of the order file parsed */
+	off_t covered[2];  /* bytes of each log its runs cover */
+	int seg_lines;	   /* lines in segs */
+	int seg_open;	   /* the last run's lines are not all counted yet */
+	struct seg tail[2]; /* beyond the runs: stdout's, then stderr's */
 	int top;	/* first line shown */
 	int xoff;	/* columns scrolled to the right */
 	int follow;	/* keep the end in view as the files grow */
@@ -68,20 +119,6 @@ struct logs_view {
 	int nrows;
 };
 
-static int push_line(struct logfile *lf, off_t off, size_t len)
-{
-	if (lf->n == lf->cap) {
-		int cap = lf->cap ? lf->cap * 2 : 1024;
-		struct line *p = realloc(lf->lines, (size_t)cap * sizeof(*p));
-		if (!p)
-			return -1;
-		lf->lines = p;
-		lf->cap = cap;
-	}
-	lf->lines[lf->n++] = (struct line){ off, len };
-	return 0;
-}
-
 static int open_file(struct logfile *lf)
 {
 	if (lf->fd < 0 && lf->path)
@@ -89,8 +126,81 @@ static int open_file(struct logfile *lf)
 	return lf->fd;
 }
 
-/* Index whole lines of LF until it has WANT lines or reaches its end. */
+#define READ_BLOCK (1 << 20)
+#define FAST_BLOCK 4096
+
+/* The line at REL of the GOT bytes of BUF (which hold the file from a
+ * line's start on): its length without the newline, and the bytes it
+ * takes; 0 when it is not whole in BUF. */
+static size_t take_line(const char *buf, size_t rel, size_t got, size_t *len)
+{
+	size_t room = got - rel, look = room < CHUNK ? room : CHUNK;
+	const char *nl = memchr(buf + rel, '\n', look);
+	if (nl) {
+		*len = (size_t)(nl - (buf + rel));
+		return *len + 1;
+	}
+	if (room >= CHUNK) {
+		*len = CHUNK; /* no newline in CHUNK bytes: a piece */
+		return CHUNK;
+	}
+	return 0;
+}
+
+/* Newlines in the N bytes at P (8 at a time). */
+static int count_nl(const unsigned char *p, size_t n)
+{
+	const uint64_t nl = 0x0a0a0a0a0a0a0a0aULL, low = 0x7f7f7f7f7f7f7f7fULL;
+	int c = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		uint64_t x = w ^ nl;
+		uint64_t t = ~(((x & low) + low) | x | low); /* 0x80 where a byte is 0 */
+		c += (int)(((t >> 7) * 0x0101010101010101ULL) >> 56); /* the 0x80s, added */
+	}
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
+}
+
+static int push_mark(struct logfile *lf, off_t at)
+{
+	if (lf->nmarks == lf->capmarks) {
+		int cap = lf->capmarks ? 2 * lf->capmarks : 64;
+		off_t *m = realloc(lf->marks, (size_t)cap * sizeof *m);
+		if (!m)
+			return -1;
+		lf->marks = m;
+		lf->capmarks = cap;
+	}
+	lf->marks[lf->nmarks++] = at;
+	return 0;
+}
+
+/* One more whole line, starting at lf->scanned, LEN bytes taking USED. */
+static int count_line(struct logfile *lf, size_t used)
+{
+	if (lf->n % STRIDE == 0 && lf->n / STRIDE == lf->nmarks && push_mark(lf, lf->scanned) < 0)
+		return -1;
+	lf->n++;
+	lf->scanned += (off_t)used;
+	return 0;
+}
+
+/* Index whole lines of LF until it has WANT lines or reaches its end:
+ * blocks of the file that cross no mark and hold no long line are only
+ * counted, the others walked line by line. */
+static void index_file_until(struct logfile *lf, int want, off_t until);
+
 static void index_file(struct logfile *lf, int want)
+{
+	index_file_until(lf, want, (off_t)1 << 62);
+}
+
+/* The same, also stopping once the lines reach byte UNTIL. */
+static void index_file_until(struct logfile *lf, int want, off_t until)
 {
 	if (open_file(lf) < 0) {
 		lf->eof = 1;
@@ -99,39 +209,103 @@ static void index_file(struct logfile *lf, int want)
 	struct stat st;
 	if (fstat(lf->fd, &st) == 0)
 		lf->size = st.st_size;
-	char *chunk = NULL;
-	while (lf->n < want && lf->scanned < lf->size) {
-		if (!chunk && !(chunk = malloc(CHUNK)))
+	char *buf = NULL;
+	while (lf->n < want && lf->scanned < lf->size && lf->scanned < until) {
+		if (!buf && !(buf = malloc(READ_BLOCK)))
 			break;
-		ssize_t got = pread(lf->fd, chunk, CHUNK, lf->scanned);
+		ssize_t got = pread(lf->fd, buf, READ_BLOCK, lf->scanned);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
 			break;
-		off_t start = lf->scanned;
-		char *p = chunk, *end = chunk + got;
-		char *nl;
-		while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
-			off_t line_end = start + (nl - chunk);
-			push_line(lf, lf->scanned, (size_t)(line_end - lf->scanned));
-			lf->scanned = line_end + 1;
-			p = nl + 1;
-			if (lf->n >= want)
-				break;
-		}
-		if (lf->scanned == start) {
-			/* no newline in a whole chunk: one very long line, indexed in
-			 * CHUNK pieces so memory stays bounded */
-			if (got == CHUNK) {
-				push_line(lf, lf->scanned, CHUNK);
-				lf->scanned += CHUNK;
-			} else {
+		size_t rel = 0, g = (size_t)got;
+		int full = g == READ_BLOCK, stuck = 0, slow_to = 0;
+		while (rel < g && lf->n < want) {
+			/* the fast way: a block of FAST_BLOCK bytes whose lines
+			 * all end in it or after it, none of them a mark's; else
+			 * line by line past the mark (or the long line) */
+			if (lf->n >= slow_to && rel + FAST_BLOCK <= g) {
+				int c = count_nl((const unsigned char *)buf + rel, FAST_BLOCK);
+				int next_mark = (lf->n / STRIDE + 1) * STRIDE;
+				if (c > 0 && lf->n + c < next_mark && lf->n % STRIDE != 0) {
+					const char *last = memrchr(buf + rel, '\n', FAST_BLOCK);
+					size_t used = (size_t)(last - (buf + rel)) + 1;
+					lf->n += c;
+					lf->scanned += (off_t)used;
+					rel += used;
+					continue;
+				}
+				slow_to = c > 0 ? (lf->n % STRIDE == 0 ? lf->n + 1 : next_mark + 1)
+						: lf->n + 1;
+			}
+			size_t len, used = take_line(buf, rel, g, &len);
+			if (!used) {
+				stuck = 1;
 				break;
 			}
+			if (count_line(lf, used) < 0) {
+				stuck = 1;
+				break;
+			}
+			rel += used;
 		}
+		if (stuck && !full)
+			break; /* a last line without its newline yet */
+		if (stuck && rel == 0)
+			break;
 	}
-	free(chunk);
-	lf->eof = lf->scanned >= lf->size || (lf->n < want);
+	free(buf);
+	lf->eof = lf->scanned >= lf->size || lf->n < want;
+}
+
+/* The lines of stride B, read again from its mark (one of NCACHE kept). */
+static const struct stride_cache *stride_of(struct logfile *lf, int b)
+{
+	int want = lf->n - b * STRIDE < STRIDE ? lf->n - b * STRIDE : STRIDE;
+	for (int i = 0; i < NCACHE; i++)
+		if (lf->cache[i].lines && lf->cache[i].block == b && lf->cache[i].n == want)
+			return &lf->cache[i]; /* (the last stride grows as the file does) */
+	struct stride_cache *c = &lf->cache[lf->next_slot];
+	lf->next_slot = (lf->next_slot + 1) % NCACHE;
+	if (!c->lines && !(c->lines = malloc(STRIDE * sizeof *c->lines)))
+		return NULL;
+	c->block = -1;
+	c->n = 0;
+	off_t at = lf->marks[b];
+	char *buf = malloc(READ_BLOCK);
+	while (buf && c->n < want) {
+		ssize_t got = pread(lf->fd, buf, READ_BLOCK, at);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		size_t rel = 0, g = (size_t)got;
+		while (rel < g && c->n < want) {
+			size_t len, used = take_line(buf, rel, g, &len);
+			if (!used)
+				break;
+			c->lines[c->n++] = (struct line){ at + (off_t)rel, len };
+			rel += used;
+		}
+		if (rel == 0)
+			break;
+		at += (off_t)rel;
+	}
+	free(buf);
+	c->block = b;
+	return c;
+}
+
+/* Where whole line I (< lf->n) is, and its length; -1 when it cannot be
+ * read back. */
+static int line_get(struct logfile *lf, int i, off_t *off, size_t *len)
+{
+	const struct stride_cache *c = stride_of(lf, i / STRIDE);
+	if (!c || i % STRIDE >= c->n)
+		return -1;
+	*off = c->lines[i % STRIDE].off;
+	*len = c->lines[i % STRIDE].len;
+	return 0;
 }
 
 /* A last line without a newline yet (shown, not indexed: it may grow). */
@@ -146,7 +320,7 @@ static int file_lines(const struct logfile *lf)
 }
 
 /* Lines there are so far: stdout, the rule, stderr. */
-static int total(const struct logs_view *lv)
+static int total_apart(const struct logs_view *lv)
 {
 	int n = file_lines(&lv->f[0]);
 	if (lv->f[1].size > 0)
@@ -155,7 +329,7 @@ static int total(const struct logs_view *lv)
 }
 
 /* Index until line WANT exists (stdout first, stderr once stdout ended). */
-static void ensure(struct logs_view *lv, int want)
+static void ensure_apart(struct logs_view *lv, int want)
 {
 	index_file(&lv->f[0], want);
 	if (file_lines(&lv->f[0]) < want || lv->f[0].n < want) {
@@ -172,14 +346,12 @@ static void ensure(struct logs_view *lv, int want)
 }
 
 /* Line K: FILE (0/1, or -1 for the rule), its offset and length. */
-static int line_at(const struct logs_view *lv, int k, int *file, off_t *off, size_t *len)
+static int line_at_apart(struct logs_view *lv, int k, int *file, off_t *off, size_t *len)
 {
-	const struct logfile *o = &lv->f[0], *e = &lv->f[1];
+	struct logfile *o = &lv->f[0], *e = &lv->f[1];
 	if (k < o->n) {
 		*file = 0;
-		*off = o->lines[k].off;
-		*len = o->lines[k].len;
-		return 0;
+		return line_get(o, k, off, len);
 	}
 	if (k == o->n && partial(o)) {
 		*file = 0;
@@ -199,9 +371,7 @@ static int line_at(const struct logs_view *lv, int k, int *file, off_t *off, siz
 	k--;
 	if (k < e->n) {
 		*file = 1;
-		*off = e->lines[k].off;
-		*len = e->lines[k].len;
-		return 0;
+		return line_get(e, k, off, len);
 	}
 	if (k == e->n && partial(e)) {
 		*file = 1;
@@ -210,6 +380,233 @@ static int line_at(const struct logs_view *lv, int k, int *file, off_t *off, siz
 		return 0;
 	}
 	return -1;
+}
+
+/* Line I of LF (whole, or the partial last one): where, how long. */
+static int file_line(struct logfile *lf, int i, off_t *off, size_t *len)
+{
+	if (i < lf->n)
+		return line_get(lf, i, off, len);
+	if (i == lf->n && partial(lf)) {
+		*off = lf->scanned;
+		*len = (size_t)(lf->size - lf->scanned);
+		return 0;
+	}
+	return -1;
+}
+
+/* How many lines of LF (the partial one too) start before byte X;
+ * indexes LF that far. */
+static int lines_before(struct logfile *lf, off_t x)
+{
+	index_file_until(lf, INT_MAX, x);
+	if (x > lf->scanned)
+		return lf->n + (partial(lf) ? 1 : 0);
+	/* the stride of the last mark before X, then its lines */
+	int lo = 0, hi = lf->nmarks - 1;
+	if (hi < 0 || lf->marks[0] >= x)
+		return 0;
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+		if (lf->marks[mid] < x)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	const struct stride_cache *c = stride_of(lf, lo);
+	int k = 0;
+	while (c && k < c->n && c->lines[k].off < x)
+		k++;
+	return lo * STRIDE + k;
+}
+
+/* Count G's lines as far as line WANT of the one stream needs (a run
+ * of 40 million lines is not indexed to its end to show its first
+ * screen); 1 when all are counted. */
+static int seg_count(struct logs_view *lv, struct seg *g, int want)
+{
+	struct logfile *lf = &lv->f[g->file];
+	long long need = (long long)g->first + (want - g->cum) + 1;
+	index_file_until(lf, need > INT_MAX ? INT_MAX : (int)need, g->end);
+	if (lf->scanned >= g->end || (lf->scanned >= lf->size && lf->size <= g->end)) {
+		g->count = lines_before(lf, g->end) - g->first; /* indexed: no more reading */
+		return 1;
+	}
+	g->count = lf->n - g->first;
+	return 0;
+}
+
+/* Read the order file's new runs (while the lines so far are fewer than
+ * WANT), then what each log holds beyond them. */
+static void ensure_merged(struct logs_view *lv, int want)
+{
+	for (int i = 0; i < 2; i++)
+		if (open_file(&lv->f[i]) >= 0) {
+			struct stat st;
+			if (fstat(lv->f[i].fd, &st) == 0)
+				lv->f[i].size = st.st_size;
+		}
+	/* the last run read, if its lines were not all counted */
+	int open_run = 0;
+	if (lv->nsegs > 0 && lv->segs[lv->nsegs - 1].count >= 0) {
+		struct seg *g = &lv->segs[lv->nsegs - 1];
+		if (lv->seg_open) {
+			lv->seg_lines -= g->count;
+			lv->seg_open = !seg_count(lv, g, want);
+			lv->seg_lines += g->count;
+		}
+		open_run = lv->seg_open;
+	}
+	int fd = lv->order_path && !open_run ? open(lv->order_path, O_RDONLY | O_CLOEXEC) : -1;
+	char buf[4096];
+	while (fd >= 0 && lv->seg_lines < want && !lv->seg_open) {
+		ssize_t got = pread(fd, buf, sizeof buf - 1, lv->order_read);
+		if (got <= 0)
+			break;
+		buf[got] = '\0';
+		char *p = buf, *nl;
+		while ((nl = strchr(p, '\n')) && lv->seg_lines < want) {
+			*nl = '\0';
+			long long n = 0;
+			int file = p[0] == 'e' ? 1 : 0;
+			if ((p[0] == 'o' || p[0] == 'e') && p[1] == ' ')
+				n = atoll(p + 2);
+			lv->order_read += nl + 1 - p;
+			p = nl + 1;
+			if (n <= 0)
+				continue;
+			if (lv->nsegs == lv->capsegs) {
+				int cap = lv->capsegs ? 2 * lv->capsegs : 64;
+				struct seg *g = realloc(lv->segs, (size_t)cap * sizeof *g);
+				if (!g)
+					break;
+				lv->segs = g;
+				lv->capsegs = cap;
+			}
+			struct seg *g = &lv->segs[lv->nsegs++];
+			g->file = file;
+			g->start = lv->covered[file];
+			g->end = g->start + (off_t)n;
+			lv->covered[file] = g->end;
+			g->first = lines_before(&lv->f[file], g->start);
+			g->cum = lv->seg_lines;
+			lv->seg_open = !seg_count(lv, g, want);
+			lv->seg_lines += g->count;
+			if (lv->seg_open)
+				break;
+		}
+		if (p == buf)
+			break; /* a line being written */
+	}
+	if (fd >= 0)
+		close(fd);
+	/* beyond the runs: the run going on (one stream, but which is not
+	 * written yet) */
+	int cum = lv->seg_lines;
+	for (int i = 0; i < 2; i++) {
+		struct seg *g = &lv->tail[i];
+		if (lv->seg_open) { /* the runs are not all counted yet */
+			g->count = 0;
+			g->cum = cum;
+			continue;
+		}
+		struct logfile *lf = &lv->f[i];
+		g->file = i;
+		g->start = lv->covered[i];
+		g->end = lf->size > g->start ? lf->size : g->start;
+		g->first = lines_before(lf, g->start);
+		if (cum < want) {
+			long long w = (long long)g->first + (want - cum);
+			index_file(lf, w > INT_MAX ? INT_MAX : (int)w);
+		}
+		g->count = file_lines(lf) - g->first;
+		if (g->count < 0)
+			g->count = 0;
+		g->cum = cum;
+		cum += g->count;
+	}
+}
+
+/* The run of the one stream that line K is in (NULL: none). */
+static const struct seg *seg_of(const struct logs_view *lv, int k)
+{
+	int lo = 0, hi = lv->nsegs - 1;
+	if (k < lv->seg_lines) {
+		while (lo < hi) {
+			int mid = (lo + hi + 1) / 2;
+			if (lv->segs[mid].cum <= k)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		/* runs with no line start share their cum: the one holding K */
+		while (lo < lv->nsegs && lv->segs[lo].cum + lv->segs[lo].count <= k)
+			lo++;
+		return lo < lv->nsegs ? &lv->segs[lo] : NULL;
+	}
+	for (int i = 0; i < 2; i++)
+		if (k >= lv->tail[i].cum && k < lv->tail[i].cum + lv->tail[i].count)
+			return &lv->tail[i];
+	return NULL;
+}
+
+/* Lines there are so far, in what is shown. */
+static int total(const struct logs_view *lv)
+{
+	if (lv->show != SHOW_BOTH)
+		return file_lines(&lv->f[lv->show == SHOW_STDOUT ? 0 : 1]);
+	if (lv->merged)
+		return lv->seg_lines + lv->tail[0].count + lv->tail[1].count;
+	return total_apart(lv);
+}
+
+/* Index until line WANT of what is shown exists. */
+static void ensure(struct logs_view *lv, int want)
+{
+	if (lv->show != SHOW_BOTH) {
+		index_file(&lv->f[lv->show == SHOW_STDOUT ? 0 : 1], want);
+		return;
+	}
+	if (lv->merged)
+		ensure_merged(lv, want);
+	else
+		ensure_apart(lv, want);
+}
+
+/* Line K of what is shown: FILE (0/1, -1 for the stderr rule), where it
+ * is, how long; *BASE (may be NULL): K minus FILE's line number, and
+ * *LAST: FILE's last line number in the same stretch (for search). */
+static int line_span(struct logs_view *lv, int k, int *file, off_t *off, size_t *len,
+		     int *base, int *last)
+{
+	int b = 0, l = INT_MAX;
+	int rc;
+	if (lv->show != SHOW_BOTH) {
+		*file = lv->show == SHOW_STDOUT ? 0 : 1;
+		rc = file_line(&lv->f[*file], k, off, len);
+	} else if (lv->merged) {
+		const struct seg *g = seg_of(lv, k);
+		if (!g)
+			return -1;
+		*file = g->file;
+		b = g->cum - g->first;
+		l = g->first + g->count - 1;
+		rc = file_line(&lv->f[g->file], k - b, off, len);
+	} else {
+		rc = line_at_apart(lv, k, file, off, len);
+		if (*file == 1)
+			b = file_lines(&lv->f[0]) + 1;
+	}
+	if (base)
+		*base = b;
+	if (last)
+		*last = l;
+	return rc;
+}
+
+static int line_at(struct logs_view *lv, int k, int *file, off_t *off, size_t *len)
+{
+	return line_span(lv, k, file, off, len, NULL, NULL);
 }
 
 static unsigned char *read_line(struct logs_view *lv, int file, off_t off, size_t len,
@@ -226,14 +623,30 @@ static unsigned char *read_line(struct logs_view *lv, int file, off_t off, size_
 	return data;
 }
 
+static void merged_clear(struct logs_view *lv)
+{
+	free(lv->segs);
+	free(lv->order_path);
+	lv->segs = NULL;
+	lv->order_path = NULL;
+	lv->nsegs = lv->capsegs = lv->seg_lines = lv->seg_open = 0;
+	lv->order_read = 0;
+	lv->covered[0] = lv->covered[1] = 0;
+	memset(lv->tail, 0, sizeof lv->tail);
+	lv->merged = 0;
+}
+
 static void close_files(struct logs_view *lv)
 {
+	merged_clear(lv);
 	for (int i = 0; i < 2; i++) {
 		struct logfile *lf = &lv->f[i];
 		if (lf->fd >= 0)
 			close(lf->fd);
 		free(lf->path);
-		free(lf->lines);
+		free(lf->marks);
+		for (int c = 0; c < NCACHE; c++)
+			free(lf->cache[c].lines);
 		memset(lf, 0, sizeof *lf);
 		lf->fd = -1;
 	}
@@ -276,6 +689,21 @@ static int logs_load(struct view *v, struct tui *t, struct rl_err *err)
 		close_files(lv);
 		for (int i = 0; i < 2; i++)
 			lv->f[i].path = paths[i] ? strdup(paths[i]) : NULL;
+		/* the order the two streams were written in, when the capture
+		 * kept it (core/exec/capture.h): shown as one stream */
+		if (paths[0]) {
+			const char *slash = strrchr(paths[0], '/');
+			size_t dir = slash ? (size_t)(slash - paths[0]) + 1 : 0;
+			struct buf op = BUF_INIT;
+			buf_append(&op, paths[0], dir);
+			buf_puts(&op, CAPTURE_ORDER_NAME);
+			struct stat ost;
+			if (op.data && stat(op.data, &ost) == 0) {
+				lv->order_path = buf_steal(&op);
+				lv->merged = 1;
+			}
+			buf_free(&op);
+		}
 		lv->top = 0;
 		lv->match = -1;
 	}
@@ -293,8 +721,11 @@ cleanup:
 static void logs_title(struct view *v, char *buf, size_t size)
 {
 	struct logs_view *lv = v->data;
-	snprintf(buf, size, "Logs — run %lld, step %s, attempt %d%s%s%s", (long long)lv->run_id,
-		 lv->step, lv->attempt, lv->running ? " · running" : "",
+	const char *what = lv->show == SHOW_STDOUT	 ? " · stdout only (o: both)"
+			   : lv->show == SHOW_STDERR ? " · stderr only (e: both)"
+						 : "";
+	snprintf(buf, size, "Logs — run %lld, step %s, attempt %d%s%s%s%s", (long long)lv->run_id,
+		 lv->step, lv->attempt, what, lv->running ? " · running" : "",
 		 lv->follow ? " · following (F stops)" : "", lv->wrap ? " · wrapped" : "");
 }
 
@@ -309,43 +740,142 @@ static void to_end(struct logs_view *lv, int height)
 
 static void rows_clear(struct logs_view *lv)
 {
-	for (int i = 0; i < lv->nrows; i++)
-		free(lv->rows[i].text);
+	for (int i = 0; i < lv->nrows; i++) {
+		for (int k = 0; k < lv->rows[i].nsegs; k++)
+			free(lv->rows[i].segs[k].text);
+		free(lv->rows[i].segs);
+	}
 	free(lv->rows);
 	lv->rows = NULL;
 	lv->nrows = 0;
 }
 
+/* A new row of one run of TEXT. */
 static void add_row(struct logs_view *lv, struct buf *text, int pair, int attrs, int more)
 {
 	char *s = text->data ? buf_steal(text) : strdup("");
-	if (s)
-		lv->rows[lv->nrows++] = (struct shown_row){ s, pair, attrs, more };
-	else
+	struct shown_seg *seg = malloc(sizeof *seg);
+	if (s && seg) {
+		*seg = (struct shown_seg){ s, pair, attrs };
+		lv->rows[lv->nrows++] = (struct shown_row){ seg, 1, more };
+	} else {
+		free(s);
+		free(seg);
 		buf_free(text);
+	}
+}
+
+/* The curses colour pair and attributes of a cell's ANSI attributes, on
+ * a line whose own colour is PAIR. */
+static void cell_look(unsigned attr, int pair, int *cpair, int *cattrs)
+{
+	*cpair = (attr & ANSI_COLOR_MASK) ? PAIR_ANSI + (int)(attr & ANSI_COLOR_MASK) - 1 : pair;
+	*cattrs = ((attr & ANSI_BOLD) ? A_BOLD : 0) | ((attr & ANSI_DIM) ? A_DIM : 0) |
+		  ((attr & ANSI_UNDERLINE) ? A_UNDERLINE : 0) |
+		  ((attr & ANSI_REVERSE) ? A_REVERSE : 0);
+}
+
+/* A row of the cells of L from column SKIP, at most WIDTH columns, runs
+ * of one look each; *more: the cells went on. */
+static void add_cells_row(struct logs_view *lv, const struct ansi_line *l, int skip, int width,
+			  int pair, int attrs, int more_after, int *more)
+{
+	struct shown_row *row = &lv->rows[lv->nrows];
+	struct buf text = BUF_INIT;
+	int col = 0, cur_pair = -1, cur_attrs = 0, cap = 0;
+	*more = 0;
+	memset(row, 0, sizeof *row);
+	for (int i = 0; i <= l->n; i++) {
+		int p = 0, a = 0, end = i == l->n;
+		const struct ansi_cell *c = end ? NULL : &l->cells[i];
+		if (c && col + c->cols <= skip) {
+			col += c->cols;
+			continue;
+		}
+		if (c && col - skip + c->cols > width) {
+			*more = 1;
+			end = 1;
+		}
+		if (c && !end)
+			cell_look(c->attr, pair, &p, &a);
+		if (end || p != cur_pair || (a | attrs) != cur_attrs) {
+			if (cur_pair >= 0 || end) {
+				if (row->nsegs == cap) {
+					cap = cap ? 2 * cap : 4;
+					struct shown_seg *g = realloc(row->segs, (size_t)cap * sizeof *g);
+					if (!g)
+						break;
+					row->segs = g;
+				}
+				char *t = text.data ? buf_steal(&text) : strdup("");
+				row->segs[row->nsegs++] =
+					(struct shown_seg){ t, cur_pair < 0 ? pair : cur_pair, cur_attrs };
+			}
+			if (end)
+				break;
+			cur_pair = p;
+			cur_attrs = a | attrs;
+		}
+		buf_append(&text, c->text, c->len);
+		col += c->cols;
+	}
+	buf_free(&text);
+	row->more = *more || more_after;
+	lv->nrows++;
+}
+
+/* Where the last state of a line redrawn with \r starts in DATA (GOT
+ * bytes): just after the first \r of it that is not its last byte, or 0. */
+static size_t redrawn_from(const unsigned char *data, size_t got)
+{
+	const unsigned char *cr = memchr(data, '\r', got);
+	return cr && (size_t)(cr - data) + 1 < got ? (size_t)(cr - data) : 0;
 }
 
 /* The rows of line K (FILE, OFF, LEN) from row Y: one, or as many as it
- * wraps to; the next row. */
+ * wraps to; the next row.  Drawn as a terminal leaves it (util/ansi.c):
+ * its colours, a \r progress bar in its last state.  A line longer than
+ * what is read of it that redraws itself with \r is read from its end. */
 static int line_rows(struct logs_view *lv, int k, int file, off_t off, size_t len, int y,
 		     int width)
 {
 	int pair = file == 1 ? PAIR_WARN : 0, attrs = k == lv->match ? A_REVERSE : 0;
-	size_t got;
+	size_t got, from = 0;
 	size_t cap = lv->wrap ? LINE_MAX_SHOWN : (size_t)(lv->xoff + width) * 4 + 8;
 	unsigned char *data = read_line(lv, file, off, len, cap, &got);
 	if (!data)
 		return lv->height + 1;
+	int cut = len > got;
+	if (cut) {
+		/* the line's last LINE_MAX_SHOWN bytes: a redrawn line ends
+		 * in its last state */
+		size_t tail = len < LINE_MAX_SHOWN ? len : LINE_MAX_SHOWN, tgot;
+		unsigned char *t = read_line(lv, file, off + (off_t)(len - tail), tail, tail, &tgot);
+		size_t at = t ? redrawn_from(t, tgot) : 0;
+		if (t && (at > 0 || (tgot > 0 && t[0] == '\r'))) {
+			free(data);
+			data = t;
+			from = at;
+			got = tgot;
+			cut = 0;
+		} else {
+			free(t);
+		}
+	}
+	struct ansi_line l = { 0 };
+	if (ansi_render(data + from, got - from, &l) < 0) {
+		free(data);
+		return lv->height + 1;
+	}
 	int skip = lv->wrap ? 0 : lv->xoff, more = 1;
 	while (more && y <= lv->height) {
-		struct buf text = BUF_INIT;
-		fmt_safe(data, got, skip, width, &text, &more);
-		add_row(lv, &text, pair, attrs, !lv->wrap && (more || len > got));
+		add_cells_row(lv, &l, skip, width, pair, attrs, !lv->wrap && cut, &more);
 		y++;
 		if (!lv->wrap)
 			break;
 		skip += width;
 	}
+	ansi_line_free(&l);
 	free(data);
 	return y;
 }
@@ -401,7 +931,11 @@ static void logs_draw(struct view *v, struct tui *t)
 	}
 	for (int i = 0; i < lv->nrows; i++) {
 		const struct shown_row *r = &lv->rows[i];
-		tui_put(t, 1 + i, 0, t->cols, r->text, r->pair, r->attrs);
+		for (int k = 0, x = 0; k < r->nsegs && x < width; k++) {
+			const struct shown_seg *g = &r->segs[k];
+			tui_put(t, 1 + i, x, width - x, g->text, g->pair, g->attrs);
+			x += fmt_width(g->text);
+		}
 		if (r->more)
 			tui_put(t, 1 + i, width, 1, t->utf8 ? "…" : ">", PAIR_DIM, 0);
 	}
@@ -447,32 +981,43 @@ static int find(struct logs_view *lv, struct tui *t, int from, int dir, int *sto
 		int file;
 		off_t off;
 		size_t len;
-		if (line_at(lv, k, &file, &off, &len) < 0)
+		int base, stretch_end;
+		if (line_span(lv, k, &file, &off, &len, &base, &stretch_end) < 0)
 			break;
 		if (file < 0) {
 			k += dir;
 			continue;
 		}
-		/* the lines of FILE from K on (or back from K) that fit in one read */
-		const struct logfile *lf = &lv->f[file];
-		int base = file == 0 ? 0 : file_lines(&lv->f[0]) + 1;
-		int first = k - base, last = first; /* indexes into lf->lines */
+		/* the lines of FILE from K on (or back from K) that fit in one
+		 * read, in one stretch of the shown lines (BASE: K minus FILE's
+		 * line number) */
+		struct logfile *lf = &lv->f[file];
+		int stretch_first = -base; /* (so that stretch_first + base = 0) */
+		if (lv->merged && lv->show == SHOW_BOTH) {
+			const struct seg *g = seg_of(lv, k);
+			stretch_first = g ? g->first : k - base;
+		} else {
+			stretch_first = 0;
+		}
+		int first = k - base, last = first; /* line numbers in LF */
+		off_t from_off = off, to_off = off + (off_t)len, o2;
+		size_t l2;
 		if (first < lf->n) {
 			if (dir > 0)
-				while (last + 1 < lf->n &&
-				       lf->lines[last + 1].off + (off_t)lf->lines[last + 1].len -
-						       lf->lines[first].off <= SEARCH_READ)
+				while (last + 1 < lf->n && last + 1 <= stretch_end &&
+				       line_get(lf, last + 1, &o2, &l2) == 0 &&
+				       o2 + (off_t)l2 - from_off <= SEARCH_READ) {
 					last++;
+					to_off = o2 + (off_t)l2;
+				}
 			else
-				while (first > 0 &&
-				       lf->lines[last].off + (off_t)lf->lines[last].len -
-						       lf->lines[first - 1].off <= SEARCH_READ)
+				while (first > stretch_first && line_get(lf, first - 1, &o2, &l2) == 0 &&
+				       to_off - o2 <= SEARCH_READ) {
 					first--;
+					from_off = o2;
+				}
 		}
 		int lo = first, hi = last;
-		off_t from_off = first < lf->n ? lf->lines[first].off : off;
-		off_t to_off = last < lf->n ? lf->lines[last].off + (off_t)lf->lines[last].len
-					    : off + (off_t)len;
 		size_t span = (size_t)(to_off - from_off);
 		if (span > SEARCH_READ) {
 			/* one long line: look at what the screen would show of it */
@@ -484,8 +1029,10 @@ static int find(struct logs_view *lv, struct tui *t, int from, int dir, int *sto
 		if (got < 0)
 			break;
 		for (int i = dir > 0 ? lo : hi; dir > 0 ? i <= hi : i >= lo; i += dir) {
-			off_t o = i < lf->n ? lf->lines[i].off : off;
-			size_t l = i < lf->n ? lf->lines[i].len : len;
+			off_t o = off;
+			size_t l = len;
+			if (i < lf->n && line_get(lf, i, &o, &l) < 0)
+				continue;
 			size_t at = (size_t)(o - from_off);
 			if (at > (size_t)got)
 				continue;
@@ -604,6 +1151,20 @@ static int logs_search(struct view *v, struct tui *t, enum tui_action a)
 	return do_search(v->data, t, a);
 }
 
+/* o: stdout alone, e: stderr alone; the same again: both. */
+static int logs_stream(struct view *v, struct tui *t, enum tui_action a)
+{
+	struct logs_view *lv = v->data;
+	int want = a == ACT_OPEN_ARTIFACT ? SHOW_STDOUT : SHOW_STDERR;
+	lv->show = lv->show == want ? SHOW_BOTH : want;
+	lv->top = 0;
+	lv->match = -1;
+	tui_notice(t, "%s", lv->show == SHOW_STDOUT ? "stdout only (o again: both)"
+		   : lv->show == SHOW_STDERR	    ? "stderr only (e again: both)"
+						    : "both streams");
+	return TUI_REDRAW;
+}
+
 /* While following: look at the sizes; index what was appended. */
 static int logs_tick(struct view *v, struct tui *t)
 {
@@ -638,6 +1199,10 @@ static const struct view_action logs_actions[] = {
 	{ .action = ACT_FOLLOW, .run = logs_follow,
 	  .help = "follow the end of a running step's log", .hint = "follow" },
 	{ .action = ACT_WRAP, .run = logs_wrap, .help = "wrap long lines on/off", .hint = "wrap" },
+	{ .action = ACT_OPEN_ARTIFACT, .run = logs_stream,
+	  .help = "stdout alone (again: both streams)", .hint = "stdout" },
+	{ .action = ACT_EDIT_RERUN, .run = logs_stream,
+	  .help = "stderr alone (again: both streams)", .hint = "stderr" },
 	{ .action = ACT_LEFT, .run = logs_scroll, .help = "scroll left", .hint = "scroll" },
 	{ .action = ACT_RIGHT, .run = logs_scroll, .help = "scroll right", .hint = "scroll" },
 	{ .action = ACT_UP, .run = logs_scroll, .help = "a line up" },

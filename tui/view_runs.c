@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/runs.h"
+#include "core/testhook.h"
 #include "tui/internal.h"
 #include "tui/widget_dialog.h"
 #include "util/buf.h"
@@ -76,18 +77,69 @@ static int load_page(struct runs_view *rv, struct tui *t, struct rl_err *err)
 	return rc;
 }
 
+/* A query that takes a while (a substring of a million names): after
+ * WATCH_SHOW_MS a "searching…" line; Esc stops it; other keys wait for the
+ * main loop, in their order. */
+#define WATCH_SHOW_MS 100
+#define WATCH_POLL_MS 20
+
+struct watch {
+	struct tui *t;
+	int64_t start, polled;
+	int shown, stopped;
+};
+
+static int watch_query(void *ctx)
+{
+	struct watch *w = ctx;
+	testhook_pause("SEARCH_SLICE"); /* a test's slow disk (tui_sort.sh) */
+	int64_t now = time_mono_ms();
+	if (now - w->start < WATCH_SHOW_MS || now - w->polled < WATCH_POLL_MS)
+		return 0;
+	w->polled = now;
+	if (!w->shown) {
+		w->shown = 1;
+		int y = w->t->lines - 1;
+		move(y, 0);
+		clrtoeol();
+		tui_put(w->t, y, 1, w->t->cols - 2, "searching… (Esc stops)", PAIR_WARN, A_BOLD);
+		refresh();
+	}
+	int keep[64], nkeep = 0, ch;
+	timeout(0);
+	while ((ch = getch()) != ERR) {
+		if (ch == 27)
+			w->stopped = 1;
+		else if (nkeep < (int)(sizeof keep / sizeof keep[0]))
+			keep[nkeep++] = ch;
+	}
+	while (nkeep > 0)
+		ungetch(keep[--nkeep]);
+	return w->stopped;
+}
+
 static int load_page_read(struct runs_view *rv, struct tui *t, struct rl_err *err)
 {
 	struct store_run *rows = NULL;
-	int n = 0, from = 0;
+	int n = 0;
 	if (rv->filter || rv->sorted) {
-		rv->limit = rv->tb.nrows + PAGE;
-		if (store_runs_query(t->store, rv->pipeline_id, rv->filter,
-				     rv->sorted ? &rv->sort : NULL, time_now_ms(), rv->limit, &rows,
-				     &n, err) < 0)
+		if (!rv->qnext.set && rv->tb.nrows == 0)
+			rv->qnow = time_now_ms();
+		struct watch w = { t, time_mono_ms(), 0, 0, 0 };
+		store_set_progress(t->store, watch_query, &w);
+		int rc = store_runs_query_page(t->store, rv->pipeline_id, rv->filter,
+					       rv->sorted ? &rv->sort : NULL, rv->qnow, &rv->qnext,
+					       PAGE, &rows, &n, err);
+		store_set_progress(t->store, NULL, NULL);
+		if (rc < 0 && w.stopped) {
+			rl_err_clear(err);
+			rv->more = 0;
+			tui_notice(t, "search stopped: %d runs found so far", rv->tb.nrows);
+			return 0;
+		}
+		if (rc < 0)
 			return -1;
-		from = rv->tb.nrows;
-		rv->more = n == rv->limit;
+		rv->more = n == PAGE;
 	} else {
 		int first = rv->tb.nrows == 0;
 		if (store_runs_page(t->store, rv->pipeline_id, first ? NULL : &rv->next, PAGE,
@@ -97,7 +149,7 @@ static int load_page_read(struct runs_view *rv, struct tui *t, struct rl_err *er
 			rv->next = rows[n - 1].at;
 		rv->more = n == PAGE;
 	}
-	for (int i = from; i < n; i++)
+	for (int i = 0; i < n; i++)
 		if (push_run(rv, t, &rows[i]) < 0) {
 			store_runs_free(rows, n);
 			return rl_err_set(err, RL_E_NOMEM, NULL);
@@ -124,6 +176,7 @@ static int runs_load(struct view *v, struct tui *t, struct rl_err *err)
 	}
 	runs_cols_init(rv, t);
 	rv->next = (struct store_run_cursor){ 0, 0 };
+	store_sort_cursor_clear(&rv->qnext);
 	/* reload as many rows as were shown, page by page */
 	do {
 		if (load_page(rv, t, err) < 0)
@@ -603,6 +656,7 @@ static void runs_free_data(void *data)
 	struct runs_view *rv = data;
 	table_clear(&rv->tb);
 	runs_clear_filter_sort(rv);
+	store_sort_cursor_clear(&rv->qnext);
 	runs_cols_free(rv);
 	runs_bases_clear(rv);
 	free(rv->pending_cols);

@@ -71,7 +71,8 @@ struct runs_view {
 	char *sort_text;
 	struct store_sort sort;
 	int sorted;
-	int limit; /* rows asked for in query mode */
+	struct store_sort_cursor qnext; /* query mode: where the next page starts */
+	int64_t qnow;			/* query mode: "now" of the list's durations */
 	cJSON *dirs;		   /* the "metrics" object of the pipeline's file */
 	int64_t baseline_override; /* a saved view's baseline: 0 none */
 	/* marks, by run id, in the order marked */

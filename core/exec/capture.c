@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/mask.h"
@@ -21,6 +23,9 @@ struct stream {
 
 struct capture {
 	struct stream s[2];
+	int order;     /* CAPTURE_ORDER_NAME, or -1 */
+	int run;       /* the stream (0, 1) of the run going on, -1 none */
+	long long run_len; /* its bytes written to its log so far */
 };
 
 /* Write all of P to the log; the first failure (a full disk) is kept. */
@@ -47,15 +52,40 @@ static int open_log(const char *path, struct rl_err *err)
 	return fd;
 }
 
-/* The descriptor the job writes stream K to: a pipe when masking, else
- * the log itself (handed over: the capture keeps nothing then). */
-static int job_end(struct stream *st, int masked, struct rl_err *err)
+/* The run of bytes of one stream that ended, into the order file. */
+static void order_flush(struct capture *c)
 {
-	if (!masked) {
-		int fd = st->log;
-		st->log = -1;
-		return fd;
-	}
+	if (c->order < 0 || c->run < 0 || c->run_len == 0)
+		return;
+	char line[32];
+	int n = snprintf(line, sizeof line, "%c %lld\n", c->run ? 'e' : 'o', c->run_len);
+	ssize_t w;
+	do
+		w = write(c->order, line, (size_t)n);
+	while (w < 0 && errno == EINTR);
+	c->run_len = 0;
+}
+
+/* The order file beside the stdout log (none when it cannot be made: the
+ * logs do not depend on it). */
+static int open_order(const char *stdout_path)
+{
+	const char *slash = strrchr(stdout_path, '/');
+	size_t dir = slash ? (size_t)(slash - stdout_path) + 1 : 0;
+	char *path = malloc(dir + sizeof CAPTURE_ORDER_NAME);
+	if (!path)
+		return -1;
+	memcpy(path, stdout_path, dir);
+	memcpy(path + dir, CAPTURE_ORDER_NAME, sizeof CAPTURE_ORDER_NAME);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	free(path);
+	return fd;
+}
+
+/* The descriptor the job writes stream K to: a pipe, read by
+ * capture_pump (so that the order of the two streams is seen). */
+static int job_end(struct stream *st, struct rl_err *err)
+{
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return rl_err_set(err, RL_E_IO, "cannot capture output: %s", strerror(errno));
@@ -77,6 +107,8 @@ int capture_open(struct capture **out, enum capture_mode mode, const char *stdou
 		c->s[k].pipe = -1;
 		c->s[k].log = -1;
 	}
+	c->run = -1;
+	c->order = -1;
 	for (int k = 0; k < 2; k++) {
 		if ((c->s[k].log = open_log(paths[k], err)) < 0)
 			goto fail;
@@ -85,9 +117,14 @@ int capture_open(struct capture **out, enum capture_mode mode, const char *stdou
 			goto fail;
 		}
 		if (mode == CAPTURE_FOR_PROCESS &&
-		    (ends[k] = job_end(&c->s[k], nmask > 0, err)) < 0)
+		    (ends[k] = job_end(&c->s[k], err)) < 0)
 			goto fail;
 	}
+	/* the order of the streams beside logs that are files (not
+	 * /dev/null's folder) */
+	struct stat st;
+	if (fstat(c->s[0].log, &st) == 0 && S_ISREG(st.st_mode))
+		c->order = open_order(stdout_path);
 	if (out_fd)
 		*out_fd = ends[0];
 	if (err_fd)
@@ -108,27 +145,43 @@ void capture_poll_fds(const struct capture *c, int fds[2])
 		fds[k] = c ? c->s[k].pipe : -1;
 }
 
-static void emit(struct stream *st, const char *data, size_t n)
+/* N bytes into stream K's log: the order file first learns that the
+ * other stream's run ended. */
+static void to_log(struct capture *c, int k, const char *p, size_t n)
 {
+	if (n == 0)
+		return;
+	if (c->run != k) {
+		order_flush(c);
+		c->run = k;
+	}
+	write_all(&c->s[k], p, n);
+	c->run_len += (long long)n;
+}
+
+static void emit(struct capture *c, int k, const char *data, size_t n)
+{
+	struct stream *st = &c->s[k];
 	if (st->log < 0)
 		return;
 	if (!st->mask) {
-		write_all(st, data, n);
+		to_log(c, k, data, n);
 		return;
 	}
 	struct buf b = BUF_INIT;
 	masker_feed(st->mask, data, n, &b);
-	write_all(st, b.data ? b.data : "", b.len);
+	to_log(c, k, b.data ? b.data : "", b.len);
 	buf_free(&b);
 }
 
-static void flush_held(struct stream *st)
+static void flush_held(struct capture *c, int k)
 {
+	struct stream *st = &c->s[k];
 	if (!st->mask || st->log < 0)
 		return;
 	struct buf b = BUF_INIT;
 	masker_flush(st->mask, &b);
-	write_all(st, b.data ? b.data : "", b.len);
+	to_log(c, k, b.data ? b.data : "", b.len);
 	buf_free(&b);
 }
 
@@ -147,12 +200,19 @@ void capture_pump(struct capture *c, int final)
 			ssize_t n = read(st->pipe, chunk, sizeof chunk);
 			if (n < 0 && errno == EINTR)
 				continue;
-			if (n <= 0)
+			if (n == 0) {
+				/* the job closed it: done, and no longer polled
+				 * (a pipe at its end is always "ready") */
+				close(st->pipe);
+				st->pipe = -1;
 				break;
-			emit(st, chunk, (size_t)n);
+			}
+			if (n < 0)
+				break;
+			emit(c, k, chunk, (size_t)n);
 		}
 		if (final) {
-			flush_held(st);
+			flush_held(c, k);
 			if (st->pipe >= 0)
 				close(st->pipe);
 			st->pipe = -1;
@@ -164,7 +224,7 @@ int capture_write(struct capture *c, int stream, const char *data, size_t n)
 {
 	if (!c || (stream != 1 && stream != 2))
 		return -1;
-	emit(&c->s[stream - 1], data, n);
+	emit(c, stream - 1, data, n);
 	return 0;
 }
 
@@ -182,6 +242,9 @@ void capture_free(struct capture **pc)
 		return;
 	struct capture *c = *pc;
 	capture_pump(c, 1);
+	order_flush(c); /* the last run */
+	if (c->order >= 0)
+		close(c->order);
 	for (int k = 0; k < 2; k++) {
 		if (c->s[k].log >= 0)
 			close(c->s[k].log);

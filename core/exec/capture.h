@@ -1,14 +1,22 @@
 /* core/exec/capture.h — a job's output on its way to its two log files.
  *
  * Every executor writes logs through a capture, so what reaches a log is
- * masked the same way whatever runs the job: with no values to mask the
- * job's descriptors are the log files themselves (nothing in between);
- * with values to mask the job writes into pipes, and capture_pump() moves
- * what arrived through a streaming masker (util/mask.h) into the logs, so
- * a value written whole, in two writes or line by line never reaches a
- * file.  An executor that produces the output itself (the fake, a remote
- * wrapper) calls capture_write() instead of handing out descriptors.
+ * masked the same way whatever runs the job: the job writes into pipes,
+ * and capture_pump() moves what arrived into the logs — through a
+ * streaming masker (util/mask.h) when there are values to mask, so a value
+ * written whole, in two writes or line by line never reaches a file.  An
+ * executor that produces the output itself (the fake, a remote wrapper)
+ * calls capture_write() instead of handing out descriptors.
+ *
+ * The order the two streams were written in is kept beside the logs, in
+ * CAPTURE_ORDER_NAME of the stdout log's folder: a line "o N" or "e N"
+ * for each run of N bytes the logs received from one stream before the
+ * other wrote (the bytes as written to the log, masked), written when the
+ * other stream takes over and at the end.  What the logs hold beyond the
+ * runs listed is the run still going (the browser's one-stream view,
+ * tui/view_logs.c).
  */
+#define CAPTURE_ORDER_NAME "output.order"
 #ifndef RUNLENS_CORE_EXEC_CAPTURE_H
 #define RUNLENS_CORE_EXEC_CAPTURE_H
 
@@ -31,8 +39,7 @@ int capture_open(struct capture **c, enum capture_mode mode, const char *stdout_
 		 const char *stderr_path, char *const *mask, int nmask, int *out_fd,
 		 int *err_fd, struct rl_err *err);
 
-/* The read ends to poll for POLLIN (2 entries; -1 when the job writes to
- * the files directly).  */
+/* The read ends to poll for POLLIN (2 entries; -1 when there is none).  */
 void capture_poll_fds(const struct capture *c, int fds[2]);
 
 /* Move what has arrived in the pipes to the logs, masked: at most 1 MiB a

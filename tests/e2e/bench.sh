@@ -34,11 +34,25 @@ expect_exit 0 env RLBENCH_RUNS=1000 "$RLB" gen small
 
 # --- browsing: every operation on both stores, a line each
 expect_exit 0 "$RLB" browse big small
-for op in open_first next_page deep_page filter sort compare; do
+for op in open_first next_page deep_page filter sort compare sort_status sort_name \
+	sort_pipeline sort_started sort_duration sort_param sort_next search_slice; do
 	expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c "^${op}_ms [0-9.]* [0-9.]* [0-9.]*$")" "browse $op"
 done
 expect_exit 0 env RLBENCH_BROWSE_OPS=sort "$RLB" browse big small
 expect_eq "0.000" "$(printf '%s\n' "$OUT" | awk '$1 == "filter_ms" {print $2}')" "RLBENCH_BROWSE_OPS leaves the others out"
+
+# --- the browser while a runner writes (keys timed, idle CPU), its run deleted after
+expect_exit 0 python3 "${BENCH_SRCDIR:?}/tui_busy.py" "$RUNLENS_BIN" big busy 1
+for k in busy_key_max_ms busy_key_p99_ms busy_idle_cpu_pct busy_keys; do
+	expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c "^$k [0-9.]*$")" "busy: $k"
+done
+expect_eq 3000 "$(RUNLENS_STORE="$T/big" sql "select count(*) from runs")" "the writer's run is gone"
+
+# --- G on a long log (here 100,000 lines), the browser's memory
+expect_exit 0 python3 "${BENCH_SRCDIR:?}/tui_log.py" "$RUNLENS_BIN" logbench 100000
+for k in log_lines log_end_ms log_peak_rss_mb; do
+	expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c "^$k [0-9.]*$")" "log: $k"
+done
 
 # --- the experiment table: ls with 20 columns, a sweep against a loop
 expect_exit 0 sh "${BENCH_SRCDIR:?}/table.sh" "$RUNLENS_BIN" big small 1 3

@@ -93,7 +93,12 @@ fi
 python3 - "$RUNLENS_STORE/runlens.db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-for s in ["DROP INDEX runs_by_git", "DROP INDEX runs_by_stack",
+# schema 10 (the sorted lists' indexes) undone first, then 9
+for s in ["DROP INDEX runs_by_status", "DROP INDEX runs_by_status_old",
+          "DROP INDEX runs_by_duration", "DROP INDEX runs_by_duration_old",
+          "DROP INDEX runs_unended", "DROP INDEX run_params_by_value",
+          "DROP INDEX run_params_by_value_old", "ALTER TABLE run_params DROP COLUMN value",
+          "DROP INDEX runs_by_git", "DROP INDEX runs_by_stack",
           "ALTER TABLE runs DROP COLUMN git_commit", "ALTER TABLE runs DROP COLUMN git_dirty",
           "ALTER TABLE step_runs DROP COLUMN retry_at_ms", "PRAGMA user_version = 8"]:
     c.execute(s)

@@ -85,7 +85,7 @@ see "Step train"
 check_view Step "$SIDE Enter o R L / n N $MOVES" f
 key q L
 see "Logs — run 2, step train"
-check_view Logs "/ n N G/End F w $SIDE Up/k Down/j PgUp/C-b PgDn/C-f g/Home" c
+check_view Logs "/ n N G/End F w o e $SIDE Up/k Down/j PgUp/C-b PgDn/C-f g/Home" c
 key q q
 see "Runs"
 key c

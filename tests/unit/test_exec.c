@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/exec/capture.h"
 #include "core/exec/executor.h"
 #include "util/fs.h"
 #include "util/timeutil.h"
@@ -253,6 +254,23 @@ START_TEST(test_streams_apart)
 	/* logs keep the bytes as written (escaping is for display) */
 	ck_assert_str_eq(j.err, "two\n\x01\x1b[31m");
 	job_free(&j);
+	/* the order file's runs cover both logs; written in process, in the
+	 * order written (a process's two pipes may be read later, together) */
+	char *op = fs_join(t, CAPTURE_ORDER_NAME), *order = read_log(op);
+	long long sums[2] = { 0, 0 };
+	for (char *p = order; *p;) {
+		ck_assert_msg(p[0] == 'o' || p[0] == 'e', "%s: order file: %s", ops->flavor, order);
+		sums[p[0] == 'e'] += atoll(p + 2);
+		p = strchr(p, '\n');
+		ck_assert_ptr_nonnull(p);
+		p++;
+	}
+	ck_assert_int_eq(sums[0], 9);
+	ck_assert_int_eq(sums[1], 10);
+	if (!strcmp(ops->flavor, "fake"))
+		ck_assert_str_eq(order, "o 4\ne 4\no 5\ne 6\n");
+	free(order);
+	free(op);
 	/* logs are truncated by a new job on the same paths */
 	char *args2[] = { "out:new\\n", NULL };
 	run_job(ops, t, args2, base_env, NULL, 0, &j);

@@ -1212,6 +1212,183 @@ START_TEST(test_query_sort_by_metric)
 }
 END_TEST
 
+/* Keyset paging of sorted lists (schema 10): for every sortable field and
+ * both directions, the pages of two rows each, chained by their cursor,
+ * are the order a plain comparison of the known values gives (ties the
+ * newest first, params' ties by run id; runs without a value last,
+ * newest first), and one page of everything is too. */
+struct sref {
+	int64_t id, started, dur; /* dur -1: still running */
+	const char *status, *name, *pipe;
+	int has_lr;
+	double lr;
+	int has_loss;
+	double loss;
+};
+static struct sref srefs[12];
+static int sref_field, sref_desc;
+
+static int sref_cmp(const void *pa, const void *pb)
+{
+	const struct sref *a = pa, *b = pb;
+	int c = 0, na = 0, nb = 0, tie_id = 0;
+	switch (sref_field) {
+	case SFF_STATUS: c = strcmp(a->status, b->status); break;
+	case SFF_NAME: c = strcmp(a->name, b->name); break;
+	case SFF_PIPELINE: c = strcmp(a->pipe, b->pipe); break;
+	case SFF_ID: c = (a->id > b->id) - (a->id < b->id); break;
+	case SFF_STARTED:
+		c = (a->started > b->started) - (a->started < b->started);
+		if (!c)
+			c = (a->id > b->id) - (a->id < b->id);
+		break;
+	case SFF_DURATION: {
+		int64_t x = a->dur < 0 ? 5000 - a->started : a->dur;
+		int64_t y = b->dur < 0 ? 5000 - b->started : b->dur;
+		c = (x > y) - (x < y);
+		break;
+	}
+	case SFF_PARAM:
+		na = !a->has_lr, nb = !b->has_lr, tie_id = 1;
+		c = (a->lr > b->lr) - (a->lr < b->lr);
+		break;
+	case SFF_METRIC:
+		na = !a->has_loss, nb = !b->has_loss;
+		c = (a->loss > b->loss) - (a->loss < b->loss);
+		break;
+	}
+	if (na != nb)
+		return na - nb;
+	if (na)
+		c = 0;
+	else if (sref_desc)
+		c = -c;
+	if (c)
+		return c;
+	if (!tie_id && a->started != b->started)
+		return a->started > b->started ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+START_TEST(test_query_keyset_pages)
+{
+	int64_t pp[3] = { new_pipeline("zeta"), new_pipeline("alpha"), new_pipeline("mid") };
+	static const char *const pnames[3] = { "zeta", "alpha", "mid" };
+	static const char *const statuses[4] = { "completed", "failed", "running", "interrupted" };
+	for (int i = 0; i < 12; i++) {
+		struct sref *r = &srefs[i];
+		static char names[12][8];
+		snprintf(names[i], sizeof names[i], "n%02d", (i * 7) % 12);
+		r->name = names[i];
+		r->pipe = pnames[i % 3];
+		r->status = statuses[i % 4];
+		r->started = 1000 + 10 * (i / 3); /* ties of three */
+		r->id = new_run(pp[i % 3], r->name, r->started, r->status);
+		r->dur = -1;
+		if (strcmp(r->status, "running")) {
+			r->dur = (i * 37) % 50; /* some equal */
+			ck_assert_int_eq(store_run_finish(st, r->id, r->status, r->started + r->dur,
+							  NULL), 0);
+		}
+		if (i % 4 != 3) {
+			r->has_lr = 1;
+			r->lr = (i % 3) * 0.5;
+			char v[32];
+			snprintf(v, sizeof v, "%g", r->lr);
+			ck_assert_int_eq(store_run_add_param(st, r->id, "lr", v, NULL), 0);
+		} else if (i == 7) {
+			ck_assert_int_eq(store_run_add_param(st, r->id, "lr", "null", NULL), 0);
+		}
+		if (i % 5) {
+			int64_t sr;
+			r->has_loss = 1;
+			r->loss = (i % 4) * 0.25;
+			ck_assert_int_eq(store_step_run_create(st, r->id, "train", 0, 1, NULL, &sr,
+							       NULL), 0);
+			ck_assert_int_eq(store_metric_add(st, sr, "loss", 0, 0, r->loss, 1, NULL), 0);
+		}
+	}
+	static const enum store_filter_field fields[] = { SFF_STATUS, SFF_NAME, SFF_PIPELINE,
+							  SFF_ID, SFF_STARTED, SFF_DURATION,
+							  SFF_PARAM, SFF_METRIC };
+	for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+		for (int desc = 0; desc < 2; desc++) {
+			struct store_sort so = { .field = fields[f], .descending = desc };
+			if (fields[f] == SFF_PARAM)
+				so.key = "lr";
+			if (fields[f] == SFF_METRIC)
+				so.step = "train", so.key = "loss";
+			struct sref want[12];
+			memcpy(want, srefs, sizeof want);
+			sref_field = fields[f];
+			sref_desc = desc;
+			qsort(want, 12, sizeof want[0], sref_cmp);
+			struct store_sort_cursor cur = { 0 };
+			int got = 0, n = 0;
+			struct store_run *rows = NULL;
+			for (int page = 0; page < 10; page++) {
+				struct rl_err err = RL_ERR_INIT;
+				ck_assert_msg(store_runs_query_page(st, 0, NULL, &so, 5000, &cur, 2,
+								    &rows, &n, &err) == 0,
+					      "%s", rl_err_msg(&err));
+				for (int k = 0; k < n; k++, got++) {
+					ck_assert_int_lt(got, 12);
+					ck_assert_msg(rows[k].id == want[got].id,
+						      "field %d desc %d row %d: run %lld, want %lld",
+						      (int)fields[f], desc, got, (long long)rows[k].id,
+						      (long long)want[got].id);
+				}
+				store_runs_free(rows, n);
+				if (n < 2)
+					break;
+			}
+			ck_assert_int_eq(got, 12);
+			store_sort_cursor_clear(&cur);
+			ck_assert_int_eq(store_runs_query(st, 0, NULL, &so, 5000, 100, &rows, &n,
+							  NULL), 0);
+			ck_assert_int_eq(n, 12);
+			for (int k = 0; k < n; k++)
+				ck_assert_int_eq(rows[k].id, want[k].id);
+			store_runs_free(rows, n);
+		}
+}
+END_TEST
+
+static int stop_calls;
+static int stop_at_once(void *ctx)
+{
+	(void)ctx;
+	return ++stop_calls > 0;
+}
+
+START_TEST(test_query_progress_stops)
+{
+	/* the progress handler runs while a query does, and stopping it
+	 * fails the query with RL_E_INTERRUPTED; without it, all is read */
+	int64_t p = new_pipeline("p");
+	char name[16];
+	for (int i = 0; i < 500; i++) {
+		snprintf(name, sizeof name, "r%d", i);
+		new_run(p, name, 1000 + i, "completed");
+	}
+	struct store_filter f = { .kind = SF_CMP, .field = SFF_NAME, .op = SFO_HAS, .str = "zz" };
+	struct store_run *rows = NULL;
+	int n = 0;
+	struct rl_err err = RL_ERR_INIT;
+	store_set_progress(st, stop_at_once, NULL);
+	ck_assert_int_eq(store_runs_query(st, 0, &f, NULL, 5000, 10, &rows, &n, &err), -1);
+	ck_assert_int_eq(err.code, RL_E_INTERRUPTED);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(stop_calls, 1);
+	rl_err_clear(&err);
+	store_set_progress(st, NULL, NULL);
+	f.str = "r49";
+	ck_assert_int_eq(store_runs_query(st, 0, &f, NULL, 5000, 100, &rows, &n, NULL), 0);
+	ck_assert_int_eq(n, 11); /* r49, r490..r499 */
+	store_runs_free(rows, n);
+}
+END_TEST
+
 START_TEST(test_bulk_load)
 {
 	int64_t p = new_pipeline("p"), run = 0;
@@ -2006,6 +2183,8 @@ int main(void)
 	tcase_add_test(tc, test_model_versions_concurrent);
 	tcase_add_test(tc, test_metrics_batch);
 	tcase_add_test(tc, test_query_sort_by_metric);
+	tcase_add_test(tc, test_query_keyset_pages);
+	tcase_add_test(tc, test_query_progress_stops);
 	tcase_add_test(tc, test_bulk_load);
 	tcase_add_test(tc, test_metric_history);
 	tcase_add_test(tc, test_read_snapshot);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/ansi.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -27,6 +28,48 @@ static void check_escape(const char *in, size_t n, unsigned flags, const char *w
 	ck_assert_str_eq(b.data ? b.data : "", want);
 	buf_free(&b);
 }
+
+/* The text of L's cells, joined into BUF. */
+static const char *cells_text(const struct ansi_line *l, char *buf, size_t size)
+{
+	size_t at = 0;
+	for (int i = 0; i < l->n && at + l->cells[i].len < size; i++) {
+		memcpy(buf + at, l->cells[i].text, l->cells[i].len);
+		at += l->cells[i].len;
+	}
+	buf[at] = '\0';
+	return buf;
+}
+
+START_TEST(test_ansi_render)
+{
+	struct ansi_line l = { 0 };
+	char b[256];
+	static const char colours[] = "a\033[31mR\033[1;92mG\033[0mz\033[4;7mU\033[24;27mn";
+	ck_assert_int_eq(ansi_render((const unsigned char *)colours, strlen(colours), &l), 0);
+	ck_assert_str_eq(cells_text(&l, b, sizeof b), "aRGzUn");
+	ck_assert_int_eq(l.cells[0].attr, 0);
+	ck_assert_int_eq(l.cells[1].attr, 1 + 1);		 /* red */
+	ck_assert_int_eq(l.cells[2].attr, (1 + 2) | ANSI_BOLD); /* bright green */
+	ck_assert_int_eq(l.cells[3].attr, 0);			 /* reset */
+	ck_assert_int_eq(l.cells[4].attr, ANSI_UNDERLINE | ANSI_REVERSE);
+	ck_assert_int_eq(l.cells[5].attr, 0);
+	/* a bar redrawn with \r: its last state over the longer earlier ones */
+	static const char bar[] = "10% [#   ]\r20% [##  ]\r100%\r"; /* CRLF too */
+	ck_assert_int_eq(ansi_render((const unsigned char *)bar, strlen(bar), &l), 0);
+	ck_assert_str_eq(cells_text(&l, b, sizeof b), "100%[##  ]");
+	/* ESC [ K erases to the end, ESC [ 2 K the whole line */
+	static const char erase[] = "spinner |\r\033[Kdone";
+	ck_assert_int_eq(ansi_render((const unsigned char *)erase, strlen(erase), &l), 0);
+	ck_assert_str_eq(cells_text(&l, b, sizeof b), "done");
+	/* every other escape and control character stays visible */
+	static const char other[] = "x\033[2Jy\033]0;t\007z\033[38;5;1m\033[?25lq\001";
+	ck_assert_int_eq(ansi_render((const unsigned char *)other, strlen(other), &l), 0);
+	ck_assert_str_eq(cells_text(&l, b, sizeof b),
+			 "x\\x1b[2Jy\\x1b]0;t\\x07z\\x1b[?25lq\\x01");
+	ansi_line_free(&l);
+}
+END_TEST
 
 START_TEST(test_text_escape)
 {
@@ -378,6 +421,7 @@ int main(void)
 	tcase_add_test(tc, test_fs);
 	tcase_add_test(tc, test_time);
 	tcase_add_test(tc, test_text_escape);
+	tcase_add_test(tc, test_ansi_render);
 	tcase_add_test(tc, test_num_cases);
 	tcase_add_test(tc, test_num_random);
 	tcase_add_test(tc, test_json_print);
