@@ -39,6 +39,7 @@
 	X(SAVE_VIEW, 'S', 0, "S", "S", NULL)                          \
 	X(VIEWS, 'v', 0, "v", "v", NULL)                              \
 	X(METRIC, 'm', 0, "m", "m", NULL)                             \
+	X(PLOT, 'P', 0, "P", "P", NULL)                               \
 	X(PIPELINES, 'p', 0, "p", "p", NULL)                          \
 	X(RERUN, 'r', 0, "r", "r", NULL)                              \
 	X(RERUN_FROM, 'R', 0, "R", "R", NULL)                         \

@@ -317,12 +317,12 @@ static int cmp_all(struct view *v, struct tui *t, enum tui_action a)
 	for (int i = 0; i < cv->nvis; i++)
 		if (cv->vis[i] == row)
 			cv->tb.sel = i;
-	tui_notice(t, cv->all ? "showing all params and metrics"
-			      : "showing only the params and metrics that differ");
+	tui_notice(t, cv->all ? "filter off: showing all params and metrics"
+			      : "filter: showing only the params and metrics that differ");
 	return TUI_REDRAW;
 }
 
-/* m: the series of the runs, or the history across runs. */
+/* P: the series of the runs, or the history across runs. */
 static int cmp_series(struct view *v, struct tui *t, enum tui_action a)
 {
 	struct cmp_view *cv = v->data;
@@ -402,9 +402,10 @@ static const struct view_action cmp_actions[] = {
 	  .hint = "metric" },
 	{ .action = ACT_DOWN, .run = cmp_move, .help = "the next metric (the plot follows)",
 	  .hint = "metric" },
-	{ .action = ACT_FILTER, .run = cmp_all, .help = "show all / only what differs",
-	  .hint = "all/differing" },
-	{ .action = ACT_METRIC, .run = cmp_series,
+	{ .action = ACT_FILTER, .run = cmp_all,
+	  .help = "filter: only what differs (again: all)",
+	  .hint = "filter: only differing", .hint_short = "filter" },
+	{ .action = ACT_PLOT, .run = cmp_series,
 	  .help = "plot the runs' series / the metric's history", .hint = "series/history" },
 	{ .action = ACT_LEFT, .run = cmp_side, .help = "scroll the runs' columns left",
 	  .hint = "runs" },

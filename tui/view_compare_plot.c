@@ -141,7 +141,7 @@ static void layout_history(struct cmp_view *cv, struct tui *t, const struct cmp_
 		   cv->d.c->run.run.pipeline, dot,
 		   row->dir == COMPARE_HIGHER ? "higher is better" : "lower is better");
 	if (row->series)
-		buf_printf(&title, " %s m: series", dot);
+		buf_printf(&title, " %s %s: series", dot, keys_label(ACT_PLOT));
 	cv->plot_title = buf_steal(&title);
 	double *pts = np > 0 && ch >= 1 ? malloc((size_t)np * sizeof(double)) : NULL;
 	struct chart *c = &cv->chart[0];
@@ -194,8 +194,8 @@ static void layout_series(struct cmp_view *cv, struct tui *t, const struct cmp_r
 		buf_printf(&title, " %d runs, %c to %c, %d to %d points", cv->nsers,
 			   cmp_letter(cv->ser_run[0]), cmp_letter(cv->ser_run[cv->nsers - 1]), fewest,
 			   most);
-	buf_printf(&title, " on one scale%s %s m: history", cut ? " (their first points)" : "",
-		   t->utf8 ? "·" : "-");
+	buf_printf(&title, " on one scale%s %s %s: history", cut ? " (their first points)" : "",
+		   t->utf8 ? "·" : "-", keys_label(ACT_PLOT));
 	cv->plot_title = buf_steal(&title);
 	if (cv->nsers == 0 || ch < 2)
 		return;

@@ -257,11 +257,11 @@ static void sweep_draw(struct view *view, struct tui *t)
 	}
 	struct buf head = BUF_INIT;
 	if (sw->plot < v->nparams)
-		buf_printf(&head, "plot %d of %d: %s against %s · m: the next plot", sw->plot + 1,
-			   v->nparams + 1, v->params[sw->plot], v->metric);
+		buf_printf(&head, "plot %d of %d: %s against %s · %s: the next plot", sw->plot + 1,
+			   v->nparams + 1, v->params[sw->plot], v->metric, keys_label(ACT_PLOT));
 	else
-		buf_printf(&head, "plot %d of %d: parallel coordinates, * the best run · m: the next",
-			   v->nparams + 1, v->nparams + 1);
+		buf_printf(&head, "plot %d of %d: parallel coordinates, * the best run · %s: the next",
+			   v->nparams + 1, v->nparams + 1, keys_label(ACT_PLOT));
 	tui_put(t, y, 1, t->cols - 2, head.data, PAIR_HEAD, 0);
 	buf_free(&head);
 	for (int i = 0; i < sw->lines.n && y + 1 + i < t->lines - 1; i++)
@@ -281,7 +281,7 @@ static int sweep_side(struct view *view, struct tui *t, enum tui_action a)
 	return table_hscroll(&sw->tb, a == ACT_RIGHT ? 1 : -1) | TUI_REDRAW;
 }
 
-/* m: the next plot. */
+/* P: the next plot. */
 static int sweep_next_plot(struct view *view, struct tui *t, enum tui_action a)
 {
 	struct sweep_tui *sw = view->data;
@@ -291,7 +291,7 @@ static int sweep_next_plot(struct view *view, struct tui *t, enum tui_action a)
 	return TUI_REDRAW;
 }
 
-/* s: rank by another metric. */
+/* m (and s, which sorts): rank by another metric. */
 static int sweep_rank_by(struct view *view, struct tui *t, enum tui_action a)
 {
 	struct sweep_tui *sw = view->data;
@@ -351,11 +351,13 @@ static void sweep_free(struct view *v)
 
 static const struct view_action sweep_actions[] = {
 	{ .action = ACT_OPEN, .run = sweep_open, .help = "open the run", .hint = "open" },
-	{ .action = ACT_METRIC, .run = sweep_next_plot,
+	{ .action = ACT_METRIC, .run = sweep_rank_by, .help = "rank the runs by another metric",
+	  .hint = "metric" },
+	{ .action = ACT_SORT, .run = sweep_rank_by,
+	  .help = "sort: rank the runs by another metric (as m)" },
+	{ .action = ACT_PLOT, .run = sweep_next_plot,
 	  .help = "the next plot: a param vs the metric, or all",
 	  .hint = "plot" },
-	{ .action = ACT_SORT, .run = sweep_rank_by, .help = "rank the runs by another metric",
-	  .hint = "rank by" },
 	{ .action = ACT_COMPARE, .run = sweep_compare, .help = "compare the run with the best one",
 	  .hint = "vs best" },
 	{ .action = ACT_LEFT, .run = sweep_side, .help = "scroll the columns left",

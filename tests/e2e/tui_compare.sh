@@ -90,19 +90,24 @@ line_has "train.loss" "4" "5" "+1" "+25.0%" "worse"
 not_see "evaluate.same"
 # the plot of the selected metric (train.loss): its history, A and B marked
 # under their bars (few runs: 6 columns each)
-see "train.loss in the last 2 runs of cmpdemo · lower is better · m: series"
+see "train.loss in the last 2 runs of cmpdemo · lower is better · P: series"
 see "└──A─────B───"
-# m: the series of both runs on one scale, each drawn with its letter
-key m
+# P: the series of both runs on one scale, each drawn with its letter
+key P
 see "train.loss series of A #1 (12), B #2 (12) on one scale"
+see "on one scale · P: history"
 see "42│"
+# m is "which metric" elsewhere: here Up/Down choose it, m does nothing
+key m
+see "m does nothing in this view"
 # a metric with one value per run has no series
 key j
 see "train.score in the last 2 runs of cmpdemo · lower is better"
-key m
+key P
 see "train.score is one value per run"
-# f: everything, the same ones too
+# f: the filter off, everything, the same ones too
 key f
+see "filter off: showing all params and metrics"
 see "Compare — A #1 vs B #2 (all)"
 see "evaluate.same"
 starts "model " "small  small"

@@ -90,13 +90,22 @@ key q q
 see "Runs"
 key c
 see "Compare — A #1 vs B #2"
-check_view Compare "Up/k Down/j f m Enter / n N $SIDE PgUp/C-b PgDn/C-f g/Home G/End" s
-# f in Compare does what its help says
+check_view Compare "Up/k Down/j f P Enter / n N $SIDE PgUp/C-b PgDn/C-f g/Home G/End" s
+# f in Compare does what its help says: a filter (Esc: the notice off, the hints back)
+key Escape
+see "f filter"
 key f
-see "showing all params and metrics"
+see "filter off: showing all params and metrics"
 key q p
 see "Pipelines"
 check_view Pipelines "Enter m / n N $MOVES" c
+# a sweep: m picks the metric to rank by (s sorts, the same), P plots
+expect_exit 0 rl run p.json -p acc=0.6,0.7 --sweep keysweep
+key q F5
+see "4 shown"
+key g w
+see "Sweep 1 keysweep"
+check_view Sweep "Enter m s P c $SIDE $MOVES" f
 
 # every action of the key table is on some view's ? screen
 n=0; missing=""

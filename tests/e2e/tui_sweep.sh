@@ -2,7 +2,7 @@
 # A sweep in the browser (issue 16, part 3), driven in tmux: its runs
 # show their sweep; w opens the sweep as a group, ranked by the metric
 # with the best marked, a scatter of each param against the metric and
-# the parallel coordinates (m), another metric to rank by (s), the
+# the parallel coordinates (P), another metric to rank by (m, or s), the
 # selected run against the best (c); plain ASCII without UTF-8.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
@@ -44,17 +44,23 @@ see "RANK  ID  NAME"
 see "plot 1 of 3: params.lr against evaluate.accuracy"
 see "evaluate.accuracy by params.lr (log scale)"
 see "└"
-key m
+see "evaluate.accuracy · P: the next plot"
+key P
 see "plot 2 of 3: params.seed against evaluate.accuracy"
-key m
-see "plot 3 of 3: parallel coordinates, * the best run"
+key P
+see "plot 3 of 3: parallel coordinates, * the best run · P: the next"
 see "params.lr"
 see "params.seed"
 see "evaluate.accuracy"
-key m
+key P
 see "plot 1 of 3"
-# s: rank by another metric (lower is better for a loss)
+# s sorts, as in the runs view: the same choice as m
 key s
+see "Rank the runs by"
+key Escape
+not_see "Rank the runs by"
+# m: rank by another metric (lower is better for a loss)
+key m
 see "Rank the runs by"
 key g Enter
 see "ranked by train.loss (lower is better)"
@@ -80,7 +86,7 @@ key j w
 see "Sweep 1 lrgrid"
 see "+----"
 if screen | grep -q '[^ -~]'; then fail "non-ASCII on an ASCII screen: $(screen | grep '[^ -~]' | head -2)"; else pass; fi
-key m m
+key P P
 see "parallel coordinates"
 if screen | grep -q '[^ -~]'; then fail "non-ASCII parallel coordinates"; else pass; fi
 key Q

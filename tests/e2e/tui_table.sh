@@ -166,7 +166,7 @@ key Right
 see "columns 2-"
 expect_eq 1 "$([ "$first" != "$(line_of "METRIC")" ] && echo 1)" "the runs' columns moved"
 # the series of every run, each with its letter
-key g j m
+key g j P
 see "t.loss series of 30 runs, A to d, 3 points each on one scale"
 plot=$(screen | sed -n '/series of 30 runs/,$p')
 expect_contains "$(printf '%s\n' "$plot" | sed -n '2,$p')" "d" "the run compared (d) drawn with its letter"

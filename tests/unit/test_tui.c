@@ -604,12 +604,19 @@ START_TEST(test_keys_hints_fit)
 	keys_hints(&view_step_ops, 0, 5, &b);
 	ck_assert_uint_eq(b.len, 0);
 	buf_free(&b);
-	/* Compare says what f does there */
+	/* Compare says what f does there: a filter, as everywhere; P plots */
 	keys_hints(&view_compare_ops, 1, 1000, &b);
-	ck_assert_ptr_nonnull(strstr(b.data, "f all/differing"));
+	ck_assert_ptr_nonnull(strstr(b.data, "f filter: only differing"));
+	ck_assert_ptr_nonnull(strstr(b.data, "P series/history"));
 	buf_free(&b);
 	ck_assert_str_eq(keys_row(&view_compare_ops, ACT_FILTER)->help,
-			 "show all / only what differs");
+			 "filter: only what differs (again: all)");
+	/* m is "which metric" wherever it is bound, never a plot */
+	ck_assert_ptr_null(keys_row(&view_compare_ops, ACT_METRIC));
+	ck_assert_ptr_nonnull(strstr(keys_row(&view_sweep_ops, ACT_METRIC)->help, "metric"));
+	ck_assert_ptr_nonnull(strstr(keys_row(&view_pipelines_ops, ACT_METRIC)->help, "metric"));
+	ck_assert_ptr_nonnull(keys_row(&view_sweep_ops, ACT_PLOT));
+	ck_assert_int_eq(keys_action_of('P'), ACT_PLOT);
 }
 END_TEST
 
