@@ -13,7 +13,7 @@ const struct cli_opt cli_store_opt = {
 
 static const char *const sort_keys[] = {
 	"started", "-started", "duration", "-duration", "name", "-name",
-	"status", "-status", "id", "-id", NULL,
+	"status", "-status", "id", "-id", "tags", "-tags", NULL,
 };
 
 static const struct cli_command stack_subs[] = {

@@ -551,8 +551,8 @@ int filter_parse_sort(const char *text, struct store_sort *out, struct rl_err *e
 	struct store_filter f;
 	memset(&f, 0, sizeof f);
 	struct lexer lx = { .text = w, .err = err };
-	if (!*w || field_of(&lx, w, &f) < 0 || f.field == SFF_TAG) {
-		if (f.field == SFF_TAG || !*w)
+	if (!*w || field_of(&lx, w, &f) < 0) {
+		if (!*w)
 			rl_err_set(err, RL_E_INPUT, "cannot sort by '%s'", text ? text : "");
 		else
 			rl_err_prefix(err, "--sort");

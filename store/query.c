@@ -276,6 +276,18 @@ static int shape_of(const struct store_sort *so, struct shape *sh)
 		sh->from = "FROM pipelines p JOIN runs r ON r.pipeline_id = p.id WHERE 1";
 		sh->val = "p.name";
 		return 0;
+	case SFF_TAG:
+		/* by the first tag (tag_list keeps them in order, each as
+		 * BYTES:TAG: the bytes after the first ':', as many as its
+		 * length says, cut from the blob since the length is in bytes);
+		 * the runs without a tag after.  No index: a sort of every run
+		 * the filter keeps. */
+		sh->val = "CAST(substr(CAST(r.tag_list AS BLOB), instr(r.tag_list, ':') + 1, "
+			  "CAST(substr(r.tag_list, 1, instr(r.tag_list, ':') - 1) AS INTEGER)) "
+			  "AS TEXT)";
+		sh->has = " AND r.tag_list IS NOT NULL AND r.tag_list != ''";
+		sh->none = " AND (r.tag_list IS NULL OR r.tag_list = '')";
+		return 0;
 	case SFF_SWEEP:
 		sh->val = "r.sweep_id";
 		sh->has = " AND r.sweep_id IS NOT NULL";

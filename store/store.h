@@ -313,7 +313,7 @@ struct store_filter {
 
 /* Sort keys for store_runs_query. */
 struct store_sort {
-	enum store_filter_field field; /* not SFF_TAG */
+	enum store_filter_field field; /* SFF_TAG: the run's first tag */
 	char *step, *key;
 	int descending;
 };

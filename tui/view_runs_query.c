@@ -76,11 +76,11 @@ int runs_ask_filter(struct runs_view *rv, struct tui *t)
 	return TUI_RELOAD;
 }
 
-/* The sort key of column C ("started", "params.lr", "train.loss"), or
- * NULL when it cannot be sorted by (tags, the mark). */
+/* The sort key of column C ("started", "params.lr", "train.loss", "tags":
+ * by the first tag), or NULL when it cannot be sorted by (the mark). */
 static const char *sort_key(const struct rcol *c)
 {
-	if (c->kind == RC_MARK || (c->kind == RC_FIXED && c->fixed == COLS_TAGS))
+	if (c->kind == RC_MARK)
 		return NULL;
 	return c->name;
 }
@@ -122,12 +122,12 @@ int runs_ask_sort(struct runs_view *rv, struct tui *t)
 	else if (!strcmp(bare, keys[k]))
 		snprintf(text, sizeof text, "%s%s", cur[0] == '-' ? "" : "-", keys[k]);
 	else {
-		/* metrics: best first; times and ids: newest first; text and
-		 * params: ascending */
+		/* metrics: best first; times and ids: newest first; text (tags:
+		 * the first tag) and params: ascending */
 		int fixed = -1, desc = dirs[k] ? dirs[k] > 0 : 1;
 		if (columns_kind_of(keys[k], &fixed) == COLK_PARAM ||
 		    fixed == COLS_NAME || fixed == COLS_PIPELINE || fixed == COLS_STATUS ||
-		    fixed == COLS_SWEEP)
+		    fixed == COLS_SWEEP || fixed == COLS_TAGS)
 			desc = 0;
 		snprintf(text, sizeof text, "%s%s", desc ? "-" : "", keys[k]);
 	}

@@ -58,6 +58,13 @@ expect_exit 0 rl ls exp --sort params.lr --json
 expect_eq "[0.01, 0.30000000000000004, 0.5]" "$(jget "$OUT" '[r["params"]["lr"] for r in d["runs"]]')" "--sort params.lr"
 expect_exit 0 rl ls exp --sort -evaluate.accuracy --columns id
 expect_eq 2 "$(printf '%s\n' "$OUT" | sed -n 2p | tr -d ' ')" "--sort -evaluate.accuracy: best first"
+# --sort tags: by the first tag, the untagged last (newest first), both ways
+expect_exit 0 rl tag 1 zz aa
+expect_exit 0 rl ls exp --sort tags --columns id,tags --csv
+expect_eq "1 2 3" "$(printf '%s\n' "$OUT" | sed 1d | cut -d, -f1 | tr -d '\r' | tr '\n' ' ' | sed 's/ $//')" "--sort tags"
+expect_exit 0 rl ls exp --sort -tags --columns id --csv
+expect_eq "2 1 3" "$(printf '%s\n' "$OUT" | sed 1d | tr -d '\r' | tr '\n' ' ' | sed 's/ $//')" "--sort -tags"
+expect_exit 0 rl untag 1 zz aa
 
 # CSV: exact numbers, ISO times, seconds
 expect_exit 0 rl ls exp --csv

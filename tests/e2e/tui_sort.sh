@@ -75,6 +75,25 @@ sort_by 3
 see "· name"
 key g
 expect_eq "$(ls_ids name | head -n 1)" "$(ids_shown | head -n 1)" "name: the first row is ls's"
+
+# --- tags: by the first tag, ascending (as s first sorts text), the
+# untagged last; G pages by key through ties of one tag to ls's last row
+sort_by 7
+see "· tags"
+tags_want=$(ls_ids tags)
+key g
+expect_eq "$(printf '%s\n' "$tags_want" | head -n 1)" "$(ids_shown | head -n 1)" "tags: the first row is ls's"
+expect_exit 0 rl ls --sort tags --limit 1 --columns id,tags --csv
+expect_contains "$OUT" "exp-" "tags: exp-… before nightly"
+expect_exit 0 rl ls --sort tags --limit 0 --columns tags --csv
+expect_eq '' "$(printf '%s\n' "$OUT" | tail -n 1 | tr -d '\r')" "tags: the untagged last"
+key G
+see "3000 shown · tags"
+expect_eq "$(printf '%s\n' "$tags_want" | tail -n 1)" "$(ids_shown | tail -n 1)" "tags: G ends on ls's last row"
+mid=$(ids_shown | sed -n 10p)
+pos=$(printf '%s\n' "$tags_want" | grep -n "^$mid\$" | cut -d: -f1)
+expect_eq "$(printf '%s\n' "$tags_want" | sed -n "$((pos + 1))p")" "$(ids_shown | sed -n 11p)" \
+	"tags: the row after it is ls's next"
 key Q
 
 # --- a long search (a slow disk, RUNLENS_TEST_PAUSE_SEARCH_SLICE_MS): "searching…",

@@ -902,7 +902,14 @@ START_TEST(test_filter_language)
 	ck_assert_int_eq(so.descending, 0);
 	filter_sort_clear(&so);
 	struct rl_err err = RL_ERR_INIT;
-	ck_assert_int_eq(filter_parse_sort("tag", &so, &err), -1);
+	/* tags: by the first tag */
+	ck_assert_int_eq(filter_parse_sort("-tags", &so, &err), 0);
+	ck_assert_int_eq(so.field, SFF_TAG);
+	ck_assert_int_eq(so.descending, 1);
+	filter_sort_clear(&so);
+	ck_assert_int_eq(filter_parse_sort("", &so, &err), -1);
+	ck_assert(strstr(rl_err_msg(&err), "cannot sort by ''") != NULL);
+	rl_err_clear(&err);
 	ck_assert_int_eq(filter_parse_sort("bogus", &so, &err), -1);
 	ck_assert(strstr(rl_err_msg(&err), "unknown field 'bogus'") != NULL);
 	rl_err_clear(&err);

@@ -1224,6 +1224,7 @@ struct sref {
 	double lr;
 	int has_loss;
 	double loss;
+	const char *tag1; /* the first tag (NULL: none) */
 };
 static struct sref srefs[12];
 static int sref_field, sref_desc;
@@ -1255,6 +1256,10 @@ static int sref_cmp(const void *pa, const void *pb)
 	case SFF_METRIC:
 		na = !a->has_loss, nb = !b->has_loss;
 		c = (a->loss > b->loss) - (a->loss < b->loss);
+		break;
+	case SFF_TAG:
+		na = !a->tag1, nb = !b->tag1;
+		c = na || nb ? 0 : strcmp(a->tag1, b->tag1);
 		break;
 	}
 	if (na != nb)
@@ -1307,10 +1312,26 @@ START_TEST(test_query_keyset_pages)
 							       NULL), 0);
 			ck_assert_int_eq(store_metric_add(st, sr, "loss", 0, 0, r->loss, 1, NULL), 0);
 		}
+		/* tags: several (the first in byte order counts), a length in
+		 * bytes not characters, a ':' in one, equal first tags, none,
+		 * and one added then removed */
+		static const char *const tagsets[6][2] = {
+			{ NULL, NULL }, { "beta", "alpha" }, { "zed", NULL },
+			{ NULL, NULL }, { "\xc3\xa4rger", "\xc3\xa4" }, { "x:y", "alpha" },
+		};
+		static const char *const firsts[6] = { NULL, "alpha", "zed", NULL, "\xc3\xa4", "alpha" };
+		for (int k = 0; k < 2; k++)
+			if (tagsets[i % 6][k])
+				ck_assert_int_eq(store_run_add_tag(st, r->id, tagsets[i % 6][k], NULL), 0);
+		r->tag1 = firsts[i % 6];
+		if (i == 6) {
+			ck_assert_int_eq(store_run_add_tag(st, r->id, "gone", NULL), 0);
+			ck_assert_int_eq(store_run_remove_tag(st, r->id, "gone", NULL, NULL), 0);
+		}
 	}
 	static const enum store_filter_field fields[] = { SFF_STATUS, SFF_NAME, SFF_PIPELINE,
 							  SFF_ID, SFF_STARTED, SFF_DURATION,
-							  SFF_PARAM, SFF_METRIC };
+							  SFF_PARAM, SFF_METRIC, SFF_TAG };
 	for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
 		for (int desc = 0; desc < 2; desc++) {
 			struct store_sort so = { .field = fields[f], .descending = desc };
