@@ -226,39 +226,35 @@ void watchdog_flush(int fd)
 	}
 }
 
+/* "+PGID" or "-PGID" for the watchdog on FD, queued behind what waits
+ * there (another FD's lines are sent first). */
+static void queue(int fd, char sign, pid_t pgid)
+{
+	if (later.len && later.fd != fd)
+		watchdog_flush(later.fd);
+	char line[32];
+	int n = snprintf(line, sizeof line, "%c%ld\n", sign, (long)pgid);
+	if (n <= 0)
+		return;
+	if (later.len + (size_t)n > sizeof later.text)
+		watchdog_flush(fd);
+	memcpy(later.text + later.len, line, (size_t)n);
+	later.len += (size_t)n;
+	later.fd = fd;
+}
+
 void watchdog_add(int fd, pid_t pgid)
 {
 	if (fd < 0)
 		return;
-	if (later.len && later.fd != fd)
-		watchdog_flush(later.fd);
-	char line[32];
-	int n = snprintf(line, sizeof line, "+%ld\n", (long)pgid);
-	if (n <= 0)
-		return;
-	if (later.len + (size_t)n > sizeof later.text)
-		watchdog_flush(fd);
-	memcpy(later.text + later.len, line, (size_t)n);
-	later.len += (size_t)n;
-	later.fd = fd;
-	watchdog_flush(fd);
+	queue(fd, '+', pgid);
+	watchdog_flush(fd); /* a new group is told at once, with what waited */
 }
 
 void watchdog_remove(int fd, pid_t pgid)
 {
-	if (fd < 0)
-		return;
-	if (later.len && later.fd != fd)
-		watchdog_flush(later.fd);
-	char line[32];
-	int n = snprintf(line, sizeof line, "-%ld\n", (long)pgid);
-	if (n <= 0)
-		return;
-	if (later.len + (size_t)n > sizeof later.text)
-		watchdog_flush(fd);
-	memcpy(later.text + later.len, line, (size_t)n);
-	later.len += (size_t)n;
-	later.fd = fd;
+	if (fd >= 0)
+		queue(fd, '-', pgid); /* told with the next start, or the flush */
 }
 
 void watchdog_stop(int *fd, pid_t pid)
