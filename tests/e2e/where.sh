@@ -61,8 +61,9 @@ expect_eq "runlens: ls: --where: at column 15: expected ')' to close the '(' at 
 expect_exit 2 rl ls --where 'eval.accuracy>"a
 b"'
 expect_eq 'runlens: ls: --where: at column 15: '"'"'a\x0ab'"'"' is not a number' "$ERR"
-expect_exit 2 rl ls --sort tag
-expect_contains "$ERR" "cannot sort by 'tag'"
+expect_exit 0 rl ls --sort tag # by the first tag (issue 17)
+expect_exit 2 rl ls --sort ''
+expect_contains "$ERR" "cannot sort by ''"
 # limits, and long chains that once overflowed SQLite's parser stack
 expect_eq "2" "$(ids --where "$(python3 -c "print(' and '.join(['eval.accuracy>0.6']*200))")" --sort -eval.accuracy)" "200 conditions"
 expect_eq "3" "$(ids --where "$(python3 -c "print('not '*24+'status=failed')")")" "24 nested nots"
