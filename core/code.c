@@ -23,6 +23,7 @@ struct code_scan {
 	char *roots[2];	      /* the pipeline's folder and the workdir, resolved */
 	struct hash_memo *memo;
 	cJSON *out;
+	cJSON *seen; /* the words looked at */
 	struct rl_err *err;
 };
 
@@ -30,15 +31,20 @@ struct code_scan {
  * workdir is code, keyed by the word as written. */
 static int add_word(struct code_scan *c, const char *word)
 {
+	/* a word looked at already (`sh -c "python3 x.py" x.py`) is not
+	 * looked at again */
 	if (!*word || *word == '-' || strchr(word, '$') || strchr(word, '=') ||
-	    cJSON_GetObjectItemCaseSensitive(c->out, word))
+	    cJSON_GetObjectItemCaseSensitive(c->seen, word))
 		return 0;
+	cJSON_AddTrueToObject(c->seen, word);
 	char *path = word[0] == '/' ? strdup(word) : fs_join(c->base, word);
-	char *real = path ? realpath(path, NULL) : NULL;
 	struct stat st;
+	/* most words are no file (`true`, `--lr`, `3`): one stat says so,
+	 * where resolving the path would look at each of its folders */
+	char *real = path && stat(path, &st) == 0 && S_ISREG(st.st_mode) ? realpath(path, NULL)
+									: NULL;
 	int rc = 0;
-	if (real && stat(real, &st) == 0 && S_ISREG(st.st_mode) &&
-	    ((c->roots[0] && inside(real, c->roots[0])) ||
+	if (real && ((c->roots[0] && inside(real, c->roots[0])) ||
 	     (c->roots[1] && inside(real, c->roots[1])))) {
 		char hex[HASH_HEX_LEN + 1];
 		if (hash_path_memo(c->memo, real, hex, NULL, NULL, NULL) == 0)
@@ -133,10 +139,11 @@ int code_hashes(const struct spec *s, const struct spec_step *st, const char *wo
 		.base = workdir ? workdir : dir,
 		.roots = { hash_memo_realpath(memo, dir),
 			   workdir ? hash_memo_realpath(memo, workdir) : NULL },
-		.memo = memo, .out = cJSON_CreateObject(), .err = err,
+		.memo = memo, .out = cJSON_CreateObject(), .seen = cJSON_CreateObject(),
+		.err = err,
 	};
 	int rc = -1;
-	if (!c.out) {
+	if (!c.out || !c.seen) {
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
@@ -158,6 +165,7 @@ int code_hashes(const struct spec *s, const struct spec_step *st, const char *wo
 	rc = 0;
 cleanup:
 	cJSON_Delete(c.out);
+	cJSON_Delete(c.seen);
 	free(c.roots[0]);
 	free(c.roots[1]);
 	return rc;

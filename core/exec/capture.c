@@ -24,6 +24,7 @@ struct stream {
 struct capture {
 	struct stream s[2];
 	int order;     /* CAPTURE_ORDER_NAME, or -1 */
+	char *order_path; /* where to make it at the first byte; NULL: never */
 	int run;       /* the stream (0, 1) of the run going on, -1 none */
 	long long run_len; /* its bytes written to its log so far */
 };
@@ -66,20 +67,32 @@ static void order_flush(struct capture *c)
 	c->run_len = 0;
 }
 
-/* The order file beside the stdout log (none when it cannot be made: the
- * logs do not depend on it). */
-static int open_order(const char *stdout_path)
+/* Where the order file goes: beside the stdout log.  Nothing is made
+ * yet (a job that writes nothing costs no file: a new inode is the
+ * dearest thing a step makes on a disk); a file of that name left from
+ * before is removed, so that it cannot describe logs it is not of. */
+static char *order_path_of(const char *stdout_path)
 {
 	const char *slash = strrchr(stdout_path, '/');
 	size_t dir = slash ? (size_t)(slash - stdout_path) + 1 : 0;
 	char *path = malloc(dir + sizeof CAPTURE_ORDER_NAME);
 	if (!path)
-		return -1;
+		return NULL;
 	memcpy(path, stdout_path, dir);
 	memcpy(path + dir, CAPTURE_ORDER_NAME, sizeof CAPTURE_ORDER_NAME);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-	free(path);
-	return fd;
+	unlink(path);
+	return path;
+}
+
+/* The order file, made when the first byte reaches a log (none when it
+ * cannot be made: the logs do not depend on it). */
+static void order_open(struct capture *c)
+{
+	if (c->order >= 0 || !c->order_path)
+		return;
+	c->order = open(c->order_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+	free(c->order_path);
+	c->order_path = NULL;
 }
 
 /* The descriptor the job writes stream K to: a pipe, read by
@@ -124,7 +137,7 @@ int capture_open(struct capture **out, enum capture_mode mode, const char *stdou
 	 * /dev/null's folder) */
 	struct stat st;
 	if (fstat(c->s[0].log, &st) == 0 && S_ISREG(st.st_mode))
-		c->order = open_order(stdout_path);
+		c->order_path = order_path_of(stdout_path);
 	if (out_fd)
 		*out_fd = ends[0];
 	if (err_fd)
@@ -152,6 +165,7 @@ static void to_log(struct capture *c, int k, const char *p, size_t n)
 	if (n == 0)
 		return;
 	if (c->run != k) {
+		order_open(c);
 		order_flush(c);
 		c->run = k;
 	}
@@ -245,6 +259,7 @@ void capture_free(struct capture **pc)
 	order_flush(c); /* the last run */
 	if (c->order >= 0)
 		close(c->order);
+	free(c->order_path);
 	for (int k = 0; k < 2; k++) {
 		if (c->s[k].log >= 0)
 			close(c->s[k].log);

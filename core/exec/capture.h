@@ -12,7 +12,8 @@
  * CAPTURE_ORDER_NAME of the stdout log's folder: a line "o N" or "e N"
  * for each run of N bytes the logs received from one stream before the
  * other wrote (the bytes as written to the log, masked), written when the
- * other stream takes over and at the end.  What the logs hold beyond the
+ * other stream takes over and at the end.  The file is made with the
+ * first byte a log receives: a job that wrote nothing has none.  What the logs hold beyond the
  * runs listed is the run still going (the browser's one-stream view,
  * tui/view_logs.c).
  */

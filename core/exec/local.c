@@ -43,6 +43,7 @@ struct executor {
 	struct pollfd *fds;
 	int nfds_cap;
 	char children[64]; /* /proc/PID/task/PID/children of the runner */
+	int more; /* reap() handed back a job: more may have ended */
 };
 
 static int sigchld_fd = -1;
@@ -247,6 +248,8 @@ static int local_wait(struct executor *ex, int timeout_ms, int wake_fd,
 			if (fds[k] >= 0)
 				ex->fds[n++] = (struct pollfd){ .fd = fds[k], .events = POLLIN };
 	}
+	if (ex->more)
+		timeout_ms = 0;
 	if (timeout_ms != 0)
 		watchdog_flush(ex->wd_fd); /* the ends of the jobs reaped */
 	if (poll(ex->fds, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
@@ -316,7 +319,8 @@ static void stop_escapees(struct executor *ex, const struct local_job *j)
 static int local_reap(struct executor *ex, struct exec_result *res)
 {
 	char drain[64];
-	while (read(ex->pipe[0], drain, sizeof drain) > 0)
+	/* a pipe read short is empty: no second read to hear so */
+	while (read(ex->pipe[0], drain, sizeof drain) == (ssize_t)sizeof drain)
 		;
 	for (;;) {
 		int status;
@@ -330,8 +334,10 @@ static int local_reap(struct executor *ex, struct exec_result *res)
 		do
 			looked = waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT);
 		while (looked < 0 && errno == EINTR);
-		if (looked < 0 || info.si_pid == 0)
+		if (looked < 0 || info.si_pid == 0) {
+			ex->more = 0;
 			return 0;
+		}
 		pid = info.si_pid;
 		struct local_job *j = job_of(ex, pid);
 		if (j) {
@@ -361,9 +367,8 @@ static int local_reap(struct executor *ex, struct exec_result *res)
 			res->exit_code = -1;
 			res->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 		}
-		/* more may have ended: keep the pipe readable for the next wait */
-		ssize_t w = write(ex->pipe[1], "c", 1);
-		(void)w;
+		/* more may have ended: the next wait does not block */
+		ex->more = 1;
 		return 1;
 	}
 }

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -270,13 +271,24 @@ START_TEST(test_streams_apart)
 	if (!strcmp(ops->flavor, "fake"))
 		ck_assert_str_eq(order, "o 4\ne 4\no 5\ne 6\n");
 	free(order);
-	free(op);
 	/* logs are truncated by a new job on the same paths */
 	char *args2[] = { "out:new\\n", NULL };
 	run_job(ops, t, args2, base_env, NULL, 0, &j);
 	ck_assert_str_eq(j.out, "new\n");
 	ck_assert_str_eq(j.err, "");
 	job_free(&j);
+	order = read_log(op);
+	ck_assert_str_eq(order, "o 4\n"); /* the new job's, not the old one's */
+	free(order);
+	/* a job that writes nothing makes no order file (and leaves none
+	 * of the job before) */
+	char *args3[] = { "exit:0", NULL };
+	run_job(ops, t, args3, base_env, NULL, 0, &j);
+	ck_assert_str_eq(j.out, "");
+	job_free(&j);
+	ck_assert_msg(access(op, F_OK) < 0 && errno == ENOENT, "%s: an order file for no output",
+		      ops->flavor);
+	free(op);
 	fs_remove_tree(t, NULL);
 	free(t);
 }
