@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "client/records.h"
@@ -19,7 +20,7 @@
 #include "util/num.h"
 #include "util/timeutil.h"
 
-/* Deferred metric values stored in one store_metrics_add call at most. */
+/* Deferred values (metric points and metadata) stored together at most. */
 #define INGEST_BATCH 4096
 
 static char *reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -47,7 +48,7 @@ static int declared(const struct spec_step *st, const char *output)
 	return 0;
 }
 
-/* Keep a metric value for flush_metrics (the key is copied). */
+/* Keep a metric value for flush_pending (the key is copied). */
 static int defer_metric(struct ingest *ing, const struct store_point_new *p,
 			struct rl_err *err)
 {
@@ -67,17 +68,79 @@ static int defer_metric(struct ingest *ing, const struct store_point_new *p,
 	return 0;
 }
 
+/* A metadata value kept for flush_pending (all three owned). */
+struct ingest_meta_new {
+	char *output; /* NULL: the step run's own */
+	char *key;
+	char *value_json;
+	int seq; /* the order it was read in */
+};
+
+static int defer_meta(struct ingest *ing, const char *output, const char *key, char *value_json,
+		      struct rl_err *err)
+{
+	if (ing->nmeta == ing->capmeta) {
+		int cap = ing->capmeta ? 2 * ing->capmeta : 64;
+		struct ingest_meta_new *n = realloc(ing->pending_meta, (size_t)cap * sizeof(*n));
+		if (!n)
+			return free(value_json), rl_err_set(err, RL_E_NOMEM, NULL);
+		ing->pending_meta = n;
+		ing->capmeta = cap;
+	}
+	struct ingest_meta_new *m = &ing->pending_meta[ing->nmeta];
+	m->output = output ? strdup(output) : NULL;
+	m->key = strdup(key);
+	m->value_json = value_json;
+	m->seq = ing->nmeta;
+	if (!m->key || (output && !m->output)) {
+		free(m->output);
+		free(m->key);
+		free(value_json);
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	}
+	ing->nmeta++;
+	return 0;
+}
+
 static void drop_pending(struct ingest *ing)
 {
 	for (int i = 0; i < ing->npending; i++)
 		free((char *)ing->pending[i].key);
 	ing->npending = 0;
+	for (int i = 0; i < ing->nmeta; i++) {
+		free(ing->pending_meta[i].output);
+		free(ing->pending_meta[i].key);
+		free(ing->pending_meta[i].value_json);
+	}
+	ing->nmeta = 0;
 }
 
-/* Store the deferred metric values in one go. */
-static int flush_metrics(struct store *s, struct ingest *ing, struct rl_err *err)
+/* By output and key, then in the order read. */
+static int cmp_meta(const void *a, const void *b)
 {
-	int rc = store_metrics_add(s, ing->step_run_id, ing->pending, ing->npending, err);
+	const struct ingest_meta_new *x = a, *y = b;
+	int c = strcmp(x->output ? x->output : "", y->output ? y->output : "");
+	if (!c)
+		c = strcmp(x->key, y->key);
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Store the deferred values in one go: each metadata key's last value
+ * (what writing them one by one would leave), then the metric values. */
+static int flush_pending(struct store *s, struct ingest *ing, struct rl_err *err)
+{
+	int rc = 0;
+	if (ing->nmeta > 1)
+		qsort(ing->pending_meta, (size_t)ing->nmeta, sizeof *ing->pending_meta, cmp_meta);
+	for (int i = 0; rc == 0 && i < ing->nmeta; i++) {
+		const struct ingest_meta_new *m = &ing->pending_meta[i], *next = m + 1;
+		if (i + 1 < ing->nmeta && !strcmp(m->key, next->key) &&
+		    !strcmp(m->output ? m->output : "", next->output ? next->output : ""))
+			continue; /* written again later */
+		rc = store_metadata_set(s, ing->step_run_id, m->output, m->key, m->value_json, err);
+	}
+	if (rc == 0)
+		rc = store_metrics_add(s, ing->step_run_id, ing->pending, ing->npending, err);
 	drop_pending(ing);
 	return rc;
 }
@@ -96,9 +159,15 @@ static int ingest_meta(struct store *s, struct ingest *ing, const cJSON *doc,
 		return *why = reason("'%s' is not a declared output", output), 0;
 	for (const cJSON *kv = meta->child; kv; kv = kv->next) {
 		char *v = json_print(kv, 0); /* exact: 0.30000000000000004, 2^53 */
-		int r = v ? store_metadata_set(s, ing->step_run_id, output, kv->string, v, err)
-			  : rl_err_set(err, RL_E_NOMEM, NULL);
-		free(v);
+		int r;
+		if (!v)
+			r = rl_err_set(err, RL_E_NOMEM, NULL);
+		else if (ing->batching)
+			r = defer_meta(ing, output, kv->string, v, err); /* takes V */
+		else {
+			r = store_metadata_set(s, ing->step_run_id, output, kv->string, v, err);
+			free(v);
+		}
 		if (r < 0)
 			return -1;
 	}
@@ -236,9 +305,14 @@ static int take_line(struct store *s, struct ingest *ing, const char *line,
 int ingest_poll(struct store *s, struct ingest *ing, int final,
 		struct rl_err *err)
 {
+	/* a step that recorded nothing new (most polls, most steps at their
+	 * end) costs one stat, not an open, a read and a close */
+	struct stat sb;
+	if (stat(ing->path, &sb) < 0 || (sb.st_size <= ing->offset && !(final && ing->partial.len)))
+		return 0; /* nothing recorded yet */
 	int fd = open(ing->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0; /* nothing recorded yet */
+		return 0;
 	char chunk[65536];
 	int rc = 0;
 	/* metric values are stored together, at the end or every few thousand */
@@ -261,8 +335,8 @@ int ingest_poll(struct store *s, struct ingest *ing, int final,
 			} else {
 				rc = take_line(s, ing, chunk + start, i - start, err);
 			}
-			if (rc == 0 && ing->npending >= INGEST_BATCH)
-				rc = flush_metrics(s, ing, err);
+			if (rc == 0 && ing->npending + ing->nmeta >= INGEST_BATCH)
+				rc = flush_pending(s, ing, err);
 			if (rc < 0)
 				goto cleanup;
 			start = i + 1;
@@ -274,7 +348,7 @@ int ingest_poll(struct store *s, struct ingest *ing, int final,
 		buf_reset(&ing->partial);
 	}
 	if (rc == 0)
-		rc = flush_metrics(s, ing, err);
+		rc = flush_pending(s, ing, err);
 cleanup:
 	ing->batching = 0;
 	drop_pending(ing);
@@ -289,6 +363,9 @@ void ingest_release(struct ingest *ing)
 	free(ing->pending);
 	ing->pending = NULL;
 	ing->cappending = 0;
+	free(ing->pending_meta);
+	ing->pending_meta = NULL;
+	ing->capmeta = 0;
 }
 
 static int flatten(struct store *s, int64_t id, const cJSON *v, struct buf *key,

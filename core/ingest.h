@@ -36,6 +36,10 @@ struct ingest {
 	 * them together (store_metrics_add) before it returns; keys owned */
 	struct store_point_new *pending;
 	int npending, cappending;
+	/* metadata read by ingest_poll and not stored yet: only the last
+	 * value of each key is stored, as the last write would have left it */
+	struct ingest_meta_new *pending_meta;
+	int nmeta, capmeta;
 	int batching;
 };
 

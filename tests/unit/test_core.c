@@ -729,6 +729,22 @@ START_TEST(test_dag_draw)
 }
 END_TEST
 
+/* The step run's metadata as "KEY=JSON OUTPUT.KEY=JSON …", in the
+ * store's order, is WANT. */
+static void meta_is(struct store *st, int64_t sr, const char *want)
+{
+	struct store_meta *m = NULL;
+	int n = 0;
+	ck_assert_int_eq(store_metadata_of(st, sr, &m, &n, NULL), 0);
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "%s%s%s%s=%s", i ? " " : "", m[i].output ? m[i].output : "",
+			   m[i].output ? "." : "", m[i].key, m[i].value_json);
+	ck_assert_str_eq(b.data ? b.data : "", want);
+	buf_free(&b);
+	store_metas_free(m, n);
+}
+
 START_TEST(test_ingest)
 {
 	char *t = tmpdir();
@@ -759,31 +775,30 @@ START_TEST(test_ingest)
 		"{\"state\":{\"best\":2}}\n"
 		"{\"other\":1}\n"
 		"\n"
+		/* a key written again: the last value stays, for its output */
+		"{\"meta\":{\"rows\":7},\"output\":\"model\"}\n"
+		"{\"meta\":{\"rows\":4}}\n"
 		"{\"metric\":\"acc\",\"val";
 	ck_assert_int_eq(fs_write_file(rec, lines, strlen(lines), 0644, NULL), 0);
 	struct ingest ing = { .path = rec, .step_run_id = sr, .step = &sp->steps[0],
 			      .secrets = secrets, .nsecrets = 1,
 			      .state = cJSON_CreateObject(), .warn_path = warn };
 	ck_assert_int_eq(ingest_poll(st, &ing, 0, NULL), 0);
-	ck_assert_int_eq(ing.records, 5);
+	ck_assert_int_eq(ing.records, 7);
 	ck_assert_int_eq(ing.ignored, 5);
 	/* the incomplete last line waits for the rest */
-	ck_assert_int_eq(ing.line, 11);
+	ck_assert_int_eq(ing.line, 13);
+	meta_is(st, sr, "rows=4 src=\"db:***\" model.format=\"onnx\" model.rows=7");
 	FILE *f = fopen(rec, "a");
-	fputs("ue\":0.9}\n", f);
+	fputs("ue\":0.9}\n{\"meta\":{\"rows\":5}}\n{\"meta\":{\"rows\":6,\"src\":\"b\"}}\n"
+	      "{\"meta\":{\"src\":\"db:pw123\"}}\n", f);
 	fclose(f);
 	ck_assert_int_eq(ingest_poll(st, &ing, 1, NULL), 0);
-	ck_assert_int_eq(ing.records, 6);
+	ck_assert_int_eq(ing.records, 11);
 
-	struct store_meta *m = NULL;
-	int n = 0;
-	ck_assert_int_eq(store_metadata_of(st, sr, &m, &n, NULL), 0);
-	ck_assert_int_eq(n, 3);
-	ck_assert_str_eq(m[1].key, "src");
-	ck_assert_str_eq(m[1].value_json, "\"db:***\"");
-	ck_assert_str_eq(m[2].output, "model");
-	store_metas_free(m, n);
+	meta_is(st, sr, "rows=6 src=\"db:***\" model.format=\"onnx\" model.rows=7");
 	struct store_metric *ms = NULL;
+	int n = 0;
 	ck_assert_int_eq(store_step_metrics(st, sr, &ms, &n, NULL), 0);
 	ck_assert_int_eq(n, 2);
 	ck_assert_str_eq(ms[0].key, "acc");
