@@ -177,106 +177,111 @@ static int print_sweep_plan(struct cli *c, struct runner_opts *o, const struct s
 	return rc;
 }
 
+/* What `runlens run` was asked for. */
+struct run_args {
+	struct runner_opts o;
+	struct cli_strv params, tags;
+	const char *sweep;
+	int json, dry_run, parallel, headline;
+};
+
+static int run_option(struct cli *c, int ch, struct run_args *a, struct rl_err *err)
+{
+	switch (ch) {
+	case 'p':
+		return cli_param_opt(c, &a->params, optarg, err);
+	case 't':
+		return cli_strv_push(&a->tags, optarg, err);
+	case 'j':
+		return cli_int(c, "-j", optarg, 0, &a->o.jobs, err);
+	case OPT_CPUS:
+		return cli_int(c, "--cpus", optarg, 0, &a->o.cpus, err);
+	case OPT_PARALLEL_RUNS:
+		return cli_int(c, "--parallel-runs", optarg, 0, &a->parallel, err);
+	case 'n':
+		a->o.name = optarg;
+		return 0;
+	case OPT_NO_CACHE:
+		a->o.no_cache = 1;
+		return 0;
+	case OPT_VERIFY:
+		a->o.verify = 1;
+		return 0;
+	case OPT_STACK:
+		a->o.stack = optarg;
+		return 0;
+	case OPT_JSON:
+		a->json = 1;
+		return 0;
+	case OPT_CSV:
+		a->json = CLI_PLAN_CSV;
+		return 0;
+	case OPT_DRY_RUN:
+		a->dry_run = 1;
+		return 0;
+	case 'q':
+		a->headline = CLI_HEADLINE_OFF;
+		return 0;
+	case OPT_HEADLINE:
+		a->headline = CLI_HEADLINE_ON;
+		return 0;
+	case OPT_SWEEP:
+		a->sweep = optarg;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The options and the one pipeline FILE. */
+static int parse_run(struct cli *c, int argc, char **argv, struct run_args *a, struct rl_err *err)
+{
+	int ch;
+	while ((ch = cli_next_opt(c, argc, argv, err)) != -1)
+		if (run_option(c, ch, a, err) < 0)
+			return -1;
+	if (a->json == CLI_PLAN_CSV && !a->dry_run)
+		return rl_err_set(err, RL_E_USAGE, "run: --csv is for --dry-run (the plan as CSV)");
+	if (optind >= argc)
+		return rl_err_set(err, RL_E_USAGE, "run: missing pipeline FILE "
+						   "(usage: runlens run FILE)");
+	if (optind + 1 < argc)
+		return rl_err_set(err, RL_E_USAGE, "run: unexpected argument '%s'",
+				  argv[optind + 1]);
+	a->o.spec_path = argv[optind];
+	a->o.params = a->params.v;
+	a->o.nparams = a->params.n;
+	a->o.tags = a->tags.v;
+	a->o.ntags = a->tags.n;
+	a->o.store_flag = c->store_flag;
+	return 0;
+}
+
 int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
-	struct runner_opts o = { 0 };
-	struct cli_strv params = { 0 }, tags = { 0 };
+	struct run_args a = { .parallel = 1, .headline = CLI_HEADLINE_AUTO };
 	struct sweep_grid *grid = NULL;
-	const char *sweep = NULL;
-	int json = 0, dry_run = 0, parallel = 1, headline = CLI_HEADLINE_AUTO, rc = -1, ch;
-	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
-		int bad = 0;
-		switch (ch) {
-		case 'p':
-			bad = cli_param_opt(c, &params, optarg, err);
-			break;
-		case 't':
-			bad = cli_strv_push(&tags, optarg, err);
-			break;
-		case 'j':
-			bad = cli_int(c, "-j", optarg, 0, &o.jobs, err);
-			break;
-		case OPT_CPUS:
-			bad = cli_int(c, "--cpus", optarg, 0, &o.cpus, err);
-			break;
-		case 'n':
-			o.name = optarg;
-			break;
-		case OPT_NO_CACHE:
-			o.no_cache = 1;
-			break;
-		case OPT_VERIFY:
-			o.verify = 1;
-			break;
-		case OPT_STACK:
-			o.stack = optarg;
-			break;
-		case OPT_JSON:
-			json = 1;
-			break;
-		case OPT_CSV:
-			json = CLI_PLAN_CSV;
-			break;
-		case OPT_DRY_RUN:
-			dry_run = 1;
-			break;
-		case 'q':
-			headline = CLI_HEADLINE_OFF;
-			break;
-		case OPT_HEADLINE:
-			headline = CLI_HEADLINE_ON;
-			break;
-		case OPT_SWEEP:
-			sweep = optarg;
-			break;
-		case OPT_PARALLEL_RUNS:
-			bad = cli_int(c, "--parallel-runs", optarg, 0, &parallel, err);
-			break;
-		default:
-			bad = -1;
-		}
-		if (bad < 0)
-			goto cleanup;
-	}
-	if (json == CLI_PLAN_CSV && !dry_run) {
-		rl_err_set(err, RL_E_USAGE, "run: --csv is for --dry-run (the plan as CSV)");
+	int rc = -1;
+	if (parse_run(c, argc, argv, &a, err) < 0 ||
+	    sweep_grid_parse(a.params.v, a.params.n, &grid, err) < 0)
 		goto cleanup;
-	}
-	if (optind >= argc) {
-		rl_err_set(err, RL_E_USAGE, "run: missing pipeline FILE "
-					    "(usage: runlens run FILE)");
-		goto cleanup;
-	}
-	if (optind + 1 < argc) {
-		rl_err_set(err, RL_E_USAGE, "run: unexpected argument '%s'",
-			   argv[optind + 1]);
-		goto cleanup;
-	}
-	o.spec_path = argv[optind];
-	o.params = params.v;
-	o.nparams = params.n;
-	o.tags = tags.v;
-	o.ntags = tags.n;
-	o.store_flag = c->store_flag;
-	if (sweep_grid_parse(params.v, params.n, &grid, err) < 0)
-		goto cleanup;
-	if (grid->naxes || sweep) {
-		if (o.name) {
+	if (grid->naxes || a.sweep) {
+		if (a.o.name) {
 			rl_err_set(err, RL_E_USAGE, "run: --name names one run; the runs of a sweep "
 						    "are named after it (--sweep NAME)");
 			goto cleanup;
 		}
-		rc = dry_run ? print_sweep_plan(c, &o, grid, json, err)
-			     : cli_run_sweep(c, &o, grid, sweep, parallel, json, err);
+		rc = a.dry_run ? print_sweep_plan(c, &a.o, grid, a.json, err)
+			       : cli_run_sweep(c, &a.o, grid, a.sweep, a.parallel, a.json, err);
 		goto cleanup;
 	}
-	o.params = grid->fixed; /* "a\\,b" unescaped, "1..1" as 1 */
-	o.nparams = grid->nfixed;
-	rc = dry_run ? cli_print_plan(c, &o, json, err)
-		     : cli_run_pipeline(c, &o, json, headline, err);
+	a.o.params = grid->fixed; /* "a\\,b" unescaped, "1..1" as 1 */
+	a.o.nparams = grid->nfixed;
+	rc = a.dry_run ? cli_print_plan(c, &a.o, a.json, err)
+		       : cli_run_pipeline(c, &a.o, a.json, a.headline, err);
 cleanup:
 	sweep_grid_free(&grid);
-	cli_strv_free(&params);
-	cli_strv_free(&tags);
+	cli_strv_free(&a.params);
+	cli_strv_free(&a.tags);
 	return rc;
 }

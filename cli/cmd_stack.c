@@ -85,90 +85,116 @@ static char *settings_text(const cJSON *set)
 	return b.data ? buf_steal(&b) : strdup("");
 }
 
-int cmd_stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
+/* What `stack register` was asked for. */
+struct register_args {
+	const char *name, *art, *orch;
+	int force;
+	cJSON *comps, *set; /* --component NAME=…, the orchestrator's settings */
+};
+
+static int parse_register(struct cli *c, int argc, char **argv, struct register_args *a,
+			  struct rl_err *err)
 {
-	const char *art = NULL, *orch = "local";
-	int force = 0;
-	cJSON *comps = cJSON_CreateObject(), *set = cJSON_CreateObject();
-	struct store *s = NULL;
-	char *abs = NULL, *comps_json = NULL, *set_json = NULL;
-	int rc = -1, ch;
+	int ch;
 	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
-		int r = add_setting(set, ch, optarg, err);
+		int r = add_setting(a->set, ch, optarg, err);
 		if (r < 0)
-			goto cleanup;
+			return -1;
 		if (r == 0)
 			continue;
 		if (ch == OPT_ARTIFACT_STORE)
-			art = optarg;
+			a->art = optarg;
 		else if (ch == OPT_FORCE)
-			force = 1;
+			a->force = 1;
 		else if (ch == OPT_ORCHESTRATOR)
-			orch = optarg;
-		else if (ch != OPT_COMPONENT || add_component(comps, optarg, err) < 0)
-			goto cleanup;
+			a->orch = optarg;
+		else if (ch != OPT_COMPONENT || add_component(a->comps, optarg, err) < 0)
+			return -1;
 	}
-	if (argc - optind != 1) {
-		rl_err_set(err, RL_E_USAGE, "stack register: expected NAME --artifact-store PATH");
-		goto cleanup;
-	}
-	const char *name = argv[optind];
-	if (!art) {
-		rl_err_set(err, RL_E_USAGE, "stack register: --artifact-store PATH is required");
-		goto cleanup;
-	}
-	const struct executor_ops *ops = executor_find(orch);
-	if (!ops) {
-		rl_err_set(err, RL_E_USAGE, "stack register: unknown orchestrator '%s' (known: %s)",
-			   orch, executor_flavors());
-		goto cleanup;
-	}
-	if (set->child && !ops->places_jobs) {
-		rl_err_set(err, RL_E_USAGE,
-			   "stack register: --%s is for a cluster orchestrator (--orchestrator "
-			   "slurm), not '%s'", set->child->string[0] == 's' ? "slurm-opt"
-				: set->child->string, orch);
-		goto cleanup;
-	}
-	abs = fs_absolute(art);
-	comps_json = cJSON_PrintUnformatted(comps);
-	set_json = cJSON_PrintUnformatted(set);
-	if (session_open(c->store_flag, SESSION_CREATE, &s, err) < 0 ||
-	    store_begin(s, err) < 0)
-		goto cleanup;
+	if (argc - optind != 1)
+		return rl_err_set(err, RL_E_USAGE, "stack register: expected NAME --artifact-store PATH");
+	a->name = argv[optind];
+	if (!a->art)
+		return rl_err_set(err, RL_E_USAGE, "stack register: --artifact-store PATH is required");
+	const struct executor_ops *ops = executor_find(a->orch);
+	if (!ops)
+		return rl_err_set(err, RL_E_USAGE,
+				  "stack register: unknown orchestrator '%s' (known: %s)", a->orch,
+				  executor_flavors());
+	if (a->set->child && !ops->places_jobs)
+		return rl_err_set(err, RL_E_USAGE,
+				  "stack register: --%s is for a cluster orchestrator (--orchestrator "
+				  "slurm), not '%s'", a->set->child->string[0] == 's' ? "slurm-opt"
+				  : a->set->child->string, a->orch);
+	return 0;
+}
+
+/* The stack as A says, its artifact store ABS made, in one transaction;
+ * *EXISTED: it replaced one. */
+static int save_stack(struct store *s, const struct register_args *a, const char *abs,
+		      int *existed, struct rl_err *err)
+{
+	char *comps_json = cJSON_PrintUnformatted(a->comps);
+	char *set_json = cJSON_PrintUnformatted(a->set);
 	struct store_stack old = { 0 };
-	int exists = store_stack_get(s, name, &old, NULL) == 0;
+	int rc = -1;
+	if (!comps_json || !set_json) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	if (store_begin(s, err) < 0)
+		goto cleanup;
+	*existed = store_stack_get(s, a->name, &old, NULL) == 0;
 	store_stack_clear(&old);
-	if (exists && !force) {
-		store_rollback(s);
+	if (*existed && !a->force)
 		rl_err_set(err, RL_E_FAIL,
 			   "stack register: stack '%s' exists (--force replaces it, its "
-			   "settings and components with it)", name);
-		goto cleanup;
-	}
-	if (fs_mkdirs(abs, err) < 0) {
-		store_rollback(s);
-		goto cleanup;
-	}
+			   "settings and components with it)", a->name);
 	/* the whole stack is what this command says: with --force, settings
 	 * and components left out are cleared, not kept from the old one */
-	if (store_stack_put(s, name, abs, orch, comps_json, err) < 0 ||
-	    store_stack_set_settings(s, name, set_json, err) < 0 || store_commit(s, err) < 0) {
+	else if (fs_mkdirs(abs, err) == 0 &&
+		 store_stack_put(s, a->name, abs, a->orch, comps_json, err) == 0 &&
+		 store_stack_set_settings(s, a->name, set_json, err) == 0 &&
+		 store_commit(s, err) == 0)
+		rc = 0;
+	if (rc < 0)
 		store_rollback(s);
+cleanup:
+	free(comps_json);
+	free(set_json);
+	return rc;
+}
+
+int cmd_stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
+{
+	struct register_args a = { .orch = "local", .comps = cJSON_CreateObject(),
+				   .set = cJSON_CreateObject() };
+	struct store *s = NULL;
+	char *abs = NULL;
+	int rc = -1, existed = 0;
+	if (!a.comps || !a.set) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
-	char *st = settings_text(set);
-	out_linef(c->out, "stack '%s'%s: artifacts in %s, orchestrator %s%s%s%s", name,
-		  exists ? " replaced" : "", abs, orch,
+	if (parse_register(c, argc, argv, &a, err) < 0)
+		goto cleanup;
+	if (!(abs = fs_absolute(a.art))) {
+		rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	if (session_open(c->store_flag, SESSION_CREATE, &s, err) < 0 ||
+	    save_stack(s, &a, abs, &existed, err) < 0)
+		goto cleanup;
+	char *st = settings_text(a.set);
+	out_linef(c->out, "stack '%s'%s: artifacts in %s, orchestrator %s%s%s%s", a.name,
+		  existed ? " replaced" : "", abs, a.orch,
 		  st && *st ? " (" : "", st ? st : "", st && *st ? ")" : "");
 	free(st);
 	rc = 0;
 cleanup:
 	free(abs);
-	free(comps_json);
-	free(set_json);
-	cJSON_Delete(comps);
-	cJSON_Delete(set);
+	cJSON_Delete(a.comps);
+	cJSON_Delete(a.set);
 	store_close(&s);
 	return rc;
 }

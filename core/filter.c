@@ -263,110 +263,107 @@ static int known_status(const char *v)
 	return 0;
 }
 
+/* F's value is the number NUM. */
+static int set_num(struct store_filter *f, double num)
+{
+	f->is_num = 1;
+	f->num = num;
+	return 0;
+}
+
+/* git=PREFIX: a commit or its prefix, as git accepts one: hex digits. */
+static int git_value(struct lexer *lx, struct store_filter *f, size_t field_at,
+		     size_t value_at)
+{
+	const char *v = lx->val;
+	size_t n = strlen(v);
+	if (f->op != SFO_EQ && f->op != SFO_NE)
+		return fail(lx, field_at, "git takes = or != (a commit or a prefix of one)%s", "");
+	if (n == 0 || n > 64 || strspn(v, "0123456789abcdefABCDEF") != n)
+		return fail(lx, value_at, "'%s' is not a git commit (hex digits: git=3f2a9c1)", v);
+	f->str = strdup(v);
+	for (char *c = f->str; c && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (f->str && (f->key = malloc(n + 2)))
+		snprintf(f->key, n + 2, "%s*", f->str);
+	return 0;
+}
+
+/* dirty=true|false. */
+static int dirty_value(struct lexer *lx, struct store_filter *f, size_t field_at,
+		       size_t value_at)
+{
+	const char *v = lx->val;
+	if (f->op != SFO_EQ && f->op != SFO_NE)
+		return fail(lx, field_at, "dirty takes = or != (true or false)%s", "");
+	if (strcmp(v, "true") && strcmp(v, "false"))
+		return fail(lx, value_at, "dirty is true or false, not '%s'", v);
+	return set_num(f, !strcmp(v, "true"));
+}
+
+/* Fields whose value is a word: a status, a param, a sweep, a tag. */
+static int word_value(struct lexer *lx, struct store_filter *f, size_t field_at,
+		      size_t value_at)
+{
+	const char *v = lx->val;
+	int quoted = lx->kind == T_STRING, eq = f->op == SFO_EQ || f->op == SFO_NE;
+	double num;
+	switch (f->field) {
+	case SFF_STATUS:
+		if (f->op != SFO_HAS && !known_status(v))
+			return fail(lx, value_at, "unknown status '%s' (a run is running, completed, "
+				    "failed or interrupted)", v);
+		break;
+	case SFF_PARAM:
+		if (!quoted && f->op != SFO_HAS && parse_number(v, &num) == 0)
+			return set_num(f, num);
+		break;
+	case SFF_SWEEP:
+		/* a sweep's id, or its name */
+		if (!quoted && f->op != SFO_HAS && parse_number(v, &num) == 0)
+			return set_num(f, num);
+		if (!eq && f->op != SFO_HAS)
+			return fail(lx, field_at, "a sweep's name takes =, != or ~%s", "");
+		break;
+	case SFF_TAG:
+		if (!eq && f->op != SFO_HAS)
+			return fail(lx, field_at, "tag takes =, != or ~%s", "");
+		break;
+	default:
+		break;
+	}
+	f->str = strdup(v);
+	return 0;
+}
+
 /* The value of comparison F, typed by its field (the lexer is on it). */
 static int value_of(struct lexer *lx, struct store_filter *f, size_t field_at)
 {
 	const char *v = lx->val;
 	size_t value_at = lx->start;
-	int quoted = lx->kind == T_STRING;
 	double num;
 	switch (f->field) {
-	case SFF_STATUS:
-		if (f->op != SFO_HAS && !known_status(v)) {
-			fail(lx, value_at, "unknown status '%s' (a run is running, completed, "
-			     "failed or interrupted)", v);
-			return -1;
-		}
-		f->str = strdup(v);
-		break;
 	case SFF_STARTED:
-		if (f->op == SFO_HAS || parse_time(v, lx->now, &num) < 0) {
-			fail(lx, value_at, "'%s' is not a time (use -7d, -12h, 2026-11-20 or "
-			     "2026-11-20T10:00)", v);
-			return -1;
-		}
-		f->is_num = 1;
-		f->num = num;
-		break;
+		if (f->op == SFO_HAS || parse_time(v, lx->now, &num) < 0)
+			return fail(lx, value_at, "'%s' is not a time (use -7d, -12h, 2026-11-20 or "
+				    "2026-11-20T10:00)", v);
+		return set_num(f, num);
 	case SFF_DURATION:
-		if (f->op == SFO_HAS || parse_span(v, &num) < 0) {
-			fail(lx, value_at, "'%s' is not a duration (use 90, 90s, 5m, 2h, 1d)", v);
-			return -1;
-		}
-		f->is_num = 1;
-		f->num = num;
-		break;
+		if (f->op == SFO_HAS || parse_span(v, &num) < 0)
+			return fail(lx, value_at, "'%s' is not a duration (use 90, 90s, 5m, 2h, 1d)", v);
+		return set_num(f, num);
 	case SFF_ID:
 	case SFF_METRIC:
-		if (f->op == SFO_HAS || parse_number(v, &num) < 0) {
-			fail(lx, value_at, "'%s' is not a number", v);
-			return -1;
-		}
-		f->is_num = 1;
-		f->num = num;
-		break;
-	case SFF_PARAM:
-		if (!quoted && f->op != SFO_HAS && parse_number(v, &num) == 0) {
-			f->is_num = 1;
-			f->num = num;
-		} else {
-			f->str = strdup(v);
-		}
-		break;
-	case SFF_SWEEP:
-		/* a sweep's id, or its name */
-		if (!quoted && f->op != SFO_HAS && parse_number(v, &num) == 0) {
-			f->is_num = 1;
-			f->num = num;
-		} else if (f->op != SFO_EQ && f->op != SFO_NE && f->op != SFO_HAS) {
-			fail(lx, field_at, "a sweep's name takes =, != or ~%s", "");
-			return -1;
-		} else {
-			f->str = strdup(v);
-		}
-		break;
-	case SFF_TAG:
-		if (f->op != SFO_EQ && f->op != SFO_NE && f->op != SFO_HAS) {
-			fail(lx, field_at, "tag takes =, != or ~%s", "");
-			return -1;
-		}
-		f->str = strdup(v);
-		break;
-	case SFF_GIT: {
-		/* a commit or its prefix, as git accepts one: hex digits */
-		size_t n = strlen(v);
-		if (f->op != SFO_EQ && f->op != SFO_NE) {
-			fail(lx, field_at, "git takes = or != (a commit or a prefix of one)%s", "");
-			return -1;
-		}
-		if (n == 0 || n > 64 || strspn(v, "0123456789abcdefABCDEF") != n) {
-			fail(lx, value_at, "'%s' is not a git commit (hex digits: git=3f2a9c1)", v);
-			return -1;
-		}
-		f->str = strdup(v);
-		for (char *c = f->str; c && *c; c++)
-			*c = (char)tolower((unsigned char)*c);
-		if (f->str && (f->key = malloc(n + 2)))
-			snprintf(f->key, n + 2, "%s*", f->str);
-		break;
-	}
+		if (f->op == SFO_HAS || parse_number(v, &num) < 0)
+			return fail(lx, value_at, "'%s' is not a number", v);
+		return set_num(f, num);
+	case SFF_GIT:
+		return git_value(lx, f, field_at, value_at);
 	case SFF_DIRTY:
-		if (f->op != SFO_EQ && f->op != SFO_NE) {
-			fail(lx, field_at, "dirty takes = or != (true or false)%s", "");
-			return -1;
-		}
-		if (strcmp(v, "true") && strcmp(v, "false")) {
-			fail(lx, value_at, "dirty is true or false, not '%s'", v);
-			return -1;
-		}
-		f->is_num = 1;
-		f->num = !strcmp(v, "true");
-		break;
+		return dirty_value(lx, f, field_at, value_at);
 	default:
-		f->str = strdup(v);
-		break;
+		return word_value(lx, f, field_at, value_at);
 	}
-	return 0;
 }
 
 static int comparison(struct lexer *lx, struct store_filter **out)
