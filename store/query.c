@@ -277,15 +277,10 @@ static int shape_of(const struct store_sort *so, struct shape *sh)
 		sh->val = "p.name";
 		return 0;
 	case SFF_TAG:
-		/* by the first tag (tag_list keeps them in order, each as
-		 * BYTES:TAG: the bytes after the first ':', as many as its
-		 * length says, cut from the blob since the length is in bytes);
-		 * the runs without a tag after.  No index: a sort of every run
-		 * the filter keeps. */
-		sh->val = "CAST(substr(CAST(r.tag_list AS BLOB), instr(r.tag_list, ':') + 1, "
-			  "CAST(substr(r.tag_list, 1, instr(r.tag_list, ':') - 1) AS INTEGER)) "
-			  "AS TEXT)";
-		sh->has = " AND r.tag_list IS NOT NULL AND r.tag_list != ''";
+		/* by the first tag, from runs_by_tag (schema 11, on this very
+		 * expression); the runs without a tag after */
+		sh->val = STORE_FIRST_TAG_OF("r.tag_list");
+		sh->has = " AND " STORE_HAS_TAGS("r.tag_list");
 		sh->none = " AND (r.tag_list IS NULL OR r.tag_list = '')";
 		return 0;
 	case SFF_SWEEP:
