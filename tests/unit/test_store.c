@@ -1802,6 +1802,32 @@ START_TEST(test_migrate_v10_tags)
 }
 END_TEST
 
+START_TEST(test_migrate_v10_fixture)
+{
+	/* schema 10 (tests/fixtures/store-v10): v10-beta (tags beta, zeta),
+	 * v10-none, v10-alpha, v10-umlaut (ärger), ids 1 to 4 */
+	char *d2 = NULL;
+	struct store *old = open_fixture("store-v10", &d2);
+	ck_assert_int_eq(count_rows(d2, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+					"AND name IN ('runs_by_tag', 'runs_by_tag_old')"), 2);
+	/* by the first tag, the untagged after, either way */
+	static const char *const want[2] = { "3 1 4 2", "4 1 3 2" };
+	for (int desc = 0; desc < 2; desc++) {
+		struct store_sort so = { .field = SFF_TAG, .descending = desc };
+		struct store_run *rows = NULL;
+		int n = 0;
+		ck_assert_int_eq(store_runs_query(old, 0, NULL, &so, 0, 10, &rows, &n, NULL), 0);
+		char got[64] = "";
+		for (int i = 0; i < n; i++)
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%lld", i ? " " : "",
+				 (long long)rows[i].id);
+		ck_assert_str_eq(got, want[desc]);
+		store_runs_free(rows, n);
+	}
+	close_fixture(old, d2);
+}
+END_TEST
+
 START_TEST(test_crafted_objects)
 {
 	/* a view read in place of a table (here one that never ends), a
@@ -2347,6 +2373,7 @@ int main(void)
 	tcase_add_test(tc, test_field_names);
 	tcase_add_test(tc, test_crafted_schema_version);
 	tcase_add_test(tc, test_migrate_v10_tags);
+	tcase_add_test(tc, test_migrate_v10_fixture);
 	tcase_add_test(tc, test_crafted_objects);
 	tcase_add_test(tc, test_crafted_rows);
 	tcase_add_test(tc, test_crafted_paging);
