@@ -17,6 +17,9 @@
  *   sort_next    a later page of the status sort (after the cursor of
  *                page 50, by key: the cost of every PgDn)
  *   sort_tags_next  the same of the sort by tags
+ *   sort_deep    a page of the status sort far down: after the completed
+ *                run before the deep page's (a cursor inside a value
+ *                most runs share)
  *   search_slice the longest stretch between two calls of the progress
  *                handler while `name~zz` (no run matches) reads every
  *                name: how long the browser's keys can wait
@@ -47,7 +50,7 @@ struct browse {
 	struct store_filter *filter;
 	struct store_sort sort;
 	struct store_sort sorts[NSORTS];
-	struct store_sort_cursor deep_sorted, deep_tags;
+	struct store_sort_cursor deep_sorted, deep_tags, deep_status;
 	struct store_filter *search;
 	int64_t cmp_a, cmp_b;
 	int64_t now;
@@ -153,6 +156,11 @@ static int op_sort_tags_next(struct browse *b, struct rl_err *err)
 	return sorted_after(b, SORT_TAGS, &b->deep_tags, err);
 }
 
+static int op_sort_deep(struct browse *b, struct rl_err *err)
+{
+	return sorted_after(b, SORT_STATUS, &b->deep_status, err);
+}
+
 /* *C: the cursor after page PAGES of sort K. */
 static int cursor_after(struct browse *b, int k, long long pages, struct store_sort_cursor *c,
 			struct rl_err *err)
@@ -254,6 +262,14 @@ static int setup(struct browse *b, struct rl_err *err)
 	b->deep.started_ms = r.started_ms;
 	b->deep.id = r.id;
 	store_run_clear(&r);
+	/* in the status sort: the place of a completed run there (90% of
+	 * the runs are), whatever that run's status */
+	if (!(b->deep_status.text = strdup("completed")))
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	b->deep_status.set = 1;
+	b->deep_status.vtype = STORE_SORT_TEXT;
+	b->deep_status.started_ms = b->deep.started_ms;
+	b->deep_status.id = b->deep.id;
 	if (store_run_id_by_name(b->s, BENCH_CMP_A, &b->cmp_a, err) < 0 ||
 	    store_run_id_by_name(b->s, BENCH_CMP_B, &b->cmp_b, err) < 0)
 		return -1;
@@ -288,6 +304,7 @@ static void teardown(struct browse *b)
 		filter_sort_clear(&b->sorts[k]);
 	store_sort_cursor_clear(&b->deep_sorted);
 	store_sort_cursor_clear(&b->deep_tags);
+	store_sort_cursor_clear(&b->deep_status);
 	store_close(&b->s);
 }
 
@@ -305,6 +322,7 @@ int bench_browse(int argc, char **argv)
 		{ "sort_duration", op_sort_duration }, { "sort_param", op_sort_param },
 		{ "sort_next", op_sort_next },	 { "search_slice", op_search_slice },
 		{ "sort_tags", op_sort_tags },	 { "sort_tags_next", op_sort_tags_next },
+		{ "sort_deep", op_sort_deep },
 	};
 	enum { NOPS = sizeof ops / sizeof ops[0] };
 	struct rl_err err = RL_ERR_INIT;

@@ -243,6 +243,8 @@ if [ -n "$(val browse_sort_status_ms)" ]; then
 	row "browse sort_next (a later sorted page)" "<= 16 ms" "$b ms" "$(ok "$b <= 16")"
 	b=$(col browse_sort_tags_next_ms 2)
 	row "browse sort_tags_next (a later page by tags)" "<= 16 ms" "$b ms" "$(ok "$b <= 16")"
+	b=$(col browse_sort_deep_ms 2)
+	row "browse sort_deep (a sorted page 90% down)" "<= 16 ms" "$b ms" "$(ok "$b <= 16")"
 	b=$(col browse_search_slice_ms 2)
 	row "browse name~ search: longest slice" "<= 100 ms" "$b ms" "$(ok "$b <= 100")"
 fi
