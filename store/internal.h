@@ -171,9 +171,15 @@ int store_context_text(struct store *s, int64_t id, char **text, struct rl_err *
 /* Read a row of STORE_RUN_COLS into R (cleared first): 0, or -1 when out
  * of memory (R then holds nothing). */
 int store_read_run(sqlite3_stmt *st, struct store_run *r);
-/* Step ST to the end, reading run rows and their tags; resets ST. */
+/* Step ST to the end, reading run rows and their tags, from one snapshot;
+ * resets ST.  A statement the progress handler stops fails with
+ * RL_E_INTERRUPTED.  store_read_runs_each: also EACH(ST, CTX) after each
+ * row was read (-1: out of memory, which fails the read). */
 int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 		    int *n, struct rl_err *err);
+int store_read_runs_each(struct store *s, sqlite3_stmt *st,
+			 int (*each)(sqlite3_stmt *st, void *ctx), void *ctx,
+			 struct store_run **rows, int *n, struct rl_err *err);
 
 /* The statements of store/complete.c, so that a test can check that the
  * query planner answers each from an index. */

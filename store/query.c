@@ -516,9 +516,11 @@ static int build(struct buf *q, struct binds *b, int64_t pipeline_id,
 }
 
 /* The cursor after the row ST is on (its columns: STORE_RUN_COLS, the
- * value, whether it is of the runs without one). */
-static int cursor_from(sqlite3_stmt *st, struct store_sort_cursor *c)
+ * value, whether it is of the runs without one), into the cursor CTX: a
+ * hook of store_read_runs_each. */
+static int cursor_from(sqlite3_stmt *st, void *ctx)
 {
+	struct store_sort_cursor *c = ctx;
 	free(c->text);
 	c->text = NULL;
 	c->set = 1;
@@ -571,44 +573,6 @@ static int bind_all(struct store *s, sqlite3_stmt *st, const struct binds *b,
 	return 0;
 }
 
-/* Step through ST's rows into *rows; the cursor after the last. */
-static int read_page(struct store *s, sqlite3_stmt *st, struct store_sort_cursor *c,
-		     struct store_run **rows, int *n, struct rl_err *err)
-{
-	int began = 0, rc, cap = 0;
-	if (store_read_begin(s, &began, err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_run *r = grow_rows((void **)rows, n, &cap, sizeof(*r));
-		if (!r) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		if (store_read_run(st, r) < 0) {
-			(*n)--;
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		if (cursor_from(st, c) < 0) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	}
-	int interrupted = rc == SQLITE_INTERRUPT;
-	sqlite3_reset(st);
-	store_read_end(s, began);
-	if (rc == SQLITE_DONE)
-		return 0;
-	store_runs_free(*rows, *n);
-	*rows = NULL;
-	*n = 0;
-	if (rc == SQLITE_NOMEM)
-		return rl_err_set(err, RL_E_NOMEM, NULL);
-	if (interrupted)
-		return rl_err_set(err, RL_E_INTERRUPTED, "stopped");
-	return store_fail(s, rc, "cannot list runs", err);
-}
-
 int store_runs_query_page(struct store *s, int64_t pipeline_id,
 			  const struct store_filter *filter, const struct store_sort *sort,
 			  int64_t now_ms, struct store_sort_cursor *cur, int limit,
@@ -637,7 +601,8 @@ int store_runs_query_page(struct store *s, int64_t pipeline_id,
 	}
 	if (bind_all(s, st, b, err) < 0)
 		goto cleanup;
-	rc = read_page(s, st, cur, rows, n, err);
+	/* the rows, and the cursor after the last */
+	rc = store_read_runs_each(s, st, cursor_from, cur, rows, n, err);
 cleanup:
 	sqlite3_finalize(st);
 	free(b->v);
