@@ -351,6 +351,14 @@ static int bind_cursor_value(struct binds *b, const struct store_sort_cursor *c)
  * 53-76 ms).  Two selects are each one range of the index. */
 enum part { PART_ALL, PART_SAME, PART_BEYOND };
 
+/* The cursor's tie: its run id (TIE_ID), or its started_ms and run id. */
+static int bind_tie(struct binds *b, enum tie tie, const struct store_sort_cursor *c)
+{
+	if (tie == TIE_ID)
+		return bind_int(b, c->id);
+	return bind_int(b, c->started_ms) < 0 ? -1 : bind_int(b, c->id);
+}
+
 /* " AND (…)": after cursor C in the valued arm whose value is VAL, the
  * PART of those rows (PART_SAME and PART_BEYOND: ties of TIE_TIME or
  * TIE_ID only). */
@@ -367,11 +375,7 @@ static int after_valued(struct buf *q, struct binds *b, const char *val, const c
 			buf_printf(q, " AND %s = ? AND %s < ?", val, idcol);
 		else
 			buf_printf(q, " AND %s = ? AND (r.started_ms, r.id) < (?, ?)", val);
-		if (bind_cursor_value(b, c) < 0)
-			return -1;
-		if (tie == TIE_ID)
-			return bind_int(b, c->id);
-		return bind_int(b, c->started_ms) < 0 ? -1 : bind_int(b, c->id);
+		return bind_cursor_value(b, c) < 0 ? -1 : bind_tie(b, tie, c);
 	}
 	switch (tie) {
 	case TIE_NONE:
@@ -391,9 +395,7 @@ static int after_valued(struct buf *q, struct binds *b, const char *val, const c
 	/* the value goes in twice: two parameters */
 	if (bind_cursor_value(b, c) < 0 || bind_cursor_value(b, c) < 0)
 		return -1;
-	if (tie == TIE_ID)
-		return bind_int(b, c->id);
-	return bind_int(b, c->started_ms) < 0 ? -1 : bind_int(b, c->id);
+	return bind_tie(b, tie, c);
 }
 
 static const char *tie_order(enum tie tie, int desc, const char *idcol)
