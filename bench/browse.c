@@ -9,11 +9,17 @@
  *   filter       first page of `train.acc > 0.9`
  *   sort         first page sorted by train.loss
  *   sort_status, sort_name, sort_pipeline, sort_started, sort_duration,
- *   sort_param   first page sorted by that column (params.lr; status,
- *                name and pipeline ascending, the others descending:
- *                as the browser's s first sorts them)
+ *   sort_param, sort_tags
+ *                first page sorted by that column (params.lr; tags: by
+ *                the first tag; status, name, pipeline and tags
+ *                ascending, the others descending: as the browser's s
+ *                first sorts them)
  *   sort_next    a later page of the status sort (after the cursor of
  *                page 50, by key: the cost of every PgDn)
+ *   sort_tags_next  the same of the sort by tags
+ *   sort_deep    a page of the status sort far down: after the completed
+ *                run before the deep page's (a cursor inside a value
+ *                most runs share)
  *   search_slice the longest stretch between two calls of the progress
  *                handler while `name~zz` (no run matches) reads every
  *                name: how long the browser's keys can wait
@@ -33,6 +39,9 @@
 #include "store/store.h"
 #include "util/fs.h"
 
+/* the sorts of sort_status … sort_tags, in this order */
+enum { SORT_STATUS, SORT_PARAM = 5, SORT_TAGS, NSORTS };
+
 struct browse {
 	const char *dir;
 	struct store *s;
@@ -40,8 +49,8 @@ struct browse {
 	struct store_run_cursor second, deep;
 	struct store_filter *filter;
 	struct store_sort sort;
-	struct store_sort sorts[6];
-	struct store_sort_cursor deep_sorted;
+	struct store_sort sorts[NSORTS];
+	struct store_sort_cursor deep_sorted, deep_tags, deep_status;
 	struct store_filter *search;
 	int64_t cmp_a, cmp_b;
 	int64_t now;
@@ -113,22 +122,58 @@ static int op_sort_name(struct browse *b, struct rl_err *err) { return sort_n(b,
 static int op_sort_pipeline(struct browse *b, struct rl_err *err) { return sort_n(b, 2, err); }
 static int op_sort_started(struct browse *b, struct rl_err *err) { return sort_n(b, 3, err); }
 static int op_sort_duration(struct browse *b, struct rl_err *err) { return sort_n(b, 4, err); }
-static int op_sort_param(struct browse *b, struct rl_err *err) { return sort_n(b, 5, err); }
-
-static int op_sort_next(struct browse *b, struct rl_err *err)
+static int op_sort_param(struct browse *b, struct rl_err *err)
 {
-	struct store_sort_cursor c = b->deep_sorted;
+	return sort_n(b, SORT_PARAM, err);
+}
+static int op_sort_tags(struct browse *b, struct rl_err *err) { return sort_n(b, SORT_TAGS, err); }
+
+/* The page of sort K after cursor AFTER (left as it is). */
+static int sorted_after(struct browse *b, int k, const struct store_sort_cursor *after,
+			struct rl_err *err)
+{
+	struct store_sort_cursor c = *after;
 	struct store_run *rows = NULL;
 	int n = 0;
-	if (b->deep_sorted.text && !(c.text = strdup(b->deep_sorted.text)))
+	if (after->text && !(c.text = strdup(after->text)))
 		return rl_err_set(err, RL_E_NOMEM, NULL);
-	int rc = store_runs_query_page(b->s, 0, NULL, &b->sorts[0], b->now, &c, b->page, &rows,
+	int rc = store_runs_query_page(b->s, 0, NULL, &b->sorts[k], b->now, &c, b->page, &rows,
 				       &n, err);
 	store_sort_cursor_clear(&c);
 	store_runs_free(rows, n);
 	if (rc < 0)
 		return -1;
 	return n == b->page ? 0 : rl_err_set(err, RL_E_FAIL, "short page: %d rows", n);
+}
+
+static int op_sort_next(struct browse *b, struct rl_err *err)
+{
+	return sorted_after(b, SORT_STATUS, &b->deep_sorted, err);
+}
+
+static int op_sort_tags_next(struct browse *b, struct rl_err *err)
+{
+	return sorted_after(b, SORT_TAGS, &b->deep_tags, err);
+}
+
+static int op_sort_deep(struct browse *b, struct rl_err *err)
+{
+	return sorted_after(b, SORT_STATUS, &b->deep_status, err);
+}
+
+/* *C: the cursor after page PAGES of sort K. */
+static int cursor_after(struct browse *b, int k, long long pages, struct store_sort_cursor *c,
+			struct rl_err *err)
+{
+	for (long long p = 0; p < pages; p++) {
+		struct store_run *rows = NULL;
+		int n = 0;
+		if (store_runs_query_page(b->s, 0, NULL, &b->sorts[k], b->now, c, b->page, &rows,
+					  &n, err) < 0)
+			return -1;
+		store_runs_free(rows, n);
+	}
+	return 0;
 }
 
 struct slices {
@@ -217,6 +262,14 @@ static int setup(struct browse *b, struct rl_err *err)
 	b->deep.started_ms = r.started_ms;
 	b->deep.id = r.id;
 	store_run_clear(&r);
+	/* in the status sort: the place of a completed run there (90% of
+	 * the runs are), whatever that run's status */
+	if (!(b->deep_status.text = strdup("completed")))
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	b->deep_status.set = 1;
+	b->deep_status.vtype = STORE_SORT_TEXT;
+	b->deep_status.started_ms = b->deep.started_ms;
+	b->deep_status.id = b->deep.id;
 	if (store_run_id_by_name(b->s, BENCH_CMP_A, &b->cmp_a, err) < 0 ||
 	    store_run_id_by_name(b->s, BENCH_CMP_B, &b->cmp_b, err) < 0)
 		return -1;
@@ -224,23 +277,22 @@ static int setup(struct browse *b, struct rl_err *err)
 	    filter_parse("name ~ zz", b->now, &b->search, err) < 0 ||
 	    filter_parse_sort("train.loss", &b->sort, err) < 0)
 		return -1;
-	static const char *const sorts[6] = { "status", "name", "pipeline", "-started",
-					       "-duration", "-params.lr" };
-	for (int k = 0; k < 6; k++)
+	static const char *const sorts[NSORTS] = { "status",    "name",	     "pipeline",
+						    "-started", "-duration", "-params.lr",
+						    "tags" };
+	for (int k = 0; k < NSORTS; k++)
 		if (filter_parse_sort(sorts[k], &b->sorts[k], err) < 0)
 			return -1;
 	/* the cursor after page 50 of the status sort (a small store: a page
-	 * that a full page follows) */
+	 * that a full page follows), and of the sort by tags within its
+	 * tagged runs (a quarter and more: a small store's then also) */
 	long long pages = z.runs / b->page - 1 < 50 ? z.runs / b->page - 1 : 50;
-	for (long long p = 0; p < pages; p++) {
-		struct store_run *rows = NULL;
-		int n = 0;
-		if (store_runs_query_page(b->s, 0, NULL, &b->sorts[0], b->now, &b->deep_sorted,
-					  b->page, &rows, &n, err) < 0)
-			return -1;
-		store_runs_free(rows, n);
-	}
-	return 0;
+	long long tagged = z.runs / 4 / b->page - 1 < 50 ? z.runs / 4 / b->page - 1 : 50;
+	return cursor_after(b, SORT_STATUS, pages, &b->deep_sorted, err) < 0 ||
+			       cursor_after(b, SORT_TAGS, tagged < 0 ? 0 : tagged, &b->deep_tags,
+					    err) < 0
+		       ? -1
+		       : 0;
 }
 
 static void teardown(struct browse *b)
@@ -248,9 +300,11 @@ static void teardown(struct browse *b)
 	filter_free(&b->filter);
 	filter_free(&b->search);
 	filter_sort_clear(&b->sort);
-	for (int k = 0; k < 6; k++)
+	for (int k = 0; k < NSORTS; k++)
 		filter_sort_clear(&b->sorts[k]);
 	store_sort_cursor_clear(&b->deep_sorted);
+	store_sort_cursor_clear(&b->deep_tags);
+	store_sort_cursor_clear(&b->deep_status);
 	store_close(&b->s);
 }
 
@@ -267,6 +321,8 @@ int bench_browse(int argc, char **argv)
 		{ "sort_pipeline", op_sort_pipeline }, { "sort_started", op_sort_started },
 		{ "sort_duration", op_sort_duration }, { "sort_param", op_sort_param },
 		{ "sort_next", op_sort_next },	 { "search_slice", op_search_slice },
+		{ "sort_tags", op_sort_tags },	 { "sort_tags_next", op_sort_tags_next },
+		{ "sort_deep", op_sort_deep },
 	};
 	enum { NOPS = sizeof ops / sizeof ops[0] };
 	struct rl_err err = RL_ERR_INIT;

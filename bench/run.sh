@@ -235,12 +235,16 @@ if [ -n "$(val browse_open_first_ms)" ]; then
 fi
 if [ -n "$(val browse_sort_status_ms)" ]; then
 	# issue 17: every column sorts from an index, first page and the next
-	for op in sort_status sort_name sort_pipeline sort_started sort_duration sort_param; do
+	for op in sort_status sort_name sort_pipeline sort_started sort_duration sort_param sort_tags; do
 		b=$(col "browse_${op}_ms" 2)
 		row "browse $op first page: ${BIG} runs" "<= 50 ms" "$b ms" "$(ok "$b <= 50")"
 	done
 	b=$(col browse_sort_next_ms 2)
 	row "browse sort_next (a later sorted page)" "<= 16 ms" "$b ms" "$(ok "$b <= 16")"
+	b=$(col browse_sort_tags_next_ms 2)
+	row "browse sort_tags_next (a later page by tags)" "<= 16 ms" "$b ms" "$(ok "$b <= 16")"
+	b=$(col browse_sort_deep_ms 2)
+	row "browse sort_deep (a sorted page 90% down)" "<= 16 ms" "$b ms" "$(ok "$b <= 16")"
 	b=$(col browse_search_slice_ms 2)
 	row "browse name~ search: longest slice" "<= 100 ms" "$b ms" "$(ok "$b <= 100")"
 fi

@@ -155,12 +155,31 @@ int store_context_text(struct store *s, int64_t id, char **text, struct rl_err *
 	", '$.environment.git.dirty') IN ('true', 'false') THEN json_extract(" \
 	x ", '$.environment.git.dirty') END)"
 
+/* A run's first tag, as SQL over its tag_list column X (schema 3: each
+ * tag as BYTES:TAG, in tag order): the bytes after the first ':', as many
+ * as its length says, cut from the blob since the length is in bytes.
+ * STORE_HAS_TAGS(X): the run has a tag.  The sort by tag (store/query.c)
+ * says both, and schema 11's runs_by_tag indexes are made from both
+ * (SQLite uses an expression index only for the same expression, and a
+ * partial one only when the query says its WHERE): change them and add a
+ * migration that makes those indexes again. */
+#define STORE_FIRST_TAG_OF(x)                                                \
+	"CAST(substr(CAST(" x " AS BLOB), instr(" x ", ':') + 1, "             \
+	"CAST(substr(" x ", 1, instr(" x ", ':') - 1) AS INTEGER)) AS TEXT)"
+#define STORE_HAS_TAGS(x) x " IS NOT NULL AND " x " != ''"
+
 /* Read a row of STORE_RUN_COLS into R (cleared first): 0, or -1 when out
  * of memory (R then holds nothing). */
 int store_read_run(sqlite3_stmt *st, struct store_run *r);
-/* Step ST to the end, reading run rows and their tags; resets ST. */
+/* Step ST to the end, reading run rows and their tags, from one snapshot;
+ * resets ST.  A statement the progress handler stops fails with
+ * RL_E_INTERRUPTED.  store_read_runs_each: also EACH(ST, CTX) after each
+ * row was read (-1: out of memory, which fails the read). */
 int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 		    int *n, struct rl_err *err);
+int store_read_runs_each(struct store *s, sqlite3_stmt *st,
+			 int (*each)(sqlite3_stmt *st, void *ctx), void *ctx,
+			 struct store_run **rows, int *n, struct rl_err *err);
 
 /* The statements of store/complete.c, so that a test can check that the
  * query planner answers each from an index. */

@@ -468,8 +468,9 @@ int store_run_previous_completed(struct store *s, int64_t pipeline_id,
 		      "no earlier completed run", err);
 }
 
-static int read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
-		     int *n, struct rl_err *err)
+static int read_runs(struct store *s, sqlite3_stmt *st,
+		     int (*each)(sqlite3_stmt *st, void *ctx), void *ctx,
+		     struct store_run **rows, int *n, struct rl_err *err)
 {
 	int rc, cap = 0;
 	*rows = NULL;
@@ -485,20 +486,34 @@ static int read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 			rc = SQLITE_NOMEM;
 			break;
 		}
+		if (each && each(st, ctx) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		store_runs_free(*rows, *n);
 		*rows = NULL;
 		*n = 0;
-		return rc == SQLITE_NOMEM ? rl_err_set(err, RL_E_NOMEM, NULL)
-					  : store_fail(s, rc, "cannot list runs", err);
+		if (rc == SQLITE_NOMEM)
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		if (rc == SQLITE_INTERRUPT)
+			return rl_err_set(err, RL_E_INTERRUPTED, "stopped");
+		return store_fail(s, rc, "cannot list runs", err);
 	}
 	return 0;
 }
 
 int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 		    int *n, struct rl_err *err)
+{
+	return store_read_runs_each(s, st, NULL, NULL, rows, n, err);
+}
+
+int store_read_runs_each(struct store *s, sqlite3_stmt *st,
+			 int (*each)(sqlite3_stmt *st, void *ctx), void *ctx,
+			 struct store_run **rows, int *n, struct rl_err *err)
 {
 	/* the rows (tags and newest note in them) from one snapshot, locked once */
 	int began;
@@ -508,7 +523,7 @@ int store_read_runs(struct store *s, sqlite3_stmt *st, struct store_run **rows,
 		sqlite3_reset(st);
 		return -1;
 	}
-	int rc = read_runs(s, st, rows, n, err);
+	int rc = read_runs(s, st, each, ctx, rows, n, err);
 	store_read_end(s, began);
 	return rc;
 }

@@ -445,6 +445,15 @@ static const char *const migrations[] = {
 	"UPDATE run_params SET value = json_extract(value_json, '$');"
 	"CREATE INDEX run_params_by_value ON run_params(key, value, run_id DESC);"
 	"CREATE INDEX run_params_by_value_old ON run_params(key, value, run_id);",
+	/* 11 (issue 17): the sort by tag walks an index too, on the runs'
+	 * first tag (the expression of store/internal.h, which the sort says
+	 * word for word), the tagged runs only; ties the newest first, one
+	 * index per direction as in 10.  The untagged runs come after, from
+	 * runs_by_time. */
+	"CREATE INDEX runs_by_tag ON runs(" STORE_FIRST_TAG_OF("tag_list")
+	", started_ms DESC, id DESC) WHERE " STORE_HAS_TAGS("tag_list") ";"
+	"CREATE INDEX runs_by_tag_old ON runs(" STORE_FIRST_TAG_OF("tag_list")
+	", started_ms, id) WHERE " STORE_HAS_TAGS("tag_list") ";",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

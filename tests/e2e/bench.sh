@@ -35,7 +35,8 @@ expect_exit 0 env RLBENCH_RUNS=1000 "$RLB" gen small
 # --- browsing: every operation on both stores, a line each
 expect_exit 0 "$RLB" browse big small
 for op in open_first next_page deep_page filter sort compare sort_status sort_name \
-	sort_pipeline sort_started sort_duration sort_param sort_next search_slice; do
+	sort_pipeline sort_started sort_duration sort_param sort_next search_slice sort_tags \
+	sort_tags_next sort_deep; do
 	expect_eq 1 "$(printf '%s\n' "$OUT" | grep -c "^${op}_ms [0-9.]* [0-9.]* [0-9.]*$")" "browse $op"
 done
 expect_exit 0 env RLBENCH_BROWSE_OPS=sort "$RLB" browse big small
