@@ -40,6 +40,8 @@ start() { # [ENV=…] [ARGS]: the browser in a fresh 120x30 window
 	tmux_ new-session -d -s tui -x 120 -y 30 "cd '$T' && env RUNLENS_STORE='$RUNLENS_STORE' ${1:-} '$RUNLENS_BIN' tui"
 }
 header() { screen | sed -n 2p; }
+header_has() { header | grep -qF -- "$1"; }
+header_lacks() { ! header_has "$1"; }
 open_pipeline() { # NAME [DASH]: its runs, from the pipelines view
 	key p
 	see "Pipelines"
@@ -89,11 +91,13 @@ key g
 expect_contains "$(header)" "›"
 key Right Right Right
 see "columns "
+wait_until header_lacks "train.loss"
 h=$(header)
 case "$h" in *"ID  STATUS"*NAME*) pass ;; *) fail "ID, STATUS and NAME stay while scrolling: $h" ;; esac
 expect_contains "$h" "‹"
 expect_not_contains "$h" "train.loss" "the first metric scrolled out"
 key Left Left Left
+wait_until header_has "train.loss"
 expect_contains "$(header)" "train.loss"
 
 # C: hide STATUS, show params.opt at the end, a sparkline in train.loss
