@@ -124,7 +124,9 @@ static void paint_title(struct tui *t)
 }
 
 /* The status bar: the notice, or the hints of the view on top and, at the
- * right end, "q back · ? help" ("q quit" in the first view). */
+ * right end, "q back · ? help" ("q quit" in the first view): kept beside
+ * a notice that leaves room for it, so the ? screen, where a click on any
+ * key does it, is always a click away. */
 static void paint_status(struct tui *t)
 {
 	const char *sep = t->utf8 ? " · " : " | ";
@@ -149,7 +151,7 @@ static void paint_status(struct tui *t)
 	attron(a);
 	mvhline(t->lines - 1, 0, ' ', t->cols);
 	attroff(a);
-	if (t->notice[0] || t->cols < rw + 20) {
+	if (t->cols < rw + 20 || (t->notice[0] && fmt_width(line.data) > t->cols - rw - 1)) {
 		tui_put(t, t->lines - 1, 0, t->cols, line.data, pair, plain);
 	} else {
 		tui_put(t, t->lines - 1, 0, t->cols - rw - 1, line.data, pair, plain);
@@ -286,6 +288,38 @@ static void paint_help_row(struct tui *t, const struct key_help *h, int y, int x
 	buf_free(&row);
 }
 
+/* Where the ? screen puts N rows from row TOP: HEIGHT rows a column from
+ * the screen's row 2, in two columns COLW wide when the screen is wide
+ * enough and one would not hold every row (never an empty second
+ * column), else in one (scrolled).  Column C starts at 2 + C * (COLW + 2). */
+struct help_layout {
+	int height, columns, colw;
+};
+
+static struct help_layout help_layout(const struct tui *t, int n, int top)
+{
+	struct help_layout L = { .height = t->lines - 3 };
+	L.columns = t->cols >= 100 && n - top > L.height ? 2 : 1;
+	L.colw = L.columns == 2 ? (t->cols - 4) / 2 : t->cols - 3;
+	return L;
+}
+
+enum tui_action screen_help_action(struct tui *t, int top, int y, int x)
+{
+	struct key_help *rows = NULL;
+	int n = 0;
+	enum tui_action a = ACT_NONE;
+	if (keys_help(t->top->ops, &rows, &n) < 0)
+		return ACT_NONE;
+	struct help_layout L = help_layout(t, n, top);
+	int c = (x - 2) / (L.colw + 2), k = c * L.height + y - 2;
+	if (y >= 2 && y < 2 + L.height && x >= 2 && (x - 2) % (L.colw + 2) < L.colw &&
+	    c < L.columns && top + k < n)
+		a = rows[top + k].action;
+	free(rows);
+	return a;
+}
+
 void screen_paint_help(struct tui *t, int top)
 {
 	if (too_small(t))
@@ -294,32 +328,25 @@ void screen_paint_help(struct tui *t, int top)
 	int n = 0;
 	erase();
 	tui_put(t, 0, 1, t->cols - 2,
-		"runlens keys — this view's, then everywhere's · Up/Down scroll · / search · "
-		"any other key closes",
+		"runlens keys — the view's, then everywhere's · click a key to do it · "
+		"Up/Down scroll · / search · any other key closes",
 		0, A_BOLD);
-	/* two columns when the screen is wide enough and one would not hold
-	 * every row (never an empty second column), else one (scrolled) */
-	int height = t->lines - 3;
 	if (keys_help(t->top->ops, &rows, &n) < 0)
 		n = 0;
-	int two = t->cols >= 100 && n - top > height;
-	int colw = two ? (t->cols - 4) / 2 : t->cols - 3;
-	for (int c = 0; c < (two ? 2 : 1); c++)
-		tui_put(t, 1, 2 + c * (colw + 2), colw, "KEY           DOES", PAIR_HEAD, A_BOLD);
-	if (rows)
-		for (int k = 0; top + k < n; k++) {
-			int c = k / height, r = k % height;
-			if (c > (two ? 1 : 0))
-				break;
-			paint_help_row(t, &rows[top + k], 2 + r, 2 + c * (colw + 2), colw);
-		}
+	struct help_layout L = help_layout(t, n, top);
+	for (int c = 0; c < L.columns; c++)
+		tui_put(t, 1, 2 + c * (L.colw + 2), L.colw, "KEY           DOES", PAIR_HEAD, A_BOLD);
+	for (int k = 0; rows && top + k < n && k / L.height < L.columns; k++)
+		paint_help_row(t, &rows[top + k], 2 + k % L.height,
+			       2 + k / L.height * (L.colw + 2), L.colw);
 	free(rows);
 	if (t->help_msg[0])
 		tui_put(t, t->lines - 1, 1, t->cols - 2, t->help_msg, PAIR_WARN, A_BOLD);
 	else
 		tui_put(t, t->lines - 1, 1, t->cols - 2,
-			"Mouse: click selects, double-click opens, wheel scrolls, bar keys click, "
-			"title: back", PAIR_DIM, 0);
+			"Mouse: a click on a key does it in the view, the wheel scrolls; in views "
+			"click selects, double-click opens, bar keys click, title: back",
+			PAIR_DIM, 0);
 	refresh();
 }
 
