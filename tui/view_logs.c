@@ -965,6 +965,90 @@ static int line_matches(const unsigned char *data, size_t len, const char *searc
 #define SEARCH_READ (1 << 20) /* bytes read at once */
 #define SEARCH_PROGRESS (16 << 20) /* bytes between looks at the keyboard */
 
+/* A piece of a search: the lines LO..HI of file LF (line K of what is
+ * shown is LF's line K - BASE), in one stretch of the shown lines, whose
+ * SPAN bytes from FROM_OFF are read at once.  OFF, LEN: where the line the
+ * piece started from is (found by line_span: the partial last line too). */
+struct piece {
+	struct logfile *lf;
+	int base, lo, hi;
+	off_t off, from_off;
+	size_t len, span;
+};
+
+/* The piece of a search in direction DIR from line K of what is shown:
+ * the lines of its file from K on (or back from K) that fit in one read.
+ * 0; 1 when K is the stderr rule (no line to search); -1 past the end. */
+static int piece_at(struct logs_view *lv, int k, int dir, struct piece *p)
+{
+	int file, stretch_end;
+	if (line_span(lv, k, &file, &p->off, &p->len, &p->base, &stretch_end) < 0)
+		return -1;
+	if (file < 0)
+		return 1;
+	struct logfile *lf = p->lf = &lv->f[file];
+	int stretch_first = 0;
+	if (lv->merged && lv->show == SHOW_BOTH) {
+		const struct seg *g = seg_of(lv, k);
+		stretch_first = g ? g->first : k - p->base;
+	}
+	int first = k - p->base, last = first; /* line numbers in LF */
+	off_t from_off = p->off, to_off = p->off + (off_t)p->len, o2;
+	size_t l2;
+	if (first < lf->n) {
+		if (dir > 0)
+			while (last + 1 < lf->n && last + 1 <= stretch_end &&
+			       line_get(lf, last + 1, &o2, &l2) == 0 &&
+			       o2 + (off_t)l2 - from_off <= SEARCH_READ) {
+				last++;
+				to_off = o2 + (off_t)l2;
+			}
+		else
+			while (first > stretch_first && line_get(lf, first - 1, &o2, &l2) == 0 &&
+			       to_off - o2 <= SEARCH_READ) {
+				first--;
+				from_off = o2;
+			}
+	}
+	p->lo = first;
+	p->hi = last;
+	p->from_off = from_off;
+	p->span = (size_t)(to_off - from_off);
+	if (p->span > SEARCH_READ) /* one long line: what the screen would show of it */
+		p->span = SEARCH_READ;
+	return 0;
+}
+
+/* The first line of piece P (GOT bytes of it in CHUNK) in direction DIR
+ * that shows SEARCH: its number in what is shown, or -1. */
+static int piece_find(const struct piece *p, const unsigned char *chunk, size_t got, int dir,
+		      const char *search, struct buf *scratch)
+{
+	for (int i = dir > 0 ? p->lo : p->hi; dir > 0 ? i <= p->hi : i >= p->lo; i += dir) {
+		off_t o = p->off;
+		size_t l = p->len;
+		if (i < p->lf->n && line_get(p->lf, i, &o, &l) < 0)
+			continue;
+		size_t at = (size_t)(o - p->from_off);
+		if (at > got)
+			continue;
+		if (l > got - at)
+			l = got - at;
+		if (line_matches(chunk + at, l, search, scratch))
+			return p->base + i;
+	}
+	return -1;
+}
+
+/* Say how far the search got (line K); 1 when a key was pressed: stop. */
+static int search_stopped(struct logs_view *lv, struct tui *t, int k)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "searching for '%.60s' … line %d (any key stops)", lv->search,
+		 k + 1);
+	return tui_busy(t, msg);
+}
+
 /* Find SEARCH from line FROM in direction DIR (case-insensitive); -1 when
  * absent, -2 when a key stopped it (*stopped_at: the line reached).  Reads
  * runs of lines of one file in 1 MB pieces, so a 1 GB log is searched in
@@ -975,89 +1059,36 @@ static int find(struct logs_view *lv, struct tui *t, int from, int dir, int *sto
 	unsigned char *chunk = NULL;
 	long long since = 0;
 	int result = -1;
-	for (int k = from; k >= 0; ) {
+	for (int k = from; k >= 0;) {
 		if (dir > 0)
 			ensure(lv, k + SEARCH_BATCH);
-		int file;
-		off_t off;
-		size_t len;
-		int base, stretch_end;
-		if (line_span(lv, k, &file, &off, &len, &base, &stretch_end) < 0)
+		struct piece p;
+		int r = piece_at(lv, k, dir, &p);
+		if (r < 0)
 			break;
-		if (file < 0) {
+		if (r > 0) {
 			k += dir;
 			continue;
 		}
-		/* the lines of FILE from K on (or back from K) that fit in one
-		 * read, in one stretch of the shown lines (BASE: K minus FILE's
-		 * line number) */
-		struct logfile *lf = &lv->f[file];
-		int stretch_first = -base; /* (so that stretch_first + base = 0) */
-		if (lv->merged && lv->show == SHOW_BOTH) {
-			const struct seg *g = seg_of(lv, k);
-			stretch_first = g ? g->first : k - base;
-		} else {
-			stretch_first = 0;
-		}
-		int first = k - base, last = first; /* line numbers in LF */
-		off_t from_off = off, to_off = off + (off_t)len, o2;
-		size_t l2;
-		if (first < lf->n) {
-			if (dir > 0)
-				while (last + 1 < lf->n && last + 1 <= stretch_end &&
-				       line_get(lf, last + 1, &o2, &l2) == 0 &&
-				       o2 + (off_t)l2 - from_off <= SEARCH_READ) {
-					last++;
-					to_off = o2 + (off_t)l2;
-				}
-			else
-				while (first > stretch_first && line_get(lf, first - 1, &o2, &l2) == 0 &&
-				       to_off - o2 <= SEARCH_READ) {
-					first--;
-					from_off = o2;
-				}
-		}
-		int lo = first, hi = last;
-		size_t span = (size_t)(to_off - from_off);
-		if (span > SEARCH_READ) {
-			/* one long line: look at what the screen would show of it */
-			span = SEARCH_READ;
-		}
 		if (!chunk && !(chunk = malloc(SEARCH_READ)))
 			break;
-		ssize_t got = pread(lf->fd, chunk, span, from_off);
+		ssize_t got = pread(p.lf->fd, chunk, p.span, p.from_off);
 		if (got < 0)
 			break;
-		for (int i = dir > 0 ? lo : hi; dir > 0 ? i <= hi : i >= lo; i += dir) {
-			off_t o = off;
-			size_t l = len;
-			if (i < lf->n && line_get(lf, i, &o, &l) < 0)
-				continue;
-			size_t at = (size_t)(o - from_off);
-			if (at > (size_t)got)
-				continue;
-			if (l > (size_t)got - at)
-				l = (size_t)got - at;
-			if (line_matches(chunk + at, l, lv->search, &scratch)) {
-				result = base + i;
-				goto done;
-			}
-		}
-		k = dir > 0 ? base + hi + 1 : base + lo - 1;
+		result = piece_find(&p, chunk, (size_t)got, dir, lv->search, &scratch);
+		if (result >= 0)
+			break;
+		k = dir > 0 ? p.base + p.hi + 1 : p.base + p.lo - 1;
 		since += got;
 		if (since >= SEARCH_PROGRESS) {
 			since = 0;
-			char msg[160];
-			snprintf(msg, sizeof msg,
-				 "searching for '%.60s' … line %d (any key stops)", lv->search, k + 1);
-			if (tui_busy(t, msg)) {
+			if (search_stopped(lv, t, k)) {
 				*stopped_at = k;
 				result = -2;
-				goto done;
+				break;
 			}
 		}
 	}
-done:
 	free(chunk);
 	buf_free(&scratch);
 	return result;
