@@ -86,7 +86,8 @@ see "step wide"
 see "start-xxxx"
 if screen | sed -n 2p | grep -q "…"; then pass; else fail "the long line is not marked as cut"; screen >&2; fi
 key Right Right Right
-if screen | sed -n 2p | grep -q "^xxxx"; then pass; else fail "Right did not scroll sideways"; screen >&2; fi
+scrolled() { screen | sed -n 2p | grep -q "^xxxx"; }
+if wait_until scrolled; then pass; else fail "Right did not scroll sideways"; screen >&2; fi
 key w
 see "long lines wrapped"
 rows=$(screen | grep -c "^xxxxxxxx")
