@@ -436,9 +436,8 @@ static int seg_count(struct logs_view *lv, struct seg *g, int want)
 	return 0;
 }
 
-/* Read the order file's new runs (while the lines so far are fewer than
- * WANT), then what each log holds beyond them. */
-static void ensure_merged(struct logs_view *lv, int want)
+/* Both logs opened and their sizes as they are now. */
+static void stat_files(struct logs_view *lv)
 {
 	for (int i = 0; i < 2; i++)
 		if (open_file(&lv->f[i]) >= 0) {
@@ -446,62 +445,90 @@ static void ensure_merged(struct logs_view *lv, int want)
 			if (fstat(lv->f[i].fd, &st) == 0)
 				lv->f[i].size = st.st_size;
 		}
-	/* the last run read, if its lines were not all counted */
-	int open_run = 0;
-	if (lv->nsegs > 0 && lv->segs[lv->nsegs - 1].count >= 0) {
-		struct seg *g = &lv->segs[lv->nsegs - 1];
-		if (lv->seg_open) {
-			lv->seg_lines -= g->count;
-			lv->seg_open = !seg_count(lv, g, want);
-			lv->seg_lines += g->count;
-		}
-		open_run = lv->seg_open;
+}
+
+/* Count on the last run read if its lines were not all counted (as far
+ * as WANT needs); 1 when they still are not. */
+static int recount_last_run(struct logs_view *lv, int want)
+{
+	if (lv->nsegs == 0 || lv->segs[lv->nsegs - 1].count < 0)
+		return 0;
+	struct seg *g = &lv->segs[lv->nsegs - 1];
+	if (lv->seg_open) {
+		lv->seg_lines -= g->count;
+		lv->seg_open = !seg_count(lv, g, want);
+		lv->seg_lines += g->count;
 	}
-	int fd = lv->order_path && !open_run ? open(lv->order_path, O_RDONLY | O_CLOEXEC) : -1;
+	return lv->seg_open;
+}
+
+/* A new run of N bytes of FILE (the order file's next line), its lines
+ * counted as far as WANT needs.  0; -1 when its lines are not all
+ * counted yet, or no memory: read no more runs for now. */
+static int add_run(struct logs_view *lv, int file, long long n, int want)
+{
+	if (lv->nsegs == lv->capsegs) {
+		int cap = lv->capsegs ? 2 * lv->capsegs : 64;
+		struct seg *g = realloc(lv->segs, (size_t)cap * sizeof *g);
+		if (!g)
+			return -1;
+		lv->segs = g;
+		lv->capsegs = cap;
+	}
+	struct seg *g = &lv->segs[lv->nsegs++];
+	g->file = file;
+	g->start = lv->covered[file];
+	g->end = g->start + (off_t)n;
+	lv->covered[file] = g->end;
+	g->first = lines_before(&lv->f[file], g->start);
+	g->cum = lv->seg_lines;
+	lv->seg_open = !seg_count(lv, g, want);
+	lv->seg_lines += g->count;
+	return lv->seg_open ? -1 : 0;
+}
+
+/* The runs of the order file's whole lines in BUF ("o N" or "e N", NUL
+ * ended) while the lines so far are fewer than WANT; returns where it
+ * stopped (BUF itself: at a line being written). */
+static char *add_runs(struct logs_view *lv, char *buf, int want)
+{
+	char *p = buf, *nl;
+	while ((nl = strchr(p, '\n')) && lv->seg_lines < want) {
+		*nl = '\0';
+		long long n = 0;
+		int file = p[0] == 'e' ? 1 : 0;
+		if ((p[0] == 'o' || p[0] == 'e') && p[1] == ' ')
+			n = atoll(p + 2);
+		lv->order_read += nl + 1 - p;
+		p = nl + 1;
+		if (n > 0 && add_run(lv, file, n, want) < 0)
+			break;
+	}
+	return p;
+}
+
+/* Read the order file's new runs while the lines so far are fewer than
+ * WANT. */
+static void read_order(struct logs_view *lv, int want)
+{
+	int fd = lv->order_path ? open(lv->order_path, O_RDONLY | O_CLOEXEC) : -1;
 	char buf[4096];
 	while (fd >= 0 && lv->seg_lines < want && !lv->seg_open) {
 		ssize_t got = pread(fd, buf, sizeof buf - 1, lv->order_read);
 		if (got <= 0)
 			break;
 		buf[got] = '\0';
-		char *p = buf, *nl;
-		while ((nl = strchr(p, '\n')) && lv->seg_lines < want) {
-			*nl = '\0';
-			long long n = 0;
-			int file = p[0] == 'e' ? 1 : 0;
-			if ((p[0] == 'o' || p[0] == 'e') && p[1] == ' ')
-				n = atoll(p + 2);
-			lv->order_read += nl + 1 - p;
-			p = nl + 1;
-			if (n <= 0)
-				continue;
-			if (lv->nsegs == lv->capsegs) {
-				int cap = lv->capsegs ? 2 * lv->capsegs : 64;
-				struct seg *g = realloc(lv->segs, (size_t)cap * sizeof *g);
-				if (!g)
-					break;
-				lv->segs = g;
-				lv->capsegs = cap;
-			}
-			struct seg *g = &lv->segs[lv->nsegs++];
-			g->file = file;
-			g->start = lv->covered[file];
-			g->end = g->start + (off_t)n;
-			lv->covered[file] = g->end;
-			g->first = lines_before(&lv->f[file], g->start);
-			g->cum = lv->seg_lines;
-			lv->seg_open = !seg_count(lv, g, want);
-			lv->seg_lines += g->count;
-			if (lv->seg_open)
-				break;
-		}
-		if (p == buf)
+		if (add_runs(lv, buf, want) == buf)
 			break; /* a line being written */
 	}
 	if (fd >= 0)
 		close(fd);
-	/* beyond the runs: the run going on (one stream, but which is not
-	 * written yet) */
+}
+
+/* What each log holds beyond the runs (the run going on: one stream, but
+ * which is not written yet), counted as far as WANT needs. */
+static void count_tails(struct logs_view *lv, int want)
+{
 	int cum = lv->seg_lines;
 	for (int i = 0; i < 2; i++) {
 		struct seg *g = &lv->tail[i];
@@ -525,6 +552,16 @@ static void ensure_merged(struct logs_view *lv, int want)
 		g->cum = cum;
 		cum += g->count;
 	}
+}
+
+/* Read the order file's new runs (while the lines so far are fewer than
+ * WANT), then what each log holds beyond them. */
+static void ensure_merged(struct logs_view *lv, int want)
+{
+	stat_files(lv);
+	if (!recount_last_run(lv, want))
+		read_order(lv, want);
+	count_tails(lv, want);
 }
 
 /* The run of the one stream that line K is in (NULL: none). */
