@@ -7,6 +7,7 @@ kept drained meanwhile, so the browser never blocks on its output).
     tui = Tui(binary, store, trace, rows, cols, what="tui bench")
     tui.send("G")
     lines = tui.wait_for("key ", 2)   # two keys traced: the trace's lines
+    tui.painted("Logs")               # in what it painted since the G
     tui.quit("Q")                     # until peak_rss_kb, then reaped
 
 A benchmark that cannot go on prints `runlens: WHAT: MESSAGE` on stderr
@@ -52,6 +53,7 @@ class Tui:
                  timeout=TIMEOUT, poll=0.005):
         self.trace, self.what, self.timeout, self.poll = trace, what, timeout, poll
         self.closed = False
+        self.out = b""  # what the browser painted since the last send()
         if os.path.exists(trace):
             os.unlink(trace)
         self.pid, self.fd = pty.fork()
@@ -62,7 +64,12 @@ class Tui:
                            LC_ALL="C.UTF-8", RUNLENS_TUI_TRACE=trace))
 
     def send(self, keys):
+        self.out = b""
         os.write(self.fd, keys.encode())
+
+    def painted(self, text):
+        """Whether the browser has painted TEXT since the last send()."""
+        return text.encode() in self.out
 
     def drain(self, wait):
         """Read what the browser painted, waiting up to WAIT seconds."""
@@ -72,7 +79,9 @@ class Tui:
         r, _, _ = select.select([self.fd], [], [], wait)
         if r:
             try:
-                self.closed = not os.read(self.fd, 65536)
+                got = os.read(self.fd, 65536)
+                self.out = (self.out + got)[-(1 << 20):]
+                self.closed = not got
             except OSError:  # the browser has ended
                 self.closed = True
 

@@ -31,8 +31,10 @@ def fail(msg):
 def one_round(binary, store, trace):
     tui = ptydrive.Tui(binary, store, trace, 30, 100, what="tui log bench", timeout=TIMEOUT)
     tui.wait_for("first_frame_us", 1)
-    tui.send("l")  # the logs of the run's step
+    tui.send("L")  # the logs of the run's step
     tui.wait_for("key ", 1)
+    if not tui.painted("Logs"):
+        fail("L did not open the step's log")
     tui.send("G")
     tui.wait_for("key ", 2)
     lines = tui.quit("Q")
