@@ -5,7 +5,8 @@
 # on the ? screen a click on a key's row does that key in the view under
 # it (the Pipelines and Compare views, the Run view's DAG, quitting); the
 # wheel scrolls the ? screen, a click on a heading only closes it; the
-# title bar goes back.
+# title bar goes back; dialogs answer clicks (an item, off the box, the y
+# and N of "[y/N]").
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
 export TERM=xterm-256color LC_ALL=C.UTF-8
@@ -83,6 +84,36 @@ see "3 shown"
 key B
 see "mice has no pinned baseline"
 bar_has "? help"
+click_help
+key x
+not_see "runlens keys"
+key Escape
+not_see "mice has no pinned baseline"
+
+# dialogs: a click on an item chooses it, off the box cancels; a click on
+# the y of "[y/N]" says yes, on its N no
+key s
+see "Sort runs by"
+click 1 1
+not_see "Sort runs by"
+see "3 shown · newest first"
+key s
+see "Sort runs by"
+click_on "duration"
+not_see "Sort runs by"
+see "3 shown · -duration"
+key d
+see "Delete this 1 run? [y/N]"
+click_on "N]"
+not_see "[y/N]"
+see "3 shown"
+key d
+see "Delete this 1 run? [y/N]"
+click_on "[y"
+see "deleted 1 run"
+see "2 shown"
+bar_has "? help"
+
 click_help
 # quitting, from the end of the ? screen
 for i in 1 2 3 4 5 6 7 8 9 10; do wheel down 10 10; done
