@@ -124,16 +124,19 @@ static void paint_title(struct tui *t)
 }
 
 /* The status bar: the notice, or the hints of the view on top and, at the
- * right end, "q back · ? help" ("q quit" in the first view): kept beside
- * a notice that leaves room for it, so the ? screen, where a click on any
- * key does it, is always a click away. */
+ * right end, "q back · ? help" ("q quit" in the first view).  Beside a
+ * notice too long for both, "? help" alone, so the ? screen, where a
+ * click on any key does it, stays a click away; only a notice that needs
+ * the whole bar covers it (a click dismisses it). */
 static void paint_status(struct tui *t)
 {
 	const char *sep = t->utf8 ? " · " : " | ";
-	struct buf right = BUF_INIT, line = BUF_INIT;
-	buf_printf(&right, "%s %s%s%s help ", keys_bar_label(ACT_BACK, t->utf8),
-		   t->top->below ? "back" : "quit", sep, keys_bar_label(ACT_HELP, t->utf8));
-	int rw = fmt_width(right.data), pair = PAIR_BAR, plain = t->color ? 0 : A_REVERSE;
+	struct buf back = BUF_INIT, help = BUF_INIT, line = BUF_INIT;
+	buf_printf(&back, "%s %s%s", keys_bar_label(ACT_BACK, t->utf8),
+		   t->top->below ? "back" : "quit", sep);
+	buf_printf(&help, "%s help ", keys_bar_label(ACT_HELP, t->utf8));
+	int bw = fmt_width(back.data), hw = fmt_width(help.data);
+	int pair = PAIR_BAR, plain = t->color ? 0 : A_REVERSE;
 	buf_putc(&line, ' ');
 	t->nhot = 0;
 	if (t->notice[0]) {
@@ -141,29 +144,34 @@ static void paint_status(struct tui *t)
 		pair = t->notice_bad ? PAIR_ERRBAR : PAIR_BAR;
 	} else {
 		int max = (int)(sizeof t->hot / sizeof t->hot[0]) - 2;
-		keys_hints_at(t->top->ops, t->utf8, t->cols - rw - 2, &line, t->hot, &t->nhot, max);
+		keys_hints_at(t->top->ops, t->utf8, t->cols - bw - hw - 2, &line, t->hot, &t->nhot,
+			      max);
 		for (int i = 0; i < t->nhot; i++) { /* after the leading space */
 			t->hot[i].x0++;
 			t->hot[i].x1++;
 		}
 	}
+	int lw = fmt_width(line.data);
+	int with_back = t->cols >= bw + hw + 20 && lw <= t->cols - bw - hw - 1;
+	int rw = with_back ? bw + hw : lw <= t->cols - hw - 1 ? hw : 0;
 	int a = t->color ? COLOR_PAIR(pair) : A_REVERSE;
 	attron(a);
 	mvhline(t->lines - 1, 0, ' ', t->cols);
 	attroff(a);
-	if (t->cols < rw + 20 || (t->notice[0] && fmt_width(line.data) > t->cols - rw - 1)) {
-		tui_put(t, t->lines - 1, 0, t->cols, line.data, pair, plain);
-	} else {
-		tui_put(t, t->lines - 1, 0, t->cols - rw - 1, line.data, pair, plain);
-		tui_put(t, t->lines - 1, t->cols - rw, rw, right.data, pair, A_BOLD | plain);
-		/* "q back · ? help": the two keys are clickable too */
-		int bw = fmt_width(keys_bar_label(ACT_BACK, t->utf8)) + 5;
-		int hx = t->cols - rw + bw + fmt_width(sep);
-		t->hot[t->nhot++] = (struct key_span){ t->cols - rw, t->cols - rw + bw, ACT_BACK };
-		t->hot[t->nhot++] = (struct key_span){ hx, t->cols, ACT_HELP };
+	tui_put(t, t->lines - 1, 0, rw ? t->cols - rw - 1 : t->cols, line.data, pair, plain);
+	/* the keys at the right end are clickable too */
+	if (with_back) {
+		tui_put(t, t->lines - 1, t->cols - rw, bw, back.data, pair, A_BOLD | plain);
+		t->hot[t->nhot++] = (struct key_span){ t->cols - rw, t->cols - rw + bw - fmt_width(sep),
+						       ACT_BACK };
+	}
+	if (rw) {
+		tui_put(t, t->lines - 1, t->cols - hw, hw, help.data, pair, A_BOLD | plain);
+		t->hot[t->nhot++] = (struct key_span){ t->cols - hw, t->cols, ACT_HELP };
 	}
 	buf_free(&line);
-	buf_free(&right);
+	buf_free(&back);
+	buf_free(&help);
 }
 
 enum tui_action screen_bar_action(const struct tui *t, int y, int x)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The mouse reaches every action (issue 17), on an 80-column terminal
 # where the status bar has no room for every hint: the hints that do not
-# fit are dropped but "? help" never is (nor beside a short message), and
+# fit are dropped but "? help" never is (nor beside a message), and
 # on the ? screen a click on a key's row does that key in the view under
 # it (the Pipelines and Compare views, the Run view's DAG, quitting); the
 # wheel scrolls the ? screen, a click on a heading only closes it; the
@@ -89,6 +89,16 @@ key x
 not_see "runlens keys"
 key Escape
 not_see "mice has no pinned baseline"
+# one too long for "q quit" too keeps "? help" alone
+key w
+see "is not in a sweep (runlens run FILE -p lr=0.01,0.1 makes one)"
+bar_has "? help"
+bar_lacks "q quit"
+click_help
+key x
+not_see "runlens keys"
+key Escape
+not_see "is not in a sweep"
 
 # dialogs: a click on an item chooses it, off the box cancels; a click on
 # the y of "[y/N]" says yes, on its N no
