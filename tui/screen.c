@@ -336,8 +336,7 @@ void screen_paint_help(struct tui *t, int top)
 	int n = 0;
 	erase();
 	tui_put(t, 0, 1, t->cols - 2,
-		"runlens keys — the view's, then everywhere's · click a key to do it · "
-		"Up/Down scroll · / search · any other key closes",
+		"runlens keys — click one to do it · Up/Down scroll · / search · others close",
 		0, A_BOLD);
 	if (keys_help(t->top->ops, &rows, &n) < 0)
 		n = 0;
@@ -352,8 +351,7 @@ void screen_paint_help(struct tui *t, int top)
 		tui_put(t, t->lines - 1, 1, t->cols - 2, t->help_msg, PAIR_WARN, A_BOLD);
 	else
 		tui_put(t, t->lines - 1, 1, t->cols - 2,
-			"Mouse: a click on a key does it in the view, the wheel scrolls; in views "
-			"click selects, double-click opens, bar keys click, title: back",
+			"Mouse in views: click selects, double-click opens, wheel scrolls, title: back",
 			PAIR_DIM, 0);
 	refresh();
 }
