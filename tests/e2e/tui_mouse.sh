@@ -18,6 +18,13 @@ trap 'tmux_ kill-server 2>/dev/null; cleanup_tmp' EXIT
 # TEXT: the status bar (not) showing it
 bar_has() { if [ "$(bar_x "$1")" -ge 0 ]; then pass; else fail "the status bar lacks '$1'"; screen >&2; fi; }
 bar_lacks() { if [ "$(bar_x "$1")" -lt 0 ]; then pass; else fail "the status bar has '$1'"; screen >&2; fi; }
+# TEXT: until the ? screen's first row (under its headings) has it: the
+# wheel has turned as far as it was sent (a click before would land on a
+# row that is still moving)
+help_starts() {
+	starts() { screen | sed -n 3p | grep -qF -- "$1"; }
+	if wait_until starts "$1"; then pass; else fail "the ? screen does not start at '$1'"; screen >&2; fi
+}
 # the ? screen, opened by a click on its hint
 click_help() {
 	click_bar "? help"
@@ -71,6 +78,7 @@ not_see "Everywhere"
 wheel down 10 10
 wheel down 10 10
 wheel down 10 10
+help_starts "rerun from the selected step"
 see "Everywhere"
 not_see "the previous step"
 click_on "Everywhere"
@@ -127,6 +135,7 @@ bar_has "? help"
 click_help
 # quitting, from the end of the ? screen
 for i in 1 2 3 4 5 6 7 8 9 10; do wheel down 10 10; done
+help_starts "c on marked A, B, C"
 see "quit the browser"
 click_on "quit the browser"
 ended
