@@ -62,12 +62,26 @@ see_esc() { # REGEX WHAT: until the screen with its escapes (colours,
 	fail "$2: the screen lacks /$1/"
 	tmux_ capture-pane -p -e -t tui >&2
 }
-# The mouse, in the SGR encoding xterm-256color's terminfo asks for (the
-# X10 one cannot say a column past 94 through tmux), at 0-based column X,
-# row Y: a click (press and release in one write), the wheel (DIR up or
-# down, one notch)
-click() { tmux_ send-keys -t tui -l "$(printf '\033[<0;%d;%dM\033[<0;%d;%dm' $(($1 + 1)) $(($2 + 1)) $(($1 + 1)) $(($2 + 1)))"; }
-wheel() { tmux_ send-keys -t tui -l "$(printf '\033[<%d;%d;%dM' $([ "$1" = up ] && echo 64 || echo 65) $(($2 + 1)) $(($3 + 1)))"; }
+# The mouse at 0-based column X, row Y, in the encoding the terminal's
+# terminfo asks for: SGR for xterm-256color (the browser's TERM in most
+# tests), X10 when the test sets MOUSE=x10 (tmux's own TERM; X10 cannot
+# say a column past 94 through tmux).  mouse_ev BUTTON X Y [release]:
+# BUTTON 0 the left one, 64/65 the wheel up/down.
+mouse_ev() {
+	if [ "${MOUSE:-sgr}" = x10 ]; then
+		b=$1; [ "${4:-}" = release ] && b=3
+		printf '\033[M%b%b%b' "\\0$(printf %o $((b + 32)))" "\\0$(printf %o $(($2 + 33)))" "\\0$(printf %o $(($3 + 33)))"
+	else
+		printf '\033[<%d;%d;%d%s' "$1" $(($2 + 1)) $(($3 + 1)) "$([ "${4:-}" = release ] && echo m || echo M)"
+	fi
+}
+# a click (press and release in one write), a double click (both clicks
+# in one write: a loaded machine must not stretch them apart), the wheel
+# (DIR up or down, one notch)
+press_release() { mouse_ev 0 "$1" "$2"; mouse_ev 0 "$1" "$2" release; }
+click() { tmux_ send-keys -t tui -l "$(press_release "$1" "$2")"; }
+dblclick() { tmux_ send-keys -t tui -l "$(press_release "$1" "$2")$(press_release "$1" "$2")"; }
+wheel() { tmux_ send-keys -t tui -l "$(mouse_ev "$([ "$1" = up ] && echo 64 || echo 65)" "$2" "$3")"; }
 # the 0-based column of TEXT in the status bar (the last row), in
 # characters (each of the bar's is one column), -1 when it is not there
 bar_x() {
