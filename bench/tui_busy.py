@@ -19,16 +19,14 @@ store stays as generated.  Prints:
     busy_idle_cpu_pct                  of one core, while idle
     busy_keys                          how many keys were timed
 """
-import fcntl
 import os
-import pty
-import select
 import signal
-import struct
 import subprocess
 import sys
-import termios
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import ptydrive  # noqa: E402
 
 PIPELINE = """{"name": "bench-writer", "steps": [{"name": "w", "run": ["sh", "-c",
  "i=0; while [ $i -lt 100000000 ]; do i=$((i+1)); runlens metric loss $i; done"]}]}
@@ -40,42 +38,13 @@ TIMEOUT = 30.0
 
 
 def fail(msg):
-    sys.stderr.write("runlens: tui busy bench: %s\n" % msg)
-    sys.exit(1)
-
-
-def trace_lines(path):
-    try:
-        with open(path) as f:
-            return f.read().splitlines()
-    except FileNotFoundError:
-        return []
-
-
-def wait_for(fd, path, pred, want):
-    end = time.monotonic() + TIMEOUT
-    while time.monotonic() < end:
-        r, _, _ = select.select([fd], [], [], 0.001)
-        if r:
-            try:
-                os.read(fd, 65536)
-            except OSError:
-                pass
-        lines = trace_lines(path)
-        if sum(1 for l in lines if pred(l)) >= want:
-            return
-    fail("the browser did not answer within %ds" % TIMEOUT)
+    ptydrive.fail("tui busy bench", msg)
 
 
 def cpu_ticks(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])  # utime, stime
-
-
-def pct(v, p):
-    v = sorted(v)
-    return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
 
 
 def main():
@@ -92,8 +61,6 @@ def main():
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     trace = os.path.join(work, "busy-trace")
-    if os.path.exists(trace):
-        os.unlink(trace)
     keys = []
     try:
         # the runner has recorded its run and writes
@@ -106,37 +73,25 @@ def main():
             time.sleep(0.05)
         else:
             fail("the writer did not start")
-        pid, fd = pty.fork()
-        if pid == 0:
-            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-            os.execve(binary, [binary, "--store", store, "tui"],
-                      dict(env, TERM="xterm-256color", LC_ALL="C.UTF-8", TZ="UTC",
-                           RUNLENS_TUI_TRACE=trace))
-        wait_for(fd, trace, lambda l: l.startswith("first_frame_us"), 1)
+        tui = ptydrive.Tui(binary, store, trace, 40, 120, env=dict(env, TZ="UTC"),
+                           what="tui busy bench", timeout=TIMEOUT, poll=0.001)
+        tui.wait_for("first_frame_us", 1)
         for k in SORT:  # the dialog's keys are traced with the s
-            os.write(fd, k.encode())
+            tui.send(k)
             time.sleep(0.2)
-        wait_for(fd, trace, lambda l: l.startswith("key "), 1)
+        tui.wait_for("key ", 1)
         for i, k in enumerate(SCRIPT):
             t0 = time.monotonic()
-            os.write(fd, k.encode())
-            wait_for(fd, trace, lambda l: l.startswith("key "), i + 2)
+            tui.send(k)
+            tui.wait_for("key ", i + 2)
             keys.append((time.monotonic() - t0) * 1000.0)
             time.sleep(0.05)  # keys among the refreshes
-        a, t0 = cpu_ticks(pid), time.monotonic()
+        a, t0 = cpu_ticks(tui.pid), time.monotonic()
         end = t0 + idle_s
         while time.monotonic() < end:  # keep the terminal drained
-            r, _, _ = select.select([fd], [], [], 0.1)
-            if r:
-                try:
-                    os.read(fd, 65536)
-                except OSError:
-                    pass
-        b, t1 = cpu_ticks(pid), time.monotonic()
-        os.write(fd, b"Q")
-        wait_for(fd, trace, lambda l: l.startswith("peak_rss_kb"), 1)
-        os.waitpid(pid, 0)
-        os.close(fd)
+            tui.drain(0.1)
+        b, t1 = cpu_ticks(tui.pid), time.monotonic()
+        tui.quit("Q")
     finally:
         os.killpg(runner.pid, signal.SIGINT)
         runner.wait()
@@ -144,7 +99,7 @@ def main():
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     hz = os.sysconf("SC_CLK_TCK")
     print("busy_key_max_ms %.3f" % max(keys))
-    print("busy_key_p99_ms %.3f" % pct(keys, 99))
+    print("busy_key_p99_ms %.3f" % ptydrive.pct(keys, 99))
     print("busy_idle_cpu_pct %.2f" % (100.0 * (b - a) / hz / (t1 - t0)))
     print("busy_keys %d" % len(keys))
 

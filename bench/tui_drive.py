@@ -13,15 +13,12 @@ one before, so every key is timed on its own.  Prints:
     tui_peak_rss_mb     the largest of the rounds
     tui_keys            how many keys were timed
 """
-import fcntl
 import os
-import pty
-import select
-import struct
 import sys
 import tempfile
-import termios
-import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import ptydrive  # noqa: E402
 
 # navigation down the 1M list (each page further down fetches from the
 # store), the 20 param and metric columns of the newest runs scrolled
@@ -31,61 +28,19 @@ SCRIPT = (["j"] * 10 + ["\t"] * 8 + ["h"] * 8 + ["\x06"] * 15 + ["\t"] * 8 + ["h
           + ["k"] * 5 + ["\x02"] * 5 + ["g"]
           + ["\r", "j", "j", "q"] + ["p", "j", "q"] + ["j"] * 5)
 QUIT = "Q"
-TIMEOUT = 30.0
 
 
 def fail(msg):
-    sys.stderr.write("runlens: tui bench: %s\n" % msg)
-    sys.exit(1)
-
-
-def read_trace(path):
-    try:
-        with open(path) as f:
-            return f.read().splitlines()
-    except FileNotFoundError:
-        return []
-
-
-def drain(fd, until, trace, want):
-    """Read the terminal's output until the trace has WANT lines that
-    satisfy UNTIL, or the time-out."""
-    end = time.monotonic() + TIMEOUT
-    while time.monotonic() < end:
-        r, _, _ = select.select([fd], [], [], 0.005)
-        if r:
-            try:
-                if not os.read(fd, 65536):
-                    return read_trace(trace)
-            except OSError:
-                return read_trace(trace)
-        lines = read_trace(trace)
-        if sum(1 for l in lines if until(l)) >= want:
-            return lines
-    fail("the browser did not answer within %ds" % TIMEOUT)
+    ptydrive.fail("tui bench", msg)
 
 
 def one_round(binary, store, trace):
-    pid, fd = pty.fork()
-    if pid == 0:
-        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        env = dict(os.environ, TERM="xterm-256color", LC_ALL="C.UTF-8",
-                   TZ="UTC", RUNLENS_TUI_TRACE=trace)
-        os.execve(binary, [binary, "--store", store, "tui"], env)
-    drain(fd, lambda l: l.startswith("first_frame_us"), trace, 1)
+    tui = ptydrive.Tui(binary, store, trace, 40, 120, env=dict(os.environ, TZ="UTC"))
+    tui.wait_for("first_frame_us", 1)
     for i, key in enumerate(SCRIPT):
-        os.write(fd, key.encode())
-        drain(fd, lambda l: l.startswith("key "), trace, i + 1)
-    os.write(fd, QUIT.encode())
-    lines = drain(fd, lambda l: l.startswith("peak_rss_kb"), trace, 1)
-    os.waitpid(pid, 0)
-    os.close(fd)
-    return lines
-
-
-def pct(v, p):
-    v = sorted(v)
-    return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
+        tui.send(key)
+        tui.wait_for("key ", i + 1)
+    return tui.quit(QUIT)
 
 
 def main():
@@ -107,9 +62,9 @@ def main():
                     rss.append(int(f[1]) / 1024.0)
     if not first or not keys or not rss:
         fail("the trace lacks first_frame_us, key or peak_rss_kb lines")
-    print("tui_first_frame_ms %.3f" % pct(first, 50))
-    print("tui_key_p50_ms %.3f" % pct(keys, 50))
-    print("tui_key_p99_ms %.3f" % pct(keys, 99))
+    print("tui_first_frame_ms %.3f" % ptydrive.pct(first, 50))
+    print("tui_key_p50_ms %.3f" % ptydrive.pct(keys, 50))
+    print("tui_key_p99_ms %.3f" % ptydrive.pct(keys, 99))
     print("tui_peak_rss_mb %.1f" % max(rss))
     print("tui_keys %d" % len(keys))
 

@@ -14,65 +14,30 @@ the key's time and the peak RSS from the trace.  Prints:
     log_end_ms         the G key, median of 3 browser starts
     log_peak_rss_mb    the largest of them
 """
-import fcntl
 import os
-import pty
-import select
-import struct
 import subprocess
 import sys
-import termios
-import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import ptydrive  # noqa: E402
 
 TIMEOUT = 60.0
 
 
 def fail(msg):
-    sys.stderr.write("runlens: tui log bench: %s\n" % msg)
-    sys.exit(1)
-
-
-def trace_lines(path):
-    try:
-        with open(path) as f:
-            return f.read().splitlines()
-    except FileNotFoundError:
-        return []
-
-
-def wait_for(fd, path, prefix, want):
-    end = time.monotonic() + TIMEOUT
-    while time.monotonic() < end:
-        r, _, _ = select.select([fd], [], [], 0.005)
-        if r:
-            try:
-                os.read(fd, 65536)
-            except OSError:
-                pass
-        lines = trace_lines(path)
-        if sum(1 for l in lines if l.startswith(prefix)) >= want:
-            return lines
-    fail("the browser did not answer within %ds" % TIMEOUT)
+    ptydrive.fail("tui log bench", msg)
 
 
 def one_round(binary, store, trace):
-    if os.path.exists(trace):
-        os.unlink(trace)
-    pid, fd = pty.fork()
-    if pid == 0:
-        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        os.execve(binary, [binary, "--store", store, "tui"],
-                  dict(os.environ, TERM="xterm-256color", LC_ALL="C.UTF-8",
-                       RUNLENS_TUI_TRACE=trace))
-    wait_for(fd, trace, "first_frame_us", 1)
-    os.write(fd, b"l")  # the logs of the run's step
-    wait_for(fd, trace, "key ", 1)
-    os.write(fd, b"G")
-    wait_for(fd, trace, "key ", 2)
-    os.write(fd, b"Q")
-    lines = wait_for(fd, trace, "peak_rss_kb", 1)
-    os.waitpid(pid, 0)
-    os.close(fd)
+    tui = ptydrive.Tui(binary, store, trace, 30, 100, what="tui log bench", timeout=TIMEOUT)
+    tui.wait_for("first_frame_us", 1)
+    tui.send("L")  # the logs of the run's step
+    tui.wait_for("key ", 1)
+    if not tui.painted("Logs"):
+        fail("L did not open the step's log")
+    tui.send("G")
+    tui.wait_for("key ", 2)
+    lines = tui.quit("Q")
     keys = [int(l.split()[3]) for l in lines if l.startswith("key ")]
     rss = [int(l.split()[1]) for l in lines if l.startswith("peak_rss_kb")]
     return keys[1] / 1000.0, rss[0] / 1024.0

@@ -413,12 +413,49 @@ static void help_find(struct tui *t, int from, int dir)
 			 t->help_find);
 }
 
-/* A key while the ? screen is up: Up/Down scroll, / searches (n, N),
- * any other key closes it. */
-static void on_help_key(struct tui *t, int ch)
+static void close_help(struct tui *t)
+{
+	t->help = 0;
+	t->help_top = 0;
+	t->help_find[0] = '\0';
+}
+
+/* The mouse on the ? screen: the wheel scrolls it; a click on a key's row
+ * closes it and returns that key's action, for the view under it (so
+ * every action is a click away, whatever the status bar had room for);
+ * a click elsewhere closes it. */
+static enum tui_action on_help_mouse(struct tui *t)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return ACT_NONE;
+	int wheel = (ev.bstate & BUTTON4_PRESSED) ? -3 : 0, rows = screen_help_rows(t);
+#ifdef BUTTON5_PRESSED
+	if (ev.bstate & BUTTON5_PRESSED)
+		wheel = 3;
+#endif
+	if (wheel) {
+		t->help_top += wheel;
+		t->help_top = t->help_top > rows - 1 ? rows - 1 : t->help_top;
+		t->help_top = t->help_top < 0 ? 0 : t->help_top;
+		return ACT_NONE;
+	}
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
+		return ACT_NONE;
+	enum tui_action a = screen_help_action(t, t->help_top, ev.y, ev.x);
+	close_help(t);
+	return a;
+}
+
+/* A key while the ? screen is up: Up/Down scroll, / searches (n, N), the
+ * mouse (on_help_mouse), any other key closes it.  Returns the action a
+ * click asked for (ACT_NONE: none). */
+static enum tui_action on_help_key(struct tui *t, int ch)
 {
 	t->help_msg[0] = '\0';
-	if (ch == KEY_DOWN || ch == 'j') {
+	if (ch == KEY_MOUSE) {
+		return on_help_mouse(t);
+	} else if (ch == KEY_DOWN || ch == 'j') {
 		t->help_top += t->help_top < screen_help_rows(t) - 1;
 	} else if (ch == KEY_UP || ch == 'k') {
 		t->help_top -= t->help_top > 0;
@@ -431,10 +468,9 @@ static void on_help_key(struct tui *t, int ch)
 	} else if ((ch == 'n' || ch == 'N') && t->help_find[0]) {
 		help_find(t, t->help_top, ch == 'n' ? 1 : -1);
 	} else {
-		t->help = 0;
-		t->help_top = 0;
-		t->help_find[0] = '\0';
+		close_help(t);
 	}
+	return ACT_NONE;
 }
 
 /* No key for a while: the view's tick, reruns that ended, the store. */
@@ -478,16 +514,21 @@ static void run_loop(struct tui *t, int64_t t0)
 		L.dirty = 1;
 		if (ch == KEY_RESIZE)
 			continue;
-		if (t->help) {
-			on_help_key(t, ch);
+		enum tui_action clicked = ACT_NONE;
+		if (t->help && (clicked = on_help_key(t, ch)) == ACT_NONE)
 			continue;
-		}
 		t->had_notice = t->notice[0] != '\0';
 		t->notice[0] = '\0';
-		if (ch == KEY_MOUSE)
+		if (clicked != ACT_NONE) {
+			/* the view, not the ? screen, under what the action opens */
+			paint(t, &L);
+			act(t, clicked, 0);
+			L.dirty = 1;
+		} else if (ch == KEY_MOUSE) {
 			on_mouse(t);
-		else
+		} else {
 			act(t, keys_action_of(ch), keys_action_of(ch) == ACT_NONE);
+		}
 		if (t->top && t->trace) {
 			paint(t, &L);
 			trace_key(t, ch, start);

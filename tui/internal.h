@@ -170,11 +170,12 @@ void keys_hints_at(const struct view_ops *ops, int utf8, int width, struct buf *
 /* The ? screen of OPS: a heading (the view's name), the view's keys in
  * its order, its help note, a blank row, a heading, the global keys (but
  * those the view handles itself: they are among its keys).
- * *rows is malloc'd (its strings are static); KEYS is NULL but on the
- * rows of keys. */
+ * *rows is malloc'd (its strings are static); KEYS is NULL and ACTION
+ * ACT_NONE but on the rows of keys (a click on one does its action). */
 struct key_help {
 	const char *keys, *what;
 	int heading;
+	enum tui_action action;
 };
 int keys_help(const struct view_ops *ops, struct key_help **rows, int *n);
 

@@ -336,17 +336,19 @@ int keys_help(const struct view_ops *ops, struct key_help **rows, int *n)
 	*n = 0;
 	if (!r)
 		return -1;
-	r[k++] = (struct key_help){ NULL, ops->name, 1 };
+	r[k++] = (struct key_help){ NULL, ops->name, 1, ACT_NONE };
 	for (int i = 0; i < ops->nactions; i++)
-		r[k++] = (struct key_help){ keys_label(ops->actions[i].action), ops->actions[i].help, 0 };
+		r[k++] = (struct key_help){ keys_label(ops->actions[i].action), ops->actions[i].help, 0,
+					    ops->actions[i].action };
 	for (int i = 0; i < 3 && ops->help_note[i]; i++)
-		r[k++] = (struct key_help){ NULL, ops->help_note[i], 0 };
-	r[k++] = (struct key_help){ NULL, "", 0 };
-	r[k++] = (struct key_help){ NULL, "Everywhere", 1 };
+		r[k++] = (struct key_help){ NULL, ops->help_note[i], 0, ACT_NONE };
+	r[k++] = (struct key_help){ NULL, "", 0, ACT_NONE };
+	r[k++] = (struct key_help){ NULL, "Everywhere", 1, ACT_NONE };
 	for (int i = 0; i < tui_nglobal_actions; i++)
 		if (!keys_row(ops, tui_global_actions[i].action))
 			r[k++] = (struct key_help){ keys_label(tui_global_actions[i].action),
-					    tui_global_actions[i].help, 0 };
+					    tui_global_actions[i].help, 0,
+					    tui_global_actions[i].action };
 	*n = k;
 	return 0;
 }

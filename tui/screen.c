@@ -124,14 +124,19 @@ static void paint_title(struct tui *t)
 }
 
 /* The status bar: the notice, or the hints of the view on top and, at the
- * right end, "q back · ? help" ("q quit" in the first view). */
+ * right end, "q back · ? help" ("q quit" in the first view).  Beside a
+ * notice too long for both, "? help" alone, so the ? screen, where a
+ * click on any key does it, stays a click away; only a notice that needs
+ * the whole bar covers it (a click dismisses it). */
 static void paint_status(struct tui *t)
 {
 	const char *sep = t->utf8 ? " · " : " | ";
-	struct buf right = BUF_INIT, line = BUF_INIT;
-	buf_printf(&right, "%s %s%s%s help ", keys_bar_label(ACT_BACK, t->utf8),
-		   t->top->below ? "back" : "quit", sep, keys_bar_label(ACT_HELP, t->utf8));
-	int rw = fmt_width(right.data), pair = PAIR_BAR, plain = t->color ? 0 : A_REVERSE;
+	struct buf back = BUF_INIT, help = BUF_INIT, line = BUF_INIT;
+	buf_printf(&back, "%s %s%s", keys_bar_label(ACT_BACK, t->utf8),
+		   t->top->below ? "back" : "quit", sep);
+	buf_printf(&help, "%s help ", keys_bar_label(ACT_HELP, t->utf8));
+	int bw = fmt_width(back.data), hw = fmt_width(help.data);
+	int pair = PAIR_BAR, plain = t->color ? 0 : A_REVERSE;
 	buf_putc(&line, ' ');
 	t->nhot = 0;
 	if (t->notice[0]) {
@@ -139,29 +144,34 @@ static void paint_status(struct tui *t)
 		pair = t->notice_bad ? PAIR_ERRBAR : PAIR_BAR;
 	} else {
 		int max = (int)(sizeof t->hot / sizeof t->hot[0]) - 2;
-		keys_hints_at(t->top->ops, t->utf8, t->cols - rw - 2, &line, t->hot, &t->nhot, max);
+		keys_hints_at(t->top->ops, t->utf8, t->cols - bw - hw - 2, &line, t->hot, &t->nhot,
+			      max);
 		for (int i = 0; i < t->nhot; i++) { /* after the leading space */
 			t->hot[i].x0++;
 			t->hot[i].x1++;
 		}
 	}
+	int lw = fmt_width(line.data);
+	int with_back = t->cols >= bw + hw + 20 && lw <= t->cols - bw - hw - 1;
+	int rw = with_back ? bw + hw : lw <= t->cols - hw - 1 ? hw : 0;
 	int a = t->color ? COLOR_PAIR(pair) : A_REVERSE;
 	attron(a);
 	mvhline(t->lines - 1, 0, ' ', t->cols);
 	attroff(a);
-	if (t->notice[0] || t->cols < rw + 20) {
-		tui_put(t, t->lines - 1, 0, t->cols, line.data, pair, plain);
-	} else {
-		tui_put(t, t->lines - 1, 0, t->cols - rw - 1, line.data, pair, plain);
-		tui_put(t, t->lines - 1, t->cols - rw, rw, right.data, pair, A_BOLD | plain);
-		/* "q back · ? help": the two keys are clickable too */
-		int bw = fmt_width(keys_bar_label(ACT_BACK, t->utf8)) + 5;
-		int hx = t->cols - rw + bw + fmt_width(sep);
-		t->hot[t->nhot++] = (struct key_span){ t->cols - rw, t->cols - rw + bw, ACT_BACK };
-		t->hot[t->nhot++] = (struct key_span){ hx, t->cols, ACT_HELP };
+	tui_put(t, t->lines - 1, 0, rw ? t->cols - rw - 1 : t->cols, line.data, pair, plain);
+	/* the keys at the right end are clickable too */
+	if (with_back) {
+		tui_put(t, t->lines - 1, t->cols - rw, bw, back.data, pair, A_BOLD | plain);
+		t->hot[t->nhot++] = (struct key_span){ t->cols - rw, t->cols - rw + bw - fmt_width(sep),
+						       ACT_BACK };
+	}
+	if (rw) {
+		tui_put(t, t->lines - 1, t->cols - hw, hw, help.data, pair, A_BOLD | plain);
+		t->hot[t->nhot++] = (struct key_span){ t->cols - hw, t->cols, ACT_HELP };
 	}
 	buf_free(&line);
-	buf_free(&right);
+	buf_free(&back);
+	buf_free(&help);
 }
 
 enum tui_action screen_bar_action(const struct tui *t, int y, int x)
@@ -286,6 +296,38 @@ static void paint_help_row(struct tui *t, const struct key_help *h, int y, int x
 	buf_free(&row);
 }
 
+/* Where the ? screen puts N rows from row TOP: HEIGHT rows a column from
+ * the screen's row 2, in two columns COLW wide when the screen is wide
+ * enough and one would not hold every row (never an empty second
+ * column), else in one (scrolled).  Column C starts at 2 + C * (COLW + 2). */
+struct help_layout {
+	int height, columns, colw;
+};
+
+static struct help_layout help_layout(const struct tui *t, int n, int top)
+{
+	struct help_layout L = { .height = t->lines - 3 };
+	L.columns = t->cols >= 100 && n - top > L.height ? 2 : 1;
+	L.colw = L.columns == 2 ? (t->cols - 4) / 2 : t->cols - 3;
+	return L;
+}
+
+enum tui_action screen_help_action(struct tui *t, int top, int y, int x)
+{
+	struct key_help *rows = NULL;
+	int n = 0;
+	enum tui_action a = ACT_NONE;
+	if (keys_help(t->top->ops, &rows, &n) < 0)
+		return ACT_NONE;
+	struct help_layout L = help_layout(t, n, top);
+	int c = (x - 2) / (L.colw + 2), k = c * L.height + y - 2;
+	if (y >= 2 && y < 2 + L.height && x >= 2 && (x - 2) % (L.colw + 2) < L.colw &&
+	    c < L.columns && top + k < n)
+		a = rows[top + k].action;
+	free(rows);
+	return a;
+}
+
 void screen_paint_help(struct tui *t, int top)
 {
 	if (too_small(t))
@@ -294,32 +336,23 @@ void screen_paint_help(struct tui *t, int top)
 	int n = 0;
 	erase();
 	tui_put(t, 0, 1, t->cols - 2,
-		"runlens keys — this view's, then everywhere's · Up/Down scroll · / search · "
-		"any other key closes",
+		"runlens keys — click one to do it · Up/Down scroll · / search · others close",
 		0, A_BOLD);
-	/* two columns when the screen is wide enough and one would not hold
-	 * every row (never an empty second column), else one (scrolled) */
-	int height = t->lines - 3;
 	if (keys_help(t->top->ops, &rows, &n) < 0)
 		n = 0;
-	int two = t->cols >= 100 && n - top > height;
-	int colw = two ? (t->cols - 4) / 2 : t->cols - 3;
-	for (int c = 0; c < (two ? 2 : 1); c++)
-		tui_put(t, 1, 2 + c * (colw + 2), colw, "KEY           DOES", PAIR_HEAD, A_BOLD);
-	if (rows)
-		for (int k = 0; top + k < n; k++) {
-			int c = k / height, r = k % height;
-			if (c > (two ? 1 : 0))
-				break;
-			paint_help_row(t, &rows[top + k], 2 + r, 2 + c * (colw + 2), colw);
-		}
+	struct help_layout L = help_layout(t, n, top);
+	for (int c = 0; c < L.columns; c++)
+		tui_put(t, 1, 2 + c * (L.colw + 2), L.colw, "KEY           DOES", PAIR_HEAD, A_BOLD);
+	for (int k = 0; rows && top + k < n && k / L.height < L.columns; k++)
+		paint_help_row(t, &rows[top + k], 2 + k % L.height,
+			       2 + k / L.height * (L.colw + 2), L.colw);
 	free(rows);
 	if (t->help_msg[0])
 		tui_put(t, t->lines - 1, 1, t->cols - 2, t->help_msg, PAIR_WARN, A_BOLD);
 	else
 		tui_put(t, t->lines - 1, 1, t->cols - 2,
-			"Mouse: click selects, double-click opens, wheel scrolls, bar keys click, "
-			"title: back", PAIR_DIM, 0);
+			"Mouse in views: click selects, double-click opens, wheel scrolls, title: back",
+			PAIR_DIM, 0);
 	refresh();
 }
 

@@ -4,6 +4,8 @@
 #ifndef RUNLENS_TUI_SCREEN_H
 #define RUNLENS_TUI_SCREEN_H
 
+#include "tui/actions.h"
+
 struct tui;
 
 /* Below this the browser shows "terminal too small". */
@@ -25,5 +27,8 @@ void screen_paint(struct tui *t);
 void screen_paint_help(struct tui *t, int top);
 /* How many rows the ? screen of the top view has. */
 int screen_help_rows(struct tui *t);
+/* The action of the key whose row the ? screen painted from its row TOP
+ * shows at Y, X (a click there does it in the view), else ACT_NONE. */
+enum tui_action screen_help_action(struct tui *t, int top, int y, int x);
 
 #endif

@@ -436,9 +436,8 @@ static int seg_count(struct logs_view *lv, struct seg *g, int want)
 	return 0;
 }
 
-/* Read the order file's new runs (while the lines so far are fewer than
- * WANT), then what each log holds beyond them. */
-static void ensure_merged(struct logs_view *lv, int want)
+/* Both logs opened and their sizes as they are now. */
+static void stat_files(struct logs_view *lv)
 {
 	for (int i = 0; i < 2; i++)
 		if (open_file(&lv->f[i]) >= 0) {
@@ -446,62 +445,90 @@ static void ensure_merged(struct logs_view *lv, int want)
 			if (fstat(lv->f[i].fd, &st) == 0)
 				lv->f[i].size = st.st_size;
 		}
-	/* the last run read, if its lines were not all counted */
-	int open_run = 0;
-	if (lv->nsegs > 0 && lv->segs[lv->nsegs - 1].count >= 0) {
-		struct seg *g = &lv->segs[lv->nsegs - 1];
-		if (lv->seg_open) {
-			lv->seg_lines -= g->count;
-			lv->seg_open = !seg_count(lv, g, want);
-			lv->seg_lines += g->count;
-		}
-		open_run = lv->seg_open;
+}
+
+/* Count on the last run read if its lines were not all counted (as far
+ * as WANT needs); 1 when they still are not. */
+static int recount_last_run(struct logs_view *lv, int want)
+{
+	if (lv->nsegs == 0 || lv->segs[lv->nsegs - 1].count < 0)
+		return 0;
+	struct seg *g = &lv->segs[lv->nsegs - 1];
+	if (lv->seg_open) {
+		lv->seg_lines -= g->count;
+		lv->seg_open = !seg_count(lv, g, want);
+		lv->seg_lines += g->count;
 	}
-	int fd = lv->order_path && !open_run ? open(lv->order_path, O_RDONLY | O_CLOEXEC) : -1;
+	return lv->seg_open;
+}
+
+/* A new run of N bytes of FILE (the order file's next line), its lines
+ * counted as far as WANT needs.  0; -1 when its lines are not all
+ * counted yet, or no memory: read no more runs for now. */
+static int add_run(struct logs_view *lv, int file, long long n, int want)
+{
+	if (lv->nsegs == lv->capsegs) {
+		int cap = lv->capsegs ? 2 * lv->capsegs : 64;
+		struct seg *g = realloc(lv->segs, (size_t)cap * sizeof *g);
+		if (!g)
+			return -1;
+		lv->segs = g;
+		lv->capsegs = cap;
+	}
+	struct seg *g = &lv->segs[lv->nsegs++];
+	g->file = file;
+	g->start = lv->covered[file];
+	g->end = g->start + (off_t)n;
+	lv->covered[file] = g->end;
+	g->first = lines_before(&lv->f[file], g->start);
+	g->cum = lv->seg_lines;
+	lv->seg_open = !seg_count(lv, g, want);
+	lv->seg_lines += g->count;
+	return lv->seg_open ? -1 : 0;
+}
+
+/* The runs of the order file's whole lines in BUF ("o N" or "e N", NUL
+ * ended) while the lines so far are fewer than WANT; returns where it
+ * stopped (BUF itself: at a line being written). */
+static char *add_runs(struct logs_view *lv, char *buf, int want)
+{
+	char *p = buf, *nl;
+	while ((nl = strchr(p, '\n')) && lv->seg_lines < want) {
+		*nl = '\0';
+		long long n = 0;
+		int file = p[0] == 'e' ? 1 : 0;
+		if ((p[0] == 'o' || p[0] == 'e') && p[1] == ' ')
+			n = atoll(p + 2);
+		lv->order_read += nl + 1 - p;
+		p = nl + 1;
+		if (n > 0 && add_run(lv, file, n, want) < 0)
+			break;
+	}
+	return p;
+}
+
+/* Read the order file's new runs while the lines so far are fewer than
+ * WANT. */
+static void read_order(struct logs_view *lv, int want)
+{
+	int fd = lv->order_path ? open(lv->order_path, O_RDONLY | O_CLOEXEC) : -1;
 	char buf[4096];
 	while (fd >= 0 && lv->seg_lines < want && !lv->seg_open) {
 		ssize_t got = pread(fd, buf, sizeof buf - 1, lv->order_read);
 		if (got <= 0)
 			break;
 		buf[got] = '\0';
-		char *p = buf, *nl;
-		while ((nl = strchr(p, '\n')) && lv->seg_lines < want) {
-			*nl = '\0';
-			long long n = 0;
-			int file = p[0] == 'e' ? 1 : 0;
-			if ((p[0] == 'o' || p[0] == 'e') && p[1] == ' ')
-				n = atoll(p + 2);
-			lv->order_read += nl + 1 - p;
-			p = nl + 1;
-			if (n <= 0)
-				continue;
-			if (lv->nsegs == lv->capsegs) {
-				int cap = lv->capsegs ? 2 * lv->capsegs : 64;
-				struct seg *g = realloc(lv->segs, (size_t)cap * sizeof *g);
-				if (!g)
-					break;
-				lv->segs = g;
-				lv->capsegs = cap;
-			}
-			struct seg *g = &lv->segs[lv->nsegs++];
-			g->file = file;
-			g->start = lv->covered[file];
-			g->end = g->start + (off_t)n;
-			lv->covered[file] = g->end;
-			g->first = lines_before(&lv->f[file], g->start);
-			g->cum = lv->seg_lines;
-			lv->seg_open = !seg_count(lv, g, want);
-			lv->seg_lines += g->count;
-			if (lv->seg_open)
-				break;
-		}
-		if (p == buf)
+		if (add_runs(lv, buf, want) == buf)
 			break; /* a line being written */
 	}
 	if (fd >= 0)
 		close(fd);
-	/* beyond the runs: the run going on (one stream, but which is not
-	 * written yet) */
+}
+
+/* What each log holds beyond the runs (the run going on: one stream, but
+ * which is not written yet), counted as far as WANT needs. */
+static void count_tails(struct logs_view *lv, int want)
+{
 	int cum = lv->seg_lines;
 	for (int i = 0; i < 2; i++) {
 		struct seg *g = &lv->tail[i];
@@ -525,6 +552,16 @@ static void ensure_merged(struct logs_view *lv, int want)
 		g->cum = cum;
 		cum += g->count;
 	}
+}
+
+/* Read the order file's new runs (while the lines so far are fewer than
+ * WANT), then what each log holds beyond them. */
+static void ensure_merged(struct logs_view *lv, int want)
+{
+	stat_files(lv);
+	if (!recount_last_run(lv, want))
+		read_order(lv, want);
+	count_tails(lv, want);
 }
 
 /* The run of the one stream that line K is in (NULL: none). */
@@ -965,6 +1002,90 @@ static int line_matches(const unsigned char *data, size_t len, const char *searc
 #define SEARCH_READ (1 << 20) /* bytes read at once */
 #define SEARCH_PROGRESS (16 << 20) /* bytes between looks at the keyboard */
 
+/* A piece of a search: the lines LO..HI of file LF (line K of what is
+ * shown is LF's line K - BASE), in one stretch of the shown lines, whose
+ * SPAN bytes from FROM_OFF are read at once.  OFF, LEN: where the line the
+ * piece started from is (found by line_span: the partial last line too). */
+struct piece {
+	struct logfile *lf;
+	int base, lo, hi;
+	off_t off, from_off;
+	size_t len, span;
+};
+
+/* The piece of a search in direction DIR from line K of what is shown:
+ * the lines of its file from K on (or back from K) that fit in one read.
+ * 0; 1 when K is the stderr rule (no line to search); -1 past the end. */
+static int piece_at(struct logs_view *lv, int k, int dir, struct piece *p)
+{
+	int file, stretch_end;
+	if (line_span(lv, k, &file, &p->off, &p->len, &p->base, &stretch_end) < 0)
+		return -1;
+	if (file < 0)
+		return 1;
+	struct logfile *lf = p->lf = &lv->f[file];
+	int stretch_first = 0;
+	if (lv->merged && lv->show == SHOW_BOTH) {
+		const struct seg *g = seg_of(lv, k);
+		stretch_first = g ? g->first : k - p->base;
+	}
+	int first = k - p->base, last = first; /* line numbers in LF */
+	off_t from_off = p->off, to_off = p->off + (off_t)p->len, o2;
+	size_t l2;
+	if (first < lf->n) {
+		if (dir > 0)
+			while (last + 1 < lf->n && last + 1 <= stretch_end &&
+			       line_get(lf, last + 1, &o2, &l2) == 0 &&
+			       o2 + (off_t)l2 - from_off <= SEARCH_READ) {
+				last++;
+				to_off = o2 + (off_t)l2;
+			}
+		else
+			while (first > stretch_first && line_get(lf, first - 1, &o2, &l2) == 0 &&
+			       to_off - o2 <= SEARCH_READ) {
+				first--;
+				from_off = o2;
+			}
+	}
+	p->lo = first;
+	p->hi = last;
+	p->from_off = from_off;
+	p->span = (size_t)(to_off - from_off);
+	if (p->span > SEARCH_READ) /* one long line: what the screen would show of it */
+		p->span = SEARCH_READ;
+	return 0;
+}
+
+/* The first line of piece P (GOT bytes of it in CHUNK) in direction DIR
+ * that shows SEARCH: its number in what is shown, or -1. */
+static int piece_find(const struct piece *p, const unsigned char *chunk, size_t got, int dir,
+		      const char *search, struct buf *scratch)
+{
+	for (int i = dir > 0 ? p->lo : p->hi; dir > 0 ? i <= p->hi : i >= p->lo; i += dir) {
+		off_t o = p->off;
+		size_t l = p->len;
+		if (i < p->lf->n && line_get(p->lf, i, &o, &l) < 0)
+			continue;
+		size_t at = (size_t)(o - p->from_off);
+		if (at > got)
+			continue;
+		if (l > got - at)
+			l = got - at;
+		if (line_matches(chunk + at, l, search, scratch))
+			return p->base + i;
+	}
+	return -1;
+}
+
+/* Say how far the search got (line K); 1 when a key was pressed: stop. */
+static int search_stopped(struct logs_view *lv, struct tui *t, int k)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "searching for '%.60s' … line %d (any key stops)", lv->search,
+		 k + 1);
+	return tui_busy(t, msg);
+}
+
 /* Find SEARCH from line FROM in direction DIR (case-insensitive); -1 when
  * absent, -2 when a key stopped it (*stopped_at: the line reached).  Reads
  * runs of lines of one file in 1 MB pieces, so a 1 GB log is searched in
@@ -975,89 +1096,36 @@ static int find(struct logs_view *lv, struct tui *t, int from, int dir, int *sto
 	unsigned char *chunk = NULL;
 	long long since = 0;
 	int result = -1;
-	for (int k = from; k >= 0; ) {
+	for (int k = from; k >= 0;) {
 		if (dir > 0)
 			ensure(lv, k + SEARCH_BATCH);
-		int file;
-		off_t off;
-		size_t len;
-		int base, stretch_end;
-		if (line_span(lv, k, &file, &off, &len, &base, &stretch_end) < 0)
+		struct piece p;
+		int r = piece_at(lv, k, dir, &p);
+		if (r < 0)
 			break;
-		if (file < 0) {
+		if (r > 0) {
 			k += dir;
 			continue;
 		}
-		/* the lines of FILE from K on (or back from K) that fit in one
-		 * read, in one stretch of the shown lines (BASE: K minus FILE's
-		 * line number) */
-		struct logfile *lf = &lv->f[file];
-		int stretch_first = -base; /* (so that stretch_first + base = 0) */
-		if (lv->merged && lv->show == SHOW_BOTH) {
-			const struct seg *g = seg_of(lv, k);
-			stretch_first = g ? g->first : k - base;
-		} else {
-			stretch_first = 0;
-		}
-		int first = k - base, last = first; /* line numbers in LF */
-		off_t from_off = off, to_off = off + (off_t)len, o2;
-		size_t l2;
-		if (first < lf->n) {
-			if (dir > 0)
-				while (last + 1 < lf->n && last + 1 <= stretch_end &&
-				       line_get(lf, last + 1, &o2, &l2) == 0 &&
-				       o2 + (off_t)l2 - from_off <= SEARCH_READ) {
-					last++;
-					to_off = o2 + (off_t)l2;
-				}
-			else
-				while (first > stretch_first && line_get(lf, first - 1, &o2, &l2) == 0 &&
-				       to_off - o2 <= SEARCH_READ) {
-					first--;
-					from_off = o2;
-				}
-		}
-		int lo = first, hi = last;
-		size_t span = (size_t)(to_off - from_off);
-		if (span > SEARCH_READ) {
-			/* one long line: look at what the screen would show of it */
-			span = SEARCH_READ;
-		}
 		if (!chunk && !(chunk = malloc(SEARCH_READ)))
 			break;
-		ssize_t got = pread(lf->fd, chunk, span, from_off);
+		ssize_t got = pread(p.lf->fd, chunk, p.span, p.from_off);
 		if (got < 0)
 			break;
-		for (int i = dir > 0 ? lo : hi; dir > 0 ? i <= hi : i >= lo; i += dir) {
-			off_t o = off;
-			size_t l = len;
-			if (i < lf->n && line_get(lf, i, &o, &l) < 0)
-				continue;
-			size_t at = (size_t)(o - from_off);
-			if (at > (size_t)got)
-				continue;
-			if (l > (size_t)got - at)
-				l = (size_t)got - at;
-			if (line_matches(chunk + at, l, lv->search, &scratch)) {
-				result = base + i;
-				goto done;
-			}
-		}
-		k = dir > 0 ? base + hi + 1 : base + lo - 1;
+		result = piece_find(&p, chunk, (size_t)got, dir, lv->search, &scratch);
+		if (result >= 0)
+			break;
+		k = dir > 0 ? p.base + p.hi + 1 : p.base + p.lo - 1;
 		since += got;
 		if (since >= SEARCH_PROGRESS) {
 			since = 0;
-			char msg[160];
-			snprintf(msg, sizeof msg,
-				 "searching for '%.60s' … line %d (any key stops)", lv->search, k + 1);
-			if (tui_busy(t, msg)) {
+			if (search_stopped(lv, t, k)) {
 				*stopped_at = k;
 				result = -2;
-				goto done;
+				break;
 			}
 		}
 	}
-done:
 	free(chunk);
 	buf_free(&scratch);
 	return result;

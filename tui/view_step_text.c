@@ -227,7 +227,8 @@ static char *attempt_metrics(struct step_view *sv, struct tui *t, int i)
 	return b.data ? buf_steal(&b) : strdup("no metrics");
 }
 
-static void fill_tables(struct step_view *sv, struct tui *t)
+/* The Inputs tab: name, path, size, hash, where it came from. */
+static void fill_inputs(struct step_view *sv, struct tui *t)
 {
 	for (int i = 0; i < sv->nins; i++) {
 		struct store_artifact_ref *r = &sv->ins[i];
@@ -248,6 +249,11 @@ static void fill_tables(struct step_view *sv, struct tui *t)
 		table_push_attrs(&sv->tb[TAB_INPUTS], cells, attrs);
 		free(path);
 	}
+}
+
+/* The Outputs tab: name, path, size (a folder says so), hash. */
+static void fill_outputs(struct step_view *sv, struct tui *t)
+{
 	for (int i = 0; i < sv->nouts; i++) {
 		struct store_artifact_ref *r = &sv->outs[i];
 		char size[40], sha[16];
@@ -261,6 +267,11 @@ static void fill_tables(struct step_view *sv, struct tui *t)
 		table_push_attrs(&sv->tb[TAB_OUTPUTS], cells, attrs);
 		free(path);
 	}
+}
+
+/* The Metrics tab: key, last value, min, max, points. */
+static void fill_metrics(struct step_view *sv)
+{
 	for (int i = 0; i < sv->nms; i++) {
 		struct store_metric *m = &sv->ms[i];
 		char last[32], lo[32], hi[32], cnt[32];
@@ -271,52 +282,88 @@ static void fill_tables(struct step_view *sv, struct tui *t)
 		char *cells[] = { m->key, last, lo, hi, cnt };
 		table_push_attrs(&sv->tb[TAB_METRICS], cells, NULL);
 	}
+}
+
+/* How attempt A ended: "-" (not yet, or unknown), "timeout",
+ * "signal 9", its exit code. */
+static void attempt_exit(const struct store_attempt *a, char *buf, size_t size)
+{
+	if (!a->ended_ms)
+		snprintf(buf, size, "-");
+	else if (a->timed_out)
+		snprintf(buf, size, "timeout");
+	else if (a->signal)
+		snprintf(buf, size, "signal %d", a->signal);
+	else if (a->exit_code >= 0)
+		snprintf(buf, size, "%d", a->exit_code);
+	else
+		snprintf(buf, size, "-");
+}
+
+/* How long attempt A took (so far, when running) and when it started
+ * (local time), each "-" when it has not started. */
+static void attempt_times(const struct store_attempt *a, char *dur, size_t dur_size,
+			  char *when, size_t when_size)
+{
+	if (a->started_ms)
+		time_duration((a->ended_ms ? a->ended_ms : time_now_ms()) - a->started_ms, dur,
+			      dur_size);
+	else
+		snprintf(dur, dur_size, "-");
+	time_t secs = (time_t)(a->started_ms / 1000);
+	struct tm tm;
+	if (a->started_ms && localtime_r(&secs, &tm))
+		strftime(when, when_size, "%Y-%m-%d %H:%M:%S", &tm);
+	else
+		snprintf(when, when_size, "-");
+}
+
+/* The note of attempt I: where its job ran (Slurm), then its error; the
+ * last attempt's job line is also the step's (sv->job_line).  Into NOTE. */
+static void attempt_note(struct step_view *sv, struct tui *t, int i, struct buf *note)
+{
+	const struct store_attempt *a = &sv->atts[i];
+	char *rec = NULL, *job = NULL;
+	store_attempt_executor(t->store, a->id, &rec, NULL);
+	if (rec && (job = exec_record_line(rec)) && i == sv->natts - 1) {
+		free(sv->job_line);
+		sv->job_line = strdup(job);
+	}
+	buf_printf(note, "%s%s%s", job ? job : "", job && a->error ? " · " : "",
+		   a->error ? a->error : "");
+	free(job);
+	free(rec);
+}
+
+/* The Attempts tab: number, status, exit, duration, start, note; and
+ * what each attempt recorded (sv->att_metrics). */
+static void fill_attempts(struct step_view *sv, struct tui *t)
+{
 	for (int i = 0; i < sv->natts; i++) {
 		struct store_attempt *a = &sv->atts[i];
 		char num[16], exitc[32], dur[32], when[32];
 		snprintf(num, sizeof num, "%d", a->number);
-		if (!a->ended_ms)
-			snprintf(exitc, sizeof exitc, "-");
-		else if (a->timed_out)
-			snprintf(exitc, sizeof exitc, "timeout");
-		else if (a->signal)
-			snprintf(exitc, sizeof exitc, "signal %d", a->signal);
-		else if (a->exit_code >= 0)
-			snprintf(exitc, sizeof exitc, "%d", a->exit_code);
-		else
-			snprintf(exitc, sizeof exitc, "-");
-		if (a->started_ms)
-			time_duration((a->ended_ms ? a->ended_ms : time_now_ms()) - a->started_ms, dur,
-				      sizeof dur);
-		else
-			snprintf(dur, sizeof dur, "-");
-		time_t secs = (time_t)(a->started_ms / 1000);
-		struct tm tm;
-		if (a->started_ms && localtime_r(&secs, &tm))
-			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-		else
-			snprintf(when, sizeof when, "-");
+		attempt_exit(a, exitc, sizeof exitc);
+		attempt_times(a, dur, sizeof dur, when, sizeof when);
 		if (!sv->att_metrics)
 			sv->att_metrics = calloc((size_t)sv->natts + 1, sizeof(char *));
 		if (sv->att_metrics)
 			sv->att_metrics[i] = attempt_metrics(sv, t, i);
-		/* where its job ran (Slurm), before the error */
-		char *rec = NULL, *job = NULL;
-		store_attempt_executor(t->store, a->id, &rec, NULL);
-		if (rec && (job = exec_record_line(rec)) && i == sv->natts - 1) {
-			free(sv->job_line);
-			sv->job_line = strdup(job);
-		}
 		struct buf note = BUF_INIT;
-		buf_printf(&note, "%s%s%s", job ? job : "", job && a->error ? " · " : "",
-			   a->error ? a->error : "");
+		attempt_note(sv, t, i, &note);
 		char *cells[] = { num, a->status, exitc, dur, when, note.data ? note.data : "" };
 		int attrs[] = { 0, tui_status_pair(a->status), 0, 0, 0, a->error ? PAIR_FAIL : 0 };
 		table_push_attrs(&sv->tb[TAB_ATTEMPTS], cells, attrs);
 		buf_free(&note);
-		free(job);
-		free(rec);
 	}
+}
+
+static void fill_tables(struct step_view *sv, struct tui *t)
+{
+	fill_inputs(sv, t);
+	fill_outputs(sv, t);
+	fill_metrics(sv);
+	fill_attempts(sv, t);
 }
 
 static void fill_lines(struct step_view *sv)

@@ -1,6 +1,7 @@
 /* tui/widget_dialog.c — the small dialogs every view uses: a one-line
  * prompt on the bottom row, a yes/no box (the rerun plan, deleting) and a
- * chooser (sort column, metric columns, saved views). */
+ * chooser (sort column, metric columns, saved views), by keys and by the
+ * mouse. */
 #include "config.h"
 #include "tui/widget_dialog.h"
 
@@ -391,6 +392,111 @@ static int dialog_width(struct tui *t, const char *title, char *const *lines, in
 	return w;
 }
 
+/* The mouse in a box of W x H cells at Y0, X0 (box_at) whose rows of text
+ * start at its row 1, column 2, the last of them (a question, its keys)
+ * two rows above its bottom. */
+enum { BOX_NONE, BOX_ROW, BOX_LAST, BOX_OUTSIDE, BOX_WHEEL_UP, BOX_WHEEL_DOWN };
+
+/* Where the mouse event fell: BOX_ROW (*row: which row of text, from 0),
+ * BOX_LAST, BOX_OUTSIDE (a click off the box), the wheel, or BOX_NONE (the
+ * frame, the empty row, not a click); *col: the column in the row's text. */
+static int box_mouse(int y0, int x0, int w, int h, int *row, int *col)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return BOX_NONE;
+	if (ev.bstate & BUTTON4_PRESSED)
+		return BOX_WHEEL_UP;
+#ifdef BUTTON5_PRESSED
+	if (ev.bstate & BUTTON5_PRESSED)
+		return BOX_WHEEL_DOWN;
+#endif
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED)))
+		return BOX_NONE;
+	if (ev.y < y0 || ev.y >= y0 + h || ev.x < x0 || ev.x >= x0 + w)
+		return BOX_OUTSIDE;
+	*row = ev.y - y0 - 1;
+	*col = ev.x - x0 - 2;
+	if (*row == h - 3)
+		return BOX_LAST;
+	return *row >= 0 && *row < h - 4 ? BOX_ROW : BOX_NONE;
+}
+
+/* The key that column COL of the dialog's line TEXT shows: 'y' or 'n' on
+ * the y or N of its "[y/N]", '\n' or 27 on its "Enter …" or "Esc …" (up
+ * to the next " · " or " | "), else 0. */
+static int key_at(const char *text, int col)
+{
+	static const struct {
+		const char *word;
+		int key;
+	} parts[] = { { "[y/N]", 'y' }, { "Enter ", '\n' }, { "Esc ", 27 } };
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		const char *p = strstr(text, parts[i].word);
+		if (!p)
+			continue;
+		char *before = strndup(text, (size_t)(p - text));
+		int x0 = before ? fmt_width(before) : 0;
+		free(before);
+		if (parts[i].key == 'y') { /* "[y" yes, "/N]" no */
+			if (col >= x0 && col < x0 + 5)
+				return col < x0 + 2 ? 'y' : 'n';
+			continue;
+		}
+		const char *end = strstr(p, " · ");
+		if (!end)
+			end = strstr(p, " | ");
+		char *part = strndup(p, end ? (size_t)(end - p) : strlen(p));
+		int w = part ? fmt_width(part) : 0;
+		free(part);
+		if (col >= x0 && col < x0 + w)
+			return parts[i].key;
+	}
+	return 0;
+}
+
+/* The mouse in a list box at Y0, X0 (W x H) of N items, its row 0 item
+ * TOP, *SEL selected, whose last line is KEYS ("Enter choose · Esc
+ * cancel"): LIST_PICK when a click fell on an item (*SEL: that item),
+ * LIST_ENTER or LIST_CANCEL for a click on those keys (LIST_CANCEL off
+ * the box too), else LIST_NONE (the wheel moves *SEL). */
+enum { LIST_NONE, LIST_PICK, LIST_ENTER, LIST_CANCEL };
+
+static int list_mouse(int y0, int x0, int w, int h, const char *keys, int top, int n, int *sel)
+{
+	int row, col;
+	switch (box_mouse(y0, x0, w, h, &row, &col)) {
+	case BOX_ROW:
+		if (top + row >= n)
+			return LIST_NONE;
+		*sel = top + row;
+		return LIST_PICK;
+	case BOX_LAST:
+		return key_at(keys, col) == '\n' ? LIST_ENTER
+		       : key_at(keys, col) == 27  ? LIST_CANCEL
+						   : LIST_NONE;
+	case BOX_OUTSIDE: return LIST_CANCEL;
+	case BOX_WHEEL_UP: *sel -= *sel > 0; return LIST_NONE;
+	case BOX_WHEEL_DOWN: *sel += *sel < n - 1; return LIST_NONE;
+	default: return LIST_NONE;
+	}
+}
+
+/* The mouse in the yes/no box at Y0, X0 (W x H) asking Q, scrolled to
+ * *top of MAX_TOP: the answer (1 yes on its y, 0 no on its N or off the
+ * box), or -1 (the wheel scrolls). */
+static int confirm_mouse(int y0, int x0, int w, int h, const char *q, int max_top, int *top)
+{
+	int row, col;
+	switch (box_mouse(y0, x0, w, h, &row, &col)) {
+	case BOX_OUTSIDE: return 0;
+	case BOX_LAST: return key_at(q, col) == 'y' ? 1 : key_at(q, col) == 'n' ? 0 : -1;
+	case BOX_WHEEL_UP: *top -= *top > 0; return -1;
+	case BOX_WHEEL_DOWN: *top += *top < max_top; return -1;
+	default: return -1;
+	}
+}
+
 int tui_confirm(struct tui *t, const char *title, char *const *lines, int n,
 		const char *question)
 {
@@ -429,8 +535,10 @@ int tui_confirm(struct tui *t, const char *title, char *const *lines, int n,
 			top = top + shown < n - shown ? top + shown : n - shown;
 		else if (ch == KEY_PPAGE)
 			top = top > shown ? top - shown : 0;
-		else if (ch == KEY_RESIZE || ch == KEY_MOUSE)
+		else if (ch == KEY_RESIZE)
 			continue;
+		else if (ch == KEY_MOUSE)
+			answer = confirm_mouse(y, x, w, h, q, n - shown, &top);
 		else if (ch == 'n' || ch == 'N' || ch == 'q' || ch == 27 || ch == '\n' ||
 			 ch == '\r' || ch == KEY_ENTER)
 			answer = 0;
@@ -504,6 +612,18 @@ int tui_choose(struct tui *t, const char *title, char *const *items, int n, int 
 			result = sel;
 		else if (ch == 27 || ch == 'q')
 			result = -1;
+		else if (ch == KEY_MOUSE)
+			switch (list_mouse(y, x, w, h, help, top, n, &sel)) {
+			case LIST_PICK: /* an item: chosen, or toggled */
+				if (marked)
+					marked[sel] = !marked[sel];
+				else
+					result = sel;
+				break;
+			case LIST_ENTER: result = sel; break;
+			case LIST_CANCEL: result = -1; break;
+			default: break;
+			}
 		tui_paint_below(t);
 	}
 	if (result < 0 && marked && saved)
@@ -594,7 +714,14 @@ int tui_arrange(struct tui *t, const char *title, const char *flag_name,
 		int ch = getch();
 		if (tui_interrupted())
 			result = 0;
-		else if (ch != KEY_RESIZE && ch != KEY_MOUSE && ch != ERR)
+		else if (ch == KEY_MOUSE)
+			switch (list_mouse(y, x, w, h, helpline, top, n, &sel)) {
+			case LIST_PICK: items[sel].on = !items[sel].on; break;
+			case LIST_ENTER: result = 1; break;
+			case LIST_CANCEL: result = 0; break;
+			default: break;
+			}
+		else if (ch != KEY_RESIZE && ch != ERR)
 			arrange_key(ch, items, n, &sel, shown, &result);
 		tui_paint_below(t);
 	}

@@ -1,7 +1,10 @@
 /* tui/widget_dialog.h — the small dialogs every view uses: a one-line
  * prompt on the bottom row, a yes/no box (the rerun plan, deleting), and
  * a chooser (sort column, metric columns, saved views).  Each waits for
- * keys itself and paints the view under it again. */
+ * keys itself and paints the view under it again.  The boxes take the
+ * mouse too: a click on an item chooses it (the arranger: shows or hides
+ * it), on the y or N of "[y/N]" or the "Enter …" or "Esc …" of their last
+ * line presses that key, off the box cancels; the wheel moves. */
 #ifndef RUNLENS_TUI_WIDGET_DIALOG_H
 #define RUNLENS_TUI_WIDGET_DIALOG_H
 

@@ -1,7 +1,7 @@
 # tests/e2e/tmux.sh — sourced by the browser's tests after lib.sh: the
 # browser in a tmux window named "tui" on the tmux server "$S" (each test
 # sets S), and what a test does with it: read the screen, wait for text,
-# press keys, wait for the browser to quit.  WAIT_TENTHS: how long
+# press keys, click, wait for the browser to quit.  WAIT_TENTHS: how long
 # wait_for/wait_gone/wait_until/wait_ended wait (tenths of a second, 50
 # unless the test sets it).
 # The server outlives the browser's session: a session "keep" holds it,
@@ -61,4 +61,50 @@ see_esc() { # REGEX WHAT: until the screen with its escapes (colours,
 	done
 	fail "$2: the screen lacks /$1/"
 	tmux_ capture-pane -p -e -t tui >&2
+}
+# The mouse at 0-based column X, row Y, in the encoding the terminal's
+# terminfo asks for: SGR for xterm-256color (the browser's TERM in most
+# tests), X10 when the test sets MOUSE=x10 (tmux's own TERM; X10 cannot
+# say a column past 94 through tmux).  mouse_ev BUTTON X Y [release]:
+# BUTTON 0 the left one, 64/65 the wheel up/down.
+mouse_ev() {
+	if [ "${MOUSE:-sgr}" = x10 ]; then
+		b=$1; [ "${4:-}" = release ] && b=3
+		printf '\033[M%b%b%b' "\\0$(printf %o $((b + 32)))" "\\0$(printf %o $(($2 + 33)))" "\\0$(printf %o $(($3 + 33)))"
+	else
+		printf '\033[<%d;%d;%d%s' "$1" $(($2 + 1)) $(($3 + 1)) "$([ "${4:-}" = release ] && echo m || echo M)"
+	fi
+}
+# a click (press and release in one write), a double click (both clicks
+# in one write: a loaded machine must not stretch them apart), the wheel
+# (DIR up or down, one notch)
+press_release() { mouse_ev 0 "$1" "$2"; mouse_ev 0 "$1" "$2" release; }
+click() { tmux_ send-keys -t tui -l "$(press_release "$1" "$2")"; }
+dblclick() { tmux_ send-keys -t tui -l "$(press_release "$1" "$2")$(press_release "$1" "$2")"; }
+wheel() { tmux_ send-keys -t tui -l "$(mouse_ev "$([ "$1" = up ] && echo 64 || echo 65)" "$2" "$3")"; }
+# the 0-based column of TEXT in the status bar (the last row), in
+# characters (each of the bar's is one column), -1 when it is not there
+bar_x() {
+	bar=$(screen | tail -n 1)
+	case "$bar" in *"$1"*) printf '%s' "${bar%%"$1"*}" | wc -m ;; *) echo -1 ;; esac
+}
+# a click on TEXT in the status bar (a check that it is there)
+click_bar() {
+	x=$(bar_x "$1")
+	if [ "$x" -ge 0 ]; then pass; else fail "the status bar lacks '$1'"; screen >&2; return; fi
+	click "$x" $(($(screen | wc -l) - 1))
+}
+# the 0-based column and row ("X Y") of the first TEXT on the screen;
+# nothing (and status 1) when it is not there
+where_is() {
+	scr=$(screen)
+	n=$(printf '%s\n' "$scr" | grep -nF -- "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$n" ] || return 1
+	row=$(printf '%s\n' "$scr" | sed -n "${n}p")
+	echo "$(printf '%s' "${row%%"$1"*}" | wc -m) $((n - 1))"
+}
+# a click on the first TEXT on the screen (a check that it is there)
+click_on() {
+	if at=$(where_is "$1"); then pass; else fail "the screen lacks '$1'"; screen >&2; return; fi
+	click $at
 }

@@ -16,22 +16,8 @@ PATH="$(dirname "$RUNLENS_BIN"):$PATH"; export PATH
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/tmux.sh"
 trap 'tmux_ kill-server 2>/dev/null; cleanup_tmp' EXIT
 
-# a click at 0-based column X, row Y, in the SGR encoding xterm-256color's
-# terminfo asks for (the X10 one cannot say a column past 94 through tmux)
-click() { tmux_ send-keys -t tui -l "$(printf '\033[<0;%d;%dM\033[<0;%d;%dm' $(($1 + 1)) $(($2 + 1)) $(($1 + 1)) $(($2 + 1)))"; }
 # the row of metric NAME in a pane or the Run view (not a header)
 metric_row() { screen | grep -E "^ +(metrics +)?$1 +[-0-9]" | head -n 1; }
-# the 0-based column of TEXT in the status bar (the last row), in
-# characters (each of the bar's is one column)
-bar_x() {
-	bar=$(screen | tail -n 1)
-	case "$bar" in *"$1"*) printf '%s' "${bar%%"$1"*}" | wc -m ;; *) echo -1 ;; esac
-}
-click_bar() {
-	x=$(bar_x "$1")
-	if [ "$x" -ge 0 ]; then pass; else fail "the status bar lacks '$1'"; screen >&2; return; fi
-	click "$x" $((ROWS - 1))
-}
 
 cat > p.json <<'J'
 {"name": "panes", "params": {"lr": 0.1},

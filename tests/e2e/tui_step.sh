@@ -135,10 +135,8 @@ see "   name: steptab"
 key / t e a m Enter
 see "team: vision"
 
-# a click on a tab's name selects it (SGR mouse report: column, row)
-tab_x=$(screen | sed -n 2p | awk '{ print index($0, "Metrics") + 1 }')
-tmux_ send-keys -t tui -l "$(printf '\033[<0;%d;2M' "$tab_x")"
-tmux_ send-keys -t tui -l "$(printf '\033[<0;%d;2m' "$tab_x")"
+# a click on a tab's name selects it
+click_on "Metrics"
 see "KEY            LAST"
 
 # R: the rerun plan first; n leaves everything as it was

@@ -2,7 +2,8 @@
  * (tui/format.c, tui/widget_chart.c): metric values, deltas, sparklines,
  * plots and charts; column layout; and the keys of every view (tui/keys.c):
  * its status-bar hints name only keys it handles, its ? screen lists
- * exactly the keys it handles; rebinding keys; the prompts' history
+ * exactly the keys it handles, a click on one of its rows does that key;
+ * rebinding keys; the prompts' history
  * (tui/history.c).  No terminal. */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include "tui/history.h"
 #include "tui/internal.h"
 #include "tui/layout.h"
+#include "tui/screen.h"
 #include "tui/widget_chart.h"
 #include "util/buf.h"
 
@@ -620,6 +622,49 @@ START_TEST(test_keys_hints_fit)
 }
 END_TEST
 
+/* A click on the ? screen: the key of the row under it, whatever the
+ * screen's size and scrolling, in either of two columns; nothing on a
+ * heading, a margin or the gap between the columns. */
+START_TEST(test_help_click_is_the_row_under_it)
+{
+	struct view v = { .ops = &view_runs_ops };
+	struct tui t = { .lines = 24, .cols = 80, .top = &v };
+	struct key_help *rows = NULL;
+	int n = 0;
+	ck_assert_int_eq(keys_help(&view_runs_ops, &rows, &n), 0);
+	ck_assert_int_gt(n, 40); /* more than one column of 37 holds */
+	/* 80x24: one column from row 2 (row 2 is the heading "Runs") */
+	ck_assert_int_eq(screen_help_action(&t, 0, 2, 5), ACT_NONE);
+	ck_assert_int_eq(screen_help_action(&t, 0, 3, 5), rows[1].action);
+	ck_assert_int_eq(screen_help_action(&t, 0, 3, 5), ACT_OPEN);
+	ck_assert_int_eq(screen_help_action(&t, 0, 3, 70), ACT_OPEN);
+	ck_assert_int_eq(screen_help_action(&t, 0, 3, 1), ACT_NONE);
+	ck_assert_int_eq(screen_help_action(&t, 0, 0, 5), ACT_NONE);
+	ck_assert_int_eq(screen_help_action(&t, 0, 1, 5), ACT_NONE);
+	ck_assert_int_eq(screen_help_action(&t, 0, 23, 5), ACT_NONE);
+	/* scrolled: the row shown there */
+	ck_assert_int_eq(screen_help_action(&t, 5, 2, 5), rows[5].action);
+	ck_assert_int_eq(screen_help_action(&t, n - 1, 2, 5), rows[n - 1].action);
+	ck_assert_int_eq(screen_help_action(&t, n - 1, 3, 5), ACT_NONE);
+	/* 120x40: two columns of 37 rows, 58 wide, the second at column 62 */
+	t.lines = 40;
+	t.cols = 120;
+	ck_assert_int_eq(screen_help_action(&t, 0, 3, 59), ACT_OPEN);
+	ck_assert_int_eq(screen_help_action(&t, 0, 3, 60), ACT_NONE);
+	ck_assert_int_eq(screen_help_action(&t, 0, 3, 61), ACT_NONE);
+	ck_assert_int_eq(screen_help_action(&t, 0, 2, 62), rows[37].action);
+	ck_assert_int_eq(screen_help_action(&t, 0, 2 + n - 38, 62), rows[n - 1].action);
+	ck_assert_int_ne(rows[n - 1].action, ACT_NONE);
+	ck_assert_int_eq(screen_help_action(&t, 0, 2 + n - 37, 62), ACT_NONE);
+	/* 160x45: every row in one column */
+	t.lines = 45;
+	t.cols = 160;
+	ck_assert_int_eq(screen_help_action(&t, 0, 3, 150), ACT_OPEN);
+	ck_assert_int_eq(screen_help_action(&t, 0, 2 + n - 1, 5), rows[n - 1].action);
+	free(rows);
+}
+END_TEST
+
 START_TEST(test_keys_bind)
 {
 	/* the defaults: l and Tab sideways, Esc apart from q, logs on L */
@@ -748,6 +793,7 @@ int main(void)
 	tcase_add_test(tk, test_keys_help_lists_exactly_the_handled_keys);
 	tcase_add_test(tk, test_keys_every_action_somewhere);
 	tcase_add_test(tk, test_keys_hints_fit);
+	tcase_add_test(tk, test_help_click_is_the_row_under_it);
 	tcase_add_test(tk, test_keys_bind);
 	tcase_add_test(tk, test_history);
 	suite_add_tcase(s, tk);
