@@ -689,6 +689,22 @@ static void close_files(struct logs_view *lv)
 	}
 }
 
+/* The order file beside STDOUT_PATH when there is one (malloc'd), else
+ * NULL. */
+static char *order_path_of(const char *stdout_path)
+{
+	const char *slash = strrchr(stdout_path, '/');
+	size_t dir = slash ? (size_t)(slash - stdout_path) + 1 : 0;
+	struct buf op = BUF_INIT;
+	buf_append(&op, stdout_path, dir);
+	buf_puts(&op, CAPTURE_ORDER_NAME);
+	struct stat ost;
+	if (op.data && stat(op.data, &ost) == 0)
+		return buf_steal(&op);
+	buf_free(&op);
+	return NULL;
+}
+
 static int logs_load(struct view *v, struct tui *t, struct rl_err *err)
 {
 	struct logs_view *lv = v->data;
@@ -722,28 +738,27 @@ static int logs_load(struct view *v, struct tui *t, struct rl_err *err)
 	for (int i = 0; i < 2 && same; i++)
 		same = (!paths[i] && !lv->f[i].path) ||
 		       (paths[i] && lv->f[i].path && !strcmp(paths[i], lv->f[i].path));
-	if (!same) {
+	/* the capture makes the order file with the first byte: a view
+	 * opened on a step that had written nothing yet looks for it again */
+	char *order = paths[0] && (!same || (!lv->merged && running)) ? order_path_of(paths[0])
+									: NULL;
+	int order_came = same && !lv->merged && running && order;
+	if (!same || order_came) {
 		close_files(lv);
 		for (int i = 0; i < 2; i++)
 			lv->f[i].path = paths[i] ? strdup(paths[i]) : NULL;
 		/* the order the two streams were written in, when the capture
 		 * kept it (core/exec/capture.h): shown as one stream */
-		if (paths[0]) {
-			const char *slash = strrchr(paths[0], '/');
-			size_t dir = slash ? (size_t)(slash - paths[0]) + 1 : 0;
-			struct buf op = BUF_INIT;
-			buf_append(&op, paths[0], dir);
-			buf_puts(&op, CAPTURE_ORDER_NAME);
-			struct stat ost;
-			if (op.data && stat(op.data, &ost) == 0) {
-				lv->order_path = buf_steal(&op);
-				lv->merged = 1;
-			}
-			buf_free(&op);
+		if (order) {
+			lv->order_path = order;
+			order = NULL;
+			lv->merged = 1;
 		}
-		lv->top = 0;
+		if (!order_came)
+			lv->top = 0;
 		lv->match = -1;
 	}
+	free(order);
 	if (running && !lv->running && lv->top == 0)
 		lv->follow = 1; /* a running step: follow it, like tail -f */
 	lv->running = running;

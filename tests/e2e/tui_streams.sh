@@ -13,7 +13,7 @@ export TERM=xterm-256color LC_ALL=C.UTF-8
 unset NO_COLOR
 S="runlens-tuistreams-$$"
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/tmux.sh"
-trap 'touch "$T/stop"; tmux_ kill-server 2>/dev/null; wait; cleanup_tmp' EXIT
+trap 'touch "$T/stop" "$T/go" "$T/stop2"; tmux_ kill-server 2>/dev/null; wait; cleanup_tmp' EXIT
 
 cat > lib.sh <<'SH'
 # w out|err TEXT: write TEXT to the stream, wait until its log has it
@@ -36,6 +36,15 @@ i=0; while [ \$i -lt 40 ]; do w err "noise \$i"; i=\$((i+1)); done
 w out live-out
 while [ ! -f '$T/stop' ]; do sleep 0.05; done
 SH
+cat > quiet.sh <<SH
+. ./lib.sh
+while [ ! -f '$T/go' ]; do sleep 0.05; done
+w out Q1; w err Q2; w out Q3
+while [ ! -f '$T/stop2' ]; do sleep 0.05; done
+SH
+cat > quiet.json <<'J'
+{"name": "quiet", "steps": [{"name": "quiet", "run": ["sh", "quiet.sh"]}]}
+J
 cat > p.json <<'J'
 {"name": "mix", "steps": [{"name": "mix", "run": ["sh", "mix.sh"]}]}
 J
@@ -49,7 +58,7 @@ start() {
 	tmux_ new-session -d -s tui -x 100 -y 20 "cd '$T' && RUNLENS_STORE='$RUNLENS_STORE' '$RUNLENS_BIN' tui"
 }
 # the rows of the logs view that hold a word of the steps, in order
-rows() { screen | sed -n '2,19p' | grep -E '^(A|E|L|M)[0-9]|^bulk|^noise|^out last|^live-out' | tr '\n' ' '; }
+rows() { screen | sed -n '2,19p' | grep -E '^(A|E|L|M|Q)[0-9]|^bulk|^noise|^out last|^live-out' | tr '\n' ' '; }
 
 start
 see "1 shown"
@@ -95,5 +104,23 @@ expect_eq "live-out" "$(screen | sed -n '2,19p' | grep -v '^$' | tail -n 1)" "fo
 expect_contains "$(screen)" "noise 39" "... after the stderr before it"
 key Q
 touch "$T/stop"
+wait
+
+# --- a view opened while the step has written nothing yet (no order file
+# then: the capture makes it with the first byte) still shows one stream
+rl run quiet.json > quiet.out 2>&1 &
+i=0; while [ "$(sql "SELECT count(*) FROM step_runs WHERE status = 'running'")" != 1 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+start
+see "3 shown"
+key L
+see "Logs — run 3, step quiet"
+touch "$T/go"
+see "Q3"
+quiet_rows() { [ "$(rows)" = "Q1 Q2 Q3 " ]; }
+wait_until quiet_rows
+expect_eq "Q1 Q2 Q3 " "$(rows)" "one stream though the view opened before the first byte"
+expect_not_contains "$(screen)" "── stderr" "not stdout then stderr"
+key Q
+touch "$T/stop2"
 wait
 done_testing
