@@ -1,6 +1,7 @@
 /* cli/cmd_stack.c — `runlens stack register`, `stack ls` and `stack rm`. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,7 +180,8 @@ int cmd_stack_register(struct cli *c, int argc, char **argv, struct rl_err *err)
 	if (parse_register(c, argc, argv, &a, err) < 0)
 		goto cleanup;
 	if (!(abs = fs_absolute(a.art))) {
-		rl_err_set(err, RL_E_NOMEM, NULL);
+		rl_err_set(err, RL_E_IO, "stack register: cannot resolve '%s': %s", a.art,
+			   strerror(errno));
 		goto cleanup;
 	}
 	if (session_open(c->store_flag, SESSION_CREATE, &s, err) < 0 ||

@@ -317,12 +317,13 @@ enum tui_action screen_help_action(struct tui *t, int top, int y, int x)
 	struct key_help *rows = NULL;
 	int n = 0;
 	enum tui_action a = ACT_NONE;
-	if (keys_help(t->top->ops, &rows, &n) < 0)
+	/* a terminal too small shows no rows to click */
+	if (t->lines < SCREEN_MIN_LINES || t->cols < SCREEN_MIN_COLS || x < 2 || y < 2 ||
+	    keys_help(t->top->ops, &rows, &n) < 0)
 		return ACT_NONE;
 	struct help_layout L = help_layout(t, n, top);
-	int c = (x - 2) / (L.colw + 2), k = c * L.height + y - 2;
-	if (y >= 2 && y < 2 + L.height && x >= 2 && (x - 2) % (L.colw + 2) < L.colw &&
-	    c < L.columns && top + k < n)
+	int c = L.colw > 0 ? (x - 2) / (L.colw + 2) : L.columns, k = c * L.height + y - 2;
+	if (y < 2 + L.height && c < L.columns && (x - 2) % (L.colw + 2) < L.colw && top + k < n)
 		a = rows[top + k].action;
 	free(rows);
 	return a;

@@ -419,7 +419,7 @@ static int box_mouse(int y0, int x0, int w, int h, int *row, int *col)
 	*col = ev.x - x0 - 2;
 	if (*row == h - 3)
 		return BOX_LAST;
-	return *row >= 0 && *row < h - 4 ? BOX_ROW : BOX_NONE;
+	return *row >= 0 && *row < h - 4 && *col >= 0 && *col < w - 4 ? BOX_ROW : BOX_NONE;
 }
 
 /* The key that column COL of the dialog's line TEXT shows: 'y' or 'n' on

@@ -157,20 +157,6 @@ cleanup:
 	return rc;
 }
 
-/* The process's umask, read once (runlens never changes it; reading it
- * means setting it, so not on every call). */
-static mode_t umask_now(void)
-{
-	static int known;
-	static mode_t m;
-	if (!known) {
-		m = umask(022);
-		umask(m);
-		known = 1;
-	}
-	return m;
-}
-
 int fs_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		 struct rl_err *err)
 {
@@ -194,9 +180,7 @@ int fs_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		p += w;
 		left -= (size_t)w;
 	}
-	/* the mode whatever the umask (mostly the umask takes nothing from
-	 * it, and open() gave it already) */
-	int bad = (mode & umask_now()) != 0 && fchmod(fd, mode) < 0;
+	int bad = fchmod(fd, mode) < 0; /* the mode whatever the umask (or a default ACL) */
 	int e = errno;
 	if (close(fd) < 0 && !bad) {
 		bad = 1;

@@ -636,6 +636,12 @@ START_TEST(test_help_click_is_the_row_under_it)
 	/* 80x24: one column from row 2 (row 2 is the heading "Runs") */
 	ck_assert_int_eq(screen_help_action(&t, 0, 2, 5), ACT_NONE);
 	ck_assert_int_eq(screen_help_action(&t, 0, 3, 5), rows[1].action);
+	/* a terminal too small shows "terminal too small", no rows */
+	struct tui tiny = { .lines = 24, .cols = 1, .top = &v };
+	ck_assert_int_eq(screen_help_action(&tiny, 0, 3, 5), ACT_NONE);
+	tiny.cols = 80;
+	tiny.lines = 3;
+	ck_assert_int_eq(screen_help_action(&tiny, 0, 2, 5), ACT_NONE);
 	ck_assert_int_eq(screen_help_action(&t, 0, 3, 5), ACT_OPEN);
 	ck_assert_int_eq(screen_help_action(&t, 0, 3, 70), ACT_OPEN);
 	ck_assert_int_eq(screen_help_action(&t, 0, 3, 1), ACT_NONE);
