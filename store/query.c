@@ -109,6 +109,98 @@ static int compile_chain(struct buf *q, struct binds *b, const struct store_filt
 	return compile_chain(q, b, f->b, kind, now);
 }
 
+/* tag=x: the run, or one of its steps, has the tag; tag!=x: neither has
+ * it. */
+static int compile_tag(struct buf *q, struct binds *b, const struct store_filter *f)
+{
+	int neg = f->op == SFO_NE;
+	struct store_filter g = *f;
+	if (neg)
+		g.op = SFO_EQ;
+	buf_printf(q, "%s(EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND ",
+		   neg ? "NOT " : "");
+	if (cmp(q, b, "t.tag", &g) < 0)
+		return -1;
+	buf_puts(q, ") OR EXISTS (SELECT 1 FROM step_tags t WHERE t.run_id = r.id AND ");
+	if (cmp(q, b, "t.tag", &g) < 0)
+		return -1;
+	buf_puts(q, "))");
+	return 0;
+}
+
+/* sweep=ID, or by name: sweep!=x is every run not in a sweep named x. */
+static int compile_sweep(struct buf *q, struct binds *b, const struct store_filter *f)
+{
+	if (f->is_num)
+		return cmp(q, b, f->op == SFO_NE ? "coalesce(r.sweep_id, 0)" : "r.sweep_id", f);
+	struct store_filter g = *f;
+	if (f->op == SFO_NE)
+		g.op = SFO_EQ;
+	buf_printf(q, "%sEXISTS (SELECT 1 FROM sweeps sw WHERE sw.id = r.sweep_id AND ",
+		   f->op == SFO_NE ? "NOT " : "");
+	if (cmp(q, b, "sw.name", &g) < 0)
+		return -1;
+	buf_puts(q, ")");
+	return 0;
+}
+
+/* One comparison of a field with its value. */
+static int compile_cmp(struct buf *q, struct binds *b, const struct store_filter *f,
+		       int64_t now)
+{
+	switch (f->field) {
+	case SFF_STATUS:
+		return cmp(q, b, "r.status", f);
+	case SFF_NAME:
+		return cmp(q, b, "r.name", f);
+	case SFF_PIPELINE:
+		return cmp(q, b, "p.name", f);
+	case SFF_ID:
+		return cmp(q, b, "r.id", f);
+	case SFF_STARTED:
+		return cmp(q, b, "r.started_ms", f);
+	case SFF_DURATION: {
+		struct buf e = BUF_INIT;
+		buf_printf(&e, "(coalesce(r.ended_ms, %lld) - r.started_ms)", (long long)now);
+		int rc = cmp(q, b, e.data, f);
+		buf_free(&e);
+		return rc;
+	}
+	case SFF_TAG:
+		return compile_tag(q, b, f);
+	case SFF_SWEEP:
+		return compile_sweep(q, b, f);
+	case SFF_GIT:
+		/* by prefix (hex only: no GLOB character), in runs_by_git, the
+		 * pattern bound as it is so that the GLOB can seek in the index;
+		 * a run outside git has no commit and matches git!=… */
+		buf_puts(q, f->op == SFO_NE ? "coalesce(r.git_commit GLOB ?, 0) = 0"
+					    : "r.git_commit GLOB ?");
+		return bind_str(b, f->key ? f->key : "");
+	case SFF_DIRTY:
+		/* dirty!=true: clean, or not known (outside git) */
+		buf_printf(q, f->op == SFO_NE ? "coalesce(r.git_dirty, -1) != ?" : "r.git_dirty = ?");
+		return bind_num(b, f->num);
+	case SFF_PARAM:
+		buf_puts(q, "EXISTS (SELECT 1 FROM run_params rp WHERE rp.run_id = r.id "
+			    "AND rp.key = ? AND ");
+		if (bind_str(b, f->key) < 0 ||
+		    cmp(q, b, "json_extract(rp.value_json, '$')", f) < 0)
+			return -1;
+		buf_puts(q, ")");
+		return 0;
+	case SFF_METRIC:
+		buf_puts(q, "EXISTS (SELECT 1 FROM run_metrics m WHERE m.run_id = r.id "
+			    "AND m.step = ? AND m.key = ? AND ");
+		if (bind_str(b, f->step) < 0 || bind_str(b, f->key) < 0 ||
+		    cmp(q, b, "m.value", f) < 0)
+			return -1;
+		buf_puts(q, ")");
+		return 0;
+	}
+	return -1;
+}
+
 static int compile(struct buf *q, struct binds *b, const struct store_filter *f,
 		   int64_t now)
 {
@@ -135,87 +227,7 @@ static int compile(struct buf *q, struct binds *b, const struct store_filter *f,
 	case SF_CMP:
 		break;
 	}
-	switch (f->field) {
-	case SFF_STATUS:
-		return cmp(q, b, "r.status", f);
-	case SFF_NAME:
-		return cmp(q, b, "r.name", f);
-	case SFF_PIPELINE:
-		return cmp(q, b, "p.name", f);
-	case SFF_ID:
-		return cmp(q, b, "r.id", f);
-	case SFF_STARTED:
-		return cmp(q, b, "r.started_ms", f);
-	case SFF_DURATION: {
-		struct buf e = BUF_INIT;
-		buf_printf(&e, "(coalesce(r.ended_ms, %lld) - r.started_ms)", (long long)now);
-		int rc = cmp(q, b, e.data, f);
-		buf_free(&e);
-		return rc;
-	}
-	case SFF_TAG: {
-		/* tag=x: the run, or one of its steps, has the tag; tag!=x:
-		 * neither has it */
-		int neg = f->op == SFO_NE;
-		struct store_filter g = *f;
-		if (neg)
-			g.op = SFO_EQ;
-		buf_printf(q, "%s(EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND ",
-			   neg ? "NOT " : "");
-		if (cmp(q, b, "t.tag", &g) < 0)
-			return -1;
-		buf_puts(q, ") OR EXISTS (SELECT 1 FROM step_tags t WHERE t.run_id = r.id AND ");
-		if (cmp(q, b, "t.tag", &g) < 0)
-			return -1;
-		buf_puts(q, "))");
-		return 0;
-	}
-	case SFF_SWEEP:
-		if (f->is_num)
-			return cmp(q, b, f->op == SFO_NE ? "coalesce(r.sweep_id, 0)" : "r.sweep_id", f);
-		else {
-			/* by name: sweep!=x is every run not in a sweep named x */
-			struct store_filter g = *f;
-			if (f->op == SFO_NE)
-				g.op = SFO_EQ;
-			buf_printf(q, "%sEXISTS (SELECT 1 FROM sweeps sw WHERE sw.id = r.sweep_id AND ",
-				   f->op == SFO_NE ? "NOT " : "");
-			if (cmp(q, b, "sw.name", &g) < 0)
-				return -1;
-			buf_puts(q, ")");
-			return 0;
-		}
-	case SFF_GIT:
-		/* by prefix (hex only: no GLOB character), in runs_by_git; a run
-		 * outside git has no commit and matches git!=… */
-	{
-		/* the pattern bound as it is, so the GLOB can seek in the index */
-		buf_puts(q, f->op == SFO_NE ? "coalesce(r.git_commit GLOB ?, 0) = 0"
-					    : "r.git_commit GLOB ?");
-		return bind_str(b, f->key ? f->key : "");
-	}
-	case SFF_DIRTY:
-		/* dirty!=true: clean, or not known (outside git) */
-		buf_printf(q, f->op == SFO_NE ? "coalesce(r.git_dirty, -1) != ?" : "r.git_dirty = ?");
-		return bind_num(b, f->num);
-	case SFF_PARAM:
-		buf_puts(q, "EXISTS (SELECT 1 FROM run_params rp WHERE rp.run_id = r.id "
-			    "AND rp.key = ? AND ");
-		if (bind_str(b, f->key) < 0 ||
-		    cmp(q, b, "json_extract(rp.value_json, '$')", f) < 0)
-			return -1;
-		buf_puts(q, ")");
-		return 0;
-	case SFF_METRIC:
-		buf_puts(q, "EXISTS (SELECT 1 FROM run_metrics m WHERE m.run_id = r.id "
-			    "AND m.step = ? AND m.key = ? AND ");
-		if (bind_str(b, f->step) < 0 || bind_str(b, f->key) < 0 ||
-		    cmp(q, b, "m.value", f) < 0)
-			return -1;
-		buf_puts(q, ")");
-		return 0;
-	}
-	return -1;
+	return compile_cmp(q, b, f, now);
 }
 
 /* " AND r.pipeline_id = ? AND (FILTER)" as far as they are given. */
