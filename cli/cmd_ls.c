@@ -455,10 +455,7 @@ static int print_table(struct cli *c, struct store *s, struct columns_table *t, 
 	struct table *tb = NULL;
 	const char **row = NULL;
 	int rc = -1, color = out_use_color(c->out), tty = isatty(fileno(c->out));
-	const char *lang = getenv("LC_ALL");
-	if (!lang || !*lang)
-		lang = getenv("LANG");
-	int utf8 = lang && (strstr(lang, "UTF-8") || strstr(lang, "utf8"));
+	int utf8 = out_utf8_locale();
 	if (grid_fill(s, t, &g) < 0)
 		goto nomem;
 	int left_out = grid_fit(&g, out_width(c->out), utf8, chosen);

@@ -399,16 +399,6 @@ static void print_plots(struct cli *c, const struct sweep_view *v, int utf8)
 	free(axes);
 }
 
-static int utf8_locale(void)
-{
-	const char *lang = getenv("LC_ALL");
-	if (!lang || !*lang)
-		lang = getenv("LC_CTYPE");
-	if (!lang || !*lang)
-		lang = getenv("LANG");
-	return lang && (strstr(lang, "UTF-8") || strstr(lang, "utf8") || strstr(lang, "UTF8"));
-}
-
 static int show_sweep(struct cli *c, struct store *s, const char *ref, const struct sweeps_args *a,
 		      struct rl_err *err)
 {
@@ -446,7 +436,7 @@ static int show_sweep(struct cli *c, struct store *s, const char *ref, const str
 			buf_printf(&head, "no run of the sweep has a metric to rank by\n");
 		fprintf(c->out, "%s\n", head.data);
 		table_print(t, c->out, out_use_color(c->out));
-		print_plots(c, v, utf8_locale());
+		print_plots(c, v, out_utf8_locale());
 		buf_free(&head);
 		free(axes);
 	}

@@ -16,17 +16,6 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-/* Whether the locale's characters are UTF-8 (▲/▼, else ^/v). */
-static int utf8_locale(void)
-{
-	const char *lang = getenv("LC_ALL");
-	if (!lang || !*lang)
-		lang = getenv("LC_CTYPE");
-	if (!lang || !*lang)
-		lang = getenv("LANG");
-	return lang && (strstr(lang, "UTF-8") || strstr(lang, "utf8") || strstr(lang, "UTF8"));
-}
-
 static char *num(double v)
 {
 	struct buf b = BUF_INIT;
@@ -57,7 +46,7 @@ static void print_compared(FILE *o, const struct compare *c, int color)
 {
 	const struct compare_pair *p = &c->pairs[0];
 	const struct store_run *b = &p->other->run;
-	int utf8 = utf8_locale();
+	int utf8 = out_utf8_locale();
 	struct table *t = table_new(5, "METRIC", "VALUE", "BASELINE", "CHANGE", "");
 	table_align_right(t, 1);
 	table_align_right(t, 2);

@@ -493,6 +493,16 @@ int out_use_color(FILE *out)
 	return isatty(fileno(out));
 }
 
+int out_utf8_locale(void)
+{
+	const char *lang = getenv("LC_ALL");
+	if (!lang || !*lang)
+		lang = getenv("LC_CTYPE");
+	if (!lang || !*lang)
+		lang = getenv("LANG");
+	return lang && (strstr(lang, "UTF-8") || strstr(lang, "utf8") || strstr(lang, "UTF8"));
+}
+
 void out_time(int64_t ms, char *buf, size_t size)
 {
 	if (!ms)

@@ -102,6 +102,10 @@ const char *out_status_color(const char *status);
 /* Should output to OUT be coloured?  (a terminal, no NO_COLOR) */
 int out_use_color(FILE *out);
 
+/* Are the locale's characters UTF-8 (LC_ALL, else LC_CTYPE, else LANG)?
+ * Then ▲/▼ and block characters, else ASCII. */
+int out_utf8_locale(void);
+
 /* Human forms: "2026-11-23 10:15", "4m05s", "-". */
 void out_time(int64_t ms, char *buf, size_t size);
 void out_duration(int64_t start_ms, int64_t end_ms, char *buf, size_t size);
