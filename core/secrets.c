@@ -12,14 +12,8 @@
 
 char *secrets_path(void)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	struct buf b = BUF_INIT;
-	if (xdg && *xdg)
-		buf_printf(&b, "%s/runlens/secrets.json", xdg);
-	else
-		buf_printf(&b, "%s/.config/runlens/secrets.json",
-			   getenv("HOME") ? getenv("HOME") : ".");
-	return buf_steal(&b);
+	char *p = fs_xdg_file("XDG_CONFIG_HOME", ".config", "secrets.json");
+	return p ? p : strdup("./.config/runlens/secrets.json"); /* no HOME: here */
 }
 
 int secrets_load(cJSON **out, struct rl_err *err)

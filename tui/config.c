@@ -47,15 +47,7 @@ void config_free(void)
 
 char *config_default_path(void)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	struct buf b = BUF_INIT;
-	if (xdg && *xdg)
-		buf_printf(&b, "%s/runlens/config", xdg);
-	else if (home && *home)
-		buf_printf(&b, "%s/.config/runlens/config", home);
-	else
-		return NULL;
-	return buf_steal(&b);
+	return fs_xdg_file("XDG_CONFIG_HOME", ".config", "config");
 }
 
 /* NAME with ~ for $HOME, as people write it. */

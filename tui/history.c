@@ -13,13 +13,7 @@
 
 char *history_path(void)
 {
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	if (state && *state == '/')
-		return buf_format("%s/runlens/history", state);
-	if (home && *home)
-		return buf_format("%s/.local/state/runlens/history", home);
-	return NULL;
+	return fs_xdg_file("XDG_STATE_HOME", ".local/state", "history");
 }
 
 /* Every line of the file (malloc'd each), oldest first. */

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/buf.h"
+
 enum rl_code fs_errno_code(int e)
 {
 	switch (e) {
@@ -192,6 +194,20 @@ int fs_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		return -1;
 	}
 	return 0;
+}
+
+char *fs_xdg_file(const char *var, const char *home_dir, const char *name)
+{
+	const char *base = getenv(var), *home = getenv("HOME");
+	struct buf b = BUF_INIT;
+	/* the XDG rule: a relative path there is ignored */
+	if (base && base[0] == '/')
+		buf_printf(&b, "%s/runlens/%s", base, name);
+	else if (home && *home)
+		buf_printf(&b, "%s/%s/runlens/%s", home, home_dir, name);
+	else
+		return NULL;
+	return buf_steal(&b);
 }
 
 char *fs_join(const char *a, const char *b)

@@ -37,6 +37,12 @@ char *fs_absolute(const char *path);
 /* Folder part of PATH ("." when none), malloc'd. */
 char *fs_dirname(const char *path);
 
+/* runlens' file NAME in an XDG base folder: "$VAR/runlens/NAME" when VAR
+ * (XDG_CONFIG_HOME, XDG_STATE_HOME) holds an absolute path, else
+ * "$HOME/HOME_DIR/runlens/NAME" (HOME_DIR ".config", ".local/state"), else
+ * NULL (no HOME either).  Malloc'd. */
+char *fs_xdg_file(const char *var, const char *home_dir, const char *name);
+
 /* 1 if PATH exists (any type). */
 int fs_exists(const char *path);
 /* 1 if PATH is a folder. */

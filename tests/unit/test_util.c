@@ -102,6 +102,29 @@ START_TEST(test_text_escape)
 }
 END_TEST
 
+/* runlens' files in the XDG folders: the variable when it is an absolute
+ * path, else under HOME, else none. */
+START_TEST(test_fs_xdg_file)
+{
+	char *old = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	setenv("XDG_STATE_HOME", "/x/state", 1);
+	setenv("HOME", "/home/u", 1);
+	char *p = fs_xdg_file("XDG_STATE_HOME", ".local/state", "history");
+	ck_assert_str_eq(p, "/x/state/runlens/history");
+	free(p);
+	setenv("XDG_STATE_HOME", "rel/state", 1); /* relative: ignored */
+	p = fs_xdg_file("XDG_STATE_HOME", ".local/state", "history");
+	ck_assert_str_eq(p, "/home/u/.local/state/runlens/history");
+	free(p);
+	unsetenv("XDG_STATE_HOME");
+	unsetenv("HOME");
+	ck_assert_ptr_null(fs_xdg_file("XDG_STATE_HOME", ".local/state", "history"));
+	if (old)
+		setenv("HOME", old, 1);
+	free(old);
+}
+END_TEST
+
 START_TEST(test_err_codes)
 {
 	struct rl_err e = RL_ERR_INIT;
@@ -419,6 +442,7 @@ int main(void)
 	tcase_add_test(tc, test_err_codes);
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_fs);
+	tcase_add_test(tc, test_fs_xdg_file);
 	tcase_add_test(tc, test_time);
 	tcase_add_test(tc, test_text_escape);
 	tcase_add_test(tc, test_ansi_render);
