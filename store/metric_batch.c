@@ -123,52 +123,120 @@ static int cmp_by_key(const void *a, const void *b)
 	return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
+/* Keys a batch folds without sorting: steps log a few keys in turn. */
+#define FEW_KEYS 64
+
+struct few_keys {
+	const char *key[FEW_KEYS];
+	struct metric_summary m[FEW_KEYS];
+	int n;
+};
+
+/* The slot of KEY, looked for first after the one before (keys logged in
+ * turn: loss, acc, loss, acc …); -1 when there would be too many. */
+static int slot_of(struct few_keys *k, const char *key, int prev)
+{
+	for (int j = 0; j < k->n; j++) {
+		int at = (prev + 1 + j) % k->n;
+		if (!strcmp(k->key[at], key))
+			return at;
+	}
+	if (k->n == FEW_KEYS)
+		return -1;
+	k->key[k->n] = key;
+	return k->n++;
+}
+
+/* Each key's summary read once, its values folded in the order given,
+ * written once; 1 when the batch has too many keys for that. */
+static int fold_few(struct store *s, int64_t run_id, int64_t step_run_id, const char *step,
+		    const struct store_point_new *pts, int n, struct rl_err *err)
+{
+	struct few_keys *k = malloc(sizeof *k);
+	int *slot = malloc((size_t)n * sizeof *slot);
+	int rc = 0;
+	if (!k || !slot) {
+		rc = rl_err_set(err, RL_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	k->n = 0;
+	for (int i = 0, prev = -1; i < n; i++)
+		if ((slot[i] = prev = slot_of(k, pts[i].key, prev)) < 0) {
+			rc = 1;
+			goto cleanup;
+		}
+	for (int j = 0; j < k->n; j++)
+		if (read_summary(s, run_id, step, k->key[j], &k->m[j], err) < 0) {
+			rc = -1;
+			goto cleanup;
+		}
+	for (int i = 0; i < n; i++)
+		fold(&k->m[slot[i]], &pts[i]);
+	for (int j = 0; rc == 0 && j < k->n; j++)
+		rc = store_write_summary(s, run_id, step_run_id, step, k->key[j], &k->m[j], err);
+cleanup:
+	free(slot);
+	free(k);
+	return rc;
+}
+
+/* The same, for any number of keys: the values sorted by key. */
+static int fold_sorted(struct store *s, int64_t run_id, int64_t step_run_id, const char *step,
+		       const struct store_point_new *pts, int n, struct rl_err *err)
+{
+	struct by_key *order = malloc((size_t)n * sizeof(*order));
+	if (!order)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	for (int i = 0; i < n; i++)
+		order[i] = (struct by_key){ &pts[i], i };
+	qsort(order, (size_t)n, sizeof(*order), cmp_by_key);
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < n;) {
+		const char *key = order[i].p->key;
+		struct metric_summary m;
+		if ((rc = read_summary(s, run_id, step, key, &m, err)) < 0)
+			break;
+		for (; i < n && !strcmp(order[i].p->key, key); i++)
+			fold(&m, order[i].p);
+		rc = store_write_summary(s, run_id, step_run_id, step, key, &m, err);
+	}
+	free(order);
+	return rc;
+}
+
+static int insert_all(struct store *s, int64_t run_id, int64_t step_run_id,
+		      const struct store_point_new *pts, int n, struct rl_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, store_sql_metric_insert, err);
+	if (!st)
+		return -1;
+	/* a reset keeps the bindings: the step's once, the rest every row */
+	if (bind_i64(st, 1, step_run_id) || bind_i64(st, 2, run_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the metric", err);
+	for (int i = 0; i < n; i++) {
+		const struct store_point_new *p = &pts[i];
+		if (sqlite3_bind_text(st, 3, p->key, -1, SQLITE_STATIC) ||
+		    (p->has_index ? bind_i64(st, 4, p->index) : sqlite3_bind_null(st, 4)) ||
+		    sqlite3_bind_double(st, 5, p->value) || bind_i64(st, 6, p->at_ms))
+			return store_fail(s, sqlite3_errcode(s->db), "cannot record the metric", err);
+		if (store_run_stmt(s, st, "cannot record the metric", err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int add_all(struct store *s, int64_t step_run_id,
 		   const struct store_point_new *pts, int n, struct rl_err *err)
 {
 	int64_t run_id = 0;
 	char *step = NULL;
-	struct by_key *order = NULL;
-	int rc = -1;
-	if (step_of(s, step_run_id, &run_id, &step, err) < 0)
-		goto cleanup;
-	for (int i = 0; i < n; i++) {
-		const struct store_point_new *p = &pts[i];
-		sqlite3_stmt *st = store_stmt(s, store_sql_metric_insert, err);
-		if (!st)
-			goto cleanup;
-		if (bind_i64(st, 1, step_run_id) || bind_i64(st, 2, run_id) ||
-		    sqlite3_bind_text(st, 3, p->key, -1, SQLITE_STATIC) ||
-		    (p->has_index ? bind_i64(st, 4, p->index) : sqlite3_bind_null(st, 4)) ||
-		    sqlite3_bind_double(st, 5, p->value) || bind_i64(st, 6, p->at_ms)) {
-			store_fail(s, sqlite3_errcode(s->db), "cannot record the metric", err);
-			goto cleanup;
-		}
-		if (store_run_stmt(s, st, "cannot record the metric", err) < 0)
-			goto cleanup;
-	}
-	/* the summaries: the values of each key in the order given */
-	order = malloc((size_t)n * sizeof(*order));
-	if (!order) {
-		rl_err_set(err, RL_E_NOMEM, NULL);
-		goto cleanup;
-	}
-	for (int i = 0; i < n; i++)
-		order[i] = (struct by_key){ &pts[i], i };
-	qsort(order, (size_t)n, sizeof(*order), cmp_by_key);
-	for (int i = 0; i < n;) {
-		const char *key = order[i].p->key;
-		struct metric_summary m;
-		if (read_summary(s, run_id, step, key, &m, err) < 0)
-			goto cleanup;
-		for (; i < n && !strcmp(order[i].p->key, key); i++)
-			fold(&m, order[i].p);
-		if (store_write_summary(s, run_id, step_run_id, step, key, &m, err) < 0)
-			goto cleanup;
-	}
-	rc = 0;
-cleanup:
-	free(order);
+	int rc = step_of(s, step_run_id, &run_id, &step, err);
+	if (rc == 0)
+		rc = insert_all(s, run_id, step_run_id, pts, n, err);
+	if (rc == 0)
+		rc = fold_few(s, run_id, step_run_id, step, pts, n, err);
+	if (rc == 1)
+		rc = fold_sorted(s, run_id, step_run_id, step, pts, n, err);
 	free(step);
 	return rc;
 }
