@@ -111,6 +111,12 @@ enum records_json_problem records_number_check(const char *t, size_t n)
 	return p;
 }
 
+/* A character of a JSON number's text. */
+static int number_char(char c)
+{
+	return digit(c) || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E';
+}
+
 enum records_json_problem records_json_check(const char *t, size_t n, int max_depth,
 					     size_t *off, size_t *len)
 {
@@ -146,7 +152,7 @@ enum records_json_problem records_json_check(const char *t, size_t n, int max_de
 			depth -= depth > 0;
 			i++;
 		} else if (c == '-' || digit(c)) {
-			while (i < n && t[i] && strchr("0123456789+-.eE", t[i]))
+			while (i < n && number_char(t[i]))
 				i++;
 			span = i - at;
 			p = records_number_check(t + at, span);
