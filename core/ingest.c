@@ -20,8 +20,10 @@
 #include "util/num.h"
 #include "util/timeutil.h"
 
-/* Deferred values (metric points and metadata) stored together at most. */
+/* Metric values stored together at most, and metadata keys kept by a
+ * poll before it stores them. */
 #define INGEST_BATCH 4096
+#define INGEST_META_KEYS 64
 
 static char *reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *reason(const char *fmt, ...)
@@ -48,50 +50,68 @@ static int declared(const struct spec_step *st, const char *output)
 	return 0;
 }
 
-/* Keep a metric value for flush_pending (the key is copied). */
+/* Keep a metric value for flush_pending (the key copied into the
+ * batch's key buffer; flush_pending points at it). */
 static int defer_metric(struct ingest *ing, const struct store_point_new *p,
 			struct rl_err *err)
 {
 	if (ing->npending == ing->cappending) {
 		int cap = ing->cappending ? 2 * ing->cappending : 256;
 		struct store_point_new *n = realloc(ing->pending, (size_t)cap * sizeof(*n));
-		if (!n)
+		size_t *at = n ? realloc(ing->pending_key_at, (size_t)cap * sizeof(*at)) : NULL;
+		if (n)
+			ing->pending = n;
+		if (!at)
 			return rl_err_set(err, RL_E_NOMEM, NULL);
-		ing->pending = n;
+		ing->pending_key_at = at;
 		ing->cappending = cap;
 	}
-	char *key = strdup(p->key);
-	if (!key)
+	size_t at = ing->pending_keys.len;
+	if (buf_append(&ing->pending_keys, p->key, strlen(p->key) + 1) < 0)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
-	ing->pending[ing->npending] = *p;
-	ing->pending[ing->npending++].key = key;
+	ing->pending_key_at[ing->npending] = at;
+	ing->pending[ing->npending++] = *p;
 	return 0;
 }
 
-/* A metadata value kept for flush_pending (all three owned). */
+/* A metadata key's last value in a poll, kept for flush_pending. */
 struct ingest_meta_new {
 	char *output; /* NULL: the step run's own */
 	char *key;
 	char *value_json;
-	int seq; /* the order it was read in */
 };
 
-static int defer_meta(struct ingest *ing, const char *output, const char *key, char *value_json,
-		      struct rl_err *err)
+static int same_output(const char *a, const char *b)
 {
-	if (ing->nmeta == ing->capmeta) {
-		int cap = ing->capmeta ? 2 * ing->capmeta : 64;
-		struct ingest_meta_new *n = realloc(ing->pending_meta, (size_t)cap * sizeof(*n));
-		if (!n)
-			return free(value_json), rl_err_set(err, RL_E_NOMEM, NULL);
-		ing->pending_meta = n;
-		ing->capmeta = cap;
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+static int flush_pending(struct store *s, struct ingest *ing, struct rl_err *err);
+
+/* Keep VALUE_JSON (taken) as KEY's value: a key written again in the
+ * same poll keeps its last value, as writing them one by one would
+ * leave it.  A poll with more keys than INGEST_META_KEYS stores what it
+ * has first. */
+static int defer_meta(struct store *s, struct ingest *ing, const char *output,
+		      const char *key, char *value_json, struct rl_err *err)
+{
+	for (int i = 0; i < ing->nmeta; i++) {
+		struct ingest_meta_new *m = &ing->pending_meta[i];
+		if (!strcmp(m->key, key) && same_output(m->output, output)) {
+			free(m->value_json);
+			m->value_json = value_json;
+			return 0;
+		}
 	}
+	if (ing->nmeta == INGEST_META_KEYS && flush_pending(s, ing, err) < 0)
+		return free(value_json), -1;
+	if (!ing->pending_meta &&
+	    !(ing->pending_meta = calloc(INGEST_META_KEYS, sizeof *ing->pending_meta)))
+		return free(value_json), rl_err_set(err, RL_E_NOMEM, NULL);
 	struct ingest_meta_new *m = &ing->pending_meta[ing->nmeta];
 	m->output = output ? strdup(output) : NULL;
 	m->key = strdup(key);
 	m->value_json = value_json;
-	m->seq = ing->nmeta;
 	if (!m->key || (output && !m->output)) {
 		free(m->output);
 		free(m->key);
@@ -104,9 +124,8 @@ static int defer_meta(struct ingest *ing, const char *output, const char *key, c
 
 static void drop_pending(struct ingest *ing)
 {
-	for (int i = 0; i < ing->npending; i++)
-		free((char *)ing->pending[i].key);
 	ing->npending = 0;
+	buf_reset(&ing->pending_keys);
 	for (int i = 0; i < ing->nmeta; i++) {
 		free(ing->pending_meta[i].output);
 		free(ing->pending_meta[i].key);
@@ -115,30 +134,17 @@ static void drop_pending(struct ingest *ing)
 	ing->nmeta = 0;
 }
 
-/* By output and key, then in the order read. */
-static int cmp_meta(const void *a, const void *b)
-{
-	const struct ingest_meta_new *x = a, *y = b;
-	int c = strcmp(x->output ? x->output : "", y->output ? y->output : "");
-	if (!c)
-		c = strcmp(x->key, y->key);
-	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/* Store the deferred values in one go: each metadata key's last value
- * (what writing them one by one would leave), then the metric values. */
+/* Store the deferred values in one go: each metadata key's last value,
+ * then the metric values. */
 static int flush_pending(struct store *s, struct ingest *ing, struct rl_err *err)
 {
 	int rc = 0;
-	if (ing->nmeta > 1)
-		qsort(ing->pending_meta, (size_t)ing->nmeta, sizeof *ing->pending_meta, cmp_meta);
 	for (int i = 0; rc == 0 && i < ing->nmeta; i++) {
-		const struct ingest_meta_new *m = &ing->pending_meta[i], *next = m + 1;
-		if (i + 1 < ing->nmeta && !strcmp(m->key, next->key) &&
-		    !strcmp(m->output ? m->output : "", next->output ? next->output : ""))
-			continue; /* written again later */
+		const struct ingest_meta_new *m = &ing->pending_meta[i];
 		rc = store_metadata_set(s, ing->step_run_id, m->output, m->key, m->value_json, err);
 	}
+	for (int i = 0; i < ing->npending; i++)
+		ing->pending[i].key = ing->pending_keys.data + ing->pending_key_at[i];
 	if (rc == 0)
 		rc = store_metrics_add(s, ing->step_run_id, ing->pending, ing->npending, err);
 	drop_pending(ing);
@@ -163,7 +169,7 @@ static int ingest_meta(struct store *s, struct ingest *ing, const cJSON *doc,
 		if (!v)
 			r = rl_err_set(err, RL_E_NOMEM, NULL);
 		else if (ing->batching)
-			r = defer_meta(ing, output, kv->string, v, err); /* takes V */
+			r = defer_meta(s, ing, output, kv->string, v, err); /* takes V */
 		else {
 			r = store_metadata_set(s, ing->step_run_id, output, kv->string, v, err);
 			free(v);
@@ -196,7 +202,8 @@ static int ingest_metric(struct store *s, struct ingest *ing, const cJSON *doc,
 	struct store_point_new p = {
 		.key = metric->valuestring, .has_index = index != NULL,
 		.index = index ? (int64_t)index->valuedouble : 0,
-		.value = value->valuedouble, .at_ms = time_now_ms(),
+		.value = value->valuedouble,
+		.at_ms = ing->batching ? ing->read_ms : time_now_ms(),
 	};
 	if ((ing->batching ? defer_metric(ing, &p, err)
 			   : store_metric_add(s, ing->step_run_id, p.key, p.has_index, p.index,
@@ -324,10 +331,11 @@ int ingest_poll(struct store *s, struct ingest *ing, int final,
 		if (r <= 0)
 			break;
 		ing->offset += r;
+		/* the lines of a chunk were all read now: their metrics' time */
+		ing->read_ms = time_now_ms();
 		size_t start = 0;
-		for (size_t i = 0; i < (size_t)r; i++) {
-			if (chunk[i] != '\n')
-				continue;
+		for (const char *nl; (nl = memchr(chunk + start, '\n', (size_t)r - start));) {
+			size_t i = (size_t)(nl - chunk);
 			if (ing->partial.len) {
 				buf_append(&ing->partial, chunk + start, i - start);
 				rc = take_line(s, ing, ing->partial.data, ing->partial.len, err);
@@ -335,7 +343,7 @@ int ingest_poll(struct store *s, struct ingest *ing, int final,
 			} else {
 				rc = take_line(s, ing, chunk + start, i - start, err);
 			}
-			if (rc == 0 && ing->npending + ing->nmeta >= INGEST_BATCH)
+			if (rc == 0 && ing->npending >= INGEST_BATCH)
 				rc = flush_pending(s, ing, err);
 			if (rc < 0)
 				goto cleanup;
@@ -362,10 +370,12 @@ void ingest_release(struct ingest *ing)
 	drop_pending(ing);
 	free(ing->pending);
 	ing->pending = NULL;
+	free(ing->pending_key_at);
+	ing->pending_key_at = NULL;
 	ing->cappending = 0;
+	buf_free(&ing->pending_keys);
 	free(ing->pending_meta);
 	ing->pending_meta = NULL;
-	ing->capmeta = 0;
 }
 
 static int flatten(struct store *s, int64_t id, const cJSON *v, struct buf *key,

@@ -33,14 +33,18 @@ struct ingest {
 	int64_t records;  /* records stored so far */
 	int64_t ignored;  /* lines ignored */
 	/* metric values read by ingest_poll and not stored yet: it stores
-	 * them together (store_metrics_add) before it returns; keys owned */
+	 * them together (store_metrics_add) before it returns; their keys
+	 * are in pending_keys, at pending_key_at */
 	struct store_point_new *pending;
+	size_t *pending_key_at;
 	int npending, cappending;
+	struct buf pending_keys;
 	/* metadata read by ingest_poll and not stored yet: only the last
 	 * value of each key is stored, as the last write would have left it */
 	struct ingest_meta_new *pending_meta;
-	int nmeta, capmeta;
+	int nmeta;
 	int batching;
+	int64_t read_ms; /* when ingest_poll read the lines it is taking */
 };
 
 /* Read what was appended since the last call and store it (metadata and

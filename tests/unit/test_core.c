@@ -841,6 +841,84 @@ START_TEST(test_ingest)
 }
 END_TEST
 
+/* The metric summaries and metadata of step run A and B, alike. */
+static void same_record(struct store *st, int64_t a, int64_t b)
+{
+	struct store_metric *ma = NULL, *mb = NULL;
+	int na = 0, nb = 0;
+	ck_assert_int_eq(store_step_metrics(st, a, &ma, &na, NULL), 0);
+	ck_assert_int_eq(store_step_metrics(st, b, &mb, &nb, NULL), 0);
+	ck_assert_int_eq(na, nb);
+	for (int i = 0; i < na; i++) {
+		ck_assert_str_eq(ma[i].key, mb[i].key);
+		ck_assert_msg(ma[i].value == mb[i].value && ma[i].min == mb[i].min &&
+				      ma[i].max == mb[i].max && ma[i].count == mb[i].count &&
+				      ma[i].is_series == mb[i].is_series,
+			      "metric %s differs", ma[i].key);
+	}
+	store_metrics_free(ma, na);
+	store_metrics_free(mb, nb);
+	struct store_meta *xa = NULL, *xb = NULL;
+	ck_assert_int_eq(store_metadata_of(st, a, &xa, &na, NULL), 0);
+	ck_assert_int_eq(store_metadata_of(st, b, &xb, &nb, NULL), 0);
+	ck_assert_int_eq(na, nb);
+	for (int i = 0; i < na; i++) {
+		ck_assert_str_eq(xa[i].key, xb[i].key);
+		ck_assert_str_eq(xa[i].value_json, xb[i].value_json);
+	}
+	store_metas_free(xa, na);
+	store_metas_free(xb, nb);
+}
+
+START_TEST(test_ingest_many_keys)
+{
+	/* a poll with more metric keys and metadata keys than it folds at
+	 * once (100 of each, over several batches, each key written again
+	 * after the others, one key again and again) stores what taking the
+	 * lines one by one stores */
+	char *t = tmpdir();
+	struct store *st = NULL;
+	ck_assert_int_eq(store_open(t, STORE_CREATE, &st, NULL), 0);
+	int64_t p, r, a, b;
+	struct store_run_new rn = { .name = "r", .started_ms = 1 };
+	ck_assert_int_eq(store_pipeline_ensure(st, "p", NULL, &p, NULL), 0);
+	rn.pipeline_id = p;
+	ck_assert_int_eq(store_run_create(st, &rn, &r, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "a", 0, 1, NULL, &a, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "b", 1, 1, NULL, &b, NULL), 0);
+	struct buf lines = BUF_INIT;
+	for (int i = 0; i < 9000; i++) {
+		int k = (i * 7) % 100;
+		if (i % 10 == 0)
+			buf_printf(&lines, "{\"meta\":{\"m%d\":%d}}\n", (i / 10) % 100, i);
+		else if (i % 10 == 5) /* one key written again and again */
+			buf_printf(&lines, "{\"meta\":{\"hot\":%d}}\n", i);
+		else if (i % 3)
+			buf_printf(&lines, "{\"metric\":\"k%d\",\"value\":%d,\"index\":%d}\n", k,
+				   (i * 31) % 97, i % 50);
+		else
+			buf_printf(&lines, "{\"metric\":\"k%d\",\"value\":%d}\n", k, (i * 13) % 89);
+	}
+	char *rec = fs_join(t, "records.jsonl");
+	ck_assert_int_eq(fs_write_file(rec, lines.data, lines.len, 0644, NULL), 0);
+	struct ingest ia = { .path = rec, .step_run_id = a };
+	ck_assert_int_eq(ingest_poll(st, &ia, 1, NULL), 0);
+	ck_assert_int_eq(ia.records, 9000);
+	ingest_release(&ia);
+	struct ingest ib = { .step_run_id = b };
+	for (char *line = lines.data, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+		char *why = NULL;
+		ck_assert_int_eq(ingest_line(st, &ib, line, (size_t)(nl - line), &why, NULL), 1);
+	}
+	same_record(st, a, b);
+	buf_free(&lines);
+	store_close(&st);
+	fs_remove_tree(t, NULL);
+	free(rec);
+	free(t);
+}
+END_TEST
+
 static void where_ok(const char *text, const char *want)
 {
 	struct store_filter *f = NULL;
@@ -1057,6 +1135,7 @@ int main(void)
 	tcase_add_test(tc, test_mask_records);
 	tcase_add_test(tc, test_dag_draw);
 	tcase_add_test(tc, test_ingest);
+	tcase_add_test(tc, test_ingest_many_keys);
 	tcase_add_test(tc, test_filter_language);
 	tcase_add_test(tc, test_filter_unknown_fields);
 	tcase_add_test(tc, test_compare_logic);
