@@ -429,7 +429,7 @@ static int parse_compare(struct cli *c, int argc, char **argv, struct compare_ar
 				return rl_err_set(err, RL_E_NOMEM, NULL);
 			a->gates = g;
 			if (compare_gate_parse(optarg, &g[a->ngates], err) < 0)
-				return rl_err_prefix(err, "compare");
+				return rl_err_prefix(err, "compare: --fail-worse");
 			a->ngates++;
 			break;
 		}
@@ -469,7 +469,7 @@ int cmd_compare(struct cli *c, int argc, char **argv, struct rl_err *err)
 		goto cleanup;
 	}
 	if (a.ngates && compare_regressions(cmp, a.gates, a.ngates, &reg, &nreg, err) < 0) {
-		rl_err_prefix(err, "compare");
+		rl_err_prefix(err, "compare: --fail-worse");
 		goto cleanup;
 	}
 	if (a.md)

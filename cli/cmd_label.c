@@ -157,7 +157,7 @@ int cmd_tag(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return rl_err_set(err, RL_E_USAGE, "tag: expected RUN TAG...");
 	for (int i = optind + 1; i < argc; i++)
 		if (runs_tag_check(argv[i], err) < 0)
-			return -1;
+			return rl_err_prefix(err, "tag");
 	if (open_run(c, argv[optind], &s, &r, err) < 0 ||
 	    runs_tag(s, r.id, argv + optind + 1, argc - optind - 1, err) < 0)
 		goto cleanup;
@@ -240,8 +240,10 @@ int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 	for (int i = 0; i < n; i++)
 		if (session_resolve_run(s, argv[optind + i], &ids[i], err) < 0)
 			goto cleanup;
-	if (runs_check_deletable(s, ids, n, err) < 0)
+	if (runs_check_deletable(s, ids, n, err) < 0) {
+		rl_err_prefix(err, "rm");
 		goto cleanup;
+	}
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
 			rl_err_set(err, RL_E_USAGE,
@@ -257,8 +259,10 @@ int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 			goto cleanup;
 		}
 	}
-	if (runs_delete(s, ids, n, err) < 0)
+	if (runs_delete(s, ids, n, err) < 0) {
+		rl_err_prefix(err, "rm");
 		goto cleanup;
+	}
 	fprintf(c->out, "deleted %d run%s (run 'runlens gc' to free their artifacts)\n", n,
 		n == 1 ? "" : "s");
 	rc = 0;

@@ -144,7 +144,7 @@ static int ls_fetch(struct store *s, int64_t pipeline_id, const struct ls_args *
 	if (filter || a->sort) {
 		struct store_sort sort = { 0 };
 		if (a->sort && filter_parse_sort(a->sort, &sort, err) < 0)
-			return -1;
+			return rl_err_prefix(err, "ls: --sort");
 		int rc = store_runs_query(s, pipeline_id, filter, a->sort ? &sort : NULL,
 					  time_now_ms(), a->limit, &rows, &n, err);
 		filter_sort_clear(&sort);
@@ -199,7 +199,7 @@ static int ls_columns(struct store *s, const struct ls_args *a, const struct col
 	}
 	if (columns_select(a->columns, t->avail, t->navail, defs, nd, ls_known, s, cols, n,
 			   err) < 0) {
-		rl_err_prefix(err, "ls");
+		rl_err_prefix(err, "ls: --columns");
 		goto cleanup;
 	}
 	if (a->only_changed)

@@ -101,7 +101,7 @@ static int apply_item(struct list *l, char *item, char *const *avail, int navail
 	if (item[0] == '-' || item[0] == '+')
 		item++;
 	if (!*item)
-		return rl_err_set(err, RL_E_USAGE, "--columns: an empty name");
+		return rl_err_set(err, RL_E_USAGE, "an empty name");
 	if (is_glob(item)) {
 		if (remove) {
 			list_remove(l, item, 1);
@@ -122,7 +122,7 @@ static int apply_item(struct list *l, char *item, char *const *avail, int navail
 		if (k < 0)
 			return -1;
 		if (!k) {
-			rl_err_set(err, RL_E_USAGE, "--columns: %s", why ? why : name);
+			rl_err_set(err, RL_E_USAGE, "%s", why ? why : name);
 			free(why);
 			return -1;
 		}

@@ -300,7 +300,7 @@ int compare_gate_parse(const char *text, struct compare_gate *g, struct rl_err *
 	const char *colon = text ? strrchr(text, ':') : NULL;
 	size_t len = colon ? (size_t)(colon - text) : text ? strlen(text) : 0;
 	if (!text || len == 0)
-		return rl_err_set(err, RL_E_USAGE, "--fail-worse: expected METRIC[:TOLERANCE]");
+		return rl_err_set(err, RL_E_USAGE, "expected METRIC[:TOLERANCE]");
 	if (colon) {
 		char *end = NULL;
 		g->tol = strtod(colon + 1, &end);
@@ -308,13 +308,13 @@ int compare_gate_parse(const char *text, struct compare_gate *g, struct rl_err *
 		if (end == colon + 1 || !end || (*end && strcmp(end, "%")) || !isfinite(g->tol) ||
 		    g->tol < 0)
 			return rl_err_set(err, RL_E_USAGE,
-					  "--fail-worse %s: the tolerance is a number >= 0 or a "
+					  "%s: the tolerance is a number >= 0 or a "
 					  "percentage (0.01, 2%%)", text);
 	}
 	if (len == 3 && !strncmp(text, "all", 3))
 		return 0;
 	if (!memchr(text, '.', len))
-		return rl_err_set(err, RL_E_USAGE, "--fail-worse %s: a metric is STEP.KEY (or all)",
+		return rl_err_set(err, RL_E_USAGE, "%s: a metric is STEP.KEY (or all)",
 				  text);
 	return (g->metric = strndup(text, len)) ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
 }
@@ -361,8 +361,7 @@ int compare_regressions(const struct compare *c, const struct compare_gate *gate
 			for (int k = 0; !seen && k < c->pairs[p].nmetrics; k++)
 				seen = !strcmp(c->pairs[p].metrics[k].key, gates[i].metric);
 		if (!seen)
-			return rl_err_set(err, RL_E_USAGE, "--fail-worse: no run compared has the "
-					  "metric '%s'", gates[i].metric);
+			return rl_err_set(err, RL_E_USAGE, "no run compared has the metric '%s'", gates[i].metric);
 	}
 	int cap = 0;
 	for (int p = 0; p < c->n; p++)

@@ -551,8 +551,6 @@ int filter_parse_sort(const char *text, struct store_sort *out, struct rl_err *e
 	if (!*w || field_of(&lx, w, &f) < 0) {
 		if (!*w)
 			rl_err_set(err, RL_E_INPUT, "cannot sort by '%s'", text ? text : "");
-		else
-			rl_err_prefix(err, "--sort");
 		free(f.step);
 		free(f.key);
 		return -1;

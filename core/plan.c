@@ -162,21 +162,13 @@ cleanup:
 	return rc;
 }
 
-/* --from and --force must name steps (the runner's messages). */
-static int check_steps(struct planner *p, struct rl_err *err)
+/* The step to start from and what it leads to (runner_load_spec
+ * checked that the named steps are the pipeline's). */
+static void mark_from(struct planner *p)
 {
-	const struct runner_opts *o = p->o;
-	for (int i = 0; i < o->nforce; i++)
-		if (spec_step_index(p->sp, o->force[i]) < 0)
-			return rl_err_set(err, RL_E_USAGE, "--force: no step '%s' in the pipeline",
-					  o->force[i]);
-	p->from = -1;
-	if (o->from_step && (p->from = spec_step_index(p->sp, o->from_step)) < 0)
-		return rl_err_set(err, RL_E_USAGE, "--from: no step '%s' in the pipeline",
-				  o->from_step);
+	p->from = p->o->from_step ? spec_step_index(p->sp, p->o->from_step) : -1;
 	if (p->from >= 0)
 		spec_mark_downstream(p->sp, p->from, p->mark);
-	return 0;
 }
 
 int plan_compute(struct store *s, const struct spec *sp, const struct runner_opts *o,
@@ -195,8 +187,7 @@ int plan_compute(struct store *s, const struct spec *sp, const struct runner_opt
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
-	if (check_steps(&p, err) < 0)
-		goto cleanup;
+	mark_from(&p);
 	p.pipeline_id = s && store_pipeline_get(s, sp->name, &pip, NULL) == 0 ? pip.id : 0;
 	for (int k = 0; k < sp->nsteps; k++) {
 		if (plan_step(&p, sp->order[k], &pl->steps[pl->n], err) < 0)

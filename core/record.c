@@ -306,22 +306,17 @@ static int insert_step(struct run *r, int k, int i, struct rl_err *err)
 }
 
 /* --from and --force: which steps reuse the earlier run's results, which
- * must run whatever the cache says. */
+ * must run whatever the cache says (runner_load_spec checked the names). */
 static int mark_reuse_and_force(struct run *r, struct rl_err *err)
 {
 	for (int i = 0; i < r->o->nforce; i++) {
 		int k = spec_step_index(r->spec, r->o->force[i]);
-		if (k < 0)
-			return rl_err_set(err, RL_E_USAGE, "--force: no step '%s' in the pipeline",
-					  r->o->force[i]);
-		r->steps[k].force = 1;
+		if (k >= 0)
+			r->steps[k].force = 1;
 	}
-	if (!r->o->from_step)
-		return 0;
-	int from = spec_step_index(r->spec, r->o->from_step);
+	int from = r->o->from_step ? spec_step_index(r->spec, r->o->from_step) : -1;
 	if (from < 0)
-		return rl_err_set(err, RL_E_USAGE, "--from: no step '%s' in the pipeline",
-				  r->o->from_step);
+		return 0;
 	unsigned char *mark = calloc((size_t)r->n, 1);
 	if (!mark)
 		return rl_err_set(err, RL_E_NOMEM, NULL);

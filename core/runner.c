@@ -293,6 +293,20 @@ int runner_load_spec(const struct runner_opts *o, struct spec **out, struct rl_e
 		spec_free(out);
 		return -1;
 	}
+	/* the steps named to force and to start from must be the pipeline's */
+	for (int i = 0; i < o->nforce; i++)
+		if (spec_step_index(*out, o->force[i]) < 0) {
+			rl_err_set(err, RL_E_USAGE, "no step '%s' in the pipeline to force",
+				   o->force[i]);
+			spec_free(out);
+			return -1;
+		}
+	if (o->from_step && spec_step_index(*out, o->from_step) < 0) {
+		rl_err_set(err, RL_E_USAGE, "no step '%s' in the pipeline to start from",
+			   o->from_step);
+		spec_free(out);
+		return -1;
+	}
 	return 0;
 }
 

@@ -108,7 +108,8 @@ int runner_run(const struct runner_opts *o, struct runner_result *res,
 void runner_result_clear(struct runner_result *res);
 
 /* The pipeline of the run O describes: its file (or the recorded
- * snapshot O->spec_text) with O's -p overrides applied. */
+ * snapshot O->spec_text) with O's -p overrides applied; the steps O
+ * names to force and to start from are its steps (else RL_E_USAGE). */
 struct spec;
 int runner_load_spec(const struct runner_opts *o, struct spec **out, struct rl_err *err);
 

@@ -64,7 +64,7 @@ int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *e
 int runs_tag_check(const char *tag, struct rl_err *err)
 {
 	if (!tag || !*tag || strpbrk(tag, ", \t\n"))
-		return rl_err_set(err, RL_E_INPUT, "tag: '%s' is not a tag (no spaces or commas)",
+		return rl_err_set(err, RL_E_INPUT, "'%s' is not a tag (no spaces or commas)",
 				  tag ? tag : "");
 	return 0;
 }
@@ -121,7 +121,7 @@ int runs_check_deletable(struct store *s, const int64_t *ids, int n, struct rl_e
 		int running = strcmp(r.status, "running") == 0;
 		store_run_clear(&r);
 		if (running)
-			return rl_err_set(err, RL_E_USAGE, "rm: run %lld is still running",
+			return rl_err_set(err, RL_E_USAGE, "run %lld is still running",
 					  (long long)ids[i]);
 	}
 	return 0;
@@ -152,7 +152,7 @@ int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err)
 		buf_printf(&d, "%s/runs/%lld", store_dir(s), (long long)ids[i]);
 		if (d.data && fs_remove_tree(d.data, &e) < 0 && !left++) {
 			code = e.code == RL_E_NOT_FOUND ? RL_E_IO : e.code;
-			buf_printf(&first, "rm: run %lld was deleted, but its folder %s could not be "
+			buf_printf(&first, "run %lld was deleted, but its folder %s could not be "
 				   "removed (%s); remove it by hand", (long long)ids[i], d.data,
 				   rl_err_msg(&e));
 		}
@@ -162,7 +162,7 @@ int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err)
 	if (left > 1)
 		buf_printf(&first, " (and %d more run folders)", left - 1);
 	if (left)
-		rl_err_set(err, code, "%s", first.data ? first.data : "rm: a run folder was left");
+		rl_err_set(err, code, "%s", first.data ? first.data : "a run folder was left");
 	buf_free(&first);
 	return left ? -1 : 0;
 }

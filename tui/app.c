@@ -44,7 +44,6 @@ static void set_notice(struct tui *t, int bad, const char *fmt, va_list ap)
 static void set_notice(struct tui *t, int bad, const char *fmt, va_list ap)
 {
 	vsnprintf(t->notice, sizeof t->notice, fmt, ap);
-	fmt_strip_cli_prefix(t->notice);
 	t->notice_bad = bad;
 }
 

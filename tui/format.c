@@ -195,34 +195,6 @@ void fmt_safe(const unsigned char *data, size_t n, int skip, int width, struct b
 	}
 }
 
-void fmt_strip_cli_prefix(char *s)
-{
-	/* the command words and options the core's messages start with for
-	 * the command line ("rm: run 3 is still running", "--where: at
-	 * column 1: …"), at the start or after the browser's own "filter: " */
-	static const char *const prefixes[] = {
-		"rm: ",	     "pin: ",	  "unpin: ",   "tag: ",	      "untag: ",    "note: ",
-		"rerun: ",   "run: ",	  "ls: ",      "compare: ",   "gc: ",	    "--from: ",
-		"--force: ", "--columns: ", "--where: ", "--fail-worse: ", "--sort: ",
-	};
-	char *at = s;
-	for (int seg = 0; at && seg < 3; seg++) {
-		int cut = 1;
-		while (cut) {
-			cut = 0;
-			for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
-				size_t n = strlen(prefixes[i]);
-				if (!strncmp(at, prefixes[i], n) && at[n]) {
-					memmove(at, at + n, strlen(at + n) + 1);
-					cut = 1;
-				}
-			}
-		}
-		at = strstr(at, ": ");
-		at = at ? at + 2 : NULL;
-	}
-}
-
 int fmt_change(double value, double base, int dir, int utf8, int words, char *buf, size_t size)
 {
 	char num[32];

@@ -39,11 +39,6 @@ int fmt_width(const char *s);
  * (it ends at an invalid byte); *USED (may be NULL) gets its columns. */
 size_t fmt_fit(const char *s, int width, int *used);
 
-/* Leave out of S (in place) the command line's prefixes ("rm: ",
- * "--where: "…) at its start or after one of the browser's own ("filter:
- * --where: …" is "filter: …"): the browser has no command.  A message
- * that would be left empty keeps it. */
-void fmt_strip_cli_prefix(char *s);
 
 struct buf;
 /* Terminal-safe text of the N bytes DATA, appended to OUT: control

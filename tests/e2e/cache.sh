@@ -95,7 +95,7 @@ expect_exit 0 rl rerun 10 -p n=2
 # own scale; not the declared params no step uses
 expect_eq '{"n": 2, "scale.scale": 2}' "$(jget "$(rl show last --json)" 'd["params"]')" "rerun params"
 expect_exit 2 rl rerun 10 --from nope
-expect_contains "$ERR" "--from: no step 'nope'"
+expect_contains "$ERR" "no step 'nope' in the pipeline to start from"
 expect_exit 4 rl rerun 999
 
 done_testing

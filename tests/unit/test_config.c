@@ -229,26 +229,6 @@ START_TEST(test_change_not_by_colour_alone)
 	ck_assert_int_eq(fmt_change(300, 1, 1, 1, 0, buf, sizeof buf), 1);
 	ck_assert_str_eq(buf, "\u25b2300x +");
 	ck_assert_int_eq(fmt_change(1, 2, 1, 1, 0, buf, 0), 0);
-	/* prefixes of the command line leave the browser's messages */
-	char msg[] = "rm: run 3 is still running";
-	fmt_strip_cli_prefix(msg);
-	ck_assert_str_eq(msg, "run 3 is still running");
-	char opt[] = "--from: no step 'x' in the pipeline";
-	fmt_strip_cli_prefix(opt);
-	ck_assert_str_eq(opt, "no step 'x' in the pipeline");
-	char after[] = "filter: --where: at column 1: unknown field 'loss'";
-	fmt_strip_cli_prefix(after);
-	ck_assert_str_eq(after, "filter: at column 1: unknown field 'loss'");
-	char two[] = "ls: --where: bad";
-	fmt_strip_cli_prefix(two);
-	ck_assert_str_eq(two, "bad");
-	char keep[] = "run 3: it said rm: no";
-	fmt_strip_cli_prefix(keep);
-	ck_assert_str_eq(keep, "run 3: it said rm: no");
-	char only[] = "rm: ";
-	fmt_strip_cli_prefix(only);
-	ck_assert_str_eq(only, "rm: ");
-	fmt_strip_cli_prefix(NULL);
 }
 END_TEST
 

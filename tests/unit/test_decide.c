@@ -255,12 +255,21 @@ START_TEST(test_plan_is_what_runs)
 	ck_assert_str_eq(p->steps[2].why, "\"cache\": false");
 	ck_assert_int_eq(p->count[PLAN_CACHED], 2);
 	plan_free(&p);
-	/* bad --from / --force: the runner's messages */
+	/* bad --from / --force: the runner's messages, in its own words (the
+	 * command line and the browser say them as they are) */
 	struct runner_opts bad = opts(&f);
 	bad.from_step = "nope";
 	struct rl_err err = RL_ERR_INIT;
 	ck_assert_int_eq(runner_plan(&bad, &p, &err), -1);
-	ck_assert_str_eq(rl_err_msg(&err), "--from: no step 'nope' in the pipeline");
+	ck_assert_str_eq(rl_err_msg(&err), "no step 'nope' in the pipeline to start from");
+	rl_err_clear(&err);
+	char *unknown[] = { "gen", "nah" };
+	bad = opts(&f);
+	bad.force = unknown;
+	bad.nforce = 2;
+	ck_assert_int_eq(runner_plan(&bad, &p, &err), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "no step 'nah' in the pipeline to force");
+	ck_assert_int_eq(err.code, RL_E_USAGE);
 	rl_err_clear(&err);
 	fx_free(&f);
 }

@@ -73,9 +73,9 @@ START_TEST(test_columns_select)
 			 "evaluate.avg_prec.test");
 	ck_assert_str_eq(select_of("name,name,started", &rc), "name started");
 	ck_assert_str_eq(select_of("params.lr2", &rc), "params.lr2");
-	ck_assert_str_eq(select_of("name,params.lrr", &rc), "--columns: no run has that");
+	ck_assert_str_eq(select_of("name,params.lrr", &rc), "no run has that");
 	ck_assert_int_eq(rc, -1);
-	ck_assert_str_eq(select_of("name,-", &rc), "--columns: an empty name");
+	ck_assert_str_eq(select_of("name,-", &rc), "an empty name");
 	ck_assert_str_eq(select_of("nomatch.*", &rc), "");
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq(columns_kind_of("Duration", NULL), COLK_FIXED);
@@ -275,14 +275,14 @@ START_TEST(test_compare_gates)
 	compare_gate_clear(&g);
 	ck_assert_str_eq(gate_of("all", &g), "(all) 0");
 	ck_assert_str_eq(gate_of("a.b:", &g),
-			 "--fail-worse a.b:: the tolerance is a number >= 0 or a percentage (0.01, 2%)");
+			 "a.b:: the tolerance is a number >= 0 or a percentage (0.01, 2%)");
 	ck_assert_str_eq(gate_of("a.b:-1", &g),
-			 "--fail-worse a.b:-1: the tolerance is a number >= 0 or a percentage (0.01, 2%)");
+			 "a.b:-1: the tolerance is a number >= 0 or a percentage (0.01, 2%)");
 	ck_assert_str_eq(gate_of("a.b:1%%", &g),
-			 "--fail-worse a.b:1%%: the tolerance is a number >= 0 or a percentage (0.01, 2%)");
-	ck_assert_str_eq(gate_of("loss:1", &g), "--fail-worse loss:1: a metric is STEP.KEY (or all)");
-	ck_assert_str_eq(gate_of("", &g), "--fail-worse: expected METRIC[:TOLERANCE]");
-	ck_assert_str_eq(gate_of(NULL, &g), "--fail-worse: expected METRIC[:TOLERANCE]");
+			 "a.b:1%%: the tolerance is a number >= 0 or a percentage (0.01, 2%)");
+	ck_assert_str_eq(gate_of("loss:1", &g), "loss:1: a metric is STEP.KEY (or all)");
+	ck_assert_str_eq(gate_of("", &g), "expected METRIC[:TOLERANCE]");
+	ck_assert_str_eq(gate_of(NULL, &g), "expected METRIC[:TOLERANCE]");
 	compare_gate_clear(NULL);
 }
 END_TEST
@@ -623,7 +623,7 @@ START_TEST(test_compare_regressions)
 	ck_assert_int_eq(compare_gate_parse("eval.nope", &g[0], NULL), 0);
 	struct rl_err err = RL_ERR_INIT;
 	ck_assert_int_eq(compare_regressions(c, g, 1, &r, &n, &err), -1);
-	ck_assert_str_eq(rl_err_msg(&err), "--fail-worse: no run compared has the metric 'eval.nope'");
+	ck_assert_str_eq(rl_err_msg(&err), "no run compared has the metric 'eval.nope'");
 	rl_err_clear(&err);
 	compare_gate_clear(&g[0]);
 	ck_assert_int_eq(compare_regressions(c, NULL, 0, &r, &n, NULL), 0);
