@@ -547,16 +547,90 @@ int tui_confirm(struct tui *t, const char *title, char *const *lines, int n,
 	return answer;
 }
 
+/* A list dialog on screen: what it shows and where. */
+struct choose {
+	const char *title, *help;
+	char *const *items;
+	int n, sel, top, shown;
+	int *marked; /* NULL: pick one */
+	int y, x, w, h;
+};
+
+static void choose_draw(struct tui *t, struct choose *c)
+{
+	getmaxyx(stdscr, t->lines, t->cols);
+	c->w = dialog_width(t, c->title, c->items, c->n, c->help) + (c->marked ? 4 : 0);
+	if (c->w > t->cols - 2)
+		c->w = t->cols - 2;
+	int room = t->lines - 6;
+	if (room < 1)
+		room = 1;
+	c->shown = c->n < room ? c->n : room;
+	if (c->sel < c->top)
+		c->top = c->sel;
+	if (c->sel >= c->top + c->shown)
+		c->top = c->sel - c->shown + 1;
+	c->h = c->shown + 4;
+	box_at(t, c->w, c->h, &c->y, &c->x);
+	tui_put(t, c->y, c->x + 2, c->w - 4, c->title, PAIR_HEAD, A_BOLD);
+	for (int i = 0; i < c->shown; i++) {
+		int k = c->top + i;
+		char row[512];
+		if (c->marked)
+			snprintf(row, sizeof row, "[%c] %s", c->marked[k] ? 'x' : ' ', c->items[k]);
+		else
+			snprintf(row, sizeof row, "%s", c->items[k]);
+		tui_put(t, c->y + 1 + i, c->x + 2, c->w - 4, row, 0, k == c->sel ? A_REVERSE : 0);
+	}
+	tui_put(t, c->y + c->h - 2, c->x + 2, c->w - 4, c->help, PAIR_DIM, 0);
+	refresh();
+}
+
+/* Key CH in the list: the item chosen, -1 cancelled, -2 going on. */
+static int choose_key(struct choose *c, int ch)
+{
+	int n = c->n, *sel = &c->sel;
+	switch (ch) {
+	case KEY_DOWN: case 'j': *sel += *sel < n - 1; break;
+	case KEY_UP: case 'k': *sel -= *sel > 0; break;
+	case KEY_NPAGE: *sel = *sel + c->shown < n ? *sel + c->shown : n - 1; break;
+	case KEY_PPAGE: *sel = *sel > c->shown ? *sel - c->shown : 0; break;
+	case 'g': case KEY_HOME: *sel = 0; break;
+	case 'G': case KEY_END: *sel = n - 1; break;
+	case ' ':
+		if (c->marked)
+			c->marked[*sel] = !c->marked[*sel];
+		break;
+	case '\n': case '\r': case KEY_ENTER: return *sel;
+	case 27: case 'q': return -1;
+	case KEY_MOUSE:
+		switch (list_mouse(c->y, c->x, c->w, c->h, c->help, c->top, n, sel)) {
+		case LIST_PICK: /* an item: chosen, or toggled */
+			if (!c->marked)
+				return *sel;
+			c->marked[*sel] = !c->marked[*sel];
+			break;
+		case LIST_ENTER: return *sel;
+		case LIST_CANCEL: return -1;
+		default: break;
+		}
+		break;
+	default: break;
+	}
+	return -2;
+}
+
 int tui_choose(struct tui *t, const char *title, char *const *items, int n, int sel,
 	       int *marked)
 {
 	if (n <= 0)
 		return -1;
-	int top = 0, result = -2;
-	if (sel < 0 || sel >= n)
-		sel = 0;
-	const char *help = marked ? "Space toggles · Enter done · Esc cancel"
-				  : "Enter choose · Esc cancel";
+	struct choose c = {
+		.title = title, .items = items, .n = n, .marked = marked,
+		.sel = sel < 0 || sel >= n ? 0 : sel,
+		.help = marked ? "Space toggles · Enter done · Esc cancel"
+			       : "Enter choose · Esc cancel",
+	};
 	timeout(-1);
 	int *saved = NULL;
 	if (marked) {
@@ -564,66 +638,11 @@ int tui_choose(struct tui *t, const char *title, char *const *items, int n, int 
 		if (saved)
 			memcpy(saved, marked, (size_t)n * sizeof(int));
 	}
+	int result = -2;
 	while (result == -2) {
-		getmaxyx(stdscr, t->lines, t->cols);
-		int w = dialog_width(t, title, items, n, help) + (marked ? 4 : 0);
-		if (w > t->cols - 2)
-			w = t->cols - 2;
-		int room = t->lines - 6;
-		if (room < 1)
-			room = 1;
-		int shown = n < room ? n : room;
-		if (sel < top)
-			top = sel;
-		if (sel >= top + shown)
-			top = sel - shown + 1;
-		int h = shown + 4, y, x;
-		box_at(t, w, h, &y, &x);
-		tui_put(t, y, x + 2, w - 4, title, PAIR_HEAD, A_BOLD);
-		for (int i = 0; i < shown; i++) {
-			int k = top + i;
-			char row[512];
-			if (marked)
-				snprintf(row, sizeof row, "[%c] %s", marked[k] ? 'x' : ' ', items[k]);
-			else
-				snprintf(row, sizeof row, "%s", items[k]);
-			tui_put(t, y + 1 + i, x + 2, w - 4, row, 0, k == sel ? A_REVERSE : 0);
-		}
-		tui_put(t, y + h - 2, x + 2, w - 4, help, PAIR_DIM, 0);
-		refresh();
+		choose_draw(t, &c);
 		int ch = getch();
-		if (tui_interrupted())
-			result = -1;
-		else if (ch == KEY_DOWN || ch == 'j')
-			sel += sel < n - 1;
-		else if (ch == KEY_UP || ch == 'k')
-			sel -= sel > 0;
-		else if (ch == KEY_NPAGE)
-			sel = sel + shown < n ? sel + shown : n - 1;
-		else if (ch == KEY_PPAGE)
-			sel = sel > shown ? sel - shown : 0;
-		else if (ch == 'g' || ch == KEY_HOME)
-			sel = 0;
-		else if (ch == 'G' || ch == KEY_END)
-			sel = n - 1;
-		else if (ch == ' ' && marked)
-			marked[sel] = !marked[sel];
-		else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			result = sel;
-		else if (ch == 27 || ch == 'q')
-			result = -1;
-		else if (ch == KEY_MOUSE)
-			switch (list_mouse(y, x, w, h, help, top, n, &sel)) {
-			case LIST_PICK: /* an item: chosen, or toggled */
-				if (marked)
-					marked[sel] = !marked[sel];
-				else
-					result = sel;
-				break;
-			case LIST_ENTER: result = sel; break;
-			case LIST_CANCEL: result = -1; break;
-			default: break;
-			}
+		result = tui_interrupted() ? -1 : choose_key(&c, ch);
 		tui_paint_below(t);
 	}
 	if (result < 0 && marked && saved)
