@@ -125,31 +125,5 @@ int store_attempt_metadata(struct store *s, int64_t attempt_id, struct store_met
 	static const char sql[] =
 		"SELECT output, key, value_json FROM attempt_metadata WHERE attempt_id = ? "
 		"ORDER BY output, key";
-	*rows = NULL;
-	*n = 0;
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	if (!st)
-		return -1;
-	if (bind_i64(st, 1, attempt_id))
-		return store_fail(s, sqlite3_errcode(s->db), "cannot read metadata", err);
-	int rc, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_meta *m = grow_rows((void **)rows, n, &cap, sizeof(*m));
-		if (!m) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		const unsigned char *o = sqlite3_column_text(st, 0);
-		m->output = o && *o ? strdup((const char *)o) : NULL;
-		m->key = col_text_or(st, 1, "");
-		m->value_json = col_text_or(st, 2, "null");
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_metas_free(*rows, *n);
-		*rows = NULL;
-		*n = 0;
-		return store_fail(s, rc, "cannot read metadata", err);
-	}
-	return 0;
+	return store_read_metas(s, sql, attempt_id, rows, n, err);
 }

@@ -119,6 +119,12 @@ int store_write_summary(struct store *s, int64_t run_id, int64_t step_run_id,
 			const char *step, const char *key,
 			const struct metric_summary *m, struct rl_err *err);
 
+/* The metadata rows SQL selects (output, key, value_json) for ID, its
+ * one parameter: a step run's, an attempt's. */
+struct store_meta;
+int store_read_metas(struct store *s, const char *sql, int64_t id, struct store_meta **rows,
+		     int *n, struct rl_err *err);
+
 /* The id of a new run, as SQL: one more than the highest ever given
  * (schema 5, counters), never that of a deleted run.  (Without the row,
  * in a damaged store, NULL: SQLite then picks one.) */

@@ -22,18 +22,15 @@ int store_metadata_set(struct store *s, int64_t step_run_id,
 	return store_run_stmt(s, st, "cannot record metadata", err);
 }
 
-int store_metadata_of(struct store *s, int64_t step_run_id,
-		      struct store_meta **rows, int *n, struct rl_err *err)
+int store_read_metas(struct store *s, const char *sql, int64_t id, struct store_meta **rows,
+		     int *n, struct rl_err *err)
 {
-	static const char sql[] =
-		"SELECT output, key, value_json FROM metadata WHERE step_run_id = ? "
-		"ORDER BY output, key";
 	*rows = NULL;
 	*n = 0;
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;
-	if (bind_i64(st, 1, step_run_id))
+	if (bind_i64(st, 1, id))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot read metadata", err);
 	int rc, cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -55,6 +52,15 @@ int store_metadata_of(struct store *s, int64_t step_run_id,
 		return store_fail(s, rc, "cannot read metadata", err);
 	}
 	return 0;
+}
+
+int store_metadata_of(struct store *s, int64_t step_run_id,
+		      struct store_meta **rows, int *n, struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT output, key, value_json FROM metadata WHERE step_run_id = ? "
+		"ORDER BY output, key";
+	return store_read_metas(s, sql, step_run_id, rows, n, err);
 }
 
 void store_metas_free(struct store_meta *rows, int n)
