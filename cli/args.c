@@ -4,6 +4,7 @@
 #include "config.h"
 #include "cli/cli.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,67 @@ int cli_next_opt(struct cli *c, int argc, char **argv, struct rl_err *err)
 	       OPT_STORE)
 		c->store_flag = optarg;
 	return ch;
+}
+
+/* A word that is a negative number ("-1.5", "-1e3", "-0", and "-inf",
+ * which the command then refuses for what it is). */
+static int negative_number(const char *w)
+{
+	if (w[0] != '-' || !w[1])
+		return 0;
+	char *end;
+	strtod(w, &end);
+	return end != w && !*end;
+}
+
+/* Whether option word W (not a negative number) takes the next word as
+ * its value. */
+static int takes_next(const struct cli *c, const char *w)
+{
+	if (w[1] == '-') {
+		if (strchr(w, '='))
+			return 0;
+		for (const struct option *o = c->longopts; o && o->name; o++)
+			if (!strcmp(o->name, w + 2))
+				return o->has_arg == required_argument;
+		return 0;
+	}
+	/* -iN takes its value in the word; -i takes the next */
+	const char *at = w[1] ? strchr(c->shortopts, w[1]) : NULL;
+	return at && at[1] == ':' && !w[2];
+}
+
+char **cli_negative_args(const struct cli *c, int argc, char **argv, int *nargc)
+{
+	char **v = calloc((size_t)argc + 2, sizeof *v);
+	int n = 0;
+	if (!v)
+		return NULL;
+	v[n++] = argv[0];
+	/* the options first, in order, then the rest */
+	for (int pass = 0; pass < 2; pass++) {
+		int rest = 0;
+		for (int i = 1; i < argc; i++) {
+			const char *w = argv[i];
+			int opt = !rest && w[0] == '-' && w[1] && !negative_number(w) &&
+				  strcmp(w, "--");
+			if (!rest && !strcmp(w, "--")) {
+				rest = 1;
+				continue;
+			}
+			int value = opt && takes_next(c, w) && i + 1 < argc;
+			if (opt == !pass) {
+				v[n++] = argv[i];
+				if (value)
+					v[n++] = argv[i + 1];
+			}
+			i += value;
+		}
+		if (!pass)
+			v[n++] = "--";
+	}
+	*nargc = n;
+	return v;
 }
 
 int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,

@@ -259,7 +259,15 @@ static int dispatch(struct cli *c, int argc, char **argv, struct rl_err *err)
 	c->cmd = name.data;
 	if (cli_prepare(c, sub ? sub : cmd, err) == 0) {
 		optind = 0; /* GNU: reinitialise getopt */
-		rc = sub ? sub->fn(c, argc - 1, argv + 1, err) : cmd->fn(c, argc, argv, err);
+		const struct cli_command *run = sub ? sub : cmd;
+		int n = sub ? argc - 1 : argc;
+		char **words = sub ? argv + 1 : argv, **moved = NULL;
+		if ((run->flags & CLI_NEGATIVE_ARGS) &&
+		    !(words = moved = cli_negative_args(c, n, words, &n)))
+			rc = rl_err_set(err, RL_E_NOMEM, NULL);
+		else
+			rc = run->fn(c, n, words, err);
+		free(moved);
 	}
 	fflush(stdout);
 	cli_release(c);

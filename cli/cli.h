@@ -122,6 +122,7 @@ enum cli_command_flags {
 	CLI_OPTS_FIRST = 1 << 1, /* options end at the first argument */
 	CLI_HIDDEN = 1 << 2,	 /* not in --help, not completed */
 	CLI_RAW = 1 << 3,	 /* its words as they are: no --help */
+	CLI_NEGATIVE_ARGS = 1 << 4, /* "-1.5" is an argument, not an option */
 };
 
 struct cli_command {
@@ -168,6 +169,13 @@ void cli_release(struct cli *c);
  * (RL_E_USAGE) for an unknown option or a missing value.  --store is
  * taken here (c->store_flag) and never returned. */
 int cli_next_opt(struct cli *c, int argc, char **argv, struct rl_err *err);
+
+/* For a CLI_NEGATIVE_ARGS command: ARGV (ARGC words, the command's name
+ * first) with its options and their values first, then "--", then its
+ * other words in order, so that getopt takes a negative number
+ * (`runlens metric reward -1.5`) as an argument.  A new array of
+ * borrowed words (*NARGC of them; free it), NULL when out of memory. */
+char **cli_negative_args(const struct cli *c, int argc, char **argv, int *nargc);
 
 /* Parse a positive (or zero when ALLOW_ZERO) integer option value. */
 int cli_int(struct cli *c, const char *opt, const char *value, int allow_zero,

@@ -197,21 +197,25 @@ int cmd_metric(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return rl_err_set(err, RL_E_USAGE,
 				  "metric: expected KEY VALUE [--index N]");
 	const char *key = argv[optind], *text = argv[optind + 1];
-	char *end, *why = NULL;
-	enum records_json_problem p = records_number_check(text, strlen(text));
+	char *why = NULL, *end;
+	/* a decimal number ("-1.5", ".5", "1e-3", 5e-324): no hex, inf, nan
+	 * or spaces, which strtod would take too */
+	errno = 0;
+	double v = strtod(text, &end);
+	if (!*text || text[strspn(text, "0123456789+-.eE")] || *end)
+		return rl_err_set(err, RL_E_INPUT,
+				  "metric: '%s' is not a number (metric '%s')", text, key);
+	/* kept exactly, as a number in a record is (1e999, 2^53 + 1) */
+	const char *json = text[0] == '+' ? text + 1 : text;
+	enum records_json_problem p = records_number_check(json, strlen(json));
+	if (!p && errno == ERANGE && v == 0)
+		p = RECORDS_JSON_TINY;
 	if (p) {
 		why = records_json_why(p, text, strlen(text), RECORDS_DEPTH_MAX);
 		rl_err_set(err, RL_E_INPUT, "metric '%s': %s", key, why ? why : text);
 		free(why);
 		return -1;
 	}
-	errno = 0;
-	double v = strtod(text, &end);
-	while (*end && isspace((unsigned char)*end))
-		end++;
-	if (!*text || *end || errno == ERANGE)
-		return rl_err_set(err, RL_E_INPUT,
-				  "metric: '%s' is not a number (metric '%s')", text, key);
 	if (records_metric_check(key, v, index != RL_NO_INDEX, (double)index, &why) < 0) {
 		rl_err_set(err, RL_E_INPUT, "%s", why ? why : "out of memory");
 		free(why);

@@ -430,7 +430,7 @@ const struct cli_command cli_commands[] = {
 		{ .name = "index", .id = 'i', .arg = "N",
 		  .help = "the point's index in a series (epoch, step)" },
 		{ 0 } },
-	  .flags = CLI_NO_STORE,
+	  .flags = CLI_NO_STORE | CLI_NEGATIVE_ARGS,
 	  .summary = "(inside a step) record a numeric metric, or one point of a series" },
 	{ "state", cmd_state, .subs = state_subs, .flags = CLI_NO_STORE,
 	  .summary = "(inside a step) read or write the run's shared state",

@@ -13,6 +13,7 @@
 
 #include "client/records.h"
 #include "core/baseline.h"
+#include "core/runs.h"
 #include "core/session.h"
 #include "util/num.h"
 #include "util/buf.h"
@@ -90,6 +91,8 @@ static int choose_name(struct run *r, struct rl_err *err)
 	if (!r->o->name)
 		return (r->run_name = default_run_name(r, err)) ? 0 : -1;
 	int64_t other;
+	if (runs_name_check(r->o->name, err) < 0)
+		return -1;
 	if (store_run_id_by_name(r->store, r->o->name, &other, NULL) == 0)
 		return rl_err_set(err, RL_E_USAGE, "a run named '%s' already exists", r->o->name);
 	r->run_name = strdup(r->o->name);

@@ -20,6 +20,7 @@
 #include "core/hash.h"
 #include "core/locate.h"
 #include "core/run_internal.h"
+#include "core/runs.h"
 #include "core/session.h"
 #include "util/num.h"
 #include "util/fs.h"
@@ -216,12 +217,17 @@ static int base_environment(struct run *r)
 	return 0;
 }
 
-static int collect_tags(struct run *r)
+/* The pipeline file's tags (checked by its parser) and run --tag's,
+ * each once. */
+static int collect_tags(struct run *r, struct rl_err *err)
 {
+	for (int i = 0; i < r->o->ntags; i++)
+		if (runs_tag_check(r->o->tags[i], err) < 0)
+			return -1;
 	int cap = r->spec->ntags + r->o->ntags;
 	r->tags = calloc((size_t)(cap ? cap : 1), sizeof(char *));
 	if (!r->tags)
-		return -1;
+		return rl_err_set(err, RL_E_NOMEM, NULL);
 	for (int k = 0; k < 2; k++) {
 		char *const *src = k ? r->o->tags : r->spec->tags;
 		int n = k ? r->o->ntags : r->spec->ntags;
@@ -230,7 +236,7 @@ static int collect_tags(struct run *r)
 			for (int j = 0; j < r->ntags; j++)
 				dup |= strcmp(r->tags[j], src[i]) == 0;
 			if (!dup && !(r->tags[r->ntags++] = strdup(src[i])))
-				return -1;
+				return rl_err_set(err, RL_E_NOMEM, NULL);
 		}
 	}
 	return 0;
@@ -337,7 +343,11 @@ static int open_run(struct run *r, struct rl_err *err)
 		return -1;
 	r->n = r->spec->nsteps;
 	r->steps = calloc((size_t)r->n, sizeof(*r->steps));
-	if (!r->steps || collect_tags(r) < 0 || base_environment(r) < 0)
+	if (!r->steps)
+		return rl_err_set(err, RL_E_NOMEM, NULL);
+	if (collect_tags(r, err) < 0)
+		return -1;
+	if (base_environment(r) < 0)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	if (o->store)
 		r->store = o->store;

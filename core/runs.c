@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/filter.h"
+#include "core/spec.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/timeutil.h"
@@ -63,9 +64,35 @@ int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *e
 
 int runs_tag_check(const char *tag, struct rl_err *err)
 {
-	if (!tag || !*tag || strpbrk(tag, ", \t\n"))
-		return rl_err_set(err, RL_E_INPUT, "'%s' is not a tag (no spaces or commas)",
+	if (!spec_valid_tag(tag))
+		return rl_err_set(err, RL_E_INPUT,
+				  "'%s' is not a tag (no spaces, commas or control characters)",
 				  tag ? tag : "");
+	return 0;
+}
+
+int runs_name_check(const char *name, struct rl_err *err)
+{
+	/* a name must not stand for another run: RUN is an id, a name,
+	 * `last` or PIPELINE@last */
+	const char *why = NULL;
+	int digits = name && *name;
+	for (const char *p = name; p && *p; p++) {
+		digits &= *p >= '0' && *p <= '9';
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			why = "a control character";
+	}
+	if (!name || !*name)
+		why = "empty";
+	else if (digits)
+		why = "all digits, like a run id";
+	else if (!strcmp(name, "last"))
+		why = "'last' stands for the last run";
+	else if (strchr(name, '@'))
+		why = "'@' is for PIPELINE@last";
+	if (why)
+		return rl_err_set(err, RL_E_USAGE, "'%s' cannot be a run name: %s", name ? name : "",
+				  why);
 	return 0;
 }
 

@@ -29,9 +29,13 @@ int runs_pin_rule(struct store *s, const struct store_pipeline *p, const char *e
 int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *err);
 
 /* Labels (`runlens tag`, `untag`, `note`; the browser's :tag, :untag,
- * :note).  A tag is not empty and has no space or comma (RL_E_INPUT,
- * "tag: 'a b' is not a tag (no spaces or commas)"). */
+ * :note).  A tag is what spec_valid_tag takes (else RL_E_INPUT, "'a b'
+ * is not a tag (…)"). */
 int runs_tag_check(const char *tag, struct rl_err *err);
+/* Whether NAME can name a run (RL_E_USAGE with the reason): not empty,
+ * not all digits (an id), not `last`, no '@' (PIPELINE@last), no control
+ * character. */
+int runs_name_check(const char *name, struct rl_err *err);
 /* Tag RUN_ID with the N TAGS (all checked first) in one transaction; a
  * tag it has already is no error. */
 int runs_tag(struct store *s, int64_t run_id, char *const *tags, int n, struct rl_err *err);

@@ -347,11 +347,9 @@ int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 		return rc;
 	}
 	snprintf(msg, sizeof msg, "no run '%.200s'", ref);
-	if (store_run_id_by_name(s, ref, id, &e) == 0)
-		return 0;
-	if (e.code != RL_E_NOT_FOUND)
-		return lookup_failed(&e, err, msg);
-	rl_err_clear(&e);
+	/* an id first: a name cannot be all digits (runs_name_check), but a
+	 * store from before that rule may have one, which must not hide the
+	 * run of that id */
 	if (all_digits(ref)) {
 		struct store_run r = { 0 };
 		long long v = strtoll(ref, NULL, 10);
@@ -361,8 +359,12 @@ int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 			*id = (int64_t)v;
 			return 0;
 		}
-		return lookup_failed(&e, err, msg);
+		if (e.code != RL_E_NOT_FOUND)
+			return lookup_failed(&e, err, msg);
+		rl_err_clear(&e);
 	}
-	return rl_err_set(err, RL_E_NOT_FOUND, "%s", msg);
+	if (store_run_id_by_name(s, ref, id, &e) == 0)
+		return 0;
+	return lookup_failed(&e, err, msg);
 }
 

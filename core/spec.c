@@ -45,7 +45,14 @@ static int parse_params(const struct spec_at *at, const cJSON *v)
 static int parse_tags(const struct spec_at *at, const cJSON *v)
 {
 	struct spec *s = &at->sp->pub;
-	return spec_string_array(at->c, NULL, "tags", v, &s->tags, &s->ntags);
+	if (spec_string_array(at->c, NULL, "tags", v, &s->tags, &s->ntags) < 0)
+		return -1;
+	for (int i = 0; i < s->ntags; i++)
+		if (!spec_valid_tag(s->tags[i]))
+			return spec_error(at->c, NULL, "tags",
+					  "'%s' is not a tag (no spaces, commas or control characters)",
+					  s->tags[i]);
+	return 0;
 }
 
 static int parse_context(const struct spec_at *at, const cJSON *v)

@@ -203,6 +203,11 @@ int spec_step_index(const struct spec *s, const char *name); /* -1 if none */
  * name). */
 int spec_valid_name(const char *s, int allow_dot);
 
+/* Whether S is a valid tag of a run (the pipeline file's "tags", run
+ * --tag, `runlens tag`, the browser's :tag): not empty, no space, comma
+ * or control character. */
+int spec_valid_tag(const char *s);
+
 /* Values for ${…} substitution while running one step. */
 struct spec_subst {
 	const char *run_id;   /* decimal */

@@ -79,6 +79,16 @@ int spec_valid_name(const char *s, int allow_dot)
 	return 1;
 }
 
+int spec_valid_tag(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (*s == ',' || *s == ' ' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 int spec_check_name(struct spec_ctx *c, const char *step, const char *field,
 		    const char *what, const char *name)
 {

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Words that could mean something else: a run name cannot stand for a run
+# id, `last` or PIPELINE@last (and an old store's name that does never
+# hides the run of that id); run --tag takes what `runlens tag` takes; a
+# negative number is a metric's value, not an option, and VALUE is a
+# number as JSON writes it (5e-324 one, 0x10 and " 1" not).
+. "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
+PATH="$(dirname "$RUNLENS_BIN"):$PATH"; export PATH
+cat > p.json <<'J'
+{"name": "nn", "steps": [{"name": "s", "run": "true"}]}
+J
+expect_exit 0 rl run p.json
+expect_exit 0 rl run p.json
+for bad in 2 0042 last 'nn@last' 'a@b' ''; do
+	expect_exit 2 rl run p.json --name "$bad"
+	expect_contains "$ERR" "cannot be a run name" "--name '$bad'"
+done
+expect_eq "runlens: '2' cannot be a run name: all digits, like a run id" \
+	"$(rl run p.json --name 2 2>&1)"
+expect_eq 2 "$(sql "select count(*) from runs")" "nothing recorded for a refused name"
+# a store from before the rule: run 2 named "1" does not hide run 1
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("update runs set name = ? where id = 2", ("1",)); c.commit()' "$RUNLENS_STORE/runlens.db"
+expect_exit 0 rl show 1 --json
+expect_eq 1 "$(jget "$OUT" 'd["id"]')" "an id wins over a name of digits"
+
+for bad in 'a,b' 'a b' '' "$(printf 'x\033y')"; do
+	expect_exit 2 rl run p.json --tag "$bad"
+	expect_contains "$ERR" "is not a tag" "run --tag '$bad'"
+	expect_exit 2 rl tag 1 "$bad"
+	expect_contains "$ERR" "runlens: tag: " "tag '$bad' says the command"
+done
+expect_eq 2 "$(sql "select count(*) from runs")" "nothing recorded for a refused tag"
+cat > t.json <<'J'
+{"name": "nt", "tags": ["ok", "not ok"], "steps": [{"name": "s", "run": "true"}]}
+J
+expect_exit 2 rl run t.json
+expect_contains "$ERR" "t.json"
+expect_contains "$ERR" "'not ok' is not a tag"
+
+cat > m.json <<'J'
+{"name": "nm", "steps": [{"name": "s", "run": "runlens metric a -1.5 && runlens metric b -1e3 --index 2 && runlens metric c --index -3 -0 && runlens metric d -i 4 -.5 && runlens metric e -- -2 && runlens metric f +1 && runlens metric tiny 5e-324 && for v in 0x10 ' 1' -inf nan 1e999 .1e-999 9007199254740993; do if runlens metric bad \"$v\" 2>>bad.txt; then exit 9; fi; done; if runlens metric g -x 1 2>>bad.txt; then exit 8; fi"}]}
+J
+expect_exit 0 rl run m.json
+expect_exit 0 rl metrics last --json
+expect_eq '[["s.a", null, -1.5], ["s.b", 2, -1000], ["s.c", -3, 0], ["s.d", 4, -0.5], ["s.e", null, -2], ["s.f", null, 1], ["s.tiny", null, 5e-324]]' \
+	"$(jget "$OUT" '[[k, p["index"], p["value"]] for k in sorted(d["metrics"]) for p in d["metrics"][k]]')" \
+	"negative values, negative indexes, a subnormal"
+expect_eq 8 "$(wc -l < bad.txt | tr -d ' ')" "each bad value refused"
+B=$(cat bad.txt)
+expect_contains "$B" "runlens: metric: '0x10' is not a number (metric 'bad')"
+expect_contains "$B" "runlens: metric: ' 1' is not a number"
+expect_contains "$B" "runlens: metric: 'nan' is not a number"
+expect_contains "$B" "runlens: metric 'bad': 1e999 is too large"
+expect_contains "$B" "runlens: metric 'bad': .1e-999 is too small"
+expect_contains "$B" "runlens: metric 'bad': 9007199254740993 is not exactly representable"
+expect_contains "$B" "runlens: metric: unknown option -x"
+done_testing
