@@ -89,8 +89,9 @@ static void names_free(char **v, int n)
 }
 
 /* "code": the content of the files the step runs (core/code.h). */
-static int code_part(const struct spec *s, const struct spec_step *st, const cJSON *p,
-		     struct hash_memo *memo, struct rl_err *err)
+static int code_part(const struct spec *s, const struct spec_step *st,
+		     const struct spec_subst *sub, const cJSON *p, struct hash_memo *memo,
+		     struct rl_err *err)
 {
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(p, "workdir");
 	char *workdir = NULL;
@@ -98,7 +99,7 @@ static int code_part(const struct spec *s, const struct spec_step *st, const cJS
 		workdir = s->dir && w->valuestring[0] != '/' ? fs_join(s->dir, w->valuestring)
 							       : strdup(w->valuestring);
 	cJSON *code = NULL;
-	int rc = code_hashes(s, st, workdir, memo, &code, err);
+	int rc = code_hashes(s, st, workdir, sub, memo, &code, err);
 	free(workdir);
 	if (rc == 0)
 		cJSON_AddItemToObject((cJSON *)p, "code", code);
@@ -126,9 +127,11 @@ int cache_key(const struct spec *s, const struct spec_step *st,
 	/* params stay ${params.X} in the command: their values are the
 	 * "params" part, so a changed param is named as itself */
 	struct spec_subst sub = { run_id, run_name, ins, outs, 1 };
+	/* the code is what the command runs: its params' values in */
+	struct spec_subst runs = { run_id, run_name, ins, outs, 0 };
 	if (command_parts(s, st, &sub, p, err) < 0 ||
 	    data_parts(s, st, &sub, input_sha, p, err) < 0 ||
-	    code_part(s, st, p, memo, err) < 0)
+	    code_part(s, st, &runs, p, memo, err) < 0)
 		goto cleanup;
 	if (!(text = json_print(p, 0))) {
 		rl_err_set(err, RL_E_NOMEM, NULL);

@@ -131,8 +131,22 @@ static int add_declared(struct code_scan *c, const char *dir, const char *entry)
 	return 0;
 }
 
+/* TEMPLATE as the step runs it (its params' values in), its words
+ * looked at as a shell's (SHELL) or as one argv word. */
+static int add_template(struct code_scan *c, const struct spec *s, const struct spec_step *st,
+			const struct spec_subst *sub, const char *template, int shell)
+{
+	char *text = NULL;
+	if (spec_substitute(s, st, template, sub, &text, c->err) < 0)
+		return -1;
+	int rc = shell || strpbrk(text, " \t\n") ? add_shell_words(c, text) : add_word(c, text);
+	free(text);
+	return rc;
+}
+
 int code_hashes(const struct spec *s, const struct spec_step *st, const char *workdir,
-		struct hash_memo *memo, cJSON **out, struct rl_err *err)
+		const struct spec_subst *sub, struct hash_memo *memo, cJSON **out,
+		struct rl_err *err)
 {
 	const char *dir = s->dir ? s->dir : ".";
 	struct code_scan c = {
@@ -148,13 +162,12 @@ int code_hashes(const struct spec *s, const struct spec_step *st, const char *wo
 		goto cleanup;
 	}
 	if (st->code_auto) {
-		if (st->run_shell && add_shell_words(&c, st->run_shell) < 0)
+		if (st->run_shell && add_template(&c, s, st, sub, st->run_shell, 1) < 0)
 			goto cleanup;
 		/* argv[0] is the program: a script run directly is code too; a
 		 * word with blanks is a script for a shell (`sh -c "…"`) */
 		for (int i = 0; i < st->run_argc; i++)
-			if ((strpbrk(st->run_argv[i], " \t\n") ? add_shell_words(&c, st->run_argv[i])
-								: add_word(&c, st->run_argv[i])) < 0)
+			if (add_template(&c, s, st, sub, st->run_argv[i], 0) < 0)
 				goto cleanup;
 	}
 	for (int i = 0; i < st->ncode; i++)

@@ -21,10 +21,13 @@
 
 /* The code of ST as {"train.py": "<sha256>", "src": "<sha256>", …}: each
  * file or folder by the name it was found under (a declared pattern that
- * matches nothing: "(none)").  WORKDIR is the step's working folder
+ * matches nothing: "(none)").  The command is looked at as it runs, its
+ * ${params.X} substituted by SUB (`python3 ${params.script}` names the
+ * script the param says).  WORKDIR is the step's working folder
  * (absolute), or NULL for the pipeline's folder; MEMO (may be NULL) keeps
  * file hashes for a run.  *out is new. */
 int code_hashes(const struct spec *s, const struct spec_step *st, const char *workdir,
-		struct hash_memo *memo, cJSON **out, struct rl_err *err);
+		const struct spec_subst *sub, struct hash_memo *memo, cJSON **out,
+		struct rl_err *err);
 
 #endif

@@ -39,6 +39,31 @@ expect_exit 0 rl why 4 lib --json
 expect_eq '["code.src"]' "$(jget "$OUT" '[x["part"] for x in d["differences"]]')" "why names the folder"
 cd "$T"
 
+# ---- 1b. a script a param names is code too: the command as it runs
+mkdir pcode && cd pcode
+cat > p.json <<'J'
+{"name": "pcode", "params": {"script": "s.sh"}, "steps": [
+ {"name": "shell", "run": "sh ${params.script}"},
+ {"name": "argv", "run": ["sh", "${params.script}"]}
+]}
+J
+echo 'echo one' > s.sh
+echo 'echo other' > o.sh
+expect_exit 0 rl run p.json
+expect_exit 0 rl run p.json
+last=$(sql "select max(id) from runs")
+expect_eq "shell=cached argv=cached" "$(statuses "$last")" "the same script: cached"
+echo 'echo two' > s.sh
+expect_exit 0 rl run p.json
+last=$(sql "select max(id) from runs")
+expect_eq "shell=completed argv=completed" "$(statuses "$last")" "an edited script a param names re-executes"
+expect_eq "two" "$(rl logs last shell)" "and the log is the new script's"
+expect_exit 0 rl why last argv
+expect_contains "$OUT" "code: s.sh changed"
+expect_exit 0 rl run p.json -p script=o.sh
+expect_eq "other" "$(rl logs last argv)" "another script by the param runs"
+cd "$T"
+
 # ---- 2. rerun --from with a param an upstream step uses: it re-executes
 mkdir from && cd from
 cat > p.json <<'J'
