@@ -138,6 +138,20 @@ fail:
 	return -1;
 }
 
+/* What A's value replaces, as the step sees it: a step's own param
+ * declared as "${params.lr}" is that param's value, with its kind. */
+static const cJSON *declared(const struct spec *s, const struct assignment *a)
+{
+	const cJSON *def = cJSON_GetObjectItemCaseSensitive(a->target, a->name);
+	if (a->step >= 0 && def && s->steps[a->step].params) {
+		const cJSON *seen =
+			cJSON_GetObjectItemCaseSensitive(s->steps[a->step].params, a->name);
+		if (seen)
+			def = seen;
+	}
+	return def;
+}
+
 /* VALUE as the declared DEFAULT's kind: text stays text for a string
  * param; otherwise JSON when all of it is JSON, else a string. */
 static cJSON *typed_value(const cJSON *def, const char *text)
@@ -184,8 +198,7 @@ int spec_set_params(struct spec *s, char *const *assignments, int n,
 	for (int i = 0; i < n; i++) {
 		if (parse_assignment(s, assignments[i], &a, err) < 0)
 			return -1;
-		int rc = kept_as_written(&a, cJSON_GetObjectItemCaseSensitive(a.target, a.name),
-					 err);
+		int rc = kept_as_written(&a, declared(s, &a), err);
 		free(a.key);
 		if (rc < 0)
 			return -1;
@@ -193,8 +206,7 @@ int spec_set_params(struct spec *s, char *const *assignments, int n,
 	for (int i = 0; i < n; i++) {
 		if (parse_assignment(s, assignments[i], &a, err) < 0)
 			return -1;
-		const cJSON *def = cJSON_GetObjectItemCaseSensitive(a.target, a.name);
-		cJSON *v = typed_value(def, a.text);
+		cJSON *v = typed_value(declared(s, &a), a.text);
 		int ok = v && cJSON_ReplaceItemInObjectCaseSensitive(a.target, a.name, v);
 		free(a.key);
 		if (!ok) {
@@ -297,16 +309,10 @@ int spec_check_overrides(const struct spec *s, char *const *assignments, int n,
 		struct assignment a;
 		if (parse_assignment(s, assignments[k], &a, err) < 0)
 			return -1;
-		const cJSON *def = cJSON_GetObjectItemCaseSensitive(a.target, a.name);
 		int used = a.step >= 0;
 		for (int i = 0; !used && i < s->nsteps; i++)
 			used = reaches(s, i, a.name);
-		if (a.step >= 0 && def)
-			def = spec_private((struct spec *)s)->extra[a.step].own == a.target
-				      ? cJSON_GetObjectItemCaseSensitive(s->steps[a.step].params,
-									   a.name)
-				      : def;
-		int rc = !used ? reaches_nothing(s, &a, err) : fits(&a, def, err);
+		int rc = !used ? reaches_nothing(s, &a, err) : fits(&a, declared(s, &a), err);
 		free(a.key);
 		if (rc < 0)
 			return -1;

@@ -641,6 +641,18 @@ START_TEST(test_params)
 	char *nokey[] = { "=3" };
 	ck_assert_int_eq(spec_set_params(s, nokey, 1, &err), -1);
 	ck_assert_str_eq(rl_err_msg(&err), "expected KEY=VALUE in '=3'");
+	/* a step's own param declared as "${params.X}" takes a value of that
+	 * param's kind: a number stays a number */
+	struct spec *r = parse_ok("{\"name\": \"r\", \"params\": {\"lr\": 0.1, \"s\": \"x\"},"
+				  " \"steps\": [{\"name\": \"b\", \"run\": \"t\", \"params\": "
+				  "{\"lr\": \"${params.lr}\", \"t\": \"${params.s}\"}}]}");
+	char *own[] = { "b.lr=0.7", "b.t=1" };
+	ck_assert_int_eq(spec_check_overrides(r, own, 2, NULL), 0);
+	ck_assert_int_eq(spec_set_params(r, own, 2, NULL), 0);
+	p = json(r->steps[0].params);
+	ck_assert_str_eq(p, "{\"lr\":0.7,\"t\":\"1\"}");
+	free(p);
+	spec_free(&r);
 	/* nothing changes when one assignment is bad */
 	char *half[] = { "lr=7", "nope=1" };
 	ck_assert_int_eq(spec_set_params(s, half, 2, &err), -1);
