@@ -163,9 +163,11 @@ int run_set_state(struct run *r, struct rstep *s, enum rstate st, const char *er
 		ended = now;
 	if (st == RS_CACHED)
 		started = s->started_ms = now;
+	/* a step that completed has no error: an earlier attempt's failure
+	 * is that attempt's (its row keeps it) */
 	if (run_tx(r, err) < 0 ||
 	    store_step_run_update(r->store, s->step_run_id, rstate_names[st], started, ended,
-				  error, err) < 0)
+				  st == RS_COMPLETED ? "" : error, err) < 0)
 		return -1;
 	struct runner_event ev = {
 		.kind = RUNNER_EV_STEP, .step = s->pos, .status = rstate_names[st],

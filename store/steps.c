@@ -64,7 +64,7 @@ int store_step_run_update(struct store *s, int64_t id, const char *status,
 	static const char sql[] =
 		"UPDATE step_runs SET status = ?2, "
 		"started_ms = coalesce(?3, started_ms), ended_ms = coalesce(?4, ended_ms), "
-		"error = coalesce(?5, error) WHERE id = ?1";
+		"error = CASE WHEN ?5 = '' THEN NULL ELSE coalesce(?5, error) END WHERE id = ?1";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;

@@ -411,7 +411,7 @@ int store_step_run_create(struct store *s, int64_t run_id, const char *name,
 			  const char *config_json, int64_t *id,
 			  struct rl_err *err);
 /* Update status; started_ms/ended_ms/error are written when non-zero /
- * non-NULL. */
+ * non-NULL, and an empty ERROR clears the error. */
 int store_step_run_update(struct store *s, int64_t id, const char *status,
 			  int64_t started_ms, int64_t ended_ms,
 			  const char *error, struct rl_err *err);

@@ -138,8 +138,11 @@ expect_contains "$OUT" "train.loss = 0.2  (2 points"
 expect_exit 0 rl step last train --json
 expect_eq '0.2 2 "good"' "$(jget "$OUT" '"%s %d %s" % (d["metrics"]["loss"], d["attempts"][1]["metrics"]["loss"]["points"], json.dumps(d["metadata"]["phase"]))')" "the step's values are its last attempt's"
 expect_eq "93 3" "$(jget "$OUT" '"%g %d" % (d["attempts"][0]["metrics"]["loss"]["value"], d["attempts"][0]["metrics"]["loss"]["points"])')" "the failed attempt keeps its own series"
+expect_eq "None completed" "$(jget "$OUT" '"%s %s" % (d["error"], d["status"])')" "a completed step has no error"
+expect_contains "$(jget "$OUT" 'd["attempts"][0]["error"]')" "exit code 1" "the failed attempt keeps its own"
 expect_exit 0 rl step last train
 expect_contains "$OUT" "attempt 1 (failed): loss = 93 (3 points)"
+expect_not_contains "$(printf '%s\n' "$OUT" | grep '^error')" "failed" "no error line for the step"
 cd "$T"
 
 # ---- 6. the whole context is recorded and shown
