@@ -99,6 +99,13 @@ static int check_output(const struct spec_at *at, const cJSON *o,
 		return spec_error(at->c, step, field,
 				  "'%s' must be a relative path inside the step's output folder",
 				  o->valuestring);
+	/* an output's path is its name in the record and in every later
+	 * run: nothing is substituted in it */
+	if (strstr(o->valuestring, "${"))
+		return spec_error(at->c, step, field,
+				  "'%s': an output's path is fixed, nothing is substituted in it "
+				  "(the command can name the file: ${outputs.%s})",
+				  o->valuestring, o->string);
 	return 0;
 }
 

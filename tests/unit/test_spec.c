@@ -404,6 +404,9 @@ START_TEST(test_more_errors)
 		    "field 'outputs.o': '..' must be a relative path");
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"outputs\": {\"o\": \"a/..\"}}]}",
 		    "must be a relative path");
+	parse_fails("{\"name\": \"x\", \"params\": {\"f\": \"y\"}, \"steps\": [{\"name\": \"a\", "
+		    "\"run\": \"t\", \"outputs\": {\"o\": \"${params.f}.txt\"}}]}",
+		    "field 'outputs.o': '${params.f}.txt': an output's path is fixed");
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"env\": {\"E\": [1]}}]}",
 		    "field 'env.E': expected a string, number or boolean, got an array");
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"workdir\": 1}]}",
