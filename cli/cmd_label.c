@@ -146,6 +146,20 @@ cleanup:
 	return rc;
 }
 
+/* The N words of V each once, in order (in place); how many. */
+static int distinct(char **v, int n)
+{
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		int seen = 0;
+		for (int j = 0; j < k && !seen; j++)
+			seen = !strcmp(v[j], v[i]);
+		if (!seen)
+			v[k++] = v[i];
+	}
+	return k;
+}
+
 int cmd_tag(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	struct store *s = NULL;
@@ -158,11 +172,11 @@ int cmd_tag(struct cli *c, int argc, char **argv, struct rl_err *err)
 	for (int i = optind + 1; i < argc; i++)
 		if (runs_tag_check(argv[i], err) < 0)
 			return rl_err_prefix(err, "tag");
+	int n = distinct(argv + optind + 1, argc - optind - 1);
 	if (open_run(c, argv[optind], &s, &r, err) < 0 ||
-	    runs_tag(s, r.id, argv + optind + 1, argc - optind - 1, err) < 0)
+	    runs_tag(s, r.id, argv + optind + 1, n, err) < 0)
 		goto cleanup;
-	out_linef(c->out, "run %lld tagged: %d tag%s", (long long)r.id, argc - optind - 1,
-		  argc - optind - 1 == 1 ? "" : "s");
+	out_linef(c->out, "run %lld tagged: %d tag%s", (long long)r.id, n, n == 1 ? "" : "s");
 	rc = 0;
 cleanup:
 	store_run_clear(&r);
@@ -180,8 +194,9 @@ int cmd_untag(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return -1;
 	if (argc - optind < 2)
 		return rl_err_set(err, RL_E_USAGE, "untag: expected RUN TAG...");
+	int n = distinct(argv + optind + 1, argc - optind - 1);
 	if (open_run(c, argv[optind], &s, &r, err) < 0 ||
-	    runs_untag(s, r.id, argv + optind + 1, argc - optind - 1, &removed, &absent, err) < 0)
+	    runs_untag(s, r.id, argv + optind + 1, n, &removed, &absent, err) < 0)
 		goto cleanup;
 	if (absent.len)
 		out_linef(c->out, "run %lld untagged: %d tag%s removed (it had no tag %s)",
@@ -237,9 +252,16 @@ int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	if (session_open(c->store_flag, 0, &s, err) < 0)
 		goto cleanup;
-	for (int i = 0; i < n; i++)
-		if (session_resolve_run(s, argv[optind + i], &ids[i], err) < 0)
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		if (session_resolve_run(s, argv[optind + i], &ids[k], err) < 0)
 			goto cleanup;
+		int seen = 0; /* a run named twice (5 5, or its id and its name) */
+		for (int j = 0; j < k && !seen; j++)
+			seen = ids[j] == ids[k];
+		k += !seen;
+	}
+	n = k;
 	if (runs_check_deletable(s, ids, n, err) < 0) {
 		rl_err_prefix(err, "rm");
 		goto cleanup;

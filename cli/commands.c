@@ -362,7 +362,6 @@ const struct cli_command cli_commands[] = {
 			  "EXPR matches (tag=prod), from now on" },
 		{ .name = "yes", .id = 'y', .help = "pin a run that did not complete without asking" },
 		{ 0 } },
-	  .flags = CLI_OPTS_FIRST,
 	  .summary = "make RUN the baseline of its pipeline (or choose it by a rule)",
 	  .notes = "A pinned run comes first, then a pin --where rule, then the pipeline file's\n"
 		   "\"baseline\": {\"where\": EXPR}, then the newest completed earlier run.\n"

@@ -173,6 +173,10 @@ int columns_select(const char *spec, char *const *avail, int navail, char *const
 		rl_err_set(err, RL_E_NOMEM, NULL);
 		goto cleanup;
 	}
+	if (spec && n == 0) {
+		rl_err_set(err, RL_E_USAGE, "no columns named");
+		goto cleanup;
+	}
 	int edits = n > 0;
 	for (int i = 0; i < n; i++)
 		edits &= items[i][0] == '-' || items[i][0] == '+';

@@ -800,7 +800,8 @@ int filter_field_check(struct store *s, const char *name, char **message, struct
 	const char *dot = name ? strchr(name, '.') : NULL;
 	if (!dot || dot == name || !dot[1]) {
 		rc = 0;
-		if (!(*message = strdup("not a field")))
+		if (!(*message = buf_format("'%s' is not a field (a metric is STEP.KEY, a param "
+					    "params.NAME)", name ? name : "")))
 			rc = rl_err_set(err, RL_E_NOMEM, NULL);
 		return rc;
 	}

@@ -66,7 +66,7 @@ int runs_tag_check(const char *tag, struct rl_err *err)
 {
 	if (!spec_valid_tag(tag))
 		return rl_err_set(err, RL_E_INPUT,
-				  "'%s' is not a tag (no spaces, commas or control characters)",
+				  "'%s' is not a tag (no spaces or commas)",
 				  tag ? tag : "");
 	return 0;
 }
@@ -77,11 +77,8 @@ int runs_name_check(const char *name, struct rl_err *err)
 	 * `last` or PIPELINE@last */
 	const char *why = NULL;
 	int digits = name && *name;
-	for (const char *p = name; p && *p; p++) {
+	for (const char *p = name; p && *p; p++)
 		digits &= *p >= '0' && *p <= '9';
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			why = "a control character";
-	}
 	if (!name || !*name)
 		why = "empty";
 	else if (digits)
@@ -90,6 +87,8 @@ int runs_name_check(const char *name, struct rl_err *err)
 		why = "'last' stands for the last run";
 	else if (strchr(name, '@'))
 		why = "'@' is for PIPELINE@last";
+	else if (name[0] == '-')
+		why = "it would read as an option";
 	if (why)
 		return rl_err_set(err, RL_E_USAGE, "'%s' cannot be a run name: %s", name ? name : "",
 				  why);

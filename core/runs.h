@@ -33,8 +33,8 @@ int runs_unpin(struct store *s, const struct store_pipeline *p, struct rl_err *e
  * is not a tag (…)"). */
 int runs_tag_check(const char *tag, struct rl_err *err);
 /* Whether NAME can name a run (RL_E_USAGE with the reason): not empty,
- * not all digits (an id), not `last`, no '@' (PIPELINE@last), no control
- * character. */
+ * not all digits (an id), not `last`, no '@' (PIPELINE@last), not
+ * starting with '-' (an option). */
 int runs_name_check(const char *name, struct rl_err *err);
 /* Tag RUN_ID with the N TAGS (all checked first) in one transaction; a
  * tag it has already is no error. */

@@ -50,7 +50,7 @@ static int parse_tags(const struct spec_at *at, const cJSON *v)
 	for (int i = 0; i < s->ntags; i++)
 		if (!spec_valid_tag(s->tags[i]))
 			return spec_error(at->c, NULL, "tags",
-					  "'%s' is not a tag (no spaces, commas or control characters)",
+					  "'%s' is not a tag (no spaces or commas)",
 					  s->tags[i]);
 	return 0;
 }

@@ -204,8 +204,8 @@ int spec_step_index(const struct spec *s, const char *name); /* -1 if none */
 int spec_valid_name(const char *s, int allow_dot);
 
 /* Whether S is a valid tag of a run (the pipeline file's "tags", run
- * --tag, `runlens tag`, the browser's :tag): not empty, no space, comma
- * or control character. */
+ * --tag, `runlens tag`, the browser's :tag): not empty, no space, tab,
+ * newline or comma (a run's tags are listed with commas). */
 int spec_valid_tag(const char *s);
 
 /* Values for ${…} substitution while running one step. */

@@ -83,10 +83,7 @@ int spec_valid_tag(const char *s)
 {
 	if (!s || !*s)
 		return 0;
-	for (; *s; s++)
-		if (*s == ',' || *s == ' ' || (unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
+	return !strpbrk(s, ", \t\n");
 }
 
 int spec_check_name(struct spec_ctx *c, const char *step, const char *field,

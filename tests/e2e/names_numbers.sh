@@ -11,7 +11,7 @@ cat > p.json <<'J'
 J
 expect_exit 0 rl run p.json
 expect_exit 0 rl run p.json
-for bad in 2 0042 last 'nn@last' 'a@b' ''; do
+for bad in 2 0042 last 'nn@last' 'a@b' '' -x; do
 	expect_exit 2 rl run p.json --name "$bad"
 	expect_contains "$ERR" "cannot be a run name" "--name '$bad'"
 done
@@ -23,7 +23,7 @@ python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("up
 expect_exit 0 rl show 1 --json
 expect_eq 1 "$(jget "$OUT" 'd["id"]')" "an id wins over a name of digits"
 
-for bad in 'a,b' 'a b' '' "$(printf 'x\033y')"; do
+for bad in 'a,b' 'a b' '' "$(printf 'x\ty')"; do
 	expect_exit 2 rl run p.json --tag "$bad"
 	expect_contains "$ERR" "is not a tag" "run --tag '$bad'"
 	expect_exit 2 rl tag 1 "$bad"
@@ -36,6 +36,23 @@ J
 expect_exit 2 rl run t.json
 expect_contains "$ERR" "t.json"
 expect_contains "$ERR" "'not ok' is not a tag"
+
+# the same word twice is one: tag, untag, rm
+expect_exit 0 rl tag 1 a a a
+expect_eq "run 1 tagged: 1 tag" "$OUT"
+expect_exit 0 rl untag 1 a a
+expect_eq "run 1 untagged: 1 tag removed" "$OUT"
+expect_exit 0 rl run p.json --name gone
+expect_exit 0 rl rm gone gone --yes
+expect_eq "deleted 1 run (run 'runlens gc' to free their artifacts)" "$OUT"
+# options after the run, as everywhere
+expect_exit 0 rl pin 1 --yes
+expect_contains "$OUT" "run 1 ("
+# ls --columns: the field named; a list that edits and names, or is empty
+expect_exit 2 rl ls --columns nosuch
+expect_eq "runlens: ls: --columns: 'nosuch' is not a field (a metric is STEP.KEY, a param params.NAME)" "$ERR"
+expect_exit 2 rl ls --columns ''
+expect_eq "runlens: ls: --columns: no columns named" "$ERR"
 
 cat > m.json <<'J'
 {"name": "nm", "steps": [{"name": "s", "run": "runlens metric a -1.5 && runlens metric b -1e3 --index 2 && runlens metric c --index -3 -0 && runlens metric d -i 4 -.5 && runlens metric e -- -2 && runlens metric f +1 && runlens metric tiny 5e-324 && for v in 0x10 ' 1' -inf nan 1e999 .1e-999 9007199254740993; do if runlens metric bad \"$v\" 2>>bad.txt; then exit 9; fi; done; if runlens metric g -x 1 2>>bad.txt; then exit 8; fi"}]}
