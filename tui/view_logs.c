@@ -1160,6 +1160,13 @@ static int do_search(struct logs_view *lv, struct tui *t, enum tui_action a)
 		return TUI_REDRAW;
 	}
 	int dir = a == ACT_PREV ? -1 : 1, stopped = 0;
+	/* from where the reader is, as less does: the last match if it is
+	 * on the screen, else the screen's first line (n) or its last (N) */
+	int shown = t->lines - 2 > 1 ? t->lines - 2 : 1;
+	if (lv->match < lv->top || lv->match >= lv->top + shown)
+		lv->match = dir > 0 ? lv->top - 1 : lv->top + shown;
+	if (dir < 0 && lv->match > total(lv))
+		lv->match = total(lv);
 	int k = find(lv, t, lv->match + dir, dir, &stopped);
 	if (k == -2) {
 		/* stopped by a key: n/N go on from there */

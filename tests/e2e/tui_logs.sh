@@ -1,7 +1,8 @@
 #!/bin/sh
 # The browser's logs view on hard cases, and the mouse: a running step is
 # followed as it writes; a 300,000-line log opens at once and G and / reach
-# its end; a 100 KB line is cut, wrapped on request and scrolled sideways;
+# its end, n/N from the screen the reader is on; a 100 KB line is cut,
+# wrapped on request and scrolled sideways;
 # clicks select, a double click opens, the wheel scrolls.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
@@ -68,6 +69,12 @@ key n
 see "'250000': no more matches below"
 key N
 see "'250000': no more matches above"
+# n and N go on from where the reader is, as in less: after G, n finds
+# nothing below and N the match above the screen
+key G n
+see "'250000': no more matches below"
+key N
+see "'250000' at line 250000"
 key G / ; see "search the log:"; key "1234" Enter
 see "'1234': no more matches below"
 key N
