@@ -782,12 +782,43 @@ static void logs_title(struct view *v, char *buf, size_t size)
 }
 
 /* Keep the end in view. */
-static void to_end(struct logs_view *lv, int height)
+/* The rows line K takes on a screen WIDTH wide when lines wrap. */
+static int rows_of(struct logs_view *lv, int k, int width)
+{
+	int file;
+	off_t off;
+	size_t len, got;
+	if (line_at(lv, k, &file, &off, &len) < 0 || file < 0 || width < 1)
+		return 1;
+	unsigned char *data = read_line(lv, file, off, len, LINE_MAX_SHOWN, &got);
+	struct ansi_line l = { 0 };
+	int cols = 0;
+	if (data && ansi_render(data, got, &l) == 0)
+		for (int i = 0; i < l.n; i++)
+			cols += l.cells[i].cols;
+	ansi_line_free(&l);
+	free(data);
+	return cols > width ? (cols + width - 1) / width : 1;
+}
+
+/* The last top line that still fills the screen (HEIGHT rows, WIDTH
+ * wide): the end of the log on its last row.  Wrapped, a long line takes
+ * several rows, so the top is found from the end. */
+static int max_top(struct logs_view *lv, int height, int width)
+{
+	int n = total(lv);
+	if (!lv->wrap)
+		return n - height > 0 ? n - height : 0;
+	int k = n, rows = 0;
+	while (k > 0 && rows + rows_of(lv, k - 1, width) <= height)
+		rows += rows_of(lv, --k, width);
+	return k < n ? k : n - 1 > 0 ? n - 1 : 0; /* a last line taller than the screen: its start */
+}
+
+static void to_end(struct logs_view *lv, int height, int width)
 {
 	ensure(lv, INT_MAX);
-	lv->top = total(lv) - height;
-	if (lv->top < 0)
-		lv->top = 0;
+	lv->top = max_top(lv, height, width);
 }
 
 static void rows_clear(struct logs_view *lv)
@@ -921,7 +952,10 @@ static int line_rows(struct logs_view *lv, int k, int file, off_t off, size_t le
 	}
 	int skip = lv->wrap ? 0 : lv->xoff, more = 1;
 	while (more && y <= lv->height) {
-		add_cells_row(lv, &l, skip, width, pair, attrs, !lv->wrap && cut, &more);
+		add_cells_row(lv, &l, skip, width, pair, attrs, cut, &more);
+		/* wrapped, a row the line goes on below has no "…" */
+		if (lv->wrap && more && y < lv->height)
+			lv->rows[lv->nrows - 1].more = 0;
 		y++;
 		if (!lv->wrap)
 			break;
@@ -941,7 +975,7 @@ static void logs_recalc(struct view *v, struct tui *t)
 	rows_clear(lv);
 	lv->msg = NULL;
 	if (lv->follow)
-		to_end(lv, lv->height);
+		to_end(lv, lv->height, width);
 	ensure(lv, lv->top + lv->height + 1);
 	if (!lv->f[0].path && !lv->f[1].path) {
 		lv->msg = "This step has no output (it never started).";
@@ -1198,7 +1232,7 @@ static int logs_scroll(struct view *v, struct tui *t, enum tui_action a)
 	case ACT_PAGE_DOWN: lv->top += page; break;
 	case ACT_TOP: lv->top = 0; break;
 	case ACT_END:
-		to_end(lv, height);
+		to_end(lv, height, t->cols - 1);
 		return TUI_REDRAW;
 	case ACT_LEFT: lv->xoff = lv->xoff > 8 ? lv->xoff - 8 : 0; break;
 	case ACT_RIGHT:
@@ -1210,8 +1244,13 @@ static int logs_scroll(struct view *v, struct tui *t, enum tui_action a)
 	if (a == ACT_UP || a == ACT_PAGE_UP || a == ACT_TOP)
 		lv->follow = 0;
 	ensure(lv, lv->top + height + 1);
-	if (lv->top > total(lv) - height)
-		lv->top = total(lv) - height;
+	if (lv->top > total(lv) - height) {
+		/* near the end: as far as the end on the last row */
+		ensure(lv, INT_MAX);
+		int most = max_top(lv, height, t->cols - 1);
+		if (lv->top > most)
+			lv->top = most;
+	}
 	if (lv->top < 0)
 		lv->top = 0;
 	return lv->top != old || lv->xoff != oldx ? TUI_REDRAW : TUI_HANDLED;

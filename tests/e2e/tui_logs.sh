@@ -95,6 +95,11 @@ key w
 see "long lines wrapped"
 rows=$(screen | grep -c "^xxxxxxxx")
 if [ "$rows" -ge 10 ]; then pass; else fail "the wrapped line takes $rows rows"; screen >&2; fi
+if screen | sed -n 2,5p | grep -q "…"; then fail "a wrapped row that goes on is marked cut"; screen >&2; else pass; fi
+# wrapped, G still reaches the last line, below a line taller than the screen
+key G
+see "next line"
+key g
 key q q
 
 # the mouse: a click selects the row under it, a double click opens it,
