@@ -104,6 +104,10 @@ int table_scroll(struct tui_table *tb, int height)
 		tb->top = tb->sel;
 	if (tb->sel >= tb->top + height)
 		tb->top = tb->sel - height + 1;
+	/* rows above come back when the screen has room for them (a taller
+	 * terminal): no blank rows under the last one while some are hidden */
+	if (tb->top + height > tb->nrows)
+		tb->top = tb->nrows - height;
 	if (tb->top < 0)
 		tb->top = 0;
 	return tb->top;

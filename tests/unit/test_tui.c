@@ -17,6 +17,7 @@
 #include "tui/format.h"
 #include "tui/history.h"
 #include "tui/internal.h"
+#include "tui/widget_table.h"
 #include "tui/layout.h"
 #include "tui/screen.h"
 #include "tui/widget_chart.h"
@@ -717,6 +718,25 @@ START_TEST(test_keys_bind)
 }
 END_TEST
 
+START_TEST(test_table_scroll_fills_the_screen)
+{
+	/* 15 rows, the last selected: 5 rows high shows the last 5; 30 high
+	 * (a taller terminal) shows all of them from the first, no blank
+	 * rows under the last while rows above are hidden */
+	struct tui_table tb = { .nrows = 15, .sel = 14 };
+	ck_assert_int_eq(table_scroll(&tb, 5), 10);
+	ck_assert_int_eq(table_scroll(&tb, 30), 0);
+	tb.sel = 3;
+	ck_assert_int_eq(table_scroll(&tb, 5), 0);
+	tb.sel = 12;
+	ck_assert_int_eq(table_scroll(&tb, 5), 8);
+	ck_assert_int_eq(table_scroll(&tb, 10), 5);
+	tb.nrows = 0;
+	tb.sel = 0;
+	ck_assert_int_eq(table_scroll(&tb, 10), 0);
+}
+END_TEST
+
 START_TEST(test_history)
 {
 	char dir[] = "/tmp/runlens-history-XXXXXX";
@@ -802,6 +822,7 @@ int main(void)
 	tcase_add_test(tk, test_help_click_is_the_row_under_it);
 	tcase_add_test(tk, test_keys_bind);
 	tcase_add_test(tk, test_history);
+	tcase_add_test(tk, test_table_scroll_fills_the_screen);
 	suite_add_tcase(s, tk);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
