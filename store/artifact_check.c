@@ -24,7 +24,7 @@ int store_artifact_get(struct store *s, int64_t id, struct store_artifact *out,
 		out->sha256 = col_text(st, 1);
 		out->type = col_text(st, 2);
 		out->size = sqlite3_column_int64(st, 3);
-		out->path = col_text(st, 4);
+		out->path = col_kept_path(s, st, 4, NULL);
 		out->created_ms = sqlite3_column_int64(st, 5);
 	}
 	sqlite3_reset(st);

@@ -16,7 +16,7 @@ int store_artifact_add(struct store *s, const struct store_artifact_new *a,
 	if (!st)
 		return -1;
 	if (bind_text(st, 1, a->sha256) || bind_text(st, 2, a->type) ||
-	    bind_i64(st, 3, a->size) || bind_text(st, 4, a->path) ||
+	    bind_i64(st, 3, a->size) || bind_kept_path(s, st, 4, a->path) ||
 	    bind_i64(st, 5, a->created_ms))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot record the artifact", err);
 	if (store_run_stmt(s, st, "cannot record the artifact", err) < 0)
@@ -87,7 +87,7 @@ static int refs_query(struct store *s, const char *sql, int64_t step_run_id,
 		r->sha256 = art ? col_text_or(st, 2, "") : col_text(st, 2);
 		r->type = art ? col_text_or(st, 3, "") : col_text(st, 3);
 		r->size = col_count(st, 4);
-		r->path = art ? col_text_or(st, 5, "") : col_text(st, 5);
+		r->path = col_kept_path(s, st, 5, art ? "" : NULL);
 		r->source = col_text(st, 6);
 		r->producer_step_run_id = sqlite3_column_int64(st, 7);
 		r->producer_run_id = sqlite3_column_int64(st, 8);
@@ -187,7 +187,7 @@ static int gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		if (!(*slot = col_text(st, 0))) {
+		if (!(*slot = col_kept_path(s, st, 0, NULL))) {
 			(*n)--;
 			rc = SQLITE_NOMEM;
 			break;

@@ -212,6 +212,51 @@ int64_t store_hash63(const void *data, size_t n)
 }
 
 
+/* PATH without DIR/ in front, or NULL when it is not inside DIR. */
+static const char *inside_dir(const char *path, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return n && !strncmp(path, dir, n) && path[n] == '/' && path[n + 1] ? path + n + 1 : NULL;
+}
+
+char *store_path_to_db(const struct store *s, const char *path)
+{
+	if (!path)
+		return NULL;
+	const char *rel = inside_dir(path, s->dir);
+	if (!rel)
+		rel = inside_dir(path, s->root);
+	return strdup(rel ? rel : path);
+}
+
+char *store_path_from_db(const struct store *s, const char *kept)
+{
+	if (!kept)
+		return NULL;
+	if (!*kept || kept[0] == '/')
+		return strdup(kept);
+	return fs_join(s->dir, kept);
+}
+
+int bind_kept_path(const struct store *s, sqlite3_stmt *st, int i, const char *path)
+{
+	char *kept = store_path_to_db(s, path);
+	if (path && !kept)
+		return SQLITE_NOMEM;
+	int rc = kept ? sqlite3_bind_text(st, i, kept, -1, free) : sqlite3_bind_null(st, i);
+	return rc;
+}
+
+char *col_kept_path(const struct store *s, sqlite3_stmt *st, int i, const char *if_null)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	if (!t)
+		return if_null ? strdup(if_null) : NULL;
+	return store_path_from_db(s, (const char *)t);
+}
+
 const char *store_dir(const struct store *s)
 {
 	return s ? s->dir : NULL;

@@ -18,6 +18,7 @@ struct cached_stmt {
 struct store {
 	sqlite3 *db;
 	char *dir;
+	char *root; /* DIR resolved (realpath), or NULL */
 	char *path, *wal_path, *shm_path; /* DIR/runlens.db, its -wal and -shm */
 	int access;   /* enum store_access */
 	int readonly; /* access is not STORE_ACCESS_WRITE */
@@ -118,6 +119,18 @@ struct metric_summary {
 int store_write_summary(struct store *s, int64_t run_id, int64_t step_run_id,
 			const char *step, const char *key,
 			const struct metric_summary *m, struct rl_err *err);
+
+/* Paths of files inside the store (logs, artifacts) are kept relative
+ * to it (schema 12), so a store that moves with its project folder still
+ * finds them: PATH as the database keeps it (relative when inside DIR),
+ * and a kept one as a path to open (absolute).  malloc'd; NULL for
+ * NULL. */
+char *store_path_to_db(const struct store *s, const char *path);
+char *store_path_from_db(const struct store *s, const char *kept);
+/* Bind PATH as the database keeps it; column I as a path to open
+ * (IF_NULL, or NULL, when it is NULL). */
+int bind_kept_path(const struct store *s, sqlite3_stmt *st, int i, const char *path);
+char *col_kept_path(const struct store *s, sqlite3_stmt *st, int i, const char *if_null);
 
 /* The metadata rows SQL selects (output, key, value_json) for ID, its
  * one parameter: a step run's, an attempt's. */

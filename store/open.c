@@ -64,6 +64,14 @@ static void sql_hash63(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int64(ctx, store_hash63(p ? p : "", p ? (size_t)n : 0));
 }
 
+static void sql_store_dir(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const struct store *s = sqlite3_user_data(ctx);
+	const char *d = sqlite3_value_int(argv[0]) && s->root ? s->root : s->dir;
+	sqlite3_result_text(ctx, d ? d : "", -1, SQLITE_TRANSIENT);
+}
+
 static int apply_pragmas(struct store *s, struct rl_err *err)
 {
 	sqlite3_busy_timeout(s->db, 10000);
@@ -85,6 +93,12 @@ static int apply_pragmas(struct store *s, struct rl_err *err)
 #endif
 	int frc = sqlite3_create_function_v2(s->db, "runlens_hash63", 1, fflags, NULL,
 					     sql_hash63, NULL, NULL, NULL);
+	/* runlens_store_dir(K): the store's folder as it was named (0) or
+	 * resolved (1), for the migration that makes paths relative */
+	if (frc == SQLITE_OK)
+		frc = sqlite3_create_function_v2(s->db, "runlens_store_dir", 1,
+						 fflags & ~SQLITE_DETERMINISTIC, s, sql_store_dir,
+						 NULL, NULL, NULL);
 	if (frc != SQLITE_OK)
 		return store_fail(s, frc, "cannot open the store", err);
 	/* an 8 MB page cache (2 MB by default) keeps the upper levels of a
@@ -276,6 +290,7 @@ int store_open(const char *dir, unsigned flags, struct store **out,
 	}
 	s->lock_fd = -1;
 	s->dir = strdup(dir);
+	s->root = realpath(dir, NULL); /* NULL until it exists: see below */
 	s->path = fs_join(dir, STORE_DB_NAME);
 	if (!s->dir || !s->path || !(s->wal_path = malloc(strlen(s->path) + 5)) ||
 	    !(s->shm_path = malloc(strlen(s->path) + 5))) {
@@ -293,6 +308,8 @@ int store_open(const char *dir, unsigned flags, struct store **out,
 		free(r);
 		if (!ok)
 			goto cleanup;
+		if (!s->root)
+			s->root = realpath(dir, NULL);
 	} else if (!fs_exists(s->path)) {
 		rl_err_set(err, RL_E_NO_STORE, "no runlens store at %s", dir);
 		goto cleanup;
@@ -325,6 +342,7 @@ void store_close(struct store **ps)
 	disconnect(s);
 	free(s->stmts);
 	free(s->dir);
+	free(s->root);
 	free(s->path);
 	free(s->wal_path);
 	free(s->shm_path);

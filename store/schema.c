@@ -67,6 +67,14 @@ static const char *const triggers[] = {
 	TRIGGER_CONTEXT_PIECES_UNUSED,
 };
 
+/* COL of TABLE without the store's folder (runlens_store_dir(K), store/
+ * open.c) in front, where it starts with it. */
+#define MIGRATE_RELATIVE(table, col, k)                                                    \
+	"UPDATE " table " SET " col " = substr(" col ", length(runlens_store_dir(" #k          \
+	")) + 2) WHERE runlens_store_dir(" #k ") != '' AND substr(" col ", 1, "               \
+	"length(runlens_store_dir(" #k ")) + 1) = runlens_store_dir(" #k ") || '/' AND "     \
+	"length(" col ") > length(runlens_store_dir(" #k ")) + 1;"
+
 static const char *const migrations[] = {
 	/* 1: everything SPEC.md describes */
 	"CREATE TABLE pipelines ("
@@ -454,6 +462,13 @@ static const char *const migrations[] = {
 	", started_ms DESC, id DESC) WHERE " STORE_HAS_TAGS("tag_list") ";"
 	"CREATE INDEX runs_by_tag_old ON runs(" STORE_FIRST_TAG_OF("tag_list")
 	", started_ms, id) WHERE " STORE_HAS_TAGS("tag_list") ";",
+	/* 12: the logs and artifacts inside the store are kept by their path
+	 * relative to it (store_path_to_db), so that a store moved with its
+	 * project folder finds them; those inside the folder it is opened as
+	 * (named, then resolved) become relative now, others stay as they are */
+	MIGRATE_RELATIVE("artifacts", "path", 0) MIGRATE_RELATIVE("artifacts", "path", 1)
+	MIGRATE_RELATIVE("attempts", "stdout_path", 0) MIGRATE_RELATIVE("attempts", "stdout_path", 1)
+	MIGRATE_RELATIVE("attempts", "stderr_path", 0) MIGRATE_RELATIVE("attempts", "stderr_path", 1),
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

@@ -465,8 +465,8 @@ static int attempt_create(struct store *s, int64_t step_run_id, int number,
 	if (!st)
 		return -1;
 	if (bind_i64(st, 1, step_run_id) || sqlite3_bind_int(st, 2, number) ||
-	    bind_i64(st, 3, started_ms) || bind_text(st, 4, stdout_path) ||
-	    bind_text(st, 5, stderr_path) || bind_id(st, 6, ctx))
+	    bind_i64(st, 3, started_ms) || bind_kept_path(s, st, 4, stdout_path) ||
+	    bind_kept_path(s, st, 5, stderr_path) || bind_id(st, 6, ctx))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot record the attempt", err);
 	if (store_run_stmt(s, st, "cannot record the attempt", err) < 0)
 		return -1;
@@ -545,8 +545,8 @@ int store_attempts_of(struct store *s, int64_t step_run_id,
 				       : col_int(st, 6, -1, 255);
 		a->signal = col_int(st, 7, 0, 255);
 		a->timed_out = col_int(st, 8, 0, 1);
-		a->stdout_path = col_text(st, 9);
-		a->stderr_path = col_text(st, 10);
+		a->stdout_path = col_kept_path(s, st, 9, NULL);
+		a->stderr_path = col_kept_path(s, st, 10, NULL);
 		a->error = col_text(st, 11);
 		a->context_json = col_text(st, 12);
 		/* schema 5 keeps the context apart (store/contexts.c); rows

@@ -33,7 +33,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 #define STORE_DB_NAME "runlens.db"
 
 struct store;

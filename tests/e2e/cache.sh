@@ -65,7 +65,7 @@ expect_eq '["inputs.labels"]' "$(jget "$OUT" '[x["part"] for x in d["differences
 # --no-cache, and a tampered artifact is not reused
 expect_exit 0 rl run p.json --no-cache
 expect_eq "gen=completed scale=completed label=completed report=completed nocache=completed" "$(statuses 7)" "--no-cache"
-art=$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id where o.step_run_id=(select id from step_runs where run_id=7 and name='gen')")
+art=$(sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id where o.step_run_id=(select id from step_runs where run_id=7 and name='gen')")
 chmod u+w "$art"; echo tampered >> "$art"
 expect_exit 0 rl run p.json
 expect_eq "gen=completed" "$(statuses 8 | cut -d' ' -f1)" "a changed artifact is not reused"

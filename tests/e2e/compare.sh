@@ -80,7 +80,7 @@ expect_contains "$OUT" "gc: 1 artifact record no run referenced; 0 removed from 
 printf '{"name": "share", "steps": [{"name": "s", "run": "echo shared > ${outputs.o}", "outputs": {"o": "o.txt"}}]}' > s.json
 expect_exit 0 rl run s.json
 expect_exit 0 rl run s.json
-art=$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id join runs r on r.id=s.run_id where r.name like 'share-%' limit 1")
+art=$(sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id join runs r on r.id=s.run_id where r.name like 'share-%' limit 1")
 expect_exit 0 rl rm share@last --yes
 first=$(sql "select id from runs where name like 'share-%'")
 expect_exit 0 rl gc

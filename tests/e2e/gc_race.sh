@@ -16,7 +16,7 @@
 export PATH="$(dirname "$RUNLENS_BIN"):$PATH"
 
 out_path() { # RUN STEP OUTPUT
-	sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$1 and s.name='$2' and o.name='$3'"
+	sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$1 and s.name='$2' and o.name='$3'"
 }
 last_run() { sql "select max(id) from runs"; }
 # wait_mark FILE: until a test hook has paused (at most 20 s)

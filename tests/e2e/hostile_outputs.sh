@@ -42,7 +42,7 @@ run_bounded() {
 step_error() { sql "select coalesce(s.error, '') from step_runs s where s.run_id=(select max(id) from runs) and s.name='$1'"; }
 step_status() { sql "select s.status from step_runs s where s.run_id=(select max(id) from runs) and s.name='$1'"; }
 out_path() { # RUN STEP OUTPUT
-	sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$1 and s.name='$2' and o.name='$3'"
+	sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$1 and s.name='$2' and o.name='$3'"
 }
 out_sha() {
 	sql "select a.sha256 from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$1 and s.name='$2' and o.name='$3'"
@@ -238,9 +238,12 @@ r=$(last_run)
 dpath=$(out_path "$r" d t)
 oldsha=$(cd "$dpath" && (find . -type f | LC_ALL=C sort | sed 's|^\./||' | xargs -d '\n' sha256sum) | sha256sum | cut -c1-64)
 python3 - "$RUNLENS_STORE/runlens.db" "$dpath" "$oldsha" <<'PY'
-import sqlite3, sys
+import os, sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
-con.execute("UPDATE artifacts SET sha256 = ? WHERE path = ?", (sys.argv[3], sys.argv[2]))
+# the store keeps the path relative to its folder
+kept = os.path.relpath(sys.argv[2], os.path.dirname(sys.argv[1]))
+n = con.execute("UPDATE artifacts SET sha256 = ? WHERE path = ?", (sys.argv[3], kept)).rowcount
+assert n == 1, (kept, n)
 con.commit()
 PY
 run_bounded 0 old.json

@@ -61,6 +61,12 @@ for row in con.execute(sys.argv[2]):
     print("|".join("" if v is None else str(v) for v in row))
 PY
 }
+# sql_path QUERY: the one path QUERY selects, a file to open: the store
+# keeps its own files' paths relative to its folder (schema 12)
+sql_path() {
+	p=$(sql "$1")
+	case "$p" in /*|'') printf '%s\n' "$p" ;; *) printf '%s/%s\n' "$RUNLENS_STORE" "$p" ;; esac
+}
 
 # alive PID: "alive" while the process runs ("gone" when it has exited,
 # also as a zombie that nobody has reaped yet)

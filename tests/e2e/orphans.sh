@@ -46,7 +46,7 @@ J
 expect_exit 0 rl run bg.json
 bg=$(cat bg.pid)
 expect_eq gone "$(alive "$bg")" "a background process of the step is stopped when it ends"
-art=$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='make'")
+art=$(sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='make'")
 expect_eq "$(sql "select a.sha256 from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='make'")" \
 	"$(sha256sum "$art" | cut -d' ' -f1)" "the output is what was hashed"
 expect_eq content "$(cat .runlens/runs/2/read/attempts/1/stdout.log)" "the next step read what was recorded"

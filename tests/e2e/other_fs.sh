@@ -19,7 +19,7 @@ trap 'chmod -R u+w "$T/fast" 2>/dev/null; umount "$T/fast" 2>/dev/null || umount
 [ "$(stat -c %d "$T/fast")" != "$(stat -c %d "$T")" ] && pass || fail "the tmpfs is another file system"
 
 out_path() { # RUN STEP OUTPUT
-	sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$1 and s.name='$2' and o.name='$3'"
+	sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$1 and s.name='$2' and o.name='$3'"
 }
 step_status() { sql "select s.status from step_runs s where s.run_id=$1 and s.name='$2'"; }
 

@@ -60,7 +60,7 @@ expect_eq "hi-5" "$OUT" "a file in a folder output"
 expect_exit 0 rl path second make.dir
 expect_contains "$OUT" "$T/.runlens/artifacts/"
 expect_eq "hi-5" "$(cat "$OUT/sub/a.txt")" "path names the folder"
-expect_eq "$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id join runs r on r.id=s.run_id where r.name='second' and o.name='data'")" "$(rl path second make.data)" "the recorded artifact"
+expect_eq "$(sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id join runs r on r.id=s.run_id where r.name='second' and o.name='data'")" "$(rl path second make.data)" "the recorded artifact"
 expect_exit 2 rl cat second make.dir
 expect_contains "$ERR" "make.dir is a folder: name a file in it (runlens cat second make.dir/FILE)"
 expect_exit 4 rl cat second make.nope

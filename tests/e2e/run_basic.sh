@@ -10,7 +10,7 @@ expect_contains "$OUT" "completed"
 expect_contains "$OUT" "generate"
 expect_eq "completed" "$(sql "select status from runs where id=1")" "run status"
 expect_eq "3" "$(sql "select count(*) from step_runs where run_id=1 and status='completed'")" "completed steps"
-metrics=$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='evaluate'")
+metrics=$(sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='evaluate'")
 expect_contains "$(cat "$metrics")" '"accuracy": ' "metrics artifact"
 # the recorded hash is what sha256sum says
 sha=$(sql "select a.sha256 from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='evaluate'")
@@ -66,7 +66,7 @@ expect_eq churn "$(jget "$c" 'd["model"]["name"]')" "model.name"
 expect_eq null "$(jget "$c" 'd["baseline"]')" "baseline on first run"
 expect_eq default "$(jget "$c" 'd["stack"]["name"]')" "stack.name"
 expect_eq 'o.txt' "$(jget "$c" 'd["step"]["outputs"]["out"]["path"][-5:]')" "outputs path"
-expect_eq "lr=0.01" "$(rl logs 3 consume >/dev/null; cat "$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='consume'")")" "param substitution"
+expect_eq "lr=0.01" "$(rl logs 3 consume >/dev/null; cat "$(sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='consume'")")" "param substitution"
 expect_eq "hi" "$(rl logs 3 consume)" "logs of consume"
 # the context file is read-only to the step
 perm=$(stat -c %a .runlens/runs/3/consume/context.json)
@@ -91,7 +91,7 @@ cat > good.json <<'J'
   "run": "x=abc; echo len=$${#x} def=$${y:-d} pid=$$ name=${step.name} > $RUNLENS_OUTPUT_O; echo $$ > pid.txt"}]}
 J
 expect_exit 0 rl run good.json
-got=$(cat "$(sql "select a.path from step_outputs o join artifacts a on a.id = o.artifact_id join step_runs s on s.id = o.step_run_id where s.run_id = (select max(id) from runs)")")
+got=$(cat "$(sql_path "select a.path from step_outputs o join artifacts a on a.id = o.artifact_id join step_runs s on s.id = o.step_run_id where s.run_id = (select max(id) from runs)")")
 expect_eq "len=3 def=d pid=$(cat pid.txt) name=s" "$got" "the shell got \${#x} and \${y:-d}, and \$\$ is its pid"
 cd "$T"
 

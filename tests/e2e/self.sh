@@ -19,7 +19,7 @@ JSON
 # a PATH without runlens on it: the step still finds this runlens
 PATH=/usr/bin:/bin expect_exit 0 rl run p.json
 expect_eq 1.0 "$(sql "select value from run_metrics where step='sh' and key='seen'")" "runlens metric inside a step"
-where=$(cat "$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='sh'")")
+where=$(cat "$(sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='sh'")")
 expect_eq "$RUNLENS_STORE/bin/runlens" "$where" "the step's runlens is the store's link"
 expect_eq "$(readlink -f "$RUNLENS_BIN")" "$(readlink -f "$where")" "which is this runlens"
 # the build tree's runlens finds the module of its source tree

@@ -110,6 +110,8 @@ def main():
                 bad.append("run %d: completed step %s records outputs %s, declares %s"
                            % (rid, name, sorted(o[0] for o in outs), want))
             for oname, sha, typ, path in outs:
+                # kept relative to the store's folder (schema 12)
+                path = os.path.join(os.path.dirname(os.path.abspath(db)), path)
                 if not os.path.exists(path):
                     bad.append("run %d: %s.%s: %s is missing" % (rid, name, oname, path))
                     continue

@@ -18,7 +18,7 @@ export PATH="$(dirname "$RUNLENS_BIN"):$PATH"
 step_error() { sql "select coalesce(s.error, '') from step_runs s where s.run_id=$1 and s.name='$2'"; }
 step_status() { sql "select s.status from step_runs s where s.run_id=$1 and s.name='$2'"; }
 out_path() { # RUN STEP OUTPUT
-	sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$1 and s.name='$2' and o.name='$3'"
+	sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$1 and s.name='$2' and o.name='$3'"
 }
 last_run() { sql "select max(id) from runs"; }
 
@@ -95,8 +95,12 @@ import os, sqlite3, sys
 path = sys.argv[1]
 with open(path, "r+b") as f:
     f.write(b"X")
-con = sqlite3.connect(os.path.join(os.environ["RUNLENS_STORE"], "runlens.db"), timeout=30)
-con.execute("UPDATE artifacts SET created_ms = created_ms + 3600000 WHERE path = ?", (os.path.realpath(path).rsplit("/", 1)[0],))
+store = os.environ["RUNLENS_STORE"]
+con = sqlite3.connect(os.path.join(store, "runlens.db"), timeout=30)
+# kept relative to the store's folder
+kept = os.path.relpath(os.path.realpath(path).rsplit("/", 1)[0], os.path.realpath(store))
+n = con.execute("UPDATE artifacts SET created_ms = created_ms + 3600000 WHERE path = ?", (kept,)).rowcount
+assert n >= 1, (kept, n)
 con.commit()
 P
 tamper_pipeline unseen 'python3 '"$T"'/unseen.py ${inputs.tree}/a'

@@ -95,7 +95,7 @@ run3=$(sql "select max(id) from runs")
 expect_eq "train=cached evaluate=completed" "$(statuses "$run3")" "train reused"
 expect_exit 0 rl why "$run3" train
 expect_contains "$OUT" "reused by --from evaluate"
-expect_eq true "$(cat "$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$run3 and s.name='evaluate'")")" \
+expect_eq true "$(cat "$(sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.run_id=$run3 and s.name='evaluate'")")" \
 	"evaluate saw the state the reused train step had set"
 expect_eq '{"trained":true}' "$(sql "select state_json from runs where id=$run3")" "the run's state has it"
 cd "$T"
@@ -160,7 +160,7 @@ cat > p.json <<'J'
 J
 expect_exit 0 rl stack register tracked --artifact-store "$T/ctx/art" --component experiment_tracker=mlflow
 expect_exit 0 rl run p.json
-m=$(sql "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='use'")
+m=$(sql_path "select a.path from artifacts a join step_outputs o on o.artifact_id=a.id join step_runs s on s.id=o.step_run_id where s.name='use'")
 expect_eq '{"rows": 3}' "$(head -n 3 "$m" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))')" "inputs.NAME.metadata is the producer's"
 expect_eq mlflow "$(tail -n 1 "$m")" "stack components reach the step"
 expect_exit 0 rl show last

@@ -45,7 +45,7 @@ key j Enter
 see "runlens · Step train — run 1 steptab-"
 see "Context   Inputs 1   Outputs 1   Metadata 3   Metrics 2   Logs   Attempts 2"
 see "completed · attempt 2 of 3 · took"
-see "attempt 1/3 failed: exit code 3"
+if screen | grep -q "attempt 1/3 failed"; then fail "a completed step shows an earlier attempt's error as its own"; else pass; fi
 see "←/→ tabs · Enter open · o open output · R rerun from here"
 
 # Context: the sections as key: value lines, scrollable

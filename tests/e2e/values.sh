@@ -48,7 +48,7 @@ expect_eq 0.30000000000000004 "$(param "$r" any)" "-p any recorded exactly (cJSO
 expect_eq "[1e+308,-0.5]" "$(param "$r" xs)"
 expect_eq '"9007199254740993"' "$(param "$r" s)" "a string param takes the text"
 expect_eq "seed=9007199254740991 any=0.30000000000000004 xs=[1e+308,-0.5] s=9007199254740993" \
-	"$(cat "$(sql "select a.path from step_outputs o join artifacts a on a.id = o.artifact_id join step_runs s on s.id = o.step_run_id where s.run_id = $r")")" \
+	"$(cat "$(sql_path "select a.path from step_outputs o join artifacts a on a.id = o.artifact_id join step_runs s on s.id = o.step_run_id where s.run_id = $r")")" \
 	"the step was given the values as written"
 # the quoting the message suggests works
 expect_exit 0 rl run p.json -p 'any="9007199254740993"'

@@ -15,6 +15,7 @@
 
 #include "store/internal.h"
 #include "store/store.h"
+#include "util/buf.h"
 #include "util/fs.h"
 
 static char *dir;
@@ -1834,6 +1835,96 @@ START_TEST(test_crafted_schema_version)
 }
 END_TEST
 
+/* The one value SQL selects from the store in D, as text. */
+static char *raw_text(const char *d, const char *sql)
+{
+	sqlite3 *raw = NULL;
+	sqlite3_stmt *q = NULL;
+	char *db = fs_join(d, STORE_DB_NAME), *out = NULL;
+	ck_assert_int_eq(sqlite3_open(db, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, sql, -1, &q, NULL), SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		out = strdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(raw);
+	free(db);
+	return out;
+}
+
+/* The paths of step run 1's attempt and artifact, as store S gives them. */
+static void paths_are(struct store *s, const char *log, const char *art)
+{
+	struct store_attempt *a = NULL;
+	struct store_artifact_ref *o = NULL;
+	int na = 0, no = 0;
+	ck_assert_int_eq(store_attempts_of(s, 1, &a, &na, NULL), 0);
+	ck_assert_int_eq(store_outputs_of(s, 1, &o, &no, NULL), 0);
+	ck_assert_int_eq(na, 1);
+	ck_assert_int_eq(no, 1);
+	ck_assert_str_eq(a[0].stdout_path, log);
+	ck_assert_str_eq(o[0].path, art);
+	store_attempts_free(a, na);
+	store_artifact_refs_free(o, no);
+}
+
+START_TEST(test_paths_move_with_the_store)
+{
+	/* the logs and artifacts inside the store are kept relative to it:
+	 * moved with its folder, the store still finds them; a path outside
+	 * it stays as it was */
+	int64_t r = new_run(new_pipeline("p"), "p-1", 1000, "running"), sr, at, art;
+	ck_assert_int_eq(store_step_run_create(st, r, "s", 0, 1, NULL, &sr, NULL), 0);
+	char *log = fs_join(dir, "runs/1/s/attempts/1/stdout.log");
+	char *file = fs_join(dir, "artifacts/ab/abc/o.txt");
+	ck_assert_int_eq(store_attempt_create(st, sr, 1, 1000, log, "/elsewhere/stderr.log", NULL,
+					      &at, NULL),
+			 0);
+	struct store_artifact_new an = { .sha256 = "abc", .type = "file", .size = 1, .path = file,
+					 .created_ms = 1 };
+	ck_assert_int_eq(store_artifact_add(st, &an, &art, NULL), 0);
+	ck_assert_int_eq(store_step_output_add(st, sr, "o", art, NULL), 0);
+	paths_are(st, log, file);
+	store_close(&st);
+	char *kept = raw_text(dir, "SELECT stdout_path || ' ' || stderr_path FROM attempts");
+	ck_assert_str_eq(kept, "runs/1/s/attempts/1/stdout.log /elsewhere/stderr.log");
+	free(kept);
+	/* moved */
+	char *moved = strdup("/tmp/rl-moved-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(moved));
+	char *to = fs_join(moved, "store");
+	ck_assert_int_eq(rename(dir, to), 0);
+	ck_assert_int_eq(store_open(to, 0, &st, NULL), 0);
+	char *log2 = fs_join(to, "runs/1/s/attempts/1/stdout.log");
+	char *file2 = fs_join(to, "artifacts/ab/abc/o.txt");
+	paths_are(st, log2, file2);
+	store_close(&st);
+	/* a store of schema 11 kept them absolute: migration 12 makes those
+	 * inside the store relative */
+	raw_exec(to, "PRAGMA user_version = 11");
+	char *sql = buf_format("UPDATE attempts SET stdout_path = '%s'; UPDATE artifacts SET "
+			       "path = '%s'",
+			       log2, file2);
+	raw_exec(to, sql);
+	free(sql);
+	ck_assert_int_eq(store_open(to, 0, &st, NULL), 0);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
+	paths_are(st, log2, file2);
+	kept = raw_text(to, "SELECT path FROM artifacts");
+	ck_assert_str_eq(kept, "artifacts/ab/abc/o.txt");
+	free(kept);
+	store_close(&st);
+	ck_assert_int_eq(rename(to, dir), 0); /* for teardown */
+	ck_assert_int_eq(store_open(dir, 0, &st, NULL), 0);
+	fs_remove_tree(moved, NULL);
+	free(moved);
+	free(to);
+	free(log);
+	free(file);
+	free(log2);
+	free(file2);
+}
+END_TEST
+
 START_TEST(test_migrate_v10_tags)
 {
 	/* a store of schema 10 (this one with migration 11 undone): the
@@ -1844,7 +1935,7 @@ START_TEST(test_migrate_v10_tags)
 		      "PRAGMA user_version = 10");
 	struct rl_err err = RL_ERR_INIT;
 	ck_assert_msg(store_open(dir, 0, &st, &err) == 0, "%s", rl_err_msg(&err));
-	ck_assert_int_eq(store_schema_version(st), 11);
+	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
 	int ok = 0;
 	ck_assert_int_eq(store_integrity_check(st, &ok, NULL), 0);
 	ck_assert_int_eq(ok, 1);
@@ -1885,6 +1976,22 @@ START_TEST(test_migrate_v10_fixture)
 		ck_assert_str_eq(got, want[desc]);
 		store_runs_free(rows, n);
 	}
+	close_fixture(old, d2);
+}
+END_TEST
+
+START_TEST(test_migrate_v11_fixture)
+{
+	/* schema 11 (tests/fixtures/store-v11, written in /tmp/rlfix): run 1
+	 * v11-one, step make, a log and an artifact under /tmp/rlfix/.runlens.
+	 * Opened elsewhere, its paths are not inside the folder it is opened
+	 * as: migration 12 leaves them as they were */
+	char *d2 = NULL;
+	struct store *old = open_fixture("store-v11", &d2);
+	ck_assert_int_eq(store_schema_version(old), STORE_SCHEMA_VERSION);
+	paths_are(old, "/tmp/rlfix/.runlens/runs/1/make/attempts/1/stdout.log",
+		  "/tmp/rlfix/.runlens/artifacts/66/6667b2d1aab6a00caa5aee5af8ad9f1465e567abf1c209d1"
+		  "5727d57b3e8f6e5f/o.txt");
 	close_fixture(old, d2);
 }
 END_TEST
@@ -2435,6 +2542,8 @@ int main(void)
 	tcase_add_test(tc, test_field_names);
 	tcase_add_test(tc, test_crafted_schema_version);
 	tcase_add_test(tc, test_migrate_v10_tags);
+	tcase_add_test(tc, test_paths_move_with_the_store);
+	tcase_add_test(tc, test_migrate_v11_fixture);
 	tcase_add_test(tc, test_migrate_v10_fixture);
 	tcase_add_test(tc, test_crafted_objects);
 	tcase_add_test(tc, test_crafted_rows);
