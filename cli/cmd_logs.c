@@ -276,6 +276,14 @@ int cmd_logs(struct cli *c, int argc, char **argv, struct rl_err *err)
 	}
 	l.so.safe = isatty(STDOUT_FILENO);
 	l.se.safe = isatty(STDERR_FILENO);
+	/* an ended attempt's log that is not there is said, not shown as
+	 * nothing (a folder cleaned by hand, a store copied without it) */
+	for (int k = 0; a->ended_ms && k < 2; k++) {
+		const char *p = k ? l.err_path : l.out_path;
+		if ((k ? l.want_err : l.want_out) && p && *p && !fs_exists(p))
+			out_linef(stderr, "runlens: warning: the %s log of attempt %d is not at %s "
+				  "(removed, or never written)", k ? "stderr" : "stdout", a->number, p);
+	}
 	rc = copy_logs(s, &l, a->number, err);
 cleanup:
 	stream_close(&l.so);

@@ -24,4 +24,8 @@ expect_exit 0 rl run p.json
 expect_eq "cached cached" "$(sql "select group_concat(status, ' ') from (select status from step_runs where run_id = 2 order by position)")" "and the cache reuses it"
 expect_exit 0 rl logs 2 use
 expect_eq "data" "$OUT"
+# a log that is not there is said, not shown as nothing
+rm "$T/b/.runlens/runs/1/make/attempts/1/stdout.log"
+expect_exit 0 rl logs 1 make
+expect_contains "$ERR" "runlens: warning: the stdout log of attempt 1 is not at $T/b/.runlens/runs/1/make/attempts/1/stdout.log"
 done_testing
