@@ -115,7 +115,11 @@ static int parse_register(struct cli *c, int argc, char **argv, struct register_
 	if (argc - optind != 1)
 		return rl_err_set(err, RL_E_USAGE, "stack register: expected NAME --artifact-store PATH");
 	a->name = argv[optind];
-	if (!a->art)
+	if (!spec_valid_name(a->name, 1))
+		return rl_err_set(err, RL_E_USAGE,
+				  "stack register: '%s' is not a stack name (letters, digits, '_', '-' "
+				  "and '.')", a->name);
+	if (!a->art || !*a->art)
 		return rl_err_set(err, RL_E_USAGE, "stack register: --artifact-store PATH is required");
 	const struct executor_ops *ops = executor_find(a->orch);
 	if (!ops)

@@ -74,12 +74,15 @@ static char *default_run_name(struct run *r, struct rl_err *err)
 		struct rl_err e2 = RL_ERR_INIT;
 		int rc = store_run_id_by_name(r->store, name.data, &id, &e2);
 		enum rl_code code = e2.code;
-		rl_err_clear(&e2);
-		if (rc < 0 && code == RL_E_NOT_FOUND)
+		if (rc < 0 && code == RL_E_NOT_FOUND) {
+			rl_err_clear(&e2);
 			break;
+		}
 		if (rc < 0) {
+			/* the store's own words: damaged, busy, read-only */
 			buf_free(&name);
-			rl_err_set(err, code, "cannot choose a run name");
+			rl_err_set(err, code, "cannot choose a run name: %s", rl_err_msg(&e2));
+			rl_err_clear(&e2);
 			return NULL;
 		}
 	}

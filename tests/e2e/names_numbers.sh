@@ -54,6 +54,13 @@ expect_eq "runlens: ls: --columns: 'nosuch' is not a field (a metric is STEP.KEY
 expect_exit 2 rl ls --columns ''
 expect_eq "runlens: ls: --columns: no columns named" "$ERR"
 
+# a stack's name and artifact store are said
+expect_exit 2 rl stack register '' --artifact-store "$T/s"
+expect_exit 2 rl stack register 'bad name' --artifact-store "$T/s"
+expect_contains "$ERR" "'bad name' is not a stack name"
+expect_exit 2 rl stack register good --artifact-store ''
+expect_contains "$ERR" "--artifact-store PATH is required"
+
 cat > m.json <<'J'
 {"name": "nm", "steps": [{"name": "s", "run": "runlens metric a -1.5 && runlens metric b -1e3 --index 2 && runlens metric c --index -3 -0 && runlens metric d -i 4 -.5 && runlens metric e -- -2 && runlens metric f +1 && runlens metric tiny 5e-324 && for v in 0x10 ' 1' -inf nan 1e999 .1e-999 9007199254740993; do if runlens metric bad \"$v\" 2>>bad.txt; then exit 9; fi; done; if runlens metric g -x 1 2>>bad.txt; then exit 8; fi"}]}
 J
