@@ -266,6 +266,12 @@ struct view *view_step_new(int64_t run_id, const char *step, enum step_tab tab);
 struct view *view_compare_new(int64_t run_id, const int64_t *refs, int n);
 /* ATTEMPT 0: the last one. */
 struct view *view_logs_new(int64_t run_id, const char *step, int attempt);
+/* LEN bytes of a log line at row Y from column X, at most WIDTH columns,
+ * as the Logs view draws it (util/ansi.c: its colours, a \r progress bar
+ * in its last state, everything else terminal-safe), in PAIR where it
+ * has no colour of its own; "…" when it is cut. */
+void logs_put_line(struct tui *t, int y, int x, int width, const char *data, size_t len,
+		   int pair);
 
 /* A new view of OPS with DATA (NULL when out of memory: DATA is then
  * freed with FREE_DATA). */

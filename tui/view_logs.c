@@ -858,6 +858,39 @@ static void cell_look(unsigned attr, int pair, int *cpair, int *cattrs)
 		  ((attr & ANSI_REVERSE) ? A_REVERSE : 0);
 }
 
+void logs_put_line(struct tui *t, int y, int x, int width, const char *data, size_t len,
+		   int pair)
+{
+	struct ansi_line l = { 0 };
+	if (width < 1 || ansi_render((const unsigned char *)data, len, &l) < 0)
+		return;
+	struct buf run = BUF_INIT;
+	int col = 0, run_pair = pair, run_attrs = 0, at = x;
+	for (int i = 0; i <= l.n; i++) {
+		int p = pair, a = 0, end = i == l.n;
+		if (!end) {
+			cell_look(l.cells[i].attr, pair, &p, &a);
+			if (col + l.cells[i].cols > width - (i + 1 < l.n)) {
+				end = 1; /* cut: "…" in the last column */
+				tui_put(t, y, x + width - 1, 1, t->utf8 ? "…" : ">", PAIR_DIM, 0);
+			}
+		}
+		if (run.len && (end || p != run_pair || a != run_attrs)) {
+			tui_put(t, y, at, width - (at - x), run.data, run_pair, run_attrs);
+			at += fmt_width(run.data);
+			buf_reset(&run);
+		}
+		if (end)
+			break;
+		run_pair = p;
+		run_attrs = a;
+		buf_append(&run, l.cells[i].text, l.cells[i].len);
+		col += l.cells[i].cols;
+	}
+	buf_free(&run);
+	ansi_line_free(&l);
+}
+
 /* A row of the cells of L from column SKIP, at most WIDTH columns, runs
  * of one look each; *more: the cells went on. */
 static void add_cells_row(struct logs_view *lv, const struct ansi_line *l, int skip, int width,

@@ -33,7 +33,7 @@ struct step_view {
 	int natts, nins, nouts, nmetas, nms;
 	struct tui_table tb[TAB__COUNT]; /* Inputs, Outputs, Metrics, Attempts */
 	struct text_list ctx, meta;
-	struct text_list tail[2]; /* stdout, stderr of the last attempt */
+	struct text_list tail; /* the last attempt's logs, interleaved */
 	off_t tail_size[2];
 	int64_t tail_checked_ms;
 	int tail_attempt;
@@ -68,9 +68,13 @@ void step_fmt_size(int64_t n, char *buf, size_t size);
 char *step_compact(const char *value_json);
 /* The tables and lines of the loaded records. */
 void step_fill(struct step_view *sv, struct tui *t);
-/* The last lines of the file PATH into OUT (only its last bytes are
- * read); *SIZE gets the file's size (-1: cannot be read). */
-void step_read_tail(const char *path, struct text_list *out, off_t *size);
+/* The last lines of an attempt's two logs into OUT, interleaved in the
+ * order they were written (the output.order beside them; without one,
+ * stdout's then stderr's), stderr's in PAIR_WARN, each line as written
+ * (drawn through util/ansi.c); only their last bytes are read.  SIZE
+ * gets each file's size (-1: cannot be read). */
+void step_read_tail(const char *out_path, const char *err_path, struct text_list *out,
+		    off_t size[2]);
 
 /* view_step_tabs.c */
 /* Lay out the tab bar and the Metrics tab (its chart) for the screen. */

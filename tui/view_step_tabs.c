@@ -341,33 +341,17 @@ static void draw_logs(struct step_view *sv, struct tui *t, int y0, int y1)
 	snprintf(head, sizeof head, "the end of attempt %d%sstdout %s%sstderr %s%sEnter: the whole log",
 		 a->number, dot, so, dot, se, dot);
 	tui_put_cut(t, y0, 1, t->cols - 2, head, PAIR_DIM, 0);
-	int h = y1 - y0 - 1, n0 = sv->tail[0].n, n1 = sv->tail[1].n;
-	if (n0 == 0 && n1 == 0) {
+	int h = y1 - y0 - 1, n = sv->tail.n;
+	if (n == 0) {
 		draw_empty(t, y0 + 2, "(no output)");
 		return;
 	}
-	int e = 0, s = n0 < h ? n0 : h; /* stderr and stdout lines shown */
-	if (n1) {
-		e = n1;
-		int room = h - 1 - (n0 < h / 2 ? n0 : h / 2);
-		if (n0 == 0)
-			room = h - 1;
-		if (e > room)
-			e = room;
-		if (e < 0)
-			e = 0;
-		s = h - 1 - e;
-		if (s > n0)
-			s = n0;
-	}
+	/* the last lines, stdout and stderr (in its colour) as they were
+	 * written, each as the Logs view draws it */
 	int y = y0 + 1;
-	for (int i = n0 - s; i < n0; i++)
-		tui_put_cut(t, y++, 1, t->cols - 2, sv->tail[0].v[i].s, 0, 0);
-	if (n1 && y < y1) {
-		tui_put(t, y++, 1, t->cols - 2, t->utf8 ? "── stderr ──" : "-- stderr --", PAIR_DIM, 0);
-		for (int i = n1 - e; i < n1 && y < y1; i++)
-			tui_put_cut(t, y++, 1, t->cols - 2, sv->tail[1].v[i].s, PAIR_WARN, 0);
-	}
+	for (int i = n > h ? n - h : 0; i < n && y < y1; i++)
+		logs_put_line(t, y++, 1, t->cols - 2, sv->tail.v[i].s, strlen(sv->tail.v[i].s),
+			      sv->tail.v[i].pair);
 }
 
 /* Under the attempts: what the selected one recorded (a retried attempt

@@ -18,12 +18,14 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/exec/capture.h"
 #include "core/placement.h"
 #include "util/num.h"
 #include "util/buf.h"
+#include "util/fs.h"
 #include "util/timeutil.h"
 
-#define TAIL_BYTES 65536 /* the Logs tab reads at most this much a file */
+#define TAIL_BYTES 65536 /* the Logs tab reads at most this much of the logs */
 #define TAIL_LINES 400	 /* and keeps at most this many lines of it */
 #define LINE_BYTES 2048	 /* of one line */
 
@@ -141,69 +143,164 @@ static char *short_path(const char *path, const char *store, int utf8)
 	return b.data ? buf_steal(&b) : strdup("");
 }
 
-/* Terminal-safe text of at most LINE_BYTES of the LEN bytes S (see
- * fmt_safe).  Malloc'd. */
-static char *safe_text(const unsigned char *s, size_t len)
+/* Bytes [start, end) of log FILE (0 stdout, 1 stderr). */
+struct stretch {
+	int file;
+	off_t start, end;
+};
+
+static int add_stretch(struct stretch **v, int *n, int *cap, int file, off_t start, off_t end)
 {
-	struct buf b = BUF_INIT;
-	int more;
-	fmt_safe(s, len > LINE_BYTES ? LINE_BYTES : len, 0, INT_MAX / 2, &b, &more);
-	return b.data ? buf_steal(&b) : strdup("");
+	if (end <= start)
+		return 0;
+	if (*n && (*v)[*n - 1].file == file && (*v)[*n - 1].end == start) {
+		(*v)[*n - 1].end = end;
+		return 0;
+	}
+	if (*n == *cap) {
+		int c = *cap ? 2 * *cap : 16;
+		struct stretch *g = realloc(*v, (size_t)c * sizeof *g);
+		if (!g)
+			return -1;
+		*v = g;
+		*cap = c;
+	}
+	(*v)[(*n)++] = (struct stretch){ file, start, end };
+	return 0;
 }
 
-void step_read_tail(const char *path, struct text_list *out, off_t *size)
+/* The two logs (SIZE bytes each) as stretches in the order they were
+ * written: the runs ORDER lists ("o N", "e N": core/exec/capture.h),
+ * then what each holds beyond them; without ORDER, stdout then stderr. */
+static int stretches_of(const char *order, const off_t size[2], struct stretch **v, int *n)
 {
-	text_clear(out);
-	*size = -1;
-	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-	if (fd < 0)
-		return;
-	struct stat sb;
-	unsigned char *data = NULL;
-	if (fstat(fd, &sb) < 0)
-		goto cleanup;
-	*size = sb.st_size;
-	off_t from = sb.st_size > TAIL_BYTES ? sb.st_size - TAIL_BYTES : 0;
-	size_t want = (size_t)(sb.st_size - from), got = 0;
-	if (!(data = malloc(want + 1)))
-		goto cleanup;
-	while (got < want) {
-		ssize_t n = pread(fd, data + got, want - got, from + (off_t)got);
-		if (n < 0 && errno == EINTR)
+	int cap = 0;
+	off_t at[2] = { 0, 0 };
+	*v = NULL;
+	*n = 0;
+	for (const char *p = order; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		if (!nl)
+			break; /* a line being written */
+		int file = p[0] == 'e';
+		long long len = (p[0] == 'o' || p[0] == 'e') && p[1] == ' ' ? atoll(p + 2) : 0;
+		off_t end = at[file] + (off_t)len;
+		if (end > size[file])
+			end = size[file];
+		if (len > 0 && add_stretch(v, n, &cap, file, at[file], end) < 0)
+			return -1;
+		at[file] = end;
+		p = nl + 1;
+	}
+	for (int f = 0; f < 2; f++)
+		if (add_stretch(v, n, &cap, f, at[f], size[f]) < 0)
+			return -1;
+	return 0;
+}
+
+/* Read [START, END) of FD into a new buffer (*GOT bytes). */
+static unsigned char *read_range(int fd, off_t start, off_t end, size_t *got)
+{
+	size_t want = (size_t)(end - start);
+	unsigned char *data = malloc(want + 1);
+	*got = 0;
+	while (data && *got < want) {
+		ssize_t r = pread(fd, data + *got, want - *got, start + (off_t)*got);
+		if (r < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (r <= 0)
 			break;
-		got += (size_t)n;
+		*got += (size_t)r;
 	}
+	return data;
+}
+
+/* The lines of LEN bytes DATA of log FILE into OUT, as written (the
+ * Logs tab renders them, util/ansi.c); a NUL is kept as the text \x00.
+ * SKIP_FIRST: DATA starts inside a line, which is left out. */
+static void add_lines(struct text_list *out, int file, const unsigned char *data, size_t len,
+		      int skip_first)
+{
 	size_t start = 0;
-	if (from > 0) /* a partial first line */
-		while (start < got && data[start++] != '\n')
+	if (skip_first)
+		while (start < len && data[start++] != '\n')
 			;
-	size_t end = got;
-	if (end > start && data[end - 1] == '\n')
-		end--;
-	if (end <= start)
-		goto cleanup;
-	int nl = 0;
-	for (size_t i = start; i < end; i++)
-		nl += data[i] == '\n';
-	/* skip to the last TAIL_LINES lines */
-	for (size_t i = start; i < end && nl >= TAIL_LINES; i++)
-		if (data[i] == '\n') {
-			start = i + 1;
-			nl--;
-		}
-	while (start <= end) {
-		unsigned char *e = memchr(data + start, '\n', end - start);
-		size_t len = e ? (size_t)(e - (data + start)) : end - start;
-		char *s = safe_text(data + start, len);
-		text_add(out, 0, 0, "%s", s);
-		free(s);
-		start += len + 1;
+	while (start < len) {
+		const unsigned char *e = memchr(data + start, '\n', len - start);
+		size_t n = e ? (size_t)(e - (data + start)) : len - start;
+		struct buf b = BUF_INIT;
+		for (size_t i = 0; i < n && i < LINE_BYTES; i++)
+			if (data[start + i])
+				buf_putc(&b, (char)data[start + i]);
+			else
+				buf_puts(&b, "\\x00");
+		text_add(out, file ? PAIR_WARN : 0, 0, "%s", b.data ? b.data : "");
+		buf_free(&b);
+		start += n + 1;
 	}
-cleanup:
-	free(data);
-	close(fd);
+}
+
+void step_read_tail(const char *out_path, const char *err_path, struct text_list *out,
+		    off_t size[2])
+{
+	const char *paths[2] = { out_path, err_path };
+	int fd[2] = { -1, -1 };
+	text_clear(out);
+	for (int f = 0; f < 2; f++) {
+		struct stat sb;
+		size[f] = -1;
+		if (paths[f] && (fd[f] = open(paths[f], O_RDONLY | O_CLOEXEC)) >= 0 &&
+		    fstat(fd[f], &sb) == 0)
+			size[f] = sb.st_size;
+	}
+	off_t have[2] = { size[0] > 0 ? size[0] : 0, size[1] > 0 ? size[1] : 0 };
+	char *order = NULL;
+	if (out_path) {
+		const char *slash = strrchr(out_path, '/');
+		struct buf op = BUF_INIT;
+		buf_append(&op, out_path, slash ? (size_t)(slash - out_path) + 1 : 0);
+		buf_puts(&op, CAPTURE_ORDER_NAME);
+		if (op.data && fs_read_file(op.data, &order, NULL, NULL) < 0)
+			order = NULL;
+		buf_free(&op);
+	}
+	struct stretch *v = NULL;
+	int n = 0;
+	if (stretches_of(order, have, &v, &n) == 0) {
+		/* the last TAIL_BYTES of the two, in the order written */
+		int first = n;
+		off_t left = TAIL_BYTES;
+		while (first > 0 && left > 0) {
+			first--;
+			left -= v[first].end - v[first].start;
+		}
+		for (int i = first; i < n; i++) {
+			off_t start = v[i].start;
+			int cut = i == first && left < 0;
+			if (cut)
+				start -= left; /* only its end */
+			size_t got;
+			unsigned char *data = fd[v[i].file] >= 0
+						      ? read_range(fd[v[i].file], start, v[i].end, &got)
+						      : NULL;
+			if (data)
+				add_lines(out, v[i].file, data, got, cut);
+			free(data);
+		}
+	}
+	/* at most TAIL_LINES, the last ones */
+	if (out->n > TAIL_LINES) {
+		int drop = out->n - TAIL_LINES;
+		for (int i = 0; i < drop; i++)
+			free(out->v[i].s);
+		memmove(out->v, out->v + drop, (size_t)TAIL_LINES * sizeof *out->v);
+		out->n = TAIL_LINES;
+	}
+	free(v);
+	free(order);
+	for (int f = 0; f < 2; f++)
+		if (fd[f] >= 0)
+			close(fd[f]);
 }
 
 /* "loss=93 (3 points), acc=0.5": what attempt I recorded — a retried one

@@ -4,7 +4,7 @@
 # progress bar redrawn with \r shows its last state (also when the line
 # is longer than what is read of it), ESC [ K erases; every other escape
 # and control character stays visible as \xNN, and none reaches the
-# terminal.
+# terminal.  The step view's Logs tab draws its tail the same way.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/lib.sh"
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
 export TERM=xterm-256color LC_ALL=C.UTF-8
@@ -50,5 +50,20 @@ expect_contains "$e" "$(printf '\033[31mred-word')" "red is drawn red"
 expect_contains "$e" "$(printf '\033[1m\033[32mgreen-bold')" "bright green bold"
 expect_contains "$e" "$(printf '\033[4munder')" "underlined"
 expect_contains "$e" "$(printf '\033[7mrev')" "reversed"
+# the step view's Logs tab draws the tail the same way
+key q
+see "1 shown"
+key Enter
+see "Run 1"
+key Enter
+see "Step show"
+key Right Right Right Right Right
+see "the end of attempt 1"
+# (its last 64 KB: the line after the 200 KB one)
+s=$(screen)
+expect_contains "$s" " under rev tail" "the Logs tab: SGR codes are not shown"
+e=$(tmux_ capture-pane -e -p -t tui)
+expect_contains "$e" "$(printf '\033[4munder')" "the Logs tab: underlined"
+expect_contains "$e" "$(printf '\033[7mrev')" "the Logs tab: reversed"
 key Q
 done_testing
