@@ -60,8 +60,23 @@ static char *miss_reason(const struct decide_in *in, const cJSON *parts)
 	    !prev) {
 		buf_puts(&b, "never ran before");
 	} else if (cJSON_GetArraySize(d) == 0) {
-		buf_printf(&b, "same key as step run %lld, but its outputs are gone or changed",
-			   (long long)prev);
+		/* the closest with the same key did not complete: nothing of it
+		 * to reuse; else its outputs are what went */
+		struct store_step_run old = { 0 };
+		int got = store_step_run_get_by_id(in->store, prev, &old, NULL) == 0;
+		const char *st = got && old.status ? old.status : "completed";
+		if (strcmp(st, "completed") && strcmp(st, "cached"))
+			buf_printf(&b, "same key as step run %lld, which %s: nothing to reuse",
+				   (long long)prev,
+				   !strcmp(st, "failed")    ? "failed"
+				   : !strcmp(st, "running") ? "is still running"
+							    : (strcmp(st, "interrupted")
+								       ? "was skipped"
+								       : "was interrupted"));
+		else
+			buf_printf(&b, "same key as step run %lld, but its outputs are gone or changed",
+				   (long long)prev);
+		store_step_run_clear(&old);
 	} else {
 		say_changed(&b, d);
 		buf_printf(&b, " (since step run %lld)", (long long)prev);

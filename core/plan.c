@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/decide.h"
+#include "core/runs.h"
 #include "core/session.h"
 #include "core/spec.h"
 #include "store/store.h"
@@ -226,6 +227,9 @@ int runner_plan(const struct runner_opts *o, struct plan **out, struct rl_err *e
 		goto cleanup;
 	}
 	rl_err_clear(&serr);
+	/* a name the run would refuse, the dry run refuses */
+	if (o->name && runs_name_free(s, o->name, err) < 0)
+		goto cleanup;
 	rc = plan_compute(s, sp, o, out, err);
 cleanup:
 	store_close(&s);

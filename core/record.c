@@ -93,11 +93,8 @@ static int choose_name(struct run *r, struct rl_err *err)
 {
 	if (!r->o->name)
 		return (r->run_name = default_run_name(r, err)) ? 0 : -1;
-	int64_t other;
-	if (runs_name_check(r->o->name, err) < 0)
+	if (runs_name_free(r->store, r->o->name, err) < 0)
 		return -1;
-	if (store_run_id_by_name(r->store, r->o->name, &other, NULL) == 0)
-		return rl_err_set(err, RL_E_USAGE, "a run named '%s' already exists", r->o->name);
 	r->run_name = strdup(r->o->name);
 	return r->run_name ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
 }

@@ -71,6 +71,16 @@ int runs_tag_check(const char *tag, struct rl_err *err)
 	return 0;
 }
 
+int runs_name_free(struct store *s, const char *name, struct rl_err *err)
+{
+	int64_t other;
+	if (runs_name_check(name, err) < 0)
+		return -1;
+	if (s && store_run_id_by_name(s, name, &other, NULL) == 0)
+		return rl_err_set(err, RL_E_USAGE, "a run named '%s' already exists", name);
+	return 0;
+}
+
 int runs_name_check(const char *name, struct rl_err *err)
 {
 	/* a name must not stand for another run: RUN is an id, a name,

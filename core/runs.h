@@ -36,6 +36,9 @@ int runs_tag_check(const char *tag, struct rl_err *err);
  * not all digits (an id), not `last`, no '@' (PIPELINE@last), not
  * starting with '-' (an option). */
 int runs_name_check(const char *name, struct rl_err *err);
+/* The same, and no run of S (may be NULL: a store not made yet) has
+ * NAME: what `run --name` and its dry run both say. */
+int runs_name_free(struct store *s, const char *name, struct rl_err *err);
 /* Tag RUN_ID with the N TAGS (all checked first) in one transaction; a
  * tag it has already is no error. */
 int runs_tag(struct store *s, int64_t run_id, char *const *tags, int n, struct rl_err *err);

@@ -98,4 +98,14 @@ expect_exit 2 rl rerun 10 --from nope
 expect_contains "$ERR" "no step 'nope' in the pipeline to start from"
 expect_exit 4 rl rerun 999
 
+# the only earlier step run with the key failed: the reason says so
+mkdir failed && cd failed
+cat > p.json <<'J'
+{"name": "failkey", "steps": [{"name": "a", "run": "exit 1"}]}
+J
+expect_exit 1 rl run p.json
+expect_exit 0 rl run p.json --dry-run
+expect_contains "$OUT" "which failed: nothing to reuse"
+cd "$T"
+
 done_testing

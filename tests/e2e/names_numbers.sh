@@ -18,6 +18,11 @@ done
 expect_eq "runlens: '2' cannot be a run name: all digits, like a run id" \
 	"$(rl run p.json --name 2 2>&1)"
 expect_eq 2 "$(sql "select count(*) from runs")" "nothing recorded for a refused name"
+# the dry run says what the run would
+expect_exit 2 rl run p.json --name 2 --dry-run
+expect_exit 0 rl run p.json --name taken
+expect_exit 2 rl rerun 1 --name taken --dry-run
+expect_eq "runlens: a run named 'taken' already exists" "$ERR"
 # a store from before the rule: run 2 named "1" does not hide run 1
 python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("update runs set name = ? where id = 2", ("1",)); c.commit()' "$RUNLENS_STORE/runlens.db"
 expect_exit 0 rl show 1 --json
@@ -29,7 +34,7 @@ for bad in 'a,b' 'a b' '' "$(printf 'x\ty')"; do
 	expect_exit 2 rl tag 1 "$bad"
 	expect_contains "$ERR" "runlens: tag: " "tag '$bad' says the command"
 done
-expect_eq 2 "$(sql "select count(*) from runs")" "nothing recorded for a refused tag"
+expect_eq 3 "$(sql "select count(*) from runs")" "nothing recorded for a refused tag"
 cat > t.json <<'J'
 {"name": "nt", "tags": ["ok", "not ok"], "steps": [{"name": "s", "run": "true"}]}
 J
