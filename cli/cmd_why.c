@@ -92,6 +92,10 @@ static void why_verdict(struct why *w)
 		buf_printf(v, "cached: every part of the key matches step run %lld (run %lld), "
 			   "whose outputs still verify", (long long)st->cached_from,
 			   (long long)pst->run_id);
+	else if (st->status && !strcmp(st->status, "cached"))
+		/* its source's run was deleted since (cached_from went with it) */
+		buf_printf(v, "cached from a step run deleted since (%s then)",
+			   st->decision ? st->decision : "same key");
 	else if (!w->compare_to)
 		buf_printf(v, "ran: no earlier run of step '%s' to reuse", st->name);
 	else if (ndiff) {

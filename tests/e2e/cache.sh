@@ -108,4 +108,17 @@ expect_exit 0 rl run p.json --dry-run
 expect_contains "$OUT" "which failed: nothing to reuse"
 cd "$T"
 
+# a cached step whose source run was deleted says so
+mkdir gone && cd gone
+cat > p.json <<'J'
+{"name": "gonesrc", "steps": [{"name": "a", "run": "echo hi"}]}
+J
+expect_exit 0 rl run p.json --name src
+expect_exit 0 rl run p.json --name copy
+expect_exit 0 rl rm src --yes
+expect_exit 0 rl why copy a
+expect_contains "$OUT" "a cached in run"
+expect_contains "$OUT" "cached from a step run deleted since"
+cd "$T"
+
 done_testing
