@@ -32,6 +32,7 @@ int cli_prepare(struct cli *c, const struct cli_command *cmd,
 			buf_printf(&shortopts, "%c%s", o->id, o->arg ? ":" : "");
 	}
 	c->command = cmd;
+	c->formats = 0;
 	c->shortopts = buf_steal(&shortopts);
 	if (!c->longopts || !c->shortopts) {
 		cli_release(c);
@@ -74,6 +75,12 @@ int cli_next_opt(struct cli *c, int argc, char **argv, struct rl_err *err)
 	while ((ch = getopt_once(c, argc, argv, c->shortopts, c->longopts, err)) ==
 	       OPT_STORE)
 		c->store_flag = optarg;
+	/* one output format: the second one said would silently win */
+	unsigned f = ch == OPT_JSON ? 1 : ch == OPT_CSV ? 2 : ch == OPT_MD ? 4 : 0;
+	if (f && (c->formats |= f) != f) {
+		rl_err_set(err, RL_E_USAGE, "%s: --json, --csv and --md go one at a time", c->cmd);
+		return '?';
+	}
 	return ch;
 }
 

@@ -38,6 +38,7 @@ struct cli {
 	/* getopt's arrays, made from command->opts by cli_prepare */
 	struct option *longopts;
 	char *shortopts;
+	unsigned formats; /* the output formats asked for (--json, --csv, --md) */
 };
 
 typedef int (*cli_fn)(struct cli *c, int argc, char **argv,

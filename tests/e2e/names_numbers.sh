@@ -59,6 +59,11 @@ expect_eq "runlens: ls: --columns: 'nosuch' is not a field (a metric is STEP.KEY
 expect_exit 2 rl ls --columns ''
 expect_eq "runlens: ls: --columns: no columns named" "$ERR"
 
+# one output format at a time, whichever command
+for cmd in "ls" "show 1" "step 1 s" "metrics 1"; do
+	expect_exit 2 rl $cmd --json --csv
+	expect_contains "$ERR" "--json, --csv and --md go one at a time" "$cmd --json --csv"
+done
 # a stack's name and artifact store are said
 expect_exit 2 rl stack register '' --artifact-store "$T/s"
 expect_exit 2 rl stack register 'bad name' --artifact-store "$T/s"
