@@ -3,6 +3,7 @@
 #include "config.h"
 #include "cli/cli.h"
 
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -278,6 +279,9 @@ static int dispatch(struct cli *c, int argc, char **argv, struct rl_err *err)
 
 int cli_main(int argc, char **argv)
 {
+	/* the terminal's character set, for the width of what tables show
+	 * (util/text.h text_width); numbers stay in the C locale */
+	setlocale(LC_CTYPE, "");
 	struct rl_err err = RL_ERR_INIT;
 	struct cli c = { .out = stdout };
 	int i = 0;

@@ -156,16 +156,6 @@ int table_rows(const struct table *t)
 	return t ? t->nrows : 0;
 }
 
-/* Display width of a UTF-8 string (code points; good enough for names). */
-static int text_width(const char *s)
-{
-	int w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
-}
-
 void table_print(const struct table *t, FILE *out, int color)
 {
 	/* what the terminal is given: each cell terminal-safe (util/text.h) */

@@ -79,28 +79,7 @@ int fmt_delta(double value, double base, int dir, char *buf, size_t size)
 
 int fmt_width(const char *s)
 {
-	mbstate_t st;
-	memset(&st, 0, sizeof st);
-	int w = 0;
-	size_t len = strlen(s);
-	while (len > 0) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, len, &st);
-		if (n == (size_t)-1 || n == (size_t)-2) {
-			w++;
-			s++;
-			len--;
-			memset(&st, 0, sizeof st);
-			continue;
-		}
-		if (n == 0)
-			break;
-		int cw = wcwidth(wc);
-		w += cw > 0 ? cw : 0;
-		s += n;
-		len -= n;
-	}
-	return w;
+	return text_width(s);
 }
 
 size_t fmt_fit(const char *s, int width, int *used)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 size_t text_utf8_len(const unsigned char *p, size_t n)
 {
@@ -101,4 +102,30 @@ char *text_escape_str(const char *s, unsigned flags)
 		return NULL;
 	}
 	return b.data ? buf_steal(&b) : strdup("");
+}
+
+int text_width(const char *s)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+	int w = 0;
+	size_t len = strlen(s);
+	while (len > 0) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, len, &st);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			w++;
+			s++;
+			len--;
+			memset(&st, 0, sizeof st);
+			continue;
+		}
+		if (n == 0)
+			break;
+		int cw = wcwidth(wc);
+		w += cw > 0 ? cw : 0;
+		s += n;
+		len -= n;
+	}
+	return w;
 }

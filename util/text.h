@@ -37,4 +37,9 @@ int text_escape(struct buf *out, const char *s, size_t n, unsigned flags);
 /* The same, of a NUL-terminated string, malloc'd (NULL: out of memory). */
 char *text_escape_str(const char *s, unsigned flags);
 
+/* The terminal columns S takes in the current locale (wcwidth: a CJK
+ * character two, a combining mark none; a byte the locale cannot read
+ * one): the one measure of tables and screens. */
+int text_width(const char *s);
+
 #endif

@@ -59,6 +59,12 @@ expect_eq "runlens: ls: --columns: 'nosuch' is not a field (a metric is STEP.KEY
 expect_exit 2 rl ls --columns ''
 expect_eq "runlens: ls: --columns: no columns named" "$ERR"
 
+# a table's columns line up under wide characters (名 takes two columns)
+expect_exit 0 rl run p.json --name 'uni-ü-名前'
+expect_exit 0 rl run p.json --name plain-name-xx
+out=$(LC_ALL=C.UTF-8 rl ls --columns name,status)
+col() { printf '%s\n' "$out" | grep -- "$1" | python3 -c 'import sys, unicodedata; l = sys.stdin.readline(); i = l.index("completed"); print(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l[:i]))'; }
+expect_eq "$(col plain-name-xx)" "$(col 'uni-ü')" "STATUS starts in the same column"
 # one output format at a time, whichever command
 for cmd in "ls" "show 1" "step 1 s" "metrics 1"; do
 	expect_exit 2 rl $cmd --json --csv
