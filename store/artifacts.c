@@ -155,17 +155,25 @@ static int gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n
 {
 	static const char count[] = "SELECT count(*) FROM gc_dead";
 	static const char pick[] =
-		"CREATE TEMP TABLE IF NOT EXISTS gc_dead (id INTEGER PRIMARY KEY, path TEXT, size INTEGER);"
+		"CREATE TEMP TABLE IF NOT EXISTS gc_dead (id INTEGER PRIMARY KEY, path TEXT, size INTEGER, "
+		"sha256 TEXT);"
 		"DELETE FROM gc_dead;"
-		"INSERT INTO gc_dead SELECT id, path, size FROM artifacts a "
+		"INSERT INTO gc_dead SELECT id, path, size, sha256 FROM artifacts a "
 		"WHERE NOT EXISTS (SELECT 1 FROM step_outputs o WHERE o.artifact_id = a.id) "
 		"AND NOT EXISTS (SELECT 1 FROM step_inputs i WHERE i.artifact_id = a.id);"
 		"DELETE FROM artifacts WHERE id IN (SELECT id FROM gc_dead);";
-	/* a row without a path (a damaged or crafted store) names no file */
+	/* a row without a path (a damaged or crafted store) names no file;
+	 * a file is left while a live row names it: the same path, or the
+	 * same content under the same name (SHA/NAME at the end of its path) —
+	 * one file can be kept under two paths (a relative one since schema
+	 * 12, an absolute one from before that named the store another way),
+	 * and the same content under another name is another file */
 	static const char files[] =
 		"SELECT d.path, max(d.size) FROM gc_dead d "
 		"WHERE d.path IS NOT NULL AND d.path != '' "
-		"AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.path = d.path) "
+		"AND NOT EXISTS (SELECT 1 FROM artifacts a WHERE a.path = d.path OR "
+		"(a.sha256 = d.sha256 AND "
+		"substr(a.path, instr(a.path, a.sha256)) = substr(d.path, instr(d.path, d.sha256)))) "
 		"GROUP BY d.path ORDER BY d.path";
 	*paths = NULL;
 	*n = 0;

@@ -856,6 +856,35 @@ START_TEST(test_cache_delete_gc)
 }
 END_TEST
 
+START_TEST(test_gc_keeps_a_file_named_twice)
+{
+	/* one stored file under two names (an absolute path from before
+	 * schema 12 that named the store through a symlink, and the relative
+	 * one since): gc drops the dead row, not the file a live row holds */
+	int64_t p = new_pipeline("p");
+	int64_t r1 = new_run(p, "p-1", 1000, "completed"), r2 = new_run(p, "p-2", 2000, "completed");
+	int64_t s1, s2, a1, a2;
+	ck_assert_int_eq(store_step_run_create(st, r1, "s", 0, 1, NULL, &s1, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r2, "s", 0, 1, NULL, &s2, NULL), 0);
+	char *live = fs_join(dir, "artifacts/ab/abcd/o.txt");
+	struct store_artifact_new old = { "abcd", "file", 3, "/link/proj/.runlens/artifacts/ab/abcd/o.txt", 1 },
+				  now = { "abcd", "file", 3, live, 2 };
+	ck_assert_int_eq(store_artifact_add(st, &old, &a1, NULL), 0);
+	ck_assert_int_eq(store_artifact_add(st, &now, &a2, NULL), 0);
+	ck_assert_int_eq(store_step_output_add(st, s1, "o", a1, NULL), 0);
+	ck_assert_int_eq(store_step_output_add(st, s2, "o", a2, NULL), 0);
+	ck_assert_int_eq(store_run_delete(st, r1, NULL), 0);
+	char **paths = NULL;
+	int n = 0;
+	int64_t bytes = 0, dropped = 0;
+	ck_assert_int_eq(store_gc_artifacts(st, &dropped, &paths, &n, &bytes, NULL), 0);
+	ck_assert_int_eq(dropped, 1);
+	ck_assert_int_eq(n, 0);
+	free(paths);
+	free(live);
+}
+END_TEST
+
 START_TEST(test_null_and_empty)
 {
 	/* every clear/free accepts NULL and zero rows */
@@ -2544,6 +2573,7 @@ int main(void)
 	tcase_add_test(tc, test_migrate_v10_tags);
 	tcase_add_test(tc, test_paths_move_with_the_store);
 	tcase_add_test(tc, test_migrate_v11_fixture);
+	tcase_add_test(tc, test_gc_keeps_a_file_named_twice);
 	tcase_add_test(tc, test_migrate_v10_fixture);
 	tcase_add_test(tc, test_crafted_objects);
 	tcase_add_test(tc, test_crafted_rows);
