@@ -110,6 +110,8 @@ struct logs_view {
 	int follow;	/* keep the end in view as the files grow */
 	int wrap;
 	int match;	/* line of the last search match, -1 none */
+	int resume;	/* a search stopped by a key: n/N go on from match */
+	int bottom;	/* the last line on the screen (some of its rows) */
 	char search[256];
 	int height;	/* rows shown */
 	/* what draw paints (recalc): a message, or rows of safe text */
@@ -782,22 +784,26 @@ static void logs_title(struct view *v, char *buf, size_t size)
 }
 
 /* Keep the end in view. */
+static int line_cells(struct logs_view *lv, int file, off_t off, size_t len, size_t cap,
+		      struct ansi_line *l, int *cut);
+
 /* The rows line K takes on a screen WIDTH wide when lines wrap. */
 static int rows_of(struct logs_view *lv, int k, int width)
 {
 	int file;
 	off_t off;
-	size_t len, got;
+	size_t len;
 	if (line_at(lv, k, &file, &off, &len) < 0 || file < 0 || width < 1)
 		return 1;
-	unsigned char *data = read_line(lv, file, off, len, LINE_MAX_SHOWN, &got);
-	struct ansi_line l = { 0 };
-	int cols = 0;
-	if (data && ansi_render(data, got, &l) == 0)
+	/* what line_rows draws: a cell that would cross a row's end starts
+	 * the next one, so the rows are the columns up to the last cell's
+	 * end, a row's width each */
+	struct ansi_line l;
+	int cols = 0, cut;
+	if (line_cells(lv, file, off, len, LINE_MAX_SHOWN, &l, &cut) == 0)
 		for (int i = 0; i < l.n; i++)
 			cols += l.cells[i].cols;
 	ansi_line_free(&l);
-	free(data);
 	return cols > width ? (cols + width - 1) / width : 1;
 }
 
@@ -948,21 +954,20 @@ static size_t redrawn_from(const unsigned char *data, size_t got)
 	return cr && (size_t)(cr - data) + 1 < got ? (size_t)(cr - data) : 0;
 }
 
-/* The rows of line K (FILE, OFF, LEN) from row Y: one, or as many as it
- * wraps to; the next row.  Drawn as a terminal leaves it (util/ansi.c):
- * its colours, a \r progress bar in its last state.  A line longer than
- * what is read of it that redraws itself with \r is read from its end. */
-static int line_rows(struct logs_view *lv, int k, int file, off_t off, size_t len, int y,
-		     int width)
+/* The cells of the line at OFF (LEN bytes) of FILE as a terminal leaves
+ * it (util/ansi.c): its colours, a \r progress bar in its last state; at
+ * most CAP bytes of it are read, and a longer line that redraws itself
+ * with \r is read from its end.  *CUT: what is shown is not all of it.
+ * 0, or -1 (nothing to show). */
+static int line_cells(struct logs_view *lv, int file, off_t off, size_t len, size_t cap,
+		      struct ansi_line *l, int *cut)
 {
-	int pair = file == 1 ? PAIR_WARN : 0, attrs = k == lv->match ? A_REVERSE : 0;
 	size_t got, from = 0;
-	size_t cap = lv->wrap ? LINE_MAX_SHOWN : (size_t)(lv->xoff + width) * 4 + 8;
 	unsigned char *data = read_line(lv, file, off, len, cap, &got);
 	if (!data)
-		return lv->height + 1;
-	int cut = len > got;
-	if (cut) {
+		return -1;
+	*cut = len > got;
+	if (*cut) {
 		/* the line's last LINE_MAX_SHOWN bytes: a redrawn line ends
 		 * in its last state */
 		size_t tail = len < LINE_MAX_SHOWN ? len : LINE_MAX_SHOWN, tgot;
@@ -973,16 +978,27 @@ static int line_rows(struct logs_view *lv, int k, int file, off_t off, size_t le
 			data = t;
 			from = at;
 			got = tgot;
-			cut = 0;
+			*cut = 0;
 		} else {
 			free(t);
 		}
 	}
-	struct ansi_line l = { 0 };
-	if (ansi_render(data + from, got - from, &l) < 0) {
-		free(data);
+	memset(l, 0, sizeof *l);
+	int rc = ansi_render(data + from, got - from, l);
+	free(data);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The rows of line K (FILE, OFF, LEN) from row Y: one, or as many as it
+ * wraps to; the next row (line_cells says how it is drawn). */
+static int line_rows(struct logs_view *lv, int k, int file, off_t off, size_t len, int y,
+		     int width)
+{
+	int pair = file == 1 ? PAIR_WARN : 0, attrs = k == lv->match ? A_REVERSE : 0, cut;
+	size_t cap = lv->wrap ? LINE_MAX_SHOWN : (size_t)(lv->xoff + width) * 4 + 8;
+	struct ansi_line l;
+	if (line_cells(lv, file, off, len, cap, &l, &cut) < 0)
 		return lv->height + 1;
-	}
 	int skip = lv->wrap ? 0 : lv->xoff, more = 1;
 	while (more && y <= lv->height) {
 		add_cells_row(lv, &l, skip, width, pair, attrs, cut, &more);
@@ -995,7 +1011,6 @@ static int line_rows(struct logs_view *lv, int k, int file, off_t off, size_t le
 		skip += width;
 	}
 	ansi_line_free(&l);
-	free(data);
 	return y;
 }
 
@@ -1023,12 +1038,14 @@ static void logs_recalc(struct view *v, struct tui *t)
 	}
 	if (!(lv->rows = calloc((size_t)lv->height + 1, sizeof(*lv->rows))))
 		return;
+	lv->bottom = lv->top - 1;
 	for (int k = lv->top, y = 1; y <= lv->height; k++) {
 		int file;
 		off_t off;
 		size_t len;
 		if (line_at(lv, k, &file, &off, &len) < 0)
 			break;
+		lv->bottom = k;
 		if (file < 0) {
 			struct buf rule = BUF_INIT;
 			buf_puts(&rule, t->utf8 ? "── stderr ──" : "-- stderr --");
@@ -1229,15 +1246,17 @@ static int do_search(struct logs_view *lv, struct tui *t, enum tui_action a)
 	int dir = a == ACT_PREV ? -1 : 1, stopped = 0;
 	/* from where the reader is, as less does: the last match if it is
 	 * on the screen, else the screen's first line (n) or its last (N) */
-	int shown = t->lines - 2 > 1 ? t->lines - 2 : 1;
-	if (lv->match < lv->top || lv->match >= lv->top + shown)
-		lv->match = dir > 0 ? lv->top - 1 : lv->top + shown;
+	int bottom = lv->bottom >= lv->top ? lv->bottom : lv->top;
+	if (!lv->resume && (lv->match < lv->top || lv->match > bottom))
+		lv->match = dir > 0 ? lv->top - 1 : bottom + 1;
 	if (dir < 0 && lv->match > total(lv))
 		lv->match = total(lv);
+	lv->resume = 0;
 	int k = find(lv, t, lv->match + dir, dir, &stopped);
 	if (k == -2) {
 		/* stopped by a key: n/N go on from there */
 		lv->match = stopped - dir;
+		lv->resume = 1;
 		tui_notice(t, "search for '%s' stopped at line %d: n goes on", lv->search,
 			   stopped + 1);
 		return TUI_REDRAW;
@@ -1276,6 +1295,7 @@ static int logs_scroll(struct view *v, struct tui *t, enum tui_action a)
 	}
 	if (a == ACT_UP || a == ACT_PAGE_UP || a == ACT_TOP)
 		lv->follow = 0;
+	lv->resume = 0; /* moved: n and N go from the screen again */
 	ensure(lv, lv->top + height + 1);
 	if (lv->top > total(lv) - height) {
 		/* near the end: as far as the end on the last row */
