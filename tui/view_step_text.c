@@ -217,9 +217,12 @@ static unsigned char *read_range(int fd, off_t start, off_t end, size_t *got)
 
 /* The lines of LEN bytes DATA of log FILE into OUT, as written (the
  * Logs tab renders them, util/ansi.c); a NUL is kept as the text \x00.
- * SKIP_FIRST: DATA starts inside a line, which is left out. */
+ * SKIP_FIRST: DATA starts inside a line, which is left out.  A line the
+ * stretch before left open (*OPEN: its index in OUT, -1 none) goes on
+ * with DATA's first bytes, where it started, as the Logs view shows it;
+ * *OPEN is then the line DATA leaves open. */
 static void add_lines(struct text_list *out, int file, const unsigned char *data, size_t len,
-		      int skip_first)
+		      int skip_first, int *open)
 {
 	size_t start = 0;
 	if (skip_first)
@@ -228,14 +231,28 @@ static void add_lines(struct text_list *out, int file, const unsigned char *data
 	while (start < len) {
 		const unsigned char *e = memchr(data + start, '\n', len - start);
 		size_t n = e ? (size_t)(e - (data + start)) : len - start;
+		int more = *open >= 0 && *open < out->n;
 		struct buf b = BUF_INIT;
-		for (size_t i = 0; i < n && i < LINE_BYTES; i++)
+		if (more)
+			buf_puts(&b, out->v[*open].s);
+		for (size_t i = 0; i < n && b.len < LINE_BYTES; i++)
 			if (data[start + i])
 				buf_putc(&b, (char)data[start + i]);
 			else
 				buf_puts(&b, "\\x00");
-		text_add(out, file ? PAIR_WARN : 0, 0, "%s", b.data ? b.data : "");
+		if (more) {
+			char *s = buf_steal(&b);
+			if (s) {
+				free(out->v[*open].s);
+				out->v[*open].s = s;
+			}
+		} else {
+			text_add(out, file ? PAIR_WARN : 0, 0, "%s", b.data ? b.data : "");
+			*open = out->n - 1;
+		}
 		buf_free(&b);
+		if (e)
+			*open = -1;
 		start += n + 1;
 	}
 }
@@ -268,7 +285,7 @@ void step_read_tail(const char *out_path, const char *err_path, struct text_list
 	int n = 0;
 	if (stretches_of(order, have, &v, &n) == 0) {
 		/* the last TAIL_BYTES of the two, in the order written */
-		int first = n;
+		int first = n, open[2] = { -1, -1 };
 		off_t left = TAIL_BYTES;
 		while (first > 0 && left > 0) {
 			first--;
@@ -284,7 +301,7 @@ void step_read_tail(const char *out_path, const char *err_path, struct text_list
 						      ? read_range(fd[v[i].file], start, v[i].end, &got)
 						      : NULL;
 			if (data)
-				add_lines(out, v[i].file, data, got, cut);
+				add_lines(out, v[i].file, data, got, cut, &open[v[i].file]);
 			free(data);
 		}
 	}
