@@ -102,10 +102,23 @@ static int takes_next(const struct cli *c, const char *w)
 	if (w[1] == '-') {
 		if (strchr(w, '='))
 			return 0;
-		for (const struct option *o = c->longopts; o && o->name; o++)
-			if (!strcmp(o->name, w + 2))
-				return o->has_arg == required_argument;
-		return 0;
+		/* the option as getopt_long finds it: its name, or a prefix of
+		 * one name only (--ind for --index) */
+		const struct option *hit = NULL;
+		size_t n = strlen(w + 2);
+		int prefixes = 0;
+		for (const struct option *o = c->longopts; o && o->name; o++) {
+			if (!strcmp(o->name, w + 2)) {
+				hit = o;
+				prefixes = 1;
+				break;
+			}
+			if (!strncmp(o->name, w + 2, n)) {
+				hit = o;
+				prefixes++;
+			}
+		}
+		return prefixes == 1 && hit->has_arg == required_argument;
 	}
 	/* -iN takes its value in the word; -i takes the next */
 	const char *at = w[1] ? strchr(c->shortopts, w[1]) : NULL;

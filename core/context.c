@@ -22,10 +22,8 @@ char *context_env_name(const char *prefix, const char *name)
 	if (!s)
 		return NULL;
 	memcpy(s, prefix, lp);
-	for (size_t i = 0; i < ln; i++) {
-		unsigned char c = (unsigned char)name[i];
-		s[lp + i] = isalnum(c) ? (char)toupper(c) : '_';
-	}
+	for (size_t i = 0; i < ln; i++)
+		s[lp + i] = spec_env_char(name[i]);
 	s[lp + ln] = '\0';
 	return s;
 }

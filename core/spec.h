@@ -203,6 +203,11 @@ int spec_step_index(const struct spec *s, const char *name); /* -1 if none */
  * name). */
 int spec_valid_name(const char *s, int allow_dot);
 
+/* A name's character in an environment variable's name (SPEC.md: names
+ * upper-cased, other than letters and digits turned into '_'):
+ * RUNLENS_PARAM_<NAME>, RUNLENS_INPUT_<NAME>… */
+char spec_env_char(char ch);
+
 /* Whether S is a valid tag of a run (the pipeline file's "tags", run
  * --tag, `runlens tag`, the browser's :tag): not empty, no space, tab,
  * newline or comma (a run's tags are listed with commas). */

@@ -483,11 +483,12 @@ cleanup:
 /* ------------------------------------------------------------------ */
 /* Environment variable names                                          */
 
-/* A name's character in an environment variable name (SPEC.md: names
- * upper-cased, other than letters and digits turned into '_'). */
-static char env_char(char ch)
+char spec_env_char(char ch)
 {
-	return isalnum((unsigned char)ch) ? (char)toupper((unsigned char)ch) : '_';
+	/* ASCII whatever the locale */
+	if (ch >= 'a' && ch <= 'z')
+		return (char)(ch - 'a' + 'A');
+	return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ? ch : '_';
 }
 
 /* PREFIX followed by NAME as a variable name, malloc'd. */
@@ -496,7 +497,7 @@ static char *env_var(const char *prefix, const char *name)
 	struct buf var = BUF_INIT;
 	buf_puts(&var, prefix);
 	for (const char *p = name; *p; p++)
-		buf_putc(&var, env_char(*p));
+		buf_putc(&var, spec_env_char(*p));
 	return buf_steal(&var);
 }
 

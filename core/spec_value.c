@@ -71,9 +71,13 @@ int spec_valid_name(const char *s, int allow_dot)
 {
 	if (!s || !*s)
 		return 0;
+	/* ASCII whatever the locale (the CLI sets LC_CTYPE): a name becomes
+	 * an environment variable's */
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
-		if (!(isalnum(ch) || ch == '_' || ch == '-' || (allow_dot && ch == '.')))
+		int alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			    (ch >= '0' && ch <= '9');
+		if (!(alnum || ch == '_' || ch == '-' || (allow_dot && ch == '.')))
 			return 0;
 	}
 	return 1;

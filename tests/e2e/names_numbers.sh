@@ -78,11 +78,11 @@ expect_exit 2 rl stack register good --artifact-store ''
 expect_contains "$ERR" "--artifact-store PATH is required"
 
 cat > m.json <<'J'
-{"name": "nm", "steps": [{"name": "s", "run": "runlens metric a -1.5 && runlens metric b -1e3 --index 2 && runlens metric c --index -3 -0 && runlens metric d -i 4 -.5 && runlens metric e -- -2 && runlens metric f +1 && runlens metric tiny 5e-324 && for v in 0x10 ' 1' -inf nan 1e999 .1e-999 9007199254740993; do if runlens metric bad \"$v\" 2>>bad.txt; then exit 9; fi; done; if runlens metric g -x 1 2>>bad.txt; then exit 8; fi"}]}
+{"name": "nm", "steps": [{"name": "s", "run": "runlens metric a -1.5 && runlens metric b -1e3 --index 2 && runlens metric c --index -3 -0 && runlens metric d -i 4 -.5 && runlens metric e -- -2 && runlens metric --ind -5 e2 -3 && runlens metric f +1 && runlens metric tiny 5e-324 && for v in 0x10 ' 1' -inf nan 1e999 .1e-999 9007199254740993; do if runlens metric bad \"$v\" 2>>bad.txt; then exit 9; fi; done; if runlens metric g -x 1 2>>bad.txt; then exit 8; fi"}]}
 J
 expect_exit 0 rl run m.json
 expect_exit 0 rl metrics last --json
-expect_eq '[["s.a", null, -1.5], ["s.b", 2, -1000], ["s.c", -3, 0], ["s.d", 4, -0.5], ["s.e", null, -2], ["s.f", null, 1], ["s.tiny", null, 5e-324]]' \
+expect_eq '[["s.a", null, -1.5], ["s.b", 2, -1000], ["s.c", -3, 0], ["s.d", 4, -0.5], ["s.e", null, -2], ["s.e2", -5, -3], ["s.f", null, 1], ["s.tiny", null, 5e-324]]' \
 	"$(jget "$OUT" '[[k, p["index"], p["value"]] for k in sorted(d["metrics"]) for p in d["metrics"][k]]')" \
 	"negative values, negative indexes, a subnormal"
 expect_eq 8 "$(wc -l < bad.txt | tr -d ' ')" "each bad value refused"
