@@ -2,7 +2,6 @@
 #include "config.h"
 #include "core/context.h"
 
-#include <ctype.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>

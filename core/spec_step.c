@@ -6,7 +6,6 @@
 #include "config.h"
 #include "core/spec_internal.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 

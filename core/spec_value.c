@@ -5,7 +5,6 @@
 #include "config.h"
 #include "core/spec_internal.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
