@@ -41,7 +41,7 @@ int session_find_store(const char *flag_dir, unsigned flags, char **dir,
 	if (!cwd)
 		return rl_err_set(err, RL_E_IO, "cannot read the current folder: %s",
 				  strerror(errno));
-	char *probe = NULL;
+	char *probe = NULL, *empty = NULL; /* the first .runlens with no database */
 	for (;;) {
 		probe = fs_join(cwd, SESSION_STORE_DIRNAME);
 		if (!probe)
@@ -51,9 +51,12 @@ int session_find_store(const char *flag_dir, unsigned flags, char **dir,
 		free(db);
 		if (found) {
 			free(cwd);
+			free(empty);
 			*dir = probe;
 			return 0;
 		}
+		if (!empty && fs_is_dir(probe))
+			empty = strdup(probe);
 		free(probe);
 		probe = NULL;
 		char *slash = strrchr(cwd, '/');
@@ -67,8 +70,17 @@ int session_find_store(const char *flag_dir, unsigned flags, char **dir,
 	}
 	free(cwd);
 	if (flags & SESSION_CREATE) {
+		free(empty);
 		*dir = fs_absolute(SESSION_STORE_DIRNAME);
 		return *dir ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+	}
+	if (empty) {
+		rl_err_set(err, RL_E_NO_STORE,
+			   "no runlens store here or in any parent folder (%s has no %s: a store "
+			   "moved without its database?)",
+			   empty, STORE_DB_NAME);
+		free(empty);
+		return -1;
 	}
 	return rl_err_set(err, RL_E_NO_STORE,
 			  "no runlens store here or in any parent folder "

@@ -28,4 +28,9 @@ expect_eq "data" "$OUT"
 rm "$T/b/.runlens/runs/1/make/attempts/1/stdout.log"
 expect_exit 0 rl logs 1 make
 expect_contains "$ERR" "runlens: warning: the stdout log of attempt 1 is not at $T/b/.runlens/runs/1/make/attempts/1/stdout.log"
+# a .runlens without its database is named, not passed over in silence
+mkdir -p "$T/empty/.runlens" && cd "$T/empty"
+unset RUNLENS_STORE
+expect_exit 4 rl ls
+expect_eq "runlens: no runlens store here or in any parent folder ($T/empty/.runlens has no runlens.db: a store moved without its database?)" "$ERR"
 done_testing
