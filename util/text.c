@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <locale.h>
 #include <wchar.h>
 
 size_t text_utf8_len(const unsigned char *p, size_t n)
@@ -104,8 +105,25 @@ char *text_escape_str(const char *s, unsigned flags)
 	return b.data ? buf_steal(&b) : strdup("");
 }
 
+/* C.UTF-8's character tables, for a process whose locale reads no UTF-8
+ * (LANG unset: cron, a container), or (locale_t)0 when the system has
+ * none. */
+static locale_t utf8_tables(void)
+{
+	static locale_t loc;
+	static int tried;
+	if (!tried) {
+		tried = 1;
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	return loc;
+}
+
 int text_width(const char *s)
 {
+	/* names are UTF-8 whatever the locale says: measured as such */
+	locale_t u = MB_CUR_MAX == 1 ? utf8_tables() : (locale_t)0;
+	locale_t before = u ? uselocale(u) : (locale_t)0;
 	mbstate_t st;
 	memset(&st, 0, sizeof st);
 	int w = 0;
@@ -127,5 +145,7 @@ int text_width(const char *s)
 		s += n;
 		len -= n;
 	}
+	if (before)
+		uselocale(before);
 	return w;
 }

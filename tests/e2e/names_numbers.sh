@@ -65,6 +65,9 @@ expect_exit 0 rl run p.json --name plain-name-xx
 out=$(LC_ALL=C.UTF-8 rl ls --columns name,status)
 col() { printf '%s\n' "$out" | grep -- "$1" | python3 -c 'import sys, unicodedata; l = sys.stdin.readline(); i = l.index("completed"); print(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l[:i]))'; }
 expect_eq "$(col plain-name-xx)" "$(col 'uni-ü')" "STATUS starts in the same column"
+# also where the locale reads no UTF-8 (LANG unset: cron, a container)
+out=$(LC_ALL=C rl ls --columns name,status)
+expect_eq "$(col plain-name-xx)" "$(col 'uni-ü')" "the same in the C locale"
 # one output format at a time, whichever command
 for cmd in "ls" "show 1" "step 1 s" "metrics 1"; do
 	expect_exit 2 rl $cmd --json --csv
