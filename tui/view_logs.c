@@ -497,10 +497,8 @@ static char *add_runs(struct logs_view *lv, char *buf, int want)
 	char *p = buf, *nl;
 	while ((nl = strchr(p, '\n')) && lv->seg_lines < want) {
 		*nl = '\0';
-		long long n = 0;
-		int file = p[0] == 'e' ? 1 : 0;
-		if ((p[0] == 'o' || p[0] == 'e') && p[1] == ' ')
-			n = atoll(p + 2);
+		int file;
+		long long n = capture_order_run(p, &file);
 		lv->order_read += nl + 1 - p;
 		p = nl + 1;
 		if (n > 0 && add_run(lv, file, n, want) < 0)
@@ -695,15 +693,11 @@ static void close_files(struct logs_view *lv)
  * NULL. */
 static char *order_path_of(const char *stdout_path)
 {
-	const char *slash = strrchr(stdout_path, '/');
-	size_t dir = slash ? (size_t)(slash - stdout_path) + 1 : 0;
-	struct buf op = BUF_INIT;
-	buf_append(&op, stdout_path, dir);
-	buf_puts(&op, CAPTURE_ORDER_NAME);
+	char *path = capture_order_path(stdout_path);
 	struct stat ost;
-	if (op.data && stat(op.data, &ost) == 0)
-		return buf_steal(&op);
-	buf_free(&op);
+	if (path && stat(path, &ost) == 0)
+		return path;
+	free(path);
 	return NULL;
 }
 

@@ -182,8 +182,8 @@ static int stretches_of(const char *order, const off_t size[2], struct stretch *
 		const char *nl = strchr(p, '\n');
 		if (!nl)
 			break; /* a line being written */
-		int file = p[0] == 'e';
-		long long len = (p[0] == 'o' || p[0] == 'e') && p[1] == ' ' ? atoll(p + 2) : 0;
+		int file;
+		long long len = capture_order_run(p, &file);
 		off_t end = at[file] + (off_t)len;
 		if (end > size[file])
 			end = size[file];
@@ -272,15 +272,10 @@ void step_read_tail(const char *out_path, const char *err_path, struct text_list
 	}
 	off_t have[2] = { size[0] > 0 ? size[0] : 0, size[1] > 0 ? size[1] : 0 };
 	char *order = NULL;
-	if (out_path) {
-		const char *slash = strrchr(out_path, '/');
-		struct buf op = BUF_INIT;
-		buf_append(&op, out_path, slash ? (size_t)(slash - out_path) + 1 : 0);
-		buf_puts(&op, CAPTURE_ORDER_NAME);
-		if (op.data && fs_read_file(op.data, &order, NULL, NULL) < 0)
-			order = NULL;
-		buf_free(&op);
-	}
+	char *order_path = out_path ? capture_order_path(out_path) : NULL;
+	if (order_path && fs_read_file(order_path, &order, NULL, NULL) < 0)
+		order = NULL;
+	free(order_path);
 	struct stretch *v = NULL;
 	int n = 0;
 	if (stretches_of(order, have, &v, &n) == 0) {

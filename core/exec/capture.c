@@ -73,6 +73,14 @@ static void order_flush(struct capture *c)
  * before is removed, so that it cannot describe logs it is not of. */
 static char *order_path_of(const char *stdout_path)
 {
+	char *path = capture_order_path(stdout_path);
+	if (path)
+		unlink(path);
+	return path;
+}
+
+char *capture_order_path(const char *stdout_path)
+{
 	const char *slash = strrchr(stdout_path, '/');
 	size_t dir = slash ? (size_t)(slash - stdout_path) + 1 : 0;
 	char *path = malloc(dir + sizeof CAPTURE_ORDER_NAME);
@@ -80,8 +88,17 @@ static char *order_path_of(const char *stdout_path)
 		return NULL;
 	memcpy(path, stdout_path, dir);
 	memcpy(path + dir, CAPTURE_ORDER_NAME, sizeof CAPTURE_ORDER_NAME);
-	unlink(path);
 	return path;
+}
+
+long long capture_order_run(const char *line, int *stream)
+{
+	/* what order_flush writes: "o N" or "e N" */
+	*stream = line[0] == 'e';
+	if ((line[0] != 'o' && line[0] != 'e') || line[1] != ' ')
+		return 0;
+	long long n = atoll(line + 2);
+	return n > 0 ? n : 0;
 }
 
 /* The order file, made when the first byte reaches a log (none when it

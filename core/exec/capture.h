@@ -52,6 +52,15 @@ void capture_pump(struct capture *c, int final);
 /* Write N bytes of STREAM (1: stdout, 2: stderr) through the masker. */
 int capture_write(struct capture *c, int stream, const char *data, size_t n);
 
+/* Where the order file of the logs whose stdout log is STDOUT_PATH is
+ * (malloc'd; NULL when out of memory), whether or not it exists. */
+char *capture_order_path(const char *stdout_path);
+
+/* One line of an order file (its newline left out or not): the bytes of
+ * the run it lists, its stream in *STREAM (0 stdout, 1 stderr); 0 for a
+ * line that lists none. */
+long long capture_order_run(const char *line, int *stream);
+
 /* The first error writing a log (errno; a full disk), 0 when none: the
  * logs are then incomplete, and the attempt must not pass for complete.
  * Ask after capture_pump(c, 1). */
