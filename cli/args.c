@@ -4,7 +4,6 @@
 #include "config.h"
 #include "cli/cli.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

@@ -810,8 +810,8 @@ static int max_top(struct logs_view *lv, int height, int width)
 	if (!lv->wrap)
 		return n - height > 0 ? n - height : 0;
 	int k = n, rows = 0;
-	while (k > 0 && rows + rows_of(lv, k - 1, width) <= height)
-		rows += rows_of(lv, --k, width);
+	for (int r; k > 0 && rows + (r = rows_of(lv, k - 1, width)) <= height; k--)
+		rows += r;
 	return k < n ? k : n - 1 > 0 ? n - 1 : 0; /* a last line taller than the screen: its start */
 }
 
@@ -858,45 +858,11 @@ static void cell_look(unsigned attr, int pair, int *cpair, int *cattrs)
 		  ((attr & ANSI_REVERSE) ? A_REVERSE : 0);
 }
 
-void logs_put_line(struct tui *t, int y, int x, int width, const char *data, size_t len,
-		   int pair)
-{
-	struct ansi_line l = { 0 };
-	if (width < 1 || ansi_render((const unsigned char *)data, len, &l) < 0)
-		return;
-	struct buf run = BUF_INIT;
-	int col = 0, run_pair = pair, run_attrs = 0, at = x;
-	for (int i = 0; i <= l.n; i++) {
-		int p = pair, a = 0, end = i == l.n;
-		if (!end) {
-			cell_look(l.cells[i].attr, pair, &p, &a);
-			if (col + l.cells[i].cols > width - (i + 1 < l.n)) {
-				end = 1; /* cut: "…" in the last column */
-				tui_put(t, y, x + width - 1, 1, t->utf8 ? "…" : ">", PAIR_DIM, 0);
-			}
-		}
-		if (run.len && (end || p != run_pair || a != run_attrs)) {
-			tui_put(t, y, at, width - (at - x), run.data, run_pair, run_attrs);
-			at += fmt_width(run.data);
-			buf_reset(&run);
-		}
-		if (end)
-			break;
-		run_pair = p;
-		run_attrs = a;
-		buf_append(&run, l.cells[i].text, l.cells[i].len);
-		col += l.cells[i].cols;
-	}
-	buf_free(&run);
-	ansi_line_free(&l);
-}
-
 /* A row of the cells of L from column SKIP, at most WIDTH columns, runs
  * of one look each; *more: the cells went on. */
-static void add_cells_row(struct logs_view *lv, const struct ansi_line *l, int skip, int width,
-			  int pair, int attrs, int more_after, int *more)
+static void cells_row(struct shown_row *row, const struct ansi_line *l, int skip, int width,
+		      int pair, int attrs, int more_after, int *more)
 {
-	struct shown_row *row = &lv->rows[lv->nrows];
 	struct buf text = BUF_INIT;
 	int col = 0, cur_pair = -1, cur_attrs = 0, cap = 0;
 	*more = 0;
@@ -937,7 +903,41 @@ static void add_cells_row(struct logs_view *lv, const struct ansi_line *l, int s
 	}
 	buf_free(&text);
 	row->more = *more || more_after;
-	lv->nrows++;
+}
+
+static void add_cells_row(struct logs_view *lv, const struct ansi_line *l, int skip, int width,
+			  int pair, int attrs, int more_after, int *more)
+{
+	cells_row(&lv->rows[lv->nrows++], l, skip, width, pair, attrs, more_after, more);
+}
+
+/* ROW at row Y from column X: its runs in at most WIDTH columns, and "…"
+ * in the column after them when it goes on. */
+static void paint_row(struct tui *t, int y, int x, int width, const struct shown_row *r)
+{
+	for (int k = 0, at = 0; k < r->nsegs && at < width; k++) {
+		const struct shown_seg *g = &r->segs[k];
+		tui_put(t, y, x + at, width - at, g->text, g->pair, g->attrs);
+		at += fmt_width(g->text);
+	}
+	if (r->more)
+		tui_put(t, y, x + width, 1, t->utf8 ? "…" : ">", PAIR_DIM, 0);
+}
+
+void logs_put_line(struct tui *t, int y, int x, int width, const char *data, size_t len,
+		   int pair)
+{
+	struct ansi_line l = { 0 };
+	struct shown_row row = { 0 };
+	int more;
+	if (width < 2 || ansi_render((const unsigned char *)data, len, &l) < 0)
+		return;
+	cells_row(&row, &l, 0, width - 1, pair, 0, 0, &more);
+	paint_row(t, y, x, width - 1, &row);
+	for (int k = 0; k < row.nsegs; k++)
+		free(row.segs[k].text);
+	free(row.segs);
+	ansi_line_free(&l);
 }
 
 /* Where the last state of a line redrawn with \r starts in DATA (GOT
@@ -1059,16 +1059,8 @@ static void logs_draw(struct view *v, struct tui *t)
 		tui_put(t, 2, 2, t->cols - 4, lv->msg, lv->msg_pair, 0);
 		return;
 	}
-	for (int i = 0; i < lv->nrows; i++) {
-		const struct shown_row *r = &lv->rows[i];
-		for (int k = 0, x = 0; k < r->nsegs && x < width; k++) {
-			const struct shown_seg *g = &r->segs[k];
-			tui_put(t, 1 + i, x, width - x, g->text, g->pair, g->attrs);
-			x += fmt_width(g->text);
-		}
-		if (r->more)
-			tui_put(t, 1 + i, width, 1, t->utf8 ? "…" : ">", PAIR_DIM, 0);
-	}
+	for (int i = 0; i < lv->nrows; i++)
+		paint_row(t, 1 + i, 0, width, &lv->rows[i]);
 }
 
 /* Does line DATA (LEN bytes) show SEARCH on screen?  Printable ASCII is
