@@ -47,6 +47,19 @@ static void say_changed(struct buf *b, const cJSON *diff)
 		buf_printf(b, " and %d more", n - 4);
 }
 
+/* "failed", "was interrupted"…: how a step run of STATUS that did not
+ * complete ended, as a sentence says it. */
+static const char *how_it_ended(const char *status)
+{
+	if (!strcmp(status, "running"))
+		return "is still running";
+	if (!strcmp(status, "interrupted"))
+		return "was interrupted";
+	if (!strcmp(status, "skipped"))
+		return "was skipped";
+	return status; /* failed */
+}
+
 /* Why the step misses the cache: the parts that differ from its closest
  * earlier run, or that there is none. */
 static char *miss_reason(const struct decide_in *in, const cJSON *parts)
@@ -67,12 +80,7 @@ static char *miss_reason(const struct decide_in *in, const cJSON *parts)
 		const char *st = got && old.status ? old.status : "completed";
 		if (strcmp(st, "completed") && strcmp(st, "cached"))
 			buf_printf(&b, "same key as step run %lld, which %s: nothing to reuse",
-				   (long long)prev,
-				   !strcmp(st, "failed")    ? "failed"
-				   : !strcmp(st, "running") ? "is still running"
-							    : (strcmp(st, "interrupted")
-								       ? "was skipped"
-								       : "was interrupted"));
+				   (long long)prev, how_it_ended(st));
 		else
 			buf_printf(&b, "same key as step run %lld, but its outputs are gone or changed",
 				   (long long)prev);
