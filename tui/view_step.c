@@ -148,8 +148,8 @@ static void sync_tail(struct step_view *sv)
 	const struct store_attempt *a = step_last_attempt(sv);
 	sv->tail_checked_ms = time_now_ms();
 	sv->tail_attempt = a ? a->number : 0;
-	step_read_tail(a ? a->stdout_path : NULL, a ? a->stderr_path : NULL, &sv->tail,
-		       sv->tail_size);
+	step_read_tail(a ? a->stdout_path : NULL, a ? a->stderr_path : NULL, &sv->tail_order,
+		       &sv->tail, sv->tail_size);
 }
 
 static void setup_tables(struct step_view *sv)
@@ -499,6 +499,7 @@ static void step_free_data(void *data)
 	text_free(&sv->ctx);
 	text_free(&sv->meta);
 	text_free(&sv->tail);
+	step_order_clear(&sv->tail_order);
 	clear_series(sv);
 	chart_clear(&sv->chart);
 	free(sv->plot_title);

@@ -16,6 +16,23 @@
 #include "tui/widget_table.h"
 #include "tui/widget_text.h"
 
+/* Bytes [start, end) of log FILE (0 stdout, 1 stderr). */
+struct step_stretch {
+	int file;
+	off_t start, end;
+};
+
+/* What an attempt's order file said so far (view_step_text.c): its runs
+ * read up to READ, AT each log's bytes they cover, the stretches of the
+ * last of them (at least the Logs tab's bytes; older ones dropped), so
+ * that a refresh reads only what was added. */
+struct step_order {
+	char *path;
+	off_t read, at[2], bytes;
+	struct step_stretch *v;
+	int n, cap;
+};
+
 struct step_view {
 	int64_t run_id;
 	char *step;
@@ -34,6 +51,7 @@ struct step_view {
 	struct tui_table tb[TAB__COUNT]; /* Inputs, Outputs, Metrics, Attempts */
 	struct text_list ctx, meta;
 	struct text_list tail; /* the last attempt's logs, interleaved */
+	struct step_order tail_order;
 	off_t tail_size[2];
 	int64_t tail_checked_ms;
 	int tail_attempt;
@@ -71,10 +89,12 @@ void step_fill(struct step_view *sv, struct tui *t);
 /* The last lines of an attempt's two logs into OUT, interleaved in the
  * order they were written (the output.order beside them; without one,
  * stdout's then stderr's), stderr's in PAIR_WARN, each line as written
- * (drawn through util/ansi.c); only their last bytes are read.  SIZE
- * gets each file's size (-1: cannot be read). */
-void step_read_tail(const char *out_path, const char *err_path, struct text_list *out,
-		    off_t size[2]);
+ * (drawn through util/ansi.c); only their last bytes are read, and
+ * only what the order file gained since ORDER read it.  SIZE gets each
+ * file's size (-1: cannot be read). */
+void step_read_tail(const char *out_path, const char *err_path, struct step_order *order,
+		    struct text_list *out, off_t size[2]);
+void step_order_clear(struct step_order *o);
 
 /* view_step_tabs.c */
 /* Lay out the tab bar and the Metrics tab (its chart) for the screen. */

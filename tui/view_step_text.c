@@ -143,59 +143,114 @@ static char *short_path(const char *path, const char *store, int utf8)
 	return b.data ? buf_steal(&b) : strdup("");
 }
 
-/* Bytes [start, end) of log FILE (0 stdout, 1 stderr). */
-struct stretch {
-	int file;
-	off_t start, end;
-};
-
-static int add_stretch(struct stretch **v, int *n, int *cap, int file, off_t start, off_t end)
+/* A stretch of the order kept; add one, merged with the stretch before
+ * when it goes on in the same file. */
+static int add_stretch(struct step_order *o, int file, off_t start, off_t end)
 {
 	if (end <= start)
 		return 0;
-	if (*n && (*v)[*n - 1].file == file && (*v)[*n - 1].end == start) {
-		(*v)[*n - 1].end = end;
+	o->bytes += end - start;
+	if (o->n && o->v[o->n - 1].file == file && o->v[o->n - 1].end == start) {
+		o->v[o->n - 1].end = end;
 		return 0;
 	}
-	if (*n == *cap) {
-		int c = *cap ? 2 * *cap : 16;
-		struct stretch *g = realloc(*v, (size_t)c * sizeof *g);
+	if (o->n == o->cap) {
+		int c = o->cap ? 2 * o->cap : 16;
+		struct step_stretch *g = realloc(o->v, (size_t)c * sizeof *g);
 		if (!g)
 			return -1;
-		*v = g;
-		*cap = c;
+		o->v = g;
+		o->cap = c;
 	}
-	(*v)[(*n)++] = (struct stretch){ file, start, end };
+	o->v[o->n++] = (struct step_stretch){ file, start, end };
 	return 0;
 }
 
-/* The two logs (SIZE bytes each) as stretches in the order they were
- * written: the runs ORDER lists ("o N", "e N": core/exec/capture.h),
- * then what each holds beyond them; without ORDER, stdout then stderr. */
-static int stretches_of(const char *order, const off_t size[2], struct stretch **v, int *n)
+/* The stretches older than the last TAIL_BYTES dropped (the tab never
+ * shows them): what is kept does not grow with the log. */
+static void drop_old(struct step_order *o)
 {
-	int cap = 0;
-	off_t at[2] = { 0, 0 };
-	*v = NULL;
-	*n = 0;
-	for (const char *p = order; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		if (!nl)
+	int drop = 0;
+	off_t bytes = o->bytes;
+	while (drop < o->n - 1 && bytes - (o->v[drop].end - o->v[drop].start) >= TAIL_BYTES) {
+		bytes -= o->v[drop].end - o->v[drop].start;
+		drop++;
+	}
+	if (drop) {
+		memmove(o->v, o->v + drop, (size_t)(o->n - drop) * sizeof *o->v);
+		o->n -= drop;
+		o->bytes = bytes;
+	}
+}
+
+void step_order_clear(struct step_order *o)
+{
+	free(o->path);
+	free(o->v);
+	*o = (struct step_order){ 0 };
+}
+
+/* Read the runs ORDER_PATH's order file holds beyond what O has read
+ * ("o N", "e N": core/exec/capture.h), as far as its last whole line;
+ * O starts again for another file, or for one that shrank (made anew). */
+static void order_sync(struct step_order *o, const char *order_path)
+{
+	struct stat sb;
+	int fd = order_path ? open(order_path, O_RDONLY | O_CLOEXEC) : -1;
+	if (!o->path || !order_path || strcmp(o->path, order_path) != 0 ||
+	    (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_size < o->read)) {
+		step_order_clear(o);
+		o->path = order_path ? strdup(order_path) : NULL;
+	}
+	char buf[65536];
+	while (fd >= 0) {
+		ssize_t got = pread(fd, buf, sizeof buf - 1, o->read);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		buf[got] = '\0';
+		char *p = buf, *nl;
+		while ((nl = memchr(p, '\n', (size_t)(buf + got - p)))) {
+			int file;
+			long long len = capture_order_run(p, &file);
+			if (len > 0 && add_stretch(o, file, o->at[file], o->at[file] + (off_t)len) < 0)
+				break;
+			o->at[file] += len;
+			p = nl + 1;
+		}
+		if (p == buf)
 			break; /* a line being written */
-		int file;
-		long long len = capture_order_run(p, &file);
-		off_t end = at[file] + (off_t)len;
-		if (end > size[file])
-			end = size[file];
-		if (len > 0 && add_stretch(v, n, &cap, file, at[file], end) < 0)
-			return -1;
-		at[file] = end;
-		p = nl + 1;
+		o->read += p - buf;
+		drop_old(o);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The two logs (SIZE bytes each) as stretches in the order they were
+ * written into V (N of them): O's, each as far as its file goes, then
+ * what each log holds beyond them; without an order file, stdout then
+ * stderr. */
+static int stretches_of(const struct step_order *o, const off_t size[2], struct step_stretch **v,
+			int *n)
+{
+	struct step_order all = { 0 };
+	for (int i = 0; i < o->n; i++) {
+		const struct step_stretch *s = &o->v[i];
+		off_t end = s->end < size[s->file] ? s->end : size[s->file];
+		if (add_stretch(&all, s->file, s->start, end) < 0)
+			goto fail;
 	}
 	for (int f = 0; f < 2; f++)
-		if (add_stretch(v, n, &cap, f, at[f], size[f]) < 0)
-			return -1;
+		if (add_stretch(&all, f, o->at[f], size[f]) < 0)
+			goto fail;
+	*v = all.v;
+	*n = all.n;
 	return 0;
+fail:
+	free(all.v);
+	return -1;
 }
 
 /* Read [START, END) of FD into a new buffer (*GOT bytes). */
@@ -257,8 +312,8 @@ static void add_lines(struct text_list *out, int file, const unsigned char *data
 	}
 }
 
-void step_read_tail(const char *out_path, const char *err_path, struct text_list *out,
-		    off_t size[2])
+void step_read_tail(const char *out_path, const char *err_path, struct step_order *order,
+		    struct text_list *out, off_t size[2])
 {
 	const char *paths[2] = { out_path, err_path };
 	int fd[2] = { -1, -1 };
@@ -271,12 +326,10 @@ void step_read_tail(const char *out_path, const char *err_path, struct text_list
 			size[f] = sb.st_size;
 	}
 	off_t have[2] = { size[0] > 0 ? size[0] : 0, size[1] > 0 ? size[1] : 0 };
-	char *order = NULL;
 	char *order_path = out_path ? capture_order_path(out_path) : NULL;
-	if (order_path && fs_read_file(order_path, &order, NULL, NULL) < 0)
-		order = NULL;
+	order_sync(order, order_path);
 	free(order_path);
-	struct stretch *v = NULL;
+	struct step_stretch *v = NULL;
 	int n = 0;
 	if (stretches_of(order, have, &v, &n) == 0) {
 		/* the last TAIL_BYTES of the two, in the order written */
@@ -309,7 +362,6 @@ void step_read_tail(const char *out_path, const char *err_path, struct text_list
 		out->n = TAIL_LINES;
 	}
 	free(v);
-	free(order);
 	for (int f = 0; f < 2; f++)
 		if (fd[f] >= 0)
 			close(fd[f]);

@@ -13,7 +13,7 @@ export TERM=xterm-256color LC_ALL=C.UTF-8
 unset NO_COLOR
 S="runlens-tuistreams-$$"
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/e2e/tmux.sh"
-trap 'touch "$T/stop" "$T/go" "$T/stop2"; tmux_ kill-server 2>/dev/null; wait; cleanup_tmp' EXIT
+trap 'touch "$T/stop" "$T/go" "$T/stop2" "$T/go3" "$T/stop3"; tmux_ kill-server 2>/dev/null; wait; cleanup_tmp' EXIT
 
 cat > lib.sh <<'SH'
 # w out|err TEXT: write TEXT to the stream, wait until its log has it
@@ -122,5 +122,42 @@ expect_eq "Q1 Q2 Q3 " "$(rows)" "one stream though the view opened before the fi
 expect_not_contains "$(screen)" "── stderr" "not stdout then stderr"
 key Q
 touch "$T/stop2"
+wait
+# --- the step view's Logs tab on a running step that keeps switching
+# streams: it reads only what the order file gained at each refresh and
+# keeps the stretches of its last bytes; what it shows after more than
+# its 64 KB of runs and then four more is the order written
+cat > tab.sh <<SH
+. ./lib.sh
+pad=\$(printf '%0200d' 0)
+i=0; while [ \$i -lt 200 ]; do w out "O\$i \$pad"; w err "E\$i \$pad"; i=\$((i+1)); done
+w out first-phase-done
+while [ ! -f '$T/go3' ]; do sleep 0.05; done
+w out T1; w err T2; w out T3; w err T4
+while [ ! -f '$T/stop3' ]; do sleep 0.05; done
+SH
+cat > tab.json <<'J'
+{"name": "tab", "steps": [{"name": "tab", "run": ["sh", "tab.sh"]}]}
+J
+rl run tab.json > tab.out 2>&1 &
+i=0; while ! grep -qx first-phase-done "$(ls -d "$RUNLENS_STORE"/runs/*/tab/attempts/1 2>/dev/null | head -n 1)/stdout.log" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
+tmux_ kill-session -t tui 2>/dev/null
+tmux_ new-session -d -s tui -x 100 -y 20 "cd '$T' && RUNLENS_STORE='$RUNLENS_STORE' '$RUNLENS_BIN' tui 4"
+see "Run 4"
+key Enter
+see "Step tab"
+key Tab Tab Tab Tab Tab
+see "the end of attempt 1"
+see "first-phase-done"
+tab_rows() { screen | grep -E '^ (O|E)[0-9]+ |^ first-phase-done|^ T[0-9]' | sed 's/^ //; s/ 0000*.*//' | tr '\n' ' '; }
+expect_eq "E198 O199 E199 first-phase-done " "$(tab_rows | awk '{for (i = NF - 3; i <= NF; i++) printf "%s ", $i}')" \
+	"the Logs tab: the last of 400 runs in the order written"
+touch "$T/go3"
+tab_done() { tab_rows | grep -q 'T4 $'; }
+wait_until tab_done
+expect_eq "O199 E199 first-phase-done T1 T2 T3 T4 " "$(tab_rows | awk '{for (i = NF - 6; i <= NF; i++) printf "%s ", $i}')" \
+	"the Logs tab: the runs added while it was open, after the ones before"
+key Q
+touch "$T/stop3"
 wait
 done_testing
