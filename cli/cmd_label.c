@@ -238,6 +238,7 @@ int cmd_note(struct cli *c, int argc, char **argv, struct rl_err *err)
 int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	int yes = 0, ch, rc = -1;
+	char *reach[2] = { NULL, NULL };
 	while ((ch = cli_next_opt(c, argc, argv, err)) != -1) {
 		if (ch != 'y')
 			return -1;
@@ -262,10 +263,13 @@ int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 		k += !seen;
 	}
 	n = k;
-	if (runs_check_deletable(s, ids, n, err) < 0) {
+	if (runs_check_deletable(s, ids, n, err) < 0 ||
+	    runs_delete_reach(s, ids, n, reach, err) < 0) {
 		rl_err_prefix(err, "rm");
 		goto cleanup;
 	}
+	if (reach[0]) /* said before it is done, asked or not */
+		out_linef(stderr, "note: %s %s", reach[0], reach[1]);
 	if (!yes) {
 		if (!isatty(STDIN_FILENO)) {
 			rl_err_set(err, RL_E_USAGE,
@@ -275,7 +279,8 @@ int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 		fprintf(stderr, "Delete %d run%s (", n, n == 1 ? "" : "s");
 		for (int i = 0; i < n; i++)
 			fprintf(stderr, "%s%lld", i ? ", " : "", (long long)ids[i]);
-		if (!ask(") and everything recorded for them?")) {
+		if (!ask(n == 1 ? ") and everything recorded for it?"
+				: ") and everything recorded for them?")) {
 			fprintf(stderr, "nothing deleted\n");
 			rc = 0;
 			goto cleanup;
@@ -289,6 +294,8 @@ int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 		n == 1 ? "" : "s");
 	rc = 0;
 cleanup:
+	free(reach[0]);
+	free(reach[1]);
 	free(ids);
 	store_close(&s);
 	return rc;

@@ -149,6 +149,12 @@ static int load_attempts(struct store *s, struct logs *l, struct rl_err *err)
 		if (store_attempts_of(s, l->st.cached_from, &l->atts, &l->natts, err) < 0)
 			return -1;
 	}
+	if (l->natts == 0 && !l->st.cached_from && strcmp(l->st.status, "cached") == 0)
+		/* cached_from went with the run it named (runlens rm said so) */
+		return rl_err_set(err, RL_E_NOT_FOUND,
+				  "step '%s' of run %lld was cached from a run deleted since: its "
+				  "logs went with that run (its outputs stay)",
+				  l->st.name, (long long)l->run_id);
 	if (l->natts == 0)
 		return rl_err_set(err, RL_E_NOT_FOUND,
 				  "step '%s' of run %lld has no attempts (it is %s%s%s)",

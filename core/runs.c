@@ -163,6 +163,55 @@ int runs_check_deletable(struct store *s, const int64_t *ids, int n, struct rl_e
 	return 0;
 }
 
+static int has_id(const int64_t *ids, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+int runs_delete_reach(struct store *s, const int64_t *ids, int n, char *said[2],
+		      struct rl_err *err)
+{
+	enum { NAMED = 5 };
+	int64_t *found = NULL;
+	int nfound = 0, cap = 0;
+	said[0] = said[1] = NULL;
+	for (int i = 0; i < n; i++)
+		if (store_runs_reusing(s, ids[i], &found, &nfound, &cap, err) < 0) {
+			free(found);
+			return -1;
+		}
+	/* the runs being deleted with them do not count; each run once */
+	int k = 0;
+	for (int i = 0; i < nfound; i++)
+		if (!has_id(ids, n, found[i]) && !has_id(found, k, found[i]))
+			found[k++] = found[i];
+	if (k) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "run%s ", k == 1 ? "" : "s");
+		for (int i = 0; i < k && i < NAMED; i++)
+			buf_printf(&b, "%s%lld", i == 0 ? "" : i == k - 1 ? " and " : ", ",
+				   (long long)found[i]);
+		if (k > NAMED)
+			buf_printf(&b, " and %d more", k - NAMED);
+		buf_printf(&b, " reuse%s steps of %s from the cache:", k == 1 ? "s" : "",
+			   n == 1 ? "it" : "them");
+		said[1] = strdup("those steps keep their outputs but lose their logs");
+		if (!b.data || !said[1]) {
+			buf_free(&b);
+			free(said[1]);
+			said[1] = NULL;
+			free(found);
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		}
+		said[0] = buf_steal(&b);
+	}
+	free(found);
+	return 0;
+}
+
 int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err)
 {
 	if (runs_check_deletable(s, ids, n, err) < 0)

@@ -58,6 +58,13 @@ int runs_note(struct store *s, int64_t run_id, const char *text, struct rl_err *
 int runs_check_deletable(struct store *s, const int64_t *ids, int n,
 			 struct rl_err *err);
 int runs_delete(struct store *s, const int64_t *ids, int n, struct rl_err *err);
+/* What deleting the N runs IDS takes from other runs, to say before it
+ * is done, in two parts (each malloc'd), or NULLs when nothing: "run 7
+ * reuses steps of it from the cache:", "those steps keep their outputs
+ * but lose their logs" (a cached step's logs and attempts are its
+ * source's; at most five ids named, "runs 7, 9 and 4 more"). */
+int runs_delete_reach(struct store *s, const int64_t *ids, int n, char *said[2],
+		      struct rl_err *err);
 
 /* A step's status as people read it, into BUF: "retrying in 4s" while a
  * retrying step waits LEFT_MS more for its next attempt (retry_delay;

@@ -117,25 +117,14 @@ static int ids_in(struct store *s, int64_t lo, int64_t hi, int limit, int64_t **
 		  int *n, int *cap, struct rl_err *err)
 {
 	sqlite3_stmt *st = store_stmt(s, run_ids, err);
-	int rc = -1, src;
 	if (!st)
 		return -1;
 	if (bind_i64(st, 1, lo) || bind_i64(st, 2, hi) || bind_i64(st, 3, limit - *n)) {
 		store_fail(s, sqlite3_errcode(s->db), "cannot read runs", err);
-		goto cleanup;
+		sqlite3_reset(st);
+		return -1;
 	}
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t *slot = grow_rows((void **)ids, n, cap, sizeof **ids);
-		if (!slot) {
-			rl_err_set(err, RL_E_NOMEM, NULL);
-			goto cleanup;
-		}
-		*slot = sqlite3_column_int64(st, 0);
-	}
-	rc = src == SQLITE_DONE ? 0 : store_fail(s, src, "cannot read runs", err);
-cleanup:
-	sqlite3_reset(st);
-	return rc;
+	return step_ids(s, st, ids, n, cap, "cannot read runs", err);
 }
 
 static int max_id(struct store *s, int64_t *max, struct rl_err *err)

@@ -201,6 +201,24 @@ void *grow_rows(void **rows, int *n, int *cap, size_t size)
 	return el;
 }
 
+int step_ids(struct store *s, sqlite3_stmt *st, int64_t **ids, int *n, int *cap,
+	     const char *what, struct rl_err *err)
+{
+	int rc = -1, src;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *slot = grow_rows((void **)ids, n, cap, sizeof **ids);
+		if (!slot) {
+			rl_err_set(err, RL_E_NOMEM, NULL);
+			goto cleanup;
+		}
+		*slot = sqlite3_column_int64(st, 0);
+	}
+	rc = src == SQLITE_DONE ? 0 : store_fail(s, src, what, err);
+cleanup:
+	sqlite3_reset(st);
+	return rc;
+}
+
 int64_t store_hash63(const void *data, size_t n)
 {
 	/* FNV-1a, 64 bits, the top 63 kept: a non-negative SQLite integer */

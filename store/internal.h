@@ -93,6 +93,11 @@ int64_t add_count(int64_t a, int64_t b);
 
 /* Grow a row array by one zeroed element; returns the element or NULL. */
 void *grow_rows(void **rows, int *n, int *cap, size_t size);
+/* Step the bound statement ST to its end, its first column's integers
+ * appended to *IDS (*n, *cap as grow_rows); reset after.  WHAT names
+ * the failure ("cannot read runs"). */
+int step_ids(struct store *s, sqlite3_stmt *st, int64_t **ids, int *n, int *cap,
+	     const char *what, struct rl_err *err);
 
 /* Update the pipeline's run counters after a run changed status. */
 int store_pipeline_count(struct store *s, int64_t pipeline_id,

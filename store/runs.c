@@ -609,6 +609,25 @@ int store_run_delete(struct store *s, int64_t run_id, struct rl_err *err)
 	return store_unit_end(s, nested, run_delete(s, run_id, err), err);
 }
 
+int store_runs_reusing(struct store *s, int64_t run_id, int64_t **ids, int *n, int *cap,
+		       struct rl_err *err)
+{
+	/* step_runs by run, then by cached_from (step_runs_by_cached_from) */
+	static const char sql[] =
+		"SELECT DISTINCT c.run_id FROM step_runs src "
+		"JOIN step_runs c ON c.cached_from = src.id "
+		"WHERE src.run_id = ?1 AND c.run_id <> ?1 ORDER BY c.run_id";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id)) {
+		store_fail(s, sqlite3_errcode(s->db), "cannot read runs", err);
+		sqlite3_reset(st);
+		return -1;
+	}
+	return step_ids(s, st, ids, n, cap, "cannot read runs", err);
+}
+
 void store_run_clear(struct store_run *r)
 {
 	if (!r)

@@ -284,6 +284,11 @@ int store_runs_running(struct store *s, struct store_run **rows, int *n,
  * metadata, metrics, lineage); artifacts stay until store_gc_artifacts. */
 int store_run_delete(struct store *s, int64_t run_id, struct rl_err *err);
 
+/* The other runs with a step cached from one of RUN_ID's step runs,
+ * ascending, appended to *IDS (*n of them, *cap its room; malloc'd). */
+int store_runs_reusing(struct store *s, int64_t run_id, int64_t **ids, int *n, int *cap,
+		       struct rl_err *err);
+
 /* A filter over runs (built by core/filter.c from the --where language). */
 enum store_filter_kind { SF_AND, SF_OR, SF_NOT, SF_CMP };
 enum store_filter_field {

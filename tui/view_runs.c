@@ -312,7 +312,9 @@ static int do_delete(struct runs_view *rv, struct tui *t)
 	const int64_t *ids = rv->nmarked ? rv->marked : &one;
 	int n = rv->nmarked ? rv->nmarked : 1;
 	struct rl_err err = RL_ERR_INIT;
-	if (runs_check_deletable(t->store, ids, n, &err) < 0) {
+	char *reach[2] = { NULL, NULL };
+	if (runs_check_deletable(t->store, ids, n, &err) < 0 ||
+	    runs_delete_reach(t->store, ids, n, reach, &err) < 0) {
 		tui_error(t, "%s", rl_err_msg(&err));
 		rl_err_clear(&err);
 		return TUI_REDRAW;
@@ -320,7 +322,7 @@ static int do_delete(struct runs_view *rv, struct tui *t)
 	/* name what goes: each run's id, name and status (the marked ones,
 	 * said as such, not the selected one), then what it means */
 	enum { SHOWN = 20 };
-	char *lines[SHOWN + 5];
+	char *lines[SHOWN + 7];
 	int nl = 0;
 	if (rv->nmarked)
 		lines[nl++] = buf_format("the %d marked run%s (u unmarks them all):", n,
@@ -337,6 +339,11 @@ static int do_delete(struct runs_view *rv, struct tui *t)
 		lines[nl++] = buf_format("  … and %d more", n - SHOWN);
 	lines[nl++] = buf_format("Their records, logs and contexts are deleted;");
 	lines[nl++] = buf_format("artifacts stay until `runlens gc`.");
+	if (reach[0]) { /* what other runs lose */
+		lines[nl++] = reach[0];
+		lines[nl++] = buf_format("%s.", reach[1]);
+		free(reach[1]);
+	}
 	char title[64], question[64];
 	snprintf(title, sizeof title, "Delete %d run%s?", n, n == 1 ? "" : "s");
 	snprintf(question, sizeof question, "Delete %s%d run%s? [y/N]", n == 1 ? "this " : "these ",

@@ -107,6 +107,9 @@ static void draw_summary(const struct step_view *sv, struct tui *t, int y)
 			 (long long)sv->st.cached_from);
 		part[n] = cached;
 		pair[n++] = PAIR_OK;
+	} else if (!strcmp(sv->st.status, "cached")) {
+		part[n] = "cached from a run deleted since";
+		pair[n++] = PAIR_DIM;
 	}
 	if (sv->job_line) {
 		part[n] = sv->job_line;
@@ -137,6 +140,23 @@ static void draw_summary(const struct step_view *sv, struct tui *t, int y)
 static void draw_empty(struct tui *t, int y, const char *msg)
 {
 	tui_put_cut(t, y, 2, t->cols - 3, msg, PAIR_DIM, 0);
+}
+
+/* Why the step has no attempt to show WHAT of ("logs", "attempts",
+ * "context"): not started, skipped, or cached from a run deleted since
+ * (a cached step's attempts are its source's; runlens rm says so). */
+static void draw_no_attempt(const struct step_view *sv, struct tui *t, int y, const char *what)
+{
+	char msg[160];
+	if (!strcmp(sv->st.status, "cached") && !sv->st.cached_from)
+		snprintf(msg, sizeof msg, "No %s: they went with the deleted run this step was "
+			 "cached from.", what);
+	else if (!strcmp(sv->st.status, "skipped"))
+		snprintf(msg, sizeof msg, "No %s: the step was skipped (a step it needs failed).",
+			 what);
+	else
+		snprintf(msg, sizeof msg, "No %s: the step has not started.", what);
+	draw_empty(t, y, msg);
 }
 
 /* One "label  text" row of the details at row Y (when PAINT and above
@@ -331,7 +351,7 @@ static void draw_logs(struct step_view *sv, struct tui *t, int y0, int y1)
 {
 	const struct store_attempt *a = step_last_attempt(sv);
 	if (!a) {
-		draw_empty(t, y0, "No logs: the step has not started.");
+		draw_no_attempt(sv, t, y0, "logs");
 		return;
 	}
 	const char *dot = t->utf8 ? " · " : " - ";
@@ -380,7 +400,7 @@ void step_draw(struct view *v, struct tui *t)
 	switch (sv->tab) {
 	case TAB_CONTEXT:
 		if (sv->ctx.n == 0)
-			draw_empty(t, y0, "No context: the step has not started.");
+			draw_no_attempt(sv, t, y0, "context");
 		text_paint(t, &sv->ctx, y0, y1);
 		break;
 	case TAB_INPUTS: draw_artifacts(sv, t, 1, y0, y1); break;
@@ -394,7 +414,7 @@ void step_draw(struct view *v, struct tui *t)
 	case TAB_LOGS: draw_logs(sv, t, y0, y1); break;
 	case TAB_ATTEMPTS:
 		if (sv->tb[TAB_ATTEMPTS].nrows == 0) {
-			draw_empty(t, y0 + 1, "No attempts: the step has not started.");
+			draw_no_attempt(sv, t, y0 + 1, "attempts");
 			break;
 		}
 		table_paint(t, &sv->tb[TAB_ATTEMPTS], y0, y1 - 2);

@@ -115,10 +115,34 @@ cat > p.json <<'J'
 J
 expect_exit 0 rl run p.json --name src
 expect_exit 0 rl run p.json --name copy
+expect_exit 0 rl run p.json --name copy2
+expect_exit 0 rl run p.json --name other --no-cache
+# rm says first what the other runs lose (asked or not); a run deleted
+# with its source, or one that reuses nothing, is not named
+C1=$(jget "$(rl show copy --json)" 'd["id"]'); C2=$(jget "$(rl show copy2 --json)" 'd["id"]')
 expect_exit 0 rl rm src --yes
+expect_contains "$ERR" "note: runs $C1 and $C2 reuse steps of it from the cache: those steps keep their outputs but lose their logs"
 expect_exit 0 rl why copy a
 expect_contains "$OUT" "a cached in run"
 expect_contains "$OUT" "cached from a step run deleted since"
+expect_exit 4 rl logs copy a
+expect_eq "runlens: step 'a' of run $C1 was cached from a run deleted since: its logs went with that run (its outputs stay)" "$ERR" "logs of a cached step whose source is gone"
+expect_exit 0 rl rm other --yes
+expect_not_contains "$ERR" "note:"
+cd "$T"
+
+# g2, g3 and g4 reuse g1's steps (a cache hit is a step that ran):
+# rm g1 g2 names g3 and g4, not g2, deleted with its source
+mkdir gone2 && cd gone2
+cat > p.json <<'J'
+{"name": "gone2", "steps": [{"name": "a", "run": "echo hi"}, {"name": "b", "run": "echo b", "needs": ["a"]}]}
+J
+for n in g1 g2 g3 g4; do expect_exit 0 rl run p.json --name $n; done
+G3=$(jget "$(rl show g3 --json)" 'd["id"]'); G4=$(jget "$(rl show g4 --json)" 'd["id"]')
+expect_exit 0 rl rm g1 g2 --yes
+expect_eq "note: runs $G3 and $G4 reuse steps of them from the cache: those steps keep their outputs but lose their logs" "$ERR" "rm: the runs that lose logs, once each"
+expect_exit 0 rl rm g3 g4 --yes
+expect_not_contains "$ERR" "note:"
 cd "$T"
 
 done_testing

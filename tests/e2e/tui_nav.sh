@@ -385,4 +385,23 @@ not_see "runlens keys"
 see "Run 6"
 key Q
 
+# --- d says what other runs lose: a run whose steps another run reuses
+cat > reuse.json <<'J'
+{"name": "reuse", "steps": [{"name": "a", "run": "echo a"}]}
+J
+expect_exit 0 rl run reuse.json --name reuse-src
+expect_exit 0 rl run reuse.json --name reuse-copy
+COPY=$(jget "$(rl show reuse-copy --json)" 'd["id"]')
+start
+see "reuse-copy"
+key g j
+see "reuse-src"
+key d
+see "Delete 1 run?"
+see "run $COPY reuses steps of it from the cache:"
+see "those steps keep their outputs but lose their logs."
+key n
+see "nothing deleted"
+key Q
+
 done_testing
