@@ -59,6 +59,17 @@ struct sched {
 	 * limit allows, so `ulimit -n 64` with `-j 200` waits instead of
 	 * failing with "Too many open files" */
 	int masked_budget, masked_running;
+	/* cached steps decided in this pass whose source's state writes are
+	 * still to replay (replay_cached) */
+	struct replay *replays;
+	int nreplays, capreplays;
+};
+
+/* A cached step's source step run and when that ended. */
+struct replay {
+	int64_t from;
+	int64_t ended_ms;
+	char *writes; /* its state writes (JSON), or NULL */
 };
 
 /* Descriptors open now. */
@@ -179,6 +190,7 @@ void scheduler_free(struct run *r)
 	free(q->dependents);
 	free(q->broken);
 	free(q->delayed);
+	free(q->replays);
 	free(q);
 	r->sched = NULL;
 }
@@ -257,17 +269,56 @@ static int skip_dependents(struct run *r, struct rl_err *err)
 	return 0;
 }
 
-/* A cached or reused step's state writes replay now, in completion
- * order, so downstream steps see what they would have seen. */
-static int replay_state(struct run *r, int64_t from, struct rl_err *err)
+/* A cached or reused step's state writes replay once the pass has
+ * decided every ready step (replay_cached), so that steps settled at the
+ * same moment apply them in the order their sources completed — the
+ * source run's own order when they came from one run — and downstream
+ * steps see what they would have seen. */
+static int queue_replay(struct run *r, int64_t from, struct rl_err *err)
 {
+	struct sched *q = r->sched;
 	struct store_step_run src = { 0 };
 	if (store_step_run_get_by_id(r->store, from, &src, err) < 0)
 		return -1;
-	cJSON *writes = src.state_writes ? cJSON_Parse(src.state_writes) : NULL;
-	int rc = run_apply_state(r, writes, err);
-	cJSON_Delete(writes);
+	if (q->nreplays == q->capreplays) {
+		int cap = q->capreplays ? 2 * q->capreplays : 16;
+		struct replay *g = realloc(q->replays, (size_t)cap * sizeof *g);
+		if (!g) {
+			store_step_run_clear(&src);
+			return rl_err_set(err, RL_E_NOMEM, NULL);
+		}
+		q->replays = g;
+		q->capreplays = cap;
+	}
+	q->replays[q->nreplays++] = (struct replay){ from, src.ended_ms, src.state_writes };
+	src.state_writes = NULL;
 	store_step_run_clear(&src);
+	return 0;
+}
+
+static int by_source_end(const void *a, const void *b)
+{
+	const struct replay *x = a, *y = b;
+	if (x->ended_ms != y->ended_ms)
+		return x->ended_ms < y->ended_ms ? -1 : 1;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static int replay_cached(struct run *r, struct rl_err *err)
+{
+	struct sched *q = r->sched;
+	int rc = 0;
+	if (q->nreplays > 1)
+		qsort(q->replays, (size_t)q->nreplays, sizeof *q->replays, by_source_end);
+	for (int i = 0; i < q->nreplays; i++) {
+		cJSON *writes = q->replays[i].writes && rc == 0 ? cJSON_Parse(q->replays[i].writes)
+								: NULL;
+		if (rc == 0 && run_apply_state(r, writes, err) < 0)
+			rc = -1;
+		cJSON_Delete(writes);
+		free(q->replays[i].writes);
+	}
+	q->nreplays = 0;
 	return rc;
 }
 
@@ -276,7 +327,7 @@ static int take_results(struct run *r, struct rstep *s, const struct decision *d
 			struct rl_err *err)
 {
 	if (store_step_run_copy_results(r->store, s->step_run_id, d->hit, err) < 0 ||
-	    replay_state(r, d->hit, err) < 0)
+	    queue_replay(r, d->hit, err) < 0)
 		return -1;
 	for (int i = 0; i < s->sp->noutputs; i++)
 		for (int k = 0; k < d->nouts; k++) {
@@ -394,11 +445,15 @@ static int launch_ready(struct run *r, struct rl_err *err)
 		if (s->state != RS_PENDING)
 			continue;
 		int c = try_cache(r, s, err);
-		if (c < 0 || skip_dependents(r, err) < 0)
+		if (c < 0 || skip_dependents(r, err) < 0) {
+			replay_cached(r, NULL);
 			return -1;
+		}
 		if (c == 0)
 			heap_push(r, &q->waiting, (int)(s - r->steps));
 	}
+	if (replay_cached(r, err) < 0)
+		return -1;
 	while (!r->interrupting && q->waiting.n > 0 && r->running < r->jobs) {
 		struct rstep *s = &r->steps[q->waiting.v[0]];
 		int masked = s->sp->nsecrets > 0, cpus = cpu_slots(r, s);

@@ -100,6 +100,25 @@ expect_eq true "$(cat "$(sql_path "select a.path from artifacts a join step_outp
 expect_eq '{"trained":true}' "$(sql "select state_json from runs where id=$run3")" "the run's state has it"
 cd "$T"
 
+# ---- 5b. cached steps settled at once replay in their source's order: a
+# slow and a fast step both write one key; in the run where both are
+# cached the step after them sees the value the source run ended with
+# (the pipeline file lists slow first, so its order would give "fast")
+mkdir order && cd order
+cat > p.json <<'J'
+{"name": "order", "steps": [
+ {"name": "slow", "run": "until [ -f $RUNLENS_STORE/order-fast.done ]; do sleep 0.01; done; runlens state set who '\"slow\"'"},
+ {"name": "fast", "run": "runlens state set who '\"fast\"'; touch $RUNLENS_STORE/order-fast.done"},
+ {"name": "read", "needs": ["slow", "fast"], "cache": false, "run": "runlens state get who"}]}
+J
+expect_exit 0 rl run p.json --name order1
+expect_eq '"slow"' "$(rl logs order1 read)" "the source run: slow wrote last"
+expect_exit 0 rl run p.json --name order2
+expect_eq "slow=cached fast=cached read=completed" "$(statuses "$(jget "$(rl show order2 --json)" 'd["id"]')")" "both cached"
+expect_eq '"slow"' "$(rl logs order2 read)" "cached: the writes in the order the source completed them"
+expect_eq '{"who":"slow"}' "$(sql "select state_json from runs where name='order2'")" "the run's state too"
+cd "$T"
+
 # ---- 3. -p reaches the steps that use it, or is refused
 mkdir params && cd params
 cat > p.json <<'J'
