@@ -398,7 +398,8 @@ static int grid_total(const struct grid *g)
 }
 
 /* Make the table fit AVAIL columns: cut long names, shorten headers, then
- * leave columns out (tags, sweep, started, then from the right); returns
+ * leave columns out (tags, sweep, started, pipeline, duration, then from
+ * the right); returns
  * how many were left out. */
 static int grid_fit(struct grid *g, int avail, int utf8, int chosen)
 {
@@ -423,10 +424,14 @@ static int grid_fit(struct grid *g, int avail, int utf8, int chosen)
 			}
 		}
 	}
+	columns_headers_even(g->head, g->cols, g->ncols); /* "p.lr" beside "p.epochs" */
 	grid_widths(g);
 	if (chosen)
 		return 0; /* what was asked for is shown, however wide */
-	static const int first[] = { COLS_TAGS, COLS_SWEEP, COLS_STARTED, COLS_PIPELINE };
+	/* what says least about which run is best goes first: the metrics
+	 * and params stay longest */
+	static const int first[] = { COLS_TAGS, COLS_SWEEP, COLS_STARTED, COLS_PIPELINE,
+				     COLS_DURATION };
 	int left_out = 0;
 	for (size_t i = 0; i < sizeof first / sizeof *first && grid_total(g) > avail; i++)
 		for (int c = 0; c < g->ncols; c++) {

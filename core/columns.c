@@ -208,6 +208,41 @@ char *columns_header(const char *name, int width, char *const *others, int n, in
 	return names_shorten(name, width, others, n, utf8);
 }
 
+/* The bytes of the first character of S (LEN bytes long). */
+static size_t lead_len(const char *s, size_t len)
+{
+	size_t first = 1;
+	while (first < len && ((unsigned char)s[first] & 0xC0) == 0x80)
+		first++;
+	return first;
+}
+
+void columns_headers_even(char **heads, char *const *names, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *dot = heads[i] ? strchr(names[i], '.') : NULL;
+		size_t len = dot ? (size_t)(dot - names[i]) : 0;
+		size_t first = len ? lead_len(names[i], len) : 0;
+		/* heads[i]: the first part cut to its first character */
+		if (!len || first == len || strncmp(heads[i], names[i], first) != 0 ||
+		    heads[i][first] != '.')
+			continue;
+		for (int j = 0; j < n; j++) {
+			/* names[j] starts with the same part, its header still whole */
+			if (j == i || !heads[j] || strncmp(names[j], names[i], len + 1) != 0 ||
+			    strncmp(heads[j], names[i], len + 1) != 0)
+				continue;
+			struct buf b = BUF_INIT;
+			buf_append(&b, names[i], first);
+			buf_puts(&b, heads[j] + len);
+			if (b.data) {
+				free(heads[j]);
+				heads[j] = buf_steal(&b);
+			}
+		}
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Rows                                                                */
 

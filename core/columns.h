@@ -68,6 +68,12 @@ int columns_select(const char *spec, char *const *avail, int navail, char *const
  * but the last, and what is still too long is cut from the left, keeping
  * the end ("…prec.test"; "~" for "…" when UTF8 is 0).  malloc'd. */
 char *columns_header(const char *name, int width, char *const *others, int n, int utf8);
+/* The N headers HEADS (malloc'd, of the columns NAMES) made even: when
+ * one has its name's first part shortened to a letter ("p.epochs" for
+ * params.epochs), every header whose name starts with that part gets it
+ * shortened too ("p.lr", not "params.lr" beside it).  A header only
+ * gets shorter; one that cannot be changed stays as it is. */
+void columns_headers_even(char **heads, char *const *names, int n);
 
 void columns_free(char **v, int n);
 

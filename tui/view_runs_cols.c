@@ -207,6 +207,21 @@ static void size_columns(struct runs_view *rv, const struct store_field *f, int 
 			}
 		}
 	}
+	/* "p.lr" beside "p.epochs", not "params.lr" */
+	char **heads = calloc((size_t)rv->nrc + 1, sizeof *heads);
+	for (int i = 0; heads && i < rv->nrc; i++)
+		heads[i] = rv->rc[i].kind == RC_PARAM || rv->rc[i].kind == RC_METRIC ? rv->rc[i].title
+										   : NULL;
+	if (heads) {
+		columns_headers_even(heads, names, rv->nrc);
+		for (int i = 0; i < rv->nrc; i++)
+			if (heads[i] && heads[i] != rv->rc[i].title) {
+				rv->rc[i].title = heads[i];
+				int tw = fmt_width(heads[i]);
+				rv->rc[i].width = vw[i] > tw ? vw[i] : tw;
+			}
+		free(heads);
+	}
 cleanup:
 	free(names);
 	free(vw);

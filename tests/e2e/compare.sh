@@ -67,7 +67,7 @@ expect_exit 2 rl rm 1 < /dev/null
 expect_contains "$ERR" "add --yes"
 if command -v script >/dev/null 2>&1; then
 	printf 'n\n' | script -qec "$RUNLENS_BIN rm 1" /dev/null > ask.txt 2>&1
-	expect_contains "$(cat ask.txt)" "Delete 1 run (1) and everything recorded for them? [y/N]"
+	expect_contains "$(cat ask.txt)" "Delete 1 run (1) and everything recorded for it? [y/N]"
 	expect_eq 1 "$(sql "select count(*) from runs where id=1")" "answered no"
 fi
 expect_exit 0 rl rm 1 --yes

@@ -94,6 +94,9 @@ longest=$(printf '%s\n' "$OUT" | awk '{ if (length($0) > m) m = length($0) } END
 expect_contains "$ERR" "more column"
 expect_contains "$(printf '%s\n' "$OUT" | head -1)" "ID"
 expect_contains "$(printf '%s\n' "$OUT" | head -1)" "NAME"
+# ... duration before the params and metrics
+expect_not_contains "$(printf '%s\n' "$OUT" | head -1)" "DURATION" "duration goes before the params and metrics"
+expect_contains "$(printf '%s\n' "$OUT" | head -1)" "params.seed" "a param kept at 70 columns"
 
 # a long name is cut, never a reason to drop the metrics
 long=$(printf 'x%.0s' $(seq 1 78))

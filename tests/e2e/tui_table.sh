@@ -69,7 +69,10 @@ expect_contains "$h" "accuracy"
 key Right Right
 see "columns 3-"
 h2=$(header)
-expect_contains "$h2" "params.lr" "params.lr beside the metrics"
+expect_contains "$h2" "p.lr" "params.lr beside the metrics"
+# a shortened "params." is shortened in every param's header
+expect_contains "$h2" "p.seed" "p.seed beside p.lr"
+expect_not_contains "$h2" "params." "no params. beside p."
 expect_contains "$h2" "seed" "params.seed beside it"
 expect_not_contains "$h$h2" "params.opt" "a param the same on every run"
 # the two avg_prec metrics keep their distinguishing end
@@ -117,7 +120,7 @@ h=$(header)
 expect_not_contains "$h" "STATUS" "status hidden"
 expect_eq 2 "$(screen | grep -c '[▁▂▃▄▅▆▇█]')" "a sparkline in the rows with runs before them"
 key Right Right Right Right Right Right
-see "params.opt"
+see "p.opt"
 
 # kept for the pipeline: a new browser shows the same columns
 start

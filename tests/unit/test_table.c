@@ -112,6 +112,27 @@ START_TEST(test_columns_header)
 }
 END_TEST
 
+/* a first part shortened in one header is shortened in all that have
+ * it; a header cut otherwise, or of another first part, stays */
+START_TEST(test_columns_headers_even)
+{
+	char *names[] = { "params.epochs", "params.lr", "evaluate.loss", "params.x.y", "ID",
+			  "évalue.a", "évalue.b" };
+	char *heads[] = { strdup("p.epochs"), strdup("params.lr"), strdup("evaluate.loss"),
+			  strdup("…x.y"), NULL, strdup("é.a"), strdup("évalue.b") };
+	columns_headers_even(heads, names, 7);
+	ck_assert_str_eq(heads[0], "p.epochs");
+	ck_assert_str_eq(heads[1], "p.lr");
+	ck_assert_str_eq(heads[2], "evaluate.loss");
+	ck_assert_str_eq(heads[3], "…x.y");
+	ck_assert_ptr_null(heads[4]);
+	ck_assert_str_eq(heads[5], "é.a");
+	ck_assert_str_eq(heads[6], "é.b");
+	for (int i = 0; i < 7; i++)
+		free(heads[i]);
+}
+END_TEST
+
 static const char *grid_text(const char *const *ps, int n, int *rc)
 {
 	static char text[2048];
@@ -745,6 +766,7 @@ int main(void)
 	TCase *pure = tcase_create("pure");
 	tcase_add_test(pure, test_columns_select);
 	tcase_add_test(pure, test_columns_header);
+	tcase_add_test(pure, test_columns_headers_even);
 	tcase_add_test(pure, test_sweep_grid);
 	tcase_add_test(pure, test_plots);
 	tcase_add_test(pure, test_columns_defaults_of);
