@@ -466,6 +466,27 @@ static int nested_output(const struct rstep *s, char *const *real, int i)
 	return 0;
 }
 
+/* Whether the step replaced its outputs folder, or a folder above it in
+ * the run's folder, by a symbolic link (1 with *WHY): its outputs would
+ * be renamed into the store from wherever the link leads — a user's
+ * files, then deleted by gc with the run.  Kept only from the folder
+ * runlens made (docs/reliability.md). */
+static int moved_out_dir(struct run *r, struct rstep *s, char **why)
+{
+	char *real = realpath(s->out_dir, NULL);
+	char *want = fs_join(r->real_run_dir, s->sp->name);
+	char *want_out = want ? fs_join(want, "outputs") : NULL;
+	int moved = real && want_out && strcmp(real, want_out) != 0;
+	if (moved)
+		*why = printed("the step's outputs folder %s was replaced by a symbolic link (to "
+			       "%s): outputs are kept only from the folder runlens made",
+			       s->out_dir, real);
+	free(real);
+	free(want);
+	free(want_out);
+	return moved;
+}
+
 /* Every declared output checked, hashed and (when it cannot be renamed
  * into the artifact store) copied into its staging folder, in PUTS.  No
  * store record is touched and nothing is moved yet: this part may run
@@ -476,6 +497,8 @@ static int prepare_outputs(struct run *r, struct rstep *s, struct artifact_put *
 			   char **why)
 {
 	const struct spec_step *sp = s->sp;
+	if (moved_out_dir(r, s, why))
+		return 1;
 	char **real = calloc((size_t)sp->noutputs + 1, sizeof(char *));
 	int rc = 0;
 	if (!real)

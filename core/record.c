@@ -388,6 +388,11 @@ int record_create(struct run *r, struct rl_err *err)
 	if (mark_reuse_and_force(r, err) < 0 || run_tx_commit(r, err) < 0 ||
 	    fs_mkdirs(r->run_dir, err) < 0)
 		goto cleanup;
+	if (!(r->real_run_dir = realpath(r->run_dir, NULL))) {
+		rl_err_set(err, fs_errno_code(errno), "cannot resolve %s: %s", r->run_dir,
+			   strerror(errno));
+		goto cleanup;
+	}
 	rc = 0;
 cleanup:
 	if (rc < 0)

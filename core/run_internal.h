@@ -106,6 +106,9 @@ struct run {
 	char *run_name;
 	int64_t started_ms, start_mono;
 	char *run_dir, *artifact_root, *stack_name;
+	char *real_run_dir; /* run_dir's real path, taken when it was made
+			       (before any step ran): prepare_outputs checks
+			       that a step's outputs folder is still in it */
 	cJSON *stack_components; /* {"KIND": "NAME"} of the stack */
 	cJSON *stack_settings;	 /* what the stack tells its executor */
 	int cpus, cpus_used;	 /* the local CPU budget (resources.cpus) */

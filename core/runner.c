@@ -280,6 +280,7 @@ static void run_free(struct run *r)
 	rl_err_clear(&r->lock_err);
 	hash_set_slow_hook(NULL, NULL);
 	free(r->run_dir);
+	free(r->real_run_dir);
 	free(r->artifact_root);
 	free(r->stack_name);
 	free(r->model_name);

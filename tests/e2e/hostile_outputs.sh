@@ -306,4 +306,27 @@ J
 run_bounded 0 tricky2.json
 expect_eq "$(cd "$art" && find . | LC_ALL=C sort)" "$(cat "$(out_path "$(last_run)" c l)")" "every entry reaches the consumer"
 
+# --- the outputs folder, or the step folder above it, replaced by a link
+# to a user's folder: the attempt fails, the user's file stays where it
+# is (it was renamed into the store, and rm + gc then deleted it)
+mkdir -p user user2/outputs
+echo precious > user/o.txt
+echo precious2 > user2/outputs/o.txt
+cat > swap.json <<J
+{"name": "swap", "defaults": {"cache": false}, "steps": [
+ {"name": "a", "run": "D=\$(dirname \$RUNLENS_OUTPUT_O); rm -rf \$D; ln -s $T/user \$D", "outputs": {"o": "o.txt"}},
+ {"name": "b", "run": "cd /; rm -rf \$RUNLENS_STEP_DIR; ln -s $T/user2 \$RUNLENS_STEP_DIR", "outputs": {"o": "o.txt"}}]}
+J
+run_bounded 1 swap.json
+r=$(last_run)
+expect_contains "$(sql "select error from step_runs where run_id=$r and name='a'")" "outputs folder" "a: the replaced outputs folder named"
+expect_contains "$(sql "select error from step_runs where run_id=$r and name='a'")" "was replaced by a symbolic link (to $T/user)"
+expect_eq "failed failed" "$(sql "select group_concat(status, ' ') from (select status from step_runs where run_id=$r order by name)")" "both failed"
+expect_eq 0 "$(sql "select count(*) from step_outputs o join step_runs s on s.id=o.step_run_id where s.run_id=$r")" "nothing stored"
+expect_exit 0 rl rm "$r" --yes
+expect_exit 0 rl gc
+expect_eq precious "$(cat user/o.txt 2>/dev/null)" "the user's file is where it was"
+expect_eq precious2 "$(cat user2/outputs/o.txt 2>/dev/null)" "... through a replaced step folder too"
+[ -L user/o.txt ] && fail "the user's file became a link" || pass
+
 done_testing
