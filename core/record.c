@@ -15,6 +15,7 @@
 #include "core/baseline.h"
 #include "core/runs.h"
 #include "core/session.h"
+#include "core/testhook.h"
 #include "util/num.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -404,6 +405,8 @@ int record_finish(struct run *r, int sched_failed, struct runner_result *res,
 		  struct rl_err *err)
 {
 	int failed = 0, completed = 0, cached = 0, skipped = 0;
+	if (sched_failed)
+		testhook_pause("STORE_ERROR"); /* crash.sh frees the store here */
 	for (int i = 0; i < r->n; i++) {
 		enum rstate st = r->steps[i].state;
 		completed += st == RS_COMPLETED;
@@ -411,9 +414,14 @@ int record_finish(struct run *r, int sched_failed, struct runner_result *res,
 		failed += st == RS_FAILED;
 		skipped += st == RS_SKIPPED;
 	}
-	const char *status = r->interrupting			  ? "interrupted"
-			     : (failed || skipped || sched_failed) ? "failed"
-								   : "completed";
+	/* a runner that stopped on a store or file system error left its
+	 * jobs (abandon_jobs killed them) as a killed runner does: the run
+	 * and every step and attempt not finished are interrupted, none left
+	 * running (the pass it was in is rolled back: its steps run again in
+	 * a rerun) */
+	const char *status = r->interrupting || sched_failed ? "interrupted"
+			     : (failed || skipped)	      ? "failed"
+							      : "completed";
 	struct rl_err ferr = RL_ERR_INIT;
 	int64_t now = time_now_ms();
 	int fin = strcmp(status, "interrupted") == 0

@@ -20,7 +20,8 @@ static int parse_name(const struct spec_at *at, const cJSON *v)
 {
 	if (!cJSON_IsString(v) || !spec_valid_name(v->valuestring, 1))
 		return spec_error(at->c, NULL, "name",
-				  "expected a non-empty string of letters, digits, '.', '_' and '-'");
+				  "expected a non-empty string of at most %d letters, digits, '.', "
+				  "'_' and '-'", SPEC_NAME_MAX);
 	at->sp->pub.name = spec_strdup(at->c, v->valuestring);
 	return at->sp->pub.name ? 0 : -1;
 }

@@ -199,9 +199,15 @@ cJSON *spec_used_params(const struct spec *s);
 int spec_step_index(const struct spec *s, const char *name); /* -1 if none */
 
 /* Whether S is a valid name of a step, output, input, param or secret:
- * letters, digits, '_' and '-' (and '.' when ALLOW_DOT, as in a pipeline
- * name). */
+ * at most SPEC_NAME_MAX letters, digits, '_' and '-' (and '.' when
+ * ALLOW_DOT, as in a pipeline name).  A step's name names its folder, and
+ * every name goes into environment variables' names and file paths. */
+#define SPEC_NAME_MAX 128
 int spec_valid_name(const char *s, int allow_dot);
+/* The longest an output's path may be, and each of its parts (a file
+ * system's usual NAME_MAX): it goes under the run's folder. */
+#define SPEC_OUTPUT_PATH_MAX 1024
+#define SPEC_PATH_PART_MAX 255
 
 /* A name's character in an environment variable's name (SPEC.md: names
  * upper-cased, other than letters and digits turned into '_'):

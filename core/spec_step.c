@@ -84,6 +84,21 @@ static int leaves_folder(const char *p)
 	       strstr(p, "/../") || (n >= 3 && strcmp(p + n - 3, "/..") == 0);
 }
 
+/* Whether PATH, or one of its parts, is longer than a file system takes. */
+static int too_long(const char *path)
+{
+	if (strlen(path) > SPEC_OUTPUT_PATH_MAX)
+		return 1;
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n > SPEC_PATH_PART_MAX)
+			return 1;
+		p += n;
+		p += *p == '/';
+	}
+	return 0;
+}
+
 /* Check output O; FIELD is "outputs.NAME". */
 static int check_output(const struct spec_at *at, const cJSON *o,
 			const char *field)
@@ -98,6 +113,11 @@ static int check_output(const struct spec_at *at, const cJSON *o,
 		return spec_error(at->c, step, field,
 				  "'%s' must be a relative path inside the step's output folder",
 				  o->valuestring);
+	if (too_long(o->valuestring))
+		return spec_error(at->c, step, field,
+				  "'%.40s…' is too long for a path: at most %d bytes, %d in each "
+				  "folder or file name", o->valuestring, SPEC_OUTPUT_PATH_MAX,
+				  SPEC_PATH_PART_MAX);
 	/* an output's path is its name in the record and in every later
 	 * run: nothing is substituted in it */
 	if (strstr(o->valuestring, "${"))
@@ -423,9 +443,9 @@ static int parse_step(struct spec_ctx *c, struct spec_private *sp,
 		return spec_error(c, NULL, "steps", "step %d has no \"name\"", index + 1);
 	if (!cJSON_IsString(name) || !spec_valid_name(name->valuestring, 0))
 		return spec_error(c, NULL, "steps",
-				  "step %d: \"name\" must be a non-empty string of "
+				  "step %d: \"name\" must be a non-empty string of at most %d "
 				  "letters, digits, '_' and '-'",
-				  index + 1);
+				  index + 1, SPEC_NAME_MAX);
 	if (!(st->name = spec_strdup(c, name->valuestring)))
 		return -1;
 	struct spec_defaults *d = &sp->pub.defaults;

@@ -68,7 +68,7 @@ void spec_strv_free(char **v, int n)
 
 int spec_valid_name(const char *s, int allow_dot)
 {
-	if (!s || !*s)
+	if (!s || !*s || strlen(s) > SPEC_NAME_MAX)
 		return 0;
 	/* ASCII whatever the locale (the CLI sets LC_CTYPE): a name becomes
 	 * an environment variable's */
@@ -94,9 +94,11 @@ int spec_check_name(struct spec_ctx *c, const char *step, const char *field,
 {
 	if (spec_valid_name(name, 0))
 		return 0;
+	if (name && strlen(name) > SPEC_NAME_MAX)
+		return spec_error(c, step, field, "%s name '%.20s…' is longer than %d characters",
+				  what, name, SPEC_NAME_MAX);
 	return spec_error(c, step, field,
-			  "%s name '%s' may only hold letters, digits, '_' and '-'",
-			  what, name);
+			  "%s name '%s' may only hold letters, digits, '_' and '-'", what, name);
 }
 
 int spec_duplicate_key(const cJSON *obj, const char **dup)

@@ -71,6 +71,10 @@ expect_eq ok "$(sql "pragma integrity_check")" "integrity after the disk filled 
 expect_exit 0 rl ls --json
 st=$(jget "$OUT" '[r["status"] for r in d["runs"] if r["pipeline"] == "fill"][0]')
 case "$st" in interrupted|failed|completed) pass ;; *) fail "the run that filled the disk shows '$st'" ;; esac
+# no step of it left running or pending (the runner that stopped on the
+# error marks them interrupted, or the next command does)
+expect_eq 0 "$(sql "select count(*) from step_runs s join runs r on r.id = s.run_id join pipelines p on p.id = r.pipeline_id where p.name = 'fill' and s.status in ('pending', 'running', 'retrying')")" "no step left running"
+expect_eq 0 "$(sql "select count(*) from attempts a join step_runs s on s.id = a.step_run_id join runs r on r.id = s.run_id join pipelines p on p.id = r.pipeline_id where p.name = 'fill' and a.status = 'running'")" "no attempt left running"
 expect_eq "" "$(python3 "$CHECK" "$RUNLENS_STORE/runlens.db" --series 10)" "store invariants after the disk filled"
 expect_exit 0 rl run p.json --no-cache
 expect_eq ok "$(sql "pragma integrity_check")" "integrity at the end"

@@ -295,6 +295,31 @@ START_TEST(test_type_errors)
 		    "must be a relative path");
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"outputs\": {\"o.p\": \"x\"}}]}",
 		    "output name 'o.p' may only hold");
+	{
+		/* too long for a file system: a spec error, before anything is
+		 * recorded (a run failed at mkdir with its steps left running) */
+		char text[4096], part[300], name[140];
+		memset(part, 'p', 256);
+		part[256] = '\0';
+		snprintf(text, sizeof text, "{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": "
+			 "\"t\", \"outputs\": {\"o\": \"d/%s\"}}]}", part);
+		parse_fails(text, "field 'outputs.o': 'd/pppppppppppppppppppppppppppppppppppppp…' is "
+				  "too long for a path: at most 1024 bytes, 255 in each folder or file name");
+		part[255] = '\0';
+		snprintf(text, sizeof text, "{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": "
+			 "\"t\", \"outputs\": {\"o\": \"%s/%s/%s/%s/%s\"}}]}", part, part, part, part,
+			 part);
+		parse_fails(text, "is too long for a path");
+		snprintf(text, sizeof text, "{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": "
+			 "\"t\", \"outputs\": {\"o\": \"%s\"}}]}", part);
+		struct spec *ok = parse_ok(text);
+		spec_free(&ok);
+		memset(name, 's', 129);
+		name[129] = '\0';
+		snprintf(text, sizeof text, "{\"name\": \"x\", \"steps\": [{\"name\": \"%s\", \"run\": "
+			 "\"t\"}]}", name);
+		parse_fails(text, "step 1: \"name\" must be a non-empty string of at most 128 letters");
+	}
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"inputs\": {\"i\": 3}}]}",
 		    "field 'inputs.i': expected \"step.output\" or {\"path\": …}, got a number");
 	parse_fails("{\"name\": \"x\", \"steps\": [{\"name\": \"a\", \"run\": \"t\", \"metrics_file\": \"m\"}]}",
@@ -839,6 +864,16 @@ START_TEST(test_value_errors)
 	ck_assert(!spec_valid_name(NULL, 1));
 	ck_assert(!spec_valid_name("a b", 1));
 	ck_assert(!spec_valid_name("\xc3\xa9", 0));
+	char longest[SPEC_NAME_MAX + 2];
+	memset(longest, 'a', SPEC_NAME_MAX);
+	longest[SPEC_NAME_MAX] = '\0';
+	ck_assert(spec_valid_name(longest, 0));
+	longest[SPEC_NAME_MAX] = 'a';
+	longest[SPEC_NAME_MAX + 1] = '\0';
+	ck_assert(!spec_valid_name(longest, 1)); /* a folder's name, env names */
+	ck_assert_int_eq(spec_check_name(&c, "s", "outputs", "output", longest), -1);
+	ck_assert_str_eq(rl_err_msg(&err), "p.json: step 's', field 'outputs': output name "
+				    "'aaaaaaaaaaaaaaaaaaaa…' is longer than 128 characters");
 
 	ck_assert_int_eq(spec_check_name(&c, "s", "inputs", "input", "in_1"), 0);
 	ck_assert_int_eq(spec_check_name(&c, "s", "outputs", "output", "o.p"), -1);
