@@ -100,6 +100,10 @@ char *session_process_token(pid_t pid)
 	if (fgets(line, sizeof line, f)) {
 		/* field 2 (comm) may hold spaces: skip past its last ')' */
 		char *p = strrchr(line, ')');
+		/* field 3, the state: a zombie (Z) or dead (X) process has ended,
+		 * even while its parent has not reaped it yet */
+		if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+			p = NULL;
 		for (int field = 2; p && field < 22; field++) {
 			p = strchr(p + 1, ' ');
 		}
@@ -220,7 +224,12 @@ static int dead_runs(struct store *s, int mark, int *n, struct rl_err *err)
 			continue;
 		if (mark)
 			cancel_left_jobs(s, rows[i].id);
-		if (mark && store_run_mark_interrupted(s, rows[i].id, now, err) < 0)
+		/* it ended when it was last seen: its last heartbeat (every
+		 * SESSION_HEARTBEAT_MS), or what it recorded after (the store
+		 * takes the later) */
+		int64_t seen = rows[i].heartbeat_ms ? rows[i].heartbeat_ms : rows[i].started_ms;
+		if (mark && store_run_mark_interrupted(s, rows[i].id, seen < now ? seen : now,
+						       err) < 0)
 			goto cleanup;
 		marked++;
 	}

@@ -54,7 +54,9 @@ int session_resolve_run(struct store *s, const char *ref, int64_t *id,
 
 
 /* A token identifying process PID's incarnation (its start time in clock
- * ticks since boot, from /proc), malloc'd; NULL when unknown. */
+ * ticks since boot, from /proc), malloc'd; NULL when unknown, and for a
+ * process that has ended but is not reaped yet (a zombie: its parent —
+ * a CI harness, Python's Popen — has not waited for it). */
 char *session_process_token(pid_t pid);
 
 /* This machine's host name, malloc'd. */

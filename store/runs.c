@@ -304,15 +304,43 @@ int store_run_set_context(struct store *s, int64_t run_id, const char *context_j
 			 err);
 }
 
+/* The run's last sign of life: ENDED_MS, or a step's start or end or
+ * an attempt's start recorded after it (by step_runs_by_run). */
+static int last_seen(struct store *s, int64_t run_id, int64_t *ended_ms, struct rl_err *err)
+{
+	static const char sql[] =
+		"SELECT max(?2, coalesce((SELECT max(max(coalesce(started_ms, 0), "
+		"coalesce(ended_ms, 0))) FROM step_runs WHERE run_id = ?1), 0), "
+		"coalesce((SELECT max(a.started_ms) FROM attempts a JOIN step_runs sr "
+		"ON sr.id = a.step_run_id WHERE sr.run_id = ?1), 0))";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	int rc;
+	if (bind_i64(st, 1, run_id) || bind_i64(st, 2, *ended_ms))
+		rc = store_fail(s, sqlite3_errcode(s->db), "cannot read the run", err);
+	else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*ended_ms = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		rc = store_fail(s, rc, "cannot read the run", err);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 static int mark_interrupted(struct store *s, int64_t run_id, int64_t ended_ms,
 			    struct rl_err *err)
 {
+	/* each ends when the run was last seen, never before it started */
 	static const char att[] =
-		"UPDATE attempts SET status = 'interrupted', ended_ms = ?2 "
+		"UPDATE attempts SET status = 'interrupted', "
+		"ended_ms = max(?2, coalesce(started_ms, ?2)) "
 		"WHERE status = 'running' AND step_run_id IN "
 		"(SELECT id FROM step_runs WHERE run_id = ?1)";
 	static const char steps[] =
-		"UPDATE step_runs SET status = 'interrupted', ended_ms = ?2 "
+		"UPDATE step_runs SET status = 'interrupted', "
+		"ended_ms = max(?2, coalesce(started_ms, ?2)) "
 		"WHERE run_id = ?1 AND status IN ('pending', 'running', 'retrying')";
 	char *old = NULL;
 	int64_t pid = 0;
@@ -322,6 +350,8 @@ static int mark_interrupted(struct store *s, int64_t run_id, int64_t ended_ms,
 	free(old);
 	if (!running)
 		return 0;
+	if (last_seen(s, run_id, &ended_ms, err) < 0)
+		return -1;
 	const char *const sqls[] = { att, steps };
 	for (int i = 0; i < 2; i++) {
 		sqlite3_stmt *st = store_stmt(s, sqls[i], err);

@@ -249,7 +249,10 @@ int store_run_set_context(struct store *s, int64_t run_id, const char *context_j
 int store_run_set_state(struct store *s, int64_t run_id,
 			const char *state_json, struct rl_err *err);
 /* Mark a run interrupted together with its pending, running and retrying
- * step runs and their unfinished attempts. */
+ * step runs and their unfinished attempts, as ended at ENDED_MS — or at
+ * the last start or end recorded for its steps, when that is later (a
+ * dead runner's run ends when it was last seen, not when someone looked);
+ * a step or attempt never ends before it started. */
 int store_run_mark_interrupted(struct store *s, int64_t run_id,
 			       int64_t ended_ms, struct rl_err *err);
 
