@@ -271,10 +271,26 @@ static int act_pipelines(struct view *v, struct tui *t, enum tui_action a)
 	return TUI_REDRAW;
 }
 
+int tui_reap_dead_runs(struct tui *t)
+{
+	if (t->read_only)
+		return 0;
+	int n = 0;
+	struct rl_err err = RL_ERR_INIT;
+	if (session_reap_dead_runs(t->store, &n, &err) < 0)
+		tui_error(t, "%s", rl_err_msg(&err));
+	else if (n > 0)
+		tui_notice(t, "marked %d run%s interrupted: %s runner is gone", n,
+			   n == 1 ? "" : "s", n == 1 ? "its" : "their");
+	rl_err_clear(&err);
+	return n > 0;
+}
+
 static int act_refresh(struct view *v, struct tui *t, enum tui_action a)
 {
 	(void)v, (void)a;
 	clearok(stdscr, TRUE);
+	tui_reap_dead_runs(t); /* F5 looks now */
 	return TUI_RELOAD;
 }
 
@@ -334,6 +350,7 @@ struct loop {
 	int dirty;
 	int64_t t0;	   /* when the browser started (for the trace) */
 	int64_t last_poll; /* when it was looked at */
+	int64_t last_reap; /* when runs whose runner is gone were looked for */
 };
 
 static void paint(struct tui *t, struct loop *L)
@@ -472,6 +489,19 @@ static enum tui_action on_help_key(struct tui *t, int ch)
 	return ACT_NONE;
 }
 
+/* Every SESSION_HEARTBEAT_MS: a run whose runner died shows running
+ * until some process marks it interrupted, and a dead runner writes
+ * nothing the store watch would see — so the browser looks (as every
+ * command that opens the store does; not with --read-only, nor when
+ * the store is not ours to write).  1 when it marked one. */
+static int reap_dead_runs(struct tui *t, struct loop *L, int64_t now)
+{
+	if (now - L->last_reap < SESSION_HEARTBEAT_MS * 1000LL)
+		return 0;
+	L->last_reap = now;
+	return tui_reap_dead_runs(t);
+}
+
 /* No key for a while: the view's tick, reruns that ended, the store. */
 static void on_idle(struct tui *t, struct loop *L, int64_t now)
 {
@@ -481,6 +511,10 @@ static void on_idle(struct tui *t, struct loop *L, int64_t now)
 		return;
 	L->last_poll = now;
 	launch_reap(); /* reruns started from here that ended */
+	if (reap_dead_runs(t, L, now)) {
+		tui_changed(t); /* our own write: the loop reloads the top view */
+		L->dirty = 1;
+	}
 	if (store_moved(t)) {
 		if (!t->help) /* else when the ? screen closes */
 			reload(t);
@@ -490,7 +524,7 @@ static void on_idle(struct tui *t, struct loop *L, int64_t now)
 
 static void run_loop(struct tui *t, int64_t t0)
 {
-	struct loop L = { .dirty = 1, .t0 = t0, .last_poll = now_us() };
+	struct loop L = { .dirty = 1, .t0 = t0, .last_poll = now_us(), .last_reap = now_us() };
 	store_data_version(t->store, &t->version, NULL);
 	while (t->top && !interrupted) {
 		/* a view that became top (back, the ? screen closed, a dialog

@@ -186,6 +186,10 @@ void tui_push(struct tui *t, struct view *v);
  * on the stack is stale and reloads when it is next on top (the top one
  * at the next turn of the loop). */
 void tui_changed(struct tui *t);
+/* Mark interrupted the runs whose runner is gone (not read-only; a
+ * notice says how many): 1 when it marked one (app.c: every
+ * SESSION_HEARTBEAT_MS while idle, and on F5). */
+int tui_reap_dead_runs(struct tui *t);
 /* Ctrl-C was pressed (SIGINT): the browser quits with status 0.  Dialogs
  * that wait for keys give up when it is set. */
 int tui_interrupted(void);

@@ -404,4 +404,22 @@ key n
 see "nothing deleted"
 key Q
 
+# --- a run whose runner is killed shows interrupted by itself (the
+# browser looks for dead runners every 2 s: a dead one writes nothing)
+cat > dies.json <<J
+{"name": "dies", "steps": [{"name": "s", "run": "touch $T/dies.started; exec sleep 60"}]}
+J
+"$RUNLENS_BIN" run dies.json --name dies-run > dies.out 2>&1 &
+dpid=$!
+i=0; while [ ! -f "$T/dies.started" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+start
+see "dies-run"
+expect_contains "$(line_of "dies-run")" "running"
+kill -KILL $dpid
+wait $dpid 2>/dev/null
+see "marked 1 run interrupted: its runner is gone"
+expect_contains "$(line_of "dies-run")" "interrupted" "the list shows it without a key"
+expect_eq interrupted "$(sql "select status from runs where name = 'dies-run'")"
+key Q
+
 done_testing
