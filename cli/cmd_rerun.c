@@ -73,7 +73,14 @@ static int parse_rerun(struct cli *c, int argc, char **argv, struct rerun_args *
 		int bad = 0;
 		switch (ch) {
 		case OPT_FROM:
+			if (a->o.from_step)
+				return rl_err_set(err, RL_E_USAGE,
+						  "rerun: --from is given once (a run starts again "
+						  "from one step; --force adds others)");
 			a->o.from_step = optarg;
+			break;
+		case OPT_STACK:
+			a->o.stack = optarg;
 			break;
 		case OPT_FORCE:
 			bad = cli_strv_push(&a->force, optarg, err);

@@ -244,6 +244,8 @@ const struct cli_command cli_commands[] = {
 		{ .name = "name", .id = 'n', .arg = "NAME", .help = "name the new run" },
 		{ .name = "tag", .id = 't', .arg = "TAG", .flags = CLI_MANY,
 		  .help = "tag the new run (repeatable)" },
+		{ .name = "stack", .id = OPT_STACK, .arg = "NAME", .value = CLI_V_STACK,
+		  .help = "run on this stack (default: the one RUN ran on)" },
 		{ .name = "no-cache", .id = OPT_NO_CACHE,
 		  .help = "run every step even when a cached result exists" },
 		{ .name = "verify", .id = OPT_VERIFY,
@@ -260,8 +262,9 @@ const struct cli_command cli_commands[] = {
 			  "baseline) also when stdout is not a terminal" },
 		{ 0 } },
 	  .summary = "run again from the recorded pipeline and params",
-	  .notes = "The new run keeps the tags of RUN, adds its own --tag ones and records\n"
-		   "rerun_of = RUN (its id and name, kept when RUN is deleted).\n" },
+	  .notes = "The new run keeps the tags of RUN, adds its own --tag ones, runs on\n"
+		   "RUN's stack unless --stack says another and records rerun_of = RUN\n"
+		   "(its id and name, kept when RUN is deleted).\n" },
 	{ "why", cmd_why,
 	  .args = (const struct cli_arg[]){ { "RUN", CLI_V_RUN, 0 },
 					    { "STEP", CLI_V_STEP, 0 }, { 0 } },

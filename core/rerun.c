@@ -84,6 +84,10 @@ int rerun_opts(struct store *s, int64_t run_id, char *const *overrides, int n,
 	o->nparams = n;
 	o->rerun_of = run_id;
 	o->reuse_run = run_id;
+	/* where RUN ran (a cluster's steps stay on the cluster), unless the
+	 * caller chose */
+	if (!o->stack)
+		o->stack = r->run.stack;
 	*hold = r;
 	r = NULL;
 	rc = 0;

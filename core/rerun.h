@@ -17,8 +17,9 @@ struct rerun;
 
 /* Fill the fields of O that make it a rerun of run RUN_ID: spec_path,
  * spec_text, spec_dir, base_params (the recorded ones as KEY=JSON),
- * params (the N OVERRIDES "KEY=VALUE", which must outlive O), rerun_of and
- * reuse_run.  The other fields of O
+ * params (the N OVERRIDES "KEY=VALUE", which must outlive O), rerun_of,
+ * reuse_run, and stack (the one RUN ran on) when O has none.  The other
+ * fields of O
  * (from_step, force, name, tags, jobs, store_flag…) are left as they are.
  * The strings O then points to belong to *HOLD, which must outlive O
  * (rerun_free).  RL_E_NOT_FOUND when the run has no recorded pipeline. */

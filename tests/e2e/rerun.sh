@@ -36,4 +36,23 @@ expect_exit 0 rl show plain --json
 expect_eq null "$(jget "$OUT" 'd["rerun_of"]')" "not a rerun"
 expect_eq null "$(jget "$OUT" 'd["rerun_of_name"]')" "not a rerun: no name"
 expect_not_contains "$(rl show plain)" "rerun of"
+
+# --- a rerun runs on the stack its run ran on (a cluster's steps stay on
+# the cluster), unless --stack says another; --from is given once
+mkdir stk && cd stk
+cat > p.json <<'J'
+{"name": "stk", "steps": [{"name": "a", "run": "echo hi"}]}
+J
+expect_exit 0 rl stack register other --artifact-store "$T/stk/art2"
+expect_exit 0 rl run p.json --stack other --name on-other
+expect_exit 0 rl rerun on-other --name again-there
+expect_eq other "$(sql "select stack from runs where name = 'again-there'")" "the rerun ran on the run's stack"
+expect_exit 0 rl rerun on-other --stack default --name here
+expect_eq default "$(sql "select stack from runs where name = 'here'")" "--stack chooses another"
+expect_exit 4 rl rerun on-other --stack nosuch
+expect_contains "$ERR" "no stack 'nosuch'"
+expect_exit 2 rl rerun on-other --from a --from a
+expect_contains "$ERR" "rerun: --from is given once"
+cd "$T"
+
 done_testing
