@@ -108,12 +108,15 @@ static int item_values(struct sweep_axis *ax, const char *param, const char *ite
 		if (a > b)
 			rc = rl_err_set(err, RL_E_USAGE, "-p %s: the range %s goes down (write %lld..%lld)",
 					param, text, b, a);
-		else if (b - a >= SWEEP_MAX_RUNS)
+		/* b - a as unsigned: no overflow at the ends of long long */
+		else if ((unsigned long long)b - (unsigned long long)a >= SWEEP_MAX_RUNS)
 			rc = rl_err_set(err, RL_E_USAGE, "-p %s: the range %s has more than %d values",
 					param, text, SWEEP_MAX_RUNS);
-		for (long long v = a; rc == 0 && v <= b; v++) {
+		/* a + k, never past b: v++ at LLONG_MAX wrapped round for good */
+		long long count = rc ? -1 : (long long)((unsigned long long)b - (unsigned long long)a);
+		for (long long k = 0; rc == 0 && k <= count; k++) {
 			struct buf x = BUF_INIT;
-			buf_printf(&x, "%lld", v);
+			buf_printf(&x, "%lld", a + k);
 			if (axis_push(ax, buf_steal(&x)) < 0)
 				rc = rl_err_set(err, RL_E_NOMEM, NULL);
 		}
@@ -195,6 +198,16 @@ static int grid_add(struct sweep_grid *g, const char *kv, struct rl_err *err)
 		goto cleanup;
 	if (ax.n < 2)
 		goto fixed;
+	/* one list a param: two multiplied the grid, each run given the
+	 * last (seed=1..3 -p seed=4..5: six runs labelled seed=1 seed=4
+	 * that all got 4 or 5) */
+	for (int i = 0; i < g->naxes; i++)
+		if (!strcmp(g->axes[i].key, ax.key)) {
+			rl_err_set(err, RL_E_USAGE,
+				   "-p %s: %s has a list already (give its values in one list)",
+				   kv, ax.key);
+			goto cleanup;
+		}
 	struct sweep_axis *axes = realloc(g->axes, (size_t)(g->naxes + 1) * sizeof *axes);
 	if (!axes) {
 		rl_err_set(err, RL_E_NOMEM, NULL);

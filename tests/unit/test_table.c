@@ -183,6 +183,19 @@ START_TEST(test_sweep_grid)
 	const char *g2[] = { "s=a..b" };
 	ck_assert_str_eq(grid_text(g2, 1, &rc), "1: [s=a..b]");
 	ck_assert_str_eq(grid_text(NULL, 0, &rc), "1: []");
+	/* a range at the ends of a 64-bit integer: its values, no wrap-round */
+	const char *big[] = { "seed=9223372036854775806..9223372036854775807" };
+	ck_assert_str_eq(grid_text(big, 1, &rc),
+			 "2: [seed=9223372036854775806] [seed=9223372036854775807]");
+	const char *huge[] = { "seed=-9223372036854775808..9223372036854775807" };
+	ck_assert_str_eq(grid_text(huge, 1, &rc), "-p seed=-9223372036854775808..9223372036854775807: "
+						  "the range -9223372036854775808..9223372036854775807 "
+						  "has more than 10000 values");
+	/* one list a param */
+	const char *twice[] = { "seed=1..3", "seed=4..5" };
+	ck_assert_str_eq(grid_text(twice, 2, &rc),
+			 "-p seed=4..5: seed has a list already (give its values in one list)");
+	ck_assert_int_eq(rc, -1);
 	/* labels and axes */
 	struct sweep_grid *g = NULL;
 	ck_assert_int_eq(sweep_grid_parse((char *const *)a, 2, &g, NULL), 0);
