@@ -153,8 +153,18 @@ static int choose_metric(struct store *s, struct sweep_view *v, const char *aske
 	return 0;
 }
 
-/* Rows by the metric, best first; rows without it after, newest first. */
+/* Rows by the metric, best first: the completed runs that have it, then
+ * the others that have it (a failed run's numbers are not a result: as
+ * columns_best rules for ls), then the rows without it; newest first
+ * among equals. */
 static const struct sweep_view *sorting;
+
+static int tier(int row, const struct columns_value *v)
+{
+	if (v->kind != COLV_NUMBER)
+		return 2;
+	return strcmp(sorting->table->rows[row].run->status, "completed") != 0;
+}
 
 static int by_metric(const void *a, const void *b)
 {
@@ -162,9 +172,9 @@ static int by_metric(const void *a, const void *b)
 	struct columns_value vx, vy;
 	columns_cell(sorting->table, x, sorting->metric, &vx);
 	columns_cell(sorting->table, y, sorting->metric, &vy);
-	int hx = vx.kind == COLV_NUMBER, hy = vy.kind == COLV_NUMBER;
-	if (hx != hy)
-		return hy - hx;
+	int tx = tier(x, &vx), ty = tier(y, &vy), hx = tx < 2;
+	if (tx != ty)
+		return tx - ty;
 	if (hx && vx.num != vy.num) {
 		int better = compare_judge(sorting->dir, vx.num, vy.num) == COMPARE_BETTER;
 		int worse = compare_judge(sorting->dir, vx.num, vy.num) == COMPARE_WORSE;
@@ -186,10 +196,12 @@ static int rank(struct sweep_view *v)
 	sorting = v;
 	qsort(v->order, (size_t)v->nruns, sizeof *v->order, by_metric);
 	sorting = NULL;
+	/* the best is a completed run's: a failed one is never recommended */
 	struct columns_value first;
 	if (v->nruns)
 		columns_cell(v->table, v->order[0], v->metric, &first);
-	if (v->nruns && first.kind == COLV_NUMBER)
+	if (v->nruns && first.kind == COLV_NUMBER &&
+	    !strcmp(v->table->rows[v->order[0]].run->status, "completed"))
 		v->best = v->order[0];
 	return 0;
 }

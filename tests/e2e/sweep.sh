@@ -140,4 +140,16 @@ expect_exit 0 rl sweeps --json
 expect_eq interrupted "$(jget "$OUT" '[w["status"] for w in d["sweeps"] if w["name"] == "killed"][0]')" "a dead sweep is settled"
 expect_eq ok "$(sql "pragma integrity_check")"
 
+# a failed run is never ranked best: the completed runs first
+cat > mx.json <<'J'
+{"name": "mx", "params": {"a": 1}, "metrics": {"loss": "min"},
+ "steps": [{"name": "s", "run": "runlens metric loss $((10 - ${params.a})); [ ${params.a} != 3 ]"}]}
+J
+expect_exit 1 rl run mx.json -p a=1..3 --sweep mx
+expect_exit 0 rl sweeps mx --json
+expect_eq '[2, "completed", true]' "$(jget "$OUT" '[d["runs"][0]["values"]["params.a"], d["runs"][0]["status"], d["runs"][0]["best"]]')" \
+	"the best completed run first (a=3 has the lowest loss, and failed)"
+expect_eq '[3, "failed", false]' "$(jget "$OUT" '[[r["values"]["params.a"], r["status"], r["best"]] for r in d["runs"] if r["status"] == "failed"][0]')" \
+	"the failed one after the completed ones, not best"
+
 done_testing
