@@ -21,11 +21,25 @@
 #include "util/fs.h"
 #include "util/timeutil.h"
 
+const char *runner_stack_of(const struct runner_opts *o, const struct spec *sp)
+{
+	return o->stack ? o->stack : sp->stack ? sp->stack : "default";
+}
+
+int runner_check_stack(struct store *s, const char *name, struct rl_err *err)
+{
+	struct store_stack st = { 0 };
+	int rc = strcmp(name, "default") == 0 || store_stack_get(s, name, &st, NULL) == 0
+			 ? 0
+			 : rl_err_set(err, RL_E_NOT_FOUND, "no stack '%s' (see 'runlens stack ls')",
+				      name);
+	store_stack_clear(&st);
+	return rc;
+}
+
 int record_choose_stack(struct run *r, struct rl_err *err)
 {
-	const char *name = r->o->stack ? r->o->stack
-			   : r->spec->stack ? r->spec->stack
-					    : "default";
+	const char *name = runner_stack_of(r->o, r->spec);
 	struct store_stack st = { 0 };
 	int rc = -1;
 	r->stack_name = strdup(name);
@@ -35,11 +49,9 @@ int record_choose_stack(struct run *r, struct rl_err *err)
 		else
 			r->artifact_root = fs_join(store_dir(r->store), "artifacts");
 	} else {
-		if (store_stack_get(r->store, name, &st, err) < 0) {
-			rl_err_set(err, RL_E_NOT_FOUND, "no stack '%s' (see 'runlens stack ls')",
-				   name);
+		if (runner_check_stack(r->store, name, err) < 0 ||
+		    store_stack_get(r->store, name, &st, err) < 0)
 			goto cleanup;
-		}
 		r->artifact_root = strdup(st.artifact_store);
 	}
 	r->stack_components = st.components_json ? cJSON_Parse(st.components_json) : NULL;

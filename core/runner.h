@@ -112,5 +112,11 @@ void runner_result_clear(struct runner_result *res);
  * names to force and to start from are its steps (else RL_E_USAGE). */
 struct spec;
 int runner_load_spec(const struct runner_opts *o, struct spec **out, struct rl_err *err);
+/* The stack a run of SP with O runs on: O's, the file's, else "default". */
+const char *runner_stack_of(const struct runner_opts *o, const struct spec *sp);
+/* RL_E_NOT_FOUND, "no stack 'NAME' (see 'runlens stack ls')", when S has
+ * no stack NAME ("default" always is): what a run and a sweep say before
+ * they record anything. */
+int runner_check_stack(struct store *s, const char *name, struct rl_err *err);
 
 #endif

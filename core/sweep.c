@@ -373,7 +373,7 @@ static int run_opts(const struct sweep_state *w, int k, struct runner_opts *ro, 
 
 /* Every run's params are checked before anything is recorded. */
 static int check_points(const struct sweep_opts *o, char **pipeline, char **dir,
-			struct rl_err *err)
+			char **stack, struct rl_err *err)
 {
 	for (int k = 0; k < o->grid->total; k++) {
 		struct runner_opts ro = *o->run;
@@ -388,13 +388,14 @@ static int check_points(const struct sweep_opts *o, char **pipeline, char **dir,
 		if (rc == 0 && k == 0) {
 			*pipeline = strdup(sp->name);
 			*dir = sp->dir ? strdup(sp->dir) : NULL;
+			*stack = strdup(runner_stack_of(&ro, sp));
 		}
 		spec_free(&sp);
 		sweep_strv_free(kv, n);
 		if (rc < 0)
 			return -1;
 	}
-	return *pipeline ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
+	return *pipeline && *stack ? 0 : rl_err_set(err, RL_E_NOMEM, NULL);
 }
 
 /* The sweep's name: the one asked for (which must be new), else
@@ -654,13 +655,13 @@ int sweep_run(const struct sweep_opts *o, struct sweep_result *res, struct rl_er
 {
 	struct sweep_state w = { .o = o, .res = res };
 	struct sigaction old[3];
-	char *pipeline = NULL, *dir = NULL;
+	char *pipeline = NULL, *dir = NULL, *stack = NULL;
 	int rc = -1;
 	memset(res, 0, sizeof *res);
 	res->total = o->grid->total;
-	if (check_points(o, &pipeline, &dir, err) < 0 ||
+	if (check_points(o, &pipeline, &dir, &stack, err) < 0 ||
 	    session_open(o->run->store_flag, SESSION_CREATE, &w.s, err) < 0 ||
-	    record_sweep(&w, pipeline, err) < 0)
+	    runner_check_stack(w.s, stack, err) < 0 || record_sweep(&w, pipeline, err) < 0)
 		goto cleanup;
 	w.environment = context_environment(dir);
 	w.start_mono = time_mono_ms();
@@ -692,6 +693,7 @@ cleanup:
 	cJSON_Delete(w.environment);
 	store_close(&w.s);
 	free(pipeline);
+	free(stack);
 	free(dir);
 	return rc;
 }

@@ -152,4 +152,15 @@ expect_eq '[2, "completed", true]' "$(jget "$OUT" '[d["runs"][0]["values"]["para
 expect_eq '[3, "failed", false]' "$(jget "$OUT" '[[r["values"]["params.a"], r["status"], r["best"]] for r in d["runs"] if r["status"] == "failed"][0]')" \
 	"the failed one after the completed ones, not best"
 
+# a sweep on a stack that does not exist: what a single run says (exit
+# 4), and nothing recorded (it left an empty failed sweep, exit 1)
+cat > nostack.json <<'J'
+{"name": "nostack", "params": {"a": 1}, "stack": "nosuch", "steps": [{"name": "s", "run": "echo ${params.a}"}]}
+J
+expect_exit 4 rl run nostack.json -p a=1,2
+expect_eq "runlens: no stack 'nosuch' (see 'runlens stack ls')" "$ERR" "the single run's message"
+expect_exit 4 rl run nostack.json
+expect_eq 0 "$(sql "select count(*) from pipelines where name = 'nostack'")" "no pipeline recorded"
+expect_eq 0 "$(sql "select count(*) from sweeps s join pipelines p on p.id = s.pipeline_id where p.name = 'nostack'")" "no sweep recorded"
+
 done_testing
