@@ -145,16 +145,24 @@ static int runner_alive(const struct store_run *r, const char *host,
 	return now - last < SESSION_STALE_MS;
 }
 
-/* Record that the job of attempt row E was cancelled (its last state
- * there was the dead runner's last look). */
-static void record_cancelled(struct store *s, const struct store_step_executor *e)
+/* Record what became of the job of attempt row E once its runner was
+ * found dead: STATE, "CANCELLED" when it was cancelled now, or its own
+ * end ("COMPLETED": it ended before, its outputs not collected); NULL
+ * when it was not in the queue any more (its last state stays, and the
+ * reason says so). */
+static void record_left_job(struct store *s, const struct store_step_executor *e,
+			    const char *state)
 {
 	cJSON *o = cJSON_Parse(e->executor_json);
 	if (!cJSON_IsObject(o))
 		goto cleanup;
-	cJSON_DeleteItemFromObjectCaseSensitive(o, "state");
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "reason");
-	cJSON_AddStringToObject(o, "state", "CANCELLED");
+	if (state) {
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "state");
+		cJSON_AddStringToObject(o, "state", state);
+	} else {
+		cJSON_AddStringToObject(o, "reason", "not in the queue when its runner was found dead");
+	}
 	char *json = cJSON_PrintUnformatted(o);
 	if (json)
 		store_attempt_set_executor(s, e->attempt_id, json, NULL);
@@ -185,8 +193,9 @@ static void cancel_left_jobs(struct store *s, int64_t run_id)
 	if (store_run_executors(s, run_id, &rows, &n, NULL) < 0 || n == 0)
 		goto cleanup;
 	char **mine = calloc((size_t)n, sizeof(char *));
+	char **state = calloc((size_t)n, sizeof(char *));
 	int *which = calloc((size_t)n, sizeof(int));
-	for (int i = 0; mine && which && executor_all[i]; i++) {
+	for (int i = 0; mine && state && which && executor_all[i]; i++) {
 		const struct executor_ops *ops = executor_all[i];
 		int k = 0;
 		for (int j = 0; ops->cancel_recorded && j < n; j++)
@@ -195,15 +204,19 @@ static void cancel_left_jobs(struct store *s, int64_t run_id)
 				mine[k++] = rows[j].executor_json;
 			}
 		struct rl_err e = RL_ERR_INIT;
-		if (k && ops->cancel_recorded(mine, k, &e) < 0)
+		if (k && ops->cancel_recorded(mine, k, state, &e) < 0)
 			fprintf(stderr, "runlens: warning: run %lld: %s\n", (long long)run_id,
 				rl_err_msg(&e));
 		else
-			for (int j = 0; j < k; j++)
-				record_cancelled(s, &rows[which[j]]);
+			for (int j = 0; j < k; j++) {
+				record_left_job(s, &rows[which[j]], state[j]);
+				free(state[j]);
+				state[j] = NULL;
+			}
 		rl_err_clear(&e);
 	}
 	free(mine);
+	free(state);
 	free(which);
 cleanup:
 	store_step_executors_free(rows, n);

@@ -120,9 +120,13 @@ struct executor_ops {
 	 * last call for that job, 0 when not, -1 for an unknown job. */
 	int (*describe)(struct executor *ex, int64_t job, struct exec_status *st);
 	/* Optional: cancel jobs a runner that died left behind, each given
-	 * as the JSON object of exec_status_json() it recorded.  Bounded in
-	 * time; returns how many were cancelled, or -1 with *err. */
-	int (*cancel_recorded)(char *const *recorded, int n, struct rl_err *err);
+	 * as the JSON object of exec_status_json() it recorded.  STATE[i]
+	 * gets what became of job i (malloc'd): "CANCELLED" when it was
+	 * cancelled, its own state when it had ended before ("COMPLETED",
+	 * "FAILED"…), NULL when it was not found (gone from the queue, or
+	 * another's).  Bounded in time; returns how many were cancelled, or
+	 * -1 with *err (nothing cancelled, STATE all NULL). */
+	int (*cancel_recorded)(char *const *recorded, int n, char **state, struct rl_err *err);
 	/* The executor places jobs itself (a cluster): the runner does not
 	 * count resources.cpus against its own budget, -j alone caps the
 	 * jobs in flight, and a timeout counts from when describe() first

@@ -910,13 +910,18 @@ static void slurm_close(struct executor **pex)
 /* ------------------------------------------------------------------ */
 /* A dead runner's jobs                                                */
 
-static int slurm_cancel_recorded(char *const *recorded, int n, struct rl_err *err)
+static int slurm_cancel_recorded(char *const *recorded, int n, char **state,
+				 struct rl_err *err)
 {
 	struct executor *ex = NULL;
+	for (int i = 0; i < n; i++)
+		state[i] = NULL;
 	if (slurm_open(&ex, err) < 0)
 		return -1;
 	ex->g.query = grace("CANCEL", 20000);
-	/* ours again, as queued jobs: their ids and names */
+	/* ours again, as queued jobs: their ids and names (our id of job i
+	 * in slot[i], 0 for one that cannot be looked for) */
+	int64_t *slot = calloc((size_t)n + 1, sizeof *slot);
 	for (int i = 0; i < n; i++) {
 		cJSON *o = cJSON_Parse(recorded[i]);
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "job_id");
@@ -929,6 +934,8 @@ static int slurm_cancel_recorded(char *const *recorded, int n, struct rl_err *er
 			j->jobid = strdup(id->valuestring);
 			j->name = strdup(name->valuestring);
 			j->dir = cJSON_IsString(dir) ? strdup(dir->valuestring) : NULL;
+			if (slot)
+				slot[i] = j->id;
 		}
 		if (cJSON_IsString(dir)) /* a pending job's file holds secrets */
 			remove_in(dir->valuestring, JOBFILE_JOB);
@@ -947,12 +954,21 @@ static int slurm_cancel_recorded(char *const *recorded, int n, struct rl_err *er
 	int unchecked = ex->down_since || !ex->qgen;
 	for (int i = 0; i < ex->njobs; i++) {
 		struct sjob *j = &ex->jobs[i];
-		if (j->id && (unchecked || j->missing_since ||
-			      slurm_state_of(j->state)->phase == SLURM_OVER))
+		if (!j->id)
+			continue;
+		int over = !unchecked && !j->missing_since && j->state &&
+			   slurm_state_of(j->state)->phase == SLURM_OVER;
+		for (int k = 0; slot && k < n && !unchecked; k++)
+			if (slot[k] == j->id && !j->missing_since)
+				/* it ended on its own (COMPLETED…): said so, not
+				 * CANCELLED; else it is cancelled now */
+				state[k] = strdup(over ? j->state : "CANCELLED");
+		if (unchecked || j->missing_since || over)
 			j->phase = J_ENDED; /* gone, another's, over, or unknown */
-		else if (j->id)
+		else
 			cancelled++;
 	}
+	free(slot);
 	int down = unchecked && n > 0;
 	slurm_close(&ex); /* cancels the ones still queued */
 	if (down)

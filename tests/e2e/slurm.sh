@@ -198,6 +198,27 @@ expect_eq "" "$(find "$T/.runlens/runs/$r2" -name job.json)" "the pending job's 
 expect_exit 0 rl show "$r2"
 expect_contains "$OUT" "slurm job $j2 CANCELLED" "the cancelled job recorded so"
 
+# ... and a job that ended on its own before anyone looked is recorded as
+# it ended (COMPLETED), not CANCELLED; its attempt is interrupted all the
+# same (its outputs were never collected)
+cat > ends.json <<J
+{"name": "ends", "steps": [{"name": "s", "run": "touch $T/ends.started; until [ -f $T/ends.go ]; do sleep 0.1; done"}]}
+J
+"$RUNLENS_BIN" run ends.json --stack hpc > run3.out 2>&1 &
+pid=$!
+wait_until 60 test -e "$T/ends.started" || fail "the ends step did not start"
+kill -KILL $pid
+wait $pid 2>/dev/null
+r3=$(sql "select max(id) from runs")
+j3=$(rjob "$r3" s)
+touch "$T/ends.go"
+wait_until 60 over "$j3" || fail "job $j3 still $(job_state "$j3")"
+expect_eq COMPLETED "$(job_state "$j3")" "the job completed on its own"
+expect_exit 0 rl show "$r3"
+expect_contains "$OUT" "slurm job $j3 COMPLETED" "recorded as it ended, not CANCELLED"
+expect_not_contains "$OUT" "CANCELLED"
+expect_eq interrupted "$(sql "select a.status from attempts a join step_runs s on s.id = a.step_run_id where s.run_id = $r3")" "its attempt: interrupted"
+
 # ------------------------------------------------------------ out of memory
 if [ "$(cat "$RUNLENS_SLURM/proctrack" 2>/dev/null)" = cgroup ]; then
 	cat > oom.json <<'J'
