@@ -20,13 +20,17 @@ static const char *const owned_opts[] = {
 };
 
 /* The option OPT names (before '=' for a long one, its first two
- * characters for a short one) is one runlens sets? */
+ * characters for a short one) is one runlens sets?  A long one also when
+ * it abbreviates one (sbatch takes "--outp" for --output). */
 static const char *owned_opt(const char *opt)
 {
-	size_t n = opt[1] == '-' ? strcspn(opt, "=") : 2;
-	for (int i = 0; owned_opts[i]; i++)
-		if (strlen(owned_opts[i]) == n && strncmp(owned_opts[i], opt, n) == 0)
+	int is_long = opt[1] == '-';
+	size_t n = is_long ? strcspn(opt, "=") : 2;
+	for (int i = 0; owned_opts[i]; i++) {
+		size_t len = strlen(owned_opts[i]);
+		if ((len == n || (is_long && len > n)) && strncmp(owned_opts[i], opt, n) == 0)
 			return owned_opts[i];
+	}
 	return NULL;
 }
 

@@ -193,6 +193,23 @@ static void push_place(struct args *a, const struct exec_place *p, double timeou
 		push(a, "%s", p->opts[i]);
 }
 
+/* S with each '%' doubled (malloc'd): a file name sbatch takes whole. */
+static char *percent_doubled(const char *s)
+{
+	size_t n = strlen(s), extra = 0;
+	for (const char *p = s; *p; p++)
+		extra += *p == '%';
+	char *out = malloc(n + extra + 1), *q = out;
+	for (const char *p = s; out && *p; p++) {
+		*q++ = *p;
+		if (*p == '%')
+			*q++ = '%';
+	}
+	if (out)
+		*q = '\0';
+	return out;
+}
+
 char **slurm_sbatch_argv(const struct exec_request *req, const char *dir, const char *self)
 {
 	struct args a = { 0 };
@@ -202,7 +219,13 @@ char **slurm_sbatch_argv(const struct exec_request *req, const char *dir, const 
 	push(&a, "--job-name=%s", req->name ? req->name : "rl-job");
 	push(&a, "--no-requeue");
 	push(&a, "--chdir=%s", dir);
-	push(&a, "--output=%s/slurm.out", dir);
+	/* Slurm expands %j, %u… in the file name: a '%' of the path doubled */
+	char *pdir = percent_doubled(dir);
+	if (pdir)
+		push(&a, "--output=%s/slurm.out", pdir);
+	else
+		a.failed = 1;
+	free(pdir);
 	push(&a, "--open-mode=append");
 	push_place(&a, &req->place, req->timeout);
 	/* the script only execs job-exec: nothing of the step in it */

@@ -56,6 +56,13 @@ START_TEST(test_sbatch_argv)
 			    "--wrap=exec '/bin/runlens' job-exec '/it'\\''s'");
 	free(t);
 	slurm_strv_free(v);
+	/* a '%' of the path doubled in the file name (Slurm expands %j…),
+	 * not in --chdir */
+	v = slurm_sbatch_argv(&bare, "/t/p%jx", "/bin/runlens");
+	t = joined(v);
+	ck_assert_ptr_nonnull(strstr(t, "--chdir=/t/p%jx --output=/t/p%%jx/slurm.out "));
+	free(t);
+	slurm_strv_free(v);
 	slurm_strv_free(NULL);
 }
 END_TEST
@@ -137,7 +144,9 @@ START_TEST(test_slurm_opts)
 	ck_assert_int_eq(spec_check_slurm_opt("-C", &why), 0);
 	ck_assert_int_eq(spec_check_slurm_opt("--exclusive", &why), 0);
 	const char *owned[] = { "--job-name=x", "-J", "--output=o", "--mem=1G", "--export=ALL",
-				"--wrap=x", "--requeue", "-p", "--partition=x", "--time=5" };
+				"--wrap=x", "--requeue", "-p", "--partition=x", "--time=5",
+				/* abbreviations sbatch takes for them */
+				"--outp=/tmp/x.out", "--expo=ALL", "--req", "--job=x", "--parti=x" };
 	for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++) {
 		ck_assert_int_eq(spec_check_slurm_opt(owned[i], &why), -1);
 		ck_assert_ptr_nonnull(strstr(why, "runlens sets this option itself"));
