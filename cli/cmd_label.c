@@ -315,6 +315,9 @@ int cmd_gc(struct cli *c, int argc, char **argv, struct rl_err *err)
 	fprintf(c->out, "gc: %lld artifact record%s no run referenced; %d removed from disk "
 		"(%.1f MB)\n", (long long)res.dropped, res.dropped == 1 ? "" : "s", res.removed,
 		(double)res.bytes / 1e6);
+	if (res.unrecorded)
+		fprintf(c->out, "gc: %d stored content%s no record named (left by a runner killed "
+			"while storing) removed\n", res.unrecorded, res.unrecorded == 1 ? "" : "s");
 	rc = 0;
 cleanup:
 	store_close(&s);

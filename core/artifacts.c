@@ -539,6 +539,65 @@ static void sweep(const char *root, const char *name, int64_t max_age_s)
 	free(dir);
 }
 
+/* ROOT's content folders ("ab/abcdef…") that no artifact row has the
+ * content of and that are older than ORPHAN_MAX_AGE_S: a runner killed
+ * after it moved an output into place and before its commit left them
+ * (core/attempt.c stores first, then records).  The age keeps a runner
+ * in that window safe.  Their entries retired like a dropped artifact's;
+ * *unrecorded counts the folders. */
+#define ORPHAN_MAX_AGE_S (60 * 60)
+static int sweep_unrecorded(struct store *s, const char *root, int *unrecorded, int *removed,
+			    struct rl_err *err)
+{
+	DIR *top = opendir(root);
+	int64_t limit = time_now_ms() / 1000 - ORPHAN_MAX_AGE_S;
+	struct dirent *a;
+	int rc = 0, seq = 0;
+	while (rc == 0 && top && (a = readdir(top)) != NULL) {
+		if (strlen(a->d_name) != 2 || strspn(a->d_name, "0123456789abcdef") != 2)
+			continue;
+		char *two = fs_join(root, a->d_name);
+		DIR *mid = two ? opendir(two) : NULL;
+		struct dirent *b;
+		while (rc == 0 && mid && (b = readdir(mid)) != NULL) {
+			struct stat st;
+			int known = 1;
+			char *hex = fs_join(two, b->d_name);
+			if (hex && strlen(b->d_name) == 64 &&
+			    strspn(b->d_name, "0123456789abcdef") == 64 &&
+			    !strncmp(b->d_name, a->d_name, 2) && lstat(hex, &st) == 0 &&
+			    S_ISDIR(st.st_mode) && st.st_mtim.tv_sec < limit &&
+			    (rc = store_artifact_sha_known(s, b->d_name, &known, err)) == 0 && !known) {
+				DIR *in = opendir(hex);
+				struct dirent *c;
+				int any = 0;
+				while (in && (c = readdir(in)) != NULL) {
+					if (!strcmp(c->d_name, ".") || !strcmp(c->d_name, ".."))
+						continue;
+					char *p = fs_join(hex, c->d_name);
+					char *to = p ? retire(p, (char **)&root, 1, 1000000 + seq++, removed)
+						     : NULL;
+					if (to)
+						tree_remove(to, NULL);
+					any = 1;
+					free(to);
+					free(p);
+				}
+				if (in)
+					closedir(in);
+				*unrecorded += any;
+			}
+			free(hex);
+		}
+		if (mid)
+			closedir(mid);
+		free(two);
+	}
+	if (top)
+		closedir(top);
+	return rc;
+}
+
 int artifacts_gc(struct store *s, struct artifacts_gc_result *res, struct rl_err *err)
 {
 	char **paths = NULL, **roots = NULL, **trashed = NULL;
@@ -559,6 +618,11 @@ int artifacts_gc(struct store *s, struct artifacts_gc_result *res, struct rl_err
 	testhook_pause("GC");
 	for (int i = 0; i < n; i++)
 		trashed[i] = retire(paths[i], roots, nroots, i, &res->removed);
+	for (int i = 0; i < nroots; i++)
+		if (sweep_unrecorded(s, roots[i], &res->unrecorded, &res->removed, err) < 0) {
+			store_rollback(s);
+			goto cleanup;
+		}
 	if (store_commit(s, err) < 0) {
 		/* the rows stay, unreferenced, and the next gc drops them; a
 		 * run that stores the same content puts its own copy back */

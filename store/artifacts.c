@@ -237,3 +237,24 @@ int store_gc_artifacts(struct store *s, int64_t *dropped, char ***paths, int *n,
 	}
 	return rc;
 }
+
+int store_artifact_sha_known(struct store *s, const char *sha256, int *known,
+			     struct rl_err *err)
+{
+	static const char sql[] = "SELECT 1 FROM artifacts WHERE sha256 = ? LIMIT 1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	*known = 0;
+	if (!st)
+		return -1;
+	int rc;
+	if (bind_text(st, 1, sha256))
+		rc = store_fail(s, sqlite3_errcode(s->db), "cannot read artifacts", err);
+	else if ((rc = sqlite3_step(st)) == SQLITE_ROW || rc == SQLITE_DONE) {
+		*known = rc == SQLITE_ROW;
+		rc = 0;
+	} else {
+		rc = store_fail(s, rc, "cannot read artifacts", err);
+	}
+	sqlite3_reset(st);
+	return rc;
+}

@@ -580,6 +580,9 @@ void store_artifact_refs_free(struct store_artifact_ref *rows, int n);
  * *bytes their total size.  The caller removes files it owns. */
 int store_gc_artifacts(struct store *s, int64_t *dropped, char ***paths,
 		       int *n, int64_t *bytes, struct rl_err *err);
+/* Whether some artifact row has content SHA256 (*known 1 or 0). */
+int store_artifact_sha_known(struct store *s, const char *sha256, int *known,
+			     struct rl_err *err);
 
 /* ------------------------------------------------------------------ */
 /* Metadata and metrics                                                */

@@ -80,4 +80,24 @@ expect_exit 0 rl rm "$q" --yes
 expect_exit 0 rl gc
 expect_eq "" "$(find "$RUNLENS_STORE/artifacts" -mindepth 1 ! -name .tmp ! -name .trash)" "gc leaves no empty content folder"
 
+# content no record names (a runner killed after it stored an output and
+# before its commit) goes with gc once it is an hour old; younger (a
+# runner may be between the two now) and recorded content stays
+cat > keep.json <<'J'
+{"name": "keep", "steps": [{"name": "k", "run": "echo kept > ${outputs.o}", "outputs": {"o": "k.txt"}}]}
+J
+expect_exit 0 rl run keep.json
+kept=$(out_path "$(last_run)" k o)
+old=ab$(printf 'a%.0s' $(seq 1 62)); new=cd$(printf 'c%.0s' $(seq 1 62))
+mkdir -p "$RUNLENS_STORE/artifacts/ab/$old" "$RUNLENS_STORE/artifacts/cd/$new"
+echo big > "$RUNLENS_STORE/artifacts/ab/$old/big.bin"
+echo young > "$RUNLENS_STORE/artifacts/cd/$new/young.bin"
+touch -d '2 hours ago' "$RUNLENS_STORE/artifacts/ab/$old" "$(dirname "$kept")"
+expect_exit 0 rl gc
+expect_contains "$OUT" "gc: 1 stored content no record named (left by a runner killed while storing) removed"
+[ ! -e "$RUNLENS_STORE/artifacts/ab/$old" ] && pass || fail "unrecorded content an hour old stays"
+[ -f "$RUNLENS_STORE/artifacts/cd/$new/young.bin" ] && pass || fail "young unrecorded content removed"
+[ -f "$kept" ] && pass || fail "recorded content removed"
+expect_eq kept "$(cat "$kept")"
+
 done_testing
