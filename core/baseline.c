@@ -81,8 +81,20 @@ int64_t baseline_of(struct store *s, const struct store_run *r)
 		return 0;
 	}
 	const char *rule = baseline_rule(&p, NULL);
+	int64_t given = 0, gone = 0;
+	int recorded = 0, other = 0;
+	/* `pin RUN` and `pin --where EXPR` say "from now on, for every run";
+	 * the pipeline file's rule and the default one were read when the
+	 * run started, and what they gave it is kept */
+	int pinned_rule = p.baseline_where && *p.baseline_where;
 	if (p.pinned_run_id && p.pinned_run_id != r->id) {
 		id = p.pinned_run_id;
+	} else if (!pinned_rule && r->id != INT64_MAX &&
+		   store_run_baseline_given(s, r->id, &given, &recorded, NULL) == 0 && recorded &&
+		   (given == 0 || store_run_baseline_given(s, given, &gone, &other, NULL) == 0)) {
+		/* the one it was given when it started (still there): the rule
+		 * read now could name a run that completed since */
+		id = given;
 	} else if (rule) {
 		id = newest_matching(s, r, rule);
 	} else {

@@ -15,7 +15,13 @@
 #include "store/store.h"
 
 /* The baseline of recorded run R (its id, pipeline and place in the
- * order, R->at, as the store read them); 0 when there is none. */
+ * order, R->at, as the store read them); 0 when there is none.  The
+ * pipeline's pinned run when one is, and its `pin --where` rule read now
+ * when it has one (a person's "from now on, for every run"); else the
+ * one R was given when it started (kept since schema 13, while that run
+ * is not deleted: what its steps saw is what it is compared to — the
+ * rule read again later could name a run that completed meanwhile);
+ * else the rule, read now. */
 int64_t baseline_of(struct store *s, const struct store_run *r);
 
 /* The baseline a run of PIPELINE_ID starting now gets; 0 when none. */

@@ -201,6 +201,8 @@ static int insert_run(struct run *r, struct rl_err *err)
 		.state_json = "{}",
 	};
 	int rc = store_run_create(r->store, &nr, &r->run_id, err);
+	if (rc == 0) /* what its steps are told, kept (core/baseline.h) */
+		rc = store_run_set_baseline_given(r->store, r->run_id, r->baseline_id, err);
 	if (rc == 0 && r->o->sweep_id)
 		rc = store_run_set_sweep(r->store, r->run_id, r->o->sweep_id, err);
 	free(spec_path);

@@ -286,6 +286,43 @@ int store_run_heartbeat(struct store *s, int64_t run_id, int64_t now_ms,
 	return store_run_stmt(s, st, "cannot record a heartbeat", err);
 }
 
+int store_run_set_baseline_given(struct store *s, int64_t run_id, int64_t baseline_id,
+				 struct rl_err *err)
+{
+	static const char sql[] = "UPDATE runs SET baseline_given = ?2 WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return -1;
+	if (bind_i64(st, 1, run_id) || bind_i64(st, 2, baseline_id))
+		return store_fail(s, sqlite3_errcode(s->db), "cannot record the baseline", err);
+	return store_run_stmt(s, st, "cannot record the baseline", err);
+}
+
+int store_run_baseline_given(struct store *s, int64_t run_id, int64_t *given, int *recorded,
+			     struct rl_err *err)
+{
+	static const char sql[] = "SELECT baseline_given FROM runs WHERE id = ?";
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	*given = 0;
+	*recorded = 0;
+	if (!st)
+		return -1;
+	int rc;
+	if (bind_i64(st, 1, run_id))
+		rc = store_fail(s, sqlite3_errcode(s->db), "cannot read the run", err);
+	else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*recorded = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		*given = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE
+			     ? rl_err_set(err, RL_E_NOT_FOUND, "no run %lld", (long long)run_id)
+			     : store_fail(s, rc, "cannot read the run", err);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 int store_run_set_state(struct store *s, int64_t run_id, const char *state_json,
 			struct rl_err *err)
 {

@@ -469,6 +469,13 @@ static const char *const migrations[] = {
 	MIGRATE_RELATIVE("artifacts", "path", 0) MIGRATE_RELATIVE("artifacts", "path", 1)
 	MIGRATE_RELATIVE("attempts", "stdout_path", 0) MIGRATE_RELATIVE("attempts", "stdout_path", 1)
 	MIGRATE_RELATIVE("attempts", "stderr_path", 0) MIGRATE_RELATIVE("attempts", "stderr_path", 1),
+	/* 13: the baseline a run was given when it started (its steps'
+	 * context.json, `runlens baseline`), kept: compare and show use it
+	 * unless a run is pinned — the rule read again later could name a run
+	 * that completed meanwhile.  0: none then; NULL: a run from before
+	 * (the rule decides).  No foreign key: a deleted baseline is seen as
+	 * gone, not as "none". */
+	"ALTER TABLE runs ADD COLUMN baseline_given INTEGER;",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

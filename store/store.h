@@ -33,7 +33,7 @@
 
 #include "util/error.h"
 
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 #define STORE_DB_NAME "runlens.db"
 
 struct store;
@@ -248,6 +248,16 @@ int store_run_set_context(struct store *s, int64_t run_id, const char *context_j
 			  struct rl_err *err);
 int store_run_set_state(struct store *s, int64_t run_id,
 			const char *state_json, struct rl_err *err);
+/* The baseline run RUN_ID was given when it started (0: none then): kept
+ * for core/baseline.c. */
+int store_run_set_baseline_given(struct store *s, int64_t run_id, int64_t baseline_id,
+				 struct rl_err *err);
+/* What store_run_set_baseline_given kept: *given (0: none), *recorded 0
+ * for a run from before schema 13 (nothing kept); RL_E_NOT_FOUND when
+ * there is no run RUN_ID. */
+int store_run_baseline_given(struct store *s, int64_t run_id, int64_t *given, int *recorded,
+			     struct rl_err *err);
+
 /* Mark a run interrupted together with its pending, running and retrying
  * step runs and their unfinished attempts, as ended at ENDED_MS — or at
  * the last start or end recorded for its steps, when that is later (a

@@ -72,4 +72,26 @@ if command -v script >/dev/null 2>&1; then
 	expect_contains "$(cat ask.out)" "nothing pinned"
 	expect_eq "" "$(sql "select pinned_run_id from pipelines where name='br'")" "not pinned"
 fi
+
+# a run is compared to the baseline it was given when it started: B
+# starts while A runs (A started first), A then completes — B's steps
+# were told the run before A, and show, compare and the browser say so
+# (read again, the rule would name A)
+cat > conc.json <<J
+{"name": "conc", "metrics": {"acc": "max"}, "defaults": {"cache": false}, "steps": [{"name": "s",
+  "run": "runlens ctx baseline > \$RUNLENS_STEP_DIR/../baseline.json; runlens metric acc 0.5; [ \"\$RUNLENS_RUN_NAME\" != conc-a ] || until [ -f $T/conc.go ]; do sleep 0.05; done"}]}
+J
+expect_exit 0 rl run conc.json --name conc-1
+rl run conc.json --name conc-a > conc-a.out 2>&1 &
+apid=$!
+i=0; while [ "$(sql "select status from runs where name = 'conc-a'")" != running ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+expect_exit 0 rl run conc.json --name conc-b
+B=$(jget "$(rl show conc-b --json)" 'd["id"]')
+expect_eq conc-1 "$(bl "$B")" "B's step was given conc-1 (conc-a was running)"
+touch "$T/conc.go"
+wait $apid
+expect_eq completed "$(sql "select status from runs where name = 'conc-a'")"
+expect_eq conc-1 "$(jget "$(rl show conc-b --json)" 'd["baseline"]["name"]')" "show: the baseline B was given"
+expect_eq conc-1 "$(jget "$(rl compare conc-b --json)" 'd["comparisons"][0]["other"]["name"]')" "compare: the same"
+
 done_testing

@@ -93,9 +93,9 @@ fi
 python3 - "$RUNLENS_STORE/runlens.db" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-# schema 11 (the tags' sort indexes) and 10 (the sorted lists' indexes)
-# undone first, then 9
-for s in ["DROP INDEX runs_by_tag", "DROP INDEX runs_by_tag_old", "DROP INDEX runs_by_status", "DROP INDEX runs_by_status_old",
+# schema 13 (the baseline given), 11 (the tags' sort indexes) and 10
+# (the sorted lists' indexes) undone first, then 9
+for s in ["ALTER TABLE runs DROP COLUMN baseline_given", "DROP INDEX runs_by_tag", "DROP INDEX runs_by_tag_old", "DROP INDEX runs_by_status", "DROP INDEX runs_by_status_old",
           "DROP INDEX runs_by_duration", "DROP INDEX runs_by_duration_old",
           "DROP INDEX runs_unended", "DROP INDEX run_params_by_value",
           "DROP INDEX run_params_by_value_old", "ALTER TABLE run_params DROP COLUMN value",

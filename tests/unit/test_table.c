@@ -690,7 +690,9 @@ START_TEST(test_sweep_view)
 	ck_assert_int_eq(v->nruns, 3);
 	ck_assert_str_eq(joined(v->params, v->nparams), "params.lr params.opt");
 	ck_assert_str_eq(v->runs[v->order[0]].name, "g-2");
-	ck_assert_str_eq(v->runs[v->order[2]].name, "g-1");
+	/* the completed runs first: g-3 failed */
+	ck_assert_str_eq(v->runs[v->order[1]].name, "g-1");
+	ck_assert_str_eq(v->runs[v->order[2]].name, "g-3");
 	ck_assert_str_eq(v->runs[v->best].name, "g-2");
 	/* a param's values as a plot's axis: numbers (log: 100x), categories
 	 * in the grid's order */
@@ -709,7 +711,10 @@ START_TEST(test_sweep_view)
 	/* another metric: lower is better for a loss */
 	ck_assert_int_eq(sweep_view_new(st, w, "train.loss", &v, NULL), 0);
 	ck_assert_int_eq(v->dir, COMPARE_LOWER);
-	ck_assert_str_eq(v->runs[v->order[0]].name, "g-3");
+	/* g-3 has the lowest loss, and failed: the completed g-1 is first */
+	ck_assert_str_eq(v->runs[v->order[0]].name, "g-1");
+	ck_assert_str_eq(v->runs[v->order[2]].name, "g-3");
+	ck_assert_str_eq(v->runs[v->best].name, "g-1");
 	sweep_view_free(&v);
 	struct rl_err err = RL_ERR_INIT;
 	ck_assert_int_eq(sweep_view_new(st, w, "eval.nope", &v, &err), -1);
