@@ -241,6 +241,8 @@ int cmd_state_get(struct cli *c, int argc, char **argv, struct rl_err *err)
 {
 	if (argc != 2)
 		return rl_err_set(err, RL_E_USAGE, "state: expected 'state get KEY'");
+	if (!*argv[1]) /* what state set says of it */
+		return rl_err_set(err, RL_E_USAGE, "state get: state keys must be non-empty");
 	rl_context *ctx = open_ctx(err);
 	if (!ctx)
 		return -1;

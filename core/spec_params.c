@@ -296,8 +296,13 @@ static int fits(const struct assignment *a, const cJSON *def, struct rl_err *err
 	if (ok)
 		return 0;
 	char *t = spec_param_text(def);
-	rl_err_set(err, RL_E_USAGE, "-p %s=%s: '%s' is %s (declared %s)", a->key, a->text,
-		   a->key, kind, t ? t : "?");
+	/* a list or range where one value goes (a rerun, a dry run of one
+	 * run): what it would be somewhere else */
+	int listed = strchr(a->text, ',') || strstr(a->text, "..");
+	rl_err_set(err, RL_E_USAGE, "-p %s=%s: '%s' is %s (declared %s)%s", a->key, a->text,
+		   a->key, kind, t ? t : "?",
+		   listed ? "; a list or range of values is a sweep of `runlens run`, one "
+			    "value here" : "");
 	free(t);
 	return -1;
 }

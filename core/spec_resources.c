@@ -6,6 +6,7 @@
 #include "core/spec_internal.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RESOURCE_KEYS "cpus, memory, gpus, partition, slurm_opts"
@@ -129,6 +130,11 @@ static int parse_key(struct spec_ctx *c, const char *step, const cJSON *k,
 			return spec_error(c, step, "resources.memory",
 					  "'%s' is not an amount of memory: digits and "
 					  "K, M, G or T (\"4G\", \"512M\")", res->memory);
+		/* Slurm's --mem=0 is a whole node's memory, not none */
+		if (strtoull(res->memory, NULL, 10) == 0)
+			return spec_error(c, step, "resources.memory",
+					  "'%s' is no memory (leave memory out for no limit)",
+					  res->memory);
 		return 0;
 	}
 	return spec_error(c, step, "resources", "unknown key '%s' (known: " RESOURCE_KEYS ")", n);

@@ -142,4 +142,14 @@ expect_contains "$ERR" "no stack 'nope'"
 expect_exit 2 rl stack register x
 expect_contains "$ERR" "--artifact-store PATH is required"
 
+# an empty state key
+cat > emptykey.json <<'J'
+{"name": "emptykey", "steps": [{"name": "s", "cache": false,
+  "run": "runlens state get '' 2>ek.err; echo \"get => $?\"; runlens state set '' 1 2>>ek.err; echo \"set => $?\""}]}
+J
+expect_exit 0 rl run emptykey.json
+expect_eq "get => 2
+set => 2" "$(rl logs last s --stdout)" "an empty state key: usage for get and set alike"
+expect_contains "$(cat ek.err)" "runlens: state get: state keys must be non-empty"
+
 done_testing

@@ -55,4 +55,14 @@ expect_exit 2 rl rerun on-other --from a --from a
 expect_contains "$ERR" "rerun: --from is given once"
 cd "$T"
 
+# a list where one value goes says what it would be elsewhere
+mkdir grid && cd grid
+cat > p.json <<'J'
+{"name": "gridre", "params": {"lr": 0.1}, "steps": [{"name": "s", "run": "echo ${params.lr}"}]}
+J
+expect_exit 0 rl run p.json --name gr
+expect_exit 2 rl rerun gr -p lr=0.3,0.4
+expect_eq "runlens: -p lr=0.3,0.4: 'lr' is a number (declared 0.1); a list or range of values is a sweep of \`runlens run\`, one value here" "$ERR"
+cd "$T"
+
 done_testing

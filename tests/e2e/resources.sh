@@ -15,6 +15,9 @@ expect_contains "$ERR" "field 'resources.cpus': expected an integer of at least 
 spec '{"memory": "4GB"}'
 expect_exit 2 rl run r.json
 expect_contains "$ERR" "field 'resources.memory': '4GB' is not an amount of memory" "memory"
+spec '{"memory": "0G"}'
+expect_exit 2 rl run r.json
+expect_contains "$ERR" "field 'resources.memory': '0G' is no memory (leave memory out for no limit)" "memory 0 (Slurm's whole node)"
 spec '{"gpus": -1}'
 expect_exit 2 rl run r.json
 expect_contains "$ERR" "field 'resources.gpus'" "gpus"
