@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -267,16 +268,34 @@ static int append_line(rl_context *c, cJSON *rec)
 		refuse(records_json_why(p, NULL, 0, RECORDS_DEPTH_MAX));
 		goto cleanup;
 	}
-	line[len] = '\n';
-	int fd = open(c->records, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		set_error("cannot write %s: %s", c->records, strerror(errno));
+	/* the line, and a newline before it for a file that ends inside a
+	 * line (a step's own partial write): else the two made one line the
+	 * runner could not read, and this record was lost.  An empty line
+	 * that a race may add is skipped by the runner. */
+	char *out = malloc(len + 2);
+	if (!out) {
+		set_error("out of memory");
 		goto cleanup;
 	}
-	ssize_t w = write(fd, line, len + 1);
+	out[0] = '\n';
+	memcpy(out + 1, line, len);
+	out[len + 1] = '\n';
+	int fd = open(c->records, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		set_error("cannot write %s: %s", c->records, strerror(errno));
+		free(out);
+		goto cleanup;
+	}
+	struct stat sb;
+	char last = '\n';
+	if (fstat(fd, &sb) == 0 && sb.st_size > 0 && pread(fd, &last, 1, sb.st_size - 1) != 1)
+		last = '\n';
+	size_t skip = last == '\n';
+	ssize_t w = write(fd, out + skip, len + 2 - skip);
 	int e = errno;
 	close(fd);
-	if (w != (ssize_t)(len + 1)) {
+	free(out);
+	if (w != (ssize_t)(len + 2 - skip)) {
 		set_error("cannot write %s: %s", c->records,
 			  w < 0 ? strerror(e) : "short write");
 		goto cleanup;

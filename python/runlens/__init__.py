@@ -400,8 +400,14 @@ def _append(record):
     if not path:
         raise RunlensError("this context has no records file")
     line = (_deep(lambda: _dumps(_mask_record(record))) + "\n").encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
     try:
+        # a file that ends inside a line (a step's own partial write)
+        # gets a newline first, as librunlens does: else the two made one
+        # line the runner could not read
+        size = os.fstat(fd).st_size
+        if size > 0 and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line
         os.write(fd, line)   # one write: the runner never sees half a call
     finally:
         os.close(fd)

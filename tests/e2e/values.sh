@@ -202,4 +202,17 @@ expect_exit 1 rl run mfile.json
 expect_contains "$(rl show last)" "metrics_file 'm' (m.json): 1e999 is too large for a number"
 expect_eq "" "$(sql "select key from metrics m join step_runs s on s.id=m.step_run_id where s.name='eval'")" "nothing of it recorded"
 
+# a step's own partial line (no newline at its end) does not swallow the
+# record written after it: runlens metric, librunlens' Python twin and
+# meta each start a line of their own
+cat > partial.json <<'J'
+{"name": "partial", "steps": [{"name": "p", "cache": false,
+  "run": "printf '{\"metric\": \"half' >> \"$(runlens ctx step.records)\"; runlens metric after_cli 1; printf 'junk' >> \"$(runlens ctx step.records)\"; python3 -c 'import runlens; runlens.log_metric(\"after_py\", 2)'; printf 'more' >> \"$(runlens ctx step.records)\"; runlens meta after_meta=3"}]}
+J
+expect_exit 0 rl run partial.json
+r=$(last)
+expect_eq 1.0 "$(metric "$r" after_cli)" "runlens metric after a partial line"
+expect_eq 2.0 "$(metric "$r" after_py)" "the Python module after a partial line"
+expect_eq 3 "$(meta "$r" after_meta)" "runlens meta after a partial line"
+
 done_testing
