@@ -680,7 +680,11 @@ static void judge(struct executor *ex, struct sjob *j, int64_t now)
 		int killed = j->st.signal == SIGKILL && j->sent != SIGKILL;
 		if (!killed || s->phase == SLURM_OVER || now >= j->hold_until)
 			end_by_status(j);
-	} else if (j->over_since && (now - j->over_since >= g->end || (j->sent && !j->seen_active))) {
+	} else if (j->over_since && (now - j->over_since >= g->end || (j->sent && !j->seen_active) ||
+				     j->sent == SIGKILL)) {
+		/* no exit status is waited for when the runner killed the job
+		 * (job-exec went with it): the attempt ends when it did, not
+		 * RUNLENS_SLURM_END_MS later */
 		end_by_state(j, ex->self);
 	} else if (j->bad_since && now - j->bad_since >= g->never) {
 		char *argv[] = { "scancel", j->jobid, NULL };

@@ -110,6 +110,17 @@ expect_eq 1 "$(sql "select timed_out from attempts a join step_runs s on s.id=a.
 nap=$(job_of "$srun" nap)
 wait_until 30 over "$nap" || fail "the timed-out job $nap still runs: $(job_state "$nap")"
 pass
+# a step that ignores TERM is killed after the grace; its attempt ends
+# then (no exit status is waited for from a job the runner killed: it
+# was recorded RUNLENS_SLURM_END_MS, 10 s, longer)
+cat > deaf.json <<'J'
+{"name": "deaf", "steps": [{"name": "deaf", "run": "trap '' TERM; while :; do sleep 1; done", "timeout": 2}]}
+J
+expect_exit 1 rl run deaf.json --stack hpc
+drun=$(sql "select max(id) from runs")
+took=$(sql "select a.ended_ms - a.started_ms from attempts a join step_runs s on s.id=a.step_run_id where s.run_id=$drun")
+[ "$took" -lt 19000 ] && pass || fail "the killed attempt recorded ${took} ms (the wait for an exit status that cannot come)"
+expect_eq 1 "$(sql "select timed_out from attempts a join step_runs s on s.id=a.step_run_id where s.run_id=$drun")" "deaf: timed_out"
 
 # time in Slurm's queue is not the step's: a step of timeout 2 that waits
 # longer than that for the node still runs
@@ -207,9 +218,12 @@ J
 "$RUNLENS_BIN" run ends.json --stack hpc > run3.out 2>&1 &
 pid=$!
 wait_until 60 test -e "$T/ends.started" || fail "the ends step did not start"
+r3=$(sql "select max(id) from runs")
+# the runner has recorded the job (its id comes with the first squeue)
+ends_recorded() { [ -n "$(rjob "$r3" s)" ]; }
+wait_until 30 ends_recorded || fail "the ends job was not recorded"
 kill -KILL $pid
 wait $pid 2>/dev/null
-r3=$(sql "select max(id) from runs")
 j3=$(rjob "$r3" s)
 touch "$T/ends.go"
 wait_until 60 over "$j3" || fail "job $j3 still $(job_state "$j3")"
