@@ -76,6 +76,8 @@ struct show {
 	int all_notes; /* --notes */
 	struct store_step_executor *jobs; /* where their jobs ran (Slurm) */
 	int njobs;
+	int64_t sweep_id; /* the sweep it belongs to (0: none) */
+	char *sweep_name;
 };
 
 static int show_load(struct cli *c, const char *ref, struct store **s,
@@ -86,7 +88,8 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 	    store_step_runs_of_run(*s, id, &sh->steps, &sh->nsteps, err) < 0 ||
 	    store_run_metrics(*s, id, &sh->ms, &sh->nm, err) < 0 ||
 	    store_notes_of(*s, id, &sh->notes, &sh->nnotes, err) < 0 ||
-	    store_run_executors(*s, id, &sh->jobs, &sh->njobs, err) < 0)
+	    store_run_executors(*s, id, &sh->jobs, &sh->njobs, err) < 0 ||
+	    store_run_sweep(*s, id, &sh->sweep_id, &sh->sweep_name, err) < 0)
 		return -1;
 	sh->base_id = baseline_of(*s, &sh->r);
 	struct store_pipeline p = { 0 };
@@ -118,6 +121,7 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 static void show_clear(struct show *sh)
 {
 	cJSON_Delete(sh->params);
+	free(sh->sweep_name);
 	free(sh->base_how);
 	free(sh->base_rule);
 	store_notes_free(sh->notes, sh->nnotes);
@@ -200,6 +204,13 @@ static void show_json(struct cli *c, const struct show *sh)
 	} else {
 		cJSON_AddNullToObject(doc, "baseline");
 	}
+	if (sh->sweep_id) { /* as ls --json says it */
+		cJSON *w = cJSON_AddObjectToObject(doc, "sweep");
+		cJSON_AddNumberToObject(w, "id", (double)sh->sweep_id);
+		out_json_str(w, "name", sh->sweep_name);
+	} else {
+		cJSON_AddNullToObject(doc, "sweep");
+	}
 	out_json_id(doc, "rerun_of", r->rerun_of); /* kept when that run is deleted */
 	out_json_str(doc, "rerun_of_name", r->rerun_of ? r->rerun_of_name : NULL);
 	cJSON_AddStringToObject(doc, "spec_path", r->spec_path ? r->spec_path : "");
@@ -240,6 +251,9 @@ static void show_header(FILE *o, const struct show *sh, int color)
 		out_linef(o, "  baseline  %lld %s%s%s%s", (long long)sh->base.id, sh->base.name,
 			  sh->base_how ? " (" : "", sh->base_how ? sh->base_how : "",
 			  sh->base_how ? ")" : "");
+	if (sh->sweep_id)
+		out_linef(o, "  sweep     %lld %s", (long long)sh->sweep_id,
+			  sh->sweep_name ? sh->sweep_name : "");
 	if (r->rerun_of && r->rerun_of_name)
 		out_linef(o, "  rerun of  %lld (%s%s)", (long long)r->rerun_of,
 			  r->rerun_of_name, sh->rerun_of_gone ? ", deleted" : "");

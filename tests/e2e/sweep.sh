@@ -146,6 +146,8 @@ cat > mx.json <<'J'
  "steps": [{"name": "s", "run": "runlens metric loss $((10 - ${params.a})); [ ${params.a} != 3 ]"}]}
 J
 expect_exit 1 rl run mx.json -p a=1..3 --sweep mx
+expect_eq mx "$(jget "$(rl show last --json)" 'd["sweep"]["name"]')" "show --json names the run's sweep"
+expect_contains "$(rl show last)" "  sweep     " "show names it too"
 expect_exit 0 rl sweeps mx --json
 expect_eq '[2, "completed", true]' "$(jget "$OUT" '[d["runs"][0]["values"]["params.a"], d["runs"][0]["status"], d["runs"][0]["best"]]')" \
 	"the best completed run first (a=3 has the lowest loss, and failed)"
