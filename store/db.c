@@ -36,6 +36,13 @@ int store_fail(struct store *s, int rc, const char *what, struct rl_err *err)
 	switch (primary) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
+		if (s && s->dir) {
+			/* which store, and what the wait was */
+			ret = rl_err_set(err, RL_E_BUSY,
+					 "%s: the store %s is locked by another process (waited "
+					 "%d s for it)", what, s->dir, STORE_BUSY_MS / 1000);
+			goto done;
+		}
 		code = RL_E_BUSY;
 		break;
 	case SQLITE_IOERR:

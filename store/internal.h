@@ -92,6 +92,9 @@ int64_t store_hash63(const void *data, size_t n);
 int64_t add_count(int64_t a, int64_t b);
 
 /* Grow a row array by one zeroed element; returns the element or NULL. */
+/* How long a statement waits for another process's lock (busy timeout). */
+#define STORE_BUSY_MS 10000
+
 void *grow_rows(void **rows, int *n, int *cap, size_t size);
 /* Step the bound statement ST to its end, its first column's integers
  * appended to *IDS (*n, *cap as grow_rows); reset after.  WHAT names

@@ -74,7 +74,7 @@ static void sql_store_dir(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 static int apply_pragmas(struct store *s, struct rl_err *err)
 {
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	if (s->progress)
 		sqlite3_progress_handler(s->db, 1000, s->progress, s->progress_ctx);
 	/* a store may come from anyone (a copy, a shared folder): SQLite's

@@ -44,7 +44,7 @@ wait $pid; code=$?
 wait $hold
 expect_eq 1 "$code" "the runner stopped on the locked store"
 expect_contains "$(cat held.err)" "runlens: " "one line saying why"
-expect_contains "$(cat held.err)" "locked"
+expect_contains "$(cat held.err)" "the store $RUNLENS_STORE is locked by another process (waited 10 s for it)"
 expect_eq 1 "$(grep -c . held.err)" "one line on stderr"
 expect_eq interrupted "$(sql "select status from runs where name = 'held'")" "the run: interrupted, not failed"
 expect_eq "a=interrupted b=interrupted" "$(sql "select group_concat(s.name || '=' || s.status, ' ') from (select s.name, s.status from step_runs s join runs r on r.id = s.run_id where r.name = 'held' order by s.name) s")" \
