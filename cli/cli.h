@@ -244,9 +244,11 @@ int cli_run_sweep(struct cli *c, struct runner_opts *o, const struct sweep_grid 
 		  const char *name, int parallel, int json, struct rl_err *err);
 
 /* Print the dry-run plan of O: a table, JSON with JSON, or CSV when JSON
- * is CLI_PLAN_CSV. */
+ * is CLI_PLAN_CSV.  HEAD (taken over; may be NULL): a JSON object whose
+ * members come before "plan" in the JSON. */
 #define CLI_PLAN_CSV 2
-int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
+struct cJSON;
+int cli_print_plan(struct cli *c, const struct runner_opts *o, int json, struct cJSON *head,
 		   struct rl_err *err);
 
 int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err);

@@ -17,12 +17,14 @@
 #include "util/fs.h"
 #include "util/num.h"
 
-int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
+int cli_print_plan(struct cli *c, const struct runner_opts *o, int json, cJSON *head,
 		   struct rl_err *err)
 {
 	struct plan *p = NULL;
-	if (runner_plan(o, &p, err) < 0)
+	if (runner_plan(o, &p, err) < 0) {
+		cJSON_Delete(head);
 		return -1;
+	}
 	if (json == CLI_PLAN_CSV) {
 		struct table *t = table_new(3, "STEP", "ACTION", "WHY");
 		for (int k = 0; k < p->n; k++)
@@ -31,7 +33,8 @@ int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
 		table_print_csv(t, c->out);
 		table_free(&t);
 	} else if (json) {
-		cJSON *doc = cJSON_CreateObject();
+		cJSON *doc = head ? head : cJSON_CreateObject();
+		head = NULL;
 		cJSON *arr = cJSON_AddArrayToObject(doc, "plan");
 		for (int k = 0; k < p->n; k++) {
 			cJSON *x = cJSON_CreateObject();
@@ -54,6 +57,7 @@ int cli_print_plan(struct cli *c, const struct runner_opts *o, int json,
 		fprintf(c->out, "\n%d to run, %d from cache, %d reused (dry run: nothing was run)\n",
 			p->count[PLAN_RUN], p->count[PLAN_CACHED], p->count[PLAN_REUSED]);
 	}
+	cJSON_Delete(head);
 	plan_free(&p);
 	return 0;
 }
@@ -167,7 +171,7 @@ int cmd_rerun(struct cli *c, int argc, char **argv, struct rl_err *err)
 	o->force = a.force.v;
 	o->nforce = a.force.n;
 	o->store_flag = c->store_flag;
-	rc = a.dry_run ? cli_print_plan(c, o, a.json, err)
+	rc = a.dry_run ? cli_print_plan(c, o, a.json, NULL, err)
 		       : cli_run_pipeline(c, o, a.json, a.headline, err);
 cleanup:
 	rerun_free(&hold);

@@ -172,7 +172,18 @@ static int print_sweep_plan(struct cli *c, struct runner_opts *o, const struct s
 		return rl_err_set(err, RL_E_NOMEM, NULL);
 	o->params = kv;
 	o->nparams = n;
-	rc = cli_print_plan(c, o, json, err);
+	/* JSON: the sweep (its runs, each param's values), then the plan of
+	 * its first run, as the table says */
+	cJSON *head = NULL;
+	if (json && json != CLI_PLAN_CSV) {
+		char *axes = sweep_grid_axes_json(g);
+		head = cJSON_CreateObject();
+		cJSON *w = cJSON_AddObjectToObject(head, "sweep");
+		cJSON_AddNumberToObject(w, "runs", g->total);
+		cJSON_AddItemToObject(w, "axes", axes ? cJSON_Parse(axes) : cJSON_CreateObject());
+		free(axes);
+	}
+	rc = cli_print_plan(c, o, json, head, err);
 	sweep_strv_free(kv, n);
 	return rc;
 }
@@ -277,7 +288,7 @@ int cmd_run(struct cli *c, int argc, char **argv, struct rl_err *err)
 	}
 	a.o.params = grid->fixed; /* "a\\,b" unescaped, "1..1" as 1 */
 	a.o.nparams = grid->nfixed;
-	rc = a.dry_run ? cli_print_plan(c, &a.o, a.json, err)
+	rc = a.dry_run ? cli_print_plan(c, &a.o, a.json, NULL, err)
 		       : cli_run_pipeline(c, &a.o, a.json, a.headline, err);
 cleanup:
 	sweep_grid_free(&grid);

@@ -147,6 +147,8 @@ cat > mx.json <<'J'
 J
 expect_exit 1 rl run mx.json -p a=1..3 --sweep mx
 expect_eq mx "$(jget "$(rl show last --json)" 'd["sweep"]["name"]')" "show --json names the run's sweep"
+expect_exit 0 rl run mx.json -p a=1..3 --dry-run --json
+expect_eq '[3, {"a": [1, 2, 3]}, "s"]' "$(jget "$OUT" '[d["sweep"]["runs"], d["sweep"]["axes"], d["plan"][0]["step"]]')" "dry run --json of a grid: the sweep, then its first run's plan"
 expect_contains "$(rl show last)" "  sweep     " "show names it too"
 expect_exit 0 rl sweeps mx --json
 expect_eq '[2, "completed", true]' "$(jget "$OUT" '[d["runs"][0]["values"]["params.a"], d["runs"][0]["status"], d["runs"][0]["best"]]')" \
