@@ -426,7 +426,7 @@ static int record_metrics_file(struct run *r, struct rstep *s, struct rl_err *er
 {
 	const struct spec_step *sp = s->sp;
 	int o = output_index(sp, sp->metrics_file);
-	char *text = NULL, *why = NULL;
+	char *text = NULL, *why = NULL, *clash = NULL;
 	size_t len = 0;
 	cJSON *doc = NULL;
 	int rc = 0;
@@ -437,12 +437,19 @@ static int record_metrics_file(struct run *r, struct rstep *s, struct rl_err *er
 			      sp->outputs[o].path);
 	else if ((why = metrics_file_problem(s, text, len)))
 		;
+	else if ((clash = ingest_metrics_json_clash(doc)))
+		/* not a series of two points: two values under one name */
+		why = printed("metrics_file '%s' (%s): '%s' names two values (a key with a '.' "
+			      "beside a nested one, or a key twice)",
+			      sp->metrics_file, sp->outputs[o].path,
+			      s->nsecret_values ? "a metric" : clash);
 	else if (mask_json(s->secret_values, s->nsecret_values, doc), /* keys are stored */
 		 run_tx(r, err) < 0 || ingest_metrics_json(r->store, s->step_run_id, doc, err) < 0)
 		rc = -1;
 	if (why)
 		rc = fail_attempt(r, s, why, 0, 0, 0, err) < 0 ? -1 : 1;
 	free(why);
+	free(clash);
 	cJSON_Delete(doc);
 	free(text);
 	return rc;

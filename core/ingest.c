@@ -378,14 +378,16 @@ void ingest_release(struct ingest *ing)
 	ing->pending_meta = NULL;
 }
 
-static int flatten(struct store *s, int64_t id, const cJSON *v, struct buf *key,
-		   struct rl_err *err)
+/* EACH(KEY, VALUE, CTX) for every finite number of V, KEY its path:
+ * nested keys joined with '.', array elements by position. */
+typedef int (*number_fn)(const char *key, double value, void *ctx);
+
+static int flatten(const cJSON *v, struct buf *key, number_fn each, void *ctx)
 {
 	if (cJSON_IsNumber(v)) {
 		if (!isfinite(v->valuedouble) || !key->len)
 			return 0;
-		return store_metric_add(s, id, key->data, 0, 0, v->valuedouble,
-					time_now_ms(), err);
+		return each(key->data, v->valuedouble, ctx);
 	}
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
 		return 0;
@@ -398,7 +400,7 @@ static int flatten(struct store *s, int64_t id, const cJSON *v, struct buf *key,
 			buf_printf(key, "%d", i);
 		else
 			buf_puts(key, c->string);
-		int rc = flatten(s, id, c, key, err);
+		int rc = flatten(c, key, each, ctx);
 		key->len = mark;
 		key->data[mark] = '\0';
 		if (rc < 0)
@@ -407,12 +409,69 @@ static int flatten(struct store *s, int64_t id, const cJSON *v, struct buf *key,
 	return 0;
 }
 
+struct store_numbers {
+	struct store *s;
+	int64_t id;
+	struct rl_err *err;
+};
+
+static int store_number(const char *key, double value, void *ctx)
+{
+	struct store_numbers *x = ctx;
+	return store_metric_add(x->s, x->id, key, 0, 0, value, time_now_ms(), x->err);
+}
+
+struct key_list {
+	char **v;
+	int n, cap;
+};
+
+static int list_key(const char *key, double value, void *ctx)
+{
+	(void)value;
+	struct key_list *l = ctx;
+	if (l->n == l->cap) {
+		int cap = l->cap ? 2 * l->cap : 64;
+		char **g = realloc(l->v, (size_t)cap * sizeof *g);
+		if (!g)
+			return -1;
+		l->v = g;
+		l->cap = cap;
+	}
+	return (l->v[l->n] = strdup(key)) ? (l->n++, 0) : -1;
+}
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *ingest_metrics_json_clash(const cJSON *doc)
+{
+	struct key_list l = { 0 };
+	struct buf key = BUF_INIT;
+	buf_puts(&key, "");
+	char *dup = NULL;
+	if (flatten(doc, &key, list_key, &l) == 0 && l.n > 1) {
+		qsort(l.v, (size_t)l.n, sizeof *l.v, by_text);
+		for (int i = 1; i < l.n && !dup; i++)
+			if (!strcmp(l.v[i - 1], l.v[i]))
+				dup = strdup(l.v[i]);
+	}
+	for (int i = 0; i < l.n; i++)
+		free(l.v[i]);
+	free(l.v);
+	buf_free(&key);
+	return dup;
+}
+
 int ingest_metrics_json(struct store *s, int64_t step_run_id,
 			const cJSON *doc, struct rl_err *err)
 {
 	struct buf key = BUF_INIT;
 	buf_puts(&key, "");
-	int rc = flatten(s, step_run_id, doc, &key, err);
+	struct store_numbers x = { s, step_run_id, err };
+	int rc = flatten(doc, &key, store_number, &x);
 	buf_free(&key);
 	return rc;
 }

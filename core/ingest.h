@@ -61,6 +61,10 @@ int ingest_line(struct store *s, struct ingest *ing, const char *line,
 
 void ingest_release(struct ingest *ing);
 
+/* A metric name two numbers of DOC would both get ({"a": {"b": 1},
+ * "a.b": 2}, or a key twice in one object), malloc'd; NULL when none
+ * (ingest_metrics_json's names are then one number each). */
+char *ingest_metrics_json_clash(const cJSON *doc);
 /* Flatten the numbers of a JSON document into metrics of a step run:
  * nested keys joined with '.', array elements by position. */
 int ingest_metrics_json(struct store *s, int64_t step_run_id,

@@ -215,4 +215,15 @@ expect_eq 1.0 "$(metric "$r" after_cli)" "runlens metric after a partial line"
 expect_eq 2.0 "$(metric "$r" after_py)" "the Python module after a partial line"
 expect_eq 3 "$(meta "$r" after_meta)" "runlens meta after a partial line"
 
+# a metrics file whose names clash (a dotted key beside a nested one):
+# the attempt fails naming it, nothing of it recorded (it became a series
+# of two points)
+cat > clash.json <<'J'
+{"name": "clash", "steps": [{"name": "e", "outputs": {"m": "m.json"}, "metrics_file": "m",
+  "run": "printf '{\"a\": {\"b\": 1}, \"a.b\": 2, \"ok\": 3}' > ${outputs.m}"}]}
+J
+expect_exit 1 rl run clash.json
+expect_contains "$(rl show last)" "metrics_file 'm' (m.json): 'a.b' names two values (a key with a '.' beside a nested one, or a key twice)"
+expect_eq 0 "$(sql "select count(*) from metrics m join step_runs s on s.id = m.step_run_id where s.run_id = $(last)")" "nothing of it recorded"
+
 done_testing
