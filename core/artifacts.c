@@ -539,53 +539,55 @@ static void sweep(const char *root, const char *name, int64_t max_age_s)
 	free(dir);
 }
 
-/* ROOT's content folders ("ab/abcdef…") that no artifact row has the
- * content of and that are older than ORPHAN_MAX_AGE_S: a runner killed
- * after it moved an output into place and before its commit left them
- * (core/attempt.c stores first, then records).  The age keeps a runner
- * in that window safe.  Their entries retired like a dropped artifact's;
- * *unrecorded counts the folders. */
+/* ROOT's content folders ("ab/abcdef…") older than ORPHAN_MAX_AGE_S,
+ * into *DIRS (*n; malloc'd): looked for before gc takes the write lock
+ * (a scan of every content folder must not hold it).  Those no artifact
+ * row has the content of were left by a runner killed after it moved an
+ * output into place and before its commit (core/attempt.c stores first,
+ * then records); the age keeps a runner in that window safe.  Only the
+ * store's own artifacts folder: a stack's may be shared with other
+ * stores, whose records this one cannot see. */
 #define ORPHAN_MAX_AGE_S (60 * 60)
-static int sweep_unrecorded(struct store *s, const char *root, int *unrecorded, int *removed,
-			    struct rl_err *err)
+
+/* A new slot at the end of *V (*n, *cap its room), or NULL. */
+static char **grow_paths(char ***v, int *n, int *cap)
+{
+	if (*n == *cap) {
+		int c = *cap ? 2 * *cap : 64;
+		char **g = realloc(*v, (size_t)c * sizeof *g);
+		if (!g)
+			return NULL;
+		*v = g;
+		*cap = c;
+	}
+	return &(*v)[(*n)++];
+}
+static void old_content(const char *root, char ***dirs, int *n)
 {
 	DIR *top = opendir(root);
 	int64_t limit = time_now_ms() / 1000 - ORPHAN_MAX_AGE_S;
+	int cap = 0;
 	struct dirent *a;
-	int rc = 0, seq = 0;
-	while (rc == 0 && top && (a = readdir(top)) != NULL) {
+	while (top && (a = readdir(top)) != NULL) {
 		if (strlen(a->d_name) != 2 || strspn(a->d_name, "0123456789abcdef") != 2)
 			continue;
 		char *two = fs_join(root, a->d_name);
 		DIR *mid = two ? opendir(two) : NULL;
 		struct dirent *b;
-		while (rc == 0 && mid && (b = readdir(mid)) != NULL) {
+		while (mid && (b = readdir(mid)) != NULL) {
 			struct stat st;
-			int known = 1;
-			char *hex = fs_join(two, b->d_name);
-			if (hex && strlen(b->d_name) == 64 &&
-			    strspn(b->d_name, "0123456789abcdef") == 64 &&
-			    !strncmp(b->d_name, a->d_name, 2) && lstat(hex, &st) == 0 &&
-			    S_ISDIR(st.st_mode) && st.st_mtim.tv_sec < limit &&
-			    (rc = store_artifact_sha_known(s, b->d_name, &known, err)) == 0 && !known) {
-				DIR *in = opendir(hex);
-				struct dirent *c;
-				int any = 0;
-				while (in && (c = readdir(in)) != NULL) {
-					if (!strcmp(c->d_name, ".") || !strcmp(c->d_name, ".."))
-						continue;
-					char *p = fs_join(hex, c->d_name);
-					char *to = p ? retire(p, (char **)&root, 1, 1000000 + seq++, removed)
-						     : NULL;
-					if (to)
-						tree_remove(to, NULL);
-					any = 1;
-					free(to);
-					free(p);
-				}
-				if (in)
-					closedir(in);
-				*unrecorded += any;
+			char *hex = strlen(b->d_name) == 64 &&
+						    strspn(b->d_name, "0123456789abcdef") == 64 &&
+						    !strncmp(b->d_name, a->d_name, 2)
+					    ? fs_join(two, b->d_name)
+					    : NULL;
+			char **slot = hex && lstat(hex, &st) == 0 && S_ISDIR(st.st_mode) &&
+						      st.st_mtim.tv_sec < limit
+					      ? grow_paths(dirs, n, &cap)
+					      : NULL;
+			if (slot) {
+				*slot = hex;
+				hex = NULL;
 			}
 			free(hex);
 		}
@@ -595,15 +597,51 @@ static int sweep_unrecorded(struct store *s, const char *root, int *unrecorded, 
 	}
 	if (top)
 		closedir(top);
-	return rc;
+}
+
+/* Under the write lock: each of the N content folders DIRS no artifact
+ * row has the content of goes to the trash (removed after the commit);
+ * *unrecorded counts them. */
+static int retire_unrecorded(struct store *s, const char *root, char **dirs, int n,
+			     int *unrecorded, struct rl_err *err)
+{
+	int seq = 0, moved = 0;
+	for (int i = 0; i < n; i++) {
+		int known = 1;
+		const char *sha = strrchr(dirs[i], '/') + 1;
+		if (store_artifact_sha_known(s, sha, &known, err) < 0)
+			return -1;
+		if (known)
+			continue;
+		DIR *in = opendir(dirs[i]);
+		struct dirent *c;
+		int any = 0;
+		while (in && (c = readdir(in)) != NULL) {
+			if (!strcmp(c->d_name, ".") || !strcmp(c->d_name, ".."))
+				continue;
+			char *p = fs_join(dirs[i], c->d_name);
+			free(p ? retire(p, (char **)&root, 1, 1000000 + seq++, &moved) : NULL);
+			free(p);
+			any = 1;
+		}
+		if (in)
+			closedir(in);
+		*unrecorded += any;
+	}
+	return 0;
 }
 
 int artifacts_gc(struct store *s, struct artifacts_gc_result *res, struct rl_err *err)
 {
 	char **paths = NULL, **roots = NULL, **trashed = NULL;
 	int n = 0, nroots = 0, rc = -1;
+	char **old = NULL;
+	int nold = 0;
 	memset(res, 0, sizeof *res);
-	if (artifact_roots(s, &roots, &nroots, err) < 0 || store_begin(s, err) < 0)
+	if (artifact_roots(s, &roots, &nroots, err) < 0)
+		goto cleanup;
+	old_content(roots[0], &old, &nold); /* the store's own, before the lock */
+	if (store_begin(s, err) < 0)
 		goto cleanup;
 	if (store_gc_artifacts(s, &res->dropped, &paths, &n, &res->bytes, err) < 0 ||
 	    (!(trashed = calloc((size_t)n + 1, sizeof(char *))) &&
@@ -618,11 +656,10 @@ int artifacts_gc(struct store *s, struct artifacts_gc_result *res, struct rl_err
 	testhook_pause("GC");
 	for (int i = 0; i < n; i++)
 		trashed[i] = retire(paths[i], roots, nroots, i, &res->removed);
-	for (int i = 0; i < nroots; i++)
-		if (sweep_unrecorded(s, roots[i], &res->unrecorded, &res->removed, err) < 0) {
-			store_rollback(s);
-			goto cleanup;
-		}
+	if (retire_unrecorded(s, roots[0], old, nold, &res->unrecorded, err) < 0) {
+		store_rollback(s);
+		goto cleanup;
+	}
 	if (store_commit(s, err) < 0) {
 		/* the rows stay, unreferenced, and the next gc drops them; a
 		 * run that stores the same content puts its own copy back */
@@ -644,6 +681,9 @@ cleanup:
 	for (int i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
+	for (int i = 0; i < nold; i++)
+		free(old[i]);
+	free(old);
 	for (int i = 0; i < nroots; i++)
 		free(roots[i]);
 	free(roots);

@@ -109,9 +109,10 @@ struct artifacts_gc_result {
 	int64_t dropped; /* artifact records no run referenced */
 	int removed;	 /* stored artifacts removed from disk */
 	int64_t bytes;	 /* their size */
-	int unrecorded;	 /* content folders no record names, left by a runner
-			    killed between storing an output and its commit
-			    (older than an hour), removed */
+	int unrecorded;	 /* content folders of the store's own artifacts
+			    folder no record names, left by a runner killed
+			    between storing an output and its commit (older
+			    than an hour), removed */
 };
 
 /* Drop the artifact records no step run references and remove their

@@ -99,5 +99,13 @@ expect_contains "$OUT" "gc: 1 stored content no record named (left by a runner k
 [ -f "$RUNLENS_STORE/artifacts/cd/$new/young.bin" ] && pass || fail "young unrecorded content removed"
 [ -f "$kept" ] && pass || fail "recorded content removed"
 expect_eq kept "$(cat "$kept")"
+# a stack's artifact folder may be another store's too: what this store
+# does not record there is not its to remove
+mkdir -p "$T/shared/ef/ef$(printf 'e%.0s' $(seq 1 62))"
+echo theirs > "$T/shared/ef/ef$(printf 'e%.0s' $(seq 1 62))/theirs.bin"
+touch -d '2 hours ago' "$T/shared/ef/ef$(printf 'e%.0s' $(seq 1 62))"
+expect_exit 0 rl stack register team --artifact-store "$T/shared"
+expect_exit 0 rl gc
+expect_eq theirs "$(cat "$T/shared/ef/ef$(printf 'e%.0s' $(seq 1 62))/theirs.bin" 2>/dev/null)" "another store's content in a shared stack folder stays"
 
 done_testing
