@@ -420,7 +420,7 @@ int record_finish(struct run *r, int sched_failed, struct runner_result *res,
 {
 	int failed = 0, completed = 0, cached = 0, skipped = 0;
 	if (sched_failed)
-		testhook_pause("STORE_ERROR"); /* crash.sh frees the store here */
+		testhook_pause("STORE_ERROR"); /* store_error.sh frees the store here */
 	for (int i = 0; i < r->n; i++) {
 		enum rstate st = r->steps[i].state;
 		completed += st == RS_COMPLETED;

@@ -86,8 +86,19 @@ int rerun_opts(struct store *s, int64_t run_id, char *const *overrides, int n,
 	o->reuse_run = run_id;
 	/* where RUN ran (a cluster's steps stay on the cluster), unless the
 	 * caller chose */
-	if (!o->stack)
+	if (!o->stack && r->run.stack) {
+		struct store_stack st = { 0 };
+		int gone = strcmp(r->run.stack, "default") != 0 &&
+			   store_stack_get(s, r->run.stack, &st, NULL) < 0;
+		store_stack_clear(&st);
+		if (gone) { /* not another one in its place without a word */
+			rl_err_set(err, RL_E_NOT_FOUND,
+				   "run %lld ran on stack '%s', which is gone: rerun it with "
+				   "--stack NAME", (long long)run_id, r->run.stack);
+			goto cleanup;
+		}
 		o->stack = r->run.stack;
+	}
 	*hold = r;
 	r = NULL;
 	rc = 0;

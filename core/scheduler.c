@@ -304,10 +304,13 @@ static int by_source_end(const void *a, const void *b)
 	return x->from < y->from ? -1 : x->from > y->from;
 }
 
-static int replay_cached(struct run *r, struct rl_err *err)
+/* Apply the queued writes (APPLY), or only drop them (after a store
+ * error: the pass is rolled back, and another write could wait out the
+ * busy timeout again). */
+static int replay_cached(struct run *r, int apply, struct rl_err *err)
 {
 	struct sched *q = r->sched;
-	int rc = 0;
+	int rc = apply ? 0 : -1;
 	if (q->nreplays > 1)
 		qsort(q->replays, (size_t)q->nreplays, sizeof *q->replays, by_source_end);
 	for (int i = 0; i < q->nreplays; i++) {
@@ -446,13 +449,13 @@ static int launch_ready(struct run *r, struct rl_err *err)
 			continue;
 		int c = try_cache(r, s, err);
 		if (c < 0 || skip_dependents(r, err) < 0) {
-			replay_cached(r, NULL);
+			replay_cached(r, 0, NULL);
 			return -1;
 		}
 		if (c == 0)
 			heap_push(r, &q->waiting, (int)(s - r->steps));
 	}
-	if (replay_cached(r, err) < 0)
+	if (replay_cached(r, 1, err) < 0)
 		return -1;
 	while (!r->interrupting && q->waiting.n > 0 && r->running < r->jobs) {
 		struct rstep *s = &r->steps[q->waiting.v[0]];

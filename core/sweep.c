@@ -192,15 +192,9 @@ static int grid_add(struct sweep_grid *g, const char *kv, struct rl_err *err)
 	int rc = -1;
 	if (!(ax.key = strndup(kv, (size_t)(eq - kv))))
 		return rl_err_set(err, RL_E_NOMEM, NULL);
-	if (!*value || whole_json(value) || (!strchr(value, ',') && !strstr(value, "..")))
-		goto fixed;
-	if (split_list(&ax, kv, value, err) < 0)
-		goto cleanup;
-	if (ax.n < 2)
-		goto fixed;
-	/* one list a param: two multiplied the grid, each run given the
-	 * last (seed=1..3 -p seed=4..5: six runs labelled seed=1 seed=4
-	 * that all got 4 or 5) */
+	/* a param with a list has no other list or value: two lists
+	 * multiplied the grid (each run got the last), a value beside a list
+	 * was dropped without a word */
 	for (int i = 0; i < g->naxes; i++)
 		if (!strcmp(g->axes[i].key, ax.key)) {
 			rl_err_set(err, RL_E_USAGE,
@@ -208,6 +202,21 @@ static int grid_add(struct sweep_grid *g, const char *kv, struct rl_err *err)
 				   kv, ax.key);
 			goto cleanup;
 		}
+	if (!*value || whole_json(value) || (!strchr(value, ',') && !strstr(value, "..")))
+		goto fixed;
+	if (split_list(&ax, kv, value, err) < 0)
+		goto cleanup;
+	if (ax.n < 2)
+		goto fixed;
+	/* a list after a value (two values: the last wins, as -p does) */
+	for (int i = 0; i < g->nfixed; i++) {
+		size_t klen = strlen(ax.key);
+		if (!strncmp(g->fixed[i], ax.key, klen) && g->fixed[i][klen] == '=') {
+			rl_err_set(err, RL_E_USAGE, "-p %s: %s is given already (-p %s)", kv,
+				   ax.key, g->fixed[i]);
+			goto cleanup;
+		}
+	}
 	struct sweep_axis *axes = realloc(g->axes, (size_t)(g->naxes + 1) * sizeof *axes);
 	if (!axes) {
 		rl_err_set(err, RL_E_NOMEM, NULL);

@@ -341,15 +341,16 @@ int store_run_set_context(struct store *s, int64_t run_id, const char *context_j
 			 err);
 }
 
-/* The run's last sign of life: ENDED_MS, or a step's start or end or
- * an attempt's start recorded after it (by step_runs_by_run). */
+/* The run's last sign of life: ENDED_MS, or a step's or an attempt's
+ * start or end recorded after it (by step_runs_by_run). */
 static int last_seen(struct store *s, int64_t run_id, int64_t *ended_ms, struct rl_err *err)
 {
 	static const char sql[] =
 		"SELECT max(?2, coalesce((SELECT max(max(coalesce(started_ms, 0), "
 		"coalesce(ended_ms, 0))) FROM step_runs WHERE run_id = ?1), 0), "
-		"coalesce((SELECT max(a.started_ms) FROM attempts a JOIN step_runs sr "
-		"ON sr.id = a.step_run_id WHERE sr.run_id = ?1), 0))";
+		"coalesce((SELECT max(max(coalesce(a.started_ms, 0), coalesce(a.ended_ms, 0))) "
+		"FROM attempts a JOIN step_runs sr ON sr.id = a.step_run_id "
+		"WHERE sr.run_id = ?1), 0))";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;

@@ -53,6 +53,11 @@ expect_exit 4 rl rerun on-other --stack nosuch
 expect_contains "$ERR" "no stack 'nosuch'"
 expect_exit 2 rl rerun on-other --from a --from a
 expect_contains "$ERR" "rerun: --from is given once"
+# its stack removed since: said, not run elsewhere without a word
+expect_exit 0 rl stack rm other --force
+expect_exit 4 rl rerun on-other
+expect_contains "$ERR" "ran on stack 'other', which is gone: rerun it with --stack NAME"
+expect_exit 0 rl rerun on-other --stack default --name here-again
 cd "$T"
 
 # a list where one value goes says what it would be elsewhere

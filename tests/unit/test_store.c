@@ -301,6 +301,40 @@ START_TEST(test_run_paging)
 }
 END_TEST
 
+/* a dead run ends when it was last seen: never before what it recorded
+ * (a step's or an attempt's start or end), each step never before it
+ * started */
+START_TEST(test_interrupted_when_last_seen)
+{
+	int64_t p = new_pipeline("p");
+	int64_t r = new_run(p, "p-1", 1000, "running");
+	int64_t b, c, at1;
+	ck_assert_int_eq(store_begin(st, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "b", 0, 3, NULL, &b, NULL), 0);
+	ck_assert_int_eq(store_step_run_create(st, r, "c", 1, 1, NULL, &c, NULL), 0);
+	ck_assert_int_eq(store_commit(st, NULL), 0);
+	/* b's first attempt failed at 1500; b waits to retry (its retry_delay)
+	 * when the runner dies, its last heartbeat at 1200 */
+	ck_assert_int_eq(store_step_run_update(st, b, "retrying", 1100, 0, NULL, NULL), 0);
+	ck_assert_int_eq(store_attempt_create(st, b, 1, 1100, "/o1", "/e1", NULL, &at1, NULL), 0);
+	ck_assert_int_eq(store_attempt_finish(st, at1, "failed", 1500, 2, 0, 0, "exit code 2", NULL),
+			 0);
+	ck_assert_int_eq(store_run_mark_interrupted(st, r, 1200, NULL), 0);
+	struct store_run run = { 0 };
+	ck_assert_int_eq(store_run_get(st, r, &run, NULL), 0);
+	ck_assert_int_eq(run.ended_ms, 1500);
+	store_run_clear(&run);
+	struct store_step_run sr = { 0 };
+	ck_assert_int_eq(store_step_run_get_by_id(st, b, &sr, NULL), 0);
+	ck_assert_str_eq(sr.status, "interrupted");
+	ck_assert_int_eq(sr.ended_ms, 1500);
+	store_step_run_clear(&sr);
+	ck_assert_int_eq(store_step_run_get_by_id(st, c, &sr, NULL), 0);
+	ck_assert_int_eq(sr.ended_ms, 1500); /* pending: the run's end */
+	store_step_run_clear(&sr);
+}
+END_TEST
+
 START_TEST(test_steps_attempts_interrupt)
 {
 	int64_t p = new_pipeline("p");
@@ -2545,6 +2579,7 @@ int main(void)
 	tcase_add_test(tc, test_runs);
 	tcase_add_test(tc, test_run_paging);
 	tcase_add_test(tc, test_steps_attempts_interrupt);
+	tcase_add_test(tc, test_interrupted_when_last_seen);
 	tcase_add_test(tc, test_artifacts_lineage);
 	tcase_add_test(tc, test_metadata_metrics);
 	tcase_add_test(tc, test_stacks_models);

@@ -196,6 +196,12 @@ START_TEST(test_sweep_grid)
 	ck_assert_str_eq(grid_text(twice, 2, &rc),
 			 "-p seed=4..5: seed has a list already (give its values in one list)");
 	ck_assert_int_eq(rc, -1);
+	/* a list and a value for one param, in either order */
+	const char *mixed[] = { "seed=1..2", "seed=7" };
+	ck_assert_str_eq(grid_text(mixed, 2, &rc),
+			 "-p seed=7: seed has a list already (give its values in one list)");
+	const char *mixed2[] = { "seed=7", "seed=1..2" };
+	ck_assert_str_eq(grid_text(mixed2, 2, &rc), "-p seed=1..2: seed is given already (-p seed=7)");
 	/* labels and axes */
 	struct sweep_grid *g = NULL;
 	ck_assert_int_eq(sweep_grid_parse((char *const *)a, 2, &g, NULL), 0);
