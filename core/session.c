@@ -222,8 +222,27 @@ cleanup:
 	store_step_executors_free(rows, n);
 }
 
+/* Whether a dead runner left jobs on a cluster for run RUN_ID (an
+ * unfinished attempt an executor that cancels placed): cancelling them
+ * asks the cluster, which can take seconds. */
+static int has_left_jobs(struct store *s, int64_t run_id)
+{
+	struct store_step_executor *rows = NULL;
+	int n = 0, left = 0;
+	if (store_run_executors(s, run_id, &rows, &n, NULL) < 0)
+		return 1; /* unknown: not the quick path's */
+	for (int i = 0; executor_all[i] && !left; i++)
+		for (int j = 0; executor_all[i]->cancel_recorded && j < n && !left; j++)
+			left = left_by(&rows[j], executor_all[i]->flavor);
+	store_step_executors_free(rows, n);
+	return left;
+}
+
+enum { REAP_COUNT, REAP_ALL, REAP_LOCAL };
+
 /* The runs still "running" whose runner is gone: marked interrupted
- * (MARK), or only counted. */
+ * (MARK: REAP_ALL; REAP_LOCAL: those without cluster jobs to cancel), or
+ * only counted (REAP_COUNT). */
 static int dead_runs(struct store *s, int mark, int *n, struct rl_err *err)
 {
 	struct store_run *rows = NULL;
@@ -235,6 +254,8 @@ static int dead_runs(struct store *s, int mark, int *n, struct rl_err *err)
 	for (int i = 0; i < nrows; i++) {
 		if (runner_alive(&rows[i], host, now))
 			continue;
+		if (mark == REAP_LOCAL && has_left_jobs(s, rows[i].id))
+			continue; /* its jobs to cancel: a command's to do */
 		if (mark)
 			cancel_left_jobs(s, rows[i].id);
 		/* it ended when it was last seen: its last heartbeat (every
@@ -257,7 +278,12 @@ cleanup:
 
 int session_reap_dead_runs(struct store *s, int *n, struct rl_err *err)
 {
-	return dead_runs(s, 1, n, err);
+	return dead_runs(s, REAP_ALL, n, err);
+}
+
+int session_reap_dead_local_runs(struct store *s, int *n, struct rl_err *err)
+{
+	return dead_runs(s, REAP_LOCAL, n, err);
 }
 
 static char note[512];

@@ -46,6 +46,10 @@ const char *session_note(void);
 /* Mark interrupted every "running" run whose runner is gone. *n receives
  * how many were marked (may be NULL). */
 int session_reap_dead_runs(struct store *s, int *n, struct rl_err *err);
+/* The same for the runs whose dead runner left no cluster jobs to cancel
+ * (cancelling asks the cluster: seconds); those wait for a command. The
+ * browser's look every 2 s, which must not stall the screen. */
+int session_reap_dead_local_runs(struct store *s, int *n, struct rl_err *err);
 
 /* Resolve a run reference: an id ("42"), a run name, "last", or
  * "PIPELINE@last".  RL_E_NOT_FOUND when nothing matches. */

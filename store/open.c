@@ -362,3 +362,9 @@ void store_set_progress(struct store *s, int (*fn)(void *ctx), void *ctx)
 	/* every 1000 virtual machine instructions: some microseconds */
 	sqlite3_progress_handler(s->db, fn ? 1000 : 0, fn, ctx);
 }
+
+void store_set_busy_ms(struct store *s, int ms)
+{
+	if (s && s->db)
+		sqlite3_busy_timeout(s->db, ms < 0 ? STORE_BUSY_MS : ms);
+}

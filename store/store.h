@@ -248,6 +248,10 @@ int store_run_set_context(struct store *s, int64_t run_id, const char *context_j
 			  struct rl_err *err);
 int store_run_set_state(struct store *s, int64_t run_id,
 			const char *state_json, struct rl_err *err);
+/* How long a statement waits for another process's lock, in ms (< 0:
+ * the usual 10 s): the browser's background work waits little. */
+void store_set_busy_ms(struct store *s, int ms);
+
 /* The baseline run RUN_ID was given when it started (0: none then): kept
  * for core/baseline.c. */
 int store_run_set_baseline_given(struct store *s, int64_t run_id, int64_t baseline_id,

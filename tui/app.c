@@ -277,9 +277,15 @@ int tui_reap_dead_runs(struct tui *t)
 		return 0;
 	int n = 0;
 	struct rl_err err = RL_ERR_INIT;
-	if (session_reap_dead_runs(t->store, &n, &err) < 0)
+	/* the screen must not wait: a lock held elsewhere is tried again at
+	 * the next look, and a run with cluster jobs to cancel (seconds of
+	 * Slurm) is left to a command */
+	store_set_busy_ms(t->store, 100);
+	int rc = session_reap_dead_local_runs(t->store, &n, &err);
+	store_set_busy_ms(t->store, -1);
+	if (rc < 0 && err.code != RL_E_BUSY)
 		tui_error(t, "%s", rl_err_msg(&err));
-	else if (n > 0)
+	else if (rc == 0 && n > 0)
 		tui_notice(t, "marked %d run%s interrupted: %s runner is gone", n,
 			   n == 1 ? "" : "s", n == 1 ? "its" : "their");
 	rl_err_clear(&err);
