@@ -91,19 +91,18 @@ static int show_load(struct cli *c, const char *ref, struct store **s,
 	    store_run_executors(*s, id, &sh->jobs, &sh->njobs, err) < 0 ||
 	    store_run_sweep(*s, id, &sh->sweep_id, &sh->sweep_name, err) < 0)
 		return -1;
-	sh->base_id = baseline_of(*s, &sh->r);
-	struct store_pipeline p = { 0 };
-	if (sh->base_id && store_pipeline_get_by_id(*s, sh->r.pipeline_id, &p, NULL) == 0) {
-		const char *from, *rule = baseline_rule(&p, &from);
-		struct buf how = BUF_INIT;
-		if (p.pinned_run_id == sh->base_id)
-			buf_puts(&how, "pinned");
-		else if (rule)
-			buf_printf(&how, "by the rule %s, from %s", rule, from);
-		sh->base_how = how.data ? buf_steal(&how) : NULL;
-		sh->base_rule = rule && p.pinned_run_id != sh->base_id ? strdup(rule) : NULL;
+	enum baseline_how how;
+	sh->base_id = baseline_chosen(*s, &sh->r, &how, &sh->base_rule);
+	switch (how) {
+	case BASELINE_PINNED: sh->base_how = strdup("pinned"); break;
+	case BASELINE_WAS_PINNED: sh->base_how = strdup("pinned when it started"); break;
+	case BASELINE_PIN_RULE:
+	case BASELINE_FILE_RULE:
+		sh->base_how = buf_format("by the rule %s, from %s", sh->base_rule ? sh->base_rule : "?",
+					  how == BASELINE_PIN_RULE ? "pin --where" : "the pipeline file");
+		break;
+	default: break;
 	}
-	store_pipeline_clear(&p);
 	if (sh->base_id && store_run_get(*s, sh->base_id, &sh->base, NULL) < 0)
 		sh->base_id = 0;
 	sh->params = out_json_value(sh->r.params_json ? sh->r.params_json : "{}");

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/filter.h"
 #include "util/buf.h"
@@ -72,43 +73,77 @@ static int64_t newest_matching(struct store *s, const struct store_run *r, const
 	return found;
 }
 
-int64_t baseline_of(struct store *s, const struct store_run *r)
+int64_t baseline_chosen(struct store *s, const struct store_run *r, enum baseline_how *how,
+			char **rule_out)
 {
 	struct store_pipeline p = { 0 };
 	int64_t id = 0;
+	enum baseline_how h = BASELINE_NONE;
+	if (rule_out)
+		*rule_out = NULL;
 	if (store_pipeline_get_by_id(s, r->pipeline_id, &p, NULL) < 0) {
 		store_pipeline_clear(&p);
+		if (how)
+			*how = h;
 		return 0;
 	}
-	const char *rule = baseline_rule(&p, NULL);
+	const char *from, *rule = baseline_rule(&p, &from);
 	int64_t given = 0, gone = 0;
 	int recorded = 0, other = 0;
+	char *by = NULL, *by_rule = NULL;
 	/* `pin RUN` and `pin --where EXPR` say "from now on, for every run";
 	 * the pipeline file's rule and the default one were read when the
 	 * run started, and what they gave it is kept */
 	int pinned_rule = p.baseline_where && *p.baseline_where;
 	if (p.pinned_run_id && p.pinned_run_id != r->id) {
 		id = p.pinned_run_id;
+		h = BASELINE_PINNED;
 	} else if (!pinned_rule && r->id != INT64_MAX &&
-		   store_run_baseline_given(s, r->id, &given, &recorded, NULL) == 0 && recorded &&
-		   (given == 0 || store_run_baseline_given(s, given, &gone, &other, NULL) == 0)) {
+		   store_run_baseline_given(s, r->id, &given, &recorded, &by, &by_rule, NULL) == 0 &&
+		   recorded &&
+		   (given == 0 ||
+		    store_run_baseline_given(s, given, &gone, &other, NULL, NULL, NULL) == 0)) {
 		/* the one it was given when it started (still there): the rule
-		 * read now could name a run that completed since */
+		 * read now could name a run that completed since; said as it was
+		 * chosen then */
 		id = given;
+		h = !by					? BASELINE_PREVIOUS
+		    : !strcmp(by, "pinned")		? BASELINE_WAS_PINNED
+		    : !strcmp(by, "pin --where")	? BASELINE_PIN_RULE
+							: BASELINE_FILE_RULE;
+		if (rule_out && by_rule && (h == BASELINE_PIN_RULE || h == BASELINE_FILE_RULE)) {
+			*rule_out = by_rule;
+			by_rule = NULL;
+		}
 	} else if (rule) {
 		id = newest_matching(s, r, rule);
+		h = pinned_rule ? BASELINE_PIN_RULE : BASELINE_FILE_RULE;
+		if (rule_out && id)
+			*rule_out = strdup(rule);
 	} else {
 		if (store_run_previous_completed(s, r->pipeline_id, &r->at, &id, NULL) < 0)
 			id = 0;
+		h = BASELINE_PREVIOUS;
 	}
+	(void)from;
+	free(by);
+	free(by_rule);
 	store_pipeline_clear(&p);
+	if (how)
+		*how = id ? h : BASELINE_NONE;
 	return id;
 }
 
-int64_t baseline_for_new_run(struct store *s, int64_t pipeline_id)
+int64_t baseline_of(struct store *s, const struct store_run *r)
+{
+	return baseline_chosen(s, r, NULL, NULL);
+}
+
+int64_t baseline_for_new_run(struct store *s, int64_t pipeline_id, enum baseline_how *how,
+			     char **rule)
 {
 	/* after every recorded run: any completed run started before it */
 	struct store_run r = { .id = INT64_MAX, .pipeline_id = pipeline_id,
 			       .started_ms = INT64_MAX, .at = { INT64_MAX, INT64_MAX } };
-	return baseline_of(s, &r);
+	return baseline_chosen(s, &r, how, rule);
 }

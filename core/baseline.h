@@ -24,8 +24,25 @@
  * else the rule, read now. */
 int64_t baseline_of(struct store *s, const struct store_run *r);
 
+/* How baseline_of chose: for a run's kept baseline, how it was chosen
+ * when the run started. */
+enum baseline_how {
+	BASELINE_NONE,	    /* there is none */
+	BASELINE_PINNED,    /* the pipeline's pinned run */
+	BASELINE_WAS_PINNED, /* kept: the run pinned when R started (unpinned since) */
+	BASELINE_PIN_RULE,  /* by its `pin --where` rule */
+	BASELINE_FILE_RULE, /* by the pipeline file's rule */
+	BASELINE_PREVIOUS,  /* the newest completed earlier run */
+};
+/* baseline_of, and how (*HOW, may be NULL); *RULE (may be NULL) the rule
+ * that chose it (malloc'd) for the two rule ways, else NULL.  The same
+ * for the runlens of a new run: what record.c keeps with it. */
+int64_t baseline_chosen(struct store *s, const struct store_run *r, enum baseline_how *how,
+			char **rule);
+
 /* The baseline a run of PIPELINE_ID starting now gets; 0 when none. */
-int64_t baseline_for_new_run(struct store *s, int64_t pipeline_id);
+int64_t baseline_for_new_run(struct store *s, int64_t pipeline_id, enum baseline_how *how,
+			     char **rule);
 
 /* The rule in force for pipeline P, NULL when none; *from (may be NULL)
  * says where it comes from: "pin --where" or "the pipeline file". */

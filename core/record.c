@@ -142,7 +142,12 @@ static int baseline_outputs(struct run *r, struct rl_err *err)
 
 static int choose_baseline(struct run *r, struct rl_err *err)
 {
-	r->baseline_id = baseline_for_new_run(r->store, r->pipeline_id);
+	enum baseline_how how;
+	r->baseline_id = baseline_for_new_run(r->store, r->pipeline_id, &how, &r->baseline_rule);
+	r->baseline_by = how == BASELINE_PINNED || how == BASELINE_WAS_PINNED ? "pinned"
+			 : how == BASELINE_PIN_RULE  ? "pin --where"
+			 : how == BASELINE_FILE_RULE ? "file"
+						     : NULL;
 	if (!r->baseline_id)
 		return 0;
 	struct store_run b = { 0 };
@@ -202,7 +207,8 @@ static int insert_run(struct run *r, struct rl_err *err)
 	};
 	int rc = store_run_create(r->store, &nr, &r->run_id, err);
 	if (rc == 0) /* what its steps are told, kept (core/baseline.h) */
-		rc = store_run_set_baseline_given(r->store, r->run_id, r->baseline_id, err);
+		rc = store_run_set_baseline_given(r->store, r->run_id, r->baseline_id,
+						  r->baseline_by, r->baseline_rule, err);
 	if (rc == 0 && r->o->sweep_id)
 		rc = store_run_set_sweep(r->store, r->run_id, r->o->sweep_id, err);
 	free(spec_path);

@@ -106,6 +106,8 @@ struct run {
 	char *run_name;
 	int64_t started_ms, start_mono;
 	char *run_dir, *artifact_root, *stack_name;
+	const char *baseline_by; /* how its baseline was chosen (store's words) */
+	char *baseline_rule;	 /* ... by this rule, or NULL */
 	char *real_run_dir; /* run_dir's real path, taken when it was made
 			       (before any step ran): prepare_outputs checks
 			       that a step's outputs folder is still in it */

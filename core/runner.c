@@ -281,6 +281,7 @@ static void run_free(struct run *r)
 	hash_set_slow_hook(NULL, NULL);
 	free(r->run_dir);
 	free(r->real_run_dir);
+	free(r->baseline_rule);
 	free(r->artifact_root);
 	free(r->stack_name);
 	free(r->model_name);

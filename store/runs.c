@@ -287,24 +287,31 @@ int store_run_heartbeat(struct store *s, int64_t run_id, int64_t now_ms,
 }
 
 int store_run_set_baseline_given(struct store *s, int64_t run_id, int64_t baseline_id,
-				 struct rl_err *err)
+				 const char *by, const char *rule, struct rl_err *err)
 {
-	static const char sql[] = "UPDATE runs SET baseline_given = ?2 WHERE id = ?1";
+	static const char sql[] = "UPDATE runs SET baseline_given = ?2, baseline_given_by = ?3, "
+				  "baseline_given_rule = ?4 WHERE id = ?1";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return -1;
-	if (bind_i64(st, 1, run_id) || bind_i64(st, 2, baseline_id))
+	if (bind_i64(st, 1, run_id) || bind_i64(st, 2, baseline_id) || bind_text(st, 3, by) ||
+	    bind_text(st, 4, rule))
 		return store_fail(s, sqlite3_errcode(s->db), "cannot record the baseline", err);
 	return store_run_stmt(s, st, "cannot record the baseline", err);
 }
 
 int store_run_baseline_given(struct store *s, int64_t run_id, int64_t *given, int *recorded,
-			     struct rl_err *err)
+			     char **by, char **rule, struct rl_err *err)
 {
-	static const char sql[] = "SELECT baseline_given FROM runs WHERE id = ?";
+	static const char sql[] = "SELECT baseline_given, baseline_given_by, baseline_given_rule "
+				  "FROM runs WHERE id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	*given = 0;
 	*recorded = 0;
+	if (by)
+		*by = NULL;
+	if (rule)
+		*rule = NULL;
 	if (!st)
 		return -1;
 	int rc;
@@ -313,6 +320,10 @@ int store_run_baseline_given(struct store *s, int64_t run_id, int64_t *given, in
 	else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*recorded = sqlite3_column_type(st, 0) != SQLITE_NULL;
 		*given = sqlite3_column_int64(st, 0);
+		if (by)
+			*by = col_text(st, 1);
+		if (rule)
+			*rule = col_text(st, 2);
 		rc = 0;
 	} else {
 		rc = rc == SQLITE_DONE

@@ -475,7 +475,11 @@ static const char *const migrations[] = {
 	 * that completed meanwhile.  0: none then; NULL: a run from before
 	 * (the rule decides).  No foreign key: a deleted baseline is seen as
 	 * gone, not as "none". */
-	"ALTER TABLE runs ADD COLUMN baseline_given INTEGER;",
+	"ALTER TABLE runs ADD COLUMN baseline_given INTEGER;"
+	/* ... and how it was chosen: NULL by the default rule, "pinned", or
+	 * "pin --where" / "file" with the rule (core/baseline.c) */
+	"ALTER TABLE runs ADD COLUMN baseline_given_by TEXT;"
+	"ALTER TABLE runs ADD COLUMN baseline_given_rule TEXT;",
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

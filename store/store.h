@@ -252,15 +252,17 @@ int store_run_set_state(struct store *s, int64_t run_id,
  * the usual 10 s): the browser's background work waits little. */
 void store_set_busy_ms(struct store *s, int ms);
 
-/* The baseline run RUN_ID was given when it started (0: none then): kept
- * for core/baseline.c. */
+/* The baseline run RUN_ID was given when it started (0: none then), how
+ * it was chosen (BY: NULL for the default rule, "pinned", "pin --where",
+ * "file") and by which RULE (or NULL): kept for core/baseline.c. */
 int store_run_set_baseline_given(struct store *s, int64_t run_id, int64_t baseline_id,
-				 struct rl_err *err);
+				 const char *by, const char *rule, struct rl_err *err);
 /* What store_run_set_baseline_given kept: *given (0: none), *recorded 0
- * for a run from before schema 13 (nothing kept); RL_E_NOT_FOUND when
+ * for a run from before schema 13 (nothing kept); *by and *rule
+ * (malloc'd or NULL; either pointer may be NULL).  RL_E_NOT_FOUND when
  * there is no run RUN_ID. */
 int store_run_baseline_given(struct store *s, int64_t run_id, int64_t *given, int *recorded,
-			     struct rl_err *err);
+			     char **by, char **rule, struct rl_err *err);
 
 /* Mark a run interrupted together with its pending, running and retrying
  * step runs and their unfinished attempts, as ended at ENDED_MS — or at

@@ -55,6 +55,8 @@ expect_exit 0 rl unpin cmp
 # run 4 was given run 1 (pinned then): unpinned, it keeps what its steps
 # saw (baseline_rule.sh: a new run gets the newest completed earlier one)
 expect_eq 1 "$(jget "$(rl show 4 --json)" 'd["baseline"]["id"]')" "unpinned: the baseline it was given"
+expect_contains "$(rl show 4)" "baseline  1 cmp-" "... said"
+expect_contains "$(rl show 4)" "(pinned when it started)"
 expect_exit 4 rl unpin nosuch
 
 # tag, note

@@ -95,7 +95,7 @@ import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 # schema 13 (the baseline given), 11 (the tags' sort indexes) and 10
 # (the sorted lists' indexes) undone first, then 9
-for s in ["ALTER TABLE runs DROP COLUMN baseline_given", "DROP INDEX runs_by_tag", "DROP INDEX runs_by_tag_old", "DROP INDEX runs_by_status", "DROP INDEX runs_by_status_old",
+for s in ["ALTER TABLE runs DROP COLUMN baseline_given", "ALTER TABLE runs DROP COLUMN baseline_given_by", "ALTER TABLE runs DROP COLUMN baseline_given_rule", "DROP INDEX runs_by_tag", "DROP INDEX runs_by_tag_old", "DROP INDEX runs_by_status", "DROP INDEX runs_by_status_old",
           "DROP INDEX runs_by_duration", "DROP INDEX runs_by_duration_old",
           "DROP INDEX runs_unended", "DROP INDEX run_params_by_value",
           "DROP INDEX run_params_by_value_old", "ALTER TABLE run_params DROP COLUMN value",

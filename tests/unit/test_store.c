@@ -1963,7 +1963,7 @@ START_TEST(test_paths_move_with_the_store)
 	store_close(&st);
 	/* a store of schema 11 kept them absolute: migration 12 makes those
 	 * inside the store relative */
-	raw_exec(to, "ALTER TABLE runs DROP COLUMN baseline_given; PRAGMA user_version = 11");
+	raw_exec(to, "ALTER TABLE runs DROP COLUMN baseline_given; ALTER TABLE runs DROP COLUMN baseline_given_by; ALTER TABLE runs DROP COLUMN baseline_given_rule; PRAGMA user_version = 11");
 	char *sql = buf_format("UPDATE attempts SET stdout_path = '%s'; UPDATE artifacts SET "
 			       "path = '%s'",
 			       log2, file2);
@@ -1995,7 +1995,7 @@ START_TEST(test_migrate_v10_tags)
 	add_tagged_runs();
 	store_close(&st);
 	raw_exec(dir, "DROP INDEX runs_by_tag; DROP INDEX runs_by_tag_old; "
-		      "ALTER TABLE runs DROP COLUMN baseline_given; PRAGMA user_version = 10");
+		      "ALTER TABLE runs DROP COLUMN baseline_given; ALTER TABLE runs DROP COLUMN baseline_given_by; ALTER TABLE runs DROP COLUMN baseline_given_rule; PRAGMA user_version = 10");
 	struct rl_err err = RL_ERR_INIT;
 	ck_assert_msg(store_open(dir, 0, &st, &err) == 0, "%s", rl_err_msg(&err));
 	ck_assert_int_eq(store_schema_version(st), STORE_SCHEMA_VERSION);
