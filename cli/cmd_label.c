@@ -268,14 +268,13 @@ int cmd_rm(struct cli *c, int argc, char **argv, struct rl_err *err)
 		rl_err_prefix(err, "rm");
 		goto cleanup;
 	}
+	if (!yes && !isatty(STDIN_FILENO)) {
+		rl_err_set(err, RL_E_USAGE, "rm: not a terminal, so not asking: add --yes to delete");
+		goto cleanup;
+	}
 	if (reach[0]) /* said before it is done, asked or not */
 		out_linef(stderr, "note: %s %s", reach[0], reach[1]);
 	if (!yes) {
-		if (!isatty(STDIN_FILENO)) {
-			rl_err_set(err, RL_E_USAGE,
-				   "rm: not a terminal, so not asking: add --yes to delete");
-			goto cleanup;
-		}
 		fprintf(stderr, "Delete %d run%s (", n, n == 1 ? "" : "s");
 		for (int i = 0; i < n; i++)
 			fprintf(stderr, "%s%lld", i ? ", " : "", (long long)ids[i]);
