@@ -257,8 +257,11 @@ static int add_column(struct runs_view *rv, const char *name, int spark)
 	c->title = buf_steal(&title);
 	if (c->kind == RC_METRIC) {
 		const char *dot = strchr(name, '.');
-		if (!dot)
-			return 0; /* not a metric name: left out */
+		if (!dot) {
+			rcol_clear(c); /* not a metric name: left out (its name and
+					* title were leaked, the monkey found) */
+			return 0;
+		}
 		c->step = strndup(name, (size_t)(dot - name));
 		c->key = strdup(dot + 1);
 		c->dir = compare_direction(rv->dirs, name);

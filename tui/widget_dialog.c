@@ -509,6 +509,8 @@ int tui_confirm(struct tui *t, const char *title, char *const *lines, int n,
 		if (room < 1)
 			room = 1;
 		int shown = n < room ? n : room;
+		if (top > n - shown) /* a taller screen after a resize */
+			top = n - shown;
 		int h = shown + 4, y, x;
 		box_at(t, w, h, &y, &x);
 		tui_put(t, y, x + 2, w - 4, title, PAIR_HEAD, A_BOLD);
@@ -570,6 +572,8 @@ static void choose_draw(struct tui *t, struct choose *c)
 		c->top = c->sel;
 	if (c->sel >= c->top + c->shown)
 		c->top = c->sel - c->shown + 1;
+	if (c->top > c->n - c->shown) /* a taller screen after a resize */
+		c->top = c->n - c->shown;
 	c->h = c->shown + 4;
 	box_at(t, c->w, c->h, &c->y, &c->x);
 	tui_put(t, c->y, c->x + 2, c->w - 4, c->title, PAIR_HEAD, A_BOLD);
@@ -719,6 +723,10 @@ int tui_arrange(struct tui *t, const char *title, const char *flag_name,
 		int room = t->lines - 6 < 1 ? 1 : t->lines - 6;
 		int shown = n < room ? n : room;
 		top = sel < top ? sel : sel >= top + shown ? sel - shown + 1 : top;
+		/* a taller screen shows more rows: never past the last item
+		 * (read beyond the items after a resize, the monkey found) */
+		if (top > n - shown)
+			top = n - shown;
 		int h = shown + 4, y, x;
 		box_at(t, w, h, &y, &x);
 		tui_put(t, y, x + 2, w - 4, title, PAIR_HEAD, A_BOLD);

@@ -122,6 +122,21 @@ expect_eq 2 "$(screen | grep -c '[▁▂▃▄▅▆▇█]')" "a sparkline in t
 key Right Right Right Right Right Right
 see "p.opt"
 
+# the columns dialog scrolled to its end, then a taller terminal: it shows
+# from the first item (it read past its items, the monkey found)
+tmux_ kill-session -t tui 2>/dev/null
+tmux_ new-session -d -s tui -x 120 -y 12 "cd '$T' && env RUNLENS_STORE='$RUNLENS_STORE' '$RUNLENS_BIN' tui"
+see "Runs — all pipelines"
+open_exp
+key C
+see "Columns (ID and NAME first stay put"
+key G
+not_see "[x] id"
+tmux_ resize-window -t tui -x 120 -y 40
+see "[x] id"
+see "[x] params.opt"
+key q
+
 # kept for the pipeline: a new browser shows the same columns
 start
 see "Runs — all pipelines"
