@@ -88,8 +88,8 @@ int64_t baseline_chosen(struct store *s, const struct store_run *r, enum baselin
 		return 0;
 	}
 	const char *from, *rule = baseline_rule(&p, &from);
-	int64_t given = 0, gone = 0;
-	int recorded = 0, other = 0;
+	int64_t given = 0;
+	int recorded = 0;
 	char *by = NULL, *by_rule = NULL;
 	/* `pin RUN` and `pin --where EXPR` say "from now on, for every run";
 	 * the pipeline file's rule and the default one were read when the
@@ -100,9 +100,7 @@ int64_t baseline_chosen(struct store *s, const struct store_run *r, enum baselin
 		h = BASELINE_PINNED;
 	} else if (!pinned_rule && r->id != INT64_MAX &&
 		   store_run_baseline_given(s, r->id, &given, &recorded, &by, &by_rule, NULL) == 0 &&
-		   recorded &&
-		   (given == 0 ||
-		    store_run_baseline_given(s, given, &gone, &other, NULL, NULL, NULL) == 0)) {
+		   recorded) {
 		/* the one it was given when it started (still there): the rule
 		 * read now could name a run that completed since; said as it was
 		 * chosen then */

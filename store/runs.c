@@ -303,8 +303,12 @@ int store_run_set_baseline_given(struct store *s, int64_t run_id, int64_t baseli
 int store_run_baseline_given(struct store *s, int64_t run_id, int64_t *given, int *recorded,
 			     char **by, char **rule, struct rl_err *err)
 {
-	static const char sql[] = "SELECT baseline_given, baseline_given_by, baseline_given_rule "
-				  "FROM runs WHERE id = ?";
+	/* and whether that run is still there, in the same look (the
+	 * browser asks for every row it draws) */
+	static const char sql[] = "SELECT r.baseline_given, r.baseline_given_by, "
+				  "r.baseline_given_rule, r.baseline_given = 0 OR EXISTS "
+				  "(SELECT 1 FROM runs b WHERE b.id = r.baseline_given) "
+				  "FROM runs r WHERE r.id = ?";
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	*given = 0;
 	*recorded = 0;
@@ -318,7 +322,8 @@ int store_run_baseline_given(struct store *s, int64_t run_id, int64_t *given, in
 	if (bind_i64(st, 1, run_id))
 		rc = store_fail(s, sqlite3_errcode(s->db), "cannot read the run", err);
 	else if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*recorded = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		*recorded = sqlite3_column_type(st, 0) != SQLITE_NULL &&
+			    sqlite3_column_int(st, 3) != 0;
 		*given = sqlite3_column_int64(st, 0);
 		if (by)
 			*by = col_text(st, 1);

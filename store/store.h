@@ -258,7 +258,8 @@ void store_set_busy_ms(struct store *s, int ms);
 int store_run_set_baseline_given(struct store *s, int64_t run_id, int64_t baseline_id,
 				 const char *by, const char *rule, struct rl_err *err);
 /* What store_run_set_baseline_given kept: *given (0: none), *recorded 0
- * for a run from before schema 13 (nothing kept); *by and *rule
+ * for a run from before schema 13 (nothing kept) or whose given baseline
+ * was deleted since (what it kept is gone); *by and *rule
  * (malloc'd or NULL; either pointer may be NULL).  RL_E_NOT_FOUND when
  * there is no run RUN_ID. */
 int store_run_baseline_given(struct store *s, int64_t run_id, int64_t *given, int *recorded,

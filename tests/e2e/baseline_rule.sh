@@ -93,5 +93,8 @@ wait $apid
 expect_eq completed "$(sql "select status from runs where name = 'conc-a'")"
 expect_eq conc-1 "$(jget "$(rl show conc-b --json)" 'd["baseline"]["name"]')" "show: the baseline B was given"
 expect_eq conc-1 "$(jget "$(rl compare conc-b --json)" 'd["comparisons"][0]["other"]["name"]')" "compare: the same"
+# the given baseline deleted: the rule, read now
+expect_exit 0 rl rm conc-1 --yes
+expect_eq conc-a "$(jget "$(rl show conc-b --json)" 'd["baseline"]["name"]')" "its given baseline deleted: the rule read now"
 
 done_testing
